@@ -1,0 +1,45 @@
+package org.safelight.format.rncryptor;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.safelight.format.testing.SharedFiles;
+
+/** The official RNCryptor v3 vector files: blocks of "name: value" lines separated by blank lines. */
+final class Vectors {
+    private Vectors() {
+    }
+
+    static List<Map<String, String>> load(String file) throws IOException {
+        List<Map<String, String>> vectors = new ArrayList<>();
+        Map<String, String> current = new LinkedHashMap<>();
+        for (String line : Files.readAllLines(SharedFiles.root().resolve("spec/rncryptor-v3").resolve(file),
+                StandardCharsets.UTF_8)) {
+            if (line.startsWith("#")) {
+                continue;
+            }
+            if (line.isBlank()) {
+                if (!current.isEmpty()) {
+                    vectors.add(current);
+                    current = new LinkedHashMap<>();
+                }
+                continue;
+            }
+            int colon = line.indexOf(':');
+            current.put(line.substring(0, colon).trim(), line.substring(colon + 1).trim());
+        }
+        if (!current.isEmpty()) {
+            vectors.add(current);
+        }
+        return vectors.stream().filter(v -> "3".equals(v.get("version"))).toList();
+    }
+
+    static byte[] hex(String spaced) {
+        return HexFormat.of().parseHex(spaced.replaceAll("\\s+", ""));
+    }
+}
