@@ -1,0 +1,67 @@
+package org.safelight.format.container;
+
+import java.util.HashSet;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * The rules for an entry name in a ZIP from outside: relative, forward slashes only, no {@code ..}
+ * or {@code .} segment, no control characters, not a Windows drive or device path, and no two
+ * entries whose names differ only in case (they would collide on macOS and Windows).
+ */
+final class EntryNames {
+    private static final int MAX_NAME_LENGTH = 255;
+    private final Set<String> seen = new HashSet<>();
+
+    /** Returns the name if it may be used, else throws with the rule it broke. */
+    String accept(String name) throws UnsafeZipException {
+        String problem = problem(name);
+        if (problem != null) {
+            throw new UnsafeZipException("unsafe entry name '" + printable(name) + "': " + problem);
+        }
+        if (!seen.add(name.toLowerCase(Locale.ROOT))) {
+            throw new UnsafeZipException("entry '" + printable(name) + "' appears twice");
+        }
+        return name;
+    }
+
+    private static String problem(String name) {
+        if (name.isEmpty()) {
+            return "empty";
+        }
+        if (name.length() > MAX_NAME_LENGTH) {
+            return "longer than " + MAX_NAME_LENGTH + " characters";
+        }
+        if (name.indexOf('\\') >= 0) {
+            return "contains a backslash";
+        }
+        if (name.startsWith("/")) {
+            return "absolute path";
+        }
+        if (name.length() >= 2 && name.charAt(1) == ':') {
+            return "drive letter";
+        }
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (c < 0x20 || c == 0x7f) {
+                return "contains a control character";
+            }
+        }
+        String path = name.endsWith("/") ? name.substring(0, name.length() - 1) : name;
+        for (String segment : path.split("/", -1)) {
+            if (segment.isEmpty() || segment.equals(".") || segment.equals("..")) {
+                return "contains an empty, '.' or '..' path segment";
+            }
+        }
+        if (name.contains("..")) {
+            return "contains '..'";
+        }
+        return null;
+    }
+
+    static String printable(String name) {
+        StringBuilder sb = new StringBuilder();
+        name.codePoints().limit(80).forEach(c -> sb.appendCodePoint(c < 0x20 || c == 0x7f ? '?' : c));
+        return name.length() > 80 ? sb + "…" : sb.toString();
+    }
+}

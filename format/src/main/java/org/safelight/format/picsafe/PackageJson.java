@@ -1,0 +1,66 @@
+package org.safelight.format.picsafe;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.InputStream;
+import org.safelight.format.report.MalformedReportException;
+import org.safelight.format.report.MetadataJson;
+
+/**
+ * {@code package.json} of a .picsafe file: where the key is. Dynamic-key mode names the key server
+ * ({@code keyserver_url}); static-key mode carries the report key wrapped for an institution's RSA
+ * key ({@code static_key}). One file may carry both; unknown fields are ignored.
+ */
+public record PackageJson(String keyserverUrl, StaticKeyInfo staticKey) {
+    private static final ObjectMapper MAPPER = MetadataJson.boundedMapper();
+
+    /** {@code {"alg": "RSA-OAEP-256", "kid": ..., "wrapped_key": ...}} */
+    public record StaticKeyInfo(String alg, String kid, String wrappedKey) {
+    }
+
+    public boolean hasKeyServer() {
+        return keyserverUrl != null && !keyserverUrl.isBlank();
+    }
+
+    public boolean hasStaticKey() {
+        return staticKey != null;
+    }
+
+    public static PackageJson read(InputStream in) throws MalformedReportException {
+        JsonNode root = MetadataJson.readTree(in, "package.json");
+        String url = root.path("keyserver_url").isTextual() ? root.path("keyserver_url").asText() : null;
+        StaticKeyInfo key = null;
+        JsonNode sk = root.path("static_key");
+        if (sk.isObject()) {
+            key = new StaticKeyInfo(sk.path("alg").asText(""), sk.path("kid").asText(""),
+                    sk.path("wrapped_key").asText(""));
+            if (key.wrappedKey().isEmpty()) {
+                throw new MalformedReportException("package.json static_key has no wrapped_key");
+            }
+        } else if (!sk.isMissingNode() && !sk.isNull()) {
+            throw new MalformedReportException("package.json static_key is not an object");
+        }
+        if (url == null && key == null) {
+            throw new MalformedReportException("package.json names neither a key server nor a static key");
+        }
+        return new PackageJson(url, key);
+    }
+
+    public byte[] toBytes() {
+        ObjectNode root = MAPPER.createObjectNode();
+        if (keyserverUrl != null) {
+            root.put("keyserver_url", keyserverUrl);
+        }
+        if (staticKey != null) {
+            root.putObject("static_key").put("alg", staticKey.alg()).put("kid", staticKey.kid())
+                    .put("wrapped_key", staticKey.wrappedKey());
+        }
+        try {
+            return MAPPER.writeValueAsBytes(root);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
