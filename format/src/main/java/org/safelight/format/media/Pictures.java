@@ -1,0 +1,121 @@
+package org.safelight.format.media;
+
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import javax.imageio.IIOImage;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageWriteParam;
+import javax.imageio.ImageWriter;
+import javax.imageio.stream.ImageOutputStream;
+import javax.imageio.stream.MemoryCacheImageOutputStream;
+
+/** Operations on decoded images that every kind of thumbnail shares. Stateless and thread-safe. */
+final class Pictures {
+    private static final float JPEG_QUALITY = 0.85f;
+
+    private Pictures() {
+    }
+
+    /**
+     * An opaque RGB copy of {@code source} whose longer edge is at most {@code longEdge}, keeping the
+     * aspect ratio; never enlarged. Shrinks by repeated halving first, because a single bilinear or
+     * bicubic step from far away samples only a few source pixels and lets detail alias into noise.
+     */
+    static BufferedImage fit(BufferedImage source, int longEdge) {
+        int width = source.getWidth();
+        int height = source.getHeight();
+        double scale = Math.min(1.0, (double) longEdge / Math.max(width, height));
+        int targetWidth = Math.max(1, (int) Math.round(width * scale));
+        int targetHeight = Math.max(1, (int) Math.round(height * scale));
+        BufferedImage current = source;
+        while (current.getWidth() / 2 >= targetWidth && current.getHeight() / 2 >= targetHeight) {
+            current = redraw(current, current.getWidth() / 2, current.getHeight() / 2,
+                    RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+        }
+        return redraw(current, targetWidth, targetHeight, RenderingHints.VALUE_INTERPOLATION_BICUBIC);
+    }
+
+    /**
+     * The image as it should be displayed given its EXIF orientation (1..8, other values are
+     * treated as 1): one of the four rotations, optionally mirrored. Exact pixel moves, no resampling.
+     */
+    static BufferedImage upright(BufferedImage stored, int orientation) {
+        if (!ExifOrientation.isValid(orientation) || orientation == ExifOrientation.NORMAL) {
+            return stored;
+        }
+        int width = stored.getWidth();
+        int height = stored.getHeight();
+        boolean swapsEdges = orientation >= 5;
+        BufferedImage shown = new BufferedImage(swapsEdges ? height : width, swapsEdges ? width : height,
+                BufferedImage.TYPE_INT_RGB);
+        int lastX = width - 1;
+        int lastY = height - 1;
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                // Where stored pixel (x, y) goes; e.g. 6 means "row 0 is the right side, column 0 the top".
+                int shownX = switch (orientation) {
+                    case 2, 3 -> lastX - x;
+                    case 4 -> x;
+                    case 5, 8 -> y;
+                    default -> lastY - y; // 6, 7
+                };
+                int shownY = switch (orientation) {
+                    case 2 -> y;
+                    case 3, 4 -> lastY - y;
+                    case 5, 6 -> x;
+                    default -> lastX - x; // 7, 8
+                };
+                shown.setRGB(shownX, shownY, stored.getRGB(x, y));
+            }
+        }
+        return shown;
+    }
+
+    /**
+     * The image as a baseline JPEG at quality 0.85. Encodes in memory only: ImageIO's default
+     * output stream may spill to a temporary file, which would leave patient images on disk.
+     */
+    static byte[] jpeg(BufferedImage rgb) throws IOException {
+        ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ImageOutputStream out = new MemoryCacheImageOutputStream(bytes)) {
+            ImageWriteParam param = writer.getDefaultWriteParam();
+            param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
+            param.setCompressionQuality(JPEG_QUALITY);
+            writer.setOutput(out);
+            writer.write(null, new IIOImage(rgb, null, null), param);
+        } finally {
+            writer.dispose();
+        }
+        return bytes.toByteArray();
+    }
+
+    /** A graphics context for drawing shapes and text smoothly. The caller disposes it. */
+    static Graphics2D smooth(BufferedImage image) {
+        Graphics2D g = image.createGraphics();
+        g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+        g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+        g.setRenderingHint(RenderingHints.KEY_STROKE_CONTROL, RenderingHints.VALUE_STROKE_PURE);
+        g.setRenderingHint(RenderingHints.KEY_RENDERING, RenderingHints.VALUE_RENDER_QUALITY);
+        return g;
+    }
+
+    private static BufferedImage redraw(BufferedImage source, int width, int height, Object interpolation) {
+        // TYPE_INT_RGB has no alpha: the JDK's JPEG writer cannot encode ARGB images
+        BufferedImage target = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = target.createGraphics();
+        try {
+            g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, interpolation);
+            g.setRenderingHint(RenderingHints.KEY_RENDERING, RenderingHints.VALUE_RENDER_QUALITY);
+            // transparent source pixels (a PNG, say) become white rather than black
+            g.drawImage(source, 0, 0, width, height, Color.WHITE, null);
+        } finally {
+            g.dispose();
+        }
+        return target;
+    }
+}

@@ -1,0 +1,107 @@
+package org.safelight.format.media;
+
+import java.awt.AlphaComposite;
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.geom.Ellipse2D;
+import java.awt.geom.Path2D;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Path;
+import javax.imageio.IIOException;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.FileImageInputStream;
+import javax.imageio.stream.ImageInputStream;
+
+/**
+ * The small JPEG pictures ({@code {ItemID}-thumbnail.jpg}) that stand for a report's photos, videos
+ * and audio clips: upright, RGB, at most {@value #LONG_EDGE} pixels on the longer edge, never
+ * enlarged. Pure Java (ImageIO, Java2D, JCodec) and headless-safe. Stateless and thread-safe.
+ */
+public final class Thumbnails {
+    /** The longer edge of a thumbnail, in pixels. */
+    public static final int LONG_EDGE = 480;
+
+    private Thumbnails() {
+    }
+
+    /**
+     * A thumbnail of a JPEG photo, turned upright according to its EXIF orientation.
+     *
+     * @throws MalformedMediaException if the file is not a JPEG that the JDK can decode (a CMYK
+     *     JPEG, for one, cannot be)
+     */
+    public static byte[] photo(Path jpeg) throws IOException {
+        int orientation = Photos.orientation(jpeg);
+        BufferedImage stored = decodeJpeg(jpeg);
+        // scaling first means only the small image is turned
+        return Pictures.jpeg(Pictures.upright(Pictures.fit(stored, LONG_EDGE), orientation));
+    }
+
+    /**
+     * A thumbnail of an MP4 video: a real frame from near the start (half a second in, or the first
+     * frame of a shorter clip), with a "play" symbol over it so it reads as a video.
+     *
+     * @throws MalformedMediaException if the file is not an MP4 file with an H.264 video track that
+     *     can be decoded
+     */
+    public static byte[] video(Path m4v) throws IOException {
+        BufferedImage frame = Pictures.fit(Mp4Files.frameNearStart(m4v), LONG_EDGE);
+        drawPlaySymbol(frame);
+        return Pictures.jpeg(frame);
+    }
+
+    /**
+     * A picture standing for an MP4 audio recording: a microphone and the recording's length
+     * ({@code 0:03}), {@value #LONG_EDGE} by 360 pixels.
+     *
+     * @throws MalformedMediaException if the file is not an MP4 file with an audio track
+     */
+    public static byte[] audio(Path m4a) throws IOException {
+        return Pictures.jpeg(AudioCard.draw(Mp4Files.audioDuration(m4a)));
+    }
+
+    private static BufferedImage decodeJpeg(Path jpeg) throws IOException {
+        ImageReader reader = ImageIO.getImageReadersByFormatName("jpeg").next();
+        try (ImageInputStream in = new FileImageInputStream(jpeg.toFile())) {
+            // metadata is not needed: the orientation was read from the segments directly
+            reader.setInput(in, true, true);
+            BufferedImage image = reader.read(0);
+            if (image.getWidth() < 1 || image.getHeight() < 1) {
+                throw new MalformedMediaException("photo has no pixels");
+            }
+            return image;
+        } catch (IIOException | RuntimeException e) {
+            throw new MalformedMediaException("photo could not be decoded as a JPEG image", e);
+        } finally {
+            reader.dispose();
+        }
+    }
+
+    /** A translucent dark disc with a light triangle, centred, sized to the picture. */
+    private static void drawPlaySymbol(BufferedImage frame) {
+        double radius = Math.min(frame.getWidth(), frame.getHeight()) * 0.14;
+        double x = frame.getWidth() / 2.0;
+        double y = frame.getHeight() / 2.0;
+        Graphics2D g = Pictures.smooth(frame);
+        try {
+            g.setComposite(AlphaComposite.getInstance(AlphaComposite.SRC_OVER, 0.5f));
+            g.setColor(Color.BLACK);
+            g.fill(new Ellipse2D.Double(x - radius, y - radius, 2 * radius, 2 * radius));
+            g.setComposite(AlphaComposite.getInstance(AlphaComposite.SRC_OVER, 0.9f));
+            g.setColor(Color.WHITE);
+            // a triangle's visual centre is left of its bounding box's, so nudge it right
+            double side = radius * 0.95;
+            double shift = side * 0.15;
+            Path2D.Double triangle = new Path2D.Double();
+            triangle.moveTo(x - side / 2 + shift, y - side / 2 * 1.1);
+            triangle.lineTo(x - side / 2 + shift, y + side / 2 * 1.1);
+            triangle.lineTo(x + side / 2 + shift, y);
+            triangle.closePath();
+            g.fill(triangle);
+        } finally {
+            g.dispose();
+        }
+    }
+}
