@@ -17,8 +17,9 @@ import java.util.Locale;
 /**
  * The picture that stands for an audio recording: a microphone between two stylised waveforms on
  * a quiet background, with the recording's length beneath. Nothing of the recording's content is
- * shown; the waveform is decoration. Drawn with shapes and the JDK's logical "SansSerif" font, so
- * it needs no font files of its own and works headless. Stateless and thread-safe.
+ * shown; the waveform is decoration. Drawn with shapes and the Liberation Sans Bold shipped on the
+ * class path (the same font report.pdf embeds), so it looks the same on a server without system
+ * fonts. Stateless and thread-safe.
  */
 final class AudioCard {
     static final int WIDTH = 480;
@@ -36,6 +37,8 @@ final class AudioCard {
     private static final double CENTRE_X = WIDTH / 2.0;
     private static final double CENTRE_Y = 150;
     private static final double DISC_RADIUS = 64;
+
+    private static final Font LENGTH_FONT = loadFont("/liberation/LiberationSans-Bold.ttf", 30f);
 
     private AudioCard() {
     }
@@ -109,11 +112,22 @@ final class AudioCard {
 
     private static void drawLength(Graphics2D g, Duration length) {
         String text = format(length);
-        g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 30));
+        g.setFont(LENGTH_FONT);
         FontMetrics metrics = g.getFontMetrics();
         float x = (float) (CENTRE_X - metrics.stringWidth(text) / 2.0);
         float baseline = (float) (CENTRE_Y + DISC_RADIUS + 62);
         g.setColor(INK);
         g.drawString(text, x, baseline);
+    }
+
+    private static Font loadFont(String resource, float size) {
+        try (java.io.InputStream in = AudioCard.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException("font " + resource + " is missing from the class path");
+            }
+            return Font.createFont(Font.TRUETYPE_FONT, in).deriveFont(size);
+        } catch (java.awt.FontFormatException | java.io.IOException e) {
+            throw new IllegalStateException("font " + resource + " cannot be read", e);
+        }
     }
 }
