@@ -1,0 +1,81 @@
+package org.safelight.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.NoSuchFileException;
+import org.safelight.format.FormatException;
+import org.safelight.format.picsafe.KeyNeededException;
+import org.safelight.format.rncryptor.IntegrityException;
+import picocli.CommandLine;
+
+/** Every failure becomes one line on stderr and an exit code, here and nowhere else. */
+final class Failures {
+    private Failures() {
+    }
+
+    /** A problem with how the command was called, found by a command itself. */
+    static final class UsageException extends RuntimeException {
+        UsageException(String message) {
+            super(message);
+        }
+    }
+
+    static int handleUsage(CommandLine.ParameterException e, String[] args) {
+        PrintWriter err = e.getCommandLine().getErr();
+        String command = ("safelight " + commandPath(e.getCommandLine())).trim();
+        err.println("safelight: " + e.getMessage().lines().findFirst().orElse("bad usage") + " (see '" + command
+                + " --help')");
+        return ExitCode.USAGE;
+    }
+
+    static int handleExecution(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
+        cmd.getErr().println("safelight: " + message(e));
+        return exitCode(e);
+    }
+
+    static int exitCode(Throwable e) {
+        if (e instanceof UsageException || e instanceof KeyNeededException) {
+            return ExitCode.USAGE;
+        }
+        if (e instanceof IntegrityException) {
+            return ExitCode.INTEGRITY;
+        }
+        if (e instanceof FormatException) {
+            return ExitCode.MALFORMED;
+        }
+        return ExitCode.FAILURE;
+    }
+
+    static String message(Throwable e) {
+        if (e instanceof KeyNeededException k) {
+            return k.getMessage() + "; give the report key with --password or --password-file";
+        }
+        if (e instanceof FormatException || e instanceof UsageException) {
+            return e.getMessage();
+        }
+        if (e instanceof NoSuchFileException n) {
+            return "no such file or folder: " + n.getFile();
+        }
+        if (e instanceof AccessDeniedException a) {
+            return "permission denied: " + a.getFile();
+        }
+        if (e instanceof DirectoryNotEmptyException d) {
+            return "the output folder is not empty: " + d.getFile();
+        }
+        if (e instanceof FileAlreadyExistsException f) {
+            return "already exists: " + f.getFile() + (f.getReason() == null ? "" : " (" + f.getReason() + ")");
+        }
+        if (e instanceof IOException) {
+            return "I/O error: " + e.getMessage();
+        }
+        return "unexpected error: " + e;
+    }
+
+    private static String commandPath(CommandLine cmd) {
+        String name = cmd.getCommandName();
+        return "safelight".equals(name) ? "" : name;
+    }
+}

@@ -1,0 +1,56 @@
+package org.safelight.cli;
+
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * {@code safelight}: the command line. Each subcommand is a {@code Callable<Integer>}; failures are
+ * turned into exit codes and one stderr line in {@link Failures}, the only place that does so.
+ */
+@Command(name = "safelight", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "Seal, open and share clinical photo reports (.picsafe).",
+        subcommands = {EncryptCommand.class, DecryptCommand.class, SealCommand.class, OpenCommand.class,
+            InspectCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+    final InputStream stdin;
+    final PrintStream stdout;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    Main(InputStream stdin, PrintStream stdout) {
+        this.stdin = stdin;
+        this.stdout = stdout;
+    }
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is needed");
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.in, System.out, System.err));
+    }
+
+    /** Runs one command line with the given streams; returns the exit code. */
+    public static int run(String[] args, InputStream stdin, PrintStream stdout, PrintStream stderr) {
+        CommandLine cli = new CommandLine(new Main(stdin, stdout));
+        cli.setOut(new PrintWriter(stdout, true, StandardCharsets.UTF_8));
+        cli.setErr(new PrintWriter(stderr, true, StandardCharsets.UTF_8));
+        cli.setExecutionExceptionHandler(Failures::handleExecution);
+        cli.setParameterExceptionHandler(Failures::handleUsage);
+        return cli.execute(args);
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"safelight " + (v == null ? "development build" : v)};
+        }
+    }
+}

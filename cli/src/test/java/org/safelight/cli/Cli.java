@@ -1,0 +1,35 @@
+package org.safelight.cli;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+
+/** Runs the CLI in-process with captured streams. */
+final class Cli {
+    private Cli() {
+    }
+
+    record Result(int exitCode, byte[] stdout, String stderr) {
+        String out() {
+            return new String(stdout, StandardCharsets.UTF_8);
+        }
+
+        /** The stderr lines; a failure is exactly one. */
+        java.util.List<String> errLines() {
+            return stderr.lines().toList();
+        }
+    }
+
+    static Result run(String... args) {
+        return runWithInput(new byte[0], args);
+    }
+
+    static Result runWithInput(byte[] stdin, String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = Main.run(args, new ByteArrayInputStream(stdin), new PrintStream(out, true),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new Result(code, out.toByteArray(), err.toString(StandardCharsets.UTF_8));
+    }
+}

@@ -1,0 +1,102 @@
+package org.safelight.format.seal;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.zip.Deflater;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+import org.safelight.format.media.Photos;
+import org.safelight.format.media.Thumbnails;
+import org.safelight.format.pdf.ReportImages;
+import org.safelight.format.pdf.ReportPdf;
+import org.safelight.format.picsafe.PicsafeWriter;
+import org.safelight.format.picsafe.Protection;
+import org.safelight.format.report.ItemId;
+import org.safelight.format.report.MediaItem;
+import org.safelight.format.report.MetadataJson;
+
+/**
+ * Seals a {@link Draft}: thumbnails, photos without location or device metadata, report.pdf,
+ * package.zip, then the protection chosen. Streams the media; holds only thumbnails in memory.
+ */
+public final class Sealer {
+    private Sealer() {
+    }
+
+    /** Seals into {@code out}; when it is a folder, into {@code {ReportID}.picsafe} (or {@code .zip} plain) there. */
+    public static Path seal(Draft draft, Protection protection, Path out) throws IOException {
+        Path target = Files.isDirectory(out)
+                ? out.resolve(draft.metadata().details().reportid()
+                        + (protection instanceof Protection.Plain ? ".zip" : ".picsafe"))
+                : out;
+        PicsafeWriter.write(target, protection, zip -> writePackage(draft, zip));
+        return target;
+    }
+
+    /** Writes package.zip: metadata.json, report.pdf, consent, and each item's thumbnail and file. */
+    public static void writePackage(Draft draft, OutputStream out) throws IOException {
+        Map<ItemId, byte[]> thumbnails = new LinkedHashMap<>();
+        for (MediaItem item : draft.metadata().media()) {
+            Path file = draft.mediaFiles().get(item.id());
+            thumbnails.put(item.id(), switch (item.type()) {
+                case PHOTO -> Thumbnails.photo(file);
+                case VIDEO -> Thumbnails.video(file);
+                case AUDIO -> Thumbnails.audio(file);
+            });
+        }
+        byte[] signature = null;
+        if (draft.consentFile() != null && draft.consentFile().toString().endsWith(".jpg")) {
+            signature = strippedPhoto(draft.consentFile());
+        }
+
+        ZipOutputStream zip = new ZipOutputStream(out);
+        zip.setLevel(Deflater.DEFAULT_COMPRESSION);
+        put(zip, "metadata.json", MetadataJson.write(draft.metadata()));
+        zip.putNextEntry(new ZipEntry("report.pdf"));
+        ReportPdf.render(draft.metadata(), new ReportImages(thumbnails, signature), zip);
+        zip.closeEntry();
+        // Media are already compressed: deflating them again costs CPU and saves nothing.
+        zip.setLevel(Deflater.NO_COMPRESSION);
+        if (signature != null) {
+            put(zip, "consent.jpg", signature);
+        } else if (draft.consentFile() != null) {
+            copy(zip, "consent.m4a", draft.consentFile(), false);
+        }
+        for (MediaItem item : draft.metadata().media()) {
+            put(zip, item.thumbnailName(), thumbnails.get(item.id()));
+            copy(zip, item.fileName(), draft.mediaFiles().get(item.id()), item.type() == MediaItem.MediaType.PHOTO);
+        }
+        zip.finish();
+    }
+
+    private static byte[] strippedPhoto(Path file) throws IOException {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (InputStream in = Files.newInputStream(file)) {
+            Photos.stripMetadata(in, bytes);
+        }
+        return bytes.toByteArray();
+    }
+
+    private static void put(ZipOutputStream zip, String name, byte[] bytes) throws IOException {
+        zip.putNextEntry(new ZipEntry(name));
+        zip.write(bytes);
+        zip.closeEntry();
+    }
+
+    private static void copy(ZipOutputStream zip, String name, Path file, boolean stripPhoto) throws IOException {
+        zip.putNextEntry(new ZipEntry(name));
+        try (InputStream in = Files.newInputStream(file)) {
+            if (stripPhoto) {
+                Photos.stripMetadata(in, zip);
+            } else {
+                in.transferTo(zip);
+            }
+        }
+        zip.closeEntry();
+    }
+}
