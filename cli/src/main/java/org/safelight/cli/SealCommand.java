@@ -25,8 +25,9 @@ final class SealCommand implements Callable<Integer> {
     Path draftDir;
 
     @Option(names = {"-o", "--output"}, required = true, paramLabel = "OUT",
-            description = "The file to write, or a folder to write {ReportID}.picsafe (.zip when --plain) into.")
-    Path out;
+            description = {"The file to write, or a folder (existing, or ending in /) to write",
+                "{ReportID}.picsafe (.zip when --plain) into."})
+    String out;
 
     @ArgGroup(exclusive = true, multiplicity = "1")
     Mode mode;
@@ -67,7 +68,11 @@ final class SealCommand implements Callable<Integer> {
             }
         }
         Draft draft = Draft.load(draftDir, Clock.systemDefaultZone());
-        Path written = Sealer.seal(draft, protection, out);
+        Path target = Path.of(out);
+        if (out.endsWith("/") || out.endsWith(java.io.File.separator)) {
+            java.nio.file.Files.createDirectories(target);
+        }
+        Path written = Sealer.seal(draft, protection, target);
         main.stdout.println("Sealed report " + draft.metadata().details().reportid() + " ("
                 + Summaries.media(draft.metadata()) + ") into " + written);
         return ExitCode.OK;

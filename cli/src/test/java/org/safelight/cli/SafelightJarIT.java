@@ -1,0 +1,65 @@
+package org.safelight.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The packaged jar, run as a user runs it: a separate JVM, exit codes and streams as seen by a shell. */
+class SafelightJarIT {
+    @TempDir
+    Path dir;
+
+    record Run(int code, String out, String err) {
+    }
+
+    private static Run safelight(String... args) throws IOException, InterruptedException {
+        Path jar = Path.of("target", "safelight.jar").toAbsolutePath();
+        assertThat(jar).exists();
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Djava.awt.headless=true", "-jar", jar.toString()));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).start();
+        p.getOutputStream().close();
+        if (!p.waitFor(2, TimeUnit.MINUTES)) {
+            p.destroyForcibly();
+            throw new AssertionError("safelight " + String.join(" ", args) + " did not finish in 2 minutes");
+        }
+        return new Run(p.exitValue(), new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8),
+                new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void the_packaged_cli_seals_inspects_and_opens_a_report() throws Exception {
+        Fixtures.draft(dir.resolve("draft"));
+        Run seal = safelight("seal", dir.resolve("draft").toString(), "-o", dir.resolve("r.picsafe").toString(),
+                "--password", "k", "--keyserver-url", "https://keys.example.org");
+        assertThat(seal.code()).as(seal.err()).isZero();
+        Run inspect = safelight("inspect", dir.resolve("r.picsafe").toString());
+        assertThat(inspect.out()).contains("key server at https://keys.example.org");
+        Run open = safelight("open", dir.resolve("r.picsafe").toString(), "-o", dir.resolve("o").toString(),
+                "--password", "k");
+        assertThat(open.code()).as(open.err()).isZero();
+        assertThat(Files.size(dir.resolve("o/report.pdf"))).isGreaterThan(10_000);
+        assertThat(Files.size(dir.resolve("o/gait-thumbnail.jpg"))).isGreaterThan(1_000);
+    }
+
+    @Test
+    void the_packaged_cli_reports_failures_with_one_line_and_the_documented_exit_code() throws Exception {
+        Path junk = Files.writeString(dir.resolve("junk.picsafe"), "not a report");
+        Run open = safelight("open", junk.toString(), "-o", dir.resolve("o").toString());
+        assertThat(open.code()).isEqualTo(4);
+        assertThat(open.err().lines()).hasSize(1);
+        assertThat(safelight("nonsense").code()).isEqualTo(2);
+        Run version = safelight("--version");
+        assertThat(version.code()).isZero();
+        assertThat(version.out()).startsWith("safelight ");
+    }
+}
