@@ -1,6 +1,5 @@
 package org.safelight.format.pdf;
 
-import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.HashMap;
@@ -11,6 +10,7 @@ import org.apache.pdfbox.pdmodel.PDDocument;
 import org.apache.pdfbox.pdmodel.PDDocumentInformation;
 import org.apache.pdfbox.pdmodel.graphics.image.JPEGFactory;
 import org.apache.pdfbox.pdmodel.graphics.image.PDImageXObject;
+import org.safelight.format.container.NonClosingOutputStream;
 import org.safelight.format.report.Consent.ConsentType;
 import org.safelight.format.report.ItemId;
 import org.safelight.format.report.MediaItem;
@@ -72,7 +72,7 @@ public final class ReportPdf {
             String footerId = fonts.regular().printable(reportId.isEmpty() ? "ID not recorded" : reportId, false);
             flow.finish(footerId, CONFIDENTIAL);
             describe(doc, reportId, metadata.details().datetime());
-            doc.save(new KeepOpen(out));
+            doc.save(new NonClosingOutputStream(out));
         }
     }
 
@@ -97,23 +97,6 @@ public final class ReportPdf {
         // seeds the trailer /ID, which PDFBox would otherwise derive from the clock
         doc.setDocumentId((long) (reportId + "\n" + datetime).hashCode());
         doc.getDocumentCatalog().setLanguage("en");
-    }
-
-    /** Shields the caller's stream from PDFBox closing it after saving. */
-    private static final class KeepOpen extends FilterOutputStream {
-        KeepOpen(OutputStream out) {
-            super(out);
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-            out.write(b, off, len);
-        }
-
-        @Override
-        public void close() throws IOException {
-            flush();
-        }
     }
 
     /** The JPEG as an image to embed, or empty when it is missing or not a JPEG PDFBox can read. */

@@ -9,6 +9,7 @@ import java.util.zip.Deflater;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 import org.safelight.format.container.AtomicFile;
+import org.safelight.format.container.NonClosingOutputStream;
 import org.safelight.format.rncryptor.EncryptingOutputStream;
 import org.safelight.format.rncryptor.RNCryptor;
 import org.safelight.format.rncryptor.Secret;
@@ -52,7 +53,7 @@ public final class PicsafeWriter {
         // Ciphertext does not compress: store it in deflate's stored blocks rather than spend CPU.
         zip.setLevel(Deflater.NO_COMPRESSION);
         zip.putNextEntry(new ZipEntry(PACKAGE_ENCRYPTED));
-        EncryptingOutputStream encrypted = RNCryptor.encryptingStream(new UnclosableStream(zip),
+        EncryptingOutputStream encrypted = RNCryptor.encryptingStream(new NonClosingOutputStream(zip),
                 Secret.password(reportKey));
         packageZip.writeTo(encrypted);
         encrypted.finish();
@@ -65,22 +66,5 @@ public final class PicsafeWriter {
         byte[] key = new byte[32];
         RANDOM.nextBytes(key);
         return Base64.getUrlEncoder().withoutPadding().encodeToString(key);
-    }
-
-    /** Lets a nested writer close its stream without closing the ZIP entry under it. */
-    private static final class UnclosableStream extends java.io.FilterOutputStream {
-        UnclosableStream(OutputStream out) {
-            super(out);
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-            out.write(b, off, len);
-        }
-
-        @Override
-        public void close() throws IOException {
-            flush();
-        }
     }
 }
