@@ -35,9 +35,7 @@ final class DecryptingInputStream extends InputStream {
 
     @Override
     public int read() throws IOException {
-        byte[] one = new byte[1];
-        int n = read(one, 0, 1);
-        return n < 0 ? -1 : one[0] & 0xff;
+        return hasPlaintext() ? plain[plainPos++] & 0xff : -1;
     }
 
     @Override
@@ -46,16 +44,24 @@ final class DecryptingInputStream extends InputStream {
         if (len == 0) {
             return 0;
         }
-        while (plainPos == plainLen) {
-            if (done) {
-                return -1;
-            }
-            fill();
+        if (!hasPlaintext()) {
+            return -1;
         }
         int n = Math.min(len, plainLen - plainPos);
         System.arraycopy(plain, plainPos, b, off, n);
         plainPos += n;
         return n;
+    }
+
+    /** Decrypts more if the buffer is used up; false at the end of the message. */
+    private boolean hasPlaintext() throws IOException {
+        while (plainPos == plainLen) {
+            if (done) {
+                return false;
+            }
+            fill();
+        }
+        return true;
     }
 
     private void fill() throws IOException {

@@ -12,6 +12,7 @@ import java.nio.file.StandardOpenOption;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
+import java.util.Arrays;
 import javax.crypto.Cipher;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -68,15 +69,25 @@ public final class RNCryptor {
         Header header = parseAndCheckLength(message, message.length, message.length, secret);
         byte[][] keys = Keys.derive(header, secret);
         Mac mac = Keys.hmac(keys[1]);
-        mac.update(message, 0, message.length - HMAC_LENGTH);
+        int signedLength = message.length - HMAC_LENGTH;
+        // In CHUNK slices, like the streams: one call over a large array stays out of the intrinsics.
+        for (int off = 0; off < signedLength; off += CHUNK) {
+            mac.update(message, off, Math.min(CHUNK, signedLength - off));
+        }
         byte[] expected = new byte[HMAC_LENGTH];
-        System.arraycopy(message, message.length - HMAC_LENGTH, expected, 0, HMAC_LENGTH);
+        System.arraycopy(message, signedLength, expected, 0, HMAC_LENGTH);
         if (!MessageDigest.isEqual(mac.doFinal(), expected)) {
             throw new IntegrityException();
         }
         try {
             Cipher cipher = Keys.aesCbc(Cipher.DECRYPT_MODE, keys[0], header.iv());
-            return cipher.doFinal(message, header.length(), message.length - header.length() - HMAC_LENGTH);
+            byte[] plain = new byte[signedLength - header.length()];
+            int n = 0;
+            for (int off = header.length(); off < signedLength; off += CHUNK) {
+                n += cipher.update(message, off, Math.min(CHUNK, signedLength - off), plain, n);
+            }
+            n += cipher.doFinal(plain, n);
+            return n == plain.length ? plain : Arrays.copyOf(plain, n);
         } catch (javax.crypto.BadPaddingException e) {
             throw new WrongKeyException("the encryption key is wrong (the HMAC key matched)");
         } catch (GeneralSecurityException e) {
@@ -101,7 +112,7 @@ public final class RNCryptor {
         Path spool = Files.createTempFile("safelight-", ".rncryptor");
         try {
             try (OutputStream out = Files.newOutputStream(spool)) {
-                in.transferTo(out);
+                copy(in, out);
             }
             return openVerified(spool, secret, spool);
         } catch (IOException | RuntimeException e) {
@@ -114,6 +125,14 @@ public final class RNCryptor {
     public static void decrypt(Path in, OutputStream out, Secret secret) throws IOException {
         try (InputStream plain = openVerified(in, secret)) {
             plain.transferTo(out);
+        }
+    }
+
+    /** Like {@code transferTo}, with CHUNK-sized writes: on JDK 17 that uses 8 KiB, one system call each. */
+    private static void copy(InputStream in, OutputStream out) throws IOException {
+        byte[] buffer = new byte[CHUNK];
+        for (int n; (n = in.read(buffer)) >= 0; ) {
+            out.write(buffer, 0, n);
         }
     }
 
