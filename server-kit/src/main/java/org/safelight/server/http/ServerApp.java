@@ -1,0 +1,81 @@
+package org.safelight.server.http;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.json.JavalinJackson;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Builds the HTTP server for a set of roles, unstarted, so tests start it on a free port. Every
+ * failure becomes JSON with a stable {@code error} code in one place here; unexpected exceptions are
+ * logged by type only (their messages may hold data) and answered without details.
+ */
+public final class ServerApp {
+    private static final Logger LOG = LoggerFactory.getLogger(ServerApp.class);
+
+    private ServerApp() {
+    }
+
+    public static Javalin create(List<Role> roles, Consumer<io.javalin.config.JavalinConfig> extra) {
+        ObjectMapper mapper = Json.MAPPER;
+        return Javalin.create(config -> {
+            config.jsonMapper(new JavalinJackson(mapper, false));
+            config.startup.showJavalinBanner = false;
+            config.http.maxRequestSize = 1L << 20;
+            config.routes.get("/health", ctx -> ctx.json(health(roles)));
+            for (Role role : roles) {
+                role.routes(config.routes);
+            }
+            config.routes.exception(ApiException.class, (e, ctx) -> answer(ctx, e));
+            config.routes.exception(io.javalin.http.HttpResponseException.class, (e, ctx) ->
+                    answer(ctx, new ApiException(e.getStatus(), codeFor(e.getStatus()), e.getMessage())));
+            config.routes.exception(com.fasterxml.jackson.core.JacksonException.class, (e, ctx) ->
+                    answer(ctx, ApiException.badRequest("the request body is not the JSON expected")));
+            config.routes.exception(Exception.class, (e, ctx) -> {
+                LOG.error("unexpected {} on {} {}", e.getClass().getName(), ctx.method(), ctx.path());
+                answer(ctx, new ApiException(500, "internal_error", "the server failed; the failure is logged"));
+            });
+            config.routes.error(404, "*", ctx -> {
+                if (ctx.result() == null || ctx.result().isEmpty()) {
+                    answer(ctx, ApiException.notFound("no such route: " + ctx.method() + " " + ctx.path()));
+                }
+            });
+            extra.accept(config);
+        });
+    }
+
+    static Map<String, Object> health(List<Role> roles) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", "ok");
+        body.put("roles", roles.stream().map(Role::name).toList());
+        return body;
+    }
+
+    private static void answer(Context ctx, ApiException e) {
+        if (e.retryAfterSeconds() != null) {
+            ctx.header("Retry-After", e.retryAfterSeconds().toString());
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("error", e.code());
+        body.put("message", e.getMessage());
+        ctx.status(e.status()).json(body);
+    }
+
+    private static String codeFor(int status) {
+        return switch (status) {
+            case 400 -> "bad_request";
+            case 401 -> "unauthorized";
+            case 403 -> "forbidden";
+            case 404 -> "not_found";
+            case 405 -> "method_not_allowed";
+            case 413 -> "too_large";
+            default -> "http_" + status;
+        };
+    }
+}

@@ -1,0 +1,123 @@
+package org.safelight.server.tokens;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.crypto.ECDSAVerifier;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import java.text.ParseException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.function.Supplier;
+import org.safelight.server.http.ApiException;
+
+/**
+ * Verifies ES256 user tokens against the accounts role's JWKS. The key set is cached and fetched
+ * again when a token names a key id it does not hold (key rotation), at most once per
+ * {@link #REFRESH_INTERVAL}, so a flood of forged key ids cannot hammer the accounts server.
+ * Thread-safe.
+ */
+public final class JwksTokenVerifier implements TokenVerifier {
+    static final Duration REFRESH_INTERVAL = Duration.ofSeconds(30);
+    private static final Duration LEEWAY = Duration.ofSeconds(5);
+
+    private final Supplier<JWKSet> source;
+    private final Clock clock;
+    private volatile JWKSet keys;
+    private volatile Instant lastFetch = Instant.MIN;
+
+    /** @param source fetches the current key set (over HTTP, or in process); may throw when unreachable */
+    public JwksTokenVerifier(Supplier<JWKSet> source, Clock clock) {
+        this.source = source;
+        this.clock = clock;
+    }
+
+    @Override
+    public UserToken verify(String compactJws) {
+        SignedJWT jwt;
+        JWTClaimsSet claims;
+        try {
+            jwt = SignedJWT.parse(compactJws);
+            claims = jwt.getJWTClaimsSet();
+        } catch (ParseException e) {
+            throw invalid("the user token is not a signed JWT");
+        }
+        if (!JWSAlgorithm.ES256.equals(jwt.getHeader().getAlgorithm())) {
+            throw invalid("the user token is not signed with ES256");
+        }
+        ECKey key = key(jwt.getHeader().getKeyID());
+        try {
+            if (!jwt.verify(new ECDSAVerifier(key))) {
+                throw invalid("the user token's signature does not verify");
+            }
+        } catch (JOSEException e) {
+            throw invalid("the user token's signature does not verify");
+        }
+        Instant now = clock.instant();
+        Date exp = claims.getExpirationTime();
+        if (exp == null) {
+            throw invalid("the user token has no expiry");
+        }
+        if (exp.toInstant().plus(LEEWAY).isBefore(now)) {
+            throw new ApiException(401, "token_expired", "the user token has expired: refresh it or sign in again");
+        }
+        try {
+            String sub = claims.getSubject();
+            String email = claims.getStringClaim("email");
+            if (sub == null || email == null) {
+                throw invalid("the user token lacks sub or email");
+            }
+            Boolean verified = claims.getBooleanClaim("email_verified");
+            Boolean pro = claims.getBooleanClaim("pro");
+            Date iat = claims.getIssueTime();
+            return new UserToken(sub, email, Boolean.TRUE.equals(verified), orEmpty(claims.getStringClaim("name")),
+                    orEmpty(claims.getStringClaim("title")), orEmpty(claims.getStringClaim("country")),
+                    orEmpty(claims.getStringClaim("ent")), Boolean.TRUE.equals(pro),
+                    iat == null ? null : iat.toInstant(), exp.toInstant());
+        } catch (ParseException e) {
+            throw invalid("the user token's claims have the wrong types");
+        }
+    }
+
+    private ECKey key(String kid) {
+        if (kid == null) {
+            throw invalid("the user token names no key id");
+        }
+        JWK jwk = keys == null ? null : keys.getKeyByKeyId(kid);
+        if (jwk == null && refreshAllowed()) {
+            try {
+                keys = source.get();
+            } catch (RuntimeException e) {
+                throw new ApiException(503, "accounts_unreachable",
+                        "the accounts server's keys could not be fetched to check the user token");
+            }
+            jwk = keys.getKeyByKeyId(kid);
+        }
+        if (!(jwk instanceof ECKey ec)) {
+            throw invalid("the user token was signed with an unknown key");
+        }
+        return ec;
+    }
+
+    private synchronized boolean refreshAllowed() {
+        Instant now = clock.instant();
+        if (keys != null && lastFetch.plus(REFRESH_INTERVAL).isAfter(now)) {
+            return false;
+        }
+        lastFetch = now;
+        return true;
+    }
+
+    private static String orEmpty(String s) {
+        return s == null ? "" : s;
+    }
+
+    private static ApiException invalid(String message) {
+        return new ApiException(401, "invalid_token", message);
+    }
+}

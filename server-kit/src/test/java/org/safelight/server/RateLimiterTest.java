@@ -1,0 +1,48 @@
+package org.safelight.server;
+
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import org.assertj.core.api.Assertions;
+import org.junit.jupiter.api.Test;
+import org.safelight.server.http.ApiException;
+import org.safelight.server.limits.RateLimiter;
+
+class RateLimiterTest {
+    private Instant now = Instant.parse("2026-11-22T10:00:00Z");
+    private final Clock clock = new Clock() {
+        @Override
+        public ZoneId getZone() {
+            return ZoneId.of("UTC");
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    };
+
+    @Test
+    void a_burst_beyond_capacity_is_refused_with_retry_after_and_refills_with_time() {
+        RateLimiter limiter = new RateLimiter(3, 0.5, clock);
+        for (int i = 0; i < 3; i++) {
+            limiter.acquire("ip-1", "sign-ins");
+        }
+        assertThatThrownBy(() -> limiter.acquire("ip-1", "sign-ins")).isInstanceOfSatisfying(ApiException.class, e -> {
+            Assertions.assertThat(e.status()).isEqualTo(429);
+            Assertions.assertThat(e.retryAfterSeconds()).isEqualTo(2);
+        });
+        assertThatCode(() -> limiter.acquire("ip-2", "sign-ins")).doesNotThrowAnyException();
+        now = now.plus(Duration.ofSeconds(2));
+        assertThatCode(() -> limiter.acquire("ip-1", "sign-ins")).doesNotThrowAnyException();
+    }
+}
