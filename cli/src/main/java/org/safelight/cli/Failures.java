@@ -40,6 +40,9 @@ final class Failures {
         if (e instanceof UsageException || e instanceof KeyNeededException) {
             return ExitCode.USAGE;
         }
+        if (e instanceof org.safelight.cli.client.RefusedException) {
+            return ExitCode.REFUSED;
+        }
         if (e instanceof IntegrityException) {
             return ExitCode.INTEGRITY;
         }
@@ -50,11 +53,11 @@ final class Failures {
     }
 
     static String message(Throwable e) {
-        if (e instanceof KeyNeededException k) {
-            return k.getMessage() + "; give the report key with --password or --password-file";
-        }
         if (e instanceof FormatException || e instanceof UsageException) {
             return e.getMessage();
+        }
+        if (e instanceof org.safelight.cli.client.RefusedException r) {
+            return "refused by the server: " + r.getMessage() + " (" + r.code() + ")";
         }
         if (e instanceof NoSuchFileException n) {
             return "no such file or folder: " + n.getFile();

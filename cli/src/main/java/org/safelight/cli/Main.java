@@ -4,6 +4,7 @@ import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -14,17 +15,20 @@ import picocli.CommandLine.Command;
 @Command(name = "safelight", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Seal, open and share clinical photo reports (.picsafe).",
         subcommands = {EncryptCommand.class, DecryptCommand.class, SealCommand.class, OpenCommand.class,
-            InspectCommand.class, CommandLine.HelpCommand.class})
+            InspectCommand.class, SignupCommand.class, LoginCommand.class, LogoutCommand.class,
+            WhoamiCommand.class, KeysCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     final InputStream stdin;
     final PrintStream stdout;
+    final Map<String, String> env;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    Main(InputStream stdin, PrintStream stdout) {
+    Main(InputStream stdin, PrintStream stdout, Map<String, String> env) {
         this.stdin = stdin;
         this.stdout = stdout;
+        this.env = Map.copyOf(env);
     }
 
     @Override
@@ -33,12 +37,13 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
-        System.exit(run(args, System.in, System.out, System.err));
+        System.exit(run(args, System.in, System.out, System.err, System.getenv()));
     }
 
-    /** Runs one command line with the given streams; returns the exit code. */
-    public static int run(String[] args, InputStream stdin, PrintStream stdout, PrintStream stderr) {
-        CommandLine cli = new CommandLine(new Main(stdin, stdout));
+    /** Runs one command line with the given streams and environment; returns the exit code. */
+    public static int run(String[] args, InputStream stdin, PrintStream stdout, PrintStream stderr,
+                          Map<String, String> env) {
+        CommandLine cli = new CommandLine(new Main(stdin, stdout, env));
         cli.setOut(new PrintWriter(stdout, true, StandardCharsets.UTF_8));
         cli.setErr(new PrintWriter(stderr, true, StandardCharsets.UTF_8));
         cli.setExecutionExceptionHandler(Failures::handleExecution);

@@ -1,11 +1,15 @@
 package org.safelight.cli;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.safelight.format.container.ZipLimits;
+import org.safelight.format.picsafe.KeyNeededException;
+import org.safelight.format.picsafe.PackageJson;
 import org.safelight.format.picsafe.ReportKey;
 import org.safelight.format.picsafe.ReportOpener;
 import org.safelight.format.picsafe.StaticKeys;
+import org.safelight.format.report.ReportId;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -14,6 +18,7 @@ import picocli.CommandLine.ParentCommand;
 
 @Command(name = "open", mixinStandardHelpOptions = true,
         description = {"Open a .picsafe file or a plain report ZIP into a new folder.",
+            "Without a key, the key is asked from the report's key server as the signed-in user (see 'login').",
             "The package is verified before it is decrypted; a damaged or hostile file writes nothing."})
 final class OpenCommand implements Callable<Integer> {
     @ParentCommand
@@ -46,9 +51,35 @@ final class OpenCommand implements Callable<Integer> {
         } else if (keyChoice != null && keyChoice.password != null && keyChoice.password.given()) {
             key = new ReportKey.Password(keyChoice.password.read());
         }
-        ReportOpener.Opened opened = new ReportOpener(ZipLimits.REPORT, true).open(file, key, outDir);
+        ReportOpener opener = new ReportOpener(ZipLimits.REPORT, true);
+        ReportOpener.Opened opened;
+        try {
+            opened = opener.open(file, key, outDir);
+        } catch (KeyNeededException e) {
+            if (!(key instanceof ReportKey.None) || !e.packageJson().hasKeyServer()) {
+                throw e;
+            }
+            // Ask the key server named in the report, as the signed-in user; it logs the request first.
+            String reportKey = new ClientContext(main).keyServer.fetchKey(
+                    URI.create(e.packageJson().keyserverUrl()), reportId(e.packageJson()));
+            opened = opener.open(file, new ReportKey.Password(reportKey), outDir);
+        }
         main.stdout.println("Opened report " + opened.metadata().details().reportid() + " ("
                 + Summaries.media(opened.metadata()) + ", " + opened.files().size() + " files) into " + opened.folder());
         return ExitCode.OK;
+    }
+
+    /** The report ID the key server knows the report by: package.json's, else the file's name. */
+    private ReportId reportId(PackageJson packageJson) {
+        if (packageJson.reportId() != null && ReportId.isValid(packageJson.reportId())) {
+            return new ReportId(packageJson.reportId());
+        }
+        String name = file.getFileName().toString();
+        String id = name.endsWith(".picsafe") ? name.substring(0, name.length() - ".picsafe".length()) : name;
+        if (!ReportId.isValid(id)) {
+            throw new Failures.UsageException("cannot tell the report ID to ask the key server for: name the file "
+                    + "{ReportID}.picsafe as it was sent");
+        }
+        return new ReportId(id);
     }
 }

@@ -1,5 +1,6 @@
 package org.safelight.cli;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.Callable;
@@ -42,6 +43,10 @@ final class SealCommand implements Callable<Integer> {
 
         @Option(names = "--plain", description = "Do not encrypt: write package.zip itself (for HTTPS endpoints only).")
         boolean plain;
+
+        @Option(names = "--keyserver", paramLabel = "URL",
+                description = "Get the report key from this key server as the signed-in user (see 'login').")
+        String keyserver;
     }
 
     static final class Dynamic {
@@ -55,8 +60,13 @@ final class SealCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Draft draft = Draft.load(draftDir, Clock.systemDefaultZone());
         Protection protection;
-        if (mode.plain) {
+        if (mode.keyserver != null) {
+            URI url = keyServerUrl(mode.keyserver);
+            String key = new ClientContext(main).keyServer.createKey(url, draft.metadata().reportId());
+            protection = new Protection.DynamicKey(key, url.toString());
+        } else if (mode.plain) {
             protection = new Protection.Plain();
         } else if (mode.staticKey != null) {
             protection = new Protection.StaticKey(StaticKeys.readPublicKey(mode.staticKey));
@@ -67,7 +77,6 @@ final class SealCommand implements Callable<Integer> {
                 throw new Failures.UsageException(e.getMessage());
             }
         }
-        Draft draft = Draft.load(draftDir, Clock.systemDefaultZone());
         Path target = Path.of(out);
         if (out.endsWith("/") || out.endsWith(java.io.File.separator)) {
             java.nio.file.Files.createDirectories(target);
@@ -76,5 +85,17 @@ final class SealCommand implements Callable<Integer> {
         main.stdout.println("Sealed report " + draft.metadata().details().reportid() + " ("
                 + Summaries.media(draft.metadata()) + ") into " + written);
         return ExitCode.OK;
+    }
+
+    private static URI keyServerUrl(String text) {
+        try {
+            URI url = URI.create(text.replaceAll("/+$", ""));
+            if (!("https".equals(url.getScheme()) || "http".equals(url.getScheme())) || url.getHost() == null) {
+                throw new IllegalArgumentException();
+            }
+            return url;
+        } catch (IllegalArgumentException e) {
+            throw new Failures.UsageException("the key server must be an http:// or https:// URL");
+        }
     }
 }

@@ -26,10 +26,18 @@ final class Cli {
     }
 
     static Result runWithInput(byte[] stdin, String... args) {
+        return runWith(java.util.Map.of(), stdin, args);
+    }
+
+    static Result runWithEnv(java.util.Map<String, String> env, String... args) {
+        return runWith(env, new byte[0], args);
+    }
+
+    static Result runWith(java.util.Map<String, String> env, byte[] stdin, String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int code = Main.run(args, new ByteArrayInputStream(stdin), new PrintStream(out, true),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
+                new PrintStream(err, true, StandardCharsets.UTF_8), env);
         return new Result(code, out.toByteArray(), err.toString(StandardCharsets.UTF_8));
     }
 }

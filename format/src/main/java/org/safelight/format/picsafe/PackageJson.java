@@ -11,9 +11,10 @@ import org.safelight.format.report.MetadataJson;
 /**
  * {@code package.json} of a .picsafe file: where the key is. Dynamic-key mode names the key server
  * ({@code keyserver_url}); static-key mode carries the report key wrapped for an institution's RSA
- * key ({@code static_key}). One file may carry both; unknown fields are ignored.
+ * key ({@code static_key}). One file may carry both; unknown fields are ignored. We also write
+ * {@code report_id} (our addition), so the key can be asked for even when the file was renamed.
  */
-public record PackageJson(String keyserverUrl, StaticKeyInfo staticKey) {
+public record PackageJson(String keyserverUrl, StaticKeyInfo staticKey, String reportId) {
     private static final ObjectMapper MAPPER = MetadataJson.boundedMapper();
 
     /** {@code {"alg": "RSA-OAEP-256", "kid": ..., "wrapped_key": ...}} */
@@ -42,16 +43,20 @@ public record PackageJson(String keyserverUrl, StaticKeyInfo staticKey) {
         } else if (!sk.isMissingNode() && !sk.isNull()) {
             throw new MalformedReportException("package.json static_key is not an object");
         }
+        String reportId = root.path("report_id").isTextual() ? root.path("report_id").asText() : null;
         if (url == null && key == null) {
             throw new MalformedReportException("package.json names neither a key server nor a static key");
         }
-        return new PackageJson(url, key);
+        return new PackageJson(url, key, reportId);
     }
 
     public byte[] toBytes() {
         ObjectNode root = MAPPER.createObjectNode();
         if (keyserverUrl != null) {
             root.put("keyserver_url", keyserverUrl);
+        }
+        if (reportId != null) {
+            root.put("report_id", reportId);
         }
         if (staticKey != null) {
             root.putObject("static_key").put("alg", staticKey.alg()).put("kid", staticKey.kid())

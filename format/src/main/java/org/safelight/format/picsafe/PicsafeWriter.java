@@ -27,11 +27,14 @@ public final class PicsafeWriter {
     private PicsafeWriter() {
     }
 
-    public static void write(Path out, Protection protection, AtomicFile.Writer packageZip) throws IOException {
-        AtomicFile.write(out, stream -> write(stream, protection, packageZip));
+    /** @param reportId written into package.json when not null */
+    public static void write(Path out, Protection protection, String reportId, AtomicFile.Writer packageZip)
+            throws IOException {
+        AtomicFile.write(out, stream -> write(stream, protection, reportId, packageZip));
     }
 
-    public static void write(OutputStream out, Protection protection, AtomicFile.Writer packageZip) throws IOException {
+    public static void write(OutputStream out, Protection protection, String reportId, AtomicFile.Writer packageZip)
+            throws IOException {
         if (protection instanceof Protection.Plain) {
             packageZip.writeTo(out);
             return;
@@ -40,11 +43,11 @@ public final class PicsafeWriter {
         PackageJson packageJson;
         if (protection instanceof Protection.DynamicKey d) {
             reportKey = d.reportKey();
-            packageJson = new PackageJson(d.keyserverUrl(), null);
+            packageJson = new PackageJson(d.keyserverUrl(), null, reportId);
         } else {
             reportKey = newReportKey();
             packageJson = new PackageJson(null, StaticKeys.wrap(((Protection.StaticKey) protection).institutionKey(),
-                    reportKey));
+                    reportKey), reportId);
         }
         ZipOutputStream zip = new ZipOutputStream(out);
         zip.putNextEntry(new ZipEntry(PACKAGE_JSON));

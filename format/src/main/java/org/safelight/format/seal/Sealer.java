@@ -34,7 +34,7 @@ public final class Sealer {
                 ? out.resolve(draft.metadata().details().reportid()
                         + (protection instanceof Protection.Plain ? ".zip" : ".picsafe"))
                 : out;
-        PicsafeWriter.write(target, protection, zip -> writePackage(draft, zip));
+        PicsafeWriter.write(target, protection, draft.metadata().details().reportid(), zip -> writePackage(draft, zip));
         return target;
     }
 

@@ -45,7 +45,7 @@ class PicsafeRoundTripTest {
 
     private Path seal(Protection protection, byte[] packageZip) throws IOException {
         Path file = dir.resolve(SampleReports.REPORT_ID + ".picsafe");
-        PicsafeWriter.write(file, protection, out -> out.write(packageZip));
+        PicsafeWriter.write(file, protection, SampleReports.REPORT_ID, out -> out.write(packageZip));
         return file;
     }
 
@@ -56,7 +56,8 @@ class PicsafeRoundTripTest {
         try (ZipInputStream zip = new ZipInputStream(Files.newInputStream(file))) {
             ZipEntry first = zip.getNextEntry();
             assertThat(first.getName()).isEqualTo("package.json");
-            assertThat(new String(zip.readAllBytes())).contains("\"keyserver_url\"").contains(KEYSERVER);
+            assertThat(new String(zip.readAllBytes())).contains("\"keyserver_url\"").contains(KEYSERVER)
+                    .contains("\"report_id\":\"" + SampleReports.REPORT_ID + "\"");
             assertThat(zip.getNextEntry().getName()).isEqualTo("package.encrypted");
             // package.encrypted is plain RNCryptor of package.zip with the report key as password
             assertThat(RNCryptor.decrypt(zip.readAllBytes(), Secret.password(KEY))).isEqualTo(pkg);
@@ -104,6 +105,7 @@ class PicsafeRoundTripTest {
         Inspection inspection = Inspection.of(file);
         assertThat(inspection.kind()).isEqualTo(ReportFileKind.PICSAFE);
         assertThat(inspection.packageJson().hasKeyServer()).isFalse();
+        assertThat(inspection.packageJson().reportId()).isEqualTo(SampleReports.REPORT_ID);
         assertThat(inspection.packageJson().staticKey().alg()).isEqualTo("RSA-OAEP-256");
         assertThat(inspection.packageJson().staticKey().kid()).isEqualTo(StaticKeys.kid(institution.getPublic()));
 

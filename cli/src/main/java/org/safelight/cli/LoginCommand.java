@@ -1,0 +1,30 @@
+package org.safelight.cli;
+
+import java.net.URI;
+import java.util.concurrent.Callable;
+import org.safelight.cli.client.Credentials;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+@Command(name = "login", mixinStandardHelpOptions = true,
+        description = {"Sign in; the sign-in is kept (mode 0600) in $XDG_CONFIG_HOME/safelight.",
+            "The password is asked for, or read from SAFELIGHT_PASSWORD."})
+final class LoginCommand implements Callable<Integer> {
+    @ParentCommand
+    Main main;
+
+    @Option(names = "--server", required = true, paramLabel = "URL", description = "The accounts server.")
+    URI server;
+
+    @Option(names = "--email", required = true, paramLabel = "E")
+    String email;
+
+    @Override
+    public Integer call() throws Exception {
+        String password = AccountPassword.read(main.env, "Password for " + email + ": ");
+        Credentials c = new ClientContext(main).accounts.signin(server, email, password);
+        main.stdout.println("Signed in to " + c.server() + " as " + c.email() + ".");
+        return ExitCode.OK;
+    }
+}

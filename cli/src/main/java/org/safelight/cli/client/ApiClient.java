@@ -1,0 +1,90 @@
+package org.safelight.cli.client;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.time.Duration;
+
+/**
+ * JSON over HTTP to Safelight servers. A refusal ({@code {"error", "message"}} with a 4xx/5xx)
+ * becomes a {@link RefusedException}; an unreachable server an {@link IOException} naming it.
+ * Thread-safe.
+ */
+public final class ApiClient {
+    static final ObjectMapper JSON = new ObjectMapper();
+    private final HttpClient http;
+
+    public ApiClient(HttpClient http) {
+        this.http = http;
+    }
+
+    public static ApiClient create() {
+        return new ApiClient(HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
+                .followRedirects(HttpClient.Redirect.NEVER).build());
+    }
+
+    public static ObjectNode object() {
+        return JSON.createObjectNode();
+    }
+
+    public JsonNode get(URI uri, String bearer) throws IOException {
+        return send(request(uri, bearer).GET().build());
+    }
+
+    public JsonNode post(URI uri, String bearer, JsonNode body) throws IOException {
+        return send(request(uri, bearer).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body == null ? "{}" : body.toString())).build());
+    }
+
+    private static HttpRequest.Builder request(URI uri, String bearer) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30))
+                .header("Accept", "application/json");
+        if (bearer != null) {
+            b.header("Authorization", "Bearer " + bearer);
+        }
+        return b;
+    }
+
+    private JsonNode send(HttpRequest request) throws IOException {
+        HttpResponse<String> response;
+        try {
+            response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (ConnectException e) {
+            throw new IOException("cannot connect to " + origin(request.uri()) + " (is the server running?)", e);
+        } catch (HttpTimeoutException e) {
+            throw new IOException(origin(request.uri()) + " did not answer in time", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+        JsonNode body = parse(response.body());
+        if (response.statusCode() >= 400) {
+            String code = body.path("error").asText("http_" + response.statusCode());
+            String message = body.path("message").asText("the server answered " + response.statusCode());
+            throw new RefusedException(response.statusCode(), code, message);
+        }
+        return body;
+    }
+
+    private static JsonNode parse(String body) {
+        if (body == null || body.isBlank()) {
+            return JSON.createObjectNode();
+        }
+        try {
+            return JSON.readTree(body);
+        } catch (IOException e) {
+            return JSON.createObjectNode();
+        }
+    }
+
+    static String origin(URI uri) {
+        return uri.getScheme() + "://" + uri.getAuthority();
+    }
+}

@@ -1,0 +1,55 @@
+package org.safelight.cli.serve;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The effective configuration of {@code safelight serve}. {@link #describe()} lists it for the log
+ * with secrets masked.
+ */
+public record ServeConfig(Path dataDir, String host, int port, Set<String> roles, String databaseUrl,
+                          String databaseUser, String databasePassword, URI accountsUrl, URI publicUrl,
+                          List<String> trustedOrigins, Smtp smtp) {
+
+    public static final Set<String> KNOWN_ROLES = Set.of("accounts", "keys");
+
+    /** SMTP settings; {@code host} empty means the outbox folder instead. */
+    public record Smtp(String host, int port, String user, String password, String from, boolean startTls) {
+        public boolean enabled() {
+            return host != null && !host.isBlank();
+        }
+    }
+
+    public boolean runs(String role) {
+        return roles.contains(role);
+    }
+
+    public Map<String, String> describe() {
+        Map<String, String> d = new LinkedHashMap<>();
+        d.put("data-dir", dataDir.toAbsolutePath().toString());
+        d.put("listen", host + ":" + port);
+        d.put("roles", String.join(",", roles));
+        d.put("database-url", maskUrl(databaseUrl));
+        d.put("database-user", databaseUser == null ? "" : databaseUser);
+        d.put("database-password", mask(databasePassword));
+        d.put("public-url", publicUrl.toString());
+        d.put("accounts-url", accountsUrl == null ? "(this server)" : accountsUrl.toString());
+        d.put("trusted-origins", String.join(",", trustedOrigins));
+        d.put("smtp", smtp.enabled() ? smtp.user() + "@" + smtp.host() + ":" + smtp.port() + " password "
+                + mask(smtp.password()) + " from " + smtp.from() : "off (messages go to " + dataDir.resolve("outbox") + ")");
+        return d;
+    }
+
+    static String mask(String secret) {
+        return secret == null || secret.isEmpty() ? "(none)" : "****";
+    }
+
+    /** A JDBC URL with any password parameter hidden. */
+    static String maskUrl(String url) {
+        return url.replaceAll("(?i)(password=)[^&;]*", "$1****").replaceAll("//([^:/@]+):[^@/]*@", "//$1:****@");
+    }
+}
