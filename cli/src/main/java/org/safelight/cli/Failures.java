@@ -37,7 +37,8 @@ final class Failures {
     }
 
     static int exitCode(Throwable e) {
-        if (e instanceof UsageException || e instanceof KeyNeededException) {
+        if (e instanceof UsageException || e instanceof KeyNeededException
+                || e instanceof org.safelight.cli.client.NotSignedInException) {
             return ExitCode.USAGE;
         }
         if (e instanceof org.safelight.cli.client.RefusedException) {
@@ -53,7 +54,8 @@ final class Failures {
     }
 
     static String message(Throwable e) {
-        if (e instanceof FormatException || e instanceof UsageException) {
+        if (e instanceof FormatException || e instanceof UsageException
+                || e instanceof org.safelight.cli.client.NotSignedInException) {
             return e.getMessage();
         }
         if (e instanceof org.safelight.cli.client.RefusedException r) {

@@ -3,6 +3,7 @@ package org.safelight.cli;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.safelight.cli.client.NotSignedInException;
 import org.safelight.format.container.ZipLimits;
 import org.safelight.format.picsafe.KeyNeededException;
 import org.safelight.format.picsafe.PackageJson;
@@ -60,8 +61,14 @@ final class OpenCommand implements Callable<Integer> {
                 throw e;
             }
             // Ask the key server named in the report, as the signed-in user; it logs the request first.
-            String reportKey = new ClientContext(main).keyServer.fetchKey(
-                    URI.create(e.packageJson().keyserverUrl()), reportId(e.packageJson()));
+            String reportKey;
+            try {
+                reportKey = new ClientContext(main).keyServer.fetchKey(
+                        URI.create(e.packageJson().keyserverUrl()), reportId(e.packageJson()));
+            } catch (NotSignedInException notSignedIn) {
+                throw new NotSignedInException(e.getMessage() + ": sign in first with 'safelight login --server URL"
+                        + " --email E', or give the key with --password");
+            }
             opened = opener.open(file, new ReportKey.Password(reportKey), outDir);
         }
         main.stdout.println("Opened report " + opened.metadata().details().reportid() + " ("

@@ -49,11 +49,13 @@ class SealOpenCommandTest {
     }
 
     @Test
-    void opening_without_a_key_exits_2_and_names_the_key_server() throws IOException {
+    void opening_without_a_key_or_a_sign_in_exits_2_and_names_the_key_server() throws IOException {
         sealedWithKeyServer();
-        Cli.Result r = Cli.run("open", p("report.picsafe"), "-o", p("opened"));
+        Cli.Result r = Cli.runWithEnv(java.util.Map.of("XDG_CONFIG_HOME", p("config")), "open", p("report.picsafe"),
+                "-o", p("opened"));
         assertThat(r.exitCode()).isEqualTo(2);
-        assertThat(r.errLines()).hasSize(1).first().asString().contains("https://keys.example.org", "--password");
+        assertThat(r.errLines()).hasSize(1).first().asString()
+                .contains("https://keys.example.org", "safelight login", "--password");
         assertThat(dir.resolve("opened")).doesNotExist();
     }
 

@@ -56,7 +56,7 @@ public final class Accounts {
     /** A signed-in user's valid access token, refreshed when it expires within a minute. */
     public Credentials current() throws IOException {
         Credentials c = Credentials.load(env).orElseThrow(() ->
-                new RefusedException(401, "not_signed_in", "not signed in: run 'safelight login --server URL --email E'"));
+                new NotSignedInException("not signed in: run 'safelight login --server URL --email E' first"));
         if (c.accessExpiresAt().isAfter(clock.instant().plusSeconds(60))) {
             return c;
         }

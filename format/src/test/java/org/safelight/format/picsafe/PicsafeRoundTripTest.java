@@ -57,7 +57,7 @@ class PicsafeRoundTripTest {
             ZipEntry first = zip.getNextEntry();
             assertThat(first.getName()).isEqualTo("package.json");
             assertThat(new String(zip.readAllBytes())).contains("\"keyserver_url\"").contains(KEYSERVER)
-                    .contains("\"report_id\":\"" + SampleReports.REPORT_ID + "\"");
+                    .containsPattern("\"report_id\"\\s*:\\s*\"" + SampleReports.REPORT_ID + "\"");
             assertThat(zip.getNextEntry().getName()).isEqualTo("package.encrypted");
             // package.encrypted is plain RNCryptor of package.zip with the report key as password
             assertThat(RNCryptor.decrypt(zip.readAllBytes(), Secret.password(KEY))).isEqualTo(pkg);
