@@ -1,0 +1,56 @@
+package org.safelight.keys;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import org.safelight.keys.audit.AuditLog;
+import org.safelight.keys.policy.AccessPolicy;
+import org.safelight.server.db.Database;
+import org.safelight.server.limits.RateLimiter;
+import org.safelight.server.tokens.TokenVerifier;
+
+/**
+ * The key server wired by hand: migrates the {@code keys} tables, loads the master key (environment
+ * or {@code DATA_DIR/master.key}), reads the policy files from the data folder, and builds the
+ * role. Close it to stop the audit writer after the HTTP server has stopped.
+ */
+public final class KeyServer implements AutoCloseable {
+    /** Per user: a burst of 60 key requests, then one a second. */
+    static final int BURST = 60;
+    static final double PER_SECOND = 1.0;
+
+    private final KeysRole role;
+    private final AuditLog auditLog;
+
+    private KeyServer(KeysRole role, AuditLog auditLog) {
+        this.role = role;
+        this.auditLog = auditLog;
+    }
+
+    /**
+     * @throws MasterKeyException when the master key cannot be loaded (see {@link MasterKey#load})
+     */
+    public static KeyServer open(Database database, Path dataDir, TokenVerifier tokens, List<String> trustedOrigins,
+                                 Clock clock) {
+        database.migrate(KeysRole.NAME);
+        MasterKey master = MasterKey.load(dataDir);
+        AuditLog audit = new AuditLog(database, clock);
+        KeysRole role = new KeysRole(new ReportKeys(database, master, clock), new AccessPolicy(dataDir), audit,
+                tokens, new RateLimiter(BURST, PER_SECOND, clock), trustedOrigins);
+        return new KeyServer(role, audit);
+    }
+
+    public KeysRole role() {
+        return role;
+    }
+
+    /** For the operator's {@code audit verify} and {@code audit export}. */
+    public AuditLog auditLog() {
+        return auditLog;
+    }
+
+    @Override
+    public void close() {
+        auditLog.close();
+    }
+}

@@ -1,0 +1,253 @@
+package org.safelight.keys;
+
+import io.javalin.http.Context;
+import io.javalin.router.JavalinDefaultRoutingApi;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.safelight.keys.audit.AuditAction;
+import org.safelight.keys.audit.AuditEntry;
+import org.safelight.keys.audit.AuditEvent;
+import org.safelight.keys.audit.AuditLog;
+import org.safelight.keys.audit.AuditUnavailableException;
+import org.safelight.keys.audit.Outcome;
+import org.safelight.keys.policy.AccessPolicy;
+import org.safelight.server.http.ApiException;
+import org.safelight.server.http.Role;
+import org.safelight.server.limits.RateLimiter;
+import org.safelight.server.tokens.TokenVerifier;
+import org.safelight.server.tokens.UserToken;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The key server's HTTP API (DESIGN §4, §5), under {@code /api/v1/reports/{reportId}/}:
+ *
+ * <pre>
+ * POST key       the sender creates the report's key, or gets it again
+ *                201 (new) / 200 (again) {"report_id", "key"}
+ *                403 email_unverified | access_denied, 409 report_owned_by_another, 410 report_revoked
+ * GET  key       a recipient fetches the key: 200 {"report_id", "key"}
+ *                403 email_unverified | access_denied, 404 unknown_report, 410 report_revoked
+ * GET  accesses  the report's audit events, for its sender and those who were given its key:
+ *                200 {"report_id", "revoked_at": ISO-8601 | null,
+ *                     "accesses": [{"seq", "time", "user_id", "email", "action", "outcome"}]}
+ *                403 not_permitted, 404 unknown_report
+ * POST revoke    the sender revokes; later fetches answer 410: 200 {"report_id", "revoked_at"}
+ *                403 not_owner, 404 unknown_report
+ * all            400 invalid_report_id, 401 (no or bad bearer token), 429 rate_limited,
+ *                503 audit_unavailable
+ * </pre>
+ *
+ * Every answer of these routes past report-ID validation, granted or refused, is appended to the
+ * audit log before it is sent; when the append fails the answer is 503 {@code audit_unavailable}
+ * and carries no key. Requests are rate-limited per user (per address while unauthenticated).
+ */
+public final class KeysRole implements Role {
+    public static final String NAME = "keys";
+    static final String KEY = "/api/v1/reports/{reportId}/key";
+    static final String ACCESSES = "/api/v1/reports/{reportId}/accesses";
+    static final String REVOKE = "/api/v1/reports/{reportId}/revoke";
+    static final int MAX_LISTED = 1000;
+
+    private static final Logger LOG = LoggerFactory.getLogger(KeysRole.class);
+
+    private final ReportKeys keys;
+    private final AccessPolicy policy;
+    private final AuditLog audit;
+    private final TokenVerifier tokens;
+    private final RateLimiter limiter;
+    private final Cors cors;
+
+    /**
+     * @param limiter buckets keyed {@code user:<id>} for signed-in requests and {@code ip:<address>}
+     *     for requests that fail authentication
+     * @param trustedOrigins web origins allowed to call these routes from a browser
+     */
+    public KeysRole(ReportKeys keys, AccessPolicy policy, AuditLog audit, TokenVerifier tokens, RateLimiter limiter,
+                    List<String> trustedOrigins) {
+        this.keys = keys;
+        this.policy = policy;
+        this.audit = audit;
+        this.tokens = tokens;
+        this.limiter = limiter;
+        this.cors = new Cors(trustedOrigins);
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public void routes(JavalinDefaultRoutingApi routes) {
+        for (String path : List.of(KEY, ACCESSES, REVOKE)) {
+            routes.before(path, cors::decorate);
+            routes.options(path, cors::preflight);
+        }
+        routes.post(KEY, this::createKey);
+        routes.get(KEY, this::fetchKey);
+        routes.get(ACCESSES, this::listAccesses);
+        routes.post(REVOKE, this::revoke);
+    }
+
+    /** Who asks about which report, from where. */
+    private record Caller(UserToken user, ReportId report, String address) {
+    }
+
+    private void createKey(Context ctx) {
+        Caller r = signedIn(ctx, AuditAction.KEY_CREATED);
+        permitted(r, AuditAction.KEY_CREATED);
+        Creation creation = keys.create(r.report(), r.user().userId(), r.user().email());
+        if (creation instanceof Creation.Created created) {
+            record(r, AuditAction.KEY_CREATED, Outcome.GRANTED);
+            sendKey(ctx, 201, created.key());
+        } else if (creation instanceof Creation.Existing existing) {
+            record(r, AuditAction.KEY_CREATED, Outcome.GRANTED);
+            sendKey(ctx, 200, existing.key());
+        } else if (creation instanceof Creation.Revoked) {
+            throw refuse(r, AuditAction.KEY_CREATED, revokedAnswer());
+        } else {
+            throw refuse(r, AuditAction.KEY_CREATED, ApiException.conflict("report_owned_by_another",
+                    "another user already holds this report ID; make a new report ID"));
+        }
+    }
+
+    private void fetchKey(Context ctx) {
+        Caller r = signedIn(ctx, AuditAction.KEY_DENIED);
+        permitted(r, AuditAction.KEY_DENIED);
+        ReportKey key = keys.find(r.report()).orElseThrow(() -> refuse(r, AuditAction.KEY_DENIED, unknownReport()));
+        if (key.revoked()) {
+            throw refuse(r, AuditAction.KEY_DENIED, revokedAnswer());
+        }
+        record(r, AuditAction.KEY_FETCHED, Outcome.GRANTED);
+        sendKey(ctx, 200, key);
+    }
+
+    private void listAccesses(Context ctx) {
+        Caller r = signedIn(ctx, AuditAction.ACCESSES_LISTED);
+        ReportKey key = keys.find(r.report())
+                .orElseThrow(() -> refuse(r, AuditAction.ACCESSES_LISTED, unknownReport()));
+        boolean party = key.ownedBy(r.user().userId()) || audit.recorded(r.report().value(), r.user().userId(),
+                AuditAction.KEY_FETCHED, Outcome.GRANTED);
+        if (!party) {
+            throw refuse(r, AuditAction.ACCESSES_LISTED, ApiException.forbidden("not_permitted",
+                    "only the report's sender and those who were given its key can see who opened it"));
+        }
+        record(r, AuditAction.ACCESSES_LISTED, Outcome.GRANTED);
+        List<Map<String, Object>> accesses = new ArrayList<>();
+        for (AuditEvent e : audit.eventsFor(r.report().value(), MAX_LISTED)) {
+            Map<String, Object> access = new LinkedHashMap<>();
+            access.put("seq", e.seq());
+            access.put("time", e.time().toString());
+            access.put("user_id", e.actorUserId());
+            access.put("email", e.actorEmail());
+            access.put("action", e.action());
+            access.put("outcome", e.outcome());
+            accesses.add(access);
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("report_id", r.report().value());
+        body.put("revoked_at", timeOrNull(key.revokedAt()));
+        body.put("accesses", accesses);
+        ctx.json(body);
+    }
+
+    private void revoke(Context ctx) {
+        Caller r = signedIn(ctx, AuditAction.REPORT_REVOKED);
+        ReportKey key = keys.find(r.report())
+                .orElseThrow(() -> refuse(r, AuditAction.REPORT_REVOKED, unknownReport()));
+        if (!key.ownedBy(r.user().userId())) {
+            throw refuse(r, AuditAction.REPORT_REVOKED, ApiException.forbidden("not_owner",
+                    "only the report's sender can revoke it"));
+        }
+        // Logged before it takes effect, so no revocation is ever missing from the log.
+        record(r, AuditAction.REPORT_REVOKED, Outcome.GRANTED);
+        ReportKey revoked = keys.revoke(r.report()).orElseThrow(KeysRole::unknownReport);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("report_id", r.report().value());
+        body.put("revoked_at", timeOrNull(revoked.revokedAt()));
+        ctx.json(body);
+    }
+
+    /**
+     * The report ID (400 when malformed, not logged: it is no report), then the user token (401,
+     * logged without an actor) and the user's rate limit (429, not logged, so floods cannot fill the
+     * log).
+     */
+    private Caller signedIn(Context ctx, AuditAction refusedAs) {
+        ReportId report;
+        try {
+            report = new ReportId(ctx.pathParam("reportId"));
+        } catch (IllegalArgumentException e) {
+            throw new ApiException(400, "invalid_report_id", e.getMessage());
+        }
+        String address = ctx.ip();
+        UserToken user;
+        try {
+            user = tokens.fromRequest(ctx);
+        } catch (ApiException e) {
+            if (e.status() == 401) {
+                limiter.acquire("ip:" + address, "unauthenticated requests");
+                record(new AuditEntry("", "", report.value(), refusedAs, Outcome.refused(e.code()), address));
+            }
+            throw e;
+        }
+        limiter.acquire("user:" + user.userId(), "key server requests");
+        return new Caller(user, report, address);
+    }
+
+    /** A verified email that the access policy lets in. */
+    private void permitted(Caller r, AuditAction refusedAs) {
+        if (!r.user().emailVerified()) {
+            throw refuse(r, refusedAs, ApiException.forbidden("email_unverified",
+                    "verify your email address first: keys go to verified addresses only"));
+        }
+        if (!policy.allows(r.user().email())) {
+            throw refuse(r, refusedAs, ApiException.forbidden("access_denied",
+                    "this key server's policy does not give keys to your email address"));
+        }
+    }
+
+    /** Logs the refusal, then gives it back to be thrown; 503 instead when it cannot be logged. */
+    private ApiException refuse(Caller r, AuditAction action, ApiException refusal) {
+        record(r, action, Outcome.refused(refusal.code()));
+        return refusal;
+    }
+
+    private void record(Caller r, AuditAction action, Outcome outcome) {
+        record(new AuditEntry(r.user().userId(), r.user().email(), r.report().value(), action, outcome, r.address()));
+    }
+
+    private void record(AuditEntry entry) {
+        try {
+            audit.append(entry);
+        } catch (AuditUnavailableException e) {
+            LOG.error("refusing a {} request: the audit log is unavailable ({})", entry.action().code(), e.getMessage());
+            throw new ApiException(503, "audit_unavailable",
+                    "the request could not be logged, so it is refused; try again later");
+        }
+    }
+
+    private static void sendKey(Context ctx, int status, ReportKey key) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("report_id", key.reportId().value());
+        body.put("key", key.key());
+        ctx.header("Cache-Control", "no-store");
+        ctx.status(status).json(body);
+    }
+
+    private static ApiException unknownReport() {
+        return new ApiException(404, "unknown_report", "this key server holds no key for that report");
+    }
+
+    private static ApiException revokedAnswer() {
+        return new ApiException(410, "report_revoked", "the report's sender has revoked it");
+    }
+
+    private static String timeOrNull(Instant time) {
+        return time == null ? null : time.toString();
+    }
+}

@@ -1,0 +1,114 @@
+package org.safelight.keys.audit;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.PreparedBatch;
+import org.safelight.server.db.Database;
+
+/** The SQL of the audit chain, in the subset SQLite and PostgreSQL share. Thread-safe. */
+final class AuditStore {
+    private static final String COLUMNS =
+            "seq, occurred_at, actor_user_id, actor_email, report_id, action, outcome, remote_address, hash";
+
+    record Head(long lastSeq, String lastHash) {
+    }
+
+    private final Database db;
+
+    AuditStore(Database db) {
+        this.db = db;
+    }
+
+    /**
+     * Appends the entries in one transaction, numbered and chained after the head, and moves the
+     * head. Touching the head row first takes its lock (PostgreSQL) or the write lock (SQLite,
+     * immediate transactions), so appenders in any number of processes queue up behind each other
+     * and each reads the head the previous one committed.
+     */
+    List<AuditEvent> append(List<AuditEntry> entries, Instant at) {
+        return db.jdbi().inTransaction(h -> {
+            h.createUpdate("UPDATE audit_head SET last_seq = last_seq WHERE id = 1").execute();
+            Head head = head(h).orElseThrow(() -> new IllegalStateException("the audit head row is missing"));
+            List<AuditEvent> events = new ArrayList<>(entries.size());
+            PreparedBatch batch = h.prepareBatch("INSERT INTO audit_events (" + COLUMNS + ") VALUES (:seq, :at,"
+                    + " :actorUserId, :actorEmail, :reportId, :action, :outcome, :remoteAddress, :hash)");
+            long seq = head.lastSeq();
+            String hash = head.lastHash();
+            for (AuditEntry entry : entries) {
+                seq++;
+                AuditEvent unhashed = new AuditEvent(seq, at, entry.actorUserId(), entry.actorEmail(),
+                        entry.reportId(), entry.action().code(), entry.outcome().code(), entry.remoteAddress(), "");
+                hash = ChainHash.next(hash, unhashed);
+                AuditEvent event = new AuditEvent(seq, at, unhashed.actorUserId(), unhashed.actorEmail(),
+                        unhashed.reportId(), unhashed.action(), unhashed.outcome(), unhashed.remoteAddress(), hash);
+                events.add(event);
+                batch.bind("seq", seq).bind("at", at.toEpochMilli()).bind("actorUserId", event.actorUserId())
+                        .bind("actorEmail", event.actorEmail()).bind("reportId", event.reportId())
+                        .bind("action", event.action()).bind("outcome", event.outcome())
+                        .bind("remoteAddress", event.remoteAddress()).bind("hash", hash).add();
+            }
+            batch.execute();
+            int moved = h.createUpdate("UPDATE audit_head SET last_seq = :seq, last_hash = :hash"
+                            + " WHERE id = 1 AND last_seq = :previous")
+                    .bind("seq", seq).bind("hash", hash).bind("previous", head.lastSeq()).execute();
+            if (moved != 1) {
+                throw new IllegalStateException("the audit head moved during an append");
+            }
+            return events;
+        });
+    }
+
+    Optional<Head> head() {
+        return db.jdbi().withHandle(AuditStore::head);
+    }
+
+    /** Up to {@code limit} events numbered above {@code afterSeq} and at most {@code uptoSeq}, in order. */
+    List<AuditEvent> page(long afterSeq, long uptoSeq, int limit) {
+        return db.jdbi().withHandle(h -> h.createQuery("SELECT " + COLUMNS + " FROM audit_events"
+                        + " WHERE seq > :after AND seq <= :upto ORDER BY seq LIMIT :limit")
+                .bind("after", afterSeq).bind("upto", uptoSeq).bind("limit", limit)
+                .map((rs, ctx) -> event(rs)).list());
+    }
+
+    /** The highest number in the table, whatever the head says; 0 when empty. */
+    long maxSeq() {
+        return db.jdbi().withHandle(h -> h.createQuery("SELECT MAX(seq) FROM audit_events")
+                .mapTo(Long.class).findOne().orElse(0L));
+    }
+
+    /** The report's latest {@code limit} events, oldest first. */
+    List<AuditEvent> forReport(String reportId, int limit) {
+        List<AuditEvent> latest = db.jdbi().withHandle(h -> h.createQuery("SELECT " + COLUMNS
+                        + " FROM audit_events WHERE report_id = :report ORDER BY seq DESC LIMIT :limit")
+                .bind("report", reportId).bind("limit", limit)
+                .map((rs, ctx) -> event(rs)).list());
+        List<AuditEvent> ordered = new ArrayList<>(latest);
+        Collections.reverse(ordered);
+        return ordered;
+    }
+
+    boolean anyWith(String reportId, String actorUserId, AuditAction action, Outcome outcome) {
+        return db.jdbi().withHandle(h -> h.createQuery("SELECT COUNT(*) FROM audit_events WHERE report_id = :report"
+                        + " AND actor_user_id = :actor AND action = :action AND outcome = :outcome")
+                .bind("report", reportId).bind("actor", actorUserId).bind("action", action.code())
+                .bind("outcome", outcome.code()).mapTo(Long.class).one()) > 0;
+    }
+
+    private static Optional<Head> head(Handle h) {
+        return h.createQuery("SELECT last_seq, last_hash FROM audit_head WHERE id = 1")
+                .map((rs, ctx) -> new Head(rs.getLong("last_seq"), rs.getString("last_hash"))).findOne();
+    }
+
+    private static AuditEvent event(ResultSet rs) throws SQLException {
+        return new AuditEvent(rs.getLong("seq"), Instant.ofEpochMilli(rs.getLong("occurred_at")),
+                rs.getString("actor_user_id"), rs.getString("actor_email"), rs.getString("report_id"),
+                rs.getString("action"), rs.getString("outcome"), rs.getString("remote_address"),
+                rs.getString("hash"));
+    }
+}

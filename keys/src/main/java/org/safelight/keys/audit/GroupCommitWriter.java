@@ -1,0 +1,149 @@
+package org.safelight.keys.audit;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The audit log's one writer: a daemon thread that takes whatever entries have queued up while it
+ * was committing the previous batch, appends them in one transaction, and only then completes their
+ * futures. Under load many requests share one commit (and one fsync); alone, a request waits for
+ * exactly its own. When a batch fails, every entry in it fails; nothing is retried behind the
+ * callers' backs. Thread-safe.
+ */
+final class GroupCommitWriter implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(GroupCommitWriter.class);
+    private static final int MAX_BATCH = 512;
+    private static final int MAX_QUEUED = 65_536;
+
+    private record Pending(AuditEntry entry, CompletableFuture<AuditEvent> done) {
+    }
+
+    /** Put on the queue by {@link #close()}: the writer commits what came before it and stops. */
+    private static final Pending STOP = new Pending(null, null);
+
+    private final AuditStore store;
+    private final Clock clock;
+    private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>(MAX_QUEUED);
+    private final Thread thread;
+    private volatile boolean closed;
+
+    GroupCommitWriter(AuditStore store, Clock clock) {
+        this.store = store;
+        this.clock = clock;
+        this.thread = new Thread(this::run, "safelight-audit-writer");
+        this.thread.setDaemon(true);
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    /** Queues the entry; the future completes once it is committed, or fails if it is not. */
+    CompletableFuture<AuditEvent> submit(AuditEntry entry) {
+        CompletableFuture<AuditEvent> done = new CompletableFuture<>();
+        if (closed) {
+            done.completeExceptionally(new AuditUnavailableException("the audit log is closed"));
+            return done;
+        }
+        Pending pending = new Pending(entry, done);
+        if (!queue.offer(pending)) {
+            done.completeExceptionally(new AuditUnavailableException("the audit log is overloaded"));
+            return done;
+        }
+        if (closed && queue.remove(pending)) {
+            // close() raced our offer and may have already drained the queue: nobody would take it.
+            done.completeExceptionally(new AuditUnavailableException("the audit log is closed"));
+        }
+        return done;
+    }
+
+    private void run() {
+        List<Pending> batch = new ArrayList<>();
+        boolean stop = false;
+        try {
+            while (!stop) {
+                batch.add(queue.take());
+                queue.drainTo(batch, MAX_BATCH - 1);
+                stop = batch.removeIf(p -> p == STOP);
+                write(batch);
+                batch.clear();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            closed = true;
+            if (!stop) {
+                LOG.error("the audit writer stopped unexpectedly; appends now fail until restart");
+            }
+            fail(batch, "the audit log is closed");
+            failQueued("the audit log is closed");
+        }
+    }
+
+    private void write(List<Pending> batch) {
+        if (batch.isEmpty()) {
+            return;
+        }
+        List<AuditEntry> entries = new ArrayList<>(batch.size());
+        for (Pending p : batch) {
+            entries.add(p.entry());
+        }
+        List<AuditEvent> events;
+        try {
+            events = store.append(entries, Instant.ofEpochMilli(clock.millis()));
+        } catch (RuntimeException e) {
+            // The exception's message may quote bound values (emails): log its kind only.
+            LOG.error("audit batch of {} events not committed: {}", batch.size(), kind(e));
+            fail(batch, "the audit log could not be written (" + kind(e) + ")");
+            return;
+        }
+        for (int i = 0; i < batch.size(); i++) {
+            batch.get(i).done().complete(events.get(i));
+        }
+    }
+
+    private static String kind(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root == e ? e.getClass().getSimpleName() : e.getClass().getSimpleName() + " <- "
+                + root.getClass().getSimpleName();
+    }
+
+    private static void fail(List<Pending> batch, String why) {
+        for (Pending p : batch) {
+            if (p != STOP) {
+                p.done().completeExceptionally(new AuditUnavailableException(why));
+            }
+        }
+    }
+
+    private void failQueued(String why) {
+        List<Pending> left = new ArrayList<>();
+        queue.drainTo(left);
+        fail(left, why);
+    }
+
+    /** Commits what is queued, stops the thread (waiting up to 10 s) and fails anything later. */
+    @Override
+    public void close() {
+        closed = true;
+        try {
+            if (thread.isAlive() && queue.offer(STOP, 10, TimeUnit.SECONDS)) {
+                thread.join(10_000);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        failQueued("the audit log is closed");
+    }
+}

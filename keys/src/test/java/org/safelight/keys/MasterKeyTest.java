@@ -1,0 +1,95 @@
+package org.safelight.keys;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Base64;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class MasterKeyTest {
+    @TempDir
+    Path dataDir;
+
+    private static final byte[] SECRET = "a report password".getBytes(StandardCharsets.UTF_8);
+
+    @Test
+    void a_missing_master_key_file_is_created_for_its_owner_only_and_read_back_the_same() throws Exception {
+        MasterKey first = MasterKey.load(dataDir, Map.of());
+        Path file = dataDir.resolve("master.key");
+
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+        assertThat(Base64.getDecoder().decode(Files.readString(file).strip())).hasSize(32);
+        String sealed = first.seal(SECRET, "r1");
+        assertThat(MasterKey.load(dataDir, Map.of()).open(sealed, "r1")).isEqualTo(SECRET);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"rw-r--r--", "rw-r-----", "rw----r--", "rwx------", "rw-rw----"})
+    void a_master_key_file_that_others_could_read_or_write_is_refused(String mode) throws Exception {
+        MasterKey.load(dataDir, Map.of());
+        Path file = dataDir.resolve("master.key");
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString(mode));
+
+        assertThatThrownBy(() -> MasterKey.load(dataDir, Map.of())).isInstanceOf(MasterKeyException.class)
+                .hasMessageContaining(mode).hasMessageContaining("chmod 600");
+    }
+
+    @ParameterizedTest(name = "\"{0}\"")
+    @ValueSource(strings = {"", "not base64 at all!", "c2hvcnQ=", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"})
+    void a_malformed_master_key_file_is_refused_not_replaced(String content) throws Exception {
+        Path file = dataDir.resolve("master.key");
+        Files.writeString(file, content);
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+
+        assertThatThrownBy(() -> MasterKey.load(dataDir, Map.of())).isInstanceOf(MasterKeyException.class)
+                .hasMessageContaining(file.toString());
+        assertThat(Files.readString(file)).isEqualTo(content);
+    }
+
+    @Test
+    void the_environment_variable_is_used_instead_of_the_file() {
+        byte[] raw = new byte[32];
+        raw[0] = 7;
+        String env = Base64.getEncoder().encodeToString(raw);
+        MasterKey fromEnv = MasterKey.load(dataDir, Map.of(MasterKey.ENV, env));
+
+        assertThat(dataDir.resolve("master.key")).doesNotExist();
+        String sealed = fromEnv.seal(SECRET, "r1");
+        assertThat(MasterKey.load(dataDir, Map.of(MasterKey.ENV, env)).open(sealed, "r1")).isEqualTo(SECRET);
+    }
+
+    @Test
+    void a_malformed_environment_variable_is_refused_without_echoing_it() {
+        assertThatThrownBy(() -> MasterKey.load(dataDir, Map.of(MasterKey.ENV, "c2VjcmV0LXNob3J0")))
+                .isInstanceOf(MasterKeyException.class).hasMessageContaining(MasterKey.ENV)
+                .hasMessageNotContaining("c2VjcmV0LXNob3J0");
+        assertThatThrownBy(() -> MasterKey.load(dataDir, Map.of(MasterKey.ENV, "%%%")))
+                .isInstanceOf(MasterKeyException.class);
+    }
+
+    @Test
+    void a_sealed_key_opens_only_for_its_own_report_and_under_its_own_master_key() {
+        MasterKey master = MasterKey.load(dataDir, Map.of());
+        String sealed = master.seal(SECRET, "report-1");
+
+        assertThat(new String(Base64.getDecoder().decode(sealed), StandardCharsets.ISO_8859_1))
+                .doesNotContain("a report password");
+        assertThat(master.seal(SECRET, "report-1")).as("a fresh nonce each time").isNotEqualTo(sealed);
+        assertThatThrownBy(() -> master.open(sealed, "report-2")).isInstanceOf(MasterKeyException.class);
+        MasterKey other = MasterKey.load(dataDir.resolve("elsewhere"), Map.of());
+        assertThatThrownBy(() -> other.open(sealed, "report-1")).isInstanceOf(MasterKeyException.class);
+        byte[] bytes = Base64.getDecoder().decode(sealed);
+        bytes[bytes.length - 1] ^= 1;
+        assertThatThrownBy(() -> master.open(Base64.getEncoder().encodeToString(bytes), "report-1"))
+                .isInstanceOf(MasterKeyException.class);
+        assertThat(master).hasToString("MasterKey[hidden]");
+    }
+}
