@@ -44,7 +44,7 @@ final class Failures {
         if (e instanceof org.safelight.cli.client.RefusedException) {
             return ExitCode.REFUSED;
         }
-        if (e instanceof IntegrityException) {
+        if (e instanceof IntegrityException || e instanceof AuditCommand.AuditBrokenException) {
             return ExitCode.INTEGRITY;
         }
         if (e instanceof FormatException) {
@@ -54,7 +54,7 @@ final class Failures {
     }
 
     static String message(Throwable e) {
-        if (e instanceof FormatException || e instanceof UsageException
+        if (e instanceof FormatException || e instanceof UsageException || e instanceof AuditCommand.AuditBrokenException
                 || e instanceof org.safelight.cli.client.NotSignedInException) {
             return e.getMessage();
         }

@@ -65,8 +65,8 @@ final class KeysCommand implements Runnable {
                 return ExitCode.OK;
             }
             for (JsonNode a : list) {
-                keys.main.stdout.printf("%-25s %-40s %s%n", a.path("at").asText(), a.path("email").asText(),
-                        a.path("outcome").asText());
+                keys.main.stdout.printf("%-25s %-36s %-14s %s%n", a.path("time").asText(), a.path("email").asText(),
+                        a.path("action").asText(), a.path("outcome").asText());
             }
             return ExitCode.OK;
         }

@@ -16,7 +16,8 @@ import picocli.CommandLine.Command;
         description = "Seal, open and share clinical photo reports (.picsafe).",
         subcommands = {EncryptCommand.class, DecryptCommand.class, SealCommand.class, OpenCommand.class,
             InspectCommand.class, SignupCommand.class, LoginCommand.class, LogoutCommand.class,
-            WhoamiCommand.class, KeysCommand.class, CommandLine.HelpCommand.class})
+            WhoamiCommand.class, KeysCommand.class, ServeCommand.class, AuditCommand.class,
+            CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     final InputStream stdin;
     final PrintStream stdout;
@@ -46,9 +47,29 @@ public final class Main implements Runnable {
         CommandLine cli = new CommandLine(new Main(stdin, stdout, env));
         cli.setOut(new PrintWriter(stdout, true, StandardCharsets.UTF_8));
         cli.setErr(new PrintWriter(stderr, true, StandardCharsets.UTF_8));
+        try {
+            cli.getSubcommands().get("serve").setDefaultValueProvider(
+                    new org.safelight.cli.serve.EnvironmentDefaults(env, configFile(args)));
+        } catch (java.io.IOException e) {
+            stderr.println("safelight: the configuration file cannot be read: " + e.getMessage());
+            return ExitCode.USAGE;
+        }
         cli.setExecutionExceptionHandler(Failures::handleExecution);
         cli.setParameterExceptionHandler(Failures::handleUsage);
         return cli.execute(args);
+    }
+
+    /** {@code serve --config FILE}: read before parsing, since its values are the other options' defaults. */
+    private static java.nio.file.Path configFile(String[] args) {
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--config") && i + 1 < args.length) {
+                return java.nio.file.Path.of(args[i + 1]);
+            }
+            if (args[i].startsWith("--config=")) {
+                return java.nio.file.Path.of(args[i].substring("--config=".length()));
+            }
+        }
+        return null;
     }
 
     static final class Version implements CommandLine.IVersionProvider {

@@ -1,0 +1,129 @@
+package org.safelight.cli;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.safelight.cli.serve.SafelightServer;
+import org.safelight.cli.serve.ServeConfig;
+import org.safelight.server.db.Database;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = {"Run Safelight's server roles in one process.",
+            "Every option can also come from the environment (--database-url from SAFELIGHT_DATABASE_URL)",
+            "or from a properties file given with --config or SAFELIGHT_CONFIG (database-url=...).",
+            "With privkey.pem, cert.pem and fullchain.pem in DATA_DIR/certs the server speaks HTTPS only,",
+            "and picks up renewed certificates without a restart."})
+final class ServeCommand implements Callable<Integer> {
+    @ParentCommand
+    Main main;
+
+    @Option(names = "--config", paramLabel = "FILE", description = "A properties file of options.")
+    Path config;
+
+    @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = "safelight-data",
+            description = "Where the database, keys, policy files, certificates and outbox live (default: ${DEFAULT-VALUE}).")
+    Path dataDir;
+
+    @Option(names = "--host", paramLabel = "ADDRESS", defaultValue = "0.0.0.0",
+            description = "The address to listen on (default: ${DEFAULT-VALUE}).")
+    String host;
+
+    @Option(names = "--port", paramLabel = "N", defaultValue = "8080", description = "Port (default: ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--roles", paramLabel = "R,...", defaultValue = "accounts,keys",
+            description = "Roles to run: accounts, keys (default: ${DEFAULT-VALUE}).")
+    String roles;
+
+    @Option(names = "--database-url", paramLabel = "JDBC_URL",
+            description = "jdbc:postgresql://... for PostgreSQL (default: SQLite in the data folder).")
+    String databaseUrl;
+
+    @Option(names = "--database-user", paramLabel = "USER")
+    String databaseUser;
+
+    @Option(names = "--database-password", paramLabel = "PASSWORD", hidden = true,
+            description = "Prefer SAFELIGHT_DATABASE_PASSWORD.")
+    String databasePassword;
+
+    @Option(names = "--accounts-url", paramLabel = "URL",
+            description = "The accounts server whose JWKS the keys role trusts, when accounts runs elsewhere.")
+    URI accountsUrl;
+
+    @Option(names = "--public-url", paramLabel = "URL",
+            description = "How users reach this server, for links in emails (default: http://localhost:PORT).")
+    URI publicUrl;
+
+    @Option(names = "--trusted-origins", paramLabel = "URL,...", defaultValue = "",
+            description = "Web origins allowed to call the key server from a browser (CORS).")
+    String trustedOrigins;
+
+    @Option(names = "--smtp-host", paramLabel = "HOST", defaultValue = "",
+            description = "Send email through this SMTP server (default: write .eml files to DATA_DIR/outbox).")
+    String smtpHost;
+
+    @Option(names = "--smtp-port", paramLabel = "N", defaultValue = "587")
+    int smtpPort;
+
+    @Option(names = "--smtp-user", paramLabel = "USER", defaultValue = "")
+    String smtpUser;
+
+    @Option(names = "--smtp-password", paramLabel = "PASSWORD", hidden = true, defaultValue = "",
+            description = "Prefer SAFELIGHT_SMTP_PASSWORD.")
+    String smtpPassword;
+
+    @Option(names = "--smtp-from", paramLabel = "ADDRESS", defaultValue = "safelight@localhost")
+    String smtpFrom;
+
+    @Option(names = "--smtp-starttls", defaultValue = "true", arity = "1", paramLabel = "true|false")
+    boolean smtpStartTls;
+
+    ServeConfig config() {
+        Set<String> chosen = new LinkedHashSet<>();
+        for (String r : roles.split(",")) {
+            String role = r.trim();
+            if (role.isEmpty()) {
+                continue;
+            }
+            if (!ServeConfig.KNOWN_ROLES.contains(role)) {
+                throw new Failures.UsageException("unknown role '" + role + "' (known: accounts, keys)");
+            }
+            chosen.add(role);
+        }
+        if (chosen.isEmpty()) {
+            throw new Failures.UsageException("no role to run");
+        }
+        if (chosen.contains("keys") && !chosen.contains("accounts") && accountsUrl == null) {
+            throw new Failures.UsageException("the keys role alone needs --accounts-url: the accounts server it trusts");
+        }
+        List<String> origins = Arrays.stream(trustedOrigins.split(",")).map(String::trim).filter(s -> !s.isEmpty())
+                .toList();
+        URI publicUri = publicUrl != null ? publicUrl : URI.create("http://localhost:" + port);
+        return new ServeConfig(dataDir, host, port, chosen,
+                databaseUrl == null || databaseUrl.isBlank() ? Database.sqliteUrl(dataDir) : databaseUrl,
+                databaseUser, databasePassword, accountsUrl, publicUri, origins,
+                new ServeConfig.Smtp(smtpHost, smtpPort, smtpUser, smtpPassword, smtpFrom, smtpStartTls));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        ServeConfig cfg = config();
+        SafelightServer server = SafelightServer.start(cfg);
+        main.stdout.println("Safelight is serving " + String.join(", ", cfg.roles()) + " on " + server.url());
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            stopped.countDown();
+        }, "safelight-shutdown"));
+        stopped.await();
+        return ExitCode.OK;
+    }
+}

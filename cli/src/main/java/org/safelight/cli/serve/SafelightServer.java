@@ -1,0 +1,134 @@
+package org.safelight.cli.serve;
+
+import io.javalin.Javalin;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.safelight.keys.KeyServer;
+import org.safelight.server.db.Database;
+import org.safelight.server.http.Role;
+import org.safelight.server.http.ServerApp;
+import org.safelight.server.tls.CertificateWatcher;
+import org.safelight.server.tls.TlsConfig;
+import org.safelight.server.tokens.HttpJwks;
+import org.safelight.server.tokens.JwksTokenVerifier;
+import org.safelight.server.tokens.TokenVerifier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The whole server process, wired by hand from a {@link ServeConfig}: the database, each chosen
+ * role, HTTPS when DATA_DIR/certs holds certificates. {@link #close()} stops it in reverse order.
+ */
+public final class SafelightServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(SafelightServer.class);
+
+    private final Javalin app;
+    private final Database database;
+    private final List<AutoCloseable> resources;
+    private final String scheme;
+
+    private SafelightServer(Javalin app, Database database, List<AutoCloseable> resources, String scheme) {
+        this.app = app;
+        this.database = database;
+        this.resources = resources;
+        this.scheme = scheme;
+    }
+
+    public static SafelightServer start(ServeConfig config) throws Exception {
+        Clock clock = Clock.systemUTC();
+        Files.createDirectories(config.dataDir());
+        for (Map.Entry<String, String> e : config.describe().entrySet()) {
+            LOG.info("config {} = {}", e.getKey(), e.getValue());
+        }
+        Database database = Database.open(config.databaseUrl(), config.databaseUser(), config.databasePassword());
+        List<AutoCloseable> resources = new ArrayList<>();
+        List<Role> roles = new ArrayList<>();
+        try {
+            Roles.build(config, database, clock, roles, resources);
+            Path certs = config.dataDir().resolve("certs");
+            Javalin app;
+            String scheme;
+            if (TlsConfig.present(certs)) {
+                TlsConfig tls = TlsConfig.load(certs);
+                app = ServerApp.create(roles, c -> tls.install(c, config.host(), config.port())).start();
+                CertificateWatcher watcher = tls.watch(Duration.ofSeconds(10), clock);
+                resources.add(watcher);
+                scheme = "https";
+            } else {
+                app = ServerApp.create(roles, c -> { }).start(config.host(), config.port());
+                scheme = "http";
+            }
+            SafelightServer server = new SafelightServer(app, database, resources, scheme);
+            LOG.info("Safelight is serving {} on {}", String.join(",", config.roles()), server.url());
+            return server;
+        } catch (Exception | Error e) {
+            closeAll(resources);
+            database.close();
+            throw e;
+        }
+    }
+
+    /** The token verifier of the keys role: the accounts role in this process, or the one at --accounts-url. */
+    static TokenVerifier tokenVerifier(ServeConfig config, java.util.function.Supplier<com.nimbusds.jose.jwk.JWKSet> local,
+                                       Clock clock) {
+        if (config.accountsUrl() != null) {
+            return new JwksTokenVerifier(new HttpJwks(config.accountsUrl(), HttpClient.newHttpClient()), clock);
+        }
+        return new JwksTokenVerifier(local, clock);
+    }
+
+    public int port() {
+        return app.port();
+    }
+
+    public URI url() {
+        return URI.create(scheme + "://localhost:" + app.port());
+    }
+
+    public Database database() {
+        return database;
+    }
+
+    @Override
+    public void close() {
+        app.stop();
+        closeAll(resources);
+        database.close();
+    }
+
+    private static void closeAll(List<AutoCloseable> resources) {
+        for (int i = resources.size() - 1; i >= 0; i--) {
+            try {
+                resources.get(i).close();
+            } catch (Exception e) {
+                LOG.warn("closing {} failed: {}", resources.get(i).getClass().getSimpleName(), e.getClass().getSimpleName());
+            }
+        }
+    }
+
+    /** Which roles run, and what each needs. */
+    static final class Roles {
+        private Roles() {
+        }
+
+        static void build(ServeConfig config, Database database, Clock clock, List<Role> roles,
+                          List<AutoCloseable> resources) throws Exception {
+            java.util.function.Supplier<com.nimbusds.jose.jwk.JWKSet> localKeys = () -> {
+                throw new IllegalStateException("no accounts role in this process");
+            };
+            if (config.runs("keys")) {
+                KeyServer keys = KeyServer.open(database, config.dataDir(),
+                        tokenVerifier(config, localKeys, clock), config.trustedOrigins(), clock);
+                resources.add(keys);
+                roles.add(keys.role());
+            }
+        }
+    }
+}
