@@ -1,6 +1,9 @@
 package org.safelight.accounts;
 
 import io.javalin.router.JavalinDefaultRoutingApi;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.time.Clock;
 import org.safelight.accounts.enterprise.EnterpriseHandlers;
@@ -22,7 +25,8 @@ import org.safelight.server.tokens.TokenVerifier;
 /**
  * The accounts role (User Server): sign-up and email verification, sign-in with user tokens and
  * rotating refresh tokens, password reset, the user's profile, enterprise administration, and the
- * JWKS other roles verify user tokens with. Wired by hand from its parts.
+ * JWKS other roles verify user tokens with. Wired by hand from its parts; the routes are documented
+ * in {@code openapi/accounts.yaml}, served at {@code /api/v1/accounts/openapi.yaml}.
  */
 public final class AccountsRole implements Role {
     public static final String NAME = "accounts";
@@ -33,6 +37,7 @@ public final class AccountsRole implements Role {
     private final PasswordResetHandlers reset;
     private final ProfileHandlers profile;
     private final EnterpriseHandlers enterprise;
+    private final byte[] openApi;
 
     /**
      * @param stores    repositories on a database already migrated ({@link AccountsStores#open})
@@ -40,7 +45,7 @@ public final class AccountsRole implements Role {
      * @param keys      the token signing keys
      * @param publicUrl the address users reach this server at; links in messages start with it
      * @param limits    rate limits ({@link RateLimits#standard} outside tests)
-     * @param hasher    password hashing ({@link PasswordHasher#standard} outside tests)
+     * @param hasher    password hashing ({@link PasswordHasher#standard} unless the cost is tuned)
      */
     public AccountsRole(AccountsStores stores, Mailer mailer, SigningKeys keys, URI publicUrl, RateLimits limits,
                         PasswordHasher hasher, Clock clock) {
@@ -57,6 +62,7 @@ public final class AccountsRole implements Role {
                 links, limits.mailPerIp(), limits.mailPerAddress(), clock);
         this.profile = new ProfileHandlers(stores.users(), stores.enterprises(), verifier);
         this.enterprise = new EnterpriseHandlers(stores.enterprises(), stores.credentials(), verifier);
+        this.openApi = resource("/openapi/accounts.yaml");
     }
 
     /** With the standard password hashing cost. */
@@ -96,5 +102,18 @@ public final class AccountsRole implements Role {
         r.post("/api/v1/enterprise/key-server-tokens", enterprise::createKeyServerToken);
         r.get("/api/v1/enterprise/key-server-tokens", enterprise::listKeyServerTokens);
         r.delete("/api/v1/enterprise/key-server-tokens/{id}", enterprise::revokeKeyServerToken);
+
+        r.get("/api/v1/accounts/openapi.yaml", ctx -> ctx.contentType("application/yaml").result(openApi));
+    }
+
+    private static byte[] resource(String name) {
+        try (InputStream in = AccountsRole.class.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalStateException(name + " is missing from the accounts jar");
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }

@@ -90,6 +90,16 @@ public final class EnterpriseCredentials {
         });
     }
 
+    /** The enterprise whose live API key this is (for the cloud role's enterprise listing). */
+    public Optional<String> checkApiKey(String presented) {
+        return check(Kind.API_KEY, presented);
+    }
+
+    /** The enterprise whose live key server token this is (for the keys role and sync). */
+    public Optional<String> checkKeyServerToken(String presented) {
+        return check(Kind.KEY_SERVER_TOKEN, presented);
+    }
+
     /**
      * The enterprise that {@code presented} belongs to, if it is a live credential of this kind.
      * The lookup is by the id inside the secret; the hashes are then compared in constant time.

@@ -28,16 +28,18 @@ public final class Pages {
     }
 
     /**
-     * The form to choose a new password; it posts (no script) to the completion route, relative to
-     * this page so that it works behind a path prefix too.
+     * The form to choose a new password; it posts (no script) to the completion route.
+     *
+     * @param action the completion route relative to the address this page is answered at, so that
+     *               it works behind a path prefix too
      */
-    public static void resetForm(Context ctx, int status, String token, String error) {
+    public static void resetForm(Context ctx, int status, String action, String token, String error) {
         StringBuilder body = new StringBuilder();
         body.append("<h1>Choose a new password</h1>\n");
         if (error != null && !error.isEmpty()) {
             body.append("<p class=\"error\">").append(escape(error)).append("</p>\n");
         }
-        body.append("<form method=\"post\" action=\"../api/v1/accounts/password-reset/complete\">\n")
+        body.append("<form method=\"post\" action=\"").append(escape(action)).append("\">\n")
                 .append("<input type=\"hidden\" name=\"token\" value=\"").append(escape(token)).append("\">\n")
                 .append("<label for=\"password\">New password (at least 10 characters)</label>\n")
                 .append("<input id=\"password\" name=\"password\" type=\"password\" autocomplete=\"new-password\""

@@ -32,6 +32,11 @@ import org.safelight.server.limits.RateLimiter;
  * session of the user. Thread-safe.
  */
 public final class PasswordResetHandlers {
+    // The form's target, relative to where the form is shown: the page the link opens, or the
+    // completion route itself when the form comes back with a reason.
+    private static final String ACTION_FROM_PAGE = "../api/v1/accounts/password-reset/complete";
+    private static final String ACTION_FROM_COMPLETION = "complete";
+
     private final UserStore users;
     private final OneTimeTokens tokens;
     private final RefreshTokens refreshTokens;
@@ -69,7 +74,7 @@ public final class PasswordResetHandlers {
         String token = ctx.queryParam("token");
         Redemption state = lookup(token);
         if (state.status() == Redemption.Status.USABLE) {
-            Pages.resetForm(ctx, 200, token, null);
+            Pages.resetForm(ctx, 200, ACTION_FROM_PAGE, token, null);
         } else {
             refusalPage(ctx, state.status());
         }
@@ -105,7 +110,7 @@ public final class PasswordResetHandlers {
                 : PasswordRules.problem(password, user.email(), user.firstName(), user.lastName());
         if (problem.isPresent()) {
             if (form) {
-                Pages.resetForm(ctx, 400, token, "Not changed: " + problem.get() + ".");
+                Pages.resetForm(ctx, 400, ACTION_FROM_COMPLETION, token, "Not changed: " + problem.get() + ".");
                 return;
             }
             throw new ApiException(400, "weak_password", problem.get());

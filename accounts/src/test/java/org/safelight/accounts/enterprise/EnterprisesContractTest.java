@@ -103,9 +103,10 @@ class EnterprisesContractTest {
 
             assertThat(key.secret()).startsWith("slak_" + key.id() + "_");
             assertThat(kst.secret()).startsWith("slkst_" + kst.id() + "_");
-            assertThat(credentials.check(EnterpriseCredentials.Kind.API_KEY, key.secret())).contains(ent);
-            assertThat(credentials.check(EnterpriseCredentials.Kind.KEY_SERVER_TOKEN, kst.secret())).contains(ent);
-            assertThat(credentials.check(EnterpriseCredentials.Kind.KEY_SERVER_TOKEN, key.secret())).isEmpty();
+            assertThat(credentials.checkApiKey(key.secret())).contains(ent);
+            assertThat(credentials.checkKeyServerToken(kst.secret())).contains(ent);
+            assertThat(credentials.checkKeyServerToken(key.secret())).isEmpty();
+            assertThat(credentials.checkApiKey(kst.secret())).isEmpty();
             String altered = key.secret().substring(0, key.secret().length() - 1)
                     + (key.secret().endsWith("A") ? "B" : "A");
             assertThat(credentials.check(EnterpriseCredentials.Kind.API_KEY, altered)).isEmpty();

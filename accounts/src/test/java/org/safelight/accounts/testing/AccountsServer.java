@@ -84,9 +84,8 @@ public final class AccountsServer implements AutoCloseable {
     }
 
     public static RateLimits generous(MutableClock clock) {
-        RateLimiter lots = new RateLimiter(10_000, 10_000, clock);
-        return new RateLimits(lots, new RateLimiter(10_000, 10_000, clock), new RateLimiter(10_000, 10_000, clock),
-                new RateLimiter(10_000, 10_000, clock));
+        return new RateLimits(new RateLimiter(10_000, 10_000, clock), new RateLimiter(10_000, 10_000, clock),
+                new RateLimiter(10_000, 10_000, clock), new RateLimiter(10_000, 10_000, clock));
     }
 
     public Outbox outbox() {
