@@ -1,0 +1,119 @@
+package org.safelight.accounts;
+
+import io.javalin.router.JavalinDefaultRoutingApi;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.time.Clock;
+import org.safelight.accounts.enterprise.EnterpriseHandlers;
+import org.safelight.accounts.internal.PublicUrl;
+import org.safelight.accounts.mail.Mailer;
+import org.safelight.accounts.reset.PasswordResetHandlers;
+import org.safelight.accounts.tokens.AccessTokens;
+import org.safelight.accounts.tokens.JwksEndpoint;
+import org.safelight.accounts.tokens.SessionHandlers;
+import org.safelight.accounts.tokens.SigningKeys;
+import org.safelight.accounts.users.LinkMailer;
+import org.safelight.accounts.users.PasswordHasher;
+import org.safelight.accounts.users.ProfileHandlers;
+import org.safelight.accounts.users.SignupHandlers;
+import org.safelight.server.http.Role;
+import org.safelight.server.tokens.JwksTokenVerifier;
+import org.safelight.server.tokens.TokenVerifier;
+
+/**
+ * The accounts role (User Server): sign-up and email verification, sign-in with user tokens and
+ * rotating refresh tokens, password reset, the user's profile, enterprise administration, and the
+ * JWKS other roles verify user tokens with. Wired by hand from its parts; the routes are documented
+ * in {@code openapi/accounts.yaml}, served at {@code /api/v1/accounts/openapi.yaml}.
+ */
+public final class AccountsRole implements Role {
+    public static final String NAME = "accounts";
+
+    private final JwksEndpoint jwks;
+    private final SignupHandlers signup;
+    private final SessionHandlers sessions;
+    private final PasswordResetHandlers reset;
+    private final ProfileHandlers profile;
+    private final EnterpriseHandlers enterprise;
+    private final byte[] openApi;
+
+    /**
+     * @param stores    repositories on a database already migrated ({@link AccountsStores#open})
+     * @param mailer    where verification and reset messages go
+     * @param keys      the token signing keys
+     * @param publicUrl the address users reach this server at; links in messages start with it
+     * @param limits    rate limits ({@link RateLimits#standard} outside tests)
+     * @param hasher    password hashing ({@link PasswordHasher#standard} unless the cost is tuned)
+     */
+    public AccountsRole(AccountsStores stores, Mailer mailer, SigningKeys keys, URI publicUrl, RateLimits limits,
+                        PasswordHasher hasher, Clock clock) {
+        // The keys live in this process, so verify against them directly: a rotation shows at once.
+        TokenVerifier verifier = jws -> new JwksTokenVerifier(keys::publicKeys, clock).verify(jws);
+        LinkMailer links = new LinkMailer(stores.oneTimeTokens(), mailer, PublicUrl.of(publicUrl), clock);
+        this.jwks = new JwksEndpoint(keys);
+        this.signup = new SignupHandlers(stores.users(), stores.oneTimeTokens(), hasher, links, limits.mailPerIp(),
+                limits.mailPerAddress(), clock);
+        this.sessions = new SessionHandlers(stores.users(), hasher, stores.refreshTokens(),
+                new AccessTokens(keys, clock), stores.enterprises(), limits.signInPerIp(), limits.signInPerEmail(),
+                clock);
+        this.reset = new PasswordResetHandlers(stores.users(), stores.oneTimeTokens(), stores.refreshTokens(), hasher,
+                links, limits.mailPerIp(), limits.mailPerAddress(), clock);
+        this.profile = new ProfileHandlers(stores.users(), stores.enterprises(), verifier);
+        this.enterprise = new EnterpriseHandlers(stores.enterprises(), stores.credentials(), verifier);
+        this.openApi = resource("/openapi/accounts.yaml");
+    }
+
+    /** With the standard password hashing cost. */
+    public AccountsRole(AccountsStores stores, Mailer mailer, SigningKeys keys, URI publicUrl, RateLimits limits,
+                        Clock clock) {
+        this(stores, mailer, keys, publicUrl, limits, PasswordHasher.standard(), clock);
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public void routes(JavalinDefaultRoutingApi r) {
+        r.get("/.well-known/jwks.json", jwks::handle);
+
+        r.post("/api/v1/accounts/signup", signup::signup);
+        r.get("/api/v1/accounts/verify", signup::verify);
+        r.post("/api/v1/accounts/verify/resend", signup::resend);
+
+        r.post("/api/v1/accounts/signin", sessions::signIn);
+        r.post("/api/v1/accounts/refresh", sessions::refresh);
+        r.post("/api/v1/accounts/signout", sessions::signOut);
+
+        r.post("/api/v1/accounts/password-reset", reset::request);
+        r.get("/app/reset-password", reset::form);
+        r.post("/api/v1/accounts/password-reset/complete", reset::complete);
+
+        r.get("/api/v1/accounts/me", profile::show);
+        r.patch("/api/v1/accounts/me", profile::update);
+
+        r.get("/api/v1/enterprise", enterprise::show);
+        r.post("/api/v1/enterprise/api-keys", enterprise::createApiKey);
+        r.get("/api/v1/enterprise/api-keys", enterprise::listApiKeys);
+        r.delete("/api/v1/enterprise/api-keys/{id}", enterprise::revokeApiKey);
+        r.post("/api/v1/enterprise/key-server-tokens", enterprise::createKeyServerToken);
+        r.get("/api/v1/enterprise/key-server-tokens", enterprise::listKeyServerTokens);
+        r.delete("/api/v1/enterprise/key-server-tokens/{id}", enterprise::revokeKeyServerToken);
+
+        r.get("/api/v1/accounts/openapi.yaml", ctx -> ctx.contentType("application/yaml").result(openApi));
+    }
+
+    private static byte[] resource(String name) {
+        try (InputStream in = AccountsRole.class.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalStateException(name + " is missing from the accounts jar");
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

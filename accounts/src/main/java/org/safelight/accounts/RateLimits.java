@@ -1,0 +1,24 @@
+package org.safelight.accounts;
+
+import java.time.Clock;
+import org.safelight.server.limits.RateLimiter;
+
+/**
+ * The accounts role's rate limits. Sign-in is limited per client address and per account
+ * address (429 with Retry-After); requests that send mail per client address (429) and per
+ * recipient (beyond it nothing is sent, without telling the client, so the answer stays the same
+ * for every address).
+ */
+public record RateLimits(RateLimiter signInPerIp, RateLimiter signInPerEmail, RateLimiter mailPerIp,
+                         RateLimiter mailPerAddress) {
+
+    /**
+     * Defaults: sign-in 30 at once then 1 per 2 s per client, 10 then 1 per 30 s per account;
+     * mail-sending requests 10 then 1 per minute per client, 3 messages then 1 per 10 minutes per
+     * recipient.
+     */
+    public static RateLimits standard(Clock clock) {
+        return new RateLimits(new RateLimiter(30, 0.5, clock), new RateLimiter(10, 1 / 30.0, clock),
+                new RateLimiter(10, 1 / 60.0, clock), new RateLimiter(3, 1 / 600.0, clock));
+    }
+}

@@ -1,0 +1,127 @@
+package org.safelight.accounts.enterprise;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.jdbi.v3.core.Jdbi;
+import org.safelight.accounts.internal.Secrets;
+
+/**
+ * The secrets an enterprise's admin creates for machines: API keys (list and download the
+ * enterprise's cloud reports) and key server tokens (let its key server and sync script act for
+ * the enterprise). A secret reads {@code <prefix>_<id>_<256 random bits>}; it is shown once, and
+ * only its SHA-256 is kept. Other roles call {@link #check} to learn which enterprise presents
+ * it. Thread-safe.
+ */
+public final class EnterpriseCredentials {
+    public enum Kind {
+        API_KEY("slak"), KEY_SERVER_TOKEN("slkst");
+
+        private final String prefix;
+
+        Kind(String prefix) {
+            this.prefix = prefix;
+        }
+
+        public String prefix() {
+            return prefix;
+        }
+    }
+
+    /** A credential just created; {@code secret} exists nowhere else. */
+    public record Issued(String id, String secret) {
+        @Override
+        public String toString() {
+            return "Issued[" + id + "]";
+        }
+    }
+
+    /** What the admin sees of a credential afterwards. */
+    public record Info(String id, Instant createdAt, String last4, boolean revoked) {
+    }
+
+    private static final int ID_LENGTH = 16;
+
+    private final Jdbi jdbi;
+    private final Clock clock;
+
+    public EnterpriseCredentials(Jdbi jdbi, Clock clock) {
+        this.jdbi = jdbi;
+        this.clock = clock;
+    }
+
+    public Issued issue(String enterpriseId, Kind kind) {
+        String id = Secrets.shortId();
+        String secret = kind.prefix() + "_" + id + "_" + Secrets.token();
+        jdbi.useHandle(h -> h.createUpdate("INSERT INTO enterprise_credentials (id, enterprise_id, kind, secret_hash,"
+                        + " last4, created_at) VALUES (:id, :ent, :kind, :hash, :last4, :now)")
+                .bind("id", id).bind("ent", enterpriseId).bind("kind", kind.name())
+                .bind("hash", Secrets.hash(secret)).bind("last4", secret.substring(secret.length() - 4))
+                .bind("now", clock.instant().toEpochMilli()).execute());
+        return new Issued(id, secret);
+    }
+
+    /** The enterprise's credentials of one kind, oldest first, revoked ones included. */
+    public List<Info> list(String enterpriseId, Kind kind) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT id, created_at, last4, revoked_at FROM enterprise_credentials"
+                        + " WHERE enterprise_id = :ent AND kind = :kind ORDER BY created_at, id")
+                .bind("ent", enterpriseId).bind("kind", kind.name())
+                .map((rs, ctx) -> new Info(rs.getString("id"), Instant.ofEpochMilli(rs.getLong("created_at")),
+                        rs.getString("last4"), rs.getObject("revoked_at") != null))
+                .list());
+    }
+
+    /**
+     * Revokes a credential of this enterprise (again is harmless).
+     *
+     * @return false when the enterprise has no such credential
+     */
+    public boolean revoke(String enterpriseId, Kind kind, String id) {
+        return jdbi.inTransaction(h -> {
+            long found = h.createQuery("SELECT COUNT(*) FROM enterprise_credentials WHERE id = :id"
+                            + " AND enterprise_id = :ent AND kind = :kind")
+                    .bind("id", id).bind("ent", enterpriseId).bind("kind", kind.name()).mapTo(Long.class).one();
+            h.createUpdate("UPDATE enterprise_credentials SET revoked_at = :now WHERE id = :id AND enterprise_id = :ent"
+                            + " AND kind = :kind AND revoked_at IS NULL")
+                    .bind("now", clock.instant().toEpochMilli()).bind("id", id).bind("ent", enterpriseId)
+                    .bind("kind", kind.name()).execute();
+            return found > 0;
+        });
+    }
+
+    /** The enterprise whose live API key this is (for the cloud role's enterprise listing). */
+    public Optional<String> checkApiKey(String presented) {
+        return check(Kind.API_KEY, presented);
+    }
+
+    /** The enterprise whose live key server token this is (for the keys role and sync). */
+    public Optional<String> checkKeyServerToken(String presented) {
+        return check(Kind.KEY_SERVER_TOKEN, presented);
+    }
+
+    /**
+     * The enterprise that {@code presented} belongs to, if it is a live credential of this kind.
+     * The lookup is by the id inside the secret; the hashes are then compared in constant time.
+     */
+    public Optional<String> check(Kind kind, String presented) {
+        if (presented == null) {
+            return Optional.empty();
+        }
+        String head = kind.prefix() + "_";
+        int idEnd = head.length() + ID_LENGTH;
+        if (!presented.startsWith(head) || presented.length() < idEnd + 2 || presented.length() > 200
+                || presented.charAt(idEnd) != '_') {
+            return Optional.empty();
+        }
+        String id = presented.substring(head.length(), idEnd);
+        String hash = Secrets.hash(presented);
+        return jdbi.withHandle(h -> h.createQuery("SELECT enterprise_id, secret_hash FROM enterprise_credentials"
+                        + " WHERE id = :id AND kind = :kind AND revoked_at IS NULL")
+                .bind("id", id).bind("kind", kind.name())
+                .map((rs, ctx) -> Secrets.sameHash(rs.getString("secret_hash"), hash)
+                        ? Optional.of(rs.getString("enterprise_id")) : Optional.<String>empty())
+                .findOne()
+                .flatMap(o -> o));
+    }
+}

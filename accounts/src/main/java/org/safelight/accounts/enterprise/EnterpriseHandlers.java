@@ -1,0 +1,107 @@
+package org.safelight.accounts.enterprise;
+
+import io.javalin.http.Context;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.safelight.server.http.ApiException;
+import org.safelight.server.tokens.TokenVerifier;
+import org.safelight.server.tokens.UserToken;
+
+/**
+ * What an enterprise's admin does over HTTP, signed in with a verified address equal to the
+ * enterprise's admin address: {@code GET /api/v1/enterprise}, and create (secret shown once),
+ * list and revoke {@code /api/v1/enterprise/api-keys} and {@code .../key-server-tokens}. Everyone
+ * else gets 403. Thread-safe.
+ */
+public final class EnterpriseHandlers {
+    private final Enterprises enterprises;
+    private final EnterpriseCredentials credentials;
+    private final TokenVerifier verifier;
+
+    public EnterpriseHandlers(Enterprises enterprises, EnterpriseCredentials credentials, TokenVerifier verifier) {
+        this.enterprises = enterprises;
+        this.credentials = credentials;
+        this.verifier = verifier;
+    }
+
+    /** → {@code {id, name, admin_email, pro, domains, members}}. */
+    public void show(Context ctx) {
+        Enterprise e = administered(ctx);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("id", e.id());
+        out.put("name", e.name());
+        out.put("admin_email", e.adminEmail());
+        out.put("pro", e.pro());
+        out.put("domains", e.domains());
+        out.put("members", e.members());
+        ctx.header("Cache-Control", "no-store").json(out);
+    }
+
+    public void createApiKey(Context ctx) {
+        create(ctx, EnterpriseCredentials.Kind.API_KEY, "api_key");
+    }
+
+    public void listApiKeys(Context ctx) {
+        list(ctx, EnterpriseCredentials.Kind.API_KEY, "api_keys");
+    }
+
+    public void revokeApiKey(Context ctx) {
+        revoke(ctx, EnterpriseCredentials.Kind.API_KEY);
+    }
+
+    public void createKeyServerToken(Context ctx) {
+        create(ctx, EnterpriseCredentials.Kind.KEY_SERVER_TOKEN, "key_server_token");
+    }
+
+    public void listKeyServerTokens(Context ctx) {
+        list(ctx, EnterpriseCredentials.Kind.KEY_SERVER_TOKEN, "key_server_tokens");
+    }
+
+    public void revokeKeyServerToken(Context ctx) {
+        revoke(ctx, EnterpriseCredentials.Kind.KEY_SERVER_TOKEN);
+    }
+
+    /** → 201 {@code {id, <field>: secret}}; the only time the secret is shown. */
+    private void create(Context ctx, EnterpriseCredentials.Kind kind, String field) {
+        Enterprise e = administered(ctx);
+        EnterpriseCredentials.Issued issued = credentials.issue(e.id(), kind);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("id", issued.id());
+        out.put(field, issued.secret());
+        ctx.status(201).header("Cache-Control", "no-store").json(out);
+    }
+
+    /** → {@code {<field>: [{id, created_at, last4, revoked}]}}. */
+    private void list(Context ctx, EnterpriseCredentials.Kind kind, String field) {
+        Enterprise e = administered(ctx);
+        List<Map<String, Object>> items = credentials.list(e.id(), kind).stream().map(info -> {
+            Map<String, Object> item = new LinkedHashMap<>();
+            item.put("id", info.id());
+            item.put("created_at", info.createdAt().toString());
+            item.put("last4", info.last4());
+            item.put("revoked", info.revoked());
+            return item;
+        }).toList();
+        ctx.header("Cache-Control", "no-store").json(Map.of(field, items));
+    }
+
+    /** → 204, or 404 when the enterprise has no credential with that id. */
+    private void revoke(Context ctx, EnterpriseCredentials.Kind kind) {
+        Enterprise e = administered(ctx);
+        if (!credentials.revoke(e.id(), kind, ctx.pathParam("id"))) {
+            throw ApiException.notFound("the enterprise has no such credential");
+        }
+        ctx.status(204);
+    }
+
+    private Enterprise administered(Context ctx) {
+        UserToken token = verifier.fromRequest(ctx);
+        if (!token.emailVerified()) {
+            throw ApiException.forbidden("email_not_verified",
+                    "confirm your email address first: enterprise administration needs a verified address");
+        }
+        return enterprises.findByAdmin(token.email()).orElseThrow(() -> ApiException.forbidden("not_enterprise_admin",
+                "only the enterprise's administrator can do this"));
+    }
+}

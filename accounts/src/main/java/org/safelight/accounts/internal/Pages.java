@@ -1,0 +1,90 @@
+package org.safelight.accounts.internal;
+
+import io.javalin.http.Context;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
+
+/**
+ * The few HTML pages accounts serves itself: what opening an email link shows, and the password
+ * reset form. No script at all; the one style block is allowed by its hash, and the page forbids
+ * framing and sends no Referer, so a token in the address does not travel on.
+ */
+public final class Pages {
+    private static final String STYLE = "body{font-family:system-ui,sans-serif;max-width:32rem;margin:3rem auto;"
+            + "padding:0 1rem;line-height:1.5;color:#1d2733}h1{font-size:1.4rem}label{display:block;margin-top:1rem}"
+            + "input{display:block;width:100%;box-sizing:border-box;padding:.5rem;font-size:1rem}"
+            + "button{margin-top:1.2rem;padding:.5rem 1.2rem;font-size:1rem}.error{color:#a31515}";
+    private static final String CSP = "default-src 'none'; style-src 'sha256-" + sha256Base64(STYLE)
+            + "'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+    private Pages() {
+    }
+
+    /** A page with a heading and one paragraph. */
+    public static void message(Context ctx, int status, String heading, String text) {
+        send(ctx, status, heading, "<h1>" + escape(heading) + "</h1>\n<p>" + escape(text) + "</p>\n");
+    }
+
+    /**
+     * The form to choose a new password; it posts (no script) to the completion route.
+     *
+     * @param action the completion route relative to the address this page is answered at, so that
+     *               it works behind a path prefix too
+     */
+    public static void resetForm(Context ctx, int status, String action, String token, String error) {
+        StringBuilder body = new StringBuilder();
+        body.append("<h1>Choose a new password</h1>\n");
+        if (error != null && !error.isEmpty()) {
+            body.append("<p class=\"error\">").append(escape(error)).append("</p>\n");
+        }
+        body.append("<form method=\"post\" action=\"").append(escape(action)).append("\">\n")
+                .append("<input type=\"hidden\" name=\"token\" value=\"").append(escape(token)).append("\">\n")
+                .append("<label for=\"password\">New password (at least 10 characters)</label>\n")
+                .append("<input id=\"password\" name=\"password\" type=\"password\" autocomplete=\"new-password\""
+                        + " minlength=\"10\" required>\n")
+                .append("<label for=\"password_confirm\">The same password again</label>\n")
+                .append("<input id=\"password_confirm\" name=\"password_confirm\" type=\"password\""
+                        + " autocomplete=\"new-password\" minlength=\"10\" required>\n")
+                .append("<button type=\"submit\">Set the new password</button>\n</form>\n");
+        send(ctx, status, "Choose a new password", body.toString());
+    }
+
+    public static String escape(String s) {
+        StringBuilder out = new StringBuilder(s.length() + 16);
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '<' -> out.append("&lt;");
+                case '>' -> out.append("&gt;");
+                case '&' -> out.append("&amp;");
+                case '"' -> out.append("&quot;");
+                case '\'' -> out.append("&#39;");
+                default -> out.append(c);
+            }
+        }
+        return out.toString();
+    }
+
+    private static void send(Context ctx, int status, String title, String body) {
+        ctx.status(status)
+                .header("Content-Security-Policy", CSP)
+                .header("Referrer-Policy", "no-referrer")
+                .header("X-Content-Type-Options", "nosniff")
+                .header("Cache-Control", "no-store")
+                .html("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+                        + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+                        + "<title>" + escape(title) + " · Safelight</title>\n<style>" + STYLE + "</style>\n"
+                        + "</head>\n<body>\n" + body + "</body>\n</html>\n");
+    }
+
+    private static String sha256Base64(String s) {
+        try {
+            return Base64.getEncoder().encodeToString(
+                    MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
+    }
+}

@@ -1,0 +1,168 @@
+package org.safelight.accounts.reset;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.javalin.http.Context;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import org.safelight.accounts.internal.Limits;
+import org.safelight.accounts.internal.Pages;
+import org.safelight.accounts.internal.Secrets;
+import org.safelight.accounts.tokens.RefreshTokens;
+import org.safelight.accounts.users.LinkMailer;
+import org.safelight.accounts.users.OneTimeTokens;
+import org.safelight.accounts.users.OneTimeTokens.Purpose;
+import org.safelight.accounts.users.OneTimeTokens.Redemption;
+import org.safelight.accounts.users.PasswordHasher;
+import org.safelight.accounts.users.PasswordRules;
+import org.safelight.accounts.users.ProfileFields;
+import org.safelight.accounts.users.User;
+import org.safelight.accounts.users.UserStore;
+import org.safelight.server.http.ApiException;
+import org.safelight.server.http.Json;
+import org.safelight.server.limits.RateLimiter;
+
+/**
+ * Password reset: {@code POST /api/v1/accounts/password-reset} (always 202) mails a link to
+ * {@code GET /app/reset-password?token=}, a page whose plain form posts to
+ * {@code POST /api/v1/accounts/password-reset/complete}; that route also takes JSON
+ * {@code {token, password}} from other clients. Completing spends the link (one hour, once), sets
+ * the password, counts the address as verified (the link reached its mailbox) and ends every
+ * session of the user. Thread-safe.
+ */
+public final class PasswordResetHandlers {
+    // The form's target, relative to where the form is shown: the page the link opens, or the
+    // completion route itself when the form comes back with a reason.
+    private static final String ACTION_FROM_PAGE = "../api/v1/accounts/password-reset/complete";
+    private static final String ACTION_FROM_COMPLETION = "complete";
+
+    private final UserStore users;
+    private final OneTimeTokens tokens;
+    private final RefreshTokens refreshTokens;
+    private final PasswordHasher hasher;
+    private final LinkMailer links;
+    private final RateLimiter mailPerIp;
+    private final RateLimiter mailPerAddress;
+    private final Clock clock;
+
+    public PasswordResetHandlers(UserStore users, OneTimeTokens tokens, RefreshTokens refreshTokens,
+                                 PasswordHasher hasher, LinkMailer links, RateLimiter mailPerIp,
+                                 RateLimiter mailPerAddress, Clock clock) {
+        this.users = users;
+        this.tokens = tokens;
+        this.refreshTokens = refreshTokens;
+        this.hasher = hasher;
+        this.links = links;
+        this.mailPerIp = mailPerIp;
+        this.mailPerAddress = mailPerAddress;
+        this.clock = clock;
+    }
+
+    /** {@code {email}} → 202 whether or not the address has an account. */
+    public void request(Context ctx) {
+        mailPerIp.acquire(ctx.ip(), "password reset requests");
+        String email = ProfileFields.email(Json.text(Json.body(ctx), "email"));
+        users.findByEmail(email).filter(u -> Limits.quietly(mailPerAddress, email))
+                .ifPresent(links::sendPasswordReset);
+        ctx.status(202).json(Map.of("message",
+                "if an account has this address, a link to choose a new password is on its way to it"));
+    }
+
+    /** The page the emailed link opens: the form, or why the link cannot be used. */
+    public void form(Context ctx) {
+        String token = ctx.queryParam("token");
+        Redemption state = lookup(token);
+        if (state.status() == Redemption.Status.USABLE) {
+            Pages.resetForm(ctx, 200, ACTION_FROM_PAGE, token, null);
+        } else {
+            refusalPage(ctx, state.status());
+        }
+    }
+
+    /** Form fields or JSON {@code {token, password}}: a page for the form, 204 for JSON. */
+    public void complete(Context ctx) {
+        String type = ctx.contentType() == null ? "" : ctx.contentType();
+        boolean form = type.startsWith("application/x-www-form-urlencoded");
+        String token;
+        String password;
+        String confirm;
+        if (form) {
+            token = ctx.formParam("token");
+            password = ctx.formParam("password");
+            confirm = ctx.formParam("password_confirm");
+        } else {
+            JsonNode body = Json.body(ctx);
+            token = Json.text(body, "token");
+            password = Json.text(body, "password");
+            confirm = null;
+        }
+        Redemption state = lookup(token);
+        if (state.status() != Redemption.Status.USABLE) {
+            refuse(ctx, form, state.status());
+            return;
+        }
+        User user = users.findById(state.userId()).orElseThrow(() -> ApiException.notFound("no such account"));
+        Optional<String> problem = password == null || password.isEmpty()
+                ? Optional.of("type the new password")
+                : confirm != null && !confirm.equals(password)
+                ? Optional.of("the two passwords differ: type the same one twice")
+                : PasswordRules.problem(password, user.email(), user.firstName(), user.lastName());
+        if (problem.isPresent()) {
+            if (form) {
+                Pages.resetForm(ctx, 400, ACTION_FROM_COMPLETION, token, "Not changed: " + problem.get() + ".");
+                return;
+            }
+            throw new ApiException(400, "weak_password", problem.get());
+        }
+        String hash = hasher.hash(password);
+        Instant now = clock.instant();
+        Redemption spent = tokens.redeem(Secrets.hash(token), Purpose.RESET_PASSWORD, now);
+        if (spent.status() != Redemption.Status.REDEEMED) {
+            refuse(ctx, form, spent.status());
+            return;
+        }
+        users.setPasswordHash(user.id(), hash);
+        users.markEmailVerified(user.id());
+        tokens.useAll(user.id(), Purpose.RESET_PASSWORD, now);
+        refreshTokens.revokeAllOf(user.id(), now);
+        if (form) {
+            Pages.message(ctx, 200, "Password changed",
+                    "Your new password is set, and every device that was signed in has been signed out."
+                            + " Sign in to Safelight with the new password.");
+        } else {
+            ctx.status(204);
+        }
+    }
+
+    private Redemption lookup(String token) {
+        if (token == null || token.isBlank() || token.length() > 128) {
+            return new Redemption(Redemption.Status.UNKNOWN, null);
+        }
+        return tokens.lookup(Secrets.hash(token), Purpose.RESET_PASSWORD, clock.instant());
+    }
+
+    private static void refuse(Context ctx, boolean form, Redemption.Status status) {
+        if (form) {
+            refusalPage(ctx, status);
+            return;
+        }
+        throw switch (status) {
+            case EXPIRED -> new ApiException(410, "link_expired",
+                    "this password reset link has expired (links work for one hour): ask for a new one");
+            case USED -> new ApiException(410, "link_used", "this password reset link was already used");
+            default -> new ApiException(400, "invalid_link", "this is not a valid password reset link");
+        };
+    }
+
+    private static void refusalPage(Context ctx, Redemption.Status status) {
+        switch (status) {
+            case EXPIRED -> Pages.message(ctx, 410, "This link has expired",
+                    "Links to choose a new password work for one hour. Ask for a new one where you sign in.");
+            case USED -> Pages.message(ctx, 410, "This link was already used",
+                    "Each link works once. If the password was not changed, ask for a new link where you sign in.");
+            default -> Pages.message(ctx, 400, "This link is not valid",
+                    "Check that the whole link from the message was opened, or ask for a new one where you sign in.");
+        }
+    }
+}

@@ -1,0 +1,170 @@
+package org.safelight.accounts.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.safelight.accounts.testing.AccountsServer.json;
+
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.safelight.accounts.RateLimits;
+import org.safelight.accounts.testing.AccountsServer;
+import org.safelight.server.limits.RateLimiter;
+
+class PasswordResetHttpTest {
+    private static final String NEW_PASSWORD = "amber lighthouse falls 7";
+    private AccountsServer server = AccountsServer.start();
+
+    @AfterEach
+    void stop() {
+        server.close();
+    }
+
+    private String requestLink(String email) {
+        HttpResponse<String> r = server.post("/api/v1/accounts/password-reset", "{\"email\": \"" + email + "\"}");
+        assertThat(r.statusCode()).isEqualTo(202);
+        return server.outbox().lastLinkTo(email);
+    }
+
+    private static String tokenOf(String link) {
+        return URI.create(link).getQuery().substring("token=".length());
+    }
+
+    private int signInStatus(String password) {
+        return server.post("/api/v1/accounts/signin",
+                "{\"email\": \"ada@hospital.org\", \"password\": \"" + password + "\"}").statusCode();
+    }
+
+    @Test
+    void a_reset_request_answers_202_whether_or_not_the_address_has_an_account() {
+        HttpResponse<String> r = server.post("/api/v1/accounts/password-reset", "{\"email\": \"nobody@hospital.org\"}");
+        assertThat(r.statusCode()).isEqualTo(202);
+        assertThat(server.outbox().messages()).isEmpty();
+        server.signUp("ada@hospital.org");
+        assertThat(requestLink("ada@hospital.org")).startsWith(server.base + "/app/reset-password?token=");
+    }
+
+    @Test
+    void the_link_opens_a_plain_form_whose_post_sets_the_password_once_and_signs_out_every_device() {
+        server.signUp("ada@hospital.org");
+        String refresh = server.signIn("ada@hospital.org").get("refresh_token").asText();
+        String link = requestLink("ada@hospital.org");
+
+        HttpResponse<String> page = server.getUrl(link);
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.body()).contains("<form method=\"post\" action=\"../api/v1/accounts/password-reset/complete\">")
+                .contains("name=\"password\"").contains("value=\"" + tokenOf(link) + "\"").doesNotContain("<script");
+        assertThat(page.headers().firstValue("Content-Security-Policy"))
+                .hasValueSatisfying(v -> assertThat(v).contains("form-action 'self'").doesNotContain("script-src"));
+        assertThat(URI.create(link).resolve("../api/v1/accounts/password-reset/complete").getPath())
+                .isEqualTo("/api/v1/accounts/password-reset/complete");
+
+        HttpResponse<String> done = server.postForm("/api/v1/accounts/password-reset/complete",
+                Map.of("token", tokenOf(link), "password", NEW_PASSWORD, "password_confirm", NEW_PASSWORD));
+        assertThat(done.statusCode()).isEqualTo(200);
+        assertThat(done.body()).contains("Password changed");
+
+        assertThat(signInStatus(AccountsServer.PASSWORD)).isEqualTo(401);
+        assertThat(signInStatus(NEW_PASSWORD)).isEqualTo(200);
+        assertThat(server.post("/api/v1/accounts/refresh", "{\"refresh_token\": \"" + refresh + "\"}").statusCode())
+                .isEqualTo(401);
+        assertThat(server.stores.users().findByEmail("ada@hospital.org").orElseThrow().emailVerified()).isTrue();
+
+        HttpResponse<String> again = server.postForm("/api/v1/accounts/password-reset/complete",
+                Map.of("token", tokenOf(link), "password", "yet another passphrase", "password_confirm",
+                        "yet another passphrase"));
+        assertThat(again.statusCode()).isEqualTo(410);
+        assertThat(again.body()).contains("already used");
+        assertThat(server.getUrl(link).statusCode()).isEqualTo(410);
+    }
+
+    @Test
+    void json_clients_complete_the_reset_with_token_and_password() {
+        server.signUp("ada@hospital.org");
+        String token = tokenOf(requestLink("ada@hospital.org"));
+        HttpResponse<String> r = server.post("/api/v1/accounts/password-reset/complete",
+                "{\"token\": \"" + token + "\", \"password\": \"" + NEW_PASSWORD + "\"}");
+        assertThat(r.statusCode()).isEqualTo(204);
+        assertThat(signInStatus(NEW_PASSWORD)).isEqualTo(200);
+        HttpResponse<String> again = server.post("/api/v1/accounts/password-reset/complete",
+                "{\"token\": \"" + token + "\", \"password\": \"" + NEW_PASSWORD + "\"}");
+        assertThat(again.statusCode()).isEqualTo(410);
+        assertThat(json(again).get("error").asText()).isEqualTo("link_used");
+    }
+
+    @Test
+    void a_weak_or_mistyped_new_password_is_refused_and_the_link_stays_usable() {
+        server.signUp("ada@hospital.org");
+        String token = tokenOf(requestLink("ada@hospital.org"));
+
+        HttpResponse<String> mistyped = server.postForm("/api/v1/accounts/password-reset/complete",
+                Map.of("token", token, "password", NEW_PASSWORD, "password_confirm", NEW_PASSWORD + "x"));
+        assertThat(mistyped.statusCode()).isEqualTo(400);
+        assertThat(mistyped.body()).contains("differ").contains("<form");
+
+        HttpResponse<String> weakForm = server.postForm("/api/v1/accounts/password-reset/complete",
+                Map.of("token", token, "password", "qwertyuiop", "password_confirm", "qwertyuiop"));
+        assertThat(weakForm.statusCode()).isEqualTo(400);
+        assertThat(weakForm.body()).contains("Not changed").contains("value=\"" + token + "\"");
+        Matcher action = Pattern.compile("<form method=\"post\" action=\"([^\"]+)\">").matcher(weakForm.body());
+        assertThat(action.find()).isTrue();
+        assertThat(weakForm.uri().resolve(action.group(1)).getPath()).isEqualTo("/api/v1/accounts/password-reset/complete");
+
+        HttpResponse<String> weakJson = server.post("/api/v1/accounts/password-reset/complete",
+                "{\"token\": \"" + token + "\", \"password\": \"Okafor2026!!\"}");
+        assertThat(weakJson.statusCode()).isEqualTo(400);
+        assertThat(json(weakJson).get("error").asText()).isEqualTo("weak_password");
+
+        assertThat(server.post("/api/v1/accounts/password-reset/complete",
+                "{\"token\": \"" + token + "\", \"password\": \"" + NEW_PASSWORD + "\"}").statusCode()).isEqualTo(204);
+        assertThat(signInStatus(NEW_PASSWORD)).isEqualTo(200);
+    }
+
+    @Test
+    void a_link_older_than_an_hour_is_refused_as_expired_and_an_invented_one_as_invalid() {
+        server.signUp("ada@hospital.org");
+        String link = requestLink("ada@hospital.org");
+        server.clock.advance(Duration.ofMinutes(61));
+        HttpResponse<String> page = server.getUrl(link);
+        assertThat(page.statusCode()).isEqualTo(410);
+        assertThat(page.body()).contains("expired").doesNotContain("<form");
+        HttpResponse<String> r = server.post("/api/v1/accounts/password-reset/complete",
+                "{\"token\": \"" + tokenOf(link) + "\", \"password\": \"" + NEW_PASSWORD + "\"}");
+        assertThat(r.statusCode()).isEqualTo(410);
+        assertThat(json(r).get("error").asText()).isEqualTo("link_expired");
+
+        assertThat(server.get("/app/reset-password?token=invented").statusCode()).isEqualTo(400);
+        HttpResponse<String> invented = server.post("/api/v1/accounts/password-reset/complete",
+                "{\"token\": \"invented\", \"password\": \"" + NEW_PASSWORD + "\"}");
+        assertThat(invented.statusCode()).isEqualTo(400);
+        assertThat(json(invented).get("error").asText()).isEqualTo("invalid_link");
+        assertThat(signInStatus(AccountsServer.PASSWORD)).isEqualTo(200);
+    }
+
+    @Test
+    void a_completed_reset_spends_the_other_reset_links_of_the_user() {
+        server.signUp("ada@hospital.org");
+        String older = tokenOf(requestLink("ada@hospital.org"));
+        String newer = tokenOf(requestLink("ada@hospital.org"));
+        assertThat(server.post("/api/v1/accounts/password-reset/complete",
+                "{\"token\": \"" + newer + "\", \"password\": \"" + NEW_PASSWORD + "\"}").statusCode()).isEqualTo(204);
+        assertThat(server.post("/api/v1/accounts/password-reset/complete",
+                "{\"token\": \"" + older + "\", \"password\": \"lost phone found again\"}").statusCode()).isEqualTo(410);
+    }
+
+    @Test
+    void reset_requests_from_one_client_beyond_the_limit_get_429() {
+        server.close();
+        server = AccountsServer.start(clock -> new RateLimits(new RateLimiter(100, 100, clock),
+                new RateLimiter(100, 100, clock), new RateLimiter(1, 1 / 60.0, clock), new RateLimiter(100, 100, clock)));
+        assertThat(server.post("/api/v1/accounts/password-reset", "{\"email\": \"a@b.org\"}").statusCode())
+                .isEqualTo(202);
+        HttpResponse<String> limited = server.post("/api/v1/accounts/password-reset", "{\"email\": \"c@d.org\"}");
+        assertThat(limited.statusCode()).isEqualTo(429);
+        assertThat(limited.headers().firstValue("Retry-After")).contains("60");
+    }
+}

@@ -1,0 +1,95 @@
+package org.safelight.accounts.tokens;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.function.Supplier;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.safelight.accounts.AccountsRole;
+import org.safelight.accounts.tokens.RefreshTokens.Rotation.Outcome;
+import org.safelight.accounts.users.NewUser;
+import org.safelight.accounts.users.UserStore;
+import org.safelight.server.db.Database;
+
+class RefreshTokensContractTest {
+    private static final Instant NOW = Instant.parse("2026-11-22T10:00:00Z");
+    private static final Instant MONTH = NOW.plus(Duration.ofDays(30));
+
+    private static String user(Database db, String email) {
+        return new UserStore(db.jdbi()).create(new NewUser(email, "$argon2id$x", "A", "B", "", ""), NOW)
+                .orElseThrow().id();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("org.safelight.server.testing.TestDatabases#engines")
+    void a_refresh_spends_the_token_and_its_successor_carries_on_the_family(String engine,
+                                                                           Supplier<Database> fresh) {
+        try (Database db = fresh.get()) {
+            db.migrate(AccountsRole.NAME);
+            String u = user(db, "a@example.org");
+            RefreshTokens tokens = new RefreshTokens(db.jdbi());
+            tokens.add("t1", "fam", u, NOW, MONTH);
+            RefreshTokens.Rotation first = tokens.rotate("t1", "t2", NOW, MONTH);
+            assertThat(first).isEqualTo(new RefreshTokens.Rotation(Outcome.ROTATED, u, "fam"));
+            assertThat(tokens.rotate("t2", "t3", NOW, MONTH).outcome()).isEqualTo(Outcome.ROTATED);
+            assertThat(tokens.rotate("unknown", "x", NOW, MONTH).outcome()).isEqualTo(Outcome.UNKNOWN);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("org.safelight.server.testing.TestDatabases#engines")
+    void presenting_a_spent_token_again_revokes_the_whole_family_but_no_other(String engine,
+                                                                             Supplier<Database> fresh) {
+        try (Database db = fresh.get()) {
+            db.migrate(AccountsRole.NAME);
+            String u = user(db, "a@example.org");
+            RefreshTokens tokens = new RefreshTokens(db.jdbi());
+            tokens.add("t1", "fam", u, NOW, MONTH);
+            tokens.add("other", "fam2", u, NOW, MONTH);
+            tokens.rotate("t1", "t2", NOW, MONTH);
+            assertThat(tokens.rotate("t1", "stolen-successor", NOW, MONTH).outcome()).isEqualTo(Outcome.REUSED);
+            assertThat(tokens.rotate("t2", "t3", NOW, MONTH).outcome()).isEqualTo(Outcome.REVOKED);
+            assertThat(tokens.rotate("stolen-successor", "t4", NOW, MONTH).outcome()).isEqualTo(Outcome.UNKNOWN);
+            assertThat(tokens.rotate("other", "other2", NOW, MONTH).outcome()).isEqualTo(Outcome.ROTATED);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("org.safelight.server.testing.TestDatabases#engines")
+    void an_expired_token_cannot_be_refreshed(String engine, Supplier<Database> fresh) {
+        try (Database db = fresh.get()) {
+            db.migrate(AccountsRole.NAME);
+            String u = user(db, "a@example.org");
+            RefreshTokens tokens = new RefreshTokens(db.jdbi());
+            tokens.add("t1", "fam", u, NOW, MONTH);
+            assertThat(tokens.rotate("t1", "t2", MONTH, MONTH.plus(Duration.ofDays(30))).outcome())
+                    .isEqualTo(Outcome.EXPIRED);
+            assertThat(tokens.purgeExpired(MONTH.plusMillis(1))).isEqualTo(1);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("org.safelight.server.testing.TestDatabases#engines")
+    void signing_out_ends_one_family_and_a_password_change_ends_all_of_a_users(String engine,
+                                                                              Supplier<Database> fresh) {
+        try (Database db = fresh.get()) {
+            db.migrate(AccountsRole.NAME);
+            String a = user(db, "a@example.org");
+            String b = user(db, "b@example.org");
+            RefreshTokens tokens = new RefreshTokens(db.jdbi());
+            tokens.add("a1", "fa1", a, NOW, MONTH);
+            tokens.add("a2", "fa2", a, NOW, MONTH);
+            tokens.add("a3", "fa3", a, NOW, MONTH);
+            tokens.add("b1", "fb1", b, NOW, MONTH);
+            assertThat(tokens.revokeFamilyOf("a1", NOW)).isTrue();
+            assertThat(tokens.revokeFamilyOf("nothing", NOW)).isFalse();
+            assertThat(tokens.rotate("a1", "x", NOW, MONTH).outcome()).isEqualTo(Outcome.REVOKED);
+            assertThat(tokens.revokeAllOf(a, NOW)).isEqualTo(2);
+            assertThat(tokens.rotate("a2", "y", NOW, MONTH).outcome()).isEqualTo(Outcome.REVOKED);
+            assertThat(tokens.rotate("a3", "z", NOW, MONTH).outcome()).isEqualTo(Outcome.REVOKED);
+            assertThat(tokens.rotate("b1", "w", NOW, MONTH).outcome()).isEqualTo(Outcome.ROTATED);
+        }
+    }
+}

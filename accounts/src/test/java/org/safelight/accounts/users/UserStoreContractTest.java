@@ -1,0 +1,101 @@
+package org.safelight.accounts.users;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Supplier;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.safelight.accounts.AccountsRole;
+import org.safelight.server.db.Database;
+
+class UserStoreContractTest {
+    private static final Instant NOW = Instant.parse("2026-11-22T10:00:00Z");
+
+    static NewUser someone(String email) {
+        return new NewUser(email, "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0$aGFzaGhhc2hoYXNoaGFzaGhhc2g",
+                "Ada", "Okafor", "Dr", "AU");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("org.safelight.server.testing.TestDatabases#engines")
+    void new_users_get_numbers_in_order_and_start_unverified(String engine, Supplier<Database> fresh) {
+        try (Database db = fresh.get()) {
+            db.migrate(AccountsRole.NAME);
+            UserStore users = new UserStore(db.jdbi());
+            User first = users.create(someone("a@example.org"), NOW).orElseThrow();
+            User second = users.create(someone("b@example.org"), NOW).orElseThrow();
+            assertThat(first.number()).isEqualTo(1);
+            assertThat(second.number()).isEqualTo(2);
+            assertThat(first.id()).isNotEqualTo(second.id());
+            assertThat(first.emailVerified()).isFalse();
+            assertThat(users.findById(first.id())).contains(first);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("org.safelight.server.testing.TestDatabases#engines")
+    void a_second_account_for_an_address_is_refused_without_using_up_a_number(String engine,
+                                                                              Supplier<Database> fresh) {
+        try (Database db = fresh.get()) {
+            db.migrate(AccountsRole.NAME);
+            UserStore users = new UserStore(db.jdbi());
+            users.create(someone("a@example.org"), NOW).orElseThrow();
+            assertThat(users.create(someone("a@example.org"), NOW)).isEmpty();
+            assertThat(users.create(someone("c@example.org"), NOW).orElseThrow().number()).isEqualTo(2);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("org.safelight.server.testing.TestDatabases#engines")
+    void verification_password_and_profile_changes_are_kept(String engine, Supplier<Database> fresh) {
+        try (Database db = fresh.get()) {
+            db.migrate(AccountsRole.NAME);
+            UserStore users = new UserStore(db.jdbi());
+            User u = users.create(someone("a@example.org"), NOW).orElseThrow();
+            assertThat(users.markEmailVerified(u.id())).isTrue();
+            assertThat(users.markEmailVerified(u.id())).isFalse();
+            users.setPasswordHash(u.id(), "$argon2id$new");
+            User changed = users.updateProfile(u.id(), "Grace", "Hopper", "Prof", "US").orElseThrow();
+            assertThat(changed.emailVerified()).isTrue();
+            assertThat(changed.passwordHash()).isEqualTo("$argon2id$new");
+            assertThat(changed.name()).isEqualTo("Grace Hopper");
+            assertThat(changed.title()).isEqualTo("Prof");
+            assertThat(changed.country()).isEqualTo("US");
+            assertThat(changed.createdAt()).isEqualTo(NOW);
+            assertThat(users.findByEmail("a@example.org")).contains(changed);
+            assertThat(users.updateProfile("nobody", "x", "y", "", "")).isEmpty();
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("org.safelight.server.testing.TestDatabases#engines")
+    void concurrent_sign_ups_get_distinct_consecutive_numbers(String engine, Supplier<Database> fresh)
+            throws Exception {
+        try (Database db = fresh.get()) {
+            db.migrate(AccountsRole.NAME);
+            UserStore users = new UserStore(db.jdbi());
+            ExecutorService pool = Executors.newFixedThreadPool(4);
+            try {
+                List<Future<User>> futures = new ArrayList<>();
+                for (int i = 0; i < 20; i++) {
+                    String email = "u" + i + "@example.org";
+                    futures.add(pool.submit(() -> users.create(someone(email), NOW).orElseThrow()));
+                }
+                List<Long> numbers = new ArrayList<>();
+                for (Future<User> f : futures) {
+                    numbers.add(f.get().number());
+                }
+                assertThat(numbers).containsExactlyInAnyOrderElementsOf(
+                        java.util.stream.LongStream.rangeClosed(1, 20).boxed().toList());
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+    }
+}
