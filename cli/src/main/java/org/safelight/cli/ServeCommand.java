@@ -86,6 +86,10 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--smtp-starttls", defaultValue = "true", arity = "1", paramLabel = "true|false")
     boolean smtpStartTls;
 
+    @Option(names = "--key-requests-per-minute", paramLabel = "N", defaultValue = "60",
+            description = "Key requests one user may make per minute, in bursts of as many (default: ${DEFAULT-VALUE}).")
+    int keyRequestsPerMinute;
+
     ServeConfig config() {
         Set<String> chosen = new LinkedHashSet<>();
         for (String r : roles.split(",")) {
@@ -97,6 +101,9 @@ final class ServeCommand implements Callable<Integer> {
                 throw new Failures.UsageException("unknown role '" + role + "' (known: accounts, keys)");
             }
             chosen.add(role);
+        }
+        if (keyRequestsPerMinute < 1) {
+            throw new Failures.UsageException("--key-requests-per-minute must be at least 1");
         }
         if (chosen.isEmpty()) {
             throw new Failures.UsageException("no role to run");
@@ -110,7 +117,8 @@ final class ServeCommand implements Callable<Integer> {
         return new ServeConfig(dataDir, host, port, chosen,
                 databaseUrl == null || databaseUrl.isBlank() ? Database.sqliteUrl(dataDir) : databaseUrl,
                 databaseUser, databasePassword, accountsUrl, publicUri, origins,
-                new ServeConfig.Smtp(smtpHost, smtpPort, smtpUser, smtpPassword, smtpFrom, smtpStartTls));
+                new ServeConfig.Smtp(smtpHost, smtpPort, smtpUser, smtpPassword, smtpFrom, smtpStartTls),
+                keyRequestsPerMinute);
     }
 
     @Override

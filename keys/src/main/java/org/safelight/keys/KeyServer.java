@@ -15,9 +15,9 @@ import org.safelight.server.tokens.TokenVerifier;
  * role. Close it to stop the audit writer after the HTTP server has stopped.
  */
 public final class KeyServer implements AutoCloseable {
-    /** Per user: a burst of 60 key requests, then one a second. */
-    static final int BURST = 60;
-    static final double PER_SECOND = 1.0;
+    /** Default per user: a burst of 60 key requests, then one a second. */
+    public static final int BURST = 60;
+    public static final double PER_SECOND = 1.0;
 
     private final KeysRole role;
     private final AuditLog auditLog;
@@ -32,11 +32,17 @@ public final class KeyServer implements AutoCloseable {
      */
     public static KeyServer open(Database database, Path dataDir, TokenVerifier tokens, List<String> trustedOrigins,
                                  Clock clock) {
+        return open(database, dataDir, tokens, trustedOrigins, new RateLimiter(BURST, PER_SECOND, clock), clock);
+    }
+
+    /** Same, with the per-user limit on key requests chosen by the operator. */
+    public static KeyServer open(Database database, Path dataDir, TokenVerifier tokens, List<String> trustedOrigins,
+                                 RateLimiter perUser, Clock clock) {
         database.migrate(KeysRole.NAME);
         MasterKey master = MasterKey.load(dataDir);
         AuditLog audit = new AuditLog(database, clock);
         KeysRole role = new KeysRole(new ReportKeys(database, master, clock), new AccessPolicy(dataDir), audit,
-                tokens, new RateLimiter(BURST, PER_SECOND, clock), trustedOrigins);
+                tokens, perUser, trustedOrigins);
         return new KeyServer(role, audit);
     }
 

@@ -10,9 +10,18 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.safelight.accounts.AccountsRole;
+import org.safelight.accounts.AccountsStores;
+import org.safelight.accounts.RateLimits;
+import org.safelight.accounts.mail.Mailer;
+import org.safelight.accounts.mail.OutboxMailer;
+import org.safelight.accounts.mail.SmtpMailer;
+import org.safelight.accounts.mail.SmtpSettings;
+import org.safelight.accounts.tokens.SigningKeys;
 import org.safelight.keys.KeyServer;
 import org.safelight.server.db.Database;
 import org.safelight.server.http.Role;
+import org.safelight.server.limits.RateLimiter;
 import org.safelight.server.http.ServerApp;
 import org.safelight.server.tls.CertificateWatcher;
 import org.safelight.server.tls.TlsConfig;
@@ -123,9 +132,21 @@ public final class SafelightServer implements AutoCloseable {
             java.util.function.Supplier<com.nimbusds.jose.jwk.JWKSet> localKeys = () -> {
                 throw new IllegalStateException("no accounts role in this process");
             };
+            if (config.runs("accounts")) {
+                SigningKeys signing = SigningKeys.loadOrCreate(config.dataDir(), clock);
+                localKeys = signing::publicKeys;
+                ServeConfig.Smtp smtp = config.smtp();
+                Mailer mailer = smtp.enabled()
+                        ? new SmtpMailer(new SmtpSettings(smtp.host(), smtp.port(), smtp.user(), smtp.password(),
+                                smtp.from(), smtp.startTls()), clock)
+                        : new OutboxMailer(config.dataDir(), smtp.from(), clock);
+                roles.add(new AccountsRole(AccountsStores.open(database, clock), mailer, signing, config.publicUrl(),
+                        RateLimits.standard(clock), clock));
+            }
             if (config.runs("keys")) {
-                KeyServer keys = KeyServer.open(database, config.dataDir(),
-                        tokenVerifier(config, localKeys, clock), config.trustedOrigins(), clock);
+                int perMinute = config.keyRequestsPerMinute();
+                KeyServer keys = KeyServer.open(database, config.dataDir(), tokenVerifier(config, localKeys, clock),
+                        config.trustedOrigins(), new RateLimiter(perMinute, perMinute / 60.0, clock), clock);
                 resources.add(keys);
                 roles.add(keys.role());
             }

@@ -13,7 +13,7 @@ import java.util.Set;
  */
 public record ServeConfig(Path dataDir, String host, int port, Set<String> roles, String databaseUrl,
                           String databaseUser, String databasePassword, URI accountsUrl, URI publicUrl,
-                          List<String> trustedOrigins, Smtp smtp) {
+                          List<String> trustedOrigins, Smtp smtp, int keyRequestsPerMinute) {
 
     public static final Set<String> KNOWN_ROLES = Set.of("accounts", "keys");
 
@@ -39,6 +39,7 @@ public record ServeConfig(Path dataDir, String host, int port, Set<String> roles
         d.put("public-url", publicUrl.toString());
         d.put("accounts-url", accountsUrl == null ? "(this server)" : accountsUrl.toString());
         d.put("trusted-origins", String.join(",", trustedOrigins));
+        d.put("key-requests-per-minute", Integer.toString(keyRequestsPerMinute));
         d.put("smtp", smtp.enabled() ? smtp.user() + "@" + smtp.host() + ":" + smtp.port() + " password "
                 + mask(smtp.password()) + " from " + smtp.from() : "off (messages go to " + dataDir.resolve("outbox") + ")");
         return d;
