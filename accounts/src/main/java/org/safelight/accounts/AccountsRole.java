@@ -1,9 +1,6 @@
 package org.safelight.accounts;
 
 import io.javalin.router.JavalinDefaultRoutingApi;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.time.Clock;
 import org.safelight.accounts.enterprise.EnterpriseHandlers;
@@ -18,6 +15,7 @@ import org.safelight.accounts.users.LinkMailer;
 import org.safelight.accounts.users.PasswordHasher;
 import org.safelight.accounts.users.ProfileHandlers;
 import org.safelight.accounts.users.SignupHandlers;
+import org.safelight.server.http.OpenApi;
 import org.safelight.server.http.Role;
 import org.safelight.server.tokens.JwksTokenVerifier;
 import org.safelight.server.tokens.TokenVerifier;
@@ -37,7 +35,7 @@ public final class AccountsRole implements Role {
     private final PasswordResetHandlers reset;
     private final ProfileHandlers profile;
     private final EnterpriseHandlers enterprise;
-    private final byte[] openApi;
+    private final String openApi;
 
     /**
      * @param stores    repositories on a database already migrated ({@link AccountsStores#open})
@@ -62,7 +60,7 @@ public final class AccountsRole implements Role {
                 links, limits.mailPerIp(), limits.mailPerAddress(), clock);
         this.profile = new ProfileHandlers(stores.users(), stores.enterprises(), verifier);
         this.enterprise = new EnterpriseHandlers(stores.enterprises(), stores.credentials(), verifier);
-        this.openApi = resource("/openapi/accounts.yaml");
+        this.openApi = OpenApi.resource(AccountsRole.class, "/openapi/accounts.yaml");
     }
 
     /** With the standard password hashing cost. */
@@ -106,14 +104,8 @@ public final class AccountsRole implements Role {
         r.get("/api/v1/accounts/openapi.yaml", ctx -> ctx.contentType("application/yaml").result(openApi));
     }
 
-    private static byte[] resource(String name) {
-        try (InputStream in = AccountsRole.class.getResourceAsStream(name)) {
-            if (in == null) {
-                throw new IllegalStateException(name + " is missing from the accounts jar");
-            }
-            return in.readAllBytes();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+    @Override
+    public String openApi() {
+        return openApi;
     }
 }

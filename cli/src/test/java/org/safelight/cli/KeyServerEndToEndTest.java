@@ -3,16 +3,13 @@ package org.safelight.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -21,7 +18,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.safelight.cli.serve.SafelightServer;
-import org.safelight.cli.serve.ServeConfig;
 import org.safelight.server.db.Database;
 
 /** The whole journey of a sealed report through the real CLI and a real server (SQLite, outbox mail). */
@@ -34,14 +30,8 @@ class KeyServerEndToEndTest {
 
     @BeforeEach
     void start() throws Exception {
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
-        url = "http://localhost:" + port;
-        server = SafelightServer.start(new ServeConfig(dir.resolve("data"), "127.0.0.1", port, Set.of("accounts", "keys"),
-                Database.sqliteUrl(dir.resolve("data")), null, null, null, URI.create(url), List.of(),
-                new ServeConfig.Smtp("", 0, "", "", "safelight@localhost", false), 60));
+        server = TestServer.start(dir.resolve("data"));
+        url = server.url().toString();
     }
 
     @AfterEach
@@ -57,8 +47,7 @@ class KeyServerEndToEndTest {
     }
 
     private Cli.Result run(String who, String... args) {
-        Cli.Result r = Cli.runWithEnv(as(who), args);
-        return r;
+        return Cli.runWithEnv(as(who), args);
     }
 
     private void signUpVerifyAndLogIn(String who, String email) throws Exception {

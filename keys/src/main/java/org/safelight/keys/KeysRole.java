@@ -15,6 +15,7 @@ import org.safelight.keys.audit.AuditUnavailableException;
 import org.safelight.keys.audit.Outcome;
 import org.safelight.keys.policy.AccessPolicy;
 import org.safelight.server.http.ApiException;
+import org.safelight.server.http.OpenApi;
 import org.safelight.server.http.Role;
 import org.safelight.server.limits.RateLimiter;
 import org.safelight.server.tokens.TokenVerifier;
@@ -46,6 +47,7 @@ import org.slf4j.LoggerFactory;
  * and carries no key. Requests are rate-limited per user (per address while unauthenticated).
  */
 public final class KeysRole implements Role {
+    private static final String OPEN_API = OpenApi.resource(KeysRole.class, "/openapi/keys.yaml");
     public static final String NAME = "keys";
     static final String KEY = "/api/v1/reports/{reportId}/key";
     static final String ACCESSES = "/api/v1/reports/{reportId}/accesses";
@@ -249,5 +251,10 @@ public final class KeysRole implements Role {
 
     private static String timeOrNull(Instant time) {
         return time == null ? null : time.toString();
+    }
+
+    @Override
+    public String openApi() {
+        return OPEN_API;
     }
 }

@@ -93,6 +93,15 @@ public final class SafelightServer implements AutoCloseable {
         return new JwksTokenVerifier(local, clock);
     }
 
+    /** "METHOD /path" of every HTTP route this server answers (not CORS preflights or filters). */
+    public List<String> routes() {
+        return app.unsafe.internalRouter.allHttpHandlers().stream()
+                .filter(e -> e.endpoint.method.isHttpMethod() && !"OPTIONS".equals(e.endpoint.method.name())
+                        && !"HEAD".equals(e.endpoint.method.name()))
+                .map(e -> e.endpoint.method.name() + " " + e.endpoint.path)
+                .distinct().sorted().toList();
+    }
+
     public int port() {
         return app.port();
     }

@@ -29,6 +29,8 @@ public final class ServerApp {
             config.startup.showJavalinBanner = false;
             config.http.maxRequestSize = 1L << 20;
             config.routes.get("/health", ctx -> ctx.json(health(roles)));
+            String openApi = OpenApi.merge(roles);
+            config.routes.get("/openapi.yaml", ctx -> ctx.contentType("application/yaml").result(openApi));
             for (Role role : roles) {
                 role.routes(config.routes);
             }
