@@ -16,7 +16,8 @@ import picocli.CommandLine.Command;
         description = "Seal, open and share clinical photo reports (.picsafe).",
         subcommands = {EncryptCommand.class, DecryptCommand.class, SealCommand.class, OpenCommand.class,
             InspectCommand.class, SignupCommand.class, LoginCommand.class, LogoutCommand.class,
-            WhoamiCommand.class, KeysCommand.class, ServeCommand.class, AuditCommand.class,
+            WhoamiCommand.class, KeysCommand.class, ServeCommand.class, AuditCommand.class, AdminCommand.class,
+            EnterpriseCommand.class,
             CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     final InputStream stdin;

@@ -2,16 +2,8 @@ package org.safelight.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -27,11 +19,13 @@ class KeyServerEndToEndTest {
 
     private SafelightServer server;
     private String url;
+    private TestUsers users;
 
     @BeforeEach
     void start() throws Exception {
         server = TestServer.start(dir.resolve("data"));
         url = server.url().toString();
+        users = new TestUsers(dir, dir.resolve("data"), url);
     }
 
     @AfterEach
@@ -41,48 +35,14 @@ class KeyServerEndToEndTest {
         }
     }
 
-    private Map<String, String> as(String who) {
-        return Map.of("XDG_CONFIG_HOME", dir.resolve("home-" + who).toString(), "SAFELIGHT_PASSWORD",
-                "correct horse battery " + who);
-    }
-
     private Cli.Result run(String who, String... args) {
-        return Cli.runWithEnv(as(who), args);
-    }
-
-    private void signUpVerifyAndLogIn(String who, String email) throws Exception {
-        Cli.Result signup = run(who, "signup", "--server", url, "--email", email, "--first", who, "--last", "Tester",
-                "--title", "Dr", "--country", "AU");
-        assertThat(signup.exitCode()).as(signup.stderr()).isZero();
-        // the verification link, from the message written to the outbox
-        String link = verificationLink(email);
-        HttpResponse<String> page = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(link)).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(page.statusCode()).isEqualTo(200);
-        Cli.Result login = run(who, "login", "--server", url, "--email", email);
-        assertThat(login.exitCode()).as(login.stderr()).isZero();
-        assertThat(run(who, "whoami").out()).contains(email).doesNotContain("not verified");
-    }
-
-    private String verificationLink(String email) throws IOException {
-        try (Stream<Path> files = Files.list(dir.resolve("data/outbox"))) {
-            for (Path eml : files.toList()) {
-                String text = Files.readString(eml).replace("=\r\n", "").replace("=\n", "").replace("=3D", "=");
-                if (text.contains(email)) {
-                    Matcher m = Pattern.compile("(http://\\S+/api/v1/accounts/verify\\?token=[A-Za-z0-9_-]+)").matcher(text);
-                    if (m.find()) {
-                        return m.group(1);
-                    }
-                }
-            }
-        }
-        throw new AssertionError("no verification message for " + email + " in the outbox");
+        return users.run(who, args);
     }
 
     @Test
     void a_report_travels_from_sender_to_recipient_and_every_opening_is_on_the_record() throws Exception {
-        signUpVerifyAndLogIn("alice", "alice@example.org");
-        signUpVerifyAndLogIn("bob", "bob@example.org");
+        users.signUpVerifyAndLogIn("alice", "alice@example.org");
+        users.signUpVerifyAndLogIn("bob", "bob@example.org");
 
         Fixtures.draft(dir.resolve("draft"));
         Cli.Result seal = run("alice", "seal", dir.resolve("draft").toString(), "-o", dir.resolve("sent") + "/",

@@ -43,6 +43,10 @@ public final class ApiClient {
                 .POST(HttpRequest.BodyPublishers.ofString(body == null ? "{}" : body.toString())).build());
     }
 
+    public JsonNode delete(URI uri, String bearer) throws IOException {
+        return send(request(uri, bearer).DELETE().build());
+    }
+
     private static HttpRequest.Builder request(URI uri, String bearer) {
         HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30))
                 .header("Accept", "application/json");

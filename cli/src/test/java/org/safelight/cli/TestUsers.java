@@ -1,0 +1,78 @@
+package org.safelight.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/** Users of a {@link TestServer}, each with a home of their own, driven through the real CLI. */
+final class TestUsers {
+    private final Path dir;
+    private final Path outbox;
+    private final String url;
+
+    TestUsers(Path dir, Path dataDir, String url) {
+        this.dir = dir;
+        this.outbox = dataDir.resolve("outbox");
+        this.url = url;
+    }
+
+    Map<String, String> env(String who) {
+        return Map.of("XDG_CONFIG_HOME", dir.resolve("home-" + who).toString(), "SAFELIGHT_PASSWORD",
+                "correct horse battery " + who);
+    }
+
+    Cli.Result run(String who, String... args) {
+        return Cli.runWithEnv(env(who), args);
+    }
+
+    void signUp(String who, String email) {
+        Cli.Result signup = run(who, "signup", "--server", url, "--email", email, "--first", who, "--last", "Tester",
+                "--title", "Dr", "--country", "AU");
+        assertThat(signup.exitCode()).as(signup.stderr()).isZero();
+    }
+
+    /** Opens the link of the verification message sent to {@code email}, as a mail client would. */
+    void verify(String email) throws IOException, InterruptedException {
+        HttpResponse<String> page = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(URI.create(verificationLink(email))).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(page.statusCode()).isEqualTo(200);
+    }
+
+    void logIn(String who, String email) {
+        Cli.Result login = run(who, "login", "--server", url, "--email", email);
+        assertThat(login.exitCode()).as(login.stderr()).isZero();
+    }
+
+    void signUpVerifyAndLogIn(String who, String email) throws IOException, InterruptedException {
+        signUp(who, email);
+        verify(email);
+        logIn(who, email);
+        assertThat(run(who, "whoami").out()).contains(email).doesNotContain("not verified");
+    }
+
+    private String verificationLink(String email) throws IOException {
+        try (Stream<Path> files = Files.list(outbox)) {
+            for (Path eml : files.toList()) {
+                String text = Files.readString(eml).replace("=\r\n", "").replace("=\n", "").replace("=3D", "=");
+                if (text.contains(email)) {
+                    Matcher m = Pattern.compile("(http://\\S+/api/v1/accounts/verify\\?token=[A-Za-z0-9_-]+)").matcher(text);
+                    if (m.find()) {
+                        return m.group(1);
+                    }
+                }
+            }
+        }
+        throw new AssertionError("no verification message for " + email + " in the outbox");
+    }
+}
