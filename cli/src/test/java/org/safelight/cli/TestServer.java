@@ -15,12 +15,17 @@ final class TestServer {
     }
 
     static SafelightServer start(Path dataDir) throws Exception {
+        return start(dataDir, Set.of("accounts", "keys"), null);
+    }
+
+    /** Some roles; {@code accountsUrl} is the accounts server a lone keys role trusts. */
+    static SafelightServer start(Path dataDir, Set<String> roles, URI accountsUrl) throws Exception {
         int port;
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
-        return SafelightServer.start(new ServeConfig(dataDir, "127.0.0.1", port, Set.of("accounts", "keys"),
-                Database.sqliteUrl(dataDir), null, null, null, URI.create("http://localhost:" + port), List.of(),
+        return SafelightServer.start(new ServeConfig(dataDir, "127.0.0.1", port, roles,
+                Database.sqliteUrl(dataDir), null, null, accountsUrl, URI.create("http://localhost:" + port), List.of(),
                 new ServeConfig.Smtp("", 0, "", "", "safelight@localhost", false), 60));
     }
 }
