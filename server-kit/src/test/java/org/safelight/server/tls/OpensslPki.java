@@ -20,7 +20,7 @@ import javax.net.ssl.TrustManagerFactory;
  * the classpath), issuing server certificates for localhost and 127.0.0.1, and laying them out as
  * certbot does. Clients trust only the root, so a served chain that lacks the intermediate fails.
  */
-final class OpensslPki {
+public final class OpensslPki {
     private static final String LEAF_EXTENSIONS = """
             basicConstraints=critical,CA:FALSE
             keyUsage=critical,digitalSignature,keyEncipherment
@@ -50,19 +50,19 @@ final class OpensslPki {
                 intermediate);
     }
 
-    static OpensslPki create(Path dir) throws IOException {
+    public static OpensslPki create(Path dir) throws IOException {
         return new OpensslPki(dir);
     }
 
     /** A new RSA key written as PKCS#8 ({@code BEGIN PRIVATE KEY}). */
-    Path rsaKey(String name) throws IOException {
+    public Path rsaKey(String name) throws IOException {
         Path key = dir.resolve(name + ".key");
         openssl("genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048", "-out", key.toString());
         return key;
     }
 
     /** A new P-256 key as SEC1 ({@code BEGIN EC PRIVATE KEY}), after an {@code EC PARAMETERS} block. */
-    Path ecKey(String name) throws IOException {
+    public Path ecKey(String name) throws IOException {
         Path key = dir.resolve(name + ".key");
         openssl("ecparam", "-name", "prime256v1", "-genkey", "-out", key.toString());
         return key;
@@ -79,14 +79,14 @@ final class OpensslPki {
     }
 
     /** A server certificate for localhost and 127.0.0.1, issued by the intermediate. */
-    Path leaf(Path key, String commonName, long serial) throws IOException {
+    public Path leaf(Path key, String commonName, long serial) throws IOException {
         Path cert = dir.resolve(commonName.replace(' ', '-') + "-" + serial + ".pem");
         sign(key, "/CN=" + commonName, serial, LEAF_EXTENSIONS, intermediate, intermediateKey, cert);
         return cert;
     }
 
     /** Writes privkey.pem, cert.pem and fullchain.pem (leaf then intermediate) as certbot does. */
-    void install(Path certsDir, Path key, Path leaf) throws IOException {
+    public void install(Path certsDir, Path key, Path leaf) throws IOException {
         Files.createDirectories(certsDir);
         Files.copy(key, certsDir.resolve("privkey.pem"), StandardCopyOption.REPLACE_EXISTING);
         Files.copy(leaf, certsDir.resolve("cert.pem"), StandardCopyOption.REPLACE_EXISTING);
@@ -98,7 +98,7 @@ final class OpensslPki {
     }
 
     /** Trusts the root alone. */
-    SSLContext clientTrustingRoot() throws Exception {
+    public SSLContext clientTrustingRoot() throws Exception {
         KeyStore trust = KeyStore.getInstance("PKCS12");
         trust.load(null, null);
         try (var in = Files.newInputStream(root)) {
