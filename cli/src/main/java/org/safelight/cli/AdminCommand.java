@@ -14,31 +14,15 @@ import picocli.CommandLine.ParentCommand;
 @Command(name = "admin", mixinStandardHelpOptions = true,
         description = "Operator commands, run on the server's host with the same storage options as 'serve'.",
         subcommands = {AdminCommand.Enterprise.class})
-final class AdminCommand implements Runnable {
+final class AdminCommand extends GroupCommand {
     @ParentCommand
     Main main;
 
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "say 'enterprise'");
-    }
-
     @Command(name = "enterprise", mixinStandardHelpOptions = true, description = "Enterprises (institutions).",
             subcommands = {Create.class})
-    static final class Enterprise implements Runnable {
+    static final class Enterprise extends GroupCommand {
         @ParentCommand
         AdminCommand admin;
-
-        @picocli.CommandLine.Spec
-        picocli.CommandLine.Model.CommandSpec spec;
-
-        @Override
-        public void run() {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "say 'create'");
-        }
     }
 
     @Command(name = "create", mixinStandardHelpOptions = true,

@@ -16,17 +16,9 @@ import picocli.CommandLine.ParentCommand;
 @Command(name = "audit", mixinStandardHelpOptions = true,
         description = "The key server's audit log, for the operator on the server's host.",
         subcommands = {AuditCommand.Verify.class, AuditCommand.Export.class})
-final class AuditCommand implements Runnable {
+final class AuditCommand extends GroupCommand {
     @ParentCommand
     Main main;
-
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "say 'verify' or 'export'");
-    }
 
     @Command(name = "verify", mixinStandardHelpOptions = true,
             description = {"Check the audit chain: every event is intact and none is missing.",

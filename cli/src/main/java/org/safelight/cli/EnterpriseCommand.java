@@ -12,17 +12,9 @@ import picocli.CommandLine.ParentCommand;
 @Command(name = "enterprise", mixinStandardHelpOptions = true,
         description = "Your enterprise's credentials, as its signed-in admin. A new secret is shown once only.",
         subcommands = {EnterpriseCommand.ApiKey.class, EnterpriseCommand.KeyServerToken.class})
-final class EnterpriseCommand implements Runnable {
+final class EnterpriseCommand extends GroupCommand {
     @ParentCommand
     Main main;
-
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "say 'api-key' or 'key-server-token'");
-    }
 
     /** One kind of enterprise credential: its route and its name in answers. */
     abstract static class Credential implements Callable<Integer> {

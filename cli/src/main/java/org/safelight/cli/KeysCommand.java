@@ -12,17 +12,9 @@ import picocli.CommandLine.ParentCommand;
 
 @Command(name = "keys", mixinStandardHelpOptions = true, description = "A report's key on its key server.",
         subcommands = {KeysCommand.Log.class, KeysCommand.Revoke.class})
-final class KeysCommand implements Runnable {
+final class KeysCommand extends GroupCommand {
     @ParentCommand
     Main main;
-
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "say 'log' or 'revoke'");
-    }
 
     /** Options every keys subcommand shares. */
     abstract static class ReportCommand implements Callable<Integer> {
