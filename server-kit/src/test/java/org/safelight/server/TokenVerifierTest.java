@@ -64,4 +64,33 @@ class TokenVerifierTest {
         }
         assertThat(fetches).hasValue(1);
     }
+
+    @Test
+    void a_remembered_token_still_expires_on_time() {
+        Instant[] now = {Instant.parse("2026-11-22T10:00:00Z")};
+        Clock moving = new Clock() {
+            @Override
+            public java.time.ZoneId getZone() {
+                return ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(java.time.ZoneId zone) {
+                return this;
+            }
+
+            @Override
+            public Instant instant() {
+                return now[0];
+            }
+        };
+        TestTokens signer = new TestTokens(moving);
+        JwksTokenVerifier verifier = new JwksTokenVerifier(signer::publicKeys, moving);
+        String token = signer.token("u1", "a@example.org");
+        assertThat(verifier.verify(token).userId()).isEqualTo("u1");
+        assertThat(verifier.verify(token).userId()).isEqualTo("u1");
+        now[0] = now[0].plus(Duration.ofMinutes(16));
+        assertThatThrownBy(() -> verifier.verify(token)).isInstanceOfSatisfying(ApiException.class,
+                e -> assertThat(e.code()).isEqualTo("token_expired"));
+    }
 }

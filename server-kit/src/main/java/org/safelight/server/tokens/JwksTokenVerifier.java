@@ -20,13 +20,20 @@ import org.safelight.server.http.ApiException;
  * Verifies ES256 user tokens against the accounts role's JWKS. The key set is cached and fetched
  * again when a token names a key id it does not hold (key rotation), at most once per
  * {@link #REFRESH_INTERVAL}, so a flood of forged key ids cannot hammer the accounts server.
+ *
+ * <p>A token that verified is remembered until it expires: the same compact string always carries
+ * the same claims under the same signature, and an ECDSA verification per request would otherwise
+ * be the most expensive step of a key fetch. The cache is bounded and holds only verified tokens.
  * Thread-safe.
  */
 public final class JwksTokenVerifier implements TokenVerifier {
     static final Duration REFRESH_INTERVAL = Duration.ofSeconds(30);
     private static final Duration LEEWAY = Duration.ofSeconds(5);
 
+    static final int CACHE_SIZE = 10_000;
+
     private final Supplier<JWKSet> source;
+    private final java.util.Map<String, UserToken> verified = new java.util.concurrent.ConcurrentHashMap<>();
     private final Clock clock;
     private volatile JWKSet keys;
     private volatile Instant lastFetch = Instant.MIN;
@@ -39,6 +46,23 @@ public final class JwksTokenVerifier implements TokenVerifier {
 
     @Override
     public UserToken verify(String compactJws) {
+        UserToken known = verified.get(compactJws);
+        if (known != null) {
+            if (known.expiresAt().plus(LEEWAY).isBefore(clock.instant())) {
+                verified.remove(compactJws);
+                throw new ApiException(401, "token_expired", "the user token has expired: refresh it or sign in again");
+            }
+            return known;
+        }
+        UserToken token = verifySignatureAndClaims(compactJws);
+        if (verified.size() >= CACHE_SIZE) {
+            verified.clear();
+        }
+        verified.put(compactJws, token);
+        return token;
+    }
+
+    private UserToken verifySignatureAndClaims(String compactJws) {
         SignedJWT jwt;
         JWTClaimsSet claims;
         try {
