@@ -26,7 +26,10 @@ import javax.crypto.spec.SecretKeySpec;
  *
  * <p>Failures are {@link RNCryptorException}s: {@link UnsupportedVersionException},
  * {@link UnsupportedOptionsException}, {@link TruncatedCiphertextException} for malformed data and
- * {@link IntegrityException} for a wrong key or altered data.
+ * {@link IntegrityException} for a wrong key or altered data. (With raw keys, a right HMAC key and a
+ * wrong encryption key pass the HMAC; that is caught by the padding check, which a wrong key passes
+ * about once in 256 tries, returning garbage. Password mode derives both keys from one password, so
+ * it cannot happen there.)
  */
 public final class RNCryptor {
     public static final byte VERSION = 3;
