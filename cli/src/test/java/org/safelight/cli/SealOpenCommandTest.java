@@ -64,7 +64,8 @@ class SealOpenCommandTest {
         sealedWithKeyServer();
         Cli.Result r = Cli.run("open", p("report.picsafe"), "-o", p("opened"), "--password", "guess");
         assertThat(r.exitCode()).isEqualTo(3);
-        assertThat(r.errLines()).hasSize(1).first().asString().contains("wrong password");
+        // which of the two the diagnosis says is a padding check that a wrong key passes 1 time in 256
+        assertThat(r.errLines()).hasSize(1).first().asString().containsPattern("wrong password|altered");
         assertThat(dir.resolve("opened")).doesNotExist();
     }
 
