@@ -16,7 +16,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
@@ -25,14 +24,11 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import org.safelight.format.testing.SharedFiles;
 
 /**
  * Fail closed under a crash (DESIGN §5): the key server, a separate JVM, is killed with SIGKILL in
@@ -79,24 +75,16 @@ class KeyServerCrashTest {
         Process server = startServer(data, port, "first");
 
         // A verified, signed-in user with one sealed report (its key made by the server).
-        Map<String, String> env = Map.of("XDG_CONFIG_HOME", dir.resolve("home").toString(),
-                "SAFELIGHT_PASSWORD", "correct horse battery crash");
-        Cli.Result signup = Cli.runWithEnv(env, "signup", "--server", url, "--email", "crash@example.org",
-                "--first", "Crash", "--last", "Tester");
-        assertThat(signup.exitCode()).as(signup.stderr()).isZero();
-        HttpResponse<String> verified = http.send(HttpRequest.newBuilder(URI.create(verificationLink(data)))
-                .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(verified.statusCode()).isEqualTo(200);
-        Cli.Result login = Cli.runWithEnv(env, "login", "--server", url, "--email", "crash@example.org");
-        assertThat(login.exitCode()).as(login.stderr()).isZero();
-        Cli.Result seal = Cli.runWithEnv(env, "seal", draft(dir.resolve("draft")).toString(), "-o",
+        TestUsers users = new TestUsers(dir, data, url);
+        users.signUpVerifyAndLogIn("crash", "crash@example.org");
+        Cli.Result seal = users.run("crash", "seal", Fixtures.draft(dir.resolve("draft")).toString(), "-o",
                 dir.resolve("sent") + "/", "--keyserver", url);
         assertThat(seal.exitCode()).as(seal.stderr()).isZero();
         String reportId;
         try (Stream<Path> sent = Files.list(dir.resolve("sent"))) {
             reportId = sent.findFirst().orElseThrow().getFileName().toString().replace(".picsafe", "");
         }
-        String token = new ObjectMapper().readTree(dir.resolve("home/safelight/credentials.json").toFile())
+        String token = new ObjectMapper().readTree(dir.resolve("home-crash/safelight/credentials.json").toFile())
                 .get("access_token").asText();
         URI keyUrl = URI.create(url + "/api/v1/reports/" + reportId + "/key");
 
@@ -226,37 +214,5 @@ class KeyServerCrashTest {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         }
-    }
-
-    /** The verification link of the one message in the outbox (quoted-printable undone). */
-    private static String verificationLink(Path data) throws IOException {
-        try (Stream<Path> files = Files.list(data.resolve("outbox"))) {
-            for (Path eml : files.toList()) {
-                String text = Files.readString(eml).replace("=\r\n", "").replace("=\n", "").replace("=3D", "=");
-                Matcher m = Pattern.compile("(https?://\\S+/api/v1/accounts/verify\\?token=[A-Za-z0-9_-]+)").matcher(text);
-                if (m.find()) {
-                    return m.group(1);
-                }
-            }
-        }
-        throw new AssertionError("no verification message in the outbox");
-    }
-
-    /** A small draft: one photo and the signature, media list filled in by sealing. */
-    private static Path draft(Path draft) throws IOException {
-        Files.createDirectories(draft);
-        Files.copy(SharedFiles.media("photo-landscape.jpg"), draft.resolve("wound.jpg"));
-        Files.copy(SharedFiles.media("signature.jpg"), draft.resolve("consent.jpg"));
-        Files.writeString(draft.resolve("metadata.json"), """
-                {"report": {
-                  "patient": {"firstname": "Ada", "lastname": "Quill", "day": "7", "month": "3", "year": "1961",
-                              "patientid": "MRN-204817"},
-                  "user": {"userid": "42", "title": "Dr", "firstname": "Crash", "lastname": "Tester",
-                           "email": "crash@example.org", "country": "AU"},
-                  "details": {"notes": "Crash test."},
-                  "consent": {"type": "signed", "consentlevels": "treatment"}
-                }}
-                """);
-        return draft;
     }
 }
