@@ -125,6 +125,11 @@ public final class KeysRole implements Role {
             throw refuse(r, AuditAction.KEY_DENIED, revokedAnswer());
         }
         record(r, AuditAction.KEY_FETCHED, Outcome.GRANTED);
+        // A revocation may have landed while the grant was being put on the record: look again, so
+        // that no key leaves once its report's revocation has been applied.
+        if (keys.find(r.report()).map(ReportKey::revoked).orElse(true)) {
+            throw refuse(r, AuditAction.KEY_DENIED, revokedAnswer());
+        }
         sendKey(ctx, 200, key);
     }
 

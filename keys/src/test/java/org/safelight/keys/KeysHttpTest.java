@@ -283,4 +283,18 @@ class KeysHttpTest {
         assertThat(last.headers().firstValue("Retry-After")).isPresent();
         assertThat(server.get(key(REPORT), server.token("someone-else")).status()).isEqualTo(200);
     }
+
+    @Test
+    void a_revocation_that_lands_while_a_fetch_is_being_recorded_stops_the_key() {
+        created();
+        // The race, made certain: the report is revoked at the moment the fetch's grant is written.
+        server.keysDb.jdbi().useHandle(h -> h.execute("CREATE TRIGGER revoke_during_fetch AFTER INSERT ON audit_events"
+                + " WHEN NEW.action = 'key_fetched' BEGIN UPDATE report_keys SET revoked_at = 1 WHERE report_id = '"
+                + REPORT + "'; END"));
+        Answer fetched = server.get(key(REPORT), recipient);
+        assertThat(fetched.status()).isEqualTo(410);
+        assertThat(fetched.body()).doesNotContain("\"key\"");
+        assertThat(lastEvent().action()).isEqualTo("key_denied");
+        assertThat(lastEvent().outcome()).startsWith("refused");
+    }
 }
