@@ -127,7 +127,7 @@ public final class KeysRole implements Role {
         record(r, AuditAction.KEY_FETCHED, Outcome.GRANTED);
         // A revocation may have landed while the grant was being put on the record: look again, so
         // that no key leaves once its report's revocation has been applied.
-        if (keys.find(r.report()).map(ReportKey::revoked).orElse(true)) {
+        if (keys.isRevokedOrUnknown(r.report())) {
             throw refuse(r, AuditAction.KEY_DENIED, revokedAnswer());
         }
         sendKey(ctx, 200, key);

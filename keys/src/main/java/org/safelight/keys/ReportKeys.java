@@ -63,6 +63,14 @@ public final class ReportKeys {
         return db.jdbi().withHandle(h -> select(h, id));
     }
 
+    /** Whether the report may no longer be opened: revoked, or unknown here. Reads no key. */
+    public boolean isRevokedOrUnknown(ReportId id) {
+        int open = db.jdbi().withHandle(h -> h.createQuery(
+                        "SELECT COUNT(*) FROM report_keys WHERE report_id = :id AND revoked_at IS NULL")
+                .bind("id", id.value()).mapTo(Integer.class).one());
+        return open == 0;
+    }
+
     /**
      * Marks the report revoked now, or leaves the first revocation's time when it already was.
      *
