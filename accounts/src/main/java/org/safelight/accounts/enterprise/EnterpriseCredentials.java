@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.core.Jdbi;
 import org.safelight.accounts.internal.Secrets;
+import org.safelight.server.enterprise.EnterpriseAuthority;
 
 /**
  * The secrets an enterprise's admin creates for machines: API keys (list and download the
@@ -14,21 +15,7 @@ import org.safelight.accounts.internal.Secrets;
  * only its SHA-256 is kept. Other roles call {@link #check} to learn which enterprise presents
  * it. Thread-safe.
  */
-public final class EnterpriseCredentials {
-    public enum Kind {
-        API_KEY("slak"), KEY_SERVER_TOKEN("slkst");
-
-        private final String prefix;
-
-        Kind(String prefix) {
-            this.prefix = prefix;
-        }
-
-        public String prefix() {
-            return prefix;
-        }
-    }
-
+public final class EnterpriseCredentials implements EnterpriseAuthority {
     /** A credential just created; {@code secret} exists nowhere else. */
     public record Issued(String id, String secret) {
         @Override
@@ -51,7 +38,7 @@ public final class EnterpriseCredentials {
         this.clock = clock;
     }
 
-    public Issued issue(String enterpriseId, Kind kind) {
+    public Issued issue(String enterpriseId, Credential kind) {
         String id = Secrets.shortId();
         String secret = kind.prefix() + "_" + id + "_" + Secrets.token();
         jdbi.useHandle(h -> h.createUpdate("INSERT INTO enterprise_credentials (id, enterprise_id, kind, secret_hash,"
@@ -63,7 +50,7 @@ public final class EnterpriseCredentials {
     }
 
     /** The enterprise's credentials of one kind, oldest first, revoked ones included. */
-    public List<Info> list(String enterpriseId, Kind kind) {
+    public List<Info> list(String enterpriseId, Credential kind) {
         return jdbi.withHandle(h -> h.createQuery("SELECT id, created_at, last4, revoked_at FROM enterprise_credentials"
                         + " WHERE enterprise_id = :ent AND kind = :kind ORDER BY created_at, id")
                 .bind("ent", enterpriseId).bind("kind", kind.name())
@@ -77,7 +64,7 @@ public final class EnterpriseCredentials {
      *
      * @return false when the enterprise has no such credential
      */
-    public boolean revoke(String enterpriseId, Kind kind, String id) {
+    public boolean revoke(String enterpriseId, Credential kind, String id) {
         return jdbi.inTransaction(h -> {
             long found = h.createQuery("SELECT COUNT(*) FROM enterprise_credentials WHERE id = :id"
                             + " AND enterprise_id = :ent AND kind = :kind")
@@ -92,19 +79,24 @@ public final class EnterpriseCredentials {
 
     /** The enterprise whose live API key this is (for the cloud role's enterprise listing). */
     public Optional<String> checkApiKey(String presented) {
-        return check(Kind.API_KEY, presented);
+        return check(Credential.API_KEY, presented);
     }
 
     /** The enterprise whose live key server token this is (for the keys role and sync). */
     public Optional<String> checkKeyServerToken(String presented) {
-        return check(Kind.KEY_SERVER_TOKEN, presented);
+        return check(Credential.KEY_SERVER_TOKEN, presented);
+    }
+
+    @Override
+    public Optional<String> enterpriseOf(Credential kind, String secret) {
+        return check(kind, secret);
     }
 
     /**
      * The enterprise that {@code presented} belongs to, if it is a live credential of this kind.
      * The lookup is by the id inside the secret; the hashes are then compared in constant time.
      */
-    public Optional<String> check(Kind kind, String presented) {
+    public Optional<String> check(Credential kind, String presented) {
         if (presented == null) {
             return Optional.empty();
         }

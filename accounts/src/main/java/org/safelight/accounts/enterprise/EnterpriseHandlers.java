@@ -1,5 +1,6 @@
 package org.safelight.accounts.enterprise;
 
+import org.safelight.server.enterprise.EnterpriseAuthority;
 import io.javalin.http.Context;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,31 +40,31 @@ public final class EnterpriseHandlers {
     }
 
     public void createApiKey(Context ctx) {
-        create(ctx, EnterpriseCredentials.Kind.API_KEY, "api_key");
+        create(ctx, EnterpriseAuthority.Credential.API_KEY, "api_key");
     }
 
     public void listApiKeys(Context ctx) {
-        list(ctx, EnterpriseCredentials.Kind.API_KEY, "api_keys");
+        list(ctx, EnterpriseAuthority.Credential.API_KEY, "api_keys");
     }
 
     public void revokeApiKey(Context ctx) {
-        revoke(ctx, EnterpriseCredentials.Kind.API_KEY);
+        revoke(ctx, EnterpriseAuthority.Credential.API_KEY);
     }
 
     public void createKeyServerToken(Context ctx) {
-        create(ctx, EnterpriseCredentials.Kind.KEY_SERVER_TOKEN, "key_server_token");
+        create(ctx, EnterpriseAuthority.Credential.KEY_SERVER_TOKEN, "key_server_token");
     }
 
     public void listKeyServerTokens(Context ctx) {
-        list(ctx, EnterpriseCredentials.Kind.KEY_SERVER_TOKEN, "key_server_tokens");
+        list(ctx, EnterpriseAuthority.Credential.KEY_SERVER_TOKEN, "key_server_tokens");
     }
 
     public void revokeKeyServerToken(Context ctx) {
-        revoke(ctx, EnterpriseCredentials.Kind.KEY_SERVER_TOKEN);
+        revoke(ctx, EnterpriseAuthority.Credential.KEY_SERVER_TOKEN);
     }
 
     /** → 201 {@code {id, <field>: secret}}; the only time the secret is shown. */
-    private void create(Context ctx, EnterpriseCredentials.Kind kind, String field) {
+    private void create(Context ctx, EnterpriseAuthority.Credential kind, String field) {
         Enterprise e = administered(ctx);
         EnterpriseCredentials.Issued issued = credentials.issue(e.id(), kind);
         Map<String, Object> out = new LinkedHashMap<>();
@@ -73,7 +74,7 @@ public final class EnterpriseHandlers {
     }
 
     /** → {@code {<field>: [{id, created_at, last4, revoked}]}}. */
-    private void list(Context ctx, EnterpriseCredentials.Kind kind, String field) {
+    private void list(Context ctx, EnterpriseAuthority.Credential kind, String field) {
         Enterprise e = administered(ctx);
         List<Map<String, Object>> items = credentials.list(e.id(), kind).stream().map(info -> {
             Map<String, Object> item = new LinkedHashMap<>();
@@ -87,7 +88,7 @@ public final class EnterpriseHandlers {
     }
 
     /** → 204, or 404 when the enterprise has no credential with that id. */
-    private void revoke(Context ctx, EnterpriseCredentials.Kind kind) {
+    private void revoke(Context ctx, EnterpriseAuthority.Credential kind) {
         Enterprise e = administered(ctx);
         if (!credentials.revoke(e.id(), kind, ctx.pathParam("id"))) {
             throw ApiException.notFound("the enterprise has no such credential");

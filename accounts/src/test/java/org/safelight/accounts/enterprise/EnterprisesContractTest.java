@@ -1,5 +1,6 @@
 package org.safelight.accounts.enterprise;
 
+import org.safelight.server.enterprise.EnterpriseAuthority;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -98,8 +99,8 @@ class EnterprisesContractTest {
             EnterpriseCredentials credentials = new EnterpriseCredentials(db.jdbi(), CLOCK);
             String ent = enterprises.create("Hospital", "it@hospital.org", List.of("hospital.org"), List.of());
             String other = enterprises.create("Clinic", "it@clinic.org", List.of(), List.of());
-            EnterpriseCredentials.Issued key = credentials.issue(ent, EnterpriseCredentials.Kind.API_KEY);
-            EnterpriseCredentials.Issued kst = credentials.issue(ent, EnterpriseCredentials.Kind.KEY_SERVER_TOKEN);
+            EnterpriseCredentials.Issued key = credentials.issue(ent, EnterpriseAuthority.Credential.API_KEY);
+            EnterpriseCredentials.Issued kst = credentials.issue(ent, EnterpriseAuthority.Credential.KEY_SERVER_TOKEN);
 
             assertThat(key.secret()).startsWith("slak_" + key.id() + "_");
             assertThat(kst.secret()).startsWith("slkst_" + kst.id() + "_");
@@ -109,19 +110,19 @@ class EnterprisesContractTest {
             assertThat(credentials.checkApiKey(kst.secret())).isEmpty();
             String altered = key.secret().substring(0, key.secret().length() - 1)
                     + (key.secret().endsWith("A") ? "B" : "A");
-            assertThat(credentials.check(EnterpriseCredentials.Kind.API_KEY, altered)).isEmpty();
-            assertThat(credentials.check(EnterpriseCredentials.Kind.API_KEY, "slak_short")).isEmpty();
-            assertThat(credentials.check(EnterpriseCredentials.Kind.API_KEY, null)).isEmpty();
+            assertThat(credentials.check(EnterpriseAuthority.Credential.API_KEY, altered)).isEmpty();
+            assertThat(credentials.check(EnterpriseAuthority.Credential.API_KEY, "slak_short")).isEmpty();
+            assertThat(credentials.check(EnterpriseAuthority.Credential.API_KEY, null)).isEmpty();
 
-            assertThat(credentials.list(ent, EnterpriseCredentials.Kind.API_KEY)).containsExactly(
+            assertThat(credentials.list(ent, EnterpriseAuthority.Credential.API_KEY)).containsExactly(
                     new EnterpriseCredentials.Info(key.id(), CLOCK.instant(),
                             key.secret().substring(key.secret().length() - 4), false));
-            assertThat(credentials.revoke(other, EnterpriseCredentials.Kind.API_KEY, key.id())).isFalse();
-            assertThat(credentials.revoke(ent, EnterpriseCredentials.Kind.KEY_SERVER_TOKEN, key.id())).isFalse();
-            assertThat(credentials.revoke(ent, EnterpriseCredentials.Kind.API_KEY, key.id())).isTrue();
-            assertThat(credentials.check(EnterpriseCredentials.Kind.API_KEY, key.secret())).isEmpty();
-            assertThat(credentials.list(ent, EnterpriseCredentials.Kind.API_KEY).get(0).revoked()).isTrue();
-            assertThat(credentials.check(EnterpriseCredentials.Kind.KEY_SERVER_TOKEN, kst.secret())).contains(ent);
+            assertThat(credentials.revoke(other, EnterpriseAuthority.Credential.API_KEY, key.id())).isFalse();
+            assertThat(credentials.revoke(ent, EnterpriseAuthority.Credential.KEY_SERVER_TOKEN, key.id())).isFalse();
+            assertThat(credentials.revoke(ent, EnterpriseAuthority.Credential.API_KEY, key.id())).isTrue();
+            assertThat(credentials.check(EnterpriseAuthority.Credential.API_KEY, key.secret())).isEmpty();
+            assertThat(credentials.list(ent, EnterpriseAuthority.Credential.API_KEY).get(0).revoked()).isTrue();
+            assertThat(credentials.check(EnterpriseAuthority.Credential.KEY_SERVER_TOKEN, kst.secret())).contains(ent);
         }
     }
 }

@@ -1,5 +1,6 @@
 package org.safelight.accounts.http;
 
+import org.safelight.server.enterprise.EnterpriseAuthority;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.safelight.accounts.testing.AccountsServer.json;
 
@@ -10,7 +11,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.safelight.accounts.enterprise.EnterpriseCredentials.Kind;
+import org.safelight.server.enterprise.EnterpriseAuthority.Credential;
 import org.safelight.accounts.testing.AccountsServer;
 import org.safelight.server.tokens.UserToken;
 
@@ -86,7 +87,7 @@ class EnterpriseHttpTest {
     @CsvSource({"api-keys, api_key, api_keys, API_KEY, slak_", "key-server-tokens, key_server_token, "
             + "key_server_tokens, KEY_SERVER_TOKEN, slkst_"})
     void the_admin_creates_a_credential_shown_once_lists_it_by_its_last_four_and_revokes_it(
-            String path, String field, String listField, Kind kind, String prefix) {
+            String path, String field, String listField, Credential kind, String prefix) {
         String ent = hospital();
         server.signUpVerified("it@elsewhere.org");
         String admin = server.accessToken("it@elsewhere.org");
