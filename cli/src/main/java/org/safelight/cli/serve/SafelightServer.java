@@ -51,7 +51,11 @@ public final class SafelightServer implements AutoCloseable {
     }
 
     public static SafelightServer start(ServeConfig config) throws Exception {
-        Clock clock = Clock.systemUTC();
+        return start(config, Clock.systemUTC());
+    }
+
+    /** With a chosen clock (tests move it to reach expiries). */
+    public static SafelightServer start(ServeConfig config, Clock clock) throws Exception {
         Files.createDirectories(config.dataDir());
         for (Map.Entry<String, String> e : config.describe().entrySet()) {
             LOG.info("config {} = {}", e.getKey(), e.getValue());
@@ -141,6 +145,7 @@ public final class SafelightServer implements AutoCloseable {
             java.util.function.Supplier<com.nimbusds.jose.jwk.JWKSet> localKeys = () -> {
                 throw new IllegalStateException("no accounts role in this process");
             };
+            AccountsStores accounts = null;
             if (config.runs("accounts")) {
                 SigningKeys signing = SigningKeys.loadOrCreate(config.dataDir(), clock);
                 localKeys = signing::publicKeys;
@@ -149,7 +154,8 @@ public final class SafelightServer implements AutoCloseable {
                         ? new SmtpMailer(new SmtpSettings(smtp.host(), smtp.port(), smtp.user(), smtp.password(),
                                 smtp.from(), smtp.startTls()), clock)
                         : new OutboxMailer(config.dataDir(), smtp.from(), clock);
-                roles.add(new AccountsRole(AccountsStores.open(database, clock), mailer, signing, config.publicUrl(),
+                accounts = AccountsStores.open(database, clock);
+                roles.add(new AccountsRole(accounts, mailer, signing, config.publicUrl(),
                         RateLimits.standard(clock), clock));
             }
             if (config.runs("keys")) {
@@ -158,6 +164,12 @@ public final class SafelightServer implements AutoCloseable {
                         config.trustedOrigins(), new RateLimiter(perMinute, perMinute / 60.0, clock), clock);
                 resources.add(keys);
                 roles.add(keys.role());
+            }
+            if (config.runs("cloud")) {
+                CloudWiring.Built cloud = CloudWiring.build(config, database, tokenVerifier(config, localKeys, clock),
+                        accounts, clock);
+                resources.addAll(cloud.resources());
+                roles.add(cloud.role());
             }
         }
     }

@@ -13,7 +13,8 @@ public interface BlobStore {
 
     /**
      * Stores the whole of {@code file} under {@code key}, atomically: readers see nothing or all of
-     * it, never part. The file is left in place for the caller to delete.
+     * it, never part. The store may move the file away (a rename within one disk); the caller
+     * deletes it if it is still there.
      *
      * @throws IOException when it could not be stored; nothing is then visible under the key
      */

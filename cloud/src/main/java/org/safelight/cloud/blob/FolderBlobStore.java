@@ -15,8 +15,9 @@ import java.util.regex.Pattern;
 
 /**
  * Blobs as files under a folder ({@code DATA_DIR/cloud/{region}/{name}}), readable by this user only
- * (0600). A put copies into a hidden temporary file in the target folder, forces it to disk, then
- * renames it into place, so a reader never sees a partial file, even after a crash.
+ * (0600). A put forces the file to disk and renames it into place when it is on the same disk;
+ * otherwise it copies into a hidden temporary file in the target folder, forces that, and renames
+ * it. Either way a reader never sees a partial file, even after a crash.
  */
 public final class FolderBlobStore implements BlobStore {
     private static final Pattern KEY = Pattern.compile("[A-Z]{2}/[A-Za-z0-9_-]{1,100}");
@@ -31,6 +32,16 @@ public final class FolderBlobStore implements BlobStore {
     public void put(String key, Path file) throws IOException {
         Path target = resolve(key);
         Path folder = Files.createDirectories(target.getParent());
+        try (FileChannel in = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            in.force(true);
+        }
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        try {
+            Files.move(file, target, StandardCopyOption.ATOMIC_MOVE);
+            return;
+        } catch (AtomicMoveNotSupportedException e) {
+            // another disk: copy next to the target first
+        }
         Path temp = Files.createTempFile(folder, ".upload-", ".part",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         try {
