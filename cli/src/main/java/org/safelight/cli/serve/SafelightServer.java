@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.safelight.accounts.AccountsRole;
 import org.safelight.accounts.AccountsStores;
 import org.safelight.accounts.RateLimits;
@@ -18,6 +19,7 @@ import org.safelight.accounts.mail.OutboxMailer;
 import org.safelight.accounts.mail.SmtpMailer;
 import org.safelight.accounts.mail.SmtpSettings;
 import org.safelight.accounts.tokens.SigningKeys;
+import org.safelight.cloud.CloudStore;
 import org.safelight.keys.KeyServer;
 import org.safelight.server.db.Database;
 import org.safelight.server.http.Role;
@@ -42,12 +44,15 @@ public final class SafelightServer implements AutoCloseable {
     private final Database database;
     private final List<AutoCloseable> resources;
     private final String scheme;
+    private final CloudStore cloudStore;
 
-    private SafelightServer(Javalin app, Database database, List<AutoCloseable> resources, String scheme) {
+    private SafelightServer(Javalin app, Database database, List<AutoCloseable> resources, String scheme,
+                            CloudStore cloudStore) {
         this.app = app;
         this.database = database;
         this.resources = resources;
         this.scheme = scheme;
+        this.cloudStore = cloudStore;
     }
 
     public static SafelightServer start(ServeConfig config) throws Exception {
@@ -64,7 +69,7 @@ public final class SafelightServer implements AutoCloseable {
         List<AutoCloseable> resources = new ArrayList<>();
         List<Role> roles = new ArrayList<>();
         try {
-            Roles.build(config, database, clock, roles, resources);
+            CloudStore cloudStore = Roles.build(config, database, clock, roles, resources);
             Path certs = config.dataDir().resolve("certs");
             Javalin app;
             String scheme;
@@ -78,7 +83,7 @@ public final class SafelightServer implements AutoCloseable {
                 app = ServerApp.create(roles, c -> { }).start(config.host(), config.port());
                 scheme = "http";
             }
-            SafelightServer server = new SafelightServer(app, database, resources, scheme);
+            SafelightServer server = new SafelightServer(app, database, resources, scheme, cloudStore);
             LOG.info("Safelight is serving {} on {}", String.join(",", config.roles()), server.url());
             return server;
         } catch (Exception | Error e) {
@@ -118,6 +123,11 @@ public final class SafelightServer implements AutoCloseable {
         return database;
     }
 
+    /** The cloud role's store, when this server runs it (tests sweep it after moving the clock). */
+    public Optional<CloudStore> cloudStore() {
+        return Optional.ofNullable(cloudStore);
+    }
+
     @Override
     public void close() {
         app.stop();
@@ -140,8 +150,9 @@ public final class SafelightServer implements AutoCloseable {
         private Roles() {
         }
 
-        static void build(ServeConfig config, Database database, Clock clock, List<Role> roles,
-                          List<AutoCloseable> resources) throws Exception {
+        /** @return the cloud store, when the cloud role runs */
+        static CloudStore build(ServeConfig config, Database database, Clock clock, List<Role> roles,
+                                List<AutoCloseable> resources) throws Exception {
             java.util.function.Supplier<com.nimbusds.jose.jwk.JWKSet> localKeys = () -> {
                 throw new IllegalStateException("no accounts role in this process");
             };
@@ -170,7 +181,9 @@ public final class SafelightServer implements AutoCloseable {
                         accounts, clock);
                 resources.addAll(cloud.resources());
                 roles.add(cloud.role());
+                return cloud.store();
             }
+            return null;
         }
     }
 }
