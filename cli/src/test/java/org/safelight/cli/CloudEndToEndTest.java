@@ -232,12 +232,15 @@ class CloudEndToEndTest {
         String ada = http.token("ada", "ada@hospital.example");
         int n = 8;
         java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(n);
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream originalErr = System.err;
+        java.util.Set<String> links = new java.util.HashSet<>();
+        System.setErr(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
         try {
             java.util.List<java.util.concurrent.Future<HttpResponse<String>>> futures = new java.util.ArrayList<>();
             for (int i = 0; i < n; i++) {
                 futures.add(pool.submit(() -> http.upload(ada, bytes, "")));
             }
-            java.util.Set<String> links = new java.util.HashSet<>();
             for (var f : futures) {
                 HttpResponse<String> r = f.get();
                 assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
@@ -248,7 +251,16 @@ class CloudEndToEndTest {
                 assertThat(http.download(link, ada, null).body()).isEqualTo(bytes);
             }
         } finally {
+            System.setErr(originalErr);
             pool.shutdownNow();
+        }
+        // logs are for operators: no token, no link, no report ID
+        String log = captured.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(log).contains("stored a report of " + bytes.length + " bytes in region AU");
+        assertThat(log).doesNotContain(ada).doesNotContain(ada.substring(ada.lastIndexOf('.') + 1));
+        for (String link : links) {
+            String name = link.substring(link.lastIndexOf('/') + 1);
+            assertThat(log).doesNotContain(name.substring(0, 22)).doesNotContain(name.substring(23));
         }
         assertThat(CloudHttp.json(http.get("/api/v1/accounts/me/reports", ada).body()).path("reports")).hasSize(n);
         assertThat(storedFiles()).isEqualTo(n);
