@@ -176,14 +176,16 @@ public final class SafelightServer implements AutoCloseable {
                 resources.add(keys);
                 roles.add(keys.role());
             }
+            CloudStore cloudStore = null;
             if (config.runs("cloud")) {
                 CloudWiring.Built cloud = CloudWiring.build(config, database, tokenVerifier(config, localKeys, clock),
                         accounts, clock);
                 resources.addAll(cloud.resources());
                 roles.add(cloud.role());
-                return cloud.store();
+                // cloud.links() answers the web role's share-link page in this process
+                cloudStore = cloud.store();
             }
-            return null;
+            return cloudStore;
         }
     }
 }
