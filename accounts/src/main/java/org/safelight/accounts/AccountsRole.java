@@ -3,6 +3,7 @@ package org.safelight.accounts;
 import io.javalin.router.JavalinDefaultRoutingApi;
 import java.net.URI;
 import java.time.Clock;
+import org.safelight.accounts.enterprise.CredentialCheck;
 import org.safelight.accounts.enterprise.EnterpriseHandlers;
 import org.safelight.accounts.internal.PublicUrl;
 import org.safelight.accounts.mail.Mailer;
@@ -35,6 +36,7 @@ public final class AccountsRole implements Role {
     private final PasswordResetHandlers reset;
     private final ProfileHandlers profile;
     private final EnterpriseHandlers enterprise;
+    private final CredentialCheck credentialCheck;
     private final String openApi;
 
     /**
@@ -60,6 +62,7 @@ public final class AccountsRole implements Role {
                 links, limits.mailPerIp(), limits.mailPerAddress(), clock);
         this.profile = new ProfileHandlers(stores.users(), stores.enterprises(), verifier);
         this.enterprise = new EnterpriseHandlers(stores.enterprises(), stores.credentials(), verifier);
+        this.credentialCheck = new CredentialCheck(stores.credentials(), limits.signInPerIp());
         this.openApi = OpenApi.resource(AccountsRole.class, "/openapi/accounts.yaml");
     }
 
@@ -100,6 +103,7 @@ public final class AccountsRole implements Role {
         r.post("/api/v1/enterprise/key-server-tokens", enterprise::createKeyServerToken);
         r.get("/api/v1/enterprise/key-server-tokens", enterprise::listKeyServerTokens);
         r.delete("/api/v1/enterprise/key-server-tokens/{id}", enterprise::revokeKeyServerToken);
+        r.get("/api/v1/enterprise/credential", credentialCheck::handle);
 
         r.get("/api/v1/accounts/openapi.yaml", ctx -> ctx.contentType("application/yaml").result(openApi));
     }

@@ -20,6 +20,8 @@ import org.safelight.accounts.mail.SmtpSettings;
 import org.safelight.accounts.tokens.SigningKeys;
 import org.safelight.keys.KeyServer;
 import org.safelight.server.db.Database;
+import org.safelight.server.enterprise.EnterpriseAuthority;
+import org.safelight.server.enterprise.HttpEnterpriseAuthority;
 import org.safelight.server.http.Role;
 import org.safelight.server.limits.RateLimiter;
 import org.safelight.server.http.ServerApp;
@@ -141,6 +143,10 @@ public final class SafelightServer implements AutoCloseable {
             java.util.function.Supplier<com.nimbusds.jose.jwk.JWKSet> localKeys = () -> {
                 throw new IllegalStateException("no accounts role in this process");
             };
+            // Which enterprise an API key or Key Server Token belongs to: accounts in this process, or asked over HTTP.
+            EnterpriseAuthority enterprises = config.accountsUrl() != null
+                    ? new HttpEnterpriseAuthority(config.accountsUrl(), HttpClient.newHttpClient(), clock)
+                    : EnterpriseAuthority.none();
             if (config.runs("accounts")) {
                 SigningKeys signing = SigningKeys.loadOrCreate(config.dataDir(), clock);
                 localKeys = signing::publicKeys;
@@ -149,13 +155,16 @@ public final class SafelightServer implements AutoCloseable {
                         ? new SmtpMailer(new SmtpSettings(smtp.host(), smtp.port(), smtp.user(), smtp.password(),
                                 smtp.from(), smtp.startTls()), clock)
                         : new OutboxMailer(config.dataDir(), smtp.from(), clock);
-                roles.add(new AccountsRole(AccountsStores.open(database, clock), mailer, signing, config.publicUrl(),
-                        RateLimits.standard(clock), clock));
+                AccountsStores stores = AccountsStores.open(database, clock);
+                enterprises = stores.credentials();
+                roles.add(new AccountsRole(stores, mailer, signing, config.publicUrl(), RateLimits.standard(clock),
+                        clock));
             }
             if (config.runs("keys")) {
                 int perMinute = config.keyRequestsPerMinute();
                 KeyServer keys = KeyServer.open(database, config.dataDir(), tokenVerifier(config, localKeys, clock),
-                        config.trustedOrigins(), new RateLimiter(perMinute, perMinute / 60.0, clock), clock);
+                        config.trustedOrigins(), new RateLimiter(perMinute, perMinute / 60.0, clock), enterprises,
+                        clock);
                 resources.add(keys);
                 roles.add(keys.role());
             }
