@@ -12,6 +12,7 @@ import org.safelight.accounts.tokens.AccessTokens;
 import org.safelight.accounts.tokens.JwksEndpoint;
 import org.safelight.accounts.tokens.SessionHandlers;
 import org.safelight.accounts.tokens.SigningKeys;
+import org.safelight.accounts.uploads.UploadHandlers;
 import org.safelight.accounts.users.LinkMailer;
 import org.safelight.accounts.users.PasswordHasher;
 import org.safelight.accounts.users.ProfileHandlers;
@@ -37,6 +38,7 @@ public final class AccountsRole implements Role {
     private final ProfileHandlers profile;
     private final EnterpriseHandlers enterprise;
     private final CredentialCheck credentialCheck;
+    private final UploadHandlers uploads;
     private final String openApi;
 
     /**
@@ -63,6 +65,8 @@ public final class AccountsRole implements Role {
         this.profile = new ProfileHandlers(stores.users(), stores.enterprises(), verifier);
         this.enterprise = new EnterpriseHandlers(stores.enterprises(), stores.credentials(), verifier);
         this.credentialCheck = new CredentialCheck(stores.credentials(), limits.signInPerIp());
+        this.uploads = new UploadHandlers(stores.uploads(), stores.credentials(), verifier, PublicUrl.of(publicUrl),
+                clock);
         this.openApi = OpenApi.resource(AccountsRole.class, "/openapi/accounts.yaml");
     }
 
@@ -104,6 +108,10 @@ public final class AccountsRole implements Role {
         r.get("/api/v1/enterprise/key-server-tokens", enterprise::listKeyServerTokens);
         r.delete("/api/v1/enterprise/key-server-tokens/{id}", enterprise::revokeKeyServerToken);
         r.get("/api/v1/enterprise/credential", credentialCheck::handle);
+
+        r.get("/api/v1/accounts/me/reports", uploads::mine);
+        r.post("/api/v1/accounts/me/reports", uploads::record);
+        r.get("/api/v1/enterprise/reports", uploads::enterprise);
 
         r.get("/api/v1/accounts/openapi.yaml", ctx -> ctx.contentType("application/yaml").result(openApi));
     }

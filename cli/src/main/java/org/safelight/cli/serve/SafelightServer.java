@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.safelight.accounts.AccountsRole;
 import org.safelight.accounts.AccountsStores;
 import org.safelight.accounts.RateLimits;
@@ -18,6 +19,7 @@ import org.safelight.accounts.mail.OutboxMailer;
 import org.safelight.accounts.mail.SmtpMailer;
 import org.safelight.accounts.mail.SmtpSettings;
 import org.safelight.accounts.tokens.SigningKeys;
+import org.safelight.cloud.CloudStore;
 import org.safelight.keys.KeyServer;
 import org.safelight.server.db.Database;
 import org.safelight.server.enterprise.EnterpriseAuthority;
@@ -44,16 +46,23 @@ public final class SafelightServer implements AutoCloseable {
     private final Database database;
     private final List<AutoCloseable> resources;
     private final String scheme;
+    private final CloudStore cloudStore;
 
-    private SafelightServer(Javalin app, Database database, List<AutoCloseable> resources, String scheme) {
+    private SafelightServer(Javalin app, Database database, List<AutoCloseable> resources, String scheme,
+                            CloudStore cloudStore) {
         this.app = app;
         this.database = database;
         this.resources = resources;
         this.scheme = scheme;
+        this.cloudStore = cloudStore;
     }
 
     public static SafelightServer start(ServeConfig config) throws Exception {
-        Clock clock = Clock.systemUTC();
+        return start(config, Clock.systemUTC());
+    }
+
+    /** With a chosen clock (tests move it to reach expiries). */
+    public static SafelightServer start(ServeConfig config, Clock clock) throws Exception {
         Files.createDirectories(config.dataDir());
         for (Map.Entry<String, String> e : config.describe().entrySet()) {
             LOG.info("config {} = {}", e.getKey(), e.getValue());
@@ -62,7 +71,7 @@ public final class SafelightServer implements AutoCloseable {
         List<AutoCloseable> resources = new ArrayList<>();
         List<Role> roles = new ArrayList<>();
         try {
-            Roles.build(config, database, clock, roles, resources);
+            CloudStore cloudStore = Roles.build(config, database, clock, roles, resources);
             Path certs = config.dataDir().resolve("certs");
             Javalin app;
             String scheme;
@@ -76,7 +85,7 @@ public final class SafelightServer implements AutoCloseable {
                 app = ServerApp.create(roles, c -> { }).start(config.host(), config.port());
                 scheme = "http";
             }
-            SafelightServer server = new SafelightServer(app, database, resources, scheme);
+            SafelightServer server = new SafelightServer(app, database, resources, scheme, cloudStore);
             LOG.info("Safelight is serving {} on {}", String.join(",", config.roles()), server.url());
             return server;
         } catch (Exception | Error e) {
@@ -116,6 +125,11 @@ public final class SafelightServer implements AutoCloseable {
         return database;
     }
 
+    /** The cloud role's store, when this server runs it (tests sweep it after moving the clock). */
+    public Optional<CloudStore> cloudStore() {
+        return Optional.ofNullable(cloudStore);
+    }
+
     @Override
     public void close() {
         app.stop();
@@ -138,8 +152,9 @@ public final class SafelightServer implements AutoCloseable {
         private Roles() {
         }
 
-        static void build(ServeConfig config, Database database, Clock clock, List<Role> roles,
-                          List<AutoCloseable> resources) throws Exception {
+        /** @return the cloud store, when the cloud role runs */
+        static CloudStore build(ServeConfig config, Database database, Clock clock, List<Role> roles,
+                                List<AutoCloseable> resources) throws Exception {
             java.util.function.Supplier<com.nimbusds.jose.jwk.JWKSet> localKeys = () -> {
                 throw new IllegalStateException("no accounts role in this process");
             };
@@ -147,6 +162,7 @@ public final class SafelightServer implements AutoCloseable {
             EnterpriseAuthority enterprises = config.accountsUrl() != null
                     ? new HttpEnterpriseAuthority(config.accountsUrl(), HttpClient.newHttpClient(), clock)
                     : EnterpriseAuthority.none();
+            AccountsStores accounts = null;
             if (config.runs("accounts")) {
                 SigningKeys signing = SigningKeys.loadOrCreate(config.dataDir(), clock);
                 localKeys = signing::publicKeys;
@@ -155,10 +171,10 @@ public final class SafelightServer implements AutoCloseable {
                         ? new SmtpMailer(new SmtpSettings(smtp.host(), smtp.port(), smtp.user(), smtp.password(),
                                 smtp.from(), smtp.startTls()), clock)
                         : new OutboxMailer(config.dataDir(), smtp.from(), clock);
-                AccountsStores stores = AccountsStores.open(database, clock);
-                enterprises = stores.credentials();
-                roles.add(new AccountsRole(stores, mailer, signing, config.publicUrl(), RateLimits.standard(clock),
-                        clock));
+                accounts = AccountsStores.open(database, clock);
+                enterprises = accounts.credentials();
+                roles.add(new AccountsRole(accounts, mailer, signing, config.publicUrl(),
+                        RateLimits.standard(clock), clock));
             }
             if (config.runs("keys")) {
                 int perMinute = config.keyRequestsPerMinute();
@@ -168,6 +184,14 @@ public final class SafelightServer implements AutoCloseable {
                 resources.add(keys);
                 roles.add(keys.role());
             }
+            if (config.runs("cloud")) {
+                CloudWiring.Built cloud = CloudWiring.build(config, database, tokenVerifier(config, localKeys, clock),
+                        accounts, clock);
+                resources.addAll(cloud.resources());
+                roles.add(cloud.role());
+                return cloud.store();
+            }
+            return null;
         }
     }
 }
