@@ -108,7 +108,7 @@ final class SendCommand implements Callable<Integer> {
                                 ? packageJson.reportId() : reportIdFromName())));
             } catch (RefusedException | IOException | NotSignedInException | IllegalArgumentException e) {
                 note("the report's key could not be had from its key server (" + e.getMessage()
-                        + "), so the message does not count its contents");
+                        + (e instanceof RefusedException r ? ", " + r.code() : "") + "), so the message does not count its contents");
                 return null;
             }
         }
