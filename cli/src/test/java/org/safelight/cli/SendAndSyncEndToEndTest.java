@@ -228,4 +228,45 @@ class SendAndSyncEndToEndTest {
                 "Please tap the link below (valid for 7 days) to view a Safelight report.");
         assertThat(sent.errLines()).hasSize(1).first().asString().contains("note:", "access_denied");
     }
+
+    @Test
+    void an_unreachable_server_stops_the_run_without_moving_the_cursor() throws Exception {
+        Path report = seal();
+        assertThat(send(report, "cloud").exitCode()).isZero();
+        Path out = dir.resolve("inbox");
+        server.close();
+
+        Cli.Result down = sync(out);
+
+        assertThat(down.exitCode()).isEqualTo(1);
+        assertThat(down.errLines()).hasSize(1).first().asString().contains("cannot connect");
+        assertThat(out.resolve(".safelight-sync")).doesNotExist();
+        server = TestServer.start(dir.resolve("data"), Set.of("accounts", "keys", "cloud"), null,
+                ServeConfig.Cloud.DEFAULTS, clock); // for stop()
+    }
+
+    @Test
+    void with_watch_new_reports_arrive_until_the_sync_is_stopped() throws Exception {
+        Path out = dir.resolve("inbox");
+        Cli.Result[] result = new Cli.Result[1];
+        Thread watcher = new Thread(() -> result[0] = Cli.runWithEnv(Map.of("SAFELIGHT_API_KEY", apiKey,
+                "SAFELIGHT_KEY_SERVER_TOKEN", token), "sync", "--server", url, "--out", out.toString(), "--watch",
+                "--interval", "1"));
+        watcher.start();
+        try {
+            Path report = seal();
+            assertThat(send(report, "cloud").exitCode()).isZero();
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (!Files.exists(out.resolve(id(report)).resolve("metadata.json")) && System.nanoTime() < deadline) {
+                Thread.sleep(100); // polling with a deadline: the watcher works on its own schedule
+            }
+            assertThat(out.resolve(id(report)).resolve("metadata.json")).exists();
+        } finally {
+            watcher.interrupt();
+            watcher.join(Duration.ofSeconds(30).toMillis());
+        }
+        assertThat(watcher.isAlive()).isFalse();
+        assertThat(result[0].exitCode()).as(result[0].stderr()).isZero();
+        assertThat(result[0].out()).contains("Wrote report");
+    }
 }
