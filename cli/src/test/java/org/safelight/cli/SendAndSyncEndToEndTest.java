@@ -177,14 +177,7 @@ class SendAndSyncEndToEndTest {
         Files.createDirectories(forged);
         assertThat(Cli.run("encrypt", "--password", "not the report key", plain.toString(),
                 forged.resolve("package.encrypted").toString()).exitCode()).isZero();
-        Path file = dir.resolve(id(real) + ".picsafe");
-        try (var zip = new java.util.zip.ZipOutputStream(Files.newOutputStream(file))) {
-            zip.putNextEntry(new java.util.zip.ZipEntry("package.json"));
-            zip.write(("{\"keyserver_url\":\"" + url + "\",\"report_id\":\"" + id(real) + "\"}")
-                    .getBytes(StandardCharsets.UTF_8));
-            zip.putNextEntry(new java.util.zip.ZipEntry("package.encrypted"));
-            zip.write(Files.readAllBytes(forged.resolve("package.encrypted")));
-        }
+        Path file = picsafe(id(real), url, forged.resolve("package.encrypted"));
         CloudHttp http = new CloudHttp(url);
         assertThat(http.upload(http.token("ada", "ada@hospital.example"), Files.readAllBytes(file), "").statusCode())
                 .isEqualTo(201);
@@ -195,6 +188,58 @@ class SendAndSyncEndToEndTest {
         assertThat(r.exitCode()).isEqualTo(3);
         assertThat(r.errLines()).hasSize(1).first().asString().contains(id(real), "integrity");
         assertThat(folders(out)).doesNotContain(id(real)).noneMatch(n -> n.startsWith(".safelight-staging"));
+    }
+
+    /** A .picsafe file by hand: package.json naming {@code keyServer}, and the given encrypted package. */
+    private Path picsafe(String reportId, String keyServer, Path encrypted) throws IOException {
+        Path file = dir.resolve("forged-" + System.nanoTime()).resolve(reportId + ".picsafe");
+        Files.createDirectories(file.getParent());
+        try (var zip = new java.util.zip.ZipOutputStream(Files.newOutputStream(file))) {
+            zip.putNextEntry(new java.util.zip.ZipEntry("package.json"));
+            zip.write(("{\"keyserver_url\":\"" + keyServer + "\",\"report_id\":\"" + reportId + "\"}")
+                    .getBytes(StandardCharsets.UTF_8));
+            zip.putNextEntry(new java.util.zip.ZipEntry("package.encrypted"));
+            zip.write(Files.readAllBytes(encrypted));
+        }
+        return file;
+    }
+
+    @Test
+    void a_report_naming_another_key_server_never_gets_the_token_and_is_skipped() throws Exception {
+        Path real = seal();
+        // The real report's bytes, but package.json points at a server that would collect the token.
+        Path opened = dir.resolve("unzipped");
+        try (var zip = new java.util.zip.ZipInputStream(Files.newInputStream(real))) {
+            for (var e = zip.getNextEntry(); e != null; e = zip.getNextEntry()) {
+                if (e.getName().equals("package.encrypted")) {
+                    Files.createDirectories(opened);
+                    Files.copy(zip, opened.resolve("package.encrypted"));
+                }
+            }
+        }
+        Path evil = picsafe(id(real), "http://127.0.0.1:9", opened.resolve("package.encrypted"));
+        CloudHttp http = new CloudHttp(url);
+        assertThat(http.upload(http.token("ada", "ada@hospital.example"), Files.readAllBytes(evil), "").statusCode())
+                .isEqualTo(201);
+
+        Cli.Result r = sync(dir.resolve("inbox"));
+
+        assertThat(r.exitCode()).isEqualTo(5);
+        assertThat(r.errLines()).hasSize(1).first().asString().contains(id(real), "untrusted_key_server",
+                "--key-server");
+        assertThat(users.run("ada", "keys", "log", id(real)).out()).doesNotContain("enterprise:");
+    }
+
+    @Test
+    void a_cloud_refusal_is_exit_5_with_its_code() throws Exception {
+        Path report = seal();
+        users.signUp("eve", "eve@hospital.example");
+        users.logIn("eve", "eve@hospital.example");
+
+        Cli.Result r = users.run("eve", "send", report.toString(), "--to", "cloud");
+
+        assertThat(r.exitCode()).isEqualTo(5);
+        assertThat(r.errLines()).last().asString().startsWith("safelight: refused").contains("email_unverified");
     }
 
     @Test
