@@ -231,6 +231,32 @@ class SendAndSyncEndToEndTest {
     }
 
     @Test
+    void a_static_key_report_is_counted_and_synced_with_the_institutions_private_key() throws Exception {
+        Path[] keys = Fixtures.institutionKeys(dir.resolve("keys"));
+        Path out = dir.resolve("sent-static");
+        assertThat(Cli.run("seal", dir.resolve("draft").toString(), "-o", out + "/", "--static-key",
+                keys[0].toString()).exitCode()).isZero();
+        Path report;
+        try (Stream<Path> sent = Files.list(out)) {
+            report = sent.findFirst().orElseThrow();
+        }
+
+        Cli.Result sent = users.run("ada", "send", report.toString(), "--to", "cloud", "--private-key",
+                keys[1].toString());
+        assertThat(sent.exitCode()).as(sent.stderr()).isZero();
+        assertThat(sent.out()).contains("containing 1 photo and 1 video.");
+
+        Cli.Result withoutKey = sync(dir.resolve("inbox"));
+        assertThat(withoutKey.exitCode()).isEqualTo(2);
+        assertThat(withoutKey.errLines()).hasSize(1).first().asString().contains("--private-key");
+        Cli.Result withKey = Cli.runWithEnv(Map.of("SAFELIGHT_API_KEY", apiKey, "SAFELIGHT_KEY_SERVER_TOKEN", token),
+                "sync", "--server", url, "--out", dir.resolve("inbox2").toString(), "--private-key",
+                keys[1].toString());
+        assertThat(withKey.exitCode()).as(withKey.stderr()).isZero();
+        assertThat(dir.resolve("inbox2").resolve(id(report)).resolve("metadata.json")).exists();
+    }
+
+    @Test
     void a_cloud_refusal_is_exit_5_with_its_code() throws Exception {
         Path report = seal();
         users.signUp("eve", "eve@hospital.example");
