@@ -86,7 +86,8 @@ final class SyncCommand implements Callable<Integer> {
                 throw new Failures.UsageException("another 'safelight sync' is writing into " + out);
             }
             ReportSync sync = new ReportSync(new EnterpriseReports(ApiClient.create(), server, key, token),
-                    server.toString(), out, trusted, priv, main.stdout, main.spec.commandLine().getErr());
+                    server.toString().replaceAll("/+$", ""), out, trusted, priv, main.stdout,
+                    main.spec.commandLine().getErr());
             return watch ? watch(sync) : report(run(sync));
         }
     }
