@@ -103,4 +103,29 @@ class EnterpriseCredentialHttpTest {
                 .isInstanceOf(EnterpriseAuthorityUnavailableException.class)
                 .hasMessageNotContaining("slkst_abc");
     }
+
+    @Test
+    void a_failing_accounts_server_is_unavailable_each_time_and_never_remembered_as_a_no() throws Exception {
+        int[] calls = {0};
+        com.sun.net.httpserver.HttpServer failing = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        failing.createContext("/", exchange -> {
+            calls[0]++;
+            exchange.sendResponseHeaders(503, -1);
+            exchange.close();
+        });
+        failing.start();
+        try {
+            HttpEnterpriseAuthority authority = new HttpEnterpriseAuthority(
+                    URI.create("http://127.0.0.1:" + failing.getAddress().getPort()), HttpClient.newHttpClient(),
+                    server.clock);
+            for (int i = 0; i < 2; i++) {
+                assertThatThrownBy(() -> authority.enterpriseOf(Credential.API_KEY, "slak_abc"))
+                        .isInstanceOf(EnterpriseAuthorityUnavailableException.class).hasMessageContaining("503");
+            }
+            assertThat(calls[0]).isEqualTo(2);
+        } finally {
+            failing.stop(0);
+        }
+    }
 }
