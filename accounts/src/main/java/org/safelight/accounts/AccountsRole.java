@@ -3,6 +3,7 @@ package org.safelight.accounts;
 import io.javalin.router.JavalinDefaultRoutingApi;
 import java.net.URI;
 import java.time.Clock;
+import org.safelight.accounts.enterprise.CredentialCheck;
 import org.safelight.accounts.enterprise.EnterpriseHandlers;
 import org.safelight.accounts.internal.PublicUrl;
 import org.safelight.accounts.mail.Mailer;
@@ -37,6 +38,7 @@ public final class AccountsRole implements Role {
     private final PasswordResetHandlers reset;
     private final ProfileHandlers profile;
     private final EnterpriseHandlers enterprise;
+    private final CredentialCheck credentialCheck;
     private final UploadHandlers uploads;
     private final String openApi;
 
@@ -63,6 +65,7 @@ public final class AccountsRole implements Role {
                 links, limits.mailPerIp(), limits.mailPerAddress(), clock);
         this.profile = new ProfileHandlers(stores.users(), stores.enterprises(), verifier);
         this.enterprise = new EnterpriseHandlers(stores.enterprises(), stores.credentials(), verifier);
+        this.credentialCheck = new CredentialCheck(stores.credentials(), limits.signInPerIp());
         this.uploads = new UploadHandlers(stores.uploads(), stores.credentials(), verifier, PublicUrl.of(publicUrl),
                 clock);
         this.openApi = OpenApi.resource(AccountsRole.class, "/openapi/accounts.yaml");
@@ -105,6 +108,7 @@ public final class AccountsRole implements Role {
         r.post("/api/v1/enterprise/key-server-tokens", enterprise::createKeyServerToken);
         r.get("/api/v1/enterprise/key-server-tokens", enterprise::listKeyServerTokens);
         r.delete("/api/v1/enterprise/key-server-tokens/{id}", enterprise::revokeKeyServerToken);
+        r.get("/api/v1/enterprise/credential", credentialCheck::handle);
 
         r.get("/api/v1/accounts/me/reports", uploads::mine);
         r.post("/api/v1/accounts/me/reports", uploads::record);

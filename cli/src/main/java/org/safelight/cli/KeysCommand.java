@@ -57,7 +57,9 @@ final class KeysCommand extends GroupCommand {
                 return ExitCode.OK;
             }
             for (JsonNode a : list) {
-                keys.main.stdout.printf("%-25s %-36s %-14s %s%n", a.path("time").asText(), a.path("email").asText(),
+                keys.main.stdout.printf("%-25s %-36s %-14s %s%n", a.path("time").asText(),
+                        // an enterprise's Key Server Token has no email: its actor is enterprise:{id}
+                        a.path("email").asText().isEmpty() ? a.path("user_id").asText() : a.path("email").asText(),
                         a.path("action").asText(), a.path("outcome").asText());
             }
             return ExitCode.OK;

@@ -6,6 +6,7 @@ import java.util.List;
 import org.safelight.keys.audit.AuditLog;
 import org.safelight.keys.policy.AccessPolicy;
 import org.safelight.server.db.Database;
+import org.safelight.server.enterprise.EnterpriseAuthority;
 import org.safelight.server.limits.RateLimiter;
 import org.safelight.server.tokens.TokenVerifier;
 
@@ -38,11 +39,17 @@ public final class KeyServer implements AutoCloseable {
     /** Same, with the per-user limit on key requests chosen by the operator. */
     public static KeyServer open(Database database, Path dataDir, TokenVerifier tokens, List<String> trustedOrigins,
                                  RateLimiter perUser, Clock clock) {
+        return open(database, dataDir, tokens, trustedOrigins, perUser, EnterpriseAuthority.none(), clock);
+    }
+
+    /** Same, with the authority that tells which enterprise a Key Server Token belongs to. */
+    public static KeyServer open(Database database, Path dataDir, TokenVerifier tokens, List<String> trustedOrigins,
+                                 RateLimiter perUser, EnterpriseAuthority enterprises, Clock clock) {
         database.migrate(KeysRole.NAME);
         MasterKey master = MasterKey.load(dataDir);
         AuditLog audit = new AuditLog(database, clock);
         KeysRole role = new KeysRole(new ReportKeys(database, master, clock), new AccessPolicy(dataDir), audit,
-                tokens, perUser, trustedOrigins);
+                tokens, perUser, trustedOrigins, enterprises);
         return new KeyServer(role, audit);
     }
 

@@ -14,6 +14,7 @@ import org.safelight.keys.audit.AuditLog;
 import org.safelight.keys.audit.AuditUnavailableException;
 import org.safelight.keys.audit.Outcome;
 import org.safelight.keys.policy.AccessPolicy;
+import org.safelight.server.enterprise.EnterpriseAuthority;
 import org.safelight.server.http.ApiException;
 import org.safelight.server.http.OpenApi;
 import org.safelight.server.http.Role;
@@ -30,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * POST key       the sender creates the report's key, or gets it again
  *                201 (new) / 200 (again) {"report_id", "key"}
  *                403 email_unverified | access_denied, 409 report_owned_by_another, 410 report_revoked
- * GET  key       a recipient fetches the key: 200 {"report_id", "key"}
+ * GET  key       a recipient fetches the key: 200 {"report_id", "key"}; or an enterprise's Key
+ *                Server Token fetches its members' reports' keys ({@link EnterpriseKeyFetch})
  *                403 email_unverified | access_denied, 404 unknown_report, 410 report_revoked
  * GET  accesses  the report's audit events, for its sender and those who were given its key:
  *                200 {"report_id", "revoked_at": ISO-8601 | null,
@@ -62,6 +64,7 @@ public final class KeysRole implements Role {
     private final TokenVerifier tokens;
     private final RateLimiter limiter;
     private final Cors cors;
+    private final EnterpriseKeyFetch enterpriseFetch;
 
     /**
      * @param limiter buckets keyed {@code user:<id>} for signed-in requests and {@code ip:<address>}
@@ -70,6 +73,16 @@ public final class KeysRole implements Role {
      */
     public KeysRole(ReportKeys keys, AccessPolicy policy, AuditLog audit, TokenVerifier tokens, RateLimiter limiter,
                     List<String> trustedOrigins) {
+        this(keys, policy, audit, tokens, limiter, trustedOrigins, EnterpriseAuthority.none());
+    }
+
+    /**
+     * Same, also giving keys to the Key Server Tokens that {@code enterprises} recognises
+     * ({@link EnterpriseKeyFetch}).
+     */
+    public KeysRole(ReportKeys keys, AccessPolicy policy, AuditLog audit, TokenVerifier tokens, RateLimiter limiter,
+                    List<String> trustedOrigins, EnterpriseAuthority enterprises) {
+        this.enterpriseFetch = new EnterpriseKeyFetch(keys, audit, enterprises, limiter);
         this.keys = keys;
         this.policy = policy;
         this.audit = audit;
@@ -102,7 +115,8 @@ public final class KeysRole implements Role {
     private void createKey(Context ctx) {
         Caller r = signedIn(ctx, AuditAction.KEY_CREATED);
         permitted(r, AuditAction.KEY_CREATED);
-        Creation creation = keys.create(r.report(), r.user().userId(), r.user().email());
+        Creation creation = keys.create(r.report(), r.user().userId(), r.user().email(),
+                r.user().inEnterprise() ? r.user().enterpriseId() : "");
         if (creation instanceof Creation.Created created) {
             record(r, AuditAction.KEY_CREATED, Outcome.GRANTED);
             sendKey(ctx, 201, created.key());
@@ -118,6 +132,11 @@ public final class KeysRole implements Role {
     }
 
     private void fetchKey(Context ctx) {
+        String enterpriseToken = EnterpriseKeyFetch.tokenOf(ctx);
+        if (enterpriseToken != null) {
+            enterpriseFetch.fetch(ctx, reportId(ctx), enterpriseToken);
+            return;
+        }
         Caller r = signedIn(ctx, AuditAction.KEY_DENIED);
         permitted(r, AuditAction.KEY_DENIED);
         ReportKey key = keys.find(r.report()).orElseThrow(() -> refuse(r, AuditAction.KEY_DENIED, unknownReport()));
@@ -204,6 +223,14 @@ public final class KeysRole implements Role {
         }
         limiter.acquire("user:" + user.userId(), "key server requests");
         return new Caller(user, report, address);
+    }
+
+    private static ReportId reportId(Context ctx) {
+        try {
+            return new ReportId(ctx.pathParam("reportId"));
+        } catch (IllegalArgumentException e) {
+            throw new ApiException(400, "invalid_report_id", e.getMessage());
+        }
     }
 
     /** A verified email that the access policy lets in. */

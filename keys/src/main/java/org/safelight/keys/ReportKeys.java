@@ -36,6 +36,14 @@ public final class ReportKeys {
      * (without a key) when another user owns the report ID or the report was revoked.
      */
     public Creation create(ReportId id, String ownerUserId, String ownerEmail) {
+        return create(id, ownerUserId, ownerEmail, "");
+    }
+
+    /**
+     * Same, remembering the enterprise the sender belongs to ({@code ""} for none), whose Key Server
+     * Token may then fetch the key ({@link #creatorEnterprise}).
+     */
+    public Creation create(ReportId id, String ownerUserId, String ownerEmail, String ownerEnterpriseId) {
         Optional<ReportKey> before = find(id);
         if (before.isPresent()) {
             return existing(before.get(), ownerUserId);
@@ -47,9 +55,10 @@ public final class ReportKeys {
         Instant now = Instant.ofEpochMilli(clock.millis());
         String sealed = master.seal(key.getBytes(StandardCharsets.US_ASCII), id.value());
         int inserted = db.jdbi().withHandle(h -> h.createUpdate("INSERT INTO report_keys"
-                        + " (report_id, owner_user_id, owner_email, sealed_key, created_at, revoked_at)"
-                        + " VALUES (:id, :owner, :email, :sealed, :at, NULL) ON CONFLICT (report_id) DO NOTHING")
+                        + " (report_id, owner_user_id, owner_email, sealed_key, created_at, revoked_at, owner_enterprise_id)"
+                        + " VALUES (:id, :owner, :email, :sealed, :at, NULL, :ent) ON CONFLICT (report_id) DO NOTHING")
                 .bind("id", id.value()).bind("owner", ownerUserId).bind("email", ownerEmail)
+                .bind("ent", ownerEnterpriseId == null ? "" : ownerEnterpriseId)
                 .bind("sealed", sealed).bind("at", now.toEpochMilli()).execute());
         if (inserted == 1) {
             return new Creation.Created(new ReportKey(id, ownerUserId, ownerEmail, key, now, null));
@@ -61,6 +70,16 @@ public final class ReportKeys {
     /** The report's key and state, if this server made one. */
     public Optional<ReportKey> find(ReportId id) {
         return db.jdbi().withHandle(h -> select(h, id));
+    }
+
+    /**
+     * The enterprise the report's creator belonged to when its key was made: empty when this server
+     * holds no such report, {@code ""} when the creator was in none. Reads no key.
+     */
+    public Optional<String> creatorEnterprise(ReportId id) {
+        return db.jdbi().withHandle(h -> h.createQuery(
+                        "SELECT owner_enterprise_id FROM report_keys WHERE report_id = :id")
+                .bind("id", id.value()).mapTo(String.class).findOne());
     }
 
     /** Whether the report may no longer be opened: revoked, or unknown here. Reads no key. */

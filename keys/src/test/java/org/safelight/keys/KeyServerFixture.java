@@ -20,6 +20,7 @@ import java.util.Map;
 import org.safelight.keys.audit.AuditLog;
 import org.safelight.keys.policy.AccessPolicy;
 import org.safelight.server.db.Database;
+import org.safelight.server.enterprise.EnterpriseAuthority;
 import org.safelight.server.http.ServerApp;
 import org.safelight.server.limits.RateLimiter;
 import org.safelight.server.testing.TestTokens;
@@ -50,6 +51,11 @@ final class KeyServerFixture implements AutoCloseable {
     }
 
     KeyServerFixture(Database keysDb, Database auditDb, int burst) throws IOException {
+        this(keysDb, auditDb, burst, EnterpriseAuthority.none());
+    }
+
+    KeyServerFixture(Database keysDb, Database auditDb, int burst, EnterpriseAuthority enterprises)
+            throws IOException {
         this.dataDir = Files.createTempDirectory("safelight-keys-");
         this.keysDb = keysDb;
         this.auditDb = auditDb;
@@ -60,7 +66,7 @@ final class KeyServerFixture implements AutoCloseable {
         this.keys = new ReportKeys(keysDb, MasterKey.load(dataDir, Map.of()), clock);
         this.audit = new AuditLog(auditDb, clock);
         KeysRole role = new KeysRole(keys, new AccessPolicy(dataDir), audit, tokens.verifier(),
-                new RateLimiter(burst, 0.001, clock), List.of(TRUSTED_ORIGIN + "/"));
+                new RateLimiter(burst, 0.001, clock), List.of(TRUSTED_ORIGIN + "/"), enterprises);
         this.app = ServerApp.create(List.of(role), config -> { }).start(0);
     }
 

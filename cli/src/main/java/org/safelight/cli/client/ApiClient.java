@@ -4,12 +4,17 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 
 /**
@@ -43,6 +48,46 @@ public final class ApiClient {
                 .POST(HttpRequest.BodyPublishers.ofString(body == null ? "{}" : body.toString())).build());
     }
 
+    /**
+     * POSTs a file as {@code application/octet-stream}, streamed from disk (never held in memory),
+     * and reads the JSON answer. The timeout covers the whole upload, so it grows with the size.
+     */
+    public JsonNode postFile(URI uri, String bearer, Path file) throws IOException {
+        long size = Files.size(file);
+        Duration timeout = Duration.ofSeconds(60 + size / (1024 * 1024));
+        return send(request(uri, bearer).timeout(timeout).header("Content-Type", "application/octet-stream")
+                .POST(HttpRequest.BodyPublishers.ofFile(file)).build());
+    }
+
+    /**
+     * GETs {@code uri} into {@code target} (created or replaced), streamed; a refusal is read as
+     * JSON and thrown, and {@code target} is then left empty for the caller to delete.
+     *
+     * @return the number of bytes written
+     */
+    public long download(URI uri, String bearer, Path target) throws IOException {
+        HttpRequest request = HttpRequest.newBuilder(uri).header("Accept", "application/octet-stream")
+                .header("Authorization", "Bearer " + bearer).GET().build();
+        HttpResponse<InputStream> response;
+        try {
+            response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+        } catch (ConnectException e) {
+            throw new IOException("cannot connect to " + origin(uri) + " (is the server running?)", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+        try (InputStream body = response.body()) {
+            if (response.statusCode() != 200) {
+                JsonNode json = parse(new String(body.readNBytes(64 * 1024), StandardCharsets.UTF_8));
+                throw refusal(response.statusCode(), json);
+            }
+            try (OutputStream out = Files.newOutputStream(target)) {
+                return body.transferTo(out);
+            }
+        }
+    }
+
     public JsonNode delete(URI uri, String bearer) throws IOException {
         return send(request(uri, bearer).DELETE().build());
     }
@@ -70,11 +115,15 @@ public final class ApiClient {
         }
         JsonNode body = parse(response.body());
         if (response.statusCode() >= 400) {
-            String code = body.path("error").asText("http_" + response.statusCode());
-            String message = body.path("message").asText("the server answered " + response.statusCode());
-            throw new RefusedException(response.statusCode(), code, message);
+            throw refusal(response.statusCode(), body);
         }
         return body;
+    }
+
+    private static RefusedException refusal(int status, JsonNode body) {
+        String code = body.path("error").asText("http_" + status);
+        String message = body.path("message").asText("the server answered " + status);
+        return new RefusedException(status, code, message);
     }
 
     private static JsonNode parse(String body) {

@@ -20,9 +20,8 @@ import org.safelight.cloud.blob.S3BlobStore;
 import org.safelight.cloud.blob.S3Settings;
 import org.safelight.server.db.Database;
 import org.safelight.server.enterprise.EnterpriseAuthority;
+import org.safelight.server.enterprise.HttpEnterpriseAuthority;
 import org.safelight.server.tokens.TokenVerifier;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The cloud role's wiring: its blob store (folder or S3), the report list it writes (the accounts
@@ -31,7 +30,6 @@ import org.slf4j.LoggerFactory;
  */
 final class CloudWiring {
     static final Duration SWEEP_EVERY = Duration.ofMinutes(5);
-    private static final Logger LOG = LoggerFactory.getLogger(CloudWiring.class);
 
     /** The role, the links for the web role's landing page, and what must be closed with the server. */
     record Built(CloudRole role, CloudLinks links, CloudStore store, List<AutoCloseable> resources) {
@@ -61,10 +59,8 @@ final class CloudWiring {
             authority = accounts.credentials();
         } else {
             recorder = new HttpUploadRecorder(config.accountsUrl(), HttpClient.newHttpClient());
-            // Enterprise API keys are checked by the accounts role; apart from it, none is accepted
-            // until an HTTP authority is wired here.
-            LOG.warn("the cloud role runs apart from accounts: enterprise API keys are not accepted for downloads");
-            authority = EnterpriseAuthority.none();
+            // Enterprise API keys are checked by the accounts role at --accounts-url.
+            authority = new HttpEnterpriseAuthority(config.accountsUrl(), HttpClient.newHttpClient(), clock);
         }
         CloudStore store = CloudStore.open(database, blobs, recorder, config.publicUrl(),
                 config.dataDir().resolve("cloud").resolve(".spool"), cloud.maxUploadBytes(), clock);

@@ -22,6 +22,8 @@ import org.safelight.accounts.tokens.SigningKeys;
 import org.safelight.cloud.CloudStore;
 import org.safelight.keys.KeyServer;
 import org.safelight.server.db.Database;
+import org.safelight.server.enterprise.EnterpriseAuthority;
+import org.safelight.server.enterprise.HttpEnterpriseAuthority;
 import org.safelight.server.http.Role;
 import org.safelight.server.limits.RateLimiter;
 import org.safelight.server.http.ServerApp;
@@ -156,6 +158,10 @@ public final class SafelightServer implements AutoCloseable {
             java.util.function.Supplier<com.nimbusds.jose.jwk.JWKSet> localKeys = () -> {
                 throw new IllegalStateException("no accounts role in this process");
             };
+            // Which enterprise an API key or Key Server Token belongs to: accounts in this process, or asked over HTTP.
+            EnterpriseAuthority enterprises = config.accountsUrl() != null
+                    ? new HttpEnterpriseAuthority(config.accountsUrl(), HttpClient.newHttpClient(), clock)
+                    : EnterpriseAuthority.none();
             AccountsStores accounts = null;
             if (config.runs("accounts")) {
                 SigningKeys signing = SigningKeys.loadOrCreate(config.dataDir(), clock);
@@ -166,13 +172,15 @@ public final class SafelightServer implements AutoCloseable {
                                 smtp.from(), smtp.startTls()), clock)
                         : new OutboxMailer(config.dataDir(), smtp.from(), clock);
                 accounts = AccountsStores.open(database, clock);
+                enterprises = accounts.credentials();
                 roles.add(new AccountsRole(accounts, mailer, signing, config.publicUrl(),
                         RateLimits.standard(clock), clock));
             }
             if (config.runs("keys")) {
                 int perMinute = config.keyRequestsPerMinute();
                 KeyServer keys = KeyServer.open(database, config.dataDir(), tokenVerifier(config, localKeys, clock),
-                        config.trustedOrigins(), new RateLimiter(perMinute, perMinute / 60.0, clock), clock);
+                        config.trustedOrigins(), new RateLimiter(perMinute, perMinute / 60.0, clock), enterprises,
+                        clock);
                 resources.add(keys);
                 roles.add(keys.role());
             }

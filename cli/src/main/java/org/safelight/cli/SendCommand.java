@@ -1,0 +1,149 @@
+package org.safelight.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import org.safelight.cli.client.NotSignedInException;
+import org.safelight.cli.client.RefusedException;
+import org.safelight.cli.share.Recipient;
+import org.safelight.cli.share.ShareMessage;
+import org.safelight.format.container.ZipLimits;
+import org.safelight.format.picsafe.Inspection;
+import org.safelight.format.picsafe.PackageJson;
+import org.safelight.format.picsafe.ReportFileKind;
+import org.safelight.format.picsafe.ReportKey;
+import org.safelight.format.picsafe.ReportOpener;
+import org.safelight.format.picsafe.StaticKeys;
+import org.safelight.format.report.ReportId;
+import org.safelight.format.report.ReportMetadata;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+@Command(name = "send", mixinStandardHelpOptions = true,
+        description = {"Upload a sealed report to the cloud as the signed-in user and print its link and a message.",
+            "Prints the link, a blank line, the message (how long the link works and what the report holds),"
+                + " and for sms:/whatsapp: the URL that opens that app with the message.",
+            "To count the report's photos, videos and audio recordings the report is opened with --password,"
+                + " --private-key, or the key from its key server as the signed-in user; when none works the"
+                + " message says only 'a Safelight report'."})
+final class SendCommand implements Callable<Integer> {
+    /** How long the cloud keeps a report (DESIGN §4). */
+    static final long LINK_DAYS = 7;
+
+    @ParentCommand
+    Main main;
+
+    @Parameters(index = "0", paramLabel = "FILE", description = "The sealed .picsafe file.")
+    Path file;
+
+    @Option(names = "--to", required = true, paramLabel = "cloud|sms:NUMBER|whatsapp:NUMBER",
+            description = "Where the link goes; NUMBER in international form, e.g. +61400123456.")
+    String to;
+
+    @ArgGroup(exclusive = true)
+    KeyChoice keyChoice;
+
+    static final class KeyChoice {
+        @ArgGroup(exclusive = false)
+        KeyOptions password;
+
+        @Option(names = "--private-key", paramLabel = "PRIVATE_KEY",
+                description = "The institution's PKCS#8 PEM private key, for counting a static-key report's media.")
+        Path privateKey;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        Recipient recipient;
+        try {
+            recipient = Recipient.parse(to);
+        } catch (IllegalArgumentException e) {
+            throw new Failures.UsageException(e.getMessage());
+        }
+        Inspection inspection = Inspection.of(file);
+        if (inspection.kind() != ReportFileKind.PICSAFE) {
+            throw new Failures.UsageException("only a sealed report (.picsafe) can go to the cloud: seal it first");
+        }
+        PackageJson packageJson = inspection.packageJson();
+        ClientContext clients = new ClientContext(main);
+        clients.accounts.current(); // not signed in: say so before any work
+        ReportMetadata metadata = metadata(clients, packageJson);
+
+        String queryId = packageJson.reportId() != null && ReportId.isValid(packageJson.reportId()) ? null
+                : reportIdFromName();
+        JsonNode uploaded = clients.cloud.upload(file, queryId);
+        String link = uploaded.path("link").asText();
+        String message = ShareMessage.compose(metadata, LINK_DAYS, link);
+        main.stdout.println(link);
+        main.stdout.println();
+        main.stdout.println(message);
+        String url = ShareMessage.deliveryUrl(recipient, message);
+        if (url != null) {
+            main.stdout.println();
+            main.stdout.println(url);
+        }
+        return ExitCode.OK;
+    }
+
+    /** The report's metadata, for the counts; null when no key is at hand. */
+    private ReportMetadata metadata(ClientContext clients, PackageJson packageJson) throws IOException {
+        ReportKey key = null;
+        if (keyChoice != null && keyChoice.privateKey != null) {
+            key = new ReportKey.Private(StaticKeys.readPrivateKey(keyChoice.privateKey));
+        } else if (keyChoice != null && keyChoice.password != null && keyChoice.password.given()) {
+            key = new ReportKey.Password(keyChoice.password.read());
+        } else if (packageJson.hasKeyServer()) {
+            try {
+                // The sender asks for their own report's key; the key server logs it like any fetch.
+                key = new ReportKey.Password(clients.keyServer.fetchKey(URI.create(packageJson.keyserverUrl()),
+                        new ReportId(packageJson.reportId() != null && ReportId.isValid(packageJson.reportId())
+                                ? packageJson.reportId() : reportIdFromName())));
+            } catch (RefusedException | IOException | NotSignedInException | IllegalArgumentException e) {
+                note("the report's key could not be had from its key server (" + e.getMessage()
+                        + (e instanceof RefusedException r ? ", " + r.code() : "") + "), so the message does not count its contents");
+                return null;
+            }
+        }
+        if (key == null) {
+            note("no key for this report was given (--password or --private-key), so the message does not"
+                    + " count its contents");
+            return null;
+        }
+        Path scratch = Files.createTempDirectory("safelight-send-");
+        try {
+            return new ReportOpener(ZipLimits.REPORT, true).open(file, key, scratch.resolve("report")).metadata();
+        } finally {
+            deleteTree(scratch);
+        }
+    }
+
+    private void note(String text) {
+        main.spec.commandLine().getErr().println("safelight: note: " + text);
+    }
+
+    private String reportIdFromName() {
+        String name = file.getFileName().toString();
+        String id = name.endsWith(".picsafe") ? name.substring(0, name.length() - ".picsafe".length()) : name;
+        if (!ReportId.isValid(id)) {
+            throw new Failures.UsageException("cannot tell the report ID: name the file {ReportID}.picsafe as it was"
+                    + " sealed");
+        }
+        return id;
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        try (Stream<Path> all = Files.walk(root)) {
+            for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}
