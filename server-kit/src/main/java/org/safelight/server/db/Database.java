@@ -64,8 +64,9 @@ public final class Database implements AutoCloseable {
             SQLiteDataSource ds = new SQLiteDataSource(sqlite);
             ds.setUrl(jdbcUrl);
             config.setDataSource(ds);
-            // One writer at a time is SQLite's rule; a few readers run beside it in WAL mode.
-            config.setMaximumPoolSize(4);
+            // One writer at a time is SQLite's rule; readers run beside it in WAL mode. Enough
+            // connections that the audit writer never queues behind readers for one.
+            config.setMaximumPoolSize(8);
         } else if (jdbcUrl.startsWith("jdbc:postgresql:")) {
             dialect = Dialect.POSTGRES;
             config.setJdbcUrl(jdbcUrl);
