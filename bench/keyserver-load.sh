@@ -49,7 +49,7 @@ if ((${#missing[@]})); then
     die "missing: ${missing[*]}. Install them with: apt-get install wrk nginx-light curl"
 fi
 command -v "$JAVA" >/dev/null 2>&1 || die "no Java at '$JAVA' (set SAFELIGHT_JAVA)"
-[[ -f "$jar" ]] || die "no $jar: build it first with ./mvnw -q -B -o install -DskipTests"
+[[ -f "$jar" ]] || die "no $jar: build it first with ./mvnw -q -B package -pl cli -am -DskipTests"
 [[ -d "$SHARED/fixtures/media" ]] || die "no fixture media in $SHARED/fixtures/media (set SAFELIGHT_SHARED)"
 
 # --- cleanup: everything started here is stopped, everything written is removed ----------------

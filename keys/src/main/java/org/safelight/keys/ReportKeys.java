@@ -3,7 +3,6 @@ package org.safelight.keys;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -104,11 +103,13 @@ public final class ReportKeys {
      */
     public boolean isRevokedOrUnknown(ReportId id) {
         boolean closed;
-        try (Connection c = db.dataSource().getConnection(); PreparedStatement s = c.prepareStatement(OPEN)) {
-            s.setString(1, id.value());
-            try (ResultSet rs = s.executeQuery()) {
-                closed = !rs.next() || rs.getInt(1) == 0;
-            }
+        try (Connection c = db.dataSource().getConnection()) {
+            closed = db.withStatement(c, OPEN, s -> {
+                s.setString(1, id.value());
+                try (ResultSet rs = s.executeQuery()) {
+                    return !rs.next() || rs.getInt(1) == 0;
+                }
+            });
         } catch (SQLException e) {
             throw new IllegalStateException("report_keys could not be read", e);
         }
@@ -146,11 +147,13 @@ public final class ReportKeys {
     /** The row from the database, remembered on the way. */
     private Optional<Row> load(ReportId id) {
         Row row;
-        try (Connection c = db.dataSource().getConnection(); PreparedStatement s = c.prepareStatement(SELECT)) {
-            s.setString(1, id.value());
-            try (ResultSet rs = s.executeQuery()) {
-                row = rs.next() ? row(rs) : null;
-            }
+        try (Connection c = db.dataSource().getConnection()) {
+            row = db.withStatement(c, SELECT, s -> {
+                s.setString(1, id.value());
+                try (ResultSet rs = s.executeQuery()) {
+                    return rs.next() ? row(rs) : null;
+                }
+            });
         } catch (SQLException e) {
             throw new IllegalStateException("report_keys could not be read", e);
         }

@@ -56,32 +56,30 @@ final class AuditStore {
         }
     }
 
-    private static List<AuditEvent> append(Connection c, List<AuditEntry> entries, Instant at) throws SQLException {
-        try (PreparedStatement touch = c.prepareStatement("UPDATE audit_head SET last_seq = last_seq WHERE id = 1")) {
-            touch.executeUpdate();
-        }
-        Head head;
-        try (PreparedStatement read = c.prepareStatement("SELECT last_seq, last_hash FROM audit_head WHERE id = 1");
-             ResultSet rs = read.executeQuery()) {
-            if (!rs.next()) {
-                throw new IllegalStateException("the audit head row is missing");
+    private List<AuditEvent> append(Connection c, List<AuditEntry> entries, Instant at) throws SQLException {
+        db.withStatement(c, "UPDATE audit_head SET last_seq = last_seq WHERE id = 1", PreparedStatement::executeUpdate);
+        Head head = db.withStatement(c, "SELECT last_seq, last_hash FROM audit_head WHERE id = 1", read -> {
+            try (ResultSet rs = read.executeQuery()) {
+                if (!rs.next()) {
+                    throw new IllegalStateException("the audit head row is missing");
+                }
+                return new Head(rs.getLong(1), rs.getString(2));
             }
-            head = new Head(rs.getLong(1), rs.getString(2));
-        }
+        });
         List<AuditEvent> events = new ArrayList<>(entries.size());
         long seq = head.lastSeq();
         String hash = head.lastHash();
-        try (PreparedStatement insert = c.prepareStatement("INSERT INTO audit_events (" + COLUMNS + ")"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-            for (AuditEntry entry : entries) {
-                seq++;
-                AuditEvent unhashed = new AuditEvent(seq, at, entry.actorUserId(), entry.actorEmail(),
-                        entry.reportId(), entry.action().code(), entry.outcome().code(), entry.remoteAddress(), "");
-                hash = ChainHash.next(hash, unhashed);
-                AuditEvent event = new AuditEvent(seq, at, unhashed.actorUserId(), unhashed.actorEmail(),
-                        unhashed.reportId(), unhashed.action(), unhashed.outcome(), unhashed.remoteAddress(), hash);
-                events.add(event);
-                insert.setLong(1, seq);
+        for (AuditEntry entry : entries) {
+            seq++;
+            AuditEvent unhashed = new AuditEvent(seq, at, entry.actorUserId(), entry.actorEmail(),
+                    entry.reportId(), entry.action().code(), entry.outcome().code(), entry.remoteAddress(), "");
+            hash = ChainHash.next(hash, unhashed);
+            events.add(new AuditEvent(seq, at, unhashed.actorUserId(), unhashed.actorEmail(), unhashed.reportId(),
+                    unhashed.action(), unhashed.outcome(), unhashed.remoteAddress(), hash));
+        }
+        db.withStatement(c, "INSERT INTO audit_events (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", insert -> {
+            for (AuditEvent event : events) {
+                insert.setLong(1, event.seq());
                 insert.setLong(2, at.toEpochMilli());
                 insert.setString(3, event.actorUserId());
                 insert.setString(4, event.actorEmail());
@@ -89,19 +87,22 @@ final class AuditStore {
                 insert.setString(6, event.action());
                 insert.setString(7, event.outcome());
                 insert.setString(8, event.remoteAddress());
-                insert.setString(9, hash);
+                insert.setString(9, event.hash());
                 insert.addBatch();
             }
-            insert.executeBatch();
-        }
-        try (PreparedStatement move = c.prepareStatement("UPDATE audit_head SET last_seq = ?, last_hash = ?"
-                + " WHERE id = 1 AND last_seq = ?")) {
-            move.setLong(1, seq);
-            move.setString(2, hash);
-            move.setLong(3, head.lastSeq());
-            if (move.executeUpdate() != 1) {
-                throw new IllegalStateException("the audit head moved during an append");
-            }
+            return insert.executeBatch();
+        });
+        long last = seq;
+        String lastHash = hash;
+        int moved = db.withStatement(c, "UPDATE audit_head SET last_seq = ?, last_hash = ? WHERE id = 1 AND last_seq = ?",
+                move -> {
+                    move.setLong(1, last);
+                    move.setString(2, lastHash);
+                    move.setLong(3, head.lastSeq());
+                    return move.executeUpdate();
+                });
+        if (moved != 1) {
+            throw new IllegalStateException("the audit head moved during an append");
         }
         return events;
     }

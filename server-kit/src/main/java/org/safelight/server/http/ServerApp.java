@@ -18,6 +18,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class ServerApp {
     private static final Logger LOG = LoggerFactory.getLogger(ServerApp.class);
+    /** {@code -Dsafelight.http.virtual-threads=false} keeps Jetty's platform thread pool on JDK 21+. */
+    static final String VIRTUAL_THREADS = "safelight.http.virtual-threads";
 
     private ServerApp() {
     }
@@ -27,6 +29,10 @@ public final class ServerApp {
         return Javalin.create(config -> {
             config.jsonMapper(new JavalinJackson(mapper, false));
             config.startup.showJavalinBanner = false;
+            // Requests block on the database and on the audit log's group commit, so a thread per
+            // request is cheapest as a virtual thread where the JDK has them (21+; we build for 17).
+            config.concurrency.useVirtualThreads = virtualThreads(Runtime.version().feature(),
+                    System.getProperty(VIRTUAL_THREADS));
             config.http.maxRequestSize = 1L << 20;
             config.routes.get("/health", ctx -> ctx.json(health(roles)));
             String openApi = OpenApi.merge(roles);
@@ -50,6 +56,11 @@ public final class ServerApp {
             });
             extra.accept(config);
         });
+    }
+
+    /** Whether to serve requests on virtual threads: when the JDK has them, unless turned off. */
+    static boolean virtualThreads(int javaFeatureVersion, String setting) {
+        return javaFeatureVersion >= 21 && !"false".equalsIgnoreCase(setting);
     }
 
     static Map<String, Object> health(List<Role> roles) {
