@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class ServerApp {
     private static final Logger LOG = LoggerFactory.getLogger(ServerApp.class);
-    /** {@code -Dsafelight.http.virtual-threads=false} keeps Jetty's platform thread pool on JDK 21+. */
+    /** {@code -Dsafelight.http.virtual-threads=true} serves requests on virtual threads on JDK 21+. */
     static final String VIRTUAL_THREADS = "safelight.http.virtual-threads";
 
     private ServerApp() {
@@ -29,8 +29,8 @@ public final class ServerApp {
         return Javalin.create(config -> {
             config.jsonMapper(new JavalinJackson(mapper, false));
             config.startup.showJavalinBanner = false;
-            // Requests block on the database and on the audit log's group commit, so a thread per
-            // request is cheapest as a virtual thread where the JDK has them (21+; we build for 17).
+            // Off unless asked for: on the key fetch (JDK 25, 2 cores) virtual threads cost 15-25% more
+            // CPU per request than Jetty's pool of platform threads (bench/RESULTS.md).
             config.concurrency.useVirtualThreads = virtualThreads(Runtime.version().feature(),
                     System.getProperty(VIRTUAL_THREADS));
             config.http.maxRequestSize = 1L << 20;
@@ -58,9 +58,9 @@ public final class ServerApp {
         });
     }
 
-    /** Whether to serve requests on virtual threads: when the JDK has them, unless turned off. */
+    /** Whether to serve requests on virtual threads: when asked for and the JDK has them (21+; we build for 17). */
     static boolean virtualThreads(int javaFeatureVersion, String setting) {
-        return javaFeatureVersion >= 21 && !"false".equalsIgnoreCase(setting);
+        return javaFeatureVersion >= 21 && "true".equalsIgnoreCase(setting);
     }
 
     static Map<String, Object> health(List<Role> roles) {
