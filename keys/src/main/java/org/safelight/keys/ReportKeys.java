@@ -23,8 +23,9 @@ import org.safelight.server.db.Database;
  * {@link #remembered}: a row never changes except for its revocation, which happens once and is
  * never undone, so the memory only ever lags behind the database in one way, a revocation it has
  * not seen yet (one made by another process, or by hand in the database). That is why a key fetch
- * asks {@link #isRevokedOrUnknown} of the database itself after its grant is recorded. Revocations
- * made through this object are remembered as soon as they are committed.
+ * asks {@link #isRevokedOrUnknown} of the database itself after its grant is recorded (a report it
+ * finds closed is forgotten, then read again). Revocations made through this object are remembered
+ * as soon as they are committed.
  */
 public final class ReportKeys {
     private static final int KEY_BYTES = 32;
@@ -99,7 +100,8 @@ public final class ReportKeys {
 
     /**
      * Whether the report may no longer be opened: revoked, or unknown here. Asks the database every
-     * time (never the memory) and reads no key; a revocation found here is remembered.
+     * time (never the memory) and reads no key. A report found closed here is forgotten, so the
+     * next lookup reads its revocation from the database.
      */
     public boolean isRevokedOrUnknown(ReportId id) {
         boolean closed;
