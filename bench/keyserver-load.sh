@@ -17,13 +17,14 @@
 #   SAFELIGHT_JAVA=java        the JVM for the server and the CLI, e.g.
 #                              /usr/lib/jvm/temurin-25-jdk-amd64/bin/java
 #   SAFELIGHT_JAVA_OPTS=       extra JVM options for the server
+#   SAFELIGHT_JAR=cli/target/safelight.jar   the server and CLI jar (another build, for A/B runs)
 #   SAFELIGHT_SHARED=../shared the shared folder (fixture media)
 #   RESULTS_DIR=               when set, wrk outputs, the server log and a summary are copied there
 #   KEEP=1                     keep the temporary folder (printed) instead of removing it
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-jar="$root/cli/target/safelight.jar"
+jar="${SAFELIGHT_JAR:-$root/cli/target/safelight.jar}"
 THREADS="${THREADS:-2}"
 CONNECTIONS="${CONNECTIONS:-32}"
 DURATION="${DURATION:-20s}"
@@ -48,7 +49,7 @@ if ((${#missing[@]})); then
     die "missing: ${missing[*]}. Install them with: apt-get install wrk nginx-light curl"
 fi
 command -v "$JAVA" >/dev/null 2>&1 || die "no Java at '$JAVA' (set SAFELIGHT_JAVA)"
-[[ -f "$jar" ]] || die "no $jar: build it first with ./mvnw -q -B -o install -DskipTests"
+[[ -f "$jar" ]] || die "no $jar: build it first with ./mvnw -q -B package -pl cli -am -DskipTests"
 [[ -d "$SHARED/fixtures/media" ]] || die "no fixture media in $SHARED/fixtures/media (set SAFELIGHT_SHARED)"
 
 # --- cleanup: everything started here is stopped, everything written is removed ----------------
@@ -124,6 +125,10 @@ wrk_non2xx() { awk '/Non-2xx or 3xx responses:/ {print $NF; found = 1} END {if (
 wrk_socket_errors() { awk -F': ' '/Socket errors:/ {print $2; found = 1} END {if (!found) print "none"}' "$1"; }
 wrk_pct() { to_ms "$(awk -v p="$2" '$1 == p {print $2}' "$1")"; }
 
+# CPU accounting in clock ticks: a process's user + system time, and the whole machine's busy and total time.
+proc_ticks() { awk '{sub(/^.*\) /, ""); print $12 + $13}' "/proc/$1/stat"; }
+machine_ticks() { awk '$1 == "cpu" {busy = $2 + $3 + $4 + $7 + $8; print busy, busy + $5 + $6}' /proc/stat; }
+
 run_wrk() { # name, url, [header] -> $work/wrk-<name>.txt; fails on non-2xx
     local name="$1" url="$2" header="${3:-}" duration="$DURATION" out
     [[ "$name" == *-warmup ]] && duration="$WARMUP"
@@ -192,7 +197,17 @@ grep -q '"key"' "$work/nginx/html/key.json" || die "the key answer holds no key"
 body_bytes="$(wc -c <"$work/nginx/html/key.json")"
 
 run_wrk safelight-warmup "$key_url" "$auth"
+server_ticks_before="$(proc_ticks "$server_pid")"
+read -r busy_before total_before < <(machine_ticks)
 run_wrk safelight "$key_url" "$auth"
+server_ticks_after="$(proc_ticks "$server_pid")"
+read -r busy_after total_after < <(machine_ticks)
+tick_hz="$(getconf CLK_TCK)"
+# CPU the server spent per key sent, and how busy the whole machine (wrk and anyone else included) was.
+server_cpu_us="$(awk -v t=$((server_ticks_after - server_ticks_before)) -v hz="$tick_hz" \
+    -v n="$(wrk_requests "$work/wrk-safelight.txt")" 'BEGIN {printf "%.0f", t / hz * 1e6 / n}')"
+machine_busy="$(awk -v b=$((busy_after - busy_before)) -v t=$((total_after - total_before)) \
+    'BEGIN {printf "%.0f", t ? 100 * b / t : 0}')"
 
 # Stop the server (its shutdown commits what is queued), then check the audit log.
 stop_pid "$server_pid" "the Safelight server"
@@ -269,6 +284,8 @@ summary="$work/summary.txt"
     done
     echo "ratio:         Safelight / nginx = $ratio% of nginx's req/s (target >= 50%: $verdict_rps);" \
         "p99 $s_p99 ms (target < 10 ms: $verdict_p99)"
+    echo "server CPU:    $server_cpu_us us of JVM CPU time (user + system) per key fetch;" \
+        "machine $machine_busy% busy during the measured run (all cores, wrk and any other load included)"
     echo "audit:         $(head -n 1 "$work/verify.txt")"
     echo "               $fetched granted key_fetched events >= $ok_responses keys sent" \
         "(1 curl + warm-up + measured run; non-2xx: 0)"

@@ -20,6 +20,8 @@ import java.util.Base64;
 import java.util.EnumSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
@@ -45,9 +47,14 @@ public final class MasterKey {
     private static final byte VERSION = 1;
     private static final Set<PosixFilePermission> OWNER_ONLY =
             EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
+    private static final String TRANSFORMATION = "AES/GCM/NoPadding";
+    /** Spare ciphers kept for reuse: looking one up costs more than the AES-GCM work of a key. */
+    private static final int SPARE_CIPHERS = 64;
 
     private final SecretKeySpec key;
     private final SecureRandom random;
+    // A pool rather than a ThreadLocal: with virtual threads, every request has a thread of its own.
+    private final BlockingQueue<Cipher> spares = new ArrayBlockingQueue<>(SPARE_CIPHERS);
 
     private MasterKey(byte[] bytes, SecureRandom random) {
         this.key = new SecretKeySpec(bytes, "AES");
@@ -95,10 +102,11 @@ public final class MasterKey {
         try {
             byte[] nonce = new byte[NONCE_BYTES];
             random.nextBytes(nonce);
-            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            Cipher cipher = borrow();
             cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, nonce));
             cipher.updateAAD(reportId.getBytes(StandardCharsets.UTF_8));
             byte[] sealed = cipher.doFinal(plaintext);
+            spares.offer(cipher);
             return Base64.getEncoder().encodeToString(ByteBuffer.allocate(1 + NONCE_BYTES + sealed.length)
                     .put(VERSION).put(nonce).put(sealed).array());
         } catch (GeneralSecurityException e) {
@@ -123,10 +131,13 @@ public final class MasterKey {
             throw new MasterKeyException("the stored key of report " + reportId + " is malformed", null);
         }
         try {
-            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            Cipher cipher = borrow();
             cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, bytes, 1, NONCE_BYTES));
             cipher.updateAAD(reportId.getBytes(StandardCharsets.UTF_8));
-            return cipher.doFinal(bytes, 1 + NONCE_BYTES, bytes.length - 1 - NONCE_BYTES);
+            byte[] opened = cipher.doFinal(bytes, 1 + NONCE_BYTES, bytes.length - 1 - NONCE_BYTES);
+            // Only a cipher that finished cleanly goes back; init() resets everything else about it.
+            spares.offer(cipher);
+            return opened;
         } catch (AEADBadTagException e) {
             throw new MasterKeyException("the stored key of report " + reportId
                     + " does not open under this master key (another master key, or an altered row)", e);
@@ -138,6 +149,12 @@ public final class MasterKey {
     @Override
     public String toString() {
         return "MasterKey[hidden]";
+    }
+
+    /** A spare cipher, or a new one; the caller initialises it and offers it back when done. */
+    private Cipher borrow() throws GeneralSecurityException {
+        Cipher spare = spares.poll();
+        return spare != null ? spare : Cipher.getInstance(TRANSFORMATION);
     }
 
     private static byte[] read(Path file) throws IOException {

@@ -2,28 +2,52 @@ package org.safelight.keys;
 
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
+import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.Map;
 import java.util.Optional;
-import org.jdbi.v3.core.Handle;
+import java.util.concurrent.ConcurrentHashMap;
 import org.safelight.server.db.Database;
 
 /**
  * The report keys of this key server, stored sealed under the {@link MasterKey} in the
  * {@code report_keys} table. Works on SQLite and PostgreSQL; thread-safe, and safe with several
  * server processes on one PostgreSQL database (creation is an insert-if-absent on the primary key).
+ *
+ * <p>Rows this process has seen are also remembered in memory, still sealed, for
+ * {@link #remembered}: a row never changes except for its revocation, which happens once and is
+ * never undone, so the memory only ever lags behind the database in one way, a revocation it has
+ * not seen yet (one made by another process, or by hand in the database). That is why a key fetch
+ * asks {@link #isRevokedOrUnknown} of the database itself after its grant is recorded (a report it
+ * finds closed is forgotten, then read again). Revocations made through this object are remembered
+ * as soon as they are committed.
  */
 public final class ReportKeys {
     private static final int KEY_BYTES = 32;
+    /** Rows remembered at most; past that the memory starts again empty (a cold start, not an error). */
+    static final int REMEMBERED = 50_000;
+    private static final String SELECT = "SELECT owner_user_id, owner_email, sealed_key, created_at, revoked_at"
+            + " FROM report_keys WHERE report_id = ?";
+    private static final String OPEN = "SELECT COUNT(*) FROM report_keys WHERE report_id = ? AND revoked_at IS NULL";
+
+    /** A row as stored: the key still sealed. */
+    private record Row(String ownerUserId, String ownerEmail, String sealedKey, long createdAt, Long revokedAt) {
+        /** Of two sightings of one row, the later: revocation is the only change, and it is final. */
+        static Row later(Row a, Row b) {
+            return a.revokedAt() != null ? a : b;
+        }
+    }
 
     private final Database db;
     private final MasterKey master;
     private final Clock clock;
     private final SecureRandom random = new SecureRandom();
+    private final Map<ReportId, Row> memory = new ConcurrentHashMap<>();
 
     public ReportKeys(Database db, MasterKey master, Clock clock) {
         this.db = db;
@@ -61,15 +85,16 @@ public final class ReportKeys {
                 .bind("ent", ownerEnterpriseId == null ? "" : ownerEnterpriseId)
                 .bind("sealed", sealed).bind("at", now.toEpochMilli()).execute());
         if (inserted == 1) {
+            remember(id, new Row(ownerUserId, ownerEmail, sealed, now.toEpochMilli(), null));
             return new Creation.Created(new ReportKey(id, ownerUserId, ownerEmail, key, now, null));
         }
         // Someone created it between our look and our insert: answer as if we had seen theirs.
         return existing(find(id).orElseThrow(() -> new IllegalStateException("report key vanished")), ownerUserId);
     }
 
-    /** The report's key and state, if this server made one. */
+    /** The report's key and state as the database holds them now, if this server made one. */
     public Optional<ReportKey> find(ReportId id) {
-        return db.jdbi().withHandle(h -> select(h, id));
+        return load(id).map(row -> open(id, row));
     }
 
     /**
@@ -82,12 +107,38 @@ public final class ReportKeys {
                 .bind("id", id.value()).mapTo(String.class).findOne());
     }
 
-    /** Whether the report may no longer be opened: revoked, or unknown here. Reads no key. */
+    /**
+     * The report's key, from memory when this process has seen it before, else as {@link #find}.
+     * Its revocation state may lag behind revocations made elsewhere (see the class comment): check
+     * {@link #isRevokedOrUnknown} before acting on it being open.
+     */
+    public Optional<ReportKey> remembered(ReportId id) {
+        Row row = memory.get(id);
+        return row != null ? Optional.of(open(id, row)) : find(id);
+    }
+
+    /**
+     * Whether the report may no longer be opened: revoked, or unknown here. Asks the database every
+     * time (never the memory) and reads no key. A report found closed here is forgotten, so the
+     * next lookup reads its revocation from the database.
+     */
     public boolean isRevokedOrUnknown(ReportId id) {
-        int open = db.jdbi().withHandle(h -> h.createQuery(
-                        "SELECT COUNT(*) FROM report_keys WHERE report_id = :id AND revoked_at IS NULL")
-                .bind("id", id.value()).mapTo(Integer.class).one());
-        return open == 0;
+        boolean closed;
+        try (Connection c = db.dataSource().getConnection()) {
+            closed = db.withStatement(c, OPEN, s -> {
+                s.setString(1, id.value());
+                try (ResultSet rs = s.executeQuery()) {
+                    return !rs.next() || rs.getInt(1) == 0;
+                }
+            });
+        } catch (SQLException e) {
+            throw new IllegalStateException("report_keys could not be read", e);
+        }
+        if (closed) {
+            // Revoked elsewhere (or the row is gone): stop trusting what memory says about it.
+            memory.remove(id);
+        }
+        return closed;
     }
 
     /**
@@ -97,11 +148,14 @@ public final class ReportKeys {
      */
     public Optional<ReportKey> revoke(ReportId id) {
         long now = clock.millis();
-        return db.jdbi().inTransaction(h -> {
+        Optional<Row> after = db.jdbi().inTransaction(h -> {
             h.createUpdate("UPDATE report_keys SET revoked_at = :at WHERE report_id = :id AND revoked_at IS NULL")
                     .bind("at", now).bind("id", id.value()).execute();
-            return select(h, id);
+            return h.createQuery(SELECT).bind(0, id.value())
+                    .map((rs, ctx) -> row(rs)).findOne();
         });
+        after.ifPresent(row -> remember(id, row));
+        return after.map(row -> open(id, row));
     }
 
     private static Creation existing(ReportKey key, String ownerUserId) {
@@ -111,20 +165,44 @@ public final class ReportKeys {
         return key.revoked() ? new Creation.Revoked(key) : new Creation.Existing(key);
     }
 
-    private Optional<ReportKey> select(Handle h, ReportId id) {
-        return h.createQuery("SELECT owner_user_id, owner_email, sealed_key, created_at, revoked_at"
-                        + " FROM report_keys WHERE report_id = :id")
-                .bind("id", id.value())
-                .map((rs, ctx) -> row(id, rs))
-                .findOne();
+    /** The row from the database, remembered on the way. */
+    private Optional<Row> load(ReportId id) {
+        Row row;
+        try (Connection c = db.dataSource().getConnection()) {
+            row = db.withStatement(c, SELECT, s -> {
+                s.setString(1, id.value());
+                try (ResultSet rs = s.executeQuery()) {
+                    return rs.next() ? row(rs) : null;
+                }
+            });
+        } catch (SQLException e) {
+            throw new IllegalStateException("report_keys could not be read", e);
+        }
+        if (row != null) {
+            remember(id, row);
+        }
+        return Optional.ofNullable(row);
     }
 
-    private ReportKey row(ReportId id, ResultSet rs) throws SQLException {
+    /** Keeps the row in memory, never letting an older sighting undo a revocation seen before. */
+    private void remember(ReportId id, Row row) {
+        if (memory.size() >= REMEMBERED) {
+            memory.clear();
+        }
+        memory.merge(id, row, Row::later);
+    }
+
+    private static Row row(ResultSet rs) throws SQLException {
         long revoked = rs.getLong("revoked_at");
-        Instant revokedAt = rs.wasNull() ? null : Instant.ofEpochMilli(revoked);
-        String key = new String(master.open(rs.getString("sealed_key"), id.value()),
-                StandardCharsets.US_ASCII);
-        return new ReportKey(id, rs.getString("owner_user_id"), rs.getString("owner_email"), key,
-                Instant.ofEpochMilli(rs.getLong("created_at")), revokedAt);
+        Long revokedAt = rs.wasNull() ? null : revoked;
+        return new Row(rs.getString("owner_user_id"), rs.getString("owner_email"), rs.getString("sealed_key"),
+                rs.getLong("created_at"), revokedAt);
+    }
+
+    /** The row with its key unsealed; fails when it does not open under the master key. */
+    private ReportKey open(ReportId id, Row row) {
+        String key = new String(master.open(row.sealedKey(), id.value()), StandardCharsets.US_ASCII);
+        return new ReportKey(id, row.ownerUserId(), row.ownerEmail(), key, Instant.ofEpochMilli(row.createdAt()),
+                row.revokedAt() == null ? null : Instant.ofEpochMilli(row.revokedAt()));
     }
 }

@@ -29,8 +29,9 @@ class LogHygieneTest {
             theKey = server.post(key("r1"), sender).json().get("key").asText();
             server.get(key("r1"), recipient);
             server.get(key("r1"), recipient + "x");
-            server.post(key("r2"), sender);
-            server.keysDb.jdbi().useHandle(h -> h.execute("UPDATE report_keys SET sealed_key = 'AAAA' WHERE report_id = 'r2'"));
+            // A stored key that does not open, written behind the server's back (so not in its memory).
+            server.keysDb.jdbi().useHandle(h -> h.execute("INSERT INTO report_keys (report_id, owner_user_id,"
+                    + " owner_email, sealed_key, created_at) VALUES ('r2', 'sender', 'sender@example.org', 'AAAA', 0)"));
             Answer broken = server.get(key("r2"), recipient);
             server.keysDb.jdbi().useHandle(h -> h.execute("DROP TABLE audit_events"));
             Answer unlogged = server.get(key("r1"), recipient);

@@ -137,6 +137,57 @@ class ReportKeysTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("org.safelight.server.testing.TestDatabases#engines")
+    void a_remembered_key_shows_a_revocation_made_through_the_same_object_at_once(String engine,
+            Supplier<Database> fresh) throws Exception {
+        try (Database db = migrated(fresh)) {
+            ReportKeys keys = new ReportKeys(db, masterKey(), clock);
+            ReportKey created = ((Creation.Created) keys.create(id, "u1", "sender@example.org")).key();
+            assertThat(keys.remembered(id)).get().extracting(ReportKey::key, ReportKey::revoked)
+                    .containsExactly(created.key(), false);
+
+            keys.revoke(id);
+
+            assertThat(keys.remembered(id).orElseThrow().revokedAt()).isEqualTo(NOW);
+            assertThat(keys.isRevokedOrUnknown(id)).isTrue();
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("org.safelight.server.testing.TestDatabases#engines")
+    void a_revocation_by_another_process_is_found_by_the_database_check_and_then_remembered(String engine,
+            Supplier<Database> fresh) throws Exception {
+        try (Database db = migrated(fresh)) {
+            MasterKey master = masterKey();
+            ReportKeys here = new ReportKeys(db, master, clock);
+            ReportKeys elsewhere = new ReportKeys(db, master, clock);
+            here.create(id, "u1", "sender@example.org");
+            assertThat(here.isRevokedOrUnknown(id)).isFalse();
+
+            elsewhere.revoke(id);
+
+            assertThat(here.isRevokedOrUnknown(id)).as("the check asks the database, not memory").isTrue();
+            assertThat(here.remembered(id).orElseThrow().revoked()).isTrue();
+            assertThat(here.find(id).orElseThrow().revoked()).isTrue();
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("org.safelight.server.testing.TestDatabases#engines")
+    void an_unknown_report_is_not_remembered_as_unknown(String engine, Supplier<Database> fresh) throws Exception {
+        try (Database db = migrated(fresh)) {
+            MasterKey master = masterKey();
+            ReportKeys here = new ReportKeys(db, master, clock);
+            assertThat(here.remembered(id)).isEmpty();
+
+            new ReportKeys(db, master, clock).create(id, "u1", "sender@example.org");
+
+            assertThat(here.remembered(id)).isPresent();
+            assertThat(here.isRevokedOrUnknown(id)).isFalse();
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("org.safelight.server.testing.TestDatabases#engines")
     void an_unknown_report_has_no_key_and_cannot_be_revoked(String engine, Supplier<Database> fresh)
             throws Exception {
         try (Database db = migrated(fresh)) {

@@ -1,7 +1,13 @@
 package org.safelight.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Supplier;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -35,6 +41,40 @@ class DatabaseTest {
                 String commit = query(db, "SHOW synchronous_commit");
                 assertThat(commit).isEqualTo("on");
             }
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("org.safelight.server.testing.TestDatabases#engines")
+    void a_statement_kept_for_reuse_sees_every_write_committed_since_its_last_use(String engine,
+            Supplier<Database> fresh) throws Exception {
+        try (Database db = fresh.get()) {
+            db.migrate("kittest");
+            List<String> seen = new ArrayList<>();
+            for (int i = 1; i <= 3; i++) {
+                long id = i;
+                db.jdbi().useHandle(h -> h.execute("INSERT INTO kit_notes (id, body) VALUES (?, ?)", id, "note " + id));
+                seen.add(count(db));
+                assertThatThrownBy(() -> {
+                    try (Connection c = db.dataSource().getConnection()) {
+                        db.withStatement(c, "SELECT COUNT(*) FROM kit_notes", s -> {
+                            throw new SQLException("the work failed");
+                        });
+                    }
+                }).hasMessage("the work failed");
+            }
+            assertThat(seen).containsExactly("1", "2", "3");
+        }
+    }
+
+    private static String count(Database db) throws SQLException {
+        try (Connection c = db.dataSource().getConnection()) {
+            return db.withStatement(c, "SELECT COUNT(*) FROM kit_notes", s -> {
+                try (ResultSet rs = s.executeQuery()) {
+                    rs.next();
+                    return rs.getString(1);
+                }
+            });
         }
     }
 

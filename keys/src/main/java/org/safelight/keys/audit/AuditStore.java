@@ -1,5 +1,7 @@
 package org.safelight.keys.audit;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -8,7 +10,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.statement.PreparedBatch;
 import org.safelight.server.db.Database;
 
 /** The SQL of the audit chain, in the subset SQLite and PostgreSQL share. Thread-safe. */
@@ -29,39 +30,81 @@ final class AuditStore {
      * Appends the entries in one transaction, numbered and chained after the head, and moves the
      * head. Touching the head row first takes its lock (PostgreSQL) or the write lock (SQLite,
      * immediate transactions), so appenders in any number of processes queue up behind each other
-     * and each reads the head the previous one committed.
+     * and each reads the head the previous one committed. Plain JDBC: this runs once per commit of
+     * the hottest path, and the statements are few and fixed.
+     *
+     * @throws IllegalStateException when the transaction failed (rolled back, nothing appended)
      */
     List<AuditEvent> append(List<AuditEntry> entries, Instant at) {
-        return db.jdbi().inTransaction(h -> {
-            h.createUpdate("UPDATE audit_head SET last_seq = last_seq WHERE id = 1").execute();
-            Head head = head(h).orElseThrow(() -> new IllegalStateException("the audit head row is missing"));
-            List<AuditEvent> events = new ArrayList<>(entries.size());
-            PreparedBatch batch = h.prepareBatch("INSERT INTO audit_events (" + COLUMNS + ") VALUES (:seq, :at,"
-                    + " :actorUserId, :actorEmail, :reportId, :action, :outcome, :remoteAddress, :hash)");
-            long seq = head.lastSeq();
-            String hash = head.lastHash();
-            for (AuditEntry entry : entries) {
-                seq++;
-                AuditEvent unhashed = new AuditEvent(seq, at, entry.actorUserId(), entry.actorEmail(),
-                        entry.reportId(), entry.action().code(), entry.outcome().code(), entry.remoteAddress(), "");
-                hash = ChainHash.next(hash, unhashed);
-                AuditEvent event = new AuditEvent(seq, at, unhashed.actorUserId(), unhashed.actorEmail(),
-                        unhashed.reportId(), unhashed.action(), unhashed.outcome(), unhashed.remoteAddress(), hash);
-                events.add(event);
-                batch.bind("seq", seq).bind("at", at.toEpochMilli()).bind("actorUserId", event.actorUserId())
-                        .bind("actorEmail", event.actorEmail()).bind("reportId", event.reportId())
-                        .bind("action", event.action()).bind("outcome", event.outcome())
-                        .bind("remoteAddress", event.remoteAddress()).bind("hash", hash).add();
+        // The pool gives the connection back in auto-commit mode when it is closed.
+        try (Connection c = db.dataSource().getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                List<AuditEvent> events = append(c, entries, at);
+                c.commit();
+                return events;
+            } catch (SQLException | RuntimeException e) {
+                try {
+                    c.rollback();
+                } catch (SQLException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+                throw e;
             }
-            batch.execute();
-            int moved = h.createUpdate("UPDATE audit_head SET last_seq = :seq, last_hash = :hash"
-                            + " WHERE id = 1 AND last_seq = :previous")
-                    .bind("seq", seq).bind("hash", hash).bind("previous", head.lastSeq()).execute();
-            if (moved != 1) {
-                throw new IllegalStateException("the audit head moved during an append");
+        } catch (SQLException e) {
+            throw new IllegalStateException("the audit append failed", e);
+        }
+    }
+
+    private List<AuditEvent> append(Connection c, List<AuditEntry> entries, Instant at) throws SQLException {
+        db.withStatement(c, "UPDATE audit_head SET last_seq = last_seq WHERE id = 1", PreparedStatement::executeUpdate);
+        Head head = db.withStatement(c, "SELECT last_seq, last_hash FROM audit_head WHERE id = 1", read -> {
+            try (ResultSet rs = read.executeQuery()) {
+                if (!rs.next()) {
+                    throw new IllegalStateException("the audit head row is missing");
+                }
+                return new Head(rs.getLong(1), rs.getString(2));
             }
-            return events;
         });
+        List<AuditEvent> events = new ArrayList<>(entries.size());
+        long seq = head.lastSeq();
+        String hash = head.lastHash();
+        for (AuditEntry entry : entries) {
+            seq++;
+            AuditEvent unhashed = new AuditEvent(seq, at, entry.actorUserId(), entry.actorEmail(),
+                    entry.reportId(), entry.action().code(), entry.outcome().code(), entry.remoteAddress(), "");
+            hash = ChainHash.next(hash, unhashed);
+            events.add(new AuditEvent(seq, at, unhashed.actorUserId(), unhashed.actorEmail(), unhashed.reportId(),
+                    unhashed.action(), unhashed.outcome(), unhashed.remoteAddress(), hash));
+        }
+        db.withStatement(c, "INSERT INTO audit_events (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", insert -> {
+            for (AuditEvent event : events) {
+                insert.setLong(1, event.seq());
+                insert.setLong(2, at.toEpochMilli());
+                insert.setString(3, event.actorUserId());
+                insert.setString(4, event.actorEmail());
+                insert.setString(5, event.reportId());
+                insert.setString(6, event.action());
+                insert.setString(7, event.outcome());
+                insert.setString(8, event.remoteAddress());
+                insert.setString(9, event.hash());
+                insert.addBatch();
+            }
+            return insert.executeBatch();
+        });
+        long last = seq;
+        String lastHash = hash;
+        int moved = db.withStatement(c, "UPDATE audit_head SET last_seq = ?, last_hash = ? WHERE id = 1 AND last_seq = ?",
+                move -> {
+                    move.setLong(1, last);
+                    move.setString(2, lastHash);
+                    move.setLong(3, head.lastSeq());
+                    return move.executeUpdate();
+                });
+        if (moved != 1) {
+            throw new IllegalStateException("the audit head moved during an append");
+        }
+        return events;
     }
 
     Optional<Head> head() {

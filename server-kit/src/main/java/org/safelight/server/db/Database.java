@@ -4,10 +4,16 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.HashMap;
+import java.util.Map;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.Jdbi;
 import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteConnection;
 import org.sqlite.SQLiteDataSource;
 
 /**
@@ -21,9 +27,17 @@ import org.sqlite.SQLiteDataSource;
 public final class Database implements AutoCloseable {
     public enum Dialect { SQLITE, POSTGRES }
 
+    /** Work done with a prepared statement that the caller must not close. */
+    @FunctionalInterface
+    public interface StatementWork<T> {
+        T apply(PreparedStatement statement) throws SQLException;
+    }
+
     private final HikariDataSource dataSource;
     private final Dialect dialect;
     private final Jdbi jdbi;
+    /** SQLite's prepared statements, per physical connection; guarded by itself. */
+    private final Map<SQLiteConnection, Map<String, PreparedStatement>> prepared = new HashMap<>();
 
     private Database(HikariDataSource dataSource, Dialect dialect) {
         this.dataSource = dataSource;
@@ -64,8 +78,9 @@ public final class Database implements AutoCloseable {
             SQLiteDataSource ds = new SQLiteDataSource(sqlite);
             ds.setUrl(jdbcUrl);
             config.setDataSource(ds);
-            // One writer at a time is SQLite's rule; a few readers run beside it in WAL mode.
-            config.setMaximumPoolSize(4);
+            // One writer at a time is SQLite's rule; readers run beside it in WAL mode. Enough
+            // connections that the audit writer never queues behind readers for one.
+            config.setMaximumPoolSize(8);
         } else if (jdbcUrl.startsWith("jdbc:postgresql:")) {
             dialect = Dialect.POSTGRES;
             config.setJdbcUrl(jdbcUrl);
@@ -94,6 +109,65 @@ public final class Database implements AutoCloseable {
                 .baselineVersion("0")
                 .load()
                 .migrate();
+    }
+
+    /**
+     * Runs {@code work} with {@code sql} prepared on {@code connection} (borrowed from
+     * {@link #dataSource()}). On SQLite, where compiling a statement costs more than running a
+     * small one, the statement is compiled once per physical connection and kept; PostgreSQL's
+     * driver keeps its own. {@code work} must close any result set it opens (that also ends
+     * SQLite's read of it) and must not close the statement.
+     */
+    public <T> T withStatement(Connection connection, String sql, StatementWork<T> work) throws SQLException {
+        if (dialect != Dialect.SQLITE) {
+            try (PreparedStatement statement = connection.prepareStatement(sql)) {
+                return work.apply(statement);
+            }
+        }
+        PreparedStatement statement = prepared(connection.unwrap(SQLiteConnection.class), sql);
+        T result;
+        try {
+            result = work.apply(statement);
+        } catch (SQLException | RuntimeException e) {
+            // Whatever state it was left in, it is not reused: the next use compiles it again.
+            try {
+                statement.close();
+            } catch (SQLException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+        statement.clearParameters();
+        statement.clearBatch();
+        return result;
+    }
+
+    private PreparedStatement prepared(SQLiteConnection physical, String sql) throws SQLException {
+        Map<String, PreparedStatement> statements;
+        synchronized (prepared) {
+            statements = prepared.get(physical);
+            if (statements == null) {
+                // A new physical connection: forget those the pool has closed since.
+                prepared.keySet().removeIf(Database::closed);
+                statements = new HashMap<>();
+                prepared.put(physical, statements);
+            }
+        }
+        // Only the thread that borrowed this connection uses its statements until it gives it back.
+        PreparedStatement statement = statements.get(sql);
+        if (statement == null || statement.isClosed()) {
+            statement = physical.prepareStatement(sql);
+            statements.put(sql, statement);
+        }
+        return statement;
+    }
+
+    private static boolean closed(Connection c) {
+        try {
+            return c.isClosed();
+        } catch (SQLException e) {
+            return true;
+        }
     }
 
     public Jdbi jdbi() {

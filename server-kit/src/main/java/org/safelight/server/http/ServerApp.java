@@ -18,6 +18,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class ServerApp {
     private static final Logger LOG = LoggerFactory.getLogger(ServerApp.class);
+    /** {@code -Dsafelight.http.virtual-threads=true} serves requests on virtual threads on JDK 21+. */
+    static final String VIRTUAL_THREADS = "safelight.http.virtual-threads";
 
     private ServerApp() {
     }
@@ -27,6 +29,10 @@ public final class ServerApp {
         return Javalin.create(config -> {
             config.jsonMapper(new JavalinJackson(mapper, false));
             config.startup.showJavalinBanner = false;
+            // Off unless asked for: on the key fetch (JDK 25, 2 cores) virtual threads cost 15-25% more
+            // CPU per request than Jetty's pool of platform threads (bench/RESULTS.md).
+            config.concurrency.useVirtualThreads = virtualThreads(Runtime.version().feature(),
+                    System.getProperty(VIRTUAL_THREADS));
             config.http.maxRequestSize = 1L << 20;
             config.routes.get("/health", ctx -> ctx.json(health(roles)));
             String openApi = OpenApi.merge(roles);
@@ -50,6 +56,11 @@ public final class ServerApp {
             });
             extra.accept(config);
         });
+    }
+
+    /** Whether to serve requests on virtual threads: when asked for and the JDK has them (21+; we build for 17). */
+    static boolean virtualThreads(int javaFeatureVersion, String setting) {
+        return javaFeatureVersion >= 21 && "true".equalsIgnoreCase(setting);
     }
 
     static Map<String, Object> health(List<Role> roles) {
