@@ -1,5 +1,6 @@
 package org.safelight.cli;
 
+import org.safelight.server.testing.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;

@@ -1,5 +1,6 @@
 package org.safelight.cloud;
 
+import org.safelight.server.testing.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -3,33 +3,16 @@ package org.safelight.server;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
 import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.Test;
+import org.safelight.server.testing.MutableClock;
 import org.safelight.server.http.ApiException;
 import org.safelight.server.limits.RateLimiter;
 
 class RateLimiterTest {
-    private Instant now = Instant.parse("2026-11-22T10:00:00Z");
-    private final Clock clock = new Clock() {
-        @Override
-        public ZoneId getZone() {
-            return ZoneId.of("UTC");
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    };
+    private final MutableClock clock = new MutableClock();
 
     @Test
     void a_burst_beyond_capacity_is_refused_with_retry_after_and_refills_with_time() {
@@ -42,7 +25,7 @@ class RateLimiterTest {
             Assertions.assertThat(e.retryAfterSeconds()).isEqualTo(2);
         });
         assertThatCode(() -> limiter.acquire("ip-2", "sign-ins")).doesNotThrowAnyException();
-        now = now.plus(Duration.ofSeconds(2));
+        clock.advance(Duration.ofSeconds(2));
         assertThatCode(() -> limiter.acquire("ip-1", "sign-ins")).doesNotThrowAnyException();
     }
 }

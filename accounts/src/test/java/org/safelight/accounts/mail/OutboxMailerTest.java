@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.safelight.accounts.testing.MutableClock;
+import org.safelight.server.testing.MutableClock;
 import org.safelight.accounts.testing.Outbox;
 
 class OutboxMailerTest {

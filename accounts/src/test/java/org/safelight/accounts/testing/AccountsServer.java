@@ -1,5 +1,6 @@
 package org.safelight.accounts.testing;
 
+import org.safelight.server.testing.MutableClock;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.Javalin;
 import java.io.IOException;

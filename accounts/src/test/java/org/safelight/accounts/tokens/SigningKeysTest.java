@@ -15,7 +15,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.safelight.accounts.enterprise.Membership;
-import org.safelight.accounts.testing.MutableClock;
+import org.safelight.server.testing.MutableClock;
 import org.safelight.accounts.users.User;
 import org.safelight.server.http.ApiException;
 import org.safelight.server.tokens.JwksTokenVerifier;

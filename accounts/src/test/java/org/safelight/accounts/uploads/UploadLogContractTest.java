@@ -13,7 +13,7 @@ import java.util.function.Supplier;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.safelight.accounts.AccountsRole;
-import org.safelight.accounts.testing.MutableClock;
+import org.safelight.server.testing.MutableClock;
 import org.safelight.server.db.Database;
 
 class UploadLogContractTest {

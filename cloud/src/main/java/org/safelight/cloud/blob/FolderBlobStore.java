@@ -91,38 +91,4 @@ public final class FolderBlobStore implements BlobStore {
         }
         return root.resolve(key);
     }
-
-    /** At most {@code remaining} bytes of the underlying stream, which it closes. */
-    private static final class BoundedStream extends java.io.FilterInputStream {
-        private long remaining;
-
-        BoundedStream(InputStream in, long length) {
-            super(in);
-            this.remaining = length;
-        }
-
-        @Override
-        public int read() throws IOException {
-            if (remaining <= 0) {
-                return -1;
-            }
-            int b = in.read();
-            if (b >= 0) {
-                remaining--;
-            }
-            return b;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            if (remaining <= 0) {
-                return -1;
-            }
-            int n = in.read(b, off, (int) Math.min(len, remaining));
-            if (n > 0) {
-                remaining -= n;
-            }
-            return n;
-        }
-    }
 }

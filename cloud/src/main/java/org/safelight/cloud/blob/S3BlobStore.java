@@ -118,33 +118,7 @@ public final class S3BlobStore implements BlobStore, AutoCloseable {
             try {
                 FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
                 channel.position(offset);
-                return new java.io.FilterInputStream(Channels.newInputStream(channel)) {
-                    private long remaining = length;
-
-                    @Override
-                    public int read() throws IOException {
-                        if (remaining <= 0) {
-                            return -1;
-                        }
-                        int b = in.read();
-                        if (b >= 0) {
-                            remaining--;
-                        }
-                        return b;
-                    }
-
-                    @Override
-                    public int read(byte[] b, int off, int len) throws IOException {
-                        if (remaining <= 0) {
-                            return -1;
-                        }
-                        int n = in.read(b, off, (int) Math.min(len, remaining));
-                        if (n > 0) {
-                            remaining -= n;
-                        }
-                        return n;
-                    }
-                };
+                return new BoundedStream(Channels.newInputStream(channel), length);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

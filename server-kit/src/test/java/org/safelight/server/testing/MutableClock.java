@@ -1,4 +1,4 @@
-package org.safelight.accounts.testing;
+package org.safelight.server.testing;
 
 import java.time.Clock;
 import java.time.Duration;
