@@ -28,6 +28,8 @@ import org.safelight.server.tls.TlsConfig;
 import org.safelight.server.tokens.HttpJwks;
 import org.safelight.server.tokens.JwksTokenVerifier;
 import org.safelight.server.tokens.TokenVerifier;
+import org.safelight.web.SharedLinks;
+import org.safelight.web.WebRole;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -158,6 +160,10 @@ public final class SafelightServer implements AutoCloseable {
                         config.trustedOrigins(), new RateLimiter(perMinute, perMinute / 60.0, clock), clock);
                 resources.add(keys);
                 roles.add(keys.role());
+            }
+            if (config.runs("web")) {
+                // Share-link status comes from the cloud role once it runs in this process.
+                roles.add(new WebRole(SharedLinks.NONE, config.publicUrl(), config.webKeyServers()));
             }
         }
     }

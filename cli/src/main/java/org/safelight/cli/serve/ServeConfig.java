@@ -13,9 +13,18 @@ import java.util.Set;
  */
 public record ServeConfig(Path dataDir, String host, int port, Set<String> roles, String databaseUrl,
                           String databaseUser, String databasePassword, URI accountsUrl, URI publicUrl,
-                          List<String> trustedOrigins, Smtp smtp, int keyRequestsPerMinute) {
+                          List<String> trustedOrigins, Smtp smtp, int keyRequestsPerMinute,
+                          List<String> webKeyServers) {
 
-    public static final Set<String> KNOWN_ROLES = Set.of("accounts", "keys");
+    public static final Set<String> KNOWN_ROLES = Set.of("accounts", "keys", "web");
+
+    /** Without key servers on other origins for the web role. */
+    public ServeConfig(Path dataDir, String host, int port, Set<String> roles, String databaseUrl, String databaseUser,
+                       String databasePassword, URI accountsUrl, URI publicUrl, List<String> trustedOrigins, Smtp smtp,
+                       int keyRequestsPerMinute) {
+        this(dataDir, host, port, roles, databaseUrl, databaseUser, databasePassword, accountsUrl, publicUrl,
+                trustedOrigins, smtp, keyRequestsPerMinute, List.of());
+    }
 
     /** SMTP settings; {@code host} empty means the outbox folder instead. */
     public record Smtp(String host, int port, String user, String password, String from, boolean startTls) {
@@ -40,6 +49,7 @@ public record ServeConfig(Path dataDir, String host, int port, Set<String> roles
         d.put("accounts-url", accountsUrl == null ? "(this server)" : accountsUrl.toString());
         d.put("trusted-origins", String.join(",", trustedOrigins));
         d.put("key-requests-per-minute", Integer.toString(keyRequestsPerMinute));
+        d.put("web-key-servers", String.join(",", webKeyServers));
         d.put("smtp", smtp.enabled() ? smtp.user() + "@" + smtp.host() + ":" + smtp.port() + " password "
                 + mask(smtp.password()) + " from " + smtp.from() : "off (messages go to " + dataDir.resolve("outbox") + ")");
         return d;
