@@ -36,7 +36,7 @@ export async function reportsView() {
   try {
     body = await getJson('/api/v1/accounts/me/reports');
   } catch (e) {
-    show(el('section', {class: 'card'}, el('h1', {}, 'My reports'), errorBox(e instanceof ApiError && e.status === 404
+    show(el('section', {class: 'card', id: 'reports'}, el('h1', {}, 'My reports'), errorBox(e instanceof ApiError && e.status === 404
       ? 'This server keeps no list of cloud reports.' : e.message)));
     return;
   }
