@@ -11,6 +11,7 @@ import org.safelight.accounts.tokens.AccessTokens;
 import org.safelight.accounts.tokens.JwksEndpoint;
 import org.safelight.accounts.tokens.SessionHandlers;
 import org.safelight.accounts.tokens.SigningKeys;
+import org.safelight.accounts.uploads.UploadHandlers;
 import org.safelight.accounts.users.LinkMailer;
 import org.safelight.accounts.users.PasswordHasher;
 import org.safelight.accounts.users.ProfileHandlers;
@@ -35,6 +36,7 @@ public final class AccountsRole implements Role {
     private final PasswordResetHandlers reset;
     private final ProfileHandlers profile;
     private final EnterpriseHandlers enterprise;
+    private final UploadHandlers uploads;
     private final String openApi;
 
     /**
@@ -60,6 +62,8 @@ public final class AccountsRole implements Role {
                 links, limits.mailPerIp(), limits.mailPerAddress(), clock);
         this.profile = new ProfileHandlers(stores.users(), stores.enterprises(), verifier);
         this.enterprise = new EnterpriseHandlers(stores.enterprises(), stores.credentials(), verifier);
+        this.uploads = new UploadHandlers(stores.uploads(), stores.credentials(), verifier, PublicUrl.of(publicUrl),
+                clock);
         this.openApi = OpenApi.resource(AccountsRole.class, "/openapi/accounts.yaml");
     }
 
@@ -100,6 +104,10 @@ public final class AccountsRole implements Role {
         r.post("/api/v1/enterprise/key-server-tokens", enterprise::createKeyServerToken);
         r.get("/api/v1/enterprise/key-server-tokens", enterprise::listKeyServerTokens);
         r.delete("/api/v1/enterprise/key-server-tokens/{id}", enterprise::revokeKeyServerToken);
+
+        r.get("/api/v1/accounts/me/reports", uploads::mine);
+        r.post("/api/v1/accounts/me/reports", uploads::record);
+        r.get("/api/v1/enterprise/reports", uploads::enterprise);
 
         r.get("/api/v1/accounts/openapi.yaml", ctx -> ctx.contentType("application/yaml").result(openApi));
     }

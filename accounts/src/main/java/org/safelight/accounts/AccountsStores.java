@@ -4,19 +4,21 @@ import java.time.Clock;
 import org.safelight.accounts.enterprise.EnterpriseCredentials;
 import org.safelight.accounts.enterprise.Enterprises;
 import org.safelight.accounts.tokens.RefreshTokens;
+import org.safelight.accounts.uploads.UploadLog;
 import org.safelight.accounts.users.OneTimeTokens;
 import org.safelight.accounts.users.UserStore;
 import org.safelight.server.db.Database;
 
 /** The accounts role's repositories, all on one database. */
 public record AccountsStores(UserStore users, OneTimeTokens oneTimeTokens, RefreshTokens refreshTokens,
-                             Enterprises enterprises, EnterpriseCredentials credentials) {
+                             Enterprises enterprises, EnterpriseCredentials credentials,
+                             UploadLog uploads) {
 
     /** Migrates the accounts tables of {@code db} (idempotent) and opens the repositories on it. */
     public static AccountsStores open(Database db, Clock clock) {
         db.migrate(AccountsRole.NAME);
         return new AccountsStores(new UserStore(db.jdbi()), new OneTimeTokens(db.jdbi()),
                 new RefreshTokens(db.jdbi()), new Enterprises(db.jdbi(), clock),
-                new EnterpriseCredentials(db.jdbi(), clock));
+                new EnterpriseCredentials(db.jdbi(), clock), new UploadLog(db.jdbi(), clock));
     }
 }

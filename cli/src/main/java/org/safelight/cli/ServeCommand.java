@@ -39,8 +39,8 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--port", paramLabel = "N", defaultValue = "8080", description = "Port (default: ${DEFAULT-VALUE}).")
     int port;
 
-    @Option(names = "--roles", paramLabel = "R,...", defaultValue = "accounts,keys,web",
-            description = "Roles to run: accounts, keys, web (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--roles", paramLabel = "R,...", defaultValue = "accounts,keys,cloud,web",
+            description = "Roles to run: accounts, keys, cloud, web (default: ${DEFAULT-VALUE}).")
     String roles;
 
     @Option(names = "--database-url", paramLabel = "JDBC_URL",
@@ -55,7 +55,7 @@ final class ServeCommand implements Callable<Integer> {
     String databasePassword;
 
     @Option(names = "--accounts-url", paramLabel = "URL",
-            description = "The accounts server whose JWKS the keys role trusts, when accounts runs elsewhere.")
+            description = "The accounts server the keys and cloud roles trust, when accounts runs elsewhere.")
     URI accountsUrl;
 
     @Option(names = "--public-url", paramLabel = "URL",
@@ -95,6 +95,32 @@ final class ServeCommand implements Callable<Integer> {
             description = "Key requests one user may make per minute, in bursts of as many (default: ${DEFAULT-VALUE}).")
     int keyRequestsPerMinute;
 
+    @Option(names = "--cloud-max-upload-mb", paramLabel = "MB", defaultValue = "2048",
+            description = "The largest report the cloud role accepts, in MiB (default: ${DEFAULT-VALUE}).")
+    long cloudMaxUploadMb;
+
+    @Option(names = "--blob-store", paramLabel = "folder|s3", defaultValue = "folder",
+            description = "Where the cloud role keeps reports: folder (DATA_DIR/cloud) or s3 (default: ${DEFAULT-VALUE}).")
+    String blobStore;
+
+    @Option(names = "--s3-endpoint", paramLabel = "URL",
+            description = "An S3-compatible server (default: AWS S3); path-style addressing is used.")
+    URI s3Endpoint;
+
+    @Option(names = "--s3-region", paramLabel = "REGION", defaultValue = "us-east-1")
+    String s3Region;
+
+    @Option(names = "--s3-bucket", paramLabel = "BUCKET", defaultValue = "")
+    String s3Bucket;
+
+    @Option(names = "--s3-access-key", paramLabel = "KEY", defaultValue = "",
+            description = "With --s3-secret-key; without both, the AWS default credential chain.")
+    String s3AccessKey;
+
+    @Option(names = "--s3-secret-key", paramLabel = "SECRET", hidden = true, defaultValue = "",
+            description = "Prefer SAFELIGHT_S3_SECRET_KEY.")
+    String s3SecretKey;
+
     ServeConfig config() {
         Set<String> chosen = new LinkedHashSet<>();
         for (String r : roles.split(",")) {
@@ -117,6 +143,11 @@ final class ServeCommand implements Callable<Integer> {
         if (chosen.contains("keys") && !chosen.contains("accounts") && accountsUrl == null) {
             throw new Failures.UsageException("the keys role alone needs --accounts-url: the accounts server it trusts");
         }
+        if (chosen.contains("cloud") && !chosen.contains("accounts") && accountsUrl == null) {
+            throw new Failures.UsageException("the cloud role without accounts needs --accounts-url: the accounts"
+                    + " server whose users it serves and whose report lists it writes");
+        }
+        ServeConfig.Cloud cloud = cloudConfig();
         List<String> origins = Arrays.stream(trustedOrigins.split(",")).map(String::trim).filter(s -> !s.isEmpty())
                 .toList();
         URI publicUri = publicUrl != null ? publicUrl : URI.create("http://localhost:" + port);
@@ -124,7 +155,7 @@ final class ServeCommand implements Callable<Integer> {
                 databaseUrl == null || databaseUrl.isBlank() ? Database.sqliteUrl(dataDir) : databaseUrl,
                 databaseUser, databasePassword, accountsUrl, publicUri, origins,
                 new ServeConfig.Smtp(smtpHost, smtpPort, smtpUser, smtpPassword, smtpFrom, smtpStartTls),
-                keyRequestsPerMinute, webKeyServers(webKeyServers));
+                keyRequestsPerMinute, cloud, webKeyServers(webKeyServers));
     }
 
     private static List<String> webKeyServers(String text) {
@@ -141,6 +172,23 @@ final class ServeCommand implements Callable<Integer> {
             }
         }
         return urls;
+    }
+
+    private ServeConfig.Cloud cloudConfig() {
+        if (cloudMaxUploadMb < 1 || cloudMaxUploadMb > (1L << 20)) {
+            throw new Failures.UsageException("--cloud-max-upload-mb must be 1 to 1048576");
+        }
+        if (!blobStore.equals("folder") && !blobStore.equals("s3")) {
+            throw new Failures.UsageException("--blob-store is folder or s3");
+        }
+        if (blobStore.equals("s3") && s3Bucket.isBlank()) {
+            throw new Failures.UsageException("--blob-store s3 needs --s3-bucket");
+        }
+        if (s3AccessKey.isBlank() != s3SecretKey.isBlank()) {
+            throw new Failures.UsageException("give both --s3-access-key and --s3-secret-key, or neither");
+        }
+        return new ServeConfig.Cloud(cloudMaxUploadMb << 20, blobStore, s3Endpoint, s3Region, s3Bucket.strip(),
+                s3AccessKey.strip(), s3SecretKey);
     }
 
     @Override

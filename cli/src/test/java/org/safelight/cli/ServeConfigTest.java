@@ -42,7 +42,7 @@ class ServeConfigTest {
     void the_embedded_default_is_sqlite_in_the_data_folder() throws IOException {
         ServeConfig c = parse(Map.of(), null, "--data-dir", dir.toString());
         assertThat(c.databaseUrl()).isEqualTo("jdbc:sqlite:" + dir.toAbsolutePath().resolve("safelight.db"));
-        assertThat(c.roles()).containsExactly("accounts", "keys", "web");
+        assertThat(c.roles()).containsExactly("accounts", "keys", "cloud", "web");
         assertThat(c.publicUrl()).hasToString("http://localhost:8080");
     }
 

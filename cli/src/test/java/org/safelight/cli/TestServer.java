@@ -3,29 +3,41 @@ package org.safelight.cli;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.List;
 import java.util.Set;
 import org.safelight.cli.serve.SafelightServer;
 import org.safelight.cli.serve.ServeConfig;
 import org.safelight.server.db.Database;
 
-/** A real Safelight server (accounts + keys, SQLite, outbox mail) on a free loopback port. */
+/** A real Safelight server (accounts + keys + cloud + web, SQLite, outbox mail) on a free loopback port. */
 final class TestServer {
     private TestServer() {
     }
 
     static SafelightServer start(Path dataDir) throws Exception {
-        return start(dataDir, Set.of("accounts", "keys"), null);
+        return start(dataDir, Set.of("accounts", "keys", "cloud", "web"), null);
     }
 
-    /** Some roles; {@code accountsUrl} is the accounts server a lone keys role trusts. */
+    /** Some roles; {@code accountsUrl} is the accounts server a lone keys or cloud role trusts. */
     static SafelightServer start(Path dataDir, Set<String> roles, URI accountsUrl) throws Exception {
+        return start(dataDir, roles, accountsUrl, ServeConfig.Cloud.DEFAULTS, Clock.systemUTC());
+    }
+
+    static SafelightServer start(Path dataDir, Set<String> roles, URI accountsUrl, ServeConfig.Cloud cloud,
+                                 Clock clock) throws Exception {
+        return start(dataDir, roles, accountsUrl, cloud, clock, Database.sqliteUrl(dataDir), null, null);
+    }
+
+    static SafelightServer start(Path dataDir, Set<String> roles, URI accountsUrl, ServeConfig.Cloud cloud,
+                                 Clock clock, String databaseUrl, String databaseUser, String databasePassword)
+            throws Exception {
         int port;
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
-        return SafelightServer.start(new ServeConfig(dataDir, "127.0.0.1", port, roles,
-                Database.sqliteUrl(dataDir), null, null, accountsUrl, URI.create("http://localhost:" + port), List.of(),
-                new ServeConfig.Smtp("", 0, "", "", "safelight@localhost", false), 60));
+        return SafelightServer.start(new ServeConfig(dataDir, "127.0.0.1", port, roles, databaseUrl, databaseUser,
+                databasePassword, accountsUrl, URI.create("http://localhost:" + port), List.of(),
+                new ServeConfig.Smtp("", 0, "", "", "safelight@localhost", false), 60, cloud), clock);
     }
 }

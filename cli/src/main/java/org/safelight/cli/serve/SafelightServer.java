@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.safelight.accounts.AccountsRole;
 import org.safelight.accounts.AccountsStores;
 import org.safelight.accounts.RateLimits;
@@ -18,6 +19,9 @@ import org.safelight.accounts.mail.OutboxMailer;
 import org.safelight.accounts.mail.SmtpMailer;
 import org.safelight.accounts.mail.SmtpSettings;
 import org.safelight.accounts.tokens.SigningKeys;
+import org.safelight.cloud.CloudLinks;
+import org.safelight.cloud.CloudStore;
+import org.safelight.cloud.LinkStatus;
 import org.safelight.keys.KeyServer;
 import org.safelight.server.db.Database;
 import org.safelight.server.http.Role;
@@ -44,16 +48,23 @@ public final class SafelightServer implements AutoCloseable {
     private final Database database;
     private final List<AutoCloseable> resources;
     private final String scheme;
+    private final CloudStore cloudStore;
 
-    private SafelightServer(Javalin app, Database database, List<AutoCloseable> resources, String scheme) {
+    private SafelightServer(Javalin app, Database database, List<AutoCloseable> resources, String scheme,
+                            CloudStore cloudStore) {
         this.app = app;
         this.database = database;
         this.resources = resources;
         this.scheme = scheme;
+        this.cloudStore = cloudStore;
     }
 
     public static SafelightServer start(ServeConfig config) throws Exception {
-        Clock clock = Clock.systemUTC();
+        return start(config, Clock.systemUTC());
+    }
+
+    /** With a chosen clock (tests move it to reach expiries). */
+    public static SafelightServer start(ServeConfig config, Clock clock) throws Exception {
         Files.createDirectories(config.dataDir());
         for (Map.Entry<String, String> e : config.describe().entrySet()) {
             LOG.info("config {} = {}", e.getKey(), e.getValue());
@@ -62,7 +73,7 @@ public final class SafelightServer implements AutoCloseable {
         List<AutoCloseable> resources = new ArrayList<>();
         List<Role> roles = new ArrayList<>();
         try {
-            Roles.build(config, database, clock, roles, resources);
+            CloudStore cloudStore = Roles.build(config, database, clock, roles, resources);
             Path certs = config.dataDir().resolve("certs");
             Javalin app;
             String scheme;
@@ -76,7 +87,7 @@ public final class SafelightServer implements AutoCloseable {
                 app = ServerApp.create(roles, c -> { }).start(config.host(), config.port());
                 scheme = "http";
             }
-            SafelightServer server = new SafelightServer(app, database, resources, scheme);
+            SafelightServer server = new SafelightServer(app, database, resources, scheme, cloudStore);
             LOG.info("Safelight is serving {} on {}", String.join(",", config.roles()), server.url());
             return server;
         } catch (Exception | Error e) {
@@ -116,6 +127,11 @@ public final class SafelightServer implements AutoCloseable {
         return database;
     }
 
+    /** The cloud role's store, when this server runs it (tests sweep it after moving the clock). */
+    public Optional<CloudStore> cloudStore() {
+        return Optional.ofNullable(cloudStore);
+    }
+
     @Override
     public void close() {
         app.stop();
@@ -138,11 +154,13 @@ public final class SafelightServer implements AutoCloseable {
         private Roles() {
         }
 
-        static void build(ServeConfig config, Database database, Clock clock, List<Role> roles,
-                          List<AutoCloseable> resources) throws Exception {
+        /** @return the cloud store, when the cloud role runs */
+        static CloudStore build(ServeConfig config, Database database, Clock clock, List<Role> roles,
+                                List<AutoCloseable> resources) throws Exception {
             java.util.function.Supplier<com.nimbusds.jose.jwk.JWKSet> localKeys = () -> {
                 throw new IllegalStateException("no accounts role in this process");
             };
+            AccountsStores accounts = null;
             if (config.runs("accounts")) {
                 SigningKeys signing = SigningKeys.loadOrCreate(config.dataDir(), clock);
                 localKeys = signing::publicKeys;
@@ -151,7 +169,8 @@ public final class SafelightServer implements AutoCloseable {
                         ? new SmtpMailer(new SmtpSettings(smtp.host(), smtp.port(), smtp.user(), smtp.password(),
                                 smtp.from(), smtp.startTls()), clock)
                         : new OutboxMailer(config.dataDir(), smtp.from(), clock);
-                roles.add(new AccountsRole(AccountsStores.open(database, clock), mailer, signing, config.publicUrl(),
+                accounts = AccountsStores.open(database, clock);
+                roles.add(new AccountsRole(accounts, mailer, signing, config.publicUrl(),
                         RateLimits.standard(clock), clock));
             }
             if (config.runs("keys")) {
@@ -161,10 +180,32 @@ public final class SafelightServer implements AutoCloseable {
                 resources.add(keys);
                 roles.add(keys.role());
             }
-            if (config.runs("web")) {
-                // Share-link status comes from the cloud role once it runs in this process.
-                roles.add(new WebRole(SharedLinks.NONE, config.publicUrl(), config.webKeyServers()));
+            CloudStore cloudStore = null;
+            SharedLinks links = SharedLinks.NONE;
+            if (config.runs("cloud")) {
+                CloudWiring.Built cloud = CloudWiring.build(config, database, tokenVerifier(config, localKeys, clock),
+                        accounts, clock);
+                resources.addAll(cloud.resources());
+                roles.add(cloud.role());
+                cloudStore = cloud.store();
+                links = webLinks(cloud.links());
             }
+            if (config.runs("web")) {
+                roles.add(new WebRole(links, config.publicUrl(), config.webKeyServers()));
+            }
+            return cloudStore;
+        }
+
+        /** The web role's landing page asks the cloud role in this process about share links. */
+        static SharedLinks webLinks(CloudLinks links) {
+            return (region, name) -> {
+                LinkStatus status = links.status(region, name);
+                if (status instanceof LinkStatus.Active active) {
+                    return new SharedLinks.Status.Active(active.expiresAt());
+                }
+                return status instanceof LinkStatus.Expired ? new SharedLinks.Status.Expired()
+                        : new SharedLinks.Status.Unknown();
+            };
         }
     }
 }

@@ -13,17 +13,39 @@ import java.util.Set;
  */
 public record ServeConfig(Path dataDir, String host, int port, Set<String> roles, String databaseUrl,
                           String databaseUser, String databasePassword, URI accountsUrl, URI publicUrl,
-                          List<String> trustedOrigins, Smtp smtp, int keyRequestsPerMinute,
+                          List<String> trustedOrigins, Smtp smtp, int keyRequestsPerMinute, Cloud cloud,
                           List<String> webKeyServers) {
 
-    public static final Set<String> KNOWN_ROLES = Set.of("accounts", "keys", "web");
+    public static final Set<String> KNOWN_ROLES = Set.of("accounts", "keys", "cloud", "web");
+
+    /** Without cloud settings (the defaults: folder store, 2 GiB uploads) or key servers on other origins. */
+    public ServeConfig(Path dataDir, String host, int port, Set<String> roles, String databaseUrl,
+                       String databaseUser, String databasePassword, URI accountsUrl, URI publicUrl,
+                       List<String> trustedOrigins, Smtp smtp, int keyRequestsPerMinute) {
+        this(dataDir, host, port, roles, databaseUrl, databaseUser, databasePassword, accountsUrl, publicUrl,
+                trustedOrigins, smtp, keyRequestsPerMinute, Cloud.DEFAULTS);
+    }
 
     /** Without key servers on other origins for the web role. */
-    public ServeConfig(Path dataDir, String host, int port, Set<String> roles, String databaseUrl, String databaseUser,
-                       String databasePassword, URI accountsUrl, URI publicUrl, List<String> trustedOrigins, Smtp smtp,
-                       int keyRequestsPerMinute) {
+    public ServeConfig(Path dataDir, String host, int port, Set<String> roles, String databaseUrl,
+                       String databaseUser, String databasePassword, URI accountsUrl, URI publicUrl,
+                       List<String> trustedOrigins, Smtp smtp, int keyRequestsPerMinute, Cloud cloud) {
         this(dataDir, host, port, roles, databaseUrl, databaseUser, databasePassword, accountsUrl, publicUrl,
-                trustedOrigins, smtp, keyRequestsPerMinute, List.of());
+                trustedOrigins, smtp, keyRequestsPerMinute, cloud, List.of());
+    }
+
+    /**
+     * The cloud role's storage: {@code blobStore} is {@code folder} (DATA_DIR/cloud) or {@code s3}
+     * with the {@code s3*} settings (blank keys: the AWS default credential chain).
+     */
+    public record Cloud(long maxUploadBytes, String blobStore, URI s3Endpoint, String s3Region, String s3Bucket,
+                        String s3AccessKey, String s3SecretKey) {
+        public static final long DEFAULT_MAX_UPLOAD_MB = 2048;
+        public static final Cloud DEFAULTS = new Cloud(DEFAULT_MAX_UPLOAD_MB << 20, "folder", null, "", "", "", "");
+
+        public boolean s3() {
+            return "s3".equals(blobStore);
+        }
     }
 
     /** SMTP settings; {@code host} empty means the outbox folder instead. */
@@ -50,6 +72,11 @@ public record ServeConfig(Path dataDir, String host, int port, Set<String> roles
         d.put("trusted-origins", String.join(",", trustedOrigins));
         d.put("key-requests-per-minute", Integer.toString(keyRequestsPerMinute));
         d.put("web-key-servers", String.join(",", webKeyServers));
+        d.put("cloud-max-upload-mb", Long.toString(cloud.maxUploadBytes() >> 20));
+        d.put("blob-store", cloud.s3() ? "s3 endpoint " + (cloud.s3Endpoint() == null ? "(AWS)" : cloud.s3Endpoint())
+                + " region " + cloud.s3Region() + " bucket " + cloud.s3Bucket() + " access key "
+                + (cloud.s3AccessKey().isEmpty() ? "(default chain)" : cloud.s3AccessKey()) + " secret key "
+                + mask(cloud.s3SecretKey()) : "folder " + dataDir.resolve("cloud"));
         d.put("smtp", smtp.enabled() ? smtp.user() + "@" + smtp.host() + ":" + smtp.port() + " password "
                 + mask(smtp.password()) + " from " + smtp.from() : "off (messages go to " + dataDir.resolve("outbox") + ")");
         return d;

@@ -1,0 +1,18 @@
+package org.safelight.cloud;
+
+import java.time.Instant;
+
+/**
+ * A report stored in the cloud, as its row says.
+ *
+ * @param enterpriseId the uploader's enterprise at upload time, or empty
+ * @param deletedAt    when the sweeper removed its bytes, or null
+ */
+public record CloudReport(ReportLink link, String uploaderId, String enterpriseId, long size, Instant uploadedAt,
+                          Instant expiresAt, Instant deletedAt) {
+
+    /** Expired by the clock, whether or not the sweeper has been by. */
+    public boolean expiredAt(Instant now) {
+        return deletedAt != null || !now.isBefore(expiresAt);
+    }
+}

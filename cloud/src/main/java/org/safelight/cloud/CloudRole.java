@@ -1,0 +1,201 @@
+package org.safelight.cloud;
+
+import io.javalin.http.Context;
+import io.javalin.router.JavalinDefaultRoutingApi;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.safelight.cloud.blob.BlobNotFoundException;
+import org.safelight.server.enterprise.EnterpriseAuthority;
+import org.safelight.server.enterprise.EnterpriseAuthorityUnavailableException;
+import org.safelight.server.http.ApiException;
+import org.safelight.server.http.OpenApi;
+import org.safelight.server.http.Role;
+import org.safelight.server.tokens.TokenVerifier;
+import org.safelight.server.tokens.UserToken;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The cloud role's HTTP API (documented in {@code openapi/cloud.yaml}):
+ *
+ * <pre>
+ * POST /api/v1/cloud/reports                       a signed-in, verified user uploads a sealed report
+ *      201 {report_id, region, link, download_url, expires_at, size}
+ *      400 not_a_sealed_report | unsafe_zip | invalid_report_id | report_id_required | report_id_mismatch
+ *      401, 403 email_unverified, 413 upload_too_large, 503 storage_unavailable | report_list_unavailable
+ * GET|HEAD /api/v1/cloud/reports/{region}/{name}    the bytes, for a verified user holding the link or the
+ *      API key of the uploader's enterprise; one Range → 206; 404 report_not_found, 410 report_expired,
+ *      416 range_not_satisfiable, 401, 403 email_unverified, 503 accounts_unavailable
+ * GET  /api/v1/cloud/reports/{region}/{name}/status  no sign-in: 200 {expires_at}, 404, 410
+ * </pre>
+ *
+ * Downloads stream from the blob store with a fixed buffer, whatever the size. Links (which hold the
+ * unguessable part) and tokens are never logged.
+ */
+public final class CloudRole implements Role {
+    public static final String NAME = "cloud";
+    static final String UPLOAD = "/api/v1/cloud/reports";
+    static final String REPORT = "/api/v1/cloud/reports/{region}/{name}";
+    static final String STATUS = "/api/v1/cloud/reports/{region}/{name}/status";
+    private static final String OPEN_API = OpenApi.resource(CloudRole.class, "/openapi/cloud.yaml");
+    private static final Logger LOG = LoggerFactory.getLogger(CloudRole.class);
+
+    private final CloudStore store;
+    private final TokenVerifier tokens;
+    private final EnterpriseAuthority enterprises;
+
+    public CloudRole(CloudStore store, TokenVerifier tokens, EnterpriseAuthority enterprises) {
+        this.store = store;
+        this.tokens = tokens;
+        this.enterprises = enterprises;
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public void routes(JavalinDefaultRoutingApi routes) {
+        routes.post(UPLOAD, this::upload);
+        routes.get(REPORT, this::download);
+        routes.head(REPORT, this::download);
+        routes.get(STATUS, this::status);
+    }
+
+    @Override
+    public String openApi() {
+        return OPEN_API;
+    }
+
+    private void upload(Context ctx) throws IOException {
+        UserToken user = verifiedUser(ctx);
+        long declared = ctx.req().getContentLengthLong();
+        if (declared > store.maxBytes()) {
+            throw CloudStore.tooLarge(store.maxBytes());
+        }
+        Upload upload = store.accept(ctx.req().getInputStream(), ctx.queryParam("report_id"), user,
+                bearer(ctx).orElseThrow());
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("report_id", upload.reportId());
+        body.put("region", upload.region().name());
+        body.put("link", upload.link());
+        body.put("download_url", upload.downloadUrl());
+        body.put("expires_at", upload.expiresAt().toString());
+        body.put("size", upload.size());
+        ctx.header("Cache-Control", "no-store").status(201).json(body);
+    }
+
+    private void download(Context ctx) throws IOException {
+        Optional<String> enterprise = caller(ctx);
+        ReportLink link = ReportLink.parse(ctx.pathParam("region"), ctx.pathParam("name"))
+                .orElseThrow(CloudRole::notFound);
+        CloudReport report = store.find(link).orElseThrow(CloudRole::notFound);
+        if (enterprise.isPresent() && !enterprise.get().equals(report.enterpriseId())) {
+            throw notFound();
+        }
+        if (store.status(link) instanceof LinkStatus.Expired) {
+            throw expired();
+        }
+        long size = report.size();
+        Optional<ByteRange> range;
+        try {
+            range = ByteRange.parse(ctx.header("Range"), size);
+        } catch (ByteRange.Unsatisfiable e) {
+            ctx.header("Content-Range", "bytes */" + size);
+            throw new ApiException(416, "range_not_satisfiable", "the requested range is outside the report's "
+                    + size + " bytes");
+        }
+        long start = range.map(ByteRange::start).orElse(0L);
+        long length = range.map(ByteRange::length).orElse(size);
+        HttpServletResponse res = ctx.res();
+        res.setStatus(range.isPresent() ? 206 : 200);
+        res.setContentType("application/octet-stream");
+        res.setHeader("Content-Disposition", "attachment; filename=\"" + link.reportId() + ".picsafe\"");
+        res.setHeader("Cache-Control", "no-store");
+        res.setHeader("Accept-Ranges", "bytes");
+        range.ifPresent(r -> res.setHeader("Content-Range", r.contentRange(size)));
+        res.setContentLengthLong(length);
+        if ("HEAD".equals(ctx.method().name())) {
+            return;
+        }
+        InputStream in;
+        try {
+            in = store.read(link, start, length);
+        } catch (BlobNotFoundException e) {
+            // swept between the check and the read
+            res.reset();
+            throw expired();
+        }
+        try (in) {
+            OutputStream out = res.getOutputStream();
+            byte[] buffer = new byte[128 * 1024];
+            for (int n; (n = in.read(buffer)) >= 0; ) {
+                out.write(buffer, 0, n);
+            }
+            out.flush();
+        } catch (IOException e) {
+            LOG.info("a cloud download ended early ({})", e.getClass().getSimpleName());
+        }
+    }
+
+    private void status(Context ctx) {
+        ReportLink link = ReportLink.parse(ctx.pathParam("region"), ctx.pathParam("name"))
+                .orElseThrow(CloudRole::notFound);
+        LinkStatus status = store.status(link);
+        if (status instanceof LinkStatus.Active active) {
+            ctx.header("Cache-Control", "no-store").json(Map.of("expires_at", active.expiresAt().toString()));
+        } else if (status instanceof LinkStatus.Expired) {
+            throw expired();
+        } else {
+            throw notFound();
+        }
+    }
+
+    /** The enterprise of an API key, or empty for a verified user; 401/403 otherwise. */
+    private Optional<String> caller(Context ctx) {
+        Optional<String> secret = bearer(ctx);
+        if (secret.isPresent() && EnterpriseAuthority.Credential.API_KEY.looksLike(secret.get())) {
+            try {
+                return Optional.of(enterprises.enterpriseOf(EnterpriseAuthority.Credential.API_KEY, secret.get())
+                        .orElseThrow(() -> new ApiException(401, "invalid_api_key",
+                                "the API key is unknown or revoked")));
+            } catch (EnterpriseAuthorityUnavailableException e) {
+                LOG.warn("refused a download: the accounts role could not check an API key");
+                throw new ApiException(503, "accounts_unavailable", "the API key could not be checked; try again");
+            }
+        }
+        verifiedUser(ctx);
+        return Optional.empty();
+    }
+
+    private UserToken verifiedUser(Context ctx) {
+        UserToken user = tokens.fromRequest(ctx);
+        if (!user.emailVerified()) {
+            throw ApiException.forbidden("email_unverified", "verify your email address first");
+        }
+        return user;
+    }
+
+    private static Optional<String> bearer(Context ctx) {
+        String header = ctx.header("Authorization");
+        if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7) || header.length() < 8) {
+            return Optional.empty();
+        }
+        return Optional.of(header.substring(7).trim());
+    }
+
+    private static ApiException notFound() {
+        return new ApiException(404, "report_not_found", "there is no report at this link");
+    }
+
+    private static ApiException expired() {
+        return new ApiException(410, "report_expired",
+                "this report's 7 days in the cloud are over and it has been deleted; ask its sender to send it again");
+    }
+}

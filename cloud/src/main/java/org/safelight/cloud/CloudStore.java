@@ -1,0 +1,248 @@
+package org.safelight.cloud;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.safelight.cloud.blob.BlobStore;
+import org.safelight.format.picsafe.PackageJson;
+import org.safelight.server.db.Database;
+import org.safelight.server.http.ApiException;
+import org.safelight.server.tokens.UserToken;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The cloud store: takes a sealed report in (spooled to a private temporary file within a size
+ * limit, checked, stored atomically, recorded on the sender's list), finds it by link, and
+ * deletes the bytes of reports whose 7 days are over ({@link #sweepExpired()}). Whether a link has
+ * expired is decided by the clock, so a link answers "expired" even before the sweeper has run.
+ * Thread-safe.
+ */
+public final class CloudStore {
+    public static final Duration LIFETIME = Duration.ofDays(7);
+    private static final Logger LOG = LoggerFactory.getLogger(CloudStore.class);
+    private static final int SWEEP_BATCH = 100;
+
+    private final CloudReports reports;
+    private final BlobStore blobs;
+    private final UploadRecorder recorder;
+    private final String publicUrl;
+    private final Path spool;
+    private final long maxBytes;
+    private final Clock clock;
+
+    private CloudStore(CloudReports reports, BlobStore blobs, UploadRecorder recorder, String publicUrl, Path spool,
+                       long maxBytes, Clock clock) {
+        this.reports = reports;
+        this.blobs = blobs;
+        this.recorder = recorder;
+        this.publicUrl = publicUrl;
+        this.spool = spool;
+        this.maxBytes = maxBytes;
+        this.clock = clock;
+    }
+
+    /**
+     * Migrates the cloud tables of {@code db} (idempotent) and opens the store.
+     *
+     * @param publicUrl how users reach this server; links start with it
+     * @param spool     a private folder for uploads in progress (created 0700 if missing)
+     * @param maxBytes  the largest upload accepted
+     */
+    public static CloudStore open(Database db, BlobStore blobs, UploadRecorder recorder, URI publicUrl, Path spool,
+                                  long maxBytes, Clock clock) throws IOException {
+        if (maxBytes < 1) {
+            throw new IllegalArgumentException("the upload limit must be positive");
+        }
+        db.migrate(CloudRole.NAME);
+        Files.createDirectories(spool);
+        Files.setPosixFilePermissions(spool, PosixFilePermissions.fromString("rwx------"));
+        String base = publicUrl.toString();
+        while (base.endsWith("/")) {
+            base = base.substring(0, base.length() - 1);
+        }
+        return new CloudStore(new CloudReports(db.jdbi()), blobs, recorder, base, spool, maxBytes, clock);
+    }
+
+    public long maxBytes() {
+        return maxBytes;
+    }
+
+    /**
+     * Takes an upload in. Nothing is left behind when it is refused: no blob, no row, no list entry.
+     *
+     * @param body          the request body, read to its end or to the limit
+     * @param queryReportId the {@code ?report_id=} of the request, or null
+     * @throws ApiException 413 {@code upload_too_large}; 400 {@code not_a_sealed_report},
+     *                      {@code unsafe_zip}, {@code invalid_report_id}, {@code report_id_required},
+     *                      {@code report_id_mismatch}; 503 {@code storage_unavailable},
+     *                      {@code report_list_unavailable}
+     */
+    public Upload accept(InputStream body, String queryReportId, UserToken uploader, String uploaderToken)
+            throws IOException {
+        if (queryReportId != null && !ReportLink.isReportId(queryReportId)) {
+            throw invalidReportId();
+        }
+        Path temp = Files.createTempFile(spool, "upload-", ".part",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        try {
+            long size = spoolLimited(body, temp);
+            PackageJson pkg = SealedReportCheck.check(temp, maxBytes);
+            String reportId = reportId(pkg.reportId(), queryReportId);
+            ReportLink link = ReportLink.fresh(Region.forCountry(uploader.country()), reportId);
+            Instant now = clock.instant();
+            String enterprise = uploader.inEnterprise() ? uploader.enterpriseId() : "";
+            CloudReport row = new CloudReport(link, uploader.userId(), enterprise, size, now, now.plus(LIFETIME), null);
+            Upload upload = new Upload(reportId, link.region(), link.name(),
+                    publicUrl + "/app/report/" + link.path(), publicUrl + "/api/v1/cloud/reports/" + link.path(),
+                    uploader.userId(), uploader.email(), uploader.name(), enterprise, size, now, row.expiresAt());
+            store(link, temp);
+            try {
+                reports.insert(row);
+                recorder.record(upload, uploaderToken);
+            } catch (RuntimeException e) {
+                undo(link);
+                if (e instanceof UploadRecorder.UploadRecordingException) {
+                    LOG.warn("an upload was undone: the sender's report list could not be written ({})",
+                            e.getMessage());
+                    throw new ApiException(503, "report_list_unavailable",
+                            "the report could not be put on your list of reports, so it was not kept; try again");
+                }
+                throw e;
+            }
+            LOG.info("stored a report of {} bytes in region {}", size, link.region());
+            return upload;
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+    }
+
+    private long spoolLimited(InputStream body, Path temp) throws IOException {
+        byte[] buffer = new byte[64 * 1024];
+        long total = 0;
+        try (OutputStream out = Files.newOutputStream(temp)) {
+            for (int n; (n = body.read(buffer)) >= 0; ) {
+                total += n;
+                if (total > maxBytes) {
+                    throw tooLarge(maxBytes);
+                }
+                out.write(buffer, 0, n);
+            }
+        }
+        if (total == 0) {
+            throw new ApiException(400, "not_a_sealed_report", "the upload is empty; send the .picsafe file's bytes");
+        }
+        return total;
+    }
+
+    static ApiException tooLarge(long maxBytes) {
+        return new ApiException(413, "upload_too_large", "the upload is larger than this server's limit of "
+                + maxBytes + " bytes");
+    }
+
+    private static String reportId(String fromPackage, String fromQuery) {
+        if (fromPackage != null && !ReportLink.isReportId(fromPackage)) {
+            throw invalidReportId();
+        }
+        if (fromPackage != null && fromQuery != null && !fromPackage.equals(fromQuery)) {
+            throw new ApiException(400, "report_id_mismatch",
+                    "the report_id in the request differs from the one in the report's package.json");
+        }
+        String id = fromPackage != null ? fromPackage : fromQuery;
+        if (id == null) {
+            throw new ApiException(400, "report_id_required",
+                    "the report's package.json has no report_id: give it as ?report_id=");
+        }
+        return id;
+    }
+
+    private static ApiException invalidReportId() {
+        return new ApiException(400, "invalid_report_id", "a report ID is 1 to 64 of A-Z a-z 0-9 _ -");
+    }
+
+    private void store(ReportLink link, Path temp) {
+        try {
+            blobs.put(link.path(), temp);
+        } catch (IOException | RuntimeException e) {
+            LOG.error("the blob store failed to store an upload ({})", e.getClass().getSimpleName());
+            throw new ApiException(503, "storage_unavailable", "the report could not be stored; try again later");
+        }
+    }
+
+    private void undo(ReportLink link) {
+        try {
+            blobs.delete(link.path());
+        } catch (IOException | RuntimeException e) {
+            LOG.error("could not remove the blob of an undone upload ({}); the sweeper will not find it",
+                    e.getClass().getSimpleName());
+        }
+        try {
+            reports.remove(link);
+        } catch (RuntimeException e) {
+            LOG.error("could not remove the row of an undone upload ({})", e.getClass().getSimpleName());
+        }
+    }
+
+    /** What the link leads to now, by the clock. */
+    public LinkStatus status(ReportLink link) {
+        Optional<CloudReport> row = reports.find(link);
+        if (row.isEmpty()) {
+            return new LinkStatus.Unknown();
+        }
+        CloudReport r = row.get();
+        return r.expiredAt(clock.instant()) ? new LinkStatus.Expired()
+                : new LinkStatus.Active(r.expiresAt(), link.reportId(), r.size());
+    }
+
+    /** The row behind a link, expired or not. */
+    public Optional<CloudReport> find(ReportLink link) {
+        return reports.find(link);
+    }
+
+    /** Streams part of a stored report's bytes. */
+    public InputStream read(ReportLink link, long offset, long length) throws IOException {
+        return blobs.read(link.path(), offset, length);
+    }
+
+    /**
+     * Deletes the bytes of every report whose time is up and marks its row, so its link answers
+     * "expired" for good. Safe to run concurrently with uploads and downloads, and on several
+     * servers at once (deleting twice is harmless).
+     *
+     * @return how many reports were swept
+     */
+    public int sweepExpired() {
+        int swept = 0;
+        Instant now = clock.instant();
+        while (true) {
+            List<ReportLink> batch = reports.expiredNotDeleted(now, SWEEP_BATCH);
+            int done = 0;
+            for (ReportLink link : batch) {
+                try {
+                    blobs.delete(link.path());
+                    reports.markDeleted(link, now);
+                    done++;
+                } catch (IOException | RuntimeException e) {
+                    LOG.warn("could not delete an expired report's bytes ({}); will retry", e.getClass().getSimpleName());
+                }
+            }
+            swept += done;
+            if (batch.size() < SWEEP_BATCH || done == 0) {
+                break;
+            }
+        }
+        if (swept > 0) {
+            LOG.info("deleted {} expired cloud reports", swept);
+        }
+        return swept;
+    }
+}

@@ -1,0 +1,57 @@
+package org.safelight.cloud;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.safelight.server.http.Json;
+
+/**
+ * Records uploads with an accounts role in another process: {@code POST
+ * {accounts-url}/api/v1/accounts/me/reports} with the sender's own bearer token, so accounts
+ * believes nothing the token does not say. Thread-safe.
+ */
+public final class HttpUploadRecorder implements UploadRecorder {
+    private final URI endpoint;
+    private final HttpClient http;
+
+    public HttpUploadRecorder(URI accountsUrl, HttpClient http) {
+        String base = accountsUrl.toString().replaceAll("/+$", "");
+        this.endpoint = URI.create(base + "/api/v1/accounts/me/reports");
+        this.http = http;
+    }
+
+    @Override
+    public void record(Upload upload, String uploaderToken) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("report_id", upload.reportId());
+        body.put("region", upload.region().name());
+        body.put("link", upload.link());
+        body.put("download_url", upload.downloadUrl());
+        body.put("size", upload.size());
+        body.put("expires_at", upload.expiresAt().toString());
+        HttpResponse<Void> response;
+        try {
+            HttpRequest request = HttpRequest.newBuilder(endpoint).timeout(Duration.ofSeconds(20))
+                    .header("Authorization", "Bearer " + uploaderToken)
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(Json.MAPPER.writeValueAsBytes(body))).build();
+            response = http.send(request, HttpResponse.BodyHandlers.discarding());
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        } catch (IOException e) {
+            throw new UploadRecordingException("the accounts server could not be reached", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new UploadRecordingException("interrupted while recording the upload", e);
+        }
+        if (response.statusCode() != 201 && response.statusCode() != 200) {
+            throw new UploadRecordingException("the accounts server answered " + response.statusCode(), null);
+        }
+    }
+}

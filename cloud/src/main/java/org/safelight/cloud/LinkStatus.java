@@ -1,0 +1,18 @@
+package org.safelight.cloud;
+
+import java.time.Instant;
+
+/** What a cloud link leads to now. */
+public sealed interface LinkStatus {
+    /** The report is there until {@code expiresAt}. */
+    record Active(Instant expiresAt, String reportId, long size) implements LinkStatus {
+    }
+
+    /** It was there; its 7 days are over and its bytes are (or are about to be) deleted. */
+    record Expired() implements LinkStatus {
+    }
+
+    /** No report was ever stored under this link. */
+    record Unknown() implements LinkStatus {
+    }
+}
