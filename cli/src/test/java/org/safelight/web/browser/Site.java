@@ -29,7 +29,7 @@ import org.safelight.format.testing.SharedFiles;
 import org.safelight.server.db.Database;
 
 /**
- * A real Safelight server as {@code safelight serve} runs it by default (accounts, keys, web;
+ * A real Safelight server as {@code safelight serve} runs it by default (accounts, keys, cloud, web;
  * SQLite; mail to the outbox) on a free port, reached at http://localhost:PORT, with helpers that
  * do over HTTP what the CLI would: sign users up and confirm them, get report keys, seal reports.
  */
@@ -50,14 +50,18 @@ final class Site implements AutoCloseable {
     }
 
     static Site start(Path dataDir) throws Exception {
+        return start(dataDir, Clock.systemUTC());
+    }
+
+    static Site start(Path dataDir, Clock clock) throws Exception {
         int port;
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
         SafelightServer server = SafelightServer.start(new ServeConfig(dataDir, "127.0.0.1", port,
-                Set.of("accounts", "keys", "web"), Database.sqliteUrl(dataDir), null, null, null,
+                Set.of("accounts", "keys", "cloud", "web"), Database.sqliteUrl(dataDir), null, null, null,
                 URI.create("http://localhost:" + port), List.of(),
-                new ServeConfig.Smtp("", 0, "", "", "safelight@localhost", false), 600));
+                new ServeConfig.Smtp("", 0, "", "", "safelight@localhost", false), 600), clock);
         return new Site(dataDir, server);
     }
 
@@ -126,6 +130,15 @@ final class Site implements AutoCloseable {
         String key = call("POST", "/api/v1/reports/" + reportId + "/key", senderToken, null).path("key").asText();
         Files.createDirectories(outDir);
         return Sealer.seal(draft, new Protection.DynamicKey(key, url), outDir);
+    }
+
+    /** Uploads a sealed report to the cloud role; its answer: link, download_url, expires_at... */
+    JsonNode upload(Path picsafe, String token) throws IOException, InterruptedException {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url + "/api/v1/cloud/reports"))
+                .header("Authorization", "Bearer " + token).header("Content-Type", "application/octet-stream")
+                .POST(HttpRequest.BodyPublishers.ofFile(picsafe)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+        return JSON.readTree(r.body());
     }
 
     static String reportId(Path picsafe) {
