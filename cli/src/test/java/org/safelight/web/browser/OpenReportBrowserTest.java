@@ -93,6 +93,10 @@ class OpenReportBrowserTest {
         assertThat(browser.driver().findElement(By.id("pdf-object")).getAttribute("data")).startsWith("blob:");
         assertThat(browser.text("#decrypted-note")).contains("Decrypted in this browser");
         browser.screenshot("open-2-report");
+        browser.script("document.querySelector('#photos').scrollIntoView()");
+        browser.screenshot("open-3-photos-and-video");
+        browser.script("document.querySelector('#pdf').scrollIntoView()");
+        browser.screenshot("open-4-pdf-and-save");
         assertThat(browser.consoleMessages()).noneMatch(m -> m.contains("Content Security Policy"));
     }
 
@@ -118,7 +122,7 @@ class OpenReportBrowserTest {
         browser.click("#show-accesses");
         String log = browser.text("#access-table");
         assertThat(log).contains("bob@example.org", "key fetched", "granted", "alice@example.org", "key created");
-        browser.screenshot("open-3-access-log");
+        browser.screenshot("open-5-access-log");
     }
 
     @Test
@@ -140,6 +144,13 @@ class OpenReportBrowserTest {
         Reports.pick(browser, revoked);
         assertFailure("revoked", "revoked");
         browser.screenshot("error-revoked");
+
+        // Another origin than this site's: the page does not send the user's token there.
+        Path foreign = site.seal(Site.draft(dir.resolve("draft-foreign"), "Ada", "Quill", "elsewhere"), alice,
+                dir.resolve("sent-foreign"), site.url.replace("localhost", "127.0.0.1"));
+        Reports.pick(browser, foreign);
+        assertFailure("unreachable", "not one this site works with");
+        browser.screenshot("error-foreign-key-server");
 
         SignIn.as(browser, site, "carol@example.net");
         Reports.pick(browser, report);

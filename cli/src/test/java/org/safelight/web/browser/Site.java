@@ -125,11 +125,16 @@ final class Site implements AutoCloseable {
 
     /** Seals a draft with a key the sender creates on this key server; returns the .picsafe file. */
     Path seal(Path draftDir, String senderToken, Path outDir) throws Exception {
+        return seal(draftDir, senderToken, outDir, url);
+    }
+
+    /** Seals with a key from this key server, but names {@code keyserverUrl} in package.json. */
+    Path seal(Path draftDir, String senderToken, Path outDir, String keyserverUrl) throws Exception {
         Draft draft = Draft.load(draftDir, Clock.systemUTC());
         String reportId = draft.metadata().details().reportid();
         String key = call("POST", "/api/v1/reports/" + reportId + "/key", senderToken, null).path("key").asText();
         Files.createDirectories(outDir);
-        return Sealer.seal(draft, new Protection.DynamicKey(key, url), outDir);
+        return Sealer.seal(draft, new Protection.DynamicKey(key, keyserverUrl), outDir);
     }
 
     /** Uploads a sealed report to the cloud role; its answer: link, download_url, expires_at... */
