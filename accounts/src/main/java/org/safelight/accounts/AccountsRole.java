@@ -23,8 +23,9 @@ import org.safelight.server.tokens.TokenVerifier;
 
 /**
  * The accounts role (User Server): sign-up and email verification, sign-in with user tokens and
- * rotating refresh tokens, password reset, the user's profile, enterprise administration, and the
- * JWKS other roles verify user tokens with. Wired by hand from its parts; the routes are documented
+ * rotating refresh tokens, password reset, the user's profile, enterprise administration, the log
+ * of cloud uploads (each user's report list and the enterprise listing), and the JWKS other roles
+ * verify user tokens with. Wired by hand from its parts; the routes are documented
  * in {@code openapi/accounts.yaml}, served at {@code /api/v1/accounts/openapi.yaml}.
  */
 public final class AccountsRole implements Role {

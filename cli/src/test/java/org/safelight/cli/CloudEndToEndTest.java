@@ -173,6 +173,25 @@ class CloudEndToEndTest {
         users.signUpVerifyAndLogIn("ada", "ada@hospital.example");
         String ada = http.token("ada", "ada@hospital.example");
 
+        // a sealed report near the limit goes through (bigger than the server's 1 MiB JSON body limit)
+        byte[] encrypted = new byte[(2 << 20) - 4096];
+        new java.util.Random(2).nextBytes(encrypted);
+        encrypted[0] = 3;
+        encrypted[1] = 1;
+        java.io.ByteArrayOutputStream nearLimit = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.ZipOutputStream z = new java.util.zip.ZipOutputStream(nearLimit)) {
+            z.putNextEntry(new java.util.zip.ZipEntry("package.json"));
+            z.write(("{\"keyserver_url\":\"" + url + "\"}").getBytes());
+            z.putNextEntry(new java.util.zip.ZipEntry("package.encrypted"));
+            z.write(encrypted);
+        }
+        HttpResponse<String> accepted = http.upload(ada, nearLimit.toByteArray(), "?report_id=R0");
+        assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(201);
+        assertThat(nearLimit.size()).isGreaterThan(3 << 19);
+        assertThat(storedFiles()).isEqualTo(1);
+        String acceptedUrl = CloudHttp.json(accepted.body()).path("download_url").asText();
+        assertThat(http.download(acceptedUrl, ada, null).body()).isEqualTo(nearLimit.toByteArray());
+
         byte[] big = new byte[(2 << 20) + 1];
         new java.util.Random(1).nextBytes(big);
         HttpResponse<String> tooBig = http.upload(ada, big, "?report_id=R1");
@@ -201,8 +220,8 @@ class CloudEndToEndTest {
         assertThat(hostile.statusCode()).isEqualTo(400);
         assertThat(hostile.body()).contains("unsafe_zip");
 
-        assertThat(storedFiles()).isZero();
-        assertThat(CloudHttp.json(http.get("/api/v1/accounts/me/reports", ada).body()).path("reports")).isEmpty();
+        assertThat(storedFiles()).as("only the accepted report").isEqualTo(1);
+        assertThat(CloudHttp.json(http.get("/api/v1/accounts/me/reports", ada).body()).path("reports")).hasSize(1);
     }
 
     @Test
@@ -213,12 +232,15 @@ class CloudEndToEndTest {
         String ada = http.token("ada", "ada@hospital.example");
         int n = 8;
         java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(n);
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream originalErr = System.err;
+        java.util.Set<String> links = new java.util.HashSet<>();
+        System.setErr(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
         try {
             java.util.List<java.util.concurrent.Future<HttpResponse<String>>> futures = new java.util.ArrayList<>();
             for (int i = 0; i < n; i++) {
                 futures.add(pool.submit(() -> http.upload(ada, bytes, "")));
             }
-            java.util.Set<String> links = new java.util.HashSet<>();
             for (var f : futures) {
                 HttpResponse<String> r = f.get();
                 assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
@@ -229,7 +251,16 @@ class CloudEndToEndTest {
                 assertThat(http.download(link, ada, null).body()).isEqualTo(bytes);
             }
         } finally {
+            System.setErr(originalErr);
             pool.shutdownNow();
+        }
+        // logs are for operators: no token, no link, no report ID
+        String log = captured.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(log).contains("stored a report of " + bytes.length + " bytes in region AU");
+        assertThat(log).doesNotContain(ada).doesNotContain(ada.substring(ada.lastIndexOf('.') + 1));
+        for (String link : links) {
+            String name = link.substring(link.lastIndexOf('/') + 1);
+            assertThat(log).doesNotContain(name.substring(0, 22)).doesNotContain(name.substring(23));
         }
         assertThat(CloudHttp.json(http.get("/api/v1/accounts/me/reports", ada).body()).path("reports")).hasSize(n);
         assertThat(storedFiles()).isEqualTo(n);

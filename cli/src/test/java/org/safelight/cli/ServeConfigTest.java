@@ -74,6 +74,38 @@ class ServeConfigTest {
     }
 
     @Test
+    void the_cloud_settings_come_from_flags_and_the_environment_and_the_s3_secret_is_masked() throws IOException {
+        ServeConfig c = parse(Map.of("SAFELIGHT_BLOB_STORE", "s3", "SAFELIGHT_S3_BUCKET", "reports",
+                        "SAFELIGHT_S3_ACCESS_KEY", "AKIAEXAMPLE", "SAFELIGHT_S3_SECRET_KEY", "s3-very-secret"), null,
+                "--s3-endpoint", "http://minio.internal:9000", "--s3-region", "eu-central-1",
+                "--cloud-max-upload-mb", "10");
+        assertThat(c.cloud().s3()).isTrue();
+        assertThat(c.cloud().s3Bucket()).isEqualTo("reports");
+        assertThat(c.cloud().s3Endpoint()).hasToString("http://minio.internal:9000");
+        assertThat(c.cloud().s3SecretKey()).isEqualTo("s3-very-secret");
+        assertThat(c.cloud().maxUploadBytes()).isEqualTo(10L << 20);
+        String described = c.describe().toString();
+        assertThat(described).doesNotContain("s3-very-secret").contains("bucket reports", "AKIAEXAMPLE",
+                "cloud-max-upload-mb=10");
+        ServeConfig defaults = parse(Map.of(), null, "--data-dir", dir.toString());
+        assertThat(defaults.cloud().s3()).isFalse();
+        assertThat(defaults.cloud().maxUploadBytes()).isEqualTo(2048L << 20);
+    }
+
+    @Test
+    void bad_cloud_settings_are_usage_errors_naming_the_flag() {
+        assertThat(Cli.run("serve", "--blob-store", "s3", "--data-dir", dir.toString()).stderr()).contains("--s3-bucket");
+        assertThat(Cli.run("serve", "--blob-store", "nfs", "--data-dir", dir.toString()).stderr())
+                .contains("--blob-store");
+        assertThat(Cli.run("serve", "--cloud-max-upload-mb", "0", "--data-dir", dir.toString()).exitCode()).isEqualTo(2);
+        assertThat(Cli.run("serve", "--blob-store", "s3", "--s3-bucket", "b", "--s3-access-key", "a",
+                "--data-dir", dir.toString()).stderr()).contains("--s3-secret-key");
+        Cli.Result alone = Cli.run("serve", "--roles", "cloud", "--data-dir", dir.toString());
+        assertThat(alone.exitCode()).isEqualTo(2);
+        assertThat(alone.stderr()).contains("--accounts-url");
+    }
+
+    @Test
     void a_kept_sign_in_is_readable_by_its_owner_only() throws IOException {
         Map<String, String> env = Map.of("XDG_CONFIG_HOME", dir.toString());
         new Credentials("https://accounts.example.org", "a@example.org", "access", Instant.parse("2026-11-22T10:00:00Z"),

@@ -32,12 +32,20 @@ final class TestServer {
     static SafelightServer start(Path dataDir, Set<String> roles, URI accountsUrl, ServeConfig.Cloud cloud,
                                  Clock clock, String databaseUrl, String databaseUser, String databasePassword)
             throws Exception {
+        return start(dataDir, roles, accountsUrl, cloud, clock, databaseUrl, databaseUser, databasePassword, null);
+    }
+
+    /** {@code publicUrl} null: the server's own address. */
+    static SafelightServer start(Path dataDir, Set<String> roles, URI accountsUrl, ServeConfig.Cloud cloud,
+                                 Clock clock, String databaseUrl, String databaseUser, String databasePassword,
+                                 URI publicUrl) throws Exception {
         int port;
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
+        URI pub = publicUrl != null ? publicUrl : URI.create("http://localhost:" + port);
         return SafelightServer.start(new ServeConfig(dataDir, "127.0.0.1", port, roles, databaseUrl, databaseUser,
-                databasePassword, accountsUrl, URI.create("http://localhost:" + port), List.of(),
+                databasePassword, accountsUrl, pub, List.of(),
                 new ServeConfig.Smtp("", 0, "", "", "safelight@localhost", false), 60, cloud), clock);
     }
 }

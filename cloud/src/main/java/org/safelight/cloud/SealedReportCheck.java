@@ -66,6 +66,9 @@ final class SealedReportCheck {
             throw new ApiException(400, "unsafe_zip", "the upload is not a safe ZIP: " + e.getMessage());
         } catch (FormatException e) {
             throw notSealed("the upload's package.json is not valid: " + e.getMessage());
+        } catch (IOException e) {
+            // a truncated or corrupt archive fails while inflating
+            throw new ApiException(400, "unsafe_zip", "the upload is not a readable ZIP (truncated or corrupt)");
         }
         if (!names.equals(Set.of(PACKAGE_JSON, PACKAGE_ENCRYPTED))) {
             throw notSealed(names.contains("metadata.json")

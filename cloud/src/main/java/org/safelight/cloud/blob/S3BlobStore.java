@@ -42,13 +42,14 @@ public final class S3BlobStore implements BlobStore, AutoCloseable {
     private final S3Client s3;
     private final String bucket;
     private final long partSize;
+    private final long multipartThreshold;
 
     public S3BlobStore(S3Settings settings) {
-        this(settings, PART_SIZE);
+        this(settings, PART_SIZE, MULTIPART_THRESHOLD);
     }
 
-    /** With a chosen part size (at least 5 MiB, S3's minimum), for tests of the multipart path. */
-    S3BlobStore(S3Settings settings, long partSize) {
+    /** With a chosen part size (at least 5 MiB, S3's minimum) and threshold, for tests of the multipart path. */
+    S3BlobStore(S3Settings settings, long partSize, long multipartThreshold) {
         AwsCredentialsProvider credentials = settings.hasStaticCredentials()
                 ? StaticCredentialsProvider.create(AwsBasicCredentials.create(settings.accessKey(), settings.secretKey()))
                 : DefaultCredentialsProvider.builder().build();
@@ -66,13 +67,14 @@ public final class S3BlobStore implements BlobStore, AutoCloseable {
         this.s3 = builder.build();
         this.bucket = settings.bucket();
         this.partSize = partSize;
+        this.multipartThreshold = multipartThreshold;
     }
 
     @Override
     public void put(String key, Path file) throws IOException {
         long size = Files.size(file);
         try {
-            if (size <= MULTIPART_THRESHOLD) {
+            if (size <= multipartThreshold) {
                 s3.putObject(b -> b.bucket(bucket).key(key).contentLength(size)
                         .contentType("application/octet-stream"), RequestBody.fromFile(file));
             } else {

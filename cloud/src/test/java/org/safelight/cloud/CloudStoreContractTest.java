@@ -1,0 +1,149 @@
+package org.safelight.cloud;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.safelight.cloud.blob.FolderBlobStore;
+import org.safelight.server.db.Database;
+import org.safelight.server.http.ApiException;
+import org.safelight.server.testing.TestDatabases;
+import org.safelight.server.tokens.UserToken;
+
+/** The cloud store on each database engine (SQLite, PostgreSQL) with the folder blob store. */
+class CloudStoreContractTest {
+    @TempDir
+    Path dir;
+
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-11-22T10:00:00Z"));
+    private final List<Upload> recorded = new CopyOnWriteArrayList<>();
+    private volatile boolean listDown;
+    private Database db;
+
+    @AfterEach
+    void close() {
+        if (db != null) {
+            db.close();
+        }
+    }
+
+    static Stream<org.junit.jupiter.params.provider.Arguments> engines() {
+        return TestDatabases.engines();
+    }
+
+    private CloudStore open(Supplier<Database> engine, long maxBytes) throws Exception {
+        db = engine.get();
+        return CloudStore.open(db, new FolderBlobStore(dir.resolve("cloud")), (upload, token) -> {
+            if (listDown) {
+                throw new UploadRecorder.UploadRecordingException("down", null);
+            }
+            recorded.add(upload);
+        }, URI.create("https://safelight.example.org/"), dir.resolve("spool"), maxBytes, clock);
+    }
+
+    private UserToken user(String country, String enterprise) {
+        return new UserToken("user-1", "ada@hospital.example", true, "Ada Quill", "Dr", country, enterprise, true,
+                clock.instant(), clock.instant().plusSeconds(900));
+    }
+
+    private static InputStream body(byte[] bytes) {
+        return new ByteArrayInputStream(bytes);
+    }
+
+    private long files() throws Exception {
+        try (Stream<Path> f = Files.walk(dir)) {
+            return f.filter(Files::isRegularFile).filter(p -> !p.toString().contains("safelight-db")).count();
+        }
+    }
+
+    private static void refused(ThrowingRunnable r, int status, String code) {
+        assertThatThrownBy(r::run).isInstanceOfSatisfying(ApiException.class, e -> {
+            assertThat(e.status()).isEqualTo(status);
+            assertThat(e.code()).isEqualTo(code);
+        });
+    }
+
+    interface ThrowingRunnable {
+        void run() throws Exception;
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("engines")
+    void an_upload_is_stored_recorded_found_and_swept_after_seven_days(String name, Supplier<Database> engine)
+            throws Exception {
+        CloudStore store = open(engine, 1 << 20);
+        byte[] bytes = Zips.sealed("0000000011462800528240");
+        Upload up = store.accept(body(bytes), null, user("NZ", "ent-1"), "token");
+        assertThat(up.region()).isEqualTo(Region.AU);
+        assertThat(up.link()).startsWith("https://safelight.example.org/app/report/AU/").endsWith("-0000000011462800528240");
+        assertThat(up.downloadUrl()).isEqualTo("https://safelight.example.org/api/v1/cloud/reports/AU/" + up.name());
+        assertThat(up.expiresAt()).isEqualTo(clock.instant().plus(Duration.ofDays(7)));
+        assertThat(up.enterpriseId()).isEqualTo("ent-1");
+        assertThat(recorded).containsExactly(up);
+        ReportLink link = ReportLink.parse("AU", up.name()).orElseThrow();
+        assertThat(store.status(link)).isEqualTo(new LinkStatus.Active(up.expiresAt(), up.reportId(), bytes.length));
+        assertThat(new CloudLinks(store).status("AU", up.name())).isInstanceOf(LinkStatus.Active.class);
+        assertThat(new CloudLinks(store).status("AU", "A".repeat(22) + "-x")).isInstanceOf(LinkStatus.Unknown.class);
+        assertThat(new CloudLinks(store).status("ZZ", up.name())).isInstanceOf(LinkStatus.Unknown.class);
+        try (InputStream in = store.read(link, 0, bytes.length)) {
+            assertThat(in.readAllBytes()).isEqualTo(bytes);
+        }
+        assertThat(store.find(link).orElseThrow().enterpriseId()).isEqualTo("ent-1");
+
+        clock.advance(Duration.ofDays(7).minusSeconds(1));
+        assertThat(store.sweepExpired()).isZero();
+        assertThat(store.status(link)).isInstanceOf(LinkStatus.Active.class);
+        clock.advance(Duration.ofSeconds(1));
+        assertThat(store.status(link)).as("expired by the clock before any sweep").isInstanceOf(LinkStatus.Expired.class);
+        assertThat(dir.resolve("cloud/AU/" + up.name())).exists();
+        assertThat(store.sweepExpired()).isEqualTo(1);
+        assertThat(dir.resolve("cloud/AU/" + up.name())).doesNotExist();
+        assertThat(store.status(link)).isInstanceOf(LinkStatus.Expired.class);
+        assertThat(store.sweepExpired()).isZero();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("engines")
+    void the_report_id_comes_from_the_package_or_the_query_and_they_must_agree(String name,
+            Supplier<Database> engine) throws Exception {
+        CloudStore store = open(engine, 1 << 20);
+        assertThat(store.accept(body(Zips.sealed(null)), "Q-1", user("FR", ""), "t").reportId()).isEqualTo("Q-1");
+        assertThat(store.accept(body(Zips.sealed("P-1")), "P-1", user("GB", ""), "t").region()).isEqualTo(Region.UK);
+        refused(() -> store.accept(body(Zips.sealed("P-1")), "Q-2", user("AU", ""), "t"), 400, "report_id_mismatch");
+        refused(() -> store.accept(body(Zips.sealed(null)), null, user("AU", ""), "t"), 400, "report_id_required");
+        refused(() -> store.accept(body(Zips.sealed(null)), "../x", user("AU", ""), "t"), 400, "invalid_report_id");
+        refused(() -> store.accept(body(Zips.sealed("a b")), null, user("AU", ""), "t"), 400, "invalid_report_id");
+        assertThat(recorded).hasSize(2);
+        assertThat(recorded.get(0).region()).isEqualTo(Region.DE);
+        assertThat(recorded.get(0).enterpriseId()).isEmpty();
+        assertThat(files()).isEqualTo(2);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("engines")
+    void refused_uploads_leave_nothing_behind(String name, Supplier<Database> engine) throws Exception {
+        CloudStore store = open(engine, 8192);
+        refused(() -> store.accept(body(new byte[8193]), "R", user("AU", ""), "t"), 413, "upload_too_large");
+        refused(() -> store.accept(body("garbage".getBytes()), "R", user("AU", ""), "t"), 400, "not_a_sealed_report");
+        refused(() -> store.accept(body(new byte[0]), "R", user("AU", ""), "t"), 400, "not_a_sealed_report");
+        listDown = true;
+        refused(() -> store.accept(body(Zips.sealed("R")), null, user("AU", ""), "t"), 503, "report_list_unavailable");
+        assertThat(files()).isZero();
+        assertThat(recorded).isEmpty();
+        assertThat(store.sweepExpired()).isZero();
+    }
+}

@@ -1,0 +1,106 @@
+package org.safelight.cloud.blob;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What every {@link BlobStore} promises; each implementation's test extends this. */
+abstract class BlobStoreContract {
+    @TempDir
+    Path dir;
+
+    abstract BlobStore store();
+
+    /** A size that takes the store's large-file path (multipart for S3). */
+    abstract int largeSize();
+
+    private Path file(byte[] bytes) throws Exception {
+        return Files.write(Files.createTempFile(dir, "blob", ".part"), bytes);
+    }
+
+    private static byte[] random(int size, long seed) {
+        byte[] b = new byte[size];
+        new Random(seed).nextBytes(b);
+        return b;
+    }
+
+    private static String key() {
+        return "AU/" + Long.toHexString(System.nanoTime()) + "-R" + new Random().nextInt(1_000_000);
+    }
+
+    private byte[] read(String key, long offset, long length) throws Exception {
+        try (InputStream in = store().read(key, offset, length)) {
+            return in.readAllBytes();
+        }
+    }
+
+    @Test
+    void a_blob_reads_back_whole_and_in_ranges() throws Exception {
+        byte[] bytes = random(300_000, 1);
+        String key = key();
+        store().put(key, file(bytes));
+        assertThat(store().exists(key)).isTrue();
+        assertThat(read(key, 0, bytes.length)).isEqualTo(bytes);
+        assertThat(read(key, 1000, 5000)).isEqualTo(Arrays.copyOfRange(bytes, 1000, 6000));
+        assertThat(read(key, bytes.length - 1, 1)).containsExactly(bytes[bytes.length - 1]);
+    }
+
+    @Test
+    void a_large_blob_goes_in_and_comes_back_intact() throws Exception {
+        byte[] bytes = random(largeSize(), 2);
+        String key = key();
+        store().put(key, file(bytes));
+        assertThat(read(key, 0, bytes.length)).isEqualTo(bytes);
+        assertThat(read(key, largeSize() - 100_000, 100_000))
+                .isEqualTo(Arrays.copyOfRange(bytes, largeSize() - 100_000, largeSize()));
+    }
+
+    @Test
+    void a_missing_blob_is_not_found_and_deleting_it_is_harmless() throws Exception {
+        String key = key();
+        assertThat(store().exists(key)).isFalse();
+        assertThatThrownBy(() -> read(key, 0, 10)).isInstanceOf(BlobNotFoundException.class);
+        store().delete(key);
+        store().put(key, file(new byte[] {1, 2, 3}));
+        store().delete(key);
+        assertThat(store().exists(key)).isFalse();
+        assertThatThrownBy(() -> read(key, 0, 3)).isInstanceOf(BlobNotFoundException.class);
+    }
+
+    @Test
+    void readers_never_see_part_of_a_blob_being_stored() throws Exception {
+        byte[] bytes = random(4 << 20, 3);
+        String key = key();
+        Path source = file(bytes);
+        AtomicBoolean done = new AtomicBoolean();
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            Future<?> put = pool.submit(() -> {
+                store().put(key, source);
+                done.set(true);
+                return null;
+            });
+            while (!done.get()) {
+                if (store().exists(key)) {
+                    // visible means complete
+                    assertThat(read(key, 0, bytes.length)).hasSize(bytes.length);
+                }
+            }
+            put.get();
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(read(key, 0, bytes.length)).isEqualTo(bytes);
+    }
+}
