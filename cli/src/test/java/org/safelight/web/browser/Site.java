@@ -54,15 +54,26 @@ final class Site implements AutoCloseable {
     }
 
     static Site start(Path dataDir, Clock clock) throws Exception {
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
-        SafelightServer server = SafelightServer.start(new ServeConfig(dataDir, "127.0.0.1", port,
-                Set.of("accounts", "keys", "cloud", "web"), Database.sqliteUrl(dataDir), null, null, null,
-                URI.create("http://localhost:" + port), List.of(),
-                new ServeConfig.Smtp("", 0, "", "", "safelight@localhost", false), 600), clock);
+        return start(dataDir, clock, Set.of("accounts", "keys", "cloud", "web"), freePort(), null, List.of(), List.of());
+    }
+
+    /**
+     * Some roles on {@code port}; {@code accountsUrl} for roles apart from accounts, the origins its
+     * key server lets in (CORS) and the key servers its pages may ask.
+     */
+    static Site start(Path dataDir, Clock clock, Set<String> roles, int port, URI accountsUrl, List<String> trustedOrigins,
+                      List<String> webKeyServers) throws Exception {
+        SafelightServer server = SafelightServer.start(new ServeConfig(dataDir, "127.0.0.1", port, roles,
+                Database.sqliteUrl(dataDir), null, null, accountsUrl, URI.create("http://localhost:" + port),
+                trustedOrigins, new ServeConfig.Smtp("", 0, "", "", "safelight@localhost", false), 600,
+                ServeConfig.Cloud.DEFAULTS, webKeyServers), clock);
         return new Site(dataDir, server);
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
     }
 
     JsonNode call(String method, String path, String token, String body) throws IOException, InterruptedException {
@@ -130,9 +141,16 @@ final class Site implements AutoCloseable {
 
     /** Seals with a key from this key server, but names {@code keyserverUrl} in package.json. */
     Path seal(Path draftDir, String senderToken, Path outDir, String keyserverUrl) throws Exception {
+        return sealWith(this, draftDir, senderToken, outDir, keyserverUrl);
+    }
+
+    /** Seals with a key created on {@code keyServer}, naming {@code keyserverUrl} in package.json. */
+    static Path sealWith(Site keyServer, Path draftDir, String senderToken, Path outDir, String keyserverUrl)
+            throws Exception {
         Draft draft = Draft.load(draftDir, Clock.systemUTC());
         String reportId = draft.metadata().details().reportid();
-        String key = call("POST", "/api/v1/reports/" + reportId + "/key", senderToken, null).path("key").asText();
+        String key = keyServer.call("POST", "/api/v1/reports/" + reportId + "/key", senderToken, null).path("key")
+                .asText();
         Files.createDirectories(outDir);
         return Sealer.seal(draft, new Protection.DynamicKey(key, keyserverUrl), outDir);
     }
