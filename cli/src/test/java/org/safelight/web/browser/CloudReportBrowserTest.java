@@ -105,6 +105,9 @@ class CloudReportBrowserTest {
                 URI.create(link.replaceAll("/AU/[A-Za-z0-9]{22}-", "/AU/AAAAAAAAAAAAAAAAAAAAAA-"))).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(unknown.statusCode()).isEqualTo(404);
+        browser.get(unknown.uri().toString());
+        assertThat(browser.text("#unknown")).contains("whole link");
+        browser.screenshot("link-4-unknown");
 
         SignIn.as(browser, site, "alice@example.org");
         browser.get(site.url + "/app/#/reports");
