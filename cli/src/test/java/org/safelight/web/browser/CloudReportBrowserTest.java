@@ -92,6 +92,29 @@ class CloudReportBrowserTest {
 
     @Test
     @Order(3)
+    void a_new_user_signs_up_from_a_share_link_confirms_and_then_the_report_opens() throws Exception {
+        browser.reset(site.url);
+        browser.get(link);
+        browser.click("#view-here");
+        browser.click("#to-signup");
+        browser.type("#signup-first", "Dana");
+        browser.type("#signup-last", "Reyes");
+        browser.type("#signup-email", "dana@example.org");
+        browser.type("#signup-password", Site.PASSWORD);
+        browser.click("#signup-submit");
+        browser.visible("#signup-done");
+        site.confirm("dana@example.org");
+        browser.click("#to-signin");
+        browser.type("#signin-email", "dana@example.org");
+        browser.type("#signin-password", Site.PASSWORD);
+        browser.click("#signin-submit");
+        assertThat(browser.text("#patient-name")).isEqualTo("Ada Quill");
+        assertThat(browser.driver().getCurrentUrl()).endsWith(link.substring(link.lastIndexOf('/')));
+        browser.screenshot("link-3-opened-after-sign-up");
+    }
+
+    @Test
+    @Order(4)
     void an_expired_link_answers_410_with_a_page_and_the_report_cannot_be_opened() throws Exception {
         clock.advance(Duration.ofDays(8));
         HttpResponse<String> page = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(link)).GET().build(),
@@ -99,7 +122,7 @@ class CloudReportBrowserTest {
         assertThat(page.statusCode()).isEqualTo(410);
         browser.get(link);
         assertThat(browser.text("#expired")).contains("kept for 7 days");
-        browser.screenshot("link-3-expired");
+        browser.screenshot("link-4-expired");
 
         HttpResponse<String> unknown = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                 URI.create(link.replaceAll("/AU/[A-Za-z0-9]{22}-", "/AU/AAAAAAAAAAAAAAAAAAAAAA-"))).GET().build(),
@@ -107,7 +130,7 @@ class CloudReportBrowserTest {
         assertThat(unknown.statusCode()).isEqualTo(404);
         browser.get(unknown.uri().toString());
         assertThat(browser.text("#unknown")).contains("whole link");
-        browser.screenshot("link-4-unknown");
+        browser.screenshot("link-5-unknown");
 
         SignIn.as(browser, site, "alice@example.org");
         browser.get(site.url + "/app/#/reports");

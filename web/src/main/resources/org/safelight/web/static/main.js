@@ -6,6 +6,9 @@ import {closeReport, openFile, openFileView, openLink, reportsView} from './repo
 import {enterpriseView} from './enterprise-view.js';
 
 let pendingFile = null;
+// Where a share link was going when the user had to sign in (or sign up first): kept for this tab
+// so that it survives the detour through the confirmation email.
+const AFTER_SIGN_IN = 'safelight.after_sign_in';
 
 async function loadMe() {
   const me = await getJson('/api/v1/accounts/me');
@@ -30,8 +33,10 @@ function requireSignIn(notice) {
       pendingFile = null;
       await openFile(file);
     } else {
-      if (['', '#', '#/', '#/signin', '#/signup'].includes(location.hash)) location.hash = '#/reports';
-      else await route();
+      const next = sessionStorage.getItem(AFTER_SIGN_IN);
+      sessionStorage.removeItem(AFTER_SIGN_IN);
+      const target = next || (['', '#', '#/', '#/signin', '#/signup'].includes(location.hash) ? '#/reports' : location.hash);
+      if (target === location.hash) await route(); else location.hash = target;
     }
   }, notice);
 }
@@ -39,9 +44,14 @@ function requireSignIn(notice) {
 async function route() {
   closeReport();
   const hash = location.hash || '#/';
-  if (hash === '#/signup') return signUpView(null);
+  const waiting = sessionStorage.getItem(AFTER_SIGN_IN) !== null;
+  if (hash === '#/signup') {
+    return signUpView(waiting ? 'Once your address is confirmed and you have signed in, the report you were sent opens.' : null);
+  }
   if (!hasSession()) {
-    return requireSignIn(hash.startsWith('#/link/') ? 'Sign in, or create a free account, to open the report you were sent.' : null);
+    if (hash.startsWith('#/link/')) sessionStorage.setItem(AFTER_SIGN_IN, hash);
+    return requireSignIn(hash.startsWith('#/link/') || waiting
+      ? 'Sign in, or create a free account, to open the report you were sent.' : null);
   }
   try {
     if (document.getElementById('nav').hidden) await loadMe();
@@ -93,6 +103,7 @@ function installDrop() {
 document.getElementById('sign-out').addEventListener('click', async () => {
   closeReport();
   pendingFile = null;
+  sessionStorage.removeItem(AFTER_SIGN_IN);
   await signOut();
   signedOutNav();
   if (location.hash === '#/signin') route(); else location.hash = '#/signin';
