@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.safelight.cloud.testing.S3Mock;
 
 /** The blob store contract against S3Mock's standalone server, a real S3 API over HTTP. */
 class S3BlobStoreTest extends BlobStoreContract {

@@ -1,4 +1,4 @@
-package org.safelight.cloud.blob;
+package org.safelight.cloud.testing;
 
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -16,8 +16,8 @@ import java.util.List;
  * S3Mock's standalone jar ({@code com.adobe.testing:s3mock:exec}, copied to target/s3mock by the
  * build) started as a separate process on free ports, with one bucket; waits until it answers.
  */
-final class S3Mock implements AutoCloseable {
-    static final String BUCKET = "safelight-test";
+public final class S3Mock implements AutoCloseable {
+    public static final String BUCKET = "safelight-test";
     private final Process process;
     private final URI endpoint;
 
@@ -26,7 +26,7 @@ final class S3Mock implements AutoCloseable {
         this.endpoint = endpoint;
     }
 
-    static S3Mock start(Path workDir) throws IOException, InterruptedException {
+    public static S3Mock start(Path workDir) throws IOException, InterruptedException {
         Path jar = Path.of(System.getProperty("s3mock.jar", "target/s3mock/s3mock-exec.jar"));
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException("S3Mock's jar is missing at " + jar + " (run the build's test phase)");
@@ -65,7 +65,7 @@ final class S3Mock implements AutoCloseable {
         throw new IllegalStateException("S3Mock did not answer within 90 seconds: " + Files.readString(log));
     }
 
-    URI endpoint() {
+    public URI endpoint() {
         return endpoint;
     }
 
