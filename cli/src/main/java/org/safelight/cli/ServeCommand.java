@@ -39,8 +39,8 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--port", paramLabel = "N", defaultValue = "8080", description = "Port (default: ${DEFAULT-VALUE}).")
     int port;
 
-    @Option(names = "--roles", paramLabel = "R,...", defaultValue = "accounts,keys,cloud",
-            description = "Roles to run: accounts, keys, cloud (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--roles", paramLabel = "R,...", defaultValue = "accounts,keys,cloud,web",
+            description = "Roles to run: accounts, keys, cloud, web (default: ${DEFAULT-VALUE}).")
     String roles;
 
     @Option(names = "--database-url", paramLabel = "JDBC_URL",
@@ -65,6 +65,11 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--trusted-origins", paramLabel = "URL,...", defaultValue = "",
             description = "Web origins allowed to call the key server from a browser (CORS).")
     String trustedOrigins;
+
+    @Option(names = "--web-key-servers", paramLabel = "URL,...", defaultValue = "",
+            description = {"Key servers on other origins that My Safelight pages may ask for report keys",
+                "(allowed by their Content-Security-Policy); this server's own origin always is."})
+    String webKeyServers;
 
     @Option(names = "--smtp-host", paramLabel = "HOST", defaultValue = "",
             description = "Send email through this SMTP server (default: write .eml files to DATA_DIR/outbox).")
@@ -124,7 +129,8 @@ final class ServeCommand implements Callable<Integer> {
                 continue;
             }
             if (!ServeConfig.KNOWN_ROLES.contains(role)) {
-                throw new Failures.UsageException("unknown role '" + role + "' (known: accounts, keys, cloud)");
+                throw new Failures.UsageException("unknown role '" + role + "' (known: "
+                        + String.join(", ", new java.util.TreeSet<>(ServeConfig.KNOWN_ROLES)) + ")");
             }
             chosen.add(role);
         }
@@ -149,7 +155,23 @@ final class ServeCommand implements Callable<Integer> {
                 databaseUrl == null || databaseUrl.isBlank() ? Database.sqliteUrl(dataDir) : databaseUrl,
                 databaseUser, databasePassword, accountsUrl, publicUri, origins,
                 new ServeConfig.Smtp(smtpHost, smtpPort, smtpUser, smtpPassword, smtpFrom, smtpStartTls),
-                keyRequestsPerMinute, cloud);
+                keyRequestsPerMinute, cloud, webKeyServers(webKeyServers));
+    }
+
+    private static List<String> webKeyServers(String text) {
+        List<String> urls = Arrays.stream(text.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+        for (String url : urls) {
+            URI uri;
+            try {
+                uri = URI.create(url);
+            } catch (IllegalArgumentException e) {
+                throw new Failures.UsageException("--web-key-servers: '" + url + "' is not a URL");
+            }
+            if (!("https".equals(uri.getScheme()) || "http".equals(uri.getScheme())) || uri.getHost() == null) {
+                throw new Failures.UsageException("--web-key-servers: '" + url + "' is not an http:// or https:// URL");
+            }
+        }
+        return urls;
     }
 
     private ServeConfig.Cloud cloudConfig() {

@@ -42,8 +42,17 @@ class ServeConfigTest {
     void the_embedded_default_is_sqlite_in_the_data_folder() throws IOException {
         ServeConfig c = parse(Map.of(), null, "--data-dir", dir.toString());
         assertThat(c.databaseUrl()).isEqualTo("jdbc:sqlite:" + dir.toAbsolutePath().resolve("safelight.db"));
-        assertThat(c.roles()).containsExactly("accounts", "keys", "cloud");
+        assertThat(c.roles()).containsExactly("accounts", "keys", "cloud", "web");
         assertThat(c.publicUrl()).hasToString("http://localhost:8080");
+    }
+
+    @Test
+    void web_key_servers_are_http_urls() throws IOException {
+        ServeConfig c = parse(Map.of(), null, "--web-key-servers", "https://keys.example.org, http://localhost:9000");
+        assertThat(c.webKeyServers()).containsExactly("https://keys.example.org", "http://localhost:9000");
+        Cli.Result r = Cli.run("serve", "--web-key-servers", "ftp://keys.example.org", "--data-dir", dir.toString());
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.stderr()).contains("--web-key-servers");
     }
 
     @Test

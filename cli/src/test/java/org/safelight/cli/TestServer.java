@@ -10,13 +10,13 @@ import org.safelight.cli.serve.SafelightServer;
 import org.safelight.cli.serve.ServeConfig;
 import org.safelight.server.db.Database;
 
-/** A real Safelight server (accounts + keys + cloud, SQLite, outbox mail) on a free loopback port. */
+/** A real Safelight server (accounts + keys + cloud + web, SQLite, outbox mail) on a free loopback port. */
 final class TestServer {
     private TestServer() {
     }
 
     static SafelightServer start(Path dataDir) throws Exception {
-        return start(dataDir, Set.of("accounts", "keys", "cloud"), null);
+        return start(dataDir, Set.of("accounts", "keys", "cloud", "web"), null);
     }
 
     /** Some roles; {@code accountsUrl} is the accounts server a lone keys or cloud role trusts. */

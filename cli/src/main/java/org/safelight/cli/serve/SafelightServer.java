@@ -19,7 +19,9 @@ import org.safelight.accounts.mail.OutboxMailer;
 import org.safelight.accounts.mail.SmtpMailer;
 import org.safelight.accounts.mail.SmtpSettings;
 import org.safelight.accounts.tokens.SigningKeys;
+import org.safelight.cloud.CloudLinks;
 import org.safelight.cloud.CloudStore;
+import org.safelight.cloud.LinkStatus;
 import org.safelight.keys.KeyServer;
 import org.safelight.server.db.Database;
 import org.safelight.server.enterprise.EnterpriseAuthority;
@@ -32,6 +34,8 @@ import org.safelight.server.tls.TlsConfig;
 import org.safelight.server.tokens.HttpJwks;
 import org.safelight.server.tokens.JwksTokenVerifier;
 import org.safelight.server.tokens.TokenVerifier;
+import org.safelight.web.SharedLinks;
+import org.safelight.web.WebRole;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -185,15 +189,31 @@ public final class SafelightServer implements AutoCloseable {
                 roles.add(keys.role());
             }
             CloudStore cloudStore = null;
+            SharedLinks links = SharedLinks.NONE;
             if (config.runs("cloud")) {
                 CloudWiring.Built cloud = CloudWiring.build(config, database, tokenVerifier(config, localKeys, clock),
                         accounts, clock);
                 resources.addAll(cloud.resources());
                 roles.add(cloud.role());
-                // cloud.links() answers the web role's share-link page in this process
                 cloudStore = cloud.store();
+                links = webLinks(cloud.links());
+            }
+            if (config.runs("web")) {
+                roles.add(new WebRole(links, config.publicUrl(), config.webKeyServers()));
             }
             return cloudStore;
+        }
+
+        /** The web role's landing page asks the cloud role in this process about share links. */
+        static SharedLinks webLinks(CloudLinks links) {
+            return (region, name) -> {
+                LinkStatus status = links.status(region, name);
+                if (status instanceof LinkStatus.Active active) {
+                    return new SharedLinks.Status.Active(active.expiresAt());
+                }
+                return status instanceof LinkStatus.Expired ? new SharedLinks.Status.Expired()
+                        : new SharedLinks.Status.Unknown();
+            };
         }
     }
 }

@@ -13,16 +13,25 @@ import java.util.Set;
  */
 public record ServeConfig(Path dataDir, String host, int port, Set<String> roles, String databaseUrl,
                           String databaseUser, String databasePassword, URI accountsUrl, URI publicUrl,
-                          List<String> trustedOrigins, Smtp smtp, int keyRequestsPerMinute, Cloud cloud) {
+                          List<String> trustedOrigins, Smtp smtp, int keyRequestsPerMinute, Cloud cloud,
+                          List<String> webKeyServers) {
 
-    public static final Set<String> KNOWN_ROLES = Set.of("accounts", "keys", "cloud");
+    public static final Set<String> KNOWN_ROLES = Set.of("accounts", "keys", "cloud", "web");
 
-    /** Without cloud settings: the defaults (folder store, 2 GiB uploads). */
+    /** Without cloud settings (the defaults: folder store, 2 GiB uploads) or key servers on other origins. */
     public ServeConfig(Path dataDir, String host, int port, Set<String> roles, String databaseUrl,
                        String databaseUser, String databasePassword, URI accountsUrl, URI publicUrl,
                        List<String> trustedOrigins, Smtp smtp, int keyRequestsPerMinute) {
         this(dataDir, host, port, roles, databaseUrl, databaseUser, databasePassword, accountsUrl, publicUrl,
                 trustedOrigins, smtp, keyRequestsPerMinute, Cloud.DEFAULTS);
+    }
+
+    /** Without key servers on other origins for the web role. */
+    public ServeConfig(Path dataDir, String host, int port, Set<String> roles, String databaseUrl,
+                       String databaseUser, String databasePassword, URI accountsUrl, URI publicUrl,
+                       List<String> trustedOrigins, Smtp smtp, int keyRequestsPerMinute, Cloud cloud) {
+        this(dataDir, host, port, roles, databaseUrl, databaseUser, databasePassword, accountsUrl, publicUrl,
+                trustedOrigins, smtp, keyRequestsPerMinute, cloud, List.of());
     }
 
     /**
@@ -62,6 +71,7 @@ public record ServeConfig(Path dataDir, String host, int port, Set<String> roles
         d.put("accounts-url", accountsUrl == null ? "(this server)" : accountsUrl.toString());
         d.put("trusted-origins", String.join(",", trustedOrigins));
         d.put("key-requests-per-minute", Integer.toString(keyRequestsPerMinute));
+        d.put("web-key-servers", String.join(",", webKeyServers));
         d.put("cloud-max-upload-mb", Long.toString(cloud.maxUploadBytes() >> 20));
         d.put("blob-store", cloud.s3() ? "s3 endpoint " + (cloud.s3Endpoint() == null ? "(AWS)" : cloud.s3Endpoint())
                 + " region " + cloud.s3Region() + " bucket " + cloud.s3Bucket() + " access key "

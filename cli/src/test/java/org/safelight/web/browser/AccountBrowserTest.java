@@ -1,0 +1,79 @@
+package org.safelight.web.browser;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.safelight.web.testing.Browser;
+
+/** Sign up, confirm, sign in, stay signed in across a reload, sign out: in Chromium against a real server. */
+class AccountBrowserTest {
+    @TempDir
+    static Path dir;
+    static Site site;
+    static Browser browser;
+
+    @BeforeAll
+    static void start() throws Exception {
+        site = Site.start(dir.resolve("data"));
+        browser = new Browser(dir.resolve("downloads"));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (browser != null) {
+            browser.close();
+        }
+        site.close();
+    }
+
+    @Test
+    void a_new_user_signs_up_confirms_signs_in_and_signs_out() throws Exception {
+        browser.get(site.url + "/");
+        assertThat(browser.driver().getCurrentUrl()).isEqualTo(site.url + "/app/");
+        browser.click("#to-signup");
+        browser.type("#signup-first", "Wren");
+        browser.type("#signup-last", "Okafor");
+        browser.type("#signup-country", "ie");
+        browser.type("#signup-email", "wren@example.org");
+        browser.type("#signup-password", Site.PASSWORD);
+        browser.screenshot("account-1-sign-up");
+        browser.click("#signup-submit");
+        assertThat(browser.text("#signup-done")).contains("Check your email", "wren@example.org");
+        browser.screenshot("account-2-check-your-email");
+
+        site.confirm("wren@example.org");
+        browser.click("#to-signin");
+        browser.type("#signin-email", "wren@example.org");
+        browser.type("#signin-password", "not the password at all");
+        browser.click("#signin-submit");
+        assertThat(browser.text("#error")).contains("do not match");
+
+        browser.type("#signin-password", Site.PASSWORD);
+        browser.click("#signin-submit");
+        browser.until(d -> browser.text("#whoami").equals("wren@example.org"));
+        browser.visible("#reports");
+        browser.screenshot("account-3-signed-in");
+
+        // The access token stays in memory; only the refresh token is kept, for this tab.
+        assertThat(browser.script("return document.cookie")).isEqualTo("");
+        assertThat(browser.script("return localStorage.length")).isEqualTo(0L);
+        assertThat(browser.script("return Object.keys(sessionStorage).join()")).isEqualTo("safelight.refresh_token");
+        String refreshToken = (String) browser.script("return sessionStorage.getItem('safelight.refresh_token')");
+
+        browser.driver().navigate().refresh();
+        browser.until(d -> browser.text("#whoami").equals("wren@example.org"));
+        String rotated = (String) browser.script("return sessionStorage.getItem('safelight.refresh_token')");
+        assertThat(rotated).as("a reload trades the refresh token for a new one").isNotEqualTo(refreshToken);
+
+        browser.click("#sign-out");
+        browser.visible("#signin-form");
+        assertThat(browser.script("return sessionStorage.length")).isEqualTo(0L);
+        assertThat(site.send("POST", "/api/v1/accounts/refresh", null, "{\"refresh_token\":\"" + rotated + "\"}")
+                .statusCode()).as("the session ended on the server too").isEqualTo(401);
+        browser.screenshot("account-4-signed-out");
+    }
+}

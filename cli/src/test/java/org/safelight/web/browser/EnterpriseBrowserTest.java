@@ -1,0 +1,83 @@
+package org.safelight.web.browser;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.safelight.accounts.enterprise.Enterprises;
+import org.safelight.web.testing.Browser;
+
+/** The enterprise page: its admin creates, sees once, lists and revokes API keys and Key Server Tokens. */
+class EnterpriseBrowserTest {
+    @TempDir
+    static Path dir;
+    static Site site;
+    static Browser browser;
+
+    @BeforeAll
+    static void start() throws Exception {
+        site = Site.start(dir.resolve("data"));
+        site.confirmedUser("admin@stvincents.example", "Iris");
+        site.confirmedUser("bob@example.org", "Bob");
+        new Enterprises(site.server.database().jdbi(), Clock.systemUTC()).create("St Vincent's",
+                "admin@stvincents.example", List.of("stvincents.example"), List.of("locum@example.org"));
+        browser = new Browser(dir.resolve("downloads"));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (browser != null) {
+            browser.close();
+        }
+        site.close();
+    }
+
+    @Test
+    void the_admin_creates_sees_once_and_revokes_api_keys_and_key_server_tokens() throws Exception {
+        SignIn.as(browser, site, "admin@stvincents.example");
+        browser.click("#nav-enterprise");
+        assertThat(browser.text("#enterprise-name")).isEqualTo("St Vincent's");
+        assertThat(browser.text("#enterprise-domains")).isEqualTo("stvincents.example");
+        assertThat(browser.text("#members")).contains("locum@example.org");
+
+        for (String kind : List.of("api-keys", "key-server-tokens")) {
+            browser.click("#" + kind + "-create");
+            String secret = browser.visible("#" + kind + "-secret").getAttribute("value");
+            assertThat(secret).startsWith(kind.equals("api-keys") ? "slak_" : "slkst_");
+            String row = "#" + kind + " tbody tr";
+            browser.until(d -> d.findElements(By.cssSelector(row)).size() == 1);
+            assertThat(browser.text(row)).contains("…" + secret.substring(secret.length() - 4), "active");
+        }
+        browser.screenshot("enterprise-1-created");
+
+        browser.driver().navigate().refresh();
+        browser.visible("#api-keys tbody tr");
+        assertThat(browser.driver().getPageSource()).as("a secret is shown only once").doesNotContain("slak_", "slkst_");
+
+        for (String kind : List.of("api-keys", "key-server-tokens")) {
+            String row = "#" + kind + " tbody tr";
+            browser.click(row + " button.revoke");
+            assertThat(browser.text(row + " button.revoke")).isEqualTo("Click again to revoke");
+            browser.click(row + " button.revoke");
+            browser.until(d -> browser.text(row + " .state").equals("revoked"));
+        }
+        String adminToken = site.token("admin@stvincents.example");
+        assertThat(site.call("GET", "/api/v1/enterprise/api-keys", adminToken, null).path("api_keys").get(0)
+                .path("revoked").asBoolean()).isTrue();
+        browser.screenshot("enterprise-2-revoked");
+    }
+
+    @Test
+    void someone_who_administers_no_enterprise_is_told_so() {
+        SignIn.as(browser, site, "bob@example.org");
+        assertThat(browser.driver().findElement(By.id("nav-enterprise")).isDisplayed()).isFalse();
+        browser.get(site.url + "/app/#/enterprise");
+        assertThat(browser.text("#error")).contains("do not administer an enterprise");
+    }
+}

@@ -1,0 +1,65 @@
+package org.safelight.web.browser;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.safelight.web.testing.Browser;
+
+/**
+ * An institution's private key server on another origin: it trusts My Safelight's origin (CORS),
+ * My Safelight is configured to ask it (--web-key-servers, in the Content-Security-Policy), and a
+ * report whose key it holds opens in the browser, with its access log read from there too.
+ */
+class PrivateKeyServerBrowserTest {
+    @TempDir
+    static Path dir;
+    static Site site;
+    static Site keys;
+    static Browser browser;
+
+    @BeforeAll
+    static void start() throws Exception {
+        int keysPort = Site.freePort();
+        int webPort = Site.freePort();
+        String keysUrl = "http://localhost:" + keysPort;
+        site = Site.start(dir.resolve("data"), Clock.systemUTC(), Set.of("accounts", "keys", "cloud", "web"), webPort,
+                null, List.of(), List.of(keysUrl));
+        keys = Site.start(dir.resolve("keys"), Clock.systemUTC(), Set.of("keys"), keysPort, URI.create(site.url),
+                List.of(site.url), List.of());
+        site.confirmedUser("alice@example.org", "Alice");
+        site.confirmedUser("bob@example.org", "Bob");
+        browser = new Browser(dir.resolve("downloads"));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (browser != null) {
+            browser.close();
+        }
+        if (keys != null) {
+            keys.close();
+        }
+        site.close();
+    }
+
+    @Test
+    void a_report_keyed_on_a_trusted_private_key_server_opens_across_origins() throws Exception {
+        Path report = Site.sealWith(keys, Site.draft(dir.resolve("draft"), "Ada", "Quill", "Keyed privately."),
+                site.token("alice@example.org"), dir.resolve("sent"), keys.url);
+        SignIn.as(browser, site, "bob@example.org");
+        Reports.pick(browser, report);
+        assertThat(browser.text("#notes")).isEqualTo("Keyed privately.");
+        browser.click("#show-accesses");
+        assertThat(browser.text("#access-table")).contains("bob@example.org", "key fetched");
+        browser.screenshot("private-key-server-report");
+        assertThat(browser.consoleMessages()).noneMatch(m -> m.contains("CORS") || m.contains("Content Security Policy"));
+    }
+}

@@ -1,0 +1,190 @@
+package org.safelight.web.browser;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.safelight.cli.serve.SafelightServer;
+import org.safelight.cli.serve.ServeConfig;
+import org.safelight.format.picsafe.Protection;
+import org.safelight.format.seal.Draft;
+import org.safelight.format.seal.Sealer;
+import org.safelight.format.testing.SharedFiles;
+import org.safelight.server.db.Database;
+
+/**
+ * A real Safelight server as {@code safelight serve} runs it by default (accounts, keys, cloud, web;
+ * SQLite; mail to the outbox) on a free port, reached at http://localhost:PORT, with helpers that
+ * do over HTTP what the CLI would: sign users up and confirm them, get report keys, seal reports.
+ */
+final class Site implements AutoCloseable {
+    static final String PASSWORD = "correct horse battery staple 42";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final AtomicLong REPORTS = new AtomicLong(System.currentTimeMillis());
+
+    final Path dataDir;
+    final SafelightServer server;
+    final String url;
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    private Site(Path dataDir, SafelightServer server) {
+        this.dataDir = dataDir;
+        this.server = server;
+        this.url = server.url().toString();
+    }
+
+    static Site start(Path dataDir) throws Exception {
+        return start(dataDir, Clock.systemUTC());
+    }
+
+    static Site start(Path dataDir, Clock clock) throws Exception {
+        return start(dataDir, clock, Set.of("accounts", "keys", "cloud", "web"), freePort(), null, List.of(), List.of());
+    }
+
+    /**
+     * Some roles on {@code port}; {@code accountsUrl} for roles apart from accounts, the origins its
+     * key server lets in (CORS) and the key servers its pages may ask.
+     */
+    static Site start(Path dataDir, Clock clock, Set<String> roles, int port, URI accountsUrl, List<String> trustedOrigins,
+                      List<String> webKeyServers) throws Exception {
+        SafelightServer server = SafelightServer.start(new ServeConfig(dataDir, "127.0.0.1", port, roles,
+                Database.sqliteUrl(dataDir), null, null, accountsUrl, URI.create("http://localhost:" + port),
+                trustedOrigins, new ServeConfig.Smtp("", 0, "", "", "safelight@localhost", false), 600,
+                ServeConfig.Cloud.DEFAULTS, webKeyServers), clock);
+        return new Site(dataDir, server);
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    JsonNode call(String method, String path, String token, String body) throws IOException, InterruptedException {
+        HttpResponse<String> r = send(method, path, token, body);
+        assertThat(r.statusCode()).as(method + " " + path + ": " + r.body()).isBetween(200, 299);
+        return r.body().isEmpty() ? null : JSON.readTree(r.body());
+    }
+
+    HttpResponse<String> send(String method, String path, String token, String body)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url + path)).method(method,
+                body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (body != null) {
+            b.header("Content-Type", "application/json");
+        }
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** An account whose address is confirmed, as if its owner had opened the emailed link. */
+    void confirmedUser(String email, String first) throws Exception {
+        call("POST", "/api/v1/accounts/signup", null, JSON.writeValueAsString(Map.of("email", email, "password", PASSWORD,
+                "first_name", first, "last_name", "Tester", "title", "Dr", "country", "AU")));
+        confirm(email);
+    }
+
+    /** Opens the verification link mailed to {@code email}. */
+    void confirm(String email) throws IOException, InterruptedException {
+        HttpResponse<String> page = http.send(HttpRequest.newBuilder(URI.create(verificationLink(email))).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(page.statusCode()).isEqualTo(200);
+    }
+
+    String token(String email) throws Exception {
+        return call("POST", "/api/v1/accounts/signin", null,
+                JSON.writeValueAsString(Map.of("email", email, "password", PASSWORD))).path("access_token").asText();
+    }
+
+    /** A draft with two photos, a video, an audio note and signed consent, under a fresh report ID. */
+    static Path draft(Path dir, String patientFirst, String patientLast, String notes) throws IOException {
+        Files.createDirectories(dir);
+        Files.copy(SharedFiles.media("photo-landscape.jpg"), dir.resolve("wound1.jpg"));
+        Files.copy(SharedFiles.media("photo-rotated.jpg"), dir.resolve("wound2.jpg"));
+        Files.copy(SharedFiles.media("clip.m4v"), dir.resolve("gait.m4v"));
+        Files.copy(SharedFiles.media("voice.m4a"), dir.resolve("history.m4a"));
+        Files.copy(SharedFiles.media("signature.jpg"), dir.resolve("consent.jpg"));
+        String reportId = String.format("%09d%013d", 42, REPORTS.incrementAndGet());
+        Map<String, Object> report = Map.of("report", Map.of(
+                "patient", Map.of("firstname", patientFirst, "lastname", patientLast, "day", "7", "month", "3",
+                        "year", "1961", "patientid", "MRN-204817"),
+                "user", Map.of("userid", "42", "title", "Dr", "firstname", "Noor", "lastname", "Haddad",
+                        "email", "noor@example.org", "country", "AU"),
+                "details", Map.of("notes", notes, "reportid", reportId),
+                "consent", Map.of("type", "signed", "consentlevels", "treatment,education")));
+        Files.writeString(dir.resolve("metadata.json"), JSON.writeValueAsString(report));
+        return dir;
+    }
+
+    /** Seals a draft with a key the sender creates on this key server; returns the .picsafe file. */
+    Path seal(Path draftDir, String senderToken, Path outDir) throws Exception {
+        return seal(draftDir, senderToken, outDir, url);
+    }
+
+    /** Seals with a key from this key server, but names {@code keyserverUrl} in package.json. */
+    Path seal(Path draftDir, String senderToken, Path outDir, String keyserverUrl) throws Exception {
+        return sealWith(this, draftDir, senderToken, outDir, keyserverUrl);
+    }
+
+    /** Seals with a key created on {@code keyServer}, naming {@code keyserverUrl} in package.json. */
+    static Path sealWith(Site keyServer, Path draftDir, String senderToken, Path outDir, String keyserverUrl)
+            throws Exception {
+        Draft draft = Draft.load(draftDir, Clock.systemUTC());
+        String reportId = draft.metadata().details().reportid();
+        String key = keyServer.call("POST", "/api/v1/reports/" + reportId + "/key", senderToken, null).path("key")
+                .asText();
+        Files.createDirectories(outDir);
+        return Sealer.seal(draft, new Protection.DynamicKey(key, keyserverUrl), outDir);
+    }
+
+    /** Uploads a sealed report to the cloud role; its answer: link, download_url, expires_at... */
+    JsonNode upload(Path picsafe, String token) throws IOException, InterruptedException {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url + "/api/v1/cloud/reports"))
+                .header("Authorization", "Bearer " + token).header("Content-Type", "application/octet-stream")
+                .POST(HttpRequest.BodyPublishers.ofFile(picsafe)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+        return JSON.readTree(r.body());
+    }
+
+    static String reportId(Path picsafe) {
+        return picsafe.getFileName().toString().replace(".picsafe", "");
+    }
+
+    private String verificationLink(String email) throws IOException {
+        try (Stream<Path> files = Files.list(dataDir.resolve("outbox"))) {
+            for (Path eml : files.toList()) {
+                String text = Files.readString(eml).replace("=\r\n", "").replace("=\n", "").replace("=3D", "=");
+                if (text.contains(email)) {
+                    Matcher m = Pattern.compile("(http://\\S+/api/v1/accounts/verify\\?token=[A-Za-z0-9_-]+)").matcher(text);
+                    if (m.find()) {
+                        return m.group(1);
+                    }
+                }
+            }
+        }
+        throw new AssertionError("no verification message for " + email + " in the outbox");
+    }
+
+    @Override
+    public void close() {
+        server.close();
+    }
+}

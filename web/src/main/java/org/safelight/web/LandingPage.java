@@ -1,0 +1,83 @@
+package org.safelight.web;
+
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+
+/**
+ * The page a share link opens ({@code /app/report/{region}/{name}}), rendered on the server with no
+ * script: view the report on this computer (sign in or sign up first, then it opens), or on a
+ * phone. Expired and unknown links get pages of their own. Every value inserted is escaped.
+ */
+final class LandingPage {
+    private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("d MMMM yyyy, HH:mm 'UTC'",
+            Locale.ENGLISH).withZone(ZoneOffset.UTC);
+
+    private LandingPage() {
+    }
+
+    static String active(String region, String name, String reportId, java.time.Instant expiresAt, String link) {
+        String open = "/app/#/link/" + region + "/" + name;
+        return page("A report is waiting for you", """
+                <h1>A Safelight report is waiting for you</h1>
+                <p>Report <span id="report-id">%s</span> is encrypted. It can be downloaded until
+                <span id="expires-at">%s</span>, and it is decrypted only on the device you view it on:
+                nothing unencrypted crosses the network, and every opening is recorded by its key server.</p>
+                <section class="choice">
+                <h2>View on this computer</h2>
+                <p>Sign in, or create a free account first; then the report opens in this browser.</p>
+                <p><a class="button" id="view-here" href="%s">View on this computer</a></p>
+                </section>
+                <section class="choice">
+                <h2>View on a phone</h2>
+                <p>Open this same link on your phone (tap it in the text message or WhatsApp chat it came in).
+                It opens this page there: choose <em>View on this computer</em> on the phone to sign in and
+                view the report in the phone's browser.</p>
+                <p class="link" id="share-link">%s</p>
+                </section>
+                """.formatted(escape(reportId), escape(WHEN.format(expiresAt)), escape(open), escape(link)));
+    }
+
+    static String expired() {
+        return page("This report has expired", """
+                <h1>This report has expired</h1>
+                <p id="expired">Reports are kept for 7 days after they are sent, then deleted. Ask the sender
+                to send it again.</p>
+                <p><a href="/app/">My Safelight</a></p>
+                """);
+    }
+
+    static String unknown() {
+        return page("No report at this address", """
+                <h1>No report at this address</h1>
+                <p id="unknown">Check that the whole link was copied. Links from a text message are case
+                sensitive.</p>
+                <p><a href="/app/">My Safelight</a></p>
+                """);
+    }
+
+    private static String page(String title, String body) {
+        return "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+                + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+                + "<title>" + escape(title) + " · Safelight</title>\n"
+                + "<link rel=\"stylesheet\" href=\"/app/static/app.css\">\n</head>\n<body>\n"
+                + "<header class=\"top\"><a class=\"brand\" href=\"/app/\">My Safelight</a></header>\n"
+                + "<main class=\"landing\">\n" + body + "</main>\n</body>\n</html>\n";
+    }
+
+    static String escape(String s) {
+        StringBuilder out = new StringBuilder(s.length() + 16);
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '<' -> out.append("&lt;");
+                case '>' -> out.append("&gt;");
+                case '&' -> out.append("&amp;");
+                case '"' -> out.append("&quot;");
+                case '\'' -> out.append("&#39;");
+                default -> out.append(c);
+            }
+        }
+        return out.toString();
+    }
+}

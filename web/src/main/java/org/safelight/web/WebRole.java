@@ -1,0 +1,126 @@
+package org.safelight.web;
+
+import io.javalin.http.Context;
+import io.javalin.router.JavalinDefaultRoutingApi;
+import java.net.URI;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.safelight.server.http.OpenApi;
+import org.safelight.server.http.Role;
+
+/**
+ * The web role, "My Safelight": plain HTML, CSS and ES modules that sign a user in against the
+ * accounts API, list their cloud reports, and open reports entirely in the browser (download,
+ * key from the key server, HMAC check, decryption, unzip). Routes:
+ *
+ * <pre>
+ * GET /                              302 to /app/
+ * GET /app/                          the application page
+ * GET /app/static/{file}             its scripts and styles (404 for anything else)
+ * GET /app/config.json               {"key_servers": [origin, ...]}: key servers besides this origin
+ * GET /app/report/{region}/{name}    a share link's landing page: 200, 410 when expired, 404 unknown
+ * </pre>
+ *
+ * Every answer carries {@link SecurityHeaders}. Nothing here sees a report's content or a key.
+ */
+public final class WebRole implements Role {
+    public static final String NAME = "web";
+    private static final String OPEN_API = OpenApi.resource(WebRole.class, "/openapi/web.yaml");
+    private static final Pattern REGION = Pattern.compile("[A-Z]{2}");
+    /** {@code {random}-{ReportID}}: 22 alphanumerics, a dash, a report ID. */
+    private static final Pattern LINK_NAME = Pattern.compile("[A-Za-z0-9]{22}-([A-Za-z0-9_-]{1,64})");
+
+    private final SharedLinks links;
+    private final SecurityHeaders headers;
+    private final String publicUrl;
+    private final StaticAssets assets = new StaticAssets();
+    private final String config;
+
+    /**
+     * @param links      which share links exist ({@link SharedLinks#NONE} without a cloud role)
+     * @param publicUrl  how users reach this server; shown on the landing page
+     * @param keyServers key servers on other origins that pages may ask for keys (each also
+     *                   allowed by the Content-Security-Policy); this origin always is
+     */
+    public WebRole(SharedLinks links, URI publicUrl, List<String> keyServers) {
+        this.links = links;
+        this.headers = new SecurityHeaders(keyServers);
+        this.publicUrl = publicUrl.toString().replaceAll("/+$", "");
+        this.config = configJson(headers.keyServerOrigins());
+        assets.require("index.html");
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public void routes(JavalinDefaultRoutingApi routes) {
+        routes.get("/", ctx -> {
+            headers.apply(ctx);
+            ctx.redirect("/app/");
+        });
+        routes.get("/app/", this::application);
+        routes.get("/app/static/{file}", this::asset);
+        routes.get("/app/config.json", this::config);
+        routes.get("/app/report/{region}/{name}", this::landing);
+    }
+
+    private void application(Context ctx) {
+        headers.apply(ctx);
+        StaticAssets.Asset page = assets.require("index.html");
+        ctx.header("Cache-Control", "no-cache").contentType(page.contentType()).result(page.bytes());
+    }
+
+    private void asset(Context ctx) {
+        headers.apply(ctx);
+        StaticAssets.Asset asset = assets.find(ctx.pathParam("file")).orElse(null);
+        if (asset == null) {
+            ctx.status(404).header("Cache-Control", "no-store").contentType("text/plain; charset=utf-8")
+                    .result("no such file");
+            return;
+        }
+        ctx.header("Cache-Control", "no-cache").contentType(asset.contentType()).result(asset.bytes());
+    }
+
+    private void config(Context ctx) {
+        headers.apply(ctx);
+        ctx.header("Cache-Control", "no-cache").contentType("application/json").result(config);
+    }
+
+    private void landing(Context ctx) {
+        headers.apply(ctx);
+        ctx.header("Cache-Control", "no-store");
+        String region = ctx.pathParam("region");
+        String name = ctx.pathParam("name");
+        var m = LINK_NAME.matcher(name);
+        SharedLinks.Status status = REGION.matcher(region).matches() && m.matches()
+                ? links.status(region, name) : new SharedLinks.Status.Unknown();
+        if (status instanceof SharedLinks.Status.Active a) {
+            ctx.status(200).html(LandingPage.active(region, name, m.group(1), a.expiresAt(),
+                    publicUrl + "/app/report/" + region + "/" + name));
+        } else if (status instanceof SharedLinks.Status.Expired) {
+            ctx.status(410).html(LandingPage.expired());
+        } else {
+            ctx.status(404).html(LandingPage.unknown());
+        }
+    }
+
+    private static String configJson(List<String> origins) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("key_servers", origins);
+        try {
+            return org.safelight.server.http.Json.MAPPER.writeValueAsString(body);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public String openApi() {
+        return OPEN_API;
+    }
+}

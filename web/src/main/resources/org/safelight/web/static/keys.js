@@ -1,0 +1,111 @@
+// Talking to key servers and to the cloud store, with answers turned into sentences for the user.
+import {apiError, authorizedFetch, SignedOutError} from './session.js';
+
+let allowed = null;
+
+/** Key server origins this page may ask (its own and those of /app/config.json). */
+async function allowedOrigins() {
+  if (!allowed) {
+    allowed = (async () => {
+      const origins = new Set([location.origin]);
+      try {
+        const r = await fetch('/app/config.json', {cache: 'no-store'});
+        if (r.ok) for (const o of (await r.json()).key_servers || []) origins.add(String(o).toLowerCase());
+      } catch (e) {
+        // this origin alone
+      }
+      return origins;
+    })();
+  }
+  return allowed;
+}
+
+/** A failure with a sentence for the user; kind: revoked, denied, expired, unknown, unreachable, signed_out. */
+export class AccessError extends Error {
+  constructor(kind, message) {
+    super(message);
+    this.name = 'AccessError';
+    this.kind = kind;
+  }
+}
+
+function keyServerBase(keyserverUrl) {
+  let url;
+  try {
+    url = new URL(keyserverUrl);
+  } catch (e) {
+    throw new AccessError('unknown', 'The report names a key server that is not a valid address.');
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new AccessError('unknown', 'The report names a key server that is not an http(s) address.');
+  }
+  return url;
+}
+
+async function checkedKeyServer(keyserverUrl) {
+  const url = keyServerBase(keyserverUrl);
+  // The user's token goes only to key servers this site trusts (the CSP enforces the same).
+  if (!(await allowedOrigins()).has(url.origin.toLowerCase())) {
+    throw new AccessError('unreachable', `This report's key server (${url.origin}) is not one this site works with, `
+      + 'so your sign-in is not sent there.');
+  }
+  return url.href.replace(/\/+$/, '');
+}
+
+async function keyServerCall(keyserverUrl, reportId, what) {
+  const base = await checkedKeyServer(keyserverUrl);
+  let r;
+  try {
+    r = await authorizedFetch(`${base}/api/v1/reports/${encodeURIComponent(reportId)}/${what}`);
+  } catch (e) {
+    if (e instanceof SignedOutError) throw new AccessError('signed_out', 'Please sign in again.');
+    throw new AccessError('unreachable', `The key server at ${base} could not be reached.`);
+  }
+  if (r.ok) return r.json();
+  const e = await apiError(r);
+  switch (e.code) {
+    case 'report_revoked':
+      throw new AccessError('revoked', 'The sender has revoked this report: its key is no longer given to anyone.');
+    case 'access_denied':
+      throw new AccessError('denied', `Access denied: the key server at ${base} does not give this report's key to your email address.`);
+    case 'not_permitted':
+      throw new AccessError('denied', 'Access denied: only the report\'s sender and those who were given its key can see who opened it.');
+    case 'email_unverified':
+      throw new AccessError('denied', 'Access denied: verify your email address first (open the link we emailed you), then sign in again.');
+    case 'unknown_report':
+      throw new AccessError('unknown', `The key server at ${base} holds no key for report ${reportId}.`);
+    case 'rate_limited':
+      throw new AccessError('unreachable', 'Too many requests to the key server; try again in a minute.');
+    default:
+      throw new AccessError('unknown', `The key server refused: ${e.message}`);
+  }
+}
+
+/** The report key; the key server records the request first. */
+export async function fetchKey(keyserverUrl, reportId) {
+  const body = await keyServerCall(keyserverUrl, reportId, 'key');
+  if (typeof body.key !== 'string' || body.key === '') throw new AccessError('unknown', 'The key server sent no key.');
+  return body.key;
+}
+
+/** {report_id, revoked_at, accesses: [...]} */
+export async function fetchAccesses(keyserverUrl, reportId) {
+  return keyServerCall(keyserverUrl, reportId, 'accesses');
+}
+
+/** The bytes of a cloud report, by its share link's region and name. */
+export async function downloadCloudReport(region, name) {
+  let r;
+  try {
+    r = await authorizedFetch(`/api/v1/cloud/reports/${encodeURIComponent(region)}/${encodeURIComponent(name)}`);
+  } catch (e) {
+    if (e instanceof SignedOutError) throw new AccessError('signed_out', 'Please sign in again.');
+    throw new AccessError('unreachable', 'The report could not be downloaded: the server did not answer.');
+  }
+  if (r.ok) return new Uint8Array(await r.arrayBuffer());
+  const e = await apiError(r);
+  if (r.status === 410) throw new AccessError('expired', 'This link has expired: reports are kept for 7 days after they are sent.');
+  if (r.status === 404) throw new AccessError('unknown', 'There is no report at this link.');
+  if (r.status === 403) throw new AccessError('denied', `Access denied: ${e.message}`);
+  throw new AccessError('unknown', `The report could not be downloaded: ${e.message}`);
+}

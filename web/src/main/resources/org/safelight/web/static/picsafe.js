@@ -1,0 +1,155 @@
+// Opening a report in memory: the .picsafe ZIP, its package.json (where the key is), the key from
+// the key server, the HMAC check, decryption, the inner package.zip and its metadata.json.
+import {openZip, UnsafeZipError} from './zip.js';
+import {decrypt, IntegrityError, MalformedError} from './rncryptor.js';
+
+const REPORT_ID = /^[A-Za-z0-9_-]{1,64}$/;
+const MAX_JSON = 1024 * 1024;
+
+/** A failure to show the user as it is: kind is one of not_picsafe, integrity, static_key, malformed. */
+export class ReportError extends Error {
+  constructor(kind, message) {
+    super(message);
+    this.name = 'ReportError';
+    this.kind = kind;
+  }
+}
+
+/**
+ * Opens report bytes. options.fileName / options.reportId help find the report ID when
+ * package.json has none; options.fetchKey(keyserverUrl, reportId) returns the report key.
+ * Resolves to {reportId, keyserverUrl, metadata, files: Map(name -> Uint8Array), encrypted: bool}.
+ */
+export async function openReport(bytes, {fileName, reportId, fetchKey}) {
+  let outer;
+  try {
+    outer = openZip(bytes);
+  } catch (e) {
+    if (e instanceof UnsafeZipError) throw new ReportError('not_picsafe', `This is not a .picsafe report (${e.message}).`);
+    throw e;
+  }
+  if (outer.has('metadata.json') && !outer.has('package.encrypted')) {
+    // A plain report (package.zip itself): nothing to decrypt.
+    return {...await readPackage(outer), reportId: null, keyserverUrl: null, encrypted: false};
+  }
+  if (!outer.has('package.json') || !outer.has('package.encrypted')) {
+    throw new ReportError('not_picsafe', 'This is not a .picsafe report: it lacks package.json or package.encrypted.');
+  }
+  const pkg = await readJson(outer, 'package.json');
+  const keyserverUrl = typeof pkg.keyserver_url === 'string' ? pkg.keyserver_url.replace(/\/+$/, '') : null;
+  if (!keyserverUrl) {
+    if (pkg.static_key) {
+      throw new ReportError('static_key', 'This report is sealed for an institution\'s private key, not a key '
+        + 'server, so it cannot be opened in the browser. The institution opens it with its private key.');
+    }
+    throw new ReportError('malformed', 'package.json names no key server.');
+  }
+  const id = [pkg.report_id, idFromFileName(fileName), reportId].find(v => typeof v === 'string' && REPORT_ID.test(v));
+  if (!id) throw new ReportError('malformed', 'The report ID is not known: package.json has none and the file name is not {ReportID}.picsafe.');
+  const key = await fetchKey(keyserverUrl, id);
+  const sealed = await readEntry(outer, 'package.encrypted');
+  let plain;
+  try {
+    plain = await decrypt(sealed, {password: key});
+  } catch (e) {
+    if (e instanceof IntegrityError) {
+      throw new ReportError('integrity', 'The report does not open with its key: the key is wrong or the file was altered. '
+        + 'Nothing of it is shown.');
+    }
+    if (e instanceof MalformedError) throw new ReportError('malformed', `The encrypted package is damaged (${e.message}).`);
+    throw e;
+  }
+  let inner;
+  try {
+    inner = openZip(plain);
+  } catch (e) {
+    if (e instanceof UnsafeZipError) throw new ReportError('malformed', `The decrypted package is not a safe ZIP (${e.message}).`);
+    throw e;
+  }
+  return {...await readPackage(inner), reportId: id, keyserverUrl, encrypted: true};
+}
+
+function idFromFileName(name) {
+  if (typeof name !== 'string') return null;
+  const m = /^([A-Za-z0-9_-]{1,64})(?: \(\d+\))?\.picsafe$/i.exec(name);
+  return m ? m[1] : null;
+}
+
+async function readEntry(zip, name) {
+  try {
+    return await zip.read(name);
+  } catch (e) {
+    if (e instanceof UnsafeZipError) throw new ReportError('malformed', `The report is damaged (${e.message}).`);
+    throw e;
+  }
+}
+
+async function readJson(zip, name) {
+  if (zip.entries.get(name).size > MAX_JSON) throw new ReportError('malformed', `${name} is too large.`);
+  const bytes = await readEntry(zip, name);
+  let value;
+  try {
+    value = JSON.parse(new TextDecoder('utf-8', {fatal: true}).decode(bytes));
+  } catch (e) {
+    throw new ReportError('malformed', `${name} is not valid JSON.`);
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new ReportError('malformed', `${name} is not a JSON object.`);
+  return value;
+}
+
+async function readPackage(zip) {
+  if (!zip.has('metadata.json')) throw new ReportError('malformed', 'The report has no metadata.json.');
+  const metadata = parseMetadata(await readJson(zip, 'metadata.json'));
+  const files = new Map();
+  for (const name of zip.names()) files.set(name, await readEntry(zip, name));
+  const missing = metadata.media.filter(m => !files.has(m.file)).map(m => m.file);
+  if (missing.length) throw new ReportError('malformed', `The report lists media it does not contain: ${missing.join(', ')}.`);
+  return {metadata, files};
+}
+
+const EXTENSIONS = {photo: 'jpg', video: 'm4v', audio: 'm4a'};
+
+/** metadata.json as plain strings (numbers and booleans are taken as text; unknown fields ignored). */
+export function parseMetadata(root) {
+  const report = object(root, 'report', true);
+  const text = (o, field) => {
+    const v = o[field];
+    if (v === undefined || v === null) return '';
+    if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') return String(v);
+    throw new ReportError('malformed', `metadata.json "${field}" is not a text value.`);
+  };
+  const pick = (o, fields) => Object.fromEntries(fields.map(f => [f, text(o, f)]));
+  const patient = pick(object(report, 'patient'), ['firstname', 'lastname', 'day', 'month', 'year', 'patientid',
+    'translator', 'guardian']);
+  const user = pick(object(report, 'user'), ['userid', 'title', 'firstname', 'lastname', 'email', 'country']);
+  const d = object(report, 'details');
+  const details = pick(d, ['notes', 'datetime', 'reportid', 'sendtype', 'sendto', 'platform', 'model', 'version']);
+  details.location = pick(object(d, 'location'), ['latitude', 'longitude', 'address']);
+  const consent = pick(object(report, 'consent'), ['type', 'treatment', 'education', 'publication', 'consentlevels']);
+  const list = report.media === undefined || report.media === null ? [] : report.media;
+  if (!Array.isArray(list)) throw new ReportError('malformed', 'metadata.json "media" is not a list.');
+  const seen = new Set();
+  const media = list.map(m => {
+    if (m === null || typeof m !== 'object') throw new ReportError('malformed', 'a media item is not an object.');
+    const id = text(m, 'mediaid');
+    const type = text(m, 'type').toLowerCase();
+    if (!REPORT_ID.test(id) || /^(consent|metadata|report)$|-thumbnail$/i.test(id)) {
+      throw new ReportError('malformed', 'a media item has an invalid ID.');
+    }
+    if (!EXTENSIONS[type]) throw new ReportError('malformed', 'a media item has an unknown type.');
+    if (seen.has(id.toLowerCase())) throw new ReportError('malformed', 'a media item ID appears twice.');
+    seen.add(id.toLowerCase());
+    return {id, type, levels: text(m, 'levels'), file: `${id}.${EXTENSIONS[type]}`, thumbnail: `${id}-thumbnail.jpg`};
+  });
+  return {patient, user, details, consent, media};
+}
+
+function object(parent, field, required = false) {
+  const v = parent[field];
+  if (v === undefined || v === null) {
+    if (required) throw new ReportError('malformed', `metadata.json has no "${field}" object.`);
+    return {};
+  }
+  if (typeof v !== 'object' || Array.isArray(v)) throw new ReportError('malformed', `metadata.json "${field}" is not an object.`);
+  return v;
+}

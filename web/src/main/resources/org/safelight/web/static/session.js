@@ -1,0 +1,134 @@
+// The signed-in session and the accounts API.
+//
+// The access token (15 minutes) lives only in this module's memory. The refresh token lives in
+// sessionStorage: it survives a reload of this tab, so a reload does not sign the user out, but it
+// is dropped when the tab closes, is never sent by the browser on its own (unlike a cookie, so no
+// cross-site request can use it), and is readable only by this origin's scripts, which the
+// Content-Security-Policy restricts to our own files. Refresh tokens rotate: one refresh at a time
+// (a second one with the same token would look like theft and end the session).
+
+const REFRESH = 'safelight.refresh_token';
+let accessToken = null;
+let refreshing = null;
+
+/** An error answer of a Safelight API: status, code ({"error"}) and message. */
+export class ApiError extends Error {
+  constructor(status, code, message) {
+    super(message);
+    this.name = 'ApiError';
+    this.status = status;
+    this.code = code;
+  }
+}
+
+/** No session, or it ended (refresh refused). */
+export class SignedOutError extends Error {
+  constructor() { super('Please sign in.'); this.name = 'SignedOutError'; }
+}
+
+export async function apiError(response) {
+  let body = {};
+  try {
+    body = await response.json();
+  } catch (e) {
+    // not JSON: keep the status alone
+  }
+  const code = typeof body.error === 'string' ? body.error : `http_${response.status}`;
+  const message = typeof body.message === 'string' ? body.message : `the server answered ${response.status}`;
+  return new ApiError(response.status, code, message);
+}
+
+async function postJson(path, body) {
+  return fetch(path, {method: 'POST', headers: {'Content-Type': 'application/json'}, body: JSON.stringify(body),
+    credentials: 'omit', cache: 'no-store'});
+}
+
+function keep(pair) {
+  accessToken = pair.access_token;
+  sessionStorage.setItem(REFRESH, pair.refresh_token);
+}
+
+export function hasSession() {
+  return accessToken !== null || sessionStorage.getItem(REFRESH) !== null;
+}
+
+export async function signIn(email, password) {
+  const r = await postJson('/api/v1/accounts/signin', {email, password});
+  if (!r.ok) throw await apiError(r);
+  keep(await r.json());
+}
+
+export async function signUp(fields) {
+  const r = await postJson('/api/v1/accounts/signup', fields);
+  if (!r.ok) throw await apiError(r);
+  return r.json();
+}
+
+export async function signOut() {
+  const token = sessionStorage.getItem(REFRESH);
+  accessToken = null;
+  sessionStorage.removeItem(REFRESH);
+  if (token) {
+    try {
+      await postJson('/api/v1/accounts/signout', {refresh_token: token});
+    } catch (e) {
+      // offline: the token is forgotten here and expires on its own
+    }
+  }
+}
+
+/** Trades the refresh token for a new pair; concurrent callers share one request. */
+function refresh() {
+  if (!refreshing) {
+    refreshing = (async () => {
+      const token = sessionStorage.getItem(REFRESH);
+      if (!token) throw new SignedOutError();
+      const r = await postJson('/api/v1/accounts/refresh', {refresh_token: token});
+      if (r.status === 401 || r.status === 400) {
+        accessToken = null;
+        sessionStorage.removeItem(REFRESH);
+        throw new SignedOutError();
+      }
+      if (!r.ok) throw await apiError(r);
+      keep(await r.json());
+    })().finally(() => { refreshing = null; });
+  }
+  return refreshing;
+}
+
+/**
+ * fetch() with the user's token (to this origin or a key server), refreshing it once on 401.
+ * Throws SignedOutError when there is no session.
+ */
+export async function authorizedFetch(url, init = {}) {
+  if (!accessToken) await refresh();
+  const send = () => fetch(url, {...init, credentials: 'omit', cache: 'no-store',
+    headers: {...(init.headers || {}), Authorization: `Bearer ${accessToken}`}});
+  let r = await send();
+  if (r.status === 401) {
+    const used = accessToken;
+    if (refreshing) await refreshing;
+    if (accessToken === used) await refresh();
+    r = await send();
+    if (r.status === 401) throw new SignedOutError();
+  }
+  return r;
+}
+
+/** GET a JSON document with the user's token; ApiError on an error answer. */
+export async function getJson(url) {
+  const r = await authorizedFetch(url);
+  if (!r.ok) throw await apiError(r);
+  return r.json();
+}
+
+export async function sendJson(method, url, body) {
+  const init = {method};
+  if (body !== undefined) {
+    init.headers = {'Content-Type': 'application/json'};
+    init.body = JSON.stringify(body);
+  }
+  const r = await authorizedFetch(url, init);
+  if (!r.ok) throw await apiError(r);
+  return r.status === 204 ? null : r.json();
+}

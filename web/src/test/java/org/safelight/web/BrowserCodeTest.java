@@ -1,0 +1,236 @@
+package org.safelight.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.CRC32;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.safelight.web.testing.Browser;
+
+/**
+ * My Safelight's own crypto and ZIP code, run in Chromium on the application page (under its
+ * Content-Security-Policy): every official RNCryptor v3 vector, and the ZIP safety rules.
+ */
+class BrowserCodeTest {
+    @TempDir
+    static Path downloads;
+    static WebServer server;
+    static Browser browser;
+
+    @BeforeAll
+    static void start() {
+        server = new WebServer(SharedLinks.NONE, List.of());
+        browser = new Browser(downloads);
+        browser.get(server.url() + "/app/");
+        browser.visible("#signin-form");
+    }
+
+    @AfterAll
+    static void stop() {
+        if (browser != null) {
+            browser.close();
+        }
+        server.close();
+    }
+
+    private static final String RUN_VECTORS = """
+            const [file, vectors, done] = arguments;
+            import('/app/static/rncryptor.js').then(async m => {
+              const hex = s => Uint8Array.from((s.replace(/\\s+/g, '').match(/../g) || []).map(b => parseInt(b, 16)));
+              const toHex = b => Array.from(b, x => x.toString(16).padStart(2, '0')).join('');
+              const out = [];
+              for (const v of vectors) {
+                try {
+                  if (file === 'kdf') {
+                    const key = toHex(await m.deriveKey(v.password, hex(v.salt_hex)));
+                    out.push(key === toHex(hex(v.key_hex)) ? 'ok' : 'wrong key ' + key);
+                    continue;
+                  }
+                  const secret = file === 'password' ? {password: v.password}
+                    : {encryptionKey: hex(v.enc_key_hex), hmacKey: hex(v.hmac_key_hex)};
+                  const params = {iv: hex(v.iv_hex)};
+                  if (file === 'password') { params.encSalt = hex(v.enc_salt_hex); params.hmacSalt = hex(v.hmac_salt_hex); }
+                  const expected = toHex(hex(v.ciphertext_hex));
+                  const sealed = toHex(await m.encrypt(hex(v.plaintext_hex || ''), secret, params));
+                  const opened = toHex(await m.decrypt(hex(v.ciphertext_hex), secret));
+                  const altered = hex(v.ciphertext_hex);
+                  altered[altered.length - 40] ^= 1;
+                  let refused = 'accepted altered data';
+                  try { await m.decrypt(altered, secret); } catch (e) { refused = e.name; }
+                  out.push(sealed !== expected ? 'encrypts to ' + sealed
+                    : opened !== toHex(hex(v.plaintext_hex || '')) ? 'decrypts to ' + opened
+                    : refused !== 'IntegrityError' ? refused : 'ok');
+                } catch (e) {
+                  out.push('threw ' + e);
+                }
+              }
+              done(out);
+            }, e => done(['import failed: ' + e]));
+            """;
+
+    @Test
+    void the_browser_rncryptor_passes_every_official_v3_vector() throws IOException {
+        int total = 0;
+        for (String file : List.of("password", "key", "kdf")) {
+            List<Map<String, String>> vectors = vectors(file);
+            assertThat(vectors).as(file).isNotEmpty();
+            @SuppressWarnings("unchecked")
+            List<String> results = (List<String>) browser.asyncScript(RUN_VECTORS, file, vectors);
+            assertThat(results).as(file).hasSize(vectors.size());
+            for (int i = 0; i < vectors.size(); i++) {
+                assertThat(results.get(i)).as(file + ": " + vectors.get(i).get("title")).isEqualTo("ok");
+            }
+            total += vectors.size();
+        }
+        assertThat(total).as("v3 vectors in the three files").isGreaterThanOrEqualTo(16);
+    }
+
+    private static final String OPEN_ZIP = """
+            const [base64, done] = arguments;
+            import('/app/static/zip.js').then(async m => {
+              const bytes = Uint8Array.from(atob(base64), c => c.charCodeAt(0));
+              try {
+                const zip = m.openZip(bytes);
+                const parts = [];
+                for (const name of zip.names()) parts.push(name + '=' + new TextDecoder().decode(await zip.read(name)).length);
+                done('ok ' + parts.join(','));
+              } catch (e) {
+                done(e.name + ': ' + e.message);
+              }
+            }, e => done('import failed: ' + e));
+            """;
+
+    private static String open(byte[] zip) {
+        return (String) browser.asyncScript(OPEN_ZIP, Base64.getEncoder().encodeToString(zip));
+    }
+
+    @Test
+    void a_safe_zip_reads_stored_and_deflated_entries() throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
+            zip.putNextEntry(new ZipEntry("metadata.json"));
+            zip.write("{\"report\": {}}".repeat(100).getBytes(StandardCharsets.UTF_8));
+            zip.closeEntry();
+            byte[] stored = "stored bytes".getBytes(StandardCharsets.UTF_8);
+            ZipEntry entry = new ZipEntry("folder/stored.txt");
+            entry.setMethod(ZipEntry.STORED);
+            entry.setSize(stored.length);
+            CRC32 crc = new CRC32();
+            crc.update(stored);
+            entry.setCrc(crc.getValue());
+            zip.putNextEntry(entry);
+            zip.write(stored);
+            zip.closeEntry();
+        }
+        assertThat(open(bytes.toByteArray())).isEqualTo("ok metadata.json=1400,folder/stored.txt=12");
+    }
+
+    @Test
+    void unsafe_names_are_refused() throws IOException {
+        assertThat(open(zip("../evil.txt"))).startsWith("UnsafeZipError").contains("'..'");
+        assertThat(open(zip("/etc/passwd"))).startsWith("UnsafeZipError").contains("absolute");
+        assertThat(open(zip("a\\b.txt"))).startsWith("UnsafeZipError").contains("backslash");
+        assertThat(open(zip("C:evil.txt"))).startsWith("UnsafeZipError").contains("drive letter");
+        assertThat(open(zip("Photo.jpg", "photo.jpg"))).startsWith("UnsafeZipError").contains("appears twice");
+    }
+
+    @Test
+    void too_many_entries_a_zip_bomb_damage_and_non_zips_are_refused() throws IOException {
+        String[] many = new String[1001];
+        for (int i = 0; i < many.length; i++) {
+            many[i] = "f" + i;
+        }
+        assertThat(open(zip(many))).isEqualTo("UnsafeZipError: more than 1000 entries");
+
+        ByteArrayOutputStream bomb = new ByteArrayOutputStream();
+        try (ZipOutputStream zip = new ZipOutputStream(bomb)) {
+            zip.putNextEntry(new ZipEntry("zeros.bin"));
+            byte[] zeros = new byte[1 << 20];
+            for (int i = 0; i < 200; i++) {
+                zip.write(zeros);
+            }
+            zip.closeEntry();
+        }
+        assertThat(open(bomb.toByteArray())).startsWith("UnsafeZipError").contains("ZIP bomb");
+
+        byte[] damaged = zip("report.pdf");
+        int at = indexOf(damaged, "content of report.pdf".getBytes(StandardCharsets.UTF_8));
+        damaged[at] ^= 1;
+        assertThat(open(damaged)).startsWith("UnsafeZipError").contains("damaged");
+
+        assertThat(open("just some text, not a ZIP at all".getBytes(StandardCharsets.UTF_8)))
+                .isEqualTo("UnsafeZipError: not a ZIP archive");
+    }
+
+    /** A ZIP of stored entries with these names, each holding "content of NAME". */
+    private static byte[] zip(String... names) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
+            for (String name : names) {
+                byte[] content = ("content of " + name).getBytes(StandardCharsets.UTF_8);
+                ZipEntry entry = new ZipEntry(name);
+                entry.setMethod(ZipEntry.STORED);
+                entry.setSize(content.length);
+                CRC32 crc = new CRC32();
+                crc.update(content);
+                entry.setCrc(crc.getValue());
+                zip.putNextEntry(entry);
+                zip.write(content);
+                zip.closeEntry();
+            }
+        }
+        return bytes.toByteArray();
+    }
+
+    private static int indexOf(byte[] haystack, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= haystack.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        throw new AssertionError("not found");
+    }
+
+    /** The official vector file: blocks of "name: value" lines, version 3 only. */
+    static List<Map<String, String>> vectors(String file) throws IOException {
+        Path path = Path.of(System.getProperty("safelight.shared", "../../shared"), "spec/rncryptor-v3", file);
+        List<Map<String, String>> vectors = new ArrayList<>();
+        Map<String, String> current = new LinkedHashMap<>();
+        for (String line : Files.readAllLines(path, StandardCharsets.UTF_8)) {
+            if (line.startsWith("#")) {
+                continue;
+            }
+            if (line.isBlank()) {
+                if (!current.isEmpty()) {
+                    vectors.add(current);
+                    current = new LinkedHashMap<>();
+                }
+                continue;
+            }
+            int colon = line.indexOf(':');
+            current.put(line.substring(0, colon).trim(), line.substring(colon + 1).trim());
+        }
+        if (!current.isEmpty()) {
+            vectors.add(current);
+        }
+        return vectors.stream().filter(v -> "3".equals(v.get("version"))).toList();
+    }
+}

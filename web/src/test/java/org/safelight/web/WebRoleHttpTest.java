@@ -1,0 +1,143 @@
+package org.safelight.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class WebRoleHttpTest {
+    static final String NAME = "AbCdEfGhIjKlMnOpQrStUv-0000000011462800528240";
+    static final List<String> ASKED = new ArrayList<>();
+    static WebServer server;
+    static final HttpClient HTTP = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
+
+    @BeforeAll
+    static void start() {
+        server = new WebServer((region, name) -> {
+            synchronized (ASKED) {
+                ASKED.add(region + "/" + name);
+            }
+            if (!region.equals("AU")) {
+                return new SharedLinks.Status.Unknown();
+            }
+            return name.equals(NAME) ? new SharedLinks.Status.Active(Instant.parse("2026-11-29T10:15:00Z"))
+                    : new SharedLinks.Status.Expired();
+        }, List.of("https://Keys.Example.org/some/path", "http://localhost:9000"));
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    static HttpResponse<String> get(String path) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(server.url() + path)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    static void assertSecured(HttpResponse<String> r) {
+        String csp = r.headers().firstValue("Content-Security-Policy").orElse("");
+        assertThat(csp).contains("default-src 'self'", "script-src 'self'", "style-src 'self'", "frame-ancestors 'none'",
+                "object-src blob:", "media-src blob:", "base-uri 'none'");
+        assertThat(csp).doesNotContain("unsafe-inline", "unsafe-eval", "*");
+        assertThat(r.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
+        assertThat(r.headers().firstValue("Referrer-Policy")).hasValue("no-referrer");
+    }
+
+    @Test
+    void the_root_redirects_to_my_safelight() throws Exception {
+        HttpResponse<String> r = get("/");
+        assertThat(r.statusCode()).isEqualTo(302);
+        assertThat(r.headers().firstValue("Location")).hasValue("/app/");
+        assertSecured(r);
+    }
+
+    @Test
+    void the_application_page_loads_only_module_scripts_of_its_own() throws Exception {
+        HttpResponse<String> r = get("/app/");
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().firstValue("Content-Type").orElse("")).startsWith("text/html");
+        assertSecured(r);
+        assertThat(r.body()).contains("<script type=\"module\" src=\"/app/static/main.js\"></script>")
+                .doesNotContain("style=", "onclick", "<style");
+    }
+
+    @Test
+    void scripts_and_styles_are_served_with_their_types_and_nothing_else_is() throws Exception {
+        HttpResponse<String> js = get("/app/static/rncryptor.js");
+        assertThat(js.statusCode()).isEqualTo(200);
+        assertThat(js.headers().firstValue("Content-Type").orElse("")).startsWith("text/javascript");
+        assertSecured(js);
+        assertThat(get("/app/static/app.css").headers().firstValue("Content-Type").orElse("")).startsWith("text/css");
+        for (String path : List.of("/app/static/nothing.js", "/app/static/..%2Fstatic%2Fmain.js",
+                "/app/static/WebRole.class", "/app/static/%2e%2e", "/app/static/.hidden.js")) {
+            HttpResponse<String> r = get(path);
+            assertThat(r.statusCode()).as(path).isEqualTo(404);
+        }
+    }
+
+    @Test
+    void the_configured_key_servers_are_in_the_config_and_the_connect_policy() throws Exception {
+        HttpResponse<String> r = get("/app/config.json");
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body()).isEqualTo("{\"key_servers\":[\"https://keys.example.org\",\"http://localhost:9000\"]}");
+        assertThat(r.headers().firstValue("Content-Security-Policy").orElse(""))
+                .contains("connect-src 'self' https://keys.example.org http://localhost:9000;");
+    }
+
+    @Test
+    void an_active_link_offers_this_computer_or_a_phone() throws Exception {
+        HttpResponse<String> r = get("/app/report/AU/" + NAME);
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertSecured(r);
+        assertThat(r.headers().firstValue("Cache-Control")).hasValue("no-store");
+        assertThat(r.body()).contains("0000000011462800528240", "29 November 2026, 10:15 UTC",
+                "href=\"/app/#/link/AU/" + NAME + "\"", "View on a phone", "http://localhost/app/report/AU/" + NAME)
+                .doesNotContain("<script", "style=");
+    }
+
+    @Test
+    void an_expired_link_answers_410_and_an_unknown_one_404() throws Exception {
+        HttpResponse<String> expired = get("/app/report/AU/ZZZZZZZZZZZZZZZZZZZZZZ-0000000011462800528240");
+        assertThat(expired.statusCode()).isEqualTo(410);
+        assertThat(expired.body()).contains("This report has expired");
+        assertSecured(expired);
+        HttpResponse<String> unknown = get("/app/report/US/" + NAME);
+        assertThat(unknown.statusCode()).isEqualTo(404);
+        assertThat(unknown.body()).contains("No report at this address");
+        assertSecured(unknown);
+    }
+
+    @Test
+    void a_malformed_link_is_unknown_without_asking_the_cloud() throws Exception {
+        int before;
+        synchronized (ASKED) {
+            before = ASKED.size();
+        }
+        for (String path : List.of("/app/report/au/" + NAME, "/app/report/AU/short-123",
+                "/app/report/AU/AbCdEfGhIjKlMnOpQrStUv-%3Cscript%3E", "/app/report/AUS/" + NAME)) {
+            HttpResponse<String> r = get(path);
+            assertThat(r.statusCode()).as(path).isEqualTo(404);
+            assertThat(r.body()).doesNotContain("<script>");
+        }
+        synchronized (ASKED) {
+            assertThat(ASKED).hasSize(before);
+        }
+    }
+
+    @Test
+    void a_key_server_must_be_an_http_url() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new SecurityHeaders(List.of("javascript:alert(1)")))
+                .isInstanceOf(IllegalArgumentException.class);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new SecurityHeaders(List.of("https://a.org; script-src *")))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+}

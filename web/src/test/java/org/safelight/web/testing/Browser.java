@@ -1,0 +1,169 @@
+package org.safelight.web.testing;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.logging.Level;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.logging.LoggingPreferences;
+
+/**
+ * Debian's headless Chromium driven by its chromedriver (never a downloaded browser), with a
+ * download folder of its own and screenshots kept under {@code web/target/screenshots} (system
+ * property {@code safelight.screenshots}). One per test class: starting Chromium is the slow part.
+ */
+public final class Browser implements AutoCloseable {
+    private static final Duration WAIT = Duration.ofSeconds(20);
+
+    private final ChromeDriver driver;
+    private final Path downloads;
+
+    public Browser(Path downloads) {
+        this.downloads = downloads;
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(new File(System.getProperty("safelight.chromium", "/usr/bin/chromium")));
+        // --no-sandbox: CI runs as root, where Chromium's sandbox cannot start.
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,1000",
+                "--disable-gpu", "--no-first-run", "--disable-extensions", "--lang=en-US");
+        Map<String, Object> prefs = new HashMap<>();
+        prefs.put("download.default_directory", downloads.toAbsolutePath().toString());
+        prefs.put("download.prompt_for_download", false);
+        prefs.put("safebrowsing.enabled", false);
+        options.setExperimentalOption("prefs", prefs);
+        LoggingPreferences logs = new LoggingPreferences();
+        logs.enable(LogType.BROWSER, Level.ALL);
+        options.setCapability("goog:loggingPrefs", logs);
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(new File(System.getProperty("safelight.chromedriver", "/usr/bin/chromedriver")))
+                .usingAnyFreePort().build();
+        this.driver = new ChromeDriver(service, options);
+        driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(60));
+    }
+
+    public WebDriver driver() {
+        return driver;
+    }
+
+    public void get(String url) {
+        driver.get(url);
+    }
+
+    /** Waits for an element to be displayed. */
+    public WebElement visible(By by) {
+        return until(d -> {
+            List<WebElement> found = d.findElements(by);
+            return !found.isEmpty() && found.get(0).isDisplayed() ? found.get(0) : null;
+        });
+    }
+
+    public WebElement visible(String css) {
+        return visible(By.cssSelector(css));
+    }
+
+    /** Waits until the condition gives something other than null or false. */
+    public <T> T until(Function<WebDriver, T> condition) {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        RuntimeException last = null;
+        while (System.nanoTime() < deadline) {
+            try {
+                T value = condition.apply(driver);
+                if (value != null && !Boolean.FALSE.equals(value)) {
+                    return value;
+                }
+            } catch (org.openqa.selenium.StaleElementReferenceException e) {
+                last = e;
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+        throw new AssertionError("waited " + WAIT.toSeconds() + " s in vain on " + driver.getCurrentUrl(), last);
+    }
+
+    public Object script(String js, Object... args) {
+        return ((JavascriptExecutor) driver).executeScript(js, args);
+    }
+
+    public Object asyncScript(String js, Object... args) {
+        return ((JavascriptExecutor) driver).executeAsyncScript(js, args);
+    }
+
+    public void type(String css, String text) {
+        WebElement e = visible(css);
+        e.clear();
+        e.sendKeys(text);
+    }
+
+    public void click(String css) {
+        visible(css).click();
+    }
+
+    public String text(String css) {
+        return visible(css).getText();
+    }
+
+    /** The page as it is now, saved as {@code name}.png among the build's screenshots. */
+    public Path screenshot(String name) {
+        Path dir = Path.of(System.getProperty("safelight.screenshots", "target/screenshots"));
+        try {
+            Files.createDirectories(dir);
+            Path target = dir.resolve(name + ".png");
+            Files.copy(driver.getScreenshotAs(OutputType.FILE).toPath(), target, StandardCopyOption.REPLACE_EXISTING);
+            return target;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Waits for a finished download of that name and returns it. */
+    public Path downloaded(String fileName) {
+        Path file = downloads.resolve(fileName);
+        return until(d -> Files.isRegularFile(file) && !Files.exists(downloads.resolve(fileName + ".crdownload"))
+                && size(file) > 0 ? file : null);
+    }
+
+    private static long size(Path file) {
+        try {
+            return Files.size(file);
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    /** Console messages since the last call (CSP violations show here). */
+    public List<String> consoleMessages() {
+        return driver.manage().logs().get(LogType.BROWSER).getAll().stream().map(LogEntry::getMessage).toList();
+    }
+
+    /** Forgets this origin's storage and the current page, so the next test starts signed out. */
+    public void reset(String origin) {
+        driver.get(origin + "/app/static/app.css");
+        script("sessionStorage.clear(); localStorage.clear();");
+        driver.manage().deleteAllCookies();
+    }
+
+    @Override
+    public void close() {
+        driver.quit();
+    }
+}
