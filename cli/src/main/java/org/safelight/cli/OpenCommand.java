@@ -9,7 +9,6 @@ import org.safelight.format.picsafe.KeyNeededException;
 import org.safelight.format.picsafe.PackageJson;
 import org.safelight.format.picsafe.ReportKey;
 import org.safelight.format.picsafe.ReportOpener;
-import org.safelight.format.picsafe.StaticKeys;
 import org.safelight.format.report.ReportId;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -33,25 +32,11 @@ final class OpenCommand implements Callable<Integer> {
     Path outDir;
 
     @ArgGroup(exclusive = true)
-    KeyChoice keyChoice;
-
-    static final class KeyChoice {
-        @ArgGroup(exclusive = false)
-        KeyOptions password;
-
-        @Option(names = "--private-key", paramLabel = "PRIVATE_KEY",
-                description = "The institution's PKCS#8 PEM private key, for static-key reports.")
-        Path privateKey;
-    }
+    OfflineKey keyChoice;
 
     @Override
     public Integer call() throws Exception {
-        ReportKey key = new ReportKey.None();
-        if (keyChoice != null && keyChoice.privateKey != null) {
-            key = new ReportKey.Private(StaticKeys.readPrivateKey(keyChoice.privateKey));
-        } else if (keyChoice != null && keyChoice.password != null && keyChoice.password.given()) {
-            key = new ReportKey.Password(keyChoice.password.read());
-        }
+        ReportKey key = OfflineKey.of(keyChoice);
         ReportOpener opener = new ReportOpener(ZipLimits.REPORT, true);
         ReportOpener.Opened opened;
         try {

@@ -18,7 +18,6 @@ import org.safelight.format.picsafe.PackageJson;
 import org.safelight.format.picsafe.ReportFileKind;
 import org.safelight.format.picsafe.ReportKey;
 import org.safelight.format.picsafe.ReportOpener;
-import org.safelight.format.picsafe.StaticKeys;
 import org.safelight.format.report.ReportId;
 import org.safelight.format.report.ReportMetadata;
 import picocli.CommandLine.ArgGroup;
@@ -49,16 +48,7 @@ final class SendCommand implements Callable<Integer> {
     String to;
 
     @ArgGroup(exclusive = true)
-    KeyChoice keyChoice;
-
-    static final class KeyChoice {
-        @ArgGroup(exclusive = false)
-        KeyOptions password;
-
-        @Option(names = "--private-key", paramLabel = "PRIVATE_KEY",
-                description = "The institution's PKCS#8 PEM private key, for counting a static-key report's media.")
-        Path privateKey;
-    }
+    OfflineKey keyChoice;
 
     @Override
     public Integer call() throws Exception {
@@ -95,12 +85,8 @@ final class SendCommand implements Callable<Integer> {
 
     /** The report's metadata, for the counts; null when no key is at hand. */
     private ReportMetadata metadata(ClientContext clients, PackageJson packageJson) throws IOException {
-        ReportKey key = null;
-        if (keyChoice != null && keyChoice.privateKey != null) {
-            key = new ReportKey.Private(StaticKeys.readPrivateKey(keyChoice.privateKey));
-        } else if (keyChoice != null && keyChoice.password != null && keyChoice.password.given()) {
-            key = new ReportKey.Password(keyChoice.password.read());
-        } else if (packageJson.hasKeyServer()) {
+        ReportKey key = OfflineKey.of(keyChoice);
+        if (key instanceof ReportKey.None && packageJson.hasKeyServer()) {
             try {
                 // The sender asks for their own report's key; the key server logs it like any fetch.
                 key = new ReportKey.Password(clients.keyServer.fetchKey(URI.create(packageJson.keyserverUrl()),
@@ -112,7 +98,7 @@ final class SendCommand implements Callable<Integer> {
                 return null;
             }
         }
-        if (key == null) {
+        if (key instanceof ReportKey.None) {
             note("no key for this report was given (--password or --private-key), so the message does not"
                     + " count its contents");
             return null;
