@@ -67,6 +67,8 @@ public final class WebRole implements Role {
         routes.get("/app/static/{file}", this::asset);
         routes.get("/app/config.json", this::config);
         routes.get("/app/report/{region}/{name}", this::landing);
+        // Also the answers of paths no route serves (404); pages of other roles set their own policy.
+        routes.before("/app/*", headers::apply);
     }
 
     private void application(Context ctx) {

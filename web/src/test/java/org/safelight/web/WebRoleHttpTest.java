@@ -85,6 +85,13 @@ class WebRoleHttpTest {
     }
 
     @Test
+    void a_path_no_route_serves_still_carries_the_security_headers() throws Exception {
+        HttpResponse<String> r = get("/app/no/such/page");
+        assertThat(r.statusCode()).isEqualTo(404);
+        assertSecured(r);
+    }
+
+    @Test
     void the_configured_key_servers_are_in_the_config_and_the_connect_policy() throws Exception {
         HttpResponse<String> r = get("/app/config.json");
         assertThat(r.statusCode()).isEqualTo(200);
