@@ -1,6 +1,7 @@
 package org.safelight.accounts;
 
 import java.time.Clock;
+import java.time.Instant;
 import org.safelight.accounts.enterprise.EnterpriseCredentials;
 import org.safelight.accounts.enterprise.Enterprises;
 import org.safelight.accounts.tokens.RefreshTokens;
@@ -20,5 +21,15 @@ public record AccountsStores(UserStore users, OneTimeTokens oneTimeTokens, Refre
         return new AccountsStores(new UserStore(db.jdbi()), new OneTimeTokens(db.jdbi()),
                 new RefreshTokens(db.jdbi()), new Enterprises(db.jdbi(), clock),
                 new EnterpriseCredentials(db.jdbi(), clock), new UploadLog(db.jdbi(), clock));
+    }
+
+    /**
+     * Deletes verification, reset and refresh tokens that expired before {@code now}: none of them
+     * can be used any more, so keeping them only keeps hashes around. Serve runs this hourly.
+     *
+     * @return how many were deleted
+     */
+    public int purgeExpired(Instant now) {
+        return oneTimeTokens.purgeExpired(now) + refreshTokens.purgeExpired(now);
     }
 }

@@ -14,10 +14,10 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.safelight.accounts.AccountsRole;
 import org.safelight.server.db.Database;
 
-class UserStoreContractTest {
+public class UserStoreContractTest {
     private static final Instant NOW = Instant.parse("2026-11-22T10:00:00Z");
 
-    static NewUser someone(String email) {
+    public static NewUser someone(String email) {
         return new NewUser(email, "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0$aGFzaGhhc2hoYXNoaGFzaGhhc2g",
                 "Ada", "Okafor", "Dr", "AU");
     }

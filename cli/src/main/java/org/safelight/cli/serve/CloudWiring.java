@@ -11,13 +11,13 @@ import org.safelight.accounts.uploads.UploadLog;
 import org.safelight.cloud.CloudLinks;
 import org.safelight.cloud.CloudRole;
 import org.safelight.cloud.CloudStore;
-import org.safelight.cloud.CloudSweeper;
 import org.safelight.cloud.HttpUploadRecorder;
 import org.safelight.cloud.UploadRecorder;
 import org.safelight.cloud.blob.BlobStore;
 import org.safelight.cloud.blob.FolderBlobStore;
 import org.safelight.cloud.blob.S3BlobStore;
 import org.safelight.cloud.blob.S3Settings;
+import org.safelight.server.tasks.PeriodicTask;
 import org.safelight.server.db.Database;
 import org.safelight.server.enterprise.EnterpriseAuthority;
 import org.safelight.server.enterprise.HttpEnterpriseAuthority;
@@ -64,7 +64,7 @@ final class CloudWiring {
         }
         CloudStore store = CloudStore.open(database, blobs, recorder, config.publicUrl(),
                 config.dataDir().resolve("cloud").resolve(".spool"), cloud.maxUploadBytes(), clock);
-        resources.add(new CloudSweeper(store, SWEEP_EVERY));
+        resources.add(new PeriodicTask("cloud-sweeper", SWEEP_EVERY, store::sweepExpired));
         return new Built(new CloudRole(store, tokens, authority), new CloudLinks(store), store, resources);
     }
 

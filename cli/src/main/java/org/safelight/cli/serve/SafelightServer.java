@@ -24,6 +24,7 @@ import org.safelight.cloud.CloudStore;
 import org.safelight.cloud.LinkStatus;
 import org.safelight.keys.KeyServer;
 import org.safelight.server.db.Database;
+import org.safelight.server.tasks.PeriodicTask;
 import org.safelight.server.enterprise.EnterpriseAuthority;
 import org.safelight.server.enterprise.HttpEnterpriseAuthority;
 import org.safelight.server.http.Role;
@@ -177,6 +178,9 @@ public final class SafelightServer implements AutoCloseable {
                         : new OutboxMailer(config.dataDir(), smtp.from(), clock);
                 accounts = AccountsStores.open(database, clock);
                 enterprises = accounts.credentials();
+                AccountsStores stores = accounts;
+                resources.add(new PeriodicTask("accounts-purge", Duration.ofHours(1),
+                        () -> stores.purgeExpired(clock.instant())));
                 roles.add(new AccountsRole(accounts, mailer, signing, config.publicUrl(),
                         RateLimits.standard(clock), clock));
             }

@@ -1,4 +1,4 @@
-package org.safelight.cloud;
+package org.safelight.server.tasks;
 
 import java.time.Duration;
 import java.util.concurrent.Executors;
@@ -7,26 +7,31 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Runs {@link CloudStore#sweepExpired()} every few minutes on a daemon thread until closed. */
-public final class CloudSweeper implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(CloudSweeper.class);
+/**
+ * Runs a housekeeping job (the cloud's expiry sweep, purging spent tokens) at once and then every
+ * {@code every}, on its own daemon thread, until closed. A round that throws is logged by its
+ * exception's class only (messages may carry data) and the next round runs as planned.
+ */
+public final class PeriodicTask implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(PeriodicTask.class);
     private final ScheduledExecutorService executor;
 
-    public CloudSweeper(CloudStore store, Duration every) {
+    public PeriodicTask(String name, Duration every, Runnable job) {
         this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "cloud-sweeper");
+            Thread t = new Thread(r, name);
             t.setDaemon(true);
             return t;
         });
         executor.scheduleWithFixedDelay(() -> {
             try {
-                store.sweepExpired();
+                job.run();
             } catch (RuntimeException e) {
-                LOG.warn("the cloud sweeper failed this round ({}); it will try again", e.getClass().getSimpleName());
+                LOG.warn("{} failed this round ({}); it will run again", name, e.getClass().getSimpleName());
             }
         }, 0, every.toMillis(), TimeUnit.MILLISECONDS);
     }
 
+    /** Stops the schedule and waits up to 10 s for a round in progress. */
     @Override
     public void close() {
         executor.shutdownNow();
