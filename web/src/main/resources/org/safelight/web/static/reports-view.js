@@ -1,6 +1,6 @@
 // My reports (the cloud uploads), and opening a report from a link or from a file.
 import {el, errorBox, formatBytes, formatTime, show} from './dom.js';
-import {ApiError, getJson} from './session.js';
+import {ApiError, getJson, SignedOutError} from './session.js';
 import {AccessError, downloadCloudReport, fetchAccesses, fetchKey} from './keys.js';
 import {openReport, ReportError} from './picsafe.js';
 import {reportView} from './report-view.js';
@@ -40,6 +40,7 @@ export async function reportsView() {
   try {
     body = await getJson('/api/v1/accounts/me/reports');
   } catch (e) {
+    if (e instanceof SignedOutError) throw e;
     show(el('section', {class: 'card', id: 'reports'}, el('h1', {}, 'My reports'), errorBox(e instanceof ApiError && e.status === 404
       ? 'This server keeps no list of cloud reports.' : e.message)));
     return;
