@@ -52,7 +52,7 @@ public final class SecurityHeaders {
         ctx.header("Cross-Origin-Opener-Policy", "same-origin");
     }
 
-    /** {@code scheme://host[:port]} of a URL; refuses anything that is not plain http(s). */
+    /** {@code scheme://host[:port]} of a URL (no default port); refuses anything that is not plain http(s). */
     static String origin(String url) {
         URI uri;
         try {
@@ -69,6 +69,9 @@ public final class SecurityHeaders {
         if (!host.matches("[a-z0-9.\\-\\[\\]:]+")) {
             throw new IllegalArgumentException("a key server's host name is not valid: '" + url + "'");
         }
-        return scheme + "://" + host + (uri.getPort() == -1 ? "" : ":" + uri.getPort());
+        // As the browser's URL.origin, which keys.js compares with: no default port.
+        int port = uri.getPort();
+        boolean defaultPort = port == -1 || port == (scheme.equals("https") ? 443 : 80);
+        return scheme + "://" + host + (defaultPort ? "" : ":" + port);
     }
 }

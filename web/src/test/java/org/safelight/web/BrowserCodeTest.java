@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -174,6 +176,45 @@ class BrowserCodeTest {
 
         assertThat(open("just some text, not a ZIP at all".getBytes(StandardCharsets.UTF_8)))
                 .isEqualTo("UnsafeZipError: not a ZIP archive");
+    }
+
+    @Test
+    void entries_whose_data_overlap_are_refused() {
+        // "a.txt" stores, as its data, the local header and data of "b.txt": the trick of
+        // overlapping ZIP bombs, where one compressed kernel is counted for many entries.
+        byte[] inner = local("b.txt", "content of b.txt".getBytes(StandardCharsets.UTF_8));
+        byte[] outer = local("a.txt", inner);
+        ByteBuffer zip = ByteBuffer.allocate(outer.length + 2 * (46 + 5) + 22).order(ByteOrder.LITTLE_ENDIAN);
+        zip.put(outer);
+        int directory = zip.position();
+        zip.put(central("a.txt", inner, 0));
+        zip.put(central("b.txt", "content of b.txt".getBytes(StandardCharsets.UTF_8), outer.length - inner.length));
+        int directorySize = zip.position() - directory;
+        zip.putInt(0x06054b50).putShort((short) 0).putShort((short) 0).putShort((short) 2).putShort((short) 2)
+                .putInt(directorySize).putInt(directory).putShort((short) 0);
+        assertThat(open(zip.array())).startsWith("UnsafeZipError").contains("overlap");
+    }
+
+    private static byte[] local(String name, byte[] data) {
+        byte[] n = name.getBytes(StandardCharsets.UTF_8);
+        return ByteBuffer.allocate(30 + n.length + data.length).order(ByteOrder.LITTLE_ENDIAN)
+                .putInt(0x04034b50).putShort((short) 20).putShort((short) 0).putShort((short) 0).putInt(0)
+                .putInt((int) crc(data)).putInt(data.length).putInt(data.length).putShort((short) n.length).putShort((short) 0)
+                .put(n).put(data).array();
+    }
+
+    private static byte[] central(String name, byte[] data, int localOffset) {
+        byte[] n = name.getBytes(StandardCharsets.UTF_8);
+        return ByteBuffer.allocate(46 + n.length).order(ByteOrder.LITTLE_ENDIAN)
+                .putInt(0x02014b50).putShort((short) 20).putShort((short) 20).putShort((short) 0).putShort((short) 0).putInt(0)
+                .putInt((int) crc(data)).putInt(data.length).putInt(data.length).putShort((short) n.length).putShort((short) 0)
+                .putShort((short) 0).putShort((short) 0).putShort((short) 0).putInt(0).putInt(localOffset).put(n).array();
+    }
+
+    private static long crc(byte[] data) {
+        CRC32 crc = new CRC32();
+        crc.update(data);
+        return crc.getValue();
     }
 
     /** A ZIP of stored entries with these names, each holding "content of NAME". */

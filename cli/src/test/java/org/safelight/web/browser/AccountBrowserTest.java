@@ -76,4 +76,43 @@ class AccountBrowserTest {
                 .statusCode()).as("the session ended on the server too").isEqualTo(401);
         browser.screenshot("account-4-signed-out");
     }
+
+    @Test
+    void signing_out_while_the_session_is_being_refreshed_ends_it() throws Exception {
+        site.confirmedUser("ines@example.org", "Ines");
+        SignIn.as(browser, site, "ines@example.org");
+        browser.visible("#reports");
+        // The next API call finds the access token expired (401); the answer to the refresh it
+        // starts reaches the page only after the user has signed out.
+        browser.script("""
+                const real = window.fetch;
+                window.__held = [];
+                let expired = false;
+                window.fetch = (url, init) => {
+                  const u = String(url);
+                  if (u.endsWith('/api/v1/accounts/me/reports') && !expired) {
+                    expired = true;
+                    return Promise.resolve(new Response('{"error":"unauthorized"}', {status: 401}));
+                  }
+                  if (u.endsWith('/api/v1/accounts/refresh')) {
+                    const answer = real(url, init).finally(() => { window.__refreshed = true; });
+                    return new Promise(resolve => window.__held.push(() => resolve(answer)));
+                  }
+                  return real(url, init);
+                };
+                location.hash = '#/';
+                """);
+        browser.until(d -> browser.script("return window.__held.length === 1 && window.__refreshed ? true : null"));
+        browser.click("#sign-out");
+        browser.visible("#signin-form");
+
+        browser.script("window.__held.forEach(release => release())");
+        for (int i = 0; i < 20; i++) {
+            Thread.sleep(100);
+            assertThat(browser.script("return sessionStorage.getItem('safelight.refresh_token') === null"))
+                    .as("no session comes back after sign-out").isEqualTo(true);
+        }
+        assertThat(browser.driver().findElements(org.openqa.selenium.By.id("reports"))).isEmpty();
+        browser.visible("#signin-form");
+    }
 }

@@ -158,6 +158,34 @@ class OpenReportBrowserTest {
         browser.screenshot("error-access-denied");
     }
 
+    @Test
+    void a_report_still_opening_when_the_user_signs_out_is_never_shown() throws Exception {
+        SignIn.as(browser, site, "bob@example.org");
+        browser.get(site.url + "/app/#/open");
+        browser.visible("#dropzone");
+        // Hold the key request until the user has signed out, then let it through.
+        browser.script("""
+                const real = window.fetch;
+                window.__held = [];
+                window.fetch = (url, init) => String(url).endsWith('/key')
+                  ? new Promise(resolve => window.__held.push(() => resolve(real(url, init).finally(() => { window.__keyDone = true; }))))
+                  : real(url, init);
+                """);
+        Reports.drop(browser, report);
+        browser.until(d -> browser.script("return window.__held.length === 1 ? true : null"));
+        browser.click("#sign-out");
+        browser.visible("#signin-form");
+
+        browser.script("window.__held.forEach(release => release())");
+        browser.until(d -> browser.script("return window.__keyDone === true ? true : null"));
+        for (int i = 0; i < 30; i++) {
+            assertThat(browser.driver().findElements(By.id("report"))).as("the decrypted report after sign-out").isEmpty();
+            Thread.sleep(100);
+        }
+        assertThat(browser.driver().findElements(By.id("signin-form"))).hasSize(1);
+        assertThat(browser.driver().findElements(By.id("open-failed"))).isEmpty();
+    }
+
     private void assertFailure(String kind, String text) {
         WebElement failed = browser.visible("#open-failed");
         assertThat(failed.getAttribute("data-kind")).isEqualTo(kind);

@@ -1,7 +1,7 @@
 // The enterprise page for its admin: API keys and Key Server Tokens (created, shown once, listed,
 // revoked) and who the members are.
 import {el, errorBox, facts, formatTime, show} from './dom.js';
-import {ApiError, getJson, sendJson} from './session.js';
+import {ApiError, getJson, sendJson, SignedOutError} from './session.js';
 
 const KINDS = [
   {kind: 'api-keys', list: 'api_keys', secret: 'api_key', title: 'API keys',
@@ -16,6 +16,7 @@ export async function enterpriseView() {
   try {
     enterprise = await getJson('/api/v1/enterprise');
   } catch (e) {
+    if (e instanceof SignedOutError) throw e;
     show(el('section', {class: 'card'}, el('h1', {}, 'Enterprise'), errorBox(e instanceof ApiError && e.code === 'not_enterprise_admin'
       ? 'You do not administer an enterprise account.' : e.message)));
     return;

@@ -1,14 +1,18 @@
 // My reports (the cloud uploads), and opening a report from a link or from a file.
 import {el, errorBox, formatBytes, formatTime, show} from './dom.js';
-import {ApiError, getJson} from './session.js';
+import {ApiError, getJson, SignedOutError} from './session.js';
 import {AccessError, downloadCloudReport, fetchAccesses, fetchKey} from './keys.js';
 import {openReport, ReportError} from './picsafe.js';
 import {reportView} from './report-view.js';
 
 let opened = null;
+// Counts openings; closeReport() moves it on, so an opening still under way (waiting for its key,
+// decrypting) when the user signs out or goes elsewhere shows nothing when it finishes.
+let opening = 0;
 
-/** Releases the report on screen (its blob: URLs, its key handler). */
+/** Releases the report on screen (its blob: URLs, its key handler) and abandons one being opened. */
 export function closeReport() {
+  opening++;
   if (opened) {
     opened.dispose();
     opened = null;
@@ -36,6 +40,7 @@ export async function reportsView() {
   try {
     body = await getJson('/api/v1/accounts/me/reports');
   } catch (e) {
+    if (e instanceof SignedOutError) throw e;
     show(el('section', {class: 'card', id: 'reports'}, el('h1', {}, 'My reports'), errorBox(e instanceof ApiError && e.status === 404
       ? 'This server keeps no list of cloud reports.' : e.message)));
     return;
@@ -76,11 +81,13 @@ export function openFileView() {
       + 'from the key server that holds it, and that request is recorded.')));
 }
 
-function progress(text) {
+function progress(ticket, text) {
+  if (ticket !== opening) return;
   show(el('section', {class: 'card', id: 'opening'}, el('p', {id: 'progress'}, text)));
 }
 
-function failure(e, title) {
+function failure(ticket, e, title) {
+  if (ticket !== opening) return;
   const known = e instanceof ReportError || e instanceof AccessError;
   const kind = known ? e.kind : 'error';
   show(el('section', {class: 'card', id: 'open-failed', 'data-kind': kind},
@@ -89,14 +96,14 @@ function failure(e, title) {
   if (!known) console.error(e);
 }
 
-async function display(bytes, fileName, reportId) {
-  closeReport();
-  progress('Asking the key server for the key…');
+async function display(ticket, bytes, fileName, reportId) {
+  progress(ticket, 'Asking the key server for the key…');
   const report = await openReport(bytes, {fileName, reportId, fetchKey: async (ks, id) => {
     const key = await fetchKey(ks, id);
-    progress('Checking and decrypting…');
+    progress(ticket, 'Checking and decrypting…');
     return key;
   }});
+  if (ticket !== opening) return;
   opened = reportView(report, {sourceBytes: bytes, sourceName: fileName,
     onAccessLog: target => accessLog(report.keyserverUrl, report.reportId, target)});
   show(opened.node);
@@ -105,25 +112,27 @@ async function display(bytes, fileName, reportId) {
 /** Opens a report file from this computer; nothing is uploaded. */
 export async function openFile(file) {
   closeReport();
-  progress(`Reading ${file.name}…`);
+  const ticket = opening;
+  progress(ticket, `Reading ${file.name}…`);
   try {
     const bytes = new Uint8Array(await file.arrayBuffer());
-    await display(bytes, file.name, null);
+    await display(ticket, bytes, file.name, null);
   } catch (e) {
-    failure(e, 'This report could not be opened');
+    failure(ticket, e, 'This report could not be opened');
   }
 }
 
 /** Downloads a cloud report by its link, then opens it. */
 export async function openLink(region, name) {
   closeReport();
-  progress('Downloading the encrypted report…');
+  const ticket = opening;
+  progress(ticket, 'Downloading the encrypted report…');
   try {
     const bytes = await downloadCloudReport(region, name);
     const reportId = name.includes('-') ? name.slice(name.indexOf('-') + 1) : null;
-    await display(bytes, reportId ? `${reportId}.picsafe` : 'report.picsafe', reportId);
+    await display(ticket, bytes, reportId ? `${reportId}.picsafe` : 'report.picsafe', reportId);
   } catch (e) {
-    failure(e, 'This report could not be opened');
+    failure(ticket, e, 'This report could not be opened');
   }
 }
 

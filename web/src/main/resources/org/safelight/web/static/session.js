@@ -10,6 +10,9 @@
 const REFRESH = 'safelight.refresh_token';
 let accessToken = null;
 let refreshing = null;
+// Moves on at every sign-out: an answer to a request sent before it (a refresh, an API call) must
+// not bring the session or its data back.
+let epoch = 0;
 
 /** An error answer of a Safelight API: status, code ({"error"}) and message. */
 export class ApiError extends Error {
@@ -66,6 +69,7 @@ export async function signUp(fields) {
 
 export async function signOut() {
   const token = sessionStorage.getItem(REFRESH);
+  epoch++;
   accessToken = null;
   sessionStorage.removeItem(REFRESH);
   if (token) {
@@ -81,9 +85,15 @@ export async function signOut() {
 function refresh() {
   if (!refreshing) {
     refreshing = (async () => {
+      const started = epoch;
       const token = sessionStorage.getItem(REFRESH);
       if (!token) throw new SignedOutError();
       const r = await postJson('/api/v1/accounts/refresh', {refresh_token: token});
+      if (started !== epoch) {
+        // Signed out meanwhile: end the session this answer started too, and keep nothing of it.
+        if (r.ok) postJson('/api/v1/accounts/signout', {refresh_token: (await r.json()).refresh_token}).catch(() => {});
+        throw new SignedOutError();
+      }
       if (r.status === 401 || r.status === 400) {
         accessToken = null;
         sessionStorage.removeItem(REFRESH);
@@ -101,6 +111,7 @@ function refresh() {
  * Throws SignedOutError when there is no session.
  */
 export async function authorizedFetch(url, init = {}) {
+  const started = epoch;
   if (!accessToken) await refresh();
   const send = () => fetch(url, {...init, credentials: 'omit', cache: 'no-store',
     headers: {...(init.headers || {}), Authorization: `Bearer ${accessToken}`}});
@@ -112,6 +123,7 @@ export async function authorizedFetch(url, init = {}) {
     r = await send();
     if (r.status === 401) throw new SignedOutError();
   }
+  if (started !== epoch) throw new SignedOutError();
   return r;
 }
 

@@ -96,7 +96,16 @@ export function openZip(bytes, limits = REPORT_LIMITS) {
     if (!sameBytes(localName, rawName)) throw new UnsafeZipError(`entry '${printable(name)}' has two different names`);
     const start = localOffset + 30 + localNameLength + localExtraLength;
     if (start + compressedSize > directoryOffset) throw new UnsafeZipError(`entry '${printable(name)}' is damaged`);
-    entries.set(name, {name, method, crc, compressedSize, size, start});
+    entries.set(name, {name, method, crc, compressedSize, size, start, localOffset});
+  }
+  // Each file's local header and data are its own bytes: overlapping entries would let one
+  // compressed kernel be inflated again and again while the ratio check counts it each time.
+  const spans = [...entries.values()].sort((a, b) => a.localOffset - b.localOffset);
+  for (let i = 1; i < spans.length; i++) {
+    const previous = spans[i - 1];
+    if (spans[i].localOffset < previous.start + previous.compressedSize) {
+      throw new UnsafeZipError(`entries '${printable(previous.name)}' and '${printable(spans[i].name)}' overlap`);
+    }
   }
   return new ZipArchive(bytes, entries, limits);
 }
