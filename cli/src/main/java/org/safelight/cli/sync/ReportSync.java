@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -160,8 +161,14 @@ public final class ReportSync {
         if (packageJson.hasStaticKey() && privateKey != null) {
             key = new ReportKey.Private(privateKey);
         } else if (packageJson.hasKeyServer()) {
-            URI keyServer = URI.create(packageJson.keyserverUrl());
-            if (!trusted(keyServer)) {
+            URI keyServer;
+            try {
+                keyServer = new URI(packageJson.keyserverUrl());
+            } catch (URISyntaxException e) {
+                // Anyone in the enterprise can upload this: a bad URL is this report's fault, not the run's.
+                throw new org.safelight.format.report.MalformedReportException("its key server is not a URL");
+            }
+            if (keyServer.getHost() == null || !trusted(keyServer)) {
                 throw new RefusedException(403, "untrusted_key_server", "its key server " + origin(keyServer)
                         + " is not one the Key Server Token may be sent to (add --key-server " + origin(keyServer)
                         + ")");
