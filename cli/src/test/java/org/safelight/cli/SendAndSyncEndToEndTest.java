@@ -232,6 +232,35 @@ class SendAndSyncEndToEndTest {
     }
 
     @Test
+    void a_report_whose_key_server_is_no_url_is_skipped_and_does_not_stop_the_sync() throws Exception {
+        Path real = seal();
+        Path opened = dir.resolve("unzipped");
+        try (var zip = new java.util.zip.ZipInputStream(Files.newInputStream(real))) {
+            for (var e = zip.getNextEntry(); e != null; e = zip.getNextEntry()) {
+                if (e.getName().equals("package.encrypted")) {
+                    Files.createDirectories(opened);
+                    Files.copy(zip, opened.resolve("package.encrypted"));
+                }
+            }
+        }
+        Path hostile = picsafe(id(real), "http://not a url/", opened.resolve("package.encrypted"));
+        CloudHttp http = new CloudHttp(url);
+        assertThat(http.upload(http.token("ada", "ada@hospital.example"), Files.readAllBytes(hostile), "")
+                .statusCode()).isEqualTo(201);
+        Path kept = seal();
+        assertThat(send(kept, "cloud").exitCode()).isZero();
+
+        Path out = dir.resolve("inbox");
+        Cli.Result r = sync(out);
+
+        assertThat(r.exitCode()).as(r.stderr()).isEqualTo(4);
+        assertThat(r.errLines()).hasSize(1).first().asString().contains(id(real));
+        assertThat(folders(out)).contains(id(kept)).doesNotContain(id(real));
+        Cli.Result again = sync(out);
+        assertThat(again.exitCode()).as("the cursor moved past the hostile report").isZero();
+    }
+
+    @Test
     void a_static_key_report_is_counted_and_synced_with_the_institutions_private_key() throws Exception {
         Path[] keys = Fixtures.institutionKeys(dir.resolve("keys"));
         Path out = dir.resolve("sent-static");

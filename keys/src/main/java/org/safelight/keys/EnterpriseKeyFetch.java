@@ -66,6 +66,9 @@ final class EnterpriseKeyFetch {
         } catch (EnterpriseAuthorityUnavailableException e) {
             LOG.warn("refusing an enterprise key request: the accounts role cannot be asked ({})",
                     e.getClass().getSimpleName());
+            // Not known to be anyone's: limited like an unauthenticated request, so junk tokens sent
+            // while the accounts role cannot answer (or limits us) cannot flood the audit log.
+            limiter.acquire("ip:" + address, "unauthenticated requests");
             ApiException refusal = new ApiException(503, "enterprise_authority_unavailable",
                     "the key server cannot check the Key Server Token right now; try again later");
             record(new AuditEntry("", "", report.value(), AuditAction.KEY_DENIED, Outcome.refused(refusal.code()),

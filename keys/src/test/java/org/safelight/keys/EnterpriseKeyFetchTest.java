@@ -151,4 +151,24 @@ class EnterpriseKeyFetchTest {
                     .doesNotContain(tuple("key_fetched", "granted"));
         }
     }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("org.safelight.server.testing.TestDatabases#engines")
+    void while_the_authority_cannot_answer_token_requests_are_rate_limited_per_address_before_they_are_logged(
+            String engine, Supplier<Database> fresh) throws Exception {
+        Database db = fresh.get();
+        try (KeyServerFixture server = new KeyServerFixture(db, db, 3, authority)) {
+            authority.down.set(true);
+            int before = server.audit.eventsFor(REPORT, 100).size();
+
+            for (int i = 0; i < 3; i++) {
+                assertThat(server.get(key(REPORT), "slkst_flood" + i).status()).isEqualTo(503);
+            }
+            Answer limited = server.get(key(REPORT), "slkst_flood3");
+
+            assertThat(limited.status()).isEqualTo(429);
+            assertThat(server.audit.eventsFor(REPORT, 100)).as("a flood cannot fill the audit log")
+                    .hasSize(before + 3);
+        }
+    }
 }

@@ -12,9 +12,9 @@ import org.safelight.server.limits.RateLimiter;
  * {@code GET /api/v1/enterprise/credential} with {@code Authorization: Bearer slak_...|slkst_...}:
  * tells a role running apart from accounts (through {@code HttpEnterpriseAuthority}) which
  * enterprise a live credential belongs to, {@code 200 {"enterprise_id", "kind"}} with
- * {@code kind} {@code api_key} or {@code key_server_token}; 401 for anything else. Every request is
- * counted against the client address like a sign-in attempt (429), so secrets cannot be guessed
- * here. Thread-safe.
+ * {@code kind} {@code api_key} or {@code key_server_token}; 401 for anything else. Every failed
+ * check is counted against the client address like a sign-in attempt (429 once used up), so secrets
+ * cannot be guessed here, while live credentials are always answered. Thread-safe.
  */
 public final class CredentialCheck {
     private final EnterpriseCredentials credentials;
@@ -26,7 +26,6 @@ public final class CredentialCheck {
     }
 
     public void handle(Context ctx) {
-        perIp.acquire("credential:" + ctx.ip(), "credential checks");
         String header = ctx.header("Authorization");
         String secret = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)
                 ? header.substring(7).trim() : "";
@@ -42,6 +41,9 @@ public final class CredentialCheck {
                 }
             }
         }
+        // Only failures count: a role server apart asks from one address for all its clients, and
+        // guesses sent through it must not lock out the live credentials it checks.
+        perIp.acquire("credential:" + ctx.ip(), "credential checks");
         throw ApiException.unauthorized("not a live enterprise API key or Key Server Token");
     }
 }

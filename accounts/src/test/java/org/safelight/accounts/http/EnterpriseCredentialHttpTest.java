@@ -74,6 +74,26 @@ class EnterpriseCredentialHttpTest {
     }
 
     @Test
+    void guesses_from_a_role_servers_address_never_lock_out_the_live_credentials_it_checks_for_others() {
+        // A key server or cloud role apart asks from one address for all its clients: failed guesses
+        // sent through it must not use up the checks of real API keys and Key Server Tokens.
+        server.close();
+        server = AccountsServer.start(clock -> new RateLimits(new RateLimiter(3, 0.001, clock),
+                new RateLimiter(1000, 1000, clock), new RateLimiter(1000, 1000, clock),
+                new RateLimiter(1000, 1000, clock)));
+        String ent = hospital();
+        String kst = server.stores.credentials().issue(ent, Credential.KEY_SERVER_TOKEN).secret();
+        for (int i = 0; i < 5; i++) {
+            server.get("/api/v1/enterprise/credential", "slkst_guess" + i);
+        }
+
+        HttpResponse<String> live = server.get("/api/v1/enterprise/credential", kst);
+
+        assertThat(live.statusCode()).as(live.body()).isEqualTo(200);
+        assertThat(server.get("/api/v1/enterprise/credential", "slkst_guess9").statusCode()).isEqualTo(429);
+    }
+
+    @Test
     void the_http_authority_answers_like_accounts_and_remembers_answers_for_a_while() {
         String ent = hospital();
         var kst = server.stores.credentials().issue(ent, Credential.KEY_SERVER_TOKEN);

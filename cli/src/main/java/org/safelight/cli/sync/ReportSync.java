@@ -5,9 +5,12 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.security.PrivateKey;
 import java.util.Comparator;
 import java.util.List;
@@ -126,7 +129,11 @@ public final class ReportSync {
                 throw new org.safelight.format.report.MalformedReportException("the report inside is "
                         + metadata.details().reportid() + ", not " + id);
             }
+            // On disk before the rename, and the rename on disk before the cursor moves past the report:
+            // after a crash, a folder that is there is whole, and a report the cursor passed is there.
+            forceTree(staging.resolve(id));
             Files.move(staging.resolve(id), out.resolve(id), StandardCopyOption.ATOMIC_MOVE);
+            force(out);
             stdout.println("Wrote report " + id + " (from " + report.path("sender_email").asText("?") + ") to "
                     + out.resolve(id));
             return new Result(1, 0, 0, 0, 0, 0);
@@ -160,8 +167,14 @@ public final class ReportSync {
         if (packageJson.hasStaticKey() && privateKey != null) {
             key = new ReportKey.Private(privateKey);
         } else if (packageJson.hasKeyServer()) {
-            URI keyServer = URI.create(packageJson.keyserverUrl());
-            if (!trusted(keyServer)) {
+            URI keyServer;
+            try {
+                keyServer = new URI(packageJson.keyserverUrl());
+            } catch (URISyntaxException e) {
+                // Anyone in the enterprise can upload this: a bad URL is this report's fault, not the run's.
+                throw new org.safelight.format.report.MalformedReportException("its key server is not a URL");
+            }
+            if (keyServer.getHost() == null || !trusted(keyServer)) {
                 throw new RefusedException(403, "untrusted_key_server", "its key server " + origin(keyServer)
                         + " is not one the Key Server Token may be sent to (add --key-server " + origin(keyServer)
                         + ")");
@@ -180,6 +193,21 @@ public final class ReportSync {
     private static String origin(URI uri) {
         int port = uri.getPort() != -1 ? uri.getPort() : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
         return uri.getScheme() + "://" + uri.getHost() + ":" + port;
+    }
+
+    private static void forceTree(Path root) throws IOException {
+        try (Stream<Path> all = Files.walk(root)) {
+            for (Path p : all.toList()) {
+                force(p);
+            }
+        }
+    }
+
+    /** fsync of a file or a folder (a folder's entries: the names renamed or created in it). */
+    static void force(Path p) throws IOException {
+        try (FileChannel channel = FileChannel.open(p, StandardOpenOption.READ)) {
+            channel.force(true);
+        }
     }
 
     private void removeStaleStaging() throws IOException {

@@ -48,7 +48,9 @@ public record SyncState(String server, String cursor) {
         Path tmp = Files.createTempFile(dir, FILE + "-", ".tmp");
         try {
             Files.write(tmp, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(n));
+            ReportSync.force(tmp);
             Files.move(tmp, dir.resolve(FILE), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            ReportSync.force(dir);
         } finally {
             Files.deleteIfExists(tmp);
         }

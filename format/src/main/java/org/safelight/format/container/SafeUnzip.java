@@ -45,13 +45,16 @@ public final class SafeUnzip {
         Path parent = dest.getParent();
         Files.createDirectories(parent);
         long usable = Files.getFileStore(parent).getUsableSpace() - DISK_RESERVE;
-        if (usable < limits.maxTotalBytes()) {
+        boolean diskBound = usable < limits.maxTotalBytes();
+        if (diskBound) {
             limits = limits.withMaxTotalBytes(Math.max(1, usable));
         }
+        SafeZipReader opened = null;
         Path staging = Files.createTempDirectory(parent, "." + dest.getFileName() + ".partial-");
         try {
             List<String> names = new ArrayList<>();
             try (SafeZipReader reader = new SafeZipReader(zip, limits)) {
+                opened = reader;
                 for (SafeZipReader.Entry e; (e = reader.next()) != null; ) {
                     Path file = staging.resolve(e.name()).normalize();
                     if (!file.startsWith(staging) || file.equals(staging)) {
@@ -68,6 +71,13 @@ public final class SafeUnzip {
             return List.copyOf(names);
         } catch (IOException | RuntimeException e) {
             deleteTree(staging);
+            if (diskBound && e instanceof UnsafeZipException && opened != null
+                    && opened.inflated() > limits.maxTotalBytes()) {
+                // The free disk space ran out, not the archive's allowance: a plain I/O failure, so that
+                // callers retry later (sync keeps its cursor) instead of taking the archive for hostile.
+                throw new IOException("not enough free disk space under " + parent + " to unpack the report ("
+                        + usable + " bytes usable)", e);
+            }
             throw e;
         }
     }

@@ -63,6 +63,11 @@ public final class SafeZipReader implements AutoCloseable {
         }
     }
 
+    /** The bytes inflated so far, over all entries (past the total limit when that limit stopped it). */
+    public long inflated() {
+        return total;
+    }
+
     @Override
     public void close() throws IOException {
         zip.close();
