@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.Set;
+import java.util.zip.ZipFile;
 import org.safelight.format.FormatException;
 import org.safelight.format.container.SafeZipReader;
 import org.safelight.format.container.UnsafeZipException;
@@ -78,7 +79,26 @@ final class SealedReportCheck {
         if (!encrypted) {
             throw notSealed("package.encrypted is not RNCryptor v3 password-mode data");
         }
+        if (!indexedNames(file).equals(names)) {
+            // Most tools open a ZIP by the index at its end, not front to back as above: both readings
+            // must show the same sealed report, or a plain one could hide behind it.
+            throw notSealed("the ZIP's index lists other files than its entries hold");
+        }
         return packageJson;
+    }
+
+    /** The names the ZIP's central directory lists, as ZIP tools would show them; read no data. */
+    private static Set<String> indexedNames(Path file) {
+        Set<String> names = new HashSet<>();
+        try (ZipFile zip = new ZipFile(file.toFile())) {
+            if (zip.size() > 16) {
+                throw notSealed("the ZIP's index lists too many files");
+            }
+            zip.stream().forEach(e -> names.add(e.getName()));
+        } catch (IOException e) {
+            throw new ApiException(400, "unsafe_zip", "the upload's ZIP index is not readable");
+        }
+        return names;
     }
 
     private static ApiException notSealed(String message) {

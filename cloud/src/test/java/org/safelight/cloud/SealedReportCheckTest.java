@@ -67,4 +67,15 @@ class SealedReportCheckTest {
         byte[] truncated = Zips.sealed("R");
         refused(java.util.Arrays.copyOf(truncated, truncated.length / 2), "unsafe_zip");
     }
+
+    @Test
+    void a_sealed_report_with_a_plain_report_appended_is_refused() {
+        // Read front to back it is a sealed report; read by its index (the end of the file), as most
+        // tools open a ZIP, it is a plain report. The cloud must not hold what either reading shows.
+        byte[] sealed = Zips.sealed("R-1");
+        byte[] plain = Zips.zip("metadata.json", "{\"report\":{}}".getBytes(), "report.pdf", new byte[10]);
+        byte[] both = java.util.Arrays.copyOf(sealed, sealed.length + plain.length);
+        System.arraycopy(plain, 0, both, sealed.length, plain.length);
+        refused(both, "not_a_sealed_report");
+    }
 }
