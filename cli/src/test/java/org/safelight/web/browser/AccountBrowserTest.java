@@ -2,33 +2,18 @@ package org.safelight.web.browser;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.safelight.web.testing.Browser;
 
 /** Sign up, confirm, sign in, stay signed in across a reload, sign out: in Chromium against a real server. */
-class AccountBrowserTest {
-    @TempDir
-    static Path dir;
-    static Site site;
-    static Browser browser;
+class AccountBrowserTest extends BrowserTestBase {
 
     @BeforeAll
     static void start() throws Exception {
         site = Site.start(dir.resolve("data"));
-        browser = new Browser(dir.resolve("downloads"));
+        openBrowser();
     }
 
-    @AfterAll
-    static void stop() {
-        if (browser != null) {
-            browser.close();
-        }
-        site.close();
-    }
 
     @Test
     void a_new_user_signs_up_confirms_signs_in_and_signs_out() throws Exception {

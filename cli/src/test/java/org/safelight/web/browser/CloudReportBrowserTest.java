@@ -9,15 +9,12 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
-import org.safelight.web.testing.Browser;
 
 /**
  * Reports that travel through the cloud: my reports with their expiry, opening one from the list,
@@ -25,12 +22,8 @@ import org.safelight.web.testing.Browser;
  * server's clock is moved 8 days for the last test, so the tests run in order.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class CloudReportBrowserTest {
-    @TempDir
-    static Path dir;
+class CloudReportBrowserTest extends BrowserTestBase {
     static TestClock clock = new TestClock();
-    static Site site;
-    static Browser browser;
     static String reportId;
     static String link;
 
@@ -46,16 +39,9 @@ class CloudReportBrowserTest {
         JsonNode uploaded = site.upload(report, alice);
         link = uploaded.path("link").asText();
         assertThat(link).startsWith(site.url + "/app/report/AU/").endsWith("-" + reportId);
-        browser = new Browser(dir.resolve("downloads"));
+        openBrowser();
     }
 
-    @AfterAll
-    static void stop() {
-        if (browser != null) {
-            browser.close();
-        }
-        site.close();
-    }
 
     @Test
     @Order(1)

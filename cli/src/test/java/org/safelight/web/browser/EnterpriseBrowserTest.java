@@ -2,23 +2,15 @@ package org.safelight.web.browser;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.safelight.accounts.enterprise.Enterprises;
-import org.safelight.web.testing.Browser;
 
 /** The enterprise page: its admin creates, sees once, lists and revokes API keys and Key Server Tokens. */
-class EnterpriseBrowserTest {
-    @TempDir
-    static Path dir;
-    static Site site;
-    static Browser browser;
+class EnterpriseBrowserTest extends BrowserTestBase {
 
     @BeforeAll
     static void start() throws Exception {
@@ -27,16 +19,9 @@ class EnterpriseBrowserTest {
         site.confirmedUser("bob@example.org", "Bob");
         new Enterprises(site.server.database().jdbi(), Clock.systemUTC()).create("St Vincent's",
                 "admin@stvincents.example", List.of("stvincents.example"), List.of("locum@example.org"));
-        browser = new Browser(dir.resolve("downloads"));
+        openBrowser();
     }
 
-    @AfterAll
-    static void stop() {
-        if (browser != null) {
-            browser.close();
-        }
-        site.close();
-    }
 
     @Test
     void the_admin_creates_sees_once_and_revokes_api_keys_and_key_server_tokens() throws Exception {

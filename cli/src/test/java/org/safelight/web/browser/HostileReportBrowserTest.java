@@ -3,40 +3,26 @@ package org.safelight.web.browser;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
-import org.safelight.web.testing.Browser;
 
 /** A report whose patient name and notes are HTML and script is shown as text, and nothing of it runs. */
-class HostileReportBrowserTest {
+class HostileReportBrowserTest extends BrowserTestBase {
     static final String NAME_PAYLOAD = "<img src=x onerror=\"window.__pwned='img';document.title='pwned'\">";
     static final String LAST_PAYLOAD = "<script>window.__pwned='script';document.title='pwned'</script>";
     static final String NOTES_PAYLOAD = "<b onmouseover=\"window.__pwned='b'\">bold</b><svg onload=\"window.__pwned='svg'\">"
             + "<iframe srcdoc=\"<script>parent.__pwned='iframe'</script>\"></iframe>";
 
-    @TempDir
-    static Path dir;
-    static Site site;
-    static Browser browser;
 
     @BeforeAll
     static void start() throws Exception {
         site = Site.start(dir.resolve("data"));
         site.confirmedUser("mallory@example.org", "Mallory");
         site.confirmedUser("bob@example.org", "Bob");
-        browser = new Browser(dir.resolve("downloads"));
+        openBrowser();
     }
 
-    @AfterAll
-    static void stop() {
-        if (browser != null) {
-            browser.close();
-        }
-        site.close();
-    }
 
     @Test
     void hostile_html_in_a_report_is_shown_literally_and_never_runs() throws Exception {

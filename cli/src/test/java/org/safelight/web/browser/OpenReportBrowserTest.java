@@ -5,27 +5,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 import org.safelight.format.container.ZipLimits;
 import org.safelight.format.picsafe.ReportKey;
 import org.safelight.format.picsafe.ReportOpener;
-import org.safelight.web.testing.Browser;
 
 /**
  * A sealed report opened in Chromium from a file (dropped or picked): key from the key server,
  * HMAC checked, decrypted and shown; saved back out; its access log; and each way it can fail.
  */
-class OpenReportBrowserTest {
-    @TempDir
-    static Path dir;
-    static Site site;
-    static Browser browser;
+class OpenReportBrowserTest extends BrowserTestBase {
     static Path report;
     static Path opened;
 
@@ -43,16 +36,9 @@ class OpenReportBrowserTest {
         String key = site.call("POST", "/api/v1/reports/" + Site.reportId(report) + "/key", alice, null).path("key").asText();
         opened = new ReportOpener(ZipLimits.REPORT, false).open(report, new ReportKey.Password(key), dir.resolve("opened"))
                 .folder();
-        browser = new Browser(dir.resolve("downloads"));
+        openBrowser();
     }
 
-    @AfterAll
-    static void stop() {
-        if (browser != null) {
-            browser.close();
-        }
-        site.close();
-    }
 
     @Test
     void a_dropped_report_is_decrypted_in_the_browser_and_shown_with_its_media() throws Exception {

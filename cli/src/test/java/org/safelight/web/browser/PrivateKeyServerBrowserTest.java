@@ -10,20 +10,14 @@ import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.safelight.web.testing.Browser;
 
 /**
  * An institution's private key server on another origin: it trusts My Safelight's origin (CORS),
  * My Safelight is configured to ask it (--web-key-servers, in the Content-Security-Policy), and a
  * report whose key it holds opens in the browser, with its access log read from there too.
  */
-class PrivateKeyServerBrowserTest {
-    @TempDir
-    static Path dir;
-    static Site site;
+class PrivateKeyServerBrowserTest extends BrowserTestBase {
     static Site keys;
-    static Browser browser;
 
     @BeforeAll
     static void start() throws Exception {
@@ -36,18 +30,14 @@ class PrivateKeyServerBrowserTest {
                 List.of(site.url), List.of());
         site.confirmedUser("alice@example.org", "Alice");
         site.confirmedUser("bob@example.org", "Bob");
-        browser = new Browser(dir.resolve("downloads"));
+        openBrowser();
     }
 
     @AfterAll
-    static void stop() {
-        if (browser != null) {
-            browser.close();
-        }
+    static void stopPrivateKeyServer() {
         if (keys != null) {
             keys.close();
         }
-        site.close();
     }
 
     @Test
