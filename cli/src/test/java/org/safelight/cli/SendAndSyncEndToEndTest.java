@@ -205,20 +205,24 @@ class SendAndSyncEndToEndTest {
         return file;
     }
 
-    @Test
-    void a_report_naming_another_key_server_never_gets_the_token_and_is_skipped() throws Exception {
-        Path real = seal();
-        // The real report's bytes, but package.json points at a server that would collect the token.
-        Path opened = dir.resolve("unzipped");
+    /** The sealed report {@code real} re-wrapped with package.json naming {@code keyServer} instead. */
+    private Path withKeyServer(Path real, String keyServer) throws Exception {
+        Path opened = Files.createTempDirectory(dir, "unzipped");
         try (var zip = new java.util.zip.ZipInputStream(Files.newInputStream(real))) {
             for (var e = zip.getNextEntry(); e != null; e = zip.getNextEntry()) {
                 if (e.getName().equals("package.encrypted")) {
-                    Files.createDirectories(opened);
                     Files.copy(zip, opened.resolve("package.encrypted"));
                 }
             }
         }
-        Path evil = picsafe(id(real), "http://127.0.0.1:9", opened.resolve("package.encrypted"));
+        return picsafe(id(real), keyServer, opened.resolve("package.encrypted"));
+    }
+
+    @Test
+    void a_report_naming_another_key_server_never_gets_the_token_and_is_skipped() throws Exception {
+        Path real = seal();
+        // The real report's bytes, but package.json points at a server that would collect the token.
+        Path evil = withKeyServer(real, "http://127.0.0.1:9");
         CloudHttp http = new CloudHttp(url);
         assertThat(http.upload(http.token("ada", "ada@hospital.example"), Files.readAllBytes(evil), "").statusCode())
                 .isEqualTo(201);
@@ -234,16 +238,7 @@ class SendAndSyncEndToEndTest {
     @Test
     void a_report_whose_key_server_is_no_url_is_skipped_and_does_not_stop_the_sync() throws Exception {
         Path real = seal();
-        Path opened = dir.resolve("unzipped");
-        try (var zip = new java.util.zip.ZipInputStream(Files.newInputStream(real))) {
-            for (var e = zip.getNextEntry(); e != null; e = zip.getNextEntry()) {
-                if (e.getName().equals("package.encrypted")) {
-                    Files.createDirectories(opened);
-                    Files.copy(zip, opened.resolve("package.encrypted"));
-                }
-            }
-        }
-        Path hostile = picsafe(id(real), "http://not a url/", opened.resolve("package.encrypted"));
+        Path hostile = withKeyServer(real, "http://not a url/");
         CloudHttp http = new CloudHttp(url);
         assertThat(http.upload(http.token("ada", "ada@hospital.example"), Files.readAllBytes(hostile), "")
                 .statusCode()).isEqualTo(201);
