@@ -7,16 +7,14 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
+import org.safelight.format.testing.RNCryptorVectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -88,7 +86,7 @@ class BrowserCodeTest {
     void the_browser_rncryptor_passes_every_official_v3_vector() throws IOException {
         int total = 0;
         for (String file : List.of("password", "key", "kdf")) {
-            List<Map<String, String>> vectors = vectors(file);
+            List<Map<String, String>> vectors = RNCryptorVectors.load(file);
             assertThat(vectors).as(file).isNotEmpty();
             @SuppressWarnings("unchecked")
             List<String> results = (List<String>) browser.asyncScript(RUN_VECTORS, file, vectors);
@@ -248,30 +246,5 @@ class BrowserCodeTest {
             return i;
         }
         throw new AssertionError("not found");
-    }
-
-    /** The official vector file: blocks of "name: value" lines, version 3 only. */
-    static List<Map<String, String>> vectors(String file) throws IOException {
-        Path path = Path.of(System.getProperty("safelight.shared", "../../shared"), "spec/rncryptor-v3", file);
-        List<Map<String, String>> vectors = new ArrayList<>();
-        Map<String, String> current = new LinkedHashMap<>();
-        for (String line : Files.readAllLines(path, StandardCharsets.UTF_8)) {
-            if (line.startsWith("#")) {
-                continue;
-            }
-            if (line.isBlank()) {
-                if (!current.isEmpty()) {
-                    vectors.add(current);
-                    current = new LinkedHashMap<>();
-                }
-                continue;
-            }
-            int colon = line.indexOf(':');
-            current.put(line.substring(0, colon).trim(), line.substring(colon + 1).trim());
-        }
-        if (!current.isEmpty()) {
-            vectors.add(current);
-        }
-        return vectors.stream().filter(v -> "3".equals(v.get("version"))).toList();
     }
 }

@@ -1,7 +1,7 @@
 package org.safelight.format.rncryptor;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.safelight.format.rncryptor.Vectors.hex;
+import static org.safelight.format.testing.RNCryptorVectors.hex;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.safelight.format.testing.RNCryptorVectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -22,22 +23,22 @@ class OfficialVectorsTest {
     Path dir;
 
     static Stream<Arguments> kdf() throws IOException {
-        return Vectors.load("kdf").stream().map(v -> Arguments.of(v.get("title"), v));
+        return RNCryptorVectors.load("kdf").stream().map(v -> Arguments.of(v.get("title"), v));
     }
 
     static Stream<Arguments> key() throws IOException {
-        return Vectors.load("key").stream().map(v -> Arguments.of(v.get("title"), v));
+        return RNCryptorVectors.load("key").stream().map(v -> Arguments.of(v.get("title"), v));
     }
 
     static Stream<Arguments> password() throws IOException {
-        return Vectors.load("password").stream().map(v -> Arguments.of(v.get("title"), v));
+        return RNCryptorVectors.load("password").stream().map(v -> Arguments.of(v.get("title"), v));
     }
 
     @Test
     void every_vector_file_has_version_3_vectors() throws IOException {
-        assertThat(Vectors.load("kdf")).hasSizeGreaterThanOrEqualTo(5);
-        assertThat(Vectors.load("key")).hasSizeGreaterThanOrEqualTo(4);
-        assertThat(Vectors.load("password")).hasSizeGreaterThanOrEqualTo(5);
+        assertThat(RNCryptorVectors.load("kdf")).hasSizeGreaterThanOrEqualTo(5);
+        assertThat(RNCryptorVectors.load("key")).hasSizeGreaterThanOrEqualTo(4);
+        assertThat(RNCryptorVectors.load("password")).hasSizeGreaterThanOrEqualTo(5);
     }
 
     @ParameterizedTest(name = "{0}")

@@ -1,4 +1,4 @@
-package org.safelight.format.rncryptor;
+package org.safelight.format.testing;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -8,14 +8,14 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.safelight.format.testing.SharedFiles;
 
 /** The official RNCryptor v3 vector files: blocks of "name: value" lines separated by blank lines. */
-final class Vectors {
-    private Vectors() {
+public final class RNCryptorVectors {
+    private RNCryptorVectors() {
     }
 
-    static List<Map<String, String>> load(String file) throws IOException {
+    /** The version-3 vectors of one official file ({@code kdf}, {@code key}, {@code password}). */
+    public static List<Map<String, String>> load(String file) throws IOException {
         List<Map<String, String>> vectors = new ArrayList<>();
         Map<String, String> current = new LinkedHashMap<>();
         for (String line : Files.readAllLines(SharedFiles.root().resolve("spec/rncryptor-v3").resolve(file),
@@ -39,7 +39,7 @@ final class Vectors {
         return vectors.stream().filter(v -> "3".equals(v.get("version"))).toList();
     }
 
-    static byte[] hex(String spaced) {
+    public static byte[] hex(String spaced) {
         return HexFormat.of().parseHex(spaced.replaceAll("\\s+", ""));
     }
 }
