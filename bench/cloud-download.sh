@@ -28,8 +28,9 @@ JAVA_OPTS="${SAFELIGHT_JAVA_OPTS:-}"
 EMAIL="bench@example.org"
 PASSWORD="correct horse battery staple bench"
 
-say() { printf '%s\n' "$*" >&2; }
-die() { say "cloud-download: $*"; exit 1; }
+BENCH=cloud-download
+# shellcheck source=bench/lib.sh
+source "$root/bench/lib.sh"
 
 for tool in nginx curl zip; do
     command -v "$tool" >/dev/null 2>&1 || die "missing: $tool (apt-get install nginx-light curl zip)"
@@ -37,63 +38,6 @@ done
 command -v "$JAVA" >/dev/null 2>&1 || die "no Java at '$JAVA' (set SAFELIGHT_JAVA)"
 [[ -f "$jar" ]] || die "no $jar: build it first with ./mvnw -q -B -o verify -pl cli -am -DskipTests"
 
-work="$(mktemp -d -t safelight-cloud.XXXXXX)"
-server_pid=""
-nginx_pid=""
-
-stop_pid() { # pid, name: TERM, up to 15 s, then KILL
-    local pid="$1" name="$2" i
-    [[ -n "$pid" ]] || return 0
-    kill -0 "$pid" 2>/dev/null || return 0
-    kill -TERM "$pid" 2>/dev/null || true
-    for ((i = 0; i < 150; i++)); do
-        kill -0 "$pid" 2>/dev/null || { wait "$pid" 2>/dev/null || true; return 0; }
-        sleep 0.1
-    done
-    say "cloud-download: $name ($pid) did not stop within 15 s; killing it"
-    kill -KILL "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-}
-
-cleanup() {
-    local status=$?
-    trap - EXIT INT TERM
-    stop_pid "$server_pid" "the Safelight server"
-    stop_pid "$nginx_pid" "nginx"
-    if [[ "${KEEP:-}" == 1 ]]; then
-        say "cloud-download: kept $work"
-    else
-        rm -rf "$work"
-    fi
-    exit "$status"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-free_port() {
-    local p i
-    for ((i = 0; i < 100; i++)); do
-        p=$((20000 + RANDOM % 40000))
-        if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
-            echo "$p"
-            return 0
-        fi
-    done
-    die "no free port found"
-}
-
-wait_http() { # url, pid, what: up to 60 s for any HTTP answer while pid lives
-    local url="$1" pid="$2" what="$3" i
-    for ((i = 0; i < 600; i++)); do
-        kill -0 "$pid" 2>/dev/null || die "$what exited while starting (log in $work)"
-        if curl -sS -o /dev/null --max-time 2 "$url" 2>/dev/null; then
-            return 0
-        fi
-        sleep 0.1
-    done
-    die "$what did not answer $url within 60 s"
-}
 
 median() { sort -g | awk '{a[NR] = $1} END {if (NR % 2) print a[(NR + 1) / 2]; else printf "%.1f\n", (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
 
@@ -124,13 +68,7 @@ say "cloud-download: starting the server on $base in $work"
 server_pid=$!
 wait_http "$base/api/v1/accounts/openapi.yaml" "$server_pid" "the Safelight server"
 
-cli() { SAFELIGHT_PASSWORD="$PASSWORD" XDG_CONFIG_HOME="$work/home" "$JAVA" -jar "$jar" "$@"; }
-cli signup --server "$base" --email "$EMAIL" --first Bench --last Tester --country AU >"$work/signup.txt" \
-    || die "signup failed: $(cat "$work/signup.txt")"
-link="$(cat "$work"/data/outbox/*.eml | tr -d '\r' | sed -e ':a' -e '/=$/{N;s/=\n//;ba}' | sed 's/=3D/=/g' \
-    | grep -o 'https\?://[^ ]*/api/v1/accounts/verify?token=[A-Za-z0-9_-]*' | head -n 1)" \
-    || die "no verification link in $work/data/outbox"
-curl -fsS -o /dev/null --max-time 10 "$link" || die "verifying the address failed"
+signed_up "$base" --first Bench --last Tester --country AU
 
 token() { # a fresh access token (they are short-lived)
     curl -fsS --max-time 30 -H 'Content-Type: application/json' \
