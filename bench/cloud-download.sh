@@ -100,34 +100,7 @@ download_url="$(sed -n 's/.*"download_url" *: *"\([^"]*\)".*/\1/p' "$work/upload
 download_url="${download_url/http:\/\/localhost:/http://127.0.0.1:}"
 
 # --- nginx, the same file from disk ------------------------------------------------------------------
-nport="$(free_port)"
-user_line=""
-[[ "$(id -u)" == 0 ]] && user_line="user root;"
-cat >"$work/nginx/nginx.conf" <<EOF
-$user_line
-worker_processes auto;
-pid $work/nginx/nginx.pid;
-error_log $work/nginx/error.log warn;
-events { worker_connections 1024; }
-http {
-    access_log off;
-    default_type application/octet-stream;
-    sendfile on;
-    tcp_nopush on;
-    client_body_temp_path $work/nginx/client_body;
-    proxy_temp_path $work/nginx/proxy;
-    fastcgi_temp_path $work/nginx/fastcgi;
-    uwsgi_temp_path $work/nginx/uwsgi;
-    scgi_temp_path $work/nginx/scgi;
-    server {
-        listen 127.0.0.1:$nport;
-        root $work/nginx/html;
-    }
-}
-EOF
-nginx -p "$work/nginx" -c "$work/nginx/nginx.conf" -g 'daemon off;' >"$work/nginx/stdout.log" 2>&1 &
-nginx_pid=$!
-wait_http "http://127.0.0.1:$nport/" "$nginx_pid" "nginx"
+start_nginx auto application/octet-stream ""
 nginx_url="http://127.0.0.1:$nport/$report_id.picsafe"
 
 # Alternate the two, so that the load of a shared machine falls on both alike; one warm-up each.

@@ -158,37 +158,7 @@ ok_responses=$((1 + $(wrk_requests "$work/wrk-safelight-warmup.txt") + $(wrk_req
     || die "the audit log holds $fetched granted key_fetched events, fewer than the $ok_responses keys sent"
 
 # --- nginx, same body as a static file ------------------------------------------------------------
-nport="$(free_port)"
-user_line=""
-# As root, nginx's workers would run as nobody and could not read our private (0700) folder.
-[[ "$(id -u)" == 0 ]] && user_line="user root;"
-cat >"$work/nginx/nginx.conf" <<EOF
-$user_line
-worker_processes $NGINX_WORKERS;
-pid $work/nginx/nginx.pid;
-error_log $work/nginx/error.log warn;
-events { worker_connections 1024; }
-http {
-    access_log off;
-    default_type application/json;
-    sendfile on;
-    tcp_nopush on;
-    keepalive_timeout 65;
-    keepalive_requests 1000000;
-    client_body_temp_path $work/nginx/client_body;
-    proxy_temp_path $work/nginx/proxy;
-    fastcgi_temp_path $work/nginx/fastcgi;
-    uwsgi_temp_path $work/nginx/uwsgi;
-    scgi_temp_path $work/nginx/scgi;
-    server {
-        listen 127.0.0.1:$nport;
-        root $work/nginx/html;
-    }
-}
-EOF
-nginx -p "$work/nginx" -c "$work/nginx/nginx.conf" -g 'daemon off;' >"$work/nginx/stdout.log" 2>&1 &
-nginx_pid=$!
-wait_http "http://127.0.0.1:$nport/key.json" "$nginx_pid" "nginx"
+start_nginx "$NGINX_WORKERS" application/json key.json
 run_wrk nginx-warmup "http://127.0.0.1:$nport/key.json"
 run_wrk nginx "http://127.0.0.1:$nport/key.json"
 stop_pid "$nginx_pid" "nginx"

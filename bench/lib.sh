@@ -76,3 +76,38 @@ signed_up() { # base url, then signup's options: signs up $EMAIL and opens the v
         || die "no verification link in $work/data/outbox"
     curl -fsS -o /dev/null --max-time 10 "$link" || die "verifying the address failed"
 }
+
+start_nginx() { # workers, default type, probe path: serves $work/nginx/html on a free port ($nport)
+    local workers="$1" type="$2" probe="$3" user_line=""
+    nport="$(free_port)"
+    mkdir -p "$work/nginx/html"
+    # As root, nginx's workers would run as nobody and could not read our private (0700) folder.
+    [[ "$(id -u)" == 0 ]] && user_line="user root;"
+    cat >"$work/nginx/nginx.conf" <<CONF
+$user_line
+worker_processes $workers;
+pid $work/nginx/nginx.pid;
+error_log $work/nginx/error.log warn;
+events { worker_connections 1024; }
+http {
+    access_log off;
+    default_type $type;
+    sendfile on;
+    tcp_nopush on;
+    keepalive_timeout 65;
+    keepalive_requests 1000000;
+    client_body_temp_path $work/nginx/client_body;
+    proxy_temp_path $work/nginx/proxy;
+    fastcgi_temp_path $work/nginx/fastcgi;
+    uwsgi_temp_path $work/nginx/uwsgi;
+    scgi_temp_path $work/nginx/scgi;
+    server {
+        listen 127.0.0.1:$nport;
+        root $work/nginx/html;
+    }
+}
+CONF
+    nginx -p "$work/nginx" -c "$work/nginx/nginx.conf" -g 'daemon off;' >"$work/nginx/stdout.log" 2>&1 &
+    nginx_pid=$!
+    wait_http "http://127.0.0.1:$nport/$probe" "$nginx_pid" "nginx"
+}
