@@ -1,5 +1,7 @@
 package org.safelight.web;
 
+import static org.safelight.server.http.Html.escape;
+
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
@@ -63,21 +65,5 @@ final class LandingPage {
                 + "<link rel=\"stylesheet\" href=\"/app/static/app.css\">\n</head>\n<body>\n"
                 + "<header class=\"top\"><a class=\"brand\" href=\"/app/\">My Safelight</a></header>\n"
                 + "<main class=\"landing\">\n" + body + "</main>\n</body>\n</html>\n";
-    }
-
-    static String escape(String s) {
-        StringBuilder out = new StringBuilder(s.length() + 16);
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '<' -> out.append("&lt;");
-                case '>' -> out.append("&gt;");
-                case '&' -> out.append("&amp;");
-                case '"' -> out.append("&quot;");
-                case '\'' -> out.append("&#39;");
-                default -> out.append(c);
-            }
-        }
-        return out.toString();
     }
 }

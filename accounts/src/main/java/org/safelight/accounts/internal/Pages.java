@@ -1,5 +1,7 @@
 package org.safelight.accounts.internal;
 
+import static org.safelight.server.http.Html.escape;
+
 import io.javalin.http.Context;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -49,22 +51,6 @@ public final class Pages {
                         + " autocomplete=\"new-password\" minlength=\"10\" required>\n")
                 .append("<button type=\"submit\">Set the new password</button>\n</form>\n");
         send(ctx, status, "Choose a new password", body.toString());
-    }
-
-    public static String escape(String s) {
-        StringBuilder out = new StringBuilder(s.length() + 16);
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '<' -> out.append("&lt;");
-                case '>' -> out.append("&gt;");
-                case '&' -> out.append("&amp;");
-                case '"' -> out.append("&quot;");
-                case '\'' -> out.append("&#39;");
-                default -> out.append(c);
-            }
-        }
-        return out.toString();
     }
 
     private static void send(Context ctx, int status, String title, String body) {
