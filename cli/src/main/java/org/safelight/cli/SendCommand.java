@@ -5,13 +5,12 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import org.safelight.cli.client.NotSignedInException;
 import org.safelight.cli.client.RefusedException;
 import org.safelight.cli.share.Recipient;
 import org.safelight.cli.share.ShareMessage;
+import org.safelight.format.container.SafeUnzip;
 import org.safelight.format.container.ZipLimits;
 import org.safelight.format.picsafe.Inspection;
 import org.safelight.format.picsafe.PackageJson;
@@ -107,7 +106,7 @@ final class SendCommand implements Callable<Integer> {
         try {
             return new ReportOpener(ZipLimits.REPORT, true).open(file, key, scratch.resolve("report")).metadata();
         } finally {
-            deleteTree(scratch);
+            SafeUnzip.deleteTree(scratch);
         }
     }
 
@@ -123,13 +122,5 @@ final class SendCommand implements Callable<Integer> {
                     + " sealed");
         }
         return id;
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        try (Stream<Path> all = Files.walk(root)) {
-            for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
     }
 }

@@ -6,18 +6,17 @@ import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.security.PrivateKey;
-import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
 import org.safelight.cli.client.EnterpriseReports;
 import org.safelight.cli.client.RefusedException;
 import org.safelight.format.FormatException;
+import org.safelight.format.container.AtomicFile;
+import org.safelight.format.container.SafeUnzip;
 import org.safelight.format.container.ZipLimits;
 import org.safelight.format.picsafe.Inspection;
 import org.safelight.format.picsafe.KeyNeededException;
@@ -133,7 +132,7 @@ public final class ReportSync {
             // after a crash, a folder that is there is whole, and a report the cursor passed is there.
             forceTree(staging.resolve(id));
             Files.move(staging.resolve(id), out.resolve(id), StandardCopyOption.ATOMIC_MOVE);
-            force(out);
+            AtomicFile.sync(out);
             stdout.println("Wrote report " + id + " (from " + report.path("sender_email").asText("?") + ") to "
                     + out.resolve(id));
             return new Result(1, 0, 0, 0, 0, 0);
@@ -154,7 +153,7 @@ public final class ReportSync {
             stderr.println("safelight: skipped report " + id + ": " + e.getMessage());
             return new Result(0, 0, 0, 0, 1, 0);
         } finally {
-            deleteTree(staging);
+            SafeUnzip.deleteTree(staging);
         }
     }
 
@@ -198,33 +197,15 @@ public final class ReportSync {
     private static void forceTree(Path root) throws IOException {
         try (Stream<Path> all = Files.walk(root)) {
             for (Path p : all.toList()) {
-                force(p);
+                AtomicFile.sync(p);
             }
-        }
-    }
-
-    /** fsync of a file or a folder (a folder's entries: the names renamed or created in it). */
-    static void force(Path p) throws IOException {
-        try (FileChannel channel = FileChannel.open(p, StandardOpenOption.READ)) {
-            channel.force(true);
         }
     }
 
     private void removeStaleStaging() throws IOException {
         try (Stream<Path> entries = Files.list(out)) {
             for (Path p : entries.filter(p -> p.getFileName().toString().startsWith(STAGING)).toList()) {
-                deleteTree(p);
-            }
-        }
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> all = Files.walk(root)) {
-            for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
+                SafeUnzip.deleteTree(p);
             }
         }
     }

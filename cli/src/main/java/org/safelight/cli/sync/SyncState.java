@@ -6,12 +6,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import org.safelight.format.container.AtomicFile;
 
 /**
  * {@code DIR/.safelight-sync}: the server a folder is synced from and the cursor of the last report
  * handled, {@code {"server": URL, "cursor": CURSOR}}. Written atomically (a temporary file in the
- * same folder, then a rename), so a crash leaves the old state or the new one, never half of one.
+ * same folder, synced, then a rename), so a crash leaves the old state or the new one, never half of one.
  */
 public record SyncState(String server, String cursor) {
     public static final String FILE = ".safelight-sync";
@@ -45,14 +45,7 @@ public record SyncState(String server, String cursor) {
         } else {
             n.put("cursor", cursor);
         }
-        Path tmp = Files.createTempFile(dir, FILE + "-", ".tmp");
-        try {
-            Files.write(tmp, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(n));
-            ReportSync.force(tmp);
-            Files.move(tmp, dir.resolve(FILE), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            ReportSync.force(dir);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        byte[] bytes = JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(n);
+        AtomicFile.write(dir.resolve(FILE), out -> out.write(bytes));
     }
 }
