@@ -273,4 +273,20 @@ class CloudEndToEndTest {
         assertThat(r.statusCode()).isEqualTo(401);
         assertThat(storedFiles()).isZero();
     }
+
+    @Test
+    void a_refused_upload_is_answered_even_when_the_client_sends_without_waiting() throws Exception {
+        users.signUp("eve", "eve@hospital.example");
+        String eve = http.token("eve", "eve@hospital.example");
+        byte[] body = new byte[512 * 1024];
+        // the whole body is on its way when the refusal is written; the server reads it, so the
+        // client gets the answer instead of a reset connection
+        for (int i = 0; i < 20; i++) {
+            HttpResponse<String> unverified = http.upload(eve, body, "?report_id=R" + i);
+            assertThat(unverified.statusCode()).isEqualTo(403);
+            assertThat(unverified.body()).contains("email_unverified");
+            assertThat(http.upload(null, body, "").statusCode()).isEqualTo(401);
+        }
+        assertThat(storedFiles()).isZero();
+    }
 }

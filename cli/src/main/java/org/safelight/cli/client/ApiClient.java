@@ -56,7 +56,9 @@ public final class ApiClient {
         long size = Files.size(file);
         Duration timeout = Duration.ofSeconds(60 + size / (1024 * 1024));
         return send(request(uri, bearer).timeout(timeout).header("Content-Type", "application/octet-stream")
-                .POST(HttpRequest.BodyPublishers.ofFile(file)).build());
+                .POST(HttpRequest.BodyPublishers.ofFile(file)).build(),
+                " (a server refuses an upload larger than its limit, or from a sign-in it no longer accepts,"
+                        + " by closing the connection; try 'safelight whoami')");
     }
 
     /**
@@ -102,6 +104,10 @@ public final class ApiClient {
     }
 
     private JsonNode send(HttpRequest request) throws IOException {
+        return send(request, "");
+    }
+
+    private JsonNode send(HttpRequest request, String hintWhenCutOff) throws IOException {
         HttpResponse<String> response;
         try {
             response = http.send(request, HttpResponse.BodyHandlers.ofString());
@@ -109,6 +115,9 @@ public final class ApiClient {
             throw new IOException("cannot connect to " + origin(request.uri()) + " (is the server running?)", e);
         } catch (HttpTimeoutException e) {
             throw new IOException(origin(request.uri()) + " did not answer in time", e);
+        } catch (IOException e) {
+            throw new IOException("the connection to " + origin(request.uri()) + " broke before it answered"
+                    + hintWhenCutOff, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted", e);
