@@ -3,8 +3,8 @@ package org.safelight.cli.client;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.ConnectException;
 import java.net.URI;
@@ -24,10 +24,18 @@ import java.time.Duration;
  */
 public final class ApiClient {
     static final ObjectMapper JSON = new ObjectMapper();
+    /** How long a download may go without receiving a byte before it is given up. */
+    static final Duration STALL_TIMEOUT = Duration.ofSeconds(60);
     private final HttpClient http;
+    private final Duration stallTimeout;
 
     public ApiClient(HttpClient http) {
+        this(http, STALL_TIMEOUT);
+    }
+
+    ApiClient(HttpClient http, Duration stallTimeout) {
         this.http = http;
+        this.stallTimeout = stallTimeout;
     }
 
     public static ApiClient create() {
@@ -63,30 +71,30 @@ public final class ApiClient {
 
     /**
      * GETs {@code uri} into {@code target} (created or replaced), streamed; a refusal is read as
-     * JSON and thrown, and {@code target} is then left empty for the caller to delete.
+     * JSON and thrown, and {@code target} is then left empty for the caller to delete. The answer
+     * must start within 30 s, and a download that receives nothing for {@link #STALL_TIMEOUT} is
+     * given up with an {@link IOException}, so {@code sync --watch} never hangs on a dead server.
      *
      * @return the number of bytes written
      */
     public long download(URI uri, String bearer, Path target) throws IOException {
-        HttpRequest request = HttpRequest.newBuilder(uri).header("Accept", "application/octet-stream")
-                .header("Authorization", "Bearer " + bearer).GET().build();
-        HttpResponse<InputStream> response;
-        try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+        HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30))
+                .header("Accept", "application/octet-stream").header("Authorization", "Bearer " + bearer).GET()
+                .build();
+        ByteArrayOutputStream refusal = new ByteArrayOutputStream();
+        try (OutputStream out = Files.newOutputStream(target)) {
+            HttpResponse<Long> response = http.send(request, info -> info.statusCode() == 200
+                    ? new WatchedBody(out, Long.MAX_VALUE, stallTimeout)
+                    : new WatchedBody(refusal, 64 * 1024, stallTimeout));
+            if (response.statusCode() != 200) {
+                throw refusal(response.statusCode(), parse(refusal.toString(StandardCharsets.UTF_8)));
+            }
+            return response.body();
         } catch (ConnectException e) {
             throw new IOException("cannot connect to " + origin(uri) + " (is the server running?)", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted", e);
-        }
-        try (InputStream body = response.body()) {
-            if (response.statusCode() != 200) {
-                JsonNode json = parse(new String(body.readNBytes(64 * 1024), StandardCharsets.UTF_8));
-                throw refusal(response.statusCode(), json);
-            }
-            try (OutputStream out = Files.newOutputStream(target)) {
-                return body.transferTo(out);
-            }
         }
     }
 
