@@ -10,6 +10,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.safelight.cli.serve.SafelightServer;
 import org.safelight.cli.serve.ServeConfig;
+import org.safelight.cloud.UploadLimits;
 import org.safelight.server.db.Database;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -99,6 +100,15 @@ final class ServeCommand implements Callable<Integer> {
             description = "The largest report the cloud role accepts, in MiB (default: ${DEFAULT-VALUE}).")
     long cloudMaxUploadMb;
 
+    @Option(names = "--cloud-quota-mb", paramLabel = "MB", defaultValue = "10240",
+            description = "The most one user's unexpired cloud reports may take together, in MiB; 0 for no quota"
+                    + " (default: ${DEFAULT-VALUE}).")
+    long cloudQuotaMb;
+
+    @Option(names = "--cloud-uploads-per-hour", paramLabel = "N", defaultValue = "120",
+            description = "Cloud uploads one user may make per hour, in bursts of as many (default: ${DEFAULT-VALUE}).")
+    int cloudUploadsPerHour;
+
     @Option(names = "--blob-store", paramLabel = "folder|s3", defaultValue = "folder",
             description = "Where the cloud role keeps reports: folder (DATA_DIR/cloud) or s3 (default: ${DEFAULT-VALUE}).")
     String blobStore;
@@ -178,6 +188,12 @@ final class ServeCommand implements Callable<Integer> {
         if (cloudMaxUploadMb < 1 || cloudMaxUploadMb > (1L << 20)) {
             throw new Failures.UsageException("--cloud-max-upload-mb must be 1 to 1048576");
         }
+        if (cloudQuotaMb < 0 || cloudQuotaMb > (1L << 30)) {
+            throw new Failures.UsageException("--cloud-quota-mb must be 0 (no quota) to 1073741824");
+        }
+        if (cloudUploadsPerHour < 1) {
+            throw new Failures.UsageException("--cloud-uploads-per-hour must be at least 1");
+        }
         if (!blobStore.equals("folder") && !blobStore.equals("s3")) {
             throw new Failures.UsageException("--blob-store is folder or s3");
         }
@@ -187,7 +203,8 @@ final class ServeCommand implements Callable<Integer> {
         if (s3AccessKey.isBlank() != s3SecretKey.isBlank()) {
             throw new Failures.UsageException("give both --s3-access-key and --s3-secret-key, or neither");
         }
-        return new ServeConfig.Cloud(cloudMaxUploadMb << 20, blobStore, s3Endpoint, s3Region, s3Bucket.strip(),
+        return new ServeConfig.Cloud(new UploadLimits(cloudMaxUploadMb << 20, cloudQuotaMb << 20,
+                cloudUploadsPerHour), blobStore, s3Endpoint, s3Region, s3Bucket.strip(),
                 s3AccessKey.strip(), s3SecretKey);
     }
 

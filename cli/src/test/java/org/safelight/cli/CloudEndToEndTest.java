@@ -38,7 +38,7 @@ class CloudEndToEndTest {
     @BeforeEach
     void start() throws Exception {
         server = TestServer.start(dir.resolve("data"), Set.of("accounts", "keys", "cloud"), null,
-                new ServeConfig.Cloud(2L << 20, "folder", null, "", "", "", ""), clock);
+                new ServeConfig.Cloud(org.safelight.cloud.UploadLimits.maxBytes(2L << 20), "folder", null, "", "", "", ""), clock);
         url = server.url().toString();
         users = new TestUsers(dir, dir.resolve("data"), url);
         http = new CloudHttp(url);

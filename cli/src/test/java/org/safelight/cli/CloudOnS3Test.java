@@ -40,7 +40,7 @@ class CloudOnS3Test {
         try (S3Mock s3 = S3Mock.start(Files.createDirectories(dir.resolve("s3")));
              Database pg = TestDatabases.postgres()) {
             String pgUrl = pg.dataSource().unwrap(com.zaxxer.hikari.HikariDataSource.class).getJdbcUrl();
-            ServeConfig.Cloud cloud = new ServeConfig.Cloud(64L << 20, "s3", s3.endpoint(), "eu-central-1",
+            ServeConfig.Cloud cloud = new ServeConfig.Cloud(org.safelight.cloud.UploadLimits.maxBytes(64L << 20), "s3", s3.endpoint(), "eu-central-1",
                     S3Mock.BUCKET, "test-access", "test-secret");
             try (SafelightServer server = TestServer.start(dir.resolve("data"), Set.of("accounts", "keys", "cloud"),
                     null, cloud, clock, pgUrl, "postgres", "postgres")) {

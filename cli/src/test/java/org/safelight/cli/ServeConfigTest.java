@@ -78,18 +78,19 @@ class ServeConfigTest {
         ServeConfig c = parse(Map.of("SAFELIGHT_BLOB_STORE", "s3", "SAFELIGHT_S3_BUCKET", "reports",
                         "SAFELIGHT_S3_ACCESS_KEY", "AKIAEXAMPLE", "SAFELIGHT_S3_SECRET_KEY", "s3-very-secret"), null,
                 "--s3-endpoint", "http://minio.internal:9000", "--s3-region", "eu-central-1",
-                "--cloud-max-upload-mb", "10");
+                "--cloud-max-upload-mb", "10", "--cloud-quota-mb", "0", "--cloud-uploads-per-hour", "7");
         assertThat(c.cloud().s3()).isTrue();
         assertThat(c.cloud().s3Bucket()).isEqualTo("reports");
         assertThat(c.cloud().s3Endpoint()).hasToString("http://minio.internal:9000");
         assertThat(c.cloud().s3SecretKey()).isEqualTo("s3-very-secret");
-        assertThat(c.cloud().maxUploadBytes()).isEqualTo(10L << 20);
+        assertThat(c.cloud().uploads()).isEqualTo(new org.safelight.cloud.UploadLimits(10L << 20, 0, 7));
         String described = c.describe().toString();
         assertThat(described).doesNotContain("s3-very-secret").contains("bucket reports", "AKIAEXAMPLE",
-                "cloud-max-upload-mb=10");
+                "cloud-max-upload-mb=10", "cloud-quota-mb=0 (none)", "cloud-uploads-per-hour=7");
         ServeConfig defaults = parse(Map.of(), null, "--data-dir", dir.toString());
         assertThat(defaults.cloud().s3()).isFalse();
-        assertThat(defaults.cloud().maxUploadBytes()).isEqualTo(2048L << 20);
+        assertThat(defaults.cloud().uploads()).isEqualTo(new org.safelight.cloud.UploadLimits(2048L << 20,
+                10240L << 20, 120));
     }
 
     @Test
@@ -98,6 +99,10 @@ class ServeConfigTest {
         assertThat(Cli.run("serve", "--blob-store", "nfs", "--data-dir", dir.toString()).stderr())
                 .contains("--blob-store");
         assertThat(Cli.run("serve", "--cloud-max-upload-mb", "0", "--data-dir", dir.toString()).exitCode()).isEqualTo(2);
+        assertThat(Cli.run("serve", "--cloud-quota-mb", "-1", "--data-dir", dir.toString()).stderr())
+                .contains("--cloud-quota-mb");
+        assertThat(Cli.run("serve", "--cloud-uploads-per-hour", "0", "--data-dir", dir.toString()).stderr())
+                .contains("--cloud-uploads-per-hour");
         assertThat(Cli.run("serve", "--blob-store", "s3", "--s3-bucket", "b", "--s3-access-key", "a",
                 "--data-dir", dir.toString()).stderr()).contains("--s3-secret-key");
         Cli.Result alone = Cli.run("serve", "--roles", "cloud", "--data-dir", dir.toString());

@@ -42,6 +42,13 @@ final class CloudReports {
                 .findOne());
     }
 
+    /** The bytes of {@code uploader}'s reports whose links have not expired at {@code now}. */
+    long bytesHeldBy(String uploader, Instant now) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT COALESCE(SUM(size), 0) FROM cloud_reports"
+                        + " WHERE uploader_id = :uploader AND expires_at > :now AND deleted_at IS NULL")
+                .bind("uploader", uploader).bind("now", now.toEpochMilli()).mapTo(Long.class).one());
+    }
+
     /** Up to {@code limit} links whose time is up and whose bytes are still kept. */
     List<ReportLink> expiredNotDeleted(Instant now, int limit) {
         return jdbi.withHandle(h -> h.createQuery("SELECT region, name FROM cloud_reports WHERE deleted_at IS NULL"

@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * POST /api/v1/cloud/reports                       a signed-in, verified user uploads a sealed report
  *      201 {report_id, region, link, download_url, expires_at, size}
  *      400 not_a_sealed_report | unsafe_zip | invalid_report_id | report_id_required | report_id_mismatch
- *      401, 403 email_unverified, 413 upload_too_large, 503 storage_unavailable | report_list_unavailable
+ *      401, 403 email_unverified | quota_exceeded, 413 upload_too_large, 429 rate_limited,
+ *      503 storage_unavailable | report_list_unavailable
  * GET|HEAD /api/v1/cloud/reports/{region}/{name}    the bytes, for a verified user holding the link or the
  *      API key of the uploader's enterprise; one Range → 206; 404 report_not_found, 410 report_expired,
  *      416 range_not_satisfiable, 401, 403 email_unverified, 503 accounts_unavailable
@@ -79,9 +80,7 @@ public final class CloudRole implements Role {
         UserToken user;
         try {
             user = verifiedUser(ctx);
-            if (ctx.req().getContentLengthLong() > store.maxBytes()) {
-                throw CloudStore.tooLarge(store.maxBytes());
-            }
+            store.admit(user, ctx.req().getContentLengthLong());
         } catch (ApiException refusal) {
             if (ctx.header("Expect") == null) {
                 discardRest(ctx);

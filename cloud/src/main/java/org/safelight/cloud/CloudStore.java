@@ -16,6 +16,7 @@ import org.safelight.cloud.blob.BlobStore;
 import org.safelight.format.picsafe.PackageJson;
 import org.safelight.server.db.Database;
 import org.safelight.server.http.ApiException;
+import org.safelight.server.limits.RateLimiter;
 import org.safelight.server.tokens.UserToken;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,17 +38,21 @@ public final class CloudStore {
     private final UploadRecorder recorder;
     private final String publicUrl;
     private final Path spool;
+    private final UploadLimits limits;
     private final long maxBytes;
+    private final RateLimiter uploadsPerUser;
     private final Clock clock;
 
     private CloudStore(CloudReports reports, BlobStore blobs, UploadRecorder recorder, String publicUrl, Path spool,
-                       long maxBytes, Clock clock) {
+                       UploadLimits limits, Clock clock) {
         this.reports = reports;
         this.blobs = blobs;
         this.recorder = recorder;
         this.publicUrl = publicUrl;
         this.spool = spool;
-        this.maxBytes = maxBytes;
+        this.limits = limits;
+        this.maxBytes = limits.maxBytes();
+        this.uploadsPerUser = new RateLimiter(limits.perHour(), limits.perHour() / 3600.0, clock);
         this.clock = clock;
     }
 
@@ -56,13 +61,9 @@ public final class CloudStore {
      *
      * @param publicUrl how users reach this server; links start with it
      * @param spool     a private folder for uploads in progress (created 0700 if missing)
-     * @param maxBytes  the largest upload accepted
      */
     public static CloudStore open(Database db, BlobStore blobs, UploadRecorder recorder, URI publicUrl, Path spool,
-                                  long maxBytes, Clock clock) throws IOException {
-        if (maxBytes < 1) {
-            throw new IllegalArgumentException("the upload limit must be positive");
-        }
+                                  UploadLimits limits, Clock clock) throws IOException {
         db.migrate(CloudRole.NAME);
         Files.createDirectories(spool);
         Files.setPosixFilePermissions(spool, PosixFilePermissions.fromString("rwx------"));
@@ -70,11 +71,38 @@ public final class CloudStore {
         while (base.endsWith("/")) {
             base = base.substring(0, base.length() - 1);
         }
-        return new CloudStore(new CloudReports(db.jdbi()), blobs, recorder, base, spool, maxBytes, clock);
+        return new CloudStore(new CloudReports(db.jdbi()), blobs, recorder, base, spool, limits, clock);
     }
 
-    public long maxBytes() {
-        return maxBytes;
+    /**
+     * Checks, before any of the body is read, that {@code uploader} may send {@code declaredBytes}
+     * now (-1 when the length is not known): the size limit, the hourly uploads and the quota.
+     *
+     * @throws ApiException 413 {@code upload_too_large}, 429 {@code rate_limited}, 403
+     *                      {@code quota_exceeded}
+     */
+    public void admit(UserToken uploader, long declaredBytes) {
+        if (declaredBytes > maxBytes) {
+            throw tooLarge(maxBytes);
+        }
+        uploadsPerUser.acquire(uploader.userId(), "uploads");
+        checkQuota(uploader, Math.max(declaredBytes, 0));
+    }
+
+    private void checkQuota(UserToken uploader, long incoming) {
+        if (limits.quotaBytes() == 0) {
+            return;
+        }
+        long held = reports.bytesHeldBy(uploader.userId(), clock.instant());
+        if (held + incoming > limits.quotaBytes()) {
+            throw new ApiException(403, "quota_exceeded", "your reports on this server already take " + mib(held)
+                    + " of your " + mib(limits.quotaBytes()) + "; space comes back as they expire, 7 days after"
+                    + " each upload");
+        }
+    }
+
+    private static String mib(long bytes) {
+        return (bytes + (1 << 20) - 1 >> 20) + " MiB";
     }
 
     /**
@@ -82,7 +110,7 @@ public final class CloudStore {
      *
      * @param body          the request body, read to its end or to the limit
      * @param queryReportId the {@code ?report_id=} of the request, or null
-     * @throws ApiException 413 {@code upload_too_large}; 400 {@code not_a_sealed_report},
+     * @throws ApiException 413 {@code upload_too_large}; 403 {@code quota_exceeded}; 400 {@code not_a_sealed_report},
      *                      {@code unsafe_zip}, {@code invalid_report_id}, {@code report_id_required},
      *                      {@code report_id_mismatch}; 503 {@code storage_unavailable},
      *                      {@code report_list_unavailable}
@@ -96,6 +124,7 @@ public final class CloudStore {
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         try {
             long size = spoolLimited(body, temp);
+            checkQuota(uploader, size);
             PackageJson pkg = SealedReportCheck.check(temp, maxBytes);
             String reportId = reportId(pkg.reportId(), queryReportId);
             ReportLink link = ReportLink.fresh(Region.forCountry(uploader.country()), reportId);

@@ -55,7 +55,7 @@ class CloudHttpTest {
             };
         };
         CloudStore store = CloudStore.open(db, new FolderBlobStore(dir.resolve("cloud")), (u, t) -> { },
-                URI.create("https://safelight.example.org"), dir.resolve("spool"), 1 << 20, clock);
+                URI.create("https://safelight.example.org"), dir.resolve("spool"), new UploadLimits(1 << 20, 3 << 20, 5), clock);
         app = ServerApp.create(List.of(new CloudRole(store, tokens.verifier(), authority)), c -> { })
                 .start("127.0.0.1", 0);
         url = "http://127.0.0.1:" + app.port();
@@ -156,5 +156,41 @@ class CloudHttpTest {
         assertThat(ok.statusCode()).isEqualTo(201);
         assertThat(JSON.readTree(ok.body()).path("report_id").asText()).isEqualTo("Q-9");
         assertThat(JSON.readTree(ok.body()).path("region").asText()).isEqualTo("AU");
+    }
+
+    @Test
+    void a_user_uploads_at_most_the_hourly_number_in_a_burst() throws Exception {
+        String ada = tokens.token("ada", "ada@x.example");
+        for (int i = 0; i < 5; i++) {
+            assertThat(send("POST", "/api/v1/cloud/reports", ada, Zips.sealed("R-" + i), null).statusCode())
+                    .isEqualTo(201);
+        }
+        HttpResponse<String> sixth = send("POST", "/api/v1/cloud/reports", ada, Zips.sealed("R-5"), null);
+        assertThat(sixth.statusCode()).isEqualTo(429);
+        assertThat(error(sixth)).isEqualTo("rate_limited");
+        assertThat(sixth.headers().firstValue("Retry-After")).hasValue("720");
+        assertThat(send("POST", "/api/v1/cloud/reports", tokens.token("bo", "bo@x.example"), Zips.sealed("R-5"), null)
+                .statusCode()).as("another user").isEqualTo(201);
+
+        clock.advance(Duration.ofMinutes(12));
+        assertThat(send("POST", "/api/v1/cloud/reports", ada, Zips.sealed("R-5"), null).statusCode()).isEqualTo(201);
+    }
+
+    @Test
+    void an_upload_past_the_quota_is_refused_before_its_body_is_read() throws Exception {
+        String ada = tokens.token("ada", "ada@x.example");
+        byte[] nearlyOneMiB = Zips.zip("package.json", "{\"keyserver_url\":\"https://keys.example.org\"}".getBytes(),
+                "package.encrypted", Zips.rncryptor(1_000_000));
+        for (int i = 0; i < 3; i++) {
+            HttpResponse<String> r = send("POST", "/api/v1/cloud/reports?report_id=R-" + i, ada, nearlyOneMiB, null);
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+        }
+        HttpResponse<String> fourth = send("POST", "/api/v1/cloud/reports?report_id=R-3", ada, nearlyOneMiB, null);
+        assertThat(fourth.statusCode()).isEqualTo(403);
+        assertThat(error(fourth)).isEqualTo("quota_exceeded");
+        assertThat(JSON.readTree(fourth.body()).path("message").asText()).contains("3 MiB");
+        try (java.util.stream.Stream<java.nio.file.Path> stored = java.nio.file.Files.walk(dir.resolve("cloud"))) {
+            assertThat(stored.filter(java.nio.file.Files::isRegularFile).count()).isEqualTo(3);
+        }
     }
 }

@@ -47,13 +47,17 @@ class CloudStoreContractTest {
     }
 
     private CloudStore open(Supplier<Database> engine, long maxBytes) throws Exception {
+        return open(engine, UploadLimits.maxBytes(maxBytes));
+    }
+
+    private CloudStore open(Supplier<Database> engine, UploadLimits limits) throws Exception {
         db = engine.get();
         return CloudStore.open(db, new FolderBlobStore(dir.resolve("cloud")), (upload, token) -> {
             if (listDown) {
                 throw new UploadRecorder.UploadRecordingException("down", null);
             }
             recorded.add(upload);
-        }, URI.create("https://safelight.example.org/"), dir.resolve("spool"), maxBytes, clock);
+        }, URI.create("https://safelight.example.org/"), dir.resolve("spool"), limits, clock);
     }
 
     private UserToken user(String country, String enterprise) {
@@ -146,5 +150,40 @@ class CloudStoreContractTest {
         assertThat(files()).isZero();
         assertThat(recorded).isEmpty();
         assertThat(store.sweepExpired()).isZero();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("engines")
+    void a_users_unexpired_reports_are_held_within_the_quota(String name, Supplier<Database> engine)
+            throws Exception {
+        byte[] report = Zips.sealed(null);
+        CloudStore store = open(engine, new UploadLimits(1 << 20, 2L * report.length + 100, 100));
+        UserToken ada = user("AU", "");
+        store.accept(body(report), "R-1", ada, "t");
+        clock.advance(Duration.ofDays(1));
+        store.accept(body(report), "R-2", ada, "t");
+        refused(() -> store.admit(ada, report.length), 403, "quota_exceeded");
+        refused(() -> store.accept(body(report), "R-3", ada, "t"), 403, "quota_exceeded");
+        assertThat(files()).as("nothing kept of the refused upload").isEqualTo(2);
+        assertThat(recorded).hasSize(2);
+
+        UserToken other = new UserToken("user-2", "bo@hospital.example", true, "Bo", "Dr", "AU", "", true,
+                clock.instant(), clock.instant().plusSeconds(900));
+        store.accept(body(report), "R-4", other, "t");
+
+        clock.advance(Duration.ofDays(6));
+        store.accept(body(report), "R-5", ada, "t"); // the first one's 7 days are over: its space is back
+        assertThat(recorded).extracting(Upload::reportId).containsExactly("R-1", "R-2", "R-4", "R-5");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("engines")
+    void a_quota_of_zero_is_no_quota(String name, Supplier<Database> engine) throws Exception {
+        byte[] report = Zips.sealed(null);
+        CloudStore store = open(engine, new UploadLimits(1 << 20, 0, 100));
+        for (int i = 0; i < 5; i++) {
+            store.accept(body(report), "R-" + i, user("AU", ""), "t");
+        }
+        assertThat(recorded).hasSize(5);
     }
 }

@@ -63,7 +63,7 @@ final class CloudWiring {
             authority = new HttpEnterpriseAuthority(config.accountsUrl(), HttpClient.newHttpClient(), clock);
         }
         CloudStore store = CloudStore.open(database, blobs, recorder, config.publicUrl(),
-                config.dataDir().resolve("cloud").resolve(".spool"), cloud.maxUploadBytes(), clock);
+                config.dataDir().resolve("cloud").resolve(".spool"), cloud.uploads(), clock);
         resources.add(new PeriodicTask("cloud-sweeper", SWEEP_EVERY, store::sweepExpired));
         return new Built(new CloudRole(store, tokens, authority), new CloudLinks(store), store, resources);
     }

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.safelight.cloud.UploadLimits;
 
 /**
  * The effective configuration of {@code safelight serve}. {@link #describe()} lists it for the log
@@ -38,10 +39,9 @@ public record ServeConfig(Path dataDir, String host, int port, Set<String> roles
      * The cloud role's storage: {@code blobStore} is {@code folder} (DATA_DIR/cloud) or {@code s3}
      * with the {@code s3*} settings (blank keys: the AWS default credential chain).
      */
-    public record Cloud(long maxUploadBytes, String blobStore, URI s3Endpoint, String s3Region, String s3Bucket,
+    public record Cloud(UploadLimits uploads, String blobStore, URI s3Endpoint, String s3Region, String s3Bucket,
                         String s3AccessKey, String s3SecretKey) {
-        public static final long DEFAULT_MAX_UPLOAD_MB = 2048;
-        public static final Cloud DEFAULTS = new Cloud(DEFAULT_MAX_UPLOAD_MB << 20, "folder", null, "", "", "", "");
+        public static final Cloud DEFAULTS = new Cloud(UploadLimits.DEFAULTS, "folder", null, "", "", "", "");
 
         public boolean s3() {
             return "s3".equals(blobStore);
@@ -72,7 +72,10 @@ public record ServeConfig(Path dataDir, String host, int port, Set<String> roles
         d.put("trusted-origins", String.join(",", trustedOrigins));
         d.put("key-requests-per-minute", Integer.toString(keyRequestsPerMinute));
         d.put("web-key-servers", String.join(",", webKeyServers));
-        d.put("cloud-max-upload-mb", Long.toString(cloud.maxUploadBytes() >> 20));
+        d.put("cloud-max-upload-mb", Long.toString(cloud.uploads().maxBytes() >> 20));
+        d.put("cloud-quota-mb", cloud.uploads().quotaBytes() == 0 ? "0 (none)"
+                : Long.toString(cloud.uploads().quotaBytes() >> 20));
+        d.put("cloud-uploads-per-hour", Integer.toString(cloud.uploads().perHour()));
         d.put("blob-store", cloud.s3() ? "s3 endpoint " + (cloud.s3Endpoint() == null ? "(AWS)" : cloud.s3Endpoint())
                 + " region " + cloud.s3Region() + " bucket " + cloud.s3Bucket() + " access key "
                 + (cloud.s3AccessKey().isEmpty() ? "(default chain)" : cloud.s3AccessKey()) + " secret key "
