@@ -12,6 +12,7 @@ import org.safelight.cli.serve.SafelightServer;
 import org.safelight.cli.serve.ServeConfig;
 import org.safelight.cloud.UploadLimits;
 import org.safelight.server.db.Database;
+import org.safelight.server.http.TrustedProxies;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -66,6 +67,11 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--trusted-origins", paramLabel = "URL,...", defaultValue = "",
             description = "Web origins allowed to call the key server from a browser (CORS).")
     String trustedOrigins;
+
+    @Option(names = "--trusted-proxies", paramLabel = "ADDRESS|CIDR,...", defaultValue = "",
+            description = {"Reverse proxies in front of this server (addresses or CIDR blocks). Their",
+                "X-Forwarded-For names the client for rate limits and the audit; anyone else's is ignored."})
+    String trustedProxies;
 
     @Option(names = "--web-key-servers", paramLabel = "URL,...", defaultValue = "",
             description = {"Key servers on other origins that My Safelight pages may ask for report keys",
@@ -165,7 +171,15 @@ final class ServeCommand implements Callable<Integer> {
                 databaseUrl == null || databaseUrl.isBlank() ? Database.sqliteUrl(dataDir) : databaseUrl,
                 databaseUser, databasePassword, accountsUrl, publicUri, origins,
                 new ServeConfig.Smtp(smtpHost, smtpPort, smtpUser, smtpPassword, smtpFrom, smtpStartTls),
-                keyRequestsPerMinute, cloud, webKeyServers(webKeyServers));
+                keyRequestsPerMinute, cloud, webKeyServers(webKeyServers), trustedProxies(trustedProxies));
+    }
+
+    private static TrustedProxies trustedProxies(String text) {
+        try {
+            return TrustedProxies.parse(Arrays.asList(text.split(",")));
+        } catch (IllegalArgumentException e) {
+            throw new Failures.UsageException("--trusted-proxies: " + e.getMessage());
+        }
     }
 
     private static List<String> webKeyServers(String text) {

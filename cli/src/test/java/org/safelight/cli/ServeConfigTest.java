@@ -84,6 +84,8 @@ class ServeConfigTest {
         assertThat(c.cloud().s3Endpoint()).hasToString("http://minio.internal:9000");
         assertThat(c.cloud().s3SecretKey()).isEqualTo("s3-very-secret");
         assertThat(c.cloud().uploads()).isEqualTo(new org.safelight.cloud.UploadLimits(10L << 20, 0, 7));
+        assertThat(parse(Map.of("SAFELIGHT_TRUSTED_PROXIES", "10.0.0.0/8, ::1"), null, "--data-dir", dir.toString())
+                .describe().toString()).contains("trusted-proxies=10.0.0.0/8,::1");
         String described = c.describe().toString();
         assertThat(described).doesNotContain("s3-very-secret").contains("bucket reports", "AKIAEXAMPLE",
                 "cloud-max-upload-mb=10", "cloud-quota-mb=0 (none)", "cloud-uploads-per-hour=7");
@@ -99,6 +101,8 @@ class ServeConfigTest {
         assertThat(Cli.run("serve", "--blob-store", "nfs", "--data-dir", dir.toString()).stderr())
                 .contains("--blob-store");
         assertThat(Cli.run("serve", "--cloud-max-upload-mb", "0", "--data-dir", dir.toString()).exitCode()).isEqualTo(2);
+        assertThat(Cli.run("serve", "--trusted-proxies", "10.0.0.0/8,proxy.internal", "--data-dir", dir.toString())
+                .stderr()).contains("--trusted-proxies", "proxy.internal");
         assertThat(Cli.run("serve", "--cloud-quota-mb", "-1", "--data-dir", dir.toString()).stderr())
                 .contains("--cloud-quota-mb");
         assertThat(Cli.run("serve", "--cloud-uploads-per-hour", "0", "--data-dir", dir.toString()).stderr())

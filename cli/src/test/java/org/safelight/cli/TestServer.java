@@ -9,6 +9,7 @@ import java.util.Set;
 import org.safelight.cli.serve.SafelightServer;
 import org.safelight.cli.serve.ServeConfig;
 import org.safelight.server.db.Database;
+import org.safelight.server.http.TrustedProxies;
 
 /** A real Safelight server (accounts + keys + cloud + web, SQLite, outbox mail) on a free loopback port. */
 final class TestServer {
@@ -39,6 +40,20 @@ final class TestServer {
     static SafelightServer start(Path dataDir, Set<String> roles, URI accountsUrl, ServeConfig.Cloud cloud,
                                  Clock clock, String databaseUrl, String databaseUser, String databasePassword,
                                  URI publicUrl) throws Exception {
+        return start(dataDir, roles, accountsUrl, cloud, clock, databaseUrl, databaseUser, databasePassword, publicUrl,
+                TrustedProxies.NONE);
+    }
+
+    /** All roles, behind the reverse proxies {@code proxies}. */
+    static SafelightServer behind(Path dataDir, TrustedProxies proxies) throws Exception {
+        return start(dataDir, Set.of("accounts", "keys", "cloud", "web"), null, ServeConfig.Cloud.DEFAULTS,
+                Clock.systemUTC(), Database.sqliteUrl(dataDir), null, null, null, proxies);
+    }
+
+    private static SafelightServer start(Path dataDir, Set<String> roles, URI accountsUrl, ServeConfig.Cloud cloud,
+                                         Clock clock, String databaseUrl, String databaseUser,
+                                         String databasePassword, URI publicUrl, TrustedProxies proxies)
+            throws Exception {
         int port;
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
@@ -46,6 +61,7 @@ final class TestServer {
         URI pub = publicUrl != null ? publicUrl : URI.create("http://localhost:" + port);
         return SafelightServer.start(new ServeConfig(dataDir, "127.0.0.1", port, roles, databaseUrl, databaseUser,
                 databasePassword, accountsUrl, pub, List.of(),
-                new ServeConfig.Smtp("", 0, "", "", "safelight@localhost", false), 60, cloud), clock);
+                new ServeConfig.Smtp("", 0, "", "", "safelight@localhost", false), 60, cloud, List.of(), proxies),
+                clock);
     }
 }

@@ -82,12 +82,15 @@ public final class SafelightServer implements AutoCloseable {
             String scheme;
             if (TlsConfig.present(certs)) {
                 TlsConfig tls = TlsConfig.load(certs);
-                app = ServerApp.create(roles, c -> tls.install(c, config.host(), config.port())).start();
+                app = ServerApp.create(roles, c -> {
+                    tls.install(c, config.host(), config.port());
+                    config.trustedProxies().install(c);
+                }).start();
                 CertificateWatcher watcher = tls.watch(Duration.ofSeconds(10), clock);
                 resources.add(watcher);
                 scheme = "https";
             } else {
-                app = ServerApp.create(roles, c -> { }).start(config.host(), config.port());
+                app = ServerApp.create(roles, config.trustedProxies()::install).start(config.host(), config.port());
                 scheme = "http";
             }
             SafelightServer server = new SafelightServer(app, database, resources, scheme, cloudStore);

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.safelight.cloud.UploadLimits;
+import org.safelight.server.http.TrustedProxies;
 
 /**
  * The effective configuration of {@code safelight serve}. {@link #describe()} lists it for the log
@@ -15,7 +16,7 @@ import org.safelight.cloud.UploadLimits;
 public record ServeConfig(Path dataDir, String host, int port, Set<String> roles, String databaseUrl,
                           String databaseUser, String databasePassword, URI accountsUrl, URI publicUrl,
                           List<String> trustedOrigins, Smtp smtp, int keyRequestsPerMinute, Cloud cloud,
-                          List<String> webKeyServers) {
+                          List<String> webKeyServers, TrustedProxies trustedProxies) {
 
     public static final Set<String> KNOWN_ROLES = Set.of("accounts", "keys", "cloud", "web");
 
@@ -25,6 +26,15 @@ public record ServeConfig(Path dataDir, String host, int port, Set<String> roles
                        List<String> trustedOrigins, Smtp smtp, int keyRequestsPerMinute) {
         this(dataDir, host, port, roles, databaseUrl, databaseUser, databasePassword, accountsUrl, publicUrl,
                 trustedOrigins, smtp, keyRequestsPerMinute, Cloud.DEFAULTS);
+    }
+
+    /** Not behind trusted reverse proxies. */
+    public ServeConfig(Path dataDir, String host, int port, Set<String> roles, String databaseUrl,
+                       String databaseUser, String databasePassword, URI accountsUrl, URI publicUrl,
+                       List<String> trustedOrigins, Smtp smtp, int keyRequestsPerMinute, Cloud cloud,
+                       List<String> webKeyServers) {
+        this(dataDir, host, port, roles, databaseUrl, databaseUser, databasePassword, accountsUrl, publicUrl,
+                trustedOrigins, smtp, keyRequestsPerMinute, cloud, webKeyServers, TrustedProxies.NONE);
     }
 
     /** Without key servers on other origins for the web role. */
@@ -70,6 +80,8 @@ public record ServeConfig(Path dataDir, String host, int port, Set<String> roles
         d.put("public-url", publicUrl.toString());
         d.put("accounts-url", accountsUrl == null ? "(this server)" : accountsUrl.toString());
         d.put("trusted-origins", String.join(",", trustedOrigins));
+        d.put("trusted-proxies", trustedProxies.entries().isEmpty() ? "(none: X-Forwarded-For is ignored)"
+                : String.join(",", trustedProxies.entries()));
         d.put("key-requests-per-minute", Integer.toString(keyRequestsPerMinute));
         d.put("web-key-servers", String.join(",", webKeyServers));
         d.put("cloud-max-upload-mb", Long.toString(cloud.uploads().maxBytes() >> 20));

@@ -1,0 +1,148 @@
+package org.safelight.server.http;
+
+import io.javalin.config.JavalinConfig;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/**
+ * Which client a request came from, when the server sits behind reverse proxies. A request whose
+ * peer is a trusted proxy is attributed to the nearest address in {@code X-Forwarded-For} (read
+ * from the right) that is not itself a trusted proxy; anyone else's {@code X-Forwarded-For} is
+ * ignored, so a client cannot choose its own address for rate limits and the audit. Once
+ * {@link #install installed}, {@code ctx.ip()} answers this everywhere. Immutable.
+ */
+public final class TrustedProxies {
+    public static final TrustedProxies NONE = new TrustedProxies(List.of(), List.of());
+    private static final Pattern IPV4 = Pattern.compile("(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}");
+    private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*");
+
+    private final List<String> specs;
+    private final List<Block> blocks;
+
+    private TrustedProxies(List<String> specs, List<Block> blocks) {
+        this.specs = specs;
+        this.blocks = blocks;
+    }
+
+    /**
+     * Parses addresses and CIDR blocks such as {@code 10.0.0.5}, {@code 10.0.0.0/8} or
+     * {@code fd00::/8}.
+     *
+     * @throws IllegalArgumentException naming the first entry that is not one
+     */
+    public static TrustedProxies parse(List<String> entries) {
+        List<String> specs = new ArrayList<>();
+        List<Block> blocks = new ArrayList<>();
+        for (String raw : entries) {
+            String entry = raw.strip();
+            if (entry.isEmpty()) {
+                continue;
+            }
+            int slash = entry.indexOf('/');
+            byte[] address = literal(slash < 0 ? entry : entry.substring(0, slash));
+            int bits = address == null ? -1 : address.length * 8;
+            if (address != null && slash >= 0) {
+                String prefix = entry.substring(slash + 1);
+                bits = prefix.matches("\\d{1,3}") ? Integer.parseInt(prefix) : -1;
+            }
+            if (address == null || bits < 0 || bits > address.length * 8) {
+                throw new IllegalArgumentException("'" + entry + "' is not an IP address or CIDR block");
+            }
+            specs.add(entry.toLowerCase(Locale.ROOT));
+            blocks.add(new Block(address, bits));
+        }
+        return blocks.isEmpty() ? NONE : new TrustedProxies(List.copyOf(specs), List.copyOf(blocks));
+    }
+
+    /** Makes {@code ctx.ip()} answer {@link #clientAddress}. */
+    public void install(JavalinConfig config) {
+        if (blocks.isEmpty()) {
+            return;
+        }
+        config.contextResolver.ip = ctx -> clientAddress(ctx.req().getRemoteAddr(),
+                Collections.list(ctx.req().getHeaders("X-Forwarded-For")));
+    }
+
+    /**
+     * The client's address: {@code peer} itself unless it is a trusted proxy; then the rightmost
+     * {@code X-Forwarded-For} address that is not a trusted proxy. An entry that is not an address
+     * ends the walk at the proxy that wrote it.
+     *
+     * @param forwardedFor the {@code X-Forwarded-For} headers in the order received
+     */
+    public String clientAddress(String peer, List<String> forwardedFor) {
+        if (!trusts(peer)) {
+            return peer;
+        }
+        List<String> hops = new ArrayList<>();
+        for (String header : forwardedFor) {
+            for (String hop : header.split(",")) {
+                hops.add(hop.strip());
+            }
+        }
+        String client = peer;
+        for (int i = hops.size() - 1; i >= 0; i--) {
+            String hop = unbracket(hops.get(i));
+            if (literal(hop) == null) {
+                break;
+            }
+            client = hop;
+            if (!trusts(hop)) {
+                break;
+            }
+        }
+        return client;
+    }
+
+    /** Whether {@code address} (an IP literal) is a trusted proxy. */
+    public boolean trusts(String address) {
+        byte[] bytes = literal(address);
+        return bytes != null && blocks.stream().anyMatch(b -> b.contains(bytes));
+    }
+
+    /** The entries as configured, for the effective configuration. */
+    public List<String> entries() {
+        return specs;
+    }
+
+    private static String unbracket(String hop) {
+        return hop.startsWith("[") && hop.endsWith("]") ? hop.substring(1, hop.length() - 1) : hop;
+    }
+
+    /** The bytes of an IP literal, or null; never a DNS lookup. */
+    private static byte[] literal(String text) {
+        if (text == null || !(IPV4.matcher(text).matches() || IPV6.matcher(text).matches())) {
+            return null;
+        }
+        try {
+            return InetAddress.getByName(text).getAddress();
+        } catch (UnknownHostException e) {
+            return null;
+        }
+    }
+
+    private record Block(byte[] address, int bits) {
+        boolean contains(byte[] candidate) {
+            if (candidate.length != address.length) {
+                return false;
+            }
+            int whole = bits / 8;
+            for (int i = 0; i < whole; i++) {
+                if (candidate[i] != address[i]) {
+                    return false;
+                }
+            }
+            int rest = bits % 8;
+            if (rest == 0) {
+                return true;
+            }
+            int mask = 0xFF << (8 - rest) & 0xFF;
+            return (candidate[whole] & mask) == (address[whole] & mask);
+        }
+    }
+}
