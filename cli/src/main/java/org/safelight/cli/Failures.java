@@ -58,6 +58,9 @@ final class Failures {
                 || e instanceof org.safelight.cli.client.NotSignedInException) {
             return e.getMessage();
         }
+        if (e instanceof io.javalin.util.JavalinBindException) {
+            return e.getMessage(); // the port is taken: it says which and what to do
+        }
         if (e instanceof org.safelight.cli.client.RefusedException r) {
             return "refused by the server: " + r.getMessage() + " (" + r.code() + ")";
         }

@@ -67,12 +67,12 @@ class KeyServerCrashTest {
     }
 
     @Test
-    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    @Timeout(value = 300, unit = TimeUnit.SECONDS)
     void every_key_a_client_received_before_a_kill_9_has_its_audit_event_after_the_restart() throws Exception {
         Path data = dir.resolve("data");
-        int port = freePort();
-        String url = "http://127.0.0.1:" + port;
-        Process server = startServer(data, port, "first");
+        Started first = startServer(data, "first");
+        Process server = first.process();
+        String url = "http://127.0.0.1:" + first.port();
 
         // A verified, signed-in user with one sealed report (its key made by the server).
         TestUsers users = new TestUsers(dir, data, url);
@@ -101,7 +101,7 @@ class KeyServerCrashTest {
                     HttpResponse<String> answer;
                     try {
                         answer = http.send(HttpRequest.newBuilder(keyUrl).header("Authorization", "Bearer " + token)
-                                .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
+                                .timeout(Duration.ofSeconds(30)).GET().build(), HttpResponse.BodyHandlers.ofString());
                     } catch (IOException e) {
                         if (killed.get()) {
                             return 1; // the server is gone: this fetcher is done
@@ -140,11 +140,12 @@ class KeyServerCrashTest {
         assertThat(received.stream().distinct()).as("one report, one key").hasSize(1);
 
         // Restart on the same data folder: it recovers the database and serves the same key again.
-        int port2 = freePort();
-        Process restarted = startServer(data, port2, "restarted");
+        Started second = startServer(data, "restarted");
+        Process restarted = second.process();
+        int port2 = second.port();
         HttpResponse<String> again = http.send(HttpRequest.newBuilder(
                         URI.create("http://127.0.0.1:" + port2 + "/api/v1/reports/" + reportId + "/key"))
-                .header("Authorization", "Bearer " + token).timeout(Duration.ofSeconds(10)).GET().build(),
+                .header("Authorization", "Bearer " + token).timeout(Duration.ofSeconds(30)).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(again.statusCode()).as(again.body()).isEqualTo(200);
         assertThat(new ObjectMapper().readTree(again.body()).get("key").asText()).isEqualTo(received.peek());
@@ -171,6 +172,30 @@ class KeyServerCrashTest {
                 + " after the restart (including 1 fetch after it)%n", keysReceived, granted);
     }
 
+    private record Started(Process process, int port) {
+    }
+
+    /**
+     * {@code safelight serve} on a free port; when another process took the port between the probe
+     * and the bind, again on another one.
+     */
+    private Started startServer(Path data, String name) throws Exception {
+        for (int attempt = 1; ; attempt++) {
+            int port = freePort();
+            try {
+                return new Started(startServer(data, port, name + "-" + attempt), port);
+            } catch (PortTaken e) {
+                if (attempt == 3) {
+                    throw new AssertionError("no free port in 3 attempts", e);
+                }
+            }
+        }
+    }
+
+    private static final class PortTaken extends Exception {
+        private static final long serialVersionUID = 1L;
+    }
+
     /** {@code safelight serve} in its own JVM, from the test classpath; output to files so it never blocks. */
     private Process startServer(Path data, int port, String name) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
@@ -189,8 +214,12 @@ class KeyServerCrashTest {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (System.nanoTime() < deadline) {
             if (!p.isAlive()) {
-                throw new AssertionError("the " + name + " server exited with " + p.exitValue() + ": "
-                        + Files.readString(dir.resolve("server-" + name + ".err"), StandardCharsets.UTF_8));
+                String err = Files.readString(dir.resolve("server-" + name + ".err"), StandardCharsets.UTF_8)
+                        + Files.readString(dir.resolve("server-" + name + ".out"), StandardCharsets.UTF_8);
+                if (err.contains("already in use")) {
+                    throw new PortTaken();
+                }
+                throw new AssertionError("the " + name + " server exited with " + p.exitValue() + ": " + err);
             }
             try {
                 HttpResponse<String> r = http.send(HttpRequest.newBuilder(health).timeout(Duration.ofSeconds(2)).GET()

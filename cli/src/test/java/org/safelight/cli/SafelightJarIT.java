@@ -20,20 +20,23 @@ class SafelightJarIT {
     record Run(int code, String out, String err) {
     }
 
-    private static Run safelight(String... args) throws IOException, InterruptedException {
+    private Run safelight(String... args) throws IOException, InterruptedException {
         Path jar = Path.of("target", "safelight.jar").toAbsolutePath();
         assertThat(jar).exists();
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Djava.awt.headless=true", "-jar", jar.toString()));
         cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).start();
+        // output to files: a pipe that fills up would block the child until the time limit
+        Path out = Files.createTempFile(dir, "stdout", ".txt");
+        Path err = Files.createTempFile(dir, "stderr", ".txt");
+        Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
         p.getOutputStream().close();
         if (!p.waitFor(2, TimeUnit.MINUTES)) {
             p.destroyForcibly();
             throw new AssertionError("safelight " + String.join(" ", args) + " did not finish in 2 minutes");
         }
-        return new Run(p.exitValue(), new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8),
-                new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
+        return new Run(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+                Files.readString(err, StandardCharsets.UTF_8));
     }
 
     @Test

@@ -353,7 +353,8 @@ class SendAndSyncEndToEndTest {
             Path report = seal();
             assertThat(send(report, "cloud").exitCode()).isZero();
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (!Files.exists(out.resolve(id(report)).resolve("metadata.json")) && System.nanoTime() < deadline) {
+            // the cursor file is written last, after the report's folder and its line on stdout
+            while (!Files.exists(out.resolve(".safelight-sync")) && System.nanoTime() < deadline) {
                 Thread.sleep(100); // polling with a deadline: the watcher works on its own schedule
             }
             assertThat(out.resolve(id(report)).resolve("metadata.json")).exists();

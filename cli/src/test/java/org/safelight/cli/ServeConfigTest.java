@@ -127,4 +127,16 @@ class ServeConfigTest {
         assertThat(Credentials.delete(env)).isTrue();
         assertThat(Credentials.load(env)).isEmpty();
     }
+
+    @Test
+    void a_port_in_use_is_one_line_that_says_so() throws IOException {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1,
+                java.net.InetAddress.getByName("127.0.0.1"))) {
+            Cli.Result r = Cli.run("serve", "--host", "127.0.0.1", "--port", Integer.toString(taken.getLocalPort()),
+                    "--data-dir", dir.toString());
+            assertThat(r.exitCode()).isEqualTo(1);
+            assertThat(r.errLines()).last().asString().startsWith("safelight: ").contains("already in use",
+                    Integer.toString(taken.getLocalPort())).doesNotContain("unexpected");
+        }
+    }
 }

@@ -1,5 +1,6 @@
 package org.safelight.cli;
 
+import io.javalin.util.JavalinBindException;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Path;
@@ -54,14 +55,22 @@ final class TestServer {
                                          Clock clock, String databaseUrl, String databaseUser,
                                          String databasePassword, URI publicUrl, TrustedProxies proxies)
             throws Exception {
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
+        for (int attempt = 1; ; attempt++) {
+            int port;
+            try (ServerSocket s = new ServerSocket(0)) {
+                port = s.getLocalPort();
+            }
+            URI pub = publicUrl != null ? publicUrl : URI.create("http://localhost:" + port);
+            try {
+                return SafelightServer.start(new ServeConfig(dataDir, "127.0.0.1", port, roles, databaseUrl,
+                        databaseUser, databasePassword, accountsUrl, pub, List.of(),
+                        new ServeConfig.Smtp("", 0, "", "", "safelight@localhost", false), 60, cloud, List.of(),
+                        proxies), clock);
+            } catch (JavalinBindException taken) {
+                if (attempt == 3) {
+                    throw taken; // another process took the free port between the probe and the bind, 3 times
+                }
+            }
         }
-        URI pub = publicUrl != null ? publicUrl : URI.create("http://localhost:" + port);
-        return SafelightServer.start(new ServeConfig(dataDir, "127.0.0.1", port, roles, databaseUrl, databaseUser,
-                databasePassword, accountsUrl, pub, List.of(),
-                new ServeConfig.Smtp("", 0, "", "", "safelight@localhost", false), 60, cloud, List.of(), proxies),
-                clock);
     }
 }

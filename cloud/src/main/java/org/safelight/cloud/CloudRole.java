@@ -44,8 +44,6 @@ public final class CloudRole implements Role {
     static final String REPORT = "/api/v1/cloud/reports/{region}/{name}";
     static final String STATUS = "/api/v1/cloud/reports/{region}/{name}/status";
     private static final String OPEN_API = OpenApi.resource(CloudRole.class, "/openapi/cloud.yaml");
-    /** The most of a refused upload's body that is read so that the client gets the answer. */
-    private static final long DISCARD_LIMIT = 8 << 20;
     private static final Logger LOG = LoggerFactory.getLogger(CloudRole.class);
 
     private final CloudStore store;
@@ -77,24 +75,11 @@ public final class CloudRole implements Role {
     }
 
     private void upload(Context ctx) throws IOException {
-        UserToken user;
-        try {
-            user = verifiedUser(ctx);
-            store.admit(user, ctx.req().getContentLengthLong());
-        } catch (ApiException refusal) {
-            if (ctx.header("Expect") == null) {
-                discardRest(ctx);
-            }
-            throw refusal;
-        }
-        Upload upload;
-        try {
-            upload = store.accept(ctx.req().getInputStream(), ctx.queryParam("report_id"), user,
-                    bearer(ctx).orElseThrow());
-        } catch (ApiException refusal) {
-            discardRest(ctx);
-            throw refusal;
-        }
+        // a refusal is answered after the rest of the body is read, up to a limit (ServerApp)
+        UserToken user = verifiedUser(ctx);
+        store.admit(user, ctx.req().getContentLengthLong());
+        Upload upload = store.accept(ctx.req().getInputStream(), ctx.queryParam("report_id"), user,
+                bearer(ctx).orElseThrow());
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("report_id", upload.reportId());
         body.put("region", upload.region().name());
@@ -186,30 +171,6 @@ public final class CloudRole implements Role {
         }
         verifiedUser(ctx);
         return Optional.empty();
-    }
-
-    /**
-     * Reads and drops what is left of a refused upload's body, up to {@link #DISCARD_LIMIT}, before
-     * the refusal is written. Otherwise the connection is closed on a client that is still sending,
-     * and the client may see a reset instead of the answer. A body that was not read yet and comes
-     * with {@code Expect: 100-continue} is left alone: that client waits for the answer and sends
-     * nothing. Past the limit the connection is closed.
-     */
-    private static void discardRest(Context ctx) {
-        long declared = ctx.req().getContentLengthLong();
-        if (declared > DISCARD_LIMIT) {
-            return;
-        }
-        try {
-            InputStream in = ctx.req().getInputStream();
-            byte[] buffer = new byte[64 * 1024];
-            long read = 0;
-            for (int n; read < DISCARD_LIMIT && (n = in.read(buffer)) != -1; ) {
-                read += n;
-            }
-        } catch (IOException e) {
-            LOG.debug("the rest of a refused upload could not be read", e);
-        }
     }
 
     private UserToken verifiedUser(Context ctx) {

@@ -53,17 +53,31 @@ public final class AccountsServer implements AutoCloseable {
     private AccountsServer(Function<MutableClock, RateLimits> limits, BiFunction<Path, MutableClock, Mailer> mailer) {
         try {
             this.dataDir = Files.createTempDirectory("safelight-accounts-");
-            int port;
-            try (ServerSocket probe = new ServerSocket(0)) {
-                port = probe.getLocalPort();
-            }
-            this.base = "http://localhost:" + port;
             this.db = TestDatabases.sqlite();
             this.stores = AccountsStores.open(db, clock);
             this.keys = SigningKeys.loadOrCreate(dataDir, clock);
-            AccountsRole role = new AccountsRole(stores, mailer.apply(dataDir, clock), keys, URI.create(base),
-                    limits.apply(clock), PasswordHasher.standard(), clock);
-            this.app = ServerApp.create(List.of(role), config -> { }).start(port);
+            Mailer mail = mailer.apply(dataDir, clock);
+            RateLimits rateLimits = limits.apply(clock);
+            Javalin started = null;
+            String url = null;
+            for (int attempt = 1; started == null; attempt++) {
+                int port;
+                try (ServerSocket probe = new ServerSocket(0)) {
+                    port = probe.getLocalPort();
+                }
+                url = "http://localhost:" + port;
+                AccountsRole role = new AccountsRole(stores, mail, keys, URI.create(url), rateLimits,
+                        PasswordHasher.standard(), clock);
+                try {
+                    started = ServerApp.create(List.of(role), config -> { }).start(port);
+                } catch (io.javalin.util.JavalinBindException taken) {
+                    if (attempt == 3) {
+                        throw taken; // another process took the free port between the probe and the bind, 3 times
+                    }
+                }
+            }
+            this.base = url;
+            this.app = started;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

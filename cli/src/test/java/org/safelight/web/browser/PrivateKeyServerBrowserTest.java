@@ -23,6 +23,9 @@ class PrivateKeyServerBrowserTest extends BrowserTestBase {
     static void start() throws Exception {
         int keysPort = Site.freePort();
         int webPort = Site.freePort();
+        while (webPort == keysPort) {
+            webPort = Site.freePort();
+        }
         String keysUrl = "http://localhost:" + keysPort;
         site = Site.start(dir.resolve("data"), Clock.systemUTC(), Set.of("accounts", "keys", "cloud", "web"), webPort,
                 null, List.of(), List.of(keysUrl));

@@ -54,7 +54,16 @@ final class Site implements AutoCloseable {
     }
 
     static Site start(Path dataDir, Clock clock) throws Exception {
-        return start(dataDir, clock, Set.of("accounts", "keys", "cloud", "web"), freePort(), null, List.of(), List.of());
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return start(dataDir, clock, Set.of("accounts", "keys", "cloud", "web"), freePort(), null, List.of(),
+                        List.of());
+            } catch (io.javalin.util.JavalinBindException taken) {
+                if (attempt == 3) {
+                    throw taken; // another process took the free port between the probe and the bind, 3 times
+                }
+            }
+        }
     }
 
     /**

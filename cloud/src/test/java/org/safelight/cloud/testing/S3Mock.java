@@ -31,8 +31,28 @@ public final class S3Mock implements AutoCloseable {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException("S3Mock's jar is missing at " + jar + " (run the build's test phase)");
         }
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return start(workDir, jar);
+            } catch (PortTaken e) {
+                if (attempt == 3) {
+                    throw new IllegalStateException("S3Mock found no free port in 3 attempts", e);
+                }
+            }
+        }
+    }
+
+    /** Another process took one of the free ports between the probe and S3Mock's bind. */
+    private static final class PortTaken extends Exception {
+        private static final long serialVersionUID = 1L;
+    }
+
+    private static S3Mock start(Path workDir, Path jar) throws IOException, InterruptedException, PortTaken {
         int http = freePort();
         int https = freePort();
+        while (https == http) {
+            https = freePort();
+        }
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         Path log = workDir.resolve("s3mock.log");
         Process p = new ProcessBuilder(List.of(java.toString(), "-Xmx512m", "-jar", jar.toString(),
@@ -47,7 +67,11 @@ public final class S3Mock implements AutoCloseable {
         Instant deadline = Instant.now().plus(Duration.ofSeconds(90));
         while (Instant.now().isBefore(deadline)) {
             if (!p.isAlive()) {
-                throw new IllegalStateException("S3Mock exited early: " + Files.readString(log));
+                String output = Files.readString(log);
+                if (output.contains("already in use")) {
+                    throw new PortTaken();
+                }
+                throw new IllegalStateException("S3Mock exited early: " + output);
             }
             try {
                 HttpResponse<Void> r = client.send(HttpRequest.newBuilder(endpoint.resolve("/" + BUCKET))

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.json.JavalinJackson;
+import java.io.IOException;
+import java.io.InputStream;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +22,8 @@ public final class ServerApp {
     private static final Logger LOG = LoggerFactory.getLogger(ServerApp.class);
     /** {@code -Dsafelight.http.virtual-threads=true} serves requests on virtual threads on JDK 21+. */
     static final String VIRTUAL_THREADS = "safelight.http.virtual-threads";
+    /** The most of a refused request's body that is read so that the client gets the answer. */
+    static final long DISCARD_LIMIT = 8 << 20;
 
     private ServerApp() {
     }
@@ -71,6 +75,7 @@ public final class ServerApp {
     }
 
     private static void answer(Context ctx, ApiException e) {
+        discardUnreadBody(ctx);
         if (e.retryAfterSeconds() != null) {
             ctx.header("Retry-After", e.retryAfterSeconds().toString());
         }
@@ -78,6 +83,29 @@ public final class ServerApp {
         body.put("error", e.code());
         body.put("message", e.getMessage());
         ctx.status(e.status()).json(body);
+    }
+
+    /**
+     * Reads and drops what is left of a refused request's body, up to {@link #DISCARD_LIMIT}, before
+     * the refusal is written. Otherwise Jetty closes the connection on a client that is still
+     * sending, and the client may see a reset instead of the answer. A client that sent
+     * {@code Expect: 100-continue} is left alone: it waits for the answer before sending. Past the
+     * limit the connection is closed.
+     */
+    static void discardUnreadBody(Context ctx) {
+        if (ctx.header("Expect") != null || ctx.req().getContentLengthLong() > DISCARD_LIMIT) {
+            return;
+        }
+        try {
+            InputStream in = ctx.req().getInputStream();
+            byte[] buffer = new byte[64 * 1024];
+            long read = 0;
+            for (int n; read < DISCARD_LIMIT && (n = in.read(buffer)) != -1; ) {
+                read += n;
+            }
+        } catch (IOException | IllegalStateException e) {
+            LOG.debug("the rest of a refused request's body could not be read ({})", e.getClass().getSimpleName());
+        }
     }
 
     private static String codeFor(int status) {

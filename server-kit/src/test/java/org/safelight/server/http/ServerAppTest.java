@@ -2,6 +2,13 @@ package org.safelight.server.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.javalin.Javalin;
+import io.javalin.router.JavalinDefaultRoutingApi;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ServerAppTest {
@@ -13,5 +20,37 @@ class ServerAppTest {
         assertThat(ServerApp.virtualThreads(21, "true")).isTrue();
         assertThat(ServerApp.virtualThreads(25, "TRUE")).isTrue();
         assertThat(ServerApp.virtualThreads(25, "false")).isFalse();
+    }
+
+    @Test
+    void a_refusal_before_the_body_is_read_still_reaches_a_client_that_sends_it_all_at_once() throws Exception {
+        Role refuses = new Role() {
+            @Override
+            public String name() {
+                return "refuses";
+            }
+
+            @Override
+            public void routes(JavalinDefaultRoutingApi routes) {
+                routes.post("/upload", ctx -> {
+                    throw new ApiException(401, "unauthorized", "sign in first");
+                });
+            }
+        };
+        Javalin app = ServerApp.create(List.of(refuses), c -> { }).start("127.0.0.1", 0);
+        try {
+            HttpClient http = HttpClient.newHttpClient();
+            byte[] body = new byte[512 * 1024];
+            // without the server reading the rest of the body, the client often sees a reset instead
+            for (int i = 0; i < 20; i++) {
+                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.port()
+                        + "/upload")).POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertThat(r.statusCode()).isEqualTo(401);
+                assertThat(r.body()).contains("sign in first");
+            }
+        } finally {
+            app.stop();
+        }
     }
 }

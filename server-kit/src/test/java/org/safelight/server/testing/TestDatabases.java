@@ -37,7 +37,7 @@ public final class TestDatabases {
     public static synchronized Database postgres() {
         try {
             if (postgres == null) {
-                postgres = EmbeddedPostgres.builder().start();
+                postgres = EmbeddedPostgres.builder().setPGStartupWait(java.time.Duration.ofSeconds(60)).start();
                 Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                     try {
                         postgres.close();
