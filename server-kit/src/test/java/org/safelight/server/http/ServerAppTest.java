@@ -3,7 +3,6 @@ package org.safelight.server.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.javalin.Javalin;
-import io.javalin.router.JavalinDefaultRoutingApi;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -24,19 +23,9 @@ class ServerAppTest {
 
     @Test
     void a_refusal_before_the_body_is_read_still_reaches_a_client_that_sends_it_all_at_once() throws Exception {
-        Role refuses = new Role() {
-            @Override
-            public String name() {
-                return "refuses";
-            }
-
-            @Override
-            public void routes(JavalinDefaultRoutingApi routes) {
-                routes.post("/upload", ctx -> {
-                    throw new ApiException(401, "unauthorized", "sign in first");
-                });
-            }
-        };
+        Role refuses = TestRoles.of("refuses", routes -> routes.post("/upload", ctx -> {
+            throw new ApiException(401, "unauthorized", "sign in first");
+        }));
         Javalin app = ServerApp.create(List.of(refuses), c -> { }).start("127.0.0.1", 0);
         try {
             HttpClient http = HttpClient.newHttpClient();

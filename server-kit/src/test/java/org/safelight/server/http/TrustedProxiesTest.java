@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.javalin.Javalin;
-import io.javalin.router.JavalinDefaultRoutingApi;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -67,17 +66,7 @@ class TrustedProxiesTest {
 
     @Test
     void once_installed_ctx_ip_is_the_client_behind_the_proxy() throws Exception {
-        Role echo = new Role() {
-            @Override
-            public String name() {
-                return "echo";
-            }
-
-            @Override
-            public void routes(JavalinDefaultRoutingApi routes) {
-                routes.get("/ip", ctx -> ctx.result(ctx.ip()));
-            }
-        };
+        Role echo = TestRoles.of("echo", routes -> routes.get("/ip", ctx -> ctx.result(ctx.ip())));
         HttpClient http = HttpClient.newHttpClient();
         for (var c : List.of(new Object[] {TrustedProxies.parse(List.of("127.0.0.1")), "198.51.100.1"},
                 new Object[] {TrustedProxies.NONE, "127.0.0.1"})) {
