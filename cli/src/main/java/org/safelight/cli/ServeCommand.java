@@ -208,6 +208,10 @@ final class ServeCommand implements Callable<Integer> {
         if (cloudUploadsPerHour < 1) {
             throw new Failures.UsageException("--cloud-uploads-per-hour must be at least 1");
         }
+        if (cloudQuotaMb != 0 && cloudQuotaMb < cloudMaxUploadMb) {
+            throw new Failures.UsageException("--cloud-quota-mb (" + cloudQuotaMb + ") must be 0 or at least"
+                    + " --cloud-max-upload-mb (" + cloudMaxUploadMb + ")");
+        }
         if (!blobStore.equals("folder") && !blobStore.equals("s3")) {
             throw new Failures.UsageException("--blob-store is folder or s3");
         }

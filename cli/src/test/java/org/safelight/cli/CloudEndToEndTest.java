@@ -289,4 +289,26 @@ class CloudEndToEndTest {
         }
         assertThat(storedFiles()).isZero();
     }
+
+    @Test
+    void send_names_the_size_limit_before_uploading_a_report_over_it() throws Exception {
+        users.signUpVerifyAndLogIn("ada", "ada@hospital.example");
+        byte[] encrypted = new byte[3 << 20];
+        new java.util.Random(3).nextBytes(encrypted);
+        encrypted[0] = 3;
+        encrypted[1] = 1;
+        Path big = dir.resolve("BIG-1.picsafe");
+        try (java.util.zip.ZipOutputStream z = new java.util.zip.ZipOutputStream(Files.newOutputStream(big))) {
+            z.putNextEntry(new java.util.zip.ZipEntry("package.json"));
+            z.write(("{\"keyserver_url\":\"" + url + "\",\"report_id\":\"BIG-1\"}").getBytes());
+            z.putNextEntry(new java.util.zip.ZipEntry("package.encrypted"));
+            z.write(encrypted);
+        }
+
+        Cli.Result r = users.run("ada", "send", big.toString(), "--to", "cloud");
+
+        assertThat(r.exitCode()).as(r.stderr()).isEqualTo(5);
+        assertThat(r.errLines()).last().asString().contains("upload_too_large", "3.0 MiB", "up to 2.0 MiB");
+        assertThat(storedFiles()).isZero();
+    }
 }

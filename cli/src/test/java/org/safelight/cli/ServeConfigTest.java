@@ -107,6 +107,8 @@ class ServeConfigTest {
                 .contains("--cloud-quota-mb");
         assertThat(Cli.run("serve", "--cloud-uploads-per-hour", "0", "--data-dir", dir.toString()).stderr())
                 .contains("--cloud-uploads-per-hour");
+        assertThat(Cli.run("serve", "--cloud-max-upload-mb", "20000", "--data-dir", dir.toString()).stderr())
+                .contains("--cloud-quota-mb (10240) must be 0 or at least --cloud-max-upload-mb (20000)");
         assertThat(Cli.run("serve", "--blob-store", "s3", "--s3-bucket", "b", "--s3-access-key", "a",
                 "--data-dir", dir.toString()).stderr()).contains("--s3-secret-key");
         Cli.Result alone = Cli.run("serve", "--roles", "cloud", "--data-dir", dir.toString());

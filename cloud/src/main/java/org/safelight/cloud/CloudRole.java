@@ -33,6 +33,8 @@ import org.slf4j.LoggerFactory;
  *      API key of the uploader's enterprise; one Range → 206; 404 report_not_found, 410 report_expired,
  *      416 range_not_satisfiable, 401, 403 email_unverified, 503 accounts_unavailable
  * GET  /api/v1/cloud/reports/{region}/{name}/status  no sign-in: 200 {expires_at}, 404, 410
+ * GET  /api/v1/cloud/allowance                      a signed-in user: 200 {max_upload_bytes, quota_bytes,
+ *      taken_bytes, uploads_left, uploads_per_hour}, 401
  * </pre>
  *
  * Downloads stream from the blob store with a fixed buffer, whatever the size. Links (which hold the
@@ -43,6 +45,7 @@ public final class CloudRole implements Role {
     static final String UPLOAD = "/api/v1/cloud/reports";
     static final String REPORT = "/api/v1/cloud/reports/{region}/{name}";
     static final String STATUS = "/api/v1/cloud/reports/{region}/{name}/status";
+    static final String ALLOWANCE = "/api/v1/cloud/allowance";
     private static final String OPEN_API = OpenApi.resource(CloudRole.class, "/openapi/cloud.yaml");
     private static final Logger LOG = LoggerFactory.getLogger(CloudRole.class);
 
@@ -67,6 +70,7 @@ public final class CloudRole implements Role {
         routes.get(REPORT, this::download);
         routes.head(REPORT, this::download);
         routes.get(STATUS, this::status);
+        routes.get(ALLOWANCE, this::allowance);
     }
 
     @Override
@@ -88,6 +92,17 @@ public final class CloudRole implements Role {
         body.put("expires_at", upload.expiresAt().toString());
         body.put("size", upload.size());
         ctx.header("Cache-Control", "no-store").status(201).json(body);
+    }
+
+    private void allowance(Context ctx) {
+        Allowance a = store.allowance(tokens.fromRequest(ctx).userId());
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("max_upload_bytes", a.maxUploadBytes());
+        body.put("quota_bytes", a.quotaBytes());
+        body.put("taken_bytes", a.takenBytes());
+        body.put("uploads_left", a.uploadsLeft());
+        body.put("uploads_per_hour", a.uploadsPerHour());
+        ctx.header("Cache-Control", "no-store").json(body);
     }
 
     private void download(Context ctx) throws IOException {

@@ -11,7 +11,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import org.safelight.cloud.blob.BlobStore;
 import org.safelight.format.picsafe.PackageJson;
 import org.safelight.server.db.Database;
@@ -41,6 +43,8 @@ public final class CloudStore {
     private final UploadLimits limits;
     private final long maxBytes;
     private final RateLimiter uploadsPerUser;
+    /** Bytes of uploads being stored now, per user: counted against the quota before their rows exist. */
+    private final Map<String, Long> storing = new ConcurrentHashMap<>();
     private final Clock clock;
 
     private CloudStore(CloudReports reports, BlobStore blobs, UploadRecorder recorder, String publicUrl, Path spool,
@@ -85,20 +89,53 @@ public final class CloudStore {
         if (declaredBytes > maxBytes) {
             throw tooLarge(maxBytes);
         }
+        if (limits.quotaBytes() > 0) {
+            long taken = bytesTaken(uploader.userId(), storing.getOrDefault(uploader.userId(), 0L));
+            if (taken + Math.max(declaredBytes, 0) > limits.quotaBytes()) {
+                throw quotaExceeded(taken);
+            }
+        }
         uploadsPerUser.acquire(uploader.userId(), "uploads");
-        checkQuota(uploader, Math.max(declaredBytes, 0));
     }
 
-    private void checkQuota(UserToken uploader, long incoming) {
+    /** What {@code user} may upload now: limits and what is taken of them. */
+    public Allowance allowance(String user) {
+        long held = reports.bytesHeldBy(user, clock.instant());
+        return new Allowance(maxBytes, limits.quotaBytes(), held + storing.getOrDefault(user, 0L),
+                uploadsPerUser.available(user), limits.perHour());
+    }
+
+    /**
+     * Counts {@code size} bytes being stored for {@code uploader} against the quota, or refuses.
+     * Check and count are one step per user, so parallel uploads cannot all fit in the same space.
+     */
+    private void reserve(UserToken uploader, long size) {
         if (limits.quotaBytes() == 0) {
             return;
         }
-        long held = reports.bytesHeldBy(uploader.userId(), clock.instant());
-        if (held + incoming > limits.quotaBytes()) {
-            throw new ApiException(403, "quota_exceeded", "your reports on this server already take " + mib(held)
-                    + " of your " + mib(limits.quotaBytes()) + "; space comes back as they expire, 7 days after"
-                    + " each upload");
+        storing.compute(uploader.userId(), (user, pending) -> {
+            long taken = bytesTaken(user, pending == null ? 0 : pending);
+            if (taken + size > limits.quotaBytes()) {
+                throw quotaExceeded(taken);
+            }
+            return (pending == null ? 0 : pending) + size;
+        });
+    }
+
+    private void release(UserToken uploader, long size) {
+        if (limits.quotaBytes() > 0) {
+            storing.computeIfPresent(uploader.userId(), (user, pending) -> pending - size == 0 ? null : pending - size);
         }
+    }
+
+    private long bytesTaken(String user, long pending) {
+        return reports.bytesHeldBy(user, clock.instant()) + pending;
+    }
+
+    private ApiException quotaExceeded(long taken) {
+        return new ApiException(403, "quota_exceeded", "your reports on this server already take " + mib(taken)
+                + " of your " + mib(limits.quotaBytes()) + "; space comes back as they expire, 7 days after each"
+                + " upload");
     }
 
     private static String mib(long bytes) {
@@ -124,7 +161,6 @@ public final class CloudStore {
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         try {
             long size = spoolLimited(body, temp);
-            checkQuota(uploader, size);
             PackageJson pkg = SealedReportCheck.check(temp, maxBytes);
             String reportId = reportId(pkg.reportId(), queryReportId);
             ReportLink link = ReportLink.fresh(Region.forCountry(uploader.country()), reportId);
@@ -134,19 +170,24 @@ public final class CloudStore {
             Upload upload = new Upload(reportId, link.region(), link.name(),
                     publicUrl + "/app/report/" + link.path(), publicUrl + "/api/v1/cloud/reports/" + link.path(),
                     uploader.userId(), uploader.email(), uploader.name(), enterprise, size, now, row.expiresAt());
-            store(link, temp);
+            reserve(uploader, size);
             try {
-                reports.insert(row);
-                recorder.record(upload, uploaderToken);
-            } catch (RuntimeException e) {
-                undo(link);
-                if (e instanceof UploadRecorder.UploadRecordingException) {
-                    LOG.warn("an upload was undone: the sender's report list could not be written ({})",
-                            e.getMessage());
-                    throw new ApiException(503, "report_list_unavailable",
-                            "the report could not be put on your list of reports, so it was not kept; try again");
+                store(link, temp);
+                try {
+                    reports.insert(row);
+                    recorder.record(upload, uploaderToken);
+                } catch (RuntimeException e) {
+                    undo(link);
+                    if (e instanceof UploadRecorder.UploadRecordingException) {
+                        LOG.warn("an upload was undone: the sender's report list could not be written ({})",
+                                e.getMessage());
+                        throw new ApiException(503, "report_list_unavailable",
+                                "the report could not be put on your list of reports, so it was not kept; try again");
+                    }
+                    throw e;
                 }
-                throw e;
+            } finally {
+                release(uploader, size); // the row, if kept, now counts instead
             }
             LOG.info("stored a report of {} bytes in region {}", size, link.region());
             return upload;

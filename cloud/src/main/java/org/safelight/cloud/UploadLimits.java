@@ -19,6 +19,10 @@ public record UploadLimits(long maxBytes, long quotaBytes, int perHour) {
             throw new IllegalArgumentException("upload limits: the size limit and the hourly uploads must be"
                     + " positive, and the quota not negative");
         }
+        if (quotaBytes != 0 && quotaBytes < maxBytes) {
+            throw new IllegalArgumentException("upload limits: a quota smaller than the largest upload would refuse"
+                    + " uploads the size limit lets in");
+        }
     }
 
     /** Only the size limit changed; the quota and the hourly uploads stay at their defaults. */

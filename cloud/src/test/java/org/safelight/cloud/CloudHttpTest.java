@@ -165,6 +165,13 @@ class CloudHttpTest {
             assertThat(send("POST", "/api/v1/cloud/reports", ada, Zips.sealed("R-" + i), null).statusCode())
                     .isEqualTo(201);
         }
+        JsonNode allowance = JSON.readTree(send("GET", "/api/v1/cloud/allowance", ada, null, null).body());
+        assertThat(allowance.path("uploads_left").asInt()).isZero();
+        assertThat(allowance.path("uploads_per_hour").asInt()).isEqualTo(5);
+        assertThat(allowance.path("max_upload_bytes").asLong()).isEqualTo(1 << 20);
+        assertThat(allowance.path("quota_bytes").asLong()).isEqualTo(3 << 20);
+        assertThat(allowance.path("taken_bytes").asLong()).isEqualTo(5L * Zips.sealed("R-0").length);
+        assertThat(send("GET", "/api/v1/cloud/allowance", null, null, null).statusCode()).isEqualTo(401);
         HttpResponse<String> sixth = send("POST", "/api/v1/cloud/reports", ada, Zips.sealed("R-5"), null);
         assertThat(sixth.statusCode()).isEqualTo(429);
         assertThat(error(sixth)).isEqualTo("rate_limited");

@@ -157,12 +157,16 @@ class CloudStoreContractTest {
     void a_users_unexpired_reports_are_held_within_the_quota(String name, Supplier<Database> engine)
             throws Exception {
         byte[] report = Zips.sealed(null);
-        CloudStore store = open(engine, new UploadLimits(1 << 20, 2L * report.length + 100, 100));
+        long quota = 2L * report.length + 100;
+        CloudStore store = open(engine, new UploadLimits(quota, quota, 100));
         UserToken ada = user("AU", "");
         store.accept(body(report), "R-1", ada, "t");
         clock.advance(Duration.ofDays(1));
         store.accept(body(report), "R-2", ada, "t");
+        store.admit(ada, 50); // still fits: takes one of the hourly uploads
+        assertThat(store.allowance("user-1")).isEqualTo(new Allowance(quota, quota, 2L * report.length, 99, 100));
         refused(() -> store.admit(ada, report.length), 403, "quota_exceeded");
+        assertThat(store.allowance("user-1").uploadsLeft()).as("a refusal for the quota takes no upload").isEqualTo(99);
         refused(() -> store.accept(body(report), "R-3", ada, "t"), 403, "quota_exceeded");
         assertThat(files()).as("nothing kept of the refused upload").isEqualTo(2);
         assertThat(recorded).hasSize(2);
@@ -185,5 +189,40 @@ class CloudStoreContractTest {
             store.accept(body(report), "R-" + i, user("AU", ""), "t");
         }
         assertThat(recorded).hasSize(5);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("engines")
+    void parallel_uploads_cannot_all_fit_in_the_same_space(String name, Supplier<Database> engine) throws Exception {
+        byte[] report = Zips.sealed(null);
+        long quota = 3L * report.length + 100;
+        CloudStore store = open(engine, new UploadLimits(quota, quota, 100));
+        UserToken ada = user("AU", "");
+        int parallel = 8;
+        java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(parallel);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(parallel);
+        try {
+            List<java.util.concurrent.Future<String>> results = new java.util.ArrayList<>();
+            for (int i = 0; i < parallel; i++) {
+                String id = "P-" + i;
+                results.add(pool.submit(() -> {
+                    together.await();
+                    try {
+                        return store.accept(body(report), id, ada, "t").reportId();
+                    } catch (ApiException e) {
+                        return e.code();
+                    }
+                }));
+            }
+            List<String> outcomes = new java.util.ArrayList<>();
+            for (java.util.concurrent.Future<String> f : results) {
+                outcomes.add(f.get(60, java.util.concurrent.TimeUnit.SECONDS));
+            }
+            assertThat(outcomes.stream().filter(o -> o.startsWith("P-"))).as(outcomes.toString()).hasSize(3);
+            assertThat(outcomes.stream().filter(o -> o.equals("quota_exceeded"))).hasSize(parallel - 3);
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(store.allowance("user-1").takenBytes()).isEqualTo(3L * report.length);
     }
 }

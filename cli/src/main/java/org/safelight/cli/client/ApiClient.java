@@ -65,8 +65,8 @@ public final class ApiClient {
         Duration timeout = Duration.ofSeconds(60 + size / (1024 * 1024));
         return send(request(uri, bearer).timeout(timeout).header("Content-Type", "application/octet-stream")
                 .POST(HttpRequest.BodyPublishers.ofFile(file)).build(),
-                " (a server refuses an upload larger than its limit, or from a sign-in it no longer accepts,"
-                        + " by closing the connection; try 'safelight whoami')");
+                "; a server refuses an upload it will not take (too large, over your quota or hourly uploads,"
+                        + " a sign-in it no longer accepts) by closing the connection: try 'safelight whoami'");
     }
 
     /**
@@ -123,9 +123,11 @@ public final class ApiClient {
             throw new IOException("cannot connect to " + origin(request.uri()) + " (is the server running?)", e);
         } catch (HttpTimeoutException e) {
             throw new IOException(origin(request.uri()) + " did not answer in time", e);
+        } catch (javax.net.ssl.SSLException e) {
+            throw new IOException("no secure connection to " + origin(request.uri()) + ": " + e.getMessage(), e);
         } catch (IOException e) {
-            throw new IOException("the connection to " + origin(request.uri()) + " broke before it answered"
-                    + hintWhenCutOff, e);
+            throw new IOException("the connection to " + origin(request.uri()) + " broke before it answered ("
+                    + e.getMessage() + ")" + hintWhenCutOff, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted", e);

@@ -8,10 +8,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Flow;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -21,11 +21,7 @@ import java.util.concurrent.TimeUnit;
  * The result is the number of bytes written.
  */
 final class WatchedBody implements HttpResponse.BodySubscriber<Long> {
-    private static final ScheduledExecutorService WATCHERS = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "download-stall-watch");
-        t.setDaemon(true);
-        return t;
-    });
+    private static final ScheduledExecutorService WATCHERS = watchers();
 
     private final OutputStream sink;
     private final long cap;
@@ -35,6 +31,16 @@ final class WatchedBody implements HttpResponse.BodySubscriber<Long> {
     private ScheduledFuture<?> watch;
     private long lastProgress;
     private long written;
+
+    private static ScheduledExecutorService watchers() {
+        ScheduledThreadPoolExecutor pool = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "download-stall-watch");
+            t.setDaemon(true);
+            return t;
+        });
+        pool.setRemoveOnCancelPolicy(true); // a finished download's watch leaves the queue at once
+        return pool;
+    }
 
     WatchedBody(OutputStream sink, long cap, Duration stall) {
         this.sink = sink;

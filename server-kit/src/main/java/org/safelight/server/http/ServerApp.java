@@ -24,6 +24,8 @@ public final class ServerApp {
     static final String VIRTUAL_THREADS = "safelight.http.virtual-threads";
     /** The most of a refused request's body that is read so that the client gets the answer. */
     static final long DISCARD_LIMIT = 8 << 20;
+    /** How long reading it may go on: a client trickling its body does not keep a thread. */
+    private static final long DISCARD_NANOS = 5_000_000_000L;
 
     private ServerApp() {
     }
@@ -90,7 +92,8 @@ public final class ServerApp {
      * the refusal is written. Otherwise Jetty closes the connection on a client that is still
      * sending, and the client may see a reset instead of the answer. A client that sent
      * {@code Expect: 100-continue} is left alone: it waits for the answer before sending. Past the
-     * limit the connection is closed.
+     * limit, or after 5 s (plus at most one idle timeout for the read under way), the connection is
+     * closed.
      */
     static void discardUnreadBody(Context ctx) {
         if (ctx.header("Expect") != null || ctx.req().getContentLengthLong() > DISCARD_LIMIT) {
@@ -100,7 +103,8 @@ public final class ServerApp {
             InputStream in = ctx.req().getInputStream();
             byte[] buffer = new byte[64 * 1024];
             long read = 0;
-            for (int n; read < DISCARD_LIMIT && (n = in.read(buffer)) != -1; ) {
+            long deadline = System.nanoTime() + DISCARD_NANOS;
+            for (int n; read < DISCARD_LIMIT && System.nanoTime() - deadline < 0 && (n = in.read(buffer)) != -1; ) {
                 read += n;
             }
         } catch (IOException | IllegalStateException e) {

@@ -44,7 +44,7 @@ public final class TrustedProxies {
                 continue;
             }
             int slash = entry.indexOf('/');
-            byte[] address = literal(slash < 0 ? entry : entry.substring(0, slash));
+            byte[] address = literal(unbracket(slash < 0 ? entry : entry.substring(0, slash)));
             int bits = address == null ? -1 : address.length * 8;
             if (address != null && slash >= 0) {
                 String prefix = entry.substring(slash + 1);
@@ -70,8 +70,9 @@ public final class TrustedProxies {
 
     /**
      * The client's address: {@code peer} itself unless it is a trusted proxy; then the rightmost
-     * {@code X-Forwarded-For} address that is not a trusted proxy. An entry that is not an address
-     * ends the walk at the proxy that wrote it.
+     * {@code X-Forwarded-For} address that is not a trusted proxy. Entries may carry a port
+     * ({@code 1.2.3.4:5678}, {@code [2001:db8::1]:443}), which is dropped. An entry that is not an
+     * address ends the walk at the proxy that wrote it.
      *
      * @param forwardedFor the {@code X-Forwarded-For} headers in the order received
      */
@@ -87,7 +88,7 @@ public final class TrustedProxies {
         }
         String client = peer;
         for (int i = hops.size() - 1; i >= 0; i--) {
-            String hop = unbracket(hops.get(i));
+            String hop = withoutPort(hops.get(i));
             if (literal(hop) == null) {
                 break;
             }
@@ -99,9 +100,9 @@ public final class TrustedProxies {
         return client;
     }
 
-    /** Whether {@code address} (an IP literal) is a trusted proxy. */
+    /** Whether {@code address} (an IP literal; IPv6 bracketed or not) is a trusted proxy. */
     public boolean trusts(String address) {
-        byte[] bytes = literal(address);
+        byte[] bytes = literal(unbracket(address));
         return bytes != null && blocks.stream().anyMatch(b -> b.contains(bytes));
     }
 
@@ -110,8 +111,25 @@ public final class TrustedProxies {
         return specs;
     }
 
-    private static String unbracket(String hop) {
-        return hop.startsWith("[") && hop.endsWith("]") ? hop.substring(1, hop.length() - 1) : hop;
+    private static String unbracket(String address) {
+        return address != null && address.startsWith("[") && address.endsWith("]")
+                ? address.substring(1, address.length() - 1) : address;
+    }
+
+    /** {@code 1.2.3.4:80} -> {@code 1.2.3.4}, {@code [::1]:443} and {@code [::1]} -> {@code ::1}. */
+    private static String withoutPort(String hop) {
+        if (hop.startsWith("[")) {
+            int close = hop.indexOf(']');
+            if (close < 0 || !hop.substring(close + 1).matches("(:\\d{1,5})?")) {
+                return hop; // not an address: it ends the walk
+            }
+            return hop.substring(1, close);
+        }
+        int colon = hop.indexOf(':');
+        if (colon > 0 && colon == hop.lastIndexOf(':') && hop.substring(colon + 1).matches("\\d{1,5}")) {
+            return hop.substring(0, colon);
+        }
+        return hop;
     }
 
     /** The bytes of an IP literal, or null; never a DNS lookup. */

@@ -37,6 +37,12 @@ public final class RateLimiter {
         }
     }
 
+    /** The requests {@code key} may make at once now, without taking any. */
+    public int available(String key) {
+        Bucket b = buckets.get(key);
+        return b == null ? (int) capacity : b.available(clock.millis());
+    }
+
     private final class Bucket {
         private double tokens;
         private long at;
@@ -54,6 +60,11 @@ public final class RateLimiter {
                 return 0;
             }
             return (long) Math.ceil((1 - tokens) / perSecond * 1000);
+        }
+
+        synchronized int available(long now) {
+            refill(now);
+            return (int) Math.floor(tokens);
         }
 
         synchronized boolean full(long now) {

@@ -31,6 +31,13 @@ class TrustedProxiesTest {
         assertThat(proxies.clientAddress("10.1.2.3", List.of("1.1.1.1", "198.51.100.1, 10.9.9.9")))
                 .isEqualTo("198.51.100.1");
         assertThat(proxies.clientAddress("fd12::1", List.of("[2001:db8::7]"))).isEqualTo("2001:db8::7");
+        // Jetty gives IPv6 peers in brackets
+        assertThat(proxies.clientAddress("[fd12:0:0:0:0:0:0:1]", List.of("2001:db8::7"))).isEqualTo("2001:db8::7");
+        assertThat(proxies.clientAddress("[2001:db8::9]", List.of("198.51.100.1"))).isEqualTo("[2001:db8::9]");
+        // some load balancers add the client's port
+        assertThat(proxies.clientAddress("10.1.2.3", List.of("198.51.100.1:52311"))).isEqualTo("198.51.100.1");
+        assertThat(proxies.clientAddress("10.1.2.3", List.of("[2001:db8::7]:443"))).isEqualTo("2001:db8::7");
+        assertThat(proxies.clientAddress("10.1.2.3", List.of("[2001:db8::7]x"))).isEqualTo("10.1.2.3");
     }
 
     @Test
@@ -49,6 +56,8 @@ class TrustedProxiesTest {
         assertThat(p.trusts("172.31.255.255")).isTrue();
         assertThat(p.trusts("172.32.0.0")).isFalse();
         assertThat(p.trusts("::1")).isTrue();
+        assertThat(p.trusts("[0:0:0:0:0:0:0:1]")).isTrue();
+        assertThat(TrustedProxies.parse(List.of("[fd00::]/8")).trusts("fd12::1")).isTrue();
         assertThat(p.trusts("127.0.0.1")).isFalse();
         assertThat(p.trusts("localhost")).as("names are never looked up").isFalse();
         assertThat(TrustedProxies.parse(List.of("0.0.0.0/0")).trusts("8.8.8.8")).isTrue();
