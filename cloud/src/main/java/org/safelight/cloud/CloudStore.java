@@ -128,6 +128,22 @@ public final class CloudStore {
         }
     }
 
+    /**
+     * Inserts the upload's row and releases its reservation in one step for the user, so a quota
+     * check never counts the upload twice (row and reservation) nor not at all.
+     */
+    private void insertInPlaceOfReservation(CloudReport row, UserToken uploader, long size) {
+        if (limits.quotaBytes() == 0) {
+            reports.insert(row);
+            return;
+        }
+        storing.compute(uploader.userId(), (user, pending) -> {
+            reports.insert(row);
+            long left = (pending == null ? 0 : pending) - size;
+            return left == 0 ? null : left;
+        });
+    }
+
     private long bytesTaken(String user, long pending) {
         return reports.bytesHeldBy(user, clock.instant()) + pending;
     }
@@ -171,10 +187,12 @@ public final class CloudStore {
                     publicUrl + "/app/report/" + link.path(), publicUrl + "/api/v1/cloud/reports/" + link.path(),
                     uploader.userId(), uploader.email(), uploader.name(), enterprise, size, now, row.expiresAt());
             reserve(uploader, size);
+            boolean inserted = false;
             try {
                 store(link, temp);
                 try {
-                    reports.insert(row);
+                    insertInPlaceOfReservation(row, uploader, size);
+                    inserted = true;
                     recorder.record(upload, uploaderToken);
                 } catch (RuntimeException e) {
                     undo(link);
@@ -187,7 +205,9 @@ public final class CloudStore {
                     throw e;
                 }
             } finally {
-                release(uploader, size); // the row, if kept, now counts instead
+                if (!inserted) {
+                    release(uploader, size);
+                }
             }
             LOG.info("stored a report of {} bytes in region {}", size, link.region());
             return upload;
