@@ -7,12 +7,9 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.stream.Stream;
+import org.safelight.accounts.testing.Outbox;
 
 /** Users of a {@link TestServer}, each with a home of their own, driven through the real CLI. */
 final class TestUsers {
@@ -61,18 +58,7 @@ final class TestUsers {
         assertThat(run(who, "whoami").out()).contains(email).doesNotContain("not verified");
     }
 
-    private String verificationLink(String email) throws IOException {
-        try (Stream<Path> files = Files.list(outbox)) {
-            for (Path eml : files.toList()) {
-                String text = Files.readString(eml).replace("=\r\n", "").replace("=\n", "").replace("=3D", "=");
-                if (text.contains(email)) {
-                    Matcher m = Pattern.compile("(http://\\S+/api/v1/accounts/verify\\?token=[A-Za-z0-9_-]+)").matcher(text);
-                    if (m.find()) {
-                        return m.group(1);
-                    }
-                }
-            }
-        }
-        throw new AssertionError("no verification message for " + email + " in the outbox");
+    private String verificationLink(String email) {
+        return new Outbox(outbox).lastLinkTo(email);
     }
 }

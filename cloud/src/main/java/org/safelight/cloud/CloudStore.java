@@ -41,7 +41,6 @@ public final class CloudStore {
     private final String publicUrl;
     private final Path spool;
     private final UploadLimits limits;
-    private final long maxBytes;
     private final RateLimiter uploadsPerUser;
     /** Bytes of uploads being stored now, per user: counted against the quota before their rows exist. */
     private final Map<String, Long> storing = new ConcurrentHashMap<>();
@@ -55,7 +54,6 @@ public final class CloudStore {
         this.publicUrl = publicUrl;
         this.spool = spool;
         this.limits = limits;
-        this.maxBytes = limits.maxBytes();
         this.uploadsPerUser = new RateLimiter(limits.perHour(), limits.perHour() / 3600.0, clock);
         this.clock = clock;
     }
@@ -86,8 +84,8 @@ public final class CloudStore {
      *                      {@code quota_exceeded}
      */
     public void admit(UserToken uploader, long declaredBytes) {
-        if (declaredBytes > maxBytes) {
-            throw tooLarge(maxBytes);
+        if (declaredBytes > limits.maxBytes()) {
+            throw tooLarge(limits.maxBytes());
         }
         if (limits.quotaBytes() > 0) {
             long taken = bytesTaken(uploader.userId(), storing.getOrDefault(uploader.userId(), 0L));
@@ -101,7 +99,7 @@ public final class CloudStore {
     /** What {@code user} may upload now: limits and what is taken of them. */
     public Allowance allowance(String user) {
         long held = reports.bytesHeldBy(user, clock.instant());
-        return new Allowance(maxBytes, limits.quotaBytes(), held + storing.getOrDefault(user, 0L),
+        return new Allowance(limits.maxBytes(), limits.quotaBytes(), held + storing.getOrDefault(user, 0L),
                 uploadsPerUser.available(user), limits.perHour());
     }
 
@@ -177,7 +175,7 @@ public final class CloudStore {
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         try {
             long size = spoolLimited(body, temp);
-            PackageJson pkg = SealedReportCheck.check(temp, maxBytes);
+            PackageJson pkg = SealedReportCheck.check(temp, limits.maxBytes());
             String reportId = reportId(pkg.reportId(), queryReportId);
             ReportLink link = ReportLink.fresh(Region.forCountry(uploader.country()), reportId);
             Instant now = clock.instant();
@@ -222,8 +220,8 @@ public final class CloudStore {
         try (OutputStream out = Files.newOutputStream(temp)) {
             for (int n; (n = body.read(buffer)) >= 0; ) {
                 total += n;
-                if (total > maxBytes) {
-                    throw tooLarge(maxBytes);
+                if (total > limits.maxBytes()) {
+                    throw tooLarge(limits.maxBytes());
                 }
                 out.write(buffer, 0, n);
             }
@@ -234,7 +232,7 @@ public final class CloudStore {
         return total;
     }
 
-    static ApiException tooLarge(long maxBytes) {
+    private static ApiException tooLarge(long maxBytes) {
         return new ApiException(413, "upload_too_large", "the upload is larger than this server's limit of "
                 + maxBytes + " bytes");
     }

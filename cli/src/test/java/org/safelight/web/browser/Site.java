@@ -17,9 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.stream.Stream;
+import org.safelight.accounts.testing.Outbox;
 import org.safelight.cli.serve.SafelightServer;
 import org.safelight.cli.serve.ServeConfig;
 import org.safelight.format.picsafe.Protection;
@@ -177,19 +175,8 @@ final class Site implements AutoCloseable {
         return picsafe.getFileName().toString().replace(".picsafe", "");
     }
 
-    private String verificationLink(String email) throws IOException {
-        try (Stream<Path> files = Files.list(dataDir.resolve("outbox"))) {
-            for (Path eml : files.toList()) {
-                String text = Files.readString(eml).replace("=\r\n", "").replace("=\n", "").replace("=3D", "=");
-                if (text.contains(email)) {
-                    Matcher m = Pattern.compile("(http://\\S+/api/v1/accounts/verify\\?token=[A-Za-z0-9_-]+)").matcher(text);
-                    if (m.find()) {
-                        return m.group(1);
-                    }
-                }
-            }
-        }
-        throw new AssertionError("no verification message for " + email + " in the outbox");
+    private String verificationLink(String email) {
+        return new Outbox(dataDir.resolve("outbox")).lastLinkTo(email);
     }
 
     @Override

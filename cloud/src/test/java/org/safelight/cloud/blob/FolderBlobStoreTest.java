@@ -23,11 +23,6 @@ class FolderBlobStoreTest extends BlobStoreContract {
         return store;
     }
 
-    @Override
-    int largeSize() {
-        return 12 << 20;
-    }
-
     @Test
     void blobs_are_files_only_their_owner_reads_and_no_temporary_file_is_left() throws Exception {
         Path source = Files.write(dir.resolve("up.part"), new byte[] {1, 2, 3});

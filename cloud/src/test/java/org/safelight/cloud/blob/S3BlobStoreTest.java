@@ -40,11 +40,6 @@ class S3BlobStoreTest extends BlobStoreContract {
         return store;
     }
 
-    @Override
-    int largeSize() {
-        return 12 << 20;
-    }
-
     @Test
     void a_bucket_that_does_not_exist_is_a_storage_failure_not_a_silent_loss() throws Exception {
         try (S3BlobStore wrong = new S3BlobStore(new S3Settings(mock.endpoint(), "us-east-1", "no-such-bucket", "a",
