@@ -5,6 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.Locale;
 import org.safelight.format.report.MalformedReportException;
 import org.safelight.format.report.MetadataJson;
 
@@ -23,6 +26,53 @@ public record PackageJson(String keyserverUrl, StaticKeyInfo staticKey, String r
 
     public boolean hasKeyServer() {
         return keyserverUrl != null && !keyserverUrl.isBlank();
+    }
+
+    /**
+     * The key server's origin ({@code scheme://host[:port]}, lower-case, default port dropped): the
+     * only part of {@code keyserver_url} a client may use. A path, query, fragment or user-info in
+     * the file must never steer where a token or key request goes (DESIGN §3), so callers append
+     * their own paths to this and nothing else.
+     *
+     * @throws MalformedReportException when there is no key server, or its URL is not an absolute
+     *     http(s) URL with a host
+     */
+    public URI keyServerOrigin() throws MalformedReportException {
+        if (!hasKeyServer()) {
+            throw new MalformedReportException("package.json names no key server");
+        }
+        return originOf(keyserverUrl);
+    }
+
+    /** {@link #keyServerOrigin()} for any URL text; also for URLs a user typed. */
+    public static URI originOf(String url) throws MalformedReportException {
+        URI uri;
+        try {
+            uri = new URI(url.strip());
+        } catch (URISyntaxException e) {
+            throw new MalformedReportException("the key server URL is not a valid URL");
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        if (!scheme.equals("https") && !scheme.equals("http")) {
+            throw new MalformedReportException("the key server URL is not an http(s) URL");
+        }
+        String host = uri.getHost();
+        if (host == null || host.isEmpty()) {
+            throw new MalformedReportException("the key server URL has no host");
+        }
+        int port = uri.getPort();
+        if (port == defaultPort(scheme)) {
+            port = -1;
+        }
+        try {
+            return new URI(scheme, null, host.toLowerCase(Locale.ROOT), port, null, null, null);
+        } catch (URISyntaxException e) {
+            throw new MalformedReportException("the key server URL is not a valid URL");
+        }
+    }
+
+    private static int defaultPort(String scheme) {
+        return scheme.equals("https") ? 443 : 80;
     }
 
     public boolean hasStaticKey() {
