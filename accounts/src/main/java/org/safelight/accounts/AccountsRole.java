@@ -6,6 +6,7 @@ import java.time.Clock;
 import org.safelight.accounts.enterprise.CredentialCheck;
 import org.safelight.accounts.enterprise.EnterpriseHandlers;
 import org.safelight.accounts.internal.PublicUrl;
+import org.safelight.accounts.mail.MailQueue;
 import org.safelight.accounts.mail.Mailer;
 import org.safelight.accounts.reset.PasswordResetHandlers;
 import org.safelight.accounts.tokens.AccessTokens;
@@ -26,10 +27,11 @@ import org.safelight.server.tokens.TokenVerifier;
  * The accounts role (User Server): sign-up and email verification, sign-in with user tokens and
  * rotating refresh tokens, password reset, the user's profile, enterprise administration, the log
  * of cloud uploads (each user's report list and the enterprise listing), and the JWKS other roles
- * verify user tokens with. Wired by hand from its parts; the routes are documented
+ * verify user tokens with. Mail is written after the answer, on its own thread: close the role
+ * after the server stops. Wired by hand from its parts; the routes are documented
  * in {@code openapi/accounts.yaml}, served at {@code /api/v1/accounts/openapi.yaml}.
  */
-public final class AccountsRole implements Role {
+public final class AccountsRole implements Role, AutoCloseable {
     public static final String NAME = "accounts";
 
     private final JwksEndpoint jwks;
@@ -41,6 +43,7 @@ public final class AccountsRole implements Role {
     private final CredentialCheck credentialCheck;
     private final UploadHandlers uploads;
     private final String openApi;
+    private final MailQueue mail = new MailQueue();
 
     /**
      * @param stores    repositories on a database already migrated ({@link AccountsStores#open})
@@ -56,13 +59,14 @@ public final class AccountsRole implements Role {
         TokenVerifier verifier = jws -> new JwksTokenVerifier(keys::publicKeys, clock).verify(jws);
         LinkMailer links = new LinkMailer(stores.oneTimeTokens(), mailer, PublicUrl.of(publicUrl), clock);
         this.jwks = new JwksEndpoint(keys);
-        this.signup = new SignupHandlers(stores.users(), stores.oneTimeTokens(), hasher, links, limits.mailPerIp(),
-                limits.mailPerAddress(), clock);
+        this.signup = new SignupHandlers(stores.users(), stores.oneTimeTokens(), stores.refreshTokens(), hasher, links,
+                mail, limits.mailPerIp(), limits.mailPerAddress(), clock);
         this.sessions = new SessionHandlers(stores.users(), hasher, stores.refreshTokens(),
                 new AccessTokens(keys, clock), stores.enterprises(), limits.signInPerIp(), limits.signInPerEmail(),
                 clock);
         this.reset = new PasswordResetHandlers(stores.users(), stores.oneTimeTokens(), stores.refreshTokens(), hasher,
-                links, limits.mailPerIp(), limits.mailPerAddress(), clock);
+                links, mail, stores.enterprises(), stores.credentials(), limits.mailPerIp(), limits.mailPerAddress(),
+                clock);
         this.profile = new ProfileHandlers(stores.users(), stores.enterprises(), verifier);
         this.enterprise = new EnterpriseHandlers(stores.enterprises(), stores.credentials(), verifier);
         this.credentialCheck = new CredentialCheck(stores.credentials(), limits.signInPerIp());
@@ -87,7 +91,8 @@ public final class AccountsRole implements Role {
         r.get("/.well-known/jwks.json", jwks::handle);
 
         r.post("/api/v1/accounts/signup", signup::signup);
-        r.get("/api/v1/accounts/verify", signup::verify);
+        r.get("/api/v1/accounts/verify", signup::verifyPage);
+        r.post("/api/v1/accounts/verify", signup::verify);
         r.post("/api/v1/accounts/verify/resend", signup::resend);
 
         r.post("/api/v1/accounts/signin", sessions::signIn);
@@ -120,5 +125,21 @@ public final class AccountsRole implements Role {
     @Override
     public String openApi() {
         return openApi;
+    }
+
+    /**
+     * Waits until the mail work of the requests answered so far is done (messages are written after
+     * the answer).
+     *
+     * @return false when some is still going on after {@code timeout}
+     */
+    public boolean awaitMail(java.time.Duration timeout) throws InterruptedException {
+        return mail.awaitIdle(timeout);
+    }
+
+    /** Finishes the queued mail work (for up to 10 s). */
+    @Override
+    public void close() {
+        mail.close();
     }
 }

@@ -4,16 +4,18 @@ import java.time.Clock;
 import org.safelight.server.limits.RateLimiter;
 
 /**
- * The accounts role's rate limits. Sign-in is limited per client address and per account
- * address (429 with Retry-After); requests that send mail per client address (429) and per
- * recipient (beyond it nothing is sent, without telling the client, so the answer stays the same
- * for every address).
+ * The accounts role's rate limits. Sign-in is limited per client address, and failed sign-ins per
+ * account address and client network (429 with Retry-After and the wait in words), so that
+ * strangers' failures never refuse the owner's correct password; requests that send mail per client
+ * address (429) and per recipient (beyond it nothing is sent, without telling the client, so the
+ * answer stays the same for every address).
  */
 public record RateLimits(RateLimiter signInPerIp, RateLimiter signInPerEmail, RateLimiter mailPerIp,
                          RateLimiter mailPerAddress) {
 
     /**
-     * Defaults: sign-in 30 at once then 1 per 2 s per client, 10 then 1 per 30 s per account;
+     * Defaults: sign-in 30 at once then 1 per 2 s per client, 10 failures then 1 per 30 s per account
+     * and client network;
      * mail-sending requests 10 then 1 per minute per client, 3 messages then 1 per 10 minutes per
      * recipient.
      */

@@ -77,6 +77,33 @@ public final class EnterpriseCredentials implements EnterpriseAuthority {
         });
     }
 
+    /** A live credential of either kind, for the password reset page. */
+    public record Live(Credential kind, String id, Instant createdAt, String last4) {
+    }
+
+    /**
+     * The enterprise's live credentials of both kinds made at or after {@code since}, oldest first:
+     * what a password reset offers to revoke (an impostor who held the admin's account made them,
+     * if anyone did, after the address was confirmed).
+     */
+    public List<Live> liveSince(String enterpriseId, Instant since) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT kind, id, created_at, last4 FROM enterprise_credentials"
+                        + " WHERE enterprise_id = :ent AND created_at >= :since AND revoked_at IS NULL"
+                        + " ORDER BY created_at, id")
+                .bind("ent", enterpriseId).bind("since", since.toEpochMilli())
+                .map((rs, ctx) -> new Live(Credential.valueOf(rs.getString("kind")), rs.getString("id"),
+                        Instant.ofEpochMilli(rs.getLong("created_at")), rs.getString("last4")))
+                .list());
+    }
+
+    /** Revokes every credential {@link #liveSince} lists, in one step; returns how many. */
+    public int revokeSince(String enterpriseId, Instant since) {
+        return jdbi.withHandle(h -> h.createUpdate("UPDATE enterprise_credentials SET revoked_at = :now"
+                        + " WHERE enterprise_id = :ent AND created_at >= :since AND revoked_at IS NULL")
+                .bind("now", clock.instant().toEpochMilli()).bind("ent", enterpriseId)
+                .bind("since", since.toEpochMilli()).execute());
+    }
+
     /** The enterprise whose live API key this is (for the cloud role's enterprise listing). */
     public Optional<String> checkApiKey(String presented) {
         return check(Credential.API_KEY, presented);

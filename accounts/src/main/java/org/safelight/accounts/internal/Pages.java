@@ -17,6 +17,7 @@ public final class Pages {
     private static final String STYLE = "body{font-family:system-ui,sans-serif;max-width:32rem;margin:3rem auto;"
             + "padding:0 1rem;line-height:1.5;color:#1d2733}h1{font-size:1.4rem}label{display:block;margin-top:1rem}"
             + "input{display:block;width:100%;box-sizing:border-box;padding:.5rem;font-size:1rem}"
+            + "input[type=checkbox]{display:inline;width:auto;margin-right:.5rem}"
             + "button{margin-top:1.2rem;padding:.5rem 1.2rem;font-size:1rem}.error{color:#a31515}";
     private static final String CSP = "default-src 'none'; style-src 'sha256-" + sha256Base64(STYLE)
             + "'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
@@ -30,12 +31,29 @@ public final class Pages {
     }
 
     /**
+     * What the verification link opens: one button that posts back to {@code action} (the link's
+     * own address). Opening the link changes nothing, so a mail scanner that follows it confirms
+     * nothing; a person presses the button.
+     */
+    public static void verifyForm(Context ctx, String action) {
+        send(ctx, 200, "Confirm your email address", "<h1>Confirm your email address</h1>\n"
+                + "<p>Press the button to confirm that this address is yours and finish creating your Safelight"
+                + " account.</p>\n<form method=\"post\" action=\"" + escape(action) + "\">\n"
+                + "<button type=\"submit\">Confirm my address</button>\n</form>\n");
+    }
+
+    /** An enterprise credential a reset page lists: its kind in words, id, last four characters, creation. */
+    public record Credential(String kind, String id, String last4, String createdAt) {
+    }
+
+    /**
      * The form to choose a new password; it posts (no script) to the completion route.
      *
      * @param action the completion route relative to the address this page is answered at, so that
      *               it works behind a path prefix too
      */
-    public static void resetForm(Context ctx, int status, String action, String token, String error) {
+    public static void resetForm(Context ctx, int status, String action, String token, String error,
+                                 java.util.List<Credential> credentials) {
         StringBuilder body = new StringBuilder();
         body.append("<h1>Choose a new password</h1>\n");
         if (error != null && !error.isEmpty()) {
@@ -48,8 +66,19 @@ public final class Pages {
                         + " minlength=\"10\" required>\n")
                 .append("<label for=\"password_confirm\">The same password again</label>\n")
                 .append("<input id=\"password_confirm\" name=\"password_confirm\" type=\"password\""
-                        + " autocomplete=\"new-password\" minlength=\"10\" required>\n")
-                .append("<button type=\"submit\">Set the new password</button>\n</form>\n");
+                        + " autocomplete=\"new-password\" minlength=\"10\" required>\n");
+        if (!credentials.isEmpty()) {
+            body.append("<h2>Credentials made since this address was confirmed</h2>\n<p>This account administers an"
+                    + " enterprise. If you do not know every one of these, someone else may have used the account:"
+                    + " revoke them all here, then make new ones for the machines that need them.</p>\n<ul>\n");
+            for (Credential c : credentials) {
+                body.append("<li>").append(escape(c.kind())).append(" ").append(escape(c.id())).append(" (ends in ")
+                        .append(escape(c.last4())).append("), made ").append(escape(c.createdAt())).append("</li>\n");
+            }
+            body.append("</ul>\n<label><input type=\"checkbox\" name=\"revoke_credentials\" value=\"yes\""
+                    + " checked> Revoke all of them</label>\n");
+        }
+        body.append("<button type=\"submit\">Set the new password</button>\n</form>\n");
         send(ctx, status, "Choose a new password", body.toString());
     }
 

@@ -4,11 +4,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.http.Context;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.safelight.accounts.enterprise.EnterpriseCredentials;
+import org.safelight.accounts.enterprise.Enterprises;
 import org.safelight.accounts.internal.Limits;
 import org.safelight.accounts.internal.Pages;
 import org.safelight.accounts.internal.Secrets;
+import org.safelight.accounts.mail.MailQueue;
 import org.safelight.accounts.tokens.RefreshTokens;
 import org.safelight.accounts.users.LinkMailer;
 import org.safelight.accounts.users.OneTimeTokens;
@@ -19,6 +23,7 @@ import org.safelight.accounts.users.PasswordRules;
 import org.safelight.accounts.users.ProfileFields;
 import org.safelight.accounts.users.User;
 import org.safelight.accounts.users.UserStore;
+import org.safelight.server.enterprise.EnterpriseAuthority;
 import org.safelight.server.http.ApiException;
 import org.safelight.server.http.Json;
 import org.safelight.server.limits.RateLimiter;
@@ -29,7 +34,11 @@ import org.safelight.server.limits.RateLimiter;
  * {@code POST /api/v1/accounts/password-reset/complete}; that route also takes JSON
  * {@code {token, password}} from other clients. Completing spends the link (one hour, once), sets
  * the password, counts the address as verified (the link reached its mailbox) and ends every
- * session of the user. Thread-safe.
+ * session of the user. If the user administers an enterprise, the form lists the API keys and Key
+ * Server Tokens made since the address was confirmed, and completing with
+ * {@code revoke_credentials} revokes them all in the same step. The mail goes out after the
+ * answer, so a request takes the same time whether or not the account exists. Viewing the form
+ * changes nothing; only its post does. Thread-safe.
  */
 public final class PasswordResetHandlers {
     // The form's target, relative to where the form is shown: the page the link opens, or the
@@ -42,18 +51,25 @@ public final class PasswordResetHandlers {
     private final RefreshTokens refreshTokens;
     private final PasswordHasher hasher;
     private final LinkMailer links;
+    private final MailQueue mail;
+    private final Enterprises enterprises;
+    private final EnterpriseCredentials credentials;
     private final RateLimiter mailPerIp;
     private final RateLimiter mailPerAddress;
     private final Clock clock;
 
     public PasswordResetHandlers(UserStore users, OneTimeTokens tokens, RefreshTokens refreshTokens,
-                                 PasswordHasher hasher, LinkMailer links, RateLimiter mailPerIp,
+                                 PasswordHasher hasher, LinkMailer links, MailQueue mail, Enterprises enterprises,
+                                 EnterpriseCredentials credentials, RateLimiter mailPerIp,
                                  RateLimiter mailPerAddress, Clock clock) {
         this.users = users;
         this.tokens = tokens;
         this.refreshTokens = refreshTokens;
         this.hasher = hasher;
         this.links = links;
+        this.mail = mail;
+        this.enterprises = enterprises;
+        this.credentials = credentials;
         this.mailPerIp = mailPerIp;
         this.mailPerAddress = mailPerAddress;
         this.clock = clock;
@@ -63,8 +79,9 @@ public final class PasswordResetHandlers {
     public void request(Context ctx) {
         mailPerIp.acquire(ctx.ip(), "password reset requests");
         String email = ProfileFields.email(Json.text(Json.body(ctx), "email"));
-        users.findByEmail(email).filter(u -> Limits.quietly(mailPerAddress, email))
-                .ifPresent(links::sendPasswordReset);
+        mail.later("a password reset link", () -> users.findByEmail(email)
+                .filter(u -> Limits.quietly(mailPerAddress, email))
+                .ifPresent(links::sendPasswordReset));
         ctx.status(202).json(Map.of("message",
                 "if an account has this address, a link to choose a new password is on its way to it"));
     }
@@ -74,7 +91,7 @@ public final class PasswordResetHandlers {
         String token = ctx.queryParam("token");
         Redemption state = lookup(token);
         if (state.status() == Redemption.Status.USABLE) {
-            Pages.resetForm(ctx, 200, ACTION_FROM_PAGE, token, null);
+            Pages.resetForm(ctx, 200, ACTION_FROM_PAGE, token, null, credentialsSinceVerified(state.userId()));
         } else {
             refusalPage(ctx, state.status());
         }
@@ -87,15 +104,18 @@ public final class PasswordResetHandlers {
         String token;
         String password;
         String confirm;
+        boolean revokeCredentials;
         if (form) {
             token = ctx.formParam("token");
             password = ctx.formParam("password");
             confirm = ctx.formParam("password_confirm");
+            revokeCredentials = "yes".equals(ctx.formParam("revoke_credentials"));
         } else {
             JsonNode body = Json.body(ctx);
             token = Json.text(body, "token");
             password = Json.text(body, "password");
             confirm = null;
+            revokeCredentials = body.path("revoke_credentials").asBoolean(false);
         }
         Redemption state = lookup(token);
         if (state.status() != Redemption.Status.USABLE) {
@@ -110,7 +130,8 @@ public final class PasswordResetHandlers {
                 : PasswordRules.problem(password, user.email(), user.firstName(), user.lastName());
         if (problem.isPresent()) {
             if (form) {
-                Pages.resetForm(ctx, 400, ACTION_FROM_COMPLETION, token, "Not changed: " + problem.get() + ".");
+                Pages.resetForm(ctx, 400, ACTION_FROM_COMPLETION, token, "Not changed: " + problem.get() + ".",
+                        credentialsSinceVerified(user.id()));
                 return;
             }
             throw new ApiException(400, "weak_password", problem.get());
@@ -122,17 +143,37 @@ public final class PasswordResetHandlers {
             refuse(ctx, form, spent.status());
             return;
         }
+        // which credentials are listed depends on when the address was confirmed before this reset
+        Optional<Instant> verifiedAt = users.verifiedAt(user.id());
+        int revoked = revokeCredentials ? verifiedAt.flatMap(since -> enterprises.findByAdmin(user.email())
+                .map(e -> credentials.revokeSince(e.id(), since))).orElse(0) : 0;
         users.setPasswordHash(user.id(), hash);
-        users.markEmailVerified(user.id());
+        users.markEmailVerified(user.id(), now);
         tokens.useAll(user.id(), Purpose.RESET_PASSWORD, now);
         refreshTokens.revokeAllOf(user.id(), now);
         if (form) {
             Pages.message(ctx, 200, "Password changed",
                     "Your new password is set, and every device that was signed in has been signed out."
+                            + (revoked > 0 ? " The enterprise credentials listed (" + revoked + ") are revoked." : "")
                             + " Sign in to Safelight with the new password.");
         } else {
             ctx.status(204);
         }
+    }
+
+    /** The enterprise credentials made since the user's address was confirmed, if the user administers an enterprise. */
+    private List<Pages.Credential> credentialsSinceVerified(String userId) {
+        Optional<User> user = users.findById(userId);
+        Optional<Instant> since = users.verifiedAt(userId);
+        if (user.isEmpty() || since.isEmpty()) {
+            return List.of();
+        }
+        return enterprises.findByAdmin(user.get().email())
+                .map(e -> credentials.liveSince(e.id(), since.get()).stream()
+                        .map(c -> new Pages.Credential(c.kind() == EnterpriseAuthority.Credential.API_KEY
+                                ? "API key" : "Key Server Token", c.id(), c.last4(), c.createdAt().toString()))
+                        .toList())
+                .orElse(List.of());
     }
 
     private Redemption lookup(String token) {

@@ -11,8 +11,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.safelight.accounts.enterprise.Enterprises;
+import org.safelight.accounts.internal.ClientNetwork;
 import org.safelight.accounts.internal.Emails;
+import org.safelight.accounts.internal.Limits;
 import org.safelight.accounts.internal.Secrets;
+import org.safelight.accounts.internal.Storage;
 import org.safelight.accounts.users.PasswordHasher;
 import org.safelight.accounts.users.User;
 import org.safelight.accounts.users.UserStore;
@@ -26,7 +29,10 @@ import org.slf4j.LoggerFactory;
  * Sign-in, refresh and sign-out: {@code POST /api/v1/accounts/signin|refresh|signout}. A sign-in
  * answers a 15-minute user token and a 30-day refresh token; the token's enterprise claims are
  * worked out afresh at every sign-in and refresh. A wrong address and a wrong password get the same
- * answer after the same work. Thread-safe.
+ * answer after the same work. An account whose address is not confirmed gets no session (403
+ * {@code email_unverified}, only after its password matched). Failed attempts are limited per
+ * account and client network, so a stranger's failures never refuse the owner's correct password
+ * from the owner's own network; the refusal says when to try again. Thread-safe.
  */
 public final class SessionHandlers {
     public static final Duration REFRESH_LIFETIME = Duration.ofDays(30);
@@ -44,7 +50,7 @@ public final class SessionHandlers {
 
     /**
      * @param perIp    sign-in attempts per client address
-     * @param perEmail sign-in attempts per account address (whether or not it exists)
+     * @param perEmail failed sign-ins per account address (whether or not it exists) and client network
      */
     public SessionHandlers(UserStore users, PasswordHasher hasher, RefreshTokens refreshTokens,
                            AccessTokens accessTokens, Enterprises enterprises, RateLimiter perIp, RateLimiter perEmail,
@@ -66,7 +72,11 @@ public final class SessionHandlers {
         String password = Json.text(body, "password");
         perIp.acquire(ctx.ip(), "sign-in attempts");
         String email = Emails.normalize(rawEmail).orElse(rawEmail.strip().toLowerCase(Locale.ROOT));
-        perEmail.acquire(email, "sign-in attempts for this account");
+        String failures = email + " from " + ClientNetwork.of(ctx.ip());
+        if (perEmail.available(failures) < 1) {
+            // the bucket is empty, so this takes nothing and answers 429 with when to try again
+            perEmail.acquire(failures, "failed sign-ins for this account from your network");
+        }
         Optional<User> user = users.findByEmail(email);
         boolean matches;
         if (user.isPresent() && password.length() <= MAX_PASSWORD_CHARS) {
@@ -76,29 +86,41 @@ public final class SessionHandlers {
             matches = false;
         }
         if (!matches) {
+            Limits.quietly(perEmail, failures);
             throw new ApiException(401, "invalid_credentials", "the email address or the password is wrong");
         }
         User u = user.get();
-        if (hasher.needsRehash(u.passwordHash())) {
-            users.setPasswordHash(u.id(), hasher.hash(password));
+        if (!u.emailVerified()) {
+            throw ApiException.forbidden("email_unverified", "confirm your email address first: open the link in the"
+                    + " message we sent to it (or ask for a new one), then sign in");
         }
         String refresh = Secrets.token();
         Instant now = clock.instant();
-        refreshTokens.add(Secrets.hash(refresh), UUID.randomUUID().toString(), u.id(), now, now.plus(REFRESH_LIFETIME));
+        Storage.write("a sign-in", () -> {
+            if (hasher.needsRehash(u.passwordHash())) {
+                users.setPasswordHash(u.id(), hasher.hash(password));
+            }
+            refreshTokens.add(refresh, UUID.randomUUID().toString(), u.id(), now, now.plus(REFRESH_LIFETIME));
+        });
         answer(ctx, u, refresh);
     }
 
-    /** {@code {refresh_token}} → a new pair; the presented refresh token stops working. */
+    /**
+     * {@code {refresh_token}} → a new pair; the presented refresh token stops working. Presented
+     * again within {@link RefreshTokens#GRACE} (two tabs refreshing at once), it gets the same new
+     * refresh token back rather than ending the session.
+     */
     public void refresh(Context ctx) {
         String presented = Json.text(Json.body(ctx), "refresh_token");
         String successor = Secrets.token();
         Instant now = clock.instant();
-        RefreshTokens.Rotation r = refreshTokens.rotate(Secrets.hash(presented), Secrets.hash(successor), now,
-                now.plus(REFRESH_LIFETIME));
+        RefreshTokens.Rotation r = Storage.write("a refresh", () -> refreshTokens.rotate(presented, successor, now,
+                now.plus(REFRESH_LIFETIME)));
         switch (r.outcome()) {
-            case ROTATED -> {
-                User user = users.findById(r.userId()).orElseThrow(SessionHandlers::invalidRefresh);
-                answer(ctx, user, successor);
+            case ROTATED, GRACE -> {
+                User user = users.findById(r.userId()).filter(User::emailVerified)
+                        .orElseThrow(SessionHandlers::invalidRefresh);
+                answer(ctx, user, r.refreshToken());
             }
             case REUSED -> {
                 LOG.warn("a spent refresh token was presented again; session family {} of user {} revoked",
@@ -113,7 +135,7 @@ public final class SessionHandlers {
     /** {@code {refresh_token}} → 204; ends the session the token belongs to (unknown tokens too: 204). */
     public void signOut(Context ctx) {
         String presented = Json.text(Json.body(ctx), "refresh_token");
-        refreshTokens.revokeFamilyOf(Secrets.hash(presented), clock.instant());
+        Storage.write("a sign-out", () -> refreshTokens.revokeFamilyOf(presented, clock.instant()));
         ctx.status(204);
     }
 

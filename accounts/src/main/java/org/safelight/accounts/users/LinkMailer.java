@@ -15,7 +15,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Sends the emails that carry a one-time link: a fresh token, its hash stored with an expiry,
  * the link built on the public URL. A mail failure is logged and reported as false: the request
- * that caused it still succeeds, and the user can ask for another link. Thread-safe.
+ * that caused it still succeeds, and the user can ask for another link. No message carries text a
+ * user typed. Thread-safe.
  */
 public final class LinkMailer {
     public static final Duration VERIFY_LIFETIME = Duration.ofHours(24);
@@ -40,15 +41,18 @@ public final class LinkMailer {
     /** Sends a link that confirms the user's address (24 hours, once). */
     public boolean sendVerification(User user) {
         String token = store(user, OneTimeTokens.Purpose.VERIFY_EMAIL, VERIFY_LIFETIME);
-        return send(AccountMails.verifyAddress(user.email(), user.firstName(),
-                publicUrl.resolve(VERIFY_PATH + "?token=" + token)));
+        return send(AccountMails.verifyAddress(user.email(), publicUrl.resolve(VERIFY_PATH + "?token=" + token)));
     }
 
     /** Sends a link to the form that sets a new password (1 hour, once). */
     public boolean sendPasswordReset(User user) {
         String token = store(user, OneTimeTokens.Purpose.RESET_PASSWORD, RESET_LIFETIME);
-        return send(AccountMails.resetPassword(user.email(), user.firstName(),
-                publicUrl.resolve(RESET_PATH + "?token=" + token)));
+        return send(AccountMails.resetPassword(user.email(), publicUrl.resolve(RESET_PATH + "?token=" + token)));
+    }
+
+    /** Tells the owner of a confirmed address that someone tried to sign up with it. */
+    public boolean sendAddressTaken(User user) {
+        return send(AccountMails.addressTaken(user.email()));
     }
 
     private String store(User user, OneTimeTokens.Purpose purpose, Duration lifetime) {

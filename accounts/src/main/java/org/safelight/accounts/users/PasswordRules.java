@@ -1,5 +1,6 @@
 package org.safelight.accounts.users;
 
+import java.text.Normalizer;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
@@ -8,7 +9,9 @@ import java.util.Set;
  * What a new password must be: at least 10 characters (at most 256), and not one of the
  * obviously guessable kinds: a single repeated pattern, a keyboard or alphabet run, digits only, a
  * common word dressed up with digits and symbols, or the user's own name or address. Long
- * passphrases of ordinary words pass. Stateless.
+ * passphrases of ordinary words pass. The rules judge the NFKC form of the password, the form
+ * {@link PasswordHasher} hashes: full-width letters or ligatures do not make a common password
+ * look new. Stateless.
  */
 public final class PasswordRules {
     public static final int MIN_LENGTH = 10;
@@ -34,7 +37,8 @@ public final class PasswordRules {
      *
      * @param personal the user's email address and names; a password built only from one of them is refused
      */
-    public static Optional<String> problem(String password, String... personal) {
+    public static Optional<String> problem(String typed, String... personal) {
+        String password = Normalizer.normalize(typed, Normalizer.Form.NFKC);
         int length = password.codePointCount(0, password.length());
         if (length < MIN_LENGTH) {
             return Optional.of("the password must have at least " + MIN_LENGTH + " characters");

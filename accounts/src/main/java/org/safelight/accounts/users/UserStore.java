@@ -26,6 +26,18 @@ public final class UserStore {
         this.jdbi = jdbi;
     }
 
+    /** What a sign-up did: {@code user} is the new account, or the verified one that has the address. */
+    public record SignUp(Outcome outcome, User user) {
+        public enum Outcome {
+            /** A new account. */
+            CREATED,
+            /** A new account in place of an unverified one with the same address (deleted with its links and sessions). */
+            REPLACED,
+            /** The address belongs to a verified account; nothing changed. */
+            TAKEN
+        }
+    }
+
     /**
      * Stores a new, unverified user with a fresh random id and the next user number.
      *
@@ -39,22 +51,49 @@ public final class UserStore {
                 h.rollback();
                 return Optional.empty();
             }
-            long number = h.createQuery("SELECT last_value FROM user_numbers WHERE name = 'users'")
-                    .mapTo(Long.class).one();
-            if (number > MAX_NUMBER) {
-                throw new IllegalStateException("all 9-digit user numbers are taken");
-            }
-            User created = new User(UUID.randomUUID().toString(), number, user.email(), user.passwordHash(),
-                    user.firstName(), user.lastName(), user.title(), user.country(), false, now);
-            h.createUpdate("INSERT INTO users (" + COLUMNS + ") VALUES (:id, :number, :email, :hash, :first, :last,"
-                            + " :title, :country, 0, :created)")
-                    .bind("id", created.id()).bind("number", number).bind("email", created.email())
-                    .bind("hash", created.passwordHash()).bind("first", created.firstName())
-                    .bind("last", created.lastName()).bind("title", created.title())
-                    .bind("country", created.country()).bind("created", now.toEpochMilli())
-                    .execute();
-            return Optional.of(created);
+            return Optional.of(insert(h, user, now));
         });
+    }
+
+    /**
+     * A sign-up: a new unverified account, unless a verified one has the address. An unverified
+     * account with the address is a pending sign-up that nobody has proved is theirs, so the new
+     * one replaces it in the same transaction: its password, links and sessions stop working. A
+     * verification that commits first makes the address taken instead.
+     *
+     * @throws IllegalStateException when the 9-digit user numbers are used up
+     */
+    public SignUp signUp(NewUser user, Instant now) {
+        return jdbi.inTransaction(h -> {
+            h.createUpdate("UPDATE user_numbers SET last_value = last_value + 1 WHERE name = 'users'").execute();
+            int replaced = h.createUpdate("DELETE FROM users WHERE email = :email AND email_verified = 0")
+                    .bind("email", user.email()).execute();
+            Optional<User> verified = h.createQuery("SELECT " + COLUMNS + " FROM users WHERE email = :email")
+                    .bind("email", user.email()).map((rs, ctx) -> map(rs)).findOne();
+            if (verified.isPresent()) {
+                h.rollback();
+                return new SignUp(SignUp.Outcome.TAKEN, verified.get());
+            }
+            return new SignUp(replaced > 0 ? SignUp.Outcome.REPLACED : SignUp.Outcome.CREATED, insert(h, user, now));
+        });
+    }
+
+    private static User insert(Handle h, NewUser user, Instant now) {
+        long number = h.createQuery("SELECT last_value FROM user_numbers WHERE name = 'users'")
+                .mapTo(Long.class).one();
+        if (number > MAX_NUMBER) {
+            throw new IllegalStateException("all 9-digit user numbers are taken");
+        }
+        User created = new User(UUID.randomUUID().toString(), number, user.email(), user.passwordHash(),
+                user.firstName(), user.lastName(), user.title(), user.country(), false, now);
+        h.createUpdate("INSERT INTO users (" + COLUMNS + ") VALUES (:id, :number, :email, :hash, :first, :last,"
+                        + " :title, :country, 0, :created)")
+                .bind("id", created.id()).bind("number", number).bind("email", created.email())
+                .bind("hash", created.passwordHash()).bind("first", created.firstName())
+                .bind("last", created.lastName()).bind("title", created.title())
+                .bind("country", created.country()).bind("created", now.toEpochMilli())
+                .execute();
+        return created;
     }
 
     public Optional<User> findById(String id) {
@@ -69,9 +108,17 @@ public final class UserStore {
     }
 
     /** @return whether the user was unverified before */
-    public boolean markEmailVerified(String id) {
-        return jdbi.withHandle(h -> h.createUpdate("UPDATE users SET email_verified = 1 WHERE id = :id"
-                + " AND email_verified = 0").bind("id", id).execute()) == 1;
+    public boolean markEmailVerified(String id, Instant now) {
+        return jdbi.withHandle(h -> h.createUpdate("UPDATE users SET email_verified = 1, verified_at = :now"
+                + " WHERE id = :id AND email_verified = 0").bind("id", id).bind("now", now.toEpochMilli())
+                .execute()) == 1;
+    }
+
+    /** When the user's address was confirmed; empty while it is not. */
+    public Optional<Instant> verifiedAt(String id) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT verified_at FROM users WHERE id = :id AND email_verified = 1")
+                .bind("id", id).map((rs, ctx) -> rs.getObject("verified_at") == null ? Instant.EPOCH
+                        : Instant.ofEpochMilli(rs.getLong("verified_at"))).findOne());
     }
 
     public void setPasswordHash(String id, String passwordHash) {

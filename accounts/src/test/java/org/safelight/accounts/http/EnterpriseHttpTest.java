@@ -31,12 +31,7 @@ class EnterpriseHttpTest {
     @Test
     void a_verified_address_at_a_member_domain_gets_ent_and_pro_in_its_token_and_profile() {
         String ent = hospital();
-        server.signUp("ada@elsewhere.org");
-        UserToken unverified = server.verifier().verify(server.accessToken("ada@elsewhere.org"));
-        assertThat(unverified.enterpriseId()).isEmpty();
-        assertThat(unverified.pro()).isFalse();
-
-        server.getUrl(server.outbox().lastLinkTo("ada@elsewhere.org"));
+        server.signUpVerified("ada@elsewhere.org");
         String token = server.accessToken("ada@elsewhere.org");
         UserToken verified = server.verifier().verify(token);
         assertThat(verified.enterpriseId()).isEqualTo(ent);
@@ -131,10 +126,10 @@ class EnterpriseHttpTest {
         }
 
         server.signUp("it@elsewhere.org");
-        HttpResponse<String> unverifiedAdmin = server.post("/api/v1/enterprise/api-keys", "",
-                server.accessToken("it@elsewhere.org"));
+        HttpResponse<String> unverifiedAdmin = server.post("/api/v1/accounts/signin",
+                "{\"email\": \"it@elsewhere.org\", \"password\": \"" + AccountsServer.PASSWORD + "\"}");
         assertThat(unverifiedAdmin.statusCode()).isEqualTo(403);
-        assertThat(json(unverifiedAdmin).get("error").asText()).isEqualTo("email_not_verified");
+        assertThat(json(unverifiedAdmin).get("error").asText()).isEqualTo("email_unverified");
 
         assertThat(server.get("/api/v1/enterprise").statusCode()).isEqualTo(401);
     }

@@ -6,6 +6,7 @@ import static org.safelight.accounts.testing.AccountsServer.json;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -13,6 +14,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.safelight.accounts.RateLimits;
 import org.safelight.accounts.testing.AccountsServer;
+import org.safelight.server.enterprise.EnterpriseAuthority.Credential;
 import org.safelight.server.limits.RateLimiter;
 
 class PasswordResetHttpTest {
@@ -50,7 +52,7 @@ class PasswordResetHttpTest {
 
     @Test
     void the_link_opens_a_plain_form_whose_post_sets_the_password_once_and_signs_out_every_device() {
-        server.signUp("ada@hospital.org");
+        server.signUpVerified("ada@hospital.org");
         String refresh = server.signIn("ada@hospital.org").get("refresh_token").asText();
         String link = requestLink("ada@hospital.org");
 
@@ -80,6 +82,67 @@ class PasswordResetHttpTest {
         assertThat(again.statusCode()).isEqualTo(410);
         assertThat(again.body()).contains("already used");
         assertThat(server.getUrl(link).statusCode()).isEqualTo(410);
+    }
+
+    @Test
+    void opening_the_reset_link_with_a_get_changes_nothing() {
+        server.signUpVerified("ada@hospital.org");
+        String link = requestLink("ada@hospital.org");
+
+        assertThat(server.getUrl(link).statusCode()).isEqualTo(200);
+        assertThat(server.getUrl(link).statusCode()).isEqualTo(200);
+
+        assertThat(signInStatus(AccountsServer.PASSWORD)).isEqualTo(200);
+        assertThat(server.stores.oneTimeTokens().lookup(org.safelight.accounts.internal.Secrets.hash(tokenOf(link)),
+                org.safelight.accounts.users.OneTimeTokens.Purpose.RESET_PASSWORD, server.clock.instant()).status())
+                .isEqualTo(org.safelight.accounts.users.OneTimeTokens.Redemption.Status.USABLE);
+    }
+
+    @Test
+    void a_reset_request_answers_alike_for_every_address_and_mails_only_an_existing_account() {
+        server.signUpVerified("ada@hospital.org");
+        HttpResponse<String> known = server.post("/api/v1/accounts/password-reset", "{\"email\": \"ada@hospital.org\"}");
+        HttpResponse<String> unknown = server.post("/api/v1/accounts/password-reset",
+                "{\"email\": \"nobody@hospital.org\"}");
+
+        assertThat(known.statusCode()).isEqualTo(unknown.statusCode()).isEqualTo(202);
+        assertThat(known.body()).isEqualTo(unknown.body());
+        assertThat(server.outbox().messagesTo("ada@hospital.org")).hasSize(2);
+        assertThat(server.outbox().messagesTo("nobody@hospital.org")).isEmpty();
+    }
+
+    @Test
+    void a_reset_lists_the_enterprise_credentials_made_since_verification_and_revokes_them_in_one_step() {
+        String ent = server.stores.enterprises().create("St Elsewhere", "it@elsewhere.org", List.of("elsewhere.org"),
+                List.of());
+        var before = server.stores.credentials().issue(ent, Credential.API_KEY);
+        server.clock.advance(Duration.ofMinutes(1));
+        server.signUpVerified("it@elsewhere.org");
+        String admin = server.accessToken("it@elsewhere.org");
+        String apiKey = json(server.post("/api/v1/enterprise/api-keys", "{}", admin)).get("api_key").asText();
+        String kst = json(server.post("/api/v1/enterprise/key-server-tokens", "{}", admin)).get("key_server_token")
+                .asText();
+
+        server.post("/api/v1/accounts/password-reset", "{\"email\": \"it@elsewhere.org\"}");
+        var mails = server.outbox().awaitMessagesTo("it@elsewhere.org", 2);
+        String mail = org.safelight.accounts.testing.Outbox.body(mails.get(1));
+        assertThat(mail).contains("API", "Key Server Tokens", "revoke");
+        String link = org.safelight.accounts.testing.Outbox.linkIn(mails.get(1));
+        HttpResponse<String> page = server.getUrl(link);
+        assertThat(page.body()).contains(apiKey.substring(apiKey.length() - 4), kst.substring(kst.length() - 4))
+                .doesNotContain(before.secret().substring(before.secret().length() - 4))
+                .contains("name=\"revoke_credentials\"");
+        assertThat(server.stores.credentials().checkApiKey(apiKey)).contains(ent);
+
+        HttpResponse<String> done = server.postForm("/api/v1/accounts/password-reset/complete",
+                Map.of("token", tokenOf(link), "password", NEW_PASSWORD, "password_confirm", NEW_PASSWORD,
+                        "revoke_credentials", "yes"));
+
+        assertThat(done.statusCode()).isEqualTo(200);
+        assertThat(done.body()).contains("revoked");
+        assertThat(server.stores.credentials().checkApiKey(apiKey)).isEmpty();
+        assertThat(server.stores.credentials().checkKeyServerToken(kst)).isEmpty();
+        assertThat(server.stores.credentials().checkApiKey(before.secret())).contains(ent);
     }
 
     @Test
@@ -126,7 +189,7 @@ class PasswordResetHttpTest {
 
     @Test
     void a_link_older_than_an_hour_is_refused_as_expired_and_an_invented_one_as_invalid() {
-        server.signUp("ada@hospital.org");
+        server.signUpVerified("ada@hospital.org");
         String link = requestLink("ada@hospital.org");
         server.clock.advance(Duration.ofMinutes(61));
         HttpResponse<String> page = server.getUrl(link);

@@ -20,15 +20,15 @@ class ProfileHttpTest {
 
     @Test
     void the_signed_in_user_sees_their_profile_with_the_user_number_for_report_ids() {
-        server.signUp("first@hospital.org");
-        String id = server.signUp("ada@hospital.org");
+        server.signUpVerified("first@hospital.org");
+        String id = server.signUpVerified("ada@hospital.org");
         HttpResponse<String> r = server.get("/api/v1/accounts/me", server.accessToken("ada@hospital.org"));
         assertThat(r.statusCode()).isEqualTo(200);
         JsonNode me = json(r);
         assertThat(me.get("user_id").asText()).isEqualTo(id);
         assertThat(me.get("user_number").asLong()).isEqualTo(2);
         assertThat(me.get("email").asText()).isEqualTo("ada@hospital.org");
-        assertThat(me.get("email_verified").asBoolean()).isFalse();
+        assertThat(me.get("email_verified").asBoolean()).isTrue();
         assertThat(me.get("first_name").asText()).isEqualTo("Ada");
         assertThat(me.get("last_name").asText()).isEqualTo("Okafor");
         assertThat(me.get("title").asText()).isEqualTo("Dr");
@@ -39,7 +39,7 @@ class ProfileHttpTest {
 
     @Test
     void a_patch_changes_only_the_fields_it_names_and_the_next_token_carries_them() {
-        server.signUp("ada@hospital.org");
+        server.signUpVerified("ada@hospital.org");
         String refresh = server.signIn("ada@hospital.org").get("refresh_token").asText();
         String token = server.accessToken("ada@hospital.org");
         HttpResponse<String> r = server.patch("/api/v1/accounts/me", "{\"title\": \"Prof\", \"country\": \"nz\"}", token);
@@ -60,7 +60,7 @@ class ProfileHttpTest {
 
     @Test
     void a_bad_field_in_a_patch_is_refused_naming_it_and_nothing_changes() {
-        server.signUp("ada@hospital.org");
+        server.signUpVerified("ada@hospital.org");
         String token = server.accessToken("ada@hospital.org");
         for (String[] bad : new String[][] {{"{\"country\": \"Australia\"}", "country"},
             {"{\"first_name\": \"\"}", "first_name"}, {"{\"last_name\": null}", "last_name"}}) {
@@ -73,7 +73,7 @@ class ProfileHttpTest {
 
     @Test
     void without_a_valid_current_token_the_profile_is_refused_with_401() {
-        server.signUp("ada@hospital.org");
+        server.signUpVerified("ada@hospital.org");
         String token = server.accessToken("ada@hospital.org");
         assertThat(server.get("/api/v1/accounts/me").statusCode()).isEqualTo(401);
         assertThat(json(server.get("/api/v1/accounts/me", "not.a.token")).get("error").asText())

@@ -24,8 +24,8 @@ class OutboxMailerTest {
     void each_message_becomes_an_eml_file_in_the_outbox_that_only_the_owner_can_read() throws Exception {
         MutableClock clock = new MutableClock();
         OutboxMailer mailer = new OutboxMailer(dataDir, "Safelight <no-reply@safelight.test>", clock);
-        mailer.send(AccountMails.verifyAddress("ada@hospital.org", "Ada", "https://s.test/verify?token=first"));
-        mailer.send(AccountMails.resetPassword("ada@hospital.org", "Ada", "https://s.test/reset?token=second"));
+        mailer.send(AccountMails.verifyAddress("ada@hospital.org", "https://s.test/verify?token=first"));
+        mailer.send(AccountMails.resetPassword("ada@hospital.org", "https://s.test/reset?token=second"));
 
         Path outbox = dataDir.resolve("outbox");
         List<Path> files;
@@ -52,7 +52,7 @@ class OutboxMailerTest {
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
         try {
-            new OutboxMailer(dataDir).send(AccountMails.verifyAddress("ada@hospital.org", "Ada",
+            new OutboxMailer(dataDir).send(AccountMails.verifyAddress("ada@hospital.org",
                     "https://s.test/verify?token=SECRET-TOKEN-VALUE"));
         } finally {
             System.setErr(original);

@@ -14,6 +14,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiFunction;
@@ -29,6 +30,7 @@ import org.safelight.accounts.users.PasswordHasher;
 import org.safelight.server.db.Database;
 import org.safelight.server.http.Json;
 import org.safelight.server.http.ServerApp;
+import org.safelight.server.http.TrustedProxies;
 import org.safelight.server.limits.RateLimiter;
 import org.safelight.server.testing.TestDatabases;
 import org.safelight.server.tokens.JwksTokenVerifier;
@@ -40,6 +42,7 @@ import org.safelight.server.tokens.TokenVerifier;
  */
 public final class AccountsServer implements AutoCloseable {
     public static final String PASSWORD = "violet tram harbour 42";
+    private static final TrustedProxies PROXIES = TrustedProxies.parse(List.of("127.0.0.0/8", "::1"));
 
     public final MutableClock clock = new MutableClock();
     public final Path dataDir;
@@ -48,12 +51,18 @@ public final class AccountsServer implements AutoCloseable {
     public final SigningKeys keys;
     public final String base;
     private final Javalin app;
+    private AccountsRole role;
     private final HttpClient client = HttpClient.newHttpClient();
 
     private AccountsServer(Function<MutableClock, RateLimits> limits, BiFunction<Path, MutableClock, Mailer> mailer) {
+        this(TestDatabases.sqlite(), limits, mailer);
+    }
+
+    private AccountsServer(Database database, Function<MutableClock, RateLimits> limits,
+                           BiFunction<Path, MutableClock, Mailer> mailer) {
         try {
             this.dataDir = Files.createTempDirectory("safelight-accounts-");
-            this.db = TestDatabases.sqlite();
+            this.db = database;
             this.stores = AccountsStores.open(db, clock);
             this.keys = SigningKeys.loadOrCreate(dataDir, clock);
             Mailer mail = mailer.apply(dataDir, clock);
@@ -68,8 +77,10 @@ public final class AccountsServer implements AutoCloseable {
                 url = "http://localhost:" + port;
                 AccountsRole role = new AccountsRole(stores, mail, keys, URI.create(url), rateLimits,
                         PasswordHasher.standard(), clock);
+                this.role = role;
                 try {
-                    started = ServerApp.create(List.of(role), config -> { }).start(port);
+                    // the test client may stand in for a reverse proxy and name clients in X-Forwarded-For
+                    started = ServerApp.create(List.of(role), PROXIES::install).start(port);
                 } catch (io.javalin.util.JavalinBindException taken) {
                     if (attempt == 3) {
                         throw taken; // another process took the free port between the probe and the bind, 3 times
@@ -98,13 +109,33 @@ public final class AccountsServer implements AutoCloseable {
         return new AccountsServer(limits, mailer);
     }
 
+    /** On {@code database} (e.g. from {@code TestDatabases#engines}), with generous limits and the outbox. */
+    public static AccountsServer startOn(Database database) {
+        return new AccountsServer(database, AccountsServer::generous, (dir, clock) -> new OutboxMailer(dir,
+                "Safelight <no-reply@safelight.test>", clock));
+    }
+
     public static RateLimits generous(MutableClock clock) {
         return new RateLimits(new RateLimiter(10_000, 10_000, clock), new RateLimiter(10_000, 10_000, clock),
                 new RateLimiter(10_000, 10_000, clock), new RateLimiter(10_000, 10_000, clock));
     }
 
+    /** The mail written so far, once the mail work of every request answered so far is done. */
     public Outbox outbox() {
+        awaitMail();
         return new Outbox(dataDir.resolve("outbox"));
+    }
+
+    /** Waits for the mail work of the requests answered so far (mail is written after the answer). */
+    public void awaitMail() {
+        try {
+            if (!role.awaitMail(Duration.ofSeconds(30))) {
+                throw new AssertionError("mail work still going on after 30 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Verifies user tokens the way other roles do: over this server's JWKS URL. */
@@ -129,6 +160,12 @@ public final class AccountsServer implements AutoCloseable {
     public HttpResponse<String> post(String path, String json) {
         return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(json)));
+    }
+
+    /** A POST from the client {@code clientAddress}, as a trusted reverse proxy forwards it. */
+    public HttpResponse<String> postFrom(String clientAddress, String path, String json) {
+        return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
+                .header("X-Forwarded-For", clientAddress).POST(HttpRequest.BodyPublishers.ofString(json)));
     }
 
     public HttpResponse<String> post(String path, String json, String bearer) {
@@ -164,23 +201,40 @@ public final class AccountsServer implements AutoCloseable {
 
     /** Signs up with the test password; returns the user id. */
     public String signUp(String email) {
-        HttpResponse<String> r = post("/api/v1/accounts/signup", """
-                {"email": "%s", "password": "%s", "first_name": "Ada", "last_name": "Okafor",
-                 "title": "Dr", "country": "AU"}""".formatted(email, PASSWORD));
-        if (r.statusCode() != 201) {
-            throw new AssertionError("sign-up answered " + r.statusCode() + ": " + r.body());
-        }
-        return json(r).get("user_id").asText();
+        return signUp(email, PASSWORD);
     }
 
-    /** Signs up and opens the link in the verification message. */
+    /** Signs up with {@code password}; returns the user id. */
+    public String signUp(String email, String password) {
+        HttpResponse<String> r = post("/api/v1/accounts/signup", """
+                {"email": "%s", "password": "%s", "first_name": "Ada", "last_name": "Okafor",
+                 "title": "Dr", "country": "AU"}""".formatted(email, password));
+        if (r.statusCode() != 202) {
+            throw new AssertionError("sign-up answered " + r.statusCode() + ": " + r.body());
+        }
+        return stores.users().findByEmail(email.strip().toLowerCase(java.util.Locale.ROOT)).orElseThrow().id();
+    }
+
+    /** Signs up, opens the link in the verification message and presses its button. */
     public String signUpVerified(String email) {
         String id = signUp(email);
-        HttpResponse<String> r = getUrl(outbox().lastLinkTo(email));
+        confirm(outbox().lastLinkTo(email));
+        return id;
+    }
+
+    /** Presses the button of the page a verification link opens: a POST to the link's own address. */
+    public HttpResponse<String> confirm(String link) {
+        HttpResponse<String> r = postUrl(link);
         if (r.statusCode() != 200) {
             throw new AssertionError("verification answered " + r.statusCode());
         }
-        return id;
+        return r;
+    }
+
+    /** A POST with an empty form, as a page's button sends it. */
+    public HttpResponse<String> postUrl(String url) {
+        return send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.noBody()));
     }
 
     /** The JSON answer of a successful sign-in. */
@@ -215,6 +269,7 @@ public final class AccountsServer implements AutoCloseable {
     @Override
     public void close() {
         app.stop();
+        role.close();
         db.close();
     }
 }

@@ -49,13 +49,33 @@ public final class Outbox {
         return messages().stream().filter(m -> recipient(m).equalsIgnoreCase(address)).toList();
     }
 
-    /** The link in the newest message to {@code address}. */
+    /**
+     * The link in the newest message to {@code address}, waiting up to 30 s for a first one (mail is
+     * written after the answer to the request that causes it).
+     */
     public String lastLinkTo(String address) {
-        List<MimeMessage> mine = messagesTo(address);
-        if (mine.isEmpty()) {
-            throw new AssertionError("no message to " + address);
-        }
+        List<MimeMessage> mine = awaitMessagesTo(address, 1);
         return linkIn(mine.get(mine.size() - 1));
+    }
+
+    /** The messages to {@code address} once there are at least {@code count}, waiting up to 30 s. */
+    public List<MimeMessage> awaitMessagesTo(String address, int count) {
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (true) {
+            List<MimeMessage> mine = messagesTo(address);
+            if (mine.size() >= count) {
+                return mine;
+            }
+            if (System.nanoTime() - deadline > 0) {
+                throw new AssertionError(mine.size() + " message(s) to " + address + " after 30 s, expected " + count);
+            }
+            try {
+                Thread.sleep(20); // polling the folder until the condition holds, with a deadline
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
     }
 
     public static String linkIn(MimeMessage message) {

@@ -32,7 +32,7 @@ class RefreshTokensContractTest {
             RefreshTokens tokens = new RefreshTokens(db.jdbi());
             tokens.add("t1", "fam", u, NOW, MONTH);
             RefreshTokens.Rotation first = tokens.rotate("t1", "t2", NOW, MONTH);
-            assertThat(first).isEqualTo(new RefreshTokens.Rotation(Outcome.ROTATED, u, "fam"));
+            assertThat(first).isEqualTo(new RefreshTokens.Rotation(Outcome.ROTATED, u, "fam", "t2"));
             assertThat(tokens.rotate("t2", "t3", NOW, MONTH).outcome()).isEqualTo(Outcome.ROTATED);
             assertThat(tokens.rotate("unknown", "x", NOW, MONTH).outcome()).isEqualTo(Outcome.UNKNOWN);
         }
@@ -49,10 +49,30 @@ class RefreshTokensContractTest {
             tokens.add("t1", "fam", u, NOW, MONTH);
             tokens.add("other", "fam2", u, NOW, MONTH);
             tokens.rotate("t1", "t2", NOW, MONTH);
-            assertThat(tokens.rotate("t1", "stolen-successor", NOW, MONTH).outcome()).isEqualTo(Outcome.REUSED);
-            assertThat(tokens.rotate("t2", "t3", NOW, MONTH).outcome()).isEqualTo(Outcome.REVOKED);
-            assertThat(tokens.rotate("stolen-successor", "t4", NOW, MONTH).outcome()).isEqualTo(Outcome.UNKNOWN);
-            assertThat(tokens.rotate("other", "other2", NOW, MONTH).outcome()).isEqualTo(Outcome.ROTATED);
+            Instant later = NOW.plus(RefreshTokens.GRACE).plusMillis(1);
+            assertThat(tokens.rotate("t1", "stolen-successor", later, MONTH).outcome()).isEqualTo(Outcome.REUSED);
+            assertThat(tokens.rotate("t2", "t3", later, MONTH).outcome()).isEqualTo(Outcome.REVOKED);
+            assertThat(tokens.rotate("stolen-successor", "t4", later, MONTH).outcome()).isEqualTo(Outcome.UNKNOWN);
+            assertThat(tokens.rotate("other", "other2", later, MONTH).outcome()).isEqualTo(Outcome.ROTATED);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("org.safelight.server.testing.TestDatabases#engines")
+    void within_the_grace_a_spent_token_gets_the_same_successor_and_nothing_new(String engine,
+                                                                                Supplier<Database> fresh) {
+        try (Database db = fresh.get()) {
+            db.migrate(AccountsRole.NAME);
+            String u = user(db, "a@example.org");
+            RefreshTokens tokens = new RefreshTokens(db.jdbi());
+            tokens.add("t1", "fam", u, NOW, MONTH);
+            tokens.rotate("t1", "t2", NOW, MONTH);
+
+            RefreshTokens.Rotation second = tokens.rotate("t1", "other", NOW.plus(RefreshTokens.GRACE), MONTH);
+
+            assertThat(second).isEqualTo(new RefreshTokens.Rotation(Outcome.GRACE, u, "fam", "t2"));
+            assertThat(tokens.rotate("other", "x", NOW, MONTH).outcome()).isEqualTo(Outcome.UNKNOWN);
+            assertThat(tokens.rotate("t2", "t3", NOW, MONTH).outcome()).isEqualTo(Outcome.ROTATED);
         }
     }
 

@@ -21,4 +21,12 @@ class PasswordRulesTest {
     void long_or_varied_passwords_pass(String password) {
         assertThat(PasswordRules.problem(password, "ada.okafor@example.org", "Ada", "Okafor")).isEmpty();
     }
+
+    /** Full-width letters and digits, a ligature: what NFKC turns into the weak passwords above. */
+    @ParameterizedTest
+    @ValueSource(strings = {"\uFF30\uFF41\uFF53\uFF53\uFF57\uFF4F\uFF52\uFF44\uFF11\uFF12\uFF13",
+        "\uFF11\uFF12\uFF13\uFF14\uFF15\uFF16\uFF17\uFF18\uFF19\uFF10", "\uFB00\uFB00\uFB00\uFB00\uFB00\uFB00"})
+    void the_rules_judge_the_normalized_password_that_is_hashed(String password) {
+        assertThat(PasswordRules.problem(password, "ada@hospital.org", "Ada", "Okafor")).isPresent();
+    }
 }

@@ -58,8 +58,10 @@ public class UserStoreContractTest {
             db.migrate(AccountsRole.NAME);
             UserStore users = new UserStore(db.jdbi());
             User u = users.create(someone("a@example.org"), NOW).orElseThrow();
-            assertThat(users.markEmailVerified(u.id())).isTrue();
-            assertThat(users.markEmailVerified(u.id())).isFalse();
+            assertThat(users.verifiedAt(u.id())).isEmpty();
+            assertThat(users.markEmailVerified(u.id(), NOW.plusSeconds(60))).isTrue();
+            assertThat(users.markEmailVerified(u.id(), NOW.plusSeconds(120))).isFalse();
+            assertThat(users.verifiedAt(u.id())).contains(NOW.plusSeconds(60));
             users.setPasswordHash(u.id(), "$argon2id$new");
             User changed = users.updateProfile(u.id(), "Grace", "Hopper", "Prof", "US").orElseThrow();
             assertThat(changed.emailVerified()).isTrue();
@@ -96,6 +98,35 @@ public class UserStoreContractTest {
             } finally {
                 pool.shutdownNow();
             }
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("org.safelight.server.testing.TestDatabases#engines")
+    void a_sign_up_replaces_a_pending_account_with_its_links_and_sessions_but_never_a_verified_one(String engine,
+            Supplier<Database> fresh) {
+        try (Database db = fresh.get()) {
+            db.migrate(AccountsRole.NAME);
+            UserStore users = new UserStore(db.jdbi());
+            OneTimeTokens links = new OneTimeTokens(db.jdbi());
+            UserStore.SignUp pending = users.signUp(someone("a@example.org"), NOW);
+            links.add("link", OneTimeTokens.Purpose.VERIFY_EMAIL, pending.user().id(), NOW, NOW.plusSeconds(3600));
+
+            UserStore.SignUp again = users.signUp(new NewUser("a@example.org", "$argon2id$second", "B", "C", "", ""),
+                    NOW);
+
+            assertThat(pending.outcome()).isEqualTo(UserStore.SignUp.Outcome.CREATED);
+            assertThat(again.outcome()).isEqualTo(UserStore.SignUp.Outcome.REPLACED);
+            assertThat(users.findById(pending.user().id())).isEmpty();
+            assertThat(users.findByEmail("a@example.org").orElseThrow().passwordHash()).isEqualTo("$argon2id$second");
+            assertThat(links.lookup("link", OneTimeTokens.Purpose.VERIFY_EMAIL, NOW).status())
+                    .isEqualTo(OneTimeTokens.Redemption.Status.UNKNOWN);
+
+            users.markEmailVerified(again.user().id(), NOW);
+            UserStore.SignUp taken = users.signUp(someone("a@example.org"), NOW);
+            assertThat(taken.outcome()).isEqualTo(UserStore.SignUp.Outcome.TAKEN);
+            assertThat(taken.user().id()).isEqualTo(again.user().id());
+            assertThat(users.findByEmail("a@example.org").orElseThrow().passwordHash()).isEqualTo("$argon2id$second");
         }
     }
 }

@@ -184,8 +184,10 @@ public final class SafelightServer implements AutoCloseable {
                 AccountsStores stores = accounts;
                 resources.add(new PeriodicTask("accounts-purge", Duration.ofHours(1),
                         () -> stores.purgeExpired(clock.instant())));
-                roles.add(new AccountsRole(accounts, mailer, signing, config.publicUrl(),
-                        RateLimits.standard(clock), clock));
+                AccountsRole role = new AccountsRole(accounts, mailer, signing, config.publicUrl(),
+                        RateLimits.standard(clock), clock);
+                resources.add(role); // finishes the mail written after answers
+                roles.add(role);
             }
             if (config.runs("keys")) {
                 int perMinute = config.keyRequestsPerMinute();
