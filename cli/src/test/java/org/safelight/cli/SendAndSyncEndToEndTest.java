@@ -282,15 +282,15 @@ class SendAndSyncEndToEndTest {
     }
 
     @Test
-    void a_cloud_refusal_is_exit_5_with_its_code() throws Exception {
-        Path report = seal();
+    void a_sign_up_whose_address_is_not_confirmed_gets_no_session_and_login_is_refused_with_exit_5()
+            throws Exception {
         users.signUp("eve", "eve@hospital.example");
-        users.logIn("eve", "eve@hospital.example");
 
-        Cli.Result r = users.run("eve", "send", report.toString(), "--to", "cloud");
+        Cli.Result r = users.run("eve", "login", "--server", url, "--email", "eve@hospital.example");
 
         assertThat(r.exitCode()).isEqualTo(5);
         assertThat(r.errLines()).last().asString().startsWith("safelight: refused").contains("email_unverified");
+        assertThat(users.run("eve", "whoami").exitCode()).isNotZero();
     }
 
     @Test

@@ -109,11 +109,18 @@ final class Site implements AutoCloseable {
         confirm(email);
     }
 
-    /** Opens the verification link mailed to {@code email}. */
+    /** Presses the button of the page the verification link mailed to {@code email} opens (a POST to the link). */
     void confirm(String email) throws IOException, InterruptedException {
-        HttpResponse<String> page = http.send(HttpRequest.newBuilder(URI.create(verificationLink(email))).GET().build(),
+        HttpResponse<String> page = http.send(HttpRequest.newBuilder(URI.create(verificationLink(email)))
+                        .header("Content-Type", "application/x-www-form-urlencoded")
+                        .POST(HttpRequest.BodyPublishers.noBody()).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(page.statusCode()).isEqualTo(200);
+    }
+
+    /** The link in the newest message to {@code email}. */
+    String linkTo(String email) {
+        return verificationLink(email);
     }
 
     String token(String email) throws Exception {

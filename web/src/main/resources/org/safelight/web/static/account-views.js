@@ -59,11 +59,11 @@ export function signUpView(notice) {
       show(el('section', {class: 'card narrow', id: 'signup-done'},
         el('h1', {}, 'Check your email'),
         el('p', {}, 'We sent a link to ', el('strong', {}, created.email || fields.email),
-          '. Open it to confirm your address, then sign in. Reports are opened for confirmed addresses only.'),
+          '. Open it and press its button to confirm your address, then sign in: an account can be used once its'
+          + ' address is confirmed. (If the address has an account already, its owner gets a note instead.)'),
         el('p', {}, el('a', {href: '#/signin', id: 'to-signin'}, 'Sign in'))));
     } catch (err) {
-      status.replaceChildren(errorBox(err instanceof ApiError && err.code === 'email_taken'
-        ? 'An account with that email address exists already: sign in instead.' : err.message));
+      status.replaceChildren(errorBox(err.message));
     }
   });
   show(form);
