@@ -30,6 +30,16 @@ class AccountBrowserTest extends BrowserTestBase {
         assertThat(browser.text("#signup-done")).contains("Check your email", "wren@example.org");
         browser.screenshot("account-2-check-your-email");
 
+        // no session before the address is confirmed; the refusal offers a new link
+        browser.click("#to-signin");
+        browser.type("#signin-email", "wren@example.org");
+        browser.type("#signin-password", Site.PASSWORD);
+        browser.click("#signin-submit");
+        assertThat(browser.text("#error")).contains("confirm your email address");
+        browser.click("#resend-link");
+        assertThat(browser.text("#resent")).contains("wren@example.org");
+        site.awaitMessages("wren@example.org", 2);
+
         // the mailed link opens a page whose button confirms (the page has no script: the web's CSP holds)
         String link = site.linkTo("wren@example.org");
         browser.get(link);

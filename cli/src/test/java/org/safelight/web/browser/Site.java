@@ -118,6 +118,11 @@ final class Site implements AutoCloseable {
         assertThat(page.statusCode()).isEqualTo(200);
     }
 
+    /** Waits until {@code count} messages went to {@code email}. */
+    void awaitMessages(String email, int count) {
+        new Outbox(dataDir.resolve("outbox")).awaitMessagesTo(email, count);
+    }
+
     /** The link in the newest message to {@code email}. */
     String linkTo(String email) {
         return verificationLink(email);

@@ -1,6 +1,6 @@
 // Sign in and sign up.
 import {el, errorBox, show} from './dom.js';
-import {ApiError, signIn, signUp} from './session.js';
+import {ApiError, resendVerification, signIn, signUp} from './session.js';
 
 function field(label, attributes) {
   return el('label', {}, el('span', {}, label), el('input', attributes));
@@ -26,10 +26,27 @@ export function signInView(onSignedIn, notice) {
     } catch (err) {
       status.replaceChildren(errorBox(err instanceof ApiError && err.code === 'invalid_credentials'
         ? 'That email address and password do not match an account.' : err.message));
+      if (err instanceof ApiError && err.code === 'email_unverified') status.append(resendButton(form.elements.email.value.trim()));
     }
   });
   show(form);
   form.elements.email.focus();
+}
+
+/** A button that mails a new confirmation link to the address (the old ones stay valid until used or expired). */
+function resendButton(email) {
+  const button = el('button', {type: 'button', id: 'resend-link'}, 'Send a new link');
+  button.addEventListener('click', async () => {
+    button.disabled = true;
+    try {
+      await resendVerification(email);
+      button.replaceWith(el('p', {id: 'resent'}, 'A new link is on its way to ', el('strong', {}, email),
+        ': open it and press its button, then sign in.'));
+    } catch (err) {
+      button.replaceWith(errorBox(err.message, 'resend-error'));
+    }
+  });
+  return button;
 }
 
 export function signUpView(notice) {

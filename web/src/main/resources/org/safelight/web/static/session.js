@@ -67,6 +67,12 @@ export async function signUp(fields) {
   return r.json();
 }
 
+/** Asks for a new link to confirm an address; the answer is the same whether or not it has an account. */
+export async function resendVerification(email) {
+  const r = await postJson('/api/v1/accounts/verify/resend', {email});
+  if (!r.ok) throw await apiError(r);
+}
+
 export async function signOut() {
   const token = sessionStorage.getItem(REFRESH);
   epoch++;
