@@ -146,6 +146,27 @@ public final class MasterKey {
         }
     }
 
+    /**
+     * A 32-byte key for one purpose, derived by HKDF-Expand (RFC 5869) with the master key as the
+     * pseudorandom key (it already is 32 uniformly random bytes, so the extract step adds nothing):
+     * {@code HMAC-SHA256(master, UTF-8(label) || 0x01)}. Different labels give unrelated keys; the
+     * same label always the same key. The caller wipes the result when done.
+     */
+    public byte[] derive(String label) {
+        byte[] raw = key.getEncoded();
+        try {
+            javax.crypto.Mac hmac = javax.crypto.Mac.getInstance("HmacSHA256");
+            hmac.init(new SecretKeySpec(raw, "HmacSHA256"));
+            hmac.update(label.getBytes(StandardCharsets.UTF_8));
+            hmac.update((byte) 1);
+            return hmac.doFinal();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HMAC-SHA256 is not available", e);
+        } finally {
+            Arrays.fill(raw, (byte) 0);
+        }
+    }
+
     @Override
     public String toString() {
         return "MasterKey[hidden]";

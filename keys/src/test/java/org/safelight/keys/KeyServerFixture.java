@@ -63,8 +63,9 @@ final class KeyServerFixture implements AutoCloseable {
         if (auditDb != keysDb) {
             auditDb.migrate(KeysRole.NAME);
         }
-        this.keys = new ReportKeys(keysDb, MasterKey.load(dataDir, Map.of()), clock);
-        this.audit = new AuditLog(auditDb, clock);
+        MasterKey master = MasterKey.load(dataDir, Map.of());
+        this.keys = new ReportKeys(keysDb, master, clock);
+        this.audit = new AuditLog(auditDb, KeyServer.chainKey(master), clock);
         KeysRole role = new KeysRole(keys, new AccessPolicy(dataDir), audit, tokens.verifier(),
                 new RateLimiter(burst, 0.001, clock), List.of(TRUSTED_ORIGIN + "/"), enterprises);
         this.app = ServerApp.create(List.of(role), config -> { }).start(0);

@@ -91,7 +91,7 @@ class KeysHttpTest {
             assertThat(create.error()).isEqualTo("invalid_report_id");
             assertThat(fetch.status()).isEqualTo(400);
         }
-        assertThat(server.audit.verify()).isEqualTo(new AuditVerification.Intact(0, "0".repeat(64)));
+        assertThat(server.audit.verify()).isEqualTo(new AuditVerification.Intact(0, "0".repeat(64), 0));
     }
 
     @Test
