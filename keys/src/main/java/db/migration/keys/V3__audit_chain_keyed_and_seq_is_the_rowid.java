@@ -3,6 +3,7 @@ package db.migration.keys;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Locale;
 import org.flywaydb.core.api.migration.BaseJavaMigration;
 import org.flywaydb.core.api.migration.Context;
 
@@ -25,7 +26,7 @@ public final class V3__audit_chain_keyed_and_seq_is_the_rowid extends BaseJavaMi
     @Override
     public void migrate(Context context) throws SQLException {
         Connection c = context.getConnection();
-        boolean sqlite = c.getMetaData().getDatabaseProductName().toLowerCase(java.util.Locale.ROOT).contains("sqlite");
+        boolean sqlite = c.getMetaData().getDatabaseProductName().toLowerCase(Locale.ROOT).contains("sqlite");
         try (Statement s = c.createStatement()) {
             if (sqlite) {
                 s.execute("CREATE TABLE audit_events_v3 ("

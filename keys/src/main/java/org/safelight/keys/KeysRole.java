@@ -54,7 +54,8 @@ import org.slf4j.LoggerFactory;
  * and carries no key; when the keys' table cannot be read or written (disk full), 503
  * {@code storage_unavailable}. A fetch's grant and a revocation are settled inside the audit
  * transaction ({@link ReportKeys#grantIfOpen}, {@link ReportKeys#revocation}), so the log records
- * each outcome once, as final: no grant is ever numbered after the revocation that refuses it. Requests are rate-limited per user (per address while unauthenticated).
+ * each outcome once, as final: no grant is ever numbered after the revocation that refuses it.
+ * Requests are rate-limited per user (per address while unauthenticated).
  */
 public final class KeysRole implements Role {
     private static final String OPEN_API = OpenApi.resource(KeysRole.class, "/openapi/keys.yaml");

@@ -24,6 +24,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
+import javax.crypto.Mac;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -155,7 +156,7 @@ public final class MasterKey {
     public byte[] derive(String label) {
         byte[] raw = key.getEncoded();
         try {
-            javax.crypto.Mac hmac = javax.crypto.Mac.getInstance("HmacSHA256");
+            Mac hmac = Mac.getInstance("HmacSHA256");
             hmac.init(new SecretKeySpec(raw, "HmacSHA256"));
             hmac.update(label.getBytes(StandardCharsets.UTF_8));
             hmac.update((byte) 1);

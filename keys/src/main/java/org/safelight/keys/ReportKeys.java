@@ -12,6 +12,8 @@ import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import org.jdbi.v3.core.JdbiException;
 import org.safelight.keys.audit.AuditAction;
 import org.safelight.keys.audit.AuditEntry;
 import org.safelight.keys.audit.InTransaction;
@@ -210,10 +212,10 @@ public final class ReportKeys {
     }
 
     /** Runs SQL work, turning any failure of the database into {@link KeyStoreUnavailableException}. */
-    private static <T> T sql(String what, java.util.function.Supplier<T> work) {
+    private static <T> T sql(String what, Supplier<T> work) {
         try {
             return work.get();
-        } catch (org.jdbi.v3.core.JdbiException | IllegalStateException e) {
+        } catch (JdbiException | IllegalStateException e) {
             throw new KeyStoreUnavailableException("report_keys could not be " + what, e);
         }
     }
