@@ -1,10 +1,15 @@
 package org.safelight.cli;
 
 import java.io.OutputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.safelight.format.container.AtomicFile;
+import org.safelight.keys.KeyServer;
+import org.safelight.keys.MasterKey;
+import org.safelight.keys.audit.AuditAnchor;
 import org.safelight.keys.audit.AuditLog;
 import org.safelight.keys.audit.AuditVerification;
 import org.safelight.server.db.Database;
@@ -21,8 +26,10 @@ final class AuditCommand extends GroupCommand {
     Main main;
 
     @Command(name = "verify", mixinStandardHelpOptions = true,
-            description = {"Check the audit chain: every event is intact and none is missing.",
-                "Exits 3 and says where when an event was edited or deleted."})
+            description = {"Check the audit chain: every event is intact, none is missing or added, and the links",
+                "verify under the key derived from the master key. Prints the head as SEQ:HASH: keep it",
+                "elsewhere and give it to a later verify with --expect.",
+                "Exits 3 and says where when an event was edited, deleted or inserted, or the anchor does not match."})
     static final class Verify implements Callable<Integer> {
         @ParentCommand
         AuditCommand audit;
@@ -30,11 +37,21 @@ final class AuditCommand extends GroupCommand {
         @Mixin
         HostOptions host;
 
+        @Option(names = "--expect", paramLabel = "SEQ:HASH",
+                description = "An anchor printed by an earlier verify: the chain must still pass through it.")
+        String expect;
+
         @Override
         public Integer call() {
+            AuditAnchor anchor;
+            try {
+                anchor = expect == null ? null : AuditAnchor.parse(expect);
+            } catch (IllegalArgumentException e) {
+                throw new Failures.UsageException("--expect: " + e.getMessage());
+            }
             try (Database db = host.open(audit.main.env)) {
                 db.migrate("keys");
-                AuditVerification result = new AuditLog(db, Clock.systemUTC()).verify();
+                AuditVerification result = log(db, host, audit.main.env).verify(anchor);
                 if (!result.intact()) {
                     throw new AuditBrokenException(result.describe());
                 }
@@ -60,7 +77,7 @@ final class AuditCommand extends GroupCommand {
         public Integer call() throws Exception {
             try (Database db = host.open(audit.main.env)) {
                 db.migrate("keys");
-                AuditLog log = new AuditLog(db, Clock.systemUTC());
+                AuditLog log = log(db, host, audit.main.env);
                 if (output == null) {
                     log.export(audit.main.stdout);
                     audit.main.stdout.flush();
@@ -72,6 +89,19 @@ final class AuditCommand extends GroupCommand {
                 return ExitCode.OK;
             }
         }
+    }
+
+    /**
+     * The server's audit log, keyed by the server's master key ({@code SAFELIGHT_MASTER_KEY} or the
+     * data folder's {@code master.key}); never a new master key.
+     */
+    static AuditLog log(Database db, HostOptions host, Map<String, String> env) {
+        String fromEnv = env.get(MasterKey.ENV);
+        if ((fromEnv == null || fromEnv.isBlank()) && !Files.exists(host.dataDir.resolve(MasterKey.FILE_NAME))) {
+            throw new Failures.UsageException("no master key: set " + MasterKey.ENV + " or give the --data-dir holding "
+                    + MasterKey.FILE_NAME + " (the audit chain is keyed by it)");
+        }
+        return new AuditLog(db, KeyServer.chainKey(MasterKey.load(host.dataDir, env)), Clock.systemUTC());
     }
 
     /** The audit chain does not verify: an integrity failure (exit 3). */

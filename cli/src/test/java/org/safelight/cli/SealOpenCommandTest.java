@@ -79,7 +79,7 @@ class SealOpenCommandTest {
         try (var files = Files.list(dir.resolve("out"))) {
             file = files.findFirst().orElseThrow();
         }
-        assertThat(file.getFileName().toString()).matches("000000042[0-9]{13}\\.picsafe");
+        assertThat(file.getFileName().toString()).matches("000000042[0-9]{13}[A-Za-z0-9]{11}\\.picsafe");
         assertThat(Cli.run("inspect", file.toString()).out()).contains("static: RSA-OAEP-256");
         Cli.Result open = Cli.run("open", file.toString(), "-o", p("opened"), "--private-key", keys[1].toString());
         assertThat(open.exitCode()).as(open.stderr()).isZero();

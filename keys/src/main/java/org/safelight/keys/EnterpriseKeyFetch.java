@@ -6,8 +6,10 @@ import java.util.Map;
 import java.util.Optional;
 import org.safelight.keys.audit.AuditAction;
 import org.safelight.keys.audit.AuditEntry;
+import org.safelight.keys.audit.AuditEvent;
 import org.safelight.keys.audit.AuditLog;
 import org.safelight.keys.audit.AuditUnavailableException;
+import org.safelight.keys.audit.InTransaction;
 import org.safelight.keys.audit.Outcome;
 import org.safelight.server.enterprise.EnterpriseAuthority;
 import org.safelight.server.enterprise.EnterpriseAuthorityUnavailableException;
@@ -28,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * 403 access_denied           (another enterprise's report, or a report made outside any enterprise)
  * 404 unknown_report          410 report_revoked        429 rate_limited (per enterprise)
  * 503 enterprise_authority_unavailable (the accounts role could not be asked; no key)
- * 503 audit_unavailable
+ * 503 audit_unavailable, storage_unavailable
  * </pre>
  *
  * Thread-safe.
@@ -97,10 +99,11 @@ final class EnterpriseKeyFetch {
         if (key.revoked()) {
             throw refuse(actor, report, address, revoked());
         }
-        record(new AuditEntry(actor, "", report.value(), AuditAction.KEY_FETCHED, Outcome.GRANTED, address));
-        // As for users: a revocation applied while the grant was recorded wins.
-        if (keys.isRevokedOrUnknown(report)) {
-            throw refuse(actor, report, address, revoked());
+        // As for users: settled in the audit transaction, so a revocation numbered first wins.
+        AuditEvent recorded = record(new AuditEntry(actor, "", report.value(), AuditAction.KEY_FETCHED,
+                Outcome.GRANTED, address), keys.grantIfOpen(report));
+        if (!recorded.granted()) {
+            throw KeysRole.refusalRecorded(recorded);
         }
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("report_id", key.reportId().value());
@@ -110,7 +113,7 @@ final class EnterpriseKeyFetch {
     }
 
     private static ApiException revoked() {
-        return new ApiException(410, "report_revoked", "the report's sender has revoked it");
+        return KeysRole.revokedAnswer();
     }
 
     private ApiException refuse(String actor, ReportId report, String address, ApiException refusal) {
@@ -120,8 +123,12 @@ final class EnterpriseKeyFetch {
     }
 
     private void record(AuditEntry entry) {
+        record(entry, InTransaction.AS_PROPOSED);
+    }
+
+    private AuditEvent record(AuditEntry entry, InTransaction work) {
         try {
-            audit.append(entry);
+            return audit.append(entry, work);
         } catch (AuditUnavailableException e) {
             LOG.error("refusing an enterprise {} request: the audit log is unavailable ({})", entry.action().code(),
                     e.getMessage());

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import org.safelight.keys.audit.AuditLog;
+import org.safelight.keys.audit.ChainKey;
 import org.safelight.keys.policy.AccessPolicy;
 import org.safelight.server.db.Database;
 import org.safelight.server.enterprise.EnterpriseAuthority;
@@ -45,12 +46,24 @@ public final class KeyServer implements AutoCloseable {
     /** Same, with the authority that tells which enterprise a Key Server Token belongs to. */
     public static KeyServer open(Database database, Path dataDir, TokenVerifier tokens, List<String> trustedOrigins,
                                  RateLimiter perUser, EnterpriseAuthority enterprises, Clock clock) {
+        return open(database, dataDir, tokens, trustedOrigins, perUser, enterprises, EnterpriseAdmins.none(), clock);
+    }
+
+    /** Same, with who administers which enterprise (the admin of a sender's enterprise sees all of its access logs). */
+    public static KeyServer open(Database database, Path dataDir, TokenVerifier tokens, List<String> trustedOrigins,
+                                 RateLimiter perUser, EnterpriseAuthority enterprises, EnterpriseAdmins admins,
+                                 Clock clock) {
         database.migrate(KeysRole.NAME);
         MasterKey master = MasterKey.load(dataDir);
-        AuditLog audit = new AuditLog(database, clock);
+        AuditLog audit = new AuditLog(database, chainKey(master), clock);
         KeysRole role = new KeysRole(new ReportKeys(database, master, clock), new AccessPolicy(dataDir), audit,
-                tokens, perUser, trustedOrigins, enterprises);
+                tokens, perUser, trustedOrigins, enterprises, admins);
         return new KeyServer(role, audit);
+    }
+
+    /** The audit chain's key, derived from the master key (the same on every server sharing it). */
+    public static ChainKey chainKey(MasterKey master) {
+        return new ChainKey(master.derive(ChainKey.LABEL));
     }
 
     public KeysRole role() {

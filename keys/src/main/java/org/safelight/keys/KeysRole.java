@@ -2,6 +2,7 @@ package org.safelight.keys;
 
 import io.javalin.http.ContentType;
 import io.javalin.http.Context;
+import io.javalin.http.Handler;
 import io.javalin.router.JavalinDefaultRoutingApi;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -13,6 +14,7 @@ import org.safelight.keys.audit.AuditEntry;
 import org.safelight.keys.audit.AuditEvent;
 import org.safelight.keys.audit.AuditLog;
 import org.safelight.keys.audit.AuditUnavailableException;
+import org.safelight.keys.audit.InTransaction;
 import org.safelight.keys.audit.Outcome;
 import org.safelight.keys.policy.AccessPolicy;
 import org.safelight.server.enterprise.EnterpriseAuthority;
@@ -35,19 +37,25 @@ import org.slf4j.LoggerFactory;
  * GET  key       a recipient fetches the key: 200 {"report_id", "key"}; or an enterprise's Key
  *                Server Token fetches its members' reports' keys ({@link EnterpriseKeyFetch})
  *                403 email_unverified | access_denied, 404 unknown_report, 410 report_revoked
- * GET  accesses  the report's audit events, for its sender and those who were given its key:
- *                200 {"report_id", "revoked_at": ISO-8601 | null,
+ * GET  accesses  the report's audit events: all of them for its sender and the admin of the
+ *                enterprise the sender was in when the key was made; only their own for anyone
+ *                else who was given its key:
+ *                200 {"report_id", "revoked_at": ISO-8601 | null, "scope": "all" | "own",
  *                     "accesses": [{"seq", "time", "user_id", "email", "action", "outcome"}]}
  *                403 not_permitted, 404 unknown_report
  * POST revoke    the sender revokes; later fetches answer 410: 200 {"report_id", "revoked_at"}
  *                403 not_owner, 404 unknown_report
  * all            400 invalid_report_id, 401 (no or bad bearer token), 429 rate_limited,
- *                503 audit_unavailable
+ *                503 audit_unavailable | storage_unavailable
  * </pre>
  *
  * Every answer of these routes past report-ID validation, granted or refused, is appended to the
  * audit log before it is sent; when the append fails the answer is 503 {@code audit_unavailable}
- * and carries no key. Requests are rate-limited per user (per address while unauthenticated).
+ * and carries no key; when the keys' table cannot be read or written (disk full), 503
+ * {@code storage_unavailable}. A fetch's grant and a revocation are settled inside the audit
+ * transaction ({@link ReportKeys#grantIfOpen}, {@link ReportKeys#revocation}), so the log records
+ * each outcome once, as final: no grant is ever numbered after the revocation that refuses it.
+ * Requests are rate-limited per user (per address while unauthenticated).
  */
 public final class KeysRole implements Role {
     private static final String OPEN_API = OpenApi.resource(KeysRole.class, "/openapi/keys.yaml");
@@ -66,6 +74,7 @@ public final class KeysRole implements Role {
     private final RateLimiter limiter;
     private final Cors cors;
     private final EnterpriseKeyFetch enterpriseFetch;
+    private final EnterpriseAdmins admins;
 
     /**
      * @param limiter buckets keyed {@code user:<id>} for signed-in requests and {@code ip:<address>}
@@ -83,6 +92,13 @@ public final class KeysRole implements Role {
      */
     public KeysRole(ReportKeys keys, AccessPolicy policy, AuditLog audit, TokenVerifier tokens, RateLimiter limiter,
                     List<String> trustedOrigins, EnterpriseAuthority enterprises) {
+        this(keys, policy, audit, tokens, limiter, trustedOrigins, enterprises, EnterpriseAdmins.none());
+    }
+
+    /** Same, also showing a report's whole access log to the admin of its sender's enterprise. */
+    public KeysRole(ReportKeys keys, AccessPolicy policy, AuditLog audit, TokenVerifier tokens, RateLimiter limiter,
+                    List<String> trustedOrigins, EnterpriseAuthority enterprises, EnterpriseAdmins admins) {
+        this.admins = admins;
         this.enterpriseFetch = new EnterpriseKeyFetch(keys, audit, enterprises, limiter);
         this.keys = keys;
         this.policy = policy;
@@ -103,10 +119,24 @@ public final class KeysRole implements Role {
             routes.before(path, cors::decorate);
             routes.options(path, cors::preflight);
         }
-        routes.post(KEY, this::createKey);
-        routes.get(KEY, this::fetchKey);
-        routes.get(ACCESSES, this::listAccesses);
-        routes.post(REVOKE, this::revoke);
+        routes.post(KEY, storage(this::createKey));
+        routes.get(KEY, storage(this::fetchKey));
+        routes.get(ACCESSES, storage(this::listAccesses));
+        routes.post(REVOKE, storage(this::revoke));
+    }
+
+    /** A failure to read or write the keys' table is 503 {@code storage_unavailable}, like the audit's. */
+    private static Handler storage(Handler handler) {
+        return ctx -> {
+            try {
+                handler.handle(ctx);
+            } catch (KeyStoreUnavailableException e) {
+                LOG.error("refusing a key server request: {} ({})", e.getMessage(),
+                        e.getCause() == null ? "" : e.getCause().getClass().getSimpleName());
+                throw new ApiException(503, "storage_unavailable",
+                        "the key server could not read or write its keys; try again later");
+            }
+        };
     }
 
     /** Who asks about which report, from where. */
@@ -146,11 +176,12 @@ public final class KeysRole implements Role {
         if (key.revoked()) {
             throw refuse(r, AuditAction.KEY_DENIED, revokedAnswer());
         }
-        record(r, AuditAction.KEY_FETCHED, Outcome.GRANTED);
-        // A revocation may have landed while the grant was being put on the record: look again, in the
-        // database, so that no key leaves once its report's revocation has been applied.
-        if (keys.isRevokedOrUnknown(r.report())) {
-            throw refuse(r, AuditAction.KEY_DENIED, revokedAnswer());
+        // Memory may not know of a revocation made elsewhere: the grant is settled in the database,
+        // in the audit transaction, and what was recorded is what is answered.
+        AuditEvent recorded = record(new AuditEntry(r.user().userId(), r.user().email(), r.report().value(),
+                AuditAction.KEY_FETCHED, Outcome.GRANTED, r.address()), keys.grantIfOpen(r.report()));
+        if (!recorded.granted()) {
+            throw refusalRecorded(recorded);
         }
         sendKey(ctx, 200, key);
     }
@@ -159,15 +190,18 @@ public final class KeysRole implements Role {
         Caller r = signedIn(ctx, AuditAction.ACCESSES_LISTED);
         ReportKey key = keys.find(r.report())
                 .orElseThrow(() -> refuse(r, AuditAction.ACCESSES_LISTED, unknownReport()));
-        boolean party = key.ownedBy(r.user().userId()) || audit.recorded(r.report().value(), r.user().userId(),
-                AuditAction.KEY_FETCHED, Outcome.GRANTED);
-        if (!party) {
+        boolean all = key.ownedBy(r.user().userId()) || senderEnterpriseAdmin(r);
+        boolean own = !all && audit.recorded(r.report().value(), r.user().userId(), AuditAction.KEY_FETCHED,
+                Outcome.GRANTED);
+        if (!all && !own) {
             throw refuse(r, AuditAction.ACCESSES_LISTED, ApiException.forbidden("not_permitted",
                     "only the report's sender and those who were given its key can see who opened it"));
         }
         record(r, AuditAction.ACCESSES_LISTED, Outcome.GRANTED);
         List<Map<String, Object>> accesses = new ArrayList<>();
-        for (AuditEvent e : audit.eventsFor(r.report().value(), MAX_LISTED)) {
+        List<AuditEvent> events = all ? audit.eventsFor(r.report().value(), MAX_LISTED)
+                : audit.eventsFor(r.report().value(), r.user().userId(), MAX_LISTED);
+        for (AuditEvent e : events) {
             Map<String, Object> access = new LinkedHashMap<>();
             access.put("seq", e.seq());
             access.put("time", e.time().toString());
@@ -180,6 +214,7 @@ public final class KeysRole implements Role {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("report_id", r.report().value());
         body.put("revoked_at", timeOrNull(key.revokedAt()));
+        body.put("scope", all ? "all" : "own");
         body.put("accesses", accesses);
         ctx.json(body);
     }
@@ -192,9 +227,11 @@ public final class KeysRole implements Role {
             throw refuse(r, AuditAction.REPORT_REVOKED, ApiException.forbidden("not_owner",
                     "only the report's sender can revoke it"));
         }
-        // Logged before it takes effect, so no revocation is ever missing from the log.
-        record(r, AuditAction.REPORT_REVOKED, Outcome.GRANTED);
-        ReportKey revoked = keys.revoke(r.report()).orElseThrow(KeysRole::unknownReport);
+        // Applied in the transaction that records it: no revocation is missing from the log, and no
+        // grant is recorded after it.
+        record(new AuditEntry(r.user().userId(), r.user().email(), r.report().value(), AuditAction.REPORT_REVOKED,
+                Outcome.GRANTED, r.address()), keys.revocation(r.report()));
+        ReportKey revoked = keys.find(r.report()).orElseThrow(KeysRole::unknownReport);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("report_id", r.report().value());
         body.put("revoked_at", timeOrNull(revoked.revokedAt()));
@@ -248,6 +285,21 @@ public final class KeysRole implements Role {
         }
     }
 
+    /** Whether the user administers the enterprise the report's sender was in when its key was made. */
+    private boolean senderEnterpriseAdmin(Caller r) {
+        if (!r.user().inEnterprise()) {
+            return false;
+        }
+        String enterprise = keys.creatorEnterprise(r.report()).orElse("");
+        return !enterprise.isEmpty() && enterprise.equals(r.user().enterpriseId())
+                && admins.administers(enterprise, r.user());
+    }
+
+    /** The answer for a refusal the audit transaction settled on (see {@link ReportKeys#grantIfOpen}). */
+    static ApiException refusalRecorded(AuditEvent recorded) {
+        return recorded.outcome().equals(Outcome.refused("unknown_report").code()) ? unknownReport() : revokedAnswer();
+    }
+
     /** Logs the refusal, then gives it back to be thrown; 503 instead when it cannot be logged. */
     private ApiException refuse(Caller r, AuditAction action, ApiException refusal) {
         record(r, action, Outcome.refused(refusal.code()));
@@ -259,8 +311,12 @@ public final class KeysRole implements Role {
     }
 
     private void record(AuditEntry entry) {
+        record(entry, InTransaction.AS_PROPOSED);
+    }
+
+    private AuditEvent record(AuditEntry entry, InTransaction work) {
         try {
-            audit.append(entry);
+            return audit.append(entry, work);
         } catch (AuditUnavailableException e) {
             LOG.error("refusing a {} request: the audit log is unavailable ({})", entry.action().code(), e.getMessage());
             throw new ApiException(503, "audit_unavailable",
@@ -278,11 +334,11 @@ public final class KeysRole implements Role {
                 .result("{\"report_id\":\"" + key.reportId().value() + "\",\"key\":\"" + key.key() + "\"}");
     }
 
-    private static ApiException unknownReport() {
+    static ApiException unknownReport() {
         return new ApiException(404, "unknown_report", "this key server holds no key for that report");
     }
 
-    private static ApiException revokedAnswer() {
+    static ApiException revokedAnswer() {
         return new ApiException(410, "report_revoked", "the report's sender has revoked it");
     }
 

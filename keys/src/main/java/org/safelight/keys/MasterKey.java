@@ -24,6 +24,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
+import javax.crypto.Mac;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -143,6 +144,27 @@ public final class MasterKey {
                     + " does not open under this master key (another master key, or an altered row)", e);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("AES-GCM is not available", e);
+        }
+    }
+
+    /**
+     * A 32-byte key for one purpose, derived by HKDF-Expand (RFC 5869) with the master key as the
+     * pseudorandom key (it already is 32 uniformly random bytes, so the extract step adds nothing):
+     * {@code HMAC-SHA256(master, UTF-8(label) || 0x01)}. Different labels give unrelated keys; the
+     * same label always the same key. The caller wipes the result when done.
+     */
+    public byte[] derive(String label) {
+        byte[] raw = key.getEncoded();
+        try {
+            Mac hmac = Mac.getInstance("HmacSHA256");
+            hmac.init(new SecretKeySpec(raw, "HmacSHA256"));
+            hmac.update(label.getBytes(StandardCharsets.UTF_8));
+            hmac.update((byte) 1);
+            return hmac.doFinal();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HMAC-SHA256 is not available", e);
+        } finally {
+            Arrays.fill(raw, (byte) 0);
         }
     }
 

@@ -12,6 +12,12 @@ import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import org.jdbi.v3.core.JdbiException;
+import org.safelight.keys.audit.AuditAction;
+import org.safelight.keys.audit.AuditEntry;
+import org.safelight.keys.audit.InTransaction;
+import org.safelight.keys.audit.Outcome;
 import org.safelight.server.db.Database;
 
 /**
@@ -23,9 +29,9 @@ import org.safelight.server.db.Database;
  * {@link #remembered}: a row never changes except for its revocation, which happens once and is
  * never undone, so the memory only ever lags behind the database in one way, a revocation it has
  * not seen yet (one made by another process, or by hand in the database). That is why a key fetch
- * asks {@link #isRevokedOrUnknown} of the database itself after its grant is recorded (a report it
- * finds closed is forgotten, then read again). Revocations made through this object are remembered
- * as soon as they are committed.
+ * settles its grant with {@link #grantIfOpen}, which reads the database inside the audit
+ * transaction (a report it finds closed is forgotten, then read again). Revocations made through
+ * this object are remembered as soon as they are committed.
  */
 public final class ReportKeys {
     private static final int KEY_BYTES = 32;
@@ -34,6 +40,7 @@ public final class ReportKeys {
     private static final String SELECT = "SELECT owner_user_id, owner_email, sealed_key, created_at, revoked_at"
             + " FROM report_keys WHERE report_id = ?";
     private static final String OPEN = "SELECT COUNT(*) FROM report_keys WHERE report_id = ? AND revoked_at IS NULL";
+    private static final String STATE = "SELECT revoked_at FROM report_keys WHERE report_id = ?";
 
     /** A row as stored: the key still sealed. */
     private record Row(String ownerUserId, String ownerEmail, String sealedKey, long createdAt, Long revokedAt) {
@@ -78,12 +85,12 @@ public final class ReportKeys {
         Arrays.fill(raw, (byte) 0);
         Instant now = Instant.ofEpochMilli(clock.millis());
         String sealed = master.seal(key.getBytes(StandardCharsets.US_ASCII), id.value());
-        int inserted = db.jdbi().withHandle(h -> h.createUpdate("INSERT INTO report_keys"
+        int inserted = sql("stored", () -> db.jdbi().withHandle(h -> h.createUpdate("INSERT INTO report_keys"
                         + " (report_id, owner_user_id, owner_email, sealed_key, created_at, revoked_at, owner_enterprise_id)"
                         + " VALUES (:id, :owner, :email, :sealed, :at, NULL, :ent) ON CONFLICT (report_id) DO NOTHING")
                 .bind("id", id.value()).bind("owner", ownerUserId).bind("email", ownerEmail)
                 .bind("ent", ownerEnterpriseId == null ? "" : ownerEnterpriseId)
-                .bind("sealed", sealed).bind("at", now.toEpochMilli()).execute());
+                .bind("sealed", sealed).bind("at", now.toEpochMilli()).execute()));
         if (inserted == 1) {
             remember(id, new Row(ownerUserId, ownerEmail, sealed, now.toEpochMilli(), null));
             return new Creation.Created(new ReportKey(id, ownerUserId, ownerEmail, key, now, null));
@@ -102,9 +109,9 @@ public final class ReportKeys {
      * holds no such report, {@code ""} when the creator was in none. Reads no key.
      */
     public Optional<String> creatorEnterprise(ReportId id) {
-        return db.jdbi().withHandle(h -> h.createQuery(
+        return sql("read", () -> db.jdbi().withHandle(h -> h.createQuery(
                         "SELECT owner_enterprise_id FROM report_keys WHERE report_id = :id")
-                .bind("id", id.value()).mapTo(String.class).findOne());
+                .bind("id", id.value()).mapTo(String.class).findOne()));
     }
 
     /**
@@ -132,7 +139,7 @@ public final class ReportKeys {
                 }
             });
         } catch (SQLException e) {
-            throw new IllegalStateException("report_keys could not be read", e);
+            throw new KeyStoreUnavailableException("report_keys could not be read", e);
         }
         if (closed) {
             // Revoked elsewhere (or the row is gone): stop trusting what memory says about it.
@@ -148,14 +155,69 @@ public final class ReportKeys {
      */
     public Optional<ReportKey> revoke(ReportId id) {
         long now = clock.millis();
-        Optional<Row> after = db.jdbi().inTransaction(h -> {
+        Optional<Row> after = sql("revoked", () -> db.jdbi().inTransaction(h -> {
             h.createUpdate("UPDATE report_keys SET revoked_at = :at WHERE report_id = :id AND revoked_at IS NULL")
                     .bind("at", now).bind("id", id.value()).execute();
             return h.createQuery(SELECT).bind(0, id.value())
                     .map((rs, ctx) -> row(rs)).findOne();
-        });
+        }));
         after.ifPresent(row -> remember(id, row));
         return after.map(row -> open(id, row));
+    }
+
+    /**
+     * For a key fetch's audit append ({@link InTransaction}): records the grant only if the report is
+     * still open when the event is numbered, else the refusal ({@code key_denied},
+     * {@code refused:report_revoked} or {@code refused:unknown_report}). A revocation made through
+     * {@link #revocation} is committed with its own event, so the log never shows a grant after it.
+     */
+    public InTransaction grantIfOpen(ReportId id) {
+        return (c, proposed) -> {
+            String refusal = db.withStatement(c, STATE, s -> {
+                s.setString(1, id.value());
+                try (ResultSet rs = s.executeQuery()) {
+                    if (!rs.next()) {
+                        return "unknown_report";
+                    }
+                    rs.getLong(1);
+                    return rs.wasNull() ? null : "report_revoked";
+                }
+            });
+            if (refusal == null) {
+                return proposed;
+            }
+            memory.remove(id);
+            return new AuditEntry(proposed.actorUserId(), proposed.actorEmail(), proposed.reportId(),
+                    AuditAction.KEY_DENIED, Outcome.refused(refusal), proposed.remoteAddress());
+        };
+    }
+
+    /**
+     * For a revocation's audit append ({@link InTransaction}): marks the report revoked in the same
+     * transaction as its event (keeping the first revocation's time), so the revocation and its
+     * record commit together and every fetch numbered after it is refused. Read the report again
+     * with {@link #find} afterwards.
+     */
+    public InTransaction revocation(ReportId id) {
+        return (c, proposed) -> {
+            long now = clock.millis();
+            db.withStatement(c, "UPDATE report_keys SET revoked_at = ? WHERE report_id = ? AND revoked_at IS NULL", u -> {
+                u.setLong(1, now);
+                u.setString(2, id.value());
+                return u.executeUpdate();
+            });
+            memory.remove(id);
+            return proposed;
+        };
+    }
+
+    /** Runs SQL work, turning any failure of the database into {@link KeyStoreUnavailableException}. */
+    private static <T> T sql(String what, Supplier<T> work) {
+        try {
+            return work.get();
+        } catch (JdbiException | IllegalStateException e) {
+            throw new KeyStoreUnavailableException("report_keys could not be " + what, e);
+        }
     }
 
     private static Creation existing(ReportKey key, String ownerUserId) {
@@ -176,7 +238,7 @@ public final class ReportKeys {
                 }
             });
         } catch (SQLException e) {
-            throw new IllegalStateException("report_keys could not be read", e);
+            throw new KeyStoreUnavailableException("report_keys could not be read", e);
         }
         if (row != null) {
             remember(id, row);

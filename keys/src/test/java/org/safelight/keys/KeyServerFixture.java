@@ -56,18 +56,42 @@ final class KeyServerFixture implements AutoCloseable {
 
     KeyServerFixture(Database keysDb, Database auditDb, int burst, EnterpriseAuthority enterprises)
             throws IOException {
-        this.dataDir = Files.createTempDirectory("safelight-keys-");
+        this(keysDb, auditDb, burst, enterprises, EnterpriseAdmins.none(), Files.createTempDirectory("safelight-keys-"),
+                true);
+    }
+
+    /** A key server on one database whose given enterprises are administered by {@code admins}. */
+    KeyServerFixture(Database db, EnterpriseAdmins admins) throws IOException {
+        this(db, db, 1000, EnterpriseAuthority.none(), admins, Files.createTempDirectory("safelight-keys-"), true);
+    }
+
+    private final boolean ownsDatabases;
+
+    private KeyServerFixture(Database keysDb, Database auditDb, int burst, EnterpriseAuthority enterprises,
+                             EnterpriseAdmins admins, Path dataDir, boolean ownsDatabases) throws IOException {
+        this.dataDir = dataDir;
+        this.ownsDatabases = ownsDatabases;
         this.keysDb = keysDb;
         this.auditDb = auditDb;
         keysDb.migrate(KeysRole.NAME);
         if (auditDb != keysDb) {
             auditDb.migrate(KeysRole.NAME);
         }
-        this.keys = new ReportKeys(keysDb, MasterKey.load(dataDir, Map.of()), clock);
-        this.audit = new AuditLog(auditDb, clock);
+        MasterKey master = MasterKey.load(dataDir, Map.of());
+        this.keys = new ReportKeys(keysDb, master, clock);
+        this.audit = new AuditLog(auditDb, KeyServer.chainKey(master), clock);
         KeysRole role = new KeysRole(keys, new AccessPolicy(dataDir), audit, tokens.verifier(),
-                new RateLimiter(burst, 0.001, clock), List.of(TRUSTED_ORIGIN + "/"), enterprises);
+                new RateLimiter(burst, 0.001, clock), List.of(TRUSTED_ORIGIN + "/"), enterprises, admins);
         this.app = ServerApp.create(List.of(role), config -> { }).start(0);
+    }
+
+    /**
+     * Another key server process on the same database, data folder and master key: its own memory of
+     * keys, its own audit writer. Closing it leaves the database open.
+     */
+    KeyServerFixture sibling() throws IOException {
+        return new KeyServerFixture(keysDb, auditDb, 1000, EnterpriseAuthority.none(), EnterpriseAdmins.none(), dataDir,
+                false);
     }
 
     KeyServerFixture(Database db) throws IOException {
@@ -138,6 +162,9 @@ final class KeyServerFixture implements AutoCloseable {
     public void close() {
         app.stop();
         audit.close();
+        if (!ownsDatabases) {
+            return;
+        }
         keysDb.close();
         if (auditDb != keysDb) {
             auditDb.close();

@@ -31,6 +31,22 @@ class MasterKeyTest {
         assertThat(MasterKey.load(dataDir, Map.of()).open(sealed, "r1")).isEqualTo(SECRET);
     }
 
+    @Test
+    void a_derived_key_is_hkdf_expand_of_the_label_the_same_each_time_and_unrelated_across_labels() throws Exception {
+        byte[] master = new byte[32];
+        master[0] = 7;
+        MasterKey key = MasterKey.load(dataDir, Map.of(MasterKey.ENV, Base64.getEncoder().encodeToString(master)));
+
+        javax.crypto.Mac hmac = javax.crypto.Mac.getInstance("HmacSHA256");
+        hmac.init(new javax.crypto.spec.SecretKeySpec(master, "HmacSHA256"));
+        hmac.update("safelight audit chain v1".getBytes(StandardCharsets.UTF_8));
+        hmac.update((byte) 1);
+        assertThat(key.derive("safelight audit chain v1")).isEqualTo(hmac.doFinal())
+                .isEqualTo(key.derive("safelight audit chain v1")).hasSize(32);
+        assertThat(key.derive("another purpose")).isNotEqualTo(key.derive("safelight audit chain v1"));
+        assertThat(key.toString()).doesNotContain(Base64.getEncoder().encodeToString(master));
+    }
+
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"rw-r--r--", "rw-r-----", "rw----r--", "rwx------", "rw-rw----"})
     void a_master_key_file_that_others_could_read_or_write_is_refused(String mode) throws Exception {

@@ -22,6 +22,7 @@ import org.safelight.accounts.tokens.SigningKeys;
 import org.safelight.cloud.CloudLinks;
 import org.safelight.cloud.CloudStore;
 import org.safelight.cloud.LinkStatus;
+import org.safelight.keys.EnterpriseAdmins;
 import org.safelight.keys.KeyServer;
 import org.safelight.server.db.Database;
 import org.safelight.server.tasks.PeriodicTask;
@@ -191,9 +192,14 @@ public final class SafelightServer implements AutoCloseable {
             }
             if (config.runs("keys")) {
                 int perMinute = config.keyRequestsPerMinute();
+                // The admin of a sender's enterprise sees its reports' whole access logs: known when accounts runs here.
+                AccountsStores local = accounts;
+                EnterpriseAdmins admins = local == null ? EnterpriseAdmins.none()
+                        : (enterprise, user) -> local.enterprises().membershipOf(user.email(), user.emailVerified())
+                                .filter(m -> m.enterpriseId().equals(enterprise)).map(m -> m.admin()).orElse(false);
                 KeyServer keys = KeyServer.open(database, config.dataDir(), tokenVerifier(config, localKeys, clock),
                         config.trustedOrigins(), new RateLimiter(perMinute, perMinute / 60.0, clock), enterprises,
-                        clock);
+                        admins, clock);
                 resources.add(keys);
                 roles.add(keys.role());
             }

@@ -1,15 +1,21 @@
 package org.safelight.format.report;
 
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.regex.Pattern;
 
 /**
  * A report's identifier. It becomes a file name ({@code {ReportID}.picsafe}), so readers accept only
- * {@code [A-Za-z0-9_-]{1,64}}. We generate 22 digits: a zero-padded 9-digit user number followed by
- * the 13-digit creation time in epoch milliseconds.
+ * {@code [A-Za-z0-9_-]{1,64}}. We generate 33 letters and digits: a zero-padded 9-digit user number,
+ * the 13-digit creation time in epoch milliseconds, then 11 letters and digits from a CSPRNG (about
+ * 65 bits), so that knowing the sender and the time does not tell anyone a report's ID.
  */
 public record ReportId(String value) {
     private static final Pattern VALID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+    private static final String ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    // 33 characters in all: what fits on one line of the report PDF.
+    private static final int RANDOM_CHARACTERS = 11;
+    private static final SecureRandom RANDOM = new SecureRandom();
 
     public ReportId {
         if (value == null || !VALID.matcher(value).matches()) {
@@ -29,11 +35,16 @@ public record ReportId(String value) {
         return value != null && VALID.matcher(value).matches();
     }
 
+    /** A new report ID: the sender's number and the time (for people to sort by), then a random part. */
     public static ReportId generate(long userNumber, Clock clock) {
         if (userNumber < 0 || userNumber > 999_999_999L) {
             throw new IllegalArgumentException("user number must have at most 9 digits");
         }
-        return new ReportId(String.format("%09d%013d", userNumber, clock.millis()));
+        StringBuilder id = new StringBuilder(String.format("%09d%013d", userNumber, clock.millis()));
+        for (int i = 0; i < RANDOM_CHARACTERS; i++) {
+            id.append(ALPHABET.charAt(RANDOM.nextInt(ALPHABET.length())));
+        }
+        return new ReportId(id.toString());
     }
 
     @Override

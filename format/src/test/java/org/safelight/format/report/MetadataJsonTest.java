@@ -91,9 +91,16 @@ class MetadataJsonTest {
     }
 
     @Test
-    void a_generated_report_id_is_the_user_number_and_the_creation_millis() {
+    void a_generated_report_id_is_the_user_number_the_creation_millis_and_a_random_part_nobody_can_guess() {
         Clock clock = Clock.fixed(Instant.ofEpochMilli(1462800528240L), ZoneOffset.UTC);
-        assertThat(ReportId.generate(1, clock).value()).isEqualTo("0000000011462800528240");
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        for (int i = 0; i < 1000; i++) {
+            String id = ReportId.generate(1, clock).value();
+            assertThat(id).matches("0000000011462800528240[A-Za-z0-9]{11}");
+            assertThat(ReportId.isValid(id)).isTrue();
+            ids.add(id);
+        }
+        assertThat(ids).as("the same sender at the same millisecond never gets the same ID").hasSize(1000);
     }
 
     @Test

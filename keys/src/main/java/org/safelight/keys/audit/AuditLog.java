@@ -16,15 +16,18 @@ import org.safelight.server.http.Json;
 
 /**
  * The key server's append-only audit trail (DESIGN §5): every key issued, fetched or denied, every
- * revocation and every look at a report's accesses is one event, chained by SHA-256 (see
- * {@link ChainHash}) and stored with a one-row head in the {@code keys} role's tables, so an edited,
- * deleted or truncated event is found by {@link #verify()}.
+ * revocation and every look at a report's accesses is one event, chained by HMAC-SHA256 under a
+ * {@link ChainKey} derived from the master key (see {@link ChainHash}) and stored with a one-row head
+ * in the {@code keys} role's tables, so an edited, deleted, inserted or truncated event is found by
+ * {@link #verify()}, and whoever can write the database but not read the master key cannot
+ * recompute the chain after an edit. Readers ({@link #eventsFor}, {@link #recorded}, {@link #export})
+ * see only the events in the chain (numbered 1 to the head), which is what {@code verify} walks.
  *
  * <p>{@link #append} returns only once the event is committed (fail closed: callers act on nothing
  * before that). Appends from many threads are group-committed by one daemon writer thread, started
  * on the first append; {@link #close()} stops it. Reading ({@link #verify()}, {@link #export},
  * {@link #eventsFor}) starts no thread, so an operator's tool can simply do
- * {@code new AuditLog(database, clock).verify()} on the server's database. Thread-safe.
+ * {@code new AuditLog(database, chainKey, clock).verify()} on the server's database. Thread-safe.
  *
  * <p>The tables come from the {@code keys} migrations: {@code database.migrate("keys")} first.
  */
@@ -37,8 +40,8 @@ public final class AuditLog implements AutoCloseable {
     private volatile GroupCommitWriter writer;
     private boolean closed;
 
-    public AuditLog(Database database, Clock clock) {
-        this.store = new AuditStore(database);
+    public AuditLog(Database database, ChainKey key, Clock clock) {
+        this.store = new AuditStore(database, key);
         this.clock = clock;
     }
 
@@ -51,7 +54,18 @@ public final class AuditLog implements AutoCloseable {
      *     so the caller must act as if the request was refused
      */
     public AuditEvent append(AuditEntry entry) {
-        CompletableFuture<AuditEvent> committed = writer().submit(entry);
+        return append(entry, InTransaction.AS_PROPOSED);
+    }
+
+    /**
+     * Appends the entry that {@code work} settles on inside the log's transaction (see
+     * {@link InTransaction}), committing whatever {@code work} changed with it, and waits until it is
+     * durable. The returned event says what was recorded: act on it, not on the entry proposed.
+     *
+     * @throws AuditUnavailableException as {@link #append(AuditEntry)}, also when {@code work} failed
+     */
+    public AuditEvent append(AuditEntry entry, InTransaction work) {
+        CompletableFuture<AuditEvent> committed = writer().submit(entry, work);
         try {
             return committed.get(APPEND_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
@@ -67,7 +81,12 @@ public final class AuditLog implements AutoCloseable {
 
     /** The report's latest {@code limit} events, oldest first. */
     public List<AuditEvent> eventsFor(String reportId, int limit) {
-        return store.forReport(reportId, limit);
+        return store.forReport(reportId, null, limit);
+    }
+
+    /** The report's latest {@code limit} events by this actor (user id or {@code enterprise:<id>}), oldest first. */
+    public List<AuditEvent> eventsFor(String reportId, String actorUserId, int limit) {
+        return store.forReport(reportId, actorUserId, limit);
     }
 
     /** Whether the log records {@code action} with {@code outcome} by this user on this report. */
@@ -80,14 +99,23 @@ public final class AuditLog implements AutoCloseable {
      * numbering for gaps, and the head against the last event. Problems read like
      * {@code event 17: its hash does not match its contents (edited?)},
      * {@code events 16 → 18: 17 is missing (deleted?)} or
-     * {@code the head names 20 events but the log ends at 19}.
+     * {@code the head names 20 events but the log ends at 19}; rows outside the chain (past the
+     * head, or more rows than events) are problems too.
      */
     public AuditVerification verify() {
-        return new ChainVerifier(store).verify();
+        return new ChainVerifier(store).verify(null);
     }
 
     /**
-     * Writes every event up to the current head as JSON lines, oldest first: {@code seq},
+     * Same, and the chain must still pass through {@code expect}, an anchor an earlier verify printed
+     * and that was kept elsewhere: {@code event 12 is not the anchor 12:ab.. any more} otherwise.
+     */
+    public AuditVerification verify(AuditAnchor expect) {
+        return new ChainVerifier(store).verify(expect);
+    }
+
+    /**
+     * Writes every event of the chain (1 to the current head) as JSON lines, oldest first: {@code seq},
      * {@code time} (ISO-8601 UTC), {@code time_ms} (epoch milliseconds, as hashed),
      * {@code actor_user_id}, {@code actor_email}, {@code report_id}, {@code action}, {@code outcome},
      * {@code remote_address}, {@code hash}. Leaves {@code out} open.
@@ -96,8 +124,9 @@ public final class AuditLog implements AutoCloseable {
      */
     public long export(OutputStream out) throws IOException {
         ObjectMapper mapper = Json.MAPPER;
-        long headSeq = store.head().map(AuditStore.Head::lastSeq).orElse(Long.MAX_VALUE);
-        long after = Long.MIN_VALUE;
+        // Only the chain: numbered 1 to the head, as verify walks it.
+        long headSeq = store.head().map(AuditStore.Head::lastSeq).orElse(0L);
+        long after = 0;
         long written = 0;
         while (true) {
             List<AuditEvent> page = store.page(after, headSeq, 1000);

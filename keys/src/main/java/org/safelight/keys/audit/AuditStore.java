@@ -12,18 +12,36 @@ import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 import org.safelight.server.db.Database;
 
-/** The SQL of the audit chain, in the subset SQLite and PostgreSQL share. Thread-safe. */
+/**
+ * The SQL of the audit chain, in the subset SQLite and PostgreSQL share. Readers of events for
+ * people ({@link #forReport}, {@link #anyWith}) see only rows in the chain, numbered 1 to the head:
+ * what {@code verify} walks is exactly what they can show. Thread-safe.
+ */
 final class AuditStore {
     private static final String COLUMNS =
             "seq, occurred_at, actor_user_id, actor_email, report_id, action, outcome, remote_address, hash";
 
-    record Head(long lastSeq, String lastHash) {
+    /** The one-row head: the last event's number and hash, and the last event linked without a key. */
+    record Head(long lastSeq, String lastHash, long keyedFrom) {
     }
 
-    private final Database db;
+    /** An entry waiting to be appended, with the work that settles it in the transaction. */
+    record Proposed(AuditEntry entry, InTransaction work) {
+    }
 
-    AuditStore(Database db) {
+    /** Only rows in the chain: numbered from 1 up to the head (the SQL of every reader). */
+    private static final String IN_CHAIN = " seq > 0 AND seq <= (SELECT last_seq FROM audit_head WHERE id = 1)";
+
+    private final Database db;
+    private final ChainKey key;
+
+    AuditStore(Database db, ChainKey key) {
         this.db = db;
+        this.key = key;
+    }
+
+    ChainKey key() {
+        return key;
     }
 
     /**
@@ -35,7 +53,7 @@ final class AuditStore {
      *
      * @throws IllegalStateException when the transaction failed (rolled back, nothing appended)
      */
-    List<AuditEvent> append(List<AuditEntry> entries, Instant at) {
+    List<AuditEvent> append(List<Proposed> entries, Instant at) {
         // The pool gives the connection back in auto-commit mode when it is closed.
         try (Connection c = db.dataSource().getConnection()) {
             c.setAutoCommit(false);
@@ -56,24 +74,25 @@ final class AuditStore {
         }
     }
 
-    private List<AuditEvent> append(Connection c, List<AuditEntry> entries, Instant at) throws SQLException {
+    private List<AuditEvent> append(Connection c, List<Proposed> entries, Instant at) throws SQLException {
         db.withStatement(c, "UPDATE audit_head SET last_seq = last_seq WHERE id = 1", PreparedStatement::executeUpdate);
-        Head head = db.withStatement(c, "SELECT last_seq, last_hash FROM audit_head WHERE id = 1", read -> {
+        Head head = db.withStatement(c, "SELECT last_seq, last_hash, keyed_from FROM audit_head WHERE id = 1", read -> {
             try (ResultSet rs = read.executeQuery()) {
                 if (!rs.next()) {
                     throw new IllegalStateException("the audit head row is missing");
                 }
-                return new Head(rs.getLong(1), rs.getString(2));
+                return new Head(rs.getLong(1), rs.getString(2), rs.getLong(3));
             }
         });
         List<AuditEvent> events = new ArrayList<>(entries.size());
         long seq = head.lastSeq();
         String hash = head.lastHash();
-        for (AuditEntry entry : entries) {
+        for (Proposed proposed : entries) {
+            AuditEntry entry = proposed.work().settle(c, proposed.entry());
             seq++;
             AuditEvent unhashed = new AuditEvent(seq, at, entry.actorUserId(), entry.actorEmail(),
                     entry.reportId(), entry.action().code(), entry.outcome().code(), entry.remoteAddress(), "");
-            hash = ChainHash.next(hash, unhashed);
+            hash = ChainHash.keyed(key, hash, unhashed, head.keyedFrom());
             events.add(new AuditEvent(seq, at, unhashed.actorUserId(), unhashed.actorEmail(), unhashed.reportId(),
                     unhashed.action(), unhashed.outcome(), unhashed.remoteAddress(), hash));
         }
@@ -111,7 +130,10 @@ final class AuditStore {
         return db.jdbi().withHandle(AuditStore::head);
     }
 
-    /** Up to {@code limit} events numbered above {@code afterSeq} and at most {@code uptoSeq}, in order. */
+    /**
+     * Up to {@code limit} events numbered above {@code afterSeq} and at most {@code uptoSeq}, in order.
+     * For the verifier, which must see every row in its range.
+     */
     List<AuditEvent> page(long afterSeq, long uptoSeq, int limit) {
         return db.jdbi().withHandle(h -> h.createQuery("SELECT " + COLUMNS + " FROM audit_events"
                         + " WHERE seq > :after AND seq <= :upto ORDER BY seq LIMIT :limit")
@@ -125,11 +147,18 @@ final class AuditStore {
                 .mapTo(Long.class).findOne().orElse(0L));
     }
 
-    /** The report's latest {@code limit} events, oldest first. */
-    List<AuditEvent> forReport(String reportId, int limit) {
+    /** Every row of the table, in the chain or not. */
+    long rows() {
+        return db.jdbi().withHandle(h -> h.createQuery("SELECT COUNT(*) FROM audit_events").mapTo(Long.class).one());
+    }
+
+    /** The report's latest {@code limit} events in the chain, oldest first; only {@code actor}'s unless null. */
+    List<AuditEvent> forReport(String reportId, String actorUserId, int limit) {
         List<AuditEvent> latest = db.jdbi().withHandle(h -> h.createQuery("SELECT " + COLUMNS
-                        + " FROM audit_events WHERE report_id = :report ORDER BY seq DESC LIMIT :limit")
-                .bind("report", reportId).bind("limit", limit)
+                        + " FROM audit_events WHERE report_id = :report AND" + IN_CHAIN
+                        + (actorUserId == null ? "" : " AND actor_user_id = :actor")
+                        + " ORDER BY seq DESC LIMIT :limit")
+                .bind("report", reportId).bind("limit", limit).bind("actor", actorUserId)
                 .map((rs, ctx) -> event(rs)).list());
         List<AuditEvent> ordered = new ArrayList<>(latest);
         Collections.reverse(ordered);
@@ -138,14 +167,15 @@ final class AuditStore {
 
     boolean anyWith(String reportId, String actorUserId, AuditAction action, Outcome outcome) {
         return db.jdbi().withHandle(h -> h.createQuery("SELECT COUNT(*) FROM audit_events WHERE report_id = :report"
-                        + " AND actor_user_id = :actor AND action = :action AND outcome = :outcome")
+                        + " AND actor_user_id = :actor AND action = :action AND outcome = :outcome AND" + IN_CHAIN)
                 .bind("report", reportId).bind("actor", actorUserId).bind("action", action.code())
                 .bind("outcome", outcome.code()).mapTo(Long.class).one()) > 0;
     }
 
     private static Optional<Head> head(Handle h) {
-        return h.createQuery("SELECT last_seq, last_hash FROM audit_head WHERE id = 1")
-                .map((rs, ctx) -> new Head(rs.getLong("last_seq"), rs.getString("last_hash"))).findOne();
+        return h.createQuery("SELECT last_seq, last_hash, keyed_from FROM audit_head WHERE id = 1")
+                .map((rs, ctx) -> new Head(rs.getLong("last_seq"), rs.getString("last_hash"), rs.getLong("keyed_from")))
+                .findOne();
     }
 
     private static AuditEvent event(ResultSet rs) throws SQLException {

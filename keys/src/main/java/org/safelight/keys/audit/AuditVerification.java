@@ -9,19 +9,28 @@ public sealed interface AuditVerification {
     String describe();
 
     /**
-     * Every event's hash matches its contents and its predecessor, numbers run from 1 without gaps,
-     * and the head names the last event. {@code lastHash} commits to the whole log: write it down
-     * (or send it elsewhere) to be able to notice a rewrite of the whole chain later.
+     * Every event's link matches its contents and its predecessor (under the chain key after
+     * {@code keyedFrom}), numbers run from 1 to the head without gaps, the table holds no other row,
+     * and the head names the last event. {@link #anchor()} commits to the whole log: keep it
+     * elsewhere and give it to a later verify ({@code --expect}) to notice a rewrite.
+     *
+     * @param keyedFrom the last event linked by plain SHA-256 (written before the chain was keyed)
      */
-    record Intact(long events, String lastHash) implements AuditVerification {
+    record Intact(long events, String lastHash, long keyedFrom) implements AuditVerification {
         @Override
         public boolean intact() {
             return true;
         }
 
+        /** {@code SEQ:HASH} of the head. */
+        public AuditAnchor anchor() {
+            return new AuditAnchor(events, lastHash);
+        }
+
         @Override
         public String describe() {
-            return "OK: " + events + " events, chain hash " + lastHash;
+            return "OK: " + events + " events, head " + anchor()
+                    + (keyedFrom > 0 ? " (events 1 to " + keyedFrom + " predate the keyed chain: SHA-256 only)" : "");
         }
     }
 

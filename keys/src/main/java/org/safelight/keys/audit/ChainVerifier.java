@@ -6,7 +6,7 @@ import java.util.Optional;
 /**
  * Walks the chain from the first event to the head, page by page (memory stays flat however long
  * the log), and reports the first thing that is not as appending left it. Runs beside appenders:
- * it checks the events up to the head it read first, then looks for events past the current head.
+ * it checks the events up to the head it read first, then looks for rows outside the chain.
  */
 final class ChainVerifier {
     private static final int PAGE = 1000;
@@ -17,13 +17,19 @@ final class ChainVerifier {
         this.store = store;
     }
 
-    AuditVerification verify() {
+    /** @param expect an anchor kept elsewhere that the chain must still pass through, or null */
+    AuditVerification verify(AuditAnchor expect) {
         Optional<AuditStore.Head> start = store.head();
         if (start.isEmpty()) {
             return broken("the head row is missing (deleted?)");
         }
         long headSeq = start.get().lastSeq();
+        long keyedFrom = start.get().keyedFrom();
+        if (keyedFrom < 0 || keyedFrom > headSeq) {
+            return broken("the head says keying began after event " + keyedFrom + " of " + headSeq + " (edited?)");
+        }
         String previous = ChainHash.GENESIS;
+        String anchored = expect != null && expect.seq() == 0 ? ChainHash.GENESIS : null;
         long last = 0;
         long after = Long.MIN_VALUE;
         while (true) {
@@ -39,11 +45,14 @@ final class ChainVerifier {
                             : "events " + last + " → " + event.seq() + ": " + missing(expected, event.seq() - 1)
                                     + " (deleted?)");
                 }
-                if (!ChainHash.next(previous, event).equals(event.hash())) {
+                if (!ChainHash.link(store.key(), previous, event, keyedFrom).equals(event.hash())) {
                     return broken("event " + event.seq() + ": its hash does not match its contents (edited?)");
                 }
                 previous = event.hash();
                 last = event.seq();
+                if (expect != null && last == expect.seq()) {
+                    anchored = previous;
+                }
             }
             if (page.size() < PAGE) {
                 break;
@@ -58,11 +67,26 @@ final class ChainVerifier {
         }
         // Read the table's end before the head again: anything committed is at or below the head then.
         long highest = store.maxSeq();
+        long rows = store.rows();
         long headNow = store.head().map(AuditStore.Head::lastSeq).orElse(-1L);
         if (highest > headNow) {
             return broken("event " + highest + " lies beyond the head, which names " + headNow + " events (inserted?)");
         }
-        return new AuditVerification.Intact(last, previous);
+        if (rows > headNow) {
+            return broken("the table holds " + rows + " rows but the chain only " + headNow
+                    + " events (rows outside the chain: inserted?)");
+        }
+        if (expect != null) {
+            if (anchored == null) {
+                return broken("the anchor names event " + expect.seq() + " but the log ends at " + last
+                        + " (truncated or rewritten?)");
+            }
+            if (!anchored.equals(expect.hash())) {
+                return broken("event " + expect.seq() + " is not the anchor " + expect
+                        + " any more: the history up to it was rewritten");
+            }
+        }
+        return new AuditVerification.Intact(last, previous, keyedFrom);
     }
 
     private static String missing(long from, long to) {

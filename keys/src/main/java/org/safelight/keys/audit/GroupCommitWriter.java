@@ -23,7 +23,7 @@ final class GroupCommitWriter implements AutoCloseable {
     private static final int MAX_BATCH = 512;
     private static final int MAX_QUEUED = 65_536;
 
-    private record Pending(AuditEntry entry, CompletableFuture<AuditEvent> done) {
+    private record Pending(AuditStore.Proposed proposed, CompletableFuture<AuditEvent> done) {
     }
 
     /** Put on the queue by {@link #close()}: the writer commits what came before it and stops. */
@@ -47,13 +47,13 @@ final class GroupCommitWriter implements AutoCloseable {
     }
 
     /** Queues the entry; the future completes once it is committed, or fails if it is not. */
-    CompletableFuture<AuditEvent> submit(AuditEntry entry) {
+    CompletableFuture<AuditEvent> submit(AuditEntry entry, InTransaction work) {
         CompletableFuture<AuditEvent> done = new CompletableFuture<>();
         if (closed) {
             done.completeExceptionally(new AuditUnavailableException("the audit log is closed"));
             return done;
         }
-        Pending pending = new Pending(entry, done);
+        Pending pending = new Pending(new AuditStore.Proposed(entry, work), done);
         if (!queue.offer(pending)) {
             done.completeExceptionally(new AuditUnavailableException("the audit log is overloaded"));
             return done;
@@ -92,9 +92,9 @@ final class GroupCommitWriter implements AutoCloseable {
         if (batch.isEmpty()) {
             return;
         }
-        List<AuditEntry> entries = new ArrayList<>(batch.size());
+        List<AuditStore.Proposed> entries = new ArrayList<>(batch.size());
         for (Pending p : batch) {
-            entries.add(p.entry());
+            entries.add(p.proposed());
         }
         List<AuditEvent> events;
         try {

@@ -26,6 +26,8 @@ import org.safelight.server.db.Database;
 /** The audit chain's contract, on SQLite and on PostgreSQL. */
 class AuditLogTest {
     private final Clock clock = Clock.fixed(Instant.parse("2026-11-22T10:00:00.250Z"), ZoneOffset.UTC);
+    /** The chain key of these tests (derived from the master key on a server). */
+    static final ChainKey KEY = new ChainKey(java.util.HexFormat.of().parseHex("0f".repeat(32)));
 
     private static Database migrated(Supplier<Database> fresh) {
         Database db = fresh.get();
@@ -48,8 +50,8 @@ class AuditLogTest {
     @MethodSource("org.safelight.server.testing.TestDatabases#engines")
     void appended_events_are_numbered_timed_and_chained_and_the_chain_verifies(String engine,
             Supplier<Database> fresh) {
-        try (Database db = migrated(fresh); AuditLog log = new AuditLog(db, clock)) {
-            assertThat(log.verify()).isEqualTo(new AuditVerification.Intact(0, ChainHash.GENESIS));
+        try (Database db = migrated(fresh); AuditLog log = new AuditLog(db, KEY, clock)) {
+            assertThat(log.verify()).isEqualTo(new AuditVerification.Intact(0, ChainHash.GENESIS, 0));
 
             AuditEvent first = log.append(entry(1));
             AuditEvent second = log.append(entry(2));
@@ -59,10 +61,10 @@ class AuditLogTest {
             assertThat(first.time()).isEqualTo(clock.instant());
             assertThat(first.outcome()).isEqualTo("refused:access_denied");
             assertThat(second.granted()).isTrue();
-            assertThat(first.hash()).isEqualTo(ChainHash.next(ChainHash.GENESIS, first)).hasSize(64);
-            assertThat(second.hash()).isEqualTo(ChainHash.next(first.hash(), second));
+            assertThat(first.hash()).isEqualTo(ChainHash.keyed(KEY, ChainHash.GENESIS, first, 0)).hasSize(64);
+            assertThat(second.hash()).isEqualTo(ChainHash.keyed(KEY, first.hash(), second, 0));
             AuditVerification result = log.verify();
-            assertThat(result).isEqualTo(new AuditVerification.Intact(2, second.hash()));
+            assertThat(result).isEqualTo(new AuditVerification.Intact(2, second.hash(), 0));
             assertThat(result.describe()).startsWith("OK: 2 events");
         }
     }
@@ -70,7 +72,7 @@ class AuditLogTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("org.safelight.server.testing.TestDatabases#engines")
     void one_character_changed_in_an_actor_email_is_found_as_an_edit(String engine, Supplier<Database> fresh) {
-        try (Database db = migrated(fresh); AuditLog log = new AuditLog(db, clock)) {
+        try (Database db = migrated(fresh); AuditLog log = new AuditLog(db, KEY, clock)) {
             appendSome(log, 5);
 
             db.jdbi().useHandle(h -> h.execute("UPDATE audit_events SET actor_email = ? WHERE seq = 3",
@@ -86,14 +88,14 @@ class AuditLogTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("org.safelight.server.testing.TestDatabases#engines")
     void an_edit_with_its_hash_recomputed_is_found_at_the_next_event(String engine, Supplier<Database> fresh) {
-        try (Database db = migrated(fresh); AuditLog log = new AuditLog(db, clock)) {
+        try (Database db = migrated(fresh); AuditLog log = new AuditLog(db, KEY, clock)) {
             appendSome(log, 3);
             AuditEvent first = log.eventsFor("report-1", 10).get(0);
             AuditEvent forged = new AuditEvent(1, first.time(), first.actorUserId(), first.actorEmail(),
                     first.reportId(), first.action(), "granted", first.remoteAddress(), "");
 
             db.jdbi().useHandle(h -> h.execute("UPDATE audit_events SET outcome = 'granted', hash = ? WHERE seq = 1",
-                    ChainHash.next(ChainHash.GENESIS, forged)));
+                    ChainHash.keyed(KEY, ChainHash.GENESIS, forged, 0)));
 
             assertThat(log.verify()).isEqualTo(new AuditVerification.Broken(
                     "event 2: its hash does not match its contents (edited?)"));
@@ -103,7 +105,7 @@ class AuditLogTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("org.safelight.server.testing.TestDatabases#engines")
     void a_deleted_event_is_found_by_the_gap_it_leaves(String engine, Supplier<Database> fresh) {
-        try (Database db = migrated(fresh); AuditLog log = new AuditLog(db, clock)) {
+        try (Database db = migrated(fresh); AuditLog log = new AuditLog(db, KEY, clock)) {
             appendSome(log, 20);
 
             db.jdbi().useHandle(h -> h.execute("DELETE FROM audit_events WHERE seq = 17"));
@@ -122,7 +124,7 @@ class AuditLogTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("org.safelight.server.testing.TestDatabases#engines")
     void a_truncated_tail_is_found_by_the_head(String engine, Supplier<Database> fresh) {
-        try (Database db = migrated(fresh); AuditLog log = new AuditLog(db, clock)) {
+        try (Database db = migrated(fresh); AuditLog log = new AuditLog(db, KEY, clock)) {
             appendSome(log, 20);
 
             db.jdbi().useHandle(h -> h.execute("DELETE FROM audit_events WHERE seq = 20"));
@@ -135,7 +137,7 @@ class AuditLogTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("org.safelight.server.testing.TestDatabases#engines")
     void an_event_slipped_in_past_the_head_or_a_forged_head_hash_is_found(String engine, Supplier<Database> fresh) {
-        try (Database db = migrated(fresh); AuditLog log = new AuditLog(db, clock)) {
+        try (Database db = migrated(fresh); AuditLog log = new AuditLog(db, KEY, clock)) {
             appendSome(log, 3);
             db.jdbi().useHandle(h -> h.execute("INSERT INTO audit_events (seq, occurred_at, actor_user_id, actor_email,"
                     + " report_id, action, outcome, remote_address, hash) SELECT 4, occurred_at, actor_user_id,"
@@ -154,7 +156,7 @@ class AuditLogTest {
     @MethodSource("org.safelight.server.testing.TestDatabases#engines")
     void eight_threads_appending_200_events_each_leave_one_intact_chain_of_1600(String engine,
             Supplier<Database> fresh) throws Exception {
-        try (Database db = migrated(fresh); AuditLog log = new AuditLog(db, clock)) {
+        try (Database db = migrated(fresh); AuditLog log = new AuditLog(db, KEY, clock)) {
             ExecutorService pool = Executors.newFixedThreadPool(8);
             try {
                 List<Callable<List<AuditEvent>>> writers = new ArrayList<>();
@@ -188,7 +190,7 @@ class AuditLogTest {
     @MethodSource("org.safelight.server.testing.TestDatabases#engines")
     void the_export_is_one_json_line_per_event_from_which_the_chain_can_be_recomputed(String engine,
             Supplier<Database> fresh) throws Exception {
-        try (Database db = migrated(fresh); AuditLog log = new AuditLog(db, clock)) {
+        try (Database db = migrated(fresh); AuditLog log = new AuditLog(db, KEY, clock)) {
             appendSome(log, 1205);
             ByteArrayOutputStream out = new ByteArrayOutputStream();
 
@@ -207,10 +209,10 @@ class AuditLogTest {
                         line.get("actor_user_id").asText(), line.get("actor_email").asText(),
                         line.get("report_id").asText(), line.get("action").asText(), line.get("outcome").asText(),
                         line.get("remote_address").asText(), "");
-                previous = ChainHash.next(previous, event);
+                previous = ChainHash.keyed(KEY, previous, event, 0);
                 assertThat(line.get("hash").asText()).isEqualTo(previous);
             }
-            assertThat(log.verify()).isEqualTo(new AuditVerification.Intact(1205, previous));
+            assertThat(log.verify()).isEqualTo(new AuditVerification.Intact(1205, previous, 0));
         }
     }
 
@@ -218,7 +220,7 @@ class AuditLogTest {
     @MethodSource("org.safelight.server.testing.TestDatabases#engines")
     void when_the_store_fails_every_waiting_appender_gets_an_exception_and_later_appends_work_again(String engine,
             Supplier<Database> fresh) throws Exception {
-        try (Database db = migrated(fresh); AuditLog log = new AuditLog(db, clock)) {
+        try (Database db = migrated(fresh); AuditLog log = new AuditLog(db, KEY, clock)) {
             appendSome(log, 2);
             db.jdbi().useHandle(h -> h.execute("ALTER TABLE audit_events RENAME TO audit_events_away"));
 
@@ -249,7 +251,7 @@ class AuditLogTest {
         // only threads this test starts count: another test's log may still be closing its own
         List<Thread> others = writerThreads();
         try (Database db = migrated(fresh)) {
-            AuditLog log = new AuditLog(db, clock);
+            AuditLog log = new AuditLog(db, KEY, clock);
             assertThat(writerThreads()).as("reading starts no thread").isSubsetOf(others);
             log.verify();
             assertThat(writerThreads()).isSubsetOf(others);
@@ -270,7 +272,7 @@ class AuditLogTest {
     @MethodSource("org.safelight.server.testing.TestDatabases#engines")
     void a_reports_events_are_listed_oldest_first_and_a_grant_can_be_looked_up(String engine,
             Supplier<Database> fresh) {
-        try (Database db = migrated(fresh); AuditLog log = new AuditLog(db, clock)) {
+        try (Database db = migrated(fresh); AuditLog log = new AuditLog(db, KEY, clock)) {
             appendSome(log, 9);
 
             List<AuditEvent> report0 = log.eventsFor("report-0", 10);

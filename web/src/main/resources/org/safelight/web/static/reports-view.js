@@ -136,16 +136,47 @@ export async function openLink(region, name) {
   }
 }
 
+const ENTERPRISE_ACTOR = 'enterprise:';
+
+/**
+ * How the access log names who asked: a person by their email; an enterprise's Key Server Token
+ * (actor "enterprise:{id}", no email) by the enterprise's name when it is the signed-in user's own
+ * enterprise (the only one whose fetches of this user's reports the log can show), else by its id.
+ */
+async function actorNames(accesses) {
+  const wanted = new Set(accesses.map(a => String(a.user_id || ''))
+    .filter(u => u.startsWith(ENTERPRISE_ACTOR)).map(u => u.slice(ENTERPRISE_ACTOR.length)));
+  const names = new Map();
+  if (wanted.size) {
+    try {
+      const me = await getJson('/api/v1/accounts/me');
+      if (me.enterprise && wanted.has(me.enterprise.id)) names.set(me.enterprise.id, me.enterprise.name);
+    } catch (e) {
+      if (e instanceof SignedOutError) throw e;
+    }
+  }
+  return a => {
+    const user = String(a.user_id || '');
+    if (a.email) return a.email;
+    if (user.startsWith(ENTERPRISE_ACTOR)) {
+      const id = user.slice(ENTERPRISE_ACTOR.length);
+      return names.has(id) ? `${names.get(id)} (enterprise)` : `Enterprise ${id}`;
+    }
+    return user || '(not signed in)';
+  };
+}
+
 async function accessLog(keyserverUrl, reportId, target) {
   target.replaceChildren(el('p', {}, 'Loading…'));
   try {
     const log = await fetchAccesses(keyserverUrl, reportId);
+    const who = await actorNames(log.accesses || []);
     target.replaceChildren(
       log.revoked_at ? el('p', {class: 'notice', id: 'revoked-at'}, `Revoked ${formatTime(log.revoked_at)}`) : '',
       el('table', {class: 'list', id: 'access-table'},
         el('thead', {}, el('tr', {}, el('th', {}, 'When'), el('th', {}, 'Who'), el('th', {}, 'What'), el('th', {}, 'Outcome'))),
         el('tbody', {}, (log.accesses || []).map(a => el('tr', {},
-          el('td', {}, formatTime(a.time)), el('td', {}, a.email || '(not signed in)'),
+          el('td', {}, formatTime(a.time)), el('td', {class: 'who'}, who(a)),
           el('td', {}, String(a.action).replaceAll('_', ' ')), el('td', {}, a.outcome))))));
   } catch (e) {
     target.replaceChildren(errorBox(e.message, 'access-error'));

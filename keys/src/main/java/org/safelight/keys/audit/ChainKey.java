@@ -1,0 +1,45 @@
+package org.safelight.keys.audit;
+
+import java.security.GeneralSecurityException;
+import java.util.Arrays;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * The key that the audit chain's links are computed under (HMAC-SHA256, see {@link ChainHash}).
+ * Derived from the master key with the label {@value #LABEL} (HKDF-Expand, {@code MasterKey#derive}),
+ * so it lives wherever the master key lives and never in the database: whoever can write the
+ * database but not read the master key cannot compute a link. Thread-safe; never prints the key.
+ */
+public final class ChainKey {
+    /** The HKDF info of this key: a new label, a new key. */
+    public static final String LABEL = "safelight audit chain v1";
+    private static final String HMAC = "HmacSHA256";
+
+    private final SecretKeySpec key;
+
+    /** @param bytes 32 bytes; copied, and the caller's array is wiped */
+    public ChainKey(byte[] bytes) {
+        if (bytes == null || bytes.length != 32) {
+            throw new IllegalArgumentException("an audit chain key is 32 bytes");
+        }
+        this.key = new SecretKeySpec(bytes, HMAC);
+        Arrays.fill(bytes, (byte) 0);
+    }
+
+    /** A fresh MAC under this key (a MAC is not thread-safe; this is). */
+    Mac mac() {
+        try {
+            Mac mac = Mac.getInstance(HMAC);
+            mac.init(key);
+            return mac;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HMAC-SHA256 is not available", e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "ChainKey[hidden]";
+    }
+}
