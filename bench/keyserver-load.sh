@@ -99,7 +99,7 @@ mkdir -p "$work/data" "$work/home" "$work/draft"
 say "keyserver-load: starting the server on $base with $JAVA ($java_version) in $work"
 # shellcheck disable=SC2086 # JAVA_OPTS is a list of options
 "$JAVA" $JAVA_OPTS -jar "$jar" serve --data-dir "$work/data" --port "$port" --host 127.0.0.1 \
-    --public-url "http://localhost:$port" --key-requests-per-minute 1000000000 \
+    --public-url "$base" --key-requests-per-minute 1000000000 \
     >"$work/server.log" 2>&1 &
 server_pid=$!
 wait_http "$base/health" "$server_pid" "the Safelight server"
@@ -119,8 +119,13 @@ cat >"$work/draft/metadata.json" <<'EOF'
 EOF
 cli seal "$work/draft" -o "$work/sent/" --keyserver "$base" >/dev/null || die "sealing with --keyserver failed"
 report="$(basename "$(ls "$work"/sent/*.picsafe)" .picsafe)"
-token="$(sed -n 's/.*"access_token" *: *"\([^"]*\)".*/\1/p' "$work/home/safelight/credentials.json")"
-[[ -n "$token" ]] || die "no access_token in credentials.json"
+user_token="$(sed -n 's/.*"access_token" *: *"\([^"]*\)".*/\1/p' "$work/home/safelight/credentials.json")"
+[[ -n "$user_token" ]] || die "no access_token in credentials.json"
+# A key server takes only a token scoped to its origin (5 minutes), from the token exchange.
+token="$(curl -sS --max-time 10 -H "Authorization: Bearer $user_token" -H 'Content-Type: application/json' \
+    -d "{\"key_server\": \"$base\"}" "$base/api/v1/accounts/key-server-token" \
+    | sed -n 's/.*"access_token" *: *"\([^"]*\)".*/\1/p')"
+[[ -n "$token" ]] || die "the token exchange gave no token"
 key_url="$base/api/v1/reports/$report/key"
 auth="Authorization: Bearer $token"
 

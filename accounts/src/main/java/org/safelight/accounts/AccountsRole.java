@@ -13,6 +13,7 @@ import org.safelight.accounts.tokens.AccessTokens;
 import org.safelight.accounts.tokens.JwksEndpoint;
 import org.safelight.accounts.tokens.SessionHandlers;
 import org.safelight.accounts.tokens.SigningKeys;
+import org.safelight.accounts.tokens.TokenExchangeHandlers;
 import org.safelight.accounts.uploads.UploadHandlers;
 import org.safelight.accounts.users.LinkMailer;
 import org.safelight.accounts.users.PasswordHasher;
@@ -21,6 +22,7 @@ import org.safelight.accounts.users.SignupHandlers;
 import org.safelight.server.http.OpenApi;
 import org.safelight.server.http.Role;
 import org.safelight.server.tokens.JwksTokenVerifier;
+import org.safelight.server.tokens.TokenAudience;
 import org.safelight.server.tokens.TokenVerifier;
 
 /**
@@ -37,6 +39,7 @@ public final class AccountsRole implements Role, AutoCloseable {
     private final JwksEndpoint jwks;
     private final SignupHandlers signup;
     private final SessionHandlers sessions;
+    private final TokenExchangeHandlers exchange;
     private final PasswordResetHandlers reset;
     private final ProfileHandlers profile;
     private final EnterpriseHandlers enterprise;
@@ -56,14 +59,18 @@ public final class AccountsRole implements Role, AutoCloseable {
     public AccountsRole(AccountsStores stores, Mailer mailer, SigningKeys keys, URI publicUrl, RateLimits limits,
                         PasswordHasher hasher, Clock clock) {
         // The keys live in this process, so verify against them directly: a rotation shows at once.
-        TokenVerifier verifier = jws -> new JwksTokenVerifier(keys::publicKeys, clock).verify(jws);
+        // Only user tokens of this issuer pass: a token scoped to a key server is refused here.
+        TokenAudience users = TokenAudience.users(publicUrl);
+        TokenVerifier verifier = jws -> new JwksTokenVerifier(keys::publicKeys, users, clock).verify(jws);
+        AccessTokens tokens = new AccessTokens(keys, publicUrl, clock);
         LinkMailer links = new LinkMailer(stores.oneTimeTokens(), mailer, PublicUrl.of(publicUrl), clock);
         this.jwks = new JwksEndpoint(keys);
         this.signup = new SignupHandlers(stores.users(), stores.oneTimeTokens(), stores.refreshTokens(), hasher, links,
                 mail, limits.mailPerIp(), limits.mailPerAddress(), clock);
         this.sessions = new SessionHandlers(stores.users(), hasher, stores.refreshTokens(),
-                new AccessTokens(keys, clock), stores.enterprises(), limits.signInPerIp(), limits.signInPerEmail(),
+                tokens, stores.enterprises(), limits.signInPerIp(), limits.signInPerEmail(),
                 clock);
+        this.exchange = new TokenExchangeHandlers(stores.users(), stores.enterprises(), tokens, verifier);
         this.reset = new PasswordResetHandlers(stores.users(), stores.oneTimeTokens(), stores.refreshTokens(), hasher,
                 links, mail, stores.enterprises(), stores.credentials(), limits.mailPerIp(), limits.mailPerAddress(),
                 clock);
@@ -98,6 +105,7 @@ public final class AccountsRole implements Role, AutoCloseable {
         r.post("/api/v1/accounts/signin", sessions::signIn);
         r.post("/api/v1/accounts/refresh", sessions::refresh);
         r.post("/api/v1/accounts/signout", sessions::signOut);
+        r.post("/api/v1/accounts/key-server-token", exchange::keyServerToken);
 
         r.post("/api/v1/accounts/password-reset", reset::request);
         r.get("/app/reset-password", reset::form);

@@ -1,10 +1,14 @@
 package org.safelight.cli;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Clock;
+import java.util.List;
 import org.safelight.cli.client.Accounts;
 import org.safelight.cli.client.ApiClient;
 import org.safelight.cli.client.Cloud;
 import org.safelight.cli.client.KeyServer;
+import org.safelight.cli.client.KeyServerTrust;
 
 /** The client objects a command needs, built from the command line's environment. */
 final class ClientContext {
@@ -13,9 +17,22 @@ final class ClientContext {
     final Cloud cloud;
 
     ClientContext(Main main) {
+        this(main, List.of());
+    }
+
+    /** @param keyServers key server URLs the user named on this command line: trusted for this command */
+    ClientContext(Main main, List<String> keyServers) {
         ApiClient api = ApiClient.create();
         this.accounts = new Accounts(api, main.env, Clock.systemUTC());
-        this.keyServer = new KeyServer(api, accounts);
+        KeyServerTrust trust;
+        try {
+            trust = KeyServerTrust.load(main.env, keyServers);
+        } catch (IllegalArgumentException e) {
+            throw new Failures.UsageException("a key server must be an http:// or https:// URL: " + e.getMessage());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        this.keyServer = new KeyServer(api, accounts, trust);
         this.cloud = new Cloud(api, accounts);
     }
 }

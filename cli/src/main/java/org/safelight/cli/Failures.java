@@ -41,7 +41,8 @@ final class Failures {
                 || e instanceof org.safelight.cli.client.NotSignedInException) {
             return ExitCode.USAGE;
         }
-        if (e instanceof org.safelight.cli.client.RefusedException) {
+        if (e instanceof org.safelight.cli.client.RefusedException
+                || e instanceof org.safelight.cli.client.UntrustedKeyServerException) {
             return ExitCode.REFUSED;
         }
         if (e instanceof IntegrityException || e instanceof AuditCommand.AuditBrokenException) {
@@ -55,7 +56,8 @@ final class Failures {
 
     static String message(Throwable e) {
         if (e instanceof FormatException || e instanceof UsageException || e instanceof AuditCommand.AuditBrokenException
-                || e instanceof org.safelight.cli.client.NotSignedInException) {
+                || e instanceof org.safelight.cli.client.NotSignedInException
+                || e instanceof org.safelight.cli.client.UntrustedKeyServerException) {
             return e.getMessage();
         }
         if (e instanceof io.javalin.util.JavalinBindException) {

@@ -3,6 +3,7 @@ package org.safelight.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.net.URI;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.safelight.format.report.ReportId;
 import picocli.CommandLine.Command;
@@ -24,12 +25,13 @@ final class KeysCommand extends GroupCommand {
         @Parameters(index = "0", paramLabel = "REPORT_ID")
         String reportId;
 
-        @Option(names = "--keyserver", paramLabel = "URL",
-                description = "The key server (default: the server you signed in to).")
+        @Option(names = {"--key-server", "--keyserver"}, paramLabel = "URL",
+                description = "The key server (default: the server you signed in to); naming it trusts it for"
+                        + " this command.")
         URI keyserver;
 
         ClientContext client() {
-            return new ClientContext(keys.main);
+            return new ClientContext(keys.main, keyserver == null ? List.of() : List.of(keyserver.toString()));
         }
 
         URI keyServer(ClientContext client) throws IOException {

@@ -1,7 +1,8 @@
 package org.safelight.cli;
 
-import java.net.URI;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.safelight.cli.client.NotSignedInException;
 import org.safelight.format.container.ZipLimits;
@@ -18,7 +19,8 @@ import picocli.CommandLine.ParentCommand;
 
 @Command(name = "open", mixinStandardHelpOptions = true,
         description = {"Open a .picsafe file or a plain report ZIP into a new folder.",
-            "Without a key, the key is asked from the report's key server as the signed-in user (see 'login').",
+            "Without a key, the key is asked from the report's key server as the signed-in user (see 'login'),",
+            "if that is the server you signed in to, one you trust ('safelight trust') or one given with --key-server.",
             "The package is verified before it is decrypted; a damaged or hostile file writes nothing."})
 final class OpenCommand implements Callable<Integer> {
     @ParentCommand
@@ -34,6 +36,10 @@ final class OpenCommand implements Callable<Integer> {
     @ArgGroup(exclusive = true)
     OfflineKey keyChoice;
 
+    @Option(names = "--key-server", paramLabel = "URL",
+            description = "Trust this key server for this command (repeatable); see 'safelight trust'.")
+    List<String> keyServers = new ArrayList<>();
+
     @Override
     public Integer call() throws Exception {
         ReportKey key = OfflineKey.of(keyChoice);
@@ -48,8 +54,9 @@ final class OpenCommand implements Callable<Integer> {
             // Ask the key server named in the report, as the signed-in user; it logs the request first.
             String reportKey;
             try {
-                reportKey = new ClientContext(main).keyServer.fetchKey(
-                        URI.create(e.packageJson().keyserverUrl()), reportId(e.packageJson()));
+                // Its origin only: a path or query in the report must not steer where the token goes.
+                reportKey = new ClientContext(main, keyServers).keyServer.fetchKey(
+                        e.packageJson().keyServerOrigin(), reportId(e.packageJson()));
             } catch (NotSignedInException notSignedIn) {
                 throw new NotSignedInException(e.getMessage() + ": sign in first with 'safelight login --server URL"
                         + " --email E', or give the key with --password");

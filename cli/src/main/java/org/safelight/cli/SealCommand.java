@@ -2,6 +2,7 @@ package org.safelight.cli;
 
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.List;
 import java.time.Clock;
 import java.util.concurrent.Callable;
 import org.safelight.format.picsafe.Protection;
@@ -64,7 +65,9 @@ final class SealCommand implements Callable<Integer> {
         Protection protection;
         if (mode.keyserver != null) {
             URI url = keyServerUrl(mode.keyserver);
-            String key = new ClientContext(main).keyServer.createKey(url, draft.metadata().reportId());
+            // Named on this command line, so trusted for it (plain http only to this computer or the sign-in's server).
+            String key = new ClientContext(main, List.of(url.toString())).keyServer.createKey(url,
+                    draft.metadata().reportId());
             protection = new Protection.DynamicKey(key, url.toString());
         } else if (mode.plain) {
             protection = new Protection.Plain();

@@ -2,12 +2,14 @@ package org.safelight.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.safelight.cli.client.NotSignedInException;
 import org.safelight.cli.client.RefusedException;
+import org.safelight.cli.client.UntrustedKeyServerException;
 import org.safelight.cli.share.Recipient;
 import org.safelight.cli.share.ShareMessage;
 import org.safelight.format.container.SafeUnzip;
@@ -49,6 +51,10 @@ final class SendCommand implements Callable<Integer> {
     @ArgGroup(exclusive = true)
     OfflineKey keyChoice;
 
+    @Option(names = "--key-server", paramLabel = "URL",
+            description = "Trust this key server for this command (repeatable); see 'safelight trust'.")
+    List<String> keyServers = new ArrayList<>();
+
     @Override
     public Integer call() throws Exception {
         Recipient recipient;
@@ -62,7 +68,7 @@ final class SendCommand implements Callable<Integer> {
             throw new Failures.UsageException("only a sealed report (.picsafe) can go to the cloud: seal it first");
         }
         PackageJson packageJson = inspection.packageJson();
-        ClientContext clients = new ClientContext(main);
+        ClientContext clients = new ClientContext(main, keyServers);
         clients.accounts.current(); // not signed in: say so before any work
         ReportMetadata metadata = metadata(clients, packageJson);
 
@@ -88,9 +94,12 @@ final class SendCommand implements Callable<Integer> {
         if (key instanceof ReportKey.None && packageJson.hasKeyServer()) {
             try {
                 // The sender asks for their own report's key; the key server logs it like any fetch.
-                key = new ReportKey.Password(clients.keyServer.fetchKey(URI.create(packageJson.keyserverUrl()),
+                key = new ReportKey.Password(clients.keyServer.fetchKey(packageJson.keyServerOrigin(),
                         new ReportId(packageJson.reportId() != null && ReportId.isValid(packageJson.reportId())
                                 ? packageJson.reportId() : reportIdFromName())));
+            } catch (UntrustedKeyServerException e) {
+                note(e.getMessage() + ", so the message does not count the report's contents");
+                return null;
             } catch (RefusedException | IOException | NotSignedInException | IllegalArgumentException e) {
                 note("the report's key could not be had from its key server (" + e.getMessage()
                         + (e instanceof RefusedException r ? ", " + r.code() : "") + "), so the message does not count its contents");

@@ -31,6 +31,18 @@ final class CloudHttp {
         return JSON.readTree(r.body()).path("access_token").asText();
     }
 
+    /** A token only the key server at {@code keyServerUrl} takes, for {@code userToken} (token exchange). */
+    String keyServerToken(String userToken, String keyServerUrl) throws IOException, InterruptedException {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url + "/api/v1/accounts/key-server-token"))
+                .header("Content-Type", "application/json").header("Authorization", "Bearer " + userToken)
+                .POST(HttpRequest.BodyPublishers.ofString(JSON.createObjectNode().put("key_server", keyServerUrl)
+                        .toString())).build(), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 200) {
+            throw new AssertionError("token exchange failed: " + r.statusCode() + " " + r.body());
+        }
+        return JSON.readTree(r.body()).path("access_token").asText();
+    }
+
     HttpResponse<String> upload(String token, byte[] body, String query) throws IOException, InterruptedException {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url + "/api/v1/cloud/reports" + query))
                 .header("Content-Type", "application/octet-stream")

@@ -84,8 +84,8 @@ class KeyServerCrashTest {
         try (Stream<Path> sent = Files.list(dir.resolve("sent"))) {
             reportId = sent.findFirst().orElseThrow().getFileName().toString().replace(".picsafe", "");
         }
-        String token = new ObjectMapper().readTree(dir.resolve("home-crash/safelight/credentials.json").toFile())
-                .get("access_token").asText();
+        CloudHttp accounts = new CloudHttp(url);
+        String token = accounts.keyServerToken(accounts.token("crash", "crash@example.org"), url);
         URI keyUrl = URI.create(url + "/api/v1/reports/" + reportId + "/key");
 
         // The burst: every fetcher fetches until its connection fails after the kill.
@@ -143,9 +143,13 @@ class KeyServerCrashTest {
         Started second = startServer(data, "restarted");
         Process restarted = second.process();
         int port2 = second.port();
+        // Another origin now (the port): the tokens of the first are for another issuer and key server.
+        CloudHttp accounts2 = new CloudHttp("http://127.0.0.1:" + port2);
+        String token2 = accounts2.keyServerToken(accounts2.token("crash", "crash@example.org"),
+                "http://127.0.0.1:" + port2);
         HttpResponse<String> again = http.send(HttpRequest.newBuilder(
                         URI.create("http://127.0.0.1:" + port2 + "/api/v1/reports/" + reportId + "/key"))
-                .header("Authorization", "Bearer " + token).timeout(Duration.ofSeconds(30)).GET().build(),
+                .header("Authorization", "Bearer " + token2).timeout(Duration.ofSeconds(30)).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(again.statusCode()).as(again.body()).isEqualTo(200);
         assertThat(new ObjectMapper().readTree(again.body()).get("key").asText()).isEqualTo(received.peek());

@@ -35,13 +35,16 @@ class PrivateKeyServerTest {
             try (Stream<Path> out = Files.list(dir.resolve("out"))) {
                 report = out.findFirst().orElseThrow();
             }
-            Cli.Result eve = users.run("eve", "open", report.toString(), "-o", dir.resolve("eve").toString());
+            // another origin than the sign-in's: each names it as a key server they trust
+            Cli.Result eve = users.run("eve", "open", report.toString(), "-o", dir.resolve("eve").toString(),
+                    "--key-server", keys.url().toString());
             assertThat(eve.exitCode()).isEqualTo(5);
             assertThat(eve.errLines()).hasSize(1).first().asString().contains("access_denied");
             assertThat(dir.resolve("eve")).doesNotExist();
 
             // staff only: the policy edit above needed no restart, and a whitelisted colleague gets in
             users.signUpVerifyAndLogIn("sam", "sam@hospital.example");
+            assertThat(users.run("sam", "trust", "add", keys.url().toString()).exitCode()).isZero();
             assertThat(users.run("sam", "open", report.toString(), "-o", dir.resolve("sam").toString()).exitCode())
                     .isZero();
             String reportId = report.getFileName().toString().replace(".picsafe", "");

@@ -35,7 +35,8 @@ class TrustedProxyEndToEndTest {
         String url = server.url().toString();
         TestUsers users = new TestUsers(dir, dir.resolve("data"), url);
         users.signUpVerifyAndLogIn("ada", "ada@hospital.example");
-        String token = new CloudHttp(url).token("ada", "ada@hospital.example");
+        CloudHttp accounts = new CloudHttp(url);
+        String token = accounts.keyServerToken(accounts.token("ada", "ada@hospital.example"), url);
         HttpClient http = HttpClient.newHttpClient();
 
         // the client claimed 10.6.6.6; the proxy appended the address it saw

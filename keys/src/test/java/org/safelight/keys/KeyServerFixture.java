@@ -34,7 +34,7 @@ final class KeyServerFixture implements AutoCloseable {
     static final String TRUSTED_ORIGIN = "https://my.safelight.example";
 
     final Clock clock = Clock.fixed(Instant.parse("2026-11-22T10:00:00Z"), ZoneOffset.UTC);
-    final TestTokens tokens = new TestTokens(clock);
+    final TestTokens tokens = TestTokens.forKeyServer(clock);
     final Path dataDir;
     final Database keysDb;
     final Database auditDb;

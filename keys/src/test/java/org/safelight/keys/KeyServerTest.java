@@ -26,7 +26,7 @@ class KeyServerTest {
     @Test
     void a_key_server_opened_on_a_data_folder_migrates_serves_keys_and_logs_them() throws Exception {
         Clock clock = Clock.fixed(Instant.parse("2026-11-22T10:00:00Z"), ZoneOffset.UTC);
-        TestTokens tokens = new TestTokens(clock);
+        TestTokens tokens = TestTokens.forKeyServer(clock);
         try (Database db = Database.open(Database.sqliteUrl(dataDir));
              KeyServer keyServer = KeyServer.open(db, dataDir, tokens.verifier(), List.of(), clock)) {
             Javalin app = ServerApp.create(List.of(keyServer.role()), c -> { }).start(0);

@@ -129,7 +129,7 @@ class KeysHttpTest {
     @Test
     void fetching_without_a_valid_token_is_refused_and_logged_without_an_actor() {
         created();
-        String foreign = new TestTokens(server.clock).token("x", "x@example.org");
+        String foreign = TestTokens.forKeyServer(server.clock).token("x", "x@example.org");
 
         Answer none = server.get(key(REPORT), null);
         Answer forged = server.get(key(REPORT), foreign);

@@ -32,7 +32,9 @@ class TokenVerifierTest {
 
     @Test
     void an_expired_token_is_refused_as_expired() {
-        String old = tokens.sign(new JWTClaimsSet.Builder().subject("u1").claim("email", "a@example.org")
+        String old = tokens.sign(tokens.claims("u1", "a@example.org", true, "")
+                .issueTime(Date.from(clock.instant().minus(Duration.ofMinutes(16))))
+                .notBeforeTime(Date.from(clock.instant().minus(Duration.ofMinutes(16))))
                 .expirationTime(Date.from(clock.instant().minus(Duration.ofMinutes(1)))).build());
         assertThatThrownBy(() -> tokens.verifier().verify(old)).isInstanceOfSatisfying(ApiException.class,
                 e -> assertThat(e.code()).isEqualTo("token_expired"));
@@ -57,7 +59,7 @@ class TokenVerifierTest {
         JwksTokenVerifier verifier = new JwksTokenVerifier(() -> {
             fetches.incrementAndGet();
             return tokens.publicKeys();
-        }, clock);
+        }, tokens.audience(), clock);
         verifier.verify(tokens.token("u1", "a@example.org"));
         for (int i = 0; i < 5; i++) {
             assertThatThrownBy(() -> verifier.verify(other.token("u2", "b@example.org"))).isInstanceOf(ApiException.class);
@@ -85,7 +87,7 @@ class TokenVerifierTest {
             }
         };
         TestTokens signer = new TestTokens(moving);
-        JwksTokenVerifier verifier = new JwksTokenVerifier(signer::publicKeys, moving);
+        JwksTokenVerifier verifier = new JwksTokenVerifier(signer::publicKeys, signer.audience(), moving);
         String token = signer.token("u1", "a@example.org");
         assertThat(verifier.verify(token).userId()).isEqualTo("u1");
         assertThat(verifier.verify(token).userId()).isEqualTo("u1");

@@ -1,13 +1,11 @@
 package org.safelight.accounts.tokens;
 
-import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.crypto.ECDSASigner;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.SignedJWT;
+import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -15,27 +13,55 @@ import java.util.Date;
 import java.util.Optional;
 import org.safelight.accounts.enterprise.Membership;
 import org.safelight.accounts.users.User;
+import org.safelight.server.tokens.Es256Signatures;
+import org.safelight.server.tokens.Origin;
+import org.safelight.server.tokens.TokenType;
 
 /**
- * Signs user tokens (DESIGN §3): a compact ES256 JWS, the signing key's id in the header, and
- * exactly the claims {@code sub, email, email_verified, name, title, country, ent, pro, iat, exp}
- * that {@code JwksTokenVerifier} reads. {@code ent} is empty and {@code pro} false outside an
- * enterprise. Thread-safe.
+ * Signs tokens (DESIGN §3): a compact ES256 JWS with a canonical (low-S) signature, the signing key's
+ * id and the token's {@code typ} in the header, and the claims {@code iss, aud, sub, email,
+ * email_verified, name, title, country, ent, pro, iat, nbf, exp} that {@code JwksTokenVerifier}
+ * reads. {@code iss} is this server's public origin. A user token ({@link TokenType#USER}) has
+ * {@code aud} = {@code iss} and lives {@link #LIFETIME}; a key-server token
+ * ({@link TokenType#KEY_SERVER}) has {@code aud} = one key server's origin and lives
+ * {@link #KEY_SERVER_LIFETIME}. {@code ent} is empty and {@code pro} false outside an enterprise.
+ * Thread-safe.
  */
 public final class AccessTokens {
-    public static final Duration LIFETIME = Duration.ofMinutes(15);
+    public static final Duration LIFETIME = TokenType.USER.maxLifetime();
+    public static final Duration KEY_SERVER_LIFETIME = TokenType.KEY_SERVER.maxLifetime();
 
     private final SigningKeys keys;
+    private final String issuer;
     private final Clock clock;
 
-    public AccessTokens(SigningKeys keys, Clock clock) {
+    /** @param publicUrl this accounts server's public address; its origin is every token's issuer */
+    public AccessTokens(SigningKeys keys, URI publicUrl, Clock clock) {
         this.keys = keys;
+        this.issuer = Origin.of(publicUrl);
         this.clock = clock;
     }
 
+    /** A user token for the accounts, cloud and enterprise routes. */
     public String issue(User user, Optional<Membership> membership) {
+        return sign(user, membership, TokenType.USER, issuer, LIFETIME);
+    }
+
+    /**
+     * A token only the key server at {@code keyServerOrigin} accepts.
+     *
+     * @param keyServerOrigin an origin as {@link Origin#of} gives it
+     */
+    public String issueForKeyServer(User user, Optional<Membership> membership, String keyServerOrigin) {
+        return sign(user, membership, TokenType.KEY_SERVER, keyServerOrigin, KEY_SERVER_LIFETIME);
+    }
+
+    private String sign(User user, Optional<Membership> membership, TokenType type, String audience,
+                        Duration lifetime) {
         Instant now = clock.instant();
         JWTClaimsSet claims = new JWTClaimsSet.Builder()
+                .issuer(issuer)
+                .audience(audience)
                 .subject(user.id())
                 .claim("email", user.email())
                 .claim("email_verified", user.emailVerified())
@@ -45,16 +71,11 @@ public final class AccessTokens {
                 .claim("ent", membership.map(Membership::enterpriseId).orElse(""))
                 .claim("pro", membership.map(Membership::pro).orElse(false))
                 .issueTime(Date.from(now))
-                .expirationTime(Date.from(now.plus(LIFETIME)))
+                .notBeforeTime(Date.from(now))
+                .expirationTime(Date.from(now.plus(lifetime)))
                 .build();
         ECKey key = keys.current();
-        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(key.getKeyID())
-                .type(JOSEObjectType.JWT).build(), claims);
-        try {
-            jwt.sign(new ECDSASigner(key));
-        } catch (JOSEException e) {
-            throw new IllegalStateException("signing a user token failed", e);
-        }
-        return jwt.serialize();
+        return Es256Signatures.sign(new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(key.getKeyID())
+                .type(new JOSEObjectType(type.headerType())).build(), claims, key);
     }
 }

@@ -140,7 +140,14 @@ public final class AccountsServer implements AutoCloseable {
 
     /** Verifies user tokens the way other roles do: over this server's JWKS URL. */
     public TokenVerifier verifier() {
-        return new JwksTokenVerifier(new org.safelight.server.tokens.HttpJwks(URI.create(base), client), clock);
+        return new JwksTokenVerifier(new org.safelight.server.tokens.HttpJwks(URI.create(base), client),
+                org.safelight.server.tokens.TokenAudience.users(URI.create(base)), clock);
+    }
+
+    /** Verifies tokens the way the key server at {@code keyServer} does. */
+    public TokenVerifier keyServerVerifier(URI keyServer) {
+        return new JwksTokenVerifier(new org.safelight.server.tokens.HttpJwks(URI.create(base), client),
+                org.safelight.server.tokens.TokenAudience.keyServer(URI.create(base), keyServer), clock);
     }
 
     // --- HTTP ---

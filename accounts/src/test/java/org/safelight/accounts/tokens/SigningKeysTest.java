@@ -22,6 +22,9 @@ import org.safelight.server.tokens.JwksTokenVerifier;
 import org.safelight.server.tokens.UserToken;
 
 class SigningKeysTest {
+    private static final java.net.URI ISSUER = java.net.URI.create("https://safelight.hospital.org/");
+    private static final org.safelight.server.tokens.TokenAudience USERS =
+            org.safelight.server.tokens.TokenAudience.users(ISSUER);
     private final MutableClock clock = new MutableClock();
     private final User ada = new User("u-1", 7, "ada@hospital.org", "$argon2id$x", "Ada", "Okafor", "Dr", "AU", true,
             Instant.parse("2026-01-01T00:00:00Z"));
@@ -47,16 +50,19 @@ class SigningKeysTest {
     @Test
     void an_issued_token_carries_exactly_the_agreed_claims_and_passes_the_shared_verifier() throws Exception {
         SigningKeys keys = SigningKeys.loadOrCreate(dataDir, clock);
-        String jws = new AccessTokens(keys, clock).issue(ada,
+        String jws = new AccessTokens(keys, ISSUER, clock).issue(ada,
                 Optional.of(new Membership("ent-1", "Hospital", true, false)));
 
         SignedJWT parsed = SignedJWT.parse(jws);
         assertThat(parsed.getHeader().getKeyID()).isEqualTo(keys.current().getKeyID());
         assertThat(parsed.getHeader().getAlgorithm().getName()).isEqualTo("ES256");
         assertThat(parsed.getJWTClaimsSet().getClaims().keySet()).containsExactlyInAnyOrder(
-                "sub", "email", "email_verified", "name", "title", "country", "ent", "pro", "iat", "exp");
+                "iss", "aud", "sub", "email", "email_verified", "name", "title", "country", "ent", "pro", "iat", "nbf",
+                "exp");
+        assertThat(parsed.getHeader().getType().getType()).isEqualTo("at+jwt");
+        assertThat(parsed.getJWTClaimsSet().getIssuer()).isEqualTo("https://safelight.hospital.org");
 
-        UserToken token = new JwksTokenVerifier(keys::publicKeys, clock).verify(jws);
+        UserToken token = new JwksTokenVerifier(keys::publicKeys, USERS, clock).verify(jws);
         assertThat(token).isEqualTo(new UserToken("u-1", "ada@hospital.org", true, "Ada Okafor", "Dr", "AU", "ent-1",
                 true, clock.instant(), clock.instant().plus(Duration.ofMinutes(15))));
     }
@@ -64,8 +70,8 @@ class SigningKeysTest {
     @Test
     void outside_an_enterprise_the_token_has_an_empty_ent_and_no_pro_and_it_expires_after_15_minutes() {
         SigningKeys keys = SigningKeys.loadOrCreate(dataDir, clock);
-        String jws = new AccessTokens(keys, clock).issue(ada, Optional.empty());
-        JwksTokenVerifier verifier = new JwksTokenVerifier(keys::publicKeys, clock);
+        String jws = new AccessTokens(keys, ISSUER, clock).issue(ada, Optional.empty());
+        JwksTokenVerifier verifier = new JwksTokenVerifier(keys::publicKeys, USERS, clock);
         UserToken token = verifier.verify(jws);
         assertThat(token.enterpriseId()).isEmpty();
         assertThat(token.pro()).isFalse();
@@ -77,7 +83,7 @@ class SigningKeysTest {
     @Test
     void after_a_rotation_the_new_key_signs_and_tokens_of_the_old_one_still_verify_until_it_is_retired() {
         SigningKeys keys = SigningKeys.loadOrCreate(dataDir, clock);
-        AccessTokens tokens = new AccessTokens(keys, clock);
+        AccessTokens tokens = new AccessTokens(keys, ISSUER, clock);
         String oldKid = keys.current().getKeyID();
         String before = tokens.issue(ada, Optional.empty());
 
@@ -88,12 +94,12 @@ class SigningKeysTest {
         assertThat(SigningKeys.loadOrCreate(dataDir, clock).current().getKeyID()).isEqualTo(newKid);
 
         String after = tokens.issue(ada, Optional.empty());
-        assertThat(new JwksTokenVerifier(keys::publicKeys, clock).verify(before).userId()).isEqualTo("u-1");
-        assertThat(new JwksTokenVerifier(keys::publicKeys, clock).verify(after).userId()).isEqualTo("u-1");
+        assertThat(new JwksTokenVerifier(keys::publicKeys, USERS, clock).verify(before).userId()).isEqualTo("u-1");
+        assertThat(new JwksTokenVerifier(keys::publicKeys, USERS, clock).verify(after).userId()).isEqualTo("u-1");
 
         assertThatThrownBy(() -> keys.retire(newKid)).isInstanceOf(IllegalArgumentException.class);
         keys.retire(oldKid);
-        assertThatThrownBy(() -> new JwksTokenVerifier(keys::publicKeys, clock).verify(before))
+        assertThatThrownBy(() -> new JwksTokenVerifier(keys::publicKeys, USERS, clock).verify(before))
                 .isInstanceOf(ApiException.class);
         assertThat(SigningKeys.loadOrCreate(dataDir, clock).publicKeys().getKeys()).hasSize(1);
     }

@@ -73,6 +73,16 @@ public final class Accounts {
         return fresh;
     }
 
+    /**
+     * A short-lived token that only the key server at {@code keyServerOrigin} accepts, from the
+     * signed-in server's token exchange. Only the signed-in server sees the user token here.
+     */
+    public String keyServerToken(String keyServerOrigin) throws IOException {
+        Credentials c = current();
+        return api.post(URI.create(c.server()).resolve("/api/v1/accounts/key-server-token"), c.accessToken(),
+                ApiClient.object().put("key_server", keyServerOrigin)).path("access_token").asText();
+    }
+
     private Credentials fromTokens(String server, String email, JsonNode r) {
         return new Credentials(server, email, r.path("access_token").asText(),
                 clock.instant().plusSeconds(r.path("expires_in").asLong(0)), r.path("refresh_token").asText());

@@ -38,10 +38,16 @@ public final class EnterpriseReports {
         return api.download(downloadUrl, apiKey, target);
     }
 
-    /** The report's key from its key server; the key server logs the request as the enterprise's. */
+    /**
+     * The report's key from its key server; the key server logs the request as the enterprise's.
+     * Only {@code keyServer}'s origin counts: a report's path, query or fragment cannot steer the
+     * token to another route.
+     *
+     * @throws IllegalArgumentException when {@code keyServer} is not an http(s) URL with a host
+     */
     public String fetchKey(URI keyServer, ReportId report) throws IOException {
-        String base = keyServer.toString().replaceAll("/+$", "");
-        return api.get(URI.create(base + "/api/v1/reports/" + report.value() + "/key"), keyServerToken)
+        String origin = KeyServerTrust.origin(keyServer.toString());
+        return api.get(URI.create(origin + "/api/v1/reports/" + report.value() + "/key"), keyServerToken)
                 .path("key").asText();
     }
 }

@@ -5,36 +5,52 @@ import java.io.IOException;
 import java.net.URI;
 import org.safelight.format.report.ReportId;
 
-/** The key server's report routes, as the signed-in user. */
+/**
+ * The key server's report routes, as the signed-in user. Before anything goes to a key server its
+ * URL is reduced to its origin and checked against {@link KeyServerTrust} (an untrusted one gets
+ * nothing at all), then a token scoped to that origin is got from the signed-in server's token
+ * exchange, and only that token is sent: the user's own token never leaves the signed-in server.
+ */
 public final class KeyServer {
     private final ApiClient api;
     private final Accounts accounts;
+    private final KeyServerTrust trust;
 
-    public KeyServer(ApiClient api, Accounts accounts) {
+    public KeyServer(ApiClient api, Accounts accounts, KeyServerTrust trust) {
         this.api = api;
         this.accounts = accounts;
+        this.trust = trust;
     }
 
     /** The report's key, created for the signed-in sender (the same key again if it exists). */
     public String createKey(URI keyServer, ReportId report) throws IOException {
-        return api.post(reports(keyServer, report, "key"), accounts.current().accessToken(), null).path("key").asText();
+        Target t = target(keyServer, report, "key");
+        return api.post(t.uri(), t.token(), null).path("key").asText();
     }
 
     /** The report's key for a recipient; the key server logs the request first. */
     public String fetchKey(URI keyServer, ReportId report) throws IOException {
-        return api.get(reports(keyServer, report, "key"), accounts.current().accessToken()).path("key").asText();
+        Target t = target(keyServer, report, "key");
+        return api.get(t.uri(), t.token()).path("key").asText();
     }
 
     public JsonNode accesses(URI keyServer, ReportId report) throws IOException {
-        return api.get(reports(keyServer, report, "accesses"), accounts.current().accessToken());
+        Target t = target(keyServer, report, "accesses");
+        return api.get(t.uri(), t.token());
     }
 
     public JsonNode revoke(URI keyServer, ReportId report) throws IOException {
-        return api.post(reports(keyServer, report, "revoke"), accounts.current().accessToken(), null);
+        Target t = target(keyServer, report, "revoke");
+        return api.post(t.uri(), t.token(), null);
     }
 
-    private static URI reports(URI keyServer, ReportId report, String what) {
-        String base = keyServer.toString().replaceAll("/+$", "");
-        return URI.create(base + "/api/v1/reports/" + report.value() + "/" + what);
+    private record Target(URI uri, String token) {
+    }
+
+    /** The checked origin's route and a token for it; throws before any request when untrusted. */
+    private Target target(URI keyServer, ReportId report, String what) throws IOException {
+        String origin = trust.check(keyServer.toString(), accounts.current().server());
+        return new Target(URI.create(origin + "/api/v1/reports/" + report.value() + "/" + what),
+                accounts.keyServerToken(origin));
     }
 }

@@ -35,6 +35,7 @@ import org.safelight.server.tls.CertificateWatcher;
 import org.safelight.server.tls.TlsConfig;
 import org.safelight.server.tokens.HttpJwks;
 import org.safelight.server.tokens.JwksTokenVerifier;
+import org.safelight.server.tokens.TokenAudience;
 import org.safelight.server.tokens.TokenVerifier;
 import org.safelight.web.SharedLinks;
 import org.safelight.web.WebRole;
@@ -104,13 +105,21 @@ public final class SafelightServer implements AutoCloseable {
         }
     }
 
-    /** The token verifier of the keys role: the accounts role in this process, or the one at --accounts-url. */
+    /**
+     * A token verifier for a role of this process: against the accounts role in this process, or
+     * the one at --accounts-url, whose origin is then the tokens' issuer.
+     */
     static TokenVerifier tokenVerifier(ServeConfig config, java.util.function.Supplier<com.nimbusds.jose.jwk.JWKSet> local,
-                                       Clock clock) {
+                                       TokenAudience audience, Clock clock) {
         if (config.accountsUrl() != null) {
-            return new JwksTokenVerifier(new HttpJwks(config.accountsUrl(), HttpClient.newHttpClient()), clock);
+            return new JwksTokenVerifier(new HttpJwks(config.accountsUrl(), HttpClient.newHttpClient()), audience, clock);
         }
-        return new JwksTokenVerifier(local, clock);
+        return new JwksTokenVerifier(local, audience, clock);
+    }
+
+    /** The accounts role's address: --accounts-url, or this server's own when it runs accounts. */
+    static URI issuer(ServeConfig config) {
+        return config.accountsUrl() != null ? config.accountsUrl() : config.publicUrl();
     }
 
     /** "METHOD /path" of every HTTP route this server answers (not CORS preflights or filters). */
@@ -197,7 +206,10 @@ public final class SafelightServer implements AutoCloseable {
                 EnterpriseAdmins admins = local == null ? EnterpriseAdmins.none()
                         : (enterprise, user) -> local.enterprises().membershipOf(user.email(), user.emailVerified())
                                 .filter(m -> m.enterpriseId().equals(enterprise)).map(m -> m.admin()).orElse(false);
-                KeyServer keys = KeyServer.open(database, config.dataDir(), tokenVerifier(config, localKeys, clock),
+                // Only tokens the accounts role scoped to this key server's own public origin.
+                TokenAudience ownOrigin = TokenAudience.keyServer(issuer(config), config.publicUrl());
+                KeyServer keys = KeyServer.open(database, config.dataDir(), tokenVerifier(config, localKeys, ownOrigin,
+                        clock),
                         config.trustedOrigins(), new RateLimiter(perMinute, perMinute / 60.0, clock), enterprises,
                         admins, clock);
                 resources.add(keys);
@@ -206,8 +218,8 @@ public final class SafelightServer implements AutoCloseable {
             CloudStore cloudStore = null;
             SharedLinks links = SharedLinks.NONE;
             if (config.runs("cloud")) {
-                CloudWiring.Built cloud = CloudWiring.build(config, database, tokenVerifier(config, localKeys, clock),
-                        accounts, clock);
+                CloudWiring.Built cloud = CloudWiring.build(config, database, tokenVerifier(config, localKeys,
+                        TokenAudience.users(issuer(config)), clock), accounts, clock);
                 resources.addAll(cloud.resources());
                 roles.add(cloud.role());
                 cloudStore = cloud.store();

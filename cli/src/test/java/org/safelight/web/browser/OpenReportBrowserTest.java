@@ -33,7 +33,8 @@ class OpenReportBrowserTest extends BrowserTestBase {
         report = site.seal(Site.draft(dir.resolve("draft"), "Ada", "Quill", "Pressure injury, sacrum, stage 2."),
                 alice, dir.resolve("sent"));
         // What the report holds, opened the Java way, to compare what the browser saves.
-        String key = site.call("POST", "/api/v1/reports/" + Site.reportId(report) + "/key", alice, null).path("key").asText();
+        String key = site.call("POST", "/api/v1/reports/" + Site.reportId(report) + "/key",
+                site.keyServerToken(alice, site.url), null).path("key").asText();
         opened = new ReportOpener(ZipLimits.REPORT, false).open(report, new ReportKey.Password(key), dir.resolve("opened"))
                 .folder();
         openBrowser();
@@ -127,7 +128,8 @@ class OpenReportBrowserTest extends BrowserTestBase {
         String alice = site.token("alice@example.org");
         Path revoked = site.seal(Site.draft(dir.resolve("draft-revoked"), "Ada", "Quill", "to be revoked"), alice,
                 dir.resolve("sent-revoked"));
-        site.call("POST", "/api/v1/reports/" + Site.reportId(revoked) + "/revoke", alice, null);
+        site.call("POST", "/api/v1/reports/" + Site.reportId(revoked) + "/revoke", site.keyServerToken(alice, site.url),
+                null);
         Reports.pick(browser, revoked);
         assertFailure("revoked", "revoked");
         browser.screenshot("error-revoked");

@@ -45,7 +45,7 @@ class PrivateKeyServerBrowserTest extends BrowserTestBase {
 
     @Test
     void a_report_keyed_on_a_trusted_private_key_server_opens_across_origins() throws Exception {
-        Path report = Site.sealWith(keys, Site.draft(dir.resolve("draft"), "Ada", "Quill", "Keyed privately."),
+        Path report = Site.sealWith(site, keys, Site.draft(dir.resolve("draft"), "Ada", "Quill", "Keyed privately."),
                 site.token("alice@example.org"), dir.resolve("sent"), keys.url);
         SignIn.as(browser, site, "bob@example.org");
         Reports.pick(browser, report);
@@ -54,5 +54,15 @@ class PrivateKeyServerBrowserTest extends BrowserTestBase {
         assertThat(browser.text("#access-table")).contains("bob@example.org", "key fetched");
         browser.screenshot("private-key-server-report");
         assertThat(browser.consoleMessages()).noneMatch(m -> m.contains("CORS") || m.contains("Content Security Policy"));
+    }
+
+    @Test
+    void a_key_server_url_with_a_path_asks_only_that_origins_key_route() throws Exception {
+        // A path, query and fragment in keyserver_url must not steer the request (or its token) elsewhere.
+        Path report = Site.sealWith(site, keys, Site.draft(dir.resolve("draft-path"), "Ada", "Quill", "Origin only."),
+                site.token("alice@example.org"), dir.resolve("sent-path"), keys.url + "/steer/here?to=x#frag");
+        SignIn.as(browser, site, "bob@example.org");
+        Reports.pick(browser, report);
+        assertThat(browser.text("#notes")).isEqualTo("Origin only.");
     }
 }

@@ -160,16 +160,25 @@ final class Site implements AutoCloseable {
 
     /** Seals with a key from this key server, but names {@code keyserverUrl} in package.json. */
     Path seal(Path draftDir, String senderToken, Path outDir, String keyserverUrl) throws Exception {
-        return sealWith(this, draftDir, senderToken, outDir, keyserverUrl);
+        return sealWith(this, this, draftDir, senderToken, outDir, keyserverUrl);
     }
 
-    /** Seals with a key created on {@code keyServer}, naming {@code keyserverUrl} in package.json. */
-    static Path sealWith(Site keyServer, Path draftDir, String senderToken, Path outDir, String keyserverUrl)
-            throws Exception {
+    /** A token only the key server at {@code keyServerUrl} takes, for this site's user token (token exchange). */
+    String keyServerToken(String userToken, String keyServerUrl) throws Exception {
+        return call("POST", "/api/v1/accounts/key-server-token", userToken,
+                JSON.writeValueAsString(Map.of("key_server", keyServerUrl))).path("access_token").asText();
+    }
+
+    /**
+     * Seals with a key created on {@code keyServer} by the user of {@code accounts} whose token is
+     * {@code senderToken}, naming {@code keyserverUrl} in package.json.
+     */
+    static Path sealWith(Site accounts, Site keyServer, Path draftDir, String senderToken, Path outDir,
+                         String keyserverUrl) throws Exception {
         Draft draft = Draft.load(draftDir, Clock.systemUTC());
         String reportId = draft.metadata().details().reportid();
-        String key = keyServer.call("POST", "/api/v1/reports/" + reportId + "/key", senderToken, null).path("key")
-                .asText();
+        String key = keyServer.call("POST", "/api/v1/reports/" + reportId + "/key",
+                accounts.keyServerToken(senderToken, keyServer.url), null).path("key").asText();
         Files.createDirectories(outDir);
         return Sealer.seal(draft, new Protection.DynamicKey(key, keyserverUrl), outDir);
     }

@@ -17,7 +17,13 @@ import java.util.function.Supplier;
 import org.safelight.server.http.ApiException;
 
 /**
- * Verifies ES256 user tokens against the accounts role's JWKS. The key set is cached and fetched
+ * Verifies ES256 tokens against the accounts role's JWKS, for one {@link TokenAudience}: the header's
+ * {@code typ} must be the expected {@link TokenType}'s, {@code iss} the accounts origin, {@code aud}
+ * exactly the expected audience (a single value), {@code iat} and {@code exp} present with
+ * {@code exp - iat} at most the type's {@link TokenType#maxLifetime()}, {@code iat} and {@code nbf}
+ * (when present) not in the future, and the signature canonical (low S, {@link Es256Signatures}).
+ * A token that fails any check is 401 {@code invalid_token}; an expired one 401 {@code token_expired}.
+ * Clock skew of {@link #LEEWAY} is allowed at both ends. The key set is cached and fetched
  * again when a token names a key id it does not hold (key rotation), at most once per
  * {@link #REFRESH_INTERVAL}, so a flood of forged key ids cannot hammer the accounts server.
  *
@@ -28,19 +34,24 @@ import org.safelight.server.http.ApiException;
  */
 public final class JwksTokenVerifier implements TokenVerifier {
     static final Duration REFRESH_INTERVAL = Duration.ofSeconds(30);
-    private static final Duration LEEWAY = Duration.ofSeconds(5);
+    static final Duration LEEWAY = Duration.ofSeconds(5);
 
     static final int CACHE_SIZE = 10_000;
 
     private final Supplier<JWKSet> source;
     private final java.util.Map<String, UserToken> verified = new java.util.concurrent.ConcurrentHashMap<>();
+    private final TokenAudience expected;
     private final Clock clock;
     private volatile JWKSet keys;
     private volatile Instant lastFetch = Instant.MIN;
 
-    /** @param source fetches the current key set (over HTTP, or in process); may throw when unreachable */
-    public JwksTokenVerifier(Supplier<JWKSet> source, Clock clock) {
+    /**
+     * @param source   fetches the current key set (over HTTP, or in process); may throw when unreachable
+     * @param expected the issuer, audience and type a token must have to pass here
+     */
+    public JwksTokenVerifier(Supplier<JWKSet> source, TokenAudience expected, Clock clock) {
         this.source = source;
+        this.expected = expected;
         this.clock = clock;
     }
 
@@ -72,20 +83,42 @@ public final class JwksTokenVerifier implements TokenVerifier {
             throw invalid("the user token is not a signed JWT");
         }
         if (!JWSAlgorithm.ES256.equals(jwt.getHeader().getAlgorithm())) {
-            throw invalid("the user token is not signed with ES256");
+            throw invalid("the token is not signed with ES256");
+        }
+        if (jwt.getHeader().getType() == null
+                || !expected.type().headerType().equals(jwt.getHeader().getType().getType())) {
+            throw invalid("this kind of token is not accepted here");
+        }
+        // Before the signature: a twin (R, n - S) verifies too, and must not pass as another token.
+        if (!Es256Signatures.isLowS(jwt.getSignature().decode())) {
+            throw invalid("the token's signature is not in canonical (low-S) form");
         }
         ECKey key = key(jwt.getHeader().getKeyID());
         try {
             if (!jwt.verify(new ECDSAVerifier(key))) {
-                throw invalid("the user token's signature does not verify");
+                throw invalid("the token's signature does not verify");
             }
         } catch (JOSEException e) {
-            throw invalid("the user token's signature does not verify");
+            throw invalid("the token's signature does not verify");
+        }
+        if (!expected.issuer().equals(claims.getIssuer())) {
+            throw invalid("the token was issued by another accounts server");
+        }
+        if (claims.getAudience().size() != 1 || !expected.audience().equals(claims.getAudience().get(0))) {
+            throw invalid("the token is meant for another server");
         }
         Instant now = clock.instant();
         Date exp = claims.getExpirationTime();
-        if (exp == null) {
-            throw invalid("the user token has no expiry");
+        Date iat = claims.getIssueTime();
+        if (exp == null || iat == null) {
+            throw invalid("the token has no expiry or issue time");
+        }
+        if (Duration.between(iat.toInstant(), exp.toInstant()).compareTo(expected.type().maxLifetime()) > 0) {
+            throw invalid("the token lives longer than tokens of its kind may");
+        }
+        Date nbf = claims.getNotBeforeTime();
+        if (iat.toInstant().minus(LEEWAY).isAfter(now) || (nbf != null && nbf.toInstant().minus(LEEWAY).isAfter(now))) {
+            throw invalid("the token is not valid yet");
         }
         if (exp.toInstant().plus(LEEWAY).isBefore(now)) {
             throw new ApiException(401, "token_expired", "the user token has expired: refresh it or sign in again");
@@ -98,11 +131,10 @@ public final class JwksTokenVerifier implements TokenVerifier {
             }
             Boolean verified = claims.getBooleanClaim("email_verified");
             Boolean pro = claims.getBooleanClaim("pro");
-            Date iat = claims.getIssueTime();
             return new UserToken(sub, email, Boolean.TRUE.equals(verified), orEmpty(claims.getStringClaim("name")),
                     orEmpty(claims.getStringClaim("title")), orEmpty(claims.getStringClaim("country")),
                     orEmpty(claims.getStringClaim("ent")), Boolean.TRUE.equals(pro),
-                    iat == null ? null : iat.toInstant(), exp.toInstant());
+                    iat.toInstant(), exp.toInstant());
         } catch (ParseException e) {
             throw invalid("the user token's claims have the wrong types");
         }
@@ -110,7 +142,7 @@ public final class JwksTokenVerifier implements TokenVerifier {
 
     private ECKey key(String kid) {
         if (kid == null) {
-            throw invalid("the user token names no key id");
+            throw invalid("the token names no key id");
         }
         JWK jwk = keys == null ? null : keys.getKeyByKeyId(kid);
         if (jwk == null && refreshAllowed()) {
@@ -123,7 +155,7 @@ public final class JwksTokenVerifier implements TokenVerifier {
             jwk = keys.getKeyByKeyId(kid);
         }
         if (!(jwk instanceof ECKey ec)) {
-            throw invalid("the user token was signed with an unknown key");
+            throw invalid("the token was signed with an unknown key");
         }
         return ec;
     }

@@ -1,5 +1,5 @@
 // Talking to key servers and to the cloud store, with answers turned into sentences for the user.
-import {apiError, authorizedFetch, SignedOutError} from './session.js';
+import {ApiError, apiError, authorizedFetch, SignedOutError} from './session.js';
 
 let allowed = null;
 
@@ -29,7 +29,8 @@ export class AccessError extends Error {
   }
 }
 
-function keyServerBase(keyserverUrl) {
+/** The origin of a report's key server URL: a path, query or fragment never steers where a token goes. */
+function keyServerOrigin(keyserverUrl) {
   let url;
   try {
     url = new URL(keyserverUrl);
@@ -39,26 +40,41 @@ function keyServerBase(keyserverUrl) {
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
     throw new AccessError('unknown', 'The report names a key server that is not an http(s) address.');
   }
-  return url;
+  return url.origin.toLowerCase();
 }
 
 async function checkedKeyServer(keyserverUrl) {
-  const url = keyServerBase(keyserverUrl);
-  // The user's token goes only to key servers this site trusts (the CSP enforces the same).
-  if (!(await allowedOrigins()).has(url.origin.toLowerCase())) {
-    throw new AccessError('unreachable', `This report's key server (${url.origin}) is not one this site works with, `
-      + 'so your sign-in is not sent there.');
+  const origin = keyServerOrigin(keyserverUrl);
+  // A token goes only to key servers this site trusts (the CSP enforces the same).
+  if (!(await allowedOrigins()).has(origin)) {
+    throw new AccessError('unreachable', `This report's key server (${origin}) is not one this site works with, `
+      + 'so nothing was sent to it.');
   }
-  return url.href.replace(/\/+$/, '');
+  return origin;
+}
+
+/**
+ * A short-lived token that only the key server at origin accepts, from this site's accounts server
+ * (token exchange): the user's own token never goes to a key server.
+ */
+async function keyServerToken(origin) {
+  const r = await authorizedFetch('/api/v1/accounts/key-server-token', {method: 'POST',
+    headers: {'Content-Type': 'application/json'}, body: JSON.stringify({key_server: origin})});
+  if (!r.ok) throw await apiError(r);
+  return (await r.json()).access_token;
 }
 
 async function keyServerCall(keyserverUrl, reportId, what) {
   const base = await checkedKeyServer(keyserverUrl);
+  const send = async () => fetch(`${base}/api/v1/reports/${encodeURIComponent(reportId)}/${what}`, {
+    credentials: 'omit', cache: 'no-store', headers: {Authorization: `Bearer ${await keyServerToken(base)}`}});
   let r;
   try {
-    r = await authorizedFetch(`${base}/api/v1/reports/${encodeURIComponent(reportId)}/${what}`);
+    r = await send();
+    if (r.status === 401) r = await send(); // the scoped token expired on the way: one fresh one
   } catch (e) {
     if (e instanceof SignedOutError) throw new AccessError('signed_out', 'Please sign in again.');
+    if (e instanceof ApiError) throw new AccessError('unknown', `No token for the key server: ${e.message}`);
     throw new AccessError('unreachable', `The key server at ${base} could not be reached.`);
   }
   if (r.ok) return r.json();
@@ -74,6 +90,9 @@ async function keyServerCall(keyserverUrl, reportId, what) {
       throw new AccessError('denied', 'Access denied: verify your email address first (open the link we emailed you), then sign in again.');
     case 'unknown_report':
       throw new AccessError('unknown', `The key server at ${base} holds no key for report ${reportId}.`);
+    case 'invalid_token':
+    case 'token_expired':
+      throw new AccessError('unknown', `The key server at ${base} did not accept the token made for it (${e.message}).`);
     case 'rate_limited':
       throw new AccessError('unreachable', 'Too many requests to the key server; try again in a minute.');
     default:
