@@ -69,7 +69,7 @@ class EnterpriseKeyServerTokenTest {
             assertThat(granted.statusCode()).as(granted.body()).isEqualTo(200);
             String key = new ObjectMapper().readTree(granted.body()).get("key").asText();
             Cli.Result open = Cli.run("open", report.toString(), "-o", dir.resolve("opened").toString(),
-                    "--password", key);
+                    "--password=" + key); // a key may begin with "-"
             assertThat(open.exitCode()).as(open.stderr()).isZero();
 
             HttpResponse<String> other = fetch(keys.url(), reportId, theirs);

@@ -31,7 +31,7 @@ class AccessLogBrowserTest extends BrowserTestBase {
                 null).path("key_server_token").asText();
         String key = "/api/v1/reports/" + Site.reportId(report) + "/key";
         site.call("GET", key, kst, null);
-        site.call("GET", key, site.token("bob@example.org"), null);
+        site.call("GET", key, site.keyServerToken(site.token("bob@example.org"), site.url), null);
         openBrowser();
     }
 
