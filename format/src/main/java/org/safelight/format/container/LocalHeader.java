@@ -54,8 +54,9 @@ record LocalHeader(long offset, byte[] name, int flags, int method, long crc, lo
             throw new UnsafeZipException("entry '" + shown + "' is stored with its size after its data");
         }
         byte[] zip64 = extraField(extra, ZIP64_EXTRA, shown);
-        if (zip64 != null && (flags & DATA_DESCRIPTOR) == 0) {
-            // In a local header the ZIP64 field holds both sizes, inflated first.
+        if (zip64 != null && (size == MAGIC32 || compressedSize == MAGIC32)) {
+            // In a local header the ZIP64 field holds both sizes, inflated first (zero when a data
+            // descriptor follows the data, as streaming writers do).
             if (zip64.length < 16) {
                 throw new UnsafeZipException("entry '" + shown + "' has a damaged ZIP64 field");
             }
@@ -66,7 +67,7 @@ record LocalHeader(long offset, byte[] name, int flags, int method, long crc, lo
                 compressedSize = le64(zip64, 8);
             }
         }
-        if ((flags & DATA_DESCRIPTOR) == 0 && (size == MAGIC32 || compressedSize == MAGIC32)) {
+        if (zip64 == null && (size == MAGIC32 || compressedSize == MAGIC32)) {
             throw new UnsafeZipException("entry '" + shown + "' has ZIP64 sizes but no ZIP64 field");
         }
         if (method == STORED && size != compressedSize) {

@@ -146,6 +146,16 @@ class OneReadingTest {
     }
 
     @Test
+    void a_zip_that_info_zip_streamed_into_a_pipe_is_read() throws IOException {
+        // `echo hello | zip - - | cat`: ZIP64 local field, sizes in a signed 8-byte data descriptor
+        byte[] zip = java.util.HexFormat.of().parseHex("504b03042d000800080040877b5d00000000ffffffffffffffff01001400"
+                + "2d0100100000000000000000000000000000000000cb48cdc9c9e70200504b070820303a3608000000000000000600"
+                + "000000000000504b01021e032d000800080040877b5d20303a36080000000600000001000000000000000100000080"
+                + "11000000002d504b050600000000010001002f000000530000000000");
+        assertThat(read(zip)).containsExactly(Map.entry("-", "hello\n"));
+    }
+
+    @Test
     void a_zip64_archive_is_read() throws IOException {
         // More than 65,535 entries: ZipOutputStream writes the ZIP64 end record and locator.
         Zips zips = Zips.create();
