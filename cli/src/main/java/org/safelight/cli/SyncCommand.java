@@ -17,7 +17,9 @@ import org.safelight.cli.client.EnterpriseReports;
 import org.safelight.cli.client.RefusedException;
 import org.safelight.cli.sync.ReportSync;
 import org.safelight.cli.sync.SyncState;
+import org.safelight.format.picsafe.PackageJson;
 import org.safelight.format.picsafe.StaticKeys;
+import org.safelight.format.report.MalformedReportException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -77,8 +79,11 @@ final class SyncCommand implements Callable<Integer> {
         String token = secret(keyServerToken, keyServerTokenFile, "SAFELIGHT_KEY_SERVER_TOKEN", "--key-server-token",
                 "slkst_");
         PrivateKey priv = privateKey == null ? null : StaticKeys.readPrivateKey(privateKey);
-        List<URI> trusted = new ArrayList<>(keyServers);
-        trusted.add(server);
+        List<URI> trusted = new ArrayList<>();
+        for (URI keyServer : keyServers) {
+            trusted.add(origin(keyServer, "--key-server"));
+        }
+        trusted.add(origin(server, "--server"));
         Files.createDirectories(out);
         try (FileChannel lockFile = FileChannel.open(out.resolve(SyncState.FILE + ".lock"), StandardOpenOption.CREATE,
                 StandardOpenOption.WRITE); FileLock lock = lockFile.tryLock()) {
@@ -130,6 +135,15 @@ final class SyncCommand implements Callable<Integer> {
             }
         }
         return ExitCode.OK;
+    }
+
+    /** Key servers are compared, and asked, by origin only (DESIGN §3). */
+    private static URI origin(URI url, String flag) {
+        try {
+            return PackageJson.originOf(url.toString());
+        } catch (MalformedReportException e) {
+            throw new Failures.UsageException(flag + " " + url + ": " + e.getMessage());
+        }
     }
 
     /** A secret from its flag, its file or the environment, in that order; required. */

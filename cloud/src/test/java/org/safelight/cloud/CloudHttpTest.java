@@ -19,6 +19,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.safelight.cloud.blob.FolderBlobStore;
+import org.safelight.format.testing.HostileZips;
 import org.safelight.server.db.Database;
 import org.safelight.server.enterprise.EnterpriseAuthority;
 import org.safelight.server.enterprise.EnterpriseAuthorityUnavailableException;
@@ -199,5 +200,34 @@ class CloudHttpTest {
         try (java.util.stream.Stream<java.nio.file.Path> stored = java.nio.file.Files.walk(dir.resolve("cloud"))) {
             assertThat(stored.filter(java.nio.file.Files::isRegularFile).count()).isEqualTo(3);
         }
+    }
+    @Test
+    void hostile_zips_are_refused_with_400_and_nothing_is_kept() throws Exception {
+        String ada = tokens.token("ada", "ada@x.example");
+        byte[] plain = Zips.zip("metadata.json", "{\"report\":{}}".getBytes(), "report.pdf", new byte[10]);
+        byte[] fakeSealed = new byte[plain.length + 2];
+        fakeSealed[0] = 3;
+        fakeSealed[1] = 1;
+        System.arraycopy(plain, 0, fakeSealed, 2, plain.length);
+        if ((fakeSealed.length - 66) % 16 == 0) {
+            fakeSealed = java.util.Arrays.copyOf(fakeSealed, fakeSealed.length + 1);
+        }
+        java.util.Map<String, byte[]> hostile = new java.util.LinkedHashMap<>();
+        hostile.put("unsafe_zip", HostileZips.splitView(Zips.sealed("R-A"), Zips.sealed("R-B")));
+        hostile.put("unsafe_zip ", HostileZips.appended(Zips.sealed("R-A"), plain));
+        hostile.put("unsafe_zip  ", HostileZips.gapBeforeDirectory(Zips.sealed("R-A"), "gap".getBytes()));
+        hostile.put("unsafe_zip   ", HostileZips.withInvalidUtf8Name(Zips.sealed("R-A"), "package.json"));
+        hostile.put("not_a_sealed_report", Zips.zip("package.json", "{\"keyserver_url\":\"https://k.example\"}"
+                .getBytes(), "package.encrypted", fakeSealed));
+        for (var e : hostile.entrySet()) {
+            HttpResponse<String> r = send("POST", "/api/v1/cloud/reports?report_id=R-1", ada, e.getValue(), null);
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
+            assertThat(error(r)).isEqualTo(e.getKey().strip());
+        }
+        try (java.util.stream.Stream<java.nio.file.Path> stored = java.nio.file.Files.walk(dir.resolve("cloud"))) {
+            assertThat(stored.filter(java.nio.file.Files::isRegularFile).count()).isZero();
+        }
+        JsonNode allowance = JSON.readTree(send("GET", "/api/v1/cloud/allowance", ada, null, null).body());
+        assertThat(allowance.path("taken_bytes").asLong()).isZero();
     }
 }

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.safelight.format.testing.HostileZips;
 import org.safelight.server.http.ApiException;
 
 class SealedReportCheckTest {
@@ -74,8 +75,58 @@ class SealedReportCheckTest {
         // tools open a ZIP, it is a plain report. The cloud must not hold what either reading shows.
         byte[] sealed = Zips.sealed("R-1");
         byte[] plain = Zips.zip("metadata.json", "{\"report\":{}}".getBytes(), "report.pdf", new byte[10]);
-        byte[] both = java.util.Arrays.copyOf(sealed, sealed.length + plain.length);
-        System.arraycopy(plain, 0, both, sealed.length, plain.length);
-        refused(both, "not_a_sealed_report");
+        refused(HostileZips.appended(sealed, plain), "unsafe_zip");
+        refused(HostileZips.appended(sealed, new byte[] {0}), "unsafe_zip");
+    }
+
+    @Test
+    void a_split_view_of_two_sealed_reports_is_refused() throws Exception {
+        // Front to back report A; by the central directory (the browser's reading) report B, another
+        // sealed report with the same two names: a name comparison cannot tell them apart.
+        byte[] hostile = HostileZips.splitView(Zips.sealed("R-A"), Zips.sealed("R-B"));
+        try (java.util.zip.ZipFile index = new java.util.zip.ZipFile(file(hostile).toFile())) {
+            assertThat(new String(index.getInputStream(index.getEntry("package.json")).readAllBytes())).contains("R-B");
+        }
+        refused(hostile, "unsafe_zip");
+    }
+
+    @Test
+    void gaps_between_entries_or_before_the_directory_are_refused() {
+        refused(HostileZips.gapBeforeDirectory(Zips.sealed("R-1"), "hidden".getBytes()), "unsafe_zip");
+        refused(HostileZips.gapAfterFirstEntry(Zips.sealed("R-1"), "hidden".getBytes()), "unsafe_zip");
+    }
+
+    @Test
+    void an_entry_name_that_is_not_utf8_is_an_unsafe_zip_not_a_server_error() {
+        refused(HostileZips.withInvalidUtf8Name(Zips.sealed("R-1"), "package.json"), "unsafe_zip");
+    }
+
+    @Test
+    void package_encrypted_must_be_a_whole_rncryptor_v3_password_message() {
+        byte[] json = "{\"keyserver_url\":\"https://k\"}".getBytes(StandardCharsets.UTF_8);
+        // two magic bytes and a plain report after them
+        byte[] plain = Zips.zip("metadata.json", "{\"report\":{}}".getBytes(), "report.pdf", new byte[100]);
+        byte[] fake = new byte[plain.length + 2];
+        fake[0] = 3;
+        fake[1] = 1;
+        System.arraycopy(plain, 0, fake, 2, plain.length);
+        if ((fake.length - 66) % 16 == 0) {
+            fake = java.util.Arrays.copyOf(fake, fake.length + 1);
+        }
+        refused(Zips.zip("package.json", json, "package.encrypted", fake), "not_a_sealed_report");
+        byte[] whole = Zips.rncryptor(64);
+        for (byte[] wrong : new byte[][] {
+            java.util.Arrays.copyOf(whole, whole.length - 1), // cut off
+            java.util.Arrays.copyOf(whole, 34 + 32), // no ciphertext block
+            java.util.Arrays.copyOf(whole, 40), // shorter than a header and an HMAC
+        }) {
+            refused(Zips.zip("package.json", json, "package.encrypted", wrong), "not_a_sealed_report");
+        }
+        byte[] keyMode = whole.clone();
+        keyMode[1] = 0;
+        refused(Zips.zip("package.json", json, "package.encrypted", keyMode), "not_a_sealed_report");
+        byte[] version2 = whole.clone();
+        version2[0] = 2;
+        refused(Zips.zip("package.json", json, "package.encrypted", version2), "not_a_sealed_report");
     }
 }

@@ -20,8 +20,9 @@ final class Zips {
         return zip("package.json", json.getBytes(StandardCharsets.UTF_8), "package.encrypted", rncryptor(4096));
     }
 
+    /** Shaped like an RNCryptor v3 password-mode message: 34-byte header, whole blocks, 32-byte HMAC. */
     static byte[] rncryptor(int size) {
-        byte[] data = new byte[size];
+        byte[] data = new byte[34 + Math.max(1, size / 16) * 16 + 32];
         new SecureRandom().nextBytes(data);
         data[0] = 3;
         data[1] = 1;

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
+import org.safelight.format.testing.HostileZips;
 import org.safelight.format.testing.RNCryptorVectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -174,6 +175,47 @@ class BrowserCodeTest {
 
         assertThat(open("just some text, not a ZIP at all".getBytes(StandardCharsets.UTF_8)))
                 .isEqualTo("UnsafeZipError: not a ZIP archive");
+    }
+
+    @Test
+    void one_reading_split_views_gaps_appended_bytes_and_non_utf8_names_are_refused() throws IOException {
+        // The same hostile files the Java reader refuses (OneReadingTest): zip.js must agree.
+        byte[] a = org.safelight.format.testing.Zips.create().add("package.json", "{\"keyserver_url\":\"https://a\"}")
+                .add("package.encrypted", "x".repeat(5000)).bytes();
+        byte[] b = org.safelight.format.testing.Zips.create().add("package.json", "{\"keyserver_url\":\"https://b\"}")
+                .add("package.encrypted", "y".repeat(5000)).bytes();
+        assertThat(open(a)).isEqualTo("ok package.json=29,package.encrypted=5000");
+        assertThat(open(HostileZips.splitView(a, b))).startsWith("UnsafeZipError").contains("unexpected bytes at offset 0");
+        assertThat(open(HostileZips.appended(a, b))).startsWith("UnsafeZipError").contains("unexpected bytes");
+        assertThat(open(HostileZips.appended(a, new byte[1]))).startsWith("UnsafeZipError").contains("follows the end");
+        assertThat(open(HostileZips.gapBeforeDirectory(a, "gap".getBytes(StandardCharsets.UTF_8))))
+                .startsWith("UnsafeZipError").contains("before the central directory");
+        assertThat(open(HostileZips.gapAfterFirstEntry(a, "gap".getBytes(StandardCharsets.UTF_8))))
+                .startsWith("UnsafeZipError").contains("unexpected bytes");
+        assertThat(open(HostileZips.withInvalidUtf8Name(a, "package.json"))).startsWith("UnsafeZipError")
+                .contains("not valid UTF-8");
+        ByteArrayOutputStream commented = new ByteArrayOutputStream();
+        try (ZipOutputStream zip = new ZipOutputStream(commented)) {
+            zip.setComment("PK\u0005\u0006 a second end record could hide here");
+            zip.putNextEntry(new ZipEntry("a.txt"));
+            zip.closeEntry();
+        }
+        assertThat(open(commented.toByteArray())).startsWith("UnsafeZipError").contains("comment");
+        byte[] crcInDirectory = a.clone();
+        ByteBuffer view = ByteBuffer.wrap(crcInDirectory).order(ByteOrder.LITTLE_ENDIAN);
+        int directory = view.getInt(crcInDirectory.length - 22 + 16);
+        view.putInt(directory + 16, view.getInt(directory + 16) ^ 1);
+        assertThat(open(crcInDirectory)).startsWith("UnsafeZipError").contains("package.json");
+    }
+
+    @Test
+    void a_zip_streamed_with_zip64_descriptors_is_read() {
+        // `echo hello | zip - - | cat` (Info-ZIP): ZIP64 local field, 8-byte data descriptor, ZIP64 end record
+        byte[] zip = java.util.HexFormat.of().parseHex("504b03042d000800080040877b5d00000000ffffffffffffffff01001400"
+                + "2d0100100000000000000000000000000000000000cb48cdc9c9e70200504b070820303a3608000000000000000600"
+                + "000000000000504b01021e032d000800080040877b5d20303a36080000000600000001000000000000000100000080"
+                + "11000000002d504b050600000000010001002f000000530000000000");
+        assertThat(open(zip)).isEqualTo("ok -=6");
     }
 
     @Test

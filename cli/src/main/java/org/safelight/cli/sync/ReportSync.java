@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -14,7 +13,8 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.safelight.cli.client.EnterpriseReports;
 import org.safelight.cli.client.RefusedException;
-import org.safelight.format.FormatException;
+import org.safelight.cli.sync.FailureRule.Skip;
+import org.safelight.cli.sync.FailureRule.Step;
 import org.safelight.format.container.AtomicFile;
 import org.safelight.format.container.SafeUnzip;
 import org.safelight.format.container.ZipLimits;
@@ -23,9 +23,9 @@ import org.safelight.format.picsafe.KeyNeededException;
 import org.safelight.format.picsafe.PackageJson;
 import org.safelight.format.picsafe.ReportKey;
 import org.safelight.format.picsafe.ReportOpener;
+import org.safelight.format.report.MalformedReportException;
 import org.safelight.format.report.ReportId;
 import org.safelight.format.report.ReportMetadata;
-import org.safelight.format.rncryptor.IntegrityException;
 
 /**
  * One pass of {@code safelight sync}: every report the enterprise listing has after the folder's
@@ -35,11 +35,12 @@ import org.safelight.format.rncryptor.IntegrityException;
  *
  * <ul>
  * <li>A report whose folder exists is skipped: running twice writes nothing new.</li>
- * <li>Transient failures (network, 429, 5xx) and a refused credential (401) are thrown: the cursor
- *     stays before the report, so the next run tries it again.</li>
- * <li>Permanent refusals (expired or revoked report, 403, 404) and reports that fail their integrity
- *     check or are malformed get one stderr line each, are not written, and the cursor moves past
- *     them; {@link Result#exitCode} tells the worst.</li>
+ * <li>Every failure while handling one report goes through {@link FailureRule}: transport and disk
+ *     failures and 401/429/5xx from the download or the real key route are thrown, the cursor stays
+ *     before the report and the next run tries it again; everything the report's content causes
+ *     (malformed or unsafe, failed integrity, refused, any unexpected failure while reading it) gets
+ *     one stderr line, nothing is written, and the cursor moves past it; {@link Result#exitCode}
+ *     tells the worst.</li>
  * </ul>
  */
 public final class ReportSync {
@@ -68,8 +69,9 @@ public final class ReportSync {
     private final PrintWriter stderr;
 
     /**
-     * @param trustedKeyServers the only key servers the Key Server Token is sent to; a report naming
-     *                          another is skipped (a report's author must not be able to collect the token)
+     * @param trustedKeyServers origins ({@link PackageJson#originOf}) of the only key servers the Key Server
+     *                          Token is sent to; a report naming another is skipped (a report's author must
+     *                          not be able to collect the token)
      * @param privateKey        for static-key reports, or null
      */
     public ReportSync(EnterpriseReports server, String serverUrl, Path out, List<URI> trustedKeyServers,
@@ -77,7 +79,7 @@ public final class ReportSync {
         this.server = server;
         this.serverUrl = serverUrl;
         this.out = out;
-        this.trustedKeyServers = trustedKeyServers;
+        this.trustedKeyServers = List.copyOf(trustedKeyServers);
         this.privateKey = privateKey;
         this.stdout = stdout;
         this.stderr = stderr;
@@ -116,6 +118,7 @@ public final class ReportSync {
             return new Result(0, 1, 0, 0, 0, 0);
         }
         Path staging = Files.createTempDirectory(out, STAGING);
+        Step[] step = {Step.DOWNLOAD};
         try {
             Path file = staging.resolve(id + ".picsafe");
             long size = server.download(URI.create(report.path("download_url").asText()), file);
@@ -123,10 +126,10 @@ public final class ReportSync {
                 throw new IOException("the download of report " + id + " stopped early (" + size + " of "
                         + report.path("size").asLong() + " bytes)");
             }
-            ReportMetadata metadata = open(id, file, staging.resolve(id));
+            step[0] = Step.OPEN;
+            ReportMetadata metadata = open(id, file, staging.resolve(id), step);
             if (!id.equals(metadata.details().reportid())) {
-                throw new org.safelight.format.report.MalformedReportException("the report inside is "
-                        + metadata.details().reportid() + ", not " + id);
+                throw new MalformedReportException("the report inside is not " + id);
             }
             // On disk before the rename, and the rename on disk before the cursor moves past the report:
             // after a crash, a folder that is there is whole, and a report the cursor passed is there.
@@ -136,62 +139,48 @@ public final class ReportSync {
             stdout.println("Wrote report " + id + " (from " + report.path("sender_email").asText("?") + ") to "
                     + out.resolve(id));
             return new Result(1, 0, 0, 0, 0, 0);
-        } catch (RefusedException e) {
-            if (e.status() == 401 || e.status() == 429 || e.status() >= 500) {
+        } catch (IOException | RuntimeException e) {
+            Skip skip = FailureRule.classify(step[0], e);
+            if (skip == null) {
                 throw e;
             }
-            stderr.println("safelight: skipped report " + id + ": " + e.getMessage() + " (" + e.code() + ")");
-            return new Result(0, 0, 1, 0, 0, 0);
-        } catch (IntegrityException e) {
-            stderr.println("safelight: skipped report " + id + ": it failed its integrity check (" + e.getMessage()
-                    + "); nothing was written");
-            return new Result(0, 0, 0, 1, 0, 0);
-        } catch (KeyNeededException e) {
-            stderr.println("safelight: skipped report " + id + ": " + e.getMessage());
-            return new Result(0, 0, 0, 0, 0, 1);
-        } catch (FormatException e) {
-            stderr.println("safelight: skipped report " + id + ": " + e.getMessage());
-            return new Result(0, 0, 0, 0, 1, 0);
+            stderr.println("safelight: skipped report " + id + ": " + FailureRule.reason(skip, e));
+            return switch (skip) {
+                case REFUSED -> new Result(0, 0, 1, 0, 0, 0);
+                case INTEGRITY -> new Result(0, 0, 0, 1, 0, 0);
+                case MALFORMED -> new Result(0, 0, 0, 0, 1, 0);
+                case NEEDS_KEY -> new Result(0, 0, 0, 0, 0, 1);
+            };
         } finally {
             SafeUnzip.deleteTree(staging);
         }
     }
 
-    private ReportMetadata open(String id, Path file, Path target) throws IOException {
+    /** Opens the downloaded file; {@code step} says whether a failure came while asking for the key. */
+    private ReportMetadata open(String id, Path file, Path target, Step[] step) throws IOException {
         PackageJson packageJson = Inspection.of(file).packageJson();
         if (packageJson == null) {
-            throw new org.safelight.format.report.MalformedReportException("the download is not a sealed report");
+            throw new MalformedReportException("the download is not a sealed report");
         }
         ReportKey key;
         if (packageJson.hasStaticKey() && privateKey != null) {
             key = new ReportKey.Private(privateKey);
         } else if (packageJson.hasKeyServer()) {
-            URI keyServer;
-            try {
-                keyServer = new URI(packageJson.keyserverUrl());
-            } catch (URISyntaxException e) {
-                // Anyone in the enterprise can upload this: a bad URL is this report's fault, not the run's.
-                throw new org.safelight.format.report.MalformedReportException("its key server is not a URL");
+            // Only the origin counts: a path, query or fragment in the file must not steer the request
+            // (and its token) to another route, whose refusals would then stop the run.
+            URI keyServer = packageJson.keyServerOrigin();
+            if (!trustedKeyServers.contains(keyServer)) {
+                throw new RefusedException(403, "untrusted_key_server", "its key server " + keyServer
+                        + " is not one the Key Server Token may be sent to (add --key-server " + keyServer + ")");
             }
-            if (keyServer.getHost() == null || !trusted(keyServer)) {
-                throw new RefusedException(403, "untrusted_key_server", "its key server " + origin(keyServer)
-                        + " is not one the Key Server Token may be sent to (add --key-server " + origin(keyServer)
-                        + ")");
-            }
-            key = new ReportKey.Password(server.fetchKey(keyServer, new ReportId(id)));
+            step[0] = Step.KEY;
+            String password = server.fetchKey(keyServer, new ReportId(id));
+            step[0] = Step.OPEN;
+            key = new ReportKey.Password(password);
         } else {
             throw new KeyNeededException("it is sealed with a static key: give --private-key", packageJson);
         }
         return new ReportOpener(ZipLimits.REPORT, false).open(file, key, target).metadata();
-    }
-
-    private boolean trusted(URI keyServer) {
-        return trustedKeyServers.stream().anyMatch(t -> origin(t).equalsIgnoreCase(origin(keyServer)));
-    }
-
-    private static String origin(URI uri) {
-        int port = uri.getPort() != -1 ? uri.getPort() : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
-        return uri.getScheme() + "://" + uri.getHost() + ":" + port;
     }
 
     private static void forceTree(Path root) throws IOException {

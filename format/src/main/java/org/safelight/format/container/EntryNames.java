@@ -1,13 +1,18 @@
 package org.safelight.format.container;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.Locale;
 import java.util.Set;
 
 /**
  * The rules for an entry name in a ZIP from outside: relative, forward slashes only, no {@code ..}
- * or {@code .} segment, no control characters, not a Windows drive or device path, and no two
- * entries whose names differ only in case (they would collide on macOS and Windows).
+ * or {@code .} segment, no control characters, not a Windows drive or device path, no two entries
+ * whose names differ only in case (they would collide on macOS and Windows), and stored as valid
+ * UTF-8 (with the UTF-8 flag) or as ASCII.
  */
 final class EntryNames {
     private static final int MAX_NAME_LENGTH = 255;
@@ -57,6 +62,28 @@ final class EntryNames {
             return "contains '..'";
         }
         return null;
+    }
+
+    /**
+     * The name from its stored bytes: strict UTF-8 when the entry says its name is UTF-8, else plain
+     * ASCII. Other bytes (invalid UTF-8, or a legacy code page no two tools read alike) are refused,
+     * so that every reader sees the same name.
+     */
+    static String decode(byte[] raw, boolean utf8) throws UnsafeZipException {
+        if (!utf8) {
+            for (byte b : raw) {
+                if (b < 0) {
+                    throw new UnsafeZipException("an entry name is not ASCII and not marked as UTF-8");
+                }
+            }
+            return new String(raw, StandardCharsets.US_ASCII);
+        }
+        try {
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(raw)).toString();
+        } catch (CharacterCodingException e) {
+            throw new UnsafeZipException("an entry name is not valid UTF-8");
+        }
     }
 
     static String printable(String name) {

@@ -23,7 +23,17 @@ public record Inspection(Path file, long size, ReportFileKind kind, List<Entry> 
     public record Entry(String name, long size) {
     }
 
+    /** @throws MalformedReportException also for any unforeseen failure on hostile bytes */
     public static Inspection of(Path file) throws IOException {
+        try {
+            return inspect(file);
+        } catch (RuntimeException e) {
+            throw new org.safelight.format.report.MalformedReportException("the file cannot be read ("
+                    + e.getClass().getSimpleName() + ")", e);
+        }
+    }
+
+    private static Inspection inspect(Path file) throws IOException {
         long size = Files.size(file);
         ReportFileKind kind = ReportFileKind.probe(file);
         List<Entry> entries = new ArrayList<>();

@@ -41,7 +41,21 @@ public final class ReportOpener {
     public record Opened(Path folder, ReportMetadata metadata, List<String> files, boolean wasEncrypted) {
     }
 
+    /**
+     * @throws MalformedReportException when the file is not a report, or reading its hostile bytes
+     *                                  failed in any unforeseen way (never a bare runtime exception)
+     * @throws org.safelight.format.container.UnsafeZipException when a ZIP in it breaks a safety rule
+     * @throws IntegrityException when the key is wrong or the package was altered
+     */
     public Opened open(Path file, ReportKey key, Path outDir) throws IOException {
+        try {
+            return openChecked(file, key, outDir);
+        } catch (RuntimeException e) {
+            throw new MalformedReportException("the report cannot be read (" + e.getClass().getSimpleName() + ")", e);
+        }
+    }
+
+    private Opened openChecked(Path file, ReportKey key, Path outDir) throws IOException {
         ReportFileKind kind = ReportFileKind.probe(file);
         return switch (kind) {
             case PICSAFE -> openPicsafe(file, key, outDir);

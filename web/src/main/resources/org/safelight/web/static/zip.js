@@ -1,7 +1,9 @@
 // A small reader for ZIP archives from outside, held in memory: it reads the central directory,
-// applies the same rules as the server's SafeZipReader (entry count, per-entry and total inflated
-// size counted while inflating, compression ratio, safe names, no duplicates), and inflates with
-// the platform's DecompressionStream. Stored and deflated entries only; no ZIP64, no encryption.
+// applies the same rules as the server's SafeZipReader (one reading: the directory and the local
+// headers agree exactly, with no bytes between or after them; entry count, per-entry and total
+// inflated size counted while inflating, compression ratio, safe names, no duplicates), and
+// inflates with the platform's DecompressionStream. Stored and deflated entries only; no ZIP64
+// (a report that large does not fit in a tab), no encryption, no archive comment.
 
 export const REPORT_LIMITS = Object.freeze({
   maxEntries: 1000,
@@ -18,6 +20,14 @@ export class UnsafeZipError extends Error {
 const EOCD = 0x06054b50;
 const CENTRAL = 0x02014b50;
 const LOCAL = 0x04034b50;
+const DESCRIPTOR = 0x08074b50;
+const DATA_DESCRIPTOR = 1 << 3;
+const UTF8 = 1 << 11;
+// deflate's speed hints, a data descriptor, UTF-8 names: nothing else (SafeZipReader's rule)
+const ACCEPTED_FLAGS = 0b110 | DATA_DESCRIPTOR | UTF8;
+const ZIP64_EXTRA = 0x0001;
+const ZIP64_END = 0x06064b50;
+const ZIP64_LOCATOR = 0x07064b50;
 const MAX_NAME_LENGTH = 255;
 
 /** Why an entry name may not be used, or null when it may (the rules of EntryNames.java). */
@@ -44,30 +54,45 @@ function printable(name) {
   return clean.length > 80 ? clean.slice(0, 80).join('') + '…' : clean.join('');
 }
 
-/** Opens an archive held in memory; throws UnsafeZipError when it is not a ZIP or breaks a rule. */
+/**
+ * Opens an archive held in memory; throws UnsafeZipError when it is not a ZIP or breaks a rule.
+ * One reading (DESIGN §2), the rule of the server's SafeZipReader: the central directory lists the
+ * entries in the order they lie in the file, each at the offset where the previous one (with its
+ * data descriptor) ended, its local header agreeing on name, flags, method, CRC-32 and sizes; the
+ * directory follows the last entry directly, the end record follows the directory, and nothing
+ * (not even an archive comment) follows the end record. So no file reads as one report here and
+ * as another to a reader going front to back.
+ */
 export function openZip(bytes, limits = REPORT_LIMITS) {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const eocd = findEndOfDirectory(view);
-  if (eocd < 0) throw new UnsafeZipError('not a ZIP archive');
+  const eocd = view.byteLength - 22;
+  if (eocd < 0 || view.getUint32(eocd, true) !== EOCD) {
+    if (findEndOfDirectory(view) >= 0) throw new UnsafeZipError('data follows the end of the archive, or it has a comment');
+    throw new UnsafeZipError('not a ZIP archive');
+  }
   const count = view.getUint16(eocd + 10, true);
   const directorySize = view.getUint32(eocd + 12, true);
   const directoryOffset = view.getUint32(eocd + 16, true);
   if (count === 0xffff || directorySize === 0xffffffff || directoryOffset === 0xffffffff) {
     throw new UnsafeZipError('ZIP64 archives are not supported here');
   }
-  if (view.getUint16(eocd + 4, true) !== 0 || view.getUint16(eocd + 6, true) !== 0) {
+  if (view.getUint16(eocd + 4, true) !== 0 || view.getUint16(eocd + 6, true) !== 0
+      || view.getUint16(eocd + 8, true) !== count) {
     throw new UnsafeZipError('multi-part archives are not supported');
   }
   if (count === 0) throw new UnsafeZipError('not a ZIP archive, or an empty one');
   if (count > limits.maxEntries) throw new UnsafeZipError(`more than ${limits.maxEntries} entries`);
-  if (directoryOffset + directorySize > eocd) throw new UnsafeZipError('the archive directory is damaged');
+  const directoryEnd = zip64EndRecord(view, eocd, count, directorySize, directoryOffset);
+  if (directoryOffset + directorySize !== directoryEnd) {
+    throw new UnsafeZipError('unexpected bytes after the central directory, or a damaged one');
+  }
 
-  const decoder = new TextDecoder('utf-8');
   const seen = new Set();
   const entries = new Map();
   let p = directoryOffset;
+  let next = 0; // where the next local header must start
   for (let i = 0; i < count; i++) {
-    if (p + 46 > eocd || view.getUint32(p, true) !== CENTRAL) throw new UnsafeZipError('the archive directory is damaged');
+    if (p + 46 > directoryEnd || view.getUint32(p, true) !== CENTRAL) throw new UnsafeZipError('the archive directory is damaged');
     const flags = view.getUint16(p + 8, true);
     const method = view.getUint16(p + 10, true);
     const crc = view.getUint32(p + 16, true);
@@ -76,38 +101,145 @@ export function openZip(bytes, limits = REPORT_LIMITS) {
     const nameLength = view.getUint16(p + 28, true);
     const extraLength = view.getUint16(p + 30, true);
     const commentLength = view.getUint16(p + 32, true);
+    const disk = view.getUint16(p + 34, true);
     const localOffset = view.getUint32(p + 42, true);
+    if (p + 46 + nameLength + extraLength + commentLength > directoryEnd) throw new UnsafeZipError('the archive directory is damaged');
     const rawName = bytes.subarray(p + 46, p + 46 + nameLength);
-    const name = decoder.decode(rawName);
+    const name = decodeName(rawName, flags);
     p += 46 + nameLength + extraLength + commentLength;
     const problem = nameProblem(name);
     if (problem) throw new UnsafeZipError(`unsafe entry name '${printable(name)}': ${problem}`);
     if (seen.has(name.toLowerCase())) throw new UnsafeZipError(`entry '${printable(name)}' appears twice`);
     seen.add(name.toLowerCase());
-    if (flags & 1) throw new UnsafeZipError(`entry '${printable(name)}' is encrypted`);
-    if (method !== 0 && method !== 8) throw new UnsafeZipError(`entry '${printable(name)}' uses compression method ${method}`);
-    if (name.endsWith('/')) continue;
-    if (localOffset + 30 > directoryOffset || view.getUint32(localOffset, true) !== LOCAL) {
-      throw new UnsafeZipError(`entry '${printable(name)}' is damaged`);
+    const what = `entry '${printable(name)}'`;
+    if (flags & 1) throw new UnsafeZipError(`${what} is encrypted`);
+    if (flags & ~ACCEPTED_FLAGS) throw new UnsafeZipError(`${what} uses ZIP features that are not accepted (flags 0x${flags.toString(16)})`);
+    if (method !== 0 && method !== 8) throw new UnsafeZipError(`${what} uses compression method ${method}`);
+    if (method === 0 && ((flags & DATA_DESCRIPTOR) || compressedSize !== size)) throw new UnsafeZipError(`${what} is damaged`);
+    if (compressedSize === 0xffffffff || size === 0xffffffff || localOffset === 0xffffffff || disk !== 0) {
+      throw new UnsafeZipError('ZIP64 archives are not supported here');
     }
-    const localNameLength = view.getUint16(localOffset + 26, true);
-    const localExtraLength = view.getUint16(localOffset + 28, true);
-    const localName = bytes.subarray(localOffset + 30, localOffset + 30 + localNameLength);
-    if (!sameBytes(localName, rawName)) throw new UnsafeZipError(`entry '${printable(name)}' has two different names`);
-    const start = localOffset + 30 + localNameLength + localExtraLength;
-    if (start + compressedSize > directoryOffset) throw new UnsafeZipError(`entry '${printable(name)}' is damaged`);
-    entries.set(name, {name, method, crc, compressedSize, size, start, localOffset});
-  }
-  // Each file's local header and data are its own bytes: overlapping entries would let one
-  // compressed kernel be inflated again and again while the ratio check counts it each time.
-  const spans = [...entries.values()].sort((a, b) => a.localOffset - b.localOffset);
-  for (let i = 1; i < spans.length; i++) {
-    const previous = spans[i - 1];
-    if (spans[i].localOffset < previous.start + previous.compressedSize) {
-      throw new UnsafeZipError(`entries '${printable(previous.name)}' and '${printable(spans[i].name)}' overlap`);
+    if (localOffset !== next) {
+      throw new UnsafeZipError(localOffset > next ? `unexpected bytes at offset ${next}, where the directory lists no entry`
+        : `${what} overlaps the entry before it`);
     }
+    extraField(bytes, p - extraLength - commentLength, extraLength, ZIP64_EXTRA, what);
+    const {start, zip64} = checkLocalHeader(view, bytes,
+      {what, rawName, flags, method, crc, compressedSize, size, localOffset}, directoryOffset);
+    next = checkDescriptor(view, start + compressedSize, {what, flags, crc, compressedSize, size}, zip64, directoryOffset);
+    if (!name.endsWith('/')) entries.set(name, {name, method, crc, compressedSize, size, start, localOffset});
   }
+  if (p !== directoryEnd) throw new UnsafeZipError('unexpected bytes after the central directory');
+  if (next !== directoryOffset) throw new UnsafeZipError(`unexpected bytes at offset ${next} (before the central directory)`);
   return new ZipArchive(bytes, entries, limits);
+}
+
+/**
+ * Where the central directory must end: at the end record, or at a ZIP64 end record (and its
+ * locator) right before it, which must repeat the end record's values (larger ones do not fit here).
+ */
+function zip64EndRecord(view, eocd, count, directorySize, directoryOffset) {
+  if (eocd < 76 || view.getUint32(eocd - 20, true) !== ZIP64_LOCATOR) return eocd;
+  const record = eocd - 76;
+  const u64 = (o) => view.getUint32(o + 4, true) * 0x100000000 + view.getUint32(o, true);
+  if (view.getUint32(eocd - 16, true) !== 0 || u64(eocd - 12) !== record || view.getUint32(eocd - 4, true) !== 1
+      || view.getUint32(record, true) !== ZIP64_END || u64(record + 4) !== 44
+      || view.getUint32(record + 16, true) !== 0 || view.getUint32(record + 20, true) !== 0
+      || u64(record + 24) !== count || u64(record + 32) !== count
+      || u64(record + 40) !== directorySize || u64(record + 48) !== directoryOffset) {
+    throw new UnsafeZipError('the ZIP64 end record does not match the central directory');
+  }
+  return record;
+}
+
+/** Checks an entry's local header against its directory record; returns where its data starts. */
+function checkLocalHeader(view, bytes, e, limit) {
+  const at = e.localOffset;
+  if (at + 30 > limit || view.getUint32(at, true) !== LOCAL) throw new UnsafeZipError(`${e.what} is damaged`);
+  const flags = view.getUint16(at + 6, true);
+  const method = view.getUint16(at + 8, true);
+  const crc = view.getUint32(at + 14, true);
+  let compressedSize = view.getUint32(at + 18, true);
+  let size = view.getUint32(at + 22, true);
+  const nameLength = view.getUint16(at + 26, true);
+  const extraLength = view.getUint16(at + 28, true);
+  const start = at + 30 + nameLength + extraLength;
+  if (start > limit) throw new UnsafeZipError(`${e.what} is damaged`);
+  if (!sameBytes(bytes.subarray(at + 30, at + 30 + nameLength), e.rawName)) {
+    throw new UnsafeZipError(`${e.what} has another name in the central directory`);
+  }
+  if (flags !== e.flags || method !== e.method) {
+    throw new UnsafeZipError(`the central directory describes ${e.what} otherwise than its own header`);
+  }
+  const zip64 = extraField(bytes, at + 30 + nameLength, extraLength, ZIP64_EXTRA, e.what);
+  if (zip64 && (size === 0xffffffff || compressedSize === 0xffffffff)) {
+    // a local ZIP64 field holds both sizes, inflated first (zero when a data descriptor follows)
+    if (zip64.length < 16) throw new UnsafeZipError(`${e.what} has a damaged ZIP64 field`);
+    const z = new DataView(zip64.buffer, zip64.byteOffset, zip64.byteLength);
+    const wide = (o) => z.getUint32(o + 4, true) * 0x100000000 + z.getUint32(o, true);
+    if (size === 0xffffffff) size = wide(0);
+    if (compressedSize === 0xffffffff) compressedSize = wide(8);
+  }
+  if (flags & DATA_DESCRIPTOR) {
+    const zeroOr = (stated, actual) => stated === 0 || stated === actual;
+    if (!zeroOr(crc, e.crc) || !zeroOr(compressedSize, e.compressedSize) || !zeroOr(size, e.size)) {
+      throw new UnsafeZipError(`${e.what} is damaged (its header does not match its data)`);
+    }
+  } else if (crc !== e.crc || compressedSize !== e.compressedSize || size !== e.size) {
+    throw new UnsafeZipError(`the central directory describes ${e.what} otherwise than its own header`);
+  }
+  if (start + e.compressedSize > limit) throw new UnsafeZipError(`${e.what} is damaged`);
+  return {start, zip64: zip64 !== null};
+}
+
+/**
+ * The data descriptor after an entry's data, if it has one (optional signature, CRC-32, then both
+ * sizes in 4 bytes, or 8 when the local header has a ZIP64 field); returns where the next entry
+ * must start.
+ */
+function checkDescriptor(view, at, e, zip64, limit) {
+  if (!(e.flags & DATA_DESCRIPTOR)) return at;
+  if (at + 4 <= limit && view.getUint32(at, true) === DESCRIPTOR) at += 4;
+  const width = zip64 ? 8 : 4;
+  const end = at + 4 + 2 * width;
+  if (end > limit) throw new UnsafeZipError(`${e.what} is damaged`);
+  const read = (o) => (zip64 ? view.getUint32(o + 4, true) * 0x100000000 : 0) + view.getUint32(o, true);
+  if (view.getUint32(at, true) !== e.crc || read(at + 4) !== e.compressedSize || read(at + 4 + width) !== e.size) {
+    throw new UnsafeZipError(`${e.what} is damaged (its data descriptor does not match it)`);
+  }
+  return end;
+}
+
+/** The data of one extra field, or null; a damaged extra block is refused (as in LocalHeader.java). */
+function extraField(bytes, from, length, id, what) {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let found = null;
+  let p = from;
+  while (p < from + length) {
+    if (p + 4 > from + length) throw new UnsafeZipError(`${what} has a damaged extra field`);
+    const fieldId = view.getUint16(p, true);
+    const size = view.getUint16(p + 2, true);
+    if (p + 4 + size > from + length) throw new UnsafeZipError(`${what} has a damaged extra field`);
+    if (fieldId === id) {
+      if (found) throw new UnsafeZipError(`${what} has two extra fields of type ${id}`);
+      found = bytes.subarray(p + 4, p + 4 + size);
+    }
+    p += 4 + size;
+  }
+  return found;
+}
+
+/** The name from its bytes: strict UTF-8 when the entry is flagged UTF-8, else ASCII only (EntryNames.java). */
+function decodeName(raw, flags) {
+  if (!(flags & UTF8)) {
+    if (raw.some(b => b >= 0x80)) throw new UnsafeZipError('an entry name is not ASCII and not marked as UTF-8');
+    return String.fromCharCode(...raw);
+  }
+  try {
+    return new TextDecoder('utf-8', {fatal: true, ignoreBOM: true}).decode(raw);
+  } catch {
+    throw new UnsafeZipError('an entry name is not valid UTF-8');
+  }
 }
 
 function sameBytes(a, b) {
