@@ -29,6 +29,7 @@ import org.safelight.accounts.users.PasswordHasher;
 import org.safelight.server.db.Database;
 import org.safelight.server.http.Json;
 import org.safelight.server.http.ServerApp;
+import org.safelight.server.http.ServiceCredential;
 import org.safelight.server.limits.RateLimiter;
 import org.safelight.server.testing.TestDatabases;
 import org.safelight.server.tokens.JwksTokenVerifier;
@@ -40,6 +41,8 @@ import org.safelight.server.tokens.TokenVerifier;
  */
 public final class AccountsServer implements AutoCloseable {
     public static final String PASSWORD = "violet tram harbour 42";
+    /** The service credential a cloud role elsewhere records uploads with. */
+    public static final String CLOUD_SERVICE_CREDENTIAL = "test-cloud-service-credential-0123456789";
 
     public final MutableClock clock = new MutableClock();
     public final Path dataDir;
@@ -67,7 +70,7 @@ public final class AccountsServer implements AutoCloseable {
                 }
                 url = "http://localhost:" + port;
                 AccountsRole role = new AccountsRole(stores, mail, keys, URI.create(url), rateLimits,
-                        PasswordHasher.standard(), clock);
+                        PasswordHasher.standard(), new ServiceCredential(CLOUD_SERVICE_CREDENTIAL), clock);
                 try {
                     started = ServerApp.create(List.of(role), config -> { }).start(port);
                 } catch (io.javalin.util.JavalinBindException taken) {

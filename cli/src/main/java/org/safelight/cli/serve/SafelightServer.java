@@ -19,6 +19,7 @@ import org.safelight.accounts.mail.OutboxMailer;
 import org.safelight.accounts.mail.SmtpMailer;
 import org.safelight.accounts.mail.SmtpSettings;
 import org.safelight.accounts.tokens.SigningKeys;
+import org.safelight.accounts.users.PasswordHasher;
 import org.safelight.cloud.CloudLinks;
 import org.safelight.cloud.CloudStore;
 import org.safelight.cloud.LinkStatus;
@@ -185,7 +186,8 @@ public final class SafelightServer implements AutoCloseable {
                 resources.add(new PeriodicTask("accounts-purge", Duration.ofHours(1),
                         () -> stores.purgeExpired(clock.instant())));
                 roles.add(new AccountsRole(accounts, mailer, signing, config.publicUrl(),
-                        RateLimits.standard(clock), clock));
+                        RateLimits.standard(clock), PasswordHasher.standard(), config.cloud().serviceCredential(),
+                        clock));
             }
             if (config.runs("keys")) {
                 int perMinute = config.keyRequestsPerMinute();
