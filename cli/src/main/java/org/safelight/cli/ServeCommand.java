@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import org.safelight.cli.serve.DataFolder;
 import org.safelight.cli.serve.SafelightServer;
 import org.safelight.cli.serve.ServeConfig;
 import org.safelight.cloud.UploadLimits;
@@ -246,7 +247,12 @@ final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         ServeConfig cfg = config();
-        SafelightServer server = SafelightServer.start(cfg);
+        SafelightServer server;
+        try {
+            server = SafelightServer.start(cfg);
+        } catch (DataFolder.NotPrivateException e) {
+            throw new Failures.UsageException(e.getMessage());
+        }
         main.stdout.println("Safelight is serving " + String.join(", ", cfg.roles()) + " on " + server.url());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

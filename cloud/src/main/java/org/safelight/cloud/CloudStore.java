@@ -68,8 +68,8 @@ public final class CloudStore {
     public static CloudStore open(Database db, BlobStore blobs, UploadRecorder recorder, URI publicUrl, Path spool,
                                   UploadLimits limits, Clock clock) throws IOException {
         db.migrate(CloudRole.NAME);
-        Files.createDirectories(spool);
-        Files.setPosixFilePermissions(spool, PosixFilePermissions.fromString("rwx------"));
+        Files.createDirectories(spool, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        Files.setPosixFilePermissions(spool, PosixFilePermissions.fromString("rwx------")); // one made before
         String base = publicUrl.toString();
         while (base.endsWith("/")) {
             base = base.substring(0, base.length() - 1);

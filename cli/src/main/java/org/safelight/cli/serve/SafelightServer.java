@@ -3,7 +3,6 @@ package org.safelight.cli.serve;
 import io.javalin.Javalin;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -69,7 +68,7 @@ public final class SafelightServer implements AutoCloseable {
 
     /** With a chosen clock (tests move it to reach expiries). */
     public static SafelightServer start(ServeConfig config, Clock clock) throws Exception {
-        Files.createDirectories(config.dataDir());
+        DataFolder.prepare(config.dataDir(), config.databaseUrl());
         for (Map.Entry<String, String> e : config.describe().entrySet()) {
             LOG.info("config {} = {}", e.getKey(), e.getValue());
         }
