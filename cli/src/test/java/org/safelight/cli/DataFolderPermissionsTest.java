@@ -91,6 +91,17 @@ class DataFolderPermissionsTest {
     }
 
     @Test
+    void a_master_key_others_could_read_is_never_narrowed_silently() throws Exception {
+        Path data = Files.createDirectory(dir.resolve("data"));
+        Path key = Files.writeString(data.resolve("master.key"), "c2FmZWxpZ2h0LXRlc3QtbWFzdGVyLWtleS0zMmJ5dGU=\n");
+        Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-r--r--"));
+
+        assertThatThrownBy(() -> TestServer.start(data).close())
+                .hasMessageContaining(key.toString()).hasMessageContaining("chmod 600");
+        assertThat(mode(key)).isEqualTo("rw-r--r--");
+    }
+
+    @Test
     void a_file_open_to_others_that_is_not_ours_to_narrow_stops_the_start_naming_it() throws Exception {
         UserPrincipal nobody;
         try {

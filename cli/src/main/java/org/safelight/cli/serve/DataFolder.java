@@ -31,11 +31,14 @@ import org.slf4j.LoggerFactory;
  * process owns is narrowed to its owner's bits, with one warning line each: the operator wanted the
  * server to run, and narrowing loses nothing the server needs. Anything that is not ours, so cannot
  * be fixed, stops the start with one line that says which path and what to run: reports' keys,
- * sign-in secrets and blobs must not stay readable by other accounts on the host. On file systems
+ * sign-in secrets and blobs must not stay readable by other accounts on the host. A master key
+ * others could read always stops the start (as {@code MasterKey} itself does): it may have been
+ * copied, which the operator must weigh, not a log line. On file systems
  * without POSIX permissions nothing is checked.
  */
 public final class DataFolder {
     private static final Logger LOG = LoggerFactory.getLogger(DataFolder.class);
+    private static final String MASTER_KEY = "master.key";
     static final Set<PosixFilePermission> FOLDER = PosixFilePermissions.fromString("rwx------");
     static final Set<PosixFilePermission> FILE = PosixFilePermissions.fromString("rw-------");
     private static final Set<PosixFilePermission> OTHERS = EnumSet.of(
@@ -121,6 +124,11 @@ public final class DataFolder {
                 return;
             }
             String mode = PosixFilePermissions.toString(perms);
+            if (path.getFileName() != null && path.getFileName().toString().equals(MASTER_KEY) && attrs.isRegularFile()) {
+                throw new NotPrivateException(path + " is " + mode + ": the key to every report may have been copied;"
+                        + " it must be readable by its owner only (chmod 600 " + path + "), and is not narrowed"
+                        + " silently");
+            }
             if (!attrs.owner().equals(me)) {
                 throw new NotPrivateException(path + " is " + mode + " (others may read it) and belongs to "
                         + attrs.owner().getName() + ", not to " + me.getName() + " who runs the server: run 'chmod "
