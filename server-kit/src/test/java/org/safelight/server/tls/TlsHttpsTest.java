@@ -191,8 +191,10 @@ class TlsHttpsTest {
 
     @Test
     void every_answer_over_tls_carries_hsts_jettys_own_refusals_too() throws Exception {
-        assertThat(get().headers().firstValue("Strict-Transport-Security")).hasValueSatisfying(v ->
+        HttpResponse<String> health = get();
+        assertThat(health.headers().firstValue("Strict-Transport-Security")).hasValueSatisfying(v ->
                 assertThat(v).startsWith("max-age=31536000"));
+        assertThat(health.headers().firstValue("X-Content-Type-Options")).contains("nosniff");
         javax.net.SocketFactory sockets = pki.clientTrustingRoot().getSocketFactory();
         for (String request : List.of("GET /no-such-route HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n",
                 "GET /health HTTP/1.1\r\nHost: localhost\r\nX-Big: " + "b".repeat(40_000) + "\r\n\r\n",
