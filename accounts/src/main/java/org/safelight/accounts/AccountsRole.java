@@ -21,6 +21,7 @@ import org.safelight.accounts.users.ProfileHandlers;
 import org.safelight.accounts.users.SignupHandlers;
 import org.safelight.server.http.OpenApi;
 import org.safelight.server.http.Role;
+import org.safelight.server.http.ServiceCredential;
 import org.safelight.server.tokens.JwksTokenVerifier;
 import org.safelight.server.tokens.TokenAudience;
 import org.safelight.server.tokens.TokenVerifier;
@@ -55,9 +56,11 @@ public final class AccountsRole implements Role, AutoCloseable {
      * @param publicUrl the address users reach this server at; links in messages start with it
      * @param limits    rate limits ({@link RateLimits#standard} outside tests)
      * @param hasher    password hashing ({@link PasswordHasher#standard} unless the cost is tuned)
+     * @param cloudService the credential a cloud role in another process records uploads with
+     *                  ({@link ServiceCredential#NONE}: only a cloud role in this process can)
      */
     public AccountsRole(AccountsStores stores, Mailer mailer, SigningKeys keys, URI publicUrl, RateLimits limits,
-                        PasswordHasher hasher, Clock clock) {
+                        PasswordHasher hasher, ServiceCredential cloudService, Clock clock) {
         // The keys live in this process, so verify against them directly: a rotation shows at once.
         // Only user tokens of this issuer pass: a token scoped to a key server is refused here.
         TokenAudience users = TokenAudience.users(publicUrl);
@@ -78,11 +81,17 @@ public final class AccountsRole implements Role, AutoCloseable {
         this.enterprise = new EnterpriseHandlers(stores.enterprises(), stores.credentials(), verifier);
         this.credentialCheck = new CredentialCheck(stores.credentials(), limits.signInPerIp());
         this.uploads = new UploadHandlers(stores.uploads(), stores.credentials(), verifier, PublicUrl.of(publicUrl),
-                clock);
+                cloudService, clock);
         this.openApi = OpenApi.resource(AccountsRole.class, "/openapi/accounts.yaml");
     }
 
-    /** With the standard password hashing cost. */
+    /** Uploads recorded in process only. */
+    public AccountsRole(AccountsStores stores, Mailer mailer, SigningKeys keys, URI publicUrl, RateLimits limits,
+                        PasswordHasher hasher, Clock clock) {
+        this(stores, mailer, keys, publicUrl, limits, hasher, ServiceCredential.NONE, clock);
+    }
+
+    /** With the standard password hashing cost; uploads recorded in process only. */
     public AccountsRole(AccountsStores stores, Mailer mailer, SigningKeys keys, URI publicUrl, RateLimits limits,
                         Clock clock) {
         this(stores, mailer, keys, publicUrl, limits, PasswordHasher.standard(), clock);

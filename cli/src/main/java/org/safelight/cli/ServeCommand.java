@@ -8,10 +8,12 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import org.safelight.cli.serve.DataFolder;
 import org.safelight.cli.serve.SafelightServer;
 import org.safelight.cli.serve.ServeConfig;
 import org.safelight.cloud.UploadLimits;
 import org.safelight.server.db.Database;
+import org.safelight.server.http.ServiceCredential;
 import org.safelight.server.http.TrustedProxies;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -137,6 +139,11 @@ final class ServeCommand implements Callable<Integer> {
             description = "Prefer SAFELIGHT_S3_SECRET_KEY.")
     String s3SecretKey;
 
+    @Option(names = "--service-credential", paramLabel = "SECRET", hidden = true, defaultValue = "",
+            description = "Prefer SAFELIGHT_SERVICE_CREDENTIAL. The secret (32+ characters) a cloud role and an"
+                    + " accounts role in separate processes share; the cloud role writes the upload log with it.")
+    String serviceCredential;
+
     ServeConfig config() {
         Set<String> chosen = new LinkedHashSet<>();
         for (String r : roles.split(",")) {
@@ -164,6 +171,11 @@ final class ServeCommand implements Callable<Integer> {
                     + " server whose users it serves and whose report lists it writes");
         }
         ServeConfig.Cloud cloud = cloudConfig();
+        if (chosen.contains("cloud") && !chosen.contains("accounts") && !cloud.serviceCredential().configured()) {
+            throw new Failures.UsageException("the cloud role without accounts needs --service-credential (or"
+                    + " SAFELIGHT_SERVICE_CREDENTIAL): the secret the accounts server was given for writing its"
+                    + " upload log");
+        }
         List<String> origins = Arrays.stream(trustedOrigins.split(",")).map(String::trim).filter(s -> !s.isEmpty())
                 .toList();
         URI publicUri = publicUrl != null ? publicUrl : URI.create("http://localhost:" + port);
@@ -221,15 +233,26 @@ final class ServeCommand implements Callable<Integer> {
         if (s3AccessKey.isBlank() != s3SecretKey.isBlank()) {
             throw new Failures.UsageException("give both --s3-access-key and --s3-secret-key, or neither");
         }
+        ServiceCredential credential;
+        try {
+            credential = new ServiceCredential(serviceCredential.strip());
+        } catch (IllegalArgumentException e) {
+            throw new Failures.UsageException("--service-credential: " + e.getMessage());
+        }
         return new ServeConfig.Cloud(new UploadLimits(cloudMaxUploadMb << 20, cloudQuotaMb << 20,
                 cloudUploadsPerHour), blobStore, s3Endpoint, s3Region, s3Bucket.strip(),
-                s3AccessKey.strip(), s3SecretKey);
+                s3AccessKey.strip(), s3SecretKey, credential);
     }
 
     @Override
     public Integer call() throws Exception {
         ServeConfig cfg = config();
-        SafelightServer server = SafelightServer.start(cfg);
+        SafelightServer server;
+        try {
+            server = SafelightServer.start(cfg);
+        } catch (DataFolder.NotPrivateException e) {
+            throw new Failures.UsageException(e.getMessage());
+        }
         main.stdout.println("Safelight is serving " + String.join(", ", cfg.roles()) + " on " + server.url());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.safelight.cli.serve.SafelightServer;
 import org.safelight.cli.serve.ServeConfig;
+import org.safelight.cloud.blob.HashedKeyBlobStore;
 
 /**
  * A sealed report through the cloud of a real server (SQLite, folder blob store): uploaded by a
@@ -115,9 +116,11 @@ class CloudEndToEndTest {
         assertThat(downloadUrl).isEqualTo(url + "/api/v1/cloud/reports/AU/" + name);
         assertThat(Instant.parse(upload.path("expires_at").asText())).isEqualTo(clock.instant().plus(Duration.ofDays(7)));
         assertThat(upload.path("size").asLong()).isEqualTo(bytes.length);
-        assertThat(dir.resolve("data/cloud/AU/" + name)).exists();
-        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(
-                Files.getPosixFilePermissions(dir.resolve("data/cloud/AU/" + name)))).isEqualTo("rw-------");
+        Path blob = dir.resolve("data/cloud/" + HashedKeyBlobStore.storedKey("AU/" + name));
+        assertThat(blob).exists();
+        assertThat(dir.resolve("data/cloud/AU/" + name)).as("not named by the link's secret part").doesNotExist();
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(blob)))
+                .isEqualTo("rw-------");
 
         JsonNode mine = CloudHttp.json(http.get("/api/v1/accounts/me/reports", ada).body()).path("reports");
         assertThat(mine).hasSize(1);
@@ -172,7 +175,7 @@ class CloudEndToEndTest {
         assertThat(gone.statusCode()).isEqualTo(410);
         assertThat(new String(gone.body(), java.nio.charset.StandardCharsets.UTF_8)).contains("report_expired");
         assertThat(server.cloudStore().orElseThrow().sweepExpired()).isEqualTo(1);
-        assertThat(dir.resolve("data/cloud/AU/" + name)).doesNotExist();
+        assertThat(dir.resolve("data/cloud/" + HashedKeyBlobStore.storedKey("AU/" + name))).doesNotExist();
         assertThat(http.download(downloadUrl, bobLater, null).statusCode()).isEqualTo(410);
         String adaLater = http.token("ada", "ada@hospital.example");
         JsonNode after = CloudHttp.json(http.get("/api/v1/accounts/me/reports", adaLater).body()).path("reports");

@@ -61,8 +61,10 @@ class CloudOnS3Test {
                 assertThat(up.statusCode()).as(up.body()).isEqualTo(201);
                 JsonNode upload = CloudHttp.json(up.body());
                 String downloadUrl = upload.path("download_url").asText();
-                String key = "AU/" + downloadUrl.substring(downloadUrl.lastIndexOf('/') + 1);
+                String plain = "AU/" + downloadUrl.substring(downloadUrl.lastIndexOf('/') + 1);
+                String key = org.safelight.cloud.blob.HashedKeyBlobStore.storedKey(plain);
                 assertThat(headObject(s3.endpoint(), key)).isEqualTo(200);
+                assertThat(headObject(s3.endpoint(), plain)).as("not named by the link's secret part").isEqualTo(404);
                 assertThat(dir.resolve("data/cloud/AU")).doesNotExist();
 
                 assertThat(http.download(downloadUrl, ada, null).body()).isEqualTo(bytes);

@@ -66,6 +66,22 @@ class ServeConfigTest {
     }
 
     @Test
+    void a_cloud_role_apart_from_accounts_needs_the_service_credential_and_it_is_masked() throws IOException {
+        Cli.Result r = Cli.run("serve", "--roles", "cloud", "--accounts-url", "http://accounts.example",
+                "--data-dir", dir.toString());
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.stderr()).contains("--service-credential");
+        assertThat(Cli.run("serve", "--service-credential", "too-short", "--data-dir", dir.toString()).stderr())
+                .contains("at least 32 characters");
+
+        String secret = "a-long-enough-service-credential-for-the-test";
+        ServeConfig c = parse(Map.of("SAFELIGHT_SERVICE_CREDENTIAL", secret), null, "--roles", "cloud",
+                "--accounts-url", "http://accounts.example", "--data-dir", dir.toString());
+        assertThat(c.cloud().serviceCredential().matches(secret)).isTrue();
+        assertThat(c.describe().toString()).doesNotContain(secret).contains("service-credential=****");
+    }
+
+    @Test
     void the_keys_role_alone_must_be_told_which_accounts_server_to_trust() {
         Cli.Result r = Cli.run("serve", "--roles", "keys", "--data-dir", dir.toString());
         assertThat(r.exitCode()).isEqualTo(2);

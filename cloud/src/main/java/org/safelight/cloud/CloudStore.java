@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.safelight.cloud.blob.BlobStore;
+import org.safelight.cloud.blob.HashedKeyBlobStore;
 import org.safelight.format.picsafe.PackageJson;
 import org.safelight.server.db.Database;
 import org.safelight.server.http.ApiException;
@@ -49,7 +50,7 @@ public final class CloudStore {
     private CloudStore(CloudReports reports, BlobStore blobs, UploadRecorder recorder, String publicUrl, Path spool,
                        UploadLimits limits, Clock clock) {
         this.reports = reports;
-        this.blobs = blobs;
+        this.blobs = HashedKeyBlobStore.over(blobs); // no file or object is named by a link's secret part
         this.recorder = recorder;
         this.publicUrl = publicUrl;
         this.spool = spool;
@@ -67,8 +68,8 @@ public final class CloudStore {
     public static CloudStore open(Database db, BlobStore blobs, UploadRecorder recorder, URI publicUrl, Path spool,
                                   UploadLimits limits, Clock clock) throws IOException {
         db.migrate(CloudRole.NAME);
-        Files.createDirectories(spool);
-        Files.setPosixFilePermissions(spool, PosixFilePermissions.fromString("rwx------"));
+        Files.createDirectories(spool, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        Files.setPosixFilePermissions(spool, PosixFilePermissions.fromString("rwx------")); // one made before
         String base = publicUrl.toString();
         while (base.endsWith("/")) {
             base = base.substring(0, base.length() - 1);

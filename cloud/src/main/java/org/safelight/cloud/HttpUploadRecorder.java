@@ -10,17 +10,25 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.safelight.server.http.Json;
+import org.safelight.server.http.ServiceCredential;
 
 /**
  * Records uploads with an accounts role in another process: {@code POST
- * {accounts-url}/api/v1/accounts/me/reports} with the sender's own bearer token, so accounts
- * believes nothing the token does not say. Thread-safe.
+ * {accounts-url}/api/v1/accounts/me/reports} with the service credential both were given (it proves
+ * the cloud role calls; a user alone cannot write the log) and the sender's own bearer token (so
+ * accounts takes who sent it from nothing but the token). Thread-safe.
  */
 public final class HttpUploadRecorder implements UploadRecorder {
     private final URI endpoint;
     private final HttpClient http;
+    private final ServiceCredential credential;
 
-    public HttpUploadRecorder(URI accountsUrl, HttpClient http) {
+    /** @param credential the secret the accounts role was given for the cloud role; it must be configured */
+    public HttpUploadRecorder(URI accountsUrl, ServiceCredential credential, HttpClient http) {
+        if (!credential.configured()) {
+            throw new IllegalArgumentException("a cloud role apart from accounts needs a service credential");
+        }
+        this.credential = credential;
         String base = accountsUrl.toString().replaceAll("/+$", "");
         this.endpoint = URI.create(base + "/api/v1/accounts/me/reports");
         this.http = http;
@@ -38,6 +46,7 @@ public final class HttpUploadRecorder implements UploadRecorder {
         HttpResponse<Void> response;
         try {
             HttpRequest request = HttpRequest.newBuilder(endpoint).timeout(Duration.ofSeconds(20))
+                    .header(ServiceCredential.HEADER, credential.secret())
                     .header("Authorization", "Bearer " + uploaderToken)
                     .header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofByteArray(Json.MAPPER.writeValueAsBytes(body))).build();

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.safelight.cloud.blob.FolderBlobStore;
+import org.safelight.cloud.blob.HashedKeyBlobStore;
 import org.safelight.server.db.Database;
 import org.safelight.server.http.ApiException;
 import org.safelight.server.testing.TestDatabases;
@@ -114,11 +115,27 @@ class CloudStoreContractTest {
         assertThat(store.status(link)).isInstanceOf(LinkStatus.Active.class);
         clock.advance(Duration.ofSeconds(1));
         assertThat(store.status(link)).as("expired by the clock before any sweep").isInstanceOf(LinkStatus.Expired.class);
-        assertThat(dir.resolve("cloud/AU/" + up.name())).exists();
+        Path blob = dir.resolve("cloud/" + HashedKeyBlobStore.storedKey(link.path()));
+        assertThat(blob).exists();
         assertThat(store.sweepExpired()).isEqualTo(1);
-        assertThat(dir.resolve("cloud/AU/" + up.name())).doesNotExist();
+        assertThat(blob).doesNotExist();
         assertThat(store.status(link)).isInstanceOf(LinkStatus.Expired.class);
         assertThat(store.sweepExpired()).isZero();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("engines")
+    void no_stored_file_is_named_by_the_links_secret_part(String name, Supplier<Database> engine) throws Exception {
+        CloudStore store = open(engine, 1 << 20);
+        Upload up = store.accept(body(Zips.sealed(null)), "R-7", user("AU", ""), "t");
+        String secret = ReportLink.parse("AU", up.name()).orElseThrow().random();
+
+        try (Stream<Path> all = Files.walk(dir)) {
+            assertThat(all.map(p -> p.getFileName().toString())).noneMatch(f -> f.contains(secret));
+        }
+        try (InputStream in = store.read(ReportLink.parse("AU", up.name()).orElseThrow(), 0, 4)) {
+            assertThat(in.readAllBytes()).hasSize(4);
+        }
     }
 
     @ParameterizedTest(name = "{0}")

@@ -16,6 +16,7 @@ import org.safelight.accounts.enterprise.EnterpriseCredentials;
 import org.safelight.accounts.internal.PublicUrl;
 import org.safelight.server.http.ApiException;
 import org.safelight.server.http.Json;
+import org.safelight.server.http.ServiceCredential;
 import org.safelight.server.tokens.TokenVerifier;
 import org.safelight.server.tokens.UserToken;
 
@@ -23,8 +24,10 @@ import org.safelight.server.tokens.UserToken;
  * The report lists over HTTP:
  * <pre>
  * GET  /api/v1/accounts/me/reports            the signed-in user's uploads, newest first
- * POST /api/v1/accounts/me/reports            a cloud role in another process records the user's upload,
- *                                             with the user's own token; the links must be this server's
+ * POST /api/v1/accounts/me/reports            a cloud role in another process records the user's upload:
+ *                                             the service credential ({@link ServiceCredential#HEADER}) says
+ *                                             the cloud role calls, the user's own token says whose upload it
+ *                                             is; the links must be this server's. A user alone is refused.
  * GET  /api/v1/enterprise/reports?after=&amp;limit=   (Bearer slak_...) the enterprise's live uploads, oldest first
  * </pre>
  * Thread-safe.
@@ -39,11 +42,17 @@ public final class UploadHandlers {
     private final EnterpriseCredentials credentials;
     private final TokenVerifier verifier;
     private final PublicUrl publicUrl;
+    private final ServiceCredential cloudService;
     private final Clock clock;
 
+    /**
+     * @param cloudService the credential a cloud role in another process sends; {@link ServiceCredential#NONE}
+     *                     when the cloud role runs in this process (it then writes the log directly)
+     */
     public UploadHandlers(UploadLog log, EnterpriseCredentials credentials, TokenVerifier verifier,
-                          PublicUrl publicUrl, Clock clock) {
+                          PublicUrl publicUrl, ServiceCredential cloudService, Clock clock) {
         this.log = log;
+        this.cloudService = cloudService;
         this.credentials = credentials;
         this.verifier = verifier;
         this.publicUrl = publicUrl;
@@ -70,8 +79,15 @@ public final class UploadHandlers {
         ctx.header("Cache-Control", "no-store").json(Map.of("reports", reports));
     }
 
-    /** Body {@code {report_id, region, link, download_url, size, expires_at}} → 201 with the same. */
+    /**
+     * Body {@code {report_id, region, link, download_url, size, expires_at}} → 201 with the same. Only
+     * the cloud role writes the log: without the service credential the answer is 403 {@code
+     * service_only}, whatever token comes with it, so a user cannot add entries of their own making.
+     */
     public void record(Context ctx) {
+        if (!cloudService.matches(ctx)) {
+            throw ApiException.forbidden("service_only", "only the cloud role records uploads");
+        }
         UserToken user = verifier.fromRequest(ctx);
         if (!user.emailVerified()) {
             throw ApiException.forbidden("email_unverified", "verify your email address first");

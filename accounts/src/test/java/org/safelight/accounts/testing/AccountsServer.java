@@ -31,6 +31,7 @@ import org.safelight.server.db.Database;
 import org.safelight.server.http.Json;
 import org.safelight.server.http.ServerApp;
 import org.safelight.server.http.TrustedProxies;
+import org.safelight.server.http.ServiceCredential;
 import org.safelight.server.limits.RateLimiter;
 import org.safelight.server.testing.TestDatabases;
 import org.safelight.server.tokens.JwksTokenVerifier;
@@ -43,6 +44,8 @@ import org.safelight.server.tokens.TokenVerifier;
 public final class AccountsServer implements AutoCloseable {
     public static final String PASSWORD = "violet tram harbour 42";
     private static final TrustedProxies PROXIES = TrustedProxies.parse(List.of("127.0.0.0/8", "::1"));
+    /** The service credential a cloud role elsewhere records uploads with. */
+    public static final String CLOUD_SERVICE_CREDENTIAL = "test-cloud-service-credential-0123456789";
 
     public final MutableClock clock = new MutableClock();
     public final Path dataDir;
@@ -76,7 +79,7 @@ public final class AccountsServer implements AutoCloseable {
                 }
                 url = "http://localhost:" + port;
                 AccountsRole role = new AccountsRole(stores, mail, keys, URI.create(url), rateLimits,
-                        PasswordHasher.standard(), clock);
+                        PasswordHasher.standard(), new ServiceCredential(CLOUD_SERVICE_CREDENTIAL), clock);
                 this.role = role;
                 try {
                     // the test client may stand in for a reverse proxy and name clients in X-Forwarded-For

@@ -58,7 +58,7 @@ final class CloudWiring {
             recorder = inProcess(accounts.uploads());
             authority = accounts.credentials();
         } else {
-            recorder = new HttpUploadRecorder(config.accountsUrl(), HttpClient.newHttpClient());
+            recorder = new HttpUploadRecorder(config.accountsUrl(), cloud.serviceCredential(), HttpClient.newHttpClient());
             // Enterprise API keys are checked by the accounts role at --accounts-url.
             authority = new HttpEnterpriseAuthority(config.accountsUrl(), HttpClient.newHttpClient(), clock);
         }

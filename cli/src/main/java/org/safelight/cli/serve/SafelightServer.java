@@ -3,7 +3,6 @@ package org.safelight.cli.serve;
 import io.javalin.Javalin;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -19,6 +18,7 @@ import org.safelight.accounts.mail.OutboxMailer;
 import org.safelight.accounts.mail.SmtpMailer;
 import org.safelight.accounts.mail.SmtpSettings;
 import org.safelight.accounts.tokens.SigningKeys;
+import org.safelight.accounts.users.PasswordHasher;
 import org.safelight.cloud.CloudLinks;
 import org.safelight.cloud.CloudStore;
 import org.safelight.cloud.LinkStatus;
@@ -70,7 +70,7 @@ public final class SafelightServer implements AutoCloseable {
 
     /** With a chosen clock (tests move it to reach expiries). */
     public static SafelightServer start(ServeConfig config, Clock clock) throws Exception {
-        Files.createDirectories(config.dataDir());
+        DataFolder.prepare(config.dataDir(), config.databaseUrl());
         for (Map.Entry<String, String> e : config.describe().entrySet()) {
             LOG.info("config {} = {}", e.getKey(), e.getValue());
         }
@@ -195,7 +195,8 @@ public final class SafelightServer implements AutoCloseable {
                 resources.add(new PeriodicTask("accounts-purge", Duration.ofHours(1),
                         () -> stores.purgeExpired(clock.instant())));
                 AccountsRole role = new AccountsRole(accounts, mailer, signing, config.publicUrl(),
-                        RateLimits.standard(clock), clock);
+                        RateLimits.standard(clock), PasswordHasher.standard(), config.cloud().serviceCredential(),
+                        clock);
                 resources.add(role); // finishes the mail written after answers
                 roles.add(role);
             }

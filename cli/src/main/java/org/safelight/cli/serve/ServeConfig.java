@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.safelight.cloud.UploadLimits;
+import org.safelight.server.http.ServiceCredential;
 import org.safelight.server.http.TrustedProxies;
 
 /**
@@ -47,11 +48,24 @@ public record ServeConfig(Path dataDir, String host, int port, Set<String> roles
 
     /**
      * The cloud role's storage: {@code blobStore} is {@code folder} (DATA_DIR/cloud) or {@code s3}
-     * with the {@code s3*} settings (blank keys: the AWS default credential chain).
+     * with the {@code s3*} settings (blank keys: the AWS default credential chain). {@code
+     * serviceCredential} is the secret with which a cloud role writes the upload log of an accounts
+     * role in another process; both are given the same one ({@link ServiceCredential#NONE} when they
+     * run together).
      */
     public record Cloud(UploadLimits uploads, String blobStore, URI s3Endpoint, String s3Region, String s3Bucket,
-                        String s3AccessKey, String s3SecretKey) {
+                        String s3AccessKey, String s3SecretKey, ServiceCredential serviceCredential) {
         public static final Cloud DEFAULTS = new Cloud(UploadLimits.DEFAULTS, "folder", null, "", "", "", "");
+
+        /** Without a service credential. */
+        public Cloud(UploadLimits uploads, String blobStore, URI s3Endpoint, String s3Region, String s3Bucket,
+                     String s3AccessKey, String s3SecretKey) {
+            this(uploads, blobStore, s3Endpoint, s3Region, s3Bucket, s3AccessKey, s3SecretKey, ServiceCredential.NONE);
+        }
+
+        public Cloud withServiceCredential(ServiceCredential credential) {
+            return new Cloud(uploads, blobStore, s3Endpoint, s3Region, s3Bucket, s3AccessKey, s3SecretKey, credential);
+        }
 
         public boolean s3() {
             return "s3".equals(blobStore);
@@ -92,6 +106,7 @@ public record ServeConfig(Path dataDir, String host, int port, Set<String> roles
                 + " region " + cloud.s3Region() + " bucket " + cloud.s3Bucket() + " access key "
                 + (cloud.s3AccessKey().isEmpty() ? "(default chain)" : cloud.s3AccessKey()) + " secret key "
                 + mask(cloud.s3SecretKey()) : "folder " + dataDir.resolve("cloud"));
+        d.put("service-credential", cloud.serviceCredential().configured() ? "****" : "(none)");
         d.put("smtp", smtp.enabled() ? smtp.user() + "@" + smtp.host() + ":" + smtp.port() + " password "
                 + mask(smtp.password()) + " from " + smtp.from() : "off (messages go to " + dataDir.resolve("outbox") + ")");
         return d;

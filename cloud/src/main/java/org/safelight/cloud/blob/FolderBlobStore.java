@@ -10,28 +10,33 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.regex.Pattern;
 
 /**
  * Blobs as files under a folder ({@code DATA_DIR/cloud/{region}/{name}}), readable by this user only
- * (0600). A put forces the file to disk and renames it into place when it is on the same disk;
+ * (files 0600, folders 0700). A put forces the file to disk and renames it into place when it is on the same disk;
  * otherwise it copies into a hidden temporary file in the target folder, forces that, and renames
  * it. Either way a reader never sees a partial file, even after a crash.
  */
 public final class FolderBlobStore implements BlobStore {
     private static final Pattern KEY = Pattern.compile("[A-Z]{2}/[A-Za-z0-9_-]{1,100}");
 
+    private static final FileAttribute<?> PRIVATE_FOLDER =
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
+
     private final Path root;
 
+    /** @param root created 0700 when missing, as are the region folders in it */
     public FolderBlobStore(Path root) throws IOException {
-        this.root = Files.createDirectories(root);
+        this.root = Files.createDirectories(root, PRIVATE_FOLDER);
     }
 
     @Override
     public void put(String key, Path file) throws IOException {
         Path target = resolve(key);
-        Path folder = Files.createDirectories(target.getParent());
+        Path folder = Files.createDirectories(target.getParent(), PRIVATE_FOLDER);
         try (FileChannel in = FileChannel.open(file, StandardOpenOption.WRITE)) {
             in.force(true);
         }

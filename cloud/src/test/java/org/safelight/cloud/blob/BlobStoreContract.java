@@ -45,6 +45,43 @@ abstract class BlobStoreContract {
     }
 
     @Test
+    void through_hashed_keys_nothing_is_stored_under_the_links_secret_part() throws Exception {
+        BlobStore hashed = HashedKeyBlobStore.over(store());
+        byte[] bytes = random(10_000, 5);
+        String key = "AU/" + "Ab3".repeat(7) + "x-R" + new Random().nextInt(1_000_000);
+
+        hashed.put(key, file(bytes));
+
+        String stored = HashedKeyBlobStore.storedKey(key);
+        assertThat(stored).matches("AU/[0-9a-f]{64}").doesNotContain(key.substring(3, 25));
+        assertThat(store().exists(key)).isFalse();
+        assertThat(store().exists(stored)).isTrue();
+        assertThat(hashed.exists(key)).isTrue();
+        try (InputStream in = hashed.read(key, 0, bytes.length)) {
+            assertThat(in.readAllBytes()).isEqualTo(bytes);
+        }
+        hashed.delete(key);
+        assertThat(hashed.exists(key)).isFalse();
+        assertThat(store().exists(stored)).isFalse();
+    }
+
+    @Test
+    void a_blob_stored_under_its_plain_name_before_the_upgrade_is_still_read_and_deleted() throws Exception {
+        BlobStore hashed = HashedKeyBlobStore.over(store());
+        byte[] bytes = random(10_000, 6);
+        String key = key();
+        store().put(key, file(bytes));
+
+        assertThat(hashed.exists(key)).isTrue();
+        try (InputStream in = hashed.read(key, 100, 50)) {
+            assertThat(in.readAllBytes()).isEqualTo(Arrays.copyOfRange(bytes, 100, 150));
+        }
+        hashed.delete(key);
+        assertThat(store().exists(key)).isFalse();
+        assertThatThrownBy(() -> hashed.read(key, 0, 1)).isInstanceOf(BlobNotFoundException.class);
+    }
+
+    @Test
     void a_blob_reads_back_whole_and_in_ranges() throws Exception {
         byte[] bytes = random(300_000, 1);
         String key = key();

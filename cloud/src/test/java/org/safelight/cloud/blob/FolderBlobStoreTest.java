@@ -24,12 +24,16 @@ class FolderBlobStoreTest extends BlobStoreContract {
     }
 
     @Test
-    void blobs_are_files_only_their_owner_reads_and_no_temporary_file_is_left() throws Exception {
+    void blobs_are_files_in_folders_only_their_owner_reads_and_no_temporary_file_is_left() throws Exception {
         Path source = Files.write(dir.resolve("up.part"), new byte[] {1, 2, 3});
         store.put("UK/abc-R1", source);
         Path blob = dir.resolve("cloud/UK/abc-R1");
         assertThat(blob).hasBinaryContent(new byte[] {1, 2, 3});
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(blob))).isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("cloud"))))
+                .isEqualTo("rwx------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("cloud/UK"))))
+                .isEqualTo("rwx------");
         try (Stream<Path> files = Files.list(dir.resolve("cloud/UK"))) {
             assertThat(files).containsExactly(blob);
         }

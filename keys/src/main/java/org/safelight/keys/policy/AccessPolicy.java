@@ -9,7 +9,10 @@ import java.util.Locale;
  * folder (as the seed's private key server has them): one pattern a line, {@code *} matching any
  * run of characters, case-insensitive, blank lines and {@code #} comments ignored. An address is
  * refused iff it matches the blacklist and not the whitelist, so with no files everyone is welcome,
- * and blacklist {@code *} with whitelist {@code *@myhospital.org} lets in staff only.
+ * and blacklist {@code *} with whitelist {@code *@myhospital.org} lets in staff only. A pattern
+ * matches the whole address, so {@code *@myhospital.org} does not include subdomains ({@code
+ * ada@ward.myhospital.org}); add a line {@code *@*.myhospital.org} for them. Never {@code
+ * *myhospital.org}: it also matches {@code evilmyhospital.org}.
  *
  * <p>Edits take effect on the next request, without a restart. A file that exists but cannot be
  * read fails closed: an unreadable blacklist refuses everyone, an unreadable whitelist excepts no

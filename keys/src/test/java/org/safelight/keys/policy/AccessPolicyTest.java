@@ -25,6 +25,24 @@ class AccessPolicyTest {
     }
 
     @Test
+    void star_at_a_domain_covers_that_domain_only_and_a_second_line_covers_its_subdomains() throws IOException {
+        write("blacklist", "*\n");
+        write("whitelist", "*@hospital.org\n");
+        AccessPolicy policy = new AccessPolicy(dataDir);
+
+        assertThat(policy.allows("ada@hospital.org")).isTrue();
+        assertThat(policy.allows("ada@ward.hospital.org")).as("subdomains are not included").isFalse();
+        assertThat(policy.allows("ada@evilhospital.org")).isFalse();
+
+        write("whitelist", "*@hospital.org\n*@*.hospital.org\n");
+        assertThat(policy.allows("ada@hospital.org")).isTrue();
+        assertThat(policy.allows("ada@ward.hospital.org")).isTrue();
+        assertThat(policy.allows("ada@icu.ward.hospital.org")).isTrue();
+        assertThat(policy.allows("ada@evilhospital.org")).as("a dot before the domain keeps look-alikes out").isFalse();
+        assertThat(policy.allows("ada@hospital.org.evil.example")).isFalse();
+    }
+
+    @Test
     void without_policy_files_everyone_is_welcome() {
         AccessPolicy policy = new AccessPolicy(dataDir);
 

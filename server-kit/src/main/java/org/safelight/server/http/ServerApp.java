@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Builds the HTTP server for a set of roles, unstarted, so tests start it on a free port. Every
  * failure becomes JSON with a stable {@code error} code in one place here; unexpected exceptions are
- * logged by type only (their messages may hold data) and answered without details.
+ * logged by type only (their messages may hold data) and answered without details. Every answer,
+ * Jetty's own refusals included, carries the {@link ResponseHeaders}.
  */
 public final class ServerApp {
     private static final Logger LOG = LoggerFactory.getLogger(ServerApp.class);
@@ -40,6 +41,15 @@ public final class ServerApp {
             config.concurrency.useVirtualThreads = virtualThreads(Runtime.version().feature(),
                     System.getProperty(VIRTUAL_THREADS));
             config.http.maxRequestSize = 1L << 20;
+            // Headers every answer carries, Jetty's own refusals included; no server name or version.
+            config.jetty.modifyHttpConfiguration(http -> {
+                http.setSendServerVersion(false);
+                http.setSendXPoweredBy(false);
+                http.addCustomizer(new ResponseHeaders());
+            });
+            config.jetty.modifyServer(server -> server.setErrorHandler(new JettyErrors()));
+            config.jetty.modifyServletContextHandler(context -> context.setErrorHandler(new JettyErrors()));
+            config.routes.after(ResponseHeaders::enforceNoStore);
             config.routes.get("/health", ctx -> ctx.json(health(roles)));
             String openApi = OpenApi.merge(roles);
             config.routes.get("/openapi.yaml", ctx -> ctx.contentType("application/yaml").result(openApi));

@@ -28,6 +28,22 @@ import org.eclipse.jetty.util.ssl.SslContextFactory;
  * }</pre>
  */
 public final class TlsConfig {
+    /** TLS 1.3 and 1.2 only. */
+    static final String[] PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
+    /**
+     * TLS 1.3's suites, and for TLS 1.2 only forward-secret AEAD ones (ECDHE with AES-GCM or
+     * ChaCha20-Poly1305): no CBC (padding oracles, Lucky13), no static RSA key exchange, no SHA-1.
+     */
+    static final String[] CIPHER_SUITES = {
+        "TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256",
+        "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",
+        "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256",
+        "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
+        "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256",
+    };
+    /** HSTS lifetime: one year. */
+    static final long HSTS_SECONDS = 365L * 24 * 3600;
+
     private final Path certsDir;
     private final SslContextFactory.Server sslContextFactory = new SslContextFactory.Server();
     // The key store only lives in memory, yet PKCS12 insists on a password: a random one per process.
@@ -42,6 +58,8 @@ public final class TlsConfig {
         sslContextFactory.setKeyStore(certificate.keyStore(keyStorePassword.toCharArray()));
         sslContextFactory.setKeyStorePassword(keyStorePassword);
         sslContextFactory.setKeyManagerPassword(keyStorePassword);
+        sslContextFactory.setIncludeProtocols(PROTOCOLS);
+        sslContextFactory.setIncludeCipherSuites(CIPHER_SUITES);
     }
 
     /**
@@ -66,16 +84,20 @@ public final class TlsConfig {
     }
 
     /**
-     * Makes the app listen with HTTPS only, on {@code host} ({@code null}: every interface) and
+     * Makes the app listen with HTTPS only (TLS 1.3, and TLS 1.2 with AEAD suites only; every
+     * answer carries HSTS), on {@code host} ({@code null}: every interface) and
      * {@code port} ({@code 0}: a free one, read back with {@code app.port()}). Javalin adds its own
      * plain HTTP connector only when none was added, so there is no plain listener; the host and
      * port given to {@code app.start(...)} are then ignored, so start it with {@code app.start()}.
      */
     public void install(JavalinConfig config, String host, int port) {
         config.jetty.addConnector((server, httpConfig) -> {
-            // A copy keeps Javalin's settings; the customizer marks requests as https and secure.
+            // A copy keeps Javalin's settings; the customizer marks requests as https and secure, and
+            // adds Strict-Transport-Security to every answer (JettyErrors adds it to Jetty's own).
             HttpConfiguration https = new HttpConfiguration(httpConfig);
-            https.addCustomizer(new SecureRequestCustomizer());
+            SecureRequestCustomizer secure = new SecureRequestCustomizer();
+            secure.setStsMaxAge(HSTS_SECONDS);
+            https.addCustomizer(secure);
             ServerConnector connector = new ServerConnector(server,
                     new SslConnectionFactory(sslContextFactory, "http/1.1"), new HttpConnectionFactory(https));
             connector.setHost(host);

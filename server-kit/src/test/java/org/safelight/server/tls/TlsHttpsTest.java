@@ -19,11 +19,13 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import javax.net.ssl.SSLSession;
+import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.safelight.server.http.RawHttp;
 import org.safelight.server.http.ServerApp;
 
 /**
@@ -161,6 +163,46 @@ class TlsHttpsTest {
             fast.close();
         }
         assertThat(servedSerial(get())).isEqualTo(renewed);
+    }
+
+    /** A TLS 1.2 handshake offering only {@code suite}; answers the suite agreed on, or throws. */
+    private String handshakeOffering(String suite) throws Exception {
+        try (SSLSocket socket = (SSLSocket) pki.clientTrustingRoot().getSocketFactory()
+                .createSocket("127.0.0.1", app.port())) {
+            socket.setSoTimeout(10_000);
+            socket.setEnabledProtocols(new String[] {"TLSv1.2"});
+            socket.setEnabledCipherSuites(new String[] {suite});
+            socket.startHandshake();
+            return socket.getSession().getCipherSuite();
+        }
+    }
+
+    @Test
+    void tls_1_2_offers_forward_secret_aead_suites_only() throws Exception {
+        assertThat(handshakeOffering("TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"))
+                .isEqualTo("TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256");
+        assertThat(handshakeOffering("TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256"))
+                .isEqualTo("TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256");
+        for (String cbcOrStatic : List.of("TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256", "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384",
+                "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA", "TLS_RSA_WITH_AES_128_GCM_SHA256", "TLS_RSA_WITH_AES_128_CBC_SHA")) {
+            assertThatThrownBy(() -> handshakeOffering(cbcOrStatic)).as(cbcOrStatic).isInstanceOf(IOException.class);
+        }
+    }
+
+    @Test
+    void every_answer_over_tls_carries_hsts_jettys_own_refusals_too() throws Exception {
+        HttpResponse<String> health = get();
+        assertThat(health.headers().firstValue("Strict-Transport-Security")).hasValueSatisfying(v ->
+                assertThat(v).startsWith("max-age=31536000"));
+        assertThat(health.headers().firstValue("X-Content-Type-Options")).contains("nosniff");
+        javax.net.SocketFactory sockets = pki.clientTrustingRoot().getSocketFactory();
+        for (String request : List.of("GET /no-such-route HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n",
+                "GET /health HTTP/1.1\r\nHost: localhost\r\nX-Big: " + "b".repeat(40_000) + "\r\n\r\n",
+                "GET /health HTTP/1.1\r\nHost: localhost\r\nBad Header\r\n\r\n")) {
+            RawHttp.Answer answer = RawHttp.send(sockets, "127.0.0.1", app.port(), request);
+            assertThat(answer.header("Strict-Transport-Security")).as("%s", answer.status()).startsWith("max-age=31536000");
+            assertThat(answer.header("X-Content-Type-Options")).isEqualTo("nosniff");
+        }
     }
 
     /** A new client each time, so each request opens a new connection and a new TLS handshake. */
