@@ -133,7 +133,7 @@ class SyncPoisonedReportEndToEndTest {
     private byte[] innerPackageWithBadName(String reportId) throws Exception {
         HttpResponse<String> created = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                         URI.create(url + "/api/v1/reports/" + reportId + "/key"))
-                .header("Authorization", "Bearer " + http.token("ada", "ada@hospital.example"))
+                .header("Authorization", "Bearer " + http.keyServerToken(http.token("ada", "ada@hospital.example"), url))
                 .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(created.statusCode()).as(created.body()).isIn(200, 201);
         String key = JSON.readTree(created.body()).path("key").asText();
