@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import org.safelight.cli.client.KeyServerTrust;
 import org.safelight.cli.serve.DataFolder;
 import org.safelight.cli.serve.SafelightServer;
 import org.safelight.cli.serve.ServeConfig;
@@ -205,6 +206,12 @@ final class ServeCommand implements Callable<Integer> {
             }
             if (!("https".equals(uri.getScheme()) || "http".equals(uri.getScheme())) || uri.getHost() == null) {
                 throw new Failures.UsageException("--web-key-servers: '" + url + "' is not an http:// or https:// URL");
+            }
+            // Pages send key-server tokens there: the CLI's rule, https or this computer only.
+            String origin = KeyServerTrust.origin(url);
+            if (!KeyServerTrust.plainHttpAllowed(origin, "")) {
+                throw new Failures.UsageException("--web-key-servers: " + origin + " is plain http on another host;"
+                        + " My Safelight sends sign-ins only over https, or to this computer: use its https:// address");
             }
         }
         return urls;

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.safelight.cli.client.ApiClient;
 import org.safelight.cli.client.EnterpriseReports;
+import org.safelight.cli.client.KeyServerTrust;
 import org.safelight.cli.client.RefusedException;
 import org.safelight.cli.sync.ReportSync;
 import org.safelight.cli.sync.SyncState;
@@ -79,11 +80,19 @@ final class SyncCommand implements Callable<Integer> {
         String token = secret(keyServerToken, keyServerTokenFile, "SAFELIGHT_KEY_SERVER_TOKEN", "--key-server-token",
                 "slkst_");
         PrivateKey priv = privateKey == null ? null : StaticKeys.readPrivateKey(privateKey);
+        URI home = origin(server, "--server");
         List<URI> trusted = new ArrayList<>();
         for (URI keyServer : keyServers) {
-            trusted.add(origin(keyServer, "--key-server"));
+            URI keyOrigin = origin(keyServer, "--key-server");
+            // The Key Server Token is permanent: the same plain-http rule as the CLI's sign-in.
+            if (!KeyServerTrust.plainHttpAllowed(keyOrigin.toString(), home.toString())) {
+                throw new Failures.UsageException("--key-server: " + KeyServerTrust.plainHttpRefusal(
+                        keyOrigin.toString()).replace("a sign-in goes", "the Key Server Token goes")
+                        .replace("the server you signed in to", "--server"));
+            }
+            trusted.add(keyOrigin);
         }
-        trusted.add(origin(server, "--server"));
+        trusted.add(home);
         Files.createDirectories(out);
         try (FileChannel lockFile = FileChannel.open(out.resolve(SyncState.FILE + ".lock"), StandardOpenOption.CREATE,
                 StandardOpenOption.WRITE); FileLock lock = lockFile.tryLock()) {

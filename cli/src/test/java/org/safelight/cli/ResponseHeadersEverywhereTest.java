@@ -85,7 +85,8 @@ class ResponseHeadersEverywhereTest {
                 String file = sent.findFirst().orElseThrow().getFileName().toString();
                 reportId = file.substring(0, file.indexOf('.'));
             }
-            String ada = new CloudHttp(base).token("ada", "ada@hospital.example");
+            CloudHttp accounts = new CloudHttp(base);
+            String ada = accounts.keyServerToken(accounts.token("ada", "ada@hospital.example"), base);
             HttpResponse<String> log = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                     URI.create(base + "/api/v1/reports/" + reportId + "/accesses")).header("Authorization", "Bearer " + ada)
                     .build(), HttpResponse.BodyHandlers.ofString());

@@ -56,6 +56,24 @@ class ServeConfigTest {
     }
 
     @Test
+    void a_web_key_server_over_plain_http_on_another_host_is_refused_like_the_clis() {
+        Cli.Result r = Cli.run("serve", "--web-key-servers", "http://keys.example.org", "--data-dir", dir.toString());
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.stderr()).contains("http://keys.example.org is plain http on another host");
+    }
+
+    @Test
+    void sync_refuses_a_key_server_over_plain_http_on_another_host_before_sending_anything() {
+        Cli.Result r = Cli.run("sync", "--server", "https://safelight.example", "--api-key", "slak_x",
+                "--key-server-token", "slkst_x", "--key-server", "http://keys.example.org/api", "--out",
+                dir.resolve("out").toString());
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.stderr()).contains("--key-server: the key server http://keys.example.org is plain http")
+                .contains("only to --server or to this computer");
+        assertThat(dir.resolve("out")).doesNotExist();
+    }
+
+    @Test
     void the_effective_configuration_masks_every_secret() throws IOException {
         ServeConfig c = parse(Map.of("SAFELIGHT_DATABASE_PASSWORD", "pg-secret", "SAFELIGHT_SMTP_PASSWORD", "mail-secret"),
                 null, "--database-url", "jdbc:postgresql://db:5432/safelight?user=app&password=url-secret",

@@ -106,12 +106,15 @@ public final class KeyServerTrust {
         return origin;
     }
 
-    /** Whether a token may go to {@code origin} over its scheme: https, the signed-in server, or loopback. */
-    static boolean plainHttpAllowed(String origin, String signedInOrigin) {
+    /**
+     * Whether a credential may go to {@code origin} over its scheme: https, the signed-in server (for
+     * sync: {@code --server}), or loopback. One rule for the CLI, sync and the web's key-server list.
+     */
+    public static boolean plainHttpAllowed(String origin, String signedInOrigin) {
         return origin.startsWith("https://") || origin.equals(signedInOrigin) || loopback(origin);
     }
 
-    static String plainHttpRefusal(String origin) {
+    public static String plainHttpRefusal(String origin) {
         return "the key server " + origin + " is plain http on another host, so nothing was sent to it: a sign-in"
                 + " goes over plain http only to the server you signed in to or to this computer; use its https://"
                 + " address";
