@@ -65,7 +65,7 @@ wait_http() { # url, pid, what: up to 60 s for any HTTP answer while pid lives
 
 cli() { SAFELIGHT_PASSWORD="$PASSWORD" XDG_CONFIG_HOME="$work/home" "$JAVA" -jar "$jar" "$@"; }
 
-signed_up() { # base url, then signup's options: signs up $EMAIL and opens the verification link
+signed_up() { # base url, then signup's options: signs up $EMAIL and confirms it through the link
     local base="$1" link
     shift
     cli signup --server "$base" --email "$EMAIL" "$@" >"$work/signup.txt" \
@@ -74,7 +74,9 @@ signed_up() { # base url, then signup's options: signs up $EMAIL and opens the v
     link="$(cat "$work"/data/outbox/*.eml | tr -d '\r' | sed -e ':a' -e '/=$/{N;s/=\n//;ba}' | sed 's/=3D/=/g' \
         | grep -o 'https\?://[^ ]*/api/v1/accounts/verify?token=[A-Za-z0-9_-]*' | head -n 1)" \
         || die "no verification link in $work/data/outbox"
-    curl -fsS -o /dev/null --max-time 10 "$link" || die "verifying the address failed"
+    # The page's form: the password chosen at sign-up, posted back to the link's own address.
+    curl -fsS -o /dev/null --max-time 10 --data-urlencode "password=$PASSWORD" "$link" \
+        || die "verifying the address failed"
 }
 
 start_nginx() { # workers, default type, probe path: serves $work/nginx/html on a free port ($nport)

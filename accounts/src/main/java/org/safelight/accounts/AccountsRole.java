@@ -69,7 +69,7 @@ public final class AccountsRole implements Role, AutoCloseable {
         LinkMailer links = new LinkMailer(stores.oneTimeTokens(), mailer, PublicUrl.of(publicUrl), clock);
         this.jwks = new JwksEndpoint(keys);
         this.signup = new SignupHandlers(stores.users(), stores.oneTimeTokens(), stores.refreshTokens(), hasher, links,
-                mail, limits.mailPerIp(), limits.mailPerAddress(), clock);
+                mail, limits.mailPerIp(), limits.mailPerAddress(), limits.signInPerEmail(), clock);
         this.sessions = new SessionHandlers(stores.users(), hasher, stores.refreshTokens(),
                 tokens, stores.enterprises(), limits.signInPerIp(), limits.signInPerEmail(),
                 clock);

@@ -30,7 +30,7 @@ class EnterpriseCommandsTest {
     @Test
     void the_operator_creates_an_enterprise_and_its_admin_makes_credentials_shown_once() throws Exception {
         users.signUp("ada", "ada@hospital.example");
-        users.verify("ada@hospital.example");
+        users.verify("ada", "ada@hospital.example");
         users.signUpVerifyAndLogIn("bob", "bob@elsewhere.example");
 
         Cli.Result create = Cli.run("admin", "enterprise", "create", "--data-dir", dir.resolve("data").toString(),

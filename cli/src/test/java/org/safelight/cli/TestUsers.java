@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
 import org.safelight.accounts.testing.Outbox;
@@ -39,14 +41,16 @@ final class TestUsers {
     }
 
     /**
-     * Opens the link of the verification message sent to {@code email} and presses the page's
-     * button, which posts back to the link's own address.
+     * Opens the link of the verification message sent to {@code email}, types the password
+     * {@code who} signed up with into the page and presses its button, which posts the form back
+     * to the link's own address.
      */
-    void verify(String email) throws IOException, InterruptedException {
+    void verify(String who, String email) throws IOException, InterruptedException {
+        String form = "password=" + URLEncoder.encode(env(who).get("SAFELIGHT_PASSWORD"), StandardCharsets.UTF_8);
         HttpResponse<String> page = HttpClient.newHttpClient().send(
                 HttpRequest.newBuilder(URI.create(verificationLink(email)))
                         .header("Content-Type", "application/x-www-form-urlencoded")
-                        .POST(HttpRequest.BodyPublishers.noBody()).build(),
+                        .POST(HttpRequest.BodyPublishers.ofString(form)).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(page.statusCode()).isEqualTo(200);
     }
@@ -58,7 +62,7 @@ final class TestUsers {
 
     void signUpVerifyAndLogIn(String who, String email) throws IOException, InterruptedException {
         signUp(who, email);
-        verify(email);
+        verify(who, email);
         logIn(who, email);
         assertThat(run(who, "whoami").out()).contains(email).doesNotContain("not verified");
     }

@@ -31,15 +31,28 @@ public final class Pages {
     }
 
     /**
-     * What the verification link opens: one button that posts back to {@code action} (the link's
-     * own address). Opening the link changes nothing, so a mail scanner that follows it confirms
-     * nothing; a person presses the button.
+     * What the verification link opens: the password chosen at sign-up and one button, posting back
+     * to {@code action} (the link's own address). Opening the link changes nothing, so a mail scanner
+     * that follows it confirms nothing; and only the person who signed up knows the password, so the
+     * owner of a mailbox who presses the button of someone else's sign-up confirms nothing either.
+     *
+     * @param error why the form came back (shown above it), or null
      */
-    public static void verifyForm(Context ctx, String action) {
-        send(ctx, 200, "Confirm your email address", "<h1>Confirm your email address</h1>\n"
-                + "<p>Press the button to confirm that this address is yours and finish creating your Safelight"
-                + " account.</p>\n<form method=\"post\" action=\"" + escape(action) + "\">\n"
-                + "<button type=\"submit\">Confirm my address</button>\n</form>\n");
+    public static void verifyForm(Context ctx, int status, String action, String error) {
+        StringBuilder body = new StringBuilder("<h1>Confirm your email address</h1>\n");
+        if (error != null && !error.isEmpty()) {
+            body.append("<p class=\"error\">").append(escape(error)).append("</p>\n");
+        }
+        body.append("<p>Enter the password you chose when you signed up, then press the button to confirm that this"
+                        + " address is yours and finish creating your Safelight account.</p>\n")
+                .append("<p>If you did not sign up for Safelight, ignore this page and the mail: without that password"
+                        + " the account stays unconfirmed and nobody can sign in to it.</p>\n")
+                .append("<form method=\"post\" action=\"").append(escape(action)).append("\">\n")
+                .append("<label for=\"password\">The password you chose when you signed up</label>\n")
+                .append("<input id=\"password\" name=\"password\" type=\"password\" autocomplete=\"current-password\""
+                        + " required>\n")
+                .append("<button type=\"submit\">Confirm my address</button>\n</form>\n");
+        send(ctx, status, "Confirm your email address", body.toString());
     }
 
     /** An enterprise credential a reset page lists: its kind in words, id, last four characters, creation. */

@@ -14,17 +14,18 @@ public final class AccountMails {
                 Hello,
 
                 A Safelight account was just created with this email address. To confirm
-                that the address is yours, open this link within 24 hours and press the
-                button on the page:
+                that the address is yours, open this link within 24 hours, enter the password
+                you chose when you signed up and press the button on the page:
 
                 %s
 
-                The link works once. Until the address is confirmed, nobody can sign in to
-                this account. If someone signs up again with this address before it is
-                confirmed, this link stops working and only the newest one counts.
+                The link works once, and only with that password. Until the address is
+                confirmed, nobody can sign in to this account. If someone signs up again with
+                this address before it is confirmed, this link stops working and only the
+                newest one counts.
 
-                If you did not sign up for Safelight, you can ignore this message: nothing
-                more will be sent and the account stays unconfirmed.
+                If you did not sign up for Safelight, ignore this mail: do not try to confirm
+                the account. Nothing more will be sent and the account stays unconfirmed.
 
                 Safelight
                 """.formatted(link));

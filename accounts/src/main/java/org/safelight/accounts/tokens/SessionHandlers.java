@@ -11,7 +11,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.safelight.accounts.enterprise.Enterprises;
-import org.safelight.accounts.internal.ClientNetwork;
 import org.safelight.accounts.internal.Emails;
 import org.safelight.accounts.internal.Limits;
 import org.safelight.accounts.internal.Secrets;
@@ -72,7 +71,7 @@ public final class SessionHandlers {
         String password = Json.text(body, "password");
         perIp.acquire(ctx.ip(), "sign-in attempts");
         String email = Emails.normalize(rawEmail).orElse(rawEmail.strip().toLowerCase(Locale.ROOT));
-        String failures = email + " from " + ClientNetwork.of(ctx.ip());
+        String failures = Limits.passwordFailures(email, ctx.ip());
         if (perEmail.available(failures) < 1) {
             // the bucket is empty, so this takes nothing and answers 429 with when to try again
             perEmail.acquire(failures, "failed sign-ins for this account from your network");

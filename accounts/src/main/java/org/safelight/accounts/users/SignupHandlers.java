@@ -8,6 +8,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import org.safelight.accounts.internal.Limits;
 import org.safelight.accounts.internal.Pages;
 import org.safelight.accounts.internal.Secrets;
@@ -21,12 +22,14 @@ import org.safelight.server.limits.RateLimiter;
 /**
  * Sign-up and email verification: {@code POST /api/v1/accounts/signup} (always 202, so the answer
  * does not tell whether the address has an account), {@code GET /api/v1/accounts/verify?token=}
- * (the link in the message: a page whose button posts back to the same address; opening it
- * changes nothing), {@code POST /api/v1/accounts/verify?token=} (confirms the address and ends
- * every session opened before), {@code POST /api/v1/accounts/verify/resend}. Mail goes out after
+ * (the link in the message: a page asking for the password chosen at sign-up, whose button posts
+ * back to the same address; opening it changes nothing), {@code POST /api/v1/accounts/verify?token=}
+ * (with that password, confirms the address and ends every session opened before),
+ * {@code POST /api/v1/accounts/verify/resend}. Mail goes out after
  * the answer. Thread-safe.
  */
 public final class SignupHandlers {
+    private static final int MAX_PASSWORD_CHARS = 4096;
     private final UserStore users;
     private final OneTimeTokens tokens;
     private final RefreshTokens refreshTokens;
@@ -35,15 +38,18 @@ public final class SignupHandlers {
     private final MailQueue mail;
     private final RateLimiter mailPerIp;
     private final RateLimiter mailPerAddress;
+    private final RateLimiter passwordFailures;
     private final Clock clock;
 
     /**
      * @param mailPerIp      requests that send mail, per client address (429 when exceeded)
      * @param mailPerAddress messages per recipient (silently not sent when exceeded)
+     * @param passwordFailures wrong passwords per account and client network, shared with sign-in
+     *                         ({@link Limits#passwordFailures}; 429 when exhausted)
      */
     public SignupHandlers(UserStore users, OneTimeTokens tokens, RefreshTokens refreshTokens, PasswordHasher hasher,
                           LinkMailer links, MailQueue mail, RateLimiter mailPerIp, RateLimiter mailPerAddress,
-                          Clock clock) {
+                          RateLimiter passwordFailures, Clock clock) {
         this.users = users;
         this.tokens = tokens;
         this.refreshTokens = refreshTokens;
@@ -52,6 +58,7 @@ public final class SignupHandlers {
         this.mail = mail;
         this.mailPerIp = mailPerIp;
         this.mailPerAddress = mailPerAddress;
+        this.passwordFailures = passwordFailures;
         this.clock = clock;
     }
 
@@ -89,42 +96,62 @@ public final class SignupHandlers {
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("email", email);
         answer.put("email_verified", false);
-        answer.put("message", "a link to confirm the address is on its way to it: open it, then sign in");
+        answer.put("message", "a link to confirm the address is on its way to it: open it, enter this password on its page,"
+                + " then sign in");
         ctx.status(202).json(answer);
     }
 
-    /** The link in the verification message: a page with one button that posts back here. */
+    /** The link in the verification message: a page asking for the sign-up password, with one button. */
     public void verifyPage(Context ctx) {
         String token = ctx.queryParam("token");
-        OneTimeTokens.Redemption.Status status = wellFormed(token)
-                ? tokens.lookup(Secrets.hash(token), OneTimeTokens.Purpose.VERIFY_EMAIL, clock.instant()).status()
-                : OneTimeTokens.Redemption.Status.UNKNOWN;
+        OneTimeTokens.Redemption.Status status = lookup(token, clock.instant()).status();
         if (status == OneTimeTokens.Redemption.Status.USABLE) {
-            // relative to this page's own address, so that it works behind a path prefix too
-            Pages.verifyForm(ctx, "verify?token=" + URLEncoder.encode(token, StandardCharsets.UTF_8));
+            Pages.verifyForm(ctx, 200, action(token), null);
         } else {
             refusalPage(ctx, status);
         }
     }
 
     /**
-     * The button's post (token in the query string, as in the link), or a client's JSON
-     * {@code {token}}: confirms the address once and ends every session opened before (there
-     * should be none: unverified accounts cannot sign in). A page for the button, JSON otherwise.
+     * The page's form (token in the query string, as in the link; {@code password} in the form), or
+     * a client's JSON {@code {token, password}}: confirms the address once, and only with the
+     * password chosen at sign-up, so that whoever holds the mailbox cannot confirm an account
+     * someone else made with the address. A wrong password spends nothing and counts as a failed
+     * sign-in of the account (the same limit, so it cannot be guessed here instead). Confirming
+     * ends every session opened before (there should be none: unverified accounts cannot sign in).
+     * A page for the form, JSON otherwise.
      */
     public void verify(Context ctx) {
         String type = ctx.contentType() == null ? "" : ctx.contentType();
         boolean json = type.startsWith("application/json");
-        String fromBody = json ? Json.optionalText(Json.body(ctx), "token") : null;
-        String token = fromBody != null ? fromBody : ctx.queryParam("token");
+        String token;
+        String password;
+        if (json) {
+            JsonNode body = Json.body(ctx);
+            String fromBody = Json.optionalText(body, "token");
+            token = fromBody != null ? fromBody : ctx.queryParam("token");
+            password = Json.optionalText(body, "password");
+        } else {
+            token = ctx.queryParam("token");
+            password = ctx.formParam("password");
+        }
         Instant now = clock.instant();
-        OneTimeTokens.Redemption r = wellFormed(token)
-                ? Storage.write("a verification", () -> tokens.redeem(Secrets.hash(token),
-                        OneTimeTokens.Purpose.VERIFY_EMAIL, now))
-                : new OneTimeTokens.Redemption(OneTimeTokens.Redemption.Status.UNKNOWN, null);
+        OneTimeTokens.Redemption state = lookup(token, now);
+        Optional<User> user = state.status() == OneTimeTokens.Redemption.Status.USABLE
+                ? users.findById(state.userId()) : Optional.empty();
+        if (user.isEmpty()) {
+            refuse(ctx, json, state.status() == OneTimeTokens.Redemption.Status.USABLE
+                    ? OneTimeTokens.Redemption.Status.UNKNOWN : state.status());
+            return;
+        }
+        if (!passwordMatches(ctx, json, token, user.get(), password)) {
+            return;
+        }
+        OneTimeTokens.Redemption r = Storage.write("a verification", () -> tokens.redeem(Secrets.hash(token),
+                OneTimeTokens.Purpose.VERIFY_EMAIL, now));
         OneTimeTokens.Redemption.Status status = r.status();
         if (status == OneTimeTokens.Redemption.Status.REDEEMED) {
-            boolean marked = Storage.write("a verification", () -> {
+            boolean marked = user.get().id().equals(r.userId()) && Storage.write("a verification", () -> {
                 boolean changed = users.markEmailVerified(r.userId(), now);
                 refreshTokens.revokeAllOf(r.userId(), now);
                 return changed;
@@ -139,6 +166,68 @@ public final class SignupHandlers {
         } else if (status == OneTimeTokens.Redemption.Status.REDEEMED) {
             Pages.message(ctx, 200, "Email address confirmed",
                     "Thank you: your email address is confirmed. You can close this page and sign in to Safelight.");
+        } else {
+            refusalPage(ctx, status);
+        }
+    }
+
+    /**
+     * Whether {@code password} is the account's; if not, the refusal is answered (the form again
+     * with the reason, or JSON). Failures are limited per account and client network, together
+     * with failed sign-ins; an empty password is no guess and is not counted.
+     */
+    private boolean passwordMatches(Context ctx, boolean json, String token, User user, String password) {
+        String failures = Limits.passwordFailures(user.email(), ctx.ip());
+        if (passwordFailures.available(failures) < 1) {
+            try {
+                // the bucket is empty, so this takes nothing and answers 429 with when to try again
+                passwordFailures.acquire(failures, "wrong passwords for this account from your network");
+            } catch (ApiException limited) {
+                if (json) {
+                    throw limited;
+                }
+                if (limited.retryAfterSeconds() != null) {
+                    ctx.header("Retry-After", String.valueOf(limited.retryAfterSeconds()));
+                }
+                Pages.verifyForm(ctx, 429, action(token), "Not confirmed: " + limited.getMessage() + ".");
+                return false;
+            }
+        }
+        if (password == null || password.isEmpty()) {
+            if (json) {
+                throw new ApiException(401, "invalid_credentials",
+                        "give the password chosen at sign-up (password) with the token");
+            }
+            Pages.verifyForm(ctx, 400, action(token), "Not confirmed: enter the password you chose when you signed up.");
+            return false;
+        }
+        boolean matches = password.length() <= MAX_PASSWORD_CHARS && hasher.verify(password, user.passwordHash());
+        if (!matches) {
+            Limits.quietly(passwordFailures, failures);
+            if (json) {
+                throw new ApiException(401, "invalid_credentials", "this is not the password chosen at sign-up");
+            }
+            Pages.verifyForm(ctx, 400, action(token), "Not confirmed: this is not the password chosen at sign-up."
+                    + " If you did not sign up for Safelight yourself, leave it: the account stays unconfirmed.");
+            return false;
+        }
+        return true;
+    }
+
+    /** The form's target, relative to this page's own address, so that it works behind a path prefix too. */
+    private static String action(String token) {
+        return "verify?token=" + URLEncoder.encode(token, StandardCharsets.UTF_8);
+    }
+
+    private OneTimeTokens.Redemption lookup(String token, Instant now) {
+        return wellFormed(token)
+                ? tokens.lookup(Secrets.hash(token), OneTimeTokens.Purpose.VERIFY_EMAIL, now)
+                : new OneTimeTokens.Redemption(OneTimeTokens.Redemption.Status.UNKNOWN, null);
+    }
+
+    private static void refuse(Context ctx, boolean json, OneTimeTokens.Redemption.Status status) {
+        if (json) {
+            answerJson(ctx, status);
         } else {
             refusalPage(ctx, status);
         }

@@ -64,8 +64,7 @@ class ClaimingAnAddressHttpTest {
         assertThat(page.headers().firstValue("Content-Security-Policy"))
                 .hasValueSatisfying(v -> assertThat(v).contains("default-src 'none'").contains("form-action 'self'"));
 
-        HttpResponse<String> pressed = server.postUrl(link);
-        assertThat(pressed.statusCode()).isEqualTo(200);
+        HttpResponse<String> pressed = server.confirm(link);
         assertThat(pressed.body()).contains("confirmed");
         assertThat(verified("ada@hospital.org")).isTrue();
         assertThat(server.postUrl(link).statusCode()).isEqualTo(410);
@@ -73,16 +72,17 @@ class ClaimingAnAddressHttpTest {
     }
 
     @Test
-    void json_clients_verify_with_a_post_of_the_token() {
+    void json_clients_verify_with_a_post_of_the_token_and_the_sign_up_password() {
         server.signUp("ada@hospital.org");
         String link = server.outbox().lastLinkTo("ada@hospital.org");
         String token = link.substring(link.indexOf("token=") + "token=".length());
+        String body = "{\"token\": \"" + token + "\", \"password\": \"" + AccountsServer.PASSWORD + "\"}";
 
-        HttpResponse<String> r = server.post("/api/v1/accounts/verify", "{\"token\": \"" + token + "\"}");
+        HttpResponse<String> r = server.post("/api/v1/accounts/verify", body);
 
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(json(r).get("email_verified").asBoolean()).isTrue();
-        HttpResponse<String> again = server.post("/api/v1/accounts/verify", "{\"token\": \"" + token + "\"}");
+        HttpResponse<String> again = server.post("/api/v1/accounts/verify", body);
         assertThat(again.statusCode()).isEqualTo(410);
         assertThat(json(again).get("error").asText()).isEqualTo("link_used");
     }

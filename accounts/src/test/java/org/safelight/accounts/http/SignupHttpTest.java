@@ -71,12 +71,11 @@ class SignupHttpTest {
     }
 
     @Test
-    void pressing_the_button_of_the_link_verifies_the_address_once_and_answers_a_small_page() {
+    void pressing_the_button_of_the_link_with_the_password_verifies_the_address_once_and_answers_a_small_page() {
         server.signUp("ada@hospital.org");
         String link = server.outbox().lastLinkTo("ada@hospital.org");
 
-        HttpResponse<String> opened = server.postUrl(link);
-        assertThat(opened.statusCode()).isEqualTo(200);
+        HttpResponse<String> opened = server.confirm(link);
         assertThat(opened.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("text/html"));
         assertThat(opened.headers().firstValue("Referrer-Policy")).contains("no-referrer");
         assertThat(opened.headers().firstValue("Content-Security-Policy"))

@@ -184,9 +184,14 @@ public final class AccountsServer implements AutoCloseable {
     }
 
     public HttpResponse<String> postForm(String path, Map<String, String> fields) {
+        return postFormUrl(base + path, fields);
+    }
+
+    /** A form POST to a whole address (a link's own, as its page's form sends it). */
+    public HttpResponse<String> postFormUrl(String url, Map<String, String> fields) {
         String form = fields.entrySet().stream().map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "="
                 + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8)).collect(Collectors.joining("&"));
-        return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/x-www-form-urlencoded")
+        return send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString(form)));
     }
 
@@ -225,16 +230,24 @@ public final class AccountsServer implements AutoCloseable {
         return stores.users().findByEmail(email.strip().toLowerCase(java.util.Locale.ROOT)).orElseThrow().id();
     }
 
-    /** Signs up, opens the link in the verification message and presses its button. */
+    /** Signs up, opens the link in the verification message, types the password and presses its button. */
     public String signUpVerified(String email) {
         String id = signUp(email);
         confirm(outbox().lastLinkTo(email));
         return id;
     }
 
-    /** Presses the button of the page a verification link opens: a POST to the link's own address. */
+    /**
+     * Types the test password into the page a verification link opens and presses its button: a
+     * form POST to the link's own address.
+     */
     public HttpResponse<String> confirm(String link) {
-        HttpResponse<String> r = postUrl(link);
+        return confirm(link, PASSWORD);
+    }
+
+    /** Confirms with {@code password} typed into the page; fails unless the address is confirmed. */
+    public HttpResponse<String> confirm(String link, String password) {
+        HttpResponse<String> r = postFormUrl(link, Map.of("password", password));
         if (r.statusCode() != 200) {
             throw new AssertionError("verification answered " + r.statusCode());
         }

@@ -40,9 +40,14 @@ class AccountBrowserTest extends BrowserTestBase {
         assertThat(browser.text("#resent")).contains("wren@example.org");
         site.awaitMessages("wren@example.org", 2);
 
-        // the mailed link opens a page whose button confirms (the page has no script: the web's CSP holds)
+        // the mailed link opens a page that asks for the sign-up password and whose button confirms
+        // (the page has no script: the web's CSP holds); without the password nothing is confirmed
         String link = site.linkTo("wren@example.org");
         browser.get(link);
+        browser.type("#password", "not the password at all");
+        browser.click("button[type=submit]");
+        browser.until(d -> browser.text(".error").contains("not the password chosen at sign-up"));
+        browser.type("#password", Site.PASSWORD);
         browser.click("button[type=submit]");
         browser.until(d -> browser.text("h1").equals("Email address confirmed"));
         browser.screenshot("account-2b-address-confirmed");

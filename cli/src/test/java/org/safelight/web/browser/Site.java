@@ -7,9 +7,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -109,11 +111,15 @@ final class Site implements AutoCloseable {
         confirm(email);
     }
 
-    /** Presses the button of the page the verification link mailed to {@code email} opens (a POST to the link). */
+    /**
+     * Types {@link #PASSWORD} into the page the verification link mailed to {@code email} opens and
+     * presses its button (a form POST to the link).
+     */
     void confirm(String email) throws IOException, InterruptedException {
         HttpResponse<String> page = http.send(HttpRequest.newBuilder(URI.create(verificationLink(email)))
                         .header("Content-Type", "application/x-www-form-urlencoded")
-                        .POST(HttpRequest.BodyPublishers.noBody()).build(),
+                        .POST(HttpRequest.BodyPublishers.ofString(
+                                "password=" + URLEncoder.encode(PASSWORD, StandardCharsets.UTF_8))).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(page.statusCode()).isEqualTo(200);
     }

@@ -41,7 +41,7 @@ function resendButton(email) {
     try {
       await resendVerification(email);
       button.replaceWith(el('p', {id: 'resent'}, 'A new link is on its way to ', el('strong', {}, email),
-        ': open it and press its button, then sign in.'));
+        ': open it, enter the password you chose when you signed up and press its button, then sign in.'));
     } catch (err) {
       button.replaceWith(errorBox(err.message, 'resend-error'));
     }
@@ -76,7 +76,8 @@ export function signUpView(notice) {
       show(el('section', {class: 'card narrow', id: 'signup-done'},
         el('h1', {}, 'Check your email'),
         el('p', {}, 'We sent a link to ', el('strong', {}, created.email || fields.email),
-          '. Open it and press its button to confirm your address, then sign in: an account can be used once its'
+          '. Open it, enter the password you chose when you signed up and press its button to confirm your'
+          + ' address, then sign in: an account can be used once its'
           + ' address is confirmed. (If the address has an account already, its owner gets a note instead.)'),
         el('p', {}, el('a', {href: '#/signin', id: 'to-signin'}, 'Sign in'))));
     } catch (err) {
