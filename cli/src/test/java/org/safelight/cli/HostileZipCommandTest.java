@@ -8,7 +8,10 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.safelight.format.rncryptor.RNCryptor;
+import org.safelight.format.rncryptor.Secret;
 import org.safelight.format.testing.HostileZips;
+import org.safelight.format.testing.Zips;
 
 /** A file built to read one way front to back and another by its central directory: exit 4, nothing written. */
 class HostileZipCommandTest {
@@ -56,6 +59,18 @@ class HostileZipCommandTest {
         exits4(HostileZips.appended(sealed, plain), "open", "-o", p("opened"), "--password", "k3y");
         exits4(HostileZips.gapBeforeDirectory(plain, "hidden".getBytes()), "open", "-o", p("opened"));
         exits4(HostileZips.gapAfterFirstEntry(plain, "hidden".getBytes()), "inspect");
+    }
+
+    @Test
+    void entries_that_fight_over_one_path_on_disk_exit_4_not_1() throws IOException {
+        exits4(Zips.create().add("metadata.json", "{}").add("a", "x").add("a/b", "y").bytes(), "open", "-o", p("opened"));
+        exits4(Zips.create().add("metadata.json", "{}").add("a/b", "y").add("A", "x").bytes(), "open", "-o", p("opened"));
+        exits4(Zips.create().add("metadata.json", "{}").add("\u5831".repeat(255), "x").bytes(), "open", "-o", p("opened"));
+        byte[] inner = Zips.create().add("metadata.json", "{}").add("report.pdf", "%PDF").add("report.pdf/x", "y").bytes();
+        byte[] sealedClash = Zips.create()
+                .add("package.json", "{\"keyserver_url\":\"https://keys.example.org\",\"report_id\":\"clash\"}")
+                .add("package.encrypted", RNCryptor.encrypt(inner, Secret.password("k3y"))).bytes();
+        exits4(sealedClash, "open", "-o", p("opened"), "--password", "k3y");
     }
 
     @Test

@@ -99,6 +99,33 @@ class SyncPoisonedReportEndToEndTest {
         assertThat(second.errLines()).isEmpty();
     }
 
+    @Test
+    void reports_whose_entries_fight_over_one_path_on_disk_are_skipped_and_the_cursor_moves_past_them() throws Exception {
+        String good1 = sealAndSend();
+        // 'a' then 'a/b': the folder cannot be made over the file; then a name too long for any disk.
+        String clash = upload("poison-clash", url, innerPackage("poison-clash", Zips.create().add("metadata.json", "{}")
+                .add("report.pdf", "%PDF").add("report.pdf/page1", "x").bytes()));
+        String longName = upload("poison-long", url, innerPackage("poison-long", Zips.create().add("metadata.json", "{}")
+                .add("\u5831".repeat(255), "x").bytes()));
+        String good2 = sealAndSend();
+
+        Path out = dir.resolve("inbox");
+        Cli.Result first = sync(out);
+
+        assertThat(first.out()).contains("Wrote report " + good1, "Wrote report " + good2, "2 new", "2 skipped");
+        assertThat(first.errLines()).hasSize(2);
+        assertThat(first.errLines().get(0)).contains("skipped report " + clash, "both a file and a folder");
+        assertThat(first.errLines().get(1)).contains("skipped report " + longName, "255 bytes");
+        assertThat(first.exitCode()).as(first.stderr()).isEqualTo(4);
+        assertThat(folders(out)).contains(good1, good2).doesNotContain(clash, longName)
+                .noneMatch(n -> n.startsWith(".safelight-staging"));
+
+        Cli.Result second = sync(out);
+        assertThat(second.exitCode()).as("the cursor moved past all four: " + second.stderr()).isZero();
+        assertThat(second.out()).contains("0 new, 0 already there");
+        assertThat(second.errLines()).isEmpty();
+    }
+
     private String sealAndSend() throws Exception {
         clock.advance(Duration.ofSeconds(1));
         Path sent = dir.resolve("sent-" + System.nanoTime());
@@ -129,16 +156,20 @@ class SyncPoisonedReportEndToEndTest {
         return reportId;
     }
 
-    /** The report's key, created on the key server as its sender would, and a package.zip that breaks the rules. */
+    /** A package.zip whose entry name is not UTF-8, encrypted with the report's key. */
     private byte[] innerPackageWithBadName(String reportId) throws Exception {
+        return innerPackage(reportId, HostileZips.withInvalidUtf8Name(Zips.create().add("metadata.json", "{}")
+                .add("report.pdf", "%PDF").bytes(), "report.pdf"));
+    }
+
+    /** The report's key, created on the key server as its sender would, and {@code inner} encrypted with it. */
+    private byte[] innerPackage(String reportId, byte[] inner) throws Exception {
         HttpResponse<String> created = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                         URI.create(url + "/api/v1/reports/" + reportId + "/key"))
                 .header("Authorization", "Bearer " + http.keyServerToken(http.token("ada", "ada@hospital.example"), url))
                 .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(created.statusCode()).as(created.body()).isIn(200, 201);
         String key = JSON.readTree(created.body()).path("key").asText();
-        byte[] inner = HostileZips.withInvalidUtf8Name(Zips.create().add("metadata.json", "{}")
-                .add("report.pdf", "%PDF").bytes(), "report.pdf");
         return RNCryptor.encrypt(inner, Secret.password(key));
     }
 

@@ -150,6 +150,18 @@ class BrowserCodeTest {
     }
 
     @Test
+    void a_path_that_is_both_a_file_and_a_folder_or_a_segment_over_255_bytes_is_refused_as_in_java() throws IOException {
+        for (String[] names : new String[][] {{"a", "a/b"}, {"a/b", "a"}, {"A", "a/b"}, {"x/a/b/c", "X/A"}}) {
+            assertThat(open(zip(names))).as(String.join(", ", names))
+                    .startsWith("UnsafeZipError").contains("both a file and a folder");
+        }
+        assertThat(open(zip("media/a.jpg", "Media/b.jpg", "media-a", "a"))).startsWith("ok");
+        assertThat(open(zip("\u5831".repeat(255)))).startsWith("UnsafeZipError").contains("longer than 255 bytes");
+        assertThat(open(zip("media/" + "\u5831".repeat(86)))).startsWith("UnsafeZipError").contains("255 bytes");
+        assertThat(open(zip("media/" + "\u5831".repeat(85)))).startsWith("ok");
+    }
+
+    @Test
     void too_many_entries_a_zip_bomb_damage_and_non_zips_are_refused() throws IOException {
         String[] many = new String[1001];
         for (int i = 0; i < many.length; i++) {

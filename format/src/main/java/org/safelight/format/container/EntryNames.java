@@ -11,12 +11,19 @@ import java.util.Set;
 /**
  * The rules for an entry name in a ZIP from outside: relative, forward slashes only, no {@code ..}
  * or {@code .} segment, no control characters, not a Windows drive or device path, no two entries
- * whose names differ only in case (they would collide on macOS and Windows), and stored as valid
- * UTF-8 (with the UTF-8 flag) or as ASCII.
+ * whose names differ only in case (they would collide on macOS and Windows), no path that is both a
+ * file and a folder ({@code a} and {@code a/b}, in either order, also compared without case), no
+ * path segment longer than 255 UTF-8 bytes (what file systems allow for one name), and stored as
+ * valid UTF-8 (with the UTF-8 flag) or as ASCII. So an archive that passes can be written to disk
+ * entry by entry without the disk refusing a name.
  */
 final class EntryNames {
     private static final int MAX_NAME_LENGTH = 255;
+    private static final int MAX_SEGMENT_BYTES = 255;
     private final Set<String> seen = new HashSet<>();
+    /** Paths written as files, and paths that are folders (named by a folder entry or above an entry), lower case. */
+    private final Set<String> files = new HashSet<>();
+    private final Set<String> folders = new HashSet<>();
 
     /** Returns the name if it may be used, else throws with the rule it broke. */
     String accept(String name) throws UnsafeZipException {
@@ -24,10 +31,30 @@ final class EntryNames {
         if (problem != null) {
             throw new UnsafeZipException("unsafe entry name '" + printable(name) + "': " + problem);
         }
-        if (!seen.add(name.toLowerCase(Locale.ROOT))) {
+        String lower = name.toLowerCase(Locale.ROOT);
+        if (!seen.add(lower)) {
             throw new UnsafeZipException("entry '" + printable(name) + "' appears twice");
         }
+        boolean folder = lower.endsWith("/");
+        String path = folder ? lower.substring(0, lower.length() - 1) : lower;
+        if (!folder && folders.contains(path) || folder && files.contains(path)) {
+            throw clash(name);
+        }
+        for (int slash = path.indexOf('/'); slash >= 0; slash = path.indexOf('/', slash + 1)) {
+            if (files.contains(path.substring(0, slash))) {
+                throw clash(name);
+            }
+        }
+        for (int slash = path.indexOf('/'); slash >= 0; slash = path.indexOf('/', slash + 1)) {
+            folders.add(path.substring(0, slash));
+        }
+        (folder ? folders : files).add(path);
         return name;
+    }
+
+    private static UnsafeZipException clash(String name) {
+        return new UnsafeZipException("unsafe entry name '" + printable(name)
+                + "': its path is both a file and a folder in the archive");
     }
 
     private static String problem(String name) {
@@ -56,6 +83,9 @@ final class EntryNames {
         for (String segment : path.split("/", -1)) {
             if (segment.isEmpty() || segment.equals(".") || segment.equals("..")) {
                 return "contains an empty, '.' or '..' path segment";
+            }
+            if (segment.getBytes(StandardCharsets.UTF_8).length > MAX_SEGMENT_BYTES) {
+                return "a path segment is longer than " + MAX_SEGMENT_BYTES + " bytes";
             }
         }
         if (name.contains("..")) {

@@ -2,7 +2,9 @@ package org.safelight.format.container;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileSystemException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -60,8 +62,7 @@ public final class SafeUnzip {
                     if (!file.startsWith(staging) || file.equals(staging)) {
                         throw new UnsafeZipException("entry '" + EntryNames.printable(e.name()) + "' leaves the folder");
                     }
-                    Files.createDirectories(file.getParent());
-                    Files.copy(e.stream(), file);
+                    write(e, file);
                     names.add(e.name());
                 }
             }
@@ -80,6 +81,36 @@ public final class SafeUnzip {
             }
             throw e;
         }
+    }
+
+    /**
+     * Writes one entry into the private staging folder. {@link EntryNames} refuses every name the disk
+     * is known to refuse; should the disk still refuse a name or a path (a clash, a name or path too
+     * long for this file system), that is the archive's doing, so it is an {@link UnsafeZipException}
+     * (a report is skipped, not retried forever). A full or read-only disk, a quota or a permission
+     * stays a plain I/O failure, which the caller may retry.
+     */
+    private static void write(SafeZipReader.Entry e, Path file) throws IOException {
+        try {
+            Files.createDirectories(file.getParent());
+            Files.copy(e.stream(), file);
+        } catch (FileSystemException refused) {
+            if (refused instanceof AccessDeniedException || diskTrouble(refused.getReason())) {
+                throw refused;
+            }
+            // The reason only: the full path names the target folder, which is not the archive's business.
+            throw new UnsafeZipException("entry '" + EntryNames.printable(e.name()) + "' cannot be written to disk ("
+                    + (refused.getReason() == null ? refused.getClass().getSimpleName() : refused.getReason()) + ")",
+                    refused);
+        }
+    }
+
+    private static boolean diskTrouble(String reason) {
+        if (reason == null) {
+            return false;
+        }
+        String r = reason.toLowerCase(java.util.Locale.ROOT);
+        return r.contains("no space") || r.contains("quota") || r.contains("read-only") || r.contains("input/output");
     }
 
     public static List<String> extract(InputStream zip, Path target, ZipLimits limits) throws IOException {

@@ -63,6 +63,61 @@ class SafeUnzipTest {
         assertThatThrownBy(() -> extract(zip)).isInstanceOf(UnsafeZipException.class).hasMessageContaining("twice");
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"a|a/b", "a/b|a", "A|a/b", "a/b/c|A/B", "a/|a", "a|a/", "x/a|x/a/b/c"})
+    void a_file_and_a_folder_over_the_same_path_are_refused_as_unsafe(String pair) throws IOException {
+        String[] names = pair.split("\\|");
+        Zips zips = Zips.create();
+        for (String name : names) {
+            zips.add(name, name.endsWith("/") ? "" : "x");
+        }
+        assertThatThrownBy(() -> extract(zips.bytes())).isInstanceOf(UnsafeZipException.class)
+                .hasMessageContaining("both a file and a folder");
+        assertThat(leftovers()).isEmpty();
+    }
+
+    @Test
+    void files_in_a_folder_beside_a_folder_entry_are_fine() throws IOException {
+        List<String> names = extract(Zips.create().add("media/", "").add("media/a.jpg", "1").add("Media/b.jpg", "2")
+                .add("media-a", "3").add("ab", "4").add("a", "5").bytes());
+        assertThat(names).containsExactly("media/a.jpg", "Media/b.jpg", "media-a", "ab", "a");
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {85, 86, 255})
+    void a_path_segment_over_255_utf8_bytes_is_refused_as_unsafe(int characters) throws IOException {
+        String segment = "\u5831".repeat(characters); // three UTF-8 bytes each
+        // 255 characters in one segment pass the 255-character rule for the whole name but are 765 bytes.
+        String name = characters == 255 ? segment : "media/" + segment;
+        byte[] zip = Zips.create().add(name, "x").bytes();
+        if (characters == 85) {
+            assertThat(extract(zip)).hasSize(1);
+            return;
+        }
+        assertThatThrownBy(() -> extract(zip)).isInstanceOf(UnsafeZipException.class)
+                .hasMessageContaining("255 bytes");
+        assertThat(leftovers()).isEmpty();
+    }
+
+    @Test
+    void a_name_the_disk_refuses_is_unsafe_not_a_failure_of_the_run() throws IOException {
+        // PATH_MAX is 4096 bytes: under a deep enough folder a legal 250-character name cannot be created.
+        Path deep = dir.toAbsolutePath();
+        while (deep.toString().length() + 201 <= 3880) {
+            deep = deep.resolve("d".repeat(200));
+        }
+        if (deep.toString().length() < 3879) {
+            deep = deep.resolve("e".repeat(3880 - deep.toString().length() - 1));
+        }
+        Path target = deep.resolve("report");
+        byte[] zip = Zips.create().add("n".repeat(200) + "/" + "m".repeat(50), "x").bytes();
+        assertThatThrownBy(() -> SafeUnzip.extract(new ByteArrayInputStream(zip), target, ZipLimits.REPORT))
+                .isInstanceOf(UnsafeZipException.class).hasMessageContaining("cannot be written");
+        try (Stream<Path> list = Files.list(deep)) {
+            assertThat(list).isEmpty();
+        }
+    }
+
     @Test
     void a_zip_bomb_is_stopped_while_inflating() throws IOException {
         byte[] zeros = new byte[64 << 20];

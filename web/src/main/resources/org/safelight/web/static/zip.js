@@ -1,8 +1,9 @@
 // A small reader for ZIP archives from outside, held in memory: it reads the central directory,
 // applies the same rules as the server's SafeZipReader (one reading: the directory and the local
 // headers agree exactly, with no bytes between or after them; entry count, per-entry and total
-// inflated size counted while inflating, compression ratio, safe names, no duplicates), and
-// inflates with the platform's DecompressionStream. Stored and deflated entries only; no ZIP64
+// inflated size counted while inflating, compression ratio, safe names, no duplicates, no path that is
+// both a file and a folder, no path segment over 255 UTF-8 bytes), and inflates with the platform's
+// DecompressionStream. Stored and deflated entries only; no ZIP64
 // (a report that large does not fit in a tab), no encryption, no archive comment.
 
 export const REPORT_LIMITS = Object.freeze({
@@ -29,6 +30,7 @@ const ZIP64_EXTRA = 0x0001;
 const ZIP64_END = 0x06064b50;
 const ZIP64_LOCATOR = 0x07064b50;
 const MAX_NAME_LENGTH = 255;
+const MAX_SEGMENT_BYTES = 255; // one name on disk
 
 /** Why an entry name may not be used, or null when it may (the rules of EntryNames.java). */
 export function nameProblem(name) {
@@ -44,9 +46,26 @@ export function nameProblem(name) {
   const path = name.endsWith('/') ? name.slice(0, -1) : name;
   for (const segment of path.split('/')) {
     if (segment === '' || segment === '.' || segment === '..') return "contains an empty, '.' or '..' path segment";
+    if (new TextEncoder().encode(segment).length > MAX_SEGMENT_BYTES) return `a path segment is longer than ${MAX_SEGMENT_BYTES} bytes`;
   }
   if (name.includes('..')) return "contains '..'";
   return null;
+}
+
+/**
+ * Records a (lower-case) entry path; true when it is both a file and a folder in the archive
+ * ('a' and 'a/b', in either order), which no disk can hold (the rule of EntryNames.java).
+ */
+function clashes(lower, files, folders) {
+  const folder = lower.endsWith('/');
+  const path = folder ? lower.slice(0, -1) : lower;
+  if (folder ? files.has(path) : folders.has(path)) return true;
+  const parents = [];
+  for (let slash = path.indexOf('/'); slash >= 0; slash = path.indexOf('/', slash + 1)) parents.push(path.slice(0, slash));
+  if (parents.some(p => files.has(p))) return true;
+  for (const p of parents) folders.add(p);
+  (folder ? folders : files).add(path);
+  return false;
 }
 
 function printable(name) {
@@ -88,6 +107,8 @@ export function openZip(bytes, limits = REPORT_LIMITS) {
   }
 
   const seen = new Set();
+  const files = new Set();
+  const folders = new Set();
   const entries = new Map();
   let p = directoryOffset;
   let next = 0; // where the next local header must start
@@ -111,6 +132,9 @@ export function openZip(bytes, limits = REPORT_LIMITS) {
     if (problem) throw new UnsafeZipError(`unsafe entry name '${printable(name)}': ${problem}`);
     if (seen.has(name.toLowerCase())) throw new UnsafeZipError(`entry '${printable(name)}' appears twice`);
     seen.add(name.toLowerCase());
+    if (clashes(name.toLowerCase(), files, folders)) {
+      throw new UnsafeZipError(`unsafe entry name '${printable(name)}': its path is both a file and a folder in the archive`);
+    }
     const what = `entry '${printable(name)}'`;
     if (flags & 1) throw new UnsafeZipError(`${what} is encrypted`);
     if (flags & ~ACCEPTED_FLAGS) throw new UnsafeZipError(`${what} uses ZIP features that are not accepted (flags 0x${flags.toString(16)})`);
