@@ -155,6 +155,20 @@ public final class AuditLog implements AutoCloseable {
         return written;
     }
 
+    /**
+     * Records in the head, under the chain key, where keying began ({@code keyed_from}, see
+     * {@link ChainHash#boundary}), unless it is recorded already; {@link #verify()} reports the chain
+     * broken while events exist and it is not. The key server does this once per data folder, at its
+     * first start on this version (see {@code KeyServer}), when the head still says what the
+     * migration left; never call it on a database that may have been tampered with since, or it
+     * would vouch for the tampered boundary.
+     *
+     * @return whether it was written now
+     */
+    public boolean authenticateBoundary() {
+        return store.authenticateBoundary();
+    }
+
     /** Commits what is queued, stops the writer; later appends fail. Reading still works. */
     @Override
     public void close() {

@@ -21,13 +21,18 @@ final class AuditStore {
     private static final String COLUMNS =
             "seq, occurred_at, actor_user_id, actor_email, report_id, action, outcome, remote_address, hash";
 
-    /** The one-row head: the last event's number and hash, and the last event linked without a key. */
-    record Head(long lastSeq, String lastHash, long keyedFrom) {
+    /**
+     * The one-row head: the last event's number and hash, the last event linked without a key, and
+     * the MAC that authenticates that boundary ({@link ChainHash#boundary}; null until the server wrote it).
+     */
+    record Head(long lastSeq, String lastHash, long keyedFrom, String keyedFromMac) {
     }
 
     /** An entry waiting to be appended, with the work that settles it in the transaction. */
     record Proposed(AuditEntry entry, InTransaction work) {
     }
+
+    private static final String HEAD_COLUMNS = "last_seq, last_hash, keyed_from, keyed_from_mac";
 
     /** Only rows in the chain: numbered from 1 up to the head (the SQL of every reader). */
     private static final String IN_CHAIN = " seq > 0 AND seq <= (SELECT last_seq FROM audit_head WHERE id = 1)";
@@ -76,14 +81,21 @@ final class AuditStore {
 
     private List<AuditEvent> append(Connection c, List<Proposed> entries, Instant at) throws SQLException {
         db.withStatement(c, "UPDATE audit_head SET last_seq = last_seq WHERE id = 1", PreparedStatement::executeUpdate);
-        Head head = db.withStatement(c, "SELECT last_seq, last_hash, keyed_from FROM audit_head WHERE id = 1", read -> {
+        Head head = db.withStatement(c, "SELECT " + HEAD_COLUMNS + " FROM audit_head WHERE id = 1", read -> {
             try (ResultSet rs = read.executeQuery()) {
                 if (!rs.next()) {
                     throw new IllegalStateException("the audit head row is missing");
                 }
-                return new Head(rs.getLong(1), rs.getString(2), rs.getLong(3));
+                return head(rs);
             }
         });
+        if (head.keyedFrom() == 0 && head.keyedFromMac() == null) {
+            // A chain keyed from its first event: recording that claims nothing is plain, so it is always safe.
+            db.withStatement(c, "UPDATE audit_head SET keyed_from_mac = ? WHERE id = 1 AND keyed_from = 0", seal -> {
+                seal.setString(1, ChainHash.boundary(key, 0));
+                return seal.executeUpdate();
+            });
+        }
         List<AuditEvent> events = new ArrayList<>(entries.size());
         long seq = head.lastSeq();
         String hash = head.lastHash();
@@ -172,10 +184,30 @@ final class AuditStore {
                 .bind("outcome", outcome.code()).mapTo(Long.class).one()) > 0;
     }
 
+    /**
+     * Writes the MAC of the head's current {@code keyed_from} unless one is there already.
+     *
+     * @return whether it was written
+     */
+    boolean authenticateBoundary() {
+        return db.jdbi().withHandle(h -> {
+            Optional<Head> head = head(h);
+            if (head.isEmpty() || head.get().keyedFromMac() != null) {
+                return false;
+            }
+            long keyedFrom = head.get().keyedFrom();
+            return h.execute("UPDATE audit_head SET keyed_from_mac = ? WHERE id = 1 AND keyed_from = ?"
+                    + " AND keyed_from_mac IS NULL", ChainHash.boundary(key, keyedFrom), keyedFrom) == 1;
+        });
+    }
+
     private static Optional<Head> head(Handle h) {
-        return h.createQuery("SELECT last_seq, last_hash, keyed_from FROM audit_head WHERE id = 1")
-                .map((rs, ctx) -> new Head(rs.getLong("last_seq"), rs.getString("last_hash"), rs.getLong("keyed_from")))
-                .findOne();
+        return h.createQuery("SELECT " + HEAD_COLUMNS + " FROM audit_head WHERE id = 1")
+                .map((rs, ctx) -> head(rs)).findOne();
+    }
+
+    private static Head head(ResultSet rs) throws SQLException {
+        return new Head(rs.getLong(1), rs.getString(2), rs.getLong(3), rs.getString(4));
     }
 
     private static AuditEvent event(ResultSet rs) throws SQLException {

@@ -23,7 +23,9 @@ import javax.crypto.Mac;
  * event is linked by {@link #keyed}:
  * {@code hash(n) = HMAC-SHA256(K, hash(n-1) || enc(e) || field(keyed_from))}, with {@code K} the
  * {@link ChainKey}; {@code keyed_from} inside the MAC pins where keying began, so it cannot be moved
- * to turn keyed events into plain ones. Hashes are stored and exported as lowercase hex.
+ * to turn keyed events into plain ones. {@code keyed_from} itself is authenticated in the head by
+ * {@link #boundary}: {@code HMAC-SHA256(K, "keyed_from:" || keyed_from)}, so it cannot be raised to
+ * pass keyed events off as plain ones either. Hashes are stored and exported as lowercase hex.
  */
 public final class ChainHash {
     /** The hash before the first event. */
@@ -54,6 +56,17 @@ public final class ChainHash {
         mac.update(HEX.parseHex(previousHash));
         mac.update(bytes.toByteArray());
         return HEX.formatHex(mac.doFinal());
+    }
+
+    /** The MAC that authenticates {@code keyed_from = keyedFrom} in the head (lowercase hex). */
+    public static String boundary(ChainKey key, long keyedFrom) {
+        return HEX.formatHex(key.mac().doFinal(("keyed_from:" + keyedFrom).getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** Whether {@code mac} is {@link #boundary} of {@code keyedFrom}, compared in constant time. */
+    static boolean authenticates(ChainKey key, long keyedFrom, String mac) {
+        return mac != null && MessageDigest.isEqual(boundary(key, keyedFrom).getBytes(StandardCharsets.US_ASCII),
+                mac.getBytes(StandardCharsets.US_ASCII));
     }
 
     /** The link the chain holds for {@code event}: plain up to {@code keyedFrom}, keyed after. */

@@ -28,6 +28,14 @@ final class ChainVerifier {
         if (keyedFrom < 0 || keyedFrom > headSeq) {
             return broken("the head says keying began after event " + keyedFrom + " of " + headSeq + " (edited?)");
         }
+        String boundaryMac = start.get().keyedFromMac();
+        if (boundaryMac == null && headSeq > 0) {
+            return broken("the head's keyed_from is not authenticated by the chain key (removed?)");
+        }
+        if (boundaryMac != null && !ChainHash.authenticates(store.key(), keyedFrom, boundaryMac)) {
+            return broken("the head says keying began after event " + keyedFrom
+                    + ", which the server did not record under this key (edited, or another master key?)");
+        }
         String previous = ChainHash.GENESIS;
         String anchored = expect != null && expect.seq() == 0 ? ChainHash.GENESIS : null;
         long last = 0;

@@ -108,6 +108,49 @@ class AuditChainIntegrityTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("org.safelight.server.testing.TestDatabases#engines")
+    void raising_keyed_from_to_the_head_and_recomputing_the_chain_by_sha256_does_not_verify(String engine,
+            Supplier<Database> fresh) {
+        try (Database db = migrated(fresh); AuditLog log = new AuditLog(db, KEY, clock)) {
+            for (int i = 0; i < 4; i++) {
+                log.append(fetch("u" + i, Outcome.refused("access_denied")));
+            }
+            List<AuditEvent> events = log.eventsFor("report-1", 10);
+
+            // Whoever can write the database, but not read the master key: call every event one written
+            // before the chain was keyed, turn event 2 into a grant and relink all of them by plain SHA-256.
+            String previous = ChainHash.GENESIS;
+            for (AuditEvent e : events) {
+                AuditEvent edited = new AuditEvent(e.seq(), e.time(), e.actorUserId(), e.actorEmail(), e.reportId(),
+                        e.action(), e.seq() == 2 ? "granted" : e.outcome(), e.remoteAddress(), "");
+                previous = ChainHash.next(previous, edited);
+                String hash = previous;
+                db.jdbi().useHandle(h -> h.execute("UPDATE audit_events SET outcome = ?, hash = ? WHERE seq = ?",
+                        edited.outcome(), hash, e.seq()));
+            }
+            String head = previous;
+            db.jdbi().useHandle(h -> h.execute("UPDATE audit_head SET keyed_from = 4, last_hash = ?", head));
+
+            assertThat(log.verify()).isEqualTo(new AuditVerification.Broken("the head says keying began after event 4,"
+                    + " which the server did not record under this key (edited, or another master key?)"));
+            db.jdbi().useHandle(h -> h.execute("UPDATE audit_head SET keyed_from_mac = NULL"));
+            assertThat(log.verify()).as("nor with the boundary's MAC removed").isEqualTo(new AuditVerification.Broken(
+                    "the head's keyed_from is not authenticated by the chain key (removed?)"));
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("org.safelight.server.testing.TestDatabases#engines")
+    void a_fresh_chain_authenticates_that_keying_began_at_zero(String engine, Supplier<Database> fresh) {
+        try (Database db = migrated(fresh); AuditLog log = new AuditLog(db, KEY, clock)) {
+            log.append(fetch("alice", Outcome.GRANTED));
+            assertThat(log.verify().intact()).isTrue();
+            db.jdbi().useHandle(h -> h.execute("UPDATE audit_head SET keyed_from_mac = NULL"));
+            assertThat(log.verify().intact()).as("the MAC of keyed_from = 0 is required too").isFalse();
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("org.safelight.server.testing.TestDatabases#engines")
     void a_verify_with_an_anchor_fails_once_the_history_up_to_it_is_rewritten_even_with_the_key(String engine,
             Supplier<Database> fresh) {
         try (Database db = migrated(fresh); AuditLog log = new AuditLog(db, KEY, clock)) {
@@ -169,6 +212,10 @@ class AuditChainIntegrityTest {
 
             db.migrate("keys");
             try (AuditLog log = new AuditLog(db, KEY, clock)) {
+                assertThat(log.verify().describe()).as("until the server records where keying began")
+                        .isEqualTo("BROKEN: the head's keyed_from is not authenticated by the chain key (removed?)");
+                assertThat(log.authenticateBoundary()).isTrue();
+                assertThat(log.authenticateBoundary()).as("once").isFalse();
                 assertThat(log.verify()).isEqualTo(new AuditVerification.Intact(3, legacyHead, 3));
                 assertThat(log.verify().describe()).contains("events 1 to 3 predate the keyed chain");
 
@@ -179,8 +226,8 @@ class AuditChainIntegrityTest {
                 assertThat(log.verify()).isEqualTo(new AuditVerification.Intact(4, fourth.hash(), 3));
                 assertThat(log.verify(new AuditAnchor(3, legacyHead)).intact()).isTrue();
                 assertThat(new AuditLog(db, new ChainKey(new byte[32]), clock).verify().describe())
-                        .as("another master key").isEqualTo("BROKEN: event 4: its hash does not match its contents"
-                                + " (edited?)");
+                        .as("another master key").isEqualTo("BROKEN: the head says keying began after event 3, which"
+                                + " the server did not record under this key (edited, or another master key?)");
             }
         }
     }
