@@ -40,7 +40,7 @@ final class SignupCommand implements Callable<Integer> {
                 .put("password", password).put("first_name", first).put("last_name", last).put("title", title)
                 .put("country", country));
         main.stdout.println("Account created for " + r.path("email").asText(email)
-                + ". Open the link in the email we sent to verify the address, then: safelight login --server "
+                + ". To confirm the address, open the link in the email we sent and enter this password there; then: safelight login --server "
                 + server + " --email " + email);
         return ExitCode.OK;
     }
