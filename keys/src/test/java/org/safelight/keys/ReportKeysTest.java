@@ -227,4 +227,17 @@ class ReportKeysTest {
         assertThat(new ReportId("A-z_9").value()).isEqualTo("A-z_9");
         assertThat(new ReportId("x".repeat(64)).value()).hasSize(64);
     }
+
+    @Test
+    void no_report_key_begins_with_a_dash_so_a_command_line_never_takes_it_for_an_option() {
+        // Without the redraw about 1 key in 64 began with '-': 5,000 would all but surely show one.
+        java.security.SecureRandom random = new java.security.SecureRandom();
+        java.util.Set<String> keys = new java.util.HashSet<>();
+        for (int i = 0; i < 5_000; i++) {
+            String key = ReportKeys.newKey(random);
+            assertThat(key).hasSize(43).matches("[A-Za-z0-9_][A-Za-z0-9_-]{42}");
+            keys.add(key);
+        }
+        assertThat(keys).hasSize(5_000);
+    }
 }
