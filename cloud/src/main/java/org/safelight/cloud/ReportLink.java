@@ -1,9 +1,9 @@
 package org.safelight.cloud;
 
-import java.security.SecureRandom;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.safelight.format.report.ReportId;
 
 /**
  * The name a cloud report is found by: {@code {region}/{random}-{ReportID}}, where {@code random} is
@@ -12,10 +12,8 @@ import java.util.regex.Pattern;
  */
 public record ReportLink(Region region, String random, String reportId) {
     public static final int RANDOM_LENGTH = 22;
-    private static final String ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
     private static final Pattern REPORT_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
     private static final Pattern NAME = Pattern.compile("([A-Za-z0-9]{" + RANDOM_LENGTH + "})-([A-Za-z0-9_-]{1,64})");
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     public ReportLink {
         if (!isReportId(reportId)) {
@@ -28,11 +26,7 @@ public record ReportLink(Region region, String random, String reportId) {
 
     /** A fresh, unguessable link for a report. */
     public static ReportLink fresh(Region region, String reportId) {
-        StringBuilder random = new StringBuilder(RANDOM_LENGTH);
-        for (int i = 0; i < RANDOM_LENGTH; i++) {
-            random.append(ALPHABET.charAt(RANDOM.nextInt(ALPHABET.length())));
-        }
-        return new ReportLink(region, random.toString(), reportId);
+        return new ReportLink(region, ReportId.randomAlphanumerics(RANDOM_LENGTH), reportId);
     }
 
     /** The link named by the path segments {@code region} and {@code name}; empty when malformed. */

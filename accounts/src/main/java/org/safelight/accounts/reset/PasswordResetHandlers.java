@@ -177,10 +177,7 @@ public final class PasswordResetHandlers {
     }
 
     private Redemption lookup(String token) {
-        if (token == null || token.isBlank() || token.length() > 128) {
-            return new Redemption(Redemption.Status.UNKNOWN, null);
-        }
-        return tokens.lookup(Secrets.hash(token), Purpose.RESET_PASSWORD, clock.instant());
+        return tokens.lookupPresented(token, Purpose.RESET_PASSWORD, clock.instant());
     }
 
     private static void refuse(Context ctx, boolean form, Redemption.Status status) {

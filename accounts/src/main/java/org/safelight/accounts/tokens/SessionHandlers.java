@@ -72,10 +72,7 @@ public final class SessionHandlers {
         perIp.acquire(ctx.ip(), "sign-in attempts");
         String email = Emails.normalize(rawEmail).orElse(rawEmail.strip().toLowerCase(Locale.ROOT));
         String failures = Limits.passwordFailures(email, ctx.ip());
-        if (perEmail.available(failures) < 1) {
-            // the bucket is empty, so this takes nothing and answers 429 with when to try again
-            perEmail.acquire(failures, "failed sign-ins for this account from your network");
-        }
+        perEmail.refuseIfExhausted(failures, "failed sign-ins for this account from your network");
         Optional<User> user = users.findByEmail(email);
         boolean matches;
         if (user.isPresent() && password.length() <= MAX_PASSWORD_CHARS) {

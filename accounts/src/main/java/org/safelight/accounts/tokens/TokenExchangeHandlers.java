@@ -54,6 +54,6 @@ public final class TokenExchangeHandlers {
         answer.put("token_type", "Bearer");
         answer.put("expires_in", AccessTokens.KEY_SERVER_LIFETIME.toSeconds());
         answer.put("key_server", origin);
-        ctx.header("Cache-Control", "no-store").json(answer);
+        ctx.json(answer); // no-store: the server's rule for every answer to a request with Authorization
     }
 }

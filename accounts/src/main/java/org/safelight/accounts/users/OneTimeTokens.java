@@ -3,6 +3,7 @@ package org.safelight.accounts.users;
 import java.time.Instant;
 import java.util.Optional;
 import org.jdbi.v3.core.Jdbi;
+import org.safelight.accounts.internal.Secrets;
 
 /**
  * The tokens in the links we email (verify an address, reset a password). Only their hashes are
@@ -35,6 +36,17 @@ public final class OneTimeTokens {
                         + " expires_at) VALUES (:hash, :purpose, :user, :now, :expires)")
                 .bind("hash", tokenHash).bind("purpose", purpose.name()).bind("user", userId)
                 .bind("now", now.toEpochMilli()).bind("expires", expiresAt.toEpochMilli()).execute());
+    }
+
+    /**
+     * {@link #lookup} for a token as a client presented it: one that is missing, blank or longer than
+     * any we issue is {@code UNKNOWN} without a query; otherwise it is looked up by its hash.
+     */
+    public Redemption lookupPresented(String token, Purpose purpose, Instant now) {
+        if (token == null || token.isBlank() || token.length() > 128) {
+            return new Redemption(Redemption.Status.UNKNOWN, null);
+        }
+        return lookup(Secrets.hash(token), purpose, now);
     }
 
     /** Where the token stands, without spending it (e.g. before showing the reset form). */

@@ -102,8 +102,13 @@ public final class PasswordHasher {
                 || Integer.parseInt(m.group(2)) != cost.iterations() || Integer.parseInt(m.group(3)) != cost.parallelism();
     }
 
+    /** The form of a password that is hashed, and that {@link PasswordRules} judges: NFKC. */
+    static String normalized(String password) {
+        return Normalizer.normalize(password, Normalizer.Form.NFKC);
+    }
+
     private byte[] derive(String password, byte[] salt, Cost c, int length) {
-        byte[] pw = Normalizer.normalize(password, Normalizer.Form.NFKC).getBytes(StandardCharsets.UTF_8);
+        byte[] pw = normalized(password).getBytes(StandardCharsets.UTF_8);
         Argon2Parameters params = new Argon2Parameters.Builder(Argon2Parameters.ARGON2_id)
                 .withVersion(Argon2Parameters.ARGON2_VERSION_13)
                 .withMemoryAsKB(c.memoryKiB()).withIterations(c.iterations()).withParallelism(c.parallelism())

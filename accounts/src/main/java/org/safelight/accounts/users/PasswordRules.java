@@ -1,6 +1,5 @@
 package org.safelight.accounts.users;
 
-import java.text.Normalizer;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
@@ -38,7 +37,7 @@ public final class PasswordRules {
      * @param personal the user's email address and names; a password built only from one of them is refused
      */
     public static Optional<String> problem(String typed, String... personal) {
-        String password = Normalizer.normalize(typed, Normalizer.Form.NFKC);
+        String password = PasswordHasher.normalized(typed);
         int length = password.codePointCount(0, password.length());
         if (length < MIN_LENGTH) {
             return Optional.of("the password must have at least " + MIN_LENGTH + " characters");

@@ -178,20 +178,17 @@ public final class SignupHandlers {
      */
     private boolean passwordMatches(Context ctx, boolean json, String token, User user, String password) {
         String failures = Limits.passwordFailures(user.email(), ctx.ip());
-        if (passwordFailures.available(failures) < 1) {
-            try {
-                // the bucket is empty, so this takes nothing and answers 429 with when to try again
-                passwordFailures.acquire(failures, "wrong passwords for this account from your network");
-            } catch (ApiException limited) {
-                if (json) {
-                    throw limited;
-                }
-                if (limited.retryAfterSeconds() != null) {
-                    ctx.header("Retry-After", String.valueOf(limited.retryAfterSeconds()));
-                }
-                Pages.verifyForm(ctx, 429, action(token), "Not confirmed: " + limited.getMessage() + ".");
-                return false;
+        try {
+            passwordFailures.refuseIfExhausted(failures, "wrong passwords for this account from your network");
+        } catch (ApiException limited) {
+            if (json) {
+                throw limited;
             }
+            if (limited.retryAfterSeconds() != null) {
+                ctx.header("Retry-After", String.valueOf(limited.retryAfterSeconds()));
+            }
+            Pages.verifyForm(ctx, 429, action(token), "Not confirmed: " + limited.getMessage() + ".");
+            return false;
         }
         if (password == null || password.isEmpty()) {
             if (json) {
@@ -220,9 +217,7 @@ public final class SignupHandlers {
     }
 
     private OneTimeTokens.Redemption lookup(String token, Instant now) {
-        return wellFormed(token)
-                ? tokens.lookup(Secrets.hash(token), OneTimeTokens.Purpose.VERIFY_EMAIL, now)
-                : new OneTimeTokens.Redemption(OneTimeTokens.Redemption.Status.UNKNOWN, null);
+        return tokens.lookupPresented(token, OneTimeTokens.Purpose.VERIFY_EMAIL, now);
     }
 
     private static void refuse(Context ctx, boolean json, OneTimeTokens.Redemption.Status status) {
@@ -244,9 +239,6 @@ public final class SignupHandlers {
                 "if an unconfirmed account has this address, a new link is on its way to it"));
     }
 
-    private static boolean wellFormed(String token) {
-        return token != null && !token.isBlank() && token.length() <= 128;
-    }
 
     private static void answerJson(Context ctx, OneTimeTokens.Redemption.Status status) {
         switch (status) {

@@ -78,7 +78,11 @@ public final class Accounts {
      * signed-in server's token exchange. Only the signed-in server sees the user token here.
      */
     public String keyServerToken(String keyServerOrigin) throws IOException {
-        Credentials c = current();
+        return keyServerToken(current(), keyServerOrigin);
+    }
+
+    /** {@link #keyServerToken(String)} with a sign-in the caller already holds ({@link #current()}). */
+    public String keyServerToken(Credentials c, String keyServerOrigin) throws IOException {
         return api.post(URI.create(c.server()).resolve("/api/v1/accounts/key-server-token"), c.accessToken(),
                 ApiClient.object().put("key_server", keyServerOrigin)).path("access_token").asText();
     }

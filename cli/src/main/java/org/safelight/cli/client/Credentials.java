@@ -37,16 +37,21 @@ public record Credentials(String server, String email, String accessToken, Insta
     }
 
     public void save(Map<String, String> env) throws IOException {
-        Path dir = folder(env);
-        Files.createDirectories(dir);
         ObjectNode n = ApiClient.object().put("server", server).put("email", email).put("access_token", accessToken)
                 .put("access_expires_at", accessExpiresAt.toString()).put("refresh_token", refreshToken);
-        Path tmp = Files.createTempFile(dir, ".credentials-", ".json");
+        writePrivate(folder(env).resolve("credentials.json"),
+                ApiClient.JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(n));
+    }
+
+    /** Writes {@code file} whole or not at all, readable by this user only (0600), creating its folder. */
+    static void writePrivate(Path file, byte[] bytes) throws IOException {
+        Path dir = file.getParent();
+        Files.createDirectories(dir);
+        Path tmp = Files.createTempFile(dir, "." + file.getFileName() + "-", ".tmp");
         try {
             Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
-            Files.write(tmp, ApiClient.JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(n));
-            Files.move(tmp, dir.resolve("credentials.json"), StandardCopyOption.ATOMIC_MOVE,
-                    StandardCopyOption.REPLACE_EXISTING);
+            Files.write(tmp, bytes);
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } finally {
             Files.deleteIfExists(tmp);
         }

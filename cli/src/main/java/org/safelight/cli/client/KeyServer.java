@@ -49,8 +49,9 @@ public final class KeyServer {
 
     /** The checked origin's route and a token for it; throws before any request when untrusted. */
     private Target target(URI keyServer, ReportId report, String what) throws IOException {
-        String origin = trust.check(keyServer.toString(), accounts.current().server());
+        Credentials signedIn = accounts.current();
+        String origin = trust.check(keyServer.toString(), signedIn.server());
         return new Target(URI.create(origin + "/api/v1/reports/" + report.value() + "/" + what),
-                accounts.keyServerToken(origin));
+                accounts.keyServerToken(signedIn, origin));
     }
 }

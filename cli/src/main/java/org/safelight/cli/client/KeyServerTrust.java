@@ -4,8 +4,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
@@ -160,19 +158,10 @@ public final class KeyServerTrust {
     }
 
     private void save(Set<String> origins) throws IOException {
-        Path dir = file.getParent();
-        Files.createDirectories(dir);
         List<String> lines = new ArrayList<>();
         lines.add("# Key servers safelight may send your sign-in to (one origin a line); see 'safelight trust'.");
         lines.addAll(origins);
-        Path tmp = Files.createTempFile(dir, ".trusted-", ".tmp");
-        try {
-            Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
-            Files.write(tmp, lines, StandardCharsets.UTF_8);
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        Credentials.writePrivate(file, (String.join("\n", lines) + "\n").getBytes(StandardCharsets.UTF_8));
         listed.clear();
         listed.addAll(origins);
     }

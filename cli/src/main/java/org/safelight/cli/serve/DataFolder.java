@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
+import org.safelight.keys.MasterKey;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,7 +39,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class DataFolder {
     private static final Logger LOG = LoggerFactory.getLogger(DataFolder.class);
-    private static final String MASTER_KEY = "master.key";
     static final Set<PosixFilePermission> FOLDER = PosixFilePermissions.fromString("rwx------");
     static final Set<PosixFilePermission> FILE = PosixFilePermissions.fromString("rw-------");
     private static final Set<PosixFilePermission> OTHERS = EnumSet.of(
@@ -124,7 +124,7 @@ public final class DataFolder {
                 return;
             }
             String mode = PosixFilePermissions.toString(perms);
-            if (path.getFileName() != null && path.getFileName().toString().equals(MASTER_KEY) && attrs.isRegularFile()) {
+            if (path.getFileName() != null && path.getFileName().toString().equals(MasterKey.FILE_NAME) && attrs.isRegularFile()) {
                 throw new NotPrivateException(path + " is " + mode + ": the key to every report may have been copied;"
                         + " it must be readable by its owner only (chmod 600 " + path + "), and is not narrowed"
                         + " silently");

@@ -41,12 +41,11 @@ final class EntryNames {
             throw clash(name);
         }
         for (int slash = path.indexOf('/'); slash >= 0; slash = path.indexOf('/', slash + 1)) {
-            if (files.contains(path.substring(0, slash))) {
-                throw clash(name);
+            String parent = path.substring(0, slash);
+            if (files.contains(parent)) {
+                throw clash(name); // a clash ends the reading, so the folders added so far do not matter
             }
-        }
-        for (int slash = path.indexOf('/'); slash >= 0; slash = path.indexOf('/', slash + 1)) {
-            folders.add(path.substring(0, slash));
+            folders.add(parent);
         }
         (folder ? folders : files).add(path);
         return name;

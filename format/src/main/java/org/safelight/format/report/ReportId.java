@@ -40,11 +40,17 @@ public record ReportId(String value) {
         if (userNumber < 0 || userNumber > 999_999_999L) {
             throw new IllegalArgumentException("user number must have at most 9 digits");
         }
-        StringBuilder id = new StringBuilder(String.format("%09d%013d", userNumber, clock.millis()));
-        for (int i = 0; i < RANDOM_CHARACTERS; i++) {
-            id.append(ALPHABET.charAt(RANDOM.nextInt(ALPHABET.length())));
+        return new ReportId(String.format("%09d%013d", userNumber, clock.millis())
+                + randomAlphanumerics(RANDOM_CHARACTERS));
+    }
+
+    /** {@code n} letters and digits (A-Z a-z 0-9) from a CSPRNG: about 5.95 bits each. */
+    public static String randomAlphanumerics(int n) {
+        StringBuilder text = new StringBuilder(n);
+        for (int i = 0; i < n; i++) {
+            text.append(ALPHABET.charAt(RANDOM.nextInt(ALPHABET.length())));
         }
-        return new ReportId(id.toString());
+        return text.toString();
     }
 
     @Override

@@ -10,6 +10,7 @@ import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.http.MimeTypes;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
+import org.safelight.server.tls.TlsConfig;
 import org.eclipse.jetty.server.handler.ErrorHandler;
 import org.eclipse.jetty.util.Callback;
 
@@ -21,7 +22,7 @@ import org.eclipse.jetty.util.Callback;
  */
 public final class JettyErrors extends ErrorHandler {
     /** One year, as the HSTS preload list asks; sent only over TLS. */
-    public static final String HSTS = "max-age=31536000";
+    public static final String HSTS = "max-age=" + TlsConfig.HSTS_SECONDS;
 
     public JettyErrors() {
         setShowStacks(false);

@@ -37,6 +37,16 @@ public final class RateLimiter {
         }
     }
 
+    /**
+     * Throws 429 naming {@code what} when {@code key} has nothing left, without taking anything
+     * otherwise: for limits that count only failures, checked before the attempt is judged.
+     */
+    public void refuseIfExhausted(String key, String what) {
+        if (available(key) < 1) {
+            acquire(key, what); // the bucket is empty, so this takes nothing and says when to try again
+        }
+    }
+
     /** The requests {@code key} may make at once now, without taking any. */
     public int available(String key) {
         Bucket b = buckets.get(key);

@@ -42,7 +42,7 @@ public final class TlsConfig {
         "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256",
     };
     /** HSTS lifetime: one year. */
-    static final long HSTS_SECONDS = 365L * 24 * 3600;
+    public static final long HSTS_SECONDS = 365L * 24 * 3600;
 
     private final Path certsDir;
     private final SslContextFactory.Server sslContextFactory = new SslContextFactory.Server();
