@@ -182,11 +182,13 @@ public final class CloudStore {
             ReportLink link = ReportLink.fresh(Region.forCountry(uploader.country()), reportId);
             Instant now = clock.instant();
             String enterprise = uploader.inEnterprise() ? uploader.enterpriseId() : "";
-            CloudReport row = new CloudReport(link, uploader.userId(), enterprise, size, now, now.plus(LIFETIME), null);
+            String keyServer = keyServerOrigin(pkg);
+            CloudReport row = new CloudReport(link, uploader.userId(), enterprise, size, now, now.plus(LIFETIME), null,
+                    keyServer);
             Upload upload = new Upload(reportId, link.region(), link.name(),
                     publicUrl + "/app/report/" + link.path(), publicUrl + "/api/v1/cloud/reports/" + link.path(),
                     uploader.userId(), uploader.email(), uploader.name(), enterprise, size, now, row.expiresAt(),
-                    keyServerOrigin(pkg));
+                    keyServer);
             reserve(uploader, size);
             boolean inserted = false;
             try {
@@ -312,7 +314,7 @@ public final class CloudStore {
         }
         CloudReport r = row.get();
         return r.expiredAt(clock.instant()) ? new LinkStatus.Expired()
-                : new LinkStatus.Active(r.expiresAt(), link.reportId(), r.size());
+                : new LinkStatus.Active(r.expiresAt(), link.reportId(), r.size(), r.keyServerUrl());
     }
 
     /** The row behind a link, expired or not. */
