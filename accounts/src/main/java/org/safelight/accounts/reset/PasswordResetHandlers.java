@@ -4,7 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.http.Context;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.safelight.accounts.enterprise.EnterpriseCredentials;
@@ -45,6 +48,12 @@ public final class PasswordResetHandlers {
     // completion route itself when the form comes back with a reason.
     private static final String ACTION_FROM_PAGE = "../api/v1/accounts/password-reset/complete";
     private static final String ACTION_FROM_COMPLETION = "complete";
+    /**
+     * A credential's creation on the page: the product's one date style, in UTC as every page the
+     * server renders. TODO: use org.safelight.format.report.DisplayDates once accounts may depend on it.
+     */
+    private static final DateTimeFormatter MADE_AT = DateTimeFormatter.ofPattern("d MMMM uuuu, HH:mm", Locale.ENGLISH)
+            .withZone(ZoneOffset.UTC);
     /** My Safelight's sign-in, from the page the link opens ({@code /app/reset-password}) and from the completion. */
     private static final Pages.Onward SIGN_IN_FROM_PAGE = new Pages.Onward("../app/#/signin", "Sign in to My Safelight");
     private static final Pages.Onward SIGN_IN_FROM_COMPLETION = new Pages.Onward("../../../../app/#/signin",
@@ -178,7 +187,7 @@ public final class PasswordResetHandlers {
         return enterprises.findByAdmin(user.get().email())
                 .map(e -> credentials.liveSince(e.id(), since.get()).stream()
                         .map(c -> new Pages.Credential(c.kind() == EnterpriseAuthority.Credential.API_KEY
-                                ? "API key" : "Key Server Token", c.id(), c.last4(), c.createdAt().toString()))
+                                ? "API key" : "Key Server Token", c.id(), c.last4(), MADE_AT.format(c.createdAt()) + " UTC"))
                         .toList())
                 .orElse(List.of());
     }

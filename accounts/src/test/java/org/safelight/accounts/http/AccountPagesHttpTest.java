@@ -7,6 +7,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -128,5 +129,17 @@ class AccountPagesHttpTest {
             assertThat(confirmed.statusCode()).as(route).isEqualTo(202);
             assertThat(unconfirmed.body()).as(route).isEqualTo(unknown.body()).isEqualTo(confirmed.body());
         }
+    }
+
+    @Test
+    void the_reset_form_dates_an_admins_credentials_in_words_in_utc() {
+        server.stores.enterprises().create("St Elsewhere", "it@elsewhere.org", List.of("elsewhere.org"), List.of());
+        server.signUpVerified("it@elsewhere.org");
+        server.post("/api/v1/enterprise/api-keys", "", server.accessToken("it@elsewhere.org"));
+        server.post("/api/v1/accounts/password-reset", "{\"email\": \"it@elsewhere.org\"}");
+
+        HttpResponse<String> form = server.getUrl(server.outbox().lastLinkTo("it@elsewhere.org"));
+
+        assertThat(form.body()).contains("made 22 November 2026, 10:00 UTC").doesNotContain("2026-11-22T");
     }
 }

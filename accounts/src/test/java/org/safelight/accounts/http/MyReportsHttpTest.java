@@ -4,20 +4,25 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.safelight.accounts.testing.AccountsServer.json;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.safelight.accounts.testing.AccountsServer;
 import org.safelight.server.db.Database;
 import org.safelight.server.http.ServiceCredential;
+import org.safelight.server.testing.TestDatabases;
 
 /**
  * My reports, one row per report: the uploads the cloud role records and the sends clients record,
@@ -196,5 +201,29 @@ class MyReportsHttpTest {
                     .mapTo(Long.class).one());
             assertThat(rows).isZero();
         }
+    }
+
+    @Test
+    void no_recipient_is_ever_logged_even_when_the_database_fails() throws Exception {
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        PrintStream original = System.err;
+        try (AccountsServer server = AccountsServer.startOn(TestDatabases.sqlite())) {
+            server.signUpVerified("ada@hospital.example");
+            String ada = server.accessToken("ada@hospital.example");
+            System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+            send(server, ada, REPORT, "{\"channel\": \"sms\", \"recipient\": \"+61400123456\"}");
+            send(server, ada, REPORT, "{\"channel\": \"email\", \"recipient\": \"ben@ward.example\"}");
+            send(server, ada, REPORT, "{\"channel\": \"sms\", \"recipient\": \"+61 499 888 777\"}");
+            reports(server, ada);
+            server.db.jdbi().useHandle(h -> h.execute("DROP TABLE report_sends"));
+            HttpResponse<String> failed = send(server, ada, REPORT,
+                    "{\"channel\": \"whatsapp\", \"recipient\": \"+61400555666\"}");
+            assertThat(failed.statusCode()).isEqualTo(500);
+        } finally {
+            System.setErr(original);
+        }
+        String log = captured.toString(StandardCharsets.UTF_8);
+        assertThat(log).as("the failure was logged at all").contains("unexpected");
+        assertThat(log).doesNotContain("61400123456", "ben@ward.example", "499 888 777", "61400555666");
     }
 }
