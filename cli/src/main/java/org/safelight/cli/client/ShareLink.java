@@ -49,7 +49,11 @@ public record ShareLink(URI server, ReportLink report) {
         return URI.create(server + "/api/v1/cloud/reports/" + report.path());
     }
 
-    /** Whether this link belongs to the server at {@code serverUrl} (same scheme, host, port and path). */
+    /**
+     * Whether this link belongs to the server at {@code serverUrl}: same scheme, host, port and path.
+     * The names of this computer (localhost, 127.0.0.1, [::1]) are one host, as a server on this
+     * computer is reached by any of them.
+     */
     public boolean belongsTo(String serverUrl) {
         return normal(server).equals(normal(URI.create(serverUrl)));
     }
@@ -58,8 +62,12 @@ public record ShareLink(URI server, ReportLink report) {
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         int port = uri.getPort() != -1 ? uri.getPort() : scheme.equals("https") ? 443 : 80;
         String path = uri.getRawPath() == null ? "" : uri.getRawPath().replaceAll("/+$", "");
-        return scheme + "://" + (uri.getHost() == null ? "" : uri.getHost().toLowerCase(Locale.ROOT)) + ":" + port
-                + path;
+        String host = uri.getHost() == null ? "" : uri.getHost().toLowerCase(Locale.ROOT);
+        if (host.equals("localhost") || host.equals("[::1]") || host.equals("::1")
+                || host.matches("127\\.[0-9]+\\.[0-9]+\\.[0-9]+")) {
+            host = "loopback";
+        }
+        return scheme + "://" + host + ":" + port + path;
     }
 
     /** The report ID is in the link; the unguessable part stays out of logs and messages. */
