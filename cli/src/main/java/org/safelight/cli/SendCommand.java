@@ -19,7 +19,6 @@ import org.safelight.format.picsafe.PackageJson;
 import org.safelight.format.picsafe.ReportFileKind;
 import org.safelight.format.picsafe.ReportKey;
 import org.safelight.format.picsafe.ReportOpener;
-import org.safelight.format.report.DisplayDates;
 import org.safelight.format.report.ReportId;
 import org.safelight.format.report.ReportMetadata;
 import picocli.CommandLine.ArgGroup;
@@ -82,9 +81,6 @@ final class SendCommand implements Callable<Integer> {
         JsonNode uploaded = clients.cloud.upload(file, queryId);
         String link = uploaded.path("link").asText();
         recordSend(clients, uploaded.path("report_id").asText(), recipient);
-        if (uploaded.path("expires_at").isTextual()) {
-            note("the link works until " + DisplayDates.iso(uploaded.path("expires_at").asText()));
-        }
         String message = ShareMessage.compose(metadata, LINK_DAYS, link);
         main.stdout.println(link);
         main.stdout.println();
@@ -97,11 +93,19 @@ final class SendCommand implements Callable<Integer> {
         return ExitCode.OK;
     }
 
-    /** Best effort: My reports misses this send when it cannot be recorded, but the link went out. */
+    /**
+     * Best effort: My reports misses this send when it cannot be recorded, but the link went out. A
+     * server without the route (from before My reports kept sends) is not asked twice and not warned about.
+     */
     private void recordSend(ClientContext clients, String reportId, Recipient recipient) {
         try {
             clients.accounts.recordSend(reportId, recipient.channel(), recipient.address());
-        } catch (RefusedException | IOException e) {
+        } catch (RefusedException e) {
+            if (e.status() != 404 || !"not_found".equals(e.code())) {
+                main.spec.commandLine().getErr().println("safelight: warning: the send was not recorded in My"
+                        + " reports (" + e.getMessage() + ")");
+            }
+        } catch (IOException e) {
             main.spec.commandLine().getErr().println("safelight: warning: the send was not recorded in My reports ("
                     + e.getMessage() + ")");
         }
