@@ -3,6 +3,7 @@ package org.safelight.cli;
 import java.net.URI;
 import java.util.concurrent.Callable;
 import org.safelight.cli.client.Credentials;
+import org.safelight.cli.client.RefusedException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -26,7 +27,20 @@ final class LoginCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         URI server = ServerUrl.parse(serverText, "--server");
         String password = AccountPassword.read(main.env, main.terminal, "Account password for " + email + ": ");
-        Credentials c = new ClientContext(main).accounts.signin(server, email, password);
+        Credentials c;
+        try {
+            c = new ClientContext(main).accounts.signin(server, email, password);
+        } catch (RefusedException e) {
+            // the command that helps next, named with what was typed
+            String next = switch (e.code()) {
+                case "invalid_credentials" -> "; forgot the password? safelight password reset --server " + server
+                        + " --email " + email;
+                case "email_unverified" -> "; no link, or it expired? safelight signup --resend --server " + server
+                        + " --email " + email;
+                default -> "";
+            };
+            throw new RefusedException(e.status(), e.code(), e.getMessage() + next);
+        }
         main.stdout.println("Signed in to " + c.server() + " as " + c.email() + ".");
         return ExitCode.OK;
     }

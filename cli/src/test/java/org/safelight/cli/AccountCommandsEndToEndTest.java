@@ -68,6 +68,21 @@ class AccountCommandsEndToEndTest {
     }
 
     @Test
+    void a_refused_login_names_the_command_that_helps() {
+        users.signUp("ada", "ada@example.org");
+        Cli.Result unconfirmed = users.run("ada", "login", "--server", url, "--email", "ada@example.org");
+        assertThat(unconfirmed.exitCode()).isEqualTo(5);
+        assertThat(unconfirmed.errLines()).hasSize(1).first().asString().contains("(email_unverified)")
+                .contains("safelight signup --resend --server " + url + " --email ada@example.org");
+
+        Cli.Result wrong = Cli.runWithEnv(Map.of("XDG_CONFIG_HOME", dir.resolve("cfg").toString(),
+                "SAFELIGHT_PASSWORD", "not the password at all"), "login", "--server", url, "--email", "ada@example.org");
+        assertThat(wrong.exitCode()).isEqualTo(5);
+        assertThat(wrong.errLines()).hasSize(1).first().asString()
+                .contains("safelight password reset --server " + url + " --email ada@example.org");
+    }
+
+    @Test
     void password_reset_mails_a_link_and_says_what_next() throws Exception {
         users.signUpVerifyAndLogIn("ada", "ada@example.org");
 
