@@ -25,7 +25,8 @@ final class Failures {
 
     static int handleUsage(CommandLine.ParameterException e, String[] args) {
         PrintWriter err = e.getCommandLine().getErr();
-        String command = ("safelight " + commandPath(e.getCommandLine())).trim();
+        // the whole path ('safelight keys log'), so the hint names a command that exists
+        String command = e.getCommandLine().getCommandSpec().qualifiedName();
         err.println("safelight: " + e.getMessage().lines().findFirst().orElse("bad usage") + " (see '" + command
                 + " --help')");
         return ExitCode.USAGE;
@@ -38,7 +39,8 @@ final class Failures {
 
     static int exitCode(Throwable e) {
         if (e instanceof UsageException || e instanceof KeyNeededException
-                || e instanceof org.safelight.cli.client.NotSignedInException) {
+                || e instanceof org.safelight.cli.client.NotSignedInException
+                || e instanceof org.safelight.cli.client.ForeignLinkException) {
             return ExitCode.USAGE;
         }
         if (e instanceof org.safelight.cli.client.RefusedException
@@ -57,6 +59,7 @@ final class Failures {
     static String message(Throwable e) {
         if (e instanceof FormatException || e instanceof UsageException || e instanceof AuditCommand.AuditBrokenException
                 || e instanceof org.safelight.cli.client.NotSignedInException
+                || e instanceof org.safelight.cli.client.ForeignLinkException
                 || e instanceof org.safelight.cli.client.UntrustedKeyServerException) {
             return e.getMessage();
         }
@@ -64,7 +67,9 @@ final class Failures {
             return e.getMessage(); // the port is taken: it says which and what to do
         }
         if (e instanceof org.safelight.cli.client.RefusedException r) {
-            return "refused by the server: " + r.getMessage() + " (" + r.code() + ")";
+            String line = "refused by the server: " + r.getMessage() + " (" + r.code() + ")";
+            return r.status() == 401 && SIGN_IN_ENDED.contains(r.code()) && !line.contains("safelight login")
+                    ? line + ": sign in again with 'safelight login --server URL --email E'" : line;
         }
         if (e instanceof NoSuchFileException n) {
             return "no such file or folder: " + n.getFile();
@@ -84,8 +89,7 @@ final class Failures {
         return "unexpected error: " + e;
     }
 
-    private static String commandPath(CommandLine cmd) {
-        String name = cmd.getCommandName();
-        return "safelight".equals(name) ? "" : name;
-    }
+    /** Refusals that mean the saved sign-in is no good any more (the server was reset, the token revoked). */
+    private static final java.util.Set<String> SIGN_IN_ENDED = java.util.Set.of("invalid_token", "token_expired",
+            "unauthorized", "invalid_refresh_token", "refresh_token_reused");
 }

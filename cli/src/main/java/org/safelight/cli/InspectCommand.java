@@ -6,6 +6,7 @@ import java.util.concurrent.Callable;
 import org.safelight.format.picsafe.Inspection;
 import org.safelight.format.picsafe.PackageJson;
 import org.safelight.format.report.ConsentLevel;
+import org.safelight.format.report.DisplayDates;
 import org.safelight.format.report.ReportId;
 import org.safelight.format.report.ReportMetadata;
 import picocli.CommandLine.Command;
@@ -48,10 +49,11 @@ final class InspectCommand implements Callable<Integer> {
 
     private void picsafe(PrintStream out, Inspection i) {
         row(out, "kind", ".picsafe report (encrypted)");
-        String name = file.getFileName().toString();
-        String id = name.endsWith(".picsafe") ? name.substring(0, name.length() - ".picsafe".length()) : name;
-        row(out, "report id", ReportId.isValid(id) ? id + " (from the file name)" : "unknown (the file was renamed)");
         PackageJson p = i.packageJson();
+        // Only what the file itself states: a file name is anyone's to change, so it proves nothing.
+        String stated = p == null ? null : p.reportId();
+        row(out, "report id", stated != null && ReportId.isValid(stated) ? stated
+                : "not stated in the file (it is inside the encrypted package)");
         if (p == null) {
             row(out, "key", "unknown: package.json is missing");
         } else {
@@ -69,7 +71,7 @@ final class InspectCommand implements Callable<Integer> {
     private static void plain(PrintStream out, ReportMetadata m) {
         row(out, "kind", "plain report ZIP (not encrypted: anyone with the file can read it)");
         row(out, "report id", m.details().reportid());
-        row(out, "date", m.details().datetime());
+        row(out, "date", DisplayDates.iso(m.details().datetime()));
         row(out, "media", Summaries.media(m));
         String levels = ConsentLevel.toList(m.consent().levels());
         row(out, "consent", m.consent().type().wire() + (levels.isEmpty() ? "" : " (" + levels.replace(",", ", ") + ")"));

@@ -6,9 +6,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
-/** {@code --password KEY | --password-file F}: a report key or RNCryptor password. */
+/**
+ * {@code --password KEY | --password-file F}: a report key or RNCryptor password. Never the account
+ * password, which only {@code login} and {@code signup} ask for (see {@link AccountPassword}).
+ */
 final class KeyOptions {
-    @Option(names = "--password", paramLabel = "KEY", description = "The report key or RNCryptor password.")
+    @Option(names = "--password", paramLabel = "KEY", description = {"The report's key (or an RNCryptor password): not your account password,"
+                + " which only 'safelight login' asks for."})
     String password;
 
     @Option(names = "--password-file", paramLabel = "FILE",

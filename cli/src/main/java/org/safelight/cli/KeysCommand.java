@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.safelight.format.report.DisplayDates;
 import org.safelight.format.report.ReportId;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -54,12 +55,16 @@ final class KeysCommand extends GroupCommand {
             ClientContext client = client();
             JsonNode r = client.keyServer.accesses(keyServer(client), report());
             JsonNode list = r.has("accesses") ? r.get("accesses") : r;
+            if (r.path("revoked_at").isTextual()) {
+                keys.main.stdout.println("Report " + reportId + " was revoked on "
+                        + DisplayDates.iso(r.path("revoked_at").asText()) + ".");
+            }
             if (!list.isArray() || list.isEmpty()) {
                 keys.main.stdout.println("No one has asked for the key of report " + reportId + " yet.");
                 return ExitCode.OK;
             }
             for (JsonNode a : list) {
-                keys.main.stdout.printf("%-25s %-36s %-14s %s%n", a.path("time").asText(),
+                keys.main.stdout.printf("%-25s %-36s %-14s %s%n", DisplayDates.iso(a.path("time").asText()),
                         // an enterprise's Key Server Token has no email: its actor is enterprise:{id}
                         a.path("email").asText().isEmpty() ? a.path("user_id").asText() : a.path("email").asText(),
                         a.path("action").asText(), a.path("outcome").asText());
@@ -74,8 +79,15 @@ final class KeysCommand extends GroupCommand {
         @Override
         public Integer call() throws Exception {
             ClientContext client = client();
-            client.keyServer.revoke(keyServer(client), report());
-            keys.main.stdout.println("Revoked report " + reportId + ": its key will not be given to anyone again.");
+            JsonNode r = client.keyServer.revoke(keyServer(client), report());
+            String when = DisplayDates.iso(r.path("revoked_at").asText(""));
+            if (r.path("already_revoked").asBoolean()) {
+                keys.main.stdout.println("Report " + reportId + " was already revoked"
+                        + (when.isEmpty() ? "" : " on " + when) + ": nobody gets its key.");
+            } else {
+                keys.main.stdout.println("Revoked report " + reportId + (when.isEmpty() ? "" : " on " + when)
+                        + ": its key will not be given to anyone again.");
+            }
             return ExitCode.OK;
         }
     }

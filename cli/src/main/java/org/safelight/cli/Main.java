@@ -14,23 +14,25 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "safelight", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Seal, open and share clinical photo reports (.picsafe).",
-        subcommands = {EncryptCommand.class, DecryptCommand.class, SealCommand.class, OpenCommand.class,
+        subcommands = {EncryptCommand.class, DecryptCommand.class, SealCommand.class, OpenCommand.class, GetCommand.class,
             InspectCommand.class, SignupCommand.class, LoginCommand.class, LogoutCommand.class,
-            WhoamiCommand.class, KeysCommand.class, ServeCommand.class, AuditCommand.class, AdminCommand.class,
+            WhoamiCommand.class, PasswordCommand.class, KeysCommand.class, ServeCommand.class, AuditCommand.class, AdminCommand.class,
             EnterpriseCommand.class, SendCommand.class, SyncCommand.class, TrustCommand.class,
             CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     final InputStream stdin;
     final PrintStream stdout;
     final Map<String, String> env;
+    final Terminal terminal;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    Main(InputStream stdin, PrintStream stdout, Map<String, String> env) {
+    Main(InputStream stdin, PrintStream stdout, Map<String, String> env, Terminal terminal) {
         this.stdin = stdin;
         this.stdout = stdout;
         this.env = Map.copyOf(env);
+        this.terminal = terminal;
     }
 
     @Override
@@ -45,7 +47,13 @@ public final class Main implements Runnable {
     /** Runs one command line with the given streams and environment; returns the exit code. */
     public static int run(String[] args, InputStream stdin, PrintStream stdout, PrintStream stderr,
                           Map<String, String> env) {
-        CommandLine cli = new CommandLine(new Main(stdin, stdout, env));
+        return run(args, stdin, stdout, stderr, env, Terminal.system());
+    }
+
+    /** {@link #run(String[], InputStream, PrintStream, PrintStream, Map)} with passwords typed on {@code terminal}. */
+    static int run(String[] args, InputStream stdin, PrintStream stdout, PrintStream stderr,
+                   Map<String, String> env, Terminal terminal) {
+        CommandLine cli = new CommandLine(new Main(stdin, stdout, env, terminal));
         cli.setOut(new PrintWriter(stdout, true, StandardCharsets.UTF_8));
         cli.setErr(new PrintWriter(stderr, true, StandardCharsets.UTF_8));
         try {

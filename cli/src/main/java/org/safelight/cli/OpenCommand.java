@@ -1,10 +1,13 @@
 package org.safelight.cli;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.safelight.cli.client.NotSignedInException;
+import org.safelight.cli.client.ShareLink;
+import org.safelight.format.container.SafeUnzip;
 import org.safelight.format.container.ZipLimits;
 import org.safelight.format.picsafe.KeyNeededException;
 import org.safelight.format.picsafe.PackageJson;
@@ -18,7 +21,9 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 @Command(name = "open", mixinStandardHelpOptions = true,
-        description = {"Open a .picsafe file or a plain report ZIP into a new folder.",
+        description = {"Open a .picsafe file, a plain report ZIP, or a share link into a new folder.",
+            "A share link ({server}/app/report/...) is downloaded first as the signed-in user, from the server you"
+                + " signed in to only.",
             "Without a key, the key is asked from the report's key server as the signed-in user (see 'login'),",
             "if that is the server you signed in to, one you trust ('safelight trust') or one given with --key-server.",
             "The package is verified before it is decrypted; a damaged or hostile file writes nothing."})
@@ -26,8 +31,10 @@ final class OpenCommand implements Callable<Integer> {
     @ParentCommand
     Main main;
 
-    @Parameters(index = "0", paramLabel = "FILE", description = "The .picsafe file or report ZIP.")
-    Path file;
+    @Parameters(index = "0", paramLabel = "FILE|LINK", description = "The .picsafe file, report ZIP or share link.")
+    String source;
+
+    private Path file;
 
     @Option(names = {"-o", "--output"}, required = true, paramLabel = "DIR",
             description = "A new (or empty) folder for the report's files.")
@@ -42,6 +49,32 @@ final class OpenCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (!ShareLink.looksLikeLink(source)) {
+            file = Path.of(source);
+            return open();
+        }
+        ShareLink link = ShareLink.parse(source).orElseThrow(() -> new Failures.UsageException(
+                "not a Safelight share link (they look like https://SERVER/app/report/REGION/CODE-REPORTID): "
+                        + source));
+        if (Files.exists(outDir)) {
+            // checked before the download too, so a busy folder costs no download
+            try (var entries = Files.list(outDir)) {
+                if (entries.findAny().isPresent()) {
+                    throw new java.nio.file.DirectoryNotEmptyException(outDir.toString());
+                }
+            }
+        }
+        Path scratch = Files.createTempDirectory("safelight-open-");
+        try {
+            file = scratch.resolve(link.report().reportId() + ".picsafe");
+            new ClientContext(main, keyServers).cloud.download(link, file);
+            return open();
+        } finally {
+            SafeUnzip.deleteTree(scratch);
+        }
+    }
+
+    private int open() throws Exception {
         ReportKey key = OfflineKey.of(keyChoice);
         ReportOpener opener = new ReportOpener(ZipLimits.REPORT, true);
         ReportOpener.Opened opened;
@@ -60,6 +93,9 @@ final class OpenCommand implements Callable<Integer> {
             } catch (NotSignedInException notSignedIn) {
                 throw new NotSignedInException(e.getMessage() + ": sign in first with 'safelight login --server URL"
                         + " --email E', or give the key with --password");
+            } catch (java.io.IOException unreachable) {
+                throw new java.io.IOException(unreachable.getMessage() + "; or give the report's key with --password KEY",
+                        unreachable);
             }
             opened = opener.open(file, new ReportKey.Password(reportKey), outDir);
         }

@@ -17,8 +17,11 @@ import picocli.CommandLine.ParentCommand;
 
 @Command(name = "seal", mixinStandardHelpOptions = true,
         description = {"Seal a draft folder into a report.",
-            "The folder holds metadata.json, the media ({ItemID}.jpg, .m4v, .m4a) and consent.jpg or consent.m4a.",
-            "Thumbnails, report.pdf, the report ID and date are generated; photos lose location and device data."})
+            "The folder holds metadata.json, the media ({ItemID}.jpg, .m4v, .m4a; any case, .jpeg too) and consent.jpg"
+                + " or consent.m4a.",
+            "Thumbnails, report.pdf, the report ID and date are generated; photos lose location and device data.",
+            "Protect it one way: --keyserver URL (the usual), --static-key FILE, --plain, or --password with"
+                + " --keyserver-url."})
 final class SealCommand implements Callable<Integer> {
     @ParentCommand
     Main main;
@@ -31,51 +34,44 @@ final class SealCommand implements Callable<Integer> {
                 "{ReportID}.picsafe (.zip when --plain) into."})
     String out;
 
-    @ArgGroup(exclusive = true, multiplicity = "1")
-    Mode mode;
+    @Option(names = "--keyserver", paramLabel = "URL",
+            description = {"Protect the report with a key made by this key server for you as the signed-in user"
+                + " (see 'login'): the usual choice."})
+    String keyserver;
 
-    static final class Mode {
-        @ArgGroup(exclusive = false)
-        Dynamic dynamic;
+    @Option(names = "--static-key", paramLabel = "PUBLIC_KEY",
+            description = "Encrypt for an institution's RSA public key (PEM or base64 SPKI); no key server.")
+    Path staticKey;
 
-        @Option(names = "--static-key", paramLabel = "PUBLIC_KEY",
-                description = "Encrypt for an institution's RSA public key (PEM or base64 SPKI); no key server.")
-        Path staticKey;
+    @Option(names = "--plain", description = "Do not encrypt: write package.zip itself (for HTTPS endpoints only).")
+    boolean plain;
 
-        @Option(names = "--plain", description = "Do not encrypt: write package.zip itself (for HTTPS endpoints only).")
-        boolean plain;
+    @ArgGroup(exclusive = false)
+    KeyOptions key;
 
-        @Option(names = "--keyserver", paramLabel = "URL",
-                description = "Get the report key from this key server as the signed-in user (see 'login').")
-        String keyserver;
-    }
-
-    static final class Dynamic {
-        @ArgGroup(exclusive = false, multiplicity = "1")
-        KeyOptions key;
-
-        @Option(names = "--keyserver-url", required = true, paramLabel = "URL",
-                description = "The key server that holds the report key, written into package.json.")
-        String keyserverUrl;
-    }
+    @Option(names = "--keyserver-url", paramLabel = "URL",
+            description = {"With --password: the key server that will hold that report key, written into"
+                + " package.json (you put the key there yourself)."})
+    String keyserverUrl;
 
     @Override
     public Integer call() throws Exception {
+        Mode mode = mode();
         Draft draft = Draft.load(draftDir, Clock.systemDefaultZone());
         Protection protection;
-        if (mode.keyserver != null) {
-            URI url = keyServerUrl(mode.keyserver);
+        if (mode == Mode.KEY_SERVER) {
+            URI url = keyServerUrl(keyserver);
             // Named on this command line, so trusted for it (plain http only to this computer or the sign-in's server).
             String key = new ClientContext(main, List.of(url.toString())).keyServer.createKey(url,
                     draft.metadata().reportId());
             protection = new Protection.DynamicKey(key, url.toString());
-        } else if (mode.plain) {
+        } else if (mode == Mode.PLAIN) {
             protection = new Protection.Plain();
-        } else if (mode.staticKey != null) {
-            protection = new Protection.StaticKey(StaticKeys.readPublicKey(mode.staticKey));
+        } else if (mode == Mode.STATIC_KEY) {
+            protection = new Protection.StaticKey(StaticKeys.readPublicKey(staticKey));
         } else {
             try {
-                protection = new Protection.DynamicKey(mode.dynamic.key.read(), mode.dynamic.keyserverUrl);
+                protection = new Protection.DynamicKey(key.read(), keyserverUrl);
             } catch (IllegalArgumentException e) {
                 throw new Failures.UsageException(e.getMessage());
             }
@@ -88,6 +84,52 @@ final class SealCommand implements Callable<Integer> {
         main.stdout.println("Sealed report " + draft.metadata().details().reportid() + " ("
                 + Summaries.media(draft.metadata()) + ") into " + written);
         return ExitCode.OK;
+    }
+
+    private enum Mode { KEY_SERVER, STATIC_KEY, PLAIN, REPORT_KEY }
+
+    /**
+     * Which one protection the options choose. Checked here rather than by picocli so that each
+     * mistake gets a sentence that says what to give instead.
+     */
+    private Mode mode() {
+        boolean reportKey = key != null && key.given();
+        if (keyserver != null && reportKey) {
+            throw new Failures.UsageException("--password is a report key you hold yourself; with --keyserver the key"
+                    + " server makes the report key, so leave out --password (your account password is asked by"
+                    + " 'safelight login')");
+        }
+        if (keyserver != null && keyserverUrl != null) {
+            throw new Failures.UsageException("give --keyserver URL alone (--keyserver-url goes with --password)");
+        }
+        List<Mode> chosen = new java.util.ArrayList<>();
+        if (keyserver != null) {
+            chosen.add(Mode.KEY_SERVER);
+        }
+        if (staticKey != null) {
+            chosen.add(Mode.STATIC_KEY);
+        }
+        if (plain) {
+            chosen.add(Mode.PLAIN);
+        }
+        if (reportKey || keyserverUrl != null) {
+            chosen.add(Mode.REPORT_KEY);
+        }
+        if (chosen.isEmpty()) {
+            throw new Failures.UsageException("say how to protect the report: with a key from your key server"
+                    + " (--keyserver URL), for an institution's public key (--static-key FILE), or not at all for an"
+                    + " HTTPS endpoint (--plain)");
+        }
+        if (chosen.size() > 1) {
+            throw new Failures.UsageException("choose one way to protect the report: --keyserver, --static-key,"
+                    + " --plain, or --password with --keyserver-url");
+        }
+        if (chosen.get(0) == Mode.REPORT_KEY && (!reportKey || keyserverUrl == null)) {
+            throw new Failures.UsageException(reportKey
+                    ? "--password needs --keyserver-url URL, the key server that will hold that report key"
+                    : "--keyserver-url needs the report key it holds: --password KEY or --password-file FILE");
+        }
+        return chosen.get(0);
     }
 
     private static URI keyServerUrl(String text) {

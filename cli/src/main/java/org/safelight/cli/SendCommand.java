@@ -70,12 +70,17 @@ final class SendCommand implements Callable<Integer> {
         PackageJson packageJson = inspection.packageJson();
         ClientContext clients = new ClientContext(main, keyServers);
         clients.accounts.current(); // not signed in: say so before any work
+        // A revoked report can be opened by nobody: the recipient would get a link that fails.
+        Revocations.refuseIfRevoked(clients, packageJson, new ReportId(packageJson.reportId() != null
+                && ReportId.isValid(packageJson.reportId()) ? packageJson.reportId() : reportIdFromName()),
+                "so it was not sent; seal the photos again to send them", this::note);
         ReportMetadata metadata = metadata(clients, packageJson);
 
         String queryId = packageJson.reportId() != null && ReportId.isValid(packageJson.reportId()) ? null
                 : reportIdFromName();
         JsonNode uploaded = clients.cloud.upload(file, queryId);
         String link = uploaded.path("link").asText();
+        recordSend(clients, uploaded.path("report_id").asText(), recipient);
         String message = ShareMessage.compose(metadata, LINK_DAYS, link);
         main.stdout.println(link);
         main.stdout.println();
@@ -86,6 +91,24 @@ final class SendCommand implements Callable<Integer> {
             main.stdout.println(url);
         }
         return ExitCode.OK;
+    }
+
+    /**
+     * Best effort: My reports misses this send when it cannot be recorded, but the link went out. A
+     * server without the route (from before My reports kept sends) is not asked twice and not warned about.
+     */
+    private void recordSend(ClientContext clients, String reportId, Recipient recipient) {
+        try {
+            clients.accounts.recordSend(reportId, recipient.channel(), recipient.address());
+        } catch (RefusedException e) {
+            if (e.status() != 404 || !"not_found".equals(e.code())) {
+                main.spec.commandLine().getErr().println("safelight: warning: the send was not recorded in My"
+                        + " reports (" + e.getMessage() + ")");
+            }
+        } catch (IOException e) {
+            main.spec.commandLine().getErr().println("safelight: warning: the send was not recorded in My reports ("
+                    + e.getMessage() + ")");
+        }
     }
 
     /** The report's metadata, for the counts; null when no key is at hand. */

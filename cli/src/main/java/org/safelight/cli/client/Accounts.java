@@ -26,6 +26,16 @@ public final class Accounts {
         return api.post(server.resolve("/api/v1/accounts/signup"), null, profile);
     }
 
+    /** Asks for a new confirmation link; the server answers alike whether or not such an account exists. */
+    public void resendVerification(URI server, String email) throws IOException {
+        api.post(server.resolve("/api/v1/accounts/verify/resend"), null, ApiClient.object().put("email", email));
+    }
+
+    /** Asks for a link to choose a new password; the server answers alike whether or not the account exists. */
+    public void requestPasswordReset(URI server, String email) throws IOException {
+        api.post(server.resolve("/api/v1/accounts/password-reset"), null, ApiClient.object().put("email", email));
+    }
+
     public Credentials signin(URI server, String email, String password) throws IOException {
         JsonNode r = api.post(server.resolve("/api/v1/accounts/signin"), null,
                 ApiClient.object().put("email", email).put("password", password));
@@ -51,6 +61,21 @@ public final class Accounts {
     public JsonNode me() throws IOException {
         Credentials c = current();
         return api.get(URI.create(c.server()).resolve("/api/v1/accounts/me"), c.accessToken());
+    }
+
+    /**
+     * Records on the signed-in server that the user sent a report (for My reports): channel
+     * {@code cloud | sms | whatsapp | ...} and the recipient when known (null otherwise).
+     */
+    public void recordSend(String reportId, String channel, String recipient) throws IOException {
+        Credentials c = current();
+        ObjectNode body = ApiClient.object().put("channel", channel);
+        if (recipient != null) {
+            body.put("recipient", recipient);
+        }
+        api.post(URI.create(c.server()).resolve("/api/v1/accounts/me/reports/"
+                + java.net.URLEncoder.encode(reportId, java.nio.charset.StandardCharsets.UTF_8) + "/sends"),
+                c.accessToken(), body);
     }
 
     /** A signed-in user's valid access token, refreshed when it expires within a minute. */

@@ -5,10 +5,12 @@ import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 
-/** The cloud role's upload, as the signed-in user, on the server they signed in to. */
+/** The cloud role's upload and download, as the signed-in user, on the server they signed in to. */
 public final class Cloud {
     private final ApiClient api;
     private final Accounts accounts;
@@ -29,6 +31,38 @@ public final class Cloud {
         checkAllowance(c, Files.size(sealed));
         String query = reportId == null ? "" : "?report_id=" + URLEncoder.encode(reportId, StandardCharsets.UTF_8);
         return api.postFile(URI.create(c.server()).resolve("/api/v1/cloud/reports" + query), c.accessToken(), sealed);
+    }
+
+    /**
+     * Downloads the sealed report a share link names, as the signed-in user, into {@code target}
+     * whole or not at all: the bytes go to a temporary file beside it, moved into place only when
+     * complete, and deleted on any failure. The link must belong to the signed-in server; another
+     * server's link is refused before any request, so the user's token goes only where it was issued.
+     *
+     * @throws ForeignLinkException      when the link is another server's
+     * @throws RefusedException          404 report_not_found, 410 report_expired, 401/403 for the sign-in
+     * @throws FileAlreadyExistsException when {@code target} exists (nothing is overwritten)
+     * @return the number of bytes written
+     */
+    public long download(ShareLink link, Path target) throws IOException {
+        Credentials c = accounts.current();
+        if (!link.belongsTo(c.server())) {
+            throw new ForeignLinkException("this link is on " + link.server() + ", but you are signed in to "
+                    + c.server() + ", and your sign-in is sent only there: sign in to its server with 'safelight login"
+                    + " --server " + link.server() + " --email E', or open the link in a browser");
+        }
+        if (Files.exists(target)) {
+            throw new FileAlreadyExistsException(target.toString(), null, "give another -o, or delete it first");
+        }
+        Path folder = target.toAbsolutePath().getParent();
+        Path partial = Files.createTempFile(folder, "." + target.getFileName() + "-", ".part");
+        try {
+            long size = api.download(link.downloadUrl(), c.accessToken(), partial);
+            Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE);
+            return size;
+        } finally {
+            Files.deleteIfExists(partial);
+        }
     }
 
     /**

@@ -3,6 +3,7 @@ package org.safelight.cli.client;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.net.URI;
+import java.time.Instant;
 import org.safelight.format.report.ReportId;
 
 /**
@@ -42,6 +43,36 @@ public final class KeyServer {
     public JsonNode revoke(URI keyServer, ReportId report) throws IOException {
         Target t = target(keyServer, report, "revoke");
         return api.post(t.uri(), t.token(), null);
+    }
+
+    /**
+     * Whether the report is revoked, from the key server's public status route (no token sent);
+     * a key server from before that route is asked its accesses route as the signed-in user. A
+     * report the key server holds no key for is not revoked. Only a trusted key server is asked.
+     */
+    public Revocation revocation(URI keyServer, ReportId report) throws IOException {
+        Credentials signedIn = accounts.current();
+        String origin = trust.check(keyServer.toString(), signedIn.server());
+        JsonNode status;
+        try {
+            status = api.get(URI.create(origin + "/api/v1/reports/" + report.value() + "/status"), null);
+        } catch (RefusedException e) {
+            if (e.status() != 404 || "unknown_report".equals(e.code())) {
+                if (e.status() == 404) {
+                    return new Revocation(false, null);
+                }
+                throw e;
+            }
+            status = api.get(URI.create(origin + "/api/v1/reports/" + report.value() + "/accesses"),
+                    accounts.keyServerToken(signedIn, origin));
+        }
+        String at = status.path("revoked_at").isTextual() ? status.path("revoked_at").asText() : "";
+        Instant revokedAt = at.isEmpty() ? null : Instant.parse(at);
+        return new Revocation(status.path("revoked").asBoolean(revokedAt != null), revokedAt);
+    }
+
+    /** A report's revocation state; {@code revokedAt} null when not revoked or not told. */
+    public record Revocation(boolean revoked, Instant revokedAt) {
     }
 
     private record Target(URI uri, String token) {

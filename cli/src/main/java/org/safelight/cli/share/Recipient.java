@@ -11,15 +11,48 @@ public sealed interface Recipient {
 
     /** Only the link (and the message, for pasting anywhere). */
     record Cloud() implements Recipient {
+        @Override
+        public String channel() {
+            return "cloud";
+        }
+
+        @Override
+        public String address() {
+            return null;
+        }
     }
 
     /** A text message: the {@code sms:} URL opens the phone's messaging app with the message. */
     record Sms(String number) implements Recipient {
+        @Override
+        public String channel() {
+            return "sms";
+        }
+
+        @Override
+        public String address() {
+            return number;
+        }
     }
 
     /** A WhatsApp message: the {@code https://wa.me/} URL opens a chat with the message. */
     record WhatsApp(String number) implements Recipient {
+        @Override
+        public String channel() {
+            return "whatsapp";
+        }
+
+        @Override
+        public String address() {
+            return number;
+        }
     }
+
+    /** The channel's name as the accounts server records a send: cloud, sms or whatsapp. */
+    String channel();
+
+    /** The phone number the link goes to, or null when it only goes to the cloud. */
+    String address();
 
     /**
      * {@code cloud}, {@code sms:NUMBER} or {@code whatsapp:NUMBER}.

@@ -1,7 +1,6 @@
 package org.safelight.format.pdf;
 
 import java.time.DateTimeException;
-import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -10,6 +9,7 @@ import java.util.GregorianCalendar;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.TimeZone;
+import org.safelight.format.report.DisplayDates;
 import org.safelight.format.report.ReportMetadata.Patient;
 
 /**
@@ -19,7 +19,6 @@ import org.safelight.format.report.ReportMetadata.Patient;
 final class ReportDates {
     private static final DateTimeFormatter LONG = DateTimeFormatter.ofPattern("EEEE d MMMM uuuu, HH:mm", Locale.ENGLISH);
     private static final DateTimeFormatter SHORT = DateTimeFormatter.ofPattern("d MMM uuuu, HH:mm", Locale.ENGLISH);
-    private static final DateTimeFormatter BIRTH = DateTimeFormatter.ofPattern("d MMMM uuuu", Locale.ENGLISH);
 
     private ReportDates() {
     }
@@ -51,15 +50,9 @@ final class ReportDates {
         });
     }
 
-    /** "4 July 1961" from the patient's day, month and year, or those parts as written. */
+    /** "4 July 1961" from the patient's day, month and year: one style with the CLI and the web. */
     static String dateOfBirth(Patient patient) {
-        try {
-            LocalDate date = LocalDate.of(Integer.parseInt(patient.year().strip()),
-                    Integer.parseInt(patient.month().strip()), Integer.parseInt(patient.day().strip()));
-            return BIRTH.format(date);
-        } catch (NumberFormatException | DateTimeException e) {
-            return patient.dateOfBirth();
-        }
+        return DisplayDates.dateOfBirth(patient);
     }
 
     private static String offset(ZoneOffset offset) {

@@ -75,9 +75,39 @@ public final class MetadataJson {
             return node;
         } catch (MalformedReportException e) {
             throw e;
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new MalformedReportException(what + " is not valid JSON" + where(e) + ": " + problem(e));
         } catch (IOException e) {
             throw new MalformedReportException(what + " is not valid JSON (" + firstLine(e.getMessage()) + ")");
         }
+    }
+
+    /** " at line 3, column 14", from the parser's location, or nothing when it has none. */
+    private static String where(com.fasterxml.jackson.core.JsonProcessingException e) {
+        com.fasterxml.jackson.core.JsonLocation at = e.getLocation();
+        return at == null || at.getLineNr() < 1 ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
+    }
+
+    /**
+     * What the parser found, in words a person editing the file can act on: the parser's own
+     * sentence without its class names, source dumps or character codes.
+     */
+    private static String problem(com.fasterxml.jackson.core.JsonProcessingException e) {
+        if (e instanceof com.fasterxml.jackson.core.io.JsonEOFException) {
+            return "the file ends before the JSON does (a closing } or ] or \" is missing)";
+        }
+        if (e instanceof com.fasterxml.jackson.core.exc.StreamConstraintsException) {
+            return "it is nested too deeply or holds a value too long";
+        }
+        String text = firstLine(e.getOriginalMessage());
+        int source = text.indexOf(" at [Source");
+        text = (source < 0 ? text : text.substring(0, source)).replaceAll("\\s*\\(code -?\\d+\\)", "")
+                .replace("(JSON String, Number, Array, Object or token 'null', 'true' or 'false')",
+                        "a value: text in \"quotes\", a number, true, false, null, {...} or [...]");
+        if (text.startsWith("Duplicate field")) {
+            return text.replace("Duplicate field", "the same field twice:");
+        }
+        return text.isEmpty() ? "the JSON is malformed" : Character.toLowerCase(text.charAt(0)) + text.substring(1);
     }
 
     public static ReportMetadata read(InputStream in) throws MalformedReportException {

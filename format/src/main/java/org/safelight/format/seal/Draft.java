@@ -59,7 +59,7 @@ public record Draft(Path folder, ReportMetadata metadata, Map<ItemId, Path> medi
                 ? itemsFromFiles(files, metadata.consent().levels())
                 : metadata.media();
         for (MediaItem item : items) {
-            Path file = files.remove(item.fileName());
+            Path file = take(files, item.id().value(), item.type());
             if (file == null) {
                 throw new MalformedReportException("metadata.json lists " + item.type().wire() + " '" + item.id()
                         + "' but the draft has no " + item.fileName());
@@ -74,8 +74,8 @@ public record Draft(Path folder, ReportMetadata metadata, Map<ItemId, Path> medi
     }
 
     private static Path consentFile(ConsentType type, Map<String, Path> files) throws MalformedReportException {
-        Path jpg = files.remove("consent.jpg");
-        Path m4a = files.remove("consent.m4a");
+        Path jpg = take(files, "consent", MediaType.PHOTO);
+        Path m4a = take(files, "consent", MediaType.AUDIO);
         switch (type) {
             case SIGNED -> {
                 if (jpg == null) {
@@ -104,12 +104,36 @@ public record Draft(Path folder, ReportMetadata metadata, Map<ItemId, Path> medi
         List<MediaItem> items = new ArrayList<>();
         for (String name : files.keySet()) {
             int dot = name.lastIndexOf('.');
-            MediaType type = dot < 0 ? null : MediaType.ofExtension(name.substring(dot));
-            if (type != null && name.substring(dot).equals(type.extension())) {
+            MediaType type = dot < 0 ? null : typeOf(name.substring(dot));
+            if (type != null) {
                 items.add(new MediaItem(ItemId.parse(name.substring(0, dot)), type, levels));
             }
         }
         return items;
+    }
+
+    /** The media type a file name's extension stands for, in any case; null for other files. */
+    private static MediaType typeOf(String extension) {
+        String lower = extension.toLowerCase(Locale.ROOT);
+        return lower.equals(".jpeg") ? MediaType.PHOTO : MediaType.ofExtension(lower);
+    }
+
+    /**
+     * Removes and returns the draft's file {@code baseName} with an extension of {@code type}, in any
+     * case: phones and cameras write {@code IMG_0001.JPG}, {@code .JPEG} and {@code .M4V}. Null when
+     * there is none; two such files (wound.jpg and wound.JPG) are refused rather than one dropped.
+     */
+    private static Path take(Map<String, Path> files, String baseName, MediaType type)
+            throws MalformedReportException {
+        List<String> names = files.keySet().stream().filter(name -> {
+            int dot = name.lastIndexOf('.');
+            return dot > 0 && name.substring(0, dot).equals(baseName) && typeOf(name.substring(dot)) == type;
+        }).toList();
+        if (names.size() > 1) {
+            throw new MalformedReportException("the draft has " + String.join(" and ", names)
+                    + " for the same item: keep one");
+        }
+        return names.isEmpty() ? null : files.remove(names.get(0));
     }
 
     /** Fills the fields a report generates itself and makes the consent booleans agree with the levels. */

@@ -10,12 +10,14 @@ import java.util.Map;
 import java.util.zip.Deflater;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
+import org.safelight.format.media.MalformedMediaException;
 import org.safelight.format.media.Photos;
 import org.safelight.format.media.Thumbnails;
 import org.safelight.format.pdf.ReportImages;
 import org.safelight.format.pdf.ReportPdf;
 import org.safelight.format.picsafe.PicsafeWriter;
 import org.safelight.format.picsafe.Protection;
+import org.safelight.format.report.Consent;
 import org.safelight.format.report.ItemId;
 import org.safelight.format.report.MediaItem;
 import org.safelight.format.report.MetadataJson;
@@ -43,15 +45,23 @@ public final class Sealer {
         Map<ItemId, byte[]> thumbnails = new LinkedHashMap<>();
         for (MediaItem item : draft.metadata().media()) {
             Path file = draft.mediaFiles().get(item.id());
-            thumbnails.put(item.id(), switch (item.type()) {
-                case PHOTO -> Thumbnails.photo(file);
-                case VIDEO -> Thumbnails.video(file);
-                case AUDIO -> Thumbnails.audio(file);
-            });
+            try {
+                thumbnails.put(item.id(), switch (item.type()) {
+                    case PHOTO -> Thumbnails.photo(file);
+                    case VIDEO -> Thumbnails.video(file);
+                    case AUDIO -> Thumbnails.audio(file);
+                });
+            } catch (MalformedMediaException e) {
+                throw naming(file, e);
+            }
         }
         byte[] signature = null;
-        if (draft.consentFile() != null && draft.consentFile().toString().endsWith(".jpg")) {
-            signature = strippedPhoto(draft.consentFile());
+        if (draft.metadata().consent().type() == Consent.ConsentType.SIGNED && draft.consentFile() != null) {
+            try {
+                signature = strippedPhoto(draft.consentFile());
+            } catch (MalformedMediaException e) {
+                throw naming(draft.consentFile(), e);
+            }
         }
 
         ZipOutputStream zip = new ZipOutputStream(out);
@@ -96,7 +106,14 @@ public final class Sealer {
             } else {
                 in.transferTo(zip);
             }
+        } catch (MalformedMediaException e) {
+            throw naming(file, e);
         }
         zip.closeEntry();
+    }
+
+    /** The draft's file name in front of what is wrong with it: a user with 30 photos must know which. */
+    private static MalformedMediaException naming(Path file, MalformedMediaException e) {
+        return new MalformedMediaException(file.getFileName() + ": " + e.getMessage(), e);
     }
 }
