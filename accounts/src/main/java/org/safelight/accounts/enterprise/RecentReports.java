@@ -18,9 +18,10 @@ import org.jdbi.v3.core.Jdbi;
  * recorded with no enterprise, so its sync never lists them. The operator attaches the recent
  * ones: those uploaded in the last days (at most {@link #MAX_DAYS}, the cloud's lifetime: older
  * ones are gone anyway), not yet attached to any enterprise, whose sender belongs to this
- * enterprise now by the membership rule of {@link Enterprises#membershipOf}. When the key server
- * shares this database, the reports' keys are attached too, so the enterprise's Key Server Token
- * can fetch them. Only the enterprise columns are written. Thread-safe.
+ * enterprise now by the membership rule of {@link Enterprises#membershipOf}. When the cloud and
+ * the key server share this database (one {@code serve}), the stored reports and their keys are
+ * attached too, so the enterprise's API key downloads them and its Key Server Token opens them.
+ * Only the enterprise columns are written. Thread-safe.
  */
 public final class RecentReports {
     public static final int MAX_DAYS = 7;
@@ -54,11 +55,17 @@ public final class RecentReports {
         List<Candidate> found = candidates(enterpriseId, days);
         return jdbi.inTransaction(h -> {
             boolean keysHere = hasTable(h, "report_keys");
+            boolean cloudHere = hasTable(h, "cloud_reports");
             int attached = 0;
             for (Candidate c : found) {
                 attached += h.createUpdate("UPDATE uploads SET enterprise_id = :ent WHERE region = :region"
                                 + " AND name = :name AND enterprise_id = ''")
                         .bind("ent", enterpriseId).bind("region", c.region()).bind("name", c.name()).execute();
+                if (cloudHere) {
+                    h.createUpdate("UPDATE cloud_reports SET enterprise_id = :ent WHERE region = :region"
+                                    + " AND name = :name AND enterprise_id = ''")
+                            .bind("ent", enterpriseId).bind("region", c.region()).bind("name", c.name()).execute();
+                }
                 if (keysHere) {
                     h.createUpdate("UPDATE report_keys SET owner_enterprise_id = :ent WHERE report_id = :report"
                                     + " AND owner_user_id = :user AND owner_enterprise_id = ''")
