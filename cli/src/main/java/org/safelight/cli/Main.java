@@ -53,23 +53,27 @@ public final class Main implements Runnable {
         CommandLine cli = new CommandLine(new Main(stdin, stdout, env));
         cli.setOut(new PrintWriter(stdout, true, StandardCharsets.UTF_8));
         cli.setErr(new PrintWriter(stderr, true, StandardCharsets.UTF_8));
-        // serve and the operator commands on its host read one configuration: flags, SAFELIGHT_*, --config FILE
-        try {
-            EnvironmentDefaults defaults = new EnvironmentDefaults(env, configFile(args),
-                    serveOptions(cli.getSubcommands().get("serve")));
-            defaults.refuseUnknownKeys();
-            for (String command : List.of("serve", "audit", "admin")) {
-                cli.getSubcommands().get(command).setDefaultValueProvider(defaults);
-            }
-        } catch (java.io.IOException e) {
-            stderr.println("safelight: the configuration file cannot be read: " + e.getMessage());
-            return ExitCode.USAGE;
-        } catch (EnvironmentDefaults.UnknownKeyException e) {
-            stderr.println("safelight: " + e.getMessage());
-            return ExitCode.USAGE;
-        }
         cli.setExecutionExceptionHandler(Failures::handleExecution);
         cli.setParameterExceptionHandler(Failures::handleUsage);
+        // serve and the operator commands on its host read one configuration: flags, SAFELIGHT_*, --config FILE;
+        // the other commands never read it (a server's SAFELIGHT_CONFIG must not stop a user's 'seal')
+        List<String> operator = List.of("serve", "audit", "admin");
+        if (args.length > 0 && operator.contains(args[0])) {
+            try {
+                EnvironmentDefaults defaults = new EnvironmentDefaults(env, configFile(args),
+                        serveOptions(cli.getSubcommands().get("serve")));
+                defaults.refuseUnknownKeys();
+                for (String command : operator) {
+                    cli.getSubcommands().get(command).setDefaultValueProvider(defaults);
+                }
+            } catch (java.io.IOException e) {
+                stderr.println("safelight: the configuration file cannot be read: " + e.getMessage());
+                return ExitCode.USAGE;
+            } catch (EnvironmentDefaults.UnknownKeyException e) {
+                stderr.println("safelight: " + e.getMessage());
+                return ExitCode.USAGE;
+            }
+        }
         return cli.execute(args);
     }
 

@@ -65,14 +65,23 @@ class OperatorConfigurationTest {
     @Test
     void a_config_file_with_an_unknown_key_is_refused_naming_the_key() throws Exception {
         Path config = Files.writeString(dir.resolve("safelight.properties"), "data-dir=x\nprot=8080\n");
-        for (String[] args : new String[][] {{"serve", "--config", config.toString()},
-            {"audit", "verify", "--config", config.toString()}}) {
+        for (String[] args : new String[][] {{"audit", "verify", "--config", config.toString()},
+            {"serve", "--config", config.toString()}}) {
             Cli.Result r = Cli.run(args);
             assertThat(r.exitCode()).isEqualTo(2);
             assertThat(r.errLines()).hasSize(1);
             assertThat(r.stderr()).contains("unknown key 'prot'", config.toString());
         }
         assertThat(dir.resolve("x")).doesNotExist();
+    }
+
+    @Test
+    void a_servers_configuration_never_stops_a_users_command() throws Exception {
+        Path config = Files.writeString(dir.resolve("safelight.properties"), "prot=8080\n");
+        Cli.Result r = Cli.runWithEnv(Map.of("SAFELIGHT_CONFIG", config.toString()), "encrypt", "--help");
+        assertThat(r.exitCode()).as(r.stderr()).isZero();
+        Cli.Result missing = Cli.runWithEnv(Map.of("SAFELIGHT_CONFIG", dir.resolve("none").toString()), "--version");
+        assertThat(missing.exitCode()).as(missing.stderr()).isZero();
     }
 
     @Test
