@@ -34,6 +34,7 @@ class EnterprisePageHttpTest {
                 admin));
         assertThat(key.get("label").asText()).isEqualTo("sync on the EMR host");
         String secret = key.get("api_key").asText();
+        server.clock.advance(Duration.ofSeconds(1));
         JsonNode token = json(server.post("/api/v1/enterprise/key-server-tokens", "", admin));
         JsonNode revoked = json(server.post("/api/v1/enterprise/api-keys", "{\"label\": \"old\"}", admin));
         assertThat(server.delete("/api/v1/enterprise/api-keys/" + revoked.get("id").asText(), admin).statusCode())
