@@ -1,16 +1,26 @@
 package org.safelight.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.URI;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.safelight.cli.client.ApiClient;
 import org.safelight.cli.client.Credentials;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 @Command(name = "enterprise", mixinStandardHelpOptions = true,
-        description = "Your enterprise's credentials, as its signed-in admin. A new secret is shown once only.",
+        description = {"Your enterprise's credentials, as its signed-in admin. 'new' prints only the secret on",
+            "standard output (shown once only; the note goes to standard error), so a script can capture it."},
         subcommands = {EnterpriseCommand.ApiKey.class, EnterpriseCommand.KeyServerToken.class})
 final class EnterpriseCommand extends GroupCommand {
     @ParentCommand
@@ -27,6 +37,13 @@ final class EnterpriseCommand extends GroupCommand {
         @Parameters(index = "1", arity = "0..1", paramLabel = "ID", description = "For revoke.")
         String id;
 
+        @Option(names = "--label", paramLabel = "TEXT",
+                description = "For new: what it is for, one line (\"sync on the EMR host\"); shown in lists and on the enterprise page.")
+        String label;
+
+        @Spec
+        CommandSpec spec;
+
         abstract String route();
 
         abstract String field();
@@ -41,16 +58,26 @@ final class EnterpriseCommand extends GroupCommand {
             URI base = URI.create(me.server()).resolve(route());
             switch (action) {
                 case "new" -> {
-                    JsonNode r = api.post(base, me.accessToken(), null);
+                    ObjectNode body = JsonNodeFactory.instance.objectNode();
+                    if (label != null) {
+                        body.put("label", label);
+                    }
+                    JsonNode r = api.post(base, me.accessToken(), body);
+                    // only the secret on stdout, so that KEY=$(safelight enterprise api-key new) captures it
                     enterprise.main.stdout.println(r.path(field()).asText());
-                    enterprise.main.stdout.println("# " + what() + " " + r.path("id").asText()
+                    enterprise.main.stdout.flush();
+                    spec.commandLine().getErr().println(what() + " " + r.path("id").asText()
                             + ": shown once only. Store it in your secrets manager now.");
                 }
                 case "list" -> {
                     JsonNode r = api.get(base, me.accessToken());
                     for (JsonNode k : r.path(field() + "s")) {
-                        enterprise.main.stdout.printf("%-20s created %-25s …%s%s%n", k.path("id").asText(),
-                                k.path("created_at").asText(), k.path("last4").asText(),
+                        String used = k.hasNonNull("last_used_at")
+                                ? "last used " + when(k.path("last_used_at").asText()) : "never used";
+                        enterprise.main.stdout.printf("%-20s %s…%s  created %s, %s%s%s%n", k.path("id").asText(),
+                                k.path("prefix").asText(), k.path("last4").asText(),
+                                when(k.path("created_at").asText()), used,
+                                k.path("label").asText().isEmpty() ? "" : "  \"" + k.path("label").asText() + "\"",
                                 k.path("revoked").asBoolean() ? "  (revoked)" : "");
                     }
                 }
@@ -64,6 +91,19 @@ final class EnterpriseCommand extends GroupCommand {
                 default -> throw new Failures.UsageException("say new, list or revoke");
             }
             return ExitCode.OK;
+        }
+    }
+
+    // TODO: use org.safelight.format.report.DisplayDates once the cli-user helper's change lands
+    private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("d MMMM uuuu, HH:mm", Locale.ENGLISH)
+            .withZone(ZoneId.systemDefault());
+
+    /** An ISO instant from the server, in this computer's time zone ("27 November 2026, 14:05"). */
+    static String when(String iso) {
+        try {
+            return WHEN.format(Instant.parse(iso));
+        } catch (java.time.DateTimeException e) {
+            return iso;
         }
     }
 

@@ -4,7 +4,11 @@ import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.safelight.cli.serve.EnvironmentDefaults;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -41,6 +45,7 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
+        CliLogging.configure(args);
         System.exit(run(args, System.in, System.out, System.err, System.getenv()));
     }
 
@@ -56,16 +61,40 @@ public final class Main implements Runnable {
         CommandLine cli = new CommandLine(new Main(stdin, stdout, env, terminal));
         cli.setOut(new PrintWriter(stdout, true, StandardCharsets.UTF_8));
         cli.setErr(new PrintWriter(stderr, true, StandardCharsets.UTF_8));
-        try {
-            cli.getSubcommands().get("serve").setDefaultValueProvider(
-                    new org.safelight.cli.serve.EnvironmentDefaults(env, configFile(args)));
-        } catch (java.io.IOException e) {
-            stderr.println("safelight: the configuration file cannot be read: " + e.getMessage());
-            return ExitCode.USAGE;
-        }
         cli.setExecutionExceptionHandler(Failures::handleExecution);
         cli.setParameterExceptionHandler(Failures::handleUsage);
+        // serve and the operator commands on its host read one configuration: flags, SAFELIGHT_*, --config FILE;
+        // the other commands never read it (a server's SAFELIGHT_CONFIG must not stop a user's 'seal')
+        List<String> operator = List.of("serve", "audit", "admin");
+        if (args.length > 0 && operator.contains(args[0])) {
+            try {
+                EnvironmentDefaults defaults = new EnvironmentDefaults(env, configFile(args),
+                        serveOptions(cli.getSubcommands().get("serve")));
+                defaults.refuseUnknownKeys();
+                for (String command : operator) {
+                    cli.getSubcommands().get(command).setDefaultValueProvider(defaults);
+                }
+            } catch (java.io.IOException e) {
+                stderr.println("safelight: the configuration file cannot be read: " + e.getMessage());
+                return ExitCode.USAGE;
+            } catch (EnvironmentDefaults.UnknownKeyException e) {
+                stderr.println("safelight: " + e.getMessage());
+                return ExitCode.USAGE;
+            }
+        }
         return cli.execute(args);
+    }
+
+    /** The long names of serve's options without dashes: the keys a configuration file may hold. */
+    private static Set<String> serveOptions(CommandLine serve) {
+        Set<String> names = new TreeSet<>();
+        for (CommandLine.Model.OptionSpec option : serve.getCommandSpec().options()) {
+            String name = option.longestName().replaceFirst("^-+", "");
+            if (!Set.of("config", "help", "version", "verbose").contains(name)) {
+                names.add(name);
+            }
+        }
+        return names;
     }
 
     /** {@code serve --config FILE}: read before parsing, since its values are the other options' defaults. */
@@ -81,11 +110,26 @@ public final class Main implements Runnable {
         return null;
     }
 
+    /** "safelight VERSION (commit C)", from the build.properties the build writes (see cli/pom.xml). */
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            String v = Main.class.getPackage().getImplementationVersion();
-            return new String[] {"safelight " + (v == null ? "development build" : v)};
+            java.util.Properties build = new java.util.Properties();
+            try (InputStream in = Main.class.getResourceAsStream("build.properties")) {
+                if (in != null) {
+                    build.load(new java.io.InputStreamReader(in, StandardCharsets.UTF_8));
+                }
+            } catch (java.io.IOException e) {
+                // an unreadable resource is the same as none
+            }
+            return new String[] {line(build.getProperty("version"), build.getProperty("commit"))};
+        }
+
+        static String line(String version, String commit) {
+            String v = version == null || version.isBlank() ? "development build" : version.strip();
+            String c = commit == null || commit.isBlank() || commit.contains("${") ? "unknown commit"
+                    : commit.strip().equals("unknown commit") ? "unknown commit" : "commit " + commit.strip();
+            return "safelight " + v + " (" + c + ")";
         }
     }
 }

@@ -10,6 +10,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.safelight.cli.client.KeyServerTrust;
 import org.safelight.cli.serve.DataFolder;
+import org.safelight.cli.serve.DataFolderLock;
 import org.safelight.cli.serve.SafelightServer;
 import org.safelight.cli.serve.ServeConfig;
 import org.safelight.cloud.UploadLimits;
@@ -30,18 +31,24 @@ final class ServeCommand implements Callable<Integer> {
     @ParentCommand
     Main main;
 
-    @Option(names = "--config", paramLabel = "FILE", description = "A properties file of options.")
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "A properties file of these options without the dashes (port=8080); an unknown key is refused.")
     Path config;
+
+    @Option(names = "--verbose", description = "Also show the libraries' information lines (Flyway, Jetty, ...).")
+    boolean verbose;
 
     @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = "safelight-data",
             description = "Where the database, keys, policy files, certificates and outbox live (default: ${DEFAULT-VALUE}).")
     Path dataDir;
 
-    @Option(names = "--host", paramLabel = "ADDRESS", defaultValue = "0.0.0.0",
-            description = "The address to listen on (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--host", paramLabel = "ADDRESS", defaultValue = "127.0.0.1",
+            description = {"The address to listen on (default: ${DEFAULT-VALUE}, this computer only); 0.0.0.0 for",
+                "every interface, with --public-url the address users reach."})
     String host;
 
-    @Option(names = "--port", paramLabel = "N", defaultValue = "8080", description = "Port (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--port", paramLabel = "N", defaultValue = "8080",
+            description = "The port to listen on; 0 picks a free one (default: ${DEFAULT-VALUE}).")
     int port;
 
     @Option(names = "--roles", paramLabel = "R,...", defaultValue = "accounts,keys,cloud,web",
@@ -52,7 +59,8 @@ final class ServeCommand implements Callable<Integer> {
             description = "jdbc:postgresql://... for PostgreSQL (default: SQLite in the data folder).")
     String databaseUrl;
 
-    @Option(names = "--database-user", paramLabel = "USER")
+    @Option(names = "--database-user", paramLabel = "USER",
+            description = "The database user, with SAFELIGHT_DATABASE_PASSWORD (PostgreSQL).")
     String databaseUser;
 
     @Option(names = "--database-password", paramLabel = "PASSWORD", hidden = true,
@@ -85,20 +93,24 @@ final class ServeCommand implements Callable<Integer> {
             description = "Send email through this SMTP server (default: write .eml files to DATA_DIR/outbox).")
     String smtpHost;
 
-    @Option(names = "--smtp-port", paramLabel = "N", defaultValue = "587")
+    @Option(names = "--smtp-port", paramLabel = "N", defaultValue = "587",
+            description = "The SMTP server's port (default: ${DEFAULT-VALUE}).")
     int smtpPort;
 
-    @Option(names = "--smtp-user", paramLabel = "USER", defaultValue = "")
+    @Option(names = "--smtp-user", paramLabel = "USER", defaultValue = "",
+            description = "Sign in to the SMTP server as this user, with SAFELIGHT_SMTP_PASSWORD (default: no sign-in).")
     String smtpUser;
 
     @Option(names = "--smtp-password", paramLabel = "PASSWORD", hidden = true, defaultValue = "",
             description = "Prefer SAFELIGHT_SMTP_PASSWORD.")
     String smtpPassword;
 
-    @Option(names = "--smtp-from", paramLabel = "ADDRESS", defaultValue = "safelight@localhost")
+    @Option(names = "--smtp-from", paramLabel = "ADDRESS", defaultValue = "safelight@localhost",
+            description = "The sender of the messages (default: ${DEFAULT-VALUE}).")
     String smtpFrom;
 
-    @Option(names = "--smtp-starttls", defaultValue = "true", arity = "1", paramLabel = "true|false")
+    @Option(names = "--smtp-starttls", defaultValue = "true", arity = "1", paramLabel = "true|false",
+            description = "Require STARTTLS on the SMTP connection (default: ${DEFAULT-VALUE}).")
     boolean smtpStartTls;
 
     @Option(names = "--key-requests-per-minute", paramLabel = "N", defaultValue = "60",
@@ -126,10 +138,12 @@ final class ServeCommand implements Callable<Integer> {
             description = "An S3-compatible server (default: AWS S3); path-style addressing is used.")
     URI s3Endpoint;
 
-    @Option(names = "--s3-region", paramLabel = "REGION", defaultValue = "us-east-1")
+    @Option(names = "--s3-region", paramLabel = "REGION", defaultValue = "us-east-1",
+            description = "The S3 region (default: ${DEFAULT-VALUE}).")
     String s3Region;
 
-    @Option(names = "--s3-bucket", paramLabel = "BUCKET", defaultValue = "")
+    @Option(names = "--s3-bucket", paramLabel = "BUCKET", defaultValue = "",
+            description = "The bucket that holds the cloud's reports (needed with --blob-store s3).")
     String s3Bucket;
 
     @Option(names = "--s3-access-key", paramLabel = "KEY", defaultValue = "",
@@ -257,7 +271,7 @@ final class ServeCommand implements Callable<Integer> {
         SafelightServer server;
         try {
             server = SafelightServer.start(cfg);
-        } catch (DataFolder.NotPrivateException e) {
+        } catch (DataFolder.NotPrivateException | DataFolderLock.HeldException e) {
             throw new Failures.UsageException(e.getMessage());
         }
         main.stdout.println("Safelight is serving " + String.join(", ", cfg.roles()) + " on " + server.url());

@@ -41,15 +41,17 @@ class EnterpriseCommandsTest {
         users.logIn("ada", "ada@hospital.example");
         assertThat(users.run("ada", "whoami").out()).contains("enterprise: Example Hospital");
 
-        Cli.Result key = users.run("ada", "enterprise", "api-key", "new");
+        Cli.Result key = users.run("ada", "enterprise", "api-key", "new", "--label", "sync on the EMR host");
         assertThat(key.exitCode()).as(key.stderr()).isZero();
-        String secret = key.out().lines().findFirst().orElseThrow();
+        assertThat(key.out().lines()).as("only the secret on stdout").hasSize(1);
+        String secret = key.out().strip();
         assertThat(secret).startsWith("slak_");
-        assertThat(key.out()).contains("shown once");
-        String id = key.out().replaceAll("(?s).*API key (\\S+): shown once.*", "$1");
+        assertThat(key.stderr()).contains("shown once");
+        String id = key.stderr().replaceAll("(?s).*API key (\\S+): shown once.*", "$1").strip();
 
         Cli.Result list = users.run("ada", "enterprise", "api-key", "list");
-        assertThat(list.out()).contains(id, secret.substring(secret.length() - 4)).doesNotContain(secret);
+        assertThat(list.out()).contains(id, secret.substring(secret.length() - 4), "\"sync on the EMR host\"",
+                "never used").doesNotContain(secret);
         assertThat(users.run("ada", "enterprise", "api-key", "revoke", id).exitCode()).isZero();
         assertThat(users.run("ada", "enterprise", "api-key", "list").out()).contains("(revoked)");
 

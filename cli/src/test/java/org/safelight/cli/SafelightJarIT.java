@@ -63,6 +63,33 @@ class SafelightJarIT {
         assertThat(safelight("nonsense").code()).isEqualTo(2);
         Run version = safelight("--version");
         assertThat(version.code()).isZero();
-        assertThat(version.out()).startsWith("safelight ");
+        assertThat(version.out()).matches("safelight \\S+ \\((commit [0-9a-f]{7,}|unknown commit)\\)\\R");
+    }
+
+    @Test
+    void operator_commands_print_one_line_and_no_library_logs_unless_verbose() throws Exception {
+        Path data = dir.resolve("data");
+        try (org.safelight.server.db.Database db = org.safelight.server.db.Database.open(
+                org.safelight.server.db.Database.sqliteUrl(Files.createDirectories(data)))) {
+            db.migrate("accounts");
+        }
+        org.safelight.keys.MasterKey.load(data, java.util.Map.of());
+
+        Run create = safelight("admin", "enterprise", "create", "--data-dir", data.toString(), "--name", "Hospital",
+                "--admin", "it@hospital.example", "--domains", "hospital.example");
+        assertThat(create.code()).as(create.err()).isZero();
+        assertThat(create.out().lines()).hasSize(1);
+        // the one expected note (no account has the admin's address yet), nothing from Flyway or Hikari
+        assertThat(create.err().lines()).singleElement().asString().startsWith("safelight: warning: no account");
+
+        Run verify = safelight("audit", "verify", "--data-dir", data.toString());
+        assertThat(verify.code()).as(verify.err()).isZero();
+        assertThat(verify.out().lines()).hasSize(1);
+        assertThat(verify.err()).isEmpty();
+
+        Run verbose = safelight("audit", "verify", "--data-dir", data.toString(), "--verbose");
+        assertThat(verbose.code()).as(verbose.err()).isZero();
+        assertThat(verbose.out().lines()).hasSize(1);
+        assertThat(verbose.err()).contains("org.flywaydb");
     }
 }

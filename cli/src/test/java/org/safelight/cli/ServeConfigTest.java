@@ -175,4 +175,16 @@ class ServeConfigTest {
                     Integer.toString(taken.getLocalPort())).doesNotContain("unexpected");
         }
     }
+
+    @Test
+    void listening_beyond_this_computer_with_a_localhost_public_url_is_one_warning() throws IOException {
+        assertThat(parse(Map.of(), null, "--host", "0.0.0.0").publicUrlWarning()).hasValueSatisfying(w -> assertThat(w)
+                .contains("listening on 0.0.0.0", "http://localhost:8080", "--public-url").doesNotContain("\n"));
+        assertThat(parse(Map.of(), null, "--host", "0.0.0.0", "--public-url", "http://127.0.0.1:8080")
+                .publicUrlWarning()).isPresent();
+        assertThat(parse(Map.of(), null, "--host", "0.0.0.0", "--public-url", "https://safelight.example.org")
+                .publicUrlWarning()).isEmpty();
+        assertThat(parse(Map.of(), null).publicUrlWarning()).as("the default listens on this computer only").isEmpty();
+        assertThat(parse(Map.of(), null, "--host", "::1").publicUrlWarning()).isEmpty();
+    }
 }

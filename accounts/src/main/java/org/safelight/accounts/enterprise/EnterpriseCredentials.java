@@ -1,9 +1,12 @@
 package org.safelight.accounts.enterprise;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import org.jdbi.v3.core.Jdbi;
 import org.safelight.accounts.internal.Secrets;
 import org.safelight.server.enterprise.EnterpriseAuthority;
@@ -16,6 +19,8 @@ import org.safelight.server.enterprise.EnterpriseAuthority;
  * it. Thread-safe.
  */
 public final class EnterpriseCredentials implements EnterpriseAuthority {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(EnterpriseCredentials.class);
+
     /** A credential just created; {@code secret} exists nowhere else. */
     public record Issued(String id, String secret) {
         @Override
@@ -24,14 +29,29 @@ public final class EnterpriseCredentials implements EnterpriseAuthority {
         }
     }
 
-    /** What the admin sees of a credential afterwards. */
-    public record Info(String id, Instant createdAt, String last4, boolean revoked) {
+    /**
+     * What the admin sees of a credential afterwards. {@code prefix} is the secret's start
+     * ({@code slak_<id>}), which names it in a secrets manager without revealing it;
+     * {@code lastUsedAt} is null until first used, and may be up to {@link #USE_RECORDED_EVERY} old.
+     */
+    public record Info(String id, Credential kind, String label, Instant createdAt, Instant lastUsedAt, String last4,
+                       boolean revoked) {
+        public String prefix() {
+            return kind.prefix() + "_" + id;
+        }
     }
+
+    /** A credential's last use is written at most this often: a sync polling every second costs no write each time. */
+    public static final Duration USE_RECORDED_EVERY = Duration.ofMinutes(1);
+    /** The longest label, in characters. */
+    public static final int MAX_LABEL = 100;
 
     private static final int ID_LENGTH = 16;
 
     private final Jdbi jdbi;
     private final Clock clock;
+    /** When this process last wrote each credential's use; the database's condition covers other processes. */
+    private final Map<String, Instant> useWritten = new ConcurrentHashMap<>();
 
     public EnterpriseCredentials(Jdbi jdbi, Clock clock) {
         this.jdbi = jdbi;
@@ -39,24 +59,63 @@ public final class EnterpriseCredentials implements EnterpriseAuthority {
     }
 
     public Issued issue(String enterpriseId, Credential kind) {
+        return issue(enterpriseId, kind, "");
+    }
+
+    /**
+     * Makes a credential with a label for people ("sync on the EMR host").
+     *
+     * @throws IllegalArgumentException when the label is longer than {@link #MAX_LABEL} or holds control characters
+     */
+    public Issued issue(String enterpriseId, Credential kind, String label) {
+        String cleanLabel = cleanLabel(label);
         String id = Secrets.shortId();
         String secret = kind.prefix() + "_" + id + "_" + Secrets.token();
         jdbi.useHandle(h -> h.createUpdate("INSERT INTO enterprise_credentials (id, enterprise_id, kind, secret_hash,"
-                        + " last4, created_at) VALUES (:id, :ent, :kind, :hash, :last4, :now)")
+                        + " last4, created_at, label) VALUES (:id, :ent, :kind, :hash, :last4, :now, :label)")
                 .bind("id", id).bind("ent", enterpriseId).bind("kind", kind.name())
                 .bind("hash", Secrets.hash(secret)).bind("last4", secret.substring(secret.length() - 4))
-                .bind("now", clock.instant().toEpochMilli()).execute());
+                .bind("now", clock.instant().toEpochMilli()).bind("label", cleanLabel).execute());
         return new Issued(id, secret);
+    }
+
+    static String cleanLabel(String label) {
+        String clean = label == null ? "" : label.strip();
+        if (clean.length() > MAX_LABEL) {
+            throw new IllegalArgumentException("a label has at most " + MAX_LABEL + " characters");
+        }
+        if (clean.chars().anyMatch(Character::isISOControl)) {
+            throw new IllegalArgumentException("a label is one line of text");
+        }
+        return clean;
     }
 
     /** The enterprise's credentials of one kind, oldest first, revoked ones included. */
     public List<Info> list(String enterpriseId, Credential kind) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT id, created_at, last4, revoked_at FROM enterprise_credentials"
-                        + " WHERE enterprise_id = :ent AND kind = :kind ORDER BY created_at, id")
+        return jdbi.withHandle(h -> h.createQuery("SELECT id, kind, label, created_at, last_used_at, last4, revoked_at"
+                        + " FROM enterprise_credentials WHERE enterprise_id = :ent AND kind = :kind"
+                        + " ORDER BY created_at, id")
                 .bind("ent", enterpriseId).bind("kind", kind.name())
-                .map((rs, ctx) -> new Info(rs.getString("id"), Instant.ofEpochMilli(rs.getLong("created_at")),
-                        rs.getString("last4"), rs.getObject("revoked_at") != null))
+                .map((rs, ctx) -> info(rs))
                 .list());
+    }
+
+    /** The enterprise's live credentials of both kinds, oldest first (the enterprise page). */
+    public List<Info> live(String enterpriseId) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT id, kind, label, created_at, last_used_at, last4, revoked_at"
+                        + " FROM enterprise_credentials WHERE enterprise_id = :ent AND revoked_at IS NULL"
+                        + " ORDER BY created_at, id")
+                .bind("ent", enterpriseId)
+                .map((rs, ctx) -> info(rs))
+                .list());
+    }
+
+    private static Info info(java.sql.ResultSet rs) throws java.sql.SQLException {
+        long lastUsed = rs.getLong("last_used_at");
+        Instant lastUsedAt = rs.wasNull() ? null : Instant.ofEpochMilli(lastUsed);
+        return new Info(rs.getString("id"), Credential.valueOf(rs.getString("kind")), rs.getString("label"),
+                Instant.ofEpochMilli(rs.getLong("created_at")), lastUsedAt, rs.getString("last4"),
+                rs.getObject("revoked_at") != null);
     }
 
     /**
@@ -135,12 +194,37 @@ public final class EnterpriseCredentials implements EnterpriseAuthority {
         }
         String id = presented.substring(head.length(), idEnd);
         String hash = Secrets.hash(presented);
-        return jdbi.withHandle(h -> h.createQuery("SELECT enterprise_id, secret_hash FROM enterprise_credentials"
-                        + " WHERE id = :id AND kind = :kind AND revoked_at IS NULL")
+        Optional<String> enterprise = jdbi.withHandle(h -> h.createQuery("SELECT enterprise_id, secret_hash"
+                        + " FROM enterprise_credentials WHERE id = :id AND kind = :kind AND revoked_at IS NULL")
                 .bind("id", id).bind("kind", kind.name())
                 .map((rs, ctx) -> Secrets.sameHash(rs.getString("secret_hash"), hash)
                         ? Optional.of(rs.getString("enterprise_id")) : Optional.<String>empty())
                 .findOne()
                 .flatMap(o -> o));
+        enterprise.ifPresent(e -> recordUse(id));
+        return enterprise;
+    }
+
+    /**
+     * Notes that a credential was used, at most once per {@link #USE_RECORDED_EVERY}: skipped in
+     * memory when this process wrote it lately, and the update itself only moves a time older than
+     * that (several instances behave as one). A failure to record never refuses the credential.
+     */
+    private void recordUse(String id) {
+        Instant now = clock.instant();
+        Instant written = useWritten.get(id);
+        if (written != null && written.plus(USE_RECORDED_EVERY).isAfter(now)) {
+            return;
+        }
+        useWritten.put(id, now);
+        try {
+            jdbi.useHandle(h -> h.createUpdate("UPDATE enterprise_credentials SET last_used_at = :now WHERE id = :id"
+                            + " AND (last_used_at IS NULL OR last_used_at <= :stale)")
+                    .bind("now", now.toEpochMilli()).bind("id", id)
+                    .bind("stale", now.minus(USE_RECORDED_EVERY).toEpochMilli()).execute());
+        } catch (RuntimeException e) {
+            useWritten.remove(id);
+            LOG.warn("could not record the use of enterprise credential {}: {}", id, e.getClass().getSimpleName());
+        }
     }
 }

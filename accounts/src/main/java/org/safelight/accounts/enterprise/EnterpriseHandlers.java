@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.safelight.server.http.ApiException;
+import org.safelight.server.http.Json;
 import org.safelight.server.tokens.TokenVerifier;
 import org.safelight.server.tokens.UserToken;
 
@@ -26,7 +27,12 @@ public final class EnterpriseHandlers {
         this.verifier = verifier;
     }
 
-    /** → {@code {id, name, admin_email, pro, domains, members}}. */
+    /**
+     * → {@code {id, name, admin_email, pro, domains, members, credentials}}: {@code members} is the
+     * explicit list (everyone at a domain belongs too), {@code credentials} the live ones of both
+     * kinds, oldest first, each {@code {id, kind, label, created_at, last_used_at (absent until
+     * used), prefix}}.
+     */
     public void show(Context ctx) {
         Enterprise e = administered(ctx);
         Map<String, Object> out = new LinkedHashMap<>();
@@ -36,6 +42,18 @@ public final class EnterpriseHandlers {
         out.put("pro", e.pro());
         out.put("domains", e.domains());
         out.put("members", e.members());
+        out.put("credentials", credentials.live(e.id()).stream().map(info -> {
+            Map<String, Object> item = new LinkedHashMap<>();
+            item.put("id", info.id());
+            item.put("kind", info.kind() == EnterpriseAuthority.Credential.API_KEY ? "api_key" : "key_server_token");
+            item.put("label", info.label());
+            item.put("created_at", info.createdAt().toString());
+            if (info.lastUsedAt() != null) {
+                item.put("last_used_at", info.lastUsedAt().toString());
+            }
+            item.put("prefix", info.prefix());
+            return item;
+        }).toList());
         ctx.header("Cache-Control", "no-store").json(out);
     }
 
@@ -63,23 +81,41 @@ public final class EnterpriseHandlers {
         revoke(ctx, EnterpriseAuthority.Credential.KEY_SERVER_TOKEN);
     }
 
-    /** → 201 {@code {id, <field>: secret}}; the only time the secret is shown. */
+    /**
+     * Optional JSON body {@code {"label": "..."}} (one line, at most 100 characters) → 201
+     * {@code {id, label, prefix, <field>: secret}}; the only time the secret is shown.
+     */
     private void create(Context ctx, EnterpriseAuthority.Credential kind, String field) {
         Enterprise e = administered(ctx);
-        EnterpriseCredentials.Issued issued = credentials.issue(e.id(), kind);
+        // an empty body (older clients) makes an unlabelled credential
+        String label = ctx.contentLength() > 0 || ctx.header("Transfer-Encoding") != null
+                ? Json.optionalText(Json.body(ctx), "label") : "";
+        EnterpriseCredentials.Issued issued;
+        try {
+            issued = credentials.issue(e.id(), kind, label);
+        } catch (IllegalArgumentException badLabel) {
+            throw ApiException.badRequest(badLabel.getMessage());
+        }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("id", issued.id());
+        out.put("label", label.strip());
+        out.put("prefix", kind.prefix() + "_" + issued.id());
         out.put(field, issued.secret());
         ctx.status(201).header("Cache-Control", "no-store").json(out);
     }
 
-    /** → {@code {<field>: [{id, created_at, last4, revoked}]}}. */
+    /** → {@code {<field>: [{id, label, prefix, created_at, last_used_at (absent until used), last4, revoked}]}}. */
     private void list(Context ctx, EnterpriseAuthority.Credential kind, String field) {
         Enterprise e = administered(ctx);
         List<Map<String, Object>> items = credentials.list(e.id(), kind).stream().map(info -> {
             Map<String, Object> item = new LinkedHashMap<>();
             item.put("id", info.id());
+            item.put("label", info.label());
+            item.put("prefix", info.prefix());
             item.put("created_at", info.createdAt().toString());
+            if (info.lastUsedAt() != null) {
+                item.put("last_used_at", info.lastUsedAt().toString());
+            }
             item.put("last4", info.last4());
             item.put("revoked", info.revoked());
             return item;

@@ -40,22 +40,10 @@ public final class Enterprises {
      *                                  member already belongs to another enterprise
      */
     public String create(String name, String adminEmail, Collection<String> domains, Collection<String> members) {
-        String cleanName = name == null ? "" : name.strip();
-        if (cleanName.isEmpty() || cleanName.length() > 200) {
-            throw new IllegalArgumentException("an enterprise needs a name of 1 to 200 characters");
-        }
-        String admin = Emails.normalize(adminEmail).orElseThrow(() ->
-                new IllegalArgumentException("not an email address: " + adminEmail));
-        Set<String> cleanDomains = new LinkedHashSet<>();
-        for (String d : domains) {
-            cleanDomains.add(Emails.normalizeDomain(d).orElseThrow(() ->
-                    new IllegalArgumentException("not a domain name: " + d)));
-        }
-        Set<String> cleanMembers = new LinkedHashSet<>();
-        for (String m : members) {
-            cleanMembers.add(Emails.normalize(m).orElseThrow(() ->
-                    new IllegalArgumentException("not an email address: " + m)));
-        }
+        String cleanName = cleanName(name);
+        String admin = cleanAdmin(adminEmail);
+        Set<String> cleanDomains = cleanDomains(domains);
+        Set<String> cleanMembers = cleanMembers(members);
         String id = UUID.randomUUID().toString();
         jdbi.useTransaction(h -> {
             refuseTaken(h, "SELECT COUNT(*) FROM enterprises WHERE admin_email = :v", Set.of(admin),
@@ -68,16 +56,121 @@ public final class Enterprises {
                             + " VALUES (:id, :name, :admin, 1, :now)")
                     .bind("id", id).bind("name", cleanName).bind("admin", admin)
                     .bind("now", clock.instant().toEpochMilli()).execute();
-            for (String d : cleanDomains) {
-                h.createUpdate("INSERT INTO enterprise_domains (domain, enterprise_id) VALUES (:d, :id)")
-                        .bind("d", d).bind("id", id).execute();
-            }
-            for (String m : cleanMembers) {
-                h.createUpdate("INSERT INTO enterprise_members (email, enterprise_id) VALUES (:m, :id)")
-                        .bind("m", m).bind("id", id).execute();
-            }
+            insertDomains(h, id, cleanDomains);
+            insertMembers(h, id, cleanMembers);
         });
         return id;
+    }
+
+    /**
+     * Changes what is given (a null argument keeps its value; a list given replaces the old one).
+     * The call behind {@code safelight admin enterprise update}. Membership follows at once: it is
+     * read from these tables whenever a key or an upload is made.
+     *
+     * @return the enterprise as it now is
+     * @throws IllegalArgumentException as {@link #create} does, and when there is no such enterprise
+     */
+    public Enterprise update(String id, String name, String adminEmail, Collection<String> domains,
+                             Collection<String> members) {
+        String cleanName = name == null ? null : cleanName(name);
+        String admin = adminEmail == null ? null : cleanAdmin(adminEmail);
+        Set<String> cleanDomains = domains == null ? null : cleanDomains(domains);
+        Set<String> cleanMembers = members == null ? null : cleanMembers(members);
+        return jdbi.inTransaction(h -> {
+            if (load(h, "id", id).isEmpty()) {
+                throw new IllegalArgumentException("no enterprise " + id);
+            }
+            String others = " AND %s <> :self";
+            if (admin != null) {
+                refuseTaken(h, "SELECT COUNT(*) FROM enterprises WHERE admin_email = :v" + others.formatted("id"),
+                        id, Set.of(admin), "already administers another enterprise");
+                h.createUpdate("UPDATE enterprises SET admin_email = :a WHERE id = :id").bind("a", admin)
+                        .bind("id", id).execute();
+            }
+            if (cleanName != null) {
+                h.createUpdate("UPDATE enterprises SET name = :n WHERE id = :id").bind("n", cleanName)
+                        .bind("id", id).execute();
+            }
+            if (cleanDomains != null) {
+                refuseTaken(h, "SELECT COUNT(*) FROM enterprise_domains WHERE domain = :v"
+                        + others.formatted("enterprise_id"), id, cleanDomains, "already belongs to another enterprise");
+                h.createUpdate("DELETE FROM enterprise_domains WHERE enterprise_id = :id").bind("id", id).execute();
+                insertDomains(h, id, cleanDomains);
+            }
+            if (cleanMembers != null) {
+                refuseTaken(h, "SELECT COUNT(*) FROM enterprise_members WHERE email = :v"
+                        + others.formatted("enterprise_id"), id, cleanMembers,
+                        "is already a member of another enterprise");
+                h.createUpdate("DELETE FROM enterprise_members WHERE enterprise_id = :id").bind("id", id).execute();
+                insertMembers(h, id, cleanMembers);
+            }
+            return load(h, "id", id).orElseThrow();
+        });
+    }
+
+    /**
+     * The enterprise an operator names: by its id, or by its name (case and surrounding spaces
+     * ignored).
+     *
+     * @throws IllegalArgumentException when several enterprises have that name
+     */
+    public Optional<Enterprise> named(String idOrName) {
+        String wanted = idOrName == null ? "" : idOrName.strip();
+        Optional<Enterprise> byId = find(wanted);
+        if (byId.isPresent()) {
+            return byId;
+        }
+        List<Enterprise> byName = list().stream().filter(e -> e.name().equalsIgnoreCase(wanted)).toList();
+        if (byName.size() > 1) {
+            throw new IllegalArgumentException(byName.size() + " enterprises are named '" + wanted
+                    + "': give the id of the one you mean");
+        }
+        return byName.stream().findFirst();
+    }
+
+    private static String cleanName(String name) {
+        String clean = name == null ? "" : name.strip();
+        if (clean.isEmpty() || clean.length() > 200) {
+            throw new IllegalArgumentException("an enterprise needs a name of 1 to 200 characters");
+        }
+        return clean;
+    }
+
+    private static String cleanAdmin(String adminEmail) {
+        return Emails.normalize(adminEmail).orElseThrow(() ->
+                new IllegalArgumentException("not an email address: " + adminEmail));
+    }
+
+    private static Set<String> cleanDomains(Collection<String> domains) {
+        Set<String> clean = new LinkedHashSet<>();
+        for (String d : domains) {
+            clean.add(Emails.normalizeDomain(d).orElseThrow(() ->
+                    new IllegalArgumentException("not a domain name: " + d)));
+        }
+        return clean;
+    }
+
+    private static Set<String> cleanMembers(Collection<String> members) {
+        Set<String> clean = new LinkedHashSet<>();
+        for (String m : members) {
+            clean.add(Emails.normalize(m).orElseThrow(() ->
+                    new IllegalArgumentException("not an email address: " + m)));
+        }
+        return clean;
+    }
+
+    private static void insertDomains(Handle h, String id, Set<String> domains) {
+        for (String d : domains) {
+            h.createUpdate("INSERT INTO enterprise_domains (domain, enterprise_id) VALUES (:d, :id)")
+                    .bind("d", d).bind("id", id).execute();
+        }
+    }
+
+    private static void insertMembers(Handle h, String id, Set<String> members) {
+        for (String m : members) {
+            h.createUpdate("INSERT INTO enterprise_members (email, enterprise_id) VALUES (:m, :id)")
+                    .bind("m", m).bind("id", id).execute();
+        }
     }
 
     /** Grants or withdraws the PRO licence; false when there is no such enterprise. */
@@ -134,8 +227,16 @@ public final class Enterprises {
     }
 
     private static void refuseTaken(Handle h, String countSql, Set<String> values, String what) {
+        refuseTaken(h, countSql, "", values, what);
+    }
+
+    private static void refuseTaken(Handle h, String countSql, String self, Set<String> values, String what) {
         for (String v : values) {
-            if (h.createQuery(countSql).bind("v", v).mapTo(Long.class).one() > 0) {
+            var query = h.createQuery(countSql).bind("v", v);
+            if (countSql.contains(":self")) {
+                query.bind("self", self);
+            }
+            if (query.mapTo(Long.class).one() > 0) {
                 throw new IllegalArgumentException(v + " " + what);
             }
         }

@@ -115,8 +115,8 @@ class EnterprisesContractTest {
             assertThat(credentials.check(EnterpriseAuthority.Credential.API_KEY, null)).isEmpty();
 
             assertThat(credentials.list(ent, EnterpriseAuthority.Credential.API_KEY)).containsExactly(
-                    new EnterpriseCredentials.Info(key.id(), CLOCK.instant(),
-                            key.secret().substring(key.secret().length() - 4), false));
+                    new EnterpriseCredentials.Info(key.id(), EnterpriseAuthority.Credential.API_KEY, "", CLOCK.instant(),
+                            CLOCK.instant(), key.secret().substring(key.secret().length() - 4), false));
             assertThat(credentials.revoke(other, EnterpriseAuthority.Credential.API_KEY, key.id())).isFalse();
             assertThat(credentials.revoke(ent, EnterpriseAuthority.Credential.KEY_SERVER_TOKEN, key.id())).isFalse();
             assertThat(credentials.revoke(ent, EnterpriseAuthority.Credential.API_KEY, key.id())).isTrue();

@@ -31,7 +31,6 @@ import org.safelight.server.enterprise.HttpEnterpriseAuthority;
 import org.safelight.server.http.Role;
 import org.safelight.server.limits.RateLimiter;
 import org.safelight.server.http.ServerApp;
-import org.safelight.server.tls.CertificateWatcher;
 import org.safelight.server.tls.TlsConfig;
 import org.safelight.server.tokens.HttpJwks;
 import org.safelight.server.tokens.JwksTokenVerifier;
@@ -54,9 +53,11 @@ public final class SafelightServer implements AutoCloseable {
     private final List<AutoCloseable> resources;
     private final String scheme;
     private final CloudStore cloudStore;
+    private final DataFolderLock lock;
 
     private SafelightServer(Javalin app, Database database, List<AutoCloseable> resources, String scheme,
-                            CloudStore cloudStore) {
+                            CloudStore cloudStore, DataFolderLock lock) {
+        this.lock = lock;
         this.app = app;
         this.database = database;
         this.resources = resources;
@@ -68,39 +69,61 @@ public final class SafelightServer implements AutoCloseable {
         return start(config, Clock.systemUTC());
     }
 
-    /** With a chosen clock (tests move it to reach expiries). */
+    /**
+     * With a chosen clock (tests move it to reach expiries). A start that fails leaves nothing
+     * behind: no port held, no thread running, the data folder's lock released, and what it wrote
+     * into a new data folder removed ({@link StartRollback}).
+     *
+     * @throws DataFolderLock.HeldException when another server uses the data folder
+     * @throws DataFolder.NotPrivateException when a path in it others can read is not ours to narrow
+     */
     public static SafelightServer start(ServeConfig config, Clock clock) throws Exception {
-        DataFolder.prepare(config.dataDir(), config.databaseUrl());
-        for (Map.Entry<String, String> e : config.describe().entrySet()) {
-            LOG.info("config {} = {}", e.getKey(), e.getValue());
-        }
-        Database database = Database.open(config.databaseUrl(), config.databaseUser(), config.databasePassword());
+        StartRollback rollback = StartRollback.before(config.dataDir(), config.databaseUrl());
         List<AutoCloseable> resources = new ArrayList<>();
-        List<Role> roles = new ArrayList<>();
+        DataFolderLock lock = null;
+        Database database = null;
+        Javalin app = null;
         try {
+            DataFolder.prepare(config.dataDir(), config.databaseUrl());
+            lock = DataFolderLock.acquire(config.dataDir());
+            for (Map.Entry<String, String> e : config.describe().entrySet()) {
+                LOG.info("config {} = {}", e.getKey(), e.getValue());
+            }
+            config.publicUrlWarning().ifPresent(LOG::warn);
+            database = Database.open(config.databaseUrl(), config.databaseUser(), config.databasePassword());
+            List<Role> roles = new ArrayList<>();
             CloudStore cloudStore = Roles.build(config, database, clock, roles, resources);
             Path certs = config.dataDir().resolve("certs");
-            Javalin app;
             String scheme;
             if (TlsConfig.present(certs)) {
                 TlsConfig tls = TlsConfig.load(certs);
                 app = ServerApp.create(roles, c -> {
                     tls.install(c, config.host(), config.port());
                     config.trustedProxies().install(c);
-                }).start();
-                CertificateWatcher watcher = tls.watch(Duration.ofSeconds(10), clock);
-                resources.add(watcher);
+                });
+                app.start();
+                resources.add(tls.watch(Duration.ofSeconds(10), clock));
                 scheme = "https";
             } else {
-                app = ServerApp.create(roles, config.trustedProxies()::install).start(config.host(), config.port());
+                app = ServerApp.create(roles, config.trustedProxies()::install);
+                app.start(config.host(), config.port());
                 scheme = "http";
             }
-            SafelightServer server = new SafelightServer(app, database, resources, scheme, cloudStore);
+            SafelightServer server = new SafelightServer(app, database, resources, scheme, cloudStore, lock);
             LOG.info("Safelight is serving {} on {}", String.join(",", config.roles()), server.url());
             return server;
         } catch (Exception | Error e) {
+            if (app != null) {
+                app.stop();
+            }
             closeAll(resources);
-            database.close();
+            if (database != null) {
+                database.close();
+            }
+            if (lock != null) {
+                lock.close();
+            }
+            rollback.undo();
             throw e;
         }
     }
@@ -153,6 +176,7 @@ public final class SafelightServer implements AutoCloseable {
         app.stop();
         closeAll(resources);
         database.close();
+        lock.close(); // last: another server may take the folder now
     }
 
     private static void closeAll(List<AutoCloseable> resources) {

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.safelight.cloud.UploadLimits;
 import org.safelight.server.http.ServiceCredential;
@@ -77,6 +78,33 @@ public record ServeConfig(Path dataDir, String host, int port, Set<String> roles
         public boolean enabled() {
             return host != null && !host.isBlank();
         }
+    }
+
+    /**
+     * One line for the log when the server listens beyond this computer but its public URL names
+     * this computer ({@code localhost}, {@code 127.0.0.1}, {@code ::1}): the links in its emails and
+     * the tokens' issuer would then point others at their own machine.
+     */
+    public Optional<String> publicUrlWarning() {
+        if (loopback(host) || !loopback(publicUrl.getHost())) {
+            return Optional.empty();
+        }
+        return Optional.of("listening on " + host + " (reachable from other computers) while --public-url is "
+                + publicUrl + ": links in emails and sign-ins will point other computers at themselves; give"
+                + " --public-url the address users reach, or --host 127.0.0.1 to serve this computer only");
+    }
+
+    /** Whether a host name or address is this computer only. */
+    static boolean loopback(String host) {
+        if (host == null) {
+            return false;
+        }
+        String h = host.strip().toLowerCase(java.util.Locale.ROOT);
+        if (h.startsWith("[") && h.endsWith("]")) {
+            h = h.substring(1, h.length() - 1);
+        }
+        return h.equals("localhost") || h.endsWith(".localhost") || h.startsWith("127.") || h.equals("::1")
+                || h.equals("0:0:0:0:0:0:0:1");
     }
 
     public boolean runs(String role) {

@@ -10,7 +10,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs a housekeeping job (the cloud's expiry sweep, purging spent tokens) at once and then every
  * {@code every}, on its own daemon thread, until closed. A round that throws is logged by its
- * exception's class only (messages may carry data) and the next round runs as planned.
+ * exception's class only (messages may carry data) and the next round runs as planned. One warning
+ * per run of failures: the rounds that fail after it the same way are logged at debug, and the
+ * first round that succeeds again says so, so a job failing every minute for a day is three lines,
+ * not fourteen hundred.
  */
 public final class PeriodicTask implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PeriodicTask.class);
@@ -22,11 +25,26 @@ public final class PeriodicTask implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        executor.scheduleWithFixedDelay(() -> {
-            try {
-                job.run();
-            } catch (RuntimeException e) {
-                LOG.warn("{} failed this round ({}); it will run again", name, e.getClass().getSimpleName());
+        executor.scheduleWithFixedDelay(new Runnable() {
+            private String failing; // the exception class of the current run of failures; null while it works
+
+            @Override
+            public void run() {
+                try {
+                    job.run();
+                    if (failing != null) {
+                        LOG.info("{} works again", name);
+                        failing = null;
+                    }
+                } catch (RuntimeException e) {
+                    String what = e.getClass().getSimpleName();
+                    if (what.equals(failing)) {
+                        LOG.debug("{} failed again ({})", name, what);
+                    } else {
+                        LOG.warn("{} failed this round ({}); it will run again", name, what);
+                        failing = what;
+                    }
+                }
             }
         }, 0, every.toMillis(), TimeUnit.MILLISECONDS);
     }

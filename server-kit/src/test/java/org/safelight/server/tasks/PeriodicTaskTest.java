@@ -37,4 +37,28 @@ class PeriodicTaskTest {
             task.close();
         }
     }
+
+    @Test
+    void a_job_that_keeps_failing_the_same_way_is_one_warning_not_one_a_round() throws Exception {
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream err = System.err;
+        CountDownLatch twenty = new CountDownLatch(20);
+        // slf4j-simple writes to whatever System.err is when it logs
+        System.setErr(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            PeriodicTask task = new PeriodicTask("failing-task", Duration.ofMillis(1), () -> {
+                twenty.countDown();
+                throw new IllegalStateException("this round fails");
+            });
+            try {
+                assertThat(twenty.await(10, TimeUnit.SECONDS)).isTrue();
+            } finally {
+                task.close();
+            }
+        } finally {
+            System.setErr(err);
+        }
+        assertThat(captured.toString(java.nio.charset.StandardCharsets.UTF_8).lines()
+                .filter(l -> l.contains("failing-task failed"))).hasSize(1);
+    }
 }
