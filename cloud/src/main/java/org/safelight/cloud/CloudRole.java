@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * GET|HEAD /api/v1/cloud/reports/{region}/{name}    the bytes, for a verified user holding the link or the
  *      API key of the uploader's enterprise; one Range → 206; 404 report_not_found, 410 report_expired,
  *      416 range_not_satisfiable, 401, 403 email_unverified, 503 accounts_unavailable
- * GET  /api/v1/cloud/reports/{region}/{name}/status  no sign-in: 200 {expires_at}, 404, 410
+ * GET  /api/v1/cloud/reports/{region}/{name}/status  no sign-in: 200 {expires_at, report_id, size}, 404, 410
  * GET  /api/v1/cloud/allowance                      a signed-in user: 200 {max_upload_bytes, quota_bytes,
  *      taken_bytes, uploads_left, uploads_per_hour}, 401
  * </pre>
@@ -163,7 +163,8 @@ public final class CloudRole implements Role {
                 .orElseThrow(CloudRole::notFound);
         LinkStatus status = store.status(link);
         if (status instanceof LinkStatus.Active active) {
-            ctx.header("Cache-Control", "no-store").json(Map.of("expires_at", active.expiresAt().toString()));
+            ctx.header("Cache-Control", "no-store").json(Map.of("expires_at", active.expiresAt().toString(),
+                    "report_id", active.reportId(), "size", active.size()));
         } else if (status instanceof LinkStatus.Expired) {
             throw expired();
         } else {

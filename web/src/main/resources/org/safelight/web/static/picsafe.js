@@ -17,10 +17,13 @@ export class ReportError extends Error {
 
 /**
  * Opens report bytes. options.fileName / options.reportId help find the report ID when
- * package.json has none; options.fetchKey(keyserverUrl, reportId) returns the report key.
+ * package.json has none; options.fetchKey(keyserverUrl, reportId) returns the report key from its
+ * key server; options.askKey({reportId, wrong}) asks the user for it (a report sealed with a key of
+ * its own, no key server), again with wrong: true after a key that does not open it. options.signal
+ * stops the work; options.onProgress(phase, done, total) hears of it (checking, decrypting, opening).
  * Resolves to {reportId, keyserverUrl, metadata, files: Map(name -> Uint8Array), encrypted: bool}.
  */
-export async function openReport(bytes, {fileName, reportId, fetchKey}) {
+export async function openReport(bytes, {fileName, reportId, fetchKey, askKey, signal, onProgress}) {
   let outer;
   try {
     outer = openZip(bytes);
@@ -30,34 +33,42 @@ export async function openReport(bytes, {fileName, reportId, fetchKey}) {
   }
   if (outer.has('metadata.json') && !outer.has('package.encrypted')) {
     // A plain report (package.zip itself): nothing to decrypt.
-    return {...await readPackage(outer), reportId: null, keyserverUrl: null, encrypted: false};
+    return {...await readPackage(outer, signal, onProgress), reportId: null, keyserverUrl: null, encrypted: false};
   }
   if (!outer.has('package.json') || !outer.has('package.encrypted')) {
     throw new ReportError('not_picsafe', 'This is not a .picsafe report: it lacks package.json or package.encrypted.');
   }
   const pkg = await readJson(outer, 'package.json');
   const keyserverUrl = typeof pkg.keyserver_url === 'string' ? pkg.keyserver_url.replace(/\/+$/, '') : null;
-  if (!keyserverUrl) {
-    if (pkg.static_key) {
-      throw new ReportError('static_key', 'This report is sealed for an institution\'s private key, not a key '
-        + 'server, so it cannot be opened in the browser. The institution opens it with its private key.');
-    }
-    throw new ReportError('malformed', 'package.json names no key server.');
+  if (!keyserverUrl && pkg.static_key) {
+    throw new ReportError('static_key', 'This report is sealed for an institution\'s private key, not a key '
+      + 'server, so it cannot be opened in the browser. The institution opens it with its private key.');
   }
   const id = [pkg.report_id, idFromFileName(fileName), reportId].find(v => typeof v === 'string' && REPORT_ID.test(v));
-  if (!id) throw new ReportError('malformed', 'The report ID is not known: package.json has none and the file name is not {ReportID}.picsafe.');
-  const key = await fetchKey(keyserverUrl, id);
+  if (keyserverUrl && !id) {
+    throw new ReportError('malformed', 'The report ID is not known: package.json has none and the file name is not {ReportID}.picsafe.');
+  }
+  if (!keyserverUrl && !askKey) throw new ReportError('malformed', 'package.json names no key server.');
   const sealed = await readEntry(outer, 'package.encrypted');
+  let key = keyserverUrl ? await fetchKey(keyserverUrl, id) : await askKey({reportId: id || null, wrong: false});
   let plain;
-  try {
-    plain = await decrypt(sealed, {password: key});
-  } catch (e) {
-    if (e instanceof IntegrityError) {
-      throw new ReportError('integrity', 'The report does not open with its key: the key is wrong or the file was altered. '
-        + 'Nothing of it is shown.');
+  for (;;) {
+    try {
+      plain = await decrypt(sealed, {password: key}, {signal, onProgress});
+      break;
+    } catch (e) {
+      if (e instanceof IntegrityError && !keyserverUrl) {
+        // A typed key: say so and let them try again, with the file still in memory.
+        key = await askKey({reportId: id || null, wrong: true});
+        continue;
+      }
+      if (e instanceof IntegrityError) {
+        throw new ReportError('integrity', 'The report does not open with its key: the key is wrong or the file was altered. '
+          + 'Nothing of it is shown.');
+      }
+      if (e instanceof MalformedError) throw new ReportError('malformed', `The encrypted package is damaged (${e.message}).`);
+      throw e;
     }
-    if (e instanceof MalformedError) throw new ReportError('malformed', `The encrypted package is damaged (${e.message}).`);
-    throw e;
   }
   let inner;
   try {
@@ -66,7 +77,7 @@ export async function openReport(bytes, {fileName, reportId, fetchKey}) {
     if (e instanceof UnsafeZipError) throw new ReportError('malformed', `The decrypted package is not a safe ZIP (${e.message}).`);
     throw e;
   }
-  return {...await readPackage(inner), reportId: id, keyserverUrl, encrypted: true};
+  return {...await readPackage(inner, signal, onProgress), reportId: id || null, keyserverUrl, encrypted: true};
 }
 
 function idFromFileName(name) {
@@ -97,11 +108,20 @@ async function readJson(zip, name) {
   return value;
 }
 
-async function readPackage(zip) {
+async function readPackage(zip, signal, onProgress) {
   if (!zip.has('metadata.json')) throw new ReportError('malformed', 'The report has no metadata.json.');
   const metadata = parseMetadata(await readJson(zip, 'metadata.json'));
   const files = new Map();
-  for (const name of zip.names()) files.set(name, await readEntry(zip, name));
+  const names = zip.names();
+  const total = names.reduce((sum, n) => sum + zip.entries.get(n).size, 0);
+  let done = 0;
+  onProgress?.('opening', 0, total);
+  for (const name of names) {
+    signal?.throwIfAborted();
+    files.set(name, await readEntry(zip, name));
+    done += zip.entries.get(name).size;
+    onProgress?.('opening', done, total);
+  }
   const missing = metadata.media.filter(m => !files.has(m.file)).map(m => m.file);
   if (missing.length) throw new ReportError('malformed', `The report lists media it does not contain: ${missing.join(', ')}.`);
   return {metadata, files};
