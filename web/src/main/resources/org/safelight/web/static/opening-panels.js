@@ -60,25 +60,28 @@ export function progressPanel(title, onCancel) {
  * Asks for a report key in the page. wrong: the last one typed did not open the report (said next
  * to the field, aria-invalid). Resolves with the key; rejects with an AbortError on Cancel.
  */
-export function askKeyPanel({reportId, wrong}, signal) {
+export function askKeyPanel({reportId, wrong, reason}, signal) {
   return new Promise((resolve, reject) => {
     const input = el('input', {type: 'password', id: 'report-key', name: 'report-key', autocomplete: 'off',
-      spellcheck: 'false', required: true, 'aria-describedby': 'report-key-hint report-key-error',
+      spellcheck: 'false', required: true, 'aria-describedby': 'report-key-error report-key-hint',
       'aria-invalid': wrong ? 'true' : 'false'});
     const error = el('p', {id: 'report-key-error', class: 'field-error', hidden: !wrong},
       wrong ? 'This key does not open the report. Check it and try again.' : '');
     const form = el('form', {id: 'key-form', class: 'stacked', novalidate: true},
       el('label', {for: 'report-key'}, 'Report key'),
       input, error,
-      el('p', {class: 'hint', id: 'report-key-hint'}, 'This report was sealed with a key of its own rather than on a key '
-        + 'server. The sender gives it to you apart from the file (the key the CLI takes as --password). It is '
-        + 'used only in this browser.'),
+      el('p', {class: 'hint', id: 'report-key-hint'}, 'The report key is the one the sender sealed the report with '
+        + '(what the CLI takes as open --password), given to you apart from the file. It is not your account '
+        + 'password. It is used only in this browser and sent nowhere.'),
       el('div', {class: 'actions'},
         el('button', {type: 'submit', id: 'open-with-key'}, 'Open the report'),
         el('button', {type: 'button', class: 'secondary', id: 'cancel-key', onclick: () => done(null)}, 'Cancel')));
     const heading = el('h1', {id: 'key-title', tabindex: '-1'}, 'Type the report key');
     show(el('section', {class: 'card', id: 'ask-key'}, heading,
-      reportId ? el('p', {}, 'Report ', el('span', {class: 'report-id'}, reportId)) : null, form));
+      reportId ? el('p', {}, 'Report ', el('span', {class: 'report-id'}, reportId)) : null,
+      el('p', {id: 'key-reason'}, reason ? `${reason} If the sender gave you the report key, type it here.`
+        : 'This report names no key server: type the report key the sender gave you.'),
+      form));
     document.title = 'Type the report key · My Safelight';
     (wrong ? input : heading).focus();
     const onAbort = () => done(null);

@@ -5,6 +5,8 @@ import {decrypt, IntegrityError, MalformedError} from './rncryptor.js';
 
 const REPORT_ID = /^[A-Za-z0-9_-]{1,64}$/;
 const MAX_JSON = 1024 * 1024;
+// Key server failures after which the user may type the report key instead (not after a refusal).
+const TYPED_KEY_AFTER = new Set(['unknown', 'unreachable']);
 
 /** A failure to show the user as it is: kind is one of not_picsafe, integrity, static_key, malformed. */
 export class ReportError extends Error {
@@ -18,8 +20,9 @@ export class ReportError extends Error {
 /**
  * Opens report bytes. options.fileName / options.reportId help find the report ID when
  * package.json has none; options.fetchKey(keyserverUrl, reportId) returns the report key from its
- * key server; options.askKey({reportId, wrong}) asks the user for it (a report sealed with a key of
- * its own, no key server), again with wrong: true after a key that does not open it. options.signal
+ * key server; options.askKey({reportId, wrong, reason}) asks the user to type it: when package.json
+ * names no key server, or the key server gives none (reason says why), and again with wrong: true
+ * after a typed key that does not open the report (the bytes stay in memory meanwhile). options.signal
  * stops the work; options.onProgress(phase, done, total) hears of it (checking, decrypting, opening).
  * Resolves to {reportId, keyserverUrl, metadata, files: Map(name -> Uint8Array), encrypted: bool}.
  */
@@ -50,16 +53,32 @@ export async function openReport(bytes, {fileName, reportId, fetchKey, askKey, s
   }
   if (!keyserverUrl && !askKey) throw new ReportError('malformed', 'package.json names no key server.');
   const sealed = await readEntry(outer, 'package.encrypted');
-  let key = keyserverUrl ? await fetchKey(keyserverUrl, id) : await askKey({reportId: id || null, wrong: false});
+  let key;
+  let typed = !keyserverUrl;
+  let reason = null;
+  if (keyserverUrl) {
+    try {
+      key = await fetchKey(keyserverUrl, id);
+    } catch (e) {
+      // No key from the key server (not one this site works with, unreachable, or it holds none):
+      // the sender may have given the key itself, as the CLI's open --password takes it.
+      if (!askKey || !TYPED_KEY_AFTER.has(e.kind)) throw e;
+      typed = true;
+      reason = e.message;
+      key = await askKey({reportId: id, wrong: false, reason});
+    }
+  } else {
+    key = await askKey({reportId: id || null, wrong: false, reason: null});
+  }
   let plain;
   for (;;) {
     try {
       plain = await decrypt(sealed, {password: key}, {signal, onProgress});
       break;
     } catch (e) {
-      if (e instanceof IntegrityError && !keyserverUrl) {
+      if (e instanceof IntegrityError && typed) {
         // A typed key: say so and let them try again, with the file still in memory.
-        key = await askKey({reportId: id || null, wrong: true});
+        key = await askKey({reportId: id || null, wrong: true, reason});
         continue;
       }
       if (e instanceof IntegrityError) {
