@@ -69,6 +69,7 @@ class ShareLinkBrowserTest extends BrowserTestBase {
             assertThat(status).containsAnyOf("Link copied", "copy the selected link");
         }
         assertThat(browser.driver().getTitle()).isEqualTo("A report is waiting for you · Safelight");
+        Views.fit(browser);
         shows("share-link-page");
         assertThat(browser.consoleMessages()).noneMatch(m -> m.contains("Content Security Policy"));
     }
@@ -81,6 +82,7 @@ class ShareLinkBrowserTest extends BrowserTestBase {
         assertThat(browser.text("h1")).isEqualTo("This report was revoked");
         assertThat(browser.driver().findElements(By.cssSelector("#open-here, #view-here, #share-qr"))).isEmpty();
         assertThat(browser.script("return sessionStorage.length + localStorage.length")).isEqualTo(0L);
+        Views.fit(browser);
         shows("share-link-revoked");
     }
 
@@ -91,6 +93,7 @@ class ShareLinkBrowserTest extends BrowserTestBase {
         landOn(link);
         assertThat(browser.text("#expired")).contains("kept for 7 days");
         assertThat(browser.driver().findElements(By.cssSelector("#open-here, #view-here"))).isEmpty();
+        Views.fit(browser);
         shows("share-link-expired");
     }
 }

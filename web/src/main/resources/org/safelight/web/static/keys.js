@@ -132,6 +132,9 @@ export async function downloadCloudReport(region, name, {signal, onProgress} = {
     const total = Number.isFinite(length) && length > 0 ? length : null;
     if (!r.body) return new Uint8Array(await r.arrayBuffer());
     const reader = r.body.getReader();
+    // Cancel ends a read that is waiting for the network, whatever the fetch does with the signal.
+    const stop = () => reader.cancel().catch(() => {});
+    signal?.addEventListener('abort', stop);
     const parts = [];
     let done = 0;
     onProgress?.(0, total);
@@ -139,15 +142,18 @@ export async function downloadCloudReport(region, name, {signal, onProgress} = {
       for (;;) {
         signal?.throwIfAborted();
         const {done: finished, value} = await reader.read();
+        signal?.throwIfAborted();
         if (finished) break;
         parts.push(value);
         done += value.length;
         onProgress?.(done, total);
       }
     } catch (e) {
-      reader.cancel().catch(() => {});
+      stop();
       if (e?.name === 'AbortError') throw e;
       throw new AccessError('unreachable', 'The download broke off; try again.');
+    } finally {
+      signal?.removeEventListener('abort', stop);
     }
     const bytes = new Uint8Array(done);
     let at = 0;
