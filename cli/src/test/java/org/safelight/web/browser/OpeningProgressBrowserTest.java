@@ -10,8 +10,8 @@ import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 
 /**
- * Opening a cloud report shows a real progress bar (bytes of the total, also as text in a live
- * region) for downloading, checking, decrypting and opening; Cancel stops the download (the
+ * Opening a cloud report shows a real progress bar (bytes of the total, also as text, announced in
+ * a live region) for downloading, checking, decrypting and opening; Cancel stops the download (the
  * response stream is cancelled and nothing is drawn after); a phone asks before downloading a very
  * large report.
  */
@@ -41,7 +41,7 @@ class OpeningProgressBrowserTest extends BrowserTestBase {
                   const step = document.getElementById('progress-step');
                   if (!bar || !step) return;
                   const entry = step.dataset.phase + ' ' + (bar.hasAttribute('value') ? bar.value + '/' + bar.max : '-')
-                    + ' ' + document.getElementById('progress-text').textContent;
+                    + ' ' + document.getElementById('progress-live').textContent;
                   if (window.__progress[window.__progress.length - 1] !== entry) window.__progress.push(entry);
                 }).observe(document.getElementById('main'), {subtree: true, childList: true, attributes: true,
                   characterData: true});
@@ -98,7 +98,7 @@ class OpeningProgressBrowserTest extends BrowserTestBase {
                 """);
         browser.script("location.hash = arguments[0]", "#/link/AU/" + name);
         browser.until(d -> browser.script("return document.getElementById('progress-bar')?.value === 4096 ? true : null"));
-        assertThat(browser.text("#progress-text")).startsWith("Downloading the encrypted report: ").contains(" of ");
+        assertThat(browser.text("#progress-text")).startsWith("Downloading the encrypted report: 4.0 KiB of ");
         assertThat(browser.script("return document.activeElement.id")).isEqualTo("opening-title");
         Views.fit(browser);
         shows("opening-progress");

@@ -17,17 +17,18 @@ export function onPhone() {
 }
 
 /**
- * The progress panel: a heading, the step, a <progress> bar of bytes done of the total, the same as
- * text in a live region (announced at each tenth, not at each piece), and Cancel. Returns
- * {step(phase), bytes(done, total)}.
+ * The progress panel: a heading, the step, a <progress> bar of bytes done of the total with the
+ * same as text, a live region that announces it at each tenth (not at each piece), and Cancel.
+ * Returns {step(phase), bytes(done, total)}.
  */
 export function progressPanel(title, onCancel) {
   const heading = el('h1', {id: 'opening-title', tabindex: '-1'}, title);
   const step = el('p', {id: 'progress-step'});
-  const bar = el('progress', {id: 'progress-bar', 'aria-labelledby': 'progress-step'});
-  const text = el('p', {id: 'progress-text', 'aria-live': 'polite', role: 'status'});
+  const bar = el('progress', {id: 'progress-bar', 'aria-labelledby': 'progress-step', 'aria-describedby': 'progress-text'});
+  const text = el('p', {id: 'progress-text'});
+  const live = el('p', {id: 'progress-live', class: 'visually-hidden', 'aria-live': 'polite', role: 'status'});
   const cancel = el('button', {type: 'button', id: 'cancel-open', class: 'secondary', onclick: onCancel}, 'Cancel');
-  show(el('section', {class: 'card', id: 'opening', 'aria-busy': 'true'}, heading, step, bar, text, cancel));
+  show(el('section', {class: 'card', id: 'opening', 'aria-busy': 'true'}, heading, step, bar, text, live, cancel));
   document.title = `${title} · My Safelight`;
   heading.focus();
   let announced = -1;
@@ -37,16 +38,18 @@ export function progressPanel(title, onCancel) {
       step.dataset.phase = phase;
       bar.removeAttribute('value');
       text.textContent = `${PHASES[phase] || phase}…`;
+      live.textContent = text.textContent;
       announced = -1;
     },
     bytes(done, total) {
       if (total) {
         bar.max = total;
         bar.value = done;
+        text.textContent = `${step.textContent}: ${formatBytes(done)} of ${formatBytes(total)} (${Math.floor((done / total) * 100)}%)`;
         const tenth = Math.floor((done / total) * 10);
-        if (tenth !== announced || done === total) {
+        if (tenth !== announced) {
           announced = tenth;
-          text.textContent = `${step.textContent}: ${formatBytes(done)} of ${formatBytes(total)} (${Math.floor((done / total) * 100)}%)`;
+          live.textContent = text.textContent;
         }
       } else {
         bar.removeAttribute('value');
