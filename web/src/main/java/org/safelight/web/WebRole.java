@@ -65,8 +65,9 @@ public final class WebRole implements Role {
             ctx.redirect("/app/");
         });
         routes.get("/app/", this::application);
-        routes.get("/app/static/{file}", ctx -> asset(ctx, ctx.pathParam("file")));
-        routes.get("/app/static/vendor/{file}", ctx -> asset(ctx, "vendor/" + ctx.pathParam("file")));
+        // Each route serves names without a slash (an encoded one included): vendor/ only by its own.
+        routes.get("/app/static/{file}", ctx -> asset(ctx, flat(ctx.pathParam("file"))));
+        routes.get("/app/static/vendor/{file}", ctx -> asset(ctx, "vendor/" + flat(ctx.pathParam("file"))));
         routes.get("/app/config.json", this::config);
         routes.get("/app/report/{region}/{name}", this::landing);
         // Also the answers of paths no route serves (404); pages of other roles set their own policy.
@@ -88,6 +89,10 @@ public final class WebRole implements Role {
             return;
         }
         ctx.header("Cache-Control", "no-cache").contentType(asset.contentType()).result(asset.bytes());
+    }
+
+    private static String flat(String name) {
+        return name.contains("/") ? "" : name;
     }
 
     private void config(Context ctx) {

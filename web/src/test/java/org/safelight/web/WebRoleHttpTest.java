@@ -85,6 +85,19 @@ class WebRoleHttpTest {
     }
 
     @Test
+    void vendored_libraries_are_served_from_their_folder_and_nothing_else_there_is() throws Exception {
+        HttpResponse<String> qr = get("/app/static/vendor/qrcode-generator.js");
+        assertThat(qr.statusCode()).isEqualTo(200);
+        assertThat(qr.headers().firstValue("Content-Type").orElse("")).startsWith("text/javascript");
+        assertSecured(qr);
+        for (String path : List.of("/app/static/vendor/VENDORED.txt", "/app/static/vendor/qrcode-generator.LICENSE.txt",
+                "/app/static/vendor/..%2Fmain.js", "/app/static/vendor%2Fqrcode-generator.js", "/app/static/vendor/a/b.js",
+                "/app/static/vendor/nothing.js")) {
+            assertThat(get(path).statusCode()).as(path).isEqualTo(404);
+        }
+    }
+
+    @Test
     void a_path_no_route_serves_still_carries_the_security_headers() throws Exception {
         HttpResponse<String> r = get("/app/no/such/page");
         assertThat(r.statusCode()).isEqualTo(404);
