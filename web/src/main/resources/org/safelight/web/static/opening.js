@@ -60,20 +60,33 @@ function stopped(ticket, what) {
   heading.focus();
 }
 
-/** A new opening: its ticket, its AbortSignal and its progress panel. */
+/**
+ * A new opening: its ticket, its AbortSignal and its progress panel. Cancel says so at once and
+ * moves the ticket on, so nothing of this opening is drawn later, whatever it was waiting for.
+ */
 function begin(title) {
   closeReport();
   const ticket = opening;
   const controller = new AbortController();
   stopping = controller;
-  const panel = progressPanel(title, () => controller.abort());
-  return {ticket, signal: controller.signal, panel, live: () => ticket === opening && !controller.signal.aborted};
+  const run = {ticket, signal: controller.signal, phase: null,
+    live: () => ticket === opening && !controller.signal.aborted};
+  run.cancel = () => {
+    if (ticket !== opening) return;
+    controller.abort();
+    stopped(ticket, run.phase === 'downloading' ? 'The download was stopped.' : 'The report was not opened.');
+    opening++;
+    stopping = null;
+  };
+  run.panel = progressPanel(title, run.cancel);
+  return run;
 }
 
 async function display(run, bytes, fileName, reportId) {
   const {ticket, signal, panel} = run;
   const report = await openReport(bytes, {fileName, reportId, signal,
     fetchKey: async (ks, id) => {
+      run.phase = 'key';
       panel.step('key');
       const key = await fetchKey(ks, id);
       signal.throwIfAborted();
@@ -81,7 +94,7 @@ async function display(run, bytes, fileName, reportId) {
     },
     askKey: async question => {
       const key = await askKeyPanel(question, signal);
-      if (ticket === opening) Object.assign(run, {phase: null, panel: progressPanel('Opening the report', () => stopping?.abort())});
+      if (ticket === opening) Object.assign(run, {phase: null, panel: progressPanel('Opening the report', run.cancel)});
       return key;
     },
     onProgress: (phase, done, total) => {
@@ -137,6 +150,7 @@ export async function openLink(region, name) {
     if (ticket !== opening) return;
   }
   const run = begin('Opening the report');
+  run.phase = 'downloading';
   run.panel.step('downloading');
   try {
     const bytes = await downloadCloudReport(region, name, {signal: run.signal, onProgress: (done, total) => {
