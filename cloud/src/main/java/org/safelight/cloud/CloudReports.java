@@ -15,12 +15,20 @@ final class CloudReports {
 
     void insert(CloudReport r) {
         jdbi.useHandle(h -> h.createUpdate("INSERT INTO cloud_reports (region, name, report_id, uploader_id,"
-                        + " enterprise_id, size, uploaded_at, expires_at) VALUES (:region, :name, :report, :uploader,"
-                        + " :ent, :size, :uploaded, :expires)")
+                        + " enterprise_id, size, uploaded_at, expires_at, keyserver_url) VALUES (:region, :name, :report,"
+                        + " :uploader, :ent, :size, :uploaded, :expires, :keyserver)")
+                .bind("keyserver", r.keyServerUrl() == null ? "" : r.keyServerUrl())
                 .bind("region", r.link().region().name()).bind("name", r.link().name())
                 .bind("report", r.link().reportId()).bind("uploader", r.uploaderId()).bind("ent", r.enterpriseId())
                 .bind("size", r.size()).bind("uploaded", r.uploadedAt().toEpochMilli())
                 .bind("expires", r.expiresAt().toEpochMilli()).execute());
+    }
+
+    /** Puts the stored report in another enterprise (the one the accounts role recorded its upload in). */
+    void setEnterprise(ReportLink link, String enterpriseId) {
+        jdbi.useHandle(h -> h.createUpdate("UPDATE cloud_reports SET enterprise_id = :ent WHERE region = :region"
+                        + " AND name = :name")
+                .bind("ent", enterpriseId).bind("region", link.region().name()).bind("name", link.name()).execute());
     }
 
     void remove(ReportLink link) {
@@ -30,14 +38,14 @@ final class CloudReports {
 
     Optional<CloudReport> find(ReportLink link) {
         return jdbi.withHandle(h -> h.createQuery("SELECT uploader_id, enterprise_id, size, uploaded_at, expires_at,"
-                        + " deleted_at FROM cloud_reports WHERE region = :region AND name = :name")
+                        + " deleted_at, keyserver_url FROM cloud_reports WHERE region = :region AND name = :name")
                 .bind("region", link.region().name()).bind("name", link.name())
                 .map((rs, ctx) -> {
                     long deleted = rs.getLong("deleted_at");
                     Instant deletedAt = rs.wasNull() ? null : Instant.ofEpochMilli(deleted);
                     return new CloudReport(link, rs.getString("uploader_id"), rs.getString("enterprise_id"),
                             rs.getLong("size"), Instant.ofEpochMilli(rs.getLong("uploaded_at")),
-                            Instant.ofEpochMilli(rs.getLong("expires_at")), deletedAt);
+                            Instant.ofEpochMilli(rs.getLong("expires_at")), deletedAt, rs.getString("keyserver_url"));
                 })
                 .findOne());
     }

@@ -32,7 +32,9 @@ import org.slf4j.LoggerFactory;
  * GET|HEAD /api/v1/cloud/reports/{region}/{name}    the bytes, for a verified user holding the link or the
  *      API key of the uploader's enterprise; one Range → 206; 404 report_not_found, 410 report_expired,
  *      416 range_not_satisfiable, 401, 403 email_unverified, 503 accounts_unavailable
- * GET  /api/v1/cloud/reports/{region}/{name}/status  no sign-in: 200 {expires_at, report_id, size}, 404, 410
+ * GET  /api/v1/cloud/reports/{region}/{name}/status  no sign-in: 200 {expires_at, report_id, size, keyserver_url?}
+ *      (the key server to ask whether the report was revoked; the size, to warn before a large
+ *      download on a phone), 404, 410
  * GET  /api/v1/cloud/allowance                      a signed-in user: 200 {max_upload_bytes, quota_bytes,
  *      taken_bytes, uploads_left, uploads_per_hour}, 401
  * </pre>
@@ -52,11 +54,23 @@ public final class CloudRole implements Role {
     private final CloudStore store;
     private final TokenVerifier tokens;
     private final EnterpriseAuthority enterprises;
+    private final Confirmations confirmations;
 
+    /** Trusting a token that says its user had not confirmed their address (no accounts role to ask). */
     public CloudRole(CloudStore store, TokenVerifier tokens, EnterpriseAuthority enterprises) {
+        this(store, tokens, enterprises, Confirmations.asTheTokenSays());
+    }
+
+    /**
+     * @param confirmations asked whether a user has confirmed their address since their token said
+     *                      they had not
+     */
+    public CloudRole(CloudStore store, TokenVerifier tokens, EnterpriseAuthority enterprises,
+                     Confirmations confirmations) {
         this.store = store;
         this.tokens = tokens;
         this.enterprises = enterprises;
+        this.confirmations = confirmations;
     }
 
     @Override
@@ -163,8 +177,14 @@ public final class CloudRole implements Role {
                 .orElseThrow(CloudRole::notFound);
         LinkStatus status = store.status(link);
         if (status instanceof LinkStatus.Active active) {
-            ctx.header("Cache-Control", "no-store").json(Map.of("expires_at", active.expiresAt().toString(),
-                    "report_id", active.reportId(), "size", active.size()));
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("expires_at", active.expiresAt().toString());
+            body.put("report_id", active.reportId());
+            body.put("size", active.size());
+            if (!active.keyServerUrl().isEmpty()) {
+                body.put("keyserver_url", active.keyServerUrl());
+            }
+            ctx.header("Cache-Control", "no-store").json(body);
         } else if (status instanceof LinkStatus.Expired) {
             throw expired();
         } else {
@@ -189,9 +209,20 @@ public final class CloudRole implements Role {
         return Optional.empty();
     }
 
+    /** A signed-in user whose address is confirmed now, whatever their token said when it was issued. */
     private UserToken verifiedUser(Context ctx) {
         UserToken user = tokens.fromRequest(ctx);
-        if (!user.emailVerified()) {
+        if (user.emailVerified()) {
+            return user;
+        }
+        boolean confirmed;
+        try {
+            confirmed = confirmations.confirmedNow(user, bearer(ctx).orElseThrow());
+        } catch (Confirmations.AccountsUnavailableException e) {
+            LOG.warn("refused a request: the accounts role could not say whether an address is confirmed");
+            throw new ApiException(503, "accounts_unavailable", "your account could not be checked; try again");
+        }
+        if (!confirmed) {
             throw ApiException.forbidden("email_unverified", "verify your email address first");
         }
         return user;

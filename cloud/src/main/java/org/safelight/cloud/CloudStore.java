@@ -16,6 +16,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.safelight.cloud.blob.BlobStore;
 import org.safelight.cloud.blob.HashedKeyBlobStore;
+import org.safelight.format.report.MalformedReportException;
 import org.safelight.format.picsafe.PackageJson;
 import org.safelight.server.db.Database;
 import org.safelight.server.http.ApiException;
@@ -181,10 +182,13 @@ public final class CloudStore {
             ReportLink link = ReportLink.fresh(Region.forCountry(uploader.country()), reportId);
             Instant now = clock.instant();
             String enterprise = uploader.inEnterprise() ? uploader.enterpriseId() : "";
-            CloudReport row = new CloudReport(link, uploader.userId(), enterprise, size, now, now.plus(LIFETIME), null);
+            String keyServer = keyServerOrigin(pkg);
+            CloudReport row = new CloudReport(link, uploader.userId(), enterprise, size, now, now.plus(LIFETIME), null,
+                    keyServer);
             Upload upload = new Upload(reportId, link.region(), link.name(),
                     publicUrl + "/app/report/" + link.path(), publicUrl + "/api/v1/cloud/reports/" + link.path(),
-                    uploader.userId(), uploader.email(), uploader.name(), enterprise, size, now, row.expiresAt());
+                    uploader.userId(), uploader.email(), uploader.name(), enterprise, size, now, row.expiresAt(),
+                    keyServer);
             reserve(uploader, size);
             boolean inserted = false;
             try {
@@ -192,9 +196,18 @@ public final class CloudStore {
                 try {
                     insertInPlaceOfReservation(row, uploader, size);
                     inserted = true;
-                    recorder.record(upload, uploaderToken);
+                    String recorded = recorder.record(upload, uploaderToken);
+                    if (!recorded.equals(enterprise)) {
+                        // The sender's account is in another enterprise than their sign-in said (one
+                        // made since): its API key downloads what its listing shows.
+                        reports.setEnterprise(link, recorded);
+                        upload = upload.inEnterprise(recorded);
+                    }
                 } catch (RuntimeException e) {
                     undo(link);
+                    if (e instanceof UploadRecorder.SenderNotConfirmedException) {
+                        throw ApiException.forbidden("email_unverified", "verify your email address first");
+                    }
                     if (e instanceof UploadRecorder.UploadRecordingException) {
                         LOG.warn("an upload was undone: the sender's report list could not be written ({})",
                                 e.getMessage());
@@ -212,6 +225,18 @@ public final class CloudStore {
             return upload;
         } finally {
             Files.deleteIfExists(temp);
+        }
+    }
+
+    /** The key server's origin as package.json names it, or {@code ""} (none, or not a URL a client would use). */
+    private static String keyServerOrigin(PackageJson pkg) {
+        if (!pkg.hasKeyServer()) {
+            return "";
+        }
+        try {
+            return pkg.keyServerOrigin().toString();
+        } catch (MalformedReportException e) {
+            return "";
         }
     }
 
@@ -289,7 +314,7 @@ public final class CloudStore {
         }
         CloudReport r = row.get();
         return r.expiredAt(clock.instant()) ? new LinkStatus.Expired()
-                : new LinkStatus.Active(r.expiresAt(), link.reportId(), r.size());
+                : new LinkStatus.Active(r.expiresAt(), link.reportId(), r.size(), r.keyServerUrl());
     }
 
     /** The row behind a link, expired or not. */

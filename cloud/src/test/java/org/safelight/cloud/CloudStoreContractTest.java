@@ -58,6 +58,7 @@ class CloudStoreContractTest {
                 throw new UploadRecorder.UploadRecordingException("down", null);
             }
             recorded.add(upload);
+            return upload.enterpriseId();
         }, URI.create("https://safelight.example.org/"), dir.resolve("spool"), limits, clock);
     }
 
@@ -101,7 +102,7 @@ class CloudStoreContractTest {
         assertThat(up.enterpriseId()).isEqualTo("ent-1");
         assertThat(recorded).containsExactly(up);
         ReportLink link = ReportLink.parse("AU", up.name()).orElseThrow();
-        assertThat(store.status(link)).isEqualTo(new LinkStatus.Active(up.expiresAt(), up.reportId(), bytes.length));
+        assertThat(store.status(link)).isEqualTo(new LinkStatus.Active(up.expiresAt(), up.reportId(), bytes.length, up.keyServerUrl()));
         assertThat(new CloudLinks(store).status("AU", up.name())).isInstanceOf(LinkStatus.Active.class);
         assertThat(new CloudLinks(store).status("AU", "A".repeat(22) + "-x")).isInstanceOf(LinkStatus.Unknown.class);
         assertThat(new CloudLinks(store).status("ZZ", up.name())).isInstanceOf(LinkStatus.Unknown.class);

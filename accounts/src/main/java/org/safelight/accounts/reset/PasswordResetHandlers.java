@@ -45,6 +45,10 @@ public final class PasswordResetHandlers {
     // completion route itself when the form comes back with a reason.
     private static final String ACTION_FROM_PAGE = "../api/v1/accounts/password-reset/complete";
     private static final String ACTION_FROM_COMPLETION = "complete";
+    /** My Safelight's sign-in, from the page the link opens ({@code /app/reset-password}) and from the completion. */
+    private static final Pages.Onward SIGN_IN_FROM_PAGE = new Pages.Onward("../app/#/signin", "Sign in to My Safelight");
+    private static final Pages.Onward SIGN_IN_FROM_COMPLETION = new Pages.Onward("../../../../app/#/signin",
+            "Sign in to My Safelight");
 
     private final UserStore users;
     private final OneTimeTokens tokens;
@@ -93,7 +97,7 @@ public final class PasswordResetHandlers {
         if (state.status() == Redemption.Status.USABLE) {
             Pages.resetForm(ctx, 200, ACTION_FROM_PAGE, token, null, credentialsSinceVerified(state.userId()));
         } else {
-            refusalPage(ctx, state.status());
+            refusalPage(ctx, state.status(), SIGN_IN_FROM_PAGE);
         }
     }
 
@@ -130,7 +134,10 @@ public final class PasswordResetHandlers {
                 : PasswordRules.problem(password, user.email(), user.firstName(), user.lastName());
         if (problem.isPresent()) {
             if (form) {
-                Pages.resetForm(ctx, 400, ACTION_FROM_COMPLETION, token, "Not changed: " + problem.get() + ".",
+                String field = password != null && !password.isEmpty() && confirm != null && !confirm.equals(password)
+                        ? "password_confirm" : "password";
+                Pages.resetForm(ctx, 400, ACTION_FROM_COMPLETION, token,
+                        new Pages.FieldError(field, "Not changed: " + problem.get() + "."),
                         credentialsSinceVerified(user.id()));
                 return;
             }
@@ -155,7 +162,7 @@ public final class PasswordResetHandlers {
             Pages.message(ctx, 200, "Password changed",
                     "Your new password is set, and every device that was signed in has been signed out."
                             + (revoked > 0 ? " The enterprise credentials listed (" + revoked + ") are revoked." : "")
-                            + " Sign in to Safelight with the new password.");
+                            + " Sign in to Safelight with the new password.", SIGN_IN_FROM_COMPLETION);
         } else {
             ctx.status(204);
         }
@@ -182,7 +189,7 @@ public final class PasswordResetHandlers {
 
     private static void refuse(Context ctx, boolean form, Redemption.Status status) {
         if (form) {
-            refusalPage(ctx, status);
+            refusalPage(ctx, status, SIGN_IN_FROM_COMPLETION);
             return;
         }
         throw switch (status) {
@@ -193,14 +200,16 @@ public final class PasswordResetHandlers {
         };
     }
 
-    private static void refusalPage(Context ctx, Redemption.Status status) {
+    private static void refusalPage(Context ctx, Redemption.Status status, Pages.Onward signIn) {
         switch (status) {
             case EXPIRED -> Pages.message(ctx, 410, "This link has expired",
-                    "Links to choose a new password work for one hour. Ask for a new one where you sign in.");
+                    "Links to choose a new password work for one hour. Ask for a new one where you sign in.", signIn);
             case USED -> Pages.message(ctx, 410, "This link was already used",
-                    "Each link works once. If the password was not changed, ask for a new link where you sign in.");
+                    "Each link works once. If the password was not changed, ask for a new link where you sign in.",
+                    signIn);
             default -> Pages.message(ctx, 400, "This link is not valid",
-                    "Check that the whole link from the message was opened, or ask for a new one where you sign in.");
+                    "Check that the whole link from the message was opened, or ask for a new one where you sign in.",
+                    signIn);
         }
     }
 }

@@ -29,6 +29,8 @@ import org.safelight.server.limits.RateLimiter;
  * the answer. Thread-safe.
  */
 public final class SignupHandlers {
+    /** My Safelight's sign-in, relative to the verification page ({@code /api/v1/accounts/verify}). */
+    private static final Pages.Onward SIGN_IN = new Pages.Onward("../../../app/#/signin", "Sign in to My Safelight");
     private static final int MAX_PASSWORD_CHARS = 4096;
     private final UserStore users;
     private final OneTimeTokens tokens;
@@ -165,7 +167,8 @@ public final class SignupHandlers {
             answerJson(ctx, status);
         } else if (status == OneTimeTokens.Redemption.Status.REDEEMED) {
             Pages.message(ctx, 200, "Email address confirmed",
-                    "Thank you: your email address is confirmed. You can close this page and sign in to Safelight.");
+                    "Thank you: your email address is confirmed. Sign in to My Safelight with it and your password,"
+                            + " or with 'safelight login' on the command line.", SIGN_IN);
         } else {
             refusalPage(ctx, status);
         }
@@ -253,13 +256,14 @@ public final class SignupHandlers {
     private static void refusalPage(Context ctx, OneTimeTokens.Redemption.Status status) {
         switch (status) {
             case EXPIRED -> Pages.message(ctx, 410, "This link has expired",
-                    "Links to confirm an address work for 24 hours. Ask for a new one where you sign in to Safelight.");
+                    "Links to confirm an address work for 24 hours. Ask for a new one where you sign in to Safelight.",
+                    SIGN_IN);
             case USED -> Pages.message(ctx, 410, "This link was already used",
                     "Each link works once. If you opened it before, your address is already confirmed and you can"
-                            + " sign in.");
+                            + " sign in.", SIGN_IN);
             default -> Pages.message(ctx, 400, "This link is not valid",
                     "Check that the whole link from the newest message was opened (a new sign-up with the same"
-                            + " address replaces the earlier link), or ask for a new one where you sign in.");
+                            + " address replaces the earlier link), or ask for a new one where you sign in.", SIGN_IN);
         }
     }
 }

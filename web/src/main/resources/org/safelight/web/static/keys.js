@@ -183,19 +183,32 @@ export async function cloudLinkStatus(region, name) {
     if (!r.ok) return null;
     const body = await r.json();
     return {state: 'active', expiresAt: body.expires_at, size: typeof body.size === 'number' ? body.size : null,
-      reportId: body.report_id || null};
+      reportId: body.report_id || null, keyserverUrl: body.keyserver_url || null};
   } catch (e) {
     return null;
   }
 }
 
 /**
- * Whether a report is revoked, from the public status route of the key servers this site works
- * with (no sign-in; nothing is released or recorded): {revoked: true, revokedAt} as soon as one
- * says so, {revoked: false} when one knows the report, null when none does or none answers.
+ * Whether a report is revoked, from the public status route of its key server (no sign-in; nothing
+ * is released or recorded): {revoked: true, revokedAt} | {revoked: false}, or null when it cannot
+ * be told. keyserverUrl: the one its package.json names (from the cloud link's status), asked only
+ * when this site works with it; when unknown, every key server this site works with is asked.
  */
-export async function revocationStatus(reportId) {
-  const answers = [...await allowedOrigins()].map(async origin => {
+export async function revocationStatus(reportId, keyserverUrl) {
+  const allowedNow = await allowedOrigins();
+  let origins = [...allowedNow];
+  if (keyserverUrl) {
+    let origin;
+    try {
+      origin = keyServerOrigin(keyserverUrl);
+    } catch (e) {
+      return null;
+    }
+    if (!allowedNow.has(origin)) return null;
+    origins = [origin];
+  }
+  const answers = origins.map(async origin => {
     const r = await fetch(`${origin}/api/v1/reports/${encodeURIComponent(reportId)}/status`,
       {cache: 'no-store', credentials: 'omit'});
     if (!r.ok) throw new Error(String(r.status));

@@ -1,8 +1,8 @@
 // The share-link page (/app/report/{region}/{name}), served by the server with its choices in
 // place; this script makes it know where it is. On a phone: one big "Open it here". On a computer:
 // also a QR code of the link and a copy button, to move it to a phone. And before anyone signs in,
-// it asks the public status routes whether the report has expired (the cloud) or was revoked (its
-// key server), and says so at once instead of the choices.
+// it asks the public status routes whether the report has expired (the cloud, which also names the
+// report's key server) or was revoked (that key server), and says so at once instead of the choices.
 import qrcode from './vendor/qrcode-generator.js';
 import {cloudLinkStatus, revocationStatus} from './keys.js';
 import {onPhone} from './opening-panels.js';
@@ -81,7 +81,8 @@ async function start() {
     copy.hidden = false;
     copy.addEventListener('click', () => copyLink(link, document.getElementById('copy-status')));
   }
-  const [cloud, keys] = await Promise.all([cloudLinkStatus(region, name), revocationStatus(report)]);
+  const cloud = await cloudLinkStatus(region, name);
+  const keys = cloud?.state === 'active' ? await revocationStatus(cloud.reportId || report, cloud.keyserverUrl) : null;
   if (cloud?.state === 'expired') {
     gone(main, 'expired', 'This report has expired', 'Reports are kept for 7 days after they are sent, then deleted. '
       + 'Ask the sender to send it again.');
