@@ -32,8 +32,9 @@ import org.slf4j.LoggerFactory;
  * GET|HEAD /api/v1/cloud/reports/{region}/{name}    the bytes, for a verified user holding the link or the
  *      API key of the uploader's enterprise; one Range → 206; 404 report_not_found, 410 report_expired,
  *      416 range_not_satisfiable, 401, 403 email_unverified, 503 accounts_unavailable
- * GET  /api/v1/cloud/reports/{region}/{name}/status  no sign-in: 200 {expires_at, report_id, keyserver_url?}
- *      (the key server to ask whether the report was revoked), 404, 410
+ * GET  /api/v1/cloud/reports/{region}/{name}/status  no sign-in: 200 {expires_at, report_id, size, keyserver_url?}
+ *      (the key server to ask whether the report was revoked; the size, to warn before a large
+ *      download on a phone), 404, 410
  * GET  /api/v1/cloud/allowance                      a signed-in user: 200 {max_upload_bytes, quota_bytes,
  *      taken_bytes, uploads_left, uploads_per_hour}, 401
  * </pre>
@@ -179,6 +180,7 @@ public final class CloudRole implements Role {
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("expires_at", active.expiresAt().toString());
             body.put("report_id", active.reportId());
+            body.put("size", active.size());
             if (!active.keyServerUrl().isEmpty()) {
                 body.put("keyserver_url", active.keyServerUrl());
             }

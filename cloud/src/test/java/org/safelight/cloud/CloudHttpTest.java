@@ -126,6 +126,18 @@ class CloudHttpTest {
     }
 
     @Test
+    void a_links_status_tells_anyone_its_report_id_and_size_so_a_phone_can_warn_before_a_large_download()
+            throws Exception {
+        String path = upload("");
+        HttpResponse<String> status = send("GET", path + "/status", null, null, null);
+        assertThat(status.statusCode()).isEqualTo(200);
+        JsonNode body = JSON.readTree(status.body());
+        assertThat(body.path("report_id").asText()).isEqualTo("R-1");
+        assertThat(body.path("size").asLong()).isEqualTo(Zips.sealed("R-1").length);
+        assertThat(body.path("expires_at").asText()).isNotEmpty();
+    }
+
+    @Test
     void unknown_expired_and_malformed_links_answer_distinctly() throws Exception {
         String path = upload("");
         String user = tokens.token("u3", "r@x.example");

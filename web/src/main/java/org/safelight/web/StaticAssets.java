@@ -10,12 +10,13 @@ import java.util.regex.Pattern;
 
 /**
  * My Safelight's files, read from the class path folder {@code org/safelight/web/static}. Names are
- * flat ({@code report-view.js}): anything with a slash, a dot segment or another extension is not
- * an asset, so no request can reach another resource. Found files are kept in memory. Thread-safe.
+ * flat ({@code report-view.js}), or flat within {@code vendor/} (the libraries taken from npm):
+ * anything with another slash, a dot segment or another extension is not an asset, so no request
+ * can reach another resource. Found files are kept in memory. Thread-safe.
  */
 final class StaticAssets {
     private static final String FOLDER = "/org/safelight/web/static/";
-    private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,63}\\.(js|css|html|svg)");
+    private static final Pattern NAME = Pattern.compile("(vendor/)?[a-z0-9][a-z0-9-]{0,63}\\.(js|css|html|svg)");
     private static final Map<String, String> TYPES = Map.of(
             "js", "text/javascript; charset=utf-8",
             "css", "text/css; charset=utf-8",

@@ -19,6 +19,7 @@ import org.safelight.server.http.Role;
  * GET /                              302 to /app/
  * GET /app/                          the application page
  * GET /app/static/{file}             its scripts and styles (404 for anything else)
+ * GET /app/static/vendor/{file}      the browser libraries it uses (vendor/VENDORED.txt lists them)
  * GET /app/config.json               {"key_servers": [origin, ...]}: key servers besides this origin
  * GET /app/report/{region}/{name}    a share link's landing page: 200, 410 when expired, 404 unknown
  * </pre>
@@ -64,7 +65,9 @@ public final class WebRole implements Role {
             ctx.redirect("/app/");
         });
         routes.get("/app/", this::application);
-        routes.get("/app/static/{file}", this::asset);
+        // Each route serves names without a slash (an encoded one included): vendor/ only by its own.
+        routes.get("/app/static/{file}", ctx -> asset(ctx, flat(ctx.pathParam("file"))));
+        routes.get("/app/static/vendor/{file}", ctx -> asset(ctx, "vendor/" + flat(ctx.pathParam("file"))));
         routes.get("/app/config.json", this::config);
         routes.get("/app/report/{region}/{name}", this::landing);
         // Also the answers of paths no route serves (404); pages of other roles set their own policy.
@@ -77,15 +80,19 @@ public final class WebRole implements Role {
         ctx.header("Cache-Control", "no-cache").contentType(page.contentType()).result(page.bytes());
     }
 
-    private void asset(Context ctx) {
+    private void asset(Context ctx, String file) {
         headers.apply(ctx);
-        StaticAssets.Asset asset = assets.find(ctx.pathParam("file")).orElse(null);
+        StaticAssets.Asset asset = assets.find(file).orElse(null);
         if (asset == null) {
             ctx.status(404).header("Cache-Control", "no-store").contentType("text/plain; charset=utf-8")
                     .result("no such file");
             return;
         }
         ctx.header("Cache-Control", "no-cache").contentType(asset.contentType()).result(asset.bytes());
+    }
+
+    private static String flat(String name) {
+        return name.contains("/") ? "" : name;
     }
 
     private void config(Context ctx) {

@@ -85,6 +85,19 @@ class WebRoleHttpTest {
     }
 
     @Test
+    void vendored_libraries_are_served_from_their_folder_and_nothing_else_there_is() throws Exception {
+        HttpResponse<String> qr = get("/app/static/vendor/qrcode-generator.js");
+        assertThat(qr.statusCode()).isEqualTo(200);
+        assertThat(qr.headers().firstValue("Content-Type").orElse("")).startsWith("text/javascript");
+        assertSecured(qr);
+        for (String path : List.of("/app/static/vendor/VENDORED.txt", "/app/static/vendor/qrcode-generator.LICENSE.txt",
+                "/app/static/vendor/..%2Fmain.js", "/app/static/vendor%2Fqrcode-generator.js", "/app/static/vendor/a/b.js",
+                "/app/static/vendor/nothing.js")) {
+            assertThat(get(path).statusCode()).as(path).isEqualTo(404);
+        }
+    }
+
+    @Test
     void a_path_no_route_serves_still_carries_the_security_headers() throws Exception {
         HttpResponse<String> r = get("/app/no/such/page");
         assertThat(r.statusCode()).isEqualTo(404);
@@ -101,14 +114,17 @@ class WebRoleHttpTest {
     }
 
     @Test
-    void an_active_link_offers_this_computer_or_a_phone() throws Exception {
+    void an_active_link_offers_to_open_it_here_or_on_a_phone_with_only_its_own_script() throws Exception {
         HttpResponse<String> r = get("/app/report/AU/" + NAME);
         assertThat(r.statusCode()).isEqualTo(200);
         assertSecured(r);
         assertThat(r.headers().firstValue("Cache-Control")).hasValue("no-store");
         assertThat(r.body()).contains("0000000011462800528240", "29 November 2026, 10:15 UTC",
                 "href=\"/app/#/link/AU/" + NAME + "\"", "View on a phone", "http://localhost/app/report/AU/" + NAME)
-                .doesNotContain("<script", "style=");
+                .contains("id=\"open-here\"", "id=\"share-qr\"", "data-report=\"0000000011462800528240\"",
+                        "<script type=\"module\" src=\"/app/static/share-link.js\"></script>")
+                .doesNotContain("style=");
+        assertThat(r.body().split("<script", -1)).as("one script, from this origin").hasSize(2);
     }
 
     @Test

@@ -29,8 +29,9 @@ class HostileReportBrowserTest extends BrowserTestBase {
         Path report = site.seal(Site.draft(dir.resolve("draft"), NAME_PAYLOAD, LAST_PAYLOAD, NOTES_PAYLOAD),
                 site.token("mallory@example.org"), dir.resolve("sent"));
         SignIn.as(browser, site, "bob@example.org");
-        String title = browser.driver().getTitle();
         Reports.pick(browser, report);
+        browser.visible("#report");
+        String title = "Report " + Site.reportId(report) + " · My Safelight";
 
         assertThat(browser.text("#patient-name")).isEqualTo(NAME_PAYLOAD + " " + LAST_PAYLOAD);
         assertThat(browser.text("#notes")).isEqualTo(NOTES_PAYLOAD);

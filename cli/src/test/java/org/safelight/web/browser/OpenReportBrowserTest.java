@@ -50,7 +50,7 @@ class OpenReportBrowserTest extends BrowserTestBase {
         Reports.drop(browser, report);
 
         assertThat(browser.text("#patient-name")).isEqualTo("Ada Quill");
-        assertThat(browser.text("#patient-dob")).isEqualTo("7/3/1961");
+        assertThat(browser.text("#patient-dob")).as("a birth date never in numbers").isEqualTo("7 March 1961");
         assertThat(browser.text("#patient-id")).isEqualTo("MRN-204817");
         assertThat(browser.text("#consent-type")).isEqualTo("signed");
         assertThat(browser.text("#consent-levels")).isEqualTo("treatment, education");
@@ -134,11 +134,13 @@ class OpenReportBrowserTest extends BrowserTestBase {
         assertFailure("revoked", "revoked");
         browser.screenshot("error-revoked");
 
-        // Another origin than this site's: the page does not send the user's token there.
+        // Another origin than this site's: the page does not send the user's token there, and offers
+        // to type the report key instead (PasswordKeyBrowserTest opens one so).
         Path foreign = site.seal(Site.draft(dir.resolve("draft-foreign"), "Ada", "Quill", "elsewhere"), alice,
                 dir.resolve("sent-foreign"), site.url.replace("localhost", "127.0.0.1"));
         Reports.pick(browser, foreign);
-        assertFailure("unreachable", "not one this site works with");
+        assertThat(browser.text("#key-reason")).contains("not one this site works with");
+        assertThat(browser.driver().findElements(By.id("report"))).isEmpty();
         browser.screenshot("error-foreign-key-server");
 
         SignIn.as(browser, site, "carol@example.net");

@@ -112,19 +112,110 @@ export async function fetchAccesses(keyserverUrl, reportId) {
   return keyServerCall(keyserverUrl, reportId, 'accesses');
 }
 
-/** The bytes of a cloud report, by its share link's region and name. */
-export async function downloadCloudReport(region, name) {
+/**
+ * The bytes of a cloud report, by its share link's region and name, read as they arrive:
+ * onProgress(done, total) after each piece (total from Content-Length, or null); signal stops the
+ * download (the request is aborted, nothing more is read).
+ */
+export async function downloadCloudReport(region, name, {signal, onProgress} = {}) {
   let r;
   try {
-    r = await authorizedFetch(`/api/v1/cloud/reports/${encodeURIComponent(region)}/${encodeURIComponent(name)}`);
+    r = await authorizedFetch(`/api/v1/cloud/reports/${encodeURIComponent(region)}/${encodeURIComponent(name)}`,
+      {signal});
   } catch (e) {
+    if (e?.name === 'AbortError') throw e;
     if (e instanceof SignedOutError) throw new AccessError('signed_out', 'Please sign in again.');
     throw new AccessError('unreachable', 'The report could not be downloaded: the server did not answer.');
   }
-  if (r.ok) return new Uint8Array(await r.arrayBuffer());
+  if (r.ok) {
+    const length = Number(r.headers.get('Content-Length'));
+    const total = Number.isFinite(length) && length > 0 ? length : null;
+    if (!r.body) return new Uint8Array(await r.arrayBuffer());
+    const reader = r.body.getReader();
+    // Cancel ends a read that is waiting for the network, whatever the fetch does with the signal.
+    const stop = () => reader.cancel().catch(() => {});
+    signal?.addEventListener('abort', stop);
+    const parts = [];
+    let done = 0;
+    onProgress?.(0, total);
+    try {
+      for (;;) {
+        signal?.throwIfAborted();
+        const {done: finished, value} = await reader.read();
+        signal?.throwIfAborted();
+        if (finished) break;
+        parts.push(value);
+        done += value.length;
+        onProgress?.(done, total);
+      }
+    } catch (e) {
+      stop();
+      if (e?.name === 'AbortError') throw e;
+      throw new AccessError('unreachable', 'The download broke off; try again.');
+    } finally {
+      signal?.removeEventListener('abort', stop);
+    }
+    const bytes = new Uint8Array(done);
+    let at = 0;
+    for (const part of parts) {
+      bytes.set(part, at);
+      at += part.length;
+    }
+    return bytes;
+  }
   const e = await apiError(r);
   if (r.status === 410) throw new AccessError('expired', 'This link has expired: reports are kept for 7 days after they are sent.');
   if (r.status === 404) throw new AccessError('unknown', 'There is no report at this link.');
   if (r.status === 403) throw new AccessError('denied', `Access denied: ${e.message}`);
   throw new AccessError('unknown', `The report could not be downloaded: ${e.message}`);
+}
+
+/**
+ * What the cloud says of a share link before anyone signs in: {state: 'active', expiresAt, size,
+ * reportId} | {state: 'expired'} | {state: 'unknown'}; null when it cannot be asked.
+ */
+export async function cloudLinkStatus(region, name) {
+  try {
+    const r = await fetch(`/api/v1/cloud/reports/${encodeURIComponent(region)}/${encodeURIComponent(name)}/status`,
+      {cache: 'no-store', credentials: 'omit'});
+    if (r.status === 410) return {state: 'expired'};
+    if (r.status === 404) return {state: 'unknown'};
+    if (!r.ok) return null;
+    const body = await r.json();
+    return {state: 'active', expiresAt: body.expires_at, size: typeof body.size === 'number' ? body.size : null,
+      reportId: body.report_id || null, keyserverUrl: body.keyserver_url || null};
+  } catch (e) {
+    return null;
+  }
+}
+
+/**
+ * Whether a report is revoked, from the public status route of its key server (no sign-in; nothing
+ * is released or recorded): {revoked: true, revokedAt} | {revoked: false}, or null when it cannot
+ * be told. keyserverUrl: the one its package.json names (from the cloud link's status), asked only
+ * when this site works with it; when unknown, every key server this site works with is asked.
+ */
+export async function revocationStatus(reportId, keyserverUrl) {
+  const allowedNow = await allowedOrigins();
+  let origins = [...allowedNow];
+  if (keyserverUrl) {
+    let origin;
+    try {
+      origin = keyServerOrigin(keyserverUrl);
+    } catch (e) {
+      return null;
+    }
+    if (!allowedNow.has(origin)) return null;
+    origins = [origin];
+  }
+  const answers = origins.map(async origin => {
+    const r = await fetch(`${origin}/api/v1/reports/${encodeURIComponent(reportId)}/status`,
+      {cache: 'no-store', credentials: 'omit'});
+    if (!r.ok) throw new Error(String(r.status));
+    const body = await r.json();
+    return body.revoked === true ? {revoked: true, revokedAt: body.revoked_at || null} : {revoked: false};
+  });
+  const settled = await Promise.allSettled(answers);
+  const known = settled.filter(s => s.status === 'fulfilled').map(s => s.value);
+  return known.find(k => k.revoked) || known[0] || null;
 }

@@ -5,6 +5,8 @@ import {decrypt, IntegrityError, MalformedError} from './rncryptor.js';
 
 const REPORT_ID = /^[A-Za-z0-9_-]{1,64}$/;
 const MAX_JSON = 1024 * 1024;
+// Key server failures after which the user may type the report key instead (not after a refusal).
+const TYPED_KEY_AFTER = new Set(['unknown', 'unreachable']);
 
 /** A failure to show the user as it is: kind is one of not_picsafe, integrity, static_key, malformed. */
 export class ReportError extends Error {
@@ -17,10 +19,14 @@ export class ReportError extends Error {
 
 /**
  * Opens report bytes. options.fileName / options.reportId help find the report ID when
- * package.json has none; options.fetchKey(keyserverUrl, reportId) returns the report key.
+ * package.json has none; options.fetchKey(keyserverUrl, reportId) returns the report key from its
+ * key server; options.askKey({reportId, wrong, reason}) asks the user to type it: when package.json
+ * names no key server, or the key server gives none (reason says why), and again with wrong: true
+ * after a typed key that does not open the report (the bytes stay in memory meanwhile). options.signal
+ * stops the work; options.onProgress(phase, done, total) hears of it (checking, decrypting, opening).
  * Resolves to {reportId, keyserverUrl, metadata, files: Map(name -> Uint8Array), encrypted: bool}.
  */
-export async function openReport(bytes, {fileName, reportId, fetchKey}) {
+export async function openReport(bytes, {fileName, reportId, fetchKey, askKey, signal, onProgress}) {
   let outer;
   try {
     outer = openZip(bytes);
@@ -30,34 +36,58 @@ export async function openReport(bytes, {fileName, reportId, fetchKey}) {
   }
   if (outer.has('metadata.json') && !outer.has('package.encrypted')) {
     // A plain report (package.zip itself): nothing to decrypt.
-    return {...await readPackage(outer), reportId: null, keyserverUrl: null, encrypted: false};
+    return {...await readPackage(outer, signal, onProgress), reportId: null, keyserverUrl: null, encrypted: false};
   }
   if (!outer.has('package.json') || !outer.has('package.encrypted')) {
     throw new ReportError('not_picsafe', 'This is not a .picsafe report: it lacks package.json or package.encrypted.');
   }
   const pkg = await readJson(outer, 'package.json');
   const keyserverUrl = typeof pkg.keyserver_url === 'string' ? pkg.keyserver_url.replace(/\/+$/, '') : null;
-  if (!keyserverUrl) {
-    if (pkg.static_key) {
-      throw new ReportError('static_key', 'This report is sealed for an institution\'s private key, not a key '
-        + 'server, so it cannot be opened in the browser. The institution opens it with its private key.');
-    }
-    throw new ReportError('malformed', 'package.json names no key server.');
+  if (!keyserverUrl && pkg.static_key) {
+    throw new ReportError('static_key', 'This report is sealed for an institution\'s private key, not a key '
+      + 'server, so it cannot be opened in the browser. The institution opens it with its private key.');
   }
   const id = [pkg.report_id, idFromFileName(fileName), reportId].find(v => typeof v === 'string' && REPORT_ID.test(v));
-  if (!id) throw new ReportError('malformed', 'The report ID is not known: package.json has none and the file name is not {ReportID}.picsafe.');
-  const key = await fetchKey(keyserverUrl, id);
+  if (keyserverUrl && !id) {
+    throw new ReportError('malformed', 'The report ID is not known: package.json has none and the file name is not {ReportID}.picsafe.');
+  }
+  if (!keyserverUrl && !askKey) throw new ReportError('malformed', 'package.json names no key server.');
   const sealed = await readEntry(outer, 'package.encrypted');
-  let plain;
-  try {
-    plain = await decrypt(sealed, {password: key});
-  } catch (e) {
-    if (e instanceof IntegrityError) {
-      throw new ReportError('integrity', 'The report does not open with its key: the key is wrong or the file was altered. '
-        + 'Nothing of it is shown.');
+  let key;
+  let typed = !keyserverUrl;
+  let reason = null;
+  if (keyserverUrl) {
+    try {
+      key = await fetchKey(keyserverUrl, id);
+    } catch (e) {
+      // No key from the key server (not one this site works with, unreachable, or it holds none):
+      // the sender may have given the key itself, as the CLI's open --password takes it.
+      if (!askKey || !TYPED_KEY_AFTER.has(e.kind)) throw e;
+      typed = true;
+      reason = e.message;
+      key = await askKey({reportId: id, wrong: false, reason});
     }
-    if (e instanceof MalformedError) throw new ReportError('malformed', `The encrypted package is damaged (${e.message}).`);
-    throw e;
+  } else {
+    key = await askKey({reportId: id || null, wrong: false, reason: null});
+  }
+  let plain;
+  for (;;) {
+    try {
+      plain = await decrypt(sealed, {password: key}, {signal, onProgress});
+      break;
+    } catch (e) {
+      if (e instanceof IntegrityError && typed) {
+        // A typed key: say so and let them try again, with the file still in memory.
+        key = await askKey({reportId: id || null, wrong: true, reason});
+        continue;
+      }
+      if (e instanceof IntegrityError) {
+        throw new ReportError('integrity', 'The report does not open with its key: the key is wrong or the file was altered. '
+          + 'Nothing of it is shown.');
+      }
+      if (e instanceof MalformedError) throw new ReportError('malformed', `The encrypted package is damaged (${e.message}).`);
+      throw e;
+    }
   }
   let inner;
   try {
@@ -66,7 +96,7 @@ export async function openReport(bytes, {fileName, reportId, fetchKey}) {
     if (e instanceof UnsafeZipError) throw new ReportError('malformed', `The decrypted package is not a safe ZIP (${e.message}).`);
     throw e;
   }
-  return {...await readPackage(inner), reportId: id, keyserverUrl, encrypted: true};
+  return {...await readPackage(inner, signal, onProgress), reportId: id || null, keyserverUrl, encrypted: true};
 }
 
 function idFromFileName(name) {
@@ -97,11 +127,20 @@ async function readJson(zip, name) {
   return value;
 }
 
-async function readPackage(zip) {
+async function readPackage(zip, signal, onProgress) {
   if (!zip.has('metadata.json')) throw new ReportError('malformed', 'The report has no metadata.json.');
   const metadata = parseMetadata(await readJson(zip, 'metadata.json'));
   const files = new Map();
-  for (const name of zip.names()) files.set(name, await readEntry(zip, name));
+  const names = zip.names();
+  const total = names.reduce((sum, n) => sum + zip.entries.get(n).size, 0);
+  let done = 0;
+  onProgress?.('opening', 0, total);
+  for (const name of names) {
+    signal?.throwIfAborted();
+    files.set(name, await readEntry(zip, name));
+    done += zip.entries.get(name).size;
+    onProgress?.('opening', done, total);
+  }
   const missing = metadata.media.filter(m => !files.has(m.file)).map(m => m.file);
   if (missing.length) throw new ReportError('malformed', `The report lists media it does not contain: ${missing.join(', ')}.`);
   return {metadata, files};

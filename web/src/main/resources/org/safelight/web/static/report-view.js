@@ -1,8 +1,13 @@
 // Showing an opened report. Every value from the report goes in as text; media are shown from
-// blob: URLs of the decrypted bytes, which are released when the report is closed.
+// blob: URLs of the decrypted bytes, which are released (and the bytes overwritten) when the
+// report is closed. Photos come first; the details, consent, PDF and saving follow.
 import {el, facts, formatBytes} from './dom.js';
+import {zipBlob} from './zip-writer.js';
+import {onPhone} from './opening-panels.js';
 
 const TYPES = {jpg: 'image/jpeg', m4v: 'video/mp4', m4a: 'audio/mp4', pdf: 'application/pdf', json: 'application/json'};
+const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October',
+  'November', 'December'];
 
 function typeOf(name) {
   const ext = name.includes('.') ? name.slice(name.lastIndexOf('.') + 1).toLowerCase() : '';
@@ -10,15 +15,94 @@ function typeOf(name) {
   return TYPES[ext] || 'application/octet-stream';
 }
 
+// TODO: use dom.js's formatDate once the web-shell change that adds it is merged.
+/** A birth date from the report's day, month and year fields, with the month's name: 7 March 1961. */
+export function birthDate(day, month, year) {
+  const d = Number(day);
+  const m = Number(month);
+  if (![d, m, Number(year)].every(Number.isInteger) || m < 1 || m > 12 || d < 1 || d > 31) {
+    return [day, month, year].filter(Boolean).join(' ');
+  }
+  return `${d} ${MONTHS[m - 1]} ${year}`;
+}
+
+// TODO: use dom.js's formatTime once the web-shell change that adds it is merged.
+/** The report's date and time, in this browser's zone: 27 November 2026, 14:05 (as written when unreadable). */
+function reportTime(text) {
+  const t = new Date(text);
+  if (!text || Number.isNaN(t.getTime())) return text;
+  const two = n => String(n).padStart(2, '0');
+  return `${t.getDate()} ${MONTHS[t.getMonth()]} ${t.getFullYear()}, ${two(t.getHours())}:${two(t.getMinutes())}`;
+}
+
+function photoViewer(photos, photoUrls, listeners) {
+  const img = el('img', {id: 'photo', alt: ''});
+  const position = el('p', {id: 'photo-position', class: 'position', 'aria-live': 'polite'});
+  let current = 0;
+  const showPhoto = i => {
+    current = (i + photos.length) % photos.length;
+    img.src = photoUrls[current];
+    img.alt = `Photo ${current + 1} of ${photos.length}`;
+    img.dataset.item = photos[current].id;
+    position.textContent = `Photo ${current + 1} of ${photos.length}`;
+  };
+  const onKey = e => {
+    if (e.target instanceof HTMLInputElement || e.target instanceof HTMLMediaElement) return;
+    if (e.key === 'ArrowRight') { showPhoto(current + 1); e.preventDefault(); }
+    if (e.key === 'ArrowLeft') { showPhoto(current - 1); e.preventDefault(); }
+  };
+  document.addEventListener('keydown', onKey);
+  listeners.push(() => document.removeEventListener('keydown', onKey));
+  // A swipe: a mostly sideways touch of 40 px or more moves one photo.
+  let start = null;
+  const frame = el('div', {class: 'photo-frame', id: 'photo-frame'}, img);
+  frame.addEventListener('touchstart', e => {
+    start = e.touches.length === 1 ? {x: e.touches[0].clientX, y: e.touches[0].clientY} : null;
+  }, {passive: true});
+  frame.addEventListener('touchend', e => {
+    if (!start || !e.changedTouches.length) return;
+    const dx = e.changedTouches[0].clientX - start.x;
+    const dy = e.changedTouches[0].clientY - start.y;
+    start = null;
+    if (Math.abs(dx) >= 40 && Math.abs(dx) > Math.abs(dy)) showPhoto(current + (dx < 0 ? 1 : -1));
+  });
+  showPhoto(0);
+  const several = photos.length > 1;
+  return el('section', {class: 'card', id: 'photos', 'aria-label': 'Photos'},
+    el('div', {class: 'viewer'},
+      several ? el('button', {type: 'button', id: 'photo-prev', 'aria-label': 'Previous photo', onclick: () => showPhoto(current - 1)}, '←') : null,
+      frame,
+      several ? el('button', {type: 'button', id: 'photo-next', 'aria-label': 'Next photo', onclick: () => showPhoto(current + 1)}, '→') : null),
+    position,
+    several ? el('p', {class: 'hint screen-only'}, onPhone() ? 'Swipe the photo to see the next one.'
+      : 'The arrow keys move between photos.') : null,
+    // Every photo, for printing (the viewer shows one at a time).
+    el('div', {class: 'print-only print-photos'}, photoUrls.map((u, i) => el('img', {src: u, alt: `Photo ${i + 1}`}))));
+}
+
+function pdfSection(pdf) {
+  const links = el('p', {class: 'pdf-links'},
+    el('a', {class: 'button', id: 'pdf-open', href: pdf, target: '_blank', rel: 'noopener'}, 'Open the PDF'), ' ',
+    el('a', {class: 'button secondary', id: 'pdf-save', href: pdf, download: 'report.pdf'}, 'Save report.pdf'));
+  // Phones show no PDF in a page (an <object> stays blank there): a link to open or save it instead.
+  const inline = !onPhone() && navigator.pdfViewerEnabled !== false;
+  return el('section', {class: 'card screen-only', id: 'pdf', 'data-inline': String(inline)}, el('h2', {}, 'PDF report'),
+    inline ? el('object', {id: 'pdf-object', type: 'application/pdf', data: pdf},
+      el('p', {}, 'This browser does not show PDFs here.')) : el('p', {class: 'hint'}, 'This browser cannot show the '
+      + 'PDF inside the page.'),
+    links);
+}
+
 /**
  * The view of a report {reportId, keyserverUrl, metadata, files, encrypted}. sourceBytes/sourceName:
- * the encrypted file, offered for saving. onAccessLog(): loads the access log into a given element.
- * Returns {node, dispose}.
+ * the sealed file, offered for saving. onAccessLog(target): loads the access log into an element.
+ * onClose(): the user closed the report. Returns {node, focus(), dispose()}.
  */
-export function reportView(report, {sourceBytes, sourceName, onAccessLog}) {
+export function reportView(report, {sourceBytes, sourceName, onAccessLog, onClose}) {
   const urls = [];
+  const listeners = [];
   const url = (bytes, type) => {
-    const u = URL.createObjectURL(new Blob([bytes], {type}));
+    const u = URL.createObjectURL(bytes instanceof Blob ? bytes : new Blob([bytes], {type}));
     urls.push(u);
     return u;
   };
@@ -26,14 +110,32 @@ export function reportView(report, {sourceBytes, sourceName, onAccessLog}) {
   const m = report.metadata;
   const p = m.patient;
   const name = [p.firstname, p.lastname].filter(Boolean).join(' ');
-  const dob = [p.day, p.month, p.year].every(Boolean) ? `${p.day}/${p.month}/${p.year}` : '';
+  const dob = [p.day, p.month, p.year].every(Boolean) ? birthDate(p.day, p.month, p.year) : '';
   const clinician = [m.user.title, m.user.firstname, m.user.lastname].filter(Boolean).join(' ');
   const reportId = report.reportId || m.details.reportid;
+  const baseName = (reportId || 'report').replace(/[^A-Za-z0-9_-]/g, '_');
 
   const sections = [];
+  const photos = m.media.filter(i => i.type === 'photo');
+  if (photos.length) sections.push(photoViewer(photos, photos.map(i => fileUrl(i.file)), listeners));
+  const videos = m.media.filter(i => i.type === 'video');
+  if (videos.length) {
+    sections.push(el('section', {class: 'card screen-only', id: 'videos'}, el('h2', {}, videos.length > 1 ? 'Videos' : 'Video'),
+      videos.map(i => el('video', {class: 'report-video', controls: true, preload: 'metadata', playsinline: true,
+        'data-item': i.id, src: fileUrl(i.file), poster: report.files.has(i.thumbnail) ? fileUrl(i.thumbnail) : null}))));
+  }
+
   sections.push(el('section', {class: 'card', id: 'patient'}, el('h2', {}, 'Patient'),
     facts([['Name', name, 'patient-name'], ['Date of birth', dob, 'patient-dob'], ['Patient ID', p.patientid, 'patient-id'],
       ['Translator', p.translator, 'patient-translator'], ['Guardian', p.guardian, 'patient-guardian']])));
+
+  const d = m.details;
+  sections.push(el('section', {class: 'card', id: 'details'}, el('h2', {}, 'Details'),
+    facts([['Report', reportId, 'report-id'], ['Date', reportTime(d.datetime), 'report-date'], ['Clinician', clinician, 'clinician'],
+      ['Clinician email', m.user.email, 'clinician-email'], ['Place', d.location.address, 'report-place'],
+      ['Sent by', d.sendtype, 'send-type']]),
+    d.notes ? el('h3', {}, 'Notes') : null,
+    d.notes ? el('p', {class: 'notes', id: 'notes'}, d.notes) : null));
 
   const consentType = m.consent.type || 'none';
   const consent = el('section', {class: 'card', id: 'consent'}, el('h2', {}, 'Consent'),
@@ -42,96 +144,68 @@ export function reportView(report, {sourceBytes, sourceName, onAccessLog}) {
     consent.append(el('img', {id: 'consent-image', class: 'consent', alt: 'Signed consent', src: fileUrl('consent.jpg')}));
   }
   if (report.files.has('consent.m4a')) {
-    consent.append(el('audio', {id: 'consent-audio', controls: true, src: fileUrl('consent.m4a')}));
+    consent.append(el('audio', {id: 'consent-audio', class: 'screen-only', controls: true, src: fileUrl('consent.m4a')}));
   }
   sections.push(consent);
 
-  const d = m.details;
-  sections.push(el('section', {class: 'card', id: 'details'}, el('h2', {}, 'Details'),
-    facts([['Report', reportId, 'report-id'], ['Date', d.datetime, 'report-date'], ['Clinician', clinician, 'clinician'],
-      ['Clinician email', m.user.email, 'clinician-email'], ['Place', d.location.address, 'report-place'],
-      ['Sent by', d.sendtype, 'send-type']]),
-    d.notes ? el('h3', {}, 'Notes') : null,
-    d.notes ? el('p', {class: 'notes', id: 'notes'}, d.notes) : null));
-
-  const photos = m.media.filter(i => i.type === 'photo');
-  let dispose = () => {};
-  if (photos.length) {
-    const img = el('img', {id: 'photo', alt: ''});
-    const position = el('p', {id: 'photo-position', class: 'position'});
-    const photoUrls = photos.map(i => fileUrl(i.file));
-    let current = 0;
-    const showPhoto = i => {
-      current = (i + photos.length) % photos.length;
-      img.src = photoUrls[current];
-      img.alt = `Photo ${current + 1} of ${photos.length}`;
-      img.dataset.item = photos[current].id;
-      position.textContent = `Photo ${current + 1} of ${photos.length}`;
-    };
-    const onKey = e => {
-      if (e.target instanceof HTMLInputElement || e.target instanceof HTMLMediaElement) return;
-      if (e.key === 'ArrowRight') { showPhoto(current + 1); e.preventDefault(); }
-      if (e.key === 'ArrowLeft') { showPhoto(current - 1); e.preventDefault(); }
-    };
-    document.addEventListener('keydown', onKey);
-    dispose = () => document.removeEventListener('keydown', onKey);
-    showPhoto(0);
-    sections.push(el('section', {class: 'card', id: 'photos'}, el('h2', {}, 'Photos'),
-      el('div', {class: 'viewer'},
-        el('button', {type: 'button', id: 'photo-prev', 'aria-label': 'Previous photo', onclick: () => showPhoto(current - 1)}, '←'),
-        img,
-        el('button', {type: 'button', id: 'photo-next', 'aria-label': 'Next photo', onclick: () => showPhoto(current + 1)}, '→')),
-      position, el('p', {class: 'hint'}, 'The arrow keys move between photos.')));
-  }
-  const videos = m.media.filter(i => i.type === 'video');
-  if (videos.length) {
-    sections.push(el('section', {class: 'card', id: 'videos'}, el('h2', {}, 'Video'),
-      videos.map(i => el('video', {class: 'report-video', controls: true, preload: 'metadata', 'data-item': i.id,
-        src: fileUrl(i.file)}))));
-  }
   const audio = m.media.filter(i => i.type === 'audio');
   if (audio.length) {
-    sections.push(el('section', {class: 'card', id: 'audio'}, el('h2', {}, 'Audio'),
+    sections.push(el('section', {class: 'card screen-only', id: 'audio'}, el('h2', {}, 'Audio'),
       audio.map(i => el('audio', {class: 'report-audio', controls: true, 'data-item': i.id, src: fileUrl(i.file)}))));
   }
-  if (report.files.has('report.pdf')) {
-    const pdf = fileUrl('report.pdf');
-    sections.push(el('section', {class: 'card', id: 'pdf'}, el('h2', {}, 'PDF report'),
-      el('object', {id: 'pdf-object', type: 'application/pdf', data: pdf},
-        el('p', {}, 'This browser does not show PDFs here: ', el('a', {href: pdf, download: 'report.pdf'}, 'save report.pdf')))));
-  }
+  if (report.files.has('report.pdf')) sections.push(pdfSection(fileUrl('report.pdf')));
 
   const saves = el('ul', {class: 'files', id: 'files'});
-  if (sourceBytes) {
-    saves.append(el('li', {}, el('a', {id: 'save-encrypted', href: url(sourceBytes, 'application/octet-stream'),
-      download: sourceName || `${reportId}.picsafe`}, `Save the encrypted report (${formatBytes(sourceBytes.length)})`)));
-  }
   for (const [fileName, bytes] of report.files) {
     const base = fileName.split('/').pop();
     saves.append(el('li', {}, el('a', {class: 'save-file', 'data-name': fileName, href: url(bytes, typeOf(fileName)),
       download: base}, `Save ${fileName}`), ` (${formatBytes(bytes.length)}, decrypted)`));
   }
-  sections.push(el('section', {class: 'card', id: 'save'}, el('h2', {}, 'Save'),
-    el('p', {class: 'hint'}, 'Decrypted files are saved to this computer only; keep them as you would any patient record.'),
+  sections.push(el('section', {class: 'card screen-only', id: 'save'}, el('h2', {}, 'Save one file'),
+    el('p', {class: 'hint'}, 'Decrypted files are saved to this device only; keep them as you would any patient record.'),
     saves));
 
   if (report.keyserverUrl && onAccessLog) {
     const target = el('div', {id: 'accesses'});
-    sections.push(el('section', {class: 'card', id: 'access-log'}, el('h2', {}, 'Who opened it'),
+    sections.push(el('section', {class: 'card screen-only', id: 'access-log'}, el('h2', {}, 'Who opened it'),
       el('button', {type: 'button', id: 'show-accesses', onclick: () => onAccessLog(target)}, 'Show the access log'), target));
   }
 
+  const saveAll = el('a', {class: 'button', id: 'save-all', href: '#', download: `${baseName}-decrypted.zip`,
+    onclick: e => {
+      // Built on first use; the same blob: URL afterwards.
+      if (saveAll.getAttribute('href') === '#') saveAll.href = url(zipBlob([...report.files]), 'application/zip');
+      e.stopPropagation();
+    }}, 'Save all (ZIP)');
+  const toolbar = el('div', {class: 'report-actions screen-only', id: 'report-actions'},
+    saveAll,
+    sourceBytes ? el('a', {class: 'button secondary', id: 'save-encrypted', href: url(sourceBytes, 'application/octet-stream'),
+      download: sourceName || `${baseName}.picsafe`}, `Save the sealed file (${formatBytes(sourceBytes.length)})`) : null,
+    el('button', {type: 'button', class: 'secondary', id: 'print-report', onclick: () => window.print()}, 'Print'),
+    el('button', {type: 'button', class: 'secondary', id: 'close-report', onclick: () => onClose?.()}, 'Close report'));
+
+  const heading = el('h1', {id: 'report-title', tabindex: '-1'}, name ? `Report for ${name}` : 'Report');
   const node = el('article', {id: 'report', class: 'report'},
-    el('h1', {}, name ? `Report for ${name}` : 'Report'),
+    heading,
     el('p', {class: 'hint', id: 'decrypted-note'}, report.encrypted
-      ? 'Decrypted in this browser. Nothing unencrypted was sent over the network.'
+      ? 'Decrypted in this browser. Nothing unencrypted was sent over the network. Close the report when you are done.'
       : 'This report was not encrypted.'),
+    toolbar,
     sections);
   return {
     node,
+    focus() {
+      // The title names the report, not the patient: titles stay in the browser's history.
+      document.title = `Report ${reportId || ''} · My Safelight`.replace('  ', ' ');
+      heading.focus();
+    },
     dispose() {
-      dispose();
+      for (const stop of listeners) stop();
       for (const u of urls) URL.revokeObjectURL(u);
+      node.remove();
+      // Overwrite the decrypted bytes, so that nothing of the patient lingers in this tab's memory.
+      for (const bytes of report.files.values()) bytes.fill(0);
+      report.files.clear();
     },
   };
 }

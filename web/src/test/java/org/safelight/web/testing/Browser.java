@@ -25,23 +25,65 @@ import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.logging.LoggingPreferences;
 
 /**
- * Debian's headless Chromium driven by its chromedriver (never a downloaded browser), with a
- * download folder of its own and screenshots kept under {@code web/target/screenshots} (system
- * property {@code safelight.screenshots}). One per test class: starting Chromium is the slow part.
+ * Debian's headless Chromium driven by its chromedriver (never a downloaded browser), at a desktop
+ * or a phone {@link Size}, with a download folder of its own and screenshots kept under
+ * {@code web/target/screenshots/{desktop,phone}} (system property {@code safelight.screenshots}).
+ * One per test class: starting Chromium is the slow part.
  */
 public final class Browser implements AutoCloseable {
     private static final Duration WAIT = Duration.ofSeconds(20);
 
+    /**
+     * The two window sizes every view is tested at. The phone is emulated as Chrome's device mode
+     * does it: a 390×844 viewport, touch events, a coarse pointer and a phone's user agent, so the
+     * page can tell it is on a phone the way it would on a real one.
+     */
+    public enum Size {
+        DESKTOP(1280, 900),
+        PHONE(390, 844);
+
+        public final int width;
+        public final int height;
+
+        Size(int width, int height) {
+            this.width = width;
+            this.height = height;
+        }
+
+        /** The folder name of this size's screenshots. */
+        public String folder() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    /** An Android phone's Chrome, as a recipient opening a texted link would have. */
+    private static final String PHONE_USER_AGENT = "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 "
+            + "(KHTML, like Gecko) Chrome/126.0.0.0 Mobile Safari/537.36";
+
     private final ChromeDriver driver;
     private final Path downloads;
+    private final Size size;
 
+    /** A desktop browser. */
     public Browser(Path downloads) {
+        this(downloads, Size.DESKTOP);
+    }
+
+    public Browser(Path downloads, Size size) {
         this.downloads = downloads;
+        this.size = size;
         ChromeOptions options = new ChromeOptions();
         options.setBinary(new File(System.getProperty("safelight.chromium", "/usr/bin/chromium")));
         // --no-sandbox: CI runs as root, where Chromium's sandbox cannot start.
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,1000",
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage",
+                "--window-size=" + size.width + "," + size.height,
                 "--disable-gpu", "--no-first-run", "--disable-extensions", "--lang=en-US");
+        if (size == Size.PHONE) {
+            options.setExperimentalOption("mobileEmulation", Map.of(
+                    "deviceMetrics", Map.of("width", size.width, "height", size.height, "pixelRatio", 2.0,
+                            "touch", true, "mobile", true),
+                    "userAgent", PHONE_USER_AGENT));
+        }
         Map<String, Object> prefs = new HashMap<>();
         prefs.put("download.default_directory", downloads.toAbsolutePath().toString());
         prefs.put("download.prompt_for_download", false);
@@ -59,6 +101,40 @@ public final class Browser implements AutoCloseable {
 
     public WebDriver driver() {
         return driver;
+    }
+
+    public Size size() {
+        return size;
+    }
+
+    public boolean isPhone() {
+        return size == Size.PHONE;
+    }
+
+    /**
+     * Fails unless the page fits the window's width: nothing scrolls sideways. Names the widest
+     * elements that stick out, so a failure says what to fix.
+     */
+    public void assertNoSidewaysScroll() {
+        Object result = script("""
+                const width = window.innerWidth;
+                if (document.documentElement.scrollWidth <= width) return null;
+                const out = [];
+                for (const e of document.querySelectorAll('body *')) {
+                  const r = e.getBoundingClientRect();
+                  if (r.right > width + 0.5 && r.width > 0) {
+                    out.push(e.tagName.toLowerCase() + (e.id ? '#' + e.id : '')
+                      + (e.className && typeof e.className === 'string' ? '.' + e.className.trim().split(/\\s+/).join('.') : '')
+                      + ' right=' + Math.round(r.right));
+                  }
+                }
+                return 'scrollWidth ' + document.documentElement.scrollWidth + ' > innerWidth ' + width + ': '
+                  + out.slice(0, 8).join(', ');
+                """);
+        if (result != null) {
+            throw new AssertionError("the page scrolls sideways at " + size.width + " px on "
+                    + driver.getCurrentUrl() + ": " + result);
+        }
     }
 
     public void get(String url) {
@@ -122,9 +198,13 @@ public final class Browser implements AutoCloseable {
         return visible(css).getText();
     }
 
-    /** The page as it is now, saved as {@code name}.png among the build's screenshots. */
-    public Path screenshot(String name) {
-        Path dir = Path.of(System.getProperty("safelight.screenshots", "target/screenshots"));
+    /**
+     * The page as it is now, saved as {@code view}.png among the build's screenshots of this size
+     * ({@code target/screenshots/desktop} or {@code .../phone}).
+     */
+    public Path screenshot(String view) {
+        String name = view;
+        Path dir = Path.of(System.getProperty("safelight.screenshots", "target/screenshots")).resolve(size.folder());
         try {
             Files.createDirectories(dir);
             Path target = dir.resolve(name + ".png");

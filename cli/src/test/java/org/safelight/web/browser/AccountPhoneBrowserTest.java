@@ -1,0 +1,6 @@
+package org.safelight.web.browser;
+
+/** {@link AccountBrowserTest} on a phone. */
+@Phone
+class AccountPhoneBrowserTest extends AccountBrowserTest {
+}

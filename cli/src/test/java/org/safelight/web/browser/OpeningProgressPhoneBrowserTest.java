@@ -1,0 +1,6 @@
+package org.safelight.web.browser;
+
+/** {@link OpeningProgressBrowserTest} on a phone. */
+@Phone
+class OpeningProgressPhoneBrowserTest extends OpeningProgressBrowserTest {
+}

@@ -1,0 +1,6 @@
+package org.safelight.web.browser;
+
+/** {@link PasswordKeyBrowserTest} on a phone. */
+@Phone
+class PasswordKeyPhoneBrowserTest extends PasswordKeyBrowserTest {
+}

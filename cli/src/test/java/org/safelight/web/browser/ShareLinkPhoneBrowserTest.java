@@ -1,0 +1,6 @@
+package org.safelight.web.browser;
+
+/** {@link ShareLinkBrowserTest} on a phone. */
+@Phone
+class ShareLinkPhoneBrowserTest extends ShareLinkBrowserTest {
+}

@@ -1,0 +1,212 @@
+// Opening a report from a link or from a file, showing it, and its access log.
+import {el, errorBox, formatTime, show} from './dom.js';
+import {getJson, SignedOutError} from './session.js';
+import {AccessError, cloudLinkStatus, downloadCloudReport, fetchAccesses, fetchKey} from './keys.js';
+import {openReport, ReportError} from './picsafe.js';
+import {reportView} from './report-view.js';
+import {askKeyPanel, largeDownloadPanel, onPhone, progressPanel} from './opening-panels.js';
+
+/** Above this size a phone asks before downloading (the size comes from the link's public status). */
+export const LARGE_ON_A_PHONE = 100 * 1024 * 1024;
+
+let opened = null;
+// Counts openings; closeReport() moves it on, so an opening still under way (waiting for its key,
+// decrypting) when the user signs out or goes elsewhere shows nothing when it finishes.
+let opening = 0;
+// Stops the download or the decryption under way.
+let stopping = null;
+
+/**
+ * Releases the report on screen (its blob: URLs, its key handler, its decrypted bytes, which are
+ * overwritten) and stops one being opened.
+ */
+export function closeReport() {
+  opening++;
+  if (stopping) {
+    stopping.abort();
+    stopping = null;
+  }
+  if (opened) {
+    opened.dispose();
+    opened = null;
+  }
+}
+
+function cancelled(e) {
+  return e?.name === 'AbortError';
+}
+
+function failure(ticket, e, title) {
+  if (ticket !== opening) return;
+  const known = e instanceof ReportError || e instanceof AccessError;
+  const kind = known ? e.kind : 'error';
+  const heading = el('h1', {tabindex: '-1'}, title);
+  show(el('section', {class: 'card', id: 'open-failed', 'data-kind': kind},
+    heading, errorBox(known ? e.message : `The report could not be opened (${e.message}).`),
+    el('p', {}, el('a', {href: '#/open'}, 'Open another file'))));
+  document.title = `${title} · My Safelight`;
+  heading.focus();
+  if (!known) console.error(e);
+}
+
+function stopped(ticket, what) {
+  if (ticket !== opening) return;
+  const heading = el('h1', {tabindex: '-1'}, 'Opening cancelled');
+  show(el('section', {class: 'card', id: 'open-cancelled'}, heading,
+    el('p', {}, `${what} Nothing of the report is kept in this page.`),
+    el('p', {}, el('a', {class: 'button', href: '#/open'}, 'Open a file'), ' ',
+      el('a', {class: 'button secondary', href: '#/reports'}, 'My reports'))));
+  document.title = 'Opening cancelled · My Safelight';
+  heading.focus();
+}
+
+/**
+ * A new opening: its ticket, its AbortSignal and its progress panel. Cancel says so at once and
+ * moves the ticket on, so nothing of this opening is drawn later, whatever it was waiting for.
+ */
+function begin(title) {
+  closeReport();
+  const ticket = opening;
+  const controller = new AbortController();
+  stopping = controller;
+  const run = {ticket, signal: controller.signal, phase: null,
+    live: () => ticket === opening && !controller.signal.aborted};
+  run.cancel = () => {
+    if (ticket !== opening) return;
+    controller.abort();
+    stopped(ticket, run.phase === 'downloading' ? 'The download was stopped.' : 'The report was not opened.');
+    opening++;
+    stopping = null;
+  };
+  run.panel = progressPanel(title, run.cancel);
+  return run;
+}
+
+async function display(run, bytes, fileName, reportId) {
+  const {ticket, signal, panel} = run;
+  const report = await openReport(bytes, {fileName, reportId, signal,
+    fetchKey: async (ks, id) => {
+      run.phase = 'key';
+      panel.step('key');
+      const key = await fetchKey(ks, id);
+      signal.throwIfAborted();
+      return key;
+    },
+    askKey: async question => {
+      const key = await askKeyPanel(question, signal);
+      if (ticket === opening) Object.assign(run, {phase: null, panel: progressPanel('Opening the report', run.cancel)});
+      return key;
+    },
+    onProgress: (phase, done, total) => {
+      if (!run.live()) return;
+      if (run.phase !== phase) {
+        run.phase = phase;
+        run.panel.step(phase);
+      }
+      run.panel.bytes(done, total);
+    }});
+  if (!run.live()) return;
+  stopping = null;
+  opened = reportView(report, {sourceBytes: bytes, sourceName: fileName,
+    onAccessLog: target => accessLog(report.keyserverUrl, report.reportId, target),
+    onClose: () => {
+      closeReport();
+      show(el('p', {}, ''));
+      if (location.hash === '#/reports') window.dispatchEvent(new HashChangeEvent('hashchange'));
+      else location.hash = '#/reports';
+    }});
+  show(opened.node);
+  opened.focus();
+}
+
+/** Opens a report file from this computer; nothing is uploaded. */
+export async function openFile(file) {
+  const run = begin(`Opening ${file.name}`);
+  run.panel.step('reading');
+  try {
+    const bytes = new Uint8Array(await file.arrayBuffer());
+    run.signal.throwIfAborted();
+    await display(run, bytes, file.name, null);
+  } catch (e) {
+    if (cancelled(e)) stopped(run.ticket, 'The report was not opened.');
+    else failure(run.ticket, e, 'This report could not be opened');
+  }
+}
+
+/**
+ * Downloads a cloud report by its link, then opens it. On a phone, a report larger than
+ * LARGE_ON_A_PHONE is downloaded only after the user says so.
+ */
+export async function openLink(region, name) {
+  closeReport();
+  const ticket = opening;
+  if (onPhone()) {
+    const status = await cloudLinkStatus(region, name);
+    if (ticket !== opening) return;
+    if (status?.state === 'active' && status.size > LARGE_ON_A_PHONE && !await largeDownloadPanel(status.size)) {
+      if (ticket === opening) location.hash = '#/reports';
+      return;
+    }
+    if (ticket !== opening) return;
+  }
+  const run = begin('Opening the report');
+  run.phase = 'downloading';
+  run.panel.step('downloading');
+  try {
+    const bytes = await downloadCloudReport(region, name, {signal: run.signal, onProgress: (done, total) => {
+      if (run.live()) run.panel.bytes(done, total);
+    }});
+    const reportId = name.includes('-') ? name.slice(name.indexOf('-') + 1) : null;
+    await display(run, bytes, reportId ? `${reportId}.picsafe` : 'report.picsafe', reportId);
+  } catch (e) {
+    if (cancelled(e)) stopped(run.ticket, 'The download was stopped.');
+    else failure(run.ticket, e, 'This report could not be opened');
+  }
+}
+
+const ENTERPRISE_ACTOR = 'enterprise:';
+
+/**
+ * How the access log names who asked: a person by their email; an enterprise's Key Server Token
+ * (actor "enterprise:{id}", no email) by the enterprise's name when it is the signed-in user's own
+ * enterprise (the only one whose fetches of this user's reports the log can show), else by its id.
+ */
+async function actorNames(accesses) {
+  const wanted = new Set(accesses.map(a => String(a.user_id || ''))
+    .filter(u => u.startsWith(ENTERPRISE_ACTOR)).map(u => u.slice(ENTERPRISE_ACTOR.length)));
+  const names = new Map();
+  if (wanted.size) {
+    try {
+      const me = await getJson('/api/v1/accounts/me');
+      if (me.enterprise && wanted.has(me.enterprise.id)) names.set(me.enterprise.id, me.enterprise.name);
+    } catch (e) {
+      if (e instanceof SignedOutError) throw e;
+    }
+  }
+  return a => {
+    const user = String(a.user_id || '');
+    if (a.email) return a.email;
+    if (user.startsWith(ENTERPRISE_ACTOR)) {
+      const id = user.slice(ENTERPRISE_ACTOR.length);
+      return names.has(id) ? `${names.get(id)} (enterprise)` : `Enterprise ${id}`;
+    }
+    return user || '(not signed in)';
+  };
+}
+
+async function accessLog(keyserverUrl, reportId, target) {
+  target.replaceChildren(el('p', {}, 'Loading…'));
+  try {
+    const log = await fetchAccesses(keyserverUrl, reportId);
+    const who = await actorNames(log.accesses || []);
+    target.replaceChildren(
+      log.revoked_at ? el('p', {class: 'notice', id: 'revoked-at'}, `Revoked ${formatTime(log.revoked_at)}`) : '',
+      el('table', {class: 'list', id: 'access-table'},
+        el('thead', {}, el('tr', {}, el('th', {}, 'When'), el('th', {}, 'Who'), el('th', {}, 'What'), el('th', {}, 'Outcome'))),
+        el('tbody', {}, (log.accesses || []).map(a => el('tr', {},
+          el('td', {}, formatTime(a.time)), el('td', {class: 'who'}, who(a)),
+          el('td', {}, String(a.action).replaceAll('_', ' ')), el('td', {}, a.outcome))))));
+  } catch (e) {
+    target.replaceChildren(errorBox(e.message, 'access-error'));
+  }
+}
