@@ -2,7 +2,8 @@
 import {el, show} from './dom.js';
 import {getJson, hasSession, signOut, SignedOutError} from './session.js';
 import {signInView, signUpView} from './account-views.js';
-import {closeReport, openFile, openFileView, openLink, reportsView} from './reports-view.js';
+import {openFileView, reportsView} from './reports-view.js';
+import {closeReport, openFile, openLink} from './opening.js';
 import {enterpriseView} from './enterprise-view.js';
 
 let pendingFile = null;
