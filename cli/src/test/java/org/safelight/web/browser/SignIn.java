@@ -13,6 +13,25 @@ final class SignIn {
         browser.type("#signin-email", email);
         browser.type("#signin-password", Site.PASSWORD);
         browser.click("#signin-submit");
-        browser.until(d -> browser.text("#whoami").startsWith(email));
+        browser.until(d -> browser.script("return document.getElementById('whoami').textContent").toString()
+                .startsWith(email));
+    }
+
+    /** Opens the header's menu when it is folded (a phone), so that its links and sign-out can be tapped. */
+    static void openMenu(Browser browser) {
+        if (browser.driver().findElement(org.openqa.selenium.By.id("menu-button")).isDisplayed()
+                && "false".equals(browser.driver().findElement(org.openqa.selenium.By.id("menu-button")).getAttribute("aria-expanded"))) {
+            browser.click("#menu-button");
+        }
+    }
+
+    /** Presses a link or button of the header's navigation (through the menu on a phone). */
+    static void nav(Browser browser, String css) {
+        openMenu(browser);
+        browser.click(css);
+    }
+
+    static void out(Browser browser) {
+        nav(browser, "#sign-out");
     }
 }

@@ -64,9 +64,9 @@ async function keyServerToken(origin) {
   return (await r.json()).access_token;
 }
 
-async function keyServerCall(keyserverUrl, reportId, what) {
+async function keyServerCall(keyserverUrl, reportId, what, method = 'GET') {
   const base = await checkedKeyServer(keyserverUrl);
-  const send = async () => fetch(`${base}/api/v1/reports/${encodeURIComponent(reportId)}/${what}`, {
+  const send = async () => fetch(`${base}/api/v1/reports/${encodeURIComponent(reportId)}/${what}`, {method,
     credentials: 'omit', cache: 'no-store', headers: {Authorization: `Bearer ${await keyServerToken(base)}`}});
   let r;
   try {
@@ -127,4 +127,27 @@ export async function downloadCloudReport(region, name) {
   if (r.status === 404) throw new AccessError('unknown', 'There is no report at this link.');
   if (r.status === 403) throw new AccessError('denied', `Access denied: ${e.message}`);
   throw new AccessError('unknown', `The report could not be downloaded: ${e.message}`);
+}
+
+/**
+ * Revokes a report its sender sent: the key server gives its key to nobody from then on.
+ * {report_id, revoked_at, already_revoked}; revoking a revoked report answers already_revoked.
+ */
+export async function revokeReport(keyserverUrl, reportId) {
+  return keyServerCall(keyserverUrl, reportId, 'revoke', 'POST');
+}
+
+/**
+ * Whether the key server still gives out a report's key: {revoked, revoked_at}, or null when it
+ * holds no key for it or cannot tell now. Public (no token) and not recorded: it releases nothing.
+ */
+export async function reportStatus(keyserverUrl, reportId) {
+  try {
+    const base = await checkedKeyServer(keyserverUrl);
+    const r = await fetch(`${base}/api/v1/reports/${encodeURIComponent(reportId)}/status`,
+      {credentials: 'omit', cache: 'no-store'});
+    return r.ok ? await r.json() : null;
+  } catch (e) {
+    return null;
+  }
 }
