@@ -43,8 +43,12 @@ import org.slf4j.LoggerFactory;
  *                200 {"report_id", "revoked_at": ISO-8601 | null, "scope": "all" | "own",
  *                     "accesses": [{"seq", "time", "user_id", "email", "action", "outcome"}]}
  *                403 not_permitted, 404 unknown_report
- * POST revoke    the sender revokes; later fetches answer 410: 200 {"report_id", "revoked_at"}
+ * POST revoke    the sender revokes; later fetches answer 410:
+ *                200 {"report_id", "revoked_at", "already_revoked"}; revoking again answers the first
+ *                revocation's time with "already_revoked": true and records no second event
  *                403 not_owner, 404 unknown_report
+ * GET  status    anyone, without a token: 200 {"report_id", "revoked", "revoked_at" (when revoked)}
+ *                404 unknown_report; rate-limited per address, not audited (it gives out no key)
  * all            400 invalid_report_id, 401 (no or bad bearer token), 429 rate_limited,
  *                503 audit_unavailable | storage_unavailable
  * </pre>
@@ -63,6 +67,7 @@ public final class KeysRole implements Role {
     static final String KEY = "/api/v1/reports/{reportId}/key";
     static final String ACCESSES = "/api/v1/reports/{reportId}/accesses";
     static final String REVOKE = "/api/v1/reports/{reportId}/revoke";
+    static final String STATUS = "/api/v1/reports/{reportId}/status";
     static final int MAX_LISTED = 1000;
 
     private static final Logger LOG = LoggerFactory.getLogger(KeysRole.class);
@@ -115,7 +120,7 @@ public final class KeysRole implements Role {
 
     @Override
     public void routes(JavalinDefaultRoutingApi routes) {
-        for (String path : List.of(KEY, ACCESSES, REVOKE)) {
+        for (String path : List.of(KEY, ACCESSES, REVOKE, STATUS)) {
             routes.before(path, cors::decorate);
             routes.options(path, cors::preflight);
         }
@@ -123,6 +128,7 @@ public final class KeysRole implements Role {
         routes.get(KEY, storage(this::fetchKey));
         routes.get(ACCESSES, storage(this::listAccesses));
         routes.post(REVOKE, storage(this::revoke));
+        routes.get(STATUS, storage(this::status));
     }
 
     /** A failure to read or write the keys' table is 503 {@code storage_unavailable}, like the audit's. */
@@ -227,14 +233,36 @@ public final class KeysRole implements Role {
             throw refuse(r, AuditAction.REPORT_REVOKED, ApiException.forbidden("not_owner",
                     "only the report's sender can revoke it"));
         }
-        // Applied in the transaction that records it: no revocation is missing from the log, and no
-        // grant is recorded after it.
-        record(new AuditEntry(r.user().userId(), r.user().email(), r.report().value(), AuditAction.REPORT_REVOKED,
-                Outcome.GRANTED, r.address()), keys.revocation(r.report()));
-        ReportKey revoked = keys.find(r.report()).orElseThrow(KeysRole::unknownReport);
+        boolean already = key.revoked();
+        if (!already) {
+            // Applied in the transaction that records it: no revocation is missing from the log, and
+            // no grant is recorded after it. It records nothing when another request revoked it first.
+            AuditEvent recorded = record(new AuditEntry(r.user().userId(), r.user().email(), r.report().value(),
+                    AuditAction.REPORT_REVOKED, Outcome.GRANTED, r.address()), keys.revocation(r.report()));
+            already = recorded == null;
+        }
+        ReportKey revoked = already && key.revoked() ? key : keys.find(r.report()).orElseThrow(KeysRole::unknownReport);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("report_id", r.report().value());
         body.put("revoked_at", timeOrNull(revoked.revokedAt()));
+        body.put("already_revoked", already);
+        ctx.json(body);
+    }
+
+    /**
+     * Public: whether the report is revoked, so a share link's page can say so before anyone signs
+     * in. Gives out no key and no person, so it is not audited; limited per address.
+     */
+    private void status(Context ctx) {
+        ReportId report = reportId(ctx);
+        limiter.acquire("status:" + ctx.ip(), "report status requests");
+        ReportStatus status = keys.status(report).orElseThrow(KeysRole::unknownReport);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("report_id", report.value());
+        body.put("revoked", status.revoked());
+        if (status.revoked()) {
+            body.put("revoked_at", status.revokedAt().toString());
+        }
         ctx.json(body);
     }
 

@@ -212,20 +212,46 @@ public final class ReportKeys {
     /**
      * For a revocation's audit append ({@link InTransaction}): marks the report revoked in the same
      * transaction as its event (keeping the first revocation's time), so the revocation and its
-     * record commit together and every fetch numbered after it is refused. Read the report again
-     * with {@link #find} afterwards.
+     * record commit together and every fetch numbered after it is refused. When the report was
+     * revoked already it records nothing: one revocation, one event. Read the report again with
+     * {@link #find} afterwards.
      */
     public InTransaction revocation(ReportId id) {
         return (c, proposed) -> {
             long now = clock.millis();
-            db.withStatement(c, "UPDATE report_keys SET revoked_at = ? WHERE report_id = ? AND revoked_at IS NULL", u -> {
-                u.setLong(1, now);
-                u.setString(2, id.value());
-                return u.executeUpdate();
-            });
+            int changed = db.withStatement(c,
+                    "UPDATE report_keys SET revoked_at = ? WHERE report_id = ? AND revoked_at IS NULL", u -> {
+                        u.setLong(1, now);
+                        u.setString(2, id.value());
+                        return u.executeUpdate();
+                    });
             memory.remove(id);
-            return proposed;
+            // Revoked already (by a request that overtook this one): its event is the one on the record.
+            return changed == 1 ? proposed : null;
         };
+    }
+
+    /**
+     * Whether the report is revoked, and since when, as the database holds it now (never from
+     * memory); empty when this server holds no key for it. Reads no key.
+     */
+    public Optional<ReportStatus> status(ReportId id) {
+        ReportStatus status;
+        try (Connection c = db.dataSource().getConnection()) {
+            status = db.withStatement(c, STATE, s -> {
+                s.setString(1, id.value());
+                try (ResultSet rs = s.executeQuery()) {
+                    if (!rs.next()) {
+                        return null;
+                    }
+                    long at = rs.getLong(1);
+                    return new ReportStatus(id, rs.wasNull() ? null : Instant.ofEpochMilli(at));
+                }
+            });
+        } catch (SQLException e) {
+            throw new KeyStoreUnavailableException("report_keys could not be read", e);
+        }
+        return Optional.ofNullable(status);
     }
 
     /** Runs SQL work, turning any failure of the database into {@link KeyStoreUnavailableException}. */

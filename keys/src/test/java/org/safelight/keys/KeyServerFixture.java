@@ -12,9 +12,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
-import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import org.safelight.keys.audit.AuditLog;
@@ -23,6 +21,7 @@ import org.safelight.server.db.Database;
 import org.safelight.server.enterprise.EnterpriseAuthority;
 import org.safelight.server.http.ServerApp;
 import org.safelight.server.limits.RateLimiter;
+import org.safelight.server.testing.MutableClock;
 import org.safelight.server.testing.TestTokens;
 
 /**
@@ -33,7 +32,7 @@ import org.safelight.server.testing.TestTokens;
 final class KeyServerFixture implements AutoCloseable {
     static final String TRUSTED_ORIGIN = "https://my.safelight.example";
 
-    final Clock clock = Clock.fixed(Instant.parse("2026-11-22T10:00:00Z"), ZoneOffset.UTC);
+    final MutableClock clock = new MutableClock(Instant.parse("2026-11-22T10:00:00Z"));
     final TestTokens tokens = TestTokens.forKeyServer(clock);
     final Path dataDir;
     final Database keysDb;
@@ -146,6 +145,10 @@ final class KeyServerFixture implements AutoCloseable {
 
     static String revoke(String reportId) {
         return "/api/v1/reports/" + reportId + "/revoke";
+    }
+
+    static String status(String reportId) {
+        return "/api/v1/reports/" + reportId + "/status";
     }
 
     /** Writes a policy file as an operator would, a moment after any earlier version. */

@@ -60,7 +60,8 @@ public final class AuditLog implements AutoCloseable {
     /**
      * Appends the entry that {@code work} settles on inside the log's transaction (see
      * {@link InTransaction}), committing whatever {@code work} changed with it, and waits until it is
-     * durable. The returned event says what was recorded: act on it, not on the entry proposed.
+     * durable. The returned event says what was recorded: act on it, not on the entry proposed; it
+     * is {@code null} when {@code work} settled on recording nothing.
      *
      * @throws AuditUnavailableException as {@link #append(AuditEntry)}, also when {@code work} failed
      */

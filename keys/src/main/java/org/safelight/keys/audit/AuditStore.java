@@ -101,6 +101,11 @@ final class AuditStore {
         String hash = head.lastHash();
         for (Proposed proposed : entries) {
             AuditEntry entry = proposed.work().settle(c, proposed.entry());
+            if (entry == null) {
+                // The work found nothing happened that is not on the record already (see InTransaction).
+                events.add(null);
+                continue;
+            }
             seq++;
             AuditEvent unhashed = new AuditEvent(seq, at, entry.actorUserId(), entry.actorEmail(),
                     entry.reportId(), entry.action().code(), entry.outcome().code(), entry.remoteAddress(), "");
@@ -108,8 +113,14 @@ final class AuditStore {
             events.add(new AuditEvent(seq, at, unhashed.actorUserId(), unhashed.actorEmail(), unhashed.reportId(),
                     unhashed.action(), unhashed.outcome(), unhashed.remoteAddress(), hash));
         }
+        if (seq == head.lastSeq()) {
+            return events;
+        }
         db.withStatement(c, "INSERT INTO audit_events (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", insert -> {
             for (AuditEvent event : events) {
+                if (event == null) {
+                    continue;
+                }
                 insert.setLong(1, event.seq());
                 insert.setLong(2, at.toEpochMilli());
                 insert.setString(3, event.actorUserId());

@@ -18,7 +18,8 @@ public interface InTransaction {
     InTransaction AS_PROPOSED = (transaction, proposed) -> proposed;
 
     /**
-     * @return the entry to record
+     * @return the entry to record; {@code null} to record nothing, when the work found that what the
+     *     entry would say is on the record already (a second revocation of a report), and changed nothing
      * @throws SQLException to fail the append (nothing is recorded, the caller answers 503)
      */
     AuditEntry settle(Connection transaction, AuditEntry proposed) throws SQLException;
