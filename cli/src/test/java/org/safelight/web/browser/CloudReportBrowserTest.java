@@ -87,6 +87,7 @@ class CloudReportBrowserTest extends BrowserTestBase {
         browser.type("#signup-last", "Reyes");
         browser.type("#signup-email", "dana@example.org");
         browser.type("#signup-password", Site.PASSWORD);
+        browser.type("#signup-password-again", Site.PASSWORD);
         browser.click("#signup-submit");
         browser.visible("#signup-done");
         site.confirm("dana@example.org");
