@@ -126,4 +126,58 @@ class AccountBrowserTest extends BrowserTestBase {
         assertThat(browser.driver().findElements(org.openqa.selenium.By.id("reports"))).isEmpty();
         browser.visible("#signin-form");
     }
+
+    @Test
+    void a_forgotten_password_is_asked_for_by_address_and_the_page_says_what_happens_next() throws Exception {
+        site.confirmedUser("forgetful@example.org", "Fern");
+        browser.reset(site.url);
+        browser.get(site.url + "/app/#/signin");
+        browser.click("#to-forgot-password");
+        browser.type("#forgot-password-email", "forgetful@example.org");
+        shows("account-5-forgot-password");
+        browser.click("#forgot-password-submit");
+        assertThat(browser.text("#forgot-password-done")).contains("forgetful@example.org", "within one hour",
+                "choose a new password");
+        site.awaitMessages("forgetful@example.org", 2); // the confirmation, then the reset link
+        assertThat(site.linkTo("forgetful@example.org")).contains("/app/reset-password");
+        shows("account-6-reset-link-sent");
+    }
+
+    @Test
+    void the_confirmation_email_can_be_sent_again_from_the_sign_in_page() throws Exception {
+        site.call("POST", "/api/v1/accounts/signup", null, "{\"email\":\"late@example.org\",\"password\":\""
+                + Site.PASSWORD + "\",\"first_name\":\"Lee\",\"last_name\":\"Tester\"}");
+        site.awaitMessages("late@example.org", 1);
+        browser.reset(site.url);
+        browser.get(site.url + "/app/#/signin");
+        browser.click("#to-resend");
+        browser.type("#resend-confirmation-email", "late@example.org");
+        browser.click("#resend-confirmation-submit");
+        assertThat(browser.text("#resend-confirmation-done")).contains("late@example.org", "within 24 hours");
+        site.awaitMessages("late@example.org", 2);
+        shows("account-7-confirmation-resent");
+    }
+
+    @Test
+    void sign_up_asks_the_password_twice_and_says_what_is_wrong_next_to_the_field() {
+        browser.reset(site.url);
+        browser.get(site.url + "/app/#/signup");
+        browser.type("#signup-last", "Okafor");
+        browser.type("#signup-email", "not an address");
+        browser.type("#signup-password", Site.PASSWORD);
+        browser.type("#signup-password-again", Site.PASSWORD + "!");
+        browser.click("#signup-submit");
+        for (String[] wrong : new String[][] {{"signup-first", "first name"}, {"signup-email", "such as name@example.org"},
+                {"signup-password-again", "The two passwords differ"}}) {
+            var input = browser.visible("#" + wrong[0]);
+            assertThat(input.getAttribute("aria-invalid")).as(wrong[0]).isEqualTo("true");
+            assertThat(input.getAttribute("aria-describedby")).isEqualTo(wrong[0] + "-error");
+            assertThat(browser.text("#" + wrong[0] + "-error")).contains(wrong[1]);
+        }
+        assertThat(browser.visible("#signup-last").getAttribute("aria-invalid")).isNull();
+        assertThat(browser.script("return document.activeElement.id")).as("focus on the first wrong field")
+                .isEqualTo("signup-first");
+        assertThat(browser.driver().findElements(org.openqa.selenium.By.id("signup-done"))).isEmpty();
+        shows("account-8-sign-up-errors");
+    }
 }
