@@ -19,9 +19,9 @@ final class SignIn {
 
     /** Opens the header's menu when it is folded (a phone), so that its links and sign-out can be tapped. */
     static void openMenu(Browser browser) {
-        if (browser.driver().findElement(org.openqa.selenium.By.id("menu-button")).isDisplayed()
-                && "false".equals(browser.driver().findElement(org.openqa.selenium.By.id("menu-button")).getAttribute("aria-expanded"))) {
-            browser.click("#menu-button");
+        var button = browser.driver().findElements(org.openqa.selenium.By.id("menu-button"));
+        if (!button.isEmpty() && button.get(0).isDisplayed() && "false".equals(button.get(0).getAttribute("aria-expanded"))) {
+            button.get(0).click();
         }
     }
 
