@@ -40,18 +40,6 @@ export async function enterpriseView(view) {
   await Promise.all(sections.map(s => s.load()));
 }
 
-/** Label, last use and prefix of each credential from the enterprise document (by id), where the server gives them. */
-async function details(view) {
-  const byId = new Map();
-  try {
-    const enterprise = await getJson('/api/v1/enterprise');
-    for (const c of enterprise.credentials || []) byId.set(c.id, c);
-  } catch (e) {
-    if (e instanceof SignedOutError) throw e;
-  }
-  return byId;
-}
-
 function cell(label, ...content) {
   return el('td', {'data-label': label}, ...content);
 }
@@ -63,19 +51,16 @@ function credentialSection(k, view) {
   const load = async () => {
     status.replaceChildren();
     try {
-      const [body, more] = await Promise.all([getJson(`/api/v1/enterprise/${k.kind}`), details(view)]);
+      const body = await getJson(`/api/v1/enterprise/${k.kind}`);
       if (!view.current()) return;
-      table.replaceChildren(...body[k.list].map(c => {
-        const d = more.get(c.id) || {};
-        return el('tr', {'data-id': c.id, class: c.revoked ? 'revoked' : ''},
-          cell('Label', el('span', {class: 'label'}, d.label || '(no label)')),
-          cell('ID', el('code', {class: 'credential-id'}, c.id), ' ', copyButton(c.id, 'Copy ID', status)),
-          cell('Ends in', `…${c.last4}`),
-          cell('Created', formatTime(c.created_at)),
-          cell('Last used', el('span', {class: 'last-used'}, d.last_used_at ? formatTime(d.last_used_at) : 'never')),
-          cell('State', el('span', {class: 'state'}, c.revoked ? 'revoked' : 'active')),
-          cell('', c.revoked ? '' : revokeButton(k, c, load, status)));
-      }));
+      table.replaceChildren(...body[k.list].map(c => el('tr', {'data-id': c.id, class: c.revoked ? 'revoked' : ''},
+        cell('Label', el('span', {class: 'label'}, c.label || '(no label)')),
+        cell('ID', el('code', {class: 'credential-id'}, c.id), ' ', copyButton(c.id, 'Copy ID', status)),
+        cell('Ends in', `…${c.last4}`),
+        cell('Created', formatTime(c.created_at)),
+        cell('Last used', el('span', {class: 'last-used'}, c.last_used_at ? formatTime(c.last_used_at) : 'never')),
+        cell('State', el('span', {class: 'state'}, c.revoked ? 'revoked' : 'active')),
+        cell('', c.revoked ? '' : revokeButton(k, c, load, status)))));
     } catch (e) {
       if (e instanceof SignedOutError) throw e;
       status.replaceChildren(errorBox(e.message));
