@@ -14,6 +14,7 @@ import org.safelight.accounts.tokens.JwksEndpoint;
 import org.safelight.accounts.tokens.SessionHandlers;
 import org.safelight.accounts.tokens.SigningKeys;
 import org.safelight.accounts.tokens.TokenExchangeHandlers;
+import org.safelight.accounts.uploads.MyReportsHandlers;
 import org.safelight.accounts.uploads.UploadHandlers;
 import org.safelight.accounts.users.LinkMailer;
 import org.safelight.accounts.users.PasswordHasher;
@@ -46,6 +47,7 @@ public final class AccountsRole implements Role, AutoCloseable {
     private final EnterpriseHandlers enterprise;
     private final CredentialCheck credentialCheck;
     private final UploadHandlers uploads;
+    private final MyReportsHandlers myReports;
     private final String openApi;
     private final MailQueue mail = new MailQueue();
 
@@ -80,8 +82,9 @@ public final class AccountsRole implements Role, AutoCloseable {
         this.profile = new ProfileHandlers(stores.users(), stores.enterprises(), verifier);
         this.enterprise = new EnterpriseHandlers(stores.enterprises(), stores.credentials(), verifier);
         this.credentialCheck = new CredentialCheck(stores.credentials(), limits.signInPerIp());
-        this.uploads = new UploadHandlers(stores.uploads(), stores.credentials(), verifier, PublicUrl.of(publicUrl),
-                cloudService, clock);
+        this.uploads = new UploadHandlers(stores.uploads(), stores.uploadRecording(), stores.credentials(), verifier,
+                PublicUrl.of(publicUrl), cloudService, clock);
+        this.myReports = new MyReportsHandlers(stores.uploads(), stores.sends(), verifier, clock);
         this.openApi = OpenApi.resource(AccountsRole.class, "/openapi/accounts.yaml");
     }
 
@@ -132,8 +135,9 @@ public final class AccountsRole implements Role, AutoCloseable {
         r.delete("/api/v1/enterprise/key-server-tokens/{id}", enterprise::revokeKeyServerToken);
         r.get("/api/v1/enterprise/credential", credentialCheck::handle);
 
-        r.get("/api/v1/accounts/me/reports", uploads::mine);
+        r.get("/api/v1/accounts/me/reports", myReports::mine);
         r.post("/api/v1/accounts/me/reports", uploads::record);
+        r.post("/api/v1/accounts/me/reports/{reportId}/sends", myReports::recordSend);
         r.get("/api/v1/enterprise/reports", uploads::enterprise);
 
         r.get("/api/v1/accounts/openapi.yaml", ctx -> ctx.contentType("application/yaml").result(openApi));

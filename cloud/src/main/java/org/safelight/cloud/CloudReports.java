@@ -23,6 +23,13 @@ final class CloudReports {
                 .bind("expires", r.expiresAt().toEpochMilli()).execute());
     }
 
+    /** Puts the stored report in another enterprise (the one the accounts role recorded its upload in). */
+    void setEnterprise(ReportLink link, String enterpriseId) {
+        jdbi.useHandle(h -> h.createUpdate("UPDATE cloud_reports SET enterprise_id = :ent WHERE region = :region"
+                        + " AND name = :name")
+                .bind("ent", enterpriseId).bind("region", link.region().name()).bind("name", link.name()).execute());
+    }
+
     void remove(ReportLink link) {
         jdbi.useHandle(h -> h.createUpdate("DELETE FROM cloud_reports WHERE region = :region AND name = :name")
                 .bind("region", link.region().name()).bind("name", link.name()).execute());

@@ -52,11 +52,23 @@ public final class CloudRole implements Role {
     private final CloudStore store;
     private final TokenVerifier tokens;
     private final EnterpriseAuthority enterprises;
+    private final Confirmations confirmations;
 
+    /** Trusting a token that says its user had not confirmed their address (no accounts role to ask). */
     public CloudRole(CloudStore store, TokenVerifier tokens, EnterpriseAuthority enterprises) {
+        this(store, tokens, enterprises, Confirmations.asTheTokenSays());
+    }
+
+    /**
+     * @param confirmations asked whether a user has confirmed their address since their token said
+     *                      they had not
+     */
+    public CloudRole(CloudStore store, TokenVerifier tokens, EnterpriseAuthority enterprises,
+                     Confirmations confirmations) {
         this.store = store;
         this.tokens = tokens;
         this.enterprises = enterprises;
+        this.confirmations = confirmations;
     }
 
     @Override
@@ -188,9 +200,20 @@ public final class CloudRole implements Role {
         return Optional.empty();
     }
 
+    /** A signed-in user whose address is confirmed now, whatever their token said when it was issued. */
     private UserToken verifiedUser(Context ctx) {
         UserToken user = tokens.fromRequest(ctx);
-        if (!user.emailVerified()) {
+        if (user.emailVerified()) {
+            return user;
+        }
+        boolean confirmed;
+        try {
+            confirmed = confirmations.confirmedNow(user, bearer(ctx).orElseThrow());
+        } catch (Confirmations.AccountsUnavailableException e) {
+            LOG.warn("refused a request: the accounts role could not say whether an address is confirmed");
+            throw new ApiException(503, "accounts_unavailable", "your account could not be checked; try again");
+        }
+        if (!confirmed) {
             throw ApiException.forbidden("email_unverified", "verify your email address first");
         }
         return user;

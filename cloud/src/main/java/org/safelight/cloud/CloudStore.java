@@ -16,6 +16,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.safelight.cloud.blob.BlobStore;
 import org.safelight.cloud.blob.HashedKeyBlobStore;
+import org.safelight.format.report.MalformedReportException;
 import org.safelight.format.picsafe.PackageJson;
 import org.safelight.server.db.Database;
 import org.safelight.server.http.ApiException;
@@ -184,7 +185,8 @@ public final class CloudStore {
             CloudReport row = new CloudReport(link, uploader.userId(), enterprise, size, now, now.plus(LIFETIME), null);
             Upload upload = new Upload(reportId, link.region(), link.name(),
                     publicUrl + "/app/report/" + link.path(), publicUrl + "/api/v1/cloud/reports/" + link.path(),
-                    uploader.userId(), uploader.email(), uploader.name(), enterprise, size, now, row.expiresAt());
+                    uploader.userId(), uploader.email(), uploader.name(), enterprise, size, now, row.expiresAt(),
+                    keyServerOrigin(pkg));
             reserve(uploader, size);
             boolean inserted = false;
             try {
@@ -192,9 +194,18 @@ public final class CloudStore {
                 try {
                     insertInPlaceOfReservation(row, uploader, size);
                     inserted = true;
-                    recorder.record(upload, uploaderToken);
+                    String recorded = recorder.record(upload, uploaderToken);
+                    if (!recorded.equals(enterprise)) {
+                        // The sender's account is in another enterprise than their sign-in said (one
+                        // made since): its API key downloads what its listing shows.
+                        reports.setEnterprise(link, recorded);
+                        upload = upload.inEnterprise(recorded);
+                    }
                 } catch (RuntimeException e) {
                     undo(link);
+                    if (e instanceof UploadRecorder.SenderNotConfirmedException) {
+                        throw ApiException.forbidden("email_unverified", "verify your email address first");
+                    }
                     if (e instanceof UploadRecorder.UploadRecordingException) {
                         LOG.warn("an upload was undone: the sender's report list could not be written ({})",
                                 e.getMessage());
@@ -212,6 +223,18 @@ public final class CloudStore {
             return upload;
         } finally {
             Files.deleteIfExists(temp);
+        }
+    }
+
+    /** The key server's origin as package.json names it, or {@code ""} (none, or not a URL a client would use). */
+    private static String keyServerOrigin(PackageJson pkg) {
+        if (!pkg.hasKeyServer()) {
+            return "";
+        }
+        try {
+            return pkg.keyServerOrigin().toString();
+        } catch (MalformedReportException e) {
+            return "";
         }
     }
 

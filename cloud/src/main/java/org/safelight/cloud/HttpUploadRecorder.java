@@ -35,7 +35,7 @@ public final class HttpUploadRecorder implements UploadRecorder {
     }
 
     @Override
-    public void record(Upload upload, String uploaderToken) {
+    public String record(Upload upload, String uploaderToken) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("report_id", upload.reportId());
         body.put("region", upload.region().name());
@@ -43,14 +43,17 @@ public final class HttpUploadRecorder implements UploadRecorder {
         body.put("download_url", upload.downloadUrl());
         body.put("size", upload.size());
         body.put("expires_at", upload.expiresAt().toString());
-        HttpResponse<Void> response;
+        if (upload.keyServerUrl() != null && !upload.keyServerUrl().isEmpty()) {
+            body.put("keyserver_url", upload.keyServerUrl());
+        }
+        HttpResponse<String> response;
         try {
             HttpRequest request = HttpRequest.newBuilder(endpoint).timeout(Duration.ofSeconds(20))
                     .header(ServiceCredential.HEADER, credential.secret())
                     .header("Authorization", "Bearer " + uploaderToken)
                     .header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofByteArray(Json.MAPPER.writeValueAsBytes(body))).build();
-            response = http.send(request, HttpResponse.BodyHandlers.discarding());
+            response = http.send(request, HttpResponse.BodyHandlers.ofString());
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         } catch (IOException e) {
@@ -59,8 +62,16 @@ public final class HttpUploadRecorder implements UploadRecorder {
             Thread.currentThread().interrupt();
             throw new UploadRecordingException("interrupted while recording the upload", e);
         }
+        if (response.statusCode() == 403 && response.body().contains("\"email_unverified\"")) {
+            throw new SenderNotConfirmedException();
+        }
         if (response.statusCode() != 201 && response.statusCode() != 200) {
             throw new UploadRecordingException("the accounts server answered " + response.statusCode(), null);
+        }
+        try {
+            return Json.MAPPER.readTree(response.body()).path("enterprise_id").asText("");
+        } catch (IOException e) {
+            throw new UploadRecordingException("the accounts server's answer was not JSON", e);
         }
     }
 }

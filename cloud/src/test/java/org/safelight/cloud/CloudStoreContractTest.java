@@ -58,6 +58,7 @@ class CloudStoreContractTest {
                 throw new UploadRecorder.UploadRecordingException("down", null);
             }
             recorded.add(upload);
+            return upload.enterpriseId();
         }, URI.create("https://safelight.example.org/"), dir.resolve("spool"), limits, clock);
     }
 

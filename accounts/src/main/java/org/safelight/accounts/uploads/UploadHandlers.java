@@ -17,13 +17,13 @@ import org.safelight.accounts.internal.PublicUrl;
 import org.safelight.server.http.ApiException;
 import org.safelight.server.http.Json;
 import org.safelight.server.http.ServiceCredential;
+import org.safelight.server.tokens.Origin;
 import org.safelight.server.tokens.TokenVerifier;
 import org.safelight.server.tokens.UserToken;
 
 /**
  * The report lists over HTTP:
  * <pre>
- * GET  /api/v1/accounts/me/reports            the signed-in user's uploads, newest first
  * POST /api/v1/accounts/me/reports            a cloud role in another process records the user's upload:
  *                                             the service credential ({@link ServiceCredential#HEADER}) says
  *                                             the cloud role calls, the user's own token says whose upload it
@@ -38,6 +38,7 @@ public final class UploadHandlers {
     private static final Pattern REGION = Pattern.compile("AU|CA|DE|IE|UK|US");
     private static final Duration LIFETIME = Duration.ofDays(7);
 
+    private final UploadRecording recording;
     private final UploadLog log;
     private final EnterpriseCredentials credentials;
     private final TokenVerifier verifier;
@@ -49,9 +50,10 @@ public final class UploadHandlers {
      * @param cloudService the credential a cloud role in another process sends; {@link ServiceCredential#NONE}
      *                     when the cloud role runs in this process (it then writes the log directly)
      */
-    public UploadHandlers(UploadLog log, EnterpriseCredentials credentials, TokenVerifier verifier,
-                          PublicUrl publicUrl, ServiceCredential cloudService, Clock clock) {
+    public UploadHandlers(UploadLog log, UploadRecording recording, EnterpriseCredentials credentials,
+                          TokenVerifier verifier, PublicUrl publicUrl, ServiceCredential cloudService, Clock clock) {
         this.log = log;
+        this.recording = recording;
         this.cloudService = cloudService;
         this.credentials = credentials;
         this.verifier = verifier;
@@ -59,39 +61,19 @@ public final class UploadHandlers {
         this.clock = clock;
     }
 
-    /** → {@code {reports: [{report_id, region, link, download_url, uploaded_at, expires_at, size, expired}]}}. */
-    public void mine(Context ctx) {
-        UserToken user = verifier.fromRequest(ctx);
-        Instant now = clock.instant();
-        List<Map<String, Object>> reports = new ArrayList<>();
-        for (UploadEntry e : log.ofUser(user.userId())) {
-            Map<String, Object> item = new LinkedHashMap<>();
-            item.put("report_id", e.reportId());
-            item.put("region", e.region());
-            item.put("link", e.link());
-            item.put("download_url", e.downloadUrl());
-            item.put("uploaded_at", e.uploadedAt().toString());
-            item.put("expires_at", e.expiresAt().toString());
-            item.put("size", e.size());
-            item.put("expired", e.expiredAt(now));
-            reports.add(item);
-        }
-        ctx.header("Cache-Control", "no-store").json(Map.of("reports", reports));
-    }
-
     /**
-     * Body {@code {report_id, region, link, download_url, size, expires_at}} → 201 with the same. Only
-     * the cloud role writes the log: without the service credential the answer is 403 {@code
+     * Body {@code {report_id, region, link, download_url, size, expires_at, keyserver_url?}} → 201 with
+     * the same and {@code enterprise_id} (the sender's enterprise now, {@code ""} for none). Only the
+     * cloud role writes the log: without the service credential the answer is 403 {@code
      * service_only}, whatever token comes with it, so a user cannot add entries of their own making.
+     * The token says only who sends; whether their address is confirmed and which enterprise they
+     * are in come from their account now ({@link UploadRecording}).
      */
     public void record(Context ctx) {
         if (!cloudService.matches(ctx)) {
             throw ApiException.forbidden("service_only", "only the cloud role records uploads");
         }
         UserToken user = verifier.fromRequest(ctx);
-        if (!user.emailVerified()) {
-            throw ApiException.forbidden("email_unverified", "verify your email address first");
-        }
         JsonNode body = Json.body(ctx);
         String reportId = Json.text(body, "report_id");
         String region = Json.text(body, "region");
@@ -121,9 +103,17 @@ public final class UploadHandlers {
         if (!expiresAt.isAfter(now) || expiresAt.isAfter(now.plus(LIFETIME).plusSeconds(300))) {
             throw ApiException.badRequest("'expires_at' must be within the next 7 days");
         }
-        log.record(new UploadEntry(reportId, region, name, link, downloadUrl, user.userId(), user.email(),
-                user.name() == null ? "" : user.name(), user.inEnterprise() ? user.enterpriseId() : "",
-                sizeNode.asLong(), now, expiresAt));
+        String keyServer = Json.optionalText(body, "keyserver_url");
+        if (!keyServer.isEmpty()) {
+            try {
+                keyServer = Origin.of(keyServer);
+            } catch (IllegalArgumentException e) {
+                throw ApiException.badRequest("'keyserver_url' must be an http(s) origin (" + e.getMessage() + ")");
+            }
+        }
+        UploadEntry recorded = recording.record(user.userId(), new UploadEntry(reportId, region, name, link,
+                downloadUrl, user.userId(), "", "", "", sizeNode.asLong(), now, expiresAt, keyServer))
+                .orElseThrow(() -> ApiException.forbidden("email_unverified", "verify your email address first"));
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("report_id", reportId);
         out.put("region", region);
@@ -131,6 +121,7 @@ public final class UploadHandlers {
         out.put("download_url", downloadUrl);
         out.put("size", sizeNode.asLong());
         out.put("expires_at", expiresAt.toString());
+        out.put("enterprise_id", recorded.enterpriseId());
         ctx.status(201).json(out);
     }
 

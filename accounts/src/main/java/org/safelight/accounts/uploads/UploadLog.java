@@ -42,14 +42,15 @@ public final class UploadLog {
             long seq = h.createQuery("SELECT last_value FROM user_numbers WHERE name = 'uploads'")
                     .mapTo(Long.class).one();
             h.createUpdate("INSERT INTO uploads (seq, region, name, report_id, user_id, sender_email, sender_name,"
-                            + " enterprise_id, link, download_url, size, uploaded_at, expires_at) VALUES (:seq, :region,"
-                            + " :name, :report, :user, :email, :sender, :ent, :link, :download, :size, :uploaded,"
-                            + " :expires)")
+                            + " enterprise_id, link, download_url, size, uploaded_at, expires_at, keyserver_url) VALUES"
+                            + " (:seq, :region, :name, :report, :user, :email, :sender, :ent, :link, :download, :size,"
+                            + " :uploaded, :expires, :keyserver)")
                     .bind("seq", seq).bind("region", e.region()).bind("name", e.name()).bind("report", e.reportId())
                     .bind("user", e.userId()).bind("email", e.senderEmail()).bind("sender", e.senderName())
                     .bind("ent", e.enterpriseId() == null ? "" : e.enterpriseId()).bind("link", e.link())
                     .bind("download", e.downloadUrl()).bind("size", e.size())
                     .bind("uploaded", e.uploadedAt().toEpochMilli()).bind("expires", e.expiresAt().toEpochMilli())
+                    .bind("keyserver", e.keyServerUrl() == null ? "" : e.keyServerUrl())
                     .execute();
         });
     }
@@ -83,6 +84,6 @@ public final class UploadLog {
                 rs.getString("link"), rs.getString("download_url"), rs.getString("user_id"),
                 rs.getString("sender_email"), rs.getString("sender_name"), rs.getString("enterprise_id"),
                 rs.getLong("size"), Instant.ofEpochMilli(rs.getLong("uploaded_at")),
-                Instant.ofEpochMilli(rs.getLong("expires_at")));
+                Instant.ofEpochMilli(rs.getLong("expires_at")), rs.getString("keyserver_url"));
     }
 }

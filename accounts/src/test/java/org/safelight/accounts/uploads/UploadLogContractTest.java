@@ -23,7 +23,7 @@ class UploadLogContractTest {
         Instant now = clock.instant();
         return new UploadEntry("R" + name, "AU", name + "-R" + name, "https://s.example/app/report/AU/" + name,
                 "https://s.example/api/v1/cloud/reports/AU/" + name, user, user + "@h.example", "Dr " + user,
-                enterprise, 1234, now, now.plus(Duration.ofDays(7)));
+                enterprise, 1234, now, now.plus(Duration.ofDays(7)), "https://keys.h.example");
     }
 
     @ParameterizedTest(name = "{0}")

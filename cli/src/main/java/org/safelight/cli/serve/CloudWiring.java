@@ -5,12 +5,16 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.safelight.accounts.AccountsStores;
 import org.safelight.accounts.uploads.UploadEntry;
-import org.safelight.accounts.uploads.UploadLog;
+import org.safelight.accounts.uploads.UploadRecording;
+import org.safelight.accounts.users.User;
 import org.safelight.cloud.CloudLinks;
 import org.safelight.cloud.CloudRole;
 import org.safelight.cloud.CloudStore;
+import org.safelight.cloud.Confirmations;
+import org.safelight.cloud.HttpConfirmations;
 import org.safelight.cloud.HttpUploadRecorder;
 import org.safelight.cloud.UploadRecorder;
 import org.safelight.cloud.blob.BlobStore;
@@ -54,10 +58,14 @@ final class CloudWiring {
         }
         UploadRecorder recorder;
         EnterpriseAuthority authority;
+        Confirmations confirmations;
         if (accounts != null) {
-            recorder = inProcess(accounts.uploads());
+            recorder = inProcess(accounts.uploadRecording());
             authority = accounts.credentials();
+            confirmations = (user, bearer) -> accounts.users().findById(user.userId())
+                    .map(User::emailVerified).orElse(false);
         } else {
+            confirmations = new HttpConfirmations(config.accountsUrl(), HttpClient.newHttpClient());
             recorder = new HttpUploadRecorder(config.accountsUrl(), cloud.serviceCredential(), HttpClient.newHttpClient());
             // Enterprise API keys are checked by the accounts role at --accounts-url.
             authority = new HttpEnterpriseAuthority(config.accountsUrl(), HttpClient.newHttpClient(), clock);
@@ -65,21 +73,27 @@ final class CloudWiring {
         CloudStore store = CloudStore.open(database, blobs, recorder, config.publicUrl(),
                 config.dataDir().resolve("cloud").resolve(".spool"), cloud.uploads(), clock);
         resources.add(new PeriodicTask("cloud-sweeper", SWEEP_EVERY, store::sweepExpired));
-        return new Built(new CloudRole(store, tokens, authority), new CloudLinks(store), store, resources);
+        return new Built(new CloudRole(store, tokens, authority, confirmations), new CloudLinks(store), store, resources);
     }
 
-    /** Records on the accounts role's log in this process. */
-    static UploadRecorder inProcess(UploadLog log) {
+    /**
+     * Records on the accounts role's log in this process, with the sender as their account is now
+     * ({@link UploadRecording}).
+     */
+    static UploadRecorder inProcess(UploadRecording recording) {
         return (upload, token) -> {
+            Optional<UploadEntry> recorded;
             try {
-                log.record(new UploadEntry(upload.reportId(), upload.region().name(), upload.name(), upload.link(),
-                        upload.downloadUrl(), upload.userId(), upload.email(),
-                        upload.senderName() == null ? "" : upload.senderName(), upload.enterpriseId(), upload.size(),
-                        upload.uploadedAt(), upload.expiresAt()));
+                recorded = recording.record(upload.userId(), new UploadEntry(upload.reportId(),
+                        upload.region().name(), upload.name(), upload.link(), upload.downloadUrl(), upload.userId(),
+                        upload.email(), upload.senderName() == null ? "" : upload.senderName(),
+                        upload.enterpriseId(), upload.size(), upload.uploadedAt(), upload.expiresAt(),
+                        upload.keyServerUrl()));
             } catch (RuntimeException e) {
                 throw new UploadRecorder.UploadRecordingException("the report list could not be written ("
                         + e.getClass().getSimpleName() + ")", e);
             }
+            return recorded.orElseThrow(UploadRecorder.SenderNotConfirmedException::new).enterpriseId();
         };
     }
 }
