@@ -138,15 +138,18 @@ export async function revokeReport(keyserverUrl, reportId) {
 }
 
 /**
- * Whether the key server still gives out a report's key: {revoked, revoked_at}, or null when it
- * holds no key for it or cannot tell now. Public (no token) and not recorded: it releases nothing.
+ * Whether the key server still gives out a report's key: {revoked: true, revokedAt} | {revoked: false},
+ * or null when it holds no key for it or cannot tell now. Public (no token) and not recorded: it
+ * releases nothing.
  */
 export async function reportStatus(keyserverUrl, reportId) {
   try {
     const base = await checkedKeyServer(keyserverUrl);
     const r = await fetch(`${base}/api/v1/reports/${encodeURIComponent(reportId)}/status`,
       {credentials: 'omit', cache: 'no-store'});
-    return r.ok ? await r.json() : null;
+    if (!r.ok) return null;
+    const body = await r.json();
+    return body.revoked === true ? {revoked: true, revokedAt: body.revoked_at || null} : {revoked: false};
   } catch (e) {
     return null;
   }

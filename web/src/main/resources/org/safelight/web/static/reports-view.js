@@ -69,7 +69,7 @@ function reportCard(r) {
     state, actions);
   const revoked = at => {
     node.classList.add('revoked');
-    state.textContent = `Revoked ${formatTime(at)}: nobody can open it any more.`;
+    state.textContent = `Revoked${at ? ` ${formatTime(at)}` : ''}: nobody can open it any more.`;
     for (const b of actions.querySelectorAll('.needs-live')) b.remove();
   };
   if (!expired && parts) {
@@ -82,7 +82,7 @@ function reportCard(r) {
   const checkRevoked = async view => {
     if (!r.keyserver_url) return;
     const status = await reportStatus(r.keyserver_url, r.report_id);
-    if (view.current() && status && status.revoked) revoked(status.revoked_at);
+    if (view.current() && status && status.revoked) revoked(status.revokedAt);
   };
   return {node, checkRevoked};
 }
