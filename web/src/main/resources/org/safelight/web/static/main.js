@@ -78,7 +78,7 @@ async function route() {
       default: return view.show(el('section', {class: 'card'}, el('h1', {}, 'Not found'), el('p', {}, 'There is no such page.')));
     }
   } catch (e) {
-    if (e instanceof SignedOutError) return requireSignIn('Your session ended: please sign in again.');
+    if (e instanceof SignedOutError) return view.current() ? requireSignIn('Your session ended: please sign in again.') : undefined;
     throw e;
   }
 }
