@@ -79,6 +79,7 @@ final class LandingPage {
         return "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
                 + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
                 + "<title>" + escape(title) + " · Safelight</title>\n"
+                + "<link rel=\"icon\" href=\"/app/static/favicon.svg\" type=\"image/svg+xml\">\n"
                 + "<link rel=\"stylesheet\" href=\"/app/static/app.css\">\n"
                 + "<link rel=\"stylesheet\" href=\"/app/static/report.css\">\n" + head + "</head>\n<body>\n"
                 + "<header class=\"top\"><a class=\"brand\" href=\"/app/\">My Safelight</a></header>\n"

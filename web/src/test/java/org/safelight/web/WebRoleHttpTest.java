@@ -71,6 +71,18 @@ class WebRoleHttpTest {
     }
 
     @Test
+    void the_favicon_is_an_svg_served_as_one_and_every_page_names_it() throws Exception {
+        HttpResponse<String> icon = get("/app/static/favicon.svg");
+        assertThat(icon.statusCode()).isEqualTo(200);
+        assertThat(icon.headers().firstValue("Content-Type")).hasValue("image/svg+xml");
+        assertThat(icon.body()).startsWith("<svg xmlns=\"http://www.w3.org/2000/svg\"");
+        String link = "<link rel=\"icon\" href=\"/app/static/favicon.svg\" type=\"image/svg+xml\">";
+        assertThat(get("/app/").body()).contains(link);
+        assertThat(get("/app/report/AU/" + NAME).body()).contains(link);
+        assertThat(get("/app/report/US/" + NAME).body()).contains(link);
+    }
+
+    @Test
     void scripts_and_styles_are_served_with_their_types_and_nothing_else_is() throws Exception {
         HttpResponse<String> js = get("/app/static/rncryptor.js");
         assertThat(js.statusCode()).isEqualTo(200);

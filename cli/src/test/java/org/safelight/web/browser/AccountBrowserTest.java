@@ -22,13 +22,15 @@ class AccountBrowserTest extends BrowserTestBase {
         browser.click("#to-signup");
         browser.type("#signup-first", "Wren");
         browser.type("#signup-last", "Okafor");
-        browser.type("#signup-country", "ie");
+        browser.visible("#signup-country").sendKeys("Ireland");
+        assertThat(browser.visible("#signup-country").getAttribute("value")).as("the country from a list").isEqualTo("IE");
         browser.type("#signup-email", "wren@example.org");
         browser.type("#signup-password", Site.PASSWORD);
-        browser.screenshot("account-1-sign-up");
+        browser.type("#signup-password-again", Site.PASSWORD);
+        shows("account-1-sign-up");
         browser.click("#signup-submit");
         assertThat(browser.text("#signup-done")).contains("Check your email", "wren@example.org");
-        browser.screenshot("account-2-check-your-email");
+        shows("account-2-check-your-email");
 
         // no session before the address is confirmed; the refusal offers a new link
         browser.click("#to-signin");
@@ -50,7 +52,7 @@ class AccountBrowserTest extends BrowserTestBase {
         browser.type("#password", Site.PASSWORD);
         browser.click("button[type=submit]");
         browser.until(d -> browser.text("h1").equals("Email address confirmed"));
-        browser.screenshot("account-2b-address-confirmed");
+        shows("account-2b-address-confirmed");
         browser.get(site.url + "/app/#/signin");
         browser.type("#signin-email", "wren@example.org");
         browser.type("#signin-password", "not the password at all");
@@ -59,9 +61,9 @@ class AccountBrowserTest extends BrowserTestBase {
 
         browser.type("#signin-password", Site.PASSWORD);
         browser.click("#signin-submit");
-        browser.until(d -> browser.text("#whoami").equals("wren@example.org"));
+        browser.until(d -> "wren@example.org".equals(whoami()));
         browser.visible("#reports");
-        browser.screenshot("account-3-signed-in");
+        shows("account-3-signed-in");
 
         // The access token stays in memory; only the refresh token is kept, for this tab.
         assertThat(browser.script("return document.cookie")).isEqualTo("");
@@ -70,16 +72,20 @@ class AccountBrowserTest extends BrowserTestBase {
         String refreshToken = (String) browser.script("return sessionStorage.getItem('safelight.refresh_token')");
 
         browser.driver().navigate().refresh();
-        browser.until(d -> browser.text("#whoami").equals("wren@example.org"));
+        browser.until(d -> "wren@example.org".equals(whoami()));
         String rotated = (String) browser.script("return sessionStorage.getItem('safelight.refresh_token')");
         assertThat(rotated).as("a reload trades the refresh token for a new one").isNotEqualTo(refreshToken);
 
-        browser.click("#sign-out");
+        SignIn.out(browser);
         browser.visible("#signin-form");
         assertThat(browser.script("return sessionStorage.length")).isEqualTo(0L);
         assertThat(site.send("POST", "/api/v1/accounts/refresh", null, "{\"refresh_token\":\"" + rotated + "\"}")
                 .statusCode()).as("the session ended on the server too").isEqualTo(401);
-        browser.screenshot("account-4-signed-out");
+        shows("account-4-signed-out");
+    }
+
+    static Object whoami() {
+        return browser.script("return document.getElementById('whoami').textContent");
     }
 
     @Test
@@ -108,7 +114,7 @@ class AccountBrowserTest extends BrowserTestBase {
                 location.hash = '#/';
                 """);
         browser.until(d -> browser.script("return window.__held.length === 1 && window.__refreshed ? true : null"));
-        browser.click("#sign-out");
+        SignIn.out(browser);
         browser.visible("#signin-form");
 
         browser.script("window.__held.forEach(release => release())");
@@ -119,5 +125,59 @@ class AccountBrowserTest extends BrowserTestBase {
         }
         assertThat(browser.driver().findElements(org.openqa.selenium.By.id("reports"))).isEmpty();
         browser.visible("#signin-form");
+    }
+
+    @Test
+    void a_forgotten_password_is_asked_for_by_address_and_the_page_says_what_happens_next() throws Exception {
+        site.confirmedUser("forgetful@example.org", "Fern");
+        browser.reset(site.url);
+        browser.get(site.url + "/app/#/signin");
+        browser.click("#to-forgot-password");
+        browser.type("#forgot-password-email", "forgetful@example.org");
+        shows("account-5-forgot-password");
+        browser.click("#forgot-password-submit");
+        assertThat(browser.text("#forgot-password-done")).contains("forgetful@example.org", "within one hour",
+                "choose a new password");
+        site.awaitMessages("forgetful@example.org", 2); // the confirmation, then the reset link
+        assertThat(site.linkTo("forgetful@example.org")).contains("/app/reset-password");
+        shows("account-6-reset-link-sent");
+    }
+
+    @Test
+    void the_confirmation_email_can_be_sent_again_from_the_sign_in_page() throws Exception {
+        site.call("POST", "/api/v1/accounts/signup", null, "{\"email\":\"late@example.org\",\"password\":\""
+                + Site.PASSWORD + "\",\"first_name\":\"Lee\",\"last_name\":\"Tester\"}");
+        site.awaitMessages("late@example.org", 1);
+        browser.reset(site.url);
+        browser.get(site.url + "/app/#/signin");
+        browser.click("#to-resend");
+        browser.type("#resend-confirmation-email", "late@example.org");
+        browser.click("#resend-confirmation-submit");
+        assertThat(browser.text("#resend-confirmation-done")).contains("late@example.org", "within 24 hours");
+        site.awaitMessages("late@example.org", 2);
+        shows("account-7-confirmation-resent");
+    }
+
+    @Test
+    void sign_up_asks_the_password_twice_and_says_what_is_wrong_next_to_the_field() {
+        browser.reset(site.url);
+        browser.get(site.url + "/app/#/signup");
+        browser.type("#signup-last", "Okafor");
+        browser.type("#signup-email", "not an address");
+        browser.type("#signup-password", Site.PASSWORD);
+        browser.type("#signup-password-again", Site.PASSWORD + "!");
+        browser.click("#signup-submit");
+        for (String[] wrong : new String[][] {{"signup-first", "first name"}, {"signup-email", "such as name@example.org"},
+                {"signup-password-again", "The two passwords differ"}}) {
+            var input = browser.visible("#" + wrong[0]);
+            assertThat(input.getAttribute("aria-invalid")).as(wrong[0]).isEqualTo("true");
+            assertThat(input.getAttribute("aria-describedby")).isEqualTo(wrong[0] + "-error");
+            assertThat(browser.text("#" + wrong[0] + "-error")).contains(wrong[1]);
+        }
+        assertThat(browser.visible("#signup-last").getAttribute("aria-invalid")).isNull();
+        assertThat(browser.script("return document.activeElement.id")).as("focus on the first wrong field")
+                .isEqualTo("signup-first");
+        assertThat(browser.driver().findElements(org.openqa.selenium.By.id("signup-done"))).isEmpty();
+        shows("account-8-sign-up-errors");
     }
 }

@@ -48,10 +48,10 @@ class CloudReportBrowserTest extends BrowserTestBase {
     void my_reports_lists_the_upload_with_its_expiry_and_opens_it() {
         SignIn.as(browser, site, "alice@example.org");
         browser.get(site.url + "/app/#/reports");
-        String row = browser.text("#report-list tr[data-report='" + reportId + "']");
+        String row = browser.text("#report-list li[data-report='" + reportId + "']");
         assertThat(row).contains(reportId, "6 days left");
         browser.screenshot("reports-1-list");
-        browser.click("#report-list tr[data-report='" + reportId + "'] a.open");
+        browser.click("#report-list li[data-report='" + reportId + "'] a.open");
         assertThat(browser.text("#patient-name")).isEqualTo("Ada Quill");
         assertThat(browser.text("#notes")).isEqualTo("Sent through the cloud.");
         browser.screenshot("reports-2-opened-from-list");
@@ -89,6 +89,7 @@ class CloudReportBrowserTest extends BrowserTestBase {
         browser.type("#signup-last", "Reyes");
         browser.type("#signup-email", "dana@example.org");
         browser.type("#signup-password", Site.PASSWORD);
+        browser.type("#signup-password-again", Site.PASSWORD);
         browser.click("#signup-submit");
         browser.visible("#signup-done");
         site.confirm("dana@example.org");
@@ -122,7 +123,7 @@ class CloudReportBrowserTest extends BrowserTestBase {
 
         SignIn.as(browser, site, "alice@example.org");
         browser.get(site.url + "/app/#/reports");
-        assertThat(browser.text("#report-list tr[data-report='" + reportId + "'] .expiry")).isEqualTo("expired");
+        assertThat(browser.text("#report-list li[data-report='" + reportId + "'] .expiry")).isEqualTo("expired");
         assertThat(browser.driver().findElements(By.cssSelector("#report-list a.open"))).isEmpty();
         browser.get(site.url + "/app/#/link/AU/" + link.substring(link.lastIndexOf('/') + 1));
         assertThat(browser.visible("#open-failed").getAttribute("data-kind")).isEqualTo("expired");

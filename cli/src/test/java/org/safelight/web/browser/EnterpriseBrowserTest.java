@@ -19,6 +19,9 @@ class EnterpriseBrowserTest extends BrowserTestBase {
         site.confirmedUser("bob@example.org", "Bob");
         new Enterprises(site.server.database().jdbi(), Clock.systemUTC()).create("St Vincent's",
                 "admin@stvincents.example", List.of("stvincents.example"), List.of("locum@example.org"));
+        site.confirmedUser("it@northside.example", "Ravi");
+        new Enterprises(site.server.database().jdbi(), Clock.systemUTC()).create("Northside Clinic",
+                "it@northside.example", List.of("northside.example"), List.of());
         openBrowser();
     }
 
@@ -26,7 +29,7 @@ class EnterpriseBrowserTest extends BrowserTestBase {
     @Test
     void the_admin_creates_sees_once_and_revokes_api_keys_and_key_server_tokens() throws Exception {
         SignIn.as(browser, site, "admin@stvincents.example");
-        browser.click("#nav-enterprise");
+        SignIn.nav(browser, "#nav-enterprise");
         assertThat(browser.text("#enterprise-name")).isEqualTo("St Vincent's");
         assertThat(browser.text("#enterprise-domains")).isEqualTo("stvincents.example");
         assertThat(browser.text("#members")).contains("locum@example.org");
@@ -37,9 +40,10 @@ class EnterpriseBrowserTest extends BrowserTestBase {
             assertThat(secret).startsWith(kind.equals("api-keys") ? "slak_" : "slkst_");
             String row = "#" + kind + " tbody tr";
             browser.until(d -> d.findElements(By.cssSelector(row)).size() == 1);
-            assertThat(browser.text(row)).contains("…" + secret.substring(secret.length() - 4), "active");
+            assertThat(browser.text(row)).contains("…" + secret.substring(secret.length() - 4), "active", "never");
+            assertThat(browser.text(row + " .credential-id")).isNotBlank();
         }
-        browser.screenshot("enterprise-1-created");
+        shows("enterprise-1-created");
 
         browser.driver().navigate().refresh();
         browser.visible("#api-keys tbody tr");
@@ -48,14 +52,26 @@ class EnterpriseBrowserTest extends BrowserTestBase {
         for (String kind : List.of("api-keys", "key-server-tokens")) {
             String row = "#" + kind + " tbody tr";
             browser.click(row + " button.revoke");
-            assertThat(browser.text(row + " button.revoke")).isEqualTo("Click again to revoke");
+            assertThat(browser.text(row + " button.revoke")).isEqualTo(onPhone() ? "Tap again to revoke" : "Click again to revoke");
             browser.click(row + " button.revoke");
             browser.until(d -> browser.text(row + " .state").equals("revoked"));
         }
         String adminToken = site.token("admin@stvincents.example");
         assertThat(site.call("GET", "/api/v1/enterprise/api-keys", adminToken, null).path("api_keys").get(0)
                 .path("revoked").asBoolean()).isTrue();
-        browser.screenshot("enterprise-2-revoked");
+        shows("enterprise-2-revoked");
+    }
+
+    @Test
+    void a_credential_made_with_a_label_is_listed_by_it() throws Exception {
+        SignIn.as(browser, site, "it@northside.example");
+        SignIn.nav(browser, "#nav-enterprise");
+        browser.type("#api-keys-label", "nightly sync");
+        browser.click("#api-keys-create");
+        browser.visible("#api-keys-secret");
+        browser.until(d -> browser.driver().findElements(By.cssSelector("#api-keys tbody tr .label")).stream()
+                .anyMatch(e -> e.getText().equals("nightly sync")));
+        shows("enterprise-3-labelled");
     }
 
     @Test

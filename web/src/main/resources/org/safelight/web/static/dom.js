@@ -31,20 +31,48 @@ function append(node, children) {
   }
 }
 
-/** Replaces the main area's content. */
+/**
+ * Replaces the main area's content. When it has a heading (h1), the document's title names it and,
+ * if the user moved to a new view (see newView), keyboard and screen-reader focus moves to it.
+ */
 export function show(...children) {
   const main = document.getElementById('main');
   main.replaceChildren();
   append(main, children);
+  const heading = main.querySelector('h1');
+  if (heading) {
+    document.title = `${heading.textContent.trim()} · My Safelight`;
+    if (focusPending) {
+      focusPending = false;
+      heading.setAttribute('tabindex', '-1');
+      heading.focus({preventScroll: true});
+    }
+  }
   return main;
 }
 
-/** A definition list of [label, value] pairs, skipping empty values. */
+// Moves on with every view the user goes to. A view whose data arrives later draws only while it is
+// still the current one: an answer that comes after the user moved on is dropped, never drawn.
+let views = 0;
+let focusPending = false;
+
+/**
+ * Starts a new view and gives its ticket: ticket.show(...) draws only while this is still the
+ * current view (else it does nothing and returns null), ticket.current() says whether it is.
+ */
+export function newView() {
+  const mine = ++views;
+  focusPending = true;
+  const current = () => mine === views;
+  return {current, show: (...children) => (current() ? show(...children) : null)};
+}
+
+/** A definition list of [label, value, valueId, valueClass] items, skipping empty values. */
 export function facts(pairs, id) {
   const dl = el('dl', {class: 'facts', id});
-  for (const [label, value, valueId] of pairs) {
+  for (const [label, value, valueId, valueClass] of pairs) {
     if (value === undefined || value === null || String(value).trim() === '') continue;
-    dl.append(el('dt', {}, label), el('dd', {id: valueId}, String(value)));
+    dl.append(el('dt', {}, label), el('dd', {id: valueId, class: valueClass}, String(value)));
   }
   return dl;
 }
@@ -61,7 +89,49 @@ export function formatBytes(n) {
   return `${(n / 1024 / 1024 / 1024).toFixed(2)} GiB`;
 }
 
-export function formatTime(iso) {
-  const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? String(iso ?? '') : d.toLocaleString();
+// The one date style of Safelight (the CLI and the PDF write the same): the month by its name, never
+// a number that one reader takes for the day and another for the month.
+const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September',
+  'October', 'November', 'December'];
+
+function parse(value) {
+  if (value === undefined || value === null || value === '') return null;
+  const d = value instanceof Date ? value : new Date(value);
+  return Number.isNaN(d.getTime()) ? null : d;
+}
+
+/**
+ * A day: "12 November 1948". A calendar date ("1948-11-12", such as a birth date) stays that day
+ * everywhere; an instant is the day in the browser's time zone. Anything else comes back as text.
+ */
+export function formatDate(value) {
+  const day = /^(\d{4})-(\d{2})-(\d{2})$/.exec(String(value ?? ''));
+  if (day && Number(day[2]) >= 1 && Number(day[2]) <= 12) {
+    return `${Number(day[3])} ${MONTHS[Number(day[2]) - 1]} ${day[1]}`;
+  }
+  const d = parse(value);
+  return d ? `${d.getDate()} ${MONTHS[d.getMonth()]} ${d.getFullYear()}` : String(value ?? '');
+}
+
+/** An instant in the browser's time zone, 24 hours: "27 November 2026, 14:05". */
+export function formatTime(value) {
+  const d = parse(value);
+  if (!d) return String(value ?? '');
+  const pad = n => String(n).padStart(2, '0');
+  return `${formatDate(d)}, ${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
+
+/** Whether the page is on a touch screen without a mouse (a phone, a tablet): tap, not drop. */
+export function isTouch() {
+  return window.matchMedia('(pointer: coarse)').matches && !window.matchMedia('(hover: hover)').matches;
+}
+
+/** Puts text on the clipboard; false when the browser refuses (then the caller shows it to copy by hand). */
+export async function copyText(text) {
+  try {
+    await navigator.clipboard.writeText(text);
+    return true;
+  } catch (e) {
+    return false;
+  }
 }

@@ -64,9 +64,9 @@ async function keyServerToken(origin) {
   return (await r.json()).access_token;
 }
 
-async function keyServerCall(keyserverUrl, reportId, what) {
+async function keyServerCall(keyserverUrl, reportId, what, method = 'GET') {
   const base = await checkedKeyServer(keyserverUrl);
-  const send = async () => fetch(`${base}/api/v1/reports/${encodeURIComponent(reportId)}/${what}`, {
+  const send = async () => fetch(`${base}/api/v1/reports/${encodeURIComponent(reportId)}/${what}`, {method,
     credentials: 'omit', cache: 'no-store', headers: {Authorization: `Bearer ${await keyServerToken(base)}`}});
   let r;
   try {
@@ -187,6 +187,14 @@ export async function cloudLinkStatus(region, name) {
   } catch (e) {
     return null;
   }
+}
+
+/**
+ * Revokes a report its sender sent: the key server gives its key to nobody from then on.
+ * {report_id, revoked_at, already_revoked}; revoking a revoked report answers already_revoked.
+ */
+export async function revokeReport(keyserverUrl, reportId) {
+  return keyServerCall(keyserverUrl, reportId, 'revoke', 'POST');
 }
 
 /**

@@ -1,7 +1,7 @@
 // My Safelight: the router (#/...), the navigation, and dropping a .picsafe file onto the page.
-import {el, show} from './dom.js';
+import {el, newView} from './dom.js';
 import {getJson, hasSession, signOut, SignedOutError} from './session.js';
-import {signInView, signUpView} from './account-views.js';
+import {forgotPasswordView, resendConfirmationView, signInView, signUpView} from './account-views.js';
 import {openFileView, reportsView} from './reports-view.js';
 import {closeReport, openFile, openLink} from './opening.js';
 import {enterpriseView} from './enterprise-view.js';
@@ -13,6 +13,7 @@ const AFTER_SIGN_IN = 'safelight.after_sign_in';
 
 async function loadMe() {
   const me = await getJson('/api/v1/accounts/me');
+  document.body.classList.add('signed-in');
   document.getElementById('nav').hidden = false;
   document.getElementById('whoami').textContent = me.email_verified ? me.email : `${me.email} (not confirmed yet)`;
   document.getElementById('nav-enterprise').hidden = !(me.enterprise && me.enterprise.admin);
@@ -20,6 +21,8 @@ async function loadMe() {
 }
 
 function signedOutNav() {
+  document.body.classList.remove('signed-in');
+  closeMenu();
   document.getElementById('nav').hidden = true;
   document.getElementById('whoami').textContent = '';
 }
@@ -32,6 +35,7 @@ function requireSignIn(notice) {
     if (pendingFile) {
       const file = pendingFile;
       pendingFile = null;
+      newView();
       await openFile(file);
     } else {
       const next = sessionStorage.getItem(AFTER_SIGN_IN);
@@ -42,13 +46,21 @@ function requireSignIn(notice) {
   }, notice);
 }
 
+/**
+ * Draws the view the address names. Every call starts a new view (newView): a view whose data
+ * arrives after the user moved on is not drawn, and going to the same address again redraws it.
+ */
 async function route() {
   closeReport();
+  closeMenu();
+  const view = newView();
   const hash = location.hash || '#/';
   const waiting = sessionStorage.getItem(AFTER_SIGN_IN) !== null;
   if (hash === '#/signup') {
     return signUpView(waiting ? 'Once your address is confirmed and you have signed in, the report you were sent opens.' : null);
   }
+  if (hash === '#/forgot-password') return forgotPasswordView();
+  if (hash === '#/resend-confirmation') return resendConfirmationView();
   if (!hasSession()) {
     if (hash.startsWith('#/link/')) sessionStorage.setItem(AFTER_SIGN_IN, hash);
     return requireSignIn(hash.startsWith('#/link/') || waiting
@@ -56,16 +68,17 @@ async function route() {
   }
   try {
     if (document.getElementById('nav').hidden) await loadMe();
+    if (!view.current()) return undefined;
     const link = /^#\/link\/([A-Z]{2})\/([A-Za-z0-9_-]+)$/.exec(hash);
     if (link) return await openLink(link[1], link[2]);
     switch (hash) {
       case '#/open': return openFileView();
-      case '#/enterprise': return await enterpriseView();
-      case '#/reports': case '#/': case '#/signin': return await reportsView();
-      default: return show(el('section', {class: 'card'}, el('h1', {}, 'Not found'), el('p', {}, 'There is no such page.')));
+      case '#/enterprise': return await enterpriseView(view);
+      case '#/reports': case '#/': case '#/signin': return await reportsView(view);
+      default: return view.show(el('section', {class: 'card'}, el('h1', {}, 'Not found'), el('p', {}, 'There is no such page.')));
     }
   } catch (e) {
-    if (e instanceof SignedOutError) return requireSignIn('Your session ended: please sign in again.');
+    if (e instanceof SignedOutError) return view.current() ? requireSignIn('Your session ended: please sign in again.') : undefined;
     throw e;
   }
 }
@@ -93,6 +106,7 @@ function installDrop() {
     e.preventDefault();
     const file = e.dataTransfer.files[0];
     if (hasSession()) {
+      newView(); // what was loading before the drop is not drawn over the report
       openFile(file);
     } else {
       pendingFile = file;
@@ -100,6 +114,38 @@ function installDrop() {
     }
   });
 }
+
+// On a narrow screen the navigation folds behind a Menu button in the header, which stays at the
+// top of the screen: sign-out is always one tap away.
+const menuButton = document.getElementById('menu-button');
+
+function closeMenu() {
+  document.getElementById('top').classList.remove('open');
+  menuButton.setAttribute('aria-expanded', 'false');
+}
+
+menuButton.addEventListener('click', () => {
+  const open = document.getElementById('top').classList.toggle('open');
+  menuButton.setAttribute('aria-expanded', String(open));
+  if (open) document.getElementById('nav-reports').focus();
+});
+document.addEventListener('keydown', e => {
+  if (e.key === 'Escape' && document.getElementById('top').classList.contains('open')) {
+    closeMenu();
+    menuButton.focus();
+  }
+});
+
+// A link to where the user already is draws that view again: "Open a file" opens the drop zone
+// even when a report opened from it is on screen (no hashchange comes then).
+document.addEventListener('click', e => {
+  const link = e.target instanceof Element ? e.target.closest('a[href^="#/"]') : null;
+  if (!link || e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
+  if (link.getAttribute('href') === (location.hash || '#/')) {
+    e.preventDefault();
+    route();
+  }
+});
 
 document.getElementById('sign-out').addEventListener('click', async () => {
   closeReport();

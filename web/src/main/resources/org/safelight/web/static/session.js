@@ -73,6 +73,12 @@ export async function resendVerification(email) {
   if (!r.ok) throw await apiError(r);
 }
 
+/** Asks for a link to choose a new password; the answer is the same whether or not the address has an account. */
+export async function requestPasswordReset(email) {
+  const r = await postJson('/api/v1/accounts/password-reset', {email});
+  if (!r.ok) throw await apiError(r);
+}
+
 export async function signOut() {
   const token = sessionStorage.getItem(REFRESH);
   epoch++;

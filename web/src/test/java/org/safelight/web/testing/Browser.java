@@ -97,6 +97,15 @@ public final class Browser implements AutoCloseable {
                 .usingAnyFreePort().build();
         this.driver = new ChromeDriver(service, options);
         driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(60));
+        if (size == Size.DESKTOP) {
+            // --window-size is the window's outer size: grow it by what the browser's frame takes, so
+            // that the page itself is 1280×900.
+            @SuppressWarnings("unchecked")
+            List<Number> inner = (List<Number>) script("return [innerWidth, innerHeight]");
+            var outer = driver.manage().window().getSize();
+            driver.manage().window().setSize(new org.openqa.selenium.Dimension(
+                    outer.width + size.width - inner.get(0).intValue(), outer.height + size.height - inner.get(1).intValue()));
+        }
     }
 
     public WebDriver driver() {
