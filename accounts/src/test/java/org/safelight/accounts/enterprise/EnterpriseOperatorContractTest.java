@@ -30,7 +30,7 @@ class EnterpriseOperatorContractTest {
 
     private void upload(UploadLog log, String report, String userId, String email, Instant at) {
         log.record(new UploadEntry(report, "AU", "r" + report, "https://s/app/report/AU/r" + report, "https://s/d/" + report,
-                userId, email, "Dr X", "", 10, at, at.plus(Duration.ofDays(7))));
+                userId, email, "Dr X", "", 10, at, at.plus(Duration.ofDays(7)), null));
     }
 
     @ParameterizedTest(name = "{0}")
