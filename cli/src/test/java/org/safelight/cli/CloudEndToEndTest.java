@@ -277,7 +277,11 @@ class CloudEndToEndTest {
             String name = link.substring(link.lastIndexOf('/') + 1);
             assertThat(log).doesNotContain(name.substring(0, 22)).doesNotContain(name.substring(23));
         }
-        assertThat(CloudHttp.json(http.get("/api/v1/accounts/me/reports", ada).body()).path("reports")).hasSize(n);
+        // My reports has one row per report, listing each upload as a send to the cloud.
+        com.fasterxml.jackson.databind.JsonNode reports = CloudHttp.json(http.get("/api/v1/accounts/me/reports", ada)
+                .body()).path("reports");
+        assertThat(reports).hasSize(1);
+        assertThat(reports.get(0).path("sends")).hasSize(n);
         assertThat(storedFiles()).isEqualTo(n);
     }
 

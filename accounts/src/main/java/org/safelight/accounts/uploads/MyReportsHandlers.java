@@ -19,7 +19,7 @@ import org.safelight.server.tokens.UserToken;
  * The signed-in user's list of reports, one row per report, and the sends their clients record on it:
  * <pre>
  * GET  /api/v1/accounts/me/reports                      → {reports: [{report_id, first_sent_at, last_sent_at,
- *      keyserver_url?, link?, download_url?, region?, expires_at?, expired, size?, sends: [{channel,
+ *      keyserver_url?, link?, download_url?, region?, uploaded_at?, expires_at?, expired, size?, sends: [{channel,
  *      recipient?, sent_at}]}]}, the most recently sent first; sends newest first
  * POST /api/v1/accounts/me/reports/{reportId}/sends     {channel, recipient?} → 204
  *      400 bad_request (channel not one of cloud, sms, whatsapp, email, endpoint, fhir; a recipient that
@@ -69,6 +69,8 @@ public final class MyReportsHandlers {
             item.put("region", r.liveUpload().region());
         }
         if (r.newestUpload() != null) {
+            // uploaded_at: for clients written before sends were recorded (last_sent_at supersedes it)
+            item.put("uploaded_at", r.newestUpload().uploadedAt().toString());
             item.put("expires_at", r.newestUpload().expiresAt().toString());
             item.put("size", r.newestUpload().size());
         }
