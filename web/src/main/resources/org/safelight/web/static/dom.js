@@ -32,7 +32,8 @@ function append(node, children) {
 }
 
 /**
- * Replaces the main area's content. When it has a heading (h1), the document's title names it and,
+ * Replaces the main area's content. When it has a heading (h1), the document's title names it (an
+ * opened report is just "Report") and,
  * if the user moved to a new view (see newView), keyboard and screen-reader focus moves to it.
  */
 export function show(...children) {
@@ -41,7 +42,10 @@ export function show(...children) {
   append(main, children);
   const heading = main.querySelector('h1');
   if (heading) {
-    document.title = `${heading.textContent.trim()} · My Safelight`;
+    // A report's heading names its patient: the title, which the browser keeps in its history and
+    // shows in the tab bar, never does.
+    const name = main.querySelector('#report') ? 'Report' : heading.textContent.trim();
+    document.title = `${name} · My Safelight`;
     if (focusPending) {
       focusPending = false;
       heading.setAttribute('tabindex', '-1');
