@@ -23,7 +23,7 @@ class OpenApiDocumentTest {
 
     @Test
     void the_served_document_describes_exactly_the_routes_the_server_answers() throws Exception {
-        try (SafelightServer server = TestServer.start(dir)) {
+        try (SafelightServer server = TestServer.start(dir.resolve("data"))) {
             HttpResponse<String> r = HttpClient.newHttpClient().send(
                     HttpRequest.newBuilder(server.url().resolve("/openapi.yaml")).GET().build(),
                     HttpResponse.BodyHandlers.ofString());

@@ -27,10 +27,10 @@ class ResponseHeadersEverywhereTest {
 
     @Test
     void every_documented_route_answers_with_the_safe_headers_and_authenticated_ones_no_store() throws Exception {
-        try (SafelightServer server = TestServer.start(dir)) {
+        try (SafelightServer server = TestServer.start(dir.resolve("data"))) {
             HttpClient http = HttpClient.newHttpClient();
             String base = server.url().toString();
-            TestUsers users = new TestUsers(dir, dir, base);
+            TestUsers users = new TestUsers(dir, dir.resolve("data"), base);
             users.signUpVerifyAndLogIn("ada", "ada@hospital.example");
             String ada = new CloudHttp(base).token("ada", "ada@hospital.example");
 
@@ -72,9 +72,9 @@ class ResponseHeadersEverywhereTest {
 
     @Test
     void the_access_log_of_a_report_is_never_stored_by_a_cache() throws Exception {
-        try (SafelightServer server = TestServer.start(dir)) {
+        try (SafelightServer server = TestServer.start(dir.resolve("data"))) {
             String base = server.url().toString();
-            TestUsers users = new TestUsers(dir, dir, base);
+            TestUsers users = new TestUsers(dir, dir.resolve("data"), base);
             users.signUpVerifyAndLogIn("ada", "ada@hospital.example");
             Fixtures.draft(dir.resolve("draft"));
             Path out = dir.resolve("sent");

@@ -169,7 +169,7 @@ class ServeConfigTest {
         try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1,
                 java.net.InetAddress.getByName("127.0.0.1"))) {
             Cli.Result r = Cli.run("serve", "--host", "127.0.0.1", "--port", Integer.toString(taken.getLocalPort()),
-                    "--data-dir", dir.toString());
+                    "--data-dir", dir.resolve("data").toString());
             assertThat(r.exitCode()).isEqualTo(1);
             assertThat(r.errLines()).last().asString().startsWith("safelight: ").contains("already in use",
                     Integer.toString(taken.getLocalPort())).doesNotContain("unexpected");
