@@ -80,6 +80,7 @@ class ShareLinkBrowserTest extends BrowserTestBase {
         landOn(revokedLink);
         assertThat(browser.text("#revoked")).contains("revoked", "cannot be opened");
         assertThat(browser.text("h1")).isEqualTo("This report was revoked");
+        assertThat(browser.text("main")).doesNotContain("can be downloaded until");
         assertThat(browser.driver().findElements(By.cssSelector("#open-here, #view-here, #share-qr"))).isEmpty();
         assertThat(browser.script("return sessionStorage.length + localStorage.length")).isEqualTo(0L);
         Views.fit(browser);

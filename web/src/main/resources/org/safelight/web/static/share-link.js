@@ -45,9 +45,11 @@ function when(iso) {
   return `${t.getDate()} ${MONTHS[t.getMonth()]} ${t.getFullYear()}, ${two(t.getHours())}:${two(t.getMinutes())}`;
 }
 
-/** Replaces the choices with why the report cannot be opened. */
+/** Replaces the choices, and what the page says of downloading, with why the report cannot be opened. */
 function gone(main, id, title, text) {
   for (const section of main.querySelectorAll('.choice')) section.remove();
+  const reportId = document.getElementById('report-id');
+  reportId?.closest('p')?.replaceChildren('Report ', reportId, '.');
   const heading = main.querySelector('h1');
   heading.textContent = title;
   const status = document.getElementById('share-status');
