@@ -4,13 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.URI;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.safelight.cli.client.ApiClient;
 import org.safelight.cli.client.Credentials;
+import org.safelight.format.report.DisplayDates;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -94,17 +91,9 @@ final class EnterpriseCommand extends GroupCommand {
         }
     }
 
-    // TODO: use org.safelight.format.report.DisplayDates once the cli-user helper's change lands
-    private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("d MMMM uuuu, HH:mm", Locale.ENGLISH)
-            .withZone(ZoneId.systemDefault());
-
     /** An ISO instant from the server, in this computer's time zone ("27 November 2026, 14:05"). */
     static String when(String iso) {
-        try {
-            return WHEN.format(Instant.parse(iso));
-        } catch (java.time.DateTimeException e) {
-            return iso;
-        }
+        return DisplayDates.iso(iso);
     }
 
     @Command(name = "api-key", mixinStandardHelpOptions = true,

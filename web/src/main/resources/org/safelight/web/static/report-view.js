@@ -1,13 +1,11 @@
 // Showing an opened report. Every value from the report goes in as text; media are shown from
 // blob: URLs of the decrypted bytes, which are released (and the bytes overwritten) when the
 // report is closed. Photos come first; the details, consent, PDF and saving follow.
-import {el, facts, formatBytes} from './dom.js';
+import {el, facts, formatBytes, formatDate, formatTime} from './dom.js';
 import {zipBlob} from './zip-writer.js';
 import {onPhone} from './opening-panels.js';
 
 const TYPES = {jpg: 'image/jpeg', m4v: 'video/mp4', m4a: 'audio/mp4', pdf: 'application/pdf', json: 'application/json'};
-const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October',
-  'November', 'December'];
 
 function typeOf(name) {
   const ext = name.includes('.') ? name.slice(name.lastIndexOf('.') + 1).toLowerCase() : '';
@@ -15,7 +13,6 @@ function typeOf(name) {
   return TYPES[ext] || 'application/octet-stream';
 }
 
-// TODO: use dom.js's formatDate once the web-shell change that adds it is merged.
 /** A birth date from the report's day, month and year fields, with the month's name: 7 March 1961. */
 export function birthDate(day, month, year) {
   const d = Number(day);
@@ -23,16 +20,7 @@ export function birthDate(day, month, year) {
   if (![d, m, Number(year)].every(Number.isInteger) || m < 1 || m > 12 || d < 1 || d > 31) {
     return [day, month, year].filter(Boolean).join(' ');
   }
-  return `${d} ${MONTHS[m - 1]} ${year}`;
-}
-
-// TODO: use dom.js's formatTime once the web-shell change that adds it is merged.
-/** The report's date and time, in this browser's zone: 27 November 2026, 14:05 (as written when unreadable). */
-function reportTime(text) {
-  const t = new Date(text);
-  if (!text || Number.isNaN(t.getTime())) return text;
-  const two = n => String(n).padStart(2, '0');
-  return `${t.getDate()} ${MONTHS[t.getMonth()]} ${t.getFullYear()}, ${two(t.getHours())}:${two(t.getMinutes())}`;
+  return formatDate(`${String(year).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`);
 }
 
 function photoViewer(photos, photoUrls, listeners) {
@@ -131,7 +119,7 @@ export function reportView(report, {sourceBytes, sourceName, onAccessLog, onClos
 
   const d = m.details;
   sections.push(el('section', {class: 'card', id: 'details'}, el('h2', {}, 'Details'),
-    facts([['Report', reportId, 'report-id'], ['Date', reportTime(d.datetime), 'report-date'], ['Clinician', clinician, 'clinician'],
+    facts([['Report', reportId, 'report-id'], ['Date', formatTime(d.datetime), 'report-date'], ['Clinician', clinician, 'clinician'],
       ['Clinician email', m.user.email, 'clinician-email'], ['Place', d.location.address, 'report-place'],
       ['Sent by', d.sendtype, 'send-type']]),
     d.notes ? el('h3', {}, 'Notes') : null,

@@ -5,11 +5,10 @@
 // report's key server) or was revoked (that key server), and says so at once instead of the choices.
 import qrcode from './vendor/qrcode-generator.js';
 import {cloudLinkStatus, revocationStatus} from './keys.js';
+import {formatTime} from './dom.js';
 import {onPhone} from './opening-panels.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
-const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October',
-  'November', 'December'];
 
 /** A QR code of text as an SVG drawn with DOM calls (no markup strings), one unit per module. */
 export function qrSvg(text) {
@@ -35,14 +34,6 @@ export function qrSvg(text) {
   svg.append(background, path);
   svg.dataset.modules = String(n);
   return svg;
-}
-
-// TODO: use dom.js's formatTime once the web-shell change that adds it is merged.
-function when(iso) {
-  const t = new Date(iso);
-  if (Number.isNaN(t.getTime())) return '';
-  const two = n => String(n).padStart(2, '0');
-  return `${t.getDate()} ${MONTHS[t.getMonth()]} ${t.getFullYear()}, ${two(t.getHours())}:${two(t.getMinutes())}`;
 }
 
 /** Replaces the choices, and what the page says of downloading, with why the report cannot be opened. */
@@ -89,7 +80,7 @@ async function start() {
     gone(main, 'expired', 'This report has expired', 'Reports are kept for 7 days after they are sent, then deleted. '
       + 'Ask the sender to send it again.');
   } else if (keys?.revoked) {
-    gone(main, 'revoked', 'This report was revoked', `The sender revoked it${keys.revokedAt ? ` on ${when(keys.revokedAt)}` : ''}: `
+    gone(main, 'revoked', 'This report was revoked', `The sender revoked it${keys.revokedAt ? ` on ${formatTime(keys.revokedAt)}` : ''}: `
       + 'its key is no longer given to anyone, so it cannot be opened. Ask the sender if you still need it.');
   } else if (cloud?.state === 'active') {
     document.getElementById('share-status').textContent = '';

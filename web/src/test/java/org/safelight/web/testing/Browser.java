@@ -125,9 +125,11 @@ public final class Browser implements AutoCloseable {
      * elements that stick out, so a failure says what to fix.
      */
     public void assertNoSidewaysScroll() {
+        // The size's own width, not innerWidth: a phone's browser widens its layout viewport to fit
+        // content that is too wide, so innerWidth would grow with the very overflow we look for.
         Object result = script("""
-                const width = window.innerWidth;
-                if (document.documentElement.scrollWidth <= width) return null;
+                const width = arguments[0];
+                if (document.documentElement.scrollWidth <= width && window.innerWidth <= width) return null;
                 const out = [];
                 for (const e of document.querySelectorAll('body *')) {
                   const r = e.getBoundingClientRect();
@@ -137,9 +139,9 @@ public final class Browser implements AutoCloseable {
                       + ' right=' + Math.round(r.right));
                   }
                 }
-                return 'scrollWidth ' + document.documentElement.scrollWidth + ' > innerWidth ' + width + ': '
-                  + out.slice(0, 8).join(', ');
-                """);
+                return 'scrollWidth ' + document.documentElement.scrollWidth + ', innerWidth ' + window.innerWidth
+                  + ' > ' + width + ': ' + out.slice(0, 8).join(', ');
+                """, size.width);
         if (result != null) {
             throw new AssertionError("the page scrolls sideways at " + size.width + " px on "
                     + driver.getCurrentUrl() + ": " + result);
