@@ -201,8 +201,14 @@ public final class Browser implements AutoCloseable {
         e.sendKeys(text);
     }
 
+    /**
+     * Clicks an element after bringing it to the middle of the window: a control that is "in view"
+     * only under the sticky header would otherwise take the click on the header instead.
+     */
     public void click(String css) {
-        visible(css).click();
+        WebElement e = visible(css);
+        script("arguments[0].scrollIntoView({block: 'center', inline: 'nearest'})", e);
+        e.click();
     }
 
     public String text(String css) {
