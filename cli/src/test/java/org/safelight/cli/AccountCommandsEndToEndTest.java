@@ -3,7 +3,6 @@ package org.safelight.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
@@ -13,7 +12,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -103,21 +101,8 @@ class AccountCommandsEndToEndTest {
     }
 
     @Test
-    void a_server_that_does_not_record_sends_still_takes_the_send_without_a_warning() throws Exception {
-        Path report = sealedBy("ada");
-        Assumptions.assumeFalse(hasSendsRoute(), "this server records sends");
-
-        Cli.Result sent = users.run("ada", "send", report.toString(), "--to", "cloud");
-
-        assertThat(sent.exitCode()).as(sent.stderr()).isZero();
-        assertThat(sent.stderr()).isEmpty();
-    }
-
-    /** Contract 3: runs once the accounts server has {@code POST /api/v1/accounts/me/reports/{id}/sends}. */
-    @Test
     void send_records_the_channel_and_recipient_for_my_reports() throws Exception {
         Path report = sealedBy("ada");
-        Assumptions.assumeTrue(hasSendsRoute(), "the accounts server does not record sends yet");
 
         Cli.Result sent = users.run("ada", "send", report.toString(), "--to", "sms:+61 400 123 456");
 
@@ -140,15 +125,5 @@ class AccountCommandsEndToEndTest {
         try (Stream<Path> sealed = Files.list(out)) {
             return sealed.findFirst().orElseThrow();
         }
-    }
-
-    /** Whether the route of contract 3 is there: an unknown route is 404, a known one refuses no token with 401. */
-    private boolean hasSendsRoute() throws Exception {
-        HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
-                java.net.URI.create(url + "/api/v1/accounts/me/reports/x/sends"))
-                .header("Content-Type", "application/json")
-                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"channel\": \"cloud\"}")).build(),
-                HttpResponse.BodyHandlers.ofString());
-        return r.statusCode() != 404;
     }
 }

@@ -86,6 +86,7 @@ public final class SafelightServer implements AutoCloseable {
         try {
             DataFolder.prepare(config.dataDir(), config.databaseUrl());
             lock = DataFolderLock.acquire(config.dataDir());
+            rollback = rollback.underLock();
             for (Map.Entry<String, String> e : config.describe().entrySet()) {
                 LOG.info("config {} = {}", e.getKey(), e.getValue());
             }
@@ -121,9 +122,11 @@ public final class SafelightServer implements AutoCloseable {
                 database.close();
             }
             if (lock != null) {
+                // Undone while the lock is still ours; a start refused the lock removes nothing,
+                // since the folder's contents are the other server's.
+                rollback.undo();
                 lock.close();
             }
-            rollback.undo();
             throw e;
         }
     }
