@@ -205,9 +205,17 @@ final class AdminCommand extends GroupCommand {
         @Override
         int run(Database db, Enterprises enterprises) {
             org.safelight.accounts.enterprise.Enterprise e = named(enterprises, which);
-            int attached = new RecentReports(db.jdbi(), enterprises, Clock.systemUTC()).attach(e.id(), days);
+            RecentReports recent = new RecentReports(db.jdbi(), enterprises, Clock.systemUTC());
+            int attached = recent.attach(e.id(), days);
             main().stdout.println("Attached " + attached + (attached == 1 ? " report" : " reports") + " of the last "
                     + days + (days == 1 ? " day" : " days") + " to " + e.name() + ".");
+            List<String> elsewhere = recent.rolesElsewhere();
+            if (attached > 0 && !elsewhere.isEmpty()) {
+                spec.commandLine().getErr().println("safelight: warning: the " + String.join(" and ", elsewhere)
+                        + " role's tables are not in this database, so the enterprise's sync lists these reports but cannot "
+                        + (elsewhere.contains("cloud") ? "download" : "open") + " them; attaching works fully"
+                        + " where accounts, cloud and keys share one database");
+            }
             return ExitCode.OK;
         }
     }

@@ -77,6 +77,24 @@ public final class RecentReports {
         });
     }
 
+    /**
+     * The roles whose tables are not in this database ("cloud", "keys"): for them {@link #attach}
+     * cannot move the stored copy or the report key, so the enterprise's sync would list an attached
+     * report without being able to download or open it.
+     */
+    public List<String> rolesElsewhere() {
+        return jdbi.withHandle(h -> {
+            List<String> missing = new java.util.ArrayList<>();
+            if (!hasTable(h, "cloud_reports")) {
+                missing.add("cloud");
+            }
+            if (!hasTable(h, "report_keys")) {
+                missing.add("keys");
+            }
+            return missing;
+        });
+    }
+
     private List<Candidate> candidates(String enterpriseId, int days) {
         if (days < 1 || days > MAX_DAYS) {
             throw new IllegalArgumentException("--days is 1 to " + MAX_DAYS + " (the cloud keeps reports "

@@ -124,6 +124,7 @@ class EnterpriseOperatorContractTest {
             assertThat(log.ofEnterprise(id, 0, 100)).extracting(l -> l.entry().reportId()).containsExactly("1", "6");
             assertThat(log.ofEnterprise(other, 0, 100)).extracting(l -> l.entry().reportId()).containsExactly("2");
             assertThat(recent.attach(id, 7)).as("again attaches nothing").isZero();
+            assertThat(recent.rolesElsewhere()).as("only the accounts role migrated here").containsExactly("cloud", "keys");
         }
     }
 }
