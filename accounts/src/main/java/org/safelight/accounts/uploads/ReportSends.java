@@ -26,7 +26,9 @@ public final class ReportSends {
     }
 
     /**
-     * Records a send unless the user has {@link #MAX_PER_USER} on record already.
+     * Records a send unless the user has {@link #MAX_PER_USER} on record already. The cap bounds
+     * abuse, not exactly: under PostgreSQL's READ COMMITTED, requests racing at the cap may each
+     * pass the count (by at most the user's concurrent requests, which the rate limit bounds).
      *
      * @return whether it was recorded
      */
