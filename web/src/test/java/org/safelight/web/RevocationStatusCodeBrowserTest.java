@@ -95,6 +95,25 @@ class RevocationStatusCodeBrowserTest {
         assertThat(r.get("result")).isEqualTo("{\"revoked\":true,\"revokedAt\":\"2026-11-27T14:05:00Z\"}");
     }
 
+    @Test
+    void a_list_is_asked_in_one_batch_per_key_server_per_hundred_reports_and_only_of_trusted_ones() {
+        Map<String, Object> r = run("""
+                m.revocationStatuses([
+                  ...Array.from({length: 150}, (_, i) => ({report_id: 'p-' + i, keyserver_url: '%s'})),
+                  {report_id: 'r-own', keyserver_url: location.origin},
+                  {report_id: 'r-none', keyserver_url: location.origin + '/'},
+                  {report_id: 'r-stranger', keyserver_url: 'https://keys.stranger.example'}])
+                  .then(map => ({size: map.size, own: map.get('r-own'), none: map.get('r-none'),
+                    partner: map.get('p-149'), stranger: map.has('r-stranger')}))""".formatted(PARTNER));
+
+        assertThat(asked(r)).containsExactlyInAnyOrder(
+                "POST " + PARTNER + "/api/v1/reports/status 100",
+                "POST " + PARTNER + "/api/v1/reports/status 50",
+                "POST " + server.url() + "/api/v1/reports/status 2");
+        assertThat(r.get("result")).isEqualTo("{\"size\":152,\"own\":{\"revoked\":false},\"none\":{\"revoked\":false},"
+                + "\"partner\":{\"revoked\":true,\"revokedAt\":\"2026-11-27T14:05:00Z\"},\"stranger\":false}");
+    }
+
     @SuppressWarnings("unchecked")
     private static List<Object> asked(Map<String, Object> run) {
         return (List<Object>) run.get("asked");

@@ -235,3 +235,39 @@ export async function revocationStatus(reportId, keyserverUrl) {
     return null;
   }
 }
+
+const STATUS_BATCH = 100;
+
+/**
+ * The revocation state of many reports, one request per key server per 100 reports (the key
+ * server's batch status route, one request in its per-address limit): reports is a list of
+ * {report_id, keyserver_url}. Answers a Map from report ID to {revoked, revokedAt?} for each report
+ * whose key server told; a report it holds no key for is {revoked: false}; a report whose state
+ * could not be learned (key server not one this site works with, unreachable, refusing) is absent.
+ */
+export async function revocationStatuses(reports) {
+  const byOrigin = new Map();
+  for (const r of reports) {
+    const origin = await statusOrigin(r.keyserver_url);
+    if (!origin) continue;
+    if (!byOrigin.has(origin)) byOrigin.set(origin, []);
+    byOrigin.get(origin).push(r.report_id);
+  }
+  const known = new Map();
+  const calls = [];
+  for (const [origin, ids] of byOrigin) {
+    for (let i = 0; i < ids.length; i += STATUS_BATCH) {
+      const chunk = ids.slice(i, i + STATUS_BATCH);
+      calls.push((async () => {
+        const r = await fetch(`${origin}/api/v1/reports/status`, {method: 'POST', cache: 'no-store',
+          credentials: 'omit', headers: {'Content-Type': 'application/json'},
+          body: JSON.stringify({report_ids: chunk})});
+        if (!r.ok) return;
+        const told = new Map(((await r.json()).reports || []).map(row => [row.report_id, revocation(row)]));
+        for (const id of chunk) known.set(id, told.get(id) || {revoked: false});
+      })().catch(() => {}));
+    }
+  }
+  await Promise.all(calls);
+  return known;
+}
