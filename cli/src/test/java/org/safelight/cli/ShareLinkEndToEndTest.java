@@ -3,6 +3,9 @@ package org.safelight.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -10,6 +13,7 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.temporal.ChronoUnit;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -120,6 +124,37 @@ class ShareLinkEndToEndTest {
         assertThat(onlyLine(r)).startsWith("safelight: this link is on http://safelight.example.net, but you are"
                 + " signed in to " + url).contains("safelight login --server http://safelight.example.net");
         assertThat(dir.resolve("x.picsafe")).doesNotExist();
+    }
+
+    @Test
+    void a_link_naming_another_loopback_address_downloads_from_the_signed_in_server_only() throws Exception {
+        Path report = seal();
+        String link = send(report);
+        int port = server.url().getPort();
+        AtomicBoolean reached = new AtomicBoolean();
+        try (ServerSocket trap = new ServerSocket()) {
+            trap.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.2"), port));
+            Thread listener = new Thread(() -> {
+                while (!trap.isClosed()) {
+                    try {
+                        trap.accept().close();
+                        reached.set(true);
+                    } catch (IOException closed) {
+                        return;
+                    }
+                }
+            });
+            listener.setDaemon(true);
+            listener.start();
+            String onOtherAddress = link.replaceFirst("^http://[^/]+", "http://127.0.0.2:" + port);
+            Path saved = dir.resolve("via-127.0.0.2.picsafe");
+
+            Cli.Result get = users.run("bob", "get", onOtherAddress, "-o", saved.toString());
+
+            assertThat(reached).as("nothing, least of all bob's token, goes to 127.0.0.2").isFalse();
+            assertThat(get.exitCode()).as(get.stderr()).isZero();
+            assertThat(Files.readAllBytes(saved)).isEqualTo(Files.readAllBytes(report));
+        }
     }
 
     @Test

@@ -49,6 +49,7 @@ import org.slf4j.LoggerFactory;
  *                403 not_owner, 404 unknown_report
  * GET  status    anyone, without a token: 200 {"report_id", "revoked", "revoked_at" (when revoked)}
  *                404 unknown_report; rate-limited per address, not audited (it gives out no key)
+ * POST /api/v1/reports/status  the same for up to 100 reports in one request ({@link ReportStatuses})
  * all            400 invalid_report_id, 401 (no or bad bearer token), 429 rate_limited,
  *                503 audit_unavailable | storage_unavailable
  * </pre>
@@ -120,7 +121,7 @@ public final class KeysRole implements Role {
 
     @Override
     public void routes(JavalinDefaultRoutingApi routes) {
-        for (String path : List.of(KEY, ACCESSES, REVOKE, STATUS)) {
+        for (String path : List.of(KEY, ACCESSES, REVOKE, STATUS, ReportStatuses.PATH)) {
             routes.before(path, cors::decorate);
             routes.options(path, cors::preflight);
         }
@@ -129,6 +130,7 @@ public final class KeysRole implements Role {
         routes.get(ACCESSES, storage(this::listAccesses));
         routes.post(REVOKE, storage(this::revoke));
         routes.get(STATUS, storage(this::status));
+        routes.post(ReportStatuses.PATH, storage(new ReportStatuses(keys, limiter)::handle));
     }
 
     /** A failure to read or write the keys' table is 503 {@code storage_unavailable}, like the audit's. */
@@ -255,7 +257,7 @@ public final class KeysRole implements Role {
      */
     private void status(Context ctx) {
         ReportId report = reportId(ctx);
-        limiter.acquire("status:" + ctx.ip(), "report status requests");
+        ReportStatuses.acquire(limiter, ctx);
         ReportStatus status = keys.status(report).orElseThrow(KeysRole::unknownReport);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("report_id", report.value());

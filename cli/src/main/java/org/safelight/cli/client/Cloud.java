@@ -57,7 +57,7 @@ public final class Cloud {
         Path folder = target.toAbsolutePath().getParent();
         Path partial = Files.createTempFile(folder, "." + target.getFileName() + "-", ".part");
         try {
-            long size = api.download(link.downloadUrl(), c.accessToken(), partial);
+            long size = api.download(link.downloadUrl(c.server()), c.accessToken(), partial);
             Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE);
             return size;
         } finally {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import org.safelight.format.report.ReportId;
 
 /**
@@ -66,13 +67,28 @@ public final class KeyServer {
             status = api.get(URI.create(origin + "/api/v1/reports/" + report.value() + "/accesses"),
                     accounts.keyServerToken(signedIn, origin));
         }
-        String at = status.path("revoked_at").isTextual() ? status.path("revoked_at").asText() : "";
-        Instant revokedAt = at.isEmpty() ? null : Instant.parse(at);
-        return new Revocation(status.path("revoked").asBoolean(revokedAt != null), revokedAt);
+        return Revocation.of(status);
     }
 
     /** A report's revocation state; {@code revokedAt} null when not revoked or not told. */
     public record Revocation(boolean revoked, Instant revokedAt) {
+        /**
+         * The state a key server's status (or accesses) answer tells. A {@code revoked_at} that is
+         * not an ISO instant leaves the time unknown; it never undoes the revocation itself.
+         */
+        static Revocation of(JsonNode status) {
+            String at = status.path("revoked_at").isTextual() ? status.path("revoked_at").asText() : "";
+            Instant revokedAt = null;
+            boolean toldATime = !at.isEmpty();
+            if (toldATime) {
+                try {
+                    revokedAt = Instant.parse(at);
+                } catch (DateTimeParseException e) {
+                    revokedAt = null;
+                }
+            }
+            return new Revocation(status.path("revoked").asBoolean(toldATime), revokedAt);
+        }
     }
 
     private record Target(URI uri, String token) {

@@ -44,9 +44,14 @@ public record ShareLink(URI server, ReportLink report) {
         return ReportLink.parse(parts[0], parts[1]).map(report -> new ShareLink(server, report));
     }
 
-    /** Where the sealed report is downloaded from, on the link's own server. */
-    public URI downloadUrl() {
-        return URI.create(server + "/api/v1/cloud/reports/" + report.path());
+    /**
+     * Where the sealed report is downloaded from on {@code signedInServer}: that server's URL with
+     * the link's report path, never the link's own host, so a token sent with the download goes to
+     * exactly the server that issued it (a link naming another loopback address still
+     * {@link #belongsTo} the local server, but is fetched from the address signed in to).
+     */
+    public URI downloadUrl(String signedInServer) {
+        return URI.create(signedInServer.replaceAll("/+$", "") + "/api/v1/cloud/reports/" + report.path());
     }
 
     /**

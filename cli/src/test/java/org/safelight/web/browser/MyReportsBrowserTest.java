@@ -62,6 +62,8 @@ class MyReportsBrowserTest extends BrowserTestBase {
                 .contains("revoked"));
         assertThat(browser.text(card(revokedElsewhere) + " .state")).startsWith("Revoked ");
         assertThat(browser.driver().findElements(By.cssSelector(card(revokedElsewhere) + " .needs-live"))).isEmpty();
+        assertThat(browser.driver().findElements(By.cssSelector(".revocation-unchecked")))
+                .as("every card's key server answered the one batch request").isEmpty();
     }
 
     @Test

@@ -197,33 +197,77 @@ export async function revokeReport(keyserverUrl, reportId) {
   return keyServerCall(keyserverUrl, reportId, 'revoke', 'POST');
 }
 
+/** A status answer's row as the page uses it. */
+function revocation(body) {
+  return body.revoked === true ? {revoked: true, revokedAt: body.revoked_at || null} : {revoked: false};
+}
+
+/**
+ * The origin a report's status is asked of: the key server it names when this site works with
+ * it; when it names none, only this site's own (in-process) key server, never any other trusted
+ * one, so no key server can mark another's reports revoked. null when it cannot be asked.
+ */
+async function statusOrigin(keyserverUrl) {
+  if (!keyserverUrl) return location.origin.toLowerCase();
+  let origin;
+  try {
+    origin = keyServerOrigin(keyserverUrl);
+  } catch (e) {
+    return null;
+  }
+  return (await allowedOrigins()).has(origin) ? origin : null;
+}
+
 /**
  * Whether a report is revoked, from the public status route of its key server (no sign-in; nothing
  * is released or recorded): {revoked: true, revokedAt} | {revoked: false}, or null when it cannot
  * be told. keyserverUrl: the one its package.json names (from the cloud link's status), asked only
- * when this site works with it; when unknown, every key server this site works with is asked.
+ * when this site works with it; when unknown, only this site's own key server is asked.
  */
 export async function revocationStatus(reportId, keyserverUrl) {
-  const allowedNow = await allowedOrigins();
-  let origins = [...allowedNow];
-  if (keyserverUrl) {
-    let origin;
-    try {
-      origin = keyServerOrigin(keyserverUrl);
-    } catch (e) {
-      return null;
-    }
-    if (!allowedNow.has(origin)) return null;
-    origins = [origin];
-  }
-  const answers = origins.map(async origin => {
+  const origin = await statusOrigin(keyserverUrl);
+  if (!origin) return null;
+  try {
     const r = await fetch(`${origin}/api/v1/reports/${encodeURIComponent(reportId)}/status`,
       {cache: 'no-store', credentials: 'omit'});
-    if (!r.ok) throw new Error(String(r.status));
-    const body = await r.json();
-    return body.revoked === true ? {revoked: true, revokedAt: body.revoked_at || null} : {revoked: false};
-  });
-  const settled = await Promise.allSettled(answers);
-  const known = settled.filter(s => s.status === 'fulfilled').map(s => s.value);
-  return known.find(k => k.revoked) || known[0] || null;
+    return r.ok ? revocation(await r.json()) : null;
+  } catch (e) {
+    return null;
+  }
+}
+
+const STATUS_BATCH = 100;
+
+/**
+ * The revocation state of many reports, one request per key server per 100 reports (the key
+ * server's batch status route, one request in its per-address limit): reports is a list of
+ * {report_id, keyserver_url}. Answers a Map from report ID to {revoked, revokedAt?} for each report
+ * whose key server told; a report it holds no key for is {revoked: false}; a report whose state
+ * could not be learned (key server not one this site works with, unreachable, refusing) is absent.
+ */
+export async function revocationStatuses(reports) {
+  const byOrigin = new Map();
+  for (const r of reports) {
+    const origin = await statusOrigin(r.keyserver_url);
+    if (!origin) continue;
+    if (!byOrigin.has(origin)) byOrigin.set(origin, []);
+    byOrigin.get(origin).push(r.report_id);
+  }
+  const known = new Map();
+  const calls = [];
+  for (const [origin, ids] of byOrigin) {
+    for (let i = 0; i < ids.length; i += STATUS_BATCH) {
+      const chunk = ids.slice(i, i + STATUS_BATCH);
+      calls.push((async () => {
+        const r = await fetch(`${origin}/api/v1/reports/status`, {method: 'POST', cache: 'no-store',
+          credentials: 'omit', headers: {'Content-Type': 'application/json'},
+          body: JSON.stringify({report_ids: chunk})});
+        if (!r.ok) return;
+        const told = new Map(((await r.json()).reports || []).map(row => [row.report_id, revocation(row)]));
+        for (const id of chunk) known.set(id, told.get(id) || {revoked: false});
+      })().catch(() => {}));
+    }
+  }
+  await Promise.all(calls);
+  return known;
 }

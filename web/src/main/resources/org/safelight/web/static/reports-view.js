@@ -3,7 +3,7 @@
 import {copyText, el, errorBox, facts, formatBytes, formatTime, isTouch, newView, show} from './dom.js';
 import {ApiError, getJson, SignedOutError} from './session.js';
 import {openFile} from './opening.js';
-import {revocationStatus, revokeReport} from './keys.js';
+import {revocationStatuses, revokeReport} from './keys.js';
 
 const CHANNELS = {cloud: 'Cloud link', sms: 'SMS', whatsapp: 'WhatsApp', email: 'Email', endpoint: 'Endpoint', fhir: 'FHIR'};
 
@@ -46,8 +46,11 @@ export async function reportsView(view) {
     el('h1', {}, 'My reports'),
     el('p', {class: 'hint'}, 'Reports you sent. A cloud link is kept for 7 days; open a report to decrypt it in this browser.'),
     reports.length ? el('ul', {class: 'cards', id: 'report-list'}, cards.map(c => c.node)) : el('p', {id: 'no-reports'}, 'No reports yet.')));
-  // Which reports are revoked: asked of each report's key server once the list is on screen.
-  await Promise.all(cards.map(c => c.checkRevoked(view)));
+  // Which reports are revoked: asked of the key servers once the list is on screen, in batches.
+  const withKeyServer = reports.filter(r => r.keyserver_url);
+  const statuses = withKeyServer.length ? await revocationStatuses(withKeyServer) : new Map();
+  if (!view.current()) return;
+  for (const c of cards) c.showRevocation(statuses);
 }
 
 function reportCard(r) {
@@ -79,12 +82,17 @@ function reportCard(r) {
     actions.append(copyButton(r.link, state), sendAgainButton(r, state));
   }
   if (r.keyserver_url) actions.append(revokeButton(r, state, actions, revoked));
-  const checkRevoked = async view => {
-    if (!r.keyserver_url) return;
-    const status = await revocationStatus(r.report_id, r.keyserver_url);
-    if (view.current() && status && status.revoked) revoked(status.revokedAt);
+  const showRevocation = statuses => {
+    if (!r.keyserver_url || node.classList.contains('revoked')) return;
+    const status = statuses.get(r.report_id);
+    if (status?.revoked) revoked(status.revokedAt);
+    else if (!status) {
+      node.querySelector('.revocation-unchecked')?.remove();
+      state.before(el('p', {class: 'hint revocation-unchecked'},
+        'Revocation not checked: its key server could not be asked.'));
+    }
   };
-  return {node, checkRevoked};
+  return {node, showRevocation};
 }
 
 function copyButton(link, state) {
