@@ -96,7 +96,9 @@ export function askKeyPanel({reportId, wrong, reason}, signal) {
     }
     form.addEventListener('submit', e => {
       e.preventDefault();
-      const key = input.value.trim();
+      // taken as typed, as `open --password` takes it: spaces at the edges are part of the key;
+      // only the one line end a paste may bring is not
+      const key = input.value.replace(/\r?\n$/, '');
       if (!key) {
         input.setAttribute('aria-invalid', 'true');
         error.hidden = false;
