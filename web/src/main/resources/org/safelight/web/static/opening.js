@@ -32,6 +32,12 @@ export function closeReport() {
   }
 }
 
+/** Overwrites and drops a decrypted report's files, as the report view's dispose() does. */
+function forget(report) {
+  for (const bytes of report.files.values()) bytes.fill(0);
+  report.files.clear();
+}
+
 function cancelled(e) {
   return e?.name === 'AbortError';
 }
@@ -88,7 +94,8 @@ async function display(run, bytes, fileName, reportId) {
     fetchKey: async (ks, id) => {
       run.phase = 'key';
       panel.step('key');
-      const key = await fetchKey(ks, id);
+      // the signal aborts the request itself: a key asked for after Cancel never reaches the key server
+      const key = await fetchKey(ks, id, signal);
       signal.throwIfAborted();
       return key;
     },
@@ -105,7 +112,11 @@ async function display(run, bytes, fileName, reportId) {
       }
       run.panel.bytes(done, total);
     }});
-  if (!run.live()) return;
+  if (!run.live()) {
+    // cancelled or closed while decrypting: nobody will show these bytes, so nothing of them is kept
+    forget(report);
+    return;
+  }
   stopping = null;
   opened = reportView(report, {sourceBytes: bytes, sourceName: fileName,
     onAccessLog: target => accessLog(report.keyserverUrl, report.reportId, target),
