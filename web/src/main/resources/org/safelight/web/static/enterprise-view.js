@@ -1,6 +1,6 @@
 // The enterprise page for its admin: who the members are, and the API keys and Key Server Tokens
 // (created with a label, shown once, listed with their last use, revoked).
-import {copyText, el, errorBox, facts, formatTime, isTouch} from './dom.js';
+import {copyText, el, errorBox, facts, formatTime, onPhone} from './dom.js';
 import {ApiError, getJson, sendJson, SignedOutError} from './session.js';
 
 const KINDS = [
@@ -111,7 +111,7 @@ function revokeButton(k, credential, reload, status) {
   button.addEventListener('click', async () => {
     if (!armed) {
       armed = true;
-      button.textContent = isTouch() ? 'Tap again to revoke' : 'Click again to revoke';
+      button.textContent = onPhone() ? 'Tap again to revoke' : 'Click again to revoke';
       return;
     }
     try {

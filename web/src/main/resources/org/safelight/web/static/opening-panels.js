@@ -11,11 +11,6 @@ const PHASES = {
   opening: 'Opening the photos and documents',
 };
 
-/** True on a phone-sized screen or a touch-only device. */
-export function onPhone() {
-  return matchMedia('(max-width: 600px), (pointer: coarse)').matches;
-}
-
 /**
  * The progress panel: a heading, the step, a <progress> bar of bytes done of the total with the
  * same as text, a live region that announces it at each tenth (not at each piece), and Cancel.

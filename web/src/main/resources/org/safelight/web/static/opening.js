@@ -1,10 +1,10 @@
 // Opening a report from a link or from a file, showing it, and its access log.
-import {el, errorBox, formatTime, show} from './dom.js';
+import {el, errorBox, formatTime, onPhone, show} from './dom.js';
 import {getJson, SignedOutError} from './session.js';
 import {AccessError, cloudLinkStatus, downloadCloudReport, fetchAccesses, fetchKey} from './keys.js';
 import {openReport, ReportError} from './picsafe.js';
 import {reportView} from './report-view.js';
-import {askKeyPanel, largeDownloadPanel, onPhone, progressPanel} from './opening-panels.js';
+import {askKeyPanel, largeDownloadPanel, progressPanel} from './opening-panels.js';
 
 /** Above this size a phone asks before downloading (the size comes from the link's public status). */
 export const LARGE_ON_A_PHONE = 100 * 1024 * 1024;
