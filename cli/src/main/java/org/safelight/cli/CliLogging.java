@@ -16,6 +16,9 @@ final class CliLogging {
             "io.javalin", "org.jdbi", "software.amazon", "io.netty", "org.apache.http", "org.xerial",
             "org.sqlite", "org.postgresql", "jakarta.mail", "org.simplejavamail");
 
+    /** The options written apart from their value ({@code --config FILE}); {@code --config=FILE} is one argument. */
+    private static final List<String> VALUED = List.of("--config");
+
     private static final String PREFIX = "org.slf4j.simpleLogger.";
 
     private CliLogging() {
@@ -24,7 +27,7 @@ final class CliLogging {
     /** The system properties for this command line. */
     static Map<String, String> settings(String[] args) {
         boolean verbose = List.of(args).contains("--verbose");
-        boolean serve = args.length > 0 && args[0].equals("serve");
+        boolean serve = "serve".equals(command(args));
         Map<String, String> s = new java.util.LinkedHashMap<>();
         s.put(PREFIX + "logFile", "System.err");
         s.put(PREFIX + "showDateTime", "true");
@@ -36,6 +39,27 @@ final class CliLogging {
             s.put(PREFIX + "log." + framework, verbose ? "info" : serve ? "warn" : "off");
         }
         return s;
+    }
+
+    /**
+     * The command word: the first argument that is neither an option nor the value of an option
+     * taking one ({@code --config FILE}), so {@code safelight --verbose serve} and
+     * {@code safelight --config F serve} are {@code serve} as much as {@code safelight serve --config F}.
+     * Null when there is none.
+     */
+    static String command(String[] args) {
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if (arg.equals("--")) {
+                return i + 1 < args.length ? args[i + 1] : null;
+            }
+            if (VALUED.contains(arg)) {
+                i++; // its value is not the command
+            } else if (!arg.startsWith("-")) {
+                return arg;
+            }
+        }
+        return null;
     }
 
     /** Sets {@link #settings} as system properties, leaving any already set alone. */

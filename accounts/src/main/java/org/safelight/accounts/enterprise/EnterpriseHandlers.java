@@ -17,6 +17,9 @@ import org.safelight.server.tokens.UserToken;
  * else gets 403. Thread-safe.
  */
 public final class EnterpriseHandlers {
+    /** At most this many domain members are listed; {@code domain_members_truncated} says when there are more. */
+    static final int DOMAIN_MEMBERS_SHOWN = 500;
+
     private final Enterprises enterprises;
     private final EnterpriseCredentials credentials;
     private final TokenVerifier verifier;
@@ -28,10 +31,13 @@ public final class EnterpriseHandlers {
     }
 
     /**
-     * → {@code {id, name, admin_email, pro, domains, members, credentials}}: {@code members} is the
-     * explicit list (everyone at a domain belongs too), {@code credentials} the live ones of both
+     * → {@code {id, name, admin_email, pro, domains, members, domain_members, domain_members_truncated,
+     * credentials}}: {@code members} is the explicit list; {@code domain_members} the confirmed
+     * accounts at the domains, {@code {email, name, confirmed_at}} by address, the first
+     * {@value #DOMAIN_MEMBERS_SHOWN} ({@code domain_members_truncated} when there are more);
+     * {@code credentials} the live ones of both
      * kinds, oldest first, each {@code {id, kind, label, created_at, last_used_at (absent until
-     * used), prefix}}.
+     * used), prefix, last4}}.
      */
     public void show(Context ctx) {
         Enterprise e = administered(ctx);
@@ -42,6 +48,17 @@ public final class EnterpriseHandlers {
         out.put("pro", e.pro());
         out.put("domains", e.domains());
         out.put("members", e.members());
+        List<Enterprises.DomainMember> atDomains = enterprises.domainMembers(e.id(), DOMAIN_MEMBERS_SHOWN + 1);
+        out.put("domain_members", atDomains.stream().limit(DOMAIN_MEMBERS_SHOWN).map(m -> {
+            Map<String, Object> item = new LinkedHashMap<>();
+            item.put("email", m.email());
+            item.put("name", m.name());
+            if (m.confirmedAt() != null) {
+                item.put("confirmed_at", m.confirmedAt().toString());
+            }
+            return item;
+        }).toList());
+        out.put("domain_members_truncated", atDomains.size() > DOMAIN_MEMBERS_SHOWN);
         out.put("credentials", credentials.live(e.id()).stream().map(info -> {
             Map<String, Object> item = new LinkedHashMap<>();
             item.put("id", info.id());
@@ -52,6 +69,7 @@ public final class EnterpriseHandlers {
                 item.put("last_used_at", info.lastUsedAt().toString());
             }
             item.put("prefix", info.prefix());
+            item.put("last4", info.last4());
             return item;
         }).toList());
         ctx.header("Cache-Control", "no-store").json(out);

@@ -226,6 +226,33 @@ public final class Enterprises {
         });
     }
 
+    /** A confirmed account at one of an enterprise's domains; {@code confirmedAt} null if not recorded. */
+    public record DomainMember(String email, String name, Instant confirmedAt) {
+    }
+
+    /**
+     * The confirmed accounts whose address is at one of enterprise {@code id}'s domains, by address,
+     * at most {@code limit}; an address another enterprise lists by name belongs to that one and is
+     * left out. An unconfirmed account is no member (anyone can sign up with any address).
+     */
+    public List<DomainMember> domainMembers(String id, int limit) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT u.email, u.first_name, u.last_name, u.verified_at"
+                        + " FROM users u JOIN enterprise_domains d ON d.enterprise_id = :id"
+                        // the address ends with "@" + domain (compared whole, no LIKE wildcards)
+                        + " AND substr(u.email, length(u.email) - length(d.domain)) = '@' || d.domain"
+                        + " WHERE u.email_verified = 1 AND NOT EXISTS (SELECT 1 FROM enterprise_members m"
+                        + " WHERE m.email = u.email AND m.enterprise_id <> :id)"
+                        + " ORDER BY u.email LIMIT :limit")
+                .bind("id", id).bind("limit", limit)
+                .map((rs, ctx) -> {
+                    long at = rs.getLong("verified_at");
+                    return new DomainMember(rs.getString("email"),
+                            (rs.getString("first_name") + " " + rs.getString("last_name")).strip(),
+                            rs.wasNull() ? null : Instant.ofEpochMilli(at));
+                })
+                .list());
+    }
+
     private static void refuseTaken(Handle h, String countSql, Set<String> values, String what) {
         refuseTaken(h, countSql, "", values, what);
     }

@@ -7,8 +7,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.safelight.server.db.Database;
 import org.safelight.accounts.testing.AccountsServer;
 
 /** What the enterprise page reads: {@code GET /api/v1/enterprise} with labelled credentials and their last use. */
@@ -61,6 +65,40 @@ class EnterprisePageHttpTest {
         assertThat(second.get("label").asText()).isEmpty();
         assertThat(second.has("last_used_at")).as("never used").isFalse();
         assertThat(page.toString()).doesNotContain(secret, token.get("key_server_token").asText());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("org.safelight.server.testing.TestDatabases#engines")
+    void the_enterprise_lists_the_confirmed_accounts_at_its_domains(String engine, Supplier<Database> fresh) {
+        try (AccountsServer server = AccountsServer.startOn(fresh.get())) {
+            server.stores.enterprises().create("St Elsewhere", "it@elsewhere.org", List.of("elsewhere.org"),
+                    List.of("locum@gmail.com"));
+            server.signUpVerified("it@elsewhere.org");
+            Instant confirmed = server.clock.instant();
+            server.signUpVerified("zed@elsewhere.org");
+            server.signUpVerified("ann@elsewhere.org");
+            server.signUp("unconfirmed@elsewhere.org");
+            server.signUpVerified("someone@notelsewhere.org");
+            server.signUpVerified("locum@gmail.com");
+
+            JsonNode page = json(server.get("/api/v1/enterprise", server.accessToken("it@elsewhere.org")));
+
+            assertThat(page.get("domain_members").findValuesAsText("email"))
+                    .containsExactly("ann@elsewhere.org", "it@elsewhere.org", "zed@elsewhere.org");
+            JsonNode ann = page.get("domain_members").get(0);
+            assertThat(ann.get("name").asText()).isEqualTo("Ada Okafor");
+            assertThat(Instant.parse(ann.get("confirmed_at").asText())).isEqualTo(confirmed);
+            assertThat(page.get("domain_members_truncated").asBoolean()).isFalse();
+            assertThat(page.get("members").toString()).isEqualTo("[\"locum@gmail.com\"]");
+        }
+    }
+
+    @Test
+    void only_the_admin_sees_the_domain_members() {
+        admin();
+        server.signUpVerified("ann@elsewhere.org");
+        assertThat(server.get("/api/v1/enterprise", server.accessToken("ann@elsewhere.org")).statusCode())
+                .isEqualTo(403);
     }
 
     @Test

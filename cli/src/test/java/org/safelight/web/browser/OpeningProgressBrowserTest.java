@@ -122,6 +122,65 @@ class OpeningProgressBrowserTest extends BrowserTestBase {
     }
 
     @Test
+    void cancel_while_the_key_is_asked_for_aborts_the_key_request_itself() {
+        signedInAndWatching();
+        // The key request waits here until released; it goes out then with the options it was given.
+        browser.script("""
+                const real = window.fetch;
+                window.fetch = (url, init) => {
+                  if (!/\\/api\\/v1\\/reports\\/[^/]+\\/key$/.test(String(url))) return real(url, init);
+                  window.__keySignal = init?.signal || null;
+                  return new Promise((resolve, reject) => {
+                    window.__releaseKey = () => real(url, init).then(resolve, e => { window.__keyError = e.name; reject(e); });
+                  });
+                };
+                """);
+        browser.script("location.hash = arguments[0]", "#/link/AU/" + name);
+        browser.until(d -> browser.script("return window.__releaseKey ? true : null"));
+        browser.click("#cancel-open");
+        browser.visible("#open-cancelled");
+        assertThat(browser.script("return window.__keySignal?.aborted === true"))
+                .as("the key request carries the cancelled signal").isEqualTo(true);
+        browser.script("window.__releaseKey()");
+        browser.until(d -> browser.script("return window.__keyError || null"));
+        assertThat(browser.script("return window.__keyError")).as("the request was never sent").isEqualTo("AbortError");
+        assertThat(browser.driver().findElements(By.id("report"))).isEmpty();
+        assertThat(browser.text("#open-cancelled")).contains("The report was not opened");
+    }
+
+    @Test
+    void a_report_that_finishes_decrypting_after_cancel_has_its_decrypted_bytes_overwritten() {
+        signedInAndWatching();
+        // Records every Map of byte arrays that is cleared, and whether its bytes were all zero by then;
+        // Cancel is pressed the moment the last file of the report is read.
+        browser.script("""
+                window.__cleared = [];
+                const clear = Map.prototype.clear;
+                Map.prototype.clear = function () {
+                  const values = [...this.values()];
+                  if (values.length && values.every(v => v instanceof Uint8Array)) {
+                    window.__cleared.push(values.every(v => v.every(b => b === 0)));
+                  }
+                  return clear.call(this);
+                };
+                new MutationObserver(() => {
+                  const bar = document.getElementById('progress-bar');
+                  const step = document.getElementById('progress-step');
+                  if (step?.dataset.phase === 'opening' && bar.max > 0 && bar.value === bar.max && !window.__pressed) {
+                    window.__pressed = true;
+                    document.getElementById('cancel-open').click();
+                  }
+                }).observe(document.getElementById('main'), {subtree: true, childList: true, attributes: true,
+                  characterData: true});
+                """);
+        browser.script("location.hash = arguments[0]", "#/link/AU/" + name);
+        browser.visible("#open-cancelled");
+        browser.until(d -> browser.script("return window.__cleared.length ? true : null"));
+        assertThat(browser.script("return JSON.stringify(window.__cleared)")).isEqualTo("[true]");
+        assertThat(browser.driver().findElements(By.id("report"))).isEmpty();
+    }
+
+    @Test
     void a_phone_asks_before_downloading_a_very_large_report_and_a_computer_does_not() {
         signedInAndWatching();
         // The link's public status, as for a report of 300 MiB.

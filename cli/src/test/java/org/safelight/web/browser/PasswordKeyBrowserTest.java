@@ -28,6 +28,9 @@ class PasswordKeyBrowserTest extends BrowserTestBase {
     static final String KEY = "the-report-key-given-by-phone";
     static Path elsewhere;
     static Path noKeyServer;
+    /** A key with spaces at its edges, which {@code open --password} takes as it is. */
+    static final String SPACED_KEY = "  spaced report key ";
+    static Path spaced;
 
     @BeforeAll
     static void start() throws Exception {
@@ -38,6 +41,9 @@ class PasswordKeyBrowserTest extends BrowserTestBase {
         Files.createDirectories(dir.resolve("sent"));
         elsewhere = Sealer.seal(draft, new Protection.DynamicKey(KEY, "https://keys.example.org"), dir.resolve("sent"));
         noKeyServer = withoutKeyServer(elsewhere, dir.resolve("bare/" + elsewhere.getFileName()));
+        Files.createDirectories(dir.resolve("spaced"));
+        spaced = withoutKeyServer(Sealer.seal(draft, new Protection.DynamicKey(SPACED_KEY, "https://keys.example.org"),
+                dir.resolve("spaced")), dir.resolve("spaced-bare/report.picsafe"));
         openBrowser();
     }
 
@@ -107,5 +113,14 @@ class PasswordKeyBrowserTest extends BrowserTestBase {
         browser.click("#open-with-key");
         assertThat(browser.text("#patient-name")).isEqualTo("Ada Quill");
         assertThat(browser.driver().findElements(By.id("show-accesses"))).as("no key server, no access log").isEmpty();
+    }
+
+    @Test
+    void a_key_with_spaces_at_its_edges_is_taken_as_typed_as_the_cli_takes_it() {
+        SignIn.as(browser, site, "bob@example.org");
+        Reports.pick(browser, spaced);
+        browser.type("#report-key", SPACED_KEY);
+        browser.click("#open-with-key");
+        assertThat(browser.text("#patient-name")).isEqualTo("Ada Quill");
     }
 }

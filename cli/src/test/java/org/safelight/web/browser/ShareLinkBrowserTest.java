@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -11,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chromium.HasCdp;
 
 /**
  * The share-link page, signed out: on a computer it offers this computer, a QR code and a copy
@@ -96,5 +99,22 @@ class ShareLinkBrowserTest extends BrowserTestBase {
         assertThat(browser.driver().findElements(By.cssSelector("#open-here, #view-here"))).isEmpty();
         Views.fit(browser);
         shows("share-link-expired");
+    }
+
+    /** One test of "on a phone" for every page (dom.js onPhone): a mouse-driven window under 40rem counts. */
+    @Test
+    @Order(0) // before the clock moves past the link's expiry
+    void a_window_narrower_than_40rem_is_a_phone_even_without_a_touch_screen() {
+        Assumptions.assumeFalse(onPhone(), "a desktop window made narrow");
+        HasCdp cdp = (HasCdp) browser.driver();
+        cdp.executeCdpCommand("Emulation.setDeviceMetricsOverride",
+                Map.of("width", 620, "height", 900, "deviceScaleFactor", 1, "mobile", false));
+        try {
+            landOn(link);
+            assertThat(browser.script("return matchMedia('(pointer: coarse)').matches")).isEqualTo(false);
+            assertThat(browser.script("return document.body.dataset.device")).isEqualTo("phone");
+        } finally {
+            cdp.executeCdpCommand("Emulation.clearDeviceMetricsOverride", Map.of());
+        }
     }
 }

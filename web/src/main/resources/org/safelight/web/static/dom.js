@@ -125,10 +125,16 @@ export function formatTime(value) {
   return `${formatDate(d)}, ${pad(d.getHours())}:${pad(d.getMinutes())}`;
 }
 
-/** Whether the page is on a touch screen without a mouse (a phone, a tablet): tap, not drop. */
-export function isTouch() {
-  return window.matchMedia('(pointer: coarse)').matches && !window.matchMedia('(hover: hover)').matches;
+/**
+ * The one test of "on a phone" for every page: a touch screen without a mouse (tap, not click or
+ * drop), or a window narrower than 40rem (one column, no room for a PDF viewer).
+ */
+export function onPhone() {
+  return window.matchMedia('(pointer: coarse) and (hover: none), (max-width: 40rem)').matches;
 }
+
+/** @deprecated the old name of onPhone(), kept until every caller is moved to it. */
+export const isTouch = onPhone;
 
 /** Puts text on the clipboard; false when the browser refuses (then the caller shows it to copy by hand). */
 export async function copyText(text) {

@@ -1,12 +1,13 @@
-// The enterprise page for its admin: who the members are, and the API keys and Key Server Tokens
-// (created with a label, shown once, listed with their last use, revoked).
-import {copyText, el, errorBox, facts, formatTime, isTouch} from './dom.js';
+// The enterprise page for its admin: who the members are (listed, and the confirmed accounts at its
+// domains), and the API keys and Key Server Tokens (created with a label, shown once, listed with
+// their last use, revoked). All of it comes from GET /api/v1/enterprise.
+import {copyText, el, errorBox, facts, formatTime, onPhone} from './dom.js';
 import {ApiError, getJson, sendJson, SignedOutError} from './session.js';
 
 const KINDS = [
-  {kind: 'api-keys', list: 'api_keys', secret: 'api_key', credential: 'api_key', title: 'API keys', one: 'API key',
+  {kind: 'api-keys', secret: 'api_key', credential: 'api_key', title: 'API keys', one: 'API key',
     about: 'For your sync script: lists and downloads your members\' cloud reports.'},
-  {kind: 'key-server-tokens', list: 'key_server_tokens', secret: 'key_server_token', credential: 'key_server_token',
+  {kind: 'key-server-tokens', secret: 'key_server_token', credential: 'key_server_token',
     title: 'Key Server Tokens', one: 'Key Server Token',
     about: 'For your sync script and private key server: fetches keys of your members\' reports, audited as the enterprise.'},
 ];
@@ -23,49 +24,73 @@ export async function enterpriseView(view) {
       ? 'You do not administer an enterprise account.' : e.message)));
     return;
   }
-  const sections = KINDS.map(k => credentialSection(k, view));
+  // GET /api/v1/enterprise holds the live credentials of both kinds: one call fills both tables,
+  // and after a change one call fills them again
+  const sections = KINDS.map(k => credentialSection(k, () => reload()));
+  const fill = e => sections.forEach(s => s.fill((e.credentials || []).filter(c => c.kind === s.kind.credential)));
+  async function reload() {
+    const fresh = await getJson('/api/v1/enterprise');
+    if (view.current()) fill(fresh);
+  }
   const members = enterprise.members || [];
+  const domains = enterprise.domains || [];
   view.show(el('section', {class: 'card', id: 'enterprise'},
     el('h1', {}, 'Enterprise: ', el('span', {id: 'enterprise-name'}, enterprise.name)),
     facts([['Administrator', enterprise.admin_email, 'enterprise-admin'], ['PRO licence', enterprise.pro ? 'yes' : 'no', 'enterprise-pro'],
-      ['Member domains', (enterprise.domains || []).join(', '), 'enterprise-domains']]),
+      ['Member domains', domains.join(', '), 'enterprise-domains']]),
     el('h2', {}, 'Members'),
-    el('p', {class: 'hint'}, (enterprise.domains || []).length
-      ? `Everyone with a confirmed address at ${(enterprise.domains || []).join(' or ')} is a member; so are these addresses:`
+    el('p', {class: 'hint'}, domains.length
+      ? `Everyone with a confirmed address at ${domains.join(' or ')} is a member; so are these addresses:`
       : 'These addresses are members:'),
     members.length
       ? el('ul', {id: 'members'}, members.map(m => el('li', {}, m)))
-      : el('p', {id: 'members'}, 'No members listed by address.')),
+      : el('p', {id: 'members'}, 'No members listed by address.'),
+    domains.length ? domainMembers(enterprise) : ''),
   sections.map(s => s.node));
-  await Promise.all(sections.map(s => s.load()));
+  fill(enterprise);
+}
+
+/** The confirmed accounts at the enterprise's domains: a table on a computer, cards on a phone. */
+function domainMembers(enterprise) {
+  const people = enterprise.domain_members || [];
+  return el('div', {id: 'domain-members'},
+    el('h3', {}, `Confirmed accounts at ${enterprise.domains.join(' or ')}`),
+    people.length
+      ? el('table', {class: 'list', id: 'domain-members-table'},
+        el('thead', {}, el('tr', {}, el('th', {}, 'Email'), el('th', {}, 'Name'), el('th', {}, 'Confirmed'))),
+        el('tbody', {}, people.map(m => el('tr', {},
+          cell('Email', el('span', {class: 'email'}, m.email)), cell('Name', m.name || ''),
+          cell('Confirmed', m.confirmed_at ? formatTime(m.confirmed_at) : '')))))
+      : el('p', {}, 'No confirmed accounts at these domains yet.'),
+    enterprise.domain_members_truncated
+      ? el('p', {class: 'hint', id: 'domain-members-truncated'},
+        `Only the first ${people.length} by address are listed.`) : '');
 }
 
 function cell(label, ...content) {
   return el('td', {'data-label': label}, ...content);
 }
 
-function credentialSection(k, view) {
+/** One kind's section; fill(credentials) draws its live credentials, reload() fetches the page's data again. */
+function credentialSection(k, reload) {
   const once = el('div', {class: 'once', id: `${k.kind}-new`});
   const table = el('tbody', {});
   const status = el('div', {role: 'status'});
-  const load = async () => {
-    status.replaceChildren();
+  const refresh = async () => {
     try {
-      const body = await getJson(`/api/v1/enterprise/${k.kind}`);
-      if (!view.current()) return;
-      table.replaceChildren(...body[k.list].map(c => el('tr', {'data-id': c.id, class: c.revoked ? 'revoked' : ''},
-        cell('Label', el('span', {class: 'label'}, c.label || '(no label)')),
-        cell('ID', el('code', {class: 'credential-id'}, c.id), ' ', copyButton(c.id, 'Copy ID', status)),
-        cell('Ends in', `…${c.last4}`),
-        cell('Created', formatTime(c.created_at)),
-        cell('Last used', el('span', {class: 'last-used'}, c.last_used_at ? formatTime(c.last_used_at) : 'never')),
-        cell('State', el('span', {class: 'state'}, c.revoked ? 'revoked' : 'active')),
-        cell('', c.revoked ? '' : revokeButton(k, c, load, status)))));
+      await reload();
     } catch (e) {
       if (e instanceof SignedOutError) throw e;
       status.replaceChildren(errorBox(e.message));
     }
   };
+  const fill = credentials => table.replaceChildren(...credentials.map(c => el('tr', {'data-id': c.id},
+    cell('Label', el('span', {class: 'label'}, c.label || '(no label)')),
+    cell('ID', el('code', {class: 'credential-id'}, c.id), ' ', copyButton(c.id, 'Copy ID', status)),
+    cell('Ends in', `…${c.last4}`),
+    cell('Created', formatTime(c.created_at)),
+    cell('Last used', el('span', {class: 'last-used'}, c.last_used_at ? formatTime(c.last_used_at) : 'never')),
+    cell('', revokeButton(k, c, refresh, status)))));
   const label = el('input', {id: `${k.kind}-label`, name: 'label', maxlength: 100, autocomplete: 'off',
     placeholder: 'such as: nightly sync, ward 4 server'});
   const create = async e => {
@@ -80,7 +105,7 @@ function credentialSection(k, view) {
         copyButton(created[k.secret], `Copy the ${k.one}`, status));
       secret.select();
       label.value = '';
-      await load();
+      await refresh();
     } catch (err) {
       if (err instanceof SignedOutError) throw err;
       status.replaceChildren(errorBox(err.message));
@@ -93,9 +118,9 @@ function credentialSection(k, view) {
       el('button', {type: 'submit', id: `${k.kind}-create`}, `Create ${k.one}`)),
     once, status,
     el('table', {class: 'list'}, el('thead', {}, el('tr', {}, el('th', {}, 'Label'), el('th', {}, 'ID'), el('th', {}, 'Ends in'),
-      el('th', {}, 'Created'), el('th', {}, 'Last used'), el('th', {}, 'State'), el('th', {}, el('span', {class: 'visually-hidden'}, 'Actions')))),
+      el('th', {}, 'Created'), el('th', {}, 'Last used'), el('th', {}, el('span', {class: 'visually-hidden'}, 'Actions')))),
     table));
-  return {node, load};
+  return {node, fill, kind: k};
 }
 
 function copyButton(text, title, status) {
@@ -111,7 +136,7 @@ function revokeButton(k, credential, reload, status) {
   button.addEventListener('click', async () => {
     if (!armed) {
       armed = true;
-      button.textContent = isTouch() ? 'Tap again to revoke' : 'Click again to revoke';
+      button.textContent = onPhone() ? 'Tap again to revoke' : 'Click again to revoke';
       return;
     }
     try {

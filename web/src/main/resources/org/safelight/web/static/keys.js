@@ -64,15 +64,16 @@ async function keyServerToken(origin) {
   return (await r.json()).access_token;
 }
 
-async function keyServerCall(keyserverUrl, reportId, what, method = 'GET') {
+async function keyServerCall(keyserverUrl, reportId, what, method = 'GET', signal = undefined) {
   const base = await checkedKeyServer(keyserverUrl);
   const send = async () => fetch(`${base}/api/v1/reports/${encodeURIComponent(reportId)}/${what}`, {method,
-    credentials: 'omit', cache: 'no-store', headers: {Authorization: `Bearer ${await keyServerToken(base)}`}});
+    credentials: 'omit', cache: 'no-store', signal, headers: {Authorization: `Bearer ${await keyServerToken(base)}`}});
   let r;
   try {
     r = await send();
     if (r.status === 401) r = await send(); // the scoped token expired on the way: one fresh one
   } catch (e) {
+    if (e?.name === 'AbortError') throw e;
     if (e instanceof SignedOutError) throw new AccessError('signed_out', 'Please sign in again.');
     if (e instanceof ApiError) throw new AccessError('unknown', `No token for the key server: ${e.message}`);
     throw new AccessError('unreachable', `The key server at ${base} could not be reached.`);
@@ -100,9 +101,9 @@ async function keyServerCall(keyserverUrl, reportId, what, method = 'GET') {
   }
 }
 
-/** The report key; the key server records the request first. */
-export async function fetchKey(keyserverUrl, reportId) {
-  const body = await keyServerCall(keyserverUrl, reportId, 'key');
+/** The report key; the key server records the request first. signal (optional) aborts the request. */
+export async function fetchKey(keyserverUrl, reportId, signal = undefined) {
+  const body = await keyServerCall(keyserverUrl, reportId, 'key', 'GET', signal);
   if (typeof body.key !== 'string' || body.key === '') throw new AccessError('unknown', 'The key server sent no key.');
   return body.key;
 }

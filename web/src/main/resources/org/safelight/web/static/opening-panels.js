@@ -11,11 +11,6 @@ const PHASES = {
   opening: 'Opening the photos and documents',
 };
 
-/** True on a phone-sized screen or a touch-only device. */
-export function onPhone() {
-  return matchMedia('(max-width: 600px), (pointer: coarse)').matches;
-}
-
 /**
  * The progress panel: a heading, the step, a <progress> bar of bytes done of the total with the
  * same as text, a live region that announces it at each tenth (not at each piece), and Cancel.
@@ -96,7 +91,9 @@ export function askKeyPanel({reportId, wrong, reason}, signal) {
     }
     form.addEventListener('submit', e => {
       e.preventDefault();
-      const key = input.value.trim();
+      // taken as typed, as `open --password` takes it: spaces at the edges are part of the key;
+      // only the one line end a paste may bring is not
+      const key = input.value.replace(/\r?\n$/, '');
       if (!key) {
         input.setAttribute('aria-invalid', 'true');
         error.hidden = false;

@@ -1,10 +1,10 @@
 // Opening a report from a link or from a file, showing it, and its access log.
-import {el, errorBox, formatTime, show} from './dom.js';
+import {el, errorBox, formatTime, onPhone, show} from './dom.js';
 import {getJson, SignedOutError} from './session.js';
 import {AccessError, cloudLinkStatus, downloadCloudReport, fetchAccesses, fetchKey} from './keys.js';
 import {openReport, ReportError} from './picsafe.js';
 import {reportView} from './report-view.js';
-import {askKeyPanel, largeDownloadPanel, onPhone, progressPanel} from './opening-panels.js';
+import {askKeyPanel, largeDownloadPanel, progressPanel} from './opening-panels.js';
 
 /** Above this size a phone asks before downloading (the size comes from the link's public status). */
 export const LARGE_ON_A_PHONE = 100 * 1024 * 1024;
@@ -30,6 +30,12 @@ export function closeReport() {
     opened.dispose();
     opened = null;
   }
+}
+
+/** Overwrites and drops a decrypted report's files, as the report view's dispose() does. */
+function forget(report) {
+  for (const bytes of report.files.values()) bytes.fill(0);
+  report.files.clear();
 }
 
 function cancelled(e) {
@@ -88,7 +94,8 @@ async function display(run, bytes, fileName, reportId) {
     fetchKey: async (ks, id) => {
       run.phase = 'key';
       panel.step('key');
-      const key = await fetchKey(ks, id);
+      // the signal aborts the request itself: a key asked for after Cancel never reaches the key server
+      const key = await fetchKey(ks, id, signal);
       signal.throwIfAborted();
       return key;
     },
@@ -105,7 +112,11 @@ async function display(run, bytes, fileName, reportId) {
       }
       run.panel.bytes(done, total);
     }});
-  if (!run.live()) return;
+  if (!run.live()) {
+    // cancelled or closed while decrypting: nobody will show these bytes, so nothing of them is kept
+    forget(report);
+    return;
+  }
   stopping = null;
   opened = reportView(report, {sourceBytes: bytes, sourceName: fileName,
     onAccessLog: target => accessLog(report.keyserverUrl, report.reportId, target),

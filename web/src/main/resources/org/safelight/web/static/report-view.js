@@ -1,9 +1,8 @@
 // Showing an opened report. Every value from the report goes in as text; media are shown from
 // blob: URLs of the decrypted bytes, which are released (and the bytes overwritten) when the
 // report is closed. Photos come first; the details, consent, PDF and saving follow.
-import {el, facts, formatBytes, formatDate, formatTime} from './dom.js';
+import {el, facts, formatBytes, formatDate, formatTime, onPhone} from './dom.js';
 import {zipBlob} from './zip-writer.js';
-import {onPhone} from './opening-panels.js';
 
 const TYPES = {jpg: 'image/jpeg', m4v: 'video/mp4', m4a: 'audio/mp4', pdf: 'application/pdf', json: 'application/json'};
 

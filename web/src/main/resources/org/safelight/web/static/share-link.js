@@ -5,8 +5,7 @@
 // report's key server) or was revoked (that key server), and says so at once instead of the choices.
 import qrcode from './vendor/qrcode-generator.js';
 import {cloudLinkStatus, revocationStatus} from './keys.js';
-import {formatTime} from './dom.js';
-import {onPhone} from './opening-panels.js';
+import {copyText, formatTime, onPhone} from './dom.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
 
@@ -51,13 +50,11 @@ function gone(main, id, title, text) {
 }
 
 async function copyLink(link, status) {
-  try {
-    await navigator.clipboard.writeText(link);
+  if (await copyText(link)) {
     status.textContent = 'Link copied. Paste it into a message to yourself, then open it on your phone.';
-  } catch (e) {
+  } else {
     // No clipboard here (a plain-http address, or refused): select the link for Ctrl+C.
-    const text = document.getElementById('share-link');
-    getSelection().selectAllChildren(text);
+    getSelection().selectAllChildren(document.getElementById('share-link'));
     status.textContent = 'Press Ctrl+C (or ⌘C) to copy the selected link.';
   }
 }
