@@ -133,9 +133,6 @@ export function onPhone() {
   return window.matchMedia('(pointer: coarse) and (hover: none), (max-width: 40rem)').matches;
 }
 
-/** @deprecated the old name of onPhone(), kept until every caller is moved to it. */
-export const isTouch = onPhone;
-
 /** Puts text on the clipboard; false when the browser refuses (then the caller shows it to copy by hand). */
 export async function copyText(text) {
   try {

@@ -1,6 +1,6 @@
 // My reports: one card per report the user sent (where, to whom, until when), with its link to copy
 // or send again and a way to revoke it; and the "open a file" page.
-import {copyText, el, errorBox, facts, formatBytes, formatTime, isTouch, newView, show} from './dom.js';
+import {copyText, el, errorBox, facts, formatBytes, formatTime, newView, onPhone, show} from './dom.js';
 import {ApiError, getJson, SignedOutError} from './session.js';
 import {openFile} from './opening.js';
 import {revocationStatuses, revokeReport} from './keys.js';
@@ -157,7 +157,7 @@ export function openFileView() {
       openFile(input.files[0]);
     }
   });
-  const touch = isTouch();
+  const touch = onPhone();
   show(el('section', {class: 'card', id: 'open-file'},
     el('h1', {}, 'Open a .picsafe file'),
     el('div', {class: 'dropzone', id: 'dropzone'},
