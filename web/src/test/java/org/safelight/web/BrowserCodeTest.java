@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -16,38 +15,13 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 import org.safelight.format.testing.HostileZips;
 import org.safelight.format.testing.RNCryptorVectors;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.safelight.web.testing.Browser;
 
 /**
  * My Safelight's own crypto and ZIP code, run in Chromium on the application page (under its
  * Content-Security-Policy): every official RNCryptor v3 vector, and the ZIP safety rules.
  */
-class BrowserCodeTest {
-    @TempDir
-    static Path downloads;
-    static WebServer server;
-    static Browser browser;
-
-    @BeforeAll
-    static void start() {
-        server = new WebServer(SharedLinks.NONE, List.of());
-        browser = new Browser(downloads);
-        browser.get(server.url() + "/app/");
-        browser.visible("#signin-form");
-    }
-
-    @AfterAll
-    static void stop() {
-        if (browser != null) {
-            browser.close();
-        }
-        server.close();
-    }
-
+class BrowserCodeTest extends AppPageBrowserTest {
     private static final String RUN_VECTORS = """
             const [file, vectors, done] = arguments;
             import('/app/static/rncryptor.js').then(async m => {

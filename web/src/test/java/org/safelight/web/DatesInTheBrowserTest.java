@@ -2,43 +2,17 @@ package org.safelight.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.safelight.web.testing.Browser;
 
 /**
  * The one date style of the web app ({@code formatDate}, {@code formatTime} in dom.js), run in
  * Chromium: the month by its name, 24 hours, the browser's time zone for instants, and a calendar
  * date (a birth date) the same day in every time zone.
  */
-class DatesInTheBrowserTest {
-    @TempDir
-    static Path downloads;
-    static WebServer server;
-    static Browser browser;
-
-    @BeforeAll
-    static void start() {
-        server = new WebServer(SharedLinks.NONE, List.of());
-        browser = new Browser(downloads);
-        browser.get(server.url() + "/app/");
-        browser.visible("#signin-form");
-    }
-
-    @AfterAll
-    static void stop() {
-        if (browser != null) {
-            browser.close();
-        }
-        server.close();
-    }
-
+class DatesInTheBrowserTest extends AppPageBrowserTest {
     static String format(String zone, String function, String value) {
         ((ChromeDriver) browser.driver()).executeCdpCommand("Emulation.setTimezoneOverride", Map.of("timezoneId", zone));
         return (String) browser.asyncScript("""

@@ -11,39 +11,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.safelight.web.testing.Browser;
 
 /**
  * The page code that opens large reports and saves them, run in Chromium under the application
  * page's policy: decryption in chunks (the same bytes as in one piece, progress to the total, and
  * a stop between chunks), the "Save all" ZIP (read back with java.util.zip), and the QR code.
  */
-class ReportCodeBrowserTest {
-    @TempDir
-    static Path downloads;
-    static WebServer server;
-    static Browser browser;
-
-    @BeforeAll
-    static void start() {
-        server = new WebServer(SharedLinks.NONE, List.of());
-        browser = new Browser(downloads);
-        browser.get(server.url() + "/app/");
-        browser.visible("#signin-form");
-    }
-
-    @AfterAll
-    static void stop() {
-        if (browser != null) {
-            browser.close();
-        }
-        server.close();
-    }
-
+class ReportCodeBrowserTest extends AppPageBrowserTest {
     @Test
     void a_message_of_several_chunks_decrypts_to_the_same_bytes_with_progress_up_to_its_total() {
         Object result = browser.asyncScript("""

@@ -2,42 +2,16 @@ package org.safelight.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.safelight.web.testing.Browser;
 
 /**
  * Which key servers keys.js asks whether a report is revoked, run in Chromium against a recording
  * fetch: this site's config lists a partner key server that says every report is revoked.
  */
-class RevocationStatusCodeBrowserTest {
+class RevocationStatusCodeBrowserTest extends AppPageBrowserTest {
     private static final String PARTNER = "https://keys.partner.example";
-
-    @TempDir
-    static Path downloads;
-    static WebServer server;
-    static Browser browser;
-
-    @BeforeAll
-    static void start() {
-        server = new WebServer(SharedLinks.NONE, List.of());
-        browser = new Browser(downloads);
-        browser.get(server.url() + "/app/");
-        browser.visible("#signin-form");
-    }
-
-    @AfterAll
-    static void stop() {
-        if (browser != null) {
-            browser.close();
-        }
-        server.close();
-    }
 
     /**
      * Runs {@code call} (an expression using {@code m}, a fresh keys.js) with fetch recording each
