@@ -258,14 +258,7 @@ public final class KeysRole implements Role {
     private void status(Context ctx) {
         ReportId report = reportId(ctx);
         ReportStatuses.acquire(limiter, ctx);
-        ReportStatus status = keys.status(report).orElseThrow(KeysRole::unknownReport);
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("report_id", report.value());
-        body.put("revoked", status.revoked());
-        if (status.revoked()) {
-            body.put("revoked_at", status.revokedAt().toString());
-        }
-        ctx.json(body);
+        ctx.json(ReportStatuses.answer(report, keys.status(report).orElseThrow(KeysRole::unknownReport)));
     }
 
     /**

@@ -43,17 +43,20 @@ final class ReportStatuses {
         List<ReportId> ids = ids(Json.body(ctx));
         List<Map<String, Object>> reports = new ArrayList<>();
         for (ReportId id : ids) {
-            keys.status(id).ifPresent(status -> {
-                Map<String, Object> row = new LinkedHashMap<>();
-                row.put("report_id", id.value());
-                row.put("revoked", status.revoked());
-                if (status.revoked()) {
-                    row.put("revoked_at", status.revokedAt().toString());
-                }
-                reports.add(row);
-            });
+            keys.status(id).ifPresent(status -> reports.add(answer(id, status)));
         }
         ctx.json(Map.of("reports", reports));
+    }
+
+    /** One report's status as both routes answer it: {report_id, revoked, revoked_at (when revoked)}. */
+    static Map<String, Object> answer(ReportId id, ReportStatus status) {
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("report_id", id.value());
+        row.put("revoked", status.revoked());
+        if (status.revoked()) {
+            row.put("revoked_at", status.revokedAt().toString());
+        }
+        return row;
     }
 
     /** The distinct IDs asked, each checked like the single route's; 400 for anything else. */

@@ -2,9 +2,7 @@ package org.safelight.web;
 
 import static org.safelight.server.http.Html.escape;
 
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.util.Locale;
+import org.safelight.server.http.Html;
 
 /**
  * The page a share link opens ({@code /app/report/{region}/{name}}), rendered on the server: open
@@ -14,9 +12,6 @@ import java.util.Locale;
  * Expired and unknown links get pages of their own. Every value inserted is escaped.
  */
 final class LandingPage {
-    private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("d MMMM yyyy, HH:mm 'UTC'",
-            Locale.ENGLISH).withZone(ZoneOffset.UTC);
-
     private LandingPage() {
     }
 
@@ -46,7 +41,7 @@ final class LandingPage {
                 <p><button type="button" class="secondary" id="copy-link" hidden>Copy the link</button></p>
                 <p id="copy-status" role="status"></p>
                 </section>
-                """.formatted(escape(reportId), escape(WHEN.format(expiresAt)), escape(open), escape(open), escape(link)),
+                """.formatted(escape(reportId), escape(Html.when(expiresAt)), escape(open), escape(open), escape(link)),
                 " id=\"share\" data-link=\"" + escape(link) + "\" data-region=\"" + escape(region) + "\" data-name=\""
                         + escape(name) + "\" data-report=\"" + escape(reportId) + "\"",
                 "<script type=\"module\" src=\"/app/static/share-link.js\"></script>\n");

@@ -4,10 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.http.Context;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.safelight.accounts.enterprise.EnterpriseCredentials;
@@ -28,6 +25,7 @@ import org.safelight.accounts.users.User;
 import org.safelight.accounts.users.UserStore;
 import org.safelight.server.enterprise.EnterpriseAuthority;
 import org.safelight.server.http.ApiException;
+import org.safelight.server.http.Html;
 import org.safelight.server.http.Json;
 import org.safelight.server.limits.RateLimiter;
 
@@ -48,12 +46,6 @@ public final class PasswordResetHandlers {
     // completion route itself when the form comes back with a reason.
     private static final String ACTION_FROM_PAGE = "../api/v1/accounts/password-reset/complete";
     private static final String ACTION_FROM_COMPLETION = "complete";
-    /**
-     * A credential's creation on the page: the product's one date style, in UTC as every page the
-     * server renders. TODO: use org.safelight.format.report.DisplayDates once accounts may depend on it.
-     */
-    private static final DateTimeFormatter MADE_AT = DateTimeFormatter.ofPattern("d MMMM uuuu, HH:mm", Locale.ENGLISH)
-            .withZone(ZoneOffset.UTC);
     /** My Safelight's sign-in, from the page the link opens ({@code /app/reset-password}) and from the completion. */
     private static final Pages.Onward SIGN_IN_FROM_PAGE = new Pages.Onward("../app/#/signin", "Sign in to My Safelight");
     private static final Pages.Onward SIGN_IN_FROM_COMPLETION = new Pages.Onward("../../../../app/#/signin",
@@ -187,7 +179,7 @@ public final class PasswordResetHandlers {
         return enterprises.findByAdmin(user.get().email())
                 .map(e -> credentials.liveSince(e.id(), since.get()).stream()
                         .map(c -> new Pages.Credential(c.kind() == EnterpriseAuthority.Credential.API_KEY
-                                ? "API key" : "Key Server Token", c.id(), c.last4(), MADE_AT.format(c.createdAt()) + " UTC"))
+                                ? "API key" : "Key Server Token", c.id(), c.last4(), Html.when(c.createdAt())))
                         .toList())
                 .orElse(List.of());
     }

@@ -1,7 +1,16 @@
 package org.safelight.server.http;
 
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+
 /** Text put into server-rendered HTML pages. */
 public final class Html {
+    /** The product's one date style (the clients' {@code DisplayDates}), in UTC, which a server page names. */
+    private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("d MMMM uuuu, HH:mm 'UTC'", Locale.ENGLISH)
+            .withZone(ZoneOffset.UTC);
+
     private Html() {
     }
 
@@ -20,5 +29,10 @@ public final class Html {
             }
         }
         return out.toString();
+    }
+
+    /** An instant as a server page shows it: "27 November 2026, 14:05 UTC". */
+    public static String when(Instant instant) {
+        return WHEN.format(instant);
     }
 }
