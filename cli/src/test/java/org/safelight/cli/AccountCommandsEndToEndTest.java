@@ -3,14 +3,12 @@ package org.safelight.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -119,11 +117,6 @@ class AccountCommandsEndToEndTest {
     private Path sealedBy(String who) throws Exception {
         users.signUpVerifyAndLogIn(who, who + "@example.org");
         Fixtures.draft(dir.resolve("draft"));
-        Path out = dir.resolve("sealed");
-        Cli.Result seal = users.run(who, "seal", dir.resolve("draft").toString(), "-o", out + "/", "--keyserver", url);
-        assertThat(seal.exitCode()).as(seal.stderr()).isZero();
-        try (Stream<Path> sealed = Files.list(out)) {
-            return sealed.findFirst().orElseThrow();
-        }
+        return users.seal(who, dir.resolve("draft"));
     }
 }

@@ -55,12 +55,7 @@ class ShareLinkEndToEndTest {
     }
 
     private Path seal() throws IOException {
-        Path out = dir.resolve("sealed-" + System.nanoTime());
-        Cli.Result seal = users.run("ada", "seal", dir.resolve("draft").toString(), "-o", out + "/", "--keyserver", url);
-        assertThat(seal.exitCode()).as(seal.stderr()).isZero();
-        try (Stream<Path> sealed = Files.list(out)) {
-            return sealed.findFirst().orElseThrow();
-        }
+        return users.seal("ada", dir.resolve("draft"));
     }
 
     private static String id(Path report) {

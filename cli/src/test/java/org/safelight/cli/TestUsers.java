@@ -9,8 +9,10 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.safelight.accounts.testing.Outbox;
 
 /** Users of a {@link TestServer}, each with a home of their own, driven through the real CLI. */
@@ -32,6 +34,16 @@ final class TestUsers {
 
     Cli.Result run(String who, String... args) {
         return Cli.runWithEnv(env(who), args);
+    }
+
+    /** Seals {@code draft} as {@code who} with a key from this server into a fresh folder; returns the file. */
+    Path seal(String who, Path draft) throws IOException {
+        Path out = dir.resolve("sealed-" + who + "-" + System.nanoTime());
+        Cli.Result seal = run(who, "seal", draft.toString(), "-o", out + "/", "--keyserver", url);
+        assertThat(seal.exitCode()).as(seal.stderr()).isZero();
+        try (Stream<Path> sealed = Files.list(out)) {
+            return sealed.findFirst().orElseThrow();
+        }
     }
 
     void signUp(String who, String email) {
