@@ -1,0 +1,28 @@
+package org.safelight.endpoint.intake;
+
+import java.io.InputStream;
+
+/**
+ * Takes one report file into the endpoint. Both intakes (the HTTPS route and the mailbox poller)
+ * call this, and acknowledge to their sender only after it returns.
+ */
+public interface Intake {
+
+    /**
+     * Streams {@code file} into the endpoint's store (at most the configured size limit), checks it
+     * is a report by the format's one ZIP reading (plain report ZIP, dynamic-key or static-key
+     * {@code .picsafe}), and returns once it is durable: the file synced and its row and
+     * deliveries committed. Reading {@code file} is finished when this returns or throws.
+     *
+     * <p>The same report ID received again with the same bytes answers the first receipt
+     * ({@link Receipt#alreadyReceived()}) and stores nothing; with other bytes it is refused.
+     *
+     * @throws IntakeRefusedException when the file is refused (nothing stored)
+     * @throws java.io.IOException    when storing failed (nothing acknowledged; the sender retries)
+     */
+    Receipt receive(InputStream file, Arrival arrival) throws IntakeRefusedException, java.io.IOException;
+
+    /** What {@link #receive} stored. */
+    record Receipt(String reportId, boolean alreadyReceived) {
+    }
+}
