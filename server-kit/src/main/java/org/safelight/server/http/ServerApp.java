@@ -56,18 +56,20 @@ public final class ServerApp {
             for (Role role : roles) {
                 role.routes(config.routes);
             }
-            config.routes.exception(ApiException.class, (e, ctx) -> answer(ctx, e));
+            // One table (ErrorAnswer) decides every refusal's status and catalogue code.
+            config.routes.exception(Refusal.class, (e, ctx) -> answer(ctx, ErrorAnswer.of(e)));
             config.routes.exception(io.javalin.http.HttpResponseException.class, (e, ctx) ->
-                    answer(ctx, new ApiException(e.getStatus(), codeFor(e.getStatus()), e.getMessage())));
+                    answer(ctx, ErrorAnswer.of(e)));
             config.routes.exception(com.fasterxml.jackson.core.JacksonException.class, (e, ctx) ->
-                    answer(ctx, ApiException.badRequest("the request body is not the JSON expected")));
+                    answer(ctx, ErrorAnswer.of(e)));
             config.routes.exception(Exception.class, (e, ctx) -> {
                 LOG.error("unexpected {} on {} {}", e.getClass().getName(), ctx.method(), ctx.path());
-                answer(ctx, new ApiException(500, "internal_error", "the server failed; the failure is logged"));
+                answer(ctx, ErrorAnswer.unexpected());
             });
             config.routes.error(404, "*", ctx -> {
                 if (ctx.result() == null || ctx.result().isEmpty()) {
-                    answer(ctx, ApiException.notFound("no such route: " + ctx.method() + " " + ctx.path()));
+                    answer(ctx, ErrorAnswer.of(ApiException.notFound("no such route: " + ctx.method() + " "
+                            + ctx.path())));
                 }
             });
             extra.accept(config);
@@ -86,15 +88,12 @@ public final class ServerApp {
         return body;
     }
 
-    private static void answer(Context ctx, ApiException e) {
+    private static void answer(Context ctx, ErrorAnswer e) {
         discardUnreadBody(ctx);
         if (e.retryAfterSeconds() != null) {
             ctx.header("Retry-After", e.retryAfterSeconds().toString());
         }
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("error", e.code());
-        body.put("message", e.getMessage());
-        ctx.status(e.status()).json(body);
+        ctx.status(e.status()).json(e.body());
     }
 
     /**
@@ -120,17 +119,5 @@ public final class ServerApp {
         } catch (IOException | IllegalStateException e) {
             LOG.debug("the rest of a refused request's body could not be read ({})", e.getClass().getSimpleName());
         }
-    }
-
-    private static String codeFor(int status) {
-        return switch (status) {
-            case 400 -> "bad_request";
-            case 401 -> "unauthorized";
-            case 403 -> "forbidden";
-            case 404 -> "not_found";
-            case 405 -> "method_not_allowed";
-            case 413 -> "too_large";
-            default -> "http_" + status;
-        };
     }
 }
