@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.safelight.server.http.ApiException;
+import org.safelight.server.http.ErrorCode;
 
 /**
  * Cross-origin access for the web origins this key server trusts (My Safelight on another origin,
@@ -35,7 +36,8 @@ final class Cors {
     void preflight(Context ctx) {
         String origin = ctx.header("Origin");
         if (origin == null || !trusted.contains(origin.toLowerCase(Locale.ROOT))) {
-            throw new ApiException(403, "origin_not_allowed", "this key server does not serve pages from that origin");
+            throw new ApiException(ErrorCode.ORIGIN_NOT_ALLOWED,
+                    "this key server does not serve pages from that origin");
         }
         ctx.header("Access-Control-Allow-Methods", "GET, POST");
         ctx.header("Access-Control-Allow-Headers", "Authorization, Content-Type");
