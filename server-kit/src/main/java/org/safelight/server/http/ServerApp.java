@@ -10,6 +10,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import org.safelight.server.role.ErrorRenderer;
+import org.safelight.server.role.PathRule;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,8 +33,14 @@ public final class ServerApp {
     private ServerApp() {
     }
 
+    /**
+     * The server for {@code roles}. Each role's {@link Role#pathRules() path rules} apply before any
+     * route: a body announced over the path's limit is refused with 413, and every refusal on the
+     * path — the routes' own, 404, 413, 500 and Jetty's — takes the path's {@link ErrorRenderer}.
+     */
     public static Javalin create(List<Role> roles, Consumer<io.javalin.config.JavalinConfig> extra) {
         ObjectMapper mapper = Json.MAPPER;
+        PathRules rules = PathRules.of(roles);
         return Javalin.create(config -> {
             config.jsonMapper(new JavalinJackson(mapper, false));
             config.startup.showJavalinBanner = false;
@@ -40,15 +48,22 @@ public final class ServerApp {
             // CPU per request than Jetty's pool of platform threads (bench/RESULTS.md).
             config.concurrency.useVirtualThreads = virtualThreads(Runtime.version().feature(),
                     System.getProperty(VIRTUAL_THREADS));
-            config.http.maxRequestSize = 1L << 20;
+            config.http.maxRequestSize = PathRule.DEFAULT_MAX_BYTES;
             // Headers every answer carries, Jetty's own refusals included; no server name or version.
             config.jetty.modifyHttpConfiguration(http -> {
                 http.setSendServerVersion(false);
                 http.setSendXPoweredBy(false);
                 http.addCustomizer(new ResponseHeaders());
             });
-            config.jetty.modifyServer(server -> server.setErrorHandler(new JettyErrors()));
-            config.jetty.modifyServletContextHandler(context -> context.setErrorHandler(new JettyErrors()));
+            config.jetty.modifyServer(server -> server.setErrorHandler(new JettyErrors(rules)));
+            config.jetty.modifyServletContextHandler(context -> context.setErrorHandler(new JettyErrors(rules)));
+            config.routes.before(ctx -> {
+                PathRule rule = rules.ruleFor(ctx.path());
+                ctx.attribute(PathRules.ATTRIBUTE, rule);
+                if (ctx.req().getContentLengthLong() > rule.maxBytes()) {
+                    throw PathRules.tooLarge(rule.maxBytes());
+                }
+            });
             config.routes.after(ResponseHeaders::enforceNoStore);
             config.routes.get("/health", ctx -> ctx.json(health(roles)));
             String openApi = OpenApi.merge(roles);
@@ -56,19 +71,19 @@ public final class ServerApp {
             for (Role role : roles) {
                 role.routes(config.routes);
             }
-            // One table (ErrorAnswer) decides every refusal's status and catalogue code.
-            config.routes.exception(Refusal.class, (e, ctx) -> answer(ctx, ErrorAnswer.of(e)));
+            // One table (ErrorAnswer) decides every refusal's status and catalogue code; the path's rule its shape.
+            config.routes.exception(Refusal.class, (e, ctx) -> answer(rules, ctx, ErrorAnswer.of(e)));
             config.routes.exception(io.javalin.http.HttpResponseException.class, (e, ctx) ->
-                    answer(ctx, ErrorAnswer.of(e)));
+                    answer(rules, ctx, ErrorAnswer.of(e)));
             config.routes.exception(com.fasterxml.jackson.core.JacksonException.class, (e, ctx) ->
-                    answer(ctx, ErrorAnswer.of(e)));
+                    answer(rules, ctx, ErrorAnswer.of(e)));
             config.routes.exception(Exception.class, (e, ctx) -> {
                 LOG.error("unexpected {} on {} {}", e.getClass().getName(), ctx.method(), ctx.path());
-                answer(ctx, ErrorAnswer.unexpected());
+                answer(rules, ctx, ErrorAnswer.unexpected());
             });
             config.routes.error(404, "*", ctx -> {
                 if (ctx.result() == null || ctx.result().isEmpty()) {
-                    answer(ctx, ErrorAnswer.of(ApiException.notFound("no such route: " + ctx.method() + " "
+                    answer(rules, ctx, ErrorAnswer.of(ApiException.notFound("no such route: " + ctx.method() + " "
                             + ctx.path())));
                 }
             });
@@ -88,12 +103,14 @@ public final class ServerApp {
         return body;
     }
 
-    private static void answer(Context ctx, ErrorAnswer e) {
+    /** A refusal in the shape of the request's path ({@link PathRule#errors()}). */
+    private static void answer(PathRules rules, Context ctx, ErrorAnswer e) {
         discardUnreadBody(ctx);
         if (e.retryAfterSeconds() != null) {
             ctx.header("Retry-After", e.retryAfterSeconds().toString());
         }
-        ctx.status(e.status()).json(e.body());
+        ErrorRenderer errors = rules.ruleFor(ctx.path()).errors();
+        ctx.status(e.status()).json(errors.body(e.status(), e.code().code(), e.message()));
     }
 
     /**

@@ -18,6 +18,7 @@ import org.safelight.server.db.Database;
 import org.safelight.server.http.ApiException;
 import org.safelight.server.http.ErrorCode;
 import org.safelight.server.http.Role;
+import org.safelight.server.role.RoleName;
 
 /** The test harness other modules' tests stand on: a role server on port 0, its JSON client, ports, databases. */
 class HarnessTest {
@@ -27,8 +28,8 @@ class HarnessTest {
     /** A role that answers the public URL it was made for, and refuses with the catalogue's shape. */
     private record Echo(URI publicUrl) implements Role {
         @Override
-        public String name() {
-            return "echo";
+        public RoleName roleName() {
+            return RoleName.WEB;
         }
 
         @Override
