@@ -83,8 +83,7 @@ class RoleLifecycleTest {
                 @Override
                 public void routes(JavalinDefaultRoutingApi routes) {
                     routes.post("/api/report", ctx -> {
-                        throw new org.safelight.server.http.ApiException(org.safelight.server.http.ErrorCode.INVALID_TOKEN,
-                                "sign in first");
+                        throw new org.safelight.server.http.ApiException(org.safelight.server.http.ErrorCode.INVALID_TOKEN, "sign in first");
                     });
                 }
 

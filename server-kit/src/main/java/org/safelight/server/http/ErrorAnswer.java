@@ -2,8 +2,6 @@ package org.safelight.server.http;
 
 import com.fasterxml.jackson.core.JacksonException;
 import io.javalin.http.HttpResponseException;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * The one table from what went wrong to what is answered: a {@link Refusal} (domain code) or an
@@ -12,7 +10,7 @@ import java.util.Map;
  * {@code bad_request}; anything else as {@code internal_error} without details (the caller logs
  * its type). How the answer is rendered per path (the common {@code {"error", "message"}} or the
  * intake's {@code {"success": false, ...}}) is the renderer's business; the code and status are
- * decided here. Immutable.
+ * decided here ({@code org.safelight.server.role.ErrorRenderer} draws the body). Immutable.
  *
  * @param retryAfterSeconds answered as {@code Retry-After}, or null
  */
@@ -35,18 +33,5 @@ public record ErrorAnswer(int status, ErrorCode code, String message, Integer re
     /** The answer to a failure nobody foresaw: no details, they may hold data. */
     public static ErrorAnswer unexpected() {
         return new ErrorAnswer(500, ErrorCode.INTERNAL_ERROR, "the server failed; the failure is logged", null);
-    }
-
-    /** Whether this is {@link #unexpected()}: a failure to log (by type only). */
-    public boolean isUnexpected() {
-        return code == ErrorCode.INTERNAL_ERROR;
-    }
-
-    /** The common body, {@code {"error": code, "message": message}}. */
-    public Map<String, Object> body() {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("error", code.code());
-        body.put("message", message);
-        return body;
     }
 }

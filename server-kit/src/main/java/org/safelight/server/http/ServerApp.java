@@ -71,7 +71,7 @@ public final class ServerApp {
             for (Role role : roles) {
                 role.routes(config.routes);
             }
-            // One table (ErrorAnswer) decides every refusal's status and catalogue code.
+            // One table (ErrorAnswer) decides every refusal's status and catalogue code; the path's rule its shape.
             config.routes.exception(Refusal.class, (e, ctx) -> answer(rules, ctx, ErrorAnswer.of(e)));
             config.routes.exception(io.javalin.http.HttpResponseException.class, (e, ctx) ->
                     answer(rules, ctx, ErrorAnswer.of(e)));
