@@ -7,6 +7,7 @@ import java.util.List;
 import org.safelight.client.Accounts;
 import org.safelight.client.ApiClient;
 import org.safelight.client.Cloud;
+import org.safelight.client.EndpointSender;
 import org.safelight.client.KeyServer;
 import org.safelight.client.KeyServerTrust;
 
@@ -15,6 +16,7 @@ final class ClientContext {
     final Accounts accounts;
     final KeyServer keyServer;
     final Cloud cloud;
+    final EndpointSender endpoint;
 
     ClientContext(Main main) {
         this(main, List.of());
@@ -34,5 +36,6 @@ final class ClientContext {
         }
         this.keyServer = new KeyServer(api, accounts, trust);
         this.cloud = new Cloud(api, accounts);
+        this.endpoint = new EndpointSender(api, accounts);
     }
 }

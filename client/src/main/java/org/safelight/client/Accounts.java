@@ -112,6 +112,21 @@ public final class Accounts {
                 ApiClient.object().put("key_server", keyServerOrigin)).path("access_token").asText();
     }
 
+    /**
+     * A five-minute token that only the endpoint at {@code endpointUrl} accepts (type {@code
+     * endpoint+jwt}, audience the endpoint's origin), from the signed-in server's token exchange: the
+     * user token itself never goes to an institution's server.
+     */
+    public String endpointToken(Credentials c, String endpointUrl) throws IOException {
+        String token = api.post(URI.create(c.server()).resolve("/api/v1/accounts/endpoint-token"), c.accessToken(),
+                ApiClient.object().put("endpoint", endpointUrl)).path("token").asText("");
+        if (token.isEmpty()) {
+            throw new RefusedException(502, "no_endpoint_token", c.server() + " gave no token for " + endpointUrl
+                    + "; it may be from before endpoint tokens");
+        }
+        return token;
+    }
+
     private Credentials fromTokens(String server, String email, JsonNode r) {
         return new Credentials(server, email, r.path("access_token").asText(),
                 clock.instant().plusSeconds(r.path("expires_in").asLong(0)), r.path("refresh_token").asText());

@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 
 /**
  * JSON over HTTP to Safelight servers. A refusal ({@code {"error", "message"}} with a 4xx/5xx)
@@ -67,6 +68,42 @@ public final class ApiClient {
                 .POST(HttpRequest.BodyPublishers.ofFile(file)).build(),
                 "; a server refuses an upload it will not take (too large, over your quota or hourly uploads,"
                         + " a sign-in it no longer accepts) by closing the connection: try 'safelight whoami'");
+    }
+
+    /**
+     * POSTs {@code multipart/form-data}: the text {@code fields}, then {@code file} as the part
+     * {@code fileField} named {@code fileName}, streamed from disk (never held in memory, so files of
+     * several GB pass), and reads the JSON answer. No bearer header: the form carries what it needs.
+     * An answer {@code {"success": false, "error", "message"}} is a refusal even with a 2xx status.
+     */
+    public JsonNode postMultipart(URI uri, Map<String, String> fields, String fileField, String fileName, Path file)
+            throws IOException {
+        String boundary = "safelight-" + java.util.UUID.randomUUID();
+        StringBuilder head = new StringBuilder();
+        for (Map.Entry<String, String> f : fields.entrySet()) {
+            head.append("--").append(boundary).append("\r\n")
+                    .append("Content-Disposition: form-data; name=\"").append(f.getKey()).append("\"\r\n\r\n")
+                    .append(f.getValue()).append("\r\n");
+        }
+        head.append("--").append(boundary).append("\r\n")
+                .append("Content-Disposition: form-data; name=\"").append(fileField).append("\"; filename=\"")
+                .append(fileName.replaceAll("[\"\\r\\n\\\\]", "_")).append("\"\r\n")
+                .append("Content-Type: application/octet-stream\r\n\r\n");
+        String tail = "\r\n--" + boundary + "--\r\n";
+        long size = Files.size(file);
+        Duration timeout = Duration.ofSeconds(60 + size / (1024 * 1024));
+        JsonNode answer = send(request(uri, null).timeout(timeout)
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.concat(
+                        HttpRequest.BodyPublishers.ofString(head.toString(), StandardCharsets.UTF_8),
+                        HttpRequest.BodyPublishers.ofFile(file),
+                        HttpRequest.BodyPublishers.ofString(tail, StandardCharsets.UTF_8))).build(),
+                "; a server refuses an upload it will not take (too large, a token it does not accept) by"
+                        + " closing the connection");
+        if (answer.path("success").isBoolean() && !answer.path("success").asBoolean()) {
+            throw refusal(200, answer);
+        }
+        return answer;
     }
 
     /**
