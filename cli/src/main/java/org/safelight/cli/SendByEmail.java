@@ -41,7 +41,7 @@ final class SendByEmail {
                     relay.get().send(message);
                 } catch (MessagingException e) {
                     throw new IOException("the SMTP server " + relay.get().host() + ":" + relay.get().port()
-                            + " did not take the email (" + e.getMessage() + "); nothing was sent", e);
+                            + " did not take the email (" + oneLine(e) + "); nothing was sent", e);
                 }
                 command.main.stdout.println("Sent report " + reportId + " by email to " + to.mailbox() + " through "
                         + relay.get().host() + ":" + relay.get().port());
@@ -52,9 +52,14 @@ final class SendByEmail {
                         + " send it (no SMTP server was given, so nothing was sent yet)");
             }
         } catch (MessagingException e) {
-            throw new IOException("the email could not be written (" + e.getMessage() + ")", e);
+            throw new IOException("the email could not be written (" + oneLine(e) + ")", e);
         }
         command.recordSend(clients, reportId, to);
         return ExitCode.OK;
+    }
+
+    /** A mail server's answer may span lines; the CLI says one. */
+    private static String oneLine(Exception e) {
+        return String.valueOf(e.getMessage()).strip().replaceAll("\\s+", " ");
     }
 }
