@@ -81,11 +81,6 @@ public sealed interface Recipient {
     /** Where it goes (phone number, endpoint URL, email address), or null when it only goes to the cloud. */
     String address();
 
-    /** Whether the report itself travels (endpoint, email) rather than a cloud link. */
-    default boolean carriesTheFile() {
-        return this instanceof Endpoint || this instanceof Email;
-    }
-
     /**
      * {@code cloud}, {@code sms:NUMBER} or {@code whatsapp:NUMBER}.
      *
