@@ -16,7 +16,9 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.safelight.endpoint.delivery.DeliveryException;
 import org.safelight.endpoint.delivery.Destination;
+import org.safelight.endpoint.delivery.FolderDestination;
 import org.safelight.endpoint.delivery.OpenedReport;
+import org.safelight.server.http.Json;
 
 /**
  * Forwards each opened report to the institution's own middleware: one {@code POST} of a
@@ -149,7 +151,7 @@ public final class ForwardDestination implements Destination {
 
     private static MultipartBody body(OpenedReport report) throws IOException {
         MultipartBody body = new MultipartBody().add("report_json", "report.json", "application/json",
-                ReportJson.of(report));
+                Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(FolderDestination.reportJson(report)));
         Map<String, String> files = new TreeMap<>(report.fileHashes());
         for (String name : files.keySet()) {
             Path file = report.contents().resolve(name).normalize();

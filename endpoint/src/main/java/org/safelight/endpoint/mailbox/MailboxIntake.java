@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import org.eclipse.angus.mail.imap.IMAPFolder;
 import org.eclipse.angus.mail.imap.IMAPStore;
 import org.safelight.endpoint.intake.Intake;
+import org.safelight.server.role.Worker;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,11 +25,12 @@ import org.slf4j.LoggerFactory;
  * connection is retried with a growing pause (up to the poll interval); nothing is lost meanwhile,
  * since a message leaves the folder only once its reports are stored.
  *
- * <p>{@link #start} once; {@link #close} stops it between two messages (a report being streamed is
- * finished first, for up to 30 s). Logs say how many messages were filed, rejected or left and the
+ * <p>{@link #start} once; {@link #stop} stops it between two messages: a report being streamed is
+ * given 5 s to finish, then its connection is closed, which leaves its message for the next start.
+ * Logs say how many messages were filed, rejected or left and the
  * class of a failure, never an address, a subject or a message's content.
  */
-public final class MailboxIntake implements AutoCloseable {
+public final class MailboxIntake implements Worker, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(MailboxIntake.class);
     private static final Duration FIRST_RETRY = Duration.ofSeconds(1);
 
@@ -39,7 +41,7 @@ public final class MailboxIntake implements AutoCloseable {
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final ScheduledExecutorService renewer;
     private volatile boolean stopping;
-    private volatile IMAPFolder watched;
+    private volatile Connection current;
     private Thread worker;
 
     public MailboxIntake(MailboxSettings settings, Intake intake, Clock clock) {
@@ -54,7 +56,13 @@ public final class MailboxIntake implements AutoCloseable {
         });
     }
 
+    @Override
+    public String name() {
+        return "endpoint-mailbox";
+    }
+
     /** Starts reading the mailbox on a thread of its own. */
+    @Override
     public synchronized void start() {
         if (worker != null) {
             throw new IllegalStateException("the mailbox intake is started already");
@@ -79,7 +87,7 @@ public final class MailboxIntake implements AutoCloseable {
         String failing = null;
         while (!stopping) {
             try (Connection c = connect()) {
-                watched = c.inbox;
+                current = c;
                 if (failing != null) {
                     LOG.info("the mailbox can be read again");
                     failing = null;
@@ -104,7 +112,7 @@ public final class MailboxIntake implements AutoCloseable {
                 pause = pause.multipliedBy(2).compareTo(settings.pollInterval()) > 0 ? settings.pollInterval()
                         : pause.multipliedBy(2);
             } finally {
-                watched = null;
+                current = null;
             }
         }
     }
@@ -202,31 +210,53 @@ public final class MailboxIntake implements AutoCloseable {
         }
     }
 
-    /** Stops after the message in hand (waiting up to 30 s for it), then closes the connection. */
+    /**
+     * Stops after the message in hand: waits up to 5 s, then closes the connection (a report still
+     * streaming fails and its message stays for the next start) and waits up to 5 s more.
+     */
     @Override
-    public void close() {
+    public void stop() {
         Thread running;
         synchronized (this) {
             running = worker;
         }
         stopping = true;
         stopped.countDown();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (running != null && running.isAlive() && System.nanoTime() < deadline) {
-            IMAPFolder folder = watched;
-            if (folder != null) {
-                renewer.execute(() -> interruptIdle(folder));
+        if (running != null) {
+            waitFor(running, Duration.ofSeconds(5), false);
+            if (running.isAlive()) {
+                Connection c = current;
+                if (c != null) {
+                    c.close();
+                }
+                waitFor(running, Duration.ofSeconds(5), true);
+            }
+            if (running.isAlive()) {
+                LOG.warn("the mailbox intake did not stop within 10 s; its thread is left to end with the process");
+            }
+        }
+        renewer.shutdownNow();
+    }
+
+    /** Joins {@code running}, ending an IDLE in progress now and then (a stop may race with its start). */
+    private void waitFor(Thread running, Duration limit, boolean closed) {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (running.isAlive() && System.nanoTime() < deadline) {
+            Connection c = current;
+            if (c != null && !closed) {
+                renewer.execute(() -> interruptIdle(c.inbox));
             }
             try {
                 running.join(200);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                break;
+                return;
             }
         }
-        if (running != null && running.isAlive()) {
-            LOG.warn("the mailbox intake did not stop within 30 s; its thread is left to end with the process");
-        }
-        renewer.shutdownNow();
+    }
+
+    @Override
+    public void close() {
+        stop();
     }
 }

@@ -138,8 +138,9 @@ final class MailboxPass {
         List<RefusalNote.Line> lines = new ArrayList<>();
         boolean allStored = true;
         for (int i = 0; i < reports.size(); i++) {
-            try (InputStream in = reports.get(i).getInputStream()) {
-                Intake.Receipt receipt = intake.receive(in, arrival);
+            Part report = reports.get(i);
+            try (InputStream in = report.getInputStream()) {
+                Intake.Receipt receipt = intake.receive(in, report.getFileName().strip(), arrival);
                 lines.add(RefusalNote.Line.stored(i + 1, receipt.reportId()));
             } catch (IntakeRefusedException e) {
                 lines.add(RefusalNote.Line.refused(i + 1, e.code(), e.getMessage()));

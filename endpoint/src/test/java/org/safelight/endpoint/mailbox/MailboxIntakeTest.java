@@ -19,7 +19,6 @@ import jakarta.mail.internet.MimeBodyPart;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
 import jakarta.mail.util.ByteArrayDataSource;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -27,18 +26,28 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.safelight.endpoint.intake.Arrival;
+import org.safelight.endpoint.intake.Intake;
+import org.safelight.endpoint.intake.StoringIntake;
+import org.safelight.endpoint.store.EndpointStore;
+import org.safelight.endpoint.store.ReceivedFiles;
+import org.safelight.endpoint.store.ReceivedReports;
+import org.safelight.endpoint.store.StoredReports;
+import org.safelight.endpoint.testing.TestReports;
+import org.safelight.keys.MasterKey;
+import org.safelight.server.db.Database;
+import org.safelight.server.testing.TestDatabases;
 import org.safelight.format.picsafe.PicsafeWriter;
-import org.safelight.format.picsafe.Protection;
-import org.safelight.format.report.MetadataJson;
 import org.safelight.format.testing.HostileZips;
-import org.safelight.format.testing.SampleReports;
 import org.safelight.format.testing.Zips;
 
 /** The mailbox intake against GreenMail's IMAPS server (IDLE and MOVE offered, like Dovecot). */
@@ -46,8 +55,8 @@ class MailboxIntakeTest {
     private static final String LOGIN = "picsafe";
     private static final String PASSWORD = "mailbox-secret";
     private static final Instant NOW = Instant.parse("2026-11-27T23:00:00Z");
-    private static final String ID_1 = "0000000011462800528241";
-    private static final String ID_2 = "0000000011462800528242";
+    private static final String ID_1 = "0000000011462800528241abcde";
+    private static final String ID_2 = "0000000011462800528242abcde";
 
     private static ServerSetup imaps() {
         ServerSetup setup = ServerSetupTest.IMAPS.dynamicPort();
@@ -63,13 +72,34 @@ class MailboxIntakeTest {
     Path dir;
 
     private GreenMailUser user;
-    private FolderIntake intake;
+    private Database db;
+    private StoredReports reports;
+    private Intake intake;
     private final Session session = Session.getInstance(new Properties());
 
     @BeforeEach
-    void setUp() {
+    void setUp() throws IOException {
         user = mail.getUserManager().getUser(LOGIN);
-        intake = new FolderIntake(dir.resolve("received"));
+        db = TestDatabases.sqlite();
+        db.migrate("endpoint");
+        reports = new StoredReports(db, Clock.fixed(NOW, ZoneOffset.UTC));
+        intake = intakeOver(db);
+    }
+
+    @AfterEach
+    void closeDatabase() {
+        db.close();
+    }
+
+    /** The endpoint's own intake, storing into {@code database} and the test's data folder. */
+    private Intake intakeOver(Database database) throws IOException {
+        return new StoringIntake(new ReceivedFiles(dir.resolve("received"), MasterKey.load(dir, Map.of()),
+                Clock.fixed(NOW, ZoneOffset.UTC)), new EndpointStore(database), 1 << 20, List.of("folder"), () -> { });
+    }
+
+    private List<String> stored() {
+        return reports.list(Optional.empty(), Optional.empty(), 100).stream().map(ReceivedReports.ReceivedReport::reportId)
+                .sorted().toList();
     }
 
     private MailboxSettings settings() {
@@ -82,13 +112,7 @@ class MailboxIntakeTest {
     }
 
     static byte[] picsafe(String reportId) throws IOException {
-        byte[] packageZip = Zips.create()
-                .add("metadata.json", MetadataJson.write(SampleReports.metadata(SampleReports.photo("p1"))))
-                .add("p1.jpg", new byte[] {(byte) 0xff, (byte) 0xd8, (byte) 0xff, (byte) 0xd9}).bytes();
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        PicsafeWriter.write(out, new Protection.DynamicKey(PicsafeWriter.newReportKey(), "https://keys.hospital.example"),
-                reportId, zip -> zip.write(packageZip));
-        return out.toByteArray();
+        return TestReports.dynamic(reportId, PicsafeWriter.newReportKey(), "https://keys.hospital.example");
     }
 
     /** A mail as the app or {@code safelight send --to email:} writes it: text, then the attachments. */
@@ -161,9 +185,14 @@ class MailboxIntakeTest {
                 List.of(ID_1 + ".picsafe", ID_2 + ".PICSAFE")));
 
         assertCounts(mailbox(settings()).passOnce(), 1, 0, 0, 0);
-        assertThat(intake.stored()).containsExactly(ID_1 + ".picsafe", ID_2 + ".picsafe");
-        assertThat(intake.arrivals).containsOnly(
-                new Arrival(Arrival.Source.MAILBOX, "noor.haddad@example.org", false, "<two@phone.example>", NOW));
+        assertThat(stored()).containsExactly(ID_1, ID_2);
+        assertThat(reports.list(Optional.empty(), Optional.empty(), 10)).allSatisfy(r -> {
+            assertThat(r.source()).isEqualTo(Arrival.Source.MAILBOX);
+            assertThat(r.senderEmail()).isEqualTo("noor.haddad@example.org");
+            assertThat(r.senderVerified()).isFalse();
+            assertThat(r.receivedAt()).isEqualTo(NOW);
+            assertThat(r.kind()).isEqualTo("dynamic");
+        });
         assertThat(folder("INBOX")).isEmpty();
         assertThat(folder("Filed")).singleElement().satisfies(m ->
                 assertThat(header(m, "Message-ID")).isEqualTo("<two@phone.example>"));
@@ -177,7 +206,7 @@ class MailboxIntakeTest {
 
         assertCounts(mailbox(settings()).passOnce(), 0, 1, 0, 0);
 
-        assertThat(intake.stored()).isEmpty();
+        assertThat(stored()).isEmpty();
         assertThat(folder("INBOX")).isEmpty();
         assertThat(folder("Filed")).isEmpty();
         List<StoredMessage> rejected = folder("Rejected");
@@ -197,7 +226,7 @@ class MailboxIntakeTest {
 
         assertCounts(mailbox(settings()).passOnce(), 0, 1, 0, 0);
 
-        assertThat(intake.stored()).containsExactly(ID_1 + ".picsafe");
+        assertThat(stored()).containsExactly(ID_1);
         assertThat(folder("INBOX")).isEmpty();
         assertThat(folder("Filed")).isEmpty();
         StoredMessage note = folder("Rejected").stream().filter(m -> header(m, RefusalNote.HEADER) != null)
@@ -216,8 +245,7 @@ class MailboxIntakeTest {
 
         assertCounts(mailbox(settings()).passOnce(), 1, 0, 1, 0);
 
-        assertThat(intake.stored()).containsExactly(ID_1 + ".picsafe");
-        assertThat(intake.arrivals).hasSize(1);
+        assertThat(stored()).containsExactly(ID_1);
         assertThat(folder("INBOX")).isEmpty();
         assertThat(folder("Filed")).hasSize(1);
     }
@@ -238,25 +266,27 @@ class MailboxIntakeTest {
 
         assertThat(folder("INBOX")).isEmpty();
         assertThat(folder("Filed")).hasSize(1);
-        assertThat(intake.stored()).containsExactly(ID_1 + ".picsafe");
+        assertThat(stored()).containsExactly(ID_1);
     }
 
     @Test
     void a_report_that_cannot_be_stored_leaves_its_message_for_the_next_pass() throws Exception {
         user.deliver(message("<later@phone.example>", "noor.haddad@example.org", List.of(picsafe(ID_1)),
                 List.of(ID_1 + ".picsafe")));
-        intake.diskFull = true;
+        Database broken = TestDatabases.sqlite();
+        broken.migrate("endpoint");
+        Intake failing = intakeOver(broken);
+        broken.close(); // its database is gone: storing fails with an IOException
 
-        assertCounts(mailbox(settings()).passOnce(), 0, 0, 0, 1);
+        assertCounts(new MailboxIntake(settings(), failing, Clock.fixed(NOW, ZoneOffset.UTC)).passOnce(), 0, 0, 0, 1);
         assertThat(folder("INBOX")).hasSize(1);
         assertThat(folder("Filed")).isEmpty();
         assertThat(folder("Rejected")).isEmpty();
 
-        intake.diskFull = false;
         assertCounts(mailbox(settings()).passOnce(), 1, 0, 0, 0);
         assertThat(folder("INBOX")).isEmpty();
         assertThat(folder("Filed")).hasSize(1);
-        assertThat(intake.stored()).containsExactly(ID_1 + ".picsafe");
+        assertThat(stored()).containsExactly(ID_1);
     }
 
     @Test
@@ -268,7 +298,7 @@ class MailboxIntakeTest {
             user.deliver(message("<second@phone.example>", "a@example.org", List.of(picsafe(ID_2)), List.of("b.picsafe")));
             within(Duration.ofSeconds(20), () -> folder("Filed").size() == 2, "the second mail filed through IDLE");
         }
-        assertThat(intake.stored()).containsExactly(ID_1 + ".picsafe", ID_2 + ".picsafe");
+        assertThat(stored()).containsExactly(ID_1, ID_2);
     }
 
     @Test
