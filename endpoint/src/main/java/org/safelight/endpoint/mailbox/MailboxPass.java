@@ -4,11 +4,13 @@ import jakarta.mail.Address;
 import jakarta.mail.FetchProfile;
 import jakarta.mail.Flags;
 import jakarta.mail.Folder;
+import jakarta.mail.FolderClosedException;
 import jakarta.mail.Message;
 import jakarta.mail.MessageRemovedException;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Multipart;
 import jakarta.mail.Part;
+import jakarta.mail.StoreClosedException;
 import jakarta.mail.UIDFolder;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.search.MessageIDTerm;
@@ -29,7 +31,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One reading of the mailbox's folder: every message in it is taken in turn. Each {@code .picsafe}
- * attachment (at any depth, also inside a forwarded message) is streamed from the server into
+ * attachment (at any depth of its multiparts) is streamed from the server into
  * {@link Intake#receive}; only once every one of them has returned is the message moved: to
  * {@code Filed} when all were stored, otherwise to {@code Rejected} with a short note beside it
  * ({@link RefusalNote}). A message without any report is rejected. A message whose storing failed
@@ -93,7 +95,13 @@ final class MailboxPass {
         profile.add(FetchProfile.Item.SIZE);
         profile.add(UIDFolder.FetchProfileItem.UID);
         profile.add("Message-ID");
-        inbox.fetch(messages, profile);
+        try {
+            inbox.fetch(messages, profile); // in one round trip; what it misses is read message by message
+        } catch (FolderClosedException | StoreClosedException e) {
+            throw e;
+        } catch (MessagingException e) {
+            LOG.debug("fetching the messages' structure at once failed ({})", e.getClass().getSimpleName());
+        }
         int filedCount = 0;
         int rejectedCount = 0;
         int duplicates = 0;
@@ -115,6 +123,12 @@ final class MailboxPass {
             } catch (MessageRemovedException e) {
                 // Another endpoint instance reading the same mailbox took it first.
                 LOG.debug("a message was removed by someone else while it was read");
+            } catch (FolderClosedException | StoreClosedException e) {
+                throw e; // the connection is gone: the worker connects again
+            } catch (MessagingException e) {
+                // This message only: the others are still taken (one bad message never blocks the rest).
+                LOG.warn("a message could not be taken ({}); it stays for the next pass", e.getClass().getSimpleName());
+                left++;
             }
         }
         Result result = new Result(filedCount, rejectedCount, duplicates, left,
@@ -165,7 +179,11 @@ final class MailboxPass {
         return Outcome.REJECTED;
     }
 
-    /** The {@code .picsafe} attachments of a part, depth first, not descending forever. */
+    /**
+     * The {@code .picsafe} attachments of a part, depth first through multiparts, not descending
+     * forever. A message forwarded as an attachment ({@code message/rfc822}) is not looked into:
+     * the forwarding person should forward the report itself.
+     */
     private static void collect(Part part, List<Part> found, int depth) throws MessagingException {
         if (depth > 8) {
             return;
@@ -176,8 +194,6 @@ final class MailboxPass {
                 for (int i = 0; i < multipart.getCount(); i++) {
                     collect(multipart.getBodyPart(i), found, depth + 1);
                 }
-            } else if (part.isMimeType("message/rfc822")) {
-                collect((Part) part.getContent(), found, depth + 1);
             } else {
                 String name = part.getFileName();
                 if (name != null && name.strip().toLowerCase(Locale.ROOT).endsWith(".picsafe")) {
@@ -195,20 +211,28 @@ final class MailboxPass {
      * already; then it is only removed here. Returns whether it was moved.
      */
     private boolean move(Message message, String messageId, Folder target) throws MessagingException {
+        Message[] one = {message};
         if (messageId != null && alreadyIn(target, messageId, message.getSize())) {
-            message.setFlag(Flags.Flag.DELETED, true);
-            inbox.expunge(new Message[] {message});
+            remove(one);
             return false;
         }
-        Message[] one = {message};
         if (store.hasCapability("MOVE")) {
             inbox.moveMessages(one, target);
         } else {
             inbox.copyMessages(one, target);
-            message.setFlag(Flags.Flag.DELETED, true);
-            inbox.expunge(one);
+            remove(one);
         }
         return true;
+    }
+
+    /** Deletes the messages from the folder: only them where the server can (UIDPLUS). */
+    private void remove(Message[] messages) throws MessagingException {
+        inbox.setFlags(messages, new Flags(Flags.Flag.DELETED), true);
+        if (store.hasCapability("UIDPLUS")) {
+            inbox.expunge(messages);
+        } else {
+            inbox.expunge(); // every message marked deleted: in a mailbox kept for reports, only ours
+        }
     }
 
     private static boolean alreadyIn(Folder target, String messageId, int size) throws MessagingException {

@@ -20,6 +20,7 @@ import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
 import jakarta.mail.util.ByteArrayDataSource;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -234,6 +235,55 @@ class MailboxIntakeTest {
         assertThat(header(note, RefusalNote.HEADER)).isEqualTo("unsafe_zip");
         assertThat(body(note)).contains("attachment 1: stored as report " + ID_1)
                 .contains("attachment 2: refused, unsafe_zip");
+    }
+
+    @Test
+    void a_message_forwarded_as_an_attachment_is_not_looked_into_and_is_rejected() throws Exception {
+        MimeMessage original = message("<inner@phone.example>", "noor.haddad@example.org", List.of(picsafe(ID_1)),
+                List.of(ID_1 + ".picsafe"));
+        MimeMessage forward = message("<outer@desk.example>", "ward4b@hospital.example", List.of(), List.of());
+        MimeMultipart multipart = (MimeMultipart) forward.getContent();
+        MimeBodyPart attached = new MimeBodyPart();
+        attached.setContent(original, "message/rfc822");
+        multipart.addBodyPart(attached);
+        forward.setContent(multipart);
+        forward.saveChanges();
+        user.deliver(forward);
+
+        assertCounts(mailbox(settings()).passOnce(), 0, 1, 0, 0);
+        assertThat(stored()).isEmpty();
+        assertThat(folder("Rejected").stream().map(m -> header(m, RefusalNote.HEADER))).contains("no_report");
+    }
+
+    @Test
+    void a_message_the_server_cannot_take_apart_does_not_keep_the_next_one_from_being_filed() throws Exception {
+        String broken = "From: a@example.org\r\nTo: picsafe@hospital.example\r\nSubject: x\r\n"
+                + "Message-ID: <broken@phone.example>\r\nMIME-Version: 1.0\r\n"
+                + "Content-Type: multipart/mixed; boundary=\"nowhere\"\r\n\r\nno parts at all\r\n";
+        user.deliver(new MimeMessage(session, new java.io.ByteArrayInputStream(broken.getBytes(StandardCharsets.US_ASCII))));
+        user.deliver(message("<good@phone.example>", "a@example.org", List.of(picsafe(ID_1)), List.of("a.picsafe")));
+
+        assertCounts(mailbox(settings()).passOnce(), 1, 0, 0, 1);
+
+        assertThat(folder("INBOX")).singleElement().satisfies(m ->
+                assertThat(header(m, "Message-ID")).isEqualTo("<broken@phone.example>"));
+        assertThat(stored()).containsExactly(ID_1);
+        assertThat(folder("Filed")).singleElement().satisfies(m ->
+                assertThat(header(m, "Message-ID")).isEqualTo("<good@phone.example>"));
+    }
+
+    @Test
+    void a_report_over_the_size_limit_is_rejected_as_too_large() throws Exception {
+        byte[] big = TestReports.dynamic(ID_1, PicsafeWriter.newReportKey(), "https://keys.hospital.example");
+        byte[] padded = java.util.Arrays.copyOf(big, (1 << 20) + 1); // past the test intake's 1 MiB limit
+        user.deliver(message("<big@phone.example>", "noor.haddad@example.org", List.of(padded),
+                List.of(ID_1 + ".picsafe")));
+
+        assertCounts(mailbox(settings()).passOnce(), 0, 1, 0, 0);
+        assertThat(stored()).isEmpty();
+        StoredMessage note = folder("Rejected").stream().filter(m -> header(m, RefusalNote.HEADER) != null)
+                .findFirst().orElseThrow();
+        assertThat(header(note, RefusalNote.HEADER)).isEqualTo("too_large");
     }
 
     @Test
