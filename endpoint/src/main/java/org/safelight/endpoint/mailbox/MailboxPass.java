@@ -268,7 +268,8 @@ final class MailboxPass {
         if (from == null || from.length == 0 || !(from[0] instanceof InternetAddress address)) {
             return null;
         }
-        return address.getAddress();
+        // Lower-cased like the addresses of tokens, so a sender's own reports are found by their address.
+        return address.getAddress() == null ? null : address.getAddress().strip().toLowerCase(Locale.ROOT);
     }
 
     private static String first(String[] values) {

@@ -182,7 +182,7 @@ class MailboxIntakeTest {
 
     @Test
     void two_reports_in_one_mail_are_both_stored_and_the_message_is_filed() throws Exception {
-        user.deliver(message("<two@phone.example>", "noor.haddad@example.org", List.of(picsafe(ID_1), picsafe(ID_2)),
+        user.deliver(message("<two@phone.example>", "Dr Noor Haddad <Noor.Haddad@Example.org>", List.of(picsafe(ID_1), picsafe(ID_2)),
                 List.of(ID_1 + ".picsafe", ID_2 + ".PICSAFE")));
 
         assertCounts(mailbox(settings()).passOnce(), 1, 0, 0, 0);
