@@ -14,6 +14,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.stream.Stream;
 import org.safelight.format.container.AtomicFile;
 import org.safelight.format.container.SafeUnzip;
 import org.safelight.server.http.Json;
@@ -59,9 +60,10 @@ public final class FolderDestination implements Destination {
         Path staging = dir.resolve(STAGING + report.reportId() + "-" + UUID.randomUUID());
         try {
             Files.createDirectory(staging);
-            try (DirectoryStream<Path> files = Files.newDirectoryStream(report.contents())) {
-                for (Path file : files) {
-                    Path copy = staging.resolve(file.getFileName().toString());
+            try (Stream<Path> files = Files.walk(report.contents())) {
+                for (Path file : files.filter(Files::isRegularFile).toList()) {
+                    Path copy = staging.resolve(report.contents().relativize(file).toString());
+                    Files.createDirectories(copy.getParent());
                     Files.copy(file, copy);
                     AtomicFile.sync(copy);
                 }
