@@ -66,7 +66,8 @@ public final class EndpointStore {
                             + " open_attempts, next_attempt_at) VALUES (:id, :email, :verified, :source, :ref, :at,"
                             + " :kind, :size, :sha, :stored, :rest, 'received', 0, :at)"
                             + " ON CONFLICT (report_id) DO NOTHING")
-                    .bind("id", r.reportId()).bind("email", r.arrival().senderEmail())
+                    .bind("id", r.reportId())
+                    .bind("email", r.arrival().senderEmail().strip().toLowerCase(java.util.Locale.ROOT))
                     .bind("verified", r.arrival().senderVerified() ? 1 : 0)
                     .bind("source", r.arrival().source().name()).bind("ref", r.arrival().reference())
                     .bind("at", now).bind("kind", r.kind()).bind("size", r.size()).bind("sha", r.sha256())
