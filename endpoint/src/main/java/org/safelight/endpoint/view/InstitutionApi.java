@@ -73,6 +73,27 @@ public final class InstitutionApi {
         this.cors = new Cors(trustedOrigins);
     }
 
+    /**
+     * The tokens these routes take: the accounts role's user tokens (My Safelight and the CLI on the
+     * accounts' own origin) or tokens the accounts role scoped to this endpoint's origin
+     * ({@code endpoint+jwt}, what a page or CLI signed in elsewhere sends, so that their user token
+     * never leaves the accounts server). A token that neither accepts gets the first one's refusal,
+     * unless the second one found it merely expired.
+     */
+    public static TokenVerifier userOrEndpointTokens(TokenVerifier users, TokenVerifier endpointScoped) {
+        return jws -> {
+            try {
+                return users.verify(jws);
+            } catch (ApiException asUser) {
+                try {
+                    return endpointScoped.verify(jws);
+                } catch (ApiException asEndpoint) {
+                    throw "token_expired".equals(asEndpoint.code()) ? asEndpoint : asUser;
+                }
+            }
+        };
+    }
+
     public void routes(JavalinDefaultRoutingApi r) {
         for (String path : List.of(REPORTS, REPORT, RETRY)) {
             r.before(path, cors::decorate);
