@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import org.safelight.cloud.blob.BlobNotFoundException;
+import org.safelight.format.link.ReportLink;
 import org.safelight.server.enterprise.EnterpriseAuthority;
 import org.safelight.server.enterprise.EnterpriseAuthorityUnavailableException;
 import org.safelight.server.http.ApiException;
