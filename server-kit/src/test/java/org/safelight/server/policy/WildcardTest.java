@@ -1,4 +1,4 @@
-package org.safelight.keys.policy;
+package org.safelight.server.policy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

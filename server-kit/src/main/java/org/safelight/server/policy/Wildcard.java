@@ -1,16 +1,16 @@
-package org.safelight.keys.policy;
+package org.safelight.server.policy;
 
 /**
  * Matches the policy files' patterns: {@code *} stands for any run of characters (also none), every
  * other character for itself. Linear backtracking to the last star, no regular expressions, so a
  * hostile pattern or address cannot make a match slow.
  */
-final class Wildcard {
+public final class Wildcard {
     private Wildcard() {
     }
 
     /** Whether all of {@code text} matches {@code pattern}; callers fold case beforehand. */
-    static boolean matches(String pattern, String text) {
+    public static boolean matches(String pattern, String text) {
         int p = 0;
         int t = 0;
         int star = -1;

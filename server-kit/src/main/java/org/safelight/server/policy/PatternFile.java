@@ -1,4 +1,4 @@
-package org.safelight.keys.policy;
+package org.safelight.server.policy;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -14,11 +14,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One policy file, read again whenever its modification time, size or identity (an editor that
- * saves by renaming a new file over it) has changed since the last read. A missing file is an
+ * One pattern file (the key server's access lists, the endpoint's senders), read again whenever
+ * its modification time, size or identity (an editor that saves by renaming a new file over it)
+ * has changed since the last read. A missing file is an
  * empty list. Thread-safe: readers see one consistent snapshot.
  */
-final class PatternFile {
+public final class PatternFile {
     private static final Logger LOG = LoggerFactory.getLogger(PatternFile.class);
 
     private record Stamp(FileTime modified, long size, Object identity) {
@@ -37,13 +38,13 @@ final class PatternFile {
      * @param whenUnreadable the patterns to act on while the file exists but cannot be read, so the
      *     policy can fail closed
      */
-    PatternFile(Path path, List<String> whenUnreadable) {
+    public PatternFile(Path path, List<String> whenUnreadable) {
         this.path = path;
         this.whenUnreadable = List.copyOf(whenUnreadable);
     }
 
     /** Whether {@code lowerCaseText} matches any pattern of the file as it is now. */
-    boolean matches(String lowerCaseText) {
+    public boolean matches(String lowerCaseText) {
         for (String pattern : patterns()) {
             if (Wildcard.matches(pattern, lowerCaseText)) {
                 return true;
@@ -52,7 +53,7 @@ final class PatternFile {
         return false;
     }
 
-    List<String> patterns() {
+    public List<String> patterns() {
         Stamp stamp;
         try {
             BasicFileAttributes attributes = Files.readAttributes(path, BasicFileAttributes.class);
@@ -95,7 +96,7 @@ final class PatternFile {
     }
 
     /** One pattern a line; blank lines and lines starting with {@code #} are ignored; case folded. */
-    static List<String> parse(String text) {
+    public static List<String> parse(String text) {
         if (text.startsWith("\uFEFF")) {
             text = text.substring(1);
         }
