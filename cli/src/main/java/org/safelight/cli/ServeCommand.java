@@ -89,6 +89,11 @@ final class ServeCommand implements Callable<Integer> {
                 "(allowed by their Content-Security-Policy); this server's own origin always is."})
     String webKeyServers;
 
+    @Option(names = "--web-endpoint", paramLabel = "URL", defaultValue = "",
+            description = {"The endpoint whose received reports My Safelight's Institution page shows (allowed by",
+                "its Content-Security-Policy; that endpoint must trust this origin in its --trusted-origins)."})
+    String webEndpoint;
+
     @Option(names = "--smtp-host", paramLabel = "HOST", defaultValue = "",
             description = "Send email through this SMTP server (default: write .eml files to DATA_DIR/outbox).")
     String smtpHost;
@@ -198,7 +203,8 @@ final class ServeCommand implements Callable<Integer> {
                 databaseUrl == null || databaseUrl.isBlank() ? Database.sqliteUrl(dataDir) : databaseUrl,
                 databaseUser, databasePassword, accountsUrl, publicUri, origins,
                 new ServeConfig.Smtp(smtpHost, smtpPort, smtpUser, smtpPassword, smtpFrom, smtpStartTls),
-                keyRequestsPerMinute, cloud, webKeyServers(webKeyServers), trustedProxies(trustedProxies));
+                keyRequestsPerMinute, cloud, webKeyServers(webKeyServers), trustedProxies(trustedProxies))
+                .withWebEndpoint(webEndpoint(webEndpoint));
     }
 
     private static TrustedProxies trustedProxies(String text) {
@@ -206,6 +212,18 @@ final class ServeCommand implements Callable<Integer> {
             return TrustedProxies.parse(Arrays.asList(text.split(",")));
         } catch (IllegalArgumentException e) {
             throw new Failures.UsageException("--trusted-proxies: " + e.getMessage());
+        }
+    }
+
+    private static String webEndpoint(String url) {
+        if (url.isBlank()) {
+            return "";
+        }
+        // The page sends the endpoint a token scoped to it: the same rule as for key servers.
+        try {
+            return webKeyServers(url.strip()).get(0);
+        } catch (Failures.UsageException e) {
+            throw new Failures.UsageException(e.getMessage().replace("--web-key-servers", "--web-endpoint"));
         }
     }
 

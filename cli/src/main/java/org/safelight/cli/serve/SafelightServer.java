@@ -254,7 +254,8 @@ public final class SafelightServer implements AutoCloseable {
                 links = webLinks(cloud.links());
             }
             if (config.runs("web")) {
-                roles.add(new WebRole(links, config.publicUrl(), config.webKeyServers()));
+                roles.add(new WebRole(links, config.publicUrl(), config.webKeyServers(),
+                        Optional.of(config.webEndpoint()).filter(e -> !e.isBlank())));
             }
             return cloudStore;
         }

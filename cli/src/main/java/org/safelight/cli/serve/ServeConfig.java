@@ -18,9 +18,25 @@ import org.safelight.server.http.TrustedProxies;
 public record ServeConfig(Path dataDir, String host, int port, Set<String> roles, String databaseUrl,
                           String databaseUser, String databasePassword, URI accountsUrl, URI publicUrl,
                           List<String> trustedOrigins, Smtp smtp, int keyRequestsPerMinute, Cloud cloud,
-                          List<String> webKeyServers, TrustedProxies trustedProxies) {
+                          List<String> webKeyServers, TrustedProxies trustedProxies, String webEndpoint) {
 
     public static final Set<String> KNOWN_ROLES = Set.of("accounts", "keys", "cloud", "web");
+
+    /** Without an endpoint for My Safelight's Institution page. */
+    public ServeConfig(Path dataDir, String host, int port, Set<String> roles, String databaseUrl,
+                       String databaseUser, String databasePassword, URI accountsUrl, URI publicUrl,
+                       List<String> trustedOrigins, Smtp smtp, int keyRequestsPerMinute, Cloud cloud,
+                       List<String> webKeyServers, TrustedProxies trustedProxies) {
+        this(dataDir, host, port, roles, databaseUrl, databaseUser, databasePassword, accountsUrl, publicUrl,
+                trustedOrigins, smtp, keyRequestsPerMinute, cloud, webKeyServers, trustedProxies, "");
+    }
+
+    /** The same, with {@code endpoint} ("" for none) as the endpoint My Safelight's Institution page asks. */
+    public ServeConfig withWebEndpoint(String endpoint) {
+        return new ServeConfig(dataDir, host, port, roles, databaseUrl, databaseUser, databasePassword, accountsUrl,
+                publicUrl, trustedOrigins, smtp, keyRequestsPerMinute, cloud, webKeyServers, trustedProxies,
+                endpoint == null ? "" : endpoint);
+    }
 
     /** Without cloud settings (the defaults: folder store, 2 GiB uploads) or key servers on other origins. */
     public ServeConfig(Path dataDir, String host, int port, Set<String> roles, String databaseUrl,
@@ -126,6 +142,7 @@ public record ServeConfig(Path dataDir, String host, int port, Set<String> roles
                 : String.join(",", trustedProxies.entries()));
         d.put("key-requests-per-minute", Integer.toString(keyRequestsPerMinute));
         d.put("web-key-servers", String.join(",", webKeyServers));
+        d.put("web-endpoint", webEndpoint);
         d.put("cloud-max-upload-mb", Long.toString(cloud.uploads().maxBytes() >> 20));
         d.put("cloud-quota-mb", cloud.uploads().quotaBytes() == 0 ? "0 (none)"
                 : Long.toString(cloud.uploads().quotaBytes() >> 20));

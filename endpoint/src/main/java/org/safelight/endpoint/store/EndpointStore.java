@@ -182,8 +182,8 @@ public final class EndpointStore {
             Long next = h.createQuery("SELECT MIN(next_attempt_at) FROM endpoint_deliveries"
                             + " WHERE report_id = :id AND status = 'pending'")
                     .bind("id", claim.reportId()).map((rs, ctx) -> {
-                        long millis = rs.getLong(1);
-                        return rs.wasNull() ? null : millis;
+                        long millis = rs.getLong(1); // SQLite's driver refuses getObject(Long) of a NULL
+                        return rs.wasNull() ? null : Long.valueOf(millis);
                     }).one();
             int undelivered = h.createQuery("SELECT COUNT(*) FROM endpoint_deliveries"
                             + " WHERE report_id = :id AND status <> 'delivered'")
