@@ -5,6 +5,7 @@ import io.javalin.router.JavalinDefaultRoutingApi;
 import java.util.List;
 import org.safelight.server.http.Role;
 import org.safelight.server.http.ServerApp;
+import org.safelight.server.role.RoleName;
 
 /** The institution API alone in a server on a free port, with the common error rendering. */
 final class InstitutionServer {
@@ -14,8 +15,8 @@ final class InstitutionServer {
     static Javalin start(InstitutionApi api) {
         Role role = new Role() {
             @Override
-            public String name() {
-                return "endpoint";
+            public RoleName roleName() {
+                return RoleName.ENDPOINT;
             }
 
             @Override
