@@ -33,6 +33,7 @@ import org.safelight.endpoint.store.ReceivedReports;
 import org.safelight.endpoint.store.StoredReports;
 import org.safelight.endpoint.view.InstitutionApi;
 import org.safelight.keys.MasterKey;
+import org.safelight.server.db.Database;
 import org.safelight.server.enterprise.EnterpriseAdmins;
 import org.safelight.server.enterprise.EnterpriseAuthority;
 import org.safelight.server.http.OpenApi;
@@ -57,8 +58,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class EndpointWiring implements RoleWiring {
     private static final Logger LOG = LoggerFactory.getLogger(EndpointWiring.class);
-    /** A claim's lease: longer than any one delivery; a crashed worker's report comes due after it. */
-    static final Duration LEASE = Duration.ofMinutes(15);
+    /** A claim's lease, renewed while the report is handled: a crashed worker's report comes due after it. */
+    static final Duration LEASE = Duration.ofSeconds(60);
     private static final int WORKERS = 2;
     private static final Duration POLL = Duration.ofSeconds(5);
     /** Multipart headers and the token field around the file, on top of the file's own limit. */
@@ -115,6 +116,13 @@ public final class EndpointWiring implements RoleWiring {
         ReceivedFiles files = new ReceivedFiles(home.resolve("received"), MasterKey.load(ctx.dataDir()), ctx.clock());
         files.removeStalePartials();
         EndpointStore store = new EndpointStore(ctx.database());
+        if (ctx.database().dialect() == Database.Dialect.SQLITE) {
+            // One server per SQLite file (its data folder is locked): every claim left is a killed predecessor's.
+            int released = store.releaseAllClaims(ctx.clock().instant());
+            if (released > 0) {
+                LOG.info("{} report(s) a stopped server was handling are due again", released);
+            }
+        }
         List<Destination> destinations = new ArrayList<>();
         destinations.add(new FolderDestination(settings.folder().orElse(home.resolve("filed")), ctx.clock()));
         if (settings.forwardUrl().isPresent()) {

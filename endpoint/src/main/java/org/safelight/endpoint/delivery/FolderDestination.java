@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
@@ -29,9 +28,6 @@ import org.safelight.server.http.Json;
 public final class FolderDestination implements Destination {
     public static final String NAME = "folder";
     static final String STAGING = ".safelight-staging-";
-    /** Staging folders older than this were left by a crash, not by a delivery under way. */
-    private static final Duration STALE = Duration.ofHours(6);
-
     private final Path dir;
     private final Clock clock;
 
@@ -112,13 +108,15 @@ public final class FolderDestination implements Destination {
         return root;
     }
 
+    /**
+     * Removes the staging folders a crash left: they hold decrypted reports, so they go at once. Another
+     * instance filing into the same folder may lose one under way; its rename then fails and the
+     * delivery is retried.
+     */
     private void removeStaleStaging() throws IOException {
-        long before = clock.millis() - STALE.toMillis();
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir, STAGING + "*")) {
             for (Path p : entries) {
-                if (Files.getLastModifiedTime(p).toMillis() < before) {
-                    SafeUnzip.deleteTree(p);
-                }
+                SafeUnzip.deleteTree(p);
             }
         }
     }

@@ -11,6 +11,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import org.safelight.endpoint.delivery.DeliveryException;
 import org.safelight.endpoint.delivery.Destination;
 import org.safelight.endpoint.delivery.OpenedReport;
@@ -34,6 +38,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class Pipeline {
     private static final Logger LOG = LoggerFactory.getLogger(Pipeline.class);
+    /** Renews the leases of reports being handled, so a long delivery keeps its claim and a dead worker's ends soon. */
+    private static final ScheduledExecutorService HEARTBEAT = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "endpoint-lease-heartbeat");
+        t.setDaemon(true);
+        return t;
+    });
 
     private final EndpointStore store;
     private final ReceivedFiles files;
@@ -48,7 +58,9 @@ public final class Pipeline {
     /**
      * @param work         the folder decrypted copies are made in (emptied now: what is there was left by a crash)
      * @param keepReceived how long a delivered report's received file is kept
-     * @param lease        how long a claim holds a report before another worker may take it
+     * @param lease        how long a claim holds a report before another worker may take it; renewed
+     *                     every quarter of it while the report is handled, so a worker that dies
+     *                     releases its report within one lease
      */
     public Pipeline(EndpointStore store, ReceivedFiles files, ReportOpening opening, List<Destination> destinations,
                     Backoff backoff, Duration lease, Duration keepReceived, Path work, Clock clock) throws IOException {
@@ -93,12 +105,22 @@ public final class Pipeline {
             return false;
         }
         Claim claim = claimed.get();
+        long every = Math.max(1, lease.toMillis() / 4);
+        ScheduledFuture<?> heartbeat = HEARTBEAT.scheduleAtFixedRate(() -> {
+            try {
+                store.extend(claim, clock.instant().plus(lease));
+            } catch (RuntimeException e) {
+                LOG.warn("the claim on report {} could not be renewed ({})", claim.reportId(), e.getClass().getSimpleName());
+            }
+        }, every, every, TimeUnit.MILLISECONDS);
         try {
             handle(claim, now);
         } catch (IOException | RuntimeException e) {
             // The claim's lease runs out and the report comes due again; the others go on meanwhile.
             LOG.error("report {} could not be handled ({}); it is tried again when its claim ends", claim.reportId(),
                     e.getClass().getSimpleName());
+        } finally {
+            heartbeat.cancel(false);
         }
         return true;
     }

@@ -126,6 +126,18 @@ public final class EndpointStore {
                 .execute()) == 1;
     }
 
+    /**
+     * Ends every claim now: for a process that knows no other worker can hold one (SQLite: one
+     * server per database file), at start, so the reports a killed predecessor held do not wait for
+     * their leases to end.
+     *
+     * @return how many claims were ended
+     */
+    public int releaseAllClaims(Instant now) {
+        return db.jdbi().withHandle(h -> h.createUpdate("UPDATE endpoint_reports SET next_attempt_at = :now, claim = NULL"
+                + " WHERE claim IS NOT NULL").bind("now", now.toEpochMilli()).execute());
+    }
+
     /** Opening failed: the report waits until {@code retryAt}, or is parked when that is null. */
     public void openFailed(Claim claim, String error, Instant retryAt) {
         db.jdbi().useHandle(h -> h.createUpdate("UPDATE endpoint_reports SET state = :state,"
