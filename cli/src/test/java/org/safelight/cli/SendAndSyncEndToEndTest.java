@@ -296,7 +296,7 @@ class SendAndSyncEndToEndTest {
     @Test
     void bad_usage_is_exit_2_with_one_line_and_nothing_is_uploaded() throws Exception {
         Path report = seal();
-        for (String to : List.of("sms:0400123456", "whatsapp:+61-abc", "email:x@y.example")) {
+        for (String to : List.of("sms:0400123456", "whatsapp:+61-abc", "email:not-an-address", "fax:+61400123456")) {
             Cli.Result r = send(report, to);
             assertThat(r.exitCode()).as(to).isEqualTo(2);
             assertThat(r.errLines()).hasSize(1);

@@ -10,7 +10,7 @@ import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.safelight.cli.client.Credentials;
+import org.safelight.client.Credentials;
 import org.safelight.cli.serve.EnvironmentDefaults;
 import org.safelight.cli.serve.ServeConfig;
 import org.safelight.server.role.RoleName;
@@ -43,7 +43,8 @@ class ServeConfigTest {
     void the_embedded_default_is_sqlite_in_the_data_folder() throws IOException {
         ServeConfig c = parse(Map.of(), null, "--data-dir", dir.toString());
         assertThat(c.databaseUrl()).isEqualTo("jdbc:sqlite:" + dir.toAbsolutePath().resolve("safelight.db"));
-        assertThat(c.roles()).containsExactly(RoleName.ACCOUNTS, RoleName.KEYS, RoleName.CLOUD, RoleName.WEB);
+        assertThat(c.roles()).containsExactly(RoleName.ACCOUNTS, RoleName.KEYS, RoleName.CLOUD, RoleName.WEB,
+                RoleName.ENDPOINT);
         assertThat(c.publicUrl()).hasToString("http://localhost:8080");
     }
 

@@ -21,6 +21,7 @@ import org.safelight.server.role.RoleName;
 import org.safelight.server.enterprise.EnterpriseAuthority;
 import org.safelight.server.http.ApiException;
 import org.safelight.server.http.ErrorCode;
+import org.safelight.server.http.Cors;
 import org.safelight.server.http.OpenApi;
 import org.safelight.server.http.Refusal;
 import org.safelight.server.http.Role;

@@ -71,6 +71,17 @@ final class Site implements AutoCloseable {
         return new Site(dataDir, server);
     }
 
+    /** Every role but the endpoint on {@code port}, its Institution page showing the endpoint at {@code webEndpoint}. */
+    static Site withEndpointAt(Path dataDir, int port, String webEndpoint) throws Exception {
+        SafelightServer server = SafelightServer.start(new ServeConfig(dataDir, "127.0.0.1", port,
+                Set.of("accounts", "keys", "cloud", "web"), Database.sqliteUrl(dataDir), null, null, null,
+                URI.create("http://localhost:" + port), List.of(),
+                new ServeConfig.Smtp("", 0, "", "", "safelight@localhost", false), 600, ServeConfig.Cloud.DEFAULTS)
+                .with(new org.safelight.web.WebWiring(new org.safelight.web.WebSettings(List.of(), webEndpoint))),
+                Clock.systemUTC());
+        return new Site(dataDir, server);
+    }
+
     JsonNode call(String method, String path, String token, String body) throws IOException, InterruptedException {
         HttpResponse<String> r = send(method, path, token, body);
         assertThat(r.statusCode()).as(method + " " + path + ": " + r.body()).isBetween(200, 299);

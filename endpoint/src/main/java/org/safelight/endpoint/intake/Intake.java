@@ -22,6 +22,16 @@ public interface Intake {
      */
     Receipt receive(InputStream file, Arrival arrival) throws IntakeRefusedException, java.io.IOException;
 
+    /**
+     * {@link #receive(InputStream, Arrival)} with the name the file was sent under ({@code
+     * {ReportID}.picsafe}), which gives a sealed report's ID when its {@code package.json} has no
+     * {@code report_id} (files from other apps). Null when there is no name.
+     */
+    default Receipt receive(InputStream file, String fileName, Arrival arrival)
+            throws IntakeRefusedException, java.io.IOException {
+        return receive(file, arrival);
+    }
+
     /** What {@link #receive} stored. */
     record Receipt(String reportId, boolean alreadyReceived) {
     }

@@ -3,6 +3,7 @@ package org.safelight.keys.policy;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import org.safelight.server.policy.PatternFile;
 
 /**
  * Who may have report keys, from the files {@code blacklist} and {@code whitelist} in the data
