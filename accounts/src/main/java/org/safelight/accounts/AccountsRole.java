@@ -21,6 +21,7 @@ import org.safelight.accounts.users.LinkMailer;
 import org.safelight.accounts.users.PasswordHasher;
 import org.safelight.accounts.users.ProfileHandlers;
 import org.safelight.accounts.users.SignupHandlers;
+import org.safelight.server.role.RoleName;
 import org.safelight.server.http.OpenApi;
 import org.safelight.server.http.Role;
 import org.safelight.server.http.ServiceCredential;
@@ -37,7 +38,7 @@ import org.safelight.server.tokens.TokenVerifier;
  * in {@code openapi/accounts.yaml}, served at {@code /api/v1/accounts/openapi.yaml}.
  */
 public final class AccountsRole implements Role, AutoCloseable {
-    public static final String NAME = "accounts";
+    public static final String NAME = "accounts"; // RoleName.ACCOUNTS.id()
 
     private final JwksEndpoint jwks;
     private final SignupHandlers signup;
@@ -105,8 +106,8 @@ public final class AccountsRole implements Role, AutoCloseable {
     }
 
     @Override
-    public String name() {
-        return NAME;
+    public RoleName roleName() {
+        return RoleName.ACCOUNTS;
     }
 
     @Override

@@ -71,8 +71,8 @@ class EndpointCommandsTest {
                 AccountsStores.open(server.database(), Clock.systemUTC()).admins(), Optional.of(enterprise), List.of());
         endpoint = ServerApp.create(List.of(new Role() {
             @Override
-            public String name() {
-                return "endpoint";
+            public org.safelight.server.role.RoleName roleName() {
+                return org.safelight.server.role.RoleName.ENDPOINT;
             }
 
             @Override

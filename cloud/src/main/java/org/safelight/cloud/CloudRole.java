@@ -7,10 +7,14 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.safelight.cloud.blob.BlobNotFoundException;
 import org.safelight.format.link.ReportLink;
+import org.safelight.server.role.ErrorRenderer;
+import org.safelight.server.role.PathRule;
+import org.safelight.server.role.RoleName;
 import org.safelight.server.enterprise.EnterpriseAuthority;
 import org.safelight.server.enterprise.EnterpriseAuthorityUnavailableException;
 import org.safelight.server.http.ApiException;
@@ -44,7 +48,7 @@ import org.slf4j.LoggerFactory;
  * unguessable part) and tokens are never logged.
  */
 public final class CloudRole implements Role {
-    public static final String NAME = "cloud";
+    public static final String NAME = "cloud"; // RoleName.CLOUD.id()
     static final String UPLOAD = "/api/v1/cloud/reports";
     static final String REPORT = "/api/v1/cloud/reports/{region}/{name}";
     static final String STATUS = "/api/v1/cloud/reports/{region}/{name}/status";
@@ -75,8 +79,8 @@ public final class CloudRole implements Role {
     }
 
     @Override
-    public String name() {
-        return NAME;
+    public RoleName roleName() {
+        return RoleName.CLOUD;
     }
 
     @Override
@@ -91,6 +95,12 @@ public final class CloudRole implements Role {
     @Override
     public String openApi() {
         return OPEN_API;
+    }
+
+    /** Uploads stream to the blob store; {@link CloudStore} holds them to the operator's limit and quota. */
+    @Override
+    public List<PathRule> pathRules() {
+        return List.of(new PathRule(UPLOAD, Long.MAX_VALUE, ErrorRenderer.COMMON));
     }
 
     private void upload(Context ctx) throws IOException {

@@ -17,6 +17,7 @@ import org.safelight.keys.audit.AuditUnavailableException;
 import org.safelight.keys.audit.InTransaction;
 import org.safelight.keys.audit.Outcome;
 import org.safelight.keys.policy.AccessPolicy;
+import org.safelight.server.role.RoleName;
 import org.safelight.server.enterprise.EnterpriseAuthority;
 import org.safelight.server.http.ApiException;
 import org.safelight.server.http.Cors;
@@ -65,7 +66,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class KeysRole implements Role {
     private static final String OPEN_API = OpenApi.resource(KeysRole.class, "/openapi/keys.yaml");
-    public static final String NAME = "keys";
+    public static final String NAME = "keys"; // RoleName.KEYS.id()
     static final String KEY = "/api/v1/reports/{reportId}/key";
     static final String ACCESSES = "/api/v1/reports/{reportId}/accesses";
     static final String REVOKE = "/api/v1/reports/{reportId}/revoke";
@@ -116,8 +117,8 @@ public final class KeysRole implements Role {
     }
 
     @Override
-    public String name() {
-        return NAME;
+    public RoleName roleName() {
+        return RoleName.KEYS;
     }
 
     @Override

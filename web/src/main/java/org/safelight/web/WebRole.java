@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import org.safelight.server.role.RoleName;
 import org.safelight.server.http.OpenApi;
 import org.safelight.server.http.Role;
 
@@ -29,7 +30,7 @@ import org.safelight.server.http.Role;
  * Every answer carries {@link SecurityHeaders}. Nothing here sees a report's content or a key.
  */
 public final class WebRole implements Role {
-    public static final String NAME = "web";
+    public static final String NAME = "web"; // RoleName.WEB.id()
     private static final String OPEN_API = OpenApi.resource(WebRole.class, "/openapi/web.yaml");
     private static final Pattern REGION = Pattern.compile("[A-Z]{2}");
     /** {@code {random}-{ReportID}}: 22 alphanumerics, a dash, a report ID. */
@@ -68,8 +69,8 @@ public final class WebRole implements Role {
     }
 
     @Override
-    public String name() {
-        return NAME;
+    public RoleName roleName() {
+        return RoleName.WEB;
     }
 
     @Override

@@ -75,8 +75,8 @@ class InstitutionBrowserTest extends BrowserTestBase {
                 accounts.admins(), Optional.of(enterprise), List.of(site.url));
         endpoint = ServerApp.create(List.of(new Role() {
             @Override
-            public String name() {
-                return "endpoint";
+            public org.safelight.server.role.RoleName roleName() {
+                return org.safelight.server.role.RoleName.ENDPOINT;
             }
 
             @Override

@@ -14,8 +14,8 @@ final class InstitutionServer {
     static Javalin start(InstitutionApi api) {
         Role role = new Role() {
             @Override
-            public String name() {
-                return "endpoint";
+            public org.safelight.server.role.RoleName roleName() {
+                return org.safelight.server.role.RoleName.ENDPOINT;
             }
 
             @Override

@@ -12,6 +12,7 @@ import java.util.Map;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.Jdbi;
+import org.safelight.server.role.Migrations;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteConnection;
 import org.sqlite.SQLiteDataSource;
@@ -101,10 +102,15 @@ public final class Database implements AutoCloseable {
 
     /** Applies the role's migrations ({@code classpath:db/migration/<role>}). */
     public void migrate(String role) {
+        migrate(new Migrations("db/migration/" + role, "flyway_history_" + role));
+    }
+
+    /** Applies migrations from their class-path location into their own history table. */
+    public void migrate(Migrations migrations) {
         Flyway.configure(Database.class.getClassLoader())
                 .dataSource(dataSource)
-                .locations("classpath:db/migration/" + role)
-                .table("flyway_history_" + role)
+                .locations("classpath:" + migrations.location())
+                .table(migrations.historyTable())
                 .baselineOnMigrate(true)
                 .baselineVersion("0")
                 .load()

@@ -2,7 +2,6 @@ package org.safelight.server.http;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
@@ -10,6 +9,7 @@ import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.http.MimeTypes;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
+import org.safelight.server.role.ErrorRenderer;
 import org.safelight.server.tls.TlsConfig;
 import org.eclipse.jetty.server.handler.ErrorHandler;
 import org.eclipse.jetty.util.Callback;
@@ -24,7 +24,16 @@ public final class JettyErrors extends ErrorHandler {
     /** One year, as the HSTS preload list asks; sent only over TLS. */
     public static final String HSTS = "max-age=" + TlsConfig.HSTS_SECONDS;
 
+    private final PathRules rules;
+
+    /** With the common shape on every path. */
     public JettyErrors() {
+        this(PathRules.of(java.util.List.of()));
+    }
+
+    /** With the refusal shape of each path's rule. */
+    public JettyErrors(PathRules rules) {
+        this.rules = rules;
         setShowStacks(false);
         setShowCauses(false);
         setShowOrigin(false);
@@ -39,7 +48,7 @@ public final class JettyErrors extends ErrorHandler {
             callback.succeeded();
             return;
         }
-        response.write(true, ByteBuffer.wrap(body(code)), callback);
+        response.write(true, ByteBuffer.wrap(body(code, rules.ruleFor(path(request)).errors())), callback);
     }
 
     private static void headers(HttpFields.Mutable fields, boolean tls) {
@@ -50,12 +59,20 @@ public final class JettyErrors extends ErrorHandler {
         }
     }
 
+    private static String path(Request request) {
+        try {
+            String path = request.getHttpURI().getPath();
+            return path == null ? "/" : path;
+        } catch (RuntimeException e) {
+            return "/"; // a request Jetty could not parse: the common shape
+        }
+    }
+
     /** Never the reason Jetty gives: it may echo parts of the request. */
-    private static byte[] body(int status) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("error", "http_" + status);
+    private static byte[] body(int status, ErrorRenderer errors) {
         String reason = HttpStatus.getMessage(status);
-        body.put("message", reason == null ? "the request was refused" : reason.toLowerCase(java.util.Locale.ROOT));
+        Map<String, Object> body = errors.body(status, "http_" + status,
+                reason == null ? "the request was refused" : reason.toLowerCase(java.util.Locale.ROOT));
         try {
             return Json.MAPPER.writeValueAsBytes(body);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {

@@ -10,6 +10,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import org.safelight.server.role.ErrorRenderer;
+import org.safelight.server.role.PathRule;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,8 +33,14 @@ public final class ServerApp {
     private ServerApp() {
     }
 
+    /**
+     * The server for {@code roles}. Each role's {@link Role#pathRules() path rules} apply before any
+     * route: a body announced over the path's limit is refused with 413, and every refusal on the
+     * path — the routes' own, 404, 413, 500 and Jetty's — takes the path's {@link ErrorRenderer}.
+     */
     public static Javalin create(List<Role> roles, Consumer<io.javalin.config.JavalinConfig> extra) {
         ObjectMapper mapper = Json.MAPPER;
+        PathRules rules = PathRules.of(roles);
         return Javalin.create(config -> {
             config.jsonMapper(new JavalinJackson(mapper, false));
             config.startup.showJavalinBanner = false;
@@ -40,15 +48,22 @@ public final class ServerApp {
             // CPU per request than Jetty's pool of platform threads (bench/RESULTS.md).
             config.concurrency.useVirtualThreads = virtualThreads(Runtime.version().feature(),
                     System.getProperty(VIRTUAL_THREADS));
-            config.http.maxRequestSize = 1L << 20;
+            config.http.maxRequestSize = PathRule.DEFAULT_MAX_BYTES;
             // Headers every answer carries, Jetty's own refusals included; no server name or version.
             config.jetty.modifyHttpConfiguration(http -> {
                 http.setSendServerVersion(false);
                 http.setSendXPoweredBy(false);
                 http.addCustomizer(new ResponseHeaders());
             });
-            config.jetty.modifyServer(server -> server.setErrorHandler(new JettyErrors()));
-            config.jetty.modifyServletContextHandler(context -> context.setErrorHandler(new JettyErrors()));
+            config.jetty.modifyServer(server -> server.setErrorHandler(new JettyErrors(rules)));
+            config.jetty.modifyServletContextHandler(context -> context.setErrorHandler(new JettyErrors(rules)));
+            config.routes.before(ctx -> {
+                PathRule rule = rules.ruleFor(ctx.path());
+                ctx.attribute(PathRules.ATTRIBUTE, rule);
+                if (ctx.req().getContentLengthLong() > rule.maxBytes()) {
+                    throw PathRules.tooLarge(rule.maxBytes());
+                }
+            });
             config.routes.after(ResponseHeaders::enforceNoStore);
             config.routes.get("/health", ctx -> ctx.json(health(roles)));
             String openApi = OpenApi.merge(roles);
@@ -56,18 +71,18 @@ public final class ServerApp {
             for (Role role : roles) {
                 role.routes(config.routes);
             }
-            config.routes.exception(ApiException.class, (e, ctx) -> answer(ctx, e));
+            config.routes.exception(ApiException.class, (e, ctx) -> answer(rules, ctx, e));
             config.routes.exception(io.javalin.http.HttpResponseException.class, (e, ctx) ->
-                    answer(ctx, new ApiException(e.getStatus(), codeFor(e.getStatus()), e.getMessage())));
+                    answer(rules, ctx, new ApiException(e.getStatus(), codeFor(e.getStatus()), e.getMessage())));
             config.routes.exception(com.fasterxml.jackson.core.JacksonException.class, (e, ctx) ->
-                    answer(ctx, ApiException.badRequest("the request body is not the JSON expected")));
+                    answer(rules, ctx, ApiException.badRequest("the request body is not the JSON expected")));
             config.routes.exception(Exception.class, (e, ctx) -> {
                 LOG.error("unexpected {} on {} {}", e.getClass().getName(), ctx.method(), ctx.path());
-                answer(ctx, new ApiException(500, "internal_error", "the server failed; the failure is logged"));
+                answer(rules, ctx, new ApiException(500, "internal_error", "the server failed; the failure is logged"));
             });
             config.routes.error(404, "*", ctx -> {
                 if (ctx.result() == null || ctx.result().isEmpty()) {
-                    answer(ctx, ApiException.notFound("no such route: " + ctx.method() + " " + ctx.path()));
+                    answer(rules, ctx, ApiException.notFound("no such route: " + ctx.method() + " " + ctx.path()));
                 }
             });
             extra.accept(config);
@@ -86,15 +101,14 @@ public final class ServerApp {
         return body;
     }
 
-    private static void answer(Context ctx, ApiException e) {
+    /** A refusal in the shape of the request's path ({@link PathRule#errors()}). */
+    private static void answer(PathRules rules, Context ctx, ApiException e) {
         discardUnreadBody(ctx);
         if (e.retryAfterSeconds() != null) {
             ctx.header("Retry-After", e.retryAfterSeconds().toString());
         }
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("error", e.code());
-        body.put("message", e.getMessage());
-        ctx.status(e.status()).json(body);
+        ErrorRenderer errors = rules.ruleFor(ctx.path()).errors();
+        ctx.status(e.status()).json(errors.body(e.status(), e.code(), e.getMessage()));
     }
 
     /**

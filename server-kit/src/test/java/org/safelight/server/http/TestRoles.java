@@ -2,6 +2,7 @@ package org.safelight.server.http;
 
 import io.javalin.router.JavalinDefaultRoutingApi;
 import java.util.function.Consumer;
+import org.safelight.server.role.RoleName;
 
 /** Roles made of a few routes, for tests of what ServerApp does around them. */
 final class TestRoles {
@@ -10,6 +11,11 @@ final class TestRoles {
 
     static Role of(String name, Consumer<JavalinDefaultRoutingApi> routes) {
         return new Role() {
+            @Override
+            public RoleName roleName() {
+                return RoleName.WEB; // a stand-in: these tests do not look at it
+            }
+
             @Override
             public String name() {
                 return name;

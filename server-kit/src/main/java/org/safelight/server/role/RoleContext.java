@@ -1,0 +1,169 @@
+package org.safelight.server.role;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import org.safelight.server.db.Database;
+import org.safelight.server.enterprise.EnterpriseAuthority;
+import org.safelight.server.enterprise.HttpEnterpriseAuthority;
+import org.safelight.server.tokens.HttpJwks;
+import org.safelight.server.tokens.JwksTokenVerifier;
+import org.safelight.server.tokens.TokenAudience;
+import org.safelight.server.tokens.TokenVerifier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What a {@link RoleWiring} builds its role from: the process's database, data folder, clock and
+ * addresses; token verifiers and the enterprise authority (the accounts role in this process, or
+ * the one at {@code --accounts-url}); the services of the other roles running here; and the list of
+ * resources closed when the server stops. One per server start. Not thread-safe: used by the
+ * wirings one after another while the server starts.
+ */
+public final class RoleContext {
+    private static final Logger LOG = LoggerFactory.getLogger(RoleContext.class);
+
+    private final Database database;
+    private final Path dataDir;
+    private final Clock clock;
+    private final URI publicUrl;
+    private final URI accountsUrl;
+    private final Set<RoleName> running;
+    private final HttpClient http;
+    private final Map<Class<?>, Object> services = new LinkedHashMap<>();
+    private final List<AutoCloseable> resources = new ArrayList<>();
+    private EnterpriseAuthority remoteEnterprises;
+
+    /**
+     * @param publicUrl   how users reach this server ({@code --public-url})
+     * @param accountsUrl the accounts server at {@code --accounts-url}, or null when tokens are
+     *                    verified against the accounts role of this process
+     * @param running     every role this process runs
+     */
+    public RoleContext(Database database, Path dataDir, Clock clock, URI publicUrl, URI accountsUrl,
+                       Set<RoleName> running) {
+        this.database = Objects.requireNonNull(database, "database");
+        this.dataDir = Objects.requireNonNull(dataDir, "dataDir");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.publicUrl = Objects.requireNonNull(publicUrl, "publicUrl");
+        this.accountsUrl = accountsUrl;
+        this.running = running.isEmpty() ? EnumSet.noneOf(RoleName.class) : EnumSet.copyOf(running);
+        this.http = HttpClient.newHttpClient();
+    }
+
+    public Database database() {
+        return database;
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    public Clock clock() {
+        return clock;
+    }
+
+    /** How users reach this server: links in emails, a key server's own audience. */
+    public URI publicUrl() {
+        return publicUrl;
+    }
+
+    /** {@code --accounts-url}: the accounts server when it runs elsewhere. */
+    public Optional<URI> accountsUrl() {
+        return Optional.ofNullable(accountsUrl);
+    }
+
+    /** The accounts role's address, every token's issuer: {@code --accounts-url}, else this server's own. */
+    public URI issuer() {
+        return accountsUrl != null ? accountsUrl : publicUrl;
+    }
+
+    /** Whether this process runs {@code role}. */
+    public boolean runs(RoleName role) {
+        return running.contains(role);
+    }
+
+    /** A client for calls to other servers (the accounts server, key servers). */
+    public HttpClient http() {
+        return http;
+    }
+
+    /**
+     * A verifier of tokens meant for {@code audience}: against the published keys of the accounts
+     * server at {@code --accounts-url}, else against the accounts role of this process
+     * ({@link TokenKeys}, looked up on each verification so the order of building does not matter).
+     */
+    public TokenVerifier tokens(TokenAudience audience) {
+        if (accountsUrl != null) {
+            return new JwksTokenVerifier(new HttpJwks(accountsUrl, http), audience, clock);
+        }
+        return new JwksTokenVerifier(() -> service(TokenKeys.class)
+                .orElseThrow(() -> new IllegalStateException("no accounts role in this process"))
+                .publicKeys(), audience, clock);
+    }
+
+    /**
+     * Which enterprise an API key or Key Server Token belongs to: the accounts role's in this process
+     * when it {@link #provide provided} one, else asked over HTTP of the accounts server at
+     * {@code --accounts-url}, else {@link EnterpriseAuthority#none()}.
+     */
+    public EnterpriseAuthority enterprises() {
+        Optional<EnterpriseAuthority> local = service(EnterpriseAuthority.class);
+        if (local.isPresent()) {
+            return local.get();
+        }
+        if (accountsUrl == null) {
+            return EnterpriseAuthority.none();
+        }
+        if (remoteEnterprises == null) {
+            remoteEnterprises = new HttpEnterpriseAuthority(accountsUrl, http, clock);
+        }
+        return remoteEnterprises;
+    }
+
+    /**
+     * Makes {@code service} available to the roles built after this one (the accounts' stores to
+     * the keys role, the cloud's share links to the web role). One service per type.
+     *
+     * @throws IllegalStateException when a service of this type was provided already
+     */
+    public <T> void provide(Class<T> type, T service) {
+        Objects.requireNonNull(service, "service");
+        if (services.putIfAbsent(type, service) != null) {
+            throw new IllegalStateException("a " + type.getSimpleName() + " was provided already");
+        }
+    }
+
+    /** The service of {@code type} a role of this process provided; empty when that role runs elsewhere. */
+    public <T> Optional<T> service(Class<T> type) {
+        return Optional.ofNullable(type.cast(services.get(type)));
+    }
+
+    /** Closes {@code resource} when the server stops, after the workers and before the database. */
+    public <T extends AutoCloseable> T closeOnStop(T resource) {
+        resources.add(Objects.requireNonNull(resource, "resource"));
+        return resource;
+    }
+
+    /** Closes what was registered, newest first; a failure is logged by its class and the rest still close. */
+    public void closeResources() {
+        for (int i = resources.size() - 1; i >= 0; i--) {
+            AutoCloseable resource = resources.get(i);
+            try {
+                resource.close();
+            } catch (Exception e) {
+                LOG.warn("closing {} failed: {}", resource.getClass().getSimpleName(), e.getClass().getSimpleName());
+            }
+        }
+        resources.clear();
+    }
+}
