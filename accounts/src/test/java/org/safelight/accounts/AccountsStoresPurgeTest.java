@@ -7,20 +7,19 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.function.Supplier;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
 import org.safelight.accounts.tokens.RefreshTokens;
 import org.safelight.accounts.users.OneTimeTokens.Purpose;
 import org.safelight.accounts.users.OneTimeTokens.Redemption.Status;
 import org.safelight.accounts.users.UserStoreContractTest;
 import org.safelight.server.db.Database;
+import org.safelight.server.testing.DatabaseEngine;
+import org.safelight.server.testing.EachDatabase;
 
 class AccountsStoresPurgeTest {
     private static final Instant NOW = Instant.parse("2026-11-22T10:00:00Z");
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("org.safelight.server.testing.TestDatabases#engines")
-    void purging_deletes_expired_one_time_and_refresh_tokens_and_keeps_live_ones(String engine,
+    @EachDatabase
+    void purging_deletes_expired_one_time_and_refresh_tokens_and_keeps_live_ones(DatabaseEngine engine,
                                                                                  Supplier<Database> fresh) {
         try (Database db = fresh.get()) {
             AccountsStores stores = AccountsStores.open(db, Clock.fixed(NOW, ZoneOffset.UTC));

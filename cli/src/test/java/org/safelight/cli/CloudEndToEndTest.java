@@ -211,7 +211,7 @@ class CloudEndToEndTest {
         new java.util.Random(1).nextBytes(big);
         HttpResponse<String> tooBig = http.upload(ada, big, "?report_id=R1");
         assertThat(tooBig.statusCode()).isEqualTo(413);
-        assertThat(tooBig.body()).contains("upload_too_large");
+        assertThat(tooBig.body()).contains("too_large");
 
         Fixtures.draft(dir.resolve("draft"));
         Path plain = dir.resolve("plain.zip");
@@ -326,7 +326,7 @@ class CloudEndToEndTest {
         Cli.Result r = users.run("ada", "send", big.toString(), "--to", "cloud");
 
         assertThat(r.exitCode()).as(r.stderr()).isEqualTo(5);
-        assertThat(r.errLines()).last().asString().contains("upload_too_large", "3.0 MiB", "up to 2.0 MiB");
+        assertThat(r.errLines()).last().asString().contains("too_large", "3.0 MiB", "up to 2.0 MiB");
         assertThat(storedFiles()).isZero();
     }
 }

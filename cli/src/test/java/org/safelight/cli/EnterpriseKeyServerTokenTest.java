@@ -90,7 +90,7 @@ class EnterpriseKeyServerTokenTest {
             accounts.close();
             HttpResponse<String> answer = fetch(keys.url(), "0000000011462800528240", "slkst_0123456789abcdef_x");
             assertThat(answer.statusCode()).isEqualTo(503);
-            assertThat(answer.body()).contains("enterprise_authority_unavailable");
+            assertThat(answer.body()).contains("accounts_unavailable");
         }
     }
 }

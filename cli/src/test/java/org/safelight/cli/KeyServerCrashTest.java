@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -29,6 +28,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.safelight.server.testing.Ports;
 
 /**
  * Fail closed under a crash (DESIGN §5): the key server, a separate JVM, is killed with SIGKILL in
@@ -179,25 +179,9 @@ class KeyServerCrashTest {
     private record Started(Process process, int port) {
     }
 
-    /**
-     * {@code safelight serve} on a free port; when another process took the port between the probe
-     * and the bind, again on another one.
-     */
+    /** {@code safelight serve} on a free port (again on another when it was taken, {@link Ports}). */
     private Started startServer(Path data, String name) throws Exception {
-        for (int attempt = 1; ; attempt++) {
-            int port = freePort();
-            try {
-                return new Started(startServer(data, port, name + "-" + attempt), port);
-            } catch (PortTaken e) {
-                if (attempt == 3) {
-                    throw new AssertionError("no free port in 3 attempts", e);
-                }
-            }
-        }
-    }
-
-    private static final class PortTaken extends Exception {
-        private static final long serialVersionUID = 1L;
+        return Ports.onFreePort(port -> new Started(startServer(data, port, name + "-" + port), port));
     }
 
     /** {@code safelight serve} in its own JVM, from the test classpath; output to files so it never blocks. */
@@ -221,7 +205,7 @@ class KeyServerCrashTest {
                 String err = Files.readString(dir.resolve("server-" + name + ".err"), StandardCharsets.UTF_8)
                         + Files.readString(dir.resolve("server-" + name + ".out"), StandardCharsets.UTF_8);
                 if (err.contains("already in use")) {
-                    throw new PortTaken();
+                    throw new Ports.PortTaken("port " + port + " was taken before the server bound it");
                 }
                 throw new AssertionError("the " + name + " server exited with " + p.exitValue() + ": " + err);
             }
@@ -241,11 +225,5 @@ class KeyServerCrashTest {
 
     private static java.io.File nullDevice() {
         return new java.io.File(System.getProperty("os.name").startsWith("Windows") ? "NUL" : "/dev/null");
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 }

@@ -1,7 +1,5 @@
 package org.safelight.cli;
 
-import io.javalin.util.JavalinBindException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -11,6 +9,7 @@ import org.safelight.cli.serve.SafelightServer;
 import org.safelight.cli.serve.ServeConfig;
 import org.safelight.server.db.Database;
 import org.safelight.server.http.TrustedProxies;
+import org.safelight.server.testing.Ports;
 
 /** A real Safelight server (accounts + keys + cloud + web, SQLite, outbox mail) on a free loopback port. */
 final class TestServer {
@@ -55,22 +54,12 @@ final class TestServer {
                                          Clock clock, String databaseUrl, String databaseUser,
                                          String databasePassword, URI publicUrl, TrustedProxies proxies)
             throws Exception {
-        for (int attempt = 1; ; attempt++) {
-            int port;
-            try (ServerSocket s = new ServerSocket(0)) {
-                port = s.getLocalPort();
-            }
+        return Ports.onFreePort(port -> {
             URI pub = publicUrl != null ? publicUrl : URI.create("http://localhost:" + port);
-            try {
-                return SafelightServer.start(new ServeConfig(dataDir, "127.0.0.1", port, roles, databaseUrl,
-                        databaseUser, databasePassword, accountsUrl, pub, List.of(),
-                        new ServeConfig.Smtp("", 0, "", "", "safelight@localhost", false), 60, cloud, List.of(),
-                        proxies), clock);
-            } catch (JavalinBindException taken) {
-                if (attempt == 3) {
-                    throw taken; // another process took the free port between the probe and the bind, 3 times
-                }
-            }
-        }
+            return SafelightServer.start(new ServeConfig(dataDir, "127.0.0.1", port, roles, databaseUrl,
+                    databaseUser, databasePassword, accountsUrl, pub, List.of(),
+                    new ServeConfig.Smtp("", 0, "", "", "safelight@localhost", false), 60, cloud, List.of(),
+                    proxies), clock);
+        });
     }
 }

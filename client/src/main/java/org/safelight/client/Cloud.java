@@ -40,7 +40,7 @@ public final class Cloud {
      * server's link is refused before any request, so the user's token goes only where it was issued.
      *
      * @throws ForeignLinkException      when the link is another server's
-     * @throws RefusedException          404 report_not_found, 410 report_expired, 401/403 for the sign-in
+     * @throws RefusedException          404 unknown_report, 410 report_expired, 401/403 for the sign-in
      * @throws FileAlreadyExistsException when {@code target} exists (nothing is overwritten)
      * @return the number of bytes written
      */
@@ -82,7 +82,7 @@ public final class Cloud {
         }
         long max = a.path("max_upload_bytes").asLong(Long.MAX_VALUE);
         if (size > max) {
-            throw new RefusedException(413, "upload_too_large", "the report is " + mib(size) + "; this server takes"
+            throw new RefusedException(413, "too_large", "the report is " + mib(size) + "; this server takes"
                     + " reports up to " + mib(max));
         }
         long quota = a.path("quota_bytes").asLong(0);

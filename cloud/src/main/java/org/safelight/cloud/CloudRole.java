@@ -18,6 +18,7 @@ import org.safelight.server.role.RoleName;
 import org.safelight.server.enterprise.EnterpriseAuthority;
 import org.safelight.server.enterprise.EnterpriseAuthorityUnavailableException;
 import org.safelight.server.http.ApiException;
+import org.safelight.server.http.ErrorCode;
 import org.safelight.server.http.OpenApi;
 import org.safelight.server.http.Role;
 import org.safelight.server.tokens.TokenVerifier;
@@ -32,10 +33,10 @@ import org.slf4j.LoggerFactory;
  * POST /api/v1/cloud/reports                       a signed-in, verified user uploads a sealed report
  *      201 {report_id, region, link, download_url, expires_at, size}
  *      400 not_a_sealed_report | unsafe_zip | invalid_report_id | report_id_required | report_id_mismatch
- *      401, 403 email_unverified | quota_exceeded, 413 upload_too_large, 429 rate_limited,
- *      503 storage_unavailable | report_list_unavailable
+ *      401, 403 email_unverified | quota_exceeded, 413 too_large, 429 rate_limited,
+ *      503 storage_unavailable | accounts_unavailable
  * GET|HEAD /api/v1/cloud/reports/{region}/{name}    the bytes, for a verified user holding the link or the
- *      API key of the uploader's enterprise; one Range → 206; 404 report_not_found, 410 report_expired,
+ *      API key of the uploader's enterprise; one Range → 206; 404 unknown_report, 410 report_expired,
  *      416 range_not_satisfiable, 401, 403 email_unverified, 503 accounts_unavailable
  * GET  /api/v1/cloud/reports/{region}/{name}/status  no sign-in: 200 {expires_at, report_id, size, keyserver_url?}
  *      (the key server to ask whether the report was revoked; the size, to warn before a large
@@ -147,7 +148,7 @@ public final class CloudRole implements Role {
             range = ByteRange.parse(ctx.header("Range"), size);
         } catch (ByteRange.Unsatisfiable e) {
             ctx.header("Content-Range", "bytes */" + size);
-            throw new ApiException(416, "range_not_satisfiable", "the requested range is outside the report's "
+            throw new ApiException(ErrorCode.RANGE_NOT_SATISFIABLE, "the requested range is outside the report's "
                     + size + " bytes");
         }
         long start = range.map(ByteRange::start).orElse(0L);
@@ -209,11 +210,11 @@ public final class CloudRole implements Role {
         if (secret.isPresent() && EnterpriseAuthority.Credential.API_KEY.looksLike(secret.get())) {
             try {
                 return Optional.of(enterprises.enterpriseOf(EnterpriseAuthority.Credential.API_KEY, secret.get())
-                        .orElseThrow(() -> new ApiException(401, "invalid_api_key",
+                        .orElseThrow(() -> new ApiException(ErrorCode.INVALID_API_KEY,
                                 "the API key is unknown or revoked")));
             } catch (EnterpriseAuthorityUnavailableException e) {
                 LOG.warn("refused a download: the accounts role could not check an API key");
-                throw new ApiException(503, "accounts_unavailable", "the API key could not be checked; try again");
+                throw new ApiException(ErrorCode.ACCOUNTS_UNAVAILABLE, "the API key could not be checked; try again");
             }
         }
         verifiedUser(ctx);
@@ -231,10 +232,10 @@ public final class CloudRole implements Role {
             confirmed = confirmations.confirmedNow(user, bearer(ctx).orElseThrow());
         } catch (Confirmations.AccountsUnavailableException e) {
             LOG.warn("refused a request: the accounts role could not say whether an address is confirmed");
-            throw new ApiException(503, "accounts_unavailable", "your account could not be checked; try again");
+            throw new ApiException(ErrorCode.ACCOUNTS_UNAVAILABLE, "your account could not be checked; try again");
         }
         if (!confirmed) {
-            throw ApiException.forbidden("email_unverified", "verify your email address first");
+            throw new ApiException(ErrorCode.EMAIL_UNVERIFIED, "verify your email address first");
         }
         return user;
     }
@@ -248,11 +249,11 @@ public final class CloudRole implements Role {
     }
 
     private static ApiException notFound() {
-        return new ApiException(404, "report_not_found", "there is no report at this link");
+        return new ApiException(ErrorCode.UNKNOWN_REPORT, "there is no report at this link");
     }
 
     private static ApiException expired() {
-        return new ApiException(410, "report_expired",
+        return new ApiException(ErrorCode.REPORT_EXPIRED,
                 "this report's 7 days in the cloud are over and it has been deleted; ask its sender to send it again");
     }
 }

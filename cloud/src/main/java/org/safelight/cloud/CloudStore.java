@@ -18,10 +18,11 @@ import org.safelight.cloud.blob.BlobStore;
 import org.safelight.cloud.blob.HashedKeyBlobStore;
 import org.safelight.format.link.Region;
 import org.safelight.format.link.ReportLink;
-import org.safelight.format.report.MalformedReportException;
 import org.safelight.format.picsafe.PackageJson;
+import org.safelight.format.report.MalformedReportException;
 import org.safelight.server.db.Database;
-import org.safelight.server.http.ApiException;
+import org.safelight.server.http.ErrorCode;
+import org.safelight.server.http.Refusal;
 import org.safelight.server.limits.RateLimiter;
 import org.safelight.server.tokens.UserToken;
 import org.slf4j.Logger;
@@ -84,7 +85,7 @@ public final class CloudStore {
      * Checks, before any of the body is read, that {@code uploader} may send {@code declaredBytes}
      * now (-1 when the length is not known): the size limit, the hourly uploads and the quota.
      *
-     * @throws ApiException 413 {@code upload_too_large}, 429 {@code rate_limited}, 403
+     * @throws Refusal 413 {@code too_large}, 429 {@code rate_limited}, 403
      *                      {@code quota_exceeded}
      */
     public void admit(UserToken uploader, long declaredBytes) {
@@ -150,8 +151,8 @@ public final class CloudStore {
         return reports.bytesHeldBy(user, clock.instant()) + pending;
     }
 
-    private ApiException quotaExceeded(long taken) {
-        return new ApiException(403, "quota_exceeded", "your reports on this server already take " + mib(taken)
+    private Refusal quotaExceeded(long taken) {
+        return new Refusal(ErrorCode.QUOTA_EXCEEDED, "your reports on this server already take " + mib(taken)
                 + " of your " + mib(limits.quotaBytes()) + "; space comes back as they expire, 7 days after each"
                 + " upload");
     }
@@ -165,10 +166,10 @@ public final class CloudStore {
      *
      * @param body          the request body, read to its end or to the limit
      * @param queryReportId the {@code ?report_id=} of the request, or null
-     * @throws ApiException 413 {@code upload_too_large}; 403 {@code quota_exceeded}; 400 {@code not_a_sealed_report},
+     * @throws Refusal 413 {@code too_large}; 403 {@code quota_exceeded}; 400 {@code not_a_sealed_report},
      *                      {@code unsafe_zip}, {@code invalid_report_id}, {@code report_id_required},
      *                      {@code report_id_mismatch}; 503 {@code storage_unavailable},
-     *                      {@code report_list_unavailable}
+     *                      {@code accounts_unavailable}
      */
     public Upload accept(InputStream body, String queryReportId, UserToken uploader, String uploaderToken)
             throws IOException {
@@ -208,12 +209,12 @@ public final class CloudStore {
                 } catch (RuntimeException e) {
                     undo(link);
                     if (e instanceof UploadRecorder.SenderNotConfirmedException) {
-                        throw ApiException.forbidden("email_unverified", "verify your email address first");
+                        throw new Refusal(ErrorCode.EMAIL_UNVERIFIED, "verify your email address first");
                     }
                     if (e instanceof UploadRecorder.UploadRecordingException) {
                         LOG.warn("an upload was undone: the sender's report list could not be written ({})",
                                 e.getMessage());
-                        throw new ApiException(503, "report_list_unavailable",
+                        throw new Refusal(ErrorCode.ACCOUNTS_UNAVAILABLE,
                                 "the report could not be put on your list of reports, so it was not kept; try again");
                     }
                     throw e;
@@ -255,13 +256,13 @@ public final class CloudStore {
             }
         }
         if (total == 0) {
-            throw new ApiException(400, "not_a_sealed_report", "the upload is empty; send the .picsafe file's bytes");
+            throw new Refusal(ErrorCode.NOT_A_SEALED_REPORT, "the upload is empty; send the .picsafe file's bytes");
         }
         return total;
     }
 
-    private static ApiException tooLarge(long maxBytes) {
-        return new ApiException(413, "upload_too_large", "the upload is larger than this server's limit of "
+    private static Refusal tooLarge(long maxBytes) {
+        return new Refusal(ErrorCode.TOO_LARGE, "the upload is larger than this server's limit of "
                 + maxBytes + " bytes");
     }
 
@@ -270,19 +271,19 @@ public final class CloudStore {
             throw invalidReportId();
         }
         if (fromPackage != null && fromQuery != null && !fromPackage.equals(fromQuery)) {
-            throw new ApiException(400, "report_id_mismatch",
+            throw new Refusal(ErrorCode.REPORT_ID_MISMATCH,
                     "the report_id in the request differs from the one in the report's package.json");
         }
         String id = fromPackage != null ? fromPackage : fromQuery;
         if (id == null) {
-            throw new ApiException(400, "report_id_required",
+            throw new Refusal(ErrorCode.REPORT_ID_REQUIRED,
                     "the report's package.json has no report_id: give it as ?report_id=");
         }
         return id;
     }
 
-    private static ApiException invalidReportId() {
-        return new ApiException(400, "invalid_report_id", "a report ID is 1 to 64 of A-Z a-z 0-9 _ -");
+    private static Refusal invalidReportId() {
+        return new Refusal(ErrorCode.INVALID_REPORT_ID, "a report ID is 1 to 64 of A-Z a-z 0-9 _ -");
     }
 
     private void store(ReportLink link, Path temp) {
@@ -290,7 +291,7 @@ public final class CloudStore {
             blobs.put(link.path(), temp);
         } catch (IOException | RuntimeException e) {
             LOG.error("the blob store failed to store an upload ({})", e.getClass().getSimpleName());
-            throw new ApiException(503, "storage_unavailable", "the report could not be stored; try again later");
+            throw new Refusal(ErrorCode.STORAGE_UNAVAILABLE, "the report could not be stored; try again later");
         }
     }
 

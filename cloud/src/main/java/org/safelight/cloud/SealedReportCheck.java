@@ -13,7 +13,8 @@ import org.safelight.format.container.SafeZipReader;
 import org.safelight.format.container.UnsafeZipException;
 import org.safelight.format.container.ZipLimits;
 import org.safelight.format.picsafe.PackageJson;
-import org.safelight.server.http.ApiException;
+import org.safelight.server.http.ErrorCode;
+import org.safelight.server.http.Refusal;
 
 /**
  * Tells whether an uploaded file is a sealed report, without any key: a ZIP (read with the format
@@ -39,7 +40,7 @@ final class SealedReportCheck {
 
     /**
      * @return the report's package.json
-     * @throws ApiException 400 {@code unsafe_zip} when the ZIP breaks a safety rule (or any reader could
+     * @throws Refusal 400 {@code unsafe_zip} when the ZIP breaks a safety rule (or any reader could
      *                      read it otherwise), {@code not_a_sealed_report} when it is readable but no
      *                      sealed report
      */
@@ -70,7 +71,7 @@ final class SealedReportCheck {
                 } // the reader reads (and checks) whatever is left of the entry before the next one
             }
         } catch (UnsafeZipException e) {
-            throw new ApiException(400, "unsafe_zip", "the upload is not a safe ZIP: " + e.getMessage());
+            throw new Refusal(ErrorCode.UNSAFE_ZIP, "the upload is not a safe ZIP: " + e.getMessage());
         } catch (FormatException e) {
             throw notSealed("the upload's package.json is not valid: " + e.getMessage());
         }
@@ -106,7 +107,7 @@ final class SealedReportCheck {
         return null;
     }
 
-    private static ApiException notSealed(String message) {
-        return new ApiException(400, "not_a_sealed_report", message);
+    private static Refusal notSealed(String message) {
+        return new Refusal(ErrorCode.NOT_A_SEALED_REPORT, message);
     }
 }

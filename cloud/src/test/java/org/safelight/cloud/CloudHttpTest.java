@@ -114,7 +114,7 @@ class CloudHttpTest {
         assertThat(send("GET", hospitals, "slak_hospital", null, null).statusCode()).isEqualTo(200);
         HttpResponse<String> other = send("GET", hospitals, "slak_clinic", null, null);
         assertThat(other.statusCode()).isEqualTo(404);
-        assertThat(error(other)).isEqualTo("report_not_found");
+        assertThat(error(other)).isEqualTo("unknown_report");
         assertThat(send("GET", nobodys, "slak_hospital", null, null).statusCode()).isEqualTo(404);
         HttpResponse<String> unknown = send("GET", hospitals, "slak_revoked", null, null);
         assertThat(unknown.statusCode()).isEqualTo(401);
@@ -146,7 +146,7 @@ class CloudHttpTest {
                 .isEqualTo(200);
         HttpResponse<String> malformed = send("GET", "/api/v1/cloud/reports/AU/short-R-1/status", null, null, null);
         assertThat(malformed.statusCode()).isEqualTo(404);
-        assertThat(error(malformed)).isEqualTo("report_not_found");
+        assertThat(error(malformed)).isEqualTo("unknown_report");
         assertThat(send("GET", "/api/v1/cloud/reports/XX/" + "A".repeat(22) + "-R-1", user, null, null).statusCode())
                 .isEqualTo(404);
 

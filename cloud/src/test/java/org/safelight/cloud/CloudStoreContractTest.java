@@ -19,13 +19,13 @@ import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.safelight.cloud.blob.FolderBlobStore;
 import org.safelight.cloud.blob.HashedKeyBlobStore;
 import org.safelight.server.db.Database;
-import org.safelight.server.http.ApiException;
-import org.safelight.server.testing.TestDatabases;
+import org.safelight.server.http.Refusal;
+import org.safelight.server.testing.DatabaseEngine;
+import org.safelight.server.testing.EachDatabase;
 import org.safelight.server.tokens.UserToken;
 
 /** The cloud store on each database engine (SQLite, PostgreSQL) with the folder blob store. */
@@ -43,10 +43,6 @@ class CloudStoreContractTest {
         if (db != null) {
             db.close();
         }
-    }
-
-    static Stream<org.junit.jupiter.params.provider.Arguments> engines() {
-        return TestDatabases.engines();
     }
 
     private CloudStore open(Supplier<Database> engine, long maxBytes) throws Exception {
@@ -80,8 +76,8 @@ class CloudStoreContractTest {
     }
 
     private static void refused(ThrowingRunnable r, int status, String code) {
-        assertThatThrownBy(r::run).isInstanceOfSatisfying(ApiException.class, e -> {
-            assertThat(e.status()).isEqualTo(status);
+        assertThatThrownBy(r::run).isInstanceOfSatisfying(Refusal.class, e -> {
+            assertThat(e.errorCode().status()).isEqualTo(status);
             assertThat(e.code()).isEqualTo(code);
         });
     }
@@ -90,9 +86,8 @@ class CloudStoreContractTest {
         void run() throws Exception;
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("engines")
-    void an_upload_is_stored_recorded_found_and_swept_after_seven_days(String name, Supplier<Database> engine)
+    @EachDatabase
+    void an_upload_is_stored_recorded_found_and_swept_after_seven_days(DatabaseEngine name, Supplier<Database> engine)
             throws Exception {
         CloudStore store = open(engine, 1 << 20);
         byte[] bytes = Zips.sealed("0000000011462800528240");
@@ -126,9 +121,8 @@ class CloudStoreContractTest {
         assertThat(store.sweepExpired()).isZero();
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("engines")
-    void no_stored_file_is_named_by_the_links_secret_part(String name, Supplier<Database> engine) throws Exception {
+    @EachDatabase
+    void no_stored_file_is_named_by_the_links_secret_part(DatabaseEngine name, Supplier<Database> engine) throws Exception {
         CloudStore store = open(engine, 1 << 20);
         Upload up = store.accept(body(Zips.sealed(null)), "R-7", user("AU", ""), "t");
         String secret = ReportLink.parse("AU", up.name()).orElseThrow().random();
@@ -141,9 +135,8 @@ class CloudStoreContractTest {
         }
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("engines")
-    void the_report_id_comes_from_the_package_or_the_query_and_they_must_agree(String name,
+    @EachDatabase
+    void the_report_id_comes_from_the_package_or_the_query_and_they_must_agree(DatabaseEngine name,
             Supplier<Database> engine) throws Exception {
         CloudStore store = open(engine, 1 << 20);
         assertThat(store.accept(body(Zips.sealed(null)), "Q-1", user("FR", ""), "t").reportId()).isEqualTo("Q-1");
@@ -158,23 +151,21 @@ class CloudStoreContractTest {
         assertThat(files()).isEqualTo(2);
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("engines")
-    void refused_uploads_leave_nothing_behind(String name, Supplier<Database> engine) throws Exception {
+    @EachDatabase
+    void refused_uploads_leave_nothing_behind(DatabaseEngine name, Supplier<Database> engine) throws Exception {
         CloudStore store = open(engine, 8192);
-        refused(() -> store.accept(body(new byte[8193]), "R", user("AU", ""), "t"), 413, "upload_too_large");
+        refused(() -> store.accept(body(new byte[8193]), "R", user("AU", ""), "t"), 413, "too_large");
         refused(() -> store.accept(body("garbage".getBytes()), "R", user("AU", ""), "t"), 400, "not_a_sealed_report");
         refused(() -> store.accept(body(new byte[0]), "R", user("AU", ""), "t"), 400, "not_a_sealed_report");
         listDown = true;
-        refused(() -> store.accept(body(Zips.sealed("R")), null, user("AU", ""), "t"), 503, "report_list_unavailable");
+        refused(() -> store.accept(body(Zips.sealed("R")), null, user("AU", ""), "t"), 503, "accounts_unavailable");
         assertThat(files()).isZero();
         assertThat(recorded).isEmpty();
         assertThat(store.sweepExpired()).isZero();
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("engines")
-    void a_users_unexpired_reports_are_held_within_the_quota(String name, Supplier<Database> engine)
+    @EachDatabase
+    void a_users_unexpired_reports_are_held_within_the_quota(DatabaseEngine name, Supplier<Database> engine)
             throws Exception {
         byte[] report = Zips.sealed(null);
         long quota = 2L * report.length + 100;
@@ -200,9 +191,8 @@ class CloudStoreContractTest {
         assertThat(recorded).extracting(Upload::reportId).containsExactly("R-1", "R-2", "R-4", "R-5");
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("engines")
-    void a_quota_of_zero_is_no_quota(String name, Supplier<Database> engine) throws Exception {
+    @EachDatabase
+    void a_quota_of_zero_is_no_quota(DatabaseEngine name, Supplier<Database> engine) throws Exception {
         byte[] report = Zips.sealed(null);
         CloudStore store = open(engine, new UploadLimits(1 << 20, 0, 100));
         for (int i = 0; i < 5; i++) {
@@ -211,9 +201,8 @@ class CloudStoreContractTest {
         assertThat(recorded).hasSize(5);
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("engines")
-    void parallel_uploads_cannot_all_fit_in_the_same_space(String name, Supplier<Database> engine) throws Exception {
+    @EachDatabase
+    void parallel_uploads_cannot_all_fit_in_the_same_space(DatabaseEngine name, Supplier<Database> engine) throws Exception {
         byte[] report = Zips.sealed(null);
         long quota = 3L * report.length + 100;
         CloudStore store = open(engine, new UploadLimits(quota, quota, 100));
@@ -229,7 +218,7 @@ class CloudStoreContractTest {
                     together.await();
                     try {
                         return store.accept(body(report), id, ada, "t").reportId();
-                    } catch (ApiException e) {
+                    } catch (Refusal e) {
                         return e.code();
                     }
                 }));

@@ -9,7 +9,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.safelight.format.testing.HostileZips;
-import org.safelight.server.http.ApiException;
+import org.safelight.server.http.Refusal;
 
 class SealedReportCheckTest {
     private static final long LIMIT = 64L << 20;
@@ -23,8 +23,8 @@ class SealedReportCheckTest {
 
     private void refused(byte[] bytes, String code) {
         assertThatThrownBy(() -> SealedReportCheck.check(file(bytes), LIMIT))
-                .isInstanceOfSatisfying(ApiException.class, e -> {
-                    assertThat(e.status()).isEqualTo(400);
+                .isInstanceOfSatisfying(Refusal.class, e -> {
+                    assertThat(e.errorCode().status()).isEqualTo(400);
                     assertThat(e.code()).isEqualTo(code);
                 });
     }

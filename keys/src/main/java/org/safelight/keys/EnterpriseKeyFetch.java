@@ -13,7 +13,8 @@ import org.safelight.keys.audit.InTransaction;
 import org.safelight.keys.audit.Outcome;
 import org.safelight.server.enterprise.EnterpriseAuthority;
 import org.safelight.server.enterprise.EnterpriseAuthorityUnavailableException;
-import org.safelight.server.http.ApiException;
+import org.safelight.server.http.ErrorCode;
+import org.safelight.server.http.Refusal;
 import org.safelight.server.limits.RateLimiter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * 200 {"report_id", "key"}    401 unauthorized (unknown or revoked token, logged without an actor)
  * 403 access_denied           (another enterprise's report, or a report made outside any enterprise)
  * 404 unknown_report          410 report_revoked        429 rate_limited (per enterprise)
- * 503 enterprise_authority_unavailable (the accounts role could not be asked; no key)
+ * 503 accounts_unavailable (the accounts role could not be asked; no key)
  * 503 audit_unavailable, storage_unavailable
  * </pre>
  *
@@ -71,7 +72,7 @@ final class EnterpriseKeyFetch {
             // Not known to be anyone's: limited like an unauthenticated request, so junk tokens sent
             // while the accounts role cannot answer (or limits us) cannot flood the audit log.
             limiter.acquire("ip:" + address, "unauthenticated requests");
-            ApiException refusal = new ApiException(503, "enterprise_authority_unavailable",
+            Refusal refusal = new Refusal(ErrorCode.ACCOUNTS_UNAVAILABLE,
                     "the key server cannot check the Key Server Token right now; try again later");
             record(new AuditEntry("", "", report.value(), AuditAction.KEY_DENIED, Outcome.refused(refusal.code()),
                     address));
@@ -81,21 +82,21 @@ final class EnterpriseKeyFetch {
             limiter.acquire("ip:" + address, "unauthenticated requests");
             record(new AuditEntry("", "", report.value(), AuditAction.KEY_DENIED, Outcome.refused("unauthorized"),
                     address));
-            throw ApiException.unauthorized("the Key Server Token is not valid (unknown or revoked)");
+            throw new Refusal(ErrorCode.UNAUTHORIZED, "the Key Server Token is not valid (unknown or revoked)");
         }
         String actor = "enterprise:" + enterprise.get();
         limiter.acquire(actor, "key server requests");
         Optional<String> creator = keys.creatorEnterprise(report);
         if (creator.isEmpty()) {
-            throw refuse(actor, report, address, new ApiException(404, "unknown_report",
+            throw refuse(actor, report, address, new Refusal(ErrorCode.UNKNOWN_REPORT,
                     "this key server holds no key for that report"));
         }
         if (creator.get().isEmpty() || !creator.get().equals(enterprise.get())) {
-            throw refuse(actor, report, address, ApiException.forbidden("access_denied",
+            throw refuse(actor, report, address, new Refusal(ErrorCode.ACCESS_DENIED,
                     "this Key Server Token's enterprise did not create that report"));
         }
         ReportKey key = keys.find(report).orElseThrow(() -> refuse(actor, report, address,
-                new ApiException(404, "unknown_report", "this key server holds no key for that report")));
+                new Refusal(ErrorCode.UNKNOWN_REPORT, "this key server holds no key for that report")));
         if (key.revoked()) {
             throw refuse(actor, report, address, revoked());
         }
@@ -112,11 +113,11 @@ final class EnterpriseKeyFetch {
         ctx.status(200).json(body);
     }
 
-    private static ApiException revoked() {
+    private static Refusal revoked() {
         return KeysRole.revokedAnswer();
     }
 
-    private ApiException refuse(String actor, ReportId report, String address, ApiException refusal) {
+    private Refusal refuse(String actor, ReportId report, String address, Refusal refusal) {
         record(new AuditEntry(actor, "", report.value(), AuditAction.KEY_DENIED, Outcome.refused(refusal.code()),
                 address));
         return refusal;
@@ -132,7 +133,7 @@ final class EnterpriseKeyFetch {
         } catch (AuditUnavailableException e) {
             LOG.error("refusing an enterprise {} request: the audit log is unavailable ({})", entry.action().code(),
                     e.getMessage());
-            throw new ApiException(503, "audit_unavailable",
+            throw new Refusal(ErrorCode.AUDIT_UNAVAILABLE,
                     "the request could not be logged, so it is refused; try again later");
         }
     }

@@ -21,7 +21,9 @@ import org.safelight.server.role.RoleName;
 import org.safelight.server.enterprise.EnterpriseAuthority;
 import org.safelight.server.http.ApiException;
 import org.safelight.server.http.Cors;
+import org.safelight.server.http.ErrorCode;
 import org.safelight.server.http.OpenApi;
+import org.safelight.server.http.Refusal;
 import org.safelight.server.http.Role;
 import org.safelight.server.limits.RateLimiter;
 import org.safelight.server.tokens.TokenVerifier;
@@ -48,7 +50,7 @@ import org.slf4j.LoggerFactory;
  * POST revoke    the sender revokes; later fetches answer 410:
  *                200 {"report_id", "revoked_at", "already_revoked"}; revoking again answers the first
  *                revocation's time with "already_revoked": true and records no second event
- *                403 not_owner, 404 unknown_report
+ *                403 not_permitted, 404 unknown_report
  * GET  status    anyone, without a token: 200 {"report_id", "revoked", "revoked_at" (when revoked)}
  *                404 unknown_report; rate-limited per address, not audited (it gives out no key)
  * POST /api/v1/reports/status  the same for up to 100 reports in one request ({@link ReportStatuses})
@@ -143,7 +145,7 @@ public final class KeysRole implements Role {
             } catch (KeyStoreUnavailableException e) {
                 LOG.error("refusing a key server request: {} ({})", e.getMessage(),
                         e.getCause() == null ? "" : e.getCause().getClass().getSimpleName());
-                throw new ApiException(503, "storage_unavailable",
+                throw new ApiException(ErrorCode.STORAGE_UNAVAILABLE,
                         "the key server could not read or write its keys; try again later");
             }
         };
@@ -167,7 +169,7 @@ public final class KeysRole implements Role {
         } else if (creation instanceof Creation.Revoked) {
             throw refuse(r, AuditAction.KEY_CREATED, revokedAnswer());
         } else {
-            throw refuse(r, AuditAction.KEY_CREATED, ApiException.conflict("report_owned_by_another",
+            throw refuse(r, AuditAction.KEY_CREATED, new ApiException(ErrorCode.REPORT_OWNED_BY_ANOTHER,
                     "another user already holds this report ID; make a new report ID"));
         }
     }
@@ -204,7 +206,7 @@ public final class KeysRole implements Role {
         boolean own = !all && audit.recorded(r.report().value(), r.user().userId(), AuditAction.KEY_FETCHED,
                 Outcome.GRANTED);
         if (!all && !own) {
-            throw refuse(r, AuditAction.ACCESSES_LISTED, ApiException.forbidden("not_permitted",
+            throw refuse(r, AuditAction.ACCESSES_LISTED, new ApiException(ErrorCode.NOT_PERMITTED,
                     "only the report's sender and those who were given its key can see who opened it"));
         }
         record(r, AuditAction.ACCESSES_LISTED, Outcome.GRANTED);
@@ -234,7 +236,7 @@ public final class KeysRole implements Role {
         ReportKey key = keys.find(r.report())
                 .orElseThrow(() -> refuse(r, AuditAction.REPORT_REVOKED, unknownReport()));
         if (!key.ownedBy(r.user().userId())) {
-            throw refuse(r, AuditAction.REPORT_REVOKED, ApiException.forbidden("not_owner",
+            throw refuse(r, AuditAction.REPORT_REVOKED, new ApiException(ErrorCode.NOT_PERMITTED,
                     "only the report's sender can revoke it"));
         }
         boolean already = key.revoked();
@@ -273,14 +275,14 @@ public final class KeysRole implements Role {
         try {
             report = new ReportId(ctx.pathParam("reportId"));
         } catch (IllegalArgumentException e) {
-            throw new ApiException(400, "invalid_report_id", e.getMessage());
+            throw new ApiException(ErrorCode.INVALID_REPORT_ID, e.getMessage());
         }
         String address = ctx.ip();
         UserToken user;
         try {
             user = tokens.fromRequest(ctx);
-        } catch (ApiException e) {
-            if (e.status() == 401) {
+        } catch (Refusal e) {
+            if (e.errorCode().status() == 401) {
                 limiter.acquire("ip:" + address, "unauthenticated requests");
                 record(new AuditEntry("", "", report.value(), refusedAs, Outcome.refused(e.code()), address));
             }
@@ -294,18 +296,18 @@ public final class KeysRole implements Role {
         try {
             return new ReportId(ctx.pathParam("reportId"));
         } catch (IllegalArgumentException e) {
-            throw new ApiException(400, "invalid_report_id", e.getMessage());
+            throw new ApiException(ErrorCode.INVALID_REPORT_ID, e.getMessage());
         }
     }
 
     /** A verified email that the access policy lets in. */
     private void permitted(Caller r, AuditAction refusedAs) {
         if (!r.user().emailVerified()) {
-            throw refuse(r, refusedAs, ApiException.forbidden("email_unverified",
+            throw refuse(r, refusedAs, new ApiException(ErrorCode.EMAIL_UNVERIFIED,
                     "verify your email address first: keys go to verified addresses only"));
         }
         if (!policy.allows(r.user().email())) {
-            throw refuse(r, refusedAs, ApiException.forbidden("access_denied",
+            throw refuse(r, refusedAs, new ApiException(ErrorCode.ACCESS_DENIED,
                     "this key server's policy does not give keys to your email address"));
         }
     }
@@ -344,7 +346,7 @@ public final class KeysRole implements Role {
             return audit.append(entry, work);
         } catch (AuditUnavailableException e) {
             LOG.error("refusing a {} request: the audit log is unavailable ({})", entry.action().code(), e.getMessage());
-            throw new ApiException(503, "audit_unavailable",
+            throw new ApiException(ErrorCode.AUDIT_UNAVAILABLE,
                     "the request could not be logged, so it is refused; try again later");
         }
     }
@@ -360,11 +362,11 @@ public final class KeysRole implements Role {
     }
 
     static ApiException unknownReport() {
-        return new ApiException(404, "unknown_report", "this key server holds no key for that report");
+        return new ApiException(ErrorCode.UNKNOWN_REPORT, "this key server holds no key for that report");
     }
 
     static ApiException revokedAnswer() {
-        return new ApiException(410, "report_revoked", "the report's sender has revoked it");
+        return new ApiException(ErrorCode.REPORT_REVOKED, "the report's sender has revoked it");
     }
 
     private static String timeOrNull(Instant time) {

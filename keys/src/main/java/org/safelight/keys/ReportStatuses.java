@@ -8,8 +8,9 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.safelight.server.http.ApiException;
+import org.safelight.server.http.ErrorCode;
 import org.safelight.server.http.Json;
+import org.safelight.server.http.Refusal;
 import org.safelight.server.limits.RateLimiter;
 
 /**
@@ -63,21 +64,21 @@ final class ReportStatuses {
     private static List<ReportId> ids(JsonNode body) {
         JsonNode list = body.get("report_ids");
         if (list == null || !list.isArray()) {
-            throw ApiException.badRequest("'report_ids' is required: a list of report IDs");
+            throw new Refusal(ErrorCode.BAD_REQUEST, "'report_ids' is required: a list of report IDs");
         }
         if (list.size() > MAX_IDS) {
-            throw new ApiException(400, "too_many_reports", "ask for at most " + MAX_IDS
+            throw new Refusal(ErrorCode.TOO_MANY_REPORTS, "ask for at most " + MAX_IDS
                     + " reports at a time (" + list.size() + " were asked)");
         }
         Set<ReportId> ids = new LinkedHashSet<>();
         for (JsonNode item : list) {
             if (!item.isTextual()) {
-                throw new ApiException(400, "invalid_report_id", "every report ID is a string");
+                throw new Refusal(ErrorCode.INVALID_REPORT_ID, "every report ID is a string");
             }
             try {
                 ids.add(new ReportId(item.asText()));
             } catch (IllegalArgumentException e) {
-                throw new ApiException(400, "invalid_report_id", e.getMessage());
+                throw new Refusal(ErrorCode.INVALID_REPORT_ID, e.getMessage());
             }
         }
         return List.copyOf(ids);

@@ -9,11 +9,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
 import org.safelight.keys.KeyServerFixture.Answer;
 import org.safelight.keys.audit.AuditEvent;
 import org.safelight.server.db.Database;
+import org.safelight.server.testing.DatabaseEngine;
+import org.safelight.server.testing.EachDatabase;
 
 /** Who sees a report's access log, what it holds after a revocation, and what a storage failure answers. */
 class AccessLogTest {
@@ -27,9 +27,8 @@ class AccessLogTest {
         return out;
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("org.safelight.server.testing.TestDatabases#engines")
-    void the_sender_sees_every_entry_and_anyone_else_who_fetched_the_key_only_their_own(String engine,
+    @EachDatabase
+    void the_sender_sees_every_entry_and_anyone_else_who_fetched_the_key_only_their_own(DatabaseEngine engine,
             Supplier<Database> fresh) throws Exception {
         try (KeyServerFixture server = new KeyServerFixture(fresh.get())) {
             assertThat(server.post(key(REPORT), server.token("sender")).status()).isEqualTo(201);
@@ -53,9 +52,8 @@ class AccessLogTest {
         }
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("org.safelight.server.testing.TestDatabases#engines")
-    void the_admin_of_the_senders_enterprise_sees_every_entry_and_another_member_does_not(String engine,
+    @EachDatabase
+    void the_admin_of_the_senders_enterprise_sees_every_entry_and_another_member_does_not(DatabaseEngine engine,
             Supplier<Database> fresh) throws Exception {
         EnterpriseAdmins admins = (enterprise, user) -> enterprise.equals("ent-1") && user.userId().equals("boss");
         try (KeyServerFixture server = new KeyServerFixture(fresh.get(), admins)) {
@@ -75,9 +73,8 @@ class AccessLogTest {
         }
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("org.safelight.server.testing.TestDatabases#engines")
-    void a_grant_slipped_into_the_table_past_the_head_does_not_open_the_access_log(String engine,
+    @EachDatabase
+    void a_grant_slipped_into_the_table_past_the_head_does_not_open_the_access_log(DatabaseEngine engine,
             Supplier<Database> fresh) throws Exception {
         try (KeyServerFixture server = new KeyServerFixture(fresh.get())) {
             assertThat(server.post(key(REPORT), server.token("sender")).status()).isEqualTo(201);
@@ -96,9 +93,8 @@ class AccessLogTest {
         }
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("org.safelight.server.testing.TestDatabases#engines")
-    void a_fetch_refused_for_a_revocation_made_by_another_server_is_not_on_the_record_as_granted(String engine,
+    @EachDatabase
+    void a_fetch_refused_for_a_revocation_made_by_another_server_is_not_on_the_record_as_granted(DatabaseEngine engine,
             Supplier<Database> fresh) throws Exception {
         try (KeyServerFixture first = new KeyServerFixture(fresh.get()); KeyServerFixture second = first.sibling()) {
             assertThat(first.post(key(REPORT), first.token("sender")).status()).isEqualTo(201);
@@ -119,14 +115,13 @@ class AccessLogTest {
         }
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("org.safelight.server.testing.TestDatabases#engines")
-    void when_the_disk_is_full_while_a_key_is_stored_creating_it_answers_503_and_no_key(String engine,
+    @EachDatabase
+    void when_the_disk_is_full_while_a_key_is_stored_creating_it_answers_503_and_no_key(DatabaseEngine engine,
             Supplier<Database> fresh) throws Exception {
         try (KeyServerFixture server = new KeyServerFixture(fresh.get())) {
             // The write of key material fails as a full disk makes it fail (SQLITE_FULL / PostgreSQL 53100).
             server.keysDb.jdbi().useHandle(h -> {
-                if (engine.equals("sqlite")) {
+                if (engine == DatabaseEngine.SQLITE) {
                     h.execute("CREATE TRIGGER disk_full BEFORE INSERT ON report_keys"
                             + " BEGIN SELECT RAISE(FAIL, 'database or disk is full'); END");
                 } else {

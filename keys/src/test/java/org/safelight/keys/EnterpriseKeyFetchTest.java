@@ -9,7 +9,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
-import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.safelight.keys.KeyServerFixture.Answer;
 import org.safelight.keys.audit.AuditEvent;
@@ -17,6 +16,8 @@ import org.safelight.keys.audit.AuditVerification;
 import org.safelight.server.db.Database;
 import org.safelight.server.enterprise.EnterpriseAuthority;
 import org.safelight.server.enterprise.EnterpriseAuthorityUnavailableException;
+import org.safelight.server.testing.DatabaseEngine;
+import org.safelight.server.testing.EachDatabase;
 
 /**
  * Key Server Tokens fetching keys, through a real server on both databases. The authority is a
@@ -60,10 +61,9 @@ class EnterpriseKeyFetchTest {
         return events.get(events.size() - 1);
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("org.safelight.server.testing.TestDatabases#engines")
+    @EachDatabase
     void the_enterprise_of_the_reports_creator_gets_the_key_and_the_fetch_is_logged_as_the_enterprise(
-            String engine, Supplier<Database> fresh) throws Exception {
+            DatabaseEngine engine, Supplier<Database> fresh) throws Exception {
         try (KeyServerFixture server = server(fresh)) {
             String key = memberCreates(server, "ent-ours");
 
@@ -79,9 +79,8 @@ class EnterpriseKeyFetchTest {
         }
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("org.safelight.server.testing.TestDatabases#engines")
-    void another_enterprises_token_is_refused_and_the_refusal_is_logged(String engine, Supplier<Database> fresh)
+    @EachDatabase
+    void another_enterprises_token_is_refused_and_the_refusal_is_logged(DatabaseEngine engine, Supplier<Database> fresh)
             throws Exception {
         try (KeyServerFixture server = server(fresh)) {
             String key = memberCreates(server, "ent-ours");
@@ -96,9 +95,8 @@ class EnterpriseKeyFetchTest {
         }
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("org.safelight.server.testing.TestDatabases#engines")
-    void a_report_made_outside_any_enterprise_is_refused_to_every_token(String engine, Supplier<Database> fresh)
+    @EachDatabase
+    void a_report_made_outside_any_enterprise_is_refused_to_every_token(DatabaseEngine engine, Supplier<Database> fresh)
             throws Exception {
         try (KeyServerFixture server = server(fresh)) {
             memberCreates(server, "");
@@ -109,9 +107,8 @@ class EnterpriseKeyFetchTest {
         }
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("org.safelight.server.testing.TestDatabases#engines")
-    void a_revoked_report_answers_gone_and_an_unknown_one_not_found(String engine, Supplier<Database> fresh)
+    @EachDatabase
+    void a_revoked_report_answers_gone_and_an_unknown_one_not_found(DatabaseEngine engine, Supplier<Database> fresh)
             throws Exception {
         try (KeyServerFixture server = server(fresh)) {
             memberCreates(server, "ent-ours");
@@ -129,9 +126,8 @@ class EnterpriseKeyFetchTest {
         }
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("org.safelight.server.testing.TestDatabases#engines")
-    void an_unknown_token_is_unauthorized_and_an_unreachable_authority_gives_no_key(String engine,
+    @EachDatabase
+    void an_unknown_token_is_unauthorized_and_an_unreachable_authority_gives_no_key(DatabaseEngine engine,
             Supplier<Database> fresh) throws Exception {
         try (KeyServerFixture server = server(fresh)) {
             String key = memberCreates(server, "ent-ours");
@@ -144,18 +140,17 @@ class EnterpriseKeyFetchTest {
             authority.down.set(true);
             Answer unavailable = server.get(key(REPORT), OURS);
             assertThat(unavailable.status()).isEqualTo(503);
-            assertThat(unavailable.error()).isEqualTo("enterprise_authority_unavailable");
+            assertThat(unavailable.error()).isEqualTo("accounts_unavailable");
             assertThat(unavailable.body()).doesNotContain(key);
             assertThat(server.audit.eventsFor(REPORT, 100)).extracting(AuditEvent::action, AuditEvent::outcome)
-                    .contains(tuple("key_denied", "refused:enterprise_authority_unavailable"))
+                    .contains(tuple("key_denied", "refused:accounts_unavailable"))
                     .doesNotContain(tuple("key_fetched", "granted"));
         }
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("org.safelight.server.testing.TestDatabases#engines")
+    @EachDatabase
     void while_the_authority_cannot_answer_token_requests_are_rate_limited_per_address_before_they_are_logged(
-            String engine, Supplier<Database> fresh) throws Exception {
+            DatabaseEngine engine, Supplier<Database> fresh) throws Exception {
         Database db = fresh.get();
         try (KeyServerFixture server = new KeyServerFixture(db, db, 3, authority)) {
             authority.down.set(true);

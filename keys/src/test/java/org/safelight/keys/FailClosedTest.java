@@ -6,18 +6,17 @@ import static org.safelight.keys.KeyServerFixture.revoke;
 
 import java.io.IOException;
 import java.util.function.Supplier;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
 import org.safelight.keys.KeyServerFixture.Answer;
 import org.safelight.server.db.Database;
+import org.safelight.server.testing.DatabaseEngine;
+import org.safelight.server.testing.EachDatabase;
 
 /** No key leaves the server unless its hand-out is in the audit log first. */
 class FailClosedTest {
     private static final String REPORT = "0000000011462800528240";
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("org.safelight.server.testing.TestDatabases#engines")
-    void when_the_audit_table_is_gone_a_fetch_gets_503_and_no_key(String engine, Supplier<Database> fresh)
+    @EachDatabase
+    void when_the_audit_table_is_gone_a_fetch_gets_503_and_no_key(DatabaseEngine engine, Supplier<Database> fresh)
             throws IOException {
         try (KeyServerFixture server = new KeyServerFixture(fresh.get())) {
             Answer created = server.post(key(REPORT), server.token("sender"));
@@ -38,9 +37,8 @@ class FailClosedTest {
         }
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("org.safelight.server.testing.TestDatabases#engines")
-    void when_the_audit_database_is_closed_no_key_is_created_fetched_or_revoked(String engine,
+    @EachDatabase
+    void when_the_audit_database_is_closed_no_key_is_created_fetched_or_revoked(DatabaseEngine engine,
             Supplier<Database> fresh) throws IOException {
         try (KeyServerFixture server = new KeyServerFixture(fresh.get(), fresh.get(), 1000)) {
             String theKey = server.post(key(REPORT), server.token("sender")).json().get("key").asText();

@@ -227,12 +227,12 @@ class KeysHttpTest {
         Answer anonymous = server.post(revoke(REPORT), null);
 
         assertThat(byRecipient.status()).isEqualTo(403);
-        assertThat(byRecipient.error()).isEqualTo("not_owner");
+        assertThat(byRecipient.error()).isEqualTo("not_permitted");
         assertThat(unknown.status()).isEqualTo(404);
         assertThat(anonymous.status()).isEqualTo(401);
         assertThat(server.get(key(REPORT), recipient).status()).isEqualTo(200);
         assertThat(events()).extracting(AuditEvent::action, AuditEvent::outcome).contains(
-                tuple("report_revoked", "refused:not_owner"),
+                tuple("report_revoked", "refused:not_permitted"),
                 tuple("report_revoked", "refused:unauthorized"));
     }
 

@@ -8,11 +8,11 @@ import static org.safelight.keys.KeyServerFixture.revoke;
 import java.io.IOException;
 import java.util.List;
 import java.util.function.Supplier;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
 import org.safelight.keys.KeyServerFixture.Answer;
 import org.safelight.keys.audit.AuditEvent;
 import org.safelight.server.db.Database;
+import org.safelight.server.testing.DatabaseEngine;
+import org.safelight.server.testing.EachDatabase;
 
 /**
  * Keys the server remembers from earlier fetches never outlive a revocation or a policy edit, on
@@ -25,9 +25,8 @@ class RememberedKeysTest {
         return server.audit.eventsFor(REPORT, 100);
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("org.safelight.server.testing.TestDatabases#engines")
-    void a_key_fetched_before_is_refused_at_once_after_its_sender_revokes_it(String engine, Supplier<Database> fresh)
+    @EachDatabase
+    void a_key_fetched_before_is_refused_at_once_after_its_sender_revokes_it(DatabaseEngine engine, Supplier<Database> fresh)
             throws IOException {
         try (KeyServerFixture server = new KeyServerFixture(fresh.get())) {
             String sender = server.token("sender");
@@ -48,9 +47,8 @@ class RememberedKeysTest {
         }
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("org.safelight.server.testing.TestDatabases#engines")
-    void a_report_revoked_behind_the_servers_back_gives_no_key_and_is_then_refused_before_any_grant(String engine,
+    @EachDatabase
+    void a_report_revoked_behind_the_servers_back_gives_no_key_and_is_then_refused_before_any_grant(DatabaseEngine engine,
             Supplier<Database> fresh) throws IOException {
         try (KeyServerFixture server = new KeyServerFixture(fresh.get())) {
             String recipient = server.token("recipient");
@@ -77,9 +75,8 @@ class RememberedKeysTest {
         }
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("org.safelight.server.testing.TestDatabases#engines")
-    void a_policy_edit_refuses_a_recipient_whose_key_was_fetched_before(String engine, Supplier<Database> fresh)
+    @EachDatabase
+    void a_policy_edit_refuses_a_recipient_whose_key_was_fetched_before(DatabaseEngine engine, Supplier<Database> fresh)
             throws IOException {
         try (KeyServerFixture server = new KeyServerFixture(fresh.get())) {
             String recipient = server.token("recipient");

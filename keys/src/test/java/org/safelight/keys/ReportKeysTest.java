@@ -19,9 +19,10 @@ import java.util.concurrent.Future;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.safelight.server.db.Database;
+import org.safelight.server.testing.DatabaseEngine;
+import org.safelight.server.testing.EachDatabase;
 
 /** The repository's contract, on SQLite and on PostgreSQL. */
 class ReportKeysTest {
@@ -39,9 +40,8 @@ class ReportKeysTest {
         return db;
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("org.safelight.server.testing.TestDatabases#engines")
-    void a_new_report_gets_a_random_32_byte_key_that_the_database_holds_only_sealed(String engine,
+    @EachDatabase
+    void a_new_report_gets_a_random_32_byte_key_that_the_database_holds_only_sealed(DatabaseEngine engine,
             Supplier<Database> fresh) throws Exception {
         try (Database db = migrated(fresh)) {
             ReportKeys keys = new ReportKeys(db, masterKey(), clock);
@@ -64,9 +64,8 @@ class ReportKeysTest {
         }
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("org.safelight.server.testing.TestDatabases#engines")
-    void the_same_sender_asking_again_gets_the_same_key_and_another_user_is_refused(String engine,
+    @EachDatabase
+    void the_same_sender_asking_again_gets_the_same_key_and_another_user_is_refused(DatabaseEngine engine,
             Supplier<Database> fresh) throws Exception {
         try (Database db = migrated(fresh)) {
             ReportKeys keys = new ReportKeys(db, masterKey(), clock);
@@ -83,9 +82,8 @@ class ReportKeysTest {
         }
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("org.safelight.server.testing.TestDatabases#engines")
-    void senders_racing_to_create_one_report_all_get_the_one_key(String engine, Supplier<Database> fresh)
+    @EachDatabase
+    void senders_racing_to_create_one_report_all_get_the_one_key(DatabaseEngine engine, Supplier<Database> fresh)
             throws Exception {
         try (Database db = migrated(fresh)) {
             ReportKeys keys = new ReportKeys(db, masterKey(), clock);
@@ -114,9 +112,8 @@ class ReportKeysTest {
         }
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("org.safelight.server.testing.TestDatabases#engines")
-    void a_revoked_report_keeps_its_first_revocation_time_and_gets_no_new_key(String engine,
+    @EachDatabase
+    void a_revoked_report_keeps_its_first_revocation_time_and_gets_no_new_key(DatabaseEngine engine,
             Supplier<Database> fresh) throws Exception {
         try (Database db = migrated(fresh)) {
             MasterKey master = masterKey();
@@ -135,9 +132,8 @@ class ReportKeysTest {
         }
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("org.safelight.server.testing.TestDatabases#engines")
-    void a_remembered_key_shows_a_revocation_made_through_the_same_object_at_once(String engine,
+    @EachDatabase
+    void a_remembered_key_shows_a_revocation_made_through_the_same_object_at_once(DatabaseEngine engine,
             Supplier<Database> fresh) throws Exception {
         try (Database db = migrated(fresh)) {
             ReportKeys keys = new ReportKeys(db, masterKey(), clock);
@@ -152,9 +148,8 @@ class ReportKeysTest {
         }
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("org.safelight.server.testing.TestDatabases#engines")
-    void a_revocation_by_another_process_is_found_by_the_database_check_and_then_remembered(String engine,
+    @EachDatabase
+    void a_revocation_by_another_process_is_found_by_the_database_check_and_then_remembered(DatabaseEngine engine,
             Supplier<Database> fresh) throws Exception {
         try (Database db = migrated(fresh)) {
             MasterKey master = masterKey();
@@ -171,9 +166,8 @@ class ReportKeysTest {
         }
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("org.safelight.server.testing.TestDatabases#engines")
-    void an_unknown_report_is_not_remembered_as_unknown(String engine, Supplier<Database> fresh) throws Exception {
+    @EachDatabase
+    void an_unknown_report_is_not_remembered_as_unknown(DatabaseEngine engine, Supplier<Database> fresh) throws Exception {
         try (Database db = migrated(fresh)) {
             MasterKey master = masterKey();
             ReportKeys here = new ReportKeys(db, master, clock);
@@ -186,9 +180,8 @@ class ReportKeysTest {
         }
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("org.safelight.server.testing.TestDatabases#engines")
-    void an_unknown_report_has_no_key_and_cannot_be_revoked(String engine, Supplier<Database> fresh)
+    @EachDatabase
+    void an_unknown_report_has_no_key_and_cannot_be_revoked(DatabaseEngine engine, Supplier<Database> fresh)
             throws Exception {
         try (Database db = migrated(fresh)) {
             ReportKeys keys = new ReportKeys(db, masterKey(), clock);
@@ -198,9 +191,8 @@ class ReportKeysTest {
         }
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("org.safelight.server.testing.TestDatabases#engines")
-    void a_sealed_key_moved_onto_another_reports_row_does_not_open(String engine, Supplier<Database> fresh)
+    @EachDatabase
+    void a_sealed_key_moved_onto_another_reports_row_does_not_open(DatabaseEngine engine, Supplier<Database> fresh)
             throws Exception {
         try (Database db = migrated(fresh)) {
             ReportKeys keys = new ReportKeys(db, masterKey(), clock);

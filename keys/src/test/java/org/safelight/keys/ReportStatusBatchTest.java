@@ -11,11 +11,11 @@ import java.util.List;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
 import org.safelight.keys.KeyServerFixture.Answer;
 import org.safelight.keys.audit.AuditVerification;
 import org.safelight.server.db.Database;
+import org.safelight.server.testing.DatabaseEngine;
+import org.safelight.server.testing.EachDatabase;
 
 /** The public status of many reports in one request, for a list of one's reports. */
 class ReportStatusBatchTest {
@@ -27,9 +27,8 @@ class ReportStatusBatchTest {
                 .POST(HttpRequest.BodyPublishers.ofString(json)));
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("org.safelight.server.testing.TestDatabases#engines")
-    void anyone_learns_the_status_of_many_reports_at_once_and_unknown_ones_are_simply_absent(String engine,
+    @EachDatabase
+    void anyone_learns_the_status_of_many_reports_at_once_and_unknown_ones_are_simply_absent(DatabaseEngine engine,
             Supplier<Database> fresh) throws Exception {
         try (KeyServerFixture server = new KeyServerFixture(fresh.get())) {
             server.post(key("r-open"), server.token("sender"));
@@ -48,9 +47,8 @@ class ReportStatusBatchTest {
         }
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("org.safelight.server.testing.TestDatabases#engines")
-    void a_batch_counts_as_one_request_in_the_per_address_status_limit(String engine, Supplier<Database> fresh)
+    @EachDatabase
+    void a_batch_counts_as_one_request_in_the_per_address_status_limit(DatabaseEngine engine, Supplier<Database> fresh)
             throws Exception {
         try (KeyServerFixture server = new KeyServerFixture(fresh.get(), 2)) {
             List<String> many = IntStream.range(0, 100).mapToObj(i -> "r-" + i).toList();
@@ -66,9 +64,8 @@ class ReportStatusBatchTest {
         }
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("org.safelight.server.testing.TestDatabases#engines")
-    void more_than_a_hundred_ids_or_a_malformed_one_is_refused_with_a_clear_code(String engine,
+    @EachDatabase
+    void more_than_a_hundred_ids_or_a_malformed_one_is_refused_with_a_clear_code(DatabaseEngine engine,
             Supplier<Database> fresh) throws Exception {
         try (KeyServerFixture server = new KeyServerFixture(fresh.get())) {
             Answer tooMany = ask(server, IntStream.range(0, 101).mapToObj(i -> "r-" + i).toList());
@@ -86,9 +83,8 @@ class ReportStatusBatchTest {
         }
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("org.safelight.server.testing.TestDatabases#engines")
-    void a_trusted_web_origin_may_ask_from_a_browser_after_a_json_preflight(String engine, Supplier<Database> fresh)
+    @EachDatabase
+    void a_trusted_web_origin_may_ask_from_a_browser_after_a_json_preflight(DatabaseEngine engine, Supplier<Database> fresh)
             throws Exception {
         try (KeyServerFixture server = new KeyServerFixture(fresh.get())) {
             Answer preflight = server.send(server.request(BATCH, null)

@@ -14,12 +14,13 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Supplier;
-import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.safelight.keys.KeyServerFixture.Answer;
 import org.safelight.keys.audit.AuditEvent;
 import org.safelight.keys.audit.AuditVerification;
 import org.safelight.server.db.Database;
+import org.safelight.server.testing.DatabaseEngine;
+import org.safelight.server.testing.EachDatabase;
 
 /**
  * The public status of a report (a share link's page asks it before anyone signs in), and revoking
@@ -32,9 +33,8 @@ class ReportStatusTest {
         return server.audit.eventsFor(REPORT, 100).stream().map(e -> e.action() + " " + e.outcome()).toList();
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("org.safelight.server.testing.TestDatabases#engines")
-    void anyone_without_a_token_learns_whether_a_report_is_revoked_and_nothing_is_audited(String engine,
+    @EachDatabase
+    void anyone_without_a_token_learns_whether_a_report_is_revoked_and_nothing_is_audited(DatabaseEngine engine,
             Supplier<Database> fresh) throws Exception {
         try (KeyServerFixture server = new KeyServerFixture(fresh.get())) {
             assertThat(server.post(key(REPORT), server.token("sender")).status()).isEqualTo(201);
@@ -56,9 +56,8 @@ class ReportStatusTest {
         }
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("org.safelight.server.testing.TestDatabases#engines")
-    void the_status_of_a_report_without_a_key_here_is_unknown_report_and_a_malformed_id_is_refused(String engine,
+    @EachDatabase
+    void the_status_of_a_report_without_a_key_here_is_unknown_report_and_a_malformed_id_is_refused(DatabaseEngine engine,
             Supplier<Database> fresh) throws Exception {
         try (KeyServerFixture server = new KeyServerFixture(fresh.get())) {
             Answer unknown = server.get(status("never-made"), null);
@@ -72,9 +71,8 @@ class ReportStatusTest {
         }
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("org.safelight.server.testing.TestDatabases#engines")
-    void a_trusted_web_origin_may_ask_for_the_status_from_a_browser_and_others_may_not(String engine,
+    @EachDatabase
+    void a_trusted_web_origin_may_ask_for_the_status_from_a_browser_and_others_may_not(DatabaseEngine engine,
             Supplier<Database> fresh) throws Exception {
         try (KeyServerFixture server = new KeyServerFixture(fresh.get())) {
             server.post(key(REPORT), server.token("sender"));
@@ -95,9 +93,8 @@ class ReportStatusTest {
         }
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("org.safelight.server.testing.TestDatabases#engines")
-    void status_requests_are_limited_per_address(String engine, Supplier<Database> fresh) throws Exception {
+    @EachDatabase
+    void status_requests_are_limited_per_address(DatabaseEngine engine, Supplier<Database> fresh) throws Exception {
         try (KeyServerFixture server = new KeyServerFixture(fresh.get(), 2)) {
             server.get(status(REPORT), null);
             server.get(status(REPORT), null);
@@ -110,9 +107,8 @@ class ReportStatusTest {
         }
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("org.safelight.server.testing.TestDatabases#engines")
-    void revoking_twice_answers_already_revoked_with_the_first_time_and_logs_one_event(String engine,
+    @EachDatabase
+    void revoking_twice_answers_already_revoked_with_the_first_time_and_logs_one_event(DatabaseEngine engine,
             Supplier<Database> fresh) throws Exception {
         try (KeyServerFixture server = new KeyServerFixture(fresh.get())) {
             server.post(key(REPORT), server.token("sender"));
@@ -133,10 +129,9 @@ class ReportStatusTest {
         }
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("org.safelight.server.testing.TestDatabases#engines")
+    @EachDatabase
     void revocations_racing_each_other_put_one_event_on_the_record_and_all_but_one_hear_already_revoked(
-            String engine, Supplier<Database> fresh) throws Exception {
+            DatabaseEngine engine, Supplier<Database> fresh) throws Exception {
         try (KeyServerFixture server = new KeyServerFixture(fresh.get());
              KeyServerFixture sibling = server.sibling()) {
             server.post(key(REPORT), server.token("sender"));

@@ -8,9 +8,9 @@ import java.time.Duration;
 import java.time.Instant;
 import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.Test;
-import org.safelight.server.testing.MutableClock;
-import org.safelight.server.http.ApiException;
+import org.safelight.server.http.Refusal;
 import org.safelight.server.limits.RateLimiter;
+import org.safelight.server.testing.MutableClock;
 
 class RateLimiterTest {
     private final MutableClock clock = new MutableClock();
@@ -23,8 +23,8 @@ class RateLimiterTest {
             limiter.acquire("ip-1", "sign-ins");
         }
         assertThat(limiter.available("ip-1")).as("looking takes nothing").isZero();
-        assertThatThrownBy(() -> limiter.acquire("ip-1", "sign-ins")).isInstanceOfSatisfying(ApiException.class, e -> {
-            Assertions.assertThat(e.status()).isEqualTo(429);
+        assertThatThrownBy(() -> limiter.acquire("ip-1", "sign-ins")).isInstanceOfSatisfying(Refusal.class, e -> {
+            Assertions.assertThat(e.errorCode().status()).isEqualTo(429);
             Assertions.assertThat(e.retryAfterSeconds()).isEqualTo(2);
         });
         assertThatCode(() -> limiter.acquire("ip-2", "sign-ins")).doesNotThrowAnyException();

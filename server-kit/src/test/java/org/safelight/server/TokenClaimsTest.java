@@ -13,7 +13,7 @@ import java.util.Arrays;
 import java.util.Date;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.safelight.server.http.ApiException;
+import org.safelight.server.http.Refusal;
 import org.safelight.server.testing.TestTokens;
 import org.safelight.server.tokens.Es256Signatures;
 import org.safelight.server.tokens.JwksTokenVerifier;
@@ -183,8 +183,8 @@ class TokenClaimsTest {
     }
 
     private static void assertInvalid(TokenVerifier verifier, String token, String why) {
-        assertThatThrownBy(() -> verifier.verify(token)).isInstanceOfSatisfying(ApiException.class, e -> {
-            assertThat(e.status()).isEqualTo(401);
+        assertThatThrownBy(() -> verifier.verify(token)).isInstanceOfSatisfying(Refusal.class, e -> {
+            assertThat(e.errorCode().status()).isEqualTo(401);
             assertThat(e.code()).isEqualTo("invalid_token");
             assertThat(e.getMessage()).contains(why);
         });

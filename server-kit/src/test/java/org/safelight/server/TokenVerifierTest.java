@@ -11,7 +11,7 @@ import java.time.ZoneOffset;
 import java.util.Date;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
-import org.safelight.server.http.ApiException;
+import org.safelight.server.http.Refusal;
 import org.safelight.server.testing.TestTokens;
 import org.safelight.server.tokens.JwksTokenVerifier;
 import org.safelight.server.tokens.UserToken;
@@ -36,20 +36,20 @@ class TokenVerifierTest {
                 .issueTime(Date.from(clock.instant().minus(Duration.ofMinutes(16))))
                 .notBeforeTime(Date.from(clock.instant().minus(Duration.ofMinutes(16))))
                 .expirationTime(Date.from(clock.instant().minus(Duration.ofMinutes(1)))).build());
-        assertThatThrownBy(() -> tokens.verifier().verify(old)).isInstanceOfSatisfying(ApiException.class,
+        assertThatThrownBy(() -> tokens.verifier().verify(old)).isInstanceOfSatisfying(Refusal.class,
                 e -> assertThat(e.code()).isEqualTo("token_expired"));
     }
 
     @Test
     void a_token_from_another_signer_or_altered_is_invalid() {
         String foreign = new TestTokens(clock).token("u1", "a@example.org");
-        assertThatThrownBy(() -> tokens.verifier().verify(foreign)).isInstanceOfSatisfying(ApiException.class,
+        assertThatThrownBy(() -> tokens.verifier().verify(foreign)).isInstanceOfSatisfying(Refusal.class,
                 e -> assertThat(e.code()).isEqualTo("invalid_token"));
         String good = tokens.token("u1", "a@example.org");
         String[] parts = good.split("\\.");
         String altered = parts[0] + "." + parts[1].substring(0, parts[1].length() - 2) + "AA." + parts[2];
-        assertThatThrownBy(() -> tokens.verifier().verify(altered)).isInstanceOf(ApiException.class);
-        assertThatThrownBy(() -> tokens.verifier().verify("garbage")).isInstanceOf(ApiException.class);
+        assertThatThrownBy(() -> tokens.verifier().verify(altered)).isInstanceOf(Refusal.class);
+        assertThatThrownBy(() -> tokens.verifier().verify("garbage")).isInstanceOf(Refusal.class);
     }
 
     @Test
@@ -62,7 +62,7 @@ class TokenVerifierTest {
         }, tokens.audience(), clock);
         verifier.verify(tokens.token("u1", "a@example.org"));
         for (int i = 0; i < 5; i++) {
-            assertThatThrownBy(() -> verifier.verify(other.token("u2", "b@example.org"))).isInstanceOf(ApiException.class);
+            assertThatThrownBy(() -> verifier.verify(other.token("u2", "b@example.org"))).isInstanceOf(Refusal.class);
         }
         assertThat(fetches).hasValue(1);
     }
@@ -92,7 +92,7 @@ class TokenVerifierTest {
         assertThat(verifier.verify(token).userId()).isEqualTo("u1");
         assertThat(verifier.verify(token).userId()).isEqualTo("u1");
         now[0] = now[0].plus(Duration.ofMinutes(16));
-        assertThatThrownBy(() -> verifier.verify(token)).isInstanceOfSatisfying(ApiException.class,
+        assertThatThrownBy(() -> verifier.verify(token)).isInstanceOfSatisfying(Refusal.class,
                 e -> assertThat(e.code()).isEqualTo("token_expired"));
     }
 }

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.safelight.server.http.ApiException;
+import org.safelight.server.http.ErrorCode;
 import org.safelight.server.http.Json;
 import org.safelight.server.tokens.TokenVerifier;
 import org.safelight.server.tokens.UserToken;
@@ -153,10 +154,10 @@ public final class EnterpriseHandlers {
     private Enterprise administered(Context ctx) {
         UserToken token = verifier.fromRequest(ctx);
         if (!token.emailVerified()) {
-            throw ApiException.forbidden("email_not_verified",
+            throw new ApiException(ErrorCode.EMAIL_UNVERIFIED,
                     "confirm your email address first: enterprise administration needs a verified address");
         }
-        return enterprises.findByAdmin(token.email()).orElseThrow(() -> ApiException.forbidden("not_enterprise_admin",
+        return enterprises.findByAdmin(token.email()).orElseThrow(() -> new ApiException(ErrorCode.NOT_ENTERPRISE_ADMIN,
                 "only the enterprise's administrator can do this"));
     }
 }

@@ -1,6 +1,6 @@
 package org.safelight.accounts.internal;
 
-import org.safelight.server.http.ApiException;
+import org.safelight.server.http.Refusal;
 import org.safelight.server.limits.RateLimiter;
 
 /** Rate limits that must not show: where a 429 would tell whether an account exists. */
@@ -21,7 +21,7 @@ public final class Limits {
         try {
             limiter.acquire(key, "requests");
             return true;
-        } catch (ApiException e) {
+        } catch (Refusal e) {
             return false;
         }
     }

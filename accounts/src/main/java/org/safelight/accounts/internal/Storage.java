@@ -2,7 +2,8 @@ package org.safelight.accounts.internal;
 
 import java.util.function.Supplier;
 import org.jdbi.v3.core.JdbiException;
-import org.safelight.server.http.ApiException;
+import org.safelight.server.http.ErrorCode;
+import org.safelight.server.http.Refusal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,7 +25,7 @@ public final class Storage {
         } catch (JdbiException e) {
             Throwable cause = e.getCause() == null ? e : e.getCause();
             LOG.error("{} failed: the accounts database could not be written ({})", what, cause.getClass().getName());
-            throw new ApiException(503, "storage_unavailable",
+            throw new Refusal(ErrorCode.STORAGE_UNAVAILABLE,
                     "the server could not store this just now; try again later");
         }
     }

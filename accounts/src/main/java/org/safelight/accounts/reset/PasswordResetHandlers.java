@@ -15,9 +15,9 @@ import org.safelight.accounts.internal.Secrets;
 import org.safelight.accounts.mail.MailQueue;
 import org.safelight.accounts.tokens.RefreshTokens;
 import org.safelight.accounts.users.LinkMailer;
-import org.safelight.accounts.users.OneTimeTokens;
 import org.safelight.accounts.users.OneTimeTokens.Purpose;
 import org.safelight.accounts.users.OneTimeTokens.Redemption;
+import org.safelight.accounts.users.OneTimeTokens;
 import org.safelight.accounts.users.PasswordHasher;
 import org.safelight.accounts.users.PasswordRules;
 import org.safelight.accounts.users.ProfileFields;
@@ -25,6 +25,7 @@ import org.safelight.accounts.users.User;
 import org.safelight.accounts.users.UserStore;
 import org.safelight.server.enterprise.EnterpriseAuthority;
 import org.safelight.server.http.ApiException;
+import org.safelight.server.http.ErrorCode;
 import org.safelight.server.http.Html;
 import org.safelight.server.http.Json;
 import org.safelight.server.limits.RateLimiter;
@@ -142,7 +143,7 @@ public final class PasswordResetHandlers {
                         credentialsSinceVerified(user.id()));
                 return;
             }
-            throw new ApiException(400, "weak_password", problem.get());
+            throw new ApiException(ErrorCode.WEAK_PASSWORD, problem.get());
         }
         String hash = hasher.hash(password);
         Instant now = clock.instant();
@@ -194,10 +195,10 @@ public final class PasswordResetHandlers {
             return;
         }
         throw switch (status) {
-            case EXPIRED -> new ApiException(410, "link_expired",
+            case EXPIRED -> new ApiException(ErrorCode.LINK_EXPIRED,
                     "this password reset link has expired (links work for one hour): ask for a new one");
-            case USED -> new ApiException(410, "link_used", "this password reset link was already used");
-            default -> new ApiException(400, "invalid_link", "this is not a valid password reset link");
+            case USED -> new ApiException(ErrorCode.LINK_USED, "this password reset link was already used");
+            default -> new ApiException(ErrorCode.INVALID_LINK, "this is not a valid password reset link");
         };
     }
 

@@ -19,6 +19,7 @@ import org.safelight.accounts.users.PasswordHasher;
 import org.safelight.accounts.users.User;
 import org.safelight.accounts.users.UserStore;
 import org.safelight.server.http.ApiException;
+import org.safelight.server.http.ErrorCode;
 import org.safelight.server.http.Json;
 import org.safelight.server.limits.RateLimiter;
 import org.slf4j.Logger;
@@ -83,11 +84,11 @@ public final class SessionHandlers {
         }
         if (!matches) {
             Limits.quietly(perEmail, failures);
-            throw new ApiException(401, "invalid_credentials", "the email address or the password is wrong");
+            throw new ApiException(ErrorCode.INVALID_CREDENTIALS, "the email address or the password is wrong");
         }
         User u = user.get();
         if (!u.emailVerified()) {
-            throw ApiException.forbidden("email_unverified", "confirm your email address first: open the link in the"
+            throw new ApiException(ErrorCode.EMAIL_UNVERIFIED, "confirm your email address first: open the link in the"
                     + " message we sent to it (or ask for a new one), then sign in");
         }
         String refresh = Secrets.token();
@@ -121,7 +122,7 @@ public final class SessionHandlers {
             case REUSED -> {
                 LOG.warn("a spent refresh token was presented again; session family {} of user {} revoked",
                         r.familyId(), r.userId());
-                throw new ApiException(401, "refresh_token_reused", "this refresh token was used before, so every"
+                throw new ApiException(ErrorCode.REFRESH_TOKEN_REUSED, "this refresh token was used before, so every"
                         + " session that came from the same sign-in has been ended as a precaution: sign in again");
             }
             default -> throw invalidRefresh();
@@ -145,7 +146,7 @@ public final class SessionHandlers {
     }
 
     private static ApiException invalidRefresh() {
-        return new ApiException(401, "invalid_refresh_token", "the refresh token is not valid (expired, signed out"
+        return new ApiException(ErrorCode.INVALID_REFRESH_TOKEN, "the refresh token is not valid (expired, signed out"
                 + " or unknown): sign in again");
     }
 }

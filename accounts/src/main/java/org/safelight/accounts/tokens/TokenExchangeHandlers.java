@@ -7,6 +7,7 @@ import org.safelight.accounts.enterprise.Enterprises;
 import org.safelight.accounts.users.User;
 import org.safelight.accounts.users.UserStore;
 import org.safelight.server.http.ApiException;
+import org.safelight.server.http.ErrorCode;
 import org.safelight.server.http.Json;
 import org.safelight.server.tokens.Origin;
 import org.safelight.server.tokens.TokenVerifier;
@@ -79,6 +80,6 @@ public final class TokenExchangeHandlers {
 
     private User account(UserToken token) {
         return users.findById(token.userId()).orElseThrow(() ->
-                new ApiException(401, "invalid_token", "the account of this token no longer exists"));
+                new ApiException(ErrorCode.INVALID_TOKEN, "the account of this token no longer exists"));
     }
 }

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import org.safelight.server.http.ApiException;
+import org.safelight.server.http.ErrorCode;
 import org.safelight.server.http.Json;
 import org.safelight.server.tokens.TokenVerifier;
 import org.safelight.server.tokens.UserToken;
@@ -94,7 +95,7 @@ public final class MyReportsHandlers {
         UserToken user = verifier.fromRequest(ctx);
         String reportId = ctx.pathParam("reportId");
         if (!REPORT_ID.matcher(reportId).matches()) {
-            throw new ApiException(400, "invalid_report_id", "a report ID is 1 to 64 letters, digits, '_' or '-'");
+            throw new ApiException(ErrorCode.INVALID_REPORT_ID, "a report ID is 1 to 64 letters, digits, '_' or '-'");
         }
         JsonNode body = Json.body(ctx);
         JsonNode channelNode = body.get("channel");
@@ -110,7 +111,7 @@ public final class MyReportsHandlers {
                     "'recipient' is not " + expected(channel)));
         }
         if (!sends.record(user.userId(), reportId, new ReportSend(channel, recipient, clock.instant()))) {
-            throw new ApiException(429, "rate_limited", "too many sends are on record for this account; older ones"
+            throw new ApiException(ErrorCode.RATE_LIMITED, "too many sends are on record for this account; older ones"
                     + " are forgotten " + ReportSends.KEPT_FOR.toDays() + " days after they were made");
         }
         ctx.status(204);

@@ -15,6 +15,7 @@ import java.util.regex.Pattern;
 import org.safelight.accounts.enterprise.EnterpriseCredentials;
 import org.safelight.accounts.internal.PublicUrl;
 import org.safelight.server.http.ApiException;
+import org.safelight.server.http.ErrorCode;
 import org.safelight.server.http.Json;
 import org.safelight.server.http.ServiceCredential;
 import org.safelight.server.tokens.Origin;
@@ -71,7 +72,7 @@ public final class UploadHandlers {
      */
     public void record(Context ctx) {
         if (!cloudService.matches(ctx)) {
-            throw ApiException.forbidden("service_only", "only the cloud role records uploads");
+            throw new ApiException(ErrorCode.SERVICE_ONLY, "only the cloud role records uploads");
         }
         UserToken user = verifier.fromRequest(ctx);
         JsonNode body = Json.body(ctx);
@@ -113,7 +114,7 @@ public final class UploadHandlers {
         }
         UploadEntry recorded = recording.record(user.userId(), new UploadEntry(reportId, region, name, link,
                 downloadUrl, user.userId(), "", "", "", sizeNode.asLong(), now, expiresAt, keyServer))
-                .orElseThrow(() -> ApiException.forbidden("email_unverified", "verify your email address first"));
+                .orElseThrow(() -> new ApiException(ErrorCode.EMAIL_UNVERIFIED, "verify your email address first"));
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("report_id", reportId);
         out.put("region", region);
@@ -133,7 +134,7 @@ public final class UploadHandlers {
     public void enterprise(Context ctx) {
         String secret = bearer(ctx);
         String enterpriseId = credentials.checkApiKey(secret).orElseThrow(() ->
-                new ApiException(401, "invalid_api_key", "this needs 'Authorization: Bearer <enterprise API key>'"
+                new ApiException(ErrorCode.INVALID_API_KEY, "this needs 'Authorization: Bearer <enterprise API key>'"
                         + " with a live API key"));
         long after = cursor(ctx.queryParam("after"));
         int limit = limit(ctx.queryParam("limit"));
@@ -173,7 +174,7 @@ public final class UploadHandlers {
             return 0;
         }
         if (!after.matches("\\d{1,18}")) {
-            throw new ApiException(400, "invalid_cursor", "'after' must be a cursor this server gave out");
+            throw new ApiException(ErrorCode.INVALID_CURSOR, "'after' must be a cursor this server gave out");
         }
         return Long.parseLong(after);
     }

@@ -8,6 +8,7 @@ import java.util.Optional;
 import org.safelight.accounts.enterprise.Enterprises;
 import org.safelight.accounts.enterprise.Membership;
 import org.safelight.server.http.ApiException;
+import org.safelight.server.http.ErrorCode;
 import org.safelight.server.http.Json;
 import org.safelight.server.tokens.TokenVerifier;
 import org.safelight.server.tokens.UserToken;
@@ -71,6 +72,6 @@ public final class ProfileHandlers {
     }
 
     private static ApiException gone() {
-        return new ApiException(401, "invalid_token", "the account of this token no longer exists");
+        return new ApiException(ErrorCode.INVALID_TOKEN, "the account of this token no longer exists");
     }
 }

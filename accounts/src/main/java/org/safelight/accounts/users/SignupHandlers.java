@@ -16,7 +16,9 @@ import org.safelight.accounts.internal.Storage;
 import org.safelight.accounts.mail.MailQueue;
 import org.safelight.accounts.tokens.RefreshTokens;
 import org.safelight.server.http.ApiException;
+import org.safelight.server.http.ErrorCode;
 import org.safelight.server.http.Json;
+import org.safelight.server.http.Refusal;
 import org.safelight.server.limits.RateLimiter;
 
 /**
@@ -81,7 +83,7 @@ public final class SignupHandlers {
         String title = ProfileFields.title(Json.optionalText(body, "title"));
         String country = ProfileFields.country(Json.optionalText(body, "country"));
         PasswordRules.problem(password, email, first, last).ifPresent(problem -> {
-            throw new ApiException(400, "weak_password", problem);
+            throw new ApiException(ErrorCode.WEAK_PASSWORD, problem);
         });
         NewUser fresh = new NewUser(email, hasher.hash(password), first, last, title, country);
         UserStore.SignUp done = Storage.write("a sign-up", () -> users.signUp(fresh, clock.instant()));
@@ -183,7 +185,7 @@ public final class SignupHandlers {
         String failures = Limits.passwordFailures(user.email(), ctx.ip());
         try {
             passwordFailures.refuseIfExhausted(failures, "wrong passwords for this account from your network");
-        } catch (ApiException limited) {
+        } catch (Refusal limited) {
             if (json) {
                 throw limited;
             }
@@ -195,7 +197,7 @@ public final class SignupHandlers {
         }
         if (password == null || password.isEmpty()) {
             if (json) {
-                throw new ApiException(401, "invalid_credentials",
+                throw new ApiException(ErrorCode.INVALID_CREDENTIALS,
                         "give the password chosen at sign-up (password) with the token");
             }
             Pages.verifyForm(ctx, 400, action(token), "Not confirmed: enter the password you chose when you signed up.");
@@ -205,7 +207,7 @@ public final class SignupHandlers {
         if (!matches) {
             Limits.quietly(passwordFailures, failures);
             if (json) {
-                throw new ApiException(401, "invalid_credentials", "this is not the password chosen at sign-up");
+                throw new ApiException(ErrorCode.INVALID_CREDENTIALS, "this is not the password chosen at sign-up");
             }
             Pages.verifyForm(ctx, 400, action(token), "Not confirmed: this is not the password chosen at sign-up."
                     + " If you did not sign up for Safelight yourself, leave it: the account stays unconfirmed.");
@@ -246,10 +248,10 @@ public final class SignupHandlers {
     private static void answerJson(Context ctx, OneTimeTokens.Redemption.Status status) {
         switch (status) {
             case REDEEMED -> ctx.status(200).json(Map.of("email_verified", true));
-            case EXPIRED -> throw new ApiException(410, "link_expired",
+            case EXPIRED -> throw new ApiException(ErrorCode.LINK_EXPIRED,
                     "this link has expired (links to confirm an address work for 24 hours): ask for a new one");
-            case USED -> throw new ApiException(410, "link_used", "this link was already used");
-            default -> throw new ApiException(400, "invalid_link", "this is not a valid link to confirm an address");
+            case USED -> throw new ApiException(ErrorCode.LINK_USED, "this link was already used");
+            default -> throw new ApiException(ErrorCode.INVALID_LINK, "this is not a valid link to confirm an address");
         }
     }
 

@@ -14,7 +14,7 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.safelight.accounts.testing.AccountsServer;
-import org.safelight.server.http.ApiException;
+import org.safelight.server.http.Refusal;
 import org.safelight.server.tokens.UserToken;
 
 /** The endpoint-token exchange: a user token never travels to an institution's intake, this one does. */
@@ -51,16 +51,16 @@ class EndpointTokenHttpTest {
         assertThat(claims.expiresAt()).isEqualTo(server.clock.instant().plus(Duration.ofMinutes(5)));
         // not at another endpoint, not as a user token, not as a key-server token for the same origin
         assertThatThrownBy(() -> server.endpointVerifier(URI.create("https://intake.elsewhere.org")).verify(scoped))
-                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.code()).isEqualTo("invalid_token"));
-        assertThatThrownBy(() -> server.verifier().verify(scoped)).isInstanceOf(ApiException.class);
-        assertThatThrownBy(() -> server.keyServerVerifier(INTAKE).verify(scoped)).isInstanceOf(ApiException.class);
+                .isInstanceOfSatisfying(Refusal.class, e -> assertThat(e.code()).isEqualTo("invalid_token"));
+        assertThatThrownBy(() -> server.verifier().verify(scoped)).isInstanceOf(Refusal.class);
+        assertThatThrownBy(() -> server.keyServerVerifier(INTAKE).verify(scoped)).isInstanceOf(Refusal.class);
         // and neither a user token nor a key-server token is an endpoint token
         assertThatThrownBy(() -> server.endpointVerifier(URI.create(server.base)).verify(user))
-                .isInstanceOf(ApiException.class);
+                .isInstanceOf(Refusal.class);
         String keyServerToken = json(server.post("/api/v1/accounts/key-server-token",
                 "{\"key_server\": \"" + INTAKE + "\"}", user)).get("access_token").asText();
         assertThatThrownBy(() -> server.endpointVerifier(INTAKE).verify(keyServerToken))
-                .isInstanceOf(ApiException.class);
+                .isInstanceOf(Refusal.class);
     }
 
     @Test

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.safelight.accounts.testing.AccountsServer.json;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
@@ -19,6 +18,7 @@ import org.safelight.server.enterprise.EnterpriseAuthority.Credential;
 import org.safelight.server.enterprise.EnterpriseAuthorityUnavailableException;
 import org.safelight.server.enterprise.HttpEnterpriseAuthority;
 import org.safelight.server.limits.RateLimiter;
+import org.safelight.server.testing.Ports;
 
 /** {@code GET /api/v1/enterprise/credential}, and {@link HttpEnterpriseAuthority} asking it over real HTTP. */
 class EnterpriseCredentialHttpTest {
@@ -113,10 +113,7 @@ class EnterpriseCredentialHttpTest {
 
     @Test
     void an_unreachable_accounts_role_is_unavailable_not_a_no() throws IOException {
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
+        int port = Ports.unused();
         HttpEnterpriseAuthority authority = new HttpEnterpriseAuthority(URI.create("http://localhost:" + port),
                 HttpClient.newHttpClient(), server.clock);
         assertThatThrownBy(() -> authority.enterpriseOf(Credential.KEY_SERVER_TOKEN, "slkst_abc"))

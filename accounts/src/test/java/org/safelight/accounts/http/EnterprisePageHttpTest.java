@@ -10,10 +10,10 @@ import java.util.List;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
-import org.safelight.server.db.Database;
 import org.safelight.accounts.testing.AccountsServer;
+import org.safelight.server.db.Database;
+import org.safelight.server.testing.DatabaseEngine;
+import org.safelight.server.testing.EachDatabase;
 
 /** What the enterprise page reads: {@code GET /api/v1/enterprise} with labelled credentials and their last use. */
 class EnterprisePageHttpTest {
@@ -67,9 +67,8 @@ class EnterprisePageHttpTest {
         assertThat(page.toString()).doesNotContain(secret, token.get("key_server_token").asText());
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("org.safelight.server.testing.TestDatabases#engines")
-    void the_enterprise_lists_the_confirmed_accounts_at_its_domains(String engine, Supplier<Database> fresh) {
+    @EachDatabase
+    void the_enterprise_lists_the_confirmed_accounts_at_its_domains(DatabaseEngine engine, Supplier<Database> fresh) {
         try (AccountsServer server = AccountsServer.startOn(fresh.get())) {
             server.stores.enterprises().create("St Elsewhere", "it@elsewhere.org", List.of("elsewhere.org"),
                     List.of("locum@gmail.com"));

@@ -5,10 +5,10 @@ import static org.safelight.accounts.testing.AccountsServer.json;
 
 import java.net.http.HttpResponse;
 import java.util.function.Supplier;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
 import org.safelight.accounts.testing.AccountsServer;
 import org.safelight.server.db.Database;
+import org.safelight.server.testing.DatabaseEngine;
+import org.safelight.server.testing.EachDatabase;
 
 /**
  * A database that cannot take a write (a full disk) makes sign-up and sign-in answer 503
@@ -32,9 +32,8 @@ class FullDiskHttpTest {
         });
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("org.safelight.server.testing.TestDatabases#engines")
-    void signing_in_on_a_full_disk_answers_503_and_no_session(String engine, Supplier<Database> fresh) {
+    @EachDatabase
+    void signing_in_on_a_full_disk_answers_503_and_no_session(DatabaseEngine engine, Supplier<Database> fresh) {
         try (AccountsServer server = AccountsServer.startOn(fresh.get())) {
             server.signUpVerified("ada@hospital.org");
             fill(server.db, "refresh_tokens");
@@ -48,9 +47,8 @@ class FullDiskHttpTest {
         }
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("org.safelight.server.testing.TestDatabases#engines")
-    void signing_up_on_a_full_disk_answers_503_and_mails_nothing(String engine, Supplier<Database> fresh) {
+    @EachDatabase
+    void signing_up_on_a_full_disk_answers_503_and_mails_nothing(DatabaseEngine engine, Supplier<Database> fresh) {
         try (AccountsServer server = AccountsServer.startOn(fresh.get())) {
             fill(server.db, "users");
 

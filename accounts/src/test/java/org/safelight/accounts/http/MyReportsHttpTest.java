@@ -17,11 +17,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.safelight.accounts.testing.AccountsServer;
 import org.safelight.server.db.Database;
 import org.safelight.server.http.ServiceCredential;
+import org.safelight.server.testing.DatabaseEngine;
+import org.safelight.server.testing.EachDatabase;
 import org.safelight.server.testing.TestDatabases;
 
 /**
@@ -65,9 +66,8 @@ class MyReportsHttpTest {
         return out;
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("org.safelight.server.testing.TestDatabases#engines")
-    void a_report_sent_twice_is_one_row_with_both_sends_newest_first(String engine, Supplier<Database> fresh)
+    @EachDatabase
+    void a_report_sent_twice_is_one_row_with_both_sends_newest_first(DatabaseEngine engine, Supplier<Database> fresh)
             throws Exception {
         try (AccountsServer server = AccountsServer.startOn(fresh.get())) {
             server.signUpVerified("ada@hospital.example");
@@ -99,9 +99,8 @@ class MyReportsHttpTest {
         }
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("org.safelight.server.testing.TestDatabases#engines")
-    void an_upload_nobody_recorded_a_send_for_is_a_send_to_the_cloud_and_a_direct_send_has_no_link(String engine,
+    @EachDatabase
+    void an_upload_nobody_recorded_a_send_for_is_a_send_to_the_cloud_and_a_direct_send_has_no_link(DatabaseEngine engine,
             Supplier<Database> fresh) throws Exception {
         try (AccountsServer server = AccountsServer.startOn(fresh.get())) {
             server.signUpVerified("ada@hospital.example");
@@ -126,9 +125,8 @@ class MyReportsHttpTest {
         }
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("org.safelight.server.testing.TestDatabases#engines")
-    void an_expired_report_keeps_its_row_without_a_link_and_anothers_sends_never_show(String engine,
+    @EachDatabase
+    void an_expired_report_keeps_its_row_without_a_link_and_anothers_sends_never_show(DatabaseEngine engine,
             Supplier<Database> fresh) throws Exception {
         try (AccountsServer server = AccountsServer.startOn(fresh.get())) {
             server.signUpVerified("ada@hospital.example");
@@ -149,10 +147,9 @@ class MyReportsHttpTest {
         }
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("org.safelight.server.testing.TestDatabases#engines")
+    @EachDatabase
     void a_send_with_an_unknown_channel_or_a_recipient_its_channel_cannot_have_is_refused_without_quoting_it(
-            String engine, Supplier<Database> fresh) throws Exception {
+            DatabaseEngine engine, Supplier<Database> fresh) throws Exception {
         try (AccountsServer server = AccountsServer.startOn(fresh.get())) {
             server.signUpVerified("ada@hospital.example");
             String ada = server.accessToken("ada@hospital.example");
@@ -185,9 +182,8 @@ class MyReportsHttpTest {
         }
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("org.safelight.server.testing.TestDatabases#engines")
-    void sends_are_forgotten_once_their_report_is_off_the_list(String engine, Supplier<Database> fresh)
+    @EachDatabase
+    void sends_are_forgotten_once_their_report_is_off_the_list(DatabaseEngine engine, Supplier<Database> fresh)
             throws Exception {
         try (AccountsServer server = AccountsServer.startOn(fresh.get())) {
             server.signUpVerified("ada@hospital.example");

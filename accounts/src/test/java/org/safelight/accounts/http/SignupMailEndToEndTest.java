@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.icegreen.greenmail.junit5.GreenMailExtension;
 import com.icegreen.greenmail.util.ServerSetupTest;
 import jakarta.mail.internet.MimeMessage;
-import java.net.ServerSocket;
 import java.net.http.HttpResponse;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -13,6 +12,7 @@ import org.safelight.accounts.mail.SmtpMailer;
 import org.safelight.accounts.mail.SmtpSettings;
 import org.safelight.accounts.testing.AccountsServer;
 import org.safelight.accounts.testing.Outbox;
+import org.safelight.server.testing.Ports;
 import org.safelight.server.tokens.UserToken;
 
 /** Sign-up to sign-in through a real SMTP server: the link a user receives is what verifies them. */
@@ -50,10 +50,7 @@ class SignupMailEndToEndTest {
     @Test
     void a_sign_up_still_succeeds_when_the_mail_relay_is_down_and_a_new_link_can_be_asked_for_later()
             throws Exception {
-        int closedPort;
-        try (ServerSocket probe = new ServerSocket(0)) {
-            closedPort = probe.getLocalPort();
-        }
+        int closedPort = Ports.unused();
         SmtpSettings down = new SmtpSettings("localhost", closedPort, "", "", "no-reply@safelight.test", false);
         try (AccountsServer server = AccountsServer.start(AccountsServer::generous,
                 (dir, clock) -> new SmtpMailer(down, clock))) {

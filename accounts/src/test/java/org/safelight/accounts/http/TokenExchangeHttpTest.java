@@ -12,7 +12,7 @@ import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.safelight.accounts.testing.AccountsServer;
-import org.safelight.server.http.ApiException;
+import org.safelight.server.http.Refusal;
 import org.safelight.server.tokens.UserToken;
 
 /** Audiences (DESIGN §3): user tokens for this server, scoped tokens for one key server each. */
@@ -56,11 +56,11 @@ class TokenExchangeHttpTest {
         assertThat(claims.expiresAt()).isEqualTo(server.clock.instant().plus(Duration.ofMinutes(5)));
         // not at another key server, not as a user token
         assertThatThrownBy(() -> server.keyServerVerifier(URI.create("https://keys.elsewhere.org")).verify(scoped))
-                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.code()).isEqualTo("invalid_token"));
-        assertThatThrownBy(() -> server.verifier().verify(scoped)).isInstanceOf(ApiException.class);
+                .isInstanceOfSatisfying(Refusal.class, e -> assertThat(e.code()).isEqualTo("invalid_token"));
+        assertThatThrownBy(() -> server.verifier().verify(scoped)).isInstanceOf(Refusal.class);
         // and a user token is no key-server token, even for this very origin
         assertThatThrownBy(() -> server.keyServerVerifier(URI.create(server.base)).verify(user))
-                .isInstanceOf(ApiException.class);
+                .isInstanceOf(Refusal.class);
     }
 
     @Test

@@ -10,13 +10,14 @@ import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
-import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.safelight.accounts.testing.AccountsServer;
 import org.safelight.accounts.tokens.AccessTokens;
 import org.safelight.accounts.users.User;
 import org.safelight.server.db.Database;
 import org.safelight.server.http.ServiceCredential;
+import org.safelight.server.testing.DatabaseEngine;
+import org.safelight.server.testing.EachDatabase;
 
 /**
  * An upload is recorded with its sender as their account is when it is recorded, never as their
@@ -37,9 +38,8 @@ class UploadsFromTheAccountNowHttpTest {
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("org.safelight.server.testing.TestDatabases#engines")
-    void a_member_signed_in_before_the_enterprise_was_made_uploads_into_its_listing(String engine,
+    @EachDatabase
+    void a_member_signed_in_before_the_enterprise_was_made_uploads_into_its_listing(DatabaseEngine engine,
             Supplier<Database> fresh) throws Exception {
         try (AccountsServer server = AccountsServer.startOn(fresh.get())) {
             server.signUpVerified("ada@elsewhere.org");
@@ -59,10 +59,9 @@ class UploadsFromTheAccountNowHttpTest {
         }
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("org.safelight.server.testing.TestDatabases#engines")
+    @EachDatabase
     void a_sender_whose_sign_in_says_unconfirmed_but_who_has_confirmed_since_may_upload_and_the_reverse_may_not(
-            String engine, Supplier<Database> fresh) throws Exception {
+            DatabaseEngine engine, Supplier<Database> fresh) throws Exception {
         try (AccountsServer server = AccountsServer.startOn(fresh.get())) {
             server.signUpVerified("ada@hospital.org");
             User ada = server.stores.users().findByEmail("ada@hospital.org").orElseThrow();

@@ -7,11 +7,11 @@ import com.icegreen.greenmail.configuration.GreenMailConfiguration;
 import com.icegreen.greenmail.junit5.GreenMailExtension;
 import com.icegreen.greenmail.util.ServerSetupTest;
 import jakarta.mail.internet.MimeMessage;
-import java.net.ServerSocket;
 import java.time.Clock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.safelight.accounts.testing.Outbox;
+import org.safelight.server.testing.Ports;
 
 class SmtpMailerTest {
     @RegisterExtension
@@ -43,10 +43,7 @@ class SmtpMailerTest {
         assertThatThrownBy(() -> new SmtpMailer(settings("safelight", "wrong"), Clock.systemUTC())
                 .send(new MailMessage("a@hospital.org", "s", "b")))
                 .isInstanceOf(MailDeliveryException.class);
-        int closedPort;
-        try (ServerSocket probe = new ServerSocket(0)) {
-            closedPort = probe.getLocalPort();
-        }
+        int closedPort = Ports.unused();
         SmtpSettings nowhere = new SmtpSettings("localhost", closedPort, "", "", "no-reply@safelight.test", true);
         assertThatThrownBy(() -> new SmtpMailer(nowhere, Clock.systemUTC()).send(new MailMessage("a@b.org", "s", "b")))
                 .isInstanceOf(MailDeliveryException.class);

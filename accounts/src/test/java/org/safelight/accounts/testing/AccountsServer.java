@@ -2,13 +2,10 @@ package org.safelight.accounts.testing;
 
 import org.safelight.server.testing.MutableClock;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.javalin.Javalin;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -29,17 +26,18 @@ import org.safelight.accounts.tokens.SigningKeys;
 import org.safelight.accounts.users.PasswordHasher;
 import org.safelight.server.db.Database;
 import org.safelight.server.http.Json;
-import org.safelight.server.http.ServerApp;
-import org.safelight.server.http.TrustedProxies;
 import org.safelight.server.http.ServiceCredential;
+import org.safelight.server.http.TrustedProxies;
 import org.safelight.server.limits.RateLimiter;
+import org.safelight.server.testing.JsonClient;
+import org.safelight.server.testing.RoleServer;
 import org.safelight.server.testing.TestDatabases;
 import org.safelight.server.tokens.JwksTokenVerifier;
 import org.safelight.server.tokens.TokenVerifier;
 
 /**
- * The accounts role on a real Javalin server on a free port, on a fresh SQLite database and data
- * folder, with a clock the test moves; plus an HTTP client that speaks to it.
+ * The accounts role on a real HTTP server on port 0 ({@link RoleServer}), on a fresh SQLite database
+ * and data folder, with a clock the test moves; plus an HTTP client that speaks to it.
  */
 public final class AccountsServer implements AutoCloseable {
     public static final String PASSWORD = "violet tram harbour 42";
@@ -53,9 +51,9 @@ public final class AccountsServer implements AutoCloseable {
     public final AccountsStores stores;
     public final SigningKeys keys;
     public final String base;
-    private final Javalin app;
+    private final RoleServer server;
+    private final JsonClient http;
     private AccountsRole role;
-    private final HttpClient client = HttpClient.newHttpClient();
 
     private AccountsServer(Function<MutableClock, RateLimits> limits, BiFunction<Path, MutableClock, Mailer> mailer) {
         this(TestDatabases.sqlite(), limits, mailer);
@@ -70,28 +68,14 @@ public final class AccountsServer implements AutoCloseable {
             this.keys = SigningKeys.loadOrCreate(dataDir, clock);
             Mailer mail = mailer.apply(dataDir, clock);
             RateLimits rateLimits = limits.apply(clock);
-            Javalin started = null;
-            String url = null;
-            for (int attempt = 1; started == null; attempt++) {
-                int port;
-                try (ServerSocket probe = new ServerSocket(0)) {
-                    port = probe.getLocalPort();
-                }
-                url = "http://localhost:" + port;
-                AccountsRole role = new AccountsRole(stores, mail, keys, URI.create(url), rateLimits,
-                        PasswordHasher.standard(), new ServiceCredential(CLOUD_SERVICE_CREDENTIAL), clock);
-                this.role = role;
-                try {
-                    // the test client may stand in for a reverse proxy and name clients in X-Forwarded-For
-                    started = ServerApp.create(List.of(role), PROXIES::install).start(port);
-                } catch (io.javalin.util.JavalinBindException taken) {
-                    if (attempt == 3) {
-                        throw taken; // another process took the free port between the probe and the bind, 3 times
-                    }
-                }
-            }
-            this.base = url;
-            this.app = started;
+            // the test client may stand in for a reverse proxy and name clients in X-Forwarded-For
+            this.server = RoleServer.start(url -> {
+                role = new AccountsRole(stores, mail, keys, url, rateLimits, PasswordHasher.standard(),
+                        new ServiceCredential(CLOUD_SERVICE_CREDENTIAL), clock);
+                return List.of(role);
+            }, PROXIES::install);
+            this.base = server.base();
+            this.http = server.client();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -112,7 +96,7 @@ public final class AccountsServer implements AutoCloseable {
         return new AccountsServer(limits, mailer);
     }
 
-    /** On {@code database} (e.g. from {@code TestDatabases#engines}), with generous limits and the outbox. */
+    /** On {@code database} (e.g. from {@code EachDatabase}), with generous limits and the outbox. */
     public static AccountsServer startOn(Database database) {
         return new AccountsServer(database, AccountsServer::generous, (dir, clock) -> new OutboxMailer(dir,
                 "Safelight <no-reply@safelight.test>", clock));
@@ -143,50 +127,47 @@ public final class AccountsServer implements AutoCloseable {
 
     /** Verifies user tokens the way other roles do: over this server's JWKS URL. */
     public TokenVerifier verifier() {
-        return new JwksTokenVerifier(new org.safelight.server.tokens.HttpJwks(URI.create(base), client),
+        return new JwksTokenVerifier(new org.safelight.server.tokens.HttpJwks(URI.create(base), http.http()),
                 org.safelight.server.tokens.TokenAudience.users(URI.create(base)), clock);
     }
 
     /** Verifies tokens the way the key server at {@code keyServer} does. */
     public TokenVerifier keyServerVerifier(URI keyServer) {
-        return new JwksTokenVerifier(new org.safelight.server.tokens.HttpJwks(URI.create(base), client),
+        return new JwksTokenVerifier(new org.safelight.server.tokens.HttpJwks(URI.create(base), http.http()),
                 org.safelight.server.tokens.TokenAudience.keyServer(URI.create(base), keyServer), clock);
     }
 
     /** Verifies tokens the way the endpoint at {@code endpoint} does. */
     public TokenVerifier endpointVerifier(URI endpoint) {
-        return new JwksTokenVerifier(new org.safelight.server.tokens.HttpJwks(URI.create(base), client),
+        return new JwksTokenVerifier(new org.safelight.server.tokens.HttpJwks(URI.create(base), http.http()),
                 org.safelight.server.tokens.TokenAudience.endpoint(URI.create(base), endpoint), clock);
     }
 
     // --- HTTP ---
 
     public HttpResponse<String> get(String path) {
-        return send(HttpRequest.newBuilder(uri(path)).GET());
+        return http.get(path);
     }
 
     public HttpResponse<String> get(String path, String bearer) {
-        return send(HttpRequest.newBuilder(uri(path)).header("Authorization", "Bearer " + bearer).GET());
+        return http.get(path, bearer);
     }
 
     public HttpResponse<String> getUrl(String url) {
-        return send(HttpRequest.newBuilder(URI.create(url)).GET());
+        return http.get(url);
     }
 
     public HttpResponse<String> post(String path, String json) {
-        return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(json)));
+        return http.post(path, json);
     }
 
     /** A POST from the client {@code clientAddress}, as a trusted reverse proxy forwards it. */
     public HttpResponse<String> postFrom(String clientAddress, String path, String json) {
-        return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
-                .header("X-Forwarded-For", clientAddress).POST(HttpRequest.BodyPublishers.ofString(json)));
+        return http.send("POST", path, json, null, Map.of("X-Forwarded-For", clientAddress));
     }
 
     public HttpResponse<String> post(String path, String json, String bearer) {
-        return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
-                .header("Authorization", "Bearer " + bearer).POST(HttpRequest.BodyPublishers.ofString(json)));
+        return http.post(path, json, bearer);
     }
 
     public HttpResponse<String> postForm(String path, Map<String, String> fields) {
@@ -197,17 +178,17 @@ public final class AccountsServer implements AutoCloseable {
     public HttpResponse<String> postFormUrl(String url, Map<String, String> fields) {
         String form = fields.entrySet().stream().map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "="
                 + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8)).collect(Collectors.joining("&"));
-        return send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/x-www-form-urlencoded")
+        return http.send(HttpRequest.newBuilder(URI.create(url))
+                .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString(form)));
     }
 
     public HttpResponse<String> patch(String path, String json, String bearer) {
-        return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
-                .header("Authorization", "Bearer " + bearer).method("PATCH", HttpRequest.BodyPublishers.ofString(json)));
+        return http.patch(path, json, bearer);
     }
 
     public HttpResponse<String> delete(String path, String bearer) {
-        return send(HttpRequest.newBuilder(uri(path)).header("Authorization", "Bearer " + bearer).DELETE());
+        return http.delete(path, bearer);
     }
 
     public static JsonNode json(HttpResponse<String> response) {
@@ -262,7 +243,8 @@ public final class AccountsServer implements AutoCloseable {
 
     /** A POST with an empty form, as a page's button sends it. */
     public HttpResponse<String> postUrl(String url) {
-        return send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/x-www-form-urlencoded")
+        return http.send(HttpRequest.newBuilder(URI.create(url))
+                .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.noBody()));
     }
 
@@ -280,24 +262,9 @@ public final class AccountsServer implements AutoCloseable {
         return signIn(email).get("access_token").asText();
     }
 
-    private URI uri(String path) {
-        return URI.create(base + path);
-    }
-
-    private HttpResponse<String> send(HttpRequest.Builder request) {
-        try {
-            return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
-
     @Override
     public void close() {
-        app.stop();
+        server.close();
         role.close();
         db.close();
     }

@@ -5,13 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.function.Supplier;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
 import org.safelight.accounts.AccountsRole;
 import org.safelight.accounts.tokens.RefreshTokens.Rotation.Outcome;
 import org.safelight.accounts.users.NewUser;
 import org.safelight.accounts.users.UserStore;
 import org.safelight.server.db.Database;
+import org.safelight.server.testing.DatabaseEngine;
+import org.safelight.server.testing.EachDatabase;
 
 class RefreshTokensContractTest {
     private static final Instant NOW = Instant.parse("2026-11-22T10:00:00Z");
@@ -22,9 +22,8 @@ class RefreshTokensContractTest {
                 .orElseThrow().id();
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("org.safelight.server.testing.TestDatabases#engines")
-    void a_refresh_spends_the_token_and_its_successor_carries_on_the_family(String engine,
+    @EachDatabase
+    void a_refresh_spends_the_token_and_its_successor_carries_on_the_family(DatabaseEngine engine,
                                                                            Supplier<Database> fresh) {
         try (Database db = fresh.get()) {
             db.migrate(AccountsRole.NAME);
@@ -38,9 +37,8 @@ class RefreshTokensContractTest {
         }
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("org.safelight.server.testing.TestDatabases#engines")
-    void presenting_a_spent_token_again_revokes_the_whole_family_but_no_other(String engine,
+    @EachDatabase
+    void presenting_a_spent_token_again_revokes_the_whole_family_but_no_other(DatabaseEngine engine,
                                                                              Supplier<Database> fresh) {
         try (Database db = fresh.get()) {
             db.migrate(AccountsRole.NAME);
@@ -57,9 +55,8 @@ class RefreshTokensContractTest {
         }
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("org.safelight.server.testing.TestDatabases#engines")
-    void within_the_grace_a_spent_token_gets_the_same_successor_and_nothing_new(String engine,
+    @EachDatabase
+    void within_the_grace_a_spent_token_gets_the_same_successor_and_nothing_new(DatabaseEngine engine,
                                                                                 Supplier<Database> fresh) {
         try (Database db = fresh.get()) {
             db.migrate(AccountsRole.NAME);
@@ -76,9 +73,8 @@ class RefreshTokensContractTest {
         }
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("org.safelight.server.testing.TestDatabases#engines")
-    void an_expired_token_cannot_be_refreshed(String engine, Supplier<Database> fresh) {
+    @EachDatabase
+    void an_expired_token_cannot_be_refreshed(DatabaseEngine engine, Supplier<Database> fresh) {
         try (Database db = fresh.get()) {
             db.migrate(AccountsRole.NAME);
             String u = user(db, "a@example.org");
@@ -90,9 +86,8 @@ class RefreshTokensContractTest {
         }
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("org.safelight.server.testing.TestDatabases#engines")
-    void signing_out_ends_one_family_and_a_password_change_ends_all_of_a_users(String engine,
+    @EachDatabase
+    void signing_out_ends_one_family_and_a_password_change_ends_all_of_a_users(DatabaseEngine engine,
                                                                               Supplier<Database> fresh) {
         try (Database db = fresh.get()) {
             db.migrate(AccountsRole.NAME);

@@ -15,9 +15,9 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.safelight.accounts.enterprise.Membership;
-import org.safelight.server.testing.MutableClock;
 import org.safelight.accounts.users.User;
-import org.safelight.server.http.ApiException;
+import org.safelight.server.http.Refusal;
+import org.safelight.server.testing.MutableClock;
 import org.safelight.server.tokens.JwksTokenVerifier;
 import org.safelight.server.tokens.UserToken;
 
@@ -76,7 +76,7 @@ class SigningKeysTest {
         assertThat(token.enterpriseId()).isEmpty();
         assertThat(token.pro()).isFalse();
         clock.advance(Duration.ofMinutes(16));
-        assertThatThrownBy(() -> verifier.verify(jws)).isInstanceOfSatisfying(ApiException.class,
+        assertThatThrownBy(() -> verifier.verify(jws)).isInstanceOfSatisfying(Refusal.class,
                 e -> assertThat(e.code()).isEqualTo("token_expired"));
     }
 
@@ -100,7 +100,7 @@ class SigningKeysTest {
         assertThatThrownBy(() -> keys.retire(newKid)).isInstanceOf(IllegalArgumentException.class);
         keys.retire(oldKid);
         assertThatThrownBy(() -> new JwksTokenVerifier(keys::publicKeys, USERS, clock).verify(before))
-                .isInstanceOf(ApiException.class);
+                .isInstanceOf(Refusal.class);
         assertThat(SigningKeys.loadOrCreate(dataDir, clock).publicKeys().getKeys()).hasSize(1);
     }
 

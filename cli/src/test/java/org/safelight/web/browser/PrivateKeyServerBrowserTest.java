@@ -10,6 +10,7 @@ import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.safelight.server.testing.Ports;
 
 /**
  * An institution's private key server on another origin: it trusts My Safelight's origin (CORS),
@@ -21,16 +22,19 @@ class PrivateKeyServerBrowserTest extends BrowserTestBase {
 
     @BeforeAll
     static void start() throws Exception {
-        int keysPort = Site.freePort();
-        int webPort = Site.freePort();
-        while (webPort == keysPort) {
-            webPort = Site.freePort();
-        }
-        String keysUrl = "http://localhost:" + keysPort;
-        site = Site.start(dir.resolve("data"), Clock.systemUTC(), Set.of("accounts", "keys", "cloud", "web"), webPort,
-                null, List.of(), List.of(keysUrl));
-        keys = Site.start(dir.resolve("keys"), Clock.systemUTC(), Set.of("keys"), keysPort, URI.create(site.url),
-                List.of(site.url), List.of());
+        Ports.onFreePorts(2, ports -> {
+            String keysUrl = "http://localhost:" + ports[0];
+            site = Site.start(dir.resolve("data"), Clock.systemUTC(), Set.of("accounts", "keys", "cloud", "web"),
+                    ports[1], null, List.of(), List.of(keysUrl));
+            try {
+                keys = Site.start(dir.resolve("keys"), Clock.systemUTC(), Set.of("keys"), ports[0],
+                        URI.create(site.url), List.of(site.url), List.of());
+            } catch (Exception e) {
+                site.close();
+                throw e;
+            }
+            return keys;
+        });
         site.confirmedUser("alice@example.org", "Alice");
         site.confirmedUser("bob@example.org", "Bob");
         openBrowser();

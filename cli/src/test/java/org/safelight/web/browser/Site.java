@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -27,6 +26,7 @@ import org.safelight.format.seal.Draft;
 import org.safelight.format.seal.Sealer;
 import org.safelight.format.testing.SharedFiles;
 import org.safelight.server.db.Database;
+import org.safelight.server.testing.Ports;
 
 /**
  * A real Safelight server as {@code safelight serve} runs it by default (accounts, keys, cloud, web;
@@ -54,16 +54,8 @@ final class Site implements AutoCloseable {
     }
 
     static Site start(Path dataDir, Clock clock) throws Exception {
-        for (int attempt = 1; ; attempt++) {
-            try {
-                return start(dataDir, clock, Set.of("accounts", "keys", "cloud", "web"), freePort(), null, List.of(),
-                        List.of());
-            } catch (io.javalin.util.JavalinBindException taken) {
-                if (attempt == 3) {
-                    throw taken; // another process took the free port between the probe and the bind, 3 times
-                }
-            }
-        }
+        return Ports.onFreePort(port -> start(dataDir, clock, Set.of("accounts", "keys", "cloud", "web"), port, null,
+                List.of(), List.of()));
     }
 
     /**
@@ -84,15 +76,10 @@ final class Site implements AutoCloseable {
         SafelightServer server = SafelightServer.start(new ServeConfig(dataDir, "127.0.0.1", port,
                 Set.of("accounts", "keys", "cloud", "web"), Database.sqliteUrl(dataDir), null, null, null,
                 URI.create("http://localhost:" + port), List.of(),
-                new ServeConfig.Smtp("", 0, "", "", "safelight@localhost", false), 600, ServeConfig.Cloud.DEFAULTS,
-                List.of()).withWebEndpoint(webEndpoint), Clock.systemUTC());
+                new ServeConfig.Smtp("", 0, "", "", "safelight@localhost", false), 600, ServeConfig.Cloud.DEFAULTS)
+                .with(new org.safelight.web.WebWiring(new org.safelight.web.WebSettings(List.of(), webEndpoint))),
+                Clock.systemUTC());
         return new Site(dataDir, server);
-    }
-
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 
     JsonNode call(String method, String path, String token, String body) throws IOException, InterruptedException {

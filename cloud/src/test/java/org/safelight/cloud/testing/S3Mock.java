@@ -1,7 +1,6 @@
 package org.safelight.cloud.testing;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -11,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import org.safelight.server.testing.Ports;
 
 /**
  * S3Mock's standalone jar ({@code com.adobe.testing:s3mock:exec}, copied to target/s3mock by the
@@ -31,28 +31,17 @@ public final class S3Mock implements AutoCloseable {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException("S3Mock's jar is missing at " + jar + " (run the build's test phase)");
         }
-        for (int attempt = 1; ; attempt++) {
-            try {
-                return start(workDir, jar);
-            } catch (PortTaken e) {
-                if (attempt == 3) {
-                    throw new IllegalStateException("S3Mock found no free port in 3 attempts", e);
-                }
-            }
+        try {
+            return Ports.onFreePorts(2, ports -> start(workDir, jar, ports[0], ports[1]));
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException("S3Mock found no free port in " + Ports.ATTEMPTS + " attempts", e);
         }
     }
 
-    /** Another process took one of the free ports between the probe and S3Mock's bind. */
-    private static final class PortTaken extends Exception {
-        private static final long serialVersionUID = 1L;
-    }
-
-    private static S3Mock start(Path workDir, Path jar) throws IOException, InterruptedException, PortTaken {
-        int http = freePort();
-        int https = freePort();
-        while (https == http) {
-            https = freePort();
-        }
+    private static S3Mock start(Path workDir, Path jar, int http, int https)
+            throws IOException, InterruptedException, Ports.PortTaken {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         Path log = workDir.resolve("s3mock.log");
         Process p = new ProcessBuilder(List.of(java.toString(), "-Xmx512m", "-jar", jar.toString(),
@@ -69,7 +58,7 @@ public final class S3Mock implements AutoCloseable {
             if (!p.isAlive()) {
                 String output = Files.readString(log);
                 if (output.contains("already in use")) {
-                    throw new PortTaken();
+                    throw new Ports.PortTaken("port " + http + " or " + https + " was taken before S3Mock bound it");
                 }
                 throw new IllegalStateException("S3Mock exited early: " + output);
             }
@@ -91,12 +80,6 @@ public final class S3Mock implements AutoCloseable {
 
     public URI endpoint() {
         return endpoint;
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 
     @Override

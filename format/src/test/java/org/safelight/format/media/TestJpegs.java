@@ -29,7 +29,7 @@ final class TestJpegs {
     }
 
     static Path media(String name) {
-        return Path.of(System.getProperty("safelight.shared", "../../shared"), "fixtures/media", name);
+        return org.safelight.format.testing.SharedFiles.media(name);
     }
 
     /** A grey picture with a red square in its top-left corner and a blue one in its top-right. */

@@ -18,7 +18,7 @@ public final class RNCryptorVectors {
     public static List<Map<String, String>> load(String file) throws IOException {
         List<Map<String, String>> vectors = new ArrayList<>();
         Map<String, String> current = new LinkedHashMap<>();
-        for (String line : Files.readAllLines(SharedFiles.root().resolve("spec/rncryptor-v3").resolve(file),
+        for (String line : Files.readAllLines(SharedFiles.rncryptorVectors(file),
                 StandardCharsets.UTF_8)) {
             if (line.startsWith("#")) {
                 continue;

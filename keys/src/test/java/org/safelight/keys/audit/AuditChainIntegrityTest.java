@@ -11,9 +11,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
 import org.flywaydb.core.Flyway;
-import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.safelight.server.db.Database;
+import org.safelight.server.testing.DatabaseEngine;
+import org.safelight.server.testing.EachDatabase;
 
 /** What verify passes is what every reader shows, and the chain cannot be recomputed without the key. */
 class AuditChainIntegrityTest {
@@ -39,10 +40,9 @@ class AuditChainIntegrityTest {
         return log.export(new ByteArrayOutputStream());
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("org.safelight.server.testing.TestDatabases#engines")
+    @EachDatabase
     void a_row_numbered_null_or_text_or_past_the_head_is_refused_or_seen_by_no_reader_and_reported_by_verify(
-            String engine, Supplier<Database> fresh) throws Exception {
+            DatabaseEngine engine, Supplier<Database> fresh) throws Exception {
         try (Database db = migrated(fresh); AuditLog log = new AuditLog(db, KEY, clock)) {
             log.append(fetch("alice", Outcome.GRANTED));
             log.append(fetch("bob", Outcome.refused("access_denied")));
@@ -69,15 +69,14 @@ class AuditChainIntegrityTest {
             // Text, zero and negative numbers are refused by the schema on both engines; NULL too on PostgreSQL
             // (SQLite gives a NULL rowid the next number, past the head, where nothing reads it).
             assertThat(refused).contains("'x'", "0", "-1");
-            if (engine.equals("postgres")) {
+            if (engine == DatabaseEngine.POSTGRES) {
                 assertThat(refused).contains("NULL");
             }
         }
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("org.safelight.server.testing.TestDatabases#engines")
-    void an_edit_with_the_whole_chain_recomputed_by_sha256_does_not_verify(String engine, Supplier<Database> fresh) {
+    @EachDatabase
+    void an_edit_with_the_whole_chain_recomputed_by_sha256_does_not_verify(DatabaseEngine engine, Supplier<Database> fresh) {
         try (Database db = migrated(fresh); AuditLog log = new AuditLog(db, KEY, clock)) {
             for (int i = 0; i < 4; i++) {
                 log.append(fetch("u" + i, Outcome.refused("access_denied")));
@@ -106,9 +105,8 @@ class AuditChainIntegrityTest {
         }
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("org.safelight.server.testing.TestDatabases#engines")
-    void raising_keyed_from_to_the_head_and_recomputing_the_chain_by_sha256_does_not_verify(String engine,
+    @EachDatabase
+    void raising_keyed_from_to_the_head_and_recomputing_the_chain_by_sha256_does_not_verify(DatabaseEngine engine,
             Supplier<Database> fresh) {
         try (Database db = migrated(fresh); AuditLog log = new AuditLog(db, KEY, clock)) {
             for (int i = 0; i < 4; i++) {
@@ -138,9 +136,8 @@ class AuditChainIntegrityTest {
         }
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("org.safelight.server.testing.TestDatabases#engines")
-    void a_fresh_chain_authenticates_that_keying_began_at_zero(String engine, Supplier<Database> fresh) {
+    @EachDatabase
+    void a_fresh_chain_authenticates_that_keying_began_at_zero(DatabaseEngine engine, Supplier<Database> fresh) {
         try (Database db = migrated(fresh); AuditLog log = new AuditLog(db, KEY, clock)) {
             log.append(fetch("alice", Outcome.GRANTED));
             assertThat(log.verify().intact()).isTrue();
@@ -149,9 +146,8 @@ class AuditChainIntegrityTest {
         }
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("org.safelight.server.testing.TestDatabases#engines")
-    void a_verify_with_an_anchor_fails_once_the_history_up_to_it_is_rewritten_even_with_the_key(String engine,
+    @EachDatabase
+    void a_verify_with_an_anchor_fails_once_the_history_up_to_it_is_rewritten_even_with_the_key(DatabaseEngine engine,
             Supplier<Database> fresh) {
         try (Database db = migrated(fresh); AuditLog log = new AuditLog(db, KEY, clock)) {
             log.append(fetch("alice", Outcome.GRANTED));
@@ -186,49 +182,45 @@ class AuditChainIntegrityTest {
         }
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("org.safelight.server.testing.TestDatabases#engines")
-    void a_chain_written_before_keying_still_verifies_and_every_later_event_is_keyed(String engine,
-            Supplier<Database> fresh) throws Exception {
-        try (Database db = fresh.get()) {
-            // The database as the previous version left it: schema version 2, three SHA-256-chained events.
-            Flyway.configure(Database.class.getClassLoader()).dataSource(db.dataSource())
-                    .locations("classpath:db/migration/keys").table("flyway_history_keys")
-                    .baselineOnMigrate(true).baselineVersion("0").target("2").load().migrate();
-            String previous = ChainHash.GENESIS;
-            for (long seq = 1; seq <= 3; seq++) {
-                AuditEvent e = new AuditEvent(seq, Instant.ofEpochMilli(1000 * seq), "u" + seq, "u" + seq + "@example.org",
-                        "report-1", "key_fetched", "granted", "192.0.2.1", "");
-                previous = ChainHash.next(previous, e);
-                String hash = previous;
-                long n = seq;
-                db.jdbi().useHandle(h -> h.execute("INSERT INTO audit_events (seq, occurred_at, actor_user_id,"
-                        + " actor_email, report_id, action, outcome, remote_address, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                        n, 1000 * n, e.actorUserId(), e.actorEmail(), e.reportId(), e.action(), e.outcome(),
-                        e.remoteAddress(), hash));
-            }
-            String legacyHead = previous;
-            db.jdbi().useHandle(h -> h.execute("UPDATE audit_head SET last_seq = 3, last_hash = ?", legacyHead));
+    @EachDatabase
+    void a_chain_written_before_keying_still_verifies_and_every_later_event_is_keyed(Database db) throws Exception {
+        // The database as the previous version left it: schema version 2, three SHA-256-chained events.
+        Flyway.configure(Database.class.getClassLoader()).dataSource(db.dataSource())
+                .locations("classpath:db/migration/keys").table("flyway_history_keys")
+                .baselineOnMigrate(true).baselineVersion("0").target("2").load().migrate();
+        String previous = ChainHash.GENESIS;
+        for (long seq = 1; seq <= 3; seq++) {
+            AuditEvent e = new AuditEvent(seq, Instant.ofEpochMilli(1000 * seq), "u" + seq, "u" + seq + "@example.org",
+                    "report-1", "key_fetched", "granted", "192.0.2.1", "");
+            previous = ChainHash.next(previous, e);
+            String hash = previous;
+            long n = seq;
+            db.jdbi().useHandle(h -> h.execute("INSERT INTO audit_events (seq, occurred_at, actor_user_id,"
+                    + " actor_email, report_id, action, outcome, remote_address, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    n, 1000 * n, e.actorUserId(), e.actorEmail(), e.reportId(), e.action(), e.outcome(),
+                    e.remoteAddress(), hash));
+        }
+        String legacyHead = previous;
+        db.jdbi().useHandle(h -> h.execute("UPDATE audit_head SET last_seq = 3, last_hash = ?", legacyHead));
 
-            db.migrate("keys");
-            try (AuditLog log = new AuditLog(db, KEY, clock)) {
-                assertThat(log.verify().describe()).as("until the server records where keying began")
-                        .isEqualTo("BROKEN: the head's keyed_from is not authenticated by the chain key (removed?)");
-                assertThat(log.authenticateBoundary()).isTrue();
-                assertThat(log.authenticateBoundary()).as("once").isFalse();
-                assertThat(log.verify()).isEqualTo(new AuditVerification.Intact(3, legacyHead, 3));
-                assertThat(log.verify().describe()).contains("events 1 to 3 predate the keyed chain");
+        db.migrate("keys");
+        try (AuditLog log = new AuditLog(db, KEY, clock)) {
+            assertThat(log.verify().describe()).as("until the server records where keying began")
+                    .isEqualTo("BROKEN: the head's keyed_from is not authenticated by the chain key (removed?)");
+            assertThat(log.authenticateBoundary()).isTrue();
+            assertThat(log.authenticateBoundary()).as("once").isFalse();
+            assertThat(log.verify()).isEqualTo(new AuditVerification.Intact(3, legacyHead, 3));
+            assertThat(log.verify().describe()).contains("events 1 to 3 predate the keyed chain");
 
-                AuditEvent fourth = log.append(fetch("dan", Outcome.GRANTED));
+            AuditEvent fourth = log.append(fetch("dan", Outcome.GRANTED));
 
-                assertThat(fourth.hash()).isEqualTo(ChainHash.keyed(KEY, legacyHead, fourth, 3))
-                        .isNotEqualTo(ChainHash.next(legacyHead, fourth));
-                assertThat(log.verify()).isEqualTo(new AuditVerification.Intact(4, fourth.hash(), 3));
-                assertThat(log.verify(new AuditAnchor(3, legacyHead)).intact()).isTrue();
-                assertThat(new AuditLog(db, new ChainKey(new byte[32]), clock).verify().describe())
-                        .as("another master key").isEqualTo("BROKEN: the head says keying began after event 3, which"
-                                + " the server did not record under this key (edited, or another master key?)");
-            }
+            assertThat(fourth.hash()).isEqualTo(ChainHash.keyed(KEY, legacyHead, fourth, 3))
+                    .isNotEqualTo(ChainHash.next(legacyHead, fourth));
+            assertThat(log.verify()).isEqualTo(new AuditVerification.Intact(4, fourth.hash(), 3));
+            assertThat(log.verify(new AuditAnchor(3, legacyHead)).intact()).isTrue();
+            assertThat(new AuditLog(db, new ChainKey(new byte[32]), clock).verify().describe())
+                    .as("another master key").isEqualTo("BROKEN: the head says keying began after event 3, which"
+                            + " the server did not record under this key (edited, or another master key?)");
         }
     }
 }

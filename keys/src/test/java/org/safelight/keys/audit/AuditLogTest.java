@@ -19,9 +19,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Supplier;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
 import org.safelight.server.db.Database;
+import org.safelight.server.testing.DatabaseEngine;
+import org.safelight.server.testing.EachDatabase;
 
 /** The audit chain's contract, on SQLite and on PostgreSQL. */
 class AuditLogTest {
@@ -46,9 +46,8 @@ class AuditLogTest {
         }
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("org.safelight.server.testing.TestDatabases#engines")
-    void appended_events_are_numbered_timed_and_chained_and_the_chain_verifies(String engine,
+    @EachDatabase
+    void appended_events_are_numbered_timed_and_chained_and_the_chain_verifies(DatabaseEngine engine,
             Supplier<Database> fresh) {
         try (Database db = migrated(fresh); AuditLog log = new AuditLog(db, KEY, clock)) {
             assertThat(log.verify()).isEqualTo(new AuditVerification.Intact(0, ChainHash.GENESIS, 0));
@@ -69,9 +68,8 @@ class AuditLogTest {
         }
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("org.safelight.server.testing.TestDatabases#engines")
-    void one_character_changed_in_an_actor_email_is_found_as_an_edit(String engine, Supplier<Database> fresh) {
+    @EachDatabase
+    void one_character_changed_in_an_actor_email_is_found_as_an_edit(DatabaseEngine engine, Supplier<Database> fresh) {
         try (Database db = migrated(fresh); AuditLog log = new AuditLog(db, KEY, clock)) {
             appendSome(log, 5);
 
@@ -85,9 +83,8 @@ class AuditLogTest {
         }
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("org.safelight.server.testing.TestDatabases#engines")
-    void an_edit_with_its_hash_recomputed_is_found_at_the_next_event(String engine, Supplier<Database> fresh) {
+    @EachDatabase
+    void an_edit_with_its_hash_recomputed_is_found_at_the_next_event(DatabaseEngine engine, Supplier<Database> fresh) {
         try (Database db = migrated(fresh); AuditLog log = new AuditLog(db, KEY, clock)) {
             appendSome(log, 3);
             AuditEvent first = log.eventsFor("report-1", 10).get(0);
@@ -102,9 +99,8 @@ class AuditLogTest {
         }
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("org.safelight.server.testing.TestDatabases#engines")
-    void a_deleted_event_is_found_by_the_gap_it_leaves(String engine, Supplier<Database> fresh) {
+    @EachDatabase
+    void a_deleted_event_is_found_by_the_gap_it_leaves(DatabaseEngine engine, Supplier<Database> fresh) {
         try (Database db = migrated(fresh); AuditLog log = new AuditLog(db, KEY, clock)) {
             appendSome(log, 20);
 
@@ -121,9 +117,8 @@ class AuditLogTest {
         }
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("org.safelight.server.testing.TestDatabases#engines")
-    void a_truncated_tail_is_found_by_the_head(String engine, Supplier<Database> fresh) {
+    @EachDatabase
+    void a_truncated_tail_is_found_by_the_head(DatabaseEngine engine, Supplier<Database> fresh) {
         try (Database db = migrated(fresh); AuditLog log = new AuditLog(db, KEY, clock)) {
             appendSome(log, 20);
 
@@ -134,9 +129,8 @@ class AuditLogTest {
         }
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("org.safelight.server.testing.TestDatabases#engines")
-    void an_event_slipped_in_past_the_head_or_a_forged_head_hash_is_found(String engine, Supplier<Database> fresh) {
+    @EachDatabase
+    void an_event_slipped_in_past_the_head_or_a_forged_head_hash_is_found(DatabaseEngine engine, Supplier<Database> fresh) {
         try (Database db = migrated(fresh); AuditLog log = new AuditLog(db, KEY, clock)) {
             appendSome(log, 3);
             db.jdbi().useHandle(h -> h.execute("INSERT INTO audit_events (seq, occurred_at, actor_user_id, actor_email,"
@@ -152,9 +146,8 @@ class AuditLogTest {
         }
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("org.safelight.server.testing.TestDatabases#engines")
-    void eight_threads_appending_200_events_each_leave_one_intact_chain_of_1600(String engine,
+    @EachDatabase
+    void eight_threads_appending_200_events_each_leave_one_intact_chain_of_1600(DatabaseEngine engine,
             Supplier<Database> fresh) throws Exception {
         try (Database db = migrated(fresh); AuditLog log = new AuditLog(db, KEY, clock)) {
             ExecutorService pool = Executors.newFixedThreadPool(8);
@@ -186,9 +179,8 @@ class AuditLogTest {
         }
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("org.safelight.server.testing.TestDatabases#engines")
-    void the_export_is_one_json_line_per_event_from_which_the_chain_can_be_recomputed(String engine,
+    @EachDatabase
+    void the_export_is_one_json_line_per_event_from_which_the_chain_can_be_recomputed(DatabaseEngine engine,
             Supplier<Database> fresh) throws Exception {
         try (Database db = migrated(fresh); AuditLog log = new AuditLog(db, KEY, clock)) {
             appendSome(log, 1205);
@@ -216,9 +208,8 @@ class AuditLogTest {
         }
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("org.safelight.server.testing.TestDatabases#engines")
-    void when_the_store_fails_every_waiting_appender_gets_an_exception_and_later_appends_work_again(String engine,
+    @EachDatabase
+    void when_the_store_fails_every_waiting_appender_gets_an_exception_and_later_appends_work_again(DatabaseEngine engine,
             Supplier<Database> fresh) throws Exception {
         try (Database db = migrated(fresh); AuditLog log = new AuditLog(db, KEY, clock)) {
             appendSome(log, 2);
@@ -244,9 +235,8 @@ class AuditLogTest {
         }
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("org.safelight.server.testing.TestDatabases#engines")
-    void the_writer_is_a_daemon_thread_and_a_closed_log_refuses_appends_but_still_reads(String engine,
+    @EachDatabase
+    void the_writer_is_a_daemon_thread_and_a_closed_log_refuses_appends_but_still_reads(DatabaseEngine engine,
             Supplier<Database> fresh) {
         // only threads this test starts count: another test's log may still be closing its own
         List<Thread> others = writerThreads();
@@ -268,9 +258,8 @@ class AuditLogTest {
         }
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("org.safelight.server.testing.TestDatabases#engines")
-    void a_reports_events_are_listed_oldest_first_and_a_grant_can_be_looked_up(String engine,
+    @EachDatabase
+    void a_reports_events_are_listed_oldest_first_and_a_grant_can_be_looked_up(DatabaseEngine engine,
             Supplier<Database> fresh) {
         try (Database db = migrated(fresh); AuditLog log = new AuditLog(db, KEY, clock)) {
             appendSome(log, 9);

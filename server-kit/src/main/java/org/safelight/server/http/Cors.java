@@ -35,7 +35,7 @@ public final class Cors {
     public void preflight(Context ctx) {
         String origin = ctx.header("Origin");
         if (origin == null || !trusted.contains(origin.toLowerCase(Locale.ROOT))) {
-            throw new ApiException(403, "origin_not_allowed", "this server does not serve pages from that origin");
+            throw new ApiException(ErrorCode.ORIGIN_NOT_ALLOWED, "this server does not serve pages from that origin");
         }
         ctx.header("Access-Control-Allow-Methods", "GET, POST");
         ctx.header("Access-Control-Allow-Headers", "Authorization, Content-Type");

@@ -17,8 +17,9 @@ import org.eclipse.jetty.util.Callback;
 /**
  * The answers Jetty writes by itself — a request it cannot parse (400), a URI or headers too large
  * (414, 431), failures outside any route — in the same shape as every other refusal: JSON {@code
- * {"error": "http_431", "message": ...}} with the {@link ResponseHeaders} (and HSTS over
- * TLS), no stack trace, no server name or version. Immutable.
+ * {"error": "headers_too_large", "message": ...}} (the catalogue's code for the status,
+ * {@link ErrorCode#forStatus}) with the {@link ResponseHeaders} (and HSTS over TLS), no stack
+ * trace, no server name or version. Immutable.
  */
 public final class JettyErrors extends ErrorHandler {
     /** One year, as the HSTS preload list asks; sent only over TLS. */
@@ -71,12 +72,12 @@ public final class JettyErrors extends ErrorHandler {
     /** Never the reason Jetty gives: it may echo parts of the request. */
     private static byte[] body(int status, ErrorRenderer errors) {
         String reason = HttpStatus.getMessage(status);
-        Map<String, Object> body = errors.body(status, "http_" + status,
+        Map<String, Object> body = errors.body(status, ErrorCode.forStatus(status).code(),
                 reason == null ? "the request was refused" : reason.toLowerCase(java.util.Locale.ROOT));
         try {
             return Json.MAPPER.writeValueAsBytes(body);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            return ("{\"error\":\"http_" + status + "\"}").getBytes(StandardCharsets.UTF_8);
+            return ("{\"error\":\"" + ErrorCode.forStatus(status).code() + "\"}").getBytes(StandardCharsets.UTF_8);
         }
     }
 }

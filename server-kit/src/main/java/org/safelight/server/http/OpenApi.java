@@ -42,13 +42,17 @@ public final class OpenApi {
         root.putObject("info").put("title", "Safelight").put("version", "1")
                 .put("description", "The routes of the roles this server runs: "
                         + String.join(", ", roles.stream().map(Role::name).toList())
-                        + ". Every error is JSON {\"error\": code, \"message\": text} with a stable code.");
+                        + ". Every error is JSON {\"error\": code, \"message\": text} with a code of the one"
+                        + " catalogue, components.schemas.ErrorCode.");
         ObjectNode paths = root.putObject("paths");
         paths.putObject("/health").putObject("get").put("summary", "Liveness and the roles this server runs.")
                 .putObject("responses").putObject("200").put("description", "{\"status\": \"ok\", \"roles\": [...]}");
         paths.putObject("/openapi.yaml").putObject("get").put("summary", "This document.")
                 .putObject("responses").putObject("200").put("description", "OpenAPI 3.1 in YAML.");
         ObjectNode components = YAML.createObjectNode();
+        // The error catalogue first (ErrorCode), so that every role's document may refer to it.
+        components.set("schemas", YAML.createObjectNode().setAll((ObjectNode) catalogue().path("components")
+                .path("schemas")));
         for (Role role : roles) {
             String doc = role.openApi();
             if (doc == null) {
@@ -72,6 +76,15 @@ public final class OpenApi {
         }
         try {
             return YAML.writeValueAsString(root);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** {@code openapi/errors.yaml}: the schemas {@code Error} and {@code ErrorCode}, listing {@link ErrorCode}. */
+    public static JsonNode catalogue() {
+        try {
+            return YAML.readTree(resource(OpenApi.class, "/openapi/errors.yaml"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

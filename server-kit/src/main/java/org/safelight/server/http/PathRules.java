@@ -97,6 +97,6 @@ public final class PathRules {
     }
 
     static ApiException tooLarge(long max) {
-        return new ApiException(413, "too_large", "the request body is over the limit of " + max + " bytes here");
+        return new ApiException(ErrorCode.TOO_LARGE, "the request body is over the limit of " + max + " bytes here");
     }
 }

@@ -71,18 +71,20 @@ public final class ServerApp {
             for (Role role : roles) {
                 role.routes(config.routes);
             }
-            config.routes.exception(ApiException.class, (e, ctx) -> answer(rules, ctx, e));
+            // One table (ErrorAnswer) decides every refusal's status and catalogue code; the path's rule its shape.
+            config.routes.exception(Refusal.class, (e, ctx) -> answer(rules, ctx, ErrorAnswer.of(e)));
             config.routes.exception(io.javalin.http.HttpResponseException.class, (e, ctx) ->
-                    answer(rules, ctx, new ApiException(e.getStatus(), codeFor(e.getStatus()), e.getMessage())));
+                    answer(rules, ctx, ErrorAnswer.of(e)));
             config.routes.exception(com.fasterxml.jackson.core.JacksonException.class, (e, ctx) ->
-                    answer(rules, ctx, ApiException.badRequest("the request body is not the JSON expected")));
+                    answer(rules, ctx, ErrorAnswer.of(e)));
             config.routes.exception(Exception.class, (e, ctx) -> {
                 LOG.error("unexpected {} on {} {}", e.getClass().getName(), ctx.method(), ctx.path());
-                answer(rules, ctx, new ApiException(500, "internal_error", "the server failed; the failure is logged"));
+                answer(rules, ctx, ErrorAnswer.unexpected());
             });
             config.routes.error(404, "*", ctx -> {
                 if (ctx.result() == null || ctx.result().isEmpty()) {
-                    answer(rules, ctx, ApiException.notFound("no such route: " + ctx.method() + " " + ctx.path()));
+                    answer(rules, ctx, ErrorAnswer.of(ApiException.notFound("no such route: " + ctx.method() + " "
+                            + ctx.path())));
                 }
             });
             extra.accept(config);
@@ -102,13 +104,13 @@ public final class ServerApp {
     }
 
     /** A refusal in the shape of the request's path ({@link PathRule#errors()}). */
-    private static void answer(PathRules rules, Context ctx, ApiException e) {
+    private static void answer(PathRules rules, Context ctx, ErrorAnswer e) {
         discardUnreadBody(ctx);
         if (e.retryAfterSeconds() != null) {
             ctx.header("Retry-After", e.retryAfterSeconds().toString());
         }
         ErrorRenderer errors = rules.ruleFor(ctx.path()).errors();
-        ctx.status(e.status()).json(errors.body(e.status(), e.code(), e.getMessage()));
+        ctx.status(e.status()).json(errors.body(e.status(), e.code().code(), e.message()));
     }
 
     /**
@@ -134,17 +136,5 @@ public final class ServerApp {
         } catch (IOException | IllegalStateException e) {
             LOG.debug("the rest of a refused request's body could not be read ({})", e.getClass().getSimpleName());
         }
-    }
-
-    private static String codeFor(int status) {
-        return switch (status) {
-            case 400 -> "bad_request";
-            case 401 -> "unauthorized";
-            case 403 -> "forbidden";
-            case 404 -> "not_found";
-            case 405 -> "method_not_allowed";
-            case 413 -> "too_large";
-            default -> "http_" + status;
-        };
     }
 }

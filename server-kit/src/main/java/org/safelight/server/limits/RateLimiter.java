@@ -3,7 +3,8 @@ package org.safelight.server.limits;
 import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import org.safelight.server.http.ApiException;
+import org.safelight.server.http.ErrorCode;
+import org.safelight.server.http.Refusal;
 
 /**
  * Token buckets per key (an IP, an email, a user): {@code capacity} requests at once, refilled at
@@ -32,7 +33,7 @@ public final class RateLimiter {
         long wait = buckets.computeIfAbsent(key, k -> new Bucket(capacity, clock.millis())).take(clock.millis());
         if (wait > 0) {
             int seconds = (int) Math.max(1, (wait + 999) / 1000);
-            throw new ApiException(429, "rate_limited", "too many " + what + "; try again in " + seconds + " s",
+            throw new Refusal(ErrorCode.RATE_LIMITED, "too many " + what + "; try again in " + seconds + " s",
                     seconds);
         }
     }

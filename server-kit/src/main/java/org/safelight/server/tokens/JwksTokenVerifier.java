@@ -14,7 +14,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
 import java.util.function.Supplier;
-import org.safelight.server.http.ApiException;
+import org.safelight.server.http.ErrorCode;
+import org.safelight.server.http.Refusal;
 
 /**
  * Verifies ES256 tokens against the accounts role's JWKS, for one {@link TokenAudience}: the header's
@@ -61,7 +62,7 @@ public final class JwksTokenVerifier implements TokenVerifier {
         if (known != null) {
             if (known.expiresAt().plus(LEEWAY).isBefore(clock.instant())) {
                 verified.remove(compactJws);
-                throw new ApiException(401, "token_expired", "the user token has expired: refresh it or sign in again");
+                throw new Refusal(ErrorCode.TOKEN_EXPIRED, "the user token has expired: refresh it or sign in again");
             }
             return known;
         }
@@ -121,7 +122,7 @@ public final class JwksTokenVerifier implements TokenVerifier {
             throw invalid("the token is not valid yet");
         }
         if (exp.toInstant().plus(LEEWAY).isBefore(now)) {
-            throw new ApiException(401, "token_expired", "the user token has expired: refresh it or sign in again");
+            throw new Refusal(ErrorCode.TOKEN_EXPIRED, "the user token has expired: refresh it or sign in again");
         }
         try {
             String sub = claims.getSubject();
@@ -149,7 +150,7 @@ public final class JwksTokenVerifier implements TokenVerifier {
             try {
                 keys = source.get();
             } catch (RuntimeException e) {
-                throw new ApiException(503, "accounts_unreachable",
+                throw new Refusal(ErrorCode.ACCOUNTS_UNAVAILABLE,
                         "the accounts server's keys could not be fetched to check the user token");
             }
             jwk = keys.getKeyByKeyId(kid);
@@ -173,7 +174,7 @@ public final class JwksTokenVerifier implements TokenVerifier {
         return s == null ? "" : s;
     }
 
-    private static ApiException invalid(String message) {
-        return new ApiException(401, "invalid_token", message);
+    private static Refusal invalid(String message) {
+        return new Refusal(ErrorCode.INVALID_TOKEN, message);
     }
 }

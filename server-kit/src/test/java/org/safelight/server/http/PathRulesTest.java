@@ -43,7 +43,7 @@ class PathRulesTest {
                     n = in.transferTo(java.io.OutputStream.nullOutputStream());
                 }
                 if ("refuse".equals(ctx.queryParam("then"))) {
-                    throw new ApiException(403, "sender_not_allowed", "this sender may not file reports here");
+                    throw new ApiException(ErrorCode.SENDER_NOT_ALLOWED, "this sender may not file reports here");
                 }
                 if ("fail".equals(ctx.queryParam("then"))) {
                     throw new IllegalStateException("boom");
@@ -132,13 +132,13 @@ class PathRulesTest {
         RawHttp.Answer intake = RawHttp.send(app.port(), "POST /api/report HTTP/1.1\r\nHost: localhost\r\n" + huge
                 + "Content-Length: 0\r\nConnection: close\r\n\r\n");
         assertThat(intake.status()).isEqualTo(431);
-        assertSuccessFalse(intake.body(), "http_431");
+        assertSuccessFalse(intake.body(), "headers_too_large");
 
         RawHttp.Answer other = RawHttp.send(app.port(), "POST /api/json HTTP/1.1\r\nHost: localhost\r\n" + huge
                 + "Content-Length: 0\r\nConnection: close\r\n\r\n");
         assertThat(other.status()).isEqualTo(431);
         assertThat(json(other.body()).has("success")).isFalse();
-        assertThat(json(other.body()).path("error").asText()).isEqualTo("http_431");
+        assertThat(json(other.body()).path("error").asText()).isEqualTo("headers_too_large");
     }
 
     @Test

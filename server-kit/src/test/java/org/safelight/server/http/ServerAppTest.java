@@ -24,7 +24,7 @@ class ServerAppTest {
     @Test
     void a_refusal_before_the_body_is_read_still_reaches_a_client_that_sends_it_all_at_once() throws Exception {
         Role refuses = TestRoles.of("refuses", routes -> routes.post("/upload", ctx -> {
-            throw new ApiException(401, "unauthorized", "sign in first");
+            throw new ApiException(ErrorCode.UNAUTHORIZED, "sign in first");
         }));
         Javalin app = ServerApp.create(List.of(refuses), c -> { }).start("127.0.0.1", 0);
         try {

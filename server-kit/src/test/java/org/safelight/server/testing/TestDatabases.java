@@ -9,14 +9,12 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Supplier;
-import java.util.stream.Stream;
-import org.junit.jupiter.params.provider.Arguments;
 import org.safelight.server.db.Database;
 
 /**
  * Fresh databases for contract tests: a SQLite file in a new folder, and a new database on one
- * real PostgreSQL started inside the test JVM for the whole run.
+ * real PostgreSQL started inside the test JVM for the whole run. A test that runs on both takes
+ * them from {@link EachDatabase}.
  */
 public final class TestDatabases {
     private static final AtomicInteger COUNTER = new AtomicInteger();
@@ -54,12 +52,5 @@ public final class TestDatabases {
         } catch (IOException | SQLException e) {
             throw new IllegalStateException("embedded PostgreSQL did not start", e);
         }
-    }
-
-    /** For {@code @MethodSource}: each engine by name, with a supplier of a fresh database. */
-    public static Stream<Arguments> engines() {
-        return Stream.of(
-                Arguments.of("sqlite", (Supplier<Database>) TestDatabases::sqlite),
-                Arguments.of("postgres", (Supplier<Database>) TestDatabases::postgres));
     }
 }

@@ -85,8 +85,8 @@ async function keyServerCall(keyserverUrl, reportId, what, method = 'GET', signa
       throw new AccessError('revoked', 'The sender has revoked this report: its key is no longer given to anyone.');
     case 'access_denied':
       throw new AccessError('denied', `Access denied: the key server at ${base} does not give this report's key to your email address.`);
-    case 'not_permitted':
-      throw new AccessError('denied', 'Access denied: only the report\'s sender and those who were given its key can see who opened it.');
+    case 'not_permitted': // the server's message names who may (see its accesses, revoke it)
+      throw new AccessError('denied', `Access denied: ${e.message}.`);
     case 'email_unverified':
       throw new AccessError('denied', 'Access denied: verify your email address first (open the link we emailed you), then sign in again.');
     case 'unknown_report':
