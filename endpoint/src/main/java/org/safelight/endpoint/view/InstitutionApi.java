@@ -16,6 +16,7 @@ import org.safelight.server.enterprise.EnterpriseAuthorityUnavailableException;
 import org.safelight.server.http.ApiException;
 import org.safelight.server.http.Cors;
 import org.safelight.server.http.ErrorCode;
+import org.safelight.server.http.Refusal;
 import org.safelight.server.tokens.TokenVerifier;
 import org.safelight.server.tokens.UserToken;
 import org.slf4j.Logger;
@@ -85,11 +86,11 @@ public final class InstitutionApi {
         return jws -> {
             try {
                 return users.verify(jws);
-            } catch (ApiException asUser) {
+            } catch (Refusal asUser) {
                 try {
                     return endpointScoped.verify(jws);
-                } catch (ApiException asEndpoint) {
-                    throw ErrorCode.TOKEN_EXPIRED.code().equals(asEndpoint.code()) ? asEndpoint : asUser;
+                } catch (Refusal asEndpoint) {
+                    throw asEndpoint.errorCode() == ErrorCode.TOKEN_EXPIRED ? asEndpoint : asUser;
                 }
             }
         };
