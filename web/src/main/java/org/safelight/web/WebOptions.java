@@ -20,7 +20,7 @@ public final class WebOptions {
     @Option(names = "--web-endpoint", paramLabel = "URL", defaultValue = "",
             description = {"The endpoint whose received reports My Safelight's Institution page shows (default: the",
                 "endpoint of this server, when it runs one); on another origin it must list this site in its",
-                "--trusted-origins."})
+                "--endpoint-trusted-origins."})
     String webEndpoint;
 
     /**
