@@ -62,6 +62,8 @@ public final class AccountsWiring implements RoleWiring {
         context.provide(AccountsStores.class, stores);
         context.provide(TokenKeys.class, signing::publicKeys);
         context.provide(EnterpriseAuthority.class, stores.credentials());
+        // Who administers which enterprise now: the endpoint's institution view asks it in process.
+        context.provide(org.safelight.server.enterprise.EnterpriseAdmins.class, stores.admins());
         AccountsRole role = new AccountsRole(stores, mailer, signing, context.publicUrl(),
                 RateLimits.standard(context.clock()), PasswordHasher.standard(), context.serviceCredential(),
                 context.clock());

@@ -130,7 +130,7 @@ class EndpointCommandsTest {
         assertThat(others.exitCode()).isEqualTo(5);
         assertThat(others.errLines()).hasSize(1).first().asString().contains("unknown_report");
         assertThat(retry.exitCode()).isEqualTo(5);
-        assertThat(retry.errLines()).hasSize(1).first().asString().contains("not_endpoint_admin");
+        assertThat(retry.errLines()).hasSize(1).first().asString().contains("not_enterprise_admin");
     }
 
     @Test

@@ -65,6 +65,18 @@ class ServeConfigTest {
     }
 
     @Test
+    void the_web_endpoint_is_an_https_url_or_one_on_this_computer() throws IOException {
+        ServeConfig c = parse(Map.of(), null, "--web-endpoint", "https://intake.hospital.example");
+        assertThat(c.wiring(org.safelight.web.WebWiring.class).orElseThrow().settings().endpoint())
+                .isEqualTo("https://intake.hospital.example");
+        assertThat(parse(Map.of(), null, "--data-dir", dir.toString()).wiring(org.safelight.web.WebWiring.class)
+                .orElseThrow().settings().endpoint()).isEmpty();
+        Cli.Result r = Cli.run("serve", "--web-endpoint", "http://intake.hospital.example", "--data-dir", dir.toString());
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.stderr()).contains("--web-endpoint").doesNotContain("--web-key-servers");
+    }
+
+    @Test
     void sync_refuses_a_key_server_over_plain_http_on_another_host_before_sending_anything() {
         Cli.Result r = Cli.run("sync", "--server", "https://safelight.example", "--api-key", "slak_x",
                 "--key-server-token", "slkst_x", "--key-server", "http://keys.example.org/api", "--out",

@@ -18,8 +18,9 @@ public final class WebOptions {
     String webKeyServers;
 
     @Option(names = "--web-endpoint", paramLabel = "URL", defaultValue = "",
-            description = {"The endpoint whose received reports My Safelight's Institution page shows (allowed by",
-                "its Content-Security-Policy; that endpoint must trust this origin in its --trusted-origins)."})
+            description = {"The endpoint whose received reports My Safelight's Institution page shows (default: the",
+                "endpoint of this server, when it runs one); on another origin it must list this site in its",
+                "--endpoint-trusted-origins."})
     String webEndpoint;
 
     /**

@@ -8,17 +8,18 @@ import java.util.Map;
  *
  * @param keyServers key servers on other origins that My Safelight pages may ask for report keys
  *                   (allowed by their Content-Security-Policy); this server's own origin always is
- * @param endpoint   the endpoint whose received reports the Institution page shows ({@code
- *                   --web-endpoint}); "" for this server's own when it runs the endpoint role, else none
+ * @param endpoint   the endpoint whose received reports the Institution page shows ({@code ""}: the
+ *                   endpoint role of this process, if it runs one)
  */
 public record WebSettings(List<String> keyServers, String endpoint) {
-    public static final WebSettings DEFAULTS = new WebSettings(List.of());
+    public static final WebSettings DEFAULTS = new WebSettings(List.of(), "");
 
     public WebSettings {
         keyServers = List.copyOf(keyServers);
-        endpoint = endpoint == null ? "" : endpoint;
+        endpoint = endpoint == null ? "" : endpoint.strip();
     }
 
+    /** Without an endpoint on another origin. */
     public WebSettings(List<String> keyServers) {
         this(keyServers, "");
     }
@@ -29,6 +30,9 @@ public record WebSettings(List<String> keyServers, String endpoint) {
 
     /** For the startup log. */
     public Map<String, String> describe() {
-        return Map.of("web-key-servers", String.join(",", keyServers), "web-endpoint", endpoint);
+        Map<String, String> d = new java.util.LinkedHashMap<>();
+        d.put("web-key-servers", String.join(",", keyServers));
+        d.put("web-endpoint", endpoint);
+        return d;
     }
 }

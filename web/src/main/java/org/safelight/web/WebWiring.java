@@ -38,8 +38,8 @@ public final class WebWiring implements RoleWiring {
     @Override
     public Role build(RoleContext context) {
         SharedLinks links = context.service(CloudLinks.class).map(WebWiring::links).orElse(SharedLinks.NONE);
-        // The Institution page shows this server's own endpoint when it runs here and no other is named.
-        Optional<String> endpoint = !settings.endpoint().isBlank() ? Optional.of(settings.endpoint())
+        // The Institution page shows the endpoint named, else the one running beside this role.
+        Optional<String> endpoint = !settings.endpoint().isEmpty() ? Optional.of(settings.endpoint())
                 : context.runs(RoleName.ENDPOINT) ? Optional.of(context.publicUrl().toString()) : Optional.empty();
         return new WebRole(links, context.publicUrl(), settings.keyServers(), endpoint);
     }

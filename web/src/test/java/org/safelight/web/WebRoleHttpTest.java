@@ -39,8 +39,16 @@ class WebRoleHttpTest {
     }
 
     static HttpResponse<String> get(String path) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(server.url() + path)).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
+        return getFrom(server, path);
+    }
+
+    static HttpResponse<String> getFrom(WebServer from, String path) {
+        try {
+            return HTTP.send(HttpRequest.newBuilder(URI.create(from.url() + path)).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+        } catch (java.io.IOException | InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     static void assertSecured(HttpResponse<String> r) {
@@ -120,9 +128,24 @@ class WebRoleHttpTest {
     void the_configured_key_servers_are_in_the_config_and_the_connect_policy() throws Exception {
         HttpResponse<String> r = get("/app/config.json");
         assertThat(r.statusCode()).isEqualTo(200);
-        assertThat(r.body()).isEqualTo("{\"key_servers\":[\"https://keys.example.org\",\"http://localhost:9000\"]}");
+        assertThat(r.body()).isEqualTo(
+                "{\"key_servers\":[\"https://keys.example.org\",\"http://localhost:9000\"],\"endpoint\":null}");
         assertThat(r.headers().firstValue("Content-Security-Policy").orElse(""))
                 .contains("connect-src 'self' https://keys.example.org http://localhost:9000;");
+    }
+
+    @Test
+    void an_endpoint_on_another_origin_is_in_the_config_and_the_connect_policy_but_is_no_key_server() {
+        WebRole role = new WebRole(SharedLinks.NONE, java.net.URI.create("http://localhost"),
+                List.of("https://keys.example.org"), java.util.Optional.of("https://intake.hospital.example/api/report"));
+        try (WebServer endpointSite = new WebServer(role)) {
+            HttpResponse<String> r = getFrom(endpointSite, "/app/config.json");
+
+            assertThat(r.body()).isEqualTo(
+                    "{\"key_servers\":[\"https://keys.example.org\"],\"endpoint\":\"https://intake.hospital.example\"}");
+            assertThat(r.headers().firstValue("Content-Security-Policy").orElse(""))
+                    .contains("connect-src 'self' https://keys.example.org https://intake.hospital.example;");
+        }
     }
 
     @Test

@@ -10,8 +10,11 @@ final class WebServer implements AutoCloseable {
     private final Javalin app;
 
     WebServer(SharedLinks links, List<String> keyServers) {
-        this.app = ServerApp.create(List.of(new WebRole(links, URI.create("http://localhost"), keyServers)), c -> { })
-                .start("127.0.0.1", 0);
+        this(new WebRole(links, URI.create("http://localhost"), keyServers));
+    }
+
+    WebServer(WebRole role) {
+        this.app = ServerApp.create(List.of(role), c -> { }).start("127.0.0.1", 0);
     }
 
     String url() {

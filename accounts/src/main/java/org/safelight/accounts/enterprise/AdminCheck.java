@@ -8,6 +8,7 @@ import org.safelight.accounts.users.UserStore;
 import org.safelight.server.enterprise.EnterpriseAdmins;
 import org.safelight.server.enterprise.HttpEnterpriseAdmins;
 import org.safelight.server.http.ApiException;
+import org.safelight.server.http.ErrorCode;
 import org.safelight.server.http.ServiceCredential;
 import org.safelight.server.tokens.UserToken;
 
@@ -49,7 +50,7 @@ public final class AdminCheck implements EnterpriseAdmins {
     /** The route of {@link HttpEnterpriseAdmins}. */
     public void handle(Context ctx) {
         if (!service.matches(ctx)) {
-            throw ApiException.forbidden("service_only", "only another Safelight role may ask who administers an"
+            throw new ApiException(ErrorCode.SERVICE_ONLY, "only another Safelight role may ask who administers an"
                     + " enterprise");
         }
         String enterprise = ctx.queryParam("enterprise_id");

@@ -12,11 +12,11 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Supplier;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.Test;
 import org.safelight.accounts.testing.AccountsServer;
 import org.safelight.server.db.Database;
+import org.safelight.server.testing.DatabaseEngine;
+import org.safelight.server.testing.EachDatabase;
 import org.safelight.server.enterprise.EnterpriseAdmins;
 import org.safelight.server.enterprise.EnterpriseAuthorityUnavailableException;
 import org.safelight.server.enterprise.HttpEnterpriseAdmins;
@@ -40,9 +40,8 @@ class EnterpriseAdminCheckHttpTest {
                 ttl);
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("org.safelight.server.testing.TestDatabases#engines")
-    void the_admin_is_the_confirmed_admin_address_now_in_process_and_over_http(String engine,
+    @EachDatabase
+    void the_admin_is_the_confirmed_admin_address_now_in_process_and_over_http(DatabaseEngine engine,
                                                                                Supplier<Database> database) {
         try (AccountsServer server = AccountsServer.startOn(database.get())) {
             String it = server.signUpVerified("it@elsewhere.org");

@@ -24,6 +24,7 @@ import org.safelight.endpoint.view.InstitutionApi;
 import org.safelight.server.db.Database;
 import org.safelight.server.http.Role;
 import org.safelight.server.http.ServerApp;
+import org.safelight.server.testing.Ports;
 import org.safelight.server.testing.TestDatabases;
 import org.safelight.server.tokens.HttpJwks;
 import org.safelight.server.tokens.JwksTokenVerifier;
@@ -42,16 +43,6 @@ class InstitutionBrowserTest extends BrowserTestBase {
 
     @BeforeAll
     static void start() throws Exception {
-        int sitePort = Site.freePort();
-        int endpointPort = Site.freePort();
-        String endpointUrl = "http://127.0.0.1:" + endpointPort;
-        site = Site.withEndpointAt(dir.resolve("data"), sitePort, endpointUrl);
-        site.confirmedUser("it@stvincents.example", "Iris");
-        site.confirmedUser("ada@stvincents.example", "Ada");
-        AccountsStores accounts = AccountsStores.open(site.server.database(), Clock.systemUTC());
-        String enterprise = accounts.enterprises().create("St Vincent's", "it@stvincents.example",
-                List.of("stvincents.example"), List.of());
-
         endpointDb = TestDatabases.sqlite();
         endpointDb.migrate("endpoint");
         store = new EndpointStore(endpointDb);
@@ -65,6 +56,27 @@ class InstitutionBrowserTest extends BrowserTestBase {
         store.deliveryFailed(claim, "forward", "HTTP 503 from https://middleware.stvincents.example", null);
         store.release(claim, Instant.now().plus(Duration.ofDays(30)));
 
+        site = Ports.onFreePorts(2, ports -> {
+            String endpointUrl = "http://127.0.0.1:" + ports[1];
+            Site started = Site.withEndpointAt(dir.resolve("data-" + ports[0]), ports[0], endpointUrl);
+            try {
+                endpoint = startEndpoint(started, endpointUrl, ports[1]);
+                return started;
+            } catch (Exception e) {
+                started.close();
+                throw e;
+            }
+        });
+        openBrowser();
+    }
+
+    /** The institution's API on the endpoint's own origin, trusting the site's accounts and its origin (CORS). */
+    private static Javalin startEndpoint(Site site, String endpointUrl, int port) throws Exception {
+        site.confirmedUser("it@stvincents.example", "Iris");
+        site.confirmedUser("ada@stvincents.example", "Ada");
+        AccountsStores accounts = AccountsStores.open(site.server.database(), Clock.systemUTC());
+        String enterprise = accounts.enterprises().create("St Vincent's", "it@stvincents.example",
+                List.of("stvincents.example"), List.of());
         URI accountsUrl = URI.create(site.url);
         HttpJwks jwks = new HttpJwks(accountsUrl, HttpClient.newHttpClient());
         InstitutionApi api = new InstitutionApi(new StoredReports(endpointDb, Clock.systemUTC()),
@@ -73,7 +85,7 @@ class InstitutionBrowserTest extends BrowserTestBase {
                         new JwksTokenVerifier(jwks, TokenAudience.endpoint(accountsUrl, URI.create(endpointUrl)),
                                 Clock.systemUTC())),
                 accounts.admins(), Optional.of(enterprise), List.of(site.url));
-        endpoint = ServerApp.create(List.of(new Role() {
+        return ServerApp.create(List.of(new Role() {
             @Override
             public org.safelight.server.role.RoleName roleName() {
                 return org.safelight.server.role.RoleName.ENDPOINT;
@@ -83,8 +95,7 @@ class InstitutionBrowserTest extends BrowserTestBase {
             public void routes(JavalinDefaultRoutingApi routes) {
                 api.routes(routes);
             }
-        }), c -> { }).start("127.0.0.1", endpointPort);
-        openBrowser();
+        }), c -> { }).start("127.0.0.1", port);
     }
 
     private static void receive(String id, String sender, Instant at) {

@@ -15,6 +15,8 @@ import org.safelight.server.enterprise.EnterpriseAdmins;
 import org.safelight.server.enterprise.EnterpriseAuthorityUnavailableException;
 import org.safelight.server.http.ApiException;
 import org.safelight.server.http.Cors;
+import org.safelight.server.http.ErrorCode;
+import org.safelight.server.http.Refusal;
 import org.safelight.server.tokens.TokenVerifier;
 import org.safelight.server.tokens.UserToken;
 import org.slf4j.Logger;
@@ -31,7 +33,7 @@ import org.slf4j.LoggerFactory;
  *                                  → {"scope", "reports": [REPORT], "next": ISO | null}
  * GET  /api/v1/endpoint/reports/{id}        → REPORT; 404 when unknown or not one's own
  * POST /api/v1/endpoint/reports/{id}/retry  admins: parked steps due now → {"retried": N, "report": REPORT};
- *                                  403 not_endpoint_admin for anyone else, 404 unknown_report
+ *                                  403 not_enterprise_admin for anyone else, 404 unknown_report
  * all                              401 (no or bad user token), 403 email_unverified,
  *                                  503 accounts_unavailable (admin status could not be read)
  * </pre>
@@ -84,11 +86,11 @@ public final class InstitutionApi {
         return jws -> {
             try {
                 return users.verify(jws);
-            } catch (ApiException asUser) {
+            } catch (Refusal asUser) {
                 try {
                     return endpointScoped.verify(jws);
-                } catch (ApiException asEndpoint) {
-                    throw "token_expired".equals(asEndpoint.code()) ? asEndpoint : asUser;
+                } catch (Refusal asEndpoint) {
+                    throw asEndpoint.errorCode() == ErrorCode.TOKEN_EXPIRED ? asEndpoint : asUser;
                 }
             }
         };
@@ -132,7 +134,7 @@ public final class InstitutionApi {
     private void retry(Context ctx) {
         Caller caller = caller(ctx);
         if (!caller.admin()) {
-            throw new ApiException(403, "not_endpoint_admin",
+            throw new ApiException(ErrorCode.NOT_ENTERPRISE_ADMIN,
                     "only the admins of the institution's enterprise can retry its deliveries");
         }
         String id = ctx.pathParam("reportId");
@@ -149,7 +151,7 @@ public final class InstitutionApi {
     private Caller caller(Context ctx) {
         UserToken user = tokens.fromRequest(ctx);
         if (!user.emailVerified()) {
-            throw ApiException.forbidden("email_unverified",
+            throw new ApiException(ErrorCode.EMAIL_UNVERIFIED,
                     "confirm your email address first: the endpoint shows reports by confirmed address");
         }
         boolean admin;
@@ -157,7 +159,7 @@ public final class InstitutionApi {
             admin = enterpriseId.isPresent() && admins.administers(enterpriseId.get(), user);
         } catch (EnterpriseAuthorityUnavailableException e) {
             LOG.warn("could not tell whether a user administers the endpoint's enterprise: {}", e.getMessage());
-            throw new ApiException(503, "accounts_unavailable",
+            throw new ApiException(ErrorCode.ACCOUNTS_UNAVAILABLE,
                     "the accounts server could not be asked who administers this endpoint; try again");
         }
         return new Caller(user, admin);
@@ -167,7 +169,7 @@ public final class InstitutionApi {
     private ReceivedReport visible(Caller caller, String reportId) {
         if (reportId == null || reportId.isEmpty() || reportId.length() > 64
                 || !reportId.chars().allMatch(c -> Character.isLetterOrDigit(c) && c < 128 || c == '_' || c == '-')) {
-            throw new ApiException(400, "invalid_report_id", "a report ID is 1 to 64 letters, digits, '_' or '-'");
+            throw new ApiException(ErrorCode.INVALID_REPORT_ID, "a report ID is 1 to 64 letters, digits, '_' or '-'");
         }
         return reports.find(reportId)
                 .filter(r -> caller.admin() || r.senderEmail() != null
@@ -176,7 +178,7 @@ public final class InstitutionApi {
     }
 
     private static ApiException unknown() {
-        return new ApiException(404, "unknown_report", "this endpoint shows you no report with that ID");
+        return new ApiException(ErrorCode.UNKNOWN_REPORT, "this endpoint shows you no report with that ID");
     }
 
     static int limit(String value) {

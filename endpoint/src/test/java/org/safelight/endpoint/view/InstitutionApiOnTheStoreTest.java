@@ -13,13 +13,13 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
 import org.safelight.endpoint.intake.Arrival;
 import org.safelight.endpoint.store.EndpointStore;
 import org.safelight.endpoint.store.ReceivedFiles;
 import org.safelight.endpoint.store.StoredReports;
 import org.safelight.server.db.Database;
+import org.safelight.server.testing.DatabaseEngine;
+import org.safelight.server.testing.EachDatabase;
 import org.safelight.server.http.Json;
 import org.safelight.server.testing.MutableClock;
 import org.safelight.server.testing.TestTokens;
@@ -46,10 +46,9 @@ class InstitutionApiOnTheStoreTest {
         return body;
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("org.safelight.server.testing.TestDatabases#engines")
+    @EachDatabase
     void the_admin_sees_a_parked_delivery_with_its_error_and_retries_it_and_a_sender_sees_their_own(
-            String engine, Supplier<Database> database) throws Exception {
+            DatabaseEngine engine, Supplier<Database> database) throws Exception {
         try (Database db = database.get()) {
             db.migrate("endpoint");
             EndpointStore store = new EndpointStore(db);

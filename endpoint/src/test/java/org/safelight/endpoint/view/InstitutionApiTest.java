@@ -180,7 +180,7 @@ class InstitutionApiTest {
         Answer unknown = send(base, "POST", "/api/v1/endpoint/reports/R-NOBODY/retry", admin(), null);
 
         assertThat(sender.status()).isEqualTo(403);
-        assertThat(sender.error()).isEqualTo("not_endpoint_admin");
+        assertThat(sender.error()).isEqualTo("not_enterprise_admin");
         assertThat(reports.find("R-ADA-2").orElseThrow().state()).isEqualTo("parked");
         assertThat(unknown.status()).isEqualTo(404);
     }

@@ -15,8 +15,8 @@ final class InstitutionServer {
     static Javalin start(InstitutionApi api) {
         Role role = new Role() {
             @Override
-            public RoleName roleName() {
-                return RoleName.ENDPOINT;
+            public org.safelight.server.role.RoleName roleName() {
+                return org.safelight.server.role.RoleName.ENDPOINT;
             }
 
             @Override
