@@ -119,6 +119,7 @@ public final class AccountsRole implements Role, AutoCloseable {
         r.post("/api/v1/accounts/refresh", sessions::refresh);
         r.post("/api/v1/accounts/signout", sessions::signOut);
         r.post("/api/v1/accounts/key-server-token", exchange::keyServerToken);
+        r.post("/api/v1/accounts/endpoint-token", exchange::endpointToken);
 
         r.post("/api/v1/accounts/password-reset", reset::request);
         r.get("/app/reset-password", reset::form);

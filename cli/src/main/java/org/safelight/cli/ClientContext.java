@@ -4,17 +4,19 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.util.List;
-import org.safelight.cli.client.Accounts;
-import org.safelight.cli.client.ApiClient;
-import org.safelight.cli.client.Cloud;
-import org.safelight.cli.client.KeyServer;
-import org.safelight.cli.client.KeyServerTrust;
+import org.safelight.client.Accounts;
+import org.safelight.client.ApiClient;
+import org.safelight.client.Cloud;
+import org.safelight.client.EndpointSender;
+import org.safelight.client.KeyServer;
+import org.safelight.client.KeyServerTrust;
 
 /** The client objects a command needs, built from the command line's environment. */
 final class ClientContext {
     final Accounts accounts;
     final KeyServer keyServer;
     final Cloud cloud;
+    final EndpointSender endpoint;
 
     ClientContext(Main main) {
         this(main, List.of());
@@ -34,5 +36,6 @@ final class ClientContext {
         }
         this.keyServer = new KeyServer(api, accounts, trust);
         this.cloud = new Cloud(api, accounts);
+        this.endpoint = new EndpointSender(api, accounts);
     }
 }

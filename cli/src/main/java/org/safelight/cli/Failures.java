@@ -39,12 +39,12 @@ final class Failures {
 
     static int exitCode(Throwable e) {
         if (e instanceof UsageException || e instanceof KeyNeededException
-                || e instanceof org.safelight.cli.client.NotSignedInException
-                || e instanceof org.safelight.cli.client.ForeignLinkException) {
+                || e instanceof org.safelight.client.NotSignedInException
+                || e instanceof org.safelight.client.ForeignLinkException) {
             return ExitCode.USAGE;
         }
-        if (e instanceof org.safelight.cli.client.RefusedException
-                || e instanceof org.safelight.cli.client.UntrustedKeyServerException) {
+        if (e instanceof org.safelight.client.RefusedException
+                || e instanceof org.safelight.client.UntrustedKeyServerException) {
             return ExitCode.REFUSED;
         }
         if (e instanceof IntegrityException || e instanceof AuditCommand.AuditBrokenException) {
@@ -58,15 +58,15 @@ final class Failures {
 
     static String message(Throwable e) {
         if (e instanceof FormatException || e instanceof UsageException || e instanceof AuditCommand.AuditBrokenException
-                || e instanceof org.safelight.cli.client.NotSignedInException
-                || e instanceof org.safelight.cli.client.ForeignLinkException
-                || e instanceof org.safelight.cli.client.UntrustedKeyServerException) {
+                || e instanceof org.safelight.client.NotSignedInException
+                || e instanceof org.safelight.client.ForeignLinkException
+                || e instanceof org.safelight.client.UntrustedKeyServerException) {
             return e.getMessage();
         }
         if (e instanceof io.javalin.util.JavalinBindException) {
             return e.getMessage(); // the port is taken: it says which and what to do
         }
-        if (e instanceof org.safelight.cli.client.RefusedException r) {
+        if (e instanceof org.safelight.client.RefusedException r) {
             String line = "refused by the server: " + r.getMessage() + " (" + r.code() + ")";
             return r.status() == 401 && SIGN_IN_ENDED.contains(r.code()) && !line.contains("safelight login")
                     ? line + ": sign in again with 'safelight login --server URL --email E'" : line;

@@ -5,7 +5,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.safelight.cli.client.ShareLink;
+import org.safelight.client.ShareLink;
 import org.safelight.format.picsafe.Inspection;
 import org.safelight.format.report.ReportId;
 import picocli.CommandLine.Command;

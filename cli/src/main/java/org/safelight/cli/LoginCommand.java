@@ -2,8 +2,8 @@ package org.safelight.cli;
 
 import java.net.URI;
 import java.util.concurrent.Callable;
-import org.safelight.cli.client.Credentials;
-import org.safelight.cli.client.RefusedException;
+import org.safelight.client.Credentials;
+import org.safelight.client.RefusedException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;

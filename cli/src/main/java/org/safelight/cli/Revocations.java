@@ -2,9 +2,9 @@ package org.safelight.cli;
 
 import java.io.IOException;
 import java.util.function.Consumer;
-import org.safelight.cli.client.KeyServer;
-import org.safelight.cli.client.RefusedException;
-import org.safelight.cli.client.UntrustedKeyServerException;
+import org.safelight.client.KeyServer;
+import org.safelight.client.RefusedException;
+import org.safelight.client.UntrustedKeyServerException;
 import org.safelight.format.picsafe.PackageJson;
 import org.safelight.format.report.DisplayDates;
 import org.safelight.format.report.ReportId;

@@ -4,12 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.safelight.cli.client.NotSignedInException;
-import org.safelight.cli.client.RefusedException;
-import org.safelight.cli.client.UntrustedKeyServerException;
+import org.safelight.client.NotSignedInException;
+import org.safelight.client.RefusedException;
+import org.safelight.client.UntrustedKeyServerException;
 import org.safelight.cli.share.Recipient;
 import org.safelight.cli.share.ShareMessage;
 import org.safelight.format.container.SafeUnzip;
@@ -23,14 +24,21 @@ import org.safelight.format.report.ReportId;
 import org.safelight.format.report.ReportMetadata;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 @Command(name = "send", mixinStandardHelpOptions = true,
-        description = {"Upload a sealed report to the cloud as the signed-in user and print its link and a message.",
-            "Prints the link, a blank line, the message (how long the link works and what the report holds),"
-                + " and for sms:/whatsapp: the URL that opens that app with the message.",
+        description = {"Send a report as the signed-in user: its cloud link (cloud, sms:, whatsapp:), or the report"
+                + " itself to an institution's endpoint (endpoint:URL) or attached to an email (email:ADDRESS).",
+            "cloud, sms:, whatsapp: upload the sealed report and print the link, a blank line, the message (how long"
+                + " the link works and what the report holds), and for sms:/whatsapp: the URL that opens that app"
+                + " with the message.",
+            "endpoint:URL posts the report (sealed, or plain over https) to URL/api/report with a token only that"
+                + " endpoint accepts, and prints the report ID it stored.",
+            "email:ADDRESS writes an email with the sealed report attached and how to open it: sent through"
+                + " --smtp-host when given, else saved as an .eml file (-o) to send from your mail program.",
             "To count the report's photos, videos and audio recordings the report is opened with --password,"
                 + " --private-key, or the key from its key server as the signed-in user; when none works the"
                 + " message says only 'a Safelight report'."})
@@ -41,12 +49,25 @@ final class SendCommand implements Callable<Integer> {
     @ParentCommand
     Main main;
 
-    @Parameters(index = "0", paramLabel = "FILE", description = "The sealed .picsafe file.")
+    @Parameters(index = "0", paramLabel = "FILE",
+            description = "The sealed .picsafe file (endpoint: also a plain report ZIP).")
     Path file;
 
-    @Option(names = "--to", required = true, paramLabel = "cloud|sms:NUMBER|whatsapp:NUMBER",
-            description = "Where the link goes; NUMBER in international form, e.g. +61400123456.")
+    @Option(names = "--to", required = true,
+            paramLabel = "cloud|sms:NUMBER|whatsapp:NUMBER|endpoint:URL|email:ADDRESS",
+            description = "Where it goes; NUMBER in international form, e.g. +61400123456.")
     String to;
+
+    @Option(names = "--allow-plain-http",
+            description = "endpoint: also send an unencrypted report to an http:// endpoint (for testing only).")
+    boolean allowPlainHttp;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "FILE",
+            description = "email: without SMTP, save the email here (default: {ReportID}.eml in this folder).")
+    Path output;
+
+    @Mixin
+    SmtpOptions smtp = new SmtpOptions();
 
     @ArgGroup(exclusive = true)
     OfflineKey keyChoice;
@@ -64,16 +85,29 @@ final class SendCommand implements Callable<Integer> {
             throw new Failures.UsageException(e.getMessage());
         }
         Inspection inspection = Inspection.of(file);
+        if (recipient instanceof Recipient.Endpoint endpoint) {
+            ClientContext clients = new ClientContext(main, keyServers);
+            clients.accounts.current(); // not signed in: say so before any work
+            if (inspection.kind() == ReportFileKind.PICSAFE) {
+                refuseIfRevoked(clients, inspection.packageJson());
+            }
+            return new SendToEndpoint(this).send(file, endpoint, allowPlainHttp, clients);
+        }
         if (inspection.kind() != ReportFileKind.PICSAFE) {
+            if (recipient instanceof Recipient.Email) {
+                throw new Failures.UsageException("only a sealed report (.picsafe) goes by email, where anyone on the"
+                        + " way could read a plain one: seal it first");
+            }
             throw new Failures.UsageException("only a sealed report (.picsafe) can go to the cloud: seal it first");
         }
         PackageJson packageJson = inspection.packageJson();
         ClientContext clients = new ClientContext(main, keyServers);
         clients.accounts.current(); // not signed in: say so before any work
-        // A revoked report can be opened by nobody: the recipient would get a link that fails.
-        Revocations.refuseIfRevoked(clients, packageJson, new ReportId(packageJson.reportId() != null
-                && ReportId.isValid(packageJson.reportId()) ? packageJson.reportId() : reportIdFromName()),
-                "so it was not sent; seal the photos again to send them", this::note);
+        refuseIfRevoked(clients, packageJson);
+        if (recipient instanceof Recipient.Email email) {
+            return new SendByEmail(this, Clock.systemUTC()).send(file, reportId(packageJson), email,
+                    smtp.relay(main.env), output, clients);
+        }
         ReportMetadata metadata = metadata(clients, packageJson);
 
         String queryId = packageJson.reportId() != null && ReportId.isValid(packageJson.reportId()) ? null
@@ -93,11 +127,26 @@ final class SendCommand implements Callable<Integer> {
         return ExitCode.OK;
     }
 
+    /** A revoked report can be opened by nobody: the recipient would get a report or link that fails. */
+    private void refuseIfRevoked(ClientContext clients, PackageJson packageJson) {
+        Revocations.refuseIfRevoked(clients, packageJson, new ReportId(reportId(packageJson)),
+                "so it was not sent; seal the photos again to send them", this::note);
+    }
+
+    private String reportId(PackageJson packageJson) {
+        return packageJson.reportId() != null && ReportId.isValid(packageJson.reportId()) ? packageJson.reportId()
+                : reportIdFromName();
+    }
+
+    java.io.PrintWriter err() {
+        return main.spec.commandLine().getErr();
+    }
+
     /**
      * Best effort: My reports misses this send when it cannot be recorded, but the link went out. A
      * server without the route (from before My reports kept sends) is not asked twice and not warned about.
      */
-    private void recordSend(ClientContext clients, String reportId, Recipient recipient) {
+    void recordSend(ClientContext clients, String reportId, Recipient recipient) {
         try {
             clients.accounts.recordSend(reportId, recipient.channel(), recipient.address());
         } catch (RefusedException e) {

@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import org.safelight.cli.client.KeyServerTrust;
+import org.safelight.client.KeyServerTrust;
 import org.safelight.cli.serve.DataFolder;
 import org.safelight.cli.serve.DataFolderLock;
 import org.safelight.cli.serve.SafelightServer;

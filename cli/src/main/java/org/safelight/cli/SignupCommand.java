@@ -3,7 +3,7 @@ package org.safelight.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;
 import java.util.concurrent.Callable;
-import org.safelight.cli.client.ApiClient;
+import org.safelight.client.ApiClient;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;

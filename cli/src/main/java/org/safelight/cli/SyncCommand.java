@@ -1,6 +1,8 @@
 package org.safelight.cli;
 
 import java.io.IOException;
+import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -12,12 +14,16 @@ import java.security.PrivateKey;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.safelight.cli.client.ApiClient;
-import org.safelight.cli.client.EnterpriseReports;
-import org.safelight.cli.client.KeyServerTrust;
-import org.safelight.cli.client.RefusedException;
-import org.safelight.cli.sync.ReportSync;
-import org.safelight.cli.sync.SyncState;
+import org.safelight.client.ApiClient;
+import org.safelight.client.EnterpriseReports;
+import org.safelight.client.KeyServerTrust;
+import org.safelight.client.RefusedException;
+import org.safelight.client.filing.FailureRule;
+import org.safelight.client.filing.FilingListener;
+import org.safelight.client.filing.ReceivedReportOpener;
+import org.safelight.client.filing.ReportKeys;
+import org.safelight.client.sync.ReportSync;
+import org.safelight.client.sync.SyncState;
 import org.safelight.format.picsafe.PackageJson;
 import org.safelight.format.picsafe.StaticKeys;
 import org.safelight.format.report.MalformedReportException;
@@ -99,9 +105,11 @@ final class SyncCommand implements Callable<Integer> {
             if (lock == null) {
                 throw new Failures.UsageException("another 'safelight sync' is writing into " + out);
             }
-            ReportSync sync = new ReportSync(new EnterpriseReports(ApiClient.create(), server, key, token),
-                    server.toString().replaceAll("/+$", ""), out, trusted, priv, main.stdout,
-                    main.spec.commandLine().getErr());
+            EnterpriseReports enterprise = new EnterpriseReports(ApiClient.create(), server, key, token);
+            ReceivedReportOpener opener = new ReceivedReportOpener(new ReportKeys(trusted, enterprise,
+                    priv == null ? List.of() : List.of(priv), false));
+            ReportSync sync = new ReportSync(enterprise, server.toString().replaceAll("/+$", ""), out, opener,
+                    new PrintingListener(main.stdout, main.spec.commandLine().getErr()));
             return watch ? watch(sync) : report(run(sync));
         }
     }
@@ -116,9 +124,7 @@ final class SyncCommand implements Callable<Integer> {
 
     private int report(ReportSync.Result r) {
         main.stdout.println("Synced into " + out + ": " + r.written() + " new, " + r.present() + " already there"
-                + (r.refused() + r.failedIntegrity() + r.malformed() + r.needKey() > 0
-                        ? ", " + (r.refused() + r.failedIntegrity() + r.malformed() + r.needKey()) + " skipped" : "")
-                + ".");
+                + (r.skipped() > 0 ? ", " + r.skipped() + " skipped" : "") + ".");
         return r.exitCode();
     }
 
@@ -144,6 +150,20 @@ final class SyncCommand implements Callable<Integer> {
             }
         }
         return ExitCode.OK;
+    }
+
+    /** The pipeline's news as the lines sync has always printed: written reports on stdout, skips on stderr. */
+    private record PrintingListener(PrintStream stdout, PrintWriter stderr) implements FilingListener {
+        @Override
+        public void written(String reportId, String sender, Path folder) {
+            stdout.println("Wrote report " + reportId + " (from " + (sender == null ? "?" : sender) + ") to " + folder);
+        }
+
+        @Override
+        public void skipped(String reportId, FailureRule.Skip why, String reason) {
+            stderr.println(reportId == null ? "safelight: skipped a report with an unusable report ID"
+                    : "safelight: skipped report " + reportId + ": " + reason);
+        }
     }
 
     /** Key servers are compared, and asked, by origin only (DESIGN §3). */

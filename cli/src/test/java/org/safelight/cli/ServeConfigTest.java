@@ -10,7 +10,7 @@ import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.safelight.cli.client.Credentials;
+import org.safelight.client.Credentials;
 import org.safelight.cli.serve.EnvironmentDefaults;
 import org.safelight.cli.serve.ServeConfig;
 import picocli.CommandLine;

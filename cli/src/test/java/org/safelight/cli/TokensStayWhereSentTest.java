@@ -19,7 +19,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.safelight.cli.client.Credentials;
+import org.safelight.client.Credentials;
 import org.safelight.cli.serve.SafelightServer;
 
 /**
@@ -151,7 +151,7 @@ class TokensStayWhereSentTest {
     /** The origin text of a server URL. */
     private static final class KeyServerOrigins {
         static String of(URI url) {
-            return org.safelight.cli.client.KeyServerTrust.origin(url.toString());
+            return org.safelight.client.KeyServerTrust.origin(url.toString());
         }
     }
 }

@@ -1,5 +1,7 @@
 package org.safelight.cloud;
 
+import org.safelight.format.link.ReportLink;
+
 /**
  * What a share link leads to, for the web role's landing page in the same process (the HTTP form
  * is {@code GET /api/v1/cloud/reports/{region}/{name}/status}). Thread-safe.

@@ -1,6 +1,7 @@
 package org.safelight.cloud;
 
 import java.time.Instant;
+import org.safelight.format.link.ReportLink;
 
 /**
  * A report stored in the cloud, as its row says.

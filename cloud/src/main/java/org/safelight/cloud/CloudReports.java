@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.core.Jdbi;
+import org.safelight.format.link.ReportLink;
 
 /** The rows of stored reports ({@code cloud_reports}). Thread-safe. */
 final class CloudReports {

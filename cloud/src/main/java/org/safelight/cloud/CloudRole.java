@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.safelight.cloud.blob.BlobNotFoundException;
+import org.safelight.format.link.ReportLink;
 import org.safelight.server.role.ErrorRenderer;
 import org.safelight.server.role.PathRule;
 import org.safelight.server.role.RoleName;

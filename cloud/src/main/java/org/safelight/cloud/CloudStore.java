@@ -16,6 +16,8 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.safelight.cloud.blob.BlobStore;
 import org.safelight.cloud.blob.HashedKeyBlobStore;
+import org.safelight.format.link.Region;
+import org.safelight.format.link.ReportLink;
 import org.safelight.format.report.MalformedReportException;
 import org.safelight.format.picsafe.PackageJson;
 import org.safelight.server.db.Database;

@@ -1,6 +1,7 @@
 package org.safelight.cloud;
 
 import java.time.Instant;
+import org.safelight.format.link.Region;
 
 /**
  * A report just stored in the cloud, as the sender's report list records it.

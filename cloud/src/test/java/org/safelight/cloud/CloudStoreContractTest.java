@@ -1,5 +1,7 @@
 package org.safelight.cloud;
 
+import org.safelight.format.link.Region;
+import org.safelight.format.link.ReportLink;
 import org.safelight.server.testing.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

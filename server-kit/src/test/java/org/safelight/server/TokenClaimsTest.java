@@ -74,6 +74,49 @@ class TokenClaimsTest {
     }
 
     @Test
+    void an_endpoint_accepts_only_endpoint_tokens_for_its_own_origin() {
+        TestTokens endpoint = TestTokens.forEndpoint(clock);
+        TokenVerifier verifier = endpoint.verifier();
+        assertThat(verifier.verify(endpoint.token("u1", "a@example.org")).userId()).isEqualTo("u1");
+        var claims = endpoint.claims("u1", "a@example.org", true, "")
+                .expirationTime(Date.from(clock.instant().plus(Duration.ofMinutes(5)))).build();
+        // the same claims signed by the same key, as a user token or a key-server token for the endpoint's origin
+        assertInvalid(verifier, endpoint.signAs(claims, TokenAudience.users(TestTokens.ENDPOINT)), "kind of token");
+        assertInvalid(verifier, endpoint.signAs(claims, TokenAudience.keyServer(TestTokens.ISSUER, TestTokens.ENDPOINT)),
+                "kind of token");
+        // and an endpoint token for another endpoint
+        assertInvalid(verifier, endpoint.signAs(claims, TokenAudience.endpoint(TestTokens.ISSUER,
+                java.net.URI.create("https://other-endpoint.example"))), "meant for another");
+    }
+
+    @Test
+    void an_endpoint_token_is_refused_where_user_or_key_server_tokens_go_even_on_the_same_origin() {
+        // All roles in one process: every origin is the issuer's, so only the type tells the kinds apart.
+        TokenAudience endpointHere = TokenAudience.endpoint(TestTokens.ISSUER, TestTokens.ISSUER);
+        TokenAudience keysHere = TokenAudience.keyServer(TestTokens.ISSUER, TestTokens.ISSUER);
+        var claims = users.claims("u1", "a@example.org", true, "")
+                .expirationTime(Date.from(clock.instant().plus(Duration.ofMinutes(5)))).build();
+        String endpointToken = users.signAs(claims, endpointHere);
+        assertThat(new JwksTokenVerifier(users::publicKeys, endpointHere, clock).verify(endpointToken).userId())
+                .isEqualTo("u1");
+        assertInvalid(users.verifier(), endpointToken, "kind of token");
+        assertInvalid(new JwksTokenVerifier(users::publicKeys, keysHere, clock), endpointToken, "kind of token");
+        assertInvalid(new JwksTokenVerifier(users::publicKeys, endpointHere, clock), users.signAs(claims, keysHere),
+                "kind of token");
+        assertInvalid(new JwksTokenVerifier(users::publicKeys, endpointHere, clock), users.token("u1", "a@example.org"),
+                "kind of token");
+    }
+
+    @Test
+    void an_endpoint_token_lives_at_most_five_minutes() {
+        assertThat(TokenType.ENDPOINT.headerType()).isEqualTo("endpoint+jwt");
+        TestTokens endpoint = TestTokens.forEndpoint(clock);
+        String tooLong = endpoint.sign(endpoint.claims("u1", "a@example.org", true, "")
+                .expirationTime(Date.from(clock.instant().plus(Duration.ofMinutes(6)))).build());
+        assertInvalid(endpoint.verifier(), tooLong, "longer than");
+    }
+
+    @Test
     void a_token_without_the_expected_header_type_is_refused() {
         String plainJwt = users.sign(users.claims("u1", "a@example.org", true, "").build(), null);
         assertInvalid(users.verifier(), plainJwt, "kind of token");

@@ -24,12 +24,14 @@ import org.safelight.server.tokens.TokenType;
  * reads. {@code iss} is this server's public origin. A user token ({@link TokenType#USER}) has
  * {@code aud} = {@code iss} and lives {@link #LIFETIME}; a key-server token
  * ({@link TokenType#KEY_SERVER}) has {@code aud} = one key server's origin and lives
- * {@link #KEY_SERVER_LIFETIME}. {@code ent} is empty and {@code pro} false outside an enterprise.
+ * {@link #KEY_SERVER_LIFETIME}; an endpoint token ({@link TokenType#ENDPOINT}) has {@code aud} = one
+ * endpoint's origin and lives {@link #ENDPOINT_LIFETIME}. {@code ent} is empty and {@code pro} false outside an enterprise.
  * Thread-safe.
  */
 public final class AccessTokens {
     public static final Duration LIFETIME = TokenType.USER.maxLifetime();
     public static final Duration KEY_SERVER_LIFETIME = TokenType.KEY_SERVER.maxLifetime();
+    public static final Duration ENDPOINT_LIFETIME = TokenType.ENDPOINT.maxLifetime();
 
     private final SigningKeys keys;
     private final String issuer;
@@ -56,9 +58,28 @@ public final class AccessTokens {
         return sign(user, membership, TokenType.KEY_SERVER, keyServerOrigin, KEY_SERVER_LIFETIME);
     }
 
+    /**
+     * A token only the endpoint (an institution's intake) at {@code endpointOrigin} accepts.
+     *
+     * @param endpointOrigin an origin as {@link Origin#of} gives it
+     */
+    public Issued issueForEndpoint(User user, Optional<Membership> membership, String endpointOrigin) {
+        Instant now = clock.instant();
+        return new Issued(sign(user, membership, TokenType.ENDPOINT, endpointOrigin, now, ENDPOINT_LIFETIME),
+                now.plus(ENDPOINT_LIFETIME));
+    }
+
+    /** A signed token and its {@code exp}. */
+    public record Issued(String token, Instant expiresAt) {
+    }
+
     private String sign(User user, Optional<Membership> membership, TokenType type, String audience,
                         Duration lifetime) {
-        Instant now = clock.instant();
+        return sign(user, membership, type, audience, clock.instant(), lifetime);
+    }
+
+    private String sign(User user, Optional<Membership> membership, TokenType type, String audience, Instant now,
+                        Duration lifetime) {
         JWTClaimsSet claims = new JWTClaimsSet.Builder()
                 .issuer(issuer)
                 .audience(audience)

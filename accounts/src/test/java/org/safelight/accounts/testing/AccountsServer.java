@@ -153,6 +153,12 @@ public final class AccountsServer implements AutoCloseable {
                 org.safelight.server.tokens.TokenAudience.keyServer(URI.create(base), keyServer), clock);
     }
 
+    /** Verifies tokens the way the endpoint at {@code endpoint} does. */
+    public TokenVerifier endpointVerifier(URI endpoint) {
+        return new JwksTokenVerifier(new org.safelight.server.tokens.HttpJwks(URI.create(base), client),
+                org.safelight.server.tokens.TokenAudience.endpoint(URI.create(base), endpoint), clock);
+    }
+
     // --- HTTP ---
 
     public HttpResponse<String> get(String path) {

@@ -3,9 +3,10 @@ package org.safelight.cli.share;
 import java.util.Locale;
 
 /**
- * Where {@code safelight send --to} delivers a report's cloud link: just the cloud, or a text
+ * Where {@code safelight send --to} delivers a report: its cloud link to just the cloud, or by text
  * message or WhatsApp message to a phone number in international form ({@code +} country code and
- * number, 8 to 15 digits; spaces, dots, dashes and brackets are ignored). Immutable.
+ * number, 8 to 15 digits; spaces, dots, dashes and brackets are ignored); or the report itself to an
+ * institution's endpoint or attached to an email. Immutable.
  */
 public sealed interface Recipient {
 
@@ -48,10 +49,36 @@ public sealed interface Recipient {
         }
     }
 
-    /** The channel's name as the accounts server records a send: cloud, sms or whatsapp. */
+    /** An institution's endpoint: the report itself is posted to {@code URL/api/report}. */
+    record Endpoint(java.net.URI url) implements Recipient {
+        @Override
+        public String channel() {
+            return "endpoint";
+        }
+
+        @Override
+        public String address() {
+            return url.toString();
+        }
+    }
+
+    /** An email with the sealed report attached, to a person or an institution's mailbox. */
+    record Email(String mailbox) implements Recipient {
+        @Override
+        public String channel() {
+            return "email";
+        }
+
+        @Override
+        public String address() {
+            return mailbox;
+        }
+    }
+
+    /** The channel's name as the accounts server records a send: cloud, sms, whatsapp, endpoint or email. */
     String channel();
 
-    /** The phone number the link goes to, or null when it only goes to the cloud. */
+    /** Where it goes (phone number, endpoint URL, email address), or null when it only goes to the cloud. */
     String address();
 
     /**
@@ -70,8 +97,31 @@ public sealed interface Recipient {
         if (lower.startsWith("whatsapp:")) {
             return new WhatsApp(phoneNumber(to.substring(9)));
         }
-        throw new IllegalArgumentException("--to must be 'cloud', 'sms:+NUMBER' or 'whatsapp:+NUMBER', not '" + to
-                + "'");
+        if (lower.startsWith("endpoint:")) {
+            return new Endpoint(endpointUrl(to.substring(9)));
+        }
+        if (lower.startsWith("email:")) {
+            return new Email(org.safelight.client.mail.ReportEmail.address(to.substring(6)).getAddress());
+        }
+        throw new IllegalArgumentException("--to must be 'cloud', 'sms:+NUMBER', 'whatsapp:+NUMBER', 'endpoint:URL' or"
+                + " 'email:ADDRESS', not '" + to + "'");
+    }
+
+    /** An endpoint's http(s) URL without query or fragment. */
+    static java.net.URI endpointUrl(String given) {
+        java.net.URI uri;
+        try {
+            uri = new java.net.URI(given.strip());
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalArgumentException("'" + given + "' is not a URL: write endpoint:https://host");
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        if (!(scheme.equals("https") || scheme.equals("http")) || uri.getHost() == null || uri.getRawQuery() != null
+                || uri.getRawFragment() != null || uri.getRawUserInfo() != null) {
+            throw new IllegalArgumentException("'" + given + "' is not an endpoint's address: write"
+                    + " endpoint:https://host[:port][/path]");
+        }
+        return uri;
     }
 
     /** {@code +61 400 123 456} → {@code +61400123456}; refuses anything that is not an international number. */

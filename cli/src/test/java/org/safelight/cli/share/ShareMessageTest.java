@@ -66,9 +66,22 @@ class ShareMessageTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"sms:0400123456", "sms:+61", "whatsapp:+0123456789", "sms:+61abc4001234",
-        "sms:+6140012345678901234", "email:a@b.example", "whatsapp:"})
-    void anything_but_cloud_or_an_international_number_is_refused_with_a_reason(String to) {
+        "sms:+6140012345678901234", "fax:+61400123456", "whatsapp:", "email:not-an-address",
+        "email:IT <it@hospital.example>", "endpoint:ftp://intake.example", "endpoint:https://intake.example/?a=1",
+        "endpoint:https://user:pw@intake.example", "endpoint:intake.example"})
+    void anything_not_understood_is_refused_with_a_reason(String to) {
         assertThatThrownBy(() -> Recipient.parse(to)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("'");
+    }
+
+    @Test
+    void an_endpoint_url_and_an_email_address_are_recipients_with_their_channel() {
+        Recipient endpoint = Recipient.parse("endpoint:https://intake.hospital.example/picsafe");
+        Recipient email = Recipient.parse("email:picsafe@hospital.example");
+
+        assertThat(endpoint.channel()).isEqualTo("endpoint");
+        assertThat(endpoint.address()).isEqualTo("https://intake.hospital.example/picsafe");
+        assertThat(email.channel()).isEqualTo("email");
+        assertThat(email.address()).isEqualTo("picsafe@hospital.example");
     }
 }

@@ -9,7 +9,8 @@ import java.net.URI;
  *
  * @param issuer   the accounts role's public origin: every token's {@code iss}
  * @param audience the token's {@code aud}: the issuer itself for user tokens, a key server's own
- *                 public origin for key-server tokens
+ *                 public origin for key-server tokens, an endpoint's own public origin for
+ *                 endpoint tokens
  */
 public record TokenAudience(String issuer, String audience, TokenType type) {
 
@@ -27,5 +28,10 @@ public record TokenAudience(String issuer, String audience, TokenType type) {
     /** A key server reached at {@code publicUrl}: key-server tokens scoped to that origin alone. */
     public static TokenAudience keyServer(URI accountsUrl, URI publicUrl) {
         return new TokenAudience(Origin.of(accountsUrl), Origin.of(publicUrl), TokenType.KEY_SERVER);
+    }
+
+    /** An endpoint (an institution's intake) reached at {@code publicUrl}: endpoint tokens scoped to that origin alone. */
+    public static TokenAudience endpoint(URI accountsUrl, URI publicUrl) {
+        return new TokenAudience(Origin.of(accountsUrl), Origin.of(publicUrl), TokenType.ENDPOINT);
     }
 }

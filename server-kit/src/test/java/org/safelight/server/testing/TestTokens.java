@@ -21,12 +21,14 @@ import org.safelight.server.tokens.TokenVerifier;
 /**
  * Signs real ES256 tokens, as the accounts role at {@link #ISSUER} would, for tests of roles that
  * only verify them: user tokens ({@code new TestTokens(clock)}, for accounts, cloud and enterprise
- * routes) or tokens scoped to the key server at {@link #KEY_SERVER} ({@link #forKeyServer}).
+ * routes), tokens scoped to the key server at {@link #KEY_SERVER} ({@link #forKeyServer}) or to the
+ * endpoint at {@link #ENDPOINT} ({@link #forEndpoint}).
  * {@link #verifier()} accepts exactly the kind {@link #token} signs.
  */
 public final class TestTokens {
     public static final URI ISSUER = URI.create("https://accounts.test.example");
     public static final URI KEY_SERVER = URI.create("https://keys.test.example");
+    public static final URI ENDPOINT = URI.create("https://endpoint.test.example");
 
     private final ECKey key;
     private final Clock clock;
@@ -50,6 +52,16 @@ public final class TestTokens {
     /** Tokens scoped to the key server at {@link #KEY_SERVER}, as a token exchange gives them. */
     public static TestTokens forKeyServer(Clock clock) {
         return new TestTokens(clock, TokenAudience.keyServer(ISSUER, KEY_SERVER));
+    }
+
+    /** Tokens scoped to the endpoint at {@link #ENDPOINT}, as the endpoint-token exchange gives them. */
+    public static TestTokens forEndpoint(Clock clock) {
+        return new TestTokens(clock, TokenAudience.endpoint(ISSUER, ENDPOINT));
+    }
+
+    /** Tokens of another kind signed with this very key, claims alike: to prove kinds never pass for each other. */
+    public String signAs(JWTClaimsSet claims, TokenAudience as) {
+        return sign(new JWTClaimsSet.Builder(claims).audience(as.audience()).build(), as.type());
     }
 
     public JWKSet publicKeys() {

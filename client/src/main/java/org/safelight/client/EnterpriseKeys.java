@@ -1,0 +1,39 @@
+package org.safelight.client;
+
+import java.io.IOException;
+import java.net.URI;
+import org.safelight.client.filing.DynamicKeySource;
+import org.safelight.format.report.ReportId;
+
+/**
+ * Dynamic-key reports' keys asked as an enterprise, with its Key Server Token (the key server logs
+ * each request as the enterprise's). The token only ever goes into the Authorization header of the
+ * key route on the origin given; choosing which origins may receive it is {@code ReportKeys}' job.
+ */
+public final class EnterpriseKeys implements DynamicKeySource {
+    private final ApiClient api;
+    private final String keyServerToken;
+
+    public EnterpriseKeys(ApiClient api, String keyServerToken) {
+        this.api = api;
+        this.keyServerToken = keyServerToken;
+    }
+
+    /**
+     * Only {@code keyServer}'s origin counts: a path, query or fragment cannot steer the token to
+     * another route.
+     *
+     * @throws IllegalArgumentException when {@code keyServer} is not an http(s) URL with a host
+     */
+    @Override
+    public String fetchKey(URI keyServer, ReportId report) throws IOException {
+        String origin = KeyServerTrust.origin(keyServer.toString());
+        return api.get(URI.create(origin + "/api/v1/reports/" + report.value() + "/key"), keyServerToken)
+                .path("key").asText();
+    }
+
+    @Override
+    public String toString() {
+        return "EnterpriseKeys[****]";
+    }
+}
