@@ -13,6 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.safelight.client.Credentials;
 import org.safelight.cli.serve.EnvironmentDefaults;
 import org.safelight.cli.serve.ServeConfig;
+import org.safelight.server.role.RoleName;
 import picocli.CommandLine;
 
 class ServeConfigTest {
@@ -33,7 +34,7 @@ class ServeConfigTest {
                 + "accounts-url=https://accounts.example.org\npublic-url=https://keys.example.org\n");
         ServeConfig c = parse(Map.of("SAFELIGHT_PORT", "7100"), file, "--data-dir", dir.toString());
         assertThat(c.port()).isEqualTo(7100);
-        assertThat(c.roles()).containsExactly("keys");
+        assertThat(c.roles()).containsExactly(RoleName.KEYS);
         assertThat(c.accountsUrl()).hasToString("https://accounts.example.org");
         assertThat(parse(Map.of("SAFELIGHT_PORT", "7100"), file, "--port", "7200").port()).isEqualTo(7200);
     }
@@ -42,7 +43,7 @@ class ServeConfigTest {
     void the_embedded_default_is_sqlite_in_the_data_folder() throws IOException {
         ServeConfig c = parse(Map.of(), null, "--data-dir", dir.toString());
         assertThat(c.databaseUrl()).isEqualTo("jdbc:sqlite:" + dir.toAbsolutePath().resolve("safelight.db"));
-        assertThat(c.roles()).containsExactly("accounts", "keys", "cloud", "web");
+        assertThat(c.roles()).containsExactly(RoleName.ACCOUNTS, RoleName.KEYS, RoleName.CLOUD, RoleName.WEB);
         assertThat(c.publicUrl()).hasToString("http://localhost:8080");
     }
 

@@ -2,7 +2,6 @@ package org.safelight.cli.serve;
 
 import io.javalin.Javalin;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -10,59 +9,43 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.safelight.accounts.AccountsRole;
-import org.safelight.accounts.AccountsStores;
-import org.safelight.accounts.RateLimits;
-import org.safelight.accounts.mail.Mailer;
-import org.safelight.accounts.mail.OutboxMailer;
-import org.safelight.accounts.mail.SmtpMailer;
-import org.safelight.accounts.mail.SmtpSettings;
-import org.safelight.accounts.tokens.SigningKeys;
-import org.safelight.accounts.users.PasswordHasher;
-import org.safelight.cloud.CloudLinks;
 import org.safelight.cloud.CloudStore;
-import org.safelight.cloud.LinkStatus;
-import org.safelight.keys.EnterpriseAdmins;
-import org.safelight.keys.KeyServer;
 import org.safelight.server.db.Database;
-import org.safelight.server.tasks.PeriodicTask;
-import org.safelight.server.enterprise.EnterpriseAuthority;
-import org.safelight.server.enterprise.HttpEnterpriseAuthority;
 import org.safelight.server.http.Role;
-import org.safelight.server.limits.RateLimiter;
 import org.safelight.server.http.ServerApp;
+import org.safelight.server.role.RoleContext;
+import org.safelight.server.role.RoleName;
+import org.safelight.server.role.RoleWiring;
+import org.safelight.server.role.Worker;
 import org.safelight.server.tls.TlsConfig;
-import org.safelight.server.tokens.HttpJwks;
-import org.safelight.server.tokens.JwksTokenVerifier;
-import org.safelight.server.tokens.TokenAudience;
-import org.safelight.server.tokens.TokenVerifier;
-import org.safelight.web.SharedLinks;
-import org.safelight.web.WebRole;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The whole server process, wired by hand from a {@link ServeConfig}: the database, each chosen
- * role, HTTPS when DATA_DIR/certs holds certificates. {@link #close()} stops it in reverse order.
+ * The whole server process, started from a {@link ServeConfig}: the database, then each chosen
+ * role in {@link RoleName} order — every role's migrations, then every role built by its
+ * {@link RoleWiring} from one {@link RoleContext}, then the roles' workers — then HTTP (HTTPS when
+ * DATA_DIR/certs holds certificates). {@link #close()} stops it in reverse: HTTP, the workers, what
+ * the roles registered, the database, the data folder's lock.
  */
 public final class SafelightServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SafelightServer.class);
 
     private final Javalin app;
     private final Database database;
-    private final List<AutoCloseable> resources;
+    private final RoleContext context;
+    private final Running running;
     private final String scheme;
-    private final CloudStore cloudStore;
     private final DataFolderLock lock;
 
-    private SafelightServer(Javalin app, Database database, List<AutoCloseable> resources, String scheme,
-                            CloudStore cloudStore, DataFolderLock lock) {
+    private SafelightServer(Javalin app, Database database, RoleContext context, Running running, String scheme,
+                            DataFolderLock lock) {
         this.lock = lock;
         this.app = app;
         this.database = database;
-        this.resources = resources;
+        this.context = context;
+        this.running = running;
         this.scheme = scheme;
-        this.cloudStore = cloudStore;
     }
 
     public static SafelightServer start(ServeConfig config) throws Exception {
@@ -79,9 +62,10 @@ public final class SafelightServer implements AutoCloseable {
      */
     public static SafelightServer start(ServeConfig config, Clock clock) throws Exception {
         StartRollback rollback = StartRollback.before(config.dataDir(), config.databaseUrl());
-        List<AutoCloseable> resources = new ArrayList<>();
         DataFolderLock lock = null;
         Database database = null;
+        RoleContext context = null;
+        Running running = new Running();
         Javalin app = null;
         try {
             DataFolder.prepare(config.dataDir(), config.databaseUrl());
@@ -92,8 +76,14 @@ public final class SafelightServer implements AutoCloseable {
             }
             config.publicUrlWarning().ifPresent(LOG::warn);
             database = Database.open(config.databaseUrl(), config.databaseUser(), config.databasePassword());
-            List<Role> roles = new ArrayList<>();
-            CloudStore cloudStore = Roles.build(config, database, clock, roles, resources);
+            context = new RoleContext(database, config.dataDir(), clock, config.publicUrl(), config.accountsUrl(),
+                    config.roles(), config.serviceCredential());
+            List<Role> roles = build(config.wirings(), database, context);
+            for (Role role : roles) {
+                for (Worker worker : role.workers()) {
+                    running.start(worker);
+                }
+            }
             Path certs = config.dataDir().resolve("certs");
             String scheme;
             if (TlsConfig.present(certs)) {
@@ -103,21 +93,25 @@ public final class SafelightServer implements AutoCloseable {
                     config.trustedProxies().install(c);
                 });
                 app.start();
-                resources.add(tls.watch(Duration.ofSeconds(10), clock));
+                context.closeOnStop(tls.watch(Duration.ofSeconds(10), clock));
                 scheme = "https";
             } else {
                 app = ServerApp.create(roles, config.trustedProxies()::install);
                 app.start(config.host(), config.port());
                 scheme = "http";
             }
-            SafelightServer server = new SafelightServer(app, database, resources, scheme, cloudStore, lock);
-            LOG.info("Safelight is serving {} on {}", String.join(",", config.roles()), server.url());
+            SafelightServer server = new SafelightServer(app, database, context, running, scheme, lock);
+            LOG.info("Safelight is serving {} on {}", String.join(",", config.roles().stream().map(RoleName::id)
+                    .toList()), server.url());
             return server;
         } catch (Exception | Error e) {
             if (app != null) {
                 app.stop();
             }
-            closeAll(resources);
+            running.stopAll();
+            if (context != null) {
+                context.closeResources();
+            }
             if (database != null) {
                 database.close();
             }
@@ -131,21 +125,20 @@ public final class SafelightServer implements AutoCloseable {
         }
     }
 
-    /**
-     * A token verifier for a role of this process: against the accounts role in this process, or
-     * the one at --accounts-url, whose origin is then the tokens' issuer.
-     */
-    static TokenVerifier tokenVerifier(ServeConfig config, java.util.function.Supplier<com.nimbusds.jose.jwk.JWKSet> local,
-                                       TokenAudience audience, Clock clock) {
-        if (config.accountsUrl() != null) {
-            return new JwksTokenVerifier(new HttpJwks(config.accountsUrl(), HttpClient.newHttpClient()), audience, clock);
+    /** Every role's migrations first, then every role in order: a role finds what those before it provided. */
+    static List<Role> build(List<RoleWiring> wirings, Database database, RoleContext context) throws Exception {
+        for (RoleWiring wiring : wirings) {
+            wiring.migrations().ifPresent(database::migrate);
         }
-        return new JwksTokenVerifier(local, audience, clock);
-    }
-
-    /** The accounts role's address: --accounts-url, or this server's own when it runs accounts. */
-    static URI issuer(ServeConfig config) {
-        return config.accountsUrl() != null ? config.accountsUrl() : config.publicUrl();
+        List<Role> roles = new ArrayList<>();
+        for (RoleWiring wiring : wirings) {
+            Role role = wiring.build(context);
+            if (role.roleName() != wiring.name()) {
+                throw new IllegalStateException("the " + wiring.name() + " wiring built the " + role.roleName() + " role");
+            }
+            roles.add(role);
+        }
+        return roles;
     }
 
     /** "METHOD /path" of every HTTP route this server answers (not CORS preflights or filters). */
@@ -169,106 +162,44 @@ public final class SafelightServer implements AutoCloseable {
         return database;
     }
 
+    /** A service a role of this server provided ({@link RoleContext#service}). */
+    public <T> Optional<T> service(Class<T> type) {
+        return context.service(type);
+    }
+
     /** The cloud role's store, when this server runs it (tests sweep it after moving the clock). */
     public Optional<CloudStore> cloudStore() {
-        return Optional.ofNullable(cloudStore);
+        return context.service(CloudStore.class);
     }
 
     @Override
     public void close() {
         app.stop();
-        closeAll(resources);
+        running.stopAll();
+        context.closeResources();
         database.close();
         lock.close(); // last: another server may take the folder now
     }
 
-    private static void closeAll(List<AutoCloseable> resources) {
-        for (int i = resources.size() - 1; i >= 0; i--) {
-            try {
-                resources.get(i).close();
-            } catch (Exception e) {
-                LOG.warn("closing {} failed: {}", resources.get(i).getClass().getSimpleName(), e.getClass().getSimpleName());
-            }
-        }
-    }
+    /** The workers started so far; stopped newest first, a failure logged by its class only. */
+    private static final class Running {
+        private final List<Worker> started = new ArrayList<>();
 
-    /** Which roles run, and what each needs. */
-    static final class Roles {
-        private Roles() {
+        void start(Worker worker) {
+            worker.start();
+            started.add(worker);
         }
 
-        /** @return the cloud store, when the cloud role runs */
-        static CloudStore build(ServeConfig config, Database database, Clock clock, List<Role> roles,
-                                List<AutoCloseable> resources) throws Exception {
-            java.util.function.Supplier<com.nimbusds.jose.jwk.JWKSet> localKeys = () -> {
-                throw new IllegalStateException("no accounts role in this process");
-            };
-            // Which enterprise an API key or Key Server Token belongs to: accounts in this process, or asked over HTTP.
-            EnterpriseAuthority enterprises = config.accountsUrl() != null
-                    ? new HttpEnterpriseAuthority(config.accountsUrl(), HttpClient.newHttpClient(), clock)
-                    : EnterpriseAuthority.none();
-            AccountsStores accounts = null;
-            if (config.runs("accounts")) {
-                SigningKeys signing = SigningKeys.loadOrCreate(config.dataDir(), clock);
-                localKeys = signing::publicKeys;
-                ServeConfig.Smtp smtp = config.smtp();
-                Mailer mailer = smtp.enabled()
-                        ? new SmtpMailer(new SmtpSettings(smtp.host(), smtp.port(), smtp.user(), smtp.password(),
-                                smtp.from(), smtp.startTls()), clock)
-                        : new OutboxMailer(config.dataDir(), smtp.from(), clock);
-                accounts = AccountsStores.open(database, clock);
-                enterprises = accounts.credentials();
-                AccountsStores stores = accounts;
-                resources.add(new PeriodicTask("accounts-purge", Duration.ofHours(1),
-                        () -> stores.purgeExpired(clock.instant())));
-                AccountsRole role = new AccountsRole(accounts, mailer, signing, config.publicUrl(),
-                        RateLimits.standard(clock), PasswordHasher.standard(), config.cloud().serviceCredential(),
-                        clock);
-                resources.add(role); // finishes the mail written after answers
-                roles.add(role);
-            }
-            if (config.runs("keys")) {
-                int perMinute = config.keyRequestsPerMinute();
-                // The admin of a sender's enterprise sees its reports' whole access logs: known when accounts runs here.
-                AccountsStores local = accounts;
-                EnterpriseAdmins admins = local == null ? EnterpriseAdmins.none()
-                        : (enterprise, user) -> local.enterprises().membershipOf(user.email(), user.emailVerified())
-                                .filter(m -> m.enterpriseId().equals(enterprise)).map(m -> m.admin()).orElse(false);
-                // Only tokens the accounts role scoped to this key server's own public origin.
-                TokenAudience ownOrigin = TokenAudience.keyServer(issuer(config), config.publicUrl());
-                KeyServer keys = KeyServer.open(database, config.dataDir(), tokenVerifier(config, localKeys, ownOrigin,
-                        clock),
-                        config.trustedOrigins(), new RateLimiter(perMinute, perMinute / 60.0, clock), enterprises,
-                        admins, clock);
-                resources.add(keys);
-                roles.add(keys.role());
-            }
-            CloudStore cloudStore = null;
-            SharedLinks links = SharedLinks.NONE;
-            if (config.runs("cloud")) {
-                CloudWiring.Built cloud = CloudWiring.build(config, database, tokenVerifier(config, localKeys,
-                        TokenAudience.users(issuer(config)), clock), accounts, clock);
-                resources.addAll(cloud.resources());
-                roles.add(cloud.role());
-                cloudStore = cloud.store();
-                links = webLinks(cloud.links());
-            }
-            if (config.runs("web")) {
-                roles.add(new WebRole(links, config.publicUrl(), config.webKeyServers()));
-            }
-            return cloudStore;
-        }
-
-        /** The web role's landing page asks the cloud role in this process about share links. */
-        static SharedLinks webLinks(CloudLinks links) {
-            return (region, name) -> {
-                LinkStatus status = links.status(region, name);
-                if (status instanceof LinkStatus.Active active) {
-                    return new SharedLinks.Status.Active(active.expiresAt());
+        void stopAll() {
+            for (int i = started.size() - 1; i >= 0; i--) {
+                Worker worker = started.get(i);
+                try {
+                    worker.stop();
+                } catch (RuntimeException e) {
+                    LOG.warn("stopping {} failed: {}", worker.name(), e.getClass().getSimpleName());
                 }
-                return status instanceof LinkStatus.Expired ? new SharedLinks.Status.Expired()
-                        : new SharedLinks.Status.Unknown();
-            };
+            }
+            started.clear();
         }
     }
 }

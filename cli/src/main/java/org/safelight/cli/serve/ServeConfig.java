@@ -2,25 +2,66 @@ package org.safelight.cli.serve;
 
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.safelight.accounts.AccountsSettings;
+import org.safelight.accounts.AccountsWiring;
+import org.safelight.cloud.CloudSettings;
+import org.safelight.cloud.CloudWiring;
 import org.safelight.cloud.UploadLimits;
+import org.safelight.keys.KeysSettings;
+import org.safelight.keys.KeysWiring;
 import org.safelight.server.http.ServiceCredential;
 import org.safelight.server.http.TrustedProxies;
+import org.safelight.server.role.RoleName;
+import org.safelight.server.role.RoleWiring;
+import org.safelight.web.WebSettings;
+import org.safelight.web.WebWiring;
 
 /**
- * The effective configuration of {@code safelight serve}. {@link #describe()} lists it for the log
- * with secrets masked.
+ * The effective configuration of {@code safelight serve}: what every role shares (where it listens,
+ * its database, its addresses) and the chosen roles, each as its {@link RoleWiring} holding the
+ * role's own settings, in {@link RoleName} order. {@link #describe()} lists it for the log with
+ * secrets masked.
+ *
+ * @param serviceCredential the secret roles of one deployment in separate processes share
+ * @param wirings           the roles to run, one wiring per role
  */
-public record ServeConfig(Path dataDir, String host, int port, Set<String> roles, String databaseUrl,
-                          String databaseUser, String databasePassword, URI accountsUrl, URI publicUrl,
-                          List<String> trustedOrigins, Smtp smtp, int keyRequestsPerMinute, Cloud cloud,
-                          List<String> webKeyServers, TrustedProxies trustedProxies) {
+public record ServeConfig(Path dataDir, String host, int port, String databaseUrl, String databaseUser,
+                          String databasePassword, URI accountsUrl, URI publicUrl, TrustedProxies trustedProxies,
+                          ServiceCredential serviceCredential, List<RoleWiring> wirings) {
 
-    public static final Set<String> KNOWN_ROLES = Set.of("accounts", "keys", "cloud", "web");
+    public ServeConfig {
+        List<RoleWiring> sorted = new ArrayList<>(wirings);
+        sorted.sort(Comparator.comparing(RoleWiring::name));
+        for (int i = 1; i < sorted.size(); i++) {
+            if (sorted.get(i).name() == sorted.get(i - 1).name()) {
+                throw new IllegalArgumentException("the " + sorted.get(i).name() + " role is wired twice");
+            }
+        }
+        wirings = List.copyOf(sorted);
+    }
+
+    /**
+     * The roles named by {@code roles} with these settings (tests; {@code serve} builds each role's
+     * settings from its configuration group).
+     */
+    public ServeConfig(Path dataDir, String host, int port, Set<String> roles, String databaseUrl,
+                       String databaseUser, String databasePassword, URI accountsUrl, URI publicUrl,
+                       List<String> trustedOrigins, Smtp smtp, int keyRequestsPerMinute, Cloud cloud,
+                       List<String> webKeyServers, TrustedProxies trustedProxies) {
+        this(dataDir, host, port, databaseUrl, databaseUser, databasePassword, accountsUrl, publicUrl, trustedProxies,
+                cloud.serviceCredential(), wirings(roles, new AccountsSettings(smtp.host(), smtp.port(), smtp.user(),
+                        smtp.password(), smtp.from(), smtp.startTls()),
+                        new KeysSettings(trustedOrigins, keyRequestsPerMinute), cloud.settings(),
+                        new WebSettings(webKeyServers)));
+    }
 
     /** Without cloud settings (the defaults: folder store, 2 GiB uploads) or key servers on other origins. */
     public ServeConfig(Path dataDir, String host, int port, Set<String> roles, String databaseUrl,
@@ -47,12 +88,34 @@ public record ServeConfig(Path dataDir, String host, int port, Set<String> roles
                 trustedOrigins, smtp, keyRequestsPerMinute, cloud, List.of());
     }
 
+    private static List<RoleWiring> wirings(Set<String> roles, AccountsSettings accounts, KeysSettings keys,
+                                            CloudSettings cloud, WebSettings web) {
+        List<RoleWiring> wirings = new ArrayList<>();
+        for (String id : roles) {
+            RoleName name = RoleName.parse(id);
+            wirings.add(switch (name) {
+                case ACCOUNTS -> new AccountsWiring(accounts);
+                case KEYS -> new KeysWiring(keys);
+                case CLOUD -> new CloudWiring(cloud);
+                case WEB -> new WebWiring(web);
+                case ENDPOINT -> throw new IllegalArgumentException("give the endpoint role with ServeConfig.with");
+            });
+        }
+        return wirings;
+    }
+
+    /** This configuration with {@code wiring} added, or in place of the one for the same role. */
+    public ServeConfig with(RoleWiring wiring) {
+        List<RoleWiring> changed = new ArrayList<>(wirings);
+        changed.removeIf(w -> w.name() == wiring.name());
+        changed.add(wiring);
+        return new ServeConfig(dataDir, host, port, databaseUrl, databaseUser, databasePassword, accountsUrl, publicUrl,
+                trustedProxies, serviceCredential, changed);
+    }
+
     /**
-     * The cloud role's storage: {@code blobStore} is {@code folder} (DATA_DIR/cloud) or {@code s3}
-     * with the {@code s3*} settings (blank keys: the AWS default credential chain). {@code
-     * serviceCredential} is the secret with which a cloud role writes the upload log of an accounts
-     * role in another process; both are given the same one ({@link ServiceCredential#NONE} when they
-     * run together).
+     * The cloud role's settings as the test fixtures give them ({@link CloudSettings} with the
+     * shared service credential).
      */
     public record Cloud(UploadLimits uploads, String blobStore, URI s3Endpoint, String s3Region, String s3Bucket,
                         String s3AccessKey, String s3SecretKey, ServiceCredential serviceCredential) {
@@ -64,6 +127,11 @@ public record ServeConfig(Path dataDir, String host, int port, Set<String> roles
             this(uploads, blobStore, s3Endpoint, s3Region, s3Bucket, s3AccessKey, s3SecretKey, ServiceCredential.NONE);
         }
 
+        static Cloud of(CloudSettings s) {
+            return new Cloud(s.uploads(), s.blobStore(), s.s3Endpoint(), s.s3Region(), s.s3Bucket(), s.s3AccessKey(),
+                    s.s3SecretKey(), s.serviceCredential());
+        }
+
         public Cloud withServiceCredential(ServiceCredential credential) {
             return new Cloud(uploads, blobStore, s3Endpoint, s3Region, s3Bucket, s3AccessKey, s3SecretKey, credential);
         }
@@ -71,13 +139,45 @@ public record ServeConfig(Path dataDir, String host, int port, Set<String> roles
         public boolean s3() {
             return "s3".equals(blobStore);
         }
+
+        public CloudSettings settings() {
+            return new CloudSettings(uploads, blobStore, s3Endpoint, s3Region, s3Bucket, s3AccessKey, s3SecretKey,
+                    serviceCredential);
+        }
     }
 
-    /** SMTP settings; {@code host} empty means the outbox folder instead. */
+    /** SMTP settings as the test fixtures give them; {@code host} empty means the outbox folder instead. */
     public record Smtp(String host, int port, String user, String password, String from, boolean startTls) {
         public boolean enabled() {
             return host != null && !host.isBlank();
         }
+    }
+
+    /** The chosen roles, in the order they are built. */
+    public Set<RoleName> roles() {
+        Set<RoleName> names = new LinkedHashSet<>();
+        wirings.forEach(w -> names.add(w.name()));
+        return names;
+    }
+
+    public boolean runs(RoleName role) {
+        return wirings.stream().anyMatch(w -> w.name() == role);
+    }
+
+    /** The chosen role's wiring of this class, if that role runs. */
+    public <T extends RoleWiring> Optional<T> wiring(Class<T> type) {
+        return wirings.stream().filter(type::isInstance).map(type::cast).findFirst();
+    }
+
+    /** The cloud role's settings (the defaults when it does not run here). */
+    public Cloud cloud() {
+        return Cloud.of(wiring(CloudWiring.class).map(CloudWiring::settings).orElse(CloudSettings.DEFAULTS))
+                .withServiceCredential(serviceCredential);
+    }
+
+    /** The web role's key servers on other origins (none when it does not run here). */
+    public List<String> webKeyServers() {
+        return wiring(WebWiring.class).map(w -> w.settings().keyServers()).orElse(List.of());
     }
 
     /**
@@ -107,36 +207,23 @@ public record ServeConfig(Path dataDir, String host, int port, Set<String> roles
                 || h.equals("0:0:0:0:0:0:0:1");
     }
 
-    public boolean runs(String role) {
-        return roles.contains(role);
-    }
-
+    /** The shared settings, then each role's own, secrets masked. */
     public Map<String, String> describe() {
         Map<String, String> d = new LinkedHashMap<>();
         d.put("data-dir", dataDir.toAbsolutePath().toString());
         d.put("listen", host + ":" + port);
-        d.put("roles", String.join(",", roles));
+        d.put("roles", String.join(",", roles().stream().map(RoleName::id).toList()));
         d.put("database-url", maskUrl(databaseUrl));
         d.put("database-user", databaseUser == null ? "" : databaseUser);
         d.put("database-password", mask(databasePassword));
         d.put("public-url", publicUrl.toString());
         d.put("accounts-url", accountsUrl == null ? "(this server)" : accountsUrl.toString());
-        d.put("trusted-origins", String.join(",", trustedOrigins));
         d.put("trusted-proxies", trustedProxies.entries().isEmpty() ? "(none: X-Forwarded-For is ignored)"
                 : String.join(",", trustedProxies.entries()));
-        d.put("key-requests-per-minute", Integer.toString(keyRequestsPerMinute));
-        d.put("web-key-servers", String.join(",", webKeyServers));
-        d.put("cloud-max-upload-mb", Long.toString(cloud.uploads().maxBytes() >> 20));
-        d.put("cloud-quota-mb", cloud.uploads().quotaBytes() == 0 ? "0 (none)"
-                : Long.toString(cloud.uploads().quotaBytes() >> 20));
-        d.put("cloud-uploads-per-hour", Integer.toString(cloud.uploads().perHour()));
-        d.put("blob-store", cloud.s3() ? "s3 endpoint " + (cloud.s3Endpoint() == null ? "(AWS)" : cloud.s3Endpoint())
-                + " region " + cloud.s3Region() + " bucket " + cloud.s3Bucket() + " access key "
-                + (cloud.s3AccessKey().isEmpty() ? "(default chain)" : cloud.s3AccessKey()) + " secret key "
-                + mask(cloud.s3SecretKey()) : "folder " + dataDir.resolve("cloud"));
-        d.put("service-credential", cloud.serviceCredential().configured() ? "****" : "(none)");
-        d.put("smtp", smtp.enabled() ? smtp.user() + "@" + smtp.host() + ":" + smtp.port() + " password "
-                + mask(smtp.password()) + " from " + smtp.from() : "off (messages go to " + dataDir.resolve("outbox") + ")");
+        d.put("service-credential", serviceCredential.configured() ? "****" : "(none)");
+        for (RoleWiring wiring : wirings) {
+            d.putAll(wiring.describe(dataDir));
+        }
         return d;
     }
 

@@ -41,4 +41,45 @@ public interface Role {
     default List<Worker> workers() {
         return List.of();
     }
+
+    /**
+     * {@code role} with {@code workers} added to its own: for a wiring whose role class has routes
+     * only (its sweeper or purge job lives beside it).
+     */
+    static Role withWorkers(Role role, List<Worker> workers) {
+        List<Worker> all = new java.util.ArrayList<>(role.workers());
+        all.addAll(workers);
+        List<Worker> joined = List.copyOf(all);
+        return new Role() {
+            @Override
+            public RoleName roleName() {
+                return role.roleName();
+            }
+
+            @Override
+            public String name() {
+                return role.name();
+            }
+
+            @Override
+            public void routes(JavalinDefaultRoutingApi routes) {
+                role.routes(routes);
+            }
+
+            @Override
+            public String openApi() {
+                return role.openApi();
+            }
+
+            @Override
+            public List<PathRule> pathRules() {
+                return role.pathRules();
+            }
+
+            @Override
+            public List<Worker> workers() {
+                return joined;
+            }
+        };
+    }
 }

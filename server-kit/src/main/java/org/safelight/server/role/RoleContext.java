@@ -15,6 +15,7 @@ import java.util.Set;
 import org.safelight.server.db.Database;
 import org.safelight.server.enterprise.EnterpriseAuthority;
 import org.safelight.server.enterprise.HttpEnterpriseAuthority;
+import org.safelight.server.http.ServiceCredential;
 import org.safelight.server.tokens.HttpJwks;
 import org.safelight.server.tokens.JwksTokenVerifier;
 import org.safelight.server.tokens.TokenAudience;
@@ -39,6 +40,7 @@ public final class RoleContext {
     private final URI accountsUrl;
     private final Set<RoleName> running;
     private final HttpClient http;
+    private final ServiceCredential serviceCredential;
     private final Map<Class<?>, Object> services = new LinkedHashMap<>();
     private final List<AutoCloseable> resources = new ArrayList<>();
     private EnterpriseAuthority remoteEnterprises;
@@ -51,6 +53,17 @@ public final class RoleContext {
      */
     public RoleContext(Database database, Path dataDir, Clock clock, URI publicUrl, URI accountsUrl,
                        Set<RoleName> running) {
+        this(database, dataDir, clock, publicUrl, accountsUrl, running, ServiceCredential.NONE);
+    }
+
+    /**
+     * @param serviceCredential the secret roles of one deployment running in separate processes
+     *                          share ({@code --service-credential}); {@link ServiceCredential#NONE}
+     *                          when they run together
+     */
+    public RoleContext(Database database, Path dataDir, Clock clock, URI publicUrl, URI accountsUrl,
+                       Set<RoleName> running, ServiceCredential serviceCredential) {
+        this.serviceCredential = Objects.requireNonNull(serviceCredential, "serviceCredential");
         this.database = Objects.requireNonNull(database, "database");
         this.dataDir = Objects.requireNonNull(dataDir, "dataDir");
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -90,6 +103,11 @@ public final class RoleContext {
     /** Whether this process runs {@code role}. */
     public boolean runs(RoleName role) {
         return running.contains(role);
+    }
+
+    /** {@code --service-credential}: how the roles of one deployment in separate processes trust each other. */
+    public ServiceCredential serviceCredential() {
+        return serviceCredential;
     }
 
     /** A client for calls to other servers (the accounts server, key servers). */

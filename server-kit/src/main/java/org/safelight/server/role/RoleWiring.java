@@ -1,6 +1,7 @@
 package org.safelight.server.role;
 
 import java.net.URI;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -51,6 +52,11 @@ public interface RoleWiring {
     /** The role's effective settings for the startup log, secrets masked ({@code "****"}). */
     default Map<String, String> describe() {
         return Map.of();
+    }
+
+    /** {@link #describe()}, for settings whose defaults lie in the data folder. */
+    default Map<String, String> describe(Path dataDir) {
+        return describe();
     }
 
     /**

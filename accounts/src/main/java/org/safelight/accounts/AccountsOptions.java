@@ -1,0 +1,38 @@
+package org.safelight.accounts;
+
+import picocli.CommandLine.Option;
+
+/**
+ * The accounts role's configuration group: {@code serve} adds these options with {@code @Mixin};
+ * each also comes from {@code SAFELIGHT_<FLAG>} or the {@code --config} file.
+ */
+public final class AccountsOptions {
+    @Option(names = "--smtp-host", paramLabel = "HOST", defaultValue = "",
+            description = "Send email through this SMTP server (default: write .eml files to DATA_DIR/outbox).")
+    String smtpHost;
+
+    @Option(names = "--smtp-port", paramLabel = "N", defaultValue = "587",
+            description = "The SMTP server's port (default: ${DEFAULT-VALUE}).")
+    int smtpPort;
+
+    @Option(names = "--smtp-user", paramLabel = "USER", defaultValue = "",
+            description = "Sign in to the SMTP server as this user, with SAFELIGHT_SMTP_PASSWORD (default: no sign-in).")
+    String smtpUser;
+
+    @Option(names = "--smtp-password", paramLabel = "PASSWORD", hidden = true, defaultValue = "",
+            description = "Prefer SAFELIGHT_SMTP_PASSWORD.")
+    String smtpPassword;
+
+    @Option(names = "--smtp-from", paramLabel = "ADDRESS", defaultValue = "safelight@localhost",
+            description = "The sender of the messages (default: ${DEFAULT-VALUE}).")
+    String smtpFrom;
+
+    @Option(names = "--smtp-starttls", defaultValue = "true", arity = "1", paramLabel = "true|false",
+            description = "Require STARTTLS on the SMTP connection (default: ${DEFAULT-VALUE}).")
+    boolean smtpStartTls;
+
+    /** The settings these options give. */
+    public AccountsSettings settings() {
+        return new AccountsSettings(smtpHost, smtpPort, smtpUser, smtpPassword, smtpFrom, smtpStartTls);
+    }
+}

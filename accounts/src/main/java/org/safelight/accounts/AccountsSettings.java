@@ -1,0 +1,40 @@
+package org.safelight.accounts;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.safelight.accounts.mail.SmtpSettings;
+
+/**
+ * The accounts role's settings: how its messages (confirmations, resets) leave — through an SMTP
+ * server, or, with {@code smtpHost} empty, as {@code .eml} files in {@code DATA_DIR/outbox}.
+ * Immutable.
+ */
+public record AccountsSettings(String smtpHost, int smtpPort, String smtpUser, String smtpPassword, String smtpFrom,
+                               boolean smtpStartTls) {
+    /** The outbox folder, from {@code safelight@localhost}. */
+    public static final AccountsSettings DEFAULTS = new AccountsSettings("", 587, "", "", "safelight@localhost", true);
+
+    public boolean smtpEnabled() {
+        return smtpHost != null && !smtpHost.isBlank();
+    }
+
+    public SmtpSettings smtp() {
+        return new SmtpSettings(smtpHost, smtpPort, smtpUser, smtpPassword, smtpFrom, smtpStartTls);
+    }
+
+    /** For the startup log, the password masked. */
+    public Map<String, String> describe(Path dataDir) {
+        Map<String, String> d = new LinkedHashMap<>();
+        d.put("smtp", smtpEnabled() ? smtpUser + "@" + smtpHost + ":" + smtpPort + " password "
+                + (smtpPassword == null || smtpPassword.isEmpty() ? "(none)" : "****") + " from " + smtpFrom
+                : "off (messages go to " + dataDir.resolve("outbox") + ")");
+        return d;
+    }
+
+    /** Leaves the password out. */
+    @Override
+    public String toString() {
+        return "AccountsSettings[" + smtp() + "]";
+    }
+}

@@ -1,0 +1,72 @@
+package org.safelight.accounts;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.safelight.accounts.mail.Mailer;
+import org.safelight.accounts.mail.OutboxMailer;
+import org.safelight.accounts.mail.SmtpMailer;
+import org.safelight.accounts.tokens.SigningKeys;
+import org.safelight.accounts.users.PasswordHasher;
+import org.safelight.server.enterprise.EnterpriseAuthority;
+import org.safelight.server.http.Role;
+import org.safelight.server.role.Migrations;
+import org.safelight.server.role.RoleContext;
+import org.safelight.server.role.RoleName;
+import org.safelight.server.role.RoleWiring;
+import org.safelight.server.role.TokenKeys;
+import org.safelight.server.role.Worker;
+
+/**
+ * The accounts role's wiring: its signing keys (DATA_DIR/keys), its mailer (SMTP or the outbox
+ * folder), its stores and the hourly purge of spent tokens. It provides to the roles built after
+ * it: its {@link AccountsStores}, its {@link TokenKeys} (tokens are verified in-process) and its
+ * {@link EnterpriseAuthority} (which enterprise an API key or Key Server Token belongs to).
+ */
+public final class AccountsWiring implements RoleWiring {
+    static final Duration PURGE_EVERY = Duration.ofHours(1);
+
+    private final AccountsSettings settings;
+
+    public AccountsWiring(AccountsSettings settings) {
+        this.settings = settings;
+    }
+
+    public AccountsSettings settings() {
+        return settings;
+    }
+
+    @Override
+    public RoleName name() {
+        return RoleName.ACCOUNTS;
+    }
+
+    @Override
+    public Optional<Migrations> migrations() {
+        return Optional.of(Migrations.of(RoleName.ACCOUNTS));
+    }
+
+    @Override
+    public Map<String, String> describe(Path dataDir) {
+        return settings.describe(dataDir);
+    }
+
+    @Override
+    public Role build(RoleContext context) throws Exception {
+        SigningKeys signing = SigningKeys.loadOrCreate(context.dataDir(), context.clock());
+        Mailer mailer = settings.smtpEnabled() ? new SmtpMailer(settings.smtp(), context.clock())
+                : new OutboxMailer(context.dataDir(), settings.smtpFrom(), context.clock());
+        AccountsStores stores = AccountsStores.open(context.database(), context.clock());
+        context.provide(AccountsStores.class, stores);
+        context.provide(TokenKeys.class, signing::publicKeys);
+        context.provide(EnterpriseAuthority.class, stores.credentials());
+        AccountsRole role = new AccountsRole(stores, mailer, signing, context.publicUrl(),
+                RateLimits.standard(context.clock()), PasswordHasher.standard(), context.serviceCredential(),
+                context.clock());
+        context.closeOnStop(role); // finishes the mail written after answers
+        return Role.withWorkers(role, List.of(Worker.periodic("accounts-purge", PURGE_EVERY,
+                () -> stores.purgeExpired(context.clock().instant()))));
+    }
+}

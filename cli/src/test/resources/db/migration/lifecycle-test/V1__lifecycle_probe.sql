@@ -1,0 +1,1 @@
+CREATE TABLE lifecycle_probe (id INTEGER PRIMARY KEY);

@@ -1,0 +1,60 @@
+package org.safelight.web;
+
+import java.net.URI;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import org.safelight.format.picsafe.PackageJson;
+import picocli.CommandLine.Option;
+
+/**
+ * The web role's configuration group: {@code serve} adds these options with {@code @Mixin}; each
+ * also comes from {@code SAFELIGHT_<FLAG>} or the {@code --config} file.
+ */
+public final class WebOptions {
+    @Option(names = "--web-key-servers", paramLabel = "URL,...", defaultValue = "",
+            description = {"Key servers on other origins that My Safelight pages may ask for report keys",
+                "(allowed by their Content-Security-Policy); this server's own origin always is."})
+    String webKeyServers;
+
+    /**
+     * The settings these options give.
+     *
+     * @throws IllegalArgumentException naming the flag of a bad value
+     */
+    public WebSettings settings() {
+        return new WebSettings(keyServers(webKeyServers));
+    }
+
+    static List<String> keyServers(String text) {
+        List<String> urls = Arrays.stream(text.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+        for (String url : urls) {
+            URI uri;
+            try {
+                uri = URI.create(url);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--web-key-servers: '" + url + "' is not a URL");
+            }
+            if (!("https".equals(uri.getScheme()) || "http".equals(uri.getScheme())) || uri.getHost() == null) {
+                throw new IllegalArgumentException("--web-key-servers: '" + url + "' is not an http:// or https:// URL");
+            }
+            // Pages send key-server tokens there: the CLI's rule, https or this computer only.
+            URI origin;
+            try {
+                origin = PackageJson.originOf(url);
+            } catch (org.safelight.format.report.MalformedReportException e) {
+                throw new IllegalArgumentException("--web-key-servers: '" + url + "' is not an http:// or https:// URL");
+            }
+            if (!"https".equals(origin.getScheme()) && !loopback(origin.getHost())) {
+                throw new IllegalArgumentException("--web-key-servers: " + origin + " is plain http on another host;"
+                        + " My Safelight sends sign-ins only over https, or to this computer: use its https:// address");
+            }
+        }
+        return urls;
+    }
+
+    private static boolean loopback(String host) {
+        String h = host.toLowerCase(Locale.ROOT);
+        return h.equals("localhost") || h.equals("[::1]") || h.matches("127(\\.\\d{1,3}){3}");
+    }
+}

@@ -1,0 +1,54 @@
+package org.safelight.web;
+
+import java.nio.file.Path;
+import java.util.Map;
+import org.safelight.cloud.CloudLinks;
+import org.safelight.cloud.LinkStatus;
+import org.safelight.server.http.Role;
+import org.safelight.server.role.RoleContext;
+import org.safelight.server.role.RoleName;
+import org.safelight.server.role.RoleWiring;
+
+/**
+ * The web role's wiring: My Safelight's pages, whose share-link landing page asks the cloud role in
+ * this process about links (none known when the cloud runs elsewhere). No tables, no workers.
+ */
+public final class WebWiring implements RoleWiring {
+    private final WebSettings settings;
+
+    public WebWiring(WebSettings settings) {
+        this.settings = settings;
+    }
+
+    public WebSettings settings() {
+        return settings;
+    }
+
+    @Override
+    public RoleName name() {
+        return RoleName.WEB;
+    }
+
+    @Override
+    public Map<String, String> describe(Path dataDir) {
+        return settings.describe();
+    }
+
+    @Override
+    public Role build(RoleContext context) {
+        SharedLinks links = context.service(CloudLinks.class).map(WebWiring::links).orElse(SharedLinks.NONE);
+        return new WebRole(links, context.publicUrl(), settings.keyServers());
+    }
+
+    /** The landing page's question, answered by the cloud role in this process. */
+    static SharedLinks links(CloudLinks links) {
+        return (region, name) -> {
+            LinkStatus status = links.status(region, name);
+            if (status instanceof LinkStatus.Active active) {
+                return new SharedLinks.Status.Active(active.expiresAt());
+            }
+            return status instanceof LinkStatus.Expired ? new SharedLinks.Status.Expired()
+                    : new SharedLinks.Status.Unknown();
+        };
+    }
+}
