@@ -3,6 +3,7 @@ package org.safelight.accounts;
 import io.javalin.router.JavalinDefaultRoutingApi;
 import java.net.URI;
 import java.time.Clock;
+import org.safelight.accounts.enterprise.AdminCheck;
 import org.safelight.accounts.enterprise.CredentialCheck;
 import org.safelight.accounts.enterprise.EnterpriseHandlers;
 import org.safelight.accounts.internal.PublicUrl;
@@ -47,6 +48,7 @@ public final class AccountsRole implements Role, AutoCloseable {
     private final ProfileHandlers profile;
     private final EnterpriseHandlers enterprise;
     private final CredentialCheck credentialCheck;
+    private final AdminCheck adminCheck;
     private final UploadHandlers uploads;
     private final MyReportsHandlers myReports;
     private final String openApi;
@@ -59,8 +61,9 @@ public final class AccountsRole implements Role, AutoCloseable {
      * @param publicUrl the address users reach this server at; links in messages start with it
      * @param limits    rate limits ({@link RateLimits#standard} outside tests)
      * @param hasher    password hashing ({@link PasswordHasher#standard} unless the cost is tuned)
-     * @param cloudService the credential a cloud role in another process records uploads with
-     *                  ({@link ServiceCredential#NONE}: only a cloud role in this process can)
+     * @param cloudService the credential roles in other processes present: a cloud role records
+     *                  uploads with it, an endpoint asks who administers its enterprise
+     *                  ({@link ServiceCredential#NONE}: only roles in this process can)
      */
     public AccountsRole(AccountsStores stores, Mailer mailer, SigningKeys keys, URI publicUrl, RateLimits limits,
                         PasswordHasher hasher, ServiceCredential cloudService, Clock clock) {
@@ -83,6 +86,7 @@ public final class AccountsRole implements Role, AutoCloseable {
         this.profile = new ProfileHandlers(stores.users(), stores.enterprises(), verifier);
         this.enterprise = new EnterpriseHandlers(stores.enterprises(), stores.credentials(), verifier);
         this.credentialCheck = new CredentialCheck(stores.credentials(), limits.signInPerIp());
+        this.adminCheck = new AdminCheck(stores.users(), stores.enterprises(), cloudService);
         this.uploads = new UploadHandlers(stores.uploads(), stores.uploadRecording(), stores.credentials(), verifier,
                 PublicUrl.of(publicUrl), cloudService, clock);
         this.myReports = new MyReportsHandlers(stores.uploads(), stores.sends(), verifier, clock);
@@ -136,6 +140,7 @@ public final class AccountsRole implements Role, AutoCloseable {
         r.get("/api/v1/enterprise/key-server-tokens", enterprise::listKeyServerTokens);
         r.delete("/api/v1/enterprise/key-server-tokens/{id}", enterprise::revokeKeyServerToken);
         r.get("/api/v1/enterprise/credential", credentialCheck::handle);
+        r.get("/api/v1/enterprise/admin", adminCheck::handle);
 
         r.get("/api/v1/accounts/me/reports", myReports::mine);
         r.post("/api/v1/accounts/me/reports", uploads::record);

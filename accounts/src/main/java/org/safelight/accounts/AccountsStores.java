@@ -22,6 +22,15 @@ public record AccountsStores(UserStore users, OneTimeTokens oneTimeTokens, Refre
         return new UploadRecording(uploads, users, enterprises);
     }
 
+    /**
+     * Who administers which enterprise, as the accounts know it now: the in-process answer for
+     * roles in this process (the endpoint's institution view).
+     */
+    public org.safelight.server.enterprise.EnterpriseAdmins admins() {
+        return new org.safelight.accounts.enterprise.AdminCheck(users, enterprises,
+                org.safelight.server.http.ServiceCredential.NONE);
+    }
+
     /** Migrates the accounts tables of {@code db} (idempotent) and opens the repositories on it. */
     public static AccountsStores open(Database db, Clock clock) {
         db.migrate(AccountsRole.NAME);

@@ -19,6 +19,8 @@ import org.safelight.cli.serve.SafelightServer;
 import org.safelight.cli.serve.ServeConfig;
 import org.safelight.cloud.CloudOptions;
 import org.safelight.cloud.CloudWiring;
+import org.safelight.endpoint.EndpointOptions;
+import org.safelight.endpoint.EndpointWiring;
 import org.safelight.keys.KeysOptions;
 import org.safelight.keys.KeysWiring;
 import org.safelight.server.db.Database;
@@ -63,8 +65,7 @@ final class ServeCommand implements Callable<Integer> {
             description = "The port to listen on; 0 picks a free one (default: ${DEFAULT-VALUE}).")
     int port;
 
-    // LEAD: with the endpoint enabled below, the default becomes "accounts,keys,cloud,web,endpoint".
-    @Option(names = "--roles", paramLabel = "R,...", defaultValue = "accounts,keys,cloud,web",
+    @Option(names = "--roles", paramLabel = "R,...", defaultValue = "accounts,keys,cloud,web,endpoint",
             description = "Roles to run: accounts, keys, cloud, web, endpoint (default: ${DEFAULT-VALUE}).")
     String roles;
 
@@ -111,8 +112,8 @@ final class ServeCommand implements Callable<Integer> {
     @Mixin
     WebOptions webOptions = new WebOptions();
 
-    // LEAD: enable the endpoint role once org.safelight.endpoint.EndpointOptions/EndpointWiring exist (see wiring()):
-    // @Mixin EndpointOptions endpointOptions = new EndpointOptions();
+    @Mixin
+    EndpointOptions endpointOptions = new EndpointOptions();
 
     ServeConfig config() {
         Set<RoleName> chosen = new LinkedHashSet<>();
@@ -166,7 +167,7 @@ final class ServeCommand implements Callable<Integer> {
         all.put(RoleName.KEYS, new KeysWiring(keysOptions.settings()));
         all.put(RoleName.CLOUD, new CloudWiring(cloudOptions.settings(credential)));
         all.put(RoleName.WEB, new WebWiring(webOptions.settings()));
-        // LEAD: enable with the @Mixin above: all.put(RoleName.ENDPOINT, new EndpointWiring(endpointOptions.settings()));
+        all.put(RoleName.ENDPOINT, new EndpointWiring(endpointOptions.settings()));
         return all;
     }
 

@@ -43,7 +43,8 @@ class ServeConfigTest {
     void the_embedded_default_is_sqlite_in_the_data_folder() throws IOException {
         ServeConfig c = parse(Map.of(), null, "--data-dir", dir.toString());
         assertThat(c.databaseUrl()).isEqualTo("jdbc:sqlite:" + dir.toAbsolutePath().resolve("safelight.db"));
-        assertThat(c.roles()).containsExactly(RoleName.ACCOUNTS, RoleName.KEYS, RoleName.CLOUD, RoleName.WEB);
+        assertThat(c.roles()).containsExactly(RoleName.ACCOUNTS, RoleName.KEYS, RoleName.CLOUD, RoleName.WEB,
+                RoleName.ENDPOINT);
         assertThat(c.publicUrl()).hasToString("http://localhost:8080");
     }
 

@@ -20,6 +20,7 @@ import org.safelight.keys.policy.AccessPolicy;
 import org.safelight.server.role.RoleName;
 import org.safelight.server.enterprise.EnterpriseAuthority;
 import org.safelight.server.http.ApiException;
+import org.safelight.server.http.Cors;
 import org.safelight.server.http.OpenApi;
 import org.safelight.server.http.Role;
 import org.safelight.server.limits.RateLimiter;

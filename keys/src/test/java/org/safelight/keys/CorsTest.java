@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.safelight.keys.KeyServerFixture.Answer;
+import org.safelight.server.http.Cors;
 import org.safelight.server.testing.TestDatabases;
 
 /** My Safelight on another origin may call a private key server that trusts it, and no one else may. */

@@ -20,13 +20,22 @@ public final class SecurityHeaders {
 
     /** @param keyServerOrigins origins ({@code https://keys.example.org}) besides this one that pages may ask for keys */
     public SecurityHeaders(List<String> keyServerOrigins) {
+        this(keyServerOrigins, List.of());
+    }
+
+    /** @param otherOrigins further origins pages may call (an endpoint's institution view) */
+    public SecurityHeaders(List<String> keyServerOrigins, List<String> otherOrigins) {
         Set<String> origins = new LinkedHashSet<>();
         for (String o : keyServerOrigins) {
             origins.add(origin(o));
         }
         this.keyServerOrigins = List.copyOf(origins);
+        Set<String> connectTo = new LinkedHashSet<>(origins);
+        for (String o : otherOrigins) {
+            connectTo.add(origin(o));
+        }
         StringBuilder connect = new StringBuilder("'self'");
-        for (String o : this.keyServerOrigins) {
+        for (String o : connectTo) {
             connect.append(' ').append(o);
         }
         this.policy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' blob:;"
@@ -58,7 +67,7 @@ public final class SecurityHeaders {
         try {
             uri = URI.create(url.strip());
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("a key server is an http:// or https:// URL, not '" + url + "'");
+            throw new IllegalArgumentException("a key server or endpoint is an http:// or https:// URL, not '" + url + "'");
         }
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         if (!(scheme.equals("https") || scheme.equals("http")) || uri.getHost() == null

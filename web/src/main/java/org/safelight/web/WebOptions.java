@@ -17,13 +17,30 @@ public final class WebOptions {
                 "(allowed by their Content-Security-Policy); this server's own origin always is."})
     String webKeyServers;
 
+    @Option(names = "--web-endpoint", paramLabel = "URL", defaultValue = "",
+            description = {"The endpoint whose received reports My Safelight's Institution page shows (allowed by",
+                "its Content-Security-Policy; that endpoint must trust this origin in its --trusted-origins)."})
+    String webEndpoint;
+
     /**
      * The settings these options give.
      *
      * @throws IllegalArgumentException naming the flag of a bad value
      */
     public WebSettings settings() {
-        return new WebSettings(keyServers(webKeyServers));
+        return new WebSettings(keyServers(webKeyServers), endpoint(webEndpoint));
+    }
+
+    /** The page sends the endpoint a token scoped to it: the same rule as for key servers. */
+    static String endpoint(String url) {
+        if (url == null || url.isBlank()) {
+            return "";
+        }
+        try {
+            return keyServers(url.strip()).get(0);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(e.getMessage().replace("--web-key-servers", "--web-endpoint"));
+        }
     }
 
     static List<String> keyServers(String text) {

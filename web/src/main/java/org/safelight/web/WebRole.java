@@ -6,6 +6,7 @@ import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Pattern;
 import org.safelight.server.role.RoleName;
 import org.safelight.server.http.OpenApi;
@@ -21,7 +22,8 @@ import org.safelight.server.http.Role;
  * GET /app/                          the application page
  * GET /app/static/{file}             its scripts and styles (404 for anything else)
  * GET /app/static/vendor/{file}      the browser libraries it uses (vendor/VENDORED.txt lists them)
- * GET /app/config.json               {"key_servers": [origin, ...]}: key servers besides this origin
+ * GET /app/config.json               {"key_servers": [origin, ...], "endpoint": origin | null}: key servers
+ *                                    besides this origin, and the endpoint whose institution view the pages show
  * GET /app/report/{region}/{name}    a share link's landing page: 200, 410 when expired, 404 unknown
  * </pre>
  *
@@ -47,10 +49,22 @@ public final class WebRole implements Role {
      *                   allowed by the Content-Security-Policy); this origin always is
      */
     public WebRole(SharedLinks links, URI publicUrl, List<String> keyServers) {
+        this(links, publicUrl, keyServers, Optional.empty());
+    }
+
+    /**
+     * Also showing an endpoint's institution view (its received reports, for its admins; their own,
+     * for senders).
+     *
+     * @param endpoint the endpoint's URL (this origin or another one, which the
+     *                 Content-Security-Policy then allows); empty: no such page
+     */
+    public WebRole(SharedLinks links, URI publicUrl, List<String> keyServers, Optional<String> endpoint) {
         this.links = links;
-        this.headers = new SecurityHeaders(keyServers);
+        Optional<String> endpointOrigin = endpoint.filter(e -> !e.isBlank()).map(SecurityHeaders::origin);
+        this.headers = new SecurityHeaders(keyServers, endpointOrigin.stream().toList());
         this.publicUrl = publicUrl.toString().replaceAll("/+$", "");
-        this.config = configJson(headers.keyServerOrigins());
+        this.config = configJson(headers.keyServerOrigins(), endpointOrigin.orElse(null));
         assets.require("index.html");
     }
 
@@ -119,9 +133,10 @@ public final class WebRole implements Role {
         }
     }
 
-    private static String configJson(List<String> origins) {
+    private static String configJson(List<String> origins, String endpoint) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("key_servers", origins);
+        body.put("endpoint", endpoint);
         try {
             return org.safelight.server.http.Json.MAPPER.writeValueAsString(body);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {

@@ -2,6 +2,7 @@ package org.safelight.web;
 
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 import org.safelight.cloud.CloudLinks;
 import org.safelight.cloud.LinkStatus;
 import org.safelight.server.http.Role;
@@ -37,7 +38,10 @@ public final class WebWiring implements RoleWiring {
     @Override
     public Role build(RoleContext context) {
         SharedLinks links = context.service(CloudLinks.class).map(WebWiring::links).orElse(SharedLinks.NONE);
-        return new WebRole(links, context.publicUrl(), settings.keyServers());
+        // The Institution page shows this server's own endpoint when it runs here and no other is named.
+        Optional<String> endpoint = !settings.endpoint().isBlank() ? Optional.of(settings.endpoint())
+                : context.runs(RoleName.ENDPOINT) ? Optional.of(context.publicUrl().toString()) : Optional.empty();
+        return new WebRole(links, context.publicUrl(), settings.keyServers(), endpoint);
     }
 
     /** The landing page's question, answered by the cloud role in this process. */

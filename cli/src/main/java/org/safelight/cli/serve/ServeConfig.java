@@ -104,6 +104,12 @@ public record ServeConfig(Path dataDir, String host, int port, String databaseUr
         return wirings;
     }
 
+    /** The same, with {@code endpoint} ("" for none) as the endpoint My Safelight's Institution page asks. */
+    public ServeConfig withWebEndpoint(String endpoint) {
+        WebWiring web = wiring(WebWiring.class).orElseThrow(() -> new IllegalStateException("no web role"));
+        return with(new WebWiring(web.settings().withEndpoint(endpoint)));
+    }
+
     /** This configuration with {@code wiring} added, or in place of the one for the same role. */
     public ServeConfig with(RoleWiring wiring) {
         List<RoleWiring> changed = new ArrayList<>(wirings);

@@ -79,6 +79,16 @@ final class Site implements AutoCloseable {
         return new Site(dataDir, server);
     }
 
+    /** Every role but the endpoint on {@code port}, its Institution page showing the endpoint at {@code webEndpoint}. */
+    static Site withEndpointAt(Path dataDir, int port, String webEndpoint) throws Exception {
+        SafelightServer server = SafelightServer.start(new ServeConfig(dataDir, "127.0.0.1", port,
+                Set.of("accounts", "keys", "cloud", "web"), Database.sqliteUrl(dataDir), null, null, null,
+                URI.create("http://localhost:" + port), List.of(),
+                new ServeConfig.Smtp("", 0, "", "", "safelight@localhost", false), 600, ServeConfig.Cloud.DEFAULTS,
+                List.of()).withWebEndpoint(webEndpoint), Clock.systemUTC());
+        return new Site(dataDir, server);
+    }
+
     static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();

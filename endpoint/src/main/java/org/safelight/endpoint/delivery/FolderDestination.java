@@ -9,11 +9,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.stream.Stream;
 import org.safelight.format.container.AtomicFile;
 import org.safelight.format.container.SafeUnzip;
 import org.safelight.server.http.Json;
@@ -28,9 +28,6 @@ import org.safelight.server.http.Json;
 public final class FolderDestination implements Destination {
     public static final String NAME = "folder";
     static final String STAGING = ".safelight-staging-";
-    /** Staging folders older than this were left by a crash, not by a delivery under way. */
-    private static final Duration STALE = Duration.ofHours(6);
-
     private final Path dir;
     private final Clock clock;
 
@@ -59,9 +56,10 @@ public final class FolderDestination implements Destination {
         Path staging = dir.resolve(STAGING + report.reportId() + "-" + UUID.randomUUID());
         try {
             Files.createDirectory(staging);
-            try (DirectoryStream<Path> files = Files.newDirectoryStream(report.contents())) {
-                for (Path file : files) {
-                    Path copy = staging.resolve(file.getFileName().toString());
+            try (Stream<Path> files = Files.walk(report.contents())) {
+                for (Path file : files.filter(Files::isRegularFile).toList()) {
+                    Path copy = staging.resolve(report.contents().relativize(file).toString());
+                    Files.createDirectories(copy.getParent());
                     Files.copy(file, copy);
                     AtomicFile.sync(copy);
                 }
@@ -110,13 +108,15 @@ public final class FolderDestination implements Destination {
         return root;
     }
 
+    /**
+     * Removes the staging folders a crash left: they hold decrypted reports, so they go at once. Another
+     * instance filing into the same folder may lose one under way; its rename then fails and the
+     * delivery is retried.
+     */
     private void removeStaleStaging() throws IOException {
-        long before = clock.millis() - STALE.toMillis();
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir, STAGING + "*")) {
             for (Path p : entries) {
-                if (Files.getLastModifiedTime(p).toMillis() < before) {
-                    SafeUnzip.deleteTree(p);
-                }
+                SafeUnzip.deleteTree(p);
             }
         }
     }

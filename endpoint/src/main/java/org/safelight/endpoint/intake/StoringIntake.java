@@ -4,7 +4,6 @@ import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -59,12 +58,12 @@ public final class StoringIntake implements Intake {
     @Override
     public Receipt receive(InputStream file, String fileName, Arrival arrival) throws IntakeRefusedException, IOException {
         BufferedInputStream in = new BufferedInputStream(file, CHUNK);
-        Start start = start(in);
-        if (start == Start.NOT_A_ZIP) {
+        FileStart start = FileStart.of(in);
+        if (start == FileStart.NOT_A_ZIP) {
             throw new IntakeRefusedException("not_a_report",
                     "the file is not a ZIP: neither a .picsafe file nor a report ZIP");
         }
-        AtRest how = start == Start.SEALED ? AtRest.AS_RECEIVED : AtRest.MASTER_KEY;
+        AtRest how = start == FileStart.SEALED ? AtRest.AS_RECEIVED : AtRest.MASTER_KEY;
         Path partial = files.newPartial();
         String kept = null;
         try {
@@ -155,31 +154,6 @@ public final class StoringIntake implements Intake {
                     + " was received before");
         }
         return Optional.of(new Receipt(reportId, true));
-    }
-
-    private enum Start { NOT_A_ZIP, SEALED, OTHER_ZIP }
-
-    /**
-     * How the file starts: not as a ZIP at all, as a {@code .picsafe} does (a ZIP whose first entry
-     * is package.json or package.encrypted), or as another ZIP. Reads nothing away.
-     */
-    private static Start start(BufferedInputStream in) throws IOException {
-        in.mark(30 + 64);
-        try {
-            byte[] head = in.readNBytes(30 + 64);
-            if (head.length < 30 || head[0] != 'P' || head[1] != 'K' || head[2] != 3 || head[3] != 4) {
-                return Start.NOT_A_ZIP;
-            }
-            int nameLength = (head[26] & 0xff) | (head[27] & 0xff) << 8;
-            if (nameLength > head.length - 30) {
-                return Start.OTHER_ZIP;
-            }
-            String first = new String(head, 30, nameLength, StandardCharsets.UTF_8);
-            return first.equals(ReportCheck.PACKAGE_JSON) || first.equals(ReportCheck.PACKAGE_ENCRYPTED)
-                    ? Start.SEALED : Start.OTHER_ZIP;
-        } finally {
-            in.reset();
-        }
     }
 
     private static MessageDigest sha256() {

@@ -66,7 +66,8 @@ public final class EndpointStore {
                             + " open_attempts, next_attempt_at) VALUES (:id, :email, :verified, :source, :ref, :at,"
                             + " :kind, :size, :sha, :stored, :rest, 'received', 0, :at)"
                             + " ON CONFLICT (report_id) DO NOTHING")
-                    .bind("id", r.reportId()).bind("email", r.arrival().senderEmail())
+                    .bind("id", r.reportId())
+                    .bind("email", r.arrival().senderEmail().strip().toLowerCase(java.util.Locale.ROOT))
                     .bind("verified", r.arrival().senderVerified() ? 1 : 0)
                     .bind("source", r.arrival().source().name()).bind("ref", r.arrival().reference())
                     .bind("at", now).bind("kind", r.kind()).bind("size", r.size()).bind("sha", r.sha256())
@@ -125,6 +126,18 @@ public final class EndpointStore {
                 .execute()) == 1;
     }
 
+    /**
+     * Ends every claim now: for a process that knows no other worker can hold one (SQLite: one
+     * server per database file), at start, so the reports a killed predecessor held do not wait for
+     * their leases to end.
+     *
+     * @return how many claims were ended
+     */
+    public int releaseAllClaims(Instant now) {
+        return db.jdbi().withHandle(h -> h.createUpdate("UPDATE endpoint_reports SET next_attempt_at = :now, claim = NULL"
+                + " WHERE claim IS NOT NULL").bind("now", now.toEpochMilli()).execute());
+    }
+
     /** Opening failed: the report waits until {@code retryAt}, or is parked when that is null. */
     public void openFailed(Claim claim, String error, Instant retryAt) {
         db.jdbi().useHandle(h -> h.createUpdate("UPDATE endpoint_reports SET state = :state,"
@@ -180,7 +193,10 @@ public final class EndpointStore {
             }
             Long next = h.createQuery("SELECT MIN(next_attempt_at) FROM endpoint_deliveries"
                             + " WHERE report_id = :id AND status = 'pending'")
-                    .bind("id", claim.reportId()).map((rs, ctx) -> rs.getObject(1, Long.class)).one();
+                    .bind("id", claim.reportId()).map((rs, ctx) -> {
+                        long millis = rs.getLong(1); // SQLite's driver refuses getObject(Long) of a NULL
+                        return rs.wasNull() ? null : Long.valueOf(millis);
+                    }).one();
             int undelivered = h.createQuery("SELECT COUNT(*) FROM endpoint_deliveries"
                             + " WHERE report_id = :id AND status <> 'delivered'")
                     .bind("id", claim.reportId()).mapTo(Integer.class).one();

@@ -34,7 +34,7 @@ public final class StoredReports implements ReceivedReports {
         sql.append(" ORDER BY received_at DESC, report_id DESC LIMIT :limit");
         return db.jdbi().withHandle(h -> {
             var query = h.createQuery(sql.toString()).bind("limit", Math.max(0, limit));
-            senderEmail.ifPresent(e -> query.bind("email", e));
+            senderEmail.ifPresent(e -> query.bind("email", e.strip().toLowerCase(java.util.Locale.ROOT)));
             before.ifPresent(b -> query.bind("before", b.toEpochMilli()));
             List<Row> rows = query.map((rs, ctx) -> row(rs)).list();
             List<ReceivedReport> reports = new ArrayList<>();

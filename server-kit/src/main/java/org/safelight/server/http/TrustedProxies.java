@@ -59,13 +59,30 @@ public final class TrustedProxies {
         return blocks.isEmpty() ? NONE : new TrustedProxies(List.copyOf(specs), List.copyOf(blocks));
     }
 
-    /** Makes {@code ctx.ip()} answer {@link #clientAddress}. */
+    /** Makes {@code ctx.ip()} answer {@link #clientAddress} and {@code ctx.scheme()} {@link #clientScheme}. */
     public void install(JavalinConfig config) {
         if (blocks.isEmpty()) {
             return;
         }
         config.contextResolver.ip = ctx -> clientAddress(ctx.req().getRemoteAddr(),
                 Collections.list(ctx.req().getHeaders("X-Forwarded-For")));
+        config.contextResolver.scheme = ctx -> clientScheme(ctx.req().getScheme(), ctx.req().getRemoteAddr(),
+                ctx.req().getHeader("X-Forwarded-Proto"));
+    }
+
+    /**
+     * The scheme the client used: the request's own, unless its peer is a trusted proxy that says
+     * in {@code X-Forwarded-Proto} (its nearest, rightmost value) that the client came over
+     * {@code http} or {@code https}. Anyone else's header is ignored, so a client on plain HTTP
+     * cannot claim HTTPS.
+     */
+    public String clientScheme(String requestScheme, String peer, String forwardedProto) {
+        if (forwardedProto == null || !trusts(peer)) {
+            return requestScheme;
+        }
+        String[] hops = forwardedProto.split(",");
+        String nearest = hops[hops.length - 1].strip().toLowerCase(Locale.ROOT);
+        return nearest.equals("https") || nearest.equals("http") ? nearest : requestScheme;
     }
 
     /**

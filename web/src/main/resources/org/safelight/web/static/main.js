@@ -5,6 +5,7 @@ import {forgotPasswordView, resendConfirmationView, signInView, signUpView} from
 import {openFileView, reportsView} from './reports-view.js';
 import {closeReport, openFile, openLink} from './opening.js';
 import {enterpriseView} from './enterprise-view.js';
+import {endpoint, institutionView} from './institution-view.js';
 
 let pendingFile = null;
 // Where a share link was going when the user had to sign in (or sign up first): kept for this tab
@@ -17,6 +18,8 @@ async function loadMe() {
   document.getElementById('nav').hidden = false;
   document.getElementById('whoami').textContent = me.email_verified ? me.email : `${me.email} (not confirmed yet)`;
   document.getElementById('nav-enterprise').hidden = !(me.enterprise && me.enterprise.admin);
+  // Admins see what the endpoint received, senders what became of theirs: anyone signed in may look.
+  document.getElementById('nav-institution').hidden = !(await endpoint());
   return me;
 }
 
@@ -74,6 +77,7 @@ async function route() {
     switch (hash) {
       case '#/open': return openFileView();
       case '#/enterprise': return await enterpriseView(view);
+      case '#/institution': return await institutionView(view);
       case '#/reports': case '#/': case '#/signin': return await reportsView(view);
       default: return view.show(el('section', {class: 'card'}, el('h1', {}, 'Not found'), el('p', {}, 'There is no such page.')));
     }

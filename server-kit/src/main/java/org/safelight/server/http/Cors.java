@@ -1,28 +1,28 @@
-package org.safelight.keys;
+package org.safelight.server.http;
 
 import io.javalin.http.Context;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.safelight.server.http.ApiException;
 
 /**
- * Cross-origin access for the web origins this key server trusts (My Safelight on another origin,
- * DESIGN §5): those origins get {@code Access-Control-Allow-Origin} on answers and on preflights;
- * every other origin gets no CORS headers, so browsers keep their pages out. Requests authenticate
- * with the {@code Authorization} header, never cookies, so credentials are not allowed. Immutable.
+ * Cross-origin access for the web origins a role trusts (My Safelight on another origin calling a
+ * private key server, DESIGN §5, or the endpoint's institution API): those origins get
+ * {@code Access-Control-Allow-Origin} on answers and on preflights; every other origin gets no CORS
+ * headers, so browsers keep their pages out. Requests authenticate with the {@code Authorization}
+ * header, never cookies, so credentials are not allowed. Immutable.
  */
-final class Cors {
+public final class Cors {
     private final Set<String> trusted;
 
     /** @param origins e.g. {@code https://my.safelight.example}; {@code *} and {@code null} are refused */
-    Cors(List<String> origins) {
+    public Cors(List<String> origins) {
         this.trusted = origins.stream().map(Cors::normalize).collect(Collectors.toUnmodifiableSet());
     }
 
     /** Before every answer on the role's paths. */
-    void decorate(Context ctx) {
+    public void decorate(Context ctx) {
         ctx.header("Vary", "Origin");
         String origin = ctx.header("Origin");
         if (origin != null && trusted.contains(origin.toLowerCase(Locale.ROOT))) {
@@ -32,10 +32,10 @@ final class Cors {
     }
 
     /** Answers an {@code OPTIONS} preflight: 204 for a trusted origin, else 403 without CORS headers. */
-    void preflight(Context ctx) {
+    public void preflight(Context ctx) {
         String origin = ctx.header("Origin");
         if (origin == null || !trusted.contains(origin.toLowerCase(Locale.ROOT))) {
-            throw new ApiException(403, "origin_not_allowed", "this key server does not serve pages from that origin");
+            throw new ApiException(403, "origin_not_allowed", "this server does not serve pages from that origin");
         }
         ctx.header("Access-Control-Allow-Methods", "GET, POST");
         ctx.header("Access-Control-Allow-Headers", "Authorization, Content-Type");

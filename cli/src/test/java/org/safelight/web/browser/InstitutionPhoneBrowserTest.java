@@ -1,0 +1,6 @@
+package org.safelight.web.browser;
+
+/** {@link InstitutionBrowserTest} on a phone. */
+@Phone
+class InstitutionPhoneBrowserTest extends InstitutionBrowserTest {
+}

@@ -1,0 +1,99 @@
+package org.safelight.endpoint;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import picocli.CommandLine.Option;
+
+/**
+ * The endpoint role's configuration group: {@code serve} adds it with {@code @Mixin}, and fills each
+ * flag also from {@code SAFELIGHT_<FLAG>} and the config file. {@link #settings()} checks the values
+ * and names the flag of a bad one.
+ */
+public final class EndpointOptions {
+    /** The Key Server Token may also come from this environment variable (never a flag: it is a secret). */
+    public static final String KEY_SERVER_TOKEN_ENV = "SAFELIGHT_ENDPOINT_KEY_SERVER_TOKEN";
+
+    @Option(names = "--endpoint-folder", paramLabel = "DIR",
+            description = "Where reports are filed as DIR/{ReportID}/ (default: DATA_DIR/endpoint/filed).")
+    Path folder;
+
+    @Option(names = "--endpoint-max-size", paramLabel = "BYTES",
+            description = "The largest report file the endpoint takes (default: 4 GiB).")
+    Long maxSize;
+
+    @Option(names = "--endpoint-allow-plain-http",
+            description = "Take plain (unencrypted) reports over plain HTTP. For testing only.")
+    boolean allowPlainHttp;
+
+    @Option(names = "--endpoint-senders", paramLabel = "FILE",
+            description = "Wildcard patterns of who may send reports (default: DATA_DIR/endpoint/senders when present).")
+    Path senders;
+
+    @Option(names = "--endpoint-key-servers", paramLabel = "URL", split = ",",
+            description = "Key servers trusted with the Key Server Token, for dynamic-key reports.")
+    List<URI> keyServers = new ArrayList<>();
+
+    @Option(names = "--endpoint-key-server-token-file", paramLabel = "FILE",
+            description = "The enterprise's Key Server Token (or " + KEY_SERVER_TOKEN_ENV + ").")
+    Path keyServerTokenFile;
+
+    @Option(names = "--endpoint-private-keys", paramLabel = "DIR",
+            description = "PKCS#8 PEM private keys for static-key reports, chosen by kid.")
+    Path privateKeys;
+
+    @Option(names = "--endpoint-enterprise", paramLabel = "ID",
+            description = "The enterprise whose admins see every received report (default: the Key Server Token's).")
+    String enterprise;
+
+    @Option(names = "--endpoint-forward-url", paramLabel = "URL",
+            description = "Also forward each report to this URL (a signed multipart POST).")
+    URI forwardUrl;
+
+    @Option(names = "--endpoint-forward-secret-file", paramLabel = "FILE",
+            description = "The secret the forward's signature is made with.")
+    Path forwardSecretFile;
+
+    @Option(names = "--endpoint-mailbox", paramLabel = "URL",
+            description = "An IMAP(S) mailbox to take reports from: imaps://USER@HOST:PORT/INBOX.")
+    String mailbox;
+
+    @Option(names = "--endpoint-mailbox-password-file", paramLabel = "FILE",
+            description = "The mailbox's password.")
+    Path mailboxPasswordFile;
+
+    @Option(names = "--endpoint-retry-limit", paramLabel = "N",
+            description = "Attempts before a delivery or an opening is parked for a person (default: 8).")
+    Integer retryLimit;
+
+    @Option(names = "--endpoint-keep-received", paramLabel = "DAYS",
+            description = "Days a received file is kept after every delivery (default: 30).")
+    Integer keepReceivedDays;
+
+    /** @throws IllegalArgumentException naming the flag of a value that cannot work */
+    public EndpointSettings settings() {
+        return settings(System.getenv());
+    }
+
+    EndpointSettings settings(Map<String, String> env) {
+        for (URI server : keyServers) {
+            String scheme = server.getScheme();
+            if (!"https".equals(scheme) && !"http".equals(scheme) || server.getHost() == null) {
+                throw new IllegalArgumentException("--endpoint-key-servers: not an http(s) URL: " + server);
+            }
+        }
+        String token = env.get(KEY_SERVER_TOKEN_ENV);
+        return new EndpointSettings(Optional.ofNullable(folder),
+                maxSize == null ? EndpointSettings.DEFAULT_MAX_SIZE : maxSize, allowPlainHttp,
+                Optional.ofNullable(senders), keyServers, Optional.ofNullable(keyServerTokenFile),
+                Optional.ofNullable(token).filter(t -> !t.isBlank()), Optional.ofNullable(privateKeys),
+                Optional.ofNullable(enterprise).filter(e -> !e.isBlank()), Optional.ofNullable(forwardUrl),
+                Optional.ofNullable(forwardSecretFile), Optional.ofNullable(mailbox).filter(m -> !m.isBlank()),
+                Optional.ofNullable(mailboxPasswordFile),
+                retryLimit == null ? EndpointSettings.DEFAULT_RETRY_LIMIT : retryLimit,
+                keepReceivedDays == null ? EndpointSettings.DEFAULT_KEEP_RECEIVED_DAYS : keepReceivedDays);
+    }
+}
