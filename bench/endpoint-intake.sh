@@ -54,11 +54,15 @@ done
 
 refresher_pid=""
 sampler_pid=""
-stop_helpers() {
-    [[ -n "$refresher_pid" ]] && kill "$refresher_pid" 2>/dev/null || true
-    [[ -n "$sampler_pid" ]] && kill "$sampler_pid" 2>/dev/null || true
+stop_helpers() { # the background loops, and the sleep each may be in
+    local pid
+    for pid in $refresher_pid $sampler_pid; do
+        pkill -P "$pid" 2>/dev/null || true
+        kill "$pid" 2>/dev/null || true
+    done
 }
-trap 'status=$?; stop_helpers; (exit "$status"); cleanup' EXIT
+# set +e: under errexit the (exit) that hands the status on to lib.sh's cleanup would end the trap early.
+trap 'status=$?; set +e; stop_helpers; (exit "$status"); cleanup' EXIT
 
 now() { date +%s.%N; }
 seconds() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", b - a}'; }
@@ -135,15 +139,17 @@ else
     cli seal "$work/draft" -o "$work/template.zip" --plain >/dev/null || die "sealing the plain template failed"
     mkdir -p "$work/template"
     (cd "$work/template" && unzip -q "$work/template.zip")
-    template_id="$(sed -n 's/.*"report_id" *: *"\([^"]*\)".*/\1/p' "$work/template/metadata.json" | head -n 1)"
+    template_id="$(sed -n 's/.*"reportid" *: *"\([^"]*\)".*/\1/p' "$work/template/metadata.json" | head -n 1)"
     [[ -n "$template_id" ]] || die "no report_id in the template's metadata.json"
     prefix="${template_id:0:$((${#template_id} - 6))}"
-    for ((i = 1; i <= REPORTS; i++)); do
+    for ((i = 1; i <= REPORTS + 1; i++)); do # the last one is the warm-up of the memory run
         id="$prefix$(printf '%06d' "$i")"
         mkdir -p "$work/one"
         cp "$work/template/"* "$work/one/"
         sed -i "s/$template_id/$id/g" "$work/one/metadata.json"
-        (cd "$work/one" && zip -q -X "$work/reports/$id.zip" ./*)
+        out="$work/reports"
+        ((i > REPORTS)) && { out="$work"; warm_id="$id"; }
+        (cd "$work/one" && zip -q -X "$out/$id.zip" ./*)
         rm -rf "$work/one"
     done
 fi
@@ -181,11 +187,11 @@ if ((VIDEO_MIB > 0)); then
     cli seal "$work/video-draft" -o "$work/video-template.zip" --plain >/dev/null || die "sealing the video template failed"
     (cd "$work/video" && unzip -q "$work/video-template.zip")
     rm -f "$work/video-template.zip"
-    video_file="$(cd "$work/video" && ls ./*.m4v ./*.mp4 2>/dev/null | grep -v thumbnail | head -n 1)"
+    video_file="$(cd "$work/video" && find . -maxdepth 1 \( -name '*.m4v' -o -name '*.mp4' \) -printf '%f\n' | head -n 1)"
     [[ -n "$video_file" ]] || die "the sealed video report has no video file"
     # A real clip's bytes first, then random bytes up to the size: the endpoint never parses media.
     head -c "$((VIDEO_MIB * 1024 * 1024 - $(stat -c %s "$work/video/$video_file")))" /dev/urandom >>"$work/video/$video_file"
-    video_id="$(sed -n 's/.*"report_id" *: *"\([^"]*\)".*/\1/p' "$work/video/metadata.json" | head -n 1)"
+    video_id="$(sed -n 's/.*"reportid" *: *"\([^"]*\)".*/\1/p' "$work/video/metadata.json" | head -n 1)"
     (cd "$work/video" && zip -q -0 -X "$work/video.zip" ./*)
     rm -rf "$work/video"
     video_bytes="$(stat -c %s "$work/video.zip")"
@@ -194,10 +200,14 @@ if ((VIDEO_MIB > 0)); then
     stop_pid "$server_pid" "the Safelight server"
     start_server
     endpoint_token || die "the endpoint token exchange failed after the restart"
-    warm="$(find "$work/reports" -type f | head -n 1)"
-    rm -rf "${filed:?}"/*
-    [[ "$(post "$warm")" == 200 ]] || die "the warm-up post failed"
-    while [[ -z "$(find "$filed" -mindepth 2 -maxdepth 2 -name report.json)" ]]; do sleep 0.05; done
+    # A report not received before (one received again is only acknowledged, not filed again).
+    [[ -n "${warm_id:-}" ]] || die "the memory run needs KIND=plain (its warm-up report)"
+    [[ "$(post "$work/$warm_id.zip")" == 200 ]] || die "the warm-up post failed"
+    deadline=$((SECONDS + 300))
+    until [[ -f "$filed/$warm_id/report.json" ]]; do
+        ((SECONDS < deadline)) || die "the warm-up report was not filed within 300 s"
+        sleep 0.05
+    done
     hwm_warm="$(kib "$server_pid" VmHWM)"
 
     (max=0; while kill -0 "$server_pid" 2>/dev/null; do

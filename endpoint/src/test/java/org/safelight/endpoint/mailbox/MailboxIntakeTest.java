@@ -36,6 +36,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.safelight.client.mail.ReportEmail;
 import org.safelight.endpoint.intake.Arrival;
 import org.safelight.endpoint.intake.Intake;
 import org.safelight.endpoint.intake.StoringIntake;
@@ -59,14 +60,16 @@ class MailboxIntakeTest {
     private static final String ID_1 = "0000000011462800528241abcde";
     private static final String ID_2 = "0000000011462800528242abcde";
 
-    private static ServerSetup imaps() {
-        ServerSetup setup = ServerSetupTest.IMAPS.dynamicPort();
-        setup.setServerStartupTimeout(20_000); // two shared cores, many builds
-        return setup;
+    private static ServerSetup[] smtpAndImaps() {
+        ServerSetup[] setups = {ServerSetupTest.SMTP.dynamicPort(), ServerSetupTest.IMAPS.dynamicPort()};
+        for (ServerSetup setup : setups) {
+            setup.setServerStartupTimeout(20_000); // two shared cores, many builds
+        }
+        return setups;
     }
 
     @RegisterExtension
-    final GreenMailExtension mail = new GreenMailExtension(imaps())
+    final GreenMailExtension mail = new GreenMailExtension(smtpAndImaps())
             .withConfiguration(GreenMailConfiguration.aConfig().withUser("picsafe@hospital.example", LOGIN, PASSWORD));
 
     @TempDir
@@ -198,6 +201,28 @@ class MailboxIntakeTest {
         assertThat(folder("Filed")).singleElement().satisfies(m ->
                 assertThat(header(m, "Message-ID")).isEqualTo("<two@phone.example>"));
         assertThat(folder("Rejected")).isEmpty();
+    }
+
+    @Test
+    void a_report_mailed_as_safelight_send_writes_it_is_filed() throws Exception {
+        Path sealed = java.nio.file.Files.write(dir.resolve(ID_1 + ".picsafe"), picsafe(ID_1));
+        Properties smtp = new Properties();
+        smtp.put("mail.smtp.host", "localhost");
+        smtp.put("mail.smtp.port", String.valueOf(mail.getSmtp().getPort()));
+        Session relay = Session.getInstance(smtp);
+        jakarta.mail.Transport.send(ReportEmail.compose(relay, ReportEmail.address("noor.haddad@example.org"),
+                ReportEmail.address("picsafe@hospital.example"), sealed, ID_1, "https://safelight.example", NOW));
+        assertThat(mail.waitForIncomingEmail(10_000, 1)).isTrue();
+
+        assertCounts(mailbox(settings()).passOnce(), 1, 0, 0, 0);
+        assertThat(stored()).containsExactly(ID_1);
+        long size = java.nio.file.Files.size(sealed);
+        assertThat(reports.find(ID_1)).hasValueSatisfying(r -> {
+            assertThat(r.senderEmail()).isEqualTo("noor.haddad@example.org");
+            assertThat(r.source()).isEqualTo(Arrival.Source.MAILBOX);
+            assertThat(r.size()).isEqualTo(size);
+        });
+        assertThat(folder("Filed")).hasSize(1);
     }
 
     @Test
