@@ -120,7 +120,8 @@ class WebRoleHttpTest {
     void the_configured_key_servers_are_in_the_config_and_the_connect_policy() throws Exception {
         HttpResponse<String> r = get("/app/config.json");
         assertThat(r.statusCode()).isEqualTo(200);
-        assertThat(r.body()).isEqualTo("{\"key_servers\":[\"https://keys.example.org\",\"http://localhost:9000\"]}");
+        assertThat(r.body()).isEqualTo("{\"key_servers\":[\"https://keys.example.org\",\"http://localhost:9000\"],"
+                + "\"endpoint\":null}");
         assertThat(r.headers().firstValue("Content-Security-Policy").orElse(""))
                 .contains("connect-src 'self' https://keys.example.org http://localhost:9000;");
     }
