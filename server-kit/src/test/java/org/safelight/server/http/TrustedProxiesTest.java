@@ -21,6 +21,15 @@ class TrustedProxiesTest {
     }
 
     @Test
+    void only_a_trusted_proxy_says_which_scheme_the_client_used() {
+        assertThat(proxies.clientScheme("http", "10.1.2.3", "https")).isEqualTo("https");
+        assertThat(proxies.clientScheme("http", "10.1.2.3", "https, http")).isEqualTo("http");
+        assertThat(proxies.clientScheme("http", "10.1.2.3", "gopher")).isEqualTo("http");
+        assertThat(proxies.clientScheme("http", "10.1.2.3", null)).isEqualTo("http");
+        assertThat(proxies.clientScheme("http", "203.0.113.9", "https")).as("a client claiming HTTPS").isEqualTo("http");
+    }
+
+    @Test
     void behind_trusted_proxies_the_client_is_the_rightmost_untrusted_forwarded_address() {
         assertThat(proxies.clientAddress("10.1.2.3", List.of("198.51.100.1"))).isEqualTo("198.51.100.1");
         // a client that sends its own X-Forwarded-For cannot choose its address: the proxy appends the real one
