@@ -11,6 +11,7 @@ import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.safelight.server.http.ApiException;
+import org.safelight.server.http.ErrorCode;
 import org.safelight.server.http.PathRules;
 import org.safelight.server.tokens.TokenVerifier;
 import org.safelight.server.tokens.UserToken;
@@ -92,30 +93,25 @@ public final class ReportRoute {
 
     private Intake.Receipt store(Context ctx, String token, MultipartReader.Part part) throws IOException {
         if (token == null || token.isEmpty()) {
-            throw new ApiException(401, "invalid_token", "send the token field (a token for this endpoint) before picsafe_file");
+            throw new ApiException(ErrorCode.INVALID_TOKEN, "send the token field (a token for this endpoint) before picsafe_file");
         }
         UserToken sender = endpointTokens.verify(token);
         if (!sender.emailVerified()) {
-            throw ApiException.forbidden("email_unverified", "verify your email address before sending reports");
+            throw new ApiException(ErrorCode.EMAIL_UNVERIFIED, "verify your email address before sending reports");
         }
         if (!senders.allows(sender.email())) {
-            throw ApiException.forbidden("sender_not_allowed", "this endpoint does not take reports from your address");
+            throw new ApiException(ErrorCode.SENDER_NOT_ALLOWED, "this endpoint does not take reports from your address");
         }
         BufferedInputStream file = new BufferedInputStream(new ClientStream(part.body()), 64 * 1024);
         if (!allowPlainHttp && !"https".equals(ctx.scheme()) && FileStart.of(file) == FileStart.OTHER_ZIP) {
-            throw ApiException.forbidden("plain_over_http", "a plain report must be sent over HTTPS; this one came"
+            throw new ApiException(ErrorCode.PLAIN_OVER_HTTP, "a plain report must be sent over HTTPS; this one came"
                     + " over plain HTTP, so its content crossed the network unencrypted: use https://");
         }
         try {
             return intake.receive(file, part.fileName(), new Arrival(Arrival.Source.HTTPS, sender.email(), true, null,
                     clock.instant()));
         } catch (IntakeRefusedException e) {
-            int status = switch (e.code()) {
-                case "too_large" -> 413;
-                case "report_id_conflict" -> 409;
-                default -> 400;
-            };
-            throw new ApiException(status, e.code(), e.getMessage());
+            throw new ApiException(e.errorCode(), e.getMessage());
         } catch (RequestReadException e) {
             if (e.getCause() instanceof MultipartReader.MalformedMultipartException malformed) {
                 throw malformed;
@@ -123,7 +119,7 @@ public final class ReportRoute {
             throw ApiException.badRequest("the upload broke off");
         } catch (IOException e) {
             LOG.error("a received report could not be stored ({})", e.getClass().getSimpleName());
-            throw new ApiException(503, "storage_unavailable", "the report could not be stored; send it again later");
+            throw new ApiException(ErrorCode.STORAGE_UNAVAILABLE, "the report could not be stored; send it again later");
         }
     }
 

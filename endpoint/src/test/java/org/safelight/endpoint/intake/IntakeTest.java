@@ -19,8 +19,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
 import org.safelight.endpoint.store.EndpointStore;
 import org.safelight.endpoint.store.ReceivedFiles;
 import org.safelight.endpoint.store.ReceivedReports;
@@ -32,6 +30,7 @@ import org.safelight.format.testing.Zips;
 import org.safelight.keys.MasterKey;
 import org.safelight.server.db.Database;
 import org.safelight.server.testing.MutableClock;
+import org.safelight.server.testing.EachDatabase;
 import org.safelight.server.testing.TestDatabases;
 
 class IntakeTest {
@@ -81,18 +80,10 @@ class IntakeTest {
         }
     }
 
-    static Stream<org.junit.jupiter.params.provider.Arguments> engines() {
-        // TestDatabases.engines() is gone with the catalogue's harness (@EachDatabase); the same two engines:
-        return Stream.of(org.junit.jupiter.params.provider.Arguments.of("sqlite",
-                        (java.util.function.Supplier<org.safelight.server.db.Database>) TestDatabases::sqlite),
-                org.junit.jupiter.params.provider.Arguments.of("postgres",
-                        (java.util.function.Supplier<org.safelight.server.db.Database>) TestDatabases::postgres));
-    }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("engines")
+    @EachDatabase
     void a_plain_report_is_recorded_with_a_pending_delivery_per_destination_and_kept_encrypted(
-            String engine, Supplier<Database> database) throws Exception {
+            Supplier<Database> database) throws Exception {
         start(database.get(), 1 << 20);
         byte[] plain = TestReports.plain(ID);
 

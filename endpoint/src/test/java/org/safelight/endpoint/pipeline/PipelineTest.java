@@ -14,9 +14,6 @@ import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
-import org.junit.jupiter.params.provider.MethodSource;
 import org.safelight.endpoint.delivery.FolderDestination;
 import org.safelight.endpoint.intake.Arrival;
 import org.safelight.endpoint.intake.StoringIntake;
@@ -34,6 +31,7 @@ import org.safelight.format.testing.Keys;
 import org.safelight.keys.MasterKey;
 import org.safelight.server.db.Database;
 import org.safelight.server.testing.MutableClock;
+import org.safelight.server.testing.EachDatabase;
 import org.safelight.server.testing.TestDatabases;
 
 /** The pipeline on SQLite and PostgreSQL: received → opened → delivered, with retries and parking. */
@@ -51,9 +49,6 @@ class PipelineTest {
     PipelineTest() throws java.io.IOException {
     }
 
-    static Stream<Arguments> engines() {
-        return TestDatabases.engines();
-    }
 
     private void start(Supplier<Database> database, int retryLimit) throws Exception {
         db = database.get();
@@ -96,10 +91,9 @@ class PipelineTest {
         }
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("engines")
+    @EachDatabase
     void a_plain_a_dynamic_and_a_static_report_are_filed_and_no_decrypted_copy_is_left(
-            String engine, Supplier<Database> database) throws Exception {
+            Supplier<Database> database) throws Exception {
         start(database, 8);
         KeyPair institution = Keys.rsa();
         Keys.writePrivatePem(Keys.rsa(), dir.resolve("private-keys/old.pem"));
@@ -122,10 +116,9 @@ class PipelineTest {
         assertThat(workFiles()).isZero();
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("engines")
+    @EachDatabase
     void a_key_server_that_is_down_or_busy_means_retry_later_and_the_report_is_filed_when_it_answers(
-            String engine, Supplier<Database> database) throws Exception {
+            Supplier<Database> database) throws Exception {
         start(database, 8);
         keyServer.key("dyn-1", "k3y");
         receive(TestReports.dynamic("dyn-1", "k3y", keyServer.url()));
@@ -150,10 +143,9 @@ class PipelineTest {
         assertThat(dir.resolve("filed/dyn-1/report.json")).exists();
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("engines")
+    @EachDatabase
     void a_wrong_key_parks_the_report_with_its_reason_and_the_others_are_filed(
-            String engine, Supplier<Database> database) throws Exception {
+            Supplier<Database> database) throws Exception {
         start(database, 8);
         keyServer.key("dyn-1", "not-the-key");
         receive(TestReports.dynamic("dyn-1", "k3y", keyServer.url()));
@@ -175,10 +167,9 @@ class PipelineTest {
         assertThat(workFiles()).isZero();
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("engines")
+    @EachDatabase
     void a_destination_that_is_down_keeps_the_delivery_pending_until_it_returns(
-            String engine, Supplier<Database> database) throws Exception {
+            Supplier<Database> database) throws Exception {
         start(database, 8);
         receive(TestReports.plain("plain-1"));
         Path filed = dir.resolve("filed");
@@ -204,10 +195,9 @@ class PipelineTest {
         assertThat(filed.resolve("plain-1/report.json")).exists();
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("engines")
+    @EachDatabase
     void after_the_retry_limit_a_delivery_is_parked_and_a_retry_on_demand_delivers_it(
-            String engine, Supplier<Database> database) throws Exception {
+            Supplier<Database> database) throws Exception {
         start(database, 2);
         receive(TestReports.plain("plain-1"));
         Path filed = dir.resolve("filed");
@@ -231,10 +221,9 @@ class PipelineTest {
         assertThat(report("plain-1").state()).isEqualTo("delivered");
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("engines")
+    @EachDatabase
     void a_delivered_reports_received_file_is_removed_after_its_retention(
-            String engine, Supplier<Database> database) throws Exception {
+            Supplier<Database> database) throws Exception {
         start(database, 8);
         receive(TestReports.plain("plain-1"));
         pipeline.drain();
