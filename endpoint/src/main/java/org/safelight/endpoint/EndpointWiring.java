@@ -21,8 +21,6 @@ import org.safelight.endpoint.intake.Senders;
 import org.safelight.endpoint.intake.StoringIntake;
 import org.safelight.endpoint.mailbox.MailboxIntake;
 import org.safelight.endpoint.mailbox.MailboxSettings;
-import org.safelight.endpoint.open.KeyServerKeys;
-import org.safelight.endpoint.open.PrivateKeys;
 import org.safelight.endpoint.open.ReportOpening;
 import org.safelight.endpoint.pipeline.Backoff;
 import org.safelight.endpoint.pipeline.Pipeline;
@@ -130,8 +128,7 @@ public final class EndpointWiring implements RoleWiring {
                     settings.allowPlainHttp(), ctx.clock()));
         }
         Optional<String> keyServerToken = keyServerToken();
-        ReportOpening opening = new ReportOpening(files, new KeyServerKeys(settings.keyServers(),
-                keyServerToken.orElse(null)), new PrivateKeys(settings.privateKeys().orElse(null)), ctx.clock());
+        ReportOpening opening = opening(files, keyServerToken, ctx);
         Pipeline pipeline = new Pipeline(store, files, opening, destinations, Backoff.standard(settings.retryLimit()),
                 LEASE, Duration.ofDays(settings.keepReceivedDays()), home.resolve("work"), ctx.clock());
         PipelineWorkers workers = new PipelineWorkers(pipeline, WORKERS, POLL);
@@ -154,6 +151,21 @@ public final class EndpointWiring implements RoleWiring {
         }
         ctx.provide(ReceivedReports.class, reports);
         return new EndpointRole(route, institution, settings.maxSize() + FORM_OVERHEAD, List.copyOf(background));
+    }
+
+    private ReportOpening opening(ReceivedFiles files, Optional<String> keyServerToken, RoleContext ctx)
+            throws IOException {
+        ReportOpening opening;
+        try {
+            opening = new ReportOpening(files, settings.keyServers(), keyServerToken.orElse(null),
+                    settings.privateKeys().orElse(null), ctx.clock());
+        } catch (IOException e) {
+            throw new IOException("--endpoint-private-keys: " + e.getMessage(), e);
+        }
+        if (settings.privateKeys().isPresent()) {
+            LOG.info("{} private key(s) for static-key reports, kids {}", opening.kids().size(), opening.kids());
+        }
+        return opening;
     }
 
     private Optional<String> keyServerToken() throws IOException {
