@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -74,6 +75,22 @@ class ServeConfigTest {
         Cli.Result r = Cli.run("serve", "--web-endpoint", "http://intake.hospital.example", "--data-dir", dir.toString());
         assertThat(r.exitCode()).isEqualTo(2);
         assertThat(r.stderr()).contains("--web-endpoint").doesNotContain("--web-key-servers");
+    }
+
+    @Test
+    void the_endpoints_received_folder_comes_from_its_flag_or_the_environment_else_the_data_folder() throws IOException {
+        String shared = dir.resolve("mnt/received").toString();
+        ServeConfig flag = parse(Map.of(), null, "--endpoint-received", shared);
+        ServeConfig env = parse(Map.of("SAFELIGHT_ENDPOINT_RECEIVED", shared), null);
+        ServeConfig none = parse(Map.of(), null);
+
+        for (ServeConfig c : List.of(flag, env)) {
+            assertThat(c.wiring(org.safelight.endpoint.EndpointWiring.class).orElseThrow().settings().received())
+                    .contains(Path.of(shared));
+            assertThat(c.describe()).containsEntry("endpoint-received", shared);
+        }
+        assertThat(none.wiring(org.safelight.endpoint.EndpointWiring.class).orElseThrow().settings().received()).isEmpty();
+        assertThat(none.describe()).containsEntry("endpoint-received", "DATA_DIR/endpoint/received");
     }
 
     @Test

@@ -23,13 +23,19 @@ public final class EnterpriseKeys implements DynamicKeySource {
      * Only {@code keyServer}'s origin counts: a path, query or fragment cannot steer the token to
      * another route.
      *
+     * @throws IOException              when the key server cannot be reached or answers without a key
      * @throws IllegalArgumentException when {@code keyServer} is not an http(s) URL with a host
      */
     @Override
     public String fetchKey(URI keyServer, ReportId report) throws IOException {
         String origin = KeyServerTrust.origin(keyServer.toString());
-        return api.get(URI.create(origin + "/api/v1/reports/" + report.value() + "/key"), keyServerToken)
-                .path("key").asText();
+        String key = api.get(URI.create(origin + "/api/v1/reports/" + report.value() + "/key"), keyServerToken)
+                .path("key").asText("");
+        if (key.isEmpty()) {
+            // Not the report's fault: a key server mid-upgrade or behind a broken proxy; asked again later.
+            throw new IOException("the key server " + origin + " answered without a key");
+        }
+        return key;
     }
 
     @Override

@@ -21,6 +21,12 @@ public final class EndpointOptions {
             description = "Where reports are filed as DIR/{ReportID}/ (default: DATA_DIR/endpoint/filed).")
     Path folder;
 
+    @Option(names = "--endpoint-received", paramLabel = "DIR",
+            description = {"Where received files wait until every destination has them (default:"
+                    + " DATA_DIR/endpoint/received).", "Instances sharing a database must share this folder"
+                    + " (a network mount) and the master key: any of them may open any report."})
+    Path received;
+
     @Option(names = "--endpoint-max-size", paramLabel = "BYTES",
             description = "The largest report file the endpoint takes (default: 4 GiB).")
     Long maxSize;
@@ -86,7 +92,7 @@ public final class EndpointOptions {
             }
         }
         String token = env.get(KEY_SERVER_TOKEN_ENV);
-        return new EndpointSettings(Optional.ofNullable(folder),
+        return new EndpointSettings(Optional.ofNullable(folder), Optional.ofNullable(received),
                 maxSize == null ? EndpointSettings.DEFAULT_MAX_SIZE : maxSize, allowPlainHttp,
                 Optional.ofNullable(senders), keyServers, Optional.ofNullable(keyServerTokenFile),
                 Optional.ofNullable(token).filter(t -> !t.isBlank()), Optional.ofNullable(privateKeys),

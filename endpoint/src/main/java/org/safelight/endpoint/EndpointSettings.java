@@ -14,6 +14,8 @@ import java.util.Optional;
  * shows no secret.
  *
  * @param folder              the folder destination's {@code DIR} (default {@code DATA_DIR/endpoint/filed})
+ * @param received            where received files are kept until delivered (default {@code
+ *                            DATA_DIR/endpoint/received}); instances sharing a database must share it
  * @param maxSize             the largest report file taken, in bytes
  * @param allowPlainHttp      take plain reports over plain HTTP (testing only)
  * @param senders             the senders pattern file (default {@code DATA_DIR/endpoint/senders} when present)
@@ -27,7 +29,7 @@ import java.util.Optional;
  * @param retryLimit          attempts before a step is parked
  * @param keepReceivedDays    days a received file is kept after every delivery
  */
-public record EndpointSettings(Optional<Path> folder, long maxSize, boolean allowPlainHttp, Optional<Path> senders,
+public record EndpointSettings(Optional<Path> folder, Optional<Path> received, long maxSize, boolean allowPlainHttp, Optional<Path> senders,
                                List<URI> keyServers, Optional<Path> keyServerTokenFile, Optional<String> keyServerToken,
                                Optional<Path> privateKeys, Optional<String> enterprise, Optional<URI> forwardUrl,
                                Optional<Path> forwardSecretFile, Optional<String> mailbox,
@@ -38,6 +40,7 @@ public record EndpointSettings(Optional<Path> folder, long maxSize, boolean allo
 
     public EndpointSettings {
         Objects.requireNonNull(folder);
+        Objects.requireNonNull(received);
         Objects.requireNonNull(senders);
         keyServers = List.copyOf(keyServers);
         if (maxSize < 1) {
@@ -68,44 +71,51 @@ public record EndpointSettings(Optional<Path> folder, long maxSize, boolean allo
 
     /** The defaults: the folder under the data folder, 4 GiB, 8 attempts, 30 days, nothing else. */
     public static EndpointSettings defaults() {
-        return new EndpointSettings(Optional.empty(), DEFAULT_MAX_SIZE, false, Optional.empty(), List.of(),
+        return new EndpointSettings(Optional.empty(), Optional.empty(), DEFAULT_MAX_SIZE, false, Optional.empty(), List.of(),
                 Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
                 Optional.empty(), Optional.empty(), Optional.empty(), DEFAULT_RETRY_LIMIT, DEFAULT_KEEP_RECEIVED_DAYS);
     }
 
     public EndpointSettings withFolder(Path dir) {
-        return new EndpointSettings(Optional.of(dir), maxSize, allowPlainHttp, senders, keyServers, keyServerTokenFile,
+        return new EndpointSettings(Optional.of(dir), received, maxSize, allowPlainHttp, senders, keyServers, keyServerTokenFile,
                 keyServerToken, privateKeys, enterprise, forwardUrl, forwardSecretFile, mailbox, mailboxPasswordFile,
                 retryLimit, keepReceivedDays);
     }
 
+    /** Received files in {@code dir}: a folder every instance on the same database reaches. */
+    public EndpointSettings withReceived(Path dir) {
+        return new EndpointSettings(folder, Optional.of(dir), maxSize, allowPlainHttp, senders, keyServers,
+                keyServerTokenFile, keyServerToken, privateKeys, enterprise, forwardUrl, forwardSecretFile, mailbox,
+                mailboxPasswordFile, retryLimit, keepReceivedDays);
+    }
+
     public EndpointSettings withMaxSize(long bytes) {
-        return new EndpointSettings(folder, bytes, allowPlainHttp, senders, keyServers, keyServerTokenFile,
+        return new EndpointSettings(folder, received, bytes, allowPlainHttp, senders, keyServers, keyServerTokenFile,
                 keyServerToken, privateKeys, enterprise, forwardUrl, forwardSecretFile, mailbox, mailboxPasswordFile,
                 retryLimit, keepReceivedDays);
     }
 
     public EndpointSettings withAllowPlainHttp(boolean allow) {
-        return new EndpointSettings(folder, maxSize, allow, senders, keyServers, keyServerTokenFile,
+        return new EndpointSettings(folder, received, maxSize, allow, senders, keyServers, keyServerTokenFile,
                 keyServerToken, privateKeys, enterprise, forwardUrl, forwardSecretFile, mailbox, mailboxPasswordFile,
                 retryLimit, keepReceivedDays);
     }
 
     public EndpointSettings withKeys(List<URI> servers, String token, Path privateKeyFolder) {
-        return new EndpointSettings(folder, maxSize, allowPlainHttp, senders, servers, keyServerTokenFile,
+        return new EndpointSettings(folder, received, maxSize, allowPlainHttp, senders, servers, keyServerTokenFile,
                 Optional.ofNullable(token), Optional.ofNullable(privateKeyFolder), enterprise, forwardUrl,
                 forwardSecretFile, mailbox, mailboxPasswordFile, retryLimit, keepReceivedDays);
     }
 
     public EndpointSettings withRetryLimit(int limit) {
-        return new EndpointSettings(folder, maxSize, allowPlainHttp, senders, keyServers, keyServerTokenFile,
+        return new EndpointSettings(folder, received, maxSize, allowPlainHttp, senders, keyServers, keyServerTokenFile,
                 keyServerToken, privateKeys, enterprise, forwardUrl, forwardSecretFile, mailbox, mailboxPasswordFile,
                 limit, keepReceivedDays);
     }
 
     @Override
     public String toString() {
-        return "EndpointSettings[folder=" + folder + ", maxSize=" + maxSize + ", allowPlainHttp=" + allowPlainHttp
+        return "EndpointSettings[folder=" + folder + ", received=" + received + ", maxSize=" + maxSize + ", allowPlainHttp=" + allowPlainHttp
                 + ", keyServers=" + keyServers + ", keyServerToken=" + (keyServerToken.isPresent() ? "****" : "none")
                 + ", retryLimit=" + retryLimit + "]";
     }

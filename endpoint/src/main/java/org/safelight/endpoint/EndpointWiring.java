@@ -21,8 +21,6 @@ import org.safelight.endpoint.intake.Senders;
 import org.safelight.endpoint.intake.StoringIntake;
 import org.safelight.endpoint.mailbox.MailboxIntake;
 import org.safelight.endpoint.mailbox.MailboxSettings;
-import org.safelight.endpoint.open.KeyServerKeys;
-import org.safelight.endpoint.open.PrivateKeys;
 import org.safelight.endpoint.open.ReportOpening;
 import org.safelight.endpoint.pipeline.Backoff;
 import org.safelight.endpoint.pipeline.Pipeline;
@@ -54,7 +52,8 @@ import org.slf4j.LoggerFactory;
  * Builds the endpoint role: the received folder and store, the intake route, the pipeline and its
  * destinations (the folder, and the HTTP forward when configured), the mailbox intake when
  * configured, and the institution's API. Its files live under {@code DATA_DIR/endpoint}
- * ({@code received}, {@code work}, {@code filed} by default). Immutable.
+ * ({@code received}, {@code work}, {@code filed} by default); {@code received} is shared by the
+ * instances on one database ({@code --endpoint-received}), {@code work} is each one's own. Immutable.
  */
 public final class EndpointWiring implements RoleWiring {
     private static final Logger LOG = LoggerFactory.getLogger(EndpointWiring.class);
@@ -69,6 +68,10 @@ public final class EndpointWiring implements RoleWiring {
 
     public EndpointWiring(EndpointSettings settings) {
         this.settings = settings;
+    }
+
+    public EndpointSettings settings() {
+        return settings;
     }
 
     @Override
@@ -93,6 +96,7 @@ public final class EndpointWiring implements RoleWiring {
     public Map<String, String> describe() {
         Map<String, String> d = new LinkedHashMap<>();
         d.put("endpoint-folder", settings.folder().map(Path::toString).orElse("DATA_DIR/endpoint/filed"));
+        d.put("endpoint-received", settings.received().map(Path::toString).orElse("DATA_DIR/endpoint/received"));
         d.put("endpoint-max-size", Long.toString(settings.maxSize()));
         d.put("endpoint-allow-plain-http", Boolean.toString(settings.allowPlainHttp()));
         d.put("endpoint-senders", settings.senders().map(Path::toString).orElse("DATA_DIR/endpoint/senders if present"));
@@ -113,7 +117,9 @@ public final class EndpointWiring implements RoleWiring {
     @Override
     public Role build(RoleContext ctx) throws IOException {
         Path home = ctx.dataDir().resolve("endpoint");
-        ReceivedFiles files = new ReceivedFiles(home.resolve("received"), MasterKey.load(ctx.dataDir()), ctx.clock());
+        // Shared by every instance on this database: any of them may claim a report another received.
+        ReceivedFiles files = new ReceivedFiles(settings.received().orElse(home.resolve("received")),
+                MasterKey.load(ctx.dataDir()), ctx.clock());
         files.removeStalePartials();
         EndpointStore store = new EndpointStore(ctx.database());
         if (ctx.database().dialect() == Database.Dialect.SQLITE) {
@@ -130,8 +136,7 @@ public final class EndpointWiring implements RoleWiring {
                     settings.allowPlainHttp(), ctx.clock()));
         }
         Optional<String> keyServerToken = keyServerToken();
-        ReportOpening opening = new ReportOpening(files, new KeyServerKeys(settings.keyServers(),
-                keyServerToken.orElse(null)), new PrivateKeys(settings.privateKeys().orElse(null)), ctx.clock());
+        ReportOpening opening = opening(files, keyServerToken, ctx);
         Pipeline pipeline = new Pipeline(store, files, opening, destinations, Backoff.standard(settings.retryLimit()),
                 LEASE, Duration.ofDays(settings.keepReceivedDays()), home.resolve("work"), ctx.clock());
         PipelineWorkers workers = new PipelineWorkers(pipeline, WORKERS, POLL);
@@ -154,6 +159,21 @@ public final class EndpointWiring implements RoleWiring {
         }
         ctx.provide(ReceivedReports.class, reports);
         return new EndpointRole(route, institution, settings.maxSize() + FORM_OVERHEAD, List.copyOf(background));
+    }
+
+    private ReportOpening opening(ReceivedFiles files, Optional<String> keyServerToken, RoleContext ctx)
+            throws IOException {
+        ReportOpening opening;
+        try {
+            opening = new ReportOpening(files, settings.keyServers(), keyServerToken.orElse(null),
+                    settings.privateKeys().orElse(null), ctx.clock());
+        } catch (IOException e) {
+            throw new IOException("--endpoint-private-keys: " + e.getMessage(), e);
+        }
+        if (settings.privateKeys().isPresent()) {
+            LOG.info("{} private key(s) for static-key reports, kids {}", opening.kids().size(), opening.kids());
+        }
+        return opening;
     }
 
     private Optional<String> keyServerToken() throws IOException {

@@ -65,6 +65,26 @@ public final class FailureRule {
         return null;
     }
 
+    /**
+     * The one line for a failure that trying again later can mend ({@link #classify} gave null): who
+     * failed and how, by status and error code or by the transport's message (which names a server,
+     * never a report's content); no patient data, no secrets.
+     */
+    public static String retryReason(Step step, Exception failure) {
+        String who = switch (step) {
+            case DOWNLOAD -> "the cloud";
+            case KEY -> "the key server";
+            case OPEN -> "the disk";
+        };
+        if (failure instanceof RefusedException r) {
+            return who + " answered " + r.status() + " (" + r.code() + ")";
+        }
+        if (step != Step.OPEN && failure instanceof IOException && failure.getMessage() != null) {
+            return failure.getMessage();
+        }
+        return who + " failed (" + failure.getClass().getSimpleName() + ")";
+    }
+
     /** The reason in the one line a skipped report gets: no patient data, no secrets. */
     public static String reason(Skip skip, Exception failure) {
         if (failure instanceof RefusedException r) {

@@ -13,7 +13,7 @@ public final class OpeningFailedException extends IOException {
     private final FailureRule.Skip skip;
 
     OpeningFailedException(FailureRule.Step step, FailureRule.Skip skip, Exception cause) {
-        super(skip == null ? cause.getMessage() : FailureRule.reason(skip, cause), cause);
+        super(skip == null ? FailureRule.retryReason(step, cause) : FailureRule.reason(skip, cause), cause);
         this.step = step;
         this.skip = skip;
     }

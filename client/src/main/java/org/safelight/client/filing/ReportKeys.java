@@ -33,16 +33,35 @@ public final class ReportKeys {
     private final DynamicKeySource keyServers;
     private final Map<String, PrivateKey> privateKeys;
     private final boolean plainAccepted;
+    private final Options options;
+
+    /**
+     * The operator's options that trust a key server and give private keys, named in the reasons a
+     * report cannot be opened so that they say what to change.
+     */
+    public record Options(String keyServer, String privateKeys) {
+        /** {@code safelight sync} and {@code open}: {@code --key-server}, {@code --private-key}. */
+        public static final Options CLI = new Options("--key-server", "--private-key");
+    }
+
+    /** {@link #ReportKeys(Collection, DynamicKeySource, Collection, boolean, Options)} naming the CLI's options. */
+    public ReportKeys(Collection<URI> trustedKeyServers, DynamicKeySource keyServers,
+                      Collection<PrivateKey> privateKeys, boolean plainAccepted) throws FormatException {
+        this(trustedKeyServers, keyServers, privateKeys, plainAccepted, Options.CLI);
+    }
 
     /**
      * @param trustedKeyServers origins ({@link PackageJson#originOf}) the dynamic-key credential may go to
      * @param keyServers        asks a trusted key server for a key; null when dynamic keys are not fetched
      * @param privateKeys       private keys for static-key reports, any number (none: such reports need a key)
      * @param plainAccepted     whether an unencrypted report ZIP is accepted
+     * @param options           the options named in reasons
      * @throws FormatException when a private key is not a CRT RSA key (its kid cannot be known)
      */
     public ReportKeys(Collection<URI> trustedKeyServers, DynamicKeySource keyServers,
-                      Collection<PrivateKey> privateKeys, boolean plainAccepted) throws FormatException {
+                      Collection<PrivateKey> privateKeys, boolean plainAccepted, Options options)
+            throws FormatException {
+        this.options = options;
         this.trustedKeyServers = List.copyOf(trustedKeyServers);
         this.keyServers = keyServers;
         Map<String, PrivateKey> byKid = new LinkedHashMap<>();
@@ -117,21 +136,24 @@ public final class ReportKeys {
             URI keyServer = packageJson.keyServerOrigin();
             if (!trustedKeyServers.contains(keyServer)) {
                 throw new RefusedException(403, "untrusted_key_server", "its key server " + keyServer
-                        + " is not one the Key Server Token may be sent to (add --key-server " + keyServer + ")");
+                        + " is not one the Key Server Token may be sent to (add " + options.keyServer() + " " + keyServer + ")");
             }
             if (report == null) {
                 throw new MalformedReportException("its package.json names no report ID to ask the key server for");
             }
             if (keyServers == null) {
-                throw new KeyNeededException("its key is held by the key server at " + keyServer, packageJson);
+                throw new KeyNeededException("its key is held by the key server at " + keyServer
+                        + " and no Key Server Token is given", packageJson);
             }
             return new Found(Kind.DYNAMIC, new ReportKey.Password(keyServers.fetchKey(keyServer, report)));
         }
         if (privateKeys.isEmpty()) {
-            throw new KeyNeededException("it is sealed with a static key: give --private-key", packageJson);
+            throw new KeyNeededException("it is sealed with a static key (kid " + packageJson.staticKey().kid()
+                    + "): give " + options.privateKeys(), packageJson);
         }
         throw new KeyNeededException("it is sealed with a static key (kid " + packageJson.staticKey().kid()
-                + ") that none of the " + privateKeys.size() + " private keys given has", packageJson);
+                + ") that none of the " + privateKeys.size() + " private keys given has (" + options.privateKeys()
+                + ")", packageJson);
     }
 
     /**

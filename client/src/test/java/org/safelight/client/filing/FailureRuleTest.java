@@ -61,4 +61,14 @@ class FailureRuleTest {
         assertThat(FailureRule.reason(Skip.MALFORMED, new IllegalStateException("Ada Quill, MRN-204817")))
                 .isEqualTo("it could not be read (IllegalStateException)");
     }
+
+    @Test
+    void the_line_for_a_failure_that_waiting_mends_names_who_failed_by_status_and_code_not_the_servers_words() {
+        assertThat(FailureRule.retryReason(Step.KEY, new RefusedException(503, "unavailable", "Ada Quill's report")))
+                .isEqualTo("the key server answered 503 (unavailable)");
+        assertThat(FailureRule.retryReason(Step.KEY, new IOException("cannot connect to https://keys.example.org")))
+                .isEqualTo("cannot connect to https://keys.example.org");
+        assertThat(FailureRule.retryReason(Step.OPEN, new IOException("/data/Ada Quill.pdf: No space left")))
+                .isEqualTo("the disk failed (IOException)");
+    }
 }

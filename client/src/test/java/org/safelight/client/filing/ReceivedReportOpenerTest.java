@@ -146,6 +146,33 @@ class ReceivedReportOpenerTest {
     }
 
     @Test
+    void a_key_server_answering_without_a_key_means_try_again_later_not_a_broken_report() throws IOException {
+        Path file = report(new Protection.DynamicKey(KEY, keyServerOrigin.toString()), ID);
+        keyAnswered = "";
+
+        assertThatThrownBy(() -> opener(List.of(keyServerOrigin), List.of(), false).open(file, ID, filed()))
+                .isInstanceOfSatisfying(OpeningFailedException.class, e -> {
+                    assertThat(e.retryable()).isTrue();
+                    assertThat(e.reason()).contains("answered without a key");
+                });
+        assertThat(filed()).doesNotExist();
+    }
+
+    @Test
+    void the_reasons_a_report_needs_a_key_name_the_callers_own_options() throws IOException {
+        Path file = report(new Protection.StaticKey(Keys.rsa().getPublic()), ID);
+        ReceivedReportOpener endpoint = new ReceivedReportOpener(new ReportKeys(List.of(), null, List.of(), false,
+                new ReportKeys.Options("--endpoint-key-servers", "--endpoint-private-keys")));
+
+        assertThatThrownBy(() -> endpoint.open(file, ID, filed()))
+                .isInstanceOfSatisfying(OpeningFailedException.class, e ->
+                        assertThat(e.reason()).contains("kid").contains("--endpoint-private-keys"));
+        assertThatThrownBy(() -> opener(List.of(), List.of(), false).open(file, ID, filed()))
+                .isInstanceOfSatisfying(OpeningFailedException.class, e ->
+                        assertThat(e.reason()).contains("--private-key"));
+    }
+
+    @Test
     void a_wrong_key_from_the_key_server_fails_the_integrity_check_and_writes_nothing() throws IOException {
         Path file = report(new Protection.DynamicKey(KEY, keyServerOrigin.toString()), ID);
         keyAnswered = "not-the-key";

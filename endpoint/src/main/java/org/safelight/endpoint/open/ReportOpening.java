@@ -3,49 +3,80 @@ package org.safelight.endpoint.open;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.PrivateKey;
 import java.time.Clock;
+import java.util.Collection;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
+import org.safelight.client.ApiClient;
+import org.safelight.client.EnterpriseKeys;
+import org.safelight.client.filing.OpeningFailedException;
+import org.safelight.client.filing.ReceivedReportOpener;
+import org.safelight.client.filing.ReportKeys;
 import org.safelight.endpoint.delivery.OpenedReport;
 import org.safelight.endpoint.store.EndpointStore;
 import org.safelight.endpoint.store.ReceivedFiles;
-import org.safelight.format.FormatException;
-import org.safelight.format.container.UnsafeZipException;
-import org.safelight.format.container.ZipLimits;
-import org.safelight.format.picsafe.Inspection;
-import org.safelight.format.picsafe.KeyNeededException;
 import org.safelight.format.picsafe.PackageJson;
-import org.safelight.format.picsafe.ReportKey;
-import org.safelight.format.picsafe.ReportOpener;
 import org.safelight.format.report.MalformedReportException;
 import org.safelight.format.rncryptor.IntegrityException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Opens a received report into a private work folder: its key (none for plain; from a trusted key
- * server with the Key Server Token; the institution's private key by {@code kid}), the package's
- * HMAC verified before a byte is decrypted, the inner ZIP read under the report limits, and the
- * report inside checked to be the one received. The one place the endpoint calls the format's
- * opener, so it can move to the client module's shared pipeline in one step. Thread-safe.
+ * Opens a received report into a private work folder through the client's filing pipeline
+ * ({@link ReceivedReportOpener}, the one {@code sync} runs): its key (none for plain; from a trusted
+ * key server with the enterprise's Key Server Token; the institution's private key by {@code kid}),
+ * the package's HMAC verified before a byte is decrypted, and the report inside checked to be the
+ * one received. What is the endpoint's own: reading a plain file kept encrypted under the master
+ * key, the private work folder, picking up private keys added to their folder while it runs, and
+ * turning the pipeline's rule into the queue's: a failure that waiting can mend waits and is tried
+ * again, one that is the report's parks it. Thread-safe.
  */
 public final class ReportOpening {
+    private static final Logger LOG = LoggerFactory.getLogger(ReportOpening.class);
     private static final HexFormat HEX = HexFormat.of();
+    private static final ReportKeys.Options OPTIONS =
+            new ReportKeys.Options("--endpoint-key-servers", "--endpoint-private-keys");
 
     private final ReceivedFiles files;
-    private final KeyServerKeys keyServers;
-    private final PrivateKeys privateKeys;
+    private final List<URI> trustedKeyServers;
+    private final EnterpriseKeys keyServers;
+    private final Path privateKeys;
     private final Clock clock;
+    /** The opener with the keys of the folder as it was when they were read. */
+    private volatile Loaded loaded;
 
-    public ReportOpening(ReceivedFiles files, KeyServerKeys keyServers, PrivateKeys privateKeys, Clock clock) {
+    /**
+     * @param trustedKeyServers the key servers the Key Server Token may go to (any URL; reduced to origins)
+     * @param keyServerToken    the enterprise's Key Server Token, or null: dynamic-key reports are parked
+     * @param privateKeys       the folder of PKCS#8 PEM private keys ({@code *.pem}, {@code *.key}), or null
+     * @throws IOException              when a private key in the folder cannot be used (named)
+     * @throws IllegalArgumentException when a trusted key server is not an http(s) URL
+     */
+    public ReportOpening(ReceivedFiles files, Collection<URI> trustedKeyServers, String keyServerToken,
+                         Path privateKeys, Clock clock) throws IOException {
         this.files = files;
-        this.keyServers = keyServers;
+        this.trustedKeyServers = trustedKeyServers.stream().map(ReportOpening::origin).toList();
+        this.keyServers = keyServerToken == null || keyServerToken.isBlank() ? null
+                : new EnterpriseKeys(ApiClient.create(), keyServerToken);
         this.privateKeys = privateKeys;
         this.clock = clock;
+        List<String> seen = keyFiles(List.of());
+        this.loaded = load(seen, privateKeys == null ? List.of() : ReportKeys.readPrivateKeys(privateKeys));
+    }
+
+    /** The static-key kids held now, for a start-up line (kids are public). */
+    public List<String> kids() {
+        return current().kids();
     }
 
     /**
@@ -68,51 +99,85 @@ public final class ReportOpening {
                             + " master key)", false);
                 }
             }
-            ReportKey key = key(report, file);
             Path contents = work.resolve("contents");
-            ReportOpener.Opened opened = new ReportOpener(ZipLimits.REPORT, false).open(file, key, contents);
+            ReceivedReportOpener.Opened opened = current().opener().open(file, report.reportId(), contents);
             if (file != stored) {
                 Files.delete(file);
             }
-            if (!report.reportId().equals(opened.metadata().details().reportid())) {
-                throw new OpenFailure("the report inside is not " + report.reportId(), false);
-            }
             return new OpenedReport(report.reportId(), contents, opened.metadata(), report.arrival(), report.kind(),
-                    report.sha256(), hashes(contents, opened), clock.instant());
-        } catch (IntegrityException e) {
-            throw new OpenFailure("its key does not open it, or it was altered (integrity check failed)", false);
-        } catch (KeyNeededException e) {
-            throw new OpenFailure("no key fits it: " + e.getMessage(), false);
-        } catch (UnsafeZipException e) {
-            throw new OpenFailure("its package is not a ZIP that can be read safely: " + e.getMessage(), false);
-        } catch (FormatException e) {
-            throw new OpenFailure("it is malformed: " + e.getMessage(), false);
+                    report.sha256(), hashes(contents, opened.files()), clock.instant());
+        } catch (OpeningFailedException e) {
+            throw new OpenFailure(e.retryable() ? e.reason() + "; retried later" : e.reason(), e.retryable(), e);
         } catch (IOException e) {
             throw new OpenFailure("it could not be opened for a disk error (" + e.getClass().getSimpleName()
                     + "); retried later", true, e);
         }
     }
 
-    private ReportKey key(EndpointStore.Claim report, Path file) throws OpenFailure, IOException {
-        if (report.kind().equals("plain")) {
-            return new ReportKey.None();
-        }
-        PackageJson packageJson = Inspection.of(file).packageJson();
-        if (packageJson == null) {
-            throw new MalformedReportException("the .picsafe file has no package.json");
-        }
-        if (report.kind().equals("static")) {
-            String kid = packageJson.staticKey().kid();
-            PrivateKey key = privateKeys.forKid(kid).orElseThrow(() -> new OpenFailure(
-                    "no private key of this endpoint has the kid " + kid + " (--endpoint-private-keys)", false));
-            return new ReportKey.Private(key);
-        }
-        return new ReportKey.Password(keyServers.fetch(packageJson, report.reportId()));
+    /** An opener and the key files it was made from. */
+    private record Loaded(List<String> seen, ReceivedReportOpener opener, List<String> kids) {
     }
 
-    private static Map<String, String> hashes(Path contents, ReportOpener.Opened opened) throws IOException {
+    private Loaded load(List<String> seen, List<PrivateKey> keys) throws IOException {
+        ReportKeys reportKeys = new ReportKeys(trustedKeyServers, keyServers, keys, true, OPTIONS);
+        return new Loaded(seen, new ReceivedReportOpener(reportKeys), reportKeys.kids());
+    }
+
+    /** The opener with the folder's keys as they are now: read again when a key file was added, changed or removed. */
+    private Loaded current() {
+        Loaded now = loaded;
+        if (privateKeys == null) {
+            return now;
+        }
+        List<String> seen = keyFiles(now.seen());
+        if (seen.equals(now.seen())) {
+            return now;
+        }
+        synchronized (this) {
+            if (!seen.equals(loaded.seen())) {
+                try {
+                    loaded = load(seen, ReportKeys.readPrivateKeys(privateKeys));
+                    LOG.info("the private keys folder changed; {} key(s) held", loaded.kids().size());
+                } catch (IOException | RuntimeException e) {
+                    // Keep the keys read before: the reports they open go on; the log says what to fix.
+                    loaded = new Loaded(seen, loaded.opener(), loaded.kids());
+                    LOG.warn("the private keys folder changed but cannot be read ({}); the keys read before are kept",
+                            e.getMessage());
+                }
+            }
+            return loaded;
+        }
+    }
+
+    /** Names, sizes and modification times of the folder's files; {@code before} when it cannot be listed. */
+    private List<String> keyFiles(List<String> before) {
+        if (privateKeys == null) {
+            return List.of();
+        }
+        try (Stream<Path> all = Files.list(privateKeys)) {
+            return all.filter(Files::isRegularFile).map(p -> {
+                try {
+                    return p.getFileName() + " " + Files.size(p) + " " + Files.getLastModifiedTime(p).toMillis();
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }).sorted().toList();
+        } catch (IOException | UncheckedIOException e) {
+            return before;
+        }
+    }
+
+    private static URI origin(URI keyServer) {
+        try {
+            return PackageJson.originOf(keyServer.toString());
+        } catch (MalformedReportException e) {
+            throw new IllegalArgumentException("not a key server URL: " + keyServer);
+        }
+    }
+
+    private static Map<String, String> hashes(Path contents, List<String> names) throws IOException {
         Map<String, String> hashes = new LinkedHashMap<>();
-        for (String name : opened.files()) {
+        for (String name : names) {
             MessageDigest sha = sha256();
             try (InputStream in = Files.newInputStream(contents.resolve(name))) {
                 byte[] buffer = new byte[64 * 1024];

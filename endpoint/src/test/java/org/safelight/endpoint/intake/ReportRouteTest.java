@@ -83,6 +83,21 @@ class ReportRouteTest {
     }
 
     @Test
+    void received_files_are_kept_in_the_folder_given_which_instances_on_one_database_share() throws Exception {
+        Path shared = dir.resolve("network-mount/received");
+        start(EndpointSettings.defaults().withReceived(shared), TrustedProxies.NONE);
+
+        Answer a = server.post(server.endpointToken(SENDER, true), TestReports.forInstitution(ID,
+                org.safelight.format.testing.Keys.rsa().getPublic()), ID + ".picsafe");
+
+        assertThat(a.status()).as(a.body().toString()).isEqualTo(200);
+        try (Stream<Path> files = Files.list(shared)) {
+            assertThat(files.filter(p -> !p.getFileName().toString().startsWith("."))).hasSize(1);
+        }
+        assertThat(received()).as("nothing in DATA_DIR/endpoint/received").isZero();
+    }
+
+    @Test
     void a_plain_report_is_filed_by_the_pipeline_once_acknowledged() throws Exception {
         start(EndpointSettings.defaults().withAllowPlainHttp(true), TrustedProxies.NONE);
         server.startWorkers();

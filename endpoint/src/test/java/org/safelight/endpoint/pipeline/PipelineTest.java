@@ -17,8 +17,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.safelight.endpoint.delivery.FolderDestination;
 import org.safelight.endpoint.intake.Arrival;
 import org.safelight.endpoint.intake.StoringIntake;
-import org.safelight.endpoint.open.KeyServerKeys;
-import org.safelight.endpoint.open.PrivateKeys;
 import org.safelight.endpoint.open.ReportOpening;
 import org.safelight.endpoint.store.EndpointStore;
 import org.safelight.endpoint.store.ReceivedFiles;
@@ -55,8 +53,8 @@ class PipelineTest {
         db.migrate("endpoint");
         ReceivedFiles files = new ReceivedFiles(dir.resolve("received"), MasterKey.load(dir, Map.of()), clock);
         EndpointStore store = new EndpointStore(db);
-        ReportOpening opening = new ReportOpening(files, new KeyServerKeys(List.of(URI.create(keyServer.url())), TOKEN),
-                new PrivateKeys(Files.createDirectories(dir.resolve("private-keys"))), clock);
+        ReportOpening opening = new ReportOpening(files, List.of(URI.create(keyServer.url())), TOKEN,
+                Files.createDirectories(dir.resolve("private-keys")), clock);
         pipeline = new Pipeline(store, files, opening, List.of(new FolderDestination(dir.resolve("filed"), clock)),
                 new Backoff(Duration.ofSeconds(30), Duration.ofHours(1), retryLimit, () -> 0.5),
                 Duration.ofMinutes(10), Duration.ofDays(30), dir.resolve("work"), clock);
@@ -160,11 +158,30 @@ class PipelineTest {
         assertThat(report("static-1").state()).isEqualTo("parked");
         assertThat(report("static-1").lastError()).contains("kid");
         assertThat(report("elsewhere-1").state()).isEqualTo("parked");
-        assertThat(report("elsewhere-1").lastError()).contains("not one this endpoint trusts");
+        assertThat(report("elsewhere-1").lastError()).contains("is not one the Key Server Token may be sent to")
+                .contains("--endpoint-key-servers");
         assertThat(report("plain-1").state()).isEqualTo("delivered");
         assertThat(dir.resolve("filed/dyn-1")).doesNotExist();
         assertThat(keyServer.authorizations()).hasSize(1);
         assertThat(workFiles()).isZero();
+    }
+
+    @EachDatabase
+    void a_private_key_added_to_its_folder_while_running_opens_the_report_parked_for_it_on_retry(
+            Supplier<Database> database) throws Exception {
+        start(database, 8);
+        KeyPair institution = Keys.rsa();
+        receive(TestReports.forInstitution("static-1", institution.getPublic()));
+        pipeline.drain();
+        assertThat(report("static-1").state()).isEqualTo("parked");
+        assertThat(report("static-1").lastError()).contains("--endpoint-private-keys");
+
+        Keys.writePrivatePem(institution, dir.resolve("private-keys/added.pem"));
+        reports.retry("static-1");
+        pipeline.drain();
+
+        assertThat(report("static-1").state()).isEqualTo("delivered");
+        assertThat(dir.resolve("filed/static-1/report.json")).exists();
     }
 
     @EachDatabase

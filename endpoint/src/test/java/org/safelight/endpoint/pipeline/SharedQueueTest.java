@@ -21,8 +21,6 @@ import org.safelight.endpoint.delivery.FolderDestination;
 import org.safelight.endpoint.delivery.OpenedReport;
 import org.safelight.endpoint.intake.Arrival;
 import org.safelight.endpoint.intake.StoringIntake;
-import org.safelight.endpoint.open.KeyServerKeys;
-import org.safelight.endpoint.open.PrivateKeys;
 import org.safelight.endpoint.open.ReportOpening;
 import org.safelight.endpoint.store.EndpointStore;
 import org.safelight.endpoint.store.ReceivedFiles;
@@ -80,7 +78,7 @@ class SharedQueueTest {
         db.migrate("endpoint");
         ReceivedFiles files = new ReceivedFiles(dir.resolve("received"), MasterKey.load(dir, Map.of()), clock);
         Pipeline pipeline = new Pipeline(new EndpointStore(db), files, new ReportOpening(files,
-                new KeyServerKeys(List.of(), null), new PrivateKeys(null), clock), List.of(destination),
+                List.of(), null, null, clock), List.of(destination),
                 Backoff.standard(8), Duration.ofMinutes(10), Duration.ofDays(30), dir.resolve("work-" + name), clock);
         return new Instance(db, pipeline, new PipelineWorkers(pipeline, 2, Duration.ofMillis(200)));
     }
