@@ -36,8 +36,10 @@ import org.safelight.keys.MasterKey;
 import org.safelight.server.db.Database;
 import org.safelight.server.enterprise.EnterpriseAdmins;
 import org.safelight.server.enterprise.EnterpriseAuthority;
+import org.safelight.server.enterprise.HttpEnterpriseAdmins;
 import org.safelight.server.http.OpenApi;
 import org.safelight.server.http.Role;
+import org.safelight.server.http.ServiceCredential;
 import org.safelight.server.role.ErrorRenderer;
 import org.safelight.server.role.Migrations;
 import org.safelight.server.role.PathRule;
@@ -81,11 +83,24 @@ public final class EndpointWiring implements RoleWiring {
         return Optional.of(Migrations.of(RoleName.ENDPOINT));
     }
 
+    /** Why an endpoint apart from accounts does not start without the shared secret. */
+    static final String NEEDS_SERVICE_CREDENTIAL = "the endpoint role without the accounts role needs"
+            + " --service-credential (or SAFELIGHT_SERVICE_CREDENTIAL): the secret the accounts server was given,"
+            + " with which the endpoint asks it who administers its enterprise";
+
     @Override
     public void check(Set<RoleName> running, Optional<URI> accountsUrl) {
         if (!running.contains(RoleName.ACCOUNTS) && accountsUrl.isEmpty()) {
             throw new IllegalArgumentException("the endpoint role without the accounts role needs --accounts-url"
                     + " (the accounts server whose tokens senders present)");
+        }
+    }
+
+    @Override
+    public void check(Set<RoleName> running, Optional<URI> accountsUrl, ServiceCredential serviceCredential) {
+        check(running, accountsUrl);
+        if (!running.contains(RoleName.ACCOUNTS) && !serviceCredential.configured()) {
+            throw new IllegalArgumentException(NEEDS_SERVICE_CREDENTIAL);
         }
     }
 
@@ -112,6 +127,7 @@ public final class EndpointWiring implements RoleWiring {
 
     @Override
     public Role build(RoleContext ctx) throws IOException {
+        EnterpriseAdmins admins = admins(ctx); // first: an endpoint that cannot work writes nothing
         Path home = ctx.dataDir().resolve("endpoint");
         ReceivedFiles files = new ReceivedFiles(home.resolve("received"), MasterKey.load(ctx.dataDir()), ctx.clock());
         files.removeStalePartials();
@@ -144,7 +160,7 @@ public final class EndpointWiring implements RoleWiring {
         ReceivedReports reports = new StoredReports(ctx.database(), ctx.clock());
         InstitutionApi institution = new InstitutionApi(reports,
                 InstitutionApi.userOrEndpointTokens(ctx.tokens(TokenAudience.users(ctx.issuer())), endpointTokens),
-                ctx.service(EnterpriseAdmins.class).orElseGet(EnterpriseAdmins::none),
+                admins,
                 settings.enterprise().or(() -> enterpriseOf(ctx, keyServerToken)), List.of());
         List<Worker> background = new ArrayList<>();
         background.add(pipelineWorker(workers));
@@ -162,6 +178,28 @@ public final class EndpointWiring implements RoleWiring {
                     .filter(t -> !t.isEmpty());
         }
         return settings.keyServerToken();
+    }
+
+    /**
+     * Who administers the endpoint's enterprise, as the accounts role knows it now: asked in process
+     * when accounts runs here, else over HTTP with the service credential (fail closed: without it
+     * the role does not start, rather than quietly showing admins only their own reports).
+     */
+    static EnterpriseAdmins admins(RoleContext ctx) {
+        Optional<EnterpriseAdmins> local = ctx.service(EnterpriseAdmins.class);
+        if (local.isPresent()) {
+            return local.get();
+        }
+        if (ctx.runs(RoleName.ACCOUNTS)) {
+            LOG.warn("the accounts role here tells no admins: nobody sees every report of the endpoint");
+            return EnterpriseAdmins.none();
+        }
+        if (!ctx.serviceCredential().configured()) {
+            throw new IllegalArgumentException(NEEDS_SERVICE_CREDENTIAL);
+        }
+        URI accounts = ctx.accountsUrl().orElseThrow(() -> new IllegalArgumentException(
+                "the endpoint role without the accounts role needs --accounts-url"));
+        return new HttpEnterpriseAdmins(accounts, ctx.serviceCredential(), ctx.http(), ctx.clock());
     }
 
     private static Optional<String> enterpriseOf(RoleContext ctx, Optional<String> keyServerToken) {
