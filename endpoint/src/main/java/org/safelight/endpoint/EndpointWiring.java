@@ -122,6 +122,8 @@ public final class EndpointWiring implements RoleWiring {
                 ? MailboxSettings.parse(settings.mailbox().get(), settings.mailboxPasswordFile().get()).toString() : "none");
         d.put("endpoint-retry-limit", Integer.toString(settings.retryLimit()));
         d.put("endpoint-keep-received", settings.keepReceivedDays() + " days");
+        d.put("endpoint-trusted-origins", settings.trustedOrigins().isEmpty()
+                ? "this server's own, when it runs the web role" : String.join(",", settings.trustedOrigins()));
         return d;
     }
 
@@ -161,7 +163,7 @@ public final class EndpointWiring implements RoleWiring {
         InstitutionApi institution = new InstitutionApi(reports,
                 InstitutionApi.userOrEndpointTokens(ctx.tokens(TokenAudience.users(ctx.issuer())), endpointTokens),
                 admins,
-                settings.enterprise().or(() -> enterpriseOf(ctx, keyServerToken)), List.of());
+                settings.enterprise().or(() -> enterpriseOf(ctx, keyServerToken)), trustedOrigins(ctx));
         List<Worker> background = new ArrayList<>();
         background.add(pipelineWorker(workers));
         if (settings.mailbox().isPresent()) {
@@ -178,6 +180,18 @@ public final class EndpointWiring implements RoleWiring {
                     .filter(t -> !t.isEmpty());
         }
         return settings.keyServerToken();
+    }
+
+    /**
+     * The web origins whose pages may call the institution's view: {@code --endpoint-trusted-origins},
+     * else this server's own public origin when it serves My Safelight too, else none.
+     */
+    List<String> trustedOrigins(RoleContext ctx) {
+        if (!settings.trustedOrigins().isEmpty() || !ctx.runs(RoleName.WEB)) {
+            return settings.trustedOrigins();
+        }
+        URI own = ctx.publicUrl();
+        return List.of(own.getScheme() + "://" + own.getRawAuthority());
     }
 
     /**
