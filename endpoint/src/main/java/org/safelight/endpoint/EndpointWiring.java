@@ -157,7 +157,8 @@ public final class EndpointWiring implements RoleWiring {
                 workers::wake);
         Path sendersFile = settings.senders().orElse(home.resolve("senders"));
         TokenVerifier endpointTokens = ctx.tokens(TokenAudience.endpoint(ctx.issuer(), ctx.publicUrl()));
-        ReportRoute route = new ReportRoute(intake, endpointTokens, new Senders(sendersFile),
+        Senders senders = new Senders(sendersFile);
+        ReportRoute route = new ReportRoute(intake, endpointTokens, senders,
                 settings.allowPlainHttp(), ctx.clock());
         ReceivedReports reports = new StoredReports(ctx.database(), ctx.clock());
         InstitutionApi institution = new InstitutionApi(reports,
@@ -168,7 +169,7 @@ public final class EndpointWiring implements RoleWiring {
         background.add(pipelineWorker(workers));
         if (settings.mailbox().isPresent()) {
             background.add(new MailboxIntake(MailboxSettings.parse(settings.mailbox().get(),
-                    settings.mailboxPasswordFile().get()), intake, ctx.clock()));
+                    settings.mailboxPasswordFile().get()), intake, senders, ctx.clock()));
         }
         ctx.provide(ReceivedReports.class, reports);
         return new EndpointRole(route, institution, settings.maxSize() + FORM_OVERHEAD, List.copyOf(background));
