@@ -57,7 +57,7 @@ final class SendToEndpoint {
         if (r.status() == 400 || "not_a_report".equals(r.code()) || "unsafe_zip".equals(r.code())) {
             return ExitCode.MALFORMED;
         }
-        if (r.status() >= 500 && !"not_an_endpoint".equals(r.code())) {
+        if (r.status() >= 500 && !org.safelight.client.EndpointSender.NOT_AN_ENDPOINT.equals(r.code())) {
             return ExitCode.FAILURE;
         }
         return ExitCode.REFUSED;

@@ -18,6 +18,12 @@ import org.safelight.format.picsafe.ReportFileKind;
  * network anyone on the way could read it.
  */
 public final class EndpointSender {
+    /**
+     * The client's own code (not a server's, so not in the error catalogue) for an address whose
+     * answer is not an endpoint's.
+     */
+    public static final String NOT_AN_ENDPOINT = "not_an_endpoint";
+
     private final ApiClient api;
     private final Accounts accounts;
 
@@ -94,7 +100,7 @@ public final class EndpointSender {
         JsonNode answer = api.postMultipart(URI.create(base + "/api/report"), fields, "picsafe_file",
                 file.getFileName().toString(), file);
         if (!answer.path("success").asBoolean(false) || answer.path("report_id").asText("").isEmpty()) {
-            throw new RefusedException(502, "not_an_endpoint", base + "/api/report answered, but not as an endpoint"
+            throw new RefusedException(502, NOT_AN_ENDPOINT, base + "/api/report answered, but not as an endpoint"
                     + " does ({\"success\": true, \"report_id\": ...}), so the report may not be stored: check the URL");
         }
         return answer.path("report_id").asText();
