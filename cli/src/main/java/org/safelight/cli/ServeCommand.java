@@ -82,7 +82,7 @@ final class ServeCommand implements Callable<Integer> {
     String databasePassword;
 
     @Option(names = "--accounts-url", paramLabel = "URL",
-            description = "The accounts server the keys and cloud roles trust, when accounts runs elsewhere.")
+            description = "The accounts server the keys, cloud and endpoint roles trust, when accounts runs elsewhere.")
     URI accountsUrl;
 
     @Option(names = "--public-url", paramLabel = "URL",
@@ -95,8 +95,9 @@ final class ServeCommand implements Callable<Integer> {
     String trustedProxies;
 
     @Option(names = "--service-credential", paramLabel = "SECRET", hidden = true, defaultValue = "",
-            description = "Prefer SAFELIGHT_SERVICE_CREDENTIAL. The secret (32+ characters) a cloud role and an"
-                    + " accounts role in separate processes share; the cloud role writes the upload log with it.")
+            description = "Prefer SAFELIGHT_SERVICE_CREDENTIAL. The secret (32+ characters) a cloud or endpoint role and"
+                    + " an accounts role in separate processes share; the cloud role writes the upload log with it,"
+                    + " the endpoint asks who administers its enterprise.")
     String serviceCredential;
 
     /** The roles' configuration groups, each from its role module: flags, SAFELIGHT_<FLAG>, --config FILE. */
@@ -148,7 +149,7 @@ final class ServeCommand implements Callable<Integer> {
                 wirings.add(wiring);
             }
             for (RoleWiring wiring : wirings) {
-                wiring.check(chosen, java.util.Optional.ofNullable(accountsUrl));
+                wiring.check(chosen, java.util.Optional.ofNullable(accountsUrl), credential);
             }
         } catch (IllegalArgumentException e) {
             throw new Failures.UsageException(e.getMessage());

@@ -21,6 +21,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -44,10 +45,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.safelight.cli.serve.SafelightServer;
+import org.safelight.cli.serve.ServeConfig;
 import org.safelight.format.report.MetadataJson;
 import org.safelight.format.report.ReportMetadata;
 import org.safelight.format.testing.SampleReports;
 import org.safelight.format.testing.Zips;
+import org.safelight.server.http.ServiceCredential;
 
 /**
  * Store first, acknowledge second (DESIGN §6), under {@code kill -9}: a real {@code safelight serve
@@ -62,6 +65,8 @@ class EndpointCrashTest {
 
     @TempDir
     Path dir;
+    private static final String SERVICE_CREDENTIAL = "endpoint-crash-test-service-credential-0123456789";
+
     private SafelightServer accounts;
     private String accountsUrl;
     private String userToken;
@@ -73,7 +78,9 @@ class EndpointCrashTest {
 
     @BeforeEach
     void accountsServer() throws Exception {
-        accounts = TestServer.start(dir.resolve("accounts"), Set.of("accounts"), null);
+        accounts = TestServer.start(dir.resolve("accounts"), Set.of("accounts"), null,
+                ServeConfig.Cloud.DEFAULTS.withServiceCredential(new ServiceCredential(SERVICE_CREDENTIAL)),
+                Clock.systemUTC());
         accountsUrl = accounts.url().toString().replaceAll("/$", "");
         TestUsers users = new TestUsers(dir, dir.resolve("accounts"), accountsUrl);
         users.signUpVerifyAndLogIn("crash", "crash@hospital.example");
@@ -352,6 +359,7 @@ class EndpointCrashTest {
         command.addAll(extra);
         ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().keySet().removeIf(k -> k.startsWith("SAFELIGHT_"));
+        pb.environment().put("SAFELIGHT_SERVICE_CREDENTIAL", SERVICE_CREDENTIAL); // apart from accounts: required
         pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         pb.redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("endpoint-" + name + ".out").toFile()));
         pb.redirectError(ProcessBuilder.Redirect.appendTo(dir.resolve("endpoint-" + name + ".err").toFile()));

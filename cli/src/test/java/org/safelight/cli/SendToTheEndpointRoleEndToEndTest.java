@@ -22,6 +22,7 @@ import org.safelight.cli.serve.ServeConfig;
 import org.safelight.endpoint.EndpointSettings;
 import org.safelight.endpoint.EndpointWiring;
 import org.safelight.server.db.Database;
+import org.safelight.server.http.ServiceCredential;
 
 /**
  * A plain, a dynamic-key and a static-key report, each sent with {@code safelight send --to
@@ -33,6 +34,10 @@ class SendToTheEndpointRoleEndToEndTest {
     @TempDir
     Path dir;
 
+    /** The secret the accounts server and the endpoint apart from it share (the admin check). */
+    private static final ServeConfig.Cloud SHARED = ServeConfig.Cloud.DEFAULTS.withServiceCredential(
+            new ServiceCredential("send-to-endpoint-test-service-credential-0123456789"));
+
     private SafelightServer accounts;
     private SafelightServer endpoint;
     private String url;
@@ -43,7 +48,7 @@ class SendToTheEndpointRoleEndToEndTest {
 
     @BeforeEach
     void start() throws Exception {
-        accounts = TestServer.start(dir.resolve("data"), Set.of("accounts", "keys"), null);
+        accounts = TestServer.start(dir.resolve("data"), Set.of("accounts", "keys"), null, SHARED, Clock.systemUTC());
         url = accounts.url().toString();
         users = new TestUsers(dir, dir.resolve("data"), url);
         Cli.Result created = Cli.run("admin", "enterprise", "create", "--data-dir", dir.resolve("data").toString(),
@@ -68,7 +73,7 @@ class SendToTheEndpointRoleEndToEndTest {
         Path data = dir.resolve("endpoint-data");
         ServeConfig config = new ServeConfig(data, "127.0.0.1", port, Set.of(), Database.sqliteUrl(data), null, null,
                 accounts.url(), URI.create(endpointUrl), List.of(),
-                new ServeConfig.Smtp("", 0, "", "", "safelight@localhost", false), 60)
+                new ServeConfig.Smtp("", 0, "", "", "safelight@localhost", false), 60, SHARED)
                 .with(new EndpointWiring(EndpointSettings.defaults().withFolder(filed).withAllowPlainHttp(true)
                         .withKeys(List.of(accounts.url()), keyServerToken, privateKeys)));
         endpoint = SafelightServer.start(config, Clock.systemUTC());

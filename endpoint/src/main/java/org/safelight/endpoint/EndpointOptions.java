@@ -3,6 +3,7 @@ package org.safelight.endpoint;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -79,6 +80,11 @@ public final class EndpointOptions {
             description = "Days a received file is kept after every delivery (default: 30).")
     Integer keepReceivedDays;
 
+    @Option(names = "--endpoint-trusted-origins", paramLabel = "URL,...", defaultValue = "",
+            description = {"Web origins whose My Safelight pages may call the institution's view (CORS) (default:",
+                "this server's own origin when it runs the web role, else none)."})
+    String trustedOrigins;
+
     /** @throws IllegalArgumentException naming the flag of a value that cannot work */
     public EndpointSettings settings() {
         return settings(System.getenv());
@@ -100,6 +106,8 @@ public final class EndpointOptions {
                 Optional.ofNullable(forwardSecretFile), Optional.ofNullable(mailbox).filter(m -> !m.isBlank()),
                 Optional.ofNullable(mailboxPasswordFile),
                 retryLimit == null ? EndpointSettings.DEFAULT_RETRY_LIMIT : retryLimit,
-                keepReceivedDays == null ? EndpointSettings.DEFAULT_KEEP_RECEIVED_DAYS : keepReceivedDays);
+                keepReceivedDays == null ? EndpointSettings.DEFAULT_KEEP_RECEIVED_DAYS : keepReceivedDays,
+                trustedOrigins == null ? List.of() : Arrays.stream(trustedOrigins.split(",")).map(String::strip)
+                        .filter(o -> !o.isEmpty()).toList());
     }
 }

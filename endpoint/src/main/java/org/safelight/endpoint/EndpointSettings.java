@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import org.safelight.server.http.Cors;
 
 /**
  * The endpoint role's settings, as {@link EndpointOptions} read them from {@code --endpoint-*}
@@ -28,12 +29,15 @@ import java.util.Optional;
  * @param mailbox             {@code imaps://USER@HOST:PORT/INBOX}, with {@code mailboxPasswordFile}
  * @param retryLimit          attempts before a step is parked
  * @param keepReceivedDays    days a received file is kept after every delivery
+ * @param trustedOrigins      web origins whose pages may call the institution's view (CORS); empty: this
+ *                            server's own when it runs the web role, else none
  */
 public record EndpointSettings(Optional<Path> folder, Optional<Path> received, long maxSize, boolean allowPlainHttp, Optional<Path> senders,
                                List<URI> keyServers, Optional<Path> keyServerTokenFile, Optional<String> keyServerToken,
                                Optional<Path> privateKeys, Optional<String> enterprise, Optional<URI> forwardUrl,
                                Optional<Path> forwardSecretFile, Optional<String> mailbox,
-                               Optional<Path> mailboxPasswordFile, int retryLimit, int keepReceivedDays) {
+                               Optional<Path> mailboxPasswordFile, int retryLimit, int keepReceivedDays,
+                               List<String> trustedOrigins) {
     public static final long DEFAULT_MAX_SIZE = 4L << 30;
     public static final int DEFAULT_RETRY_LIMIT = 8;
     public static final int DEFAULT_KEEP_RECEIVED_DAYS = 30;
@@ -43,6 +47,12 @@ public record EndpointSettings(Optional<Path> folder, Optional<Path> received, l
         Objects.requireNonNull(received);
         Objects.requireNonNull(senders);
         keyServers = List.copyOf(keyServers);
+        trustedOrigins = List.copyOf(trustedOrigins);
+        try {
+            new Cors(trustedOrigins);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--endpoint-trusted-origins: " + e.getMessage());
+        }
         if (maxSize < 1) {
             throw new IllegalArgumentException("--endpoint-max-size must be a positive number of bytes");
         }
@@ -73,13 +83,14 @@ public record EndpointSettings(Optional<Path> folder, Optional<Path> received, l
     public static EndpointSettings defaults() {
         return new EndpointSettings(Optional.empty(), Optional.empty(), DEFAULT_MAX_SIZE, false, Optional.empty(), List.of(),
                 Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
-                Optional.empty(), Optional.empty(), Optional.empty(), DEFAULT_RETRY_LIMIT, DEFAULT_KEEP_RECEIVED_DAYS);
+                Optional.empty(), Optional.empty(), Optional.empty(), DEFAULT_RETRY_LIMIT, DEFAULT_KEEP_RECEIVED_DAYS,
+                List.of());
     }
 
     public EndpointSettings withFolder(Path dir) {
         return new EndpointSettings(Optional.of(dir), received, maxSize, allowPlainHttp, senders, keyServers, keyServerTokenFile,
                 keyServerToken, privateKeys, enterprise, forwardUrl, forwardSecretFile, mailbox, mailboxPasswordFile,
-                retryLimit, keepReceivedDays);
+                retryLimit, keepReceivedDays, trustedOrigins);
     }
 
     /** Received files in {@code dir}: a folder every instance on the same database reaches. */
@@ -92,25 +103,32 @@ public record EndpointSettings(Optional<Path> folder, Optional<Path> received, l
     public EndpointSettings withMaxSize(long bytes) {
         return new EndpointSettings(folder, received, bytes, allowPlainHttp, senders, keyServers, keyServerTokenFile,
                 keyServerToken, privateKeys, enterprise, forwardUrl, forwardSecretFile, mailbox, mailboxPasswordFile,
-                retryLimit, keepReceivedDays);
+                retryLimit, keepReceivedDays, trustedOrigins);
     }
 
     public EndpointSettings withAllowPlainHttp(boolean allow) {
         return new EndpointSettings(folder, received, maxSize, allow, senders, keyServers, keyServerTokenFile,
                 keyServerToken, privateKeys, enterprise, forwardUrl, forwardSecretFile, mailbox, mailboxPasswordFile,
-                retryLimit, keepReceivedDays);
+                retryLimit, keepReceivedDays, trustedOrigins);
     }
 
     public EndpointSettings withKeys(List<URI> servers, String token, Path privateKeyFolder) {
         return new EndpointSettings(folder, received, maxSize, allowPlainHttp, senders, servers, keyServerTokenFile,
                 Optional.ofNullable(token), Optional.ofNullable(privateKeyFolder), enterprise, forwardUrl,
-                forwardSecretFile, mailbox, mailboxPasswordFile, retryLimit, keepReceivedDays);
+                forwardSecretFile, mailbox, mailboxPasswordFile, retryLimit, keepReceivedDays, trustedOrigins);
     }
 
     public EndpointSettings withRetryLimit(int limit) {
         return new EndpointSettings(folder, received, maxSize, allowPlainHttp, senders, keyServers, keyServerTokenFile,
                 keyServerToken, privateKeys, enterprise, forwardUrl, forwardSecretFile, mailbox, mailboxPasswordFile,
-                limit, keepReceivedDays);
+                limit, keepReceivedDays, trustedOrigins);
+    }
+
+    /** With {@code origins} as the web origins whose pages may call the institution's view. */
+    public EndpointSettings withTrustedOrigins(List<String> origins) {
+        return new EndpointSettings(folder, maxSize, allowPlainHttp, senders, keyServers, keyServerTokenFile,
+                keyServerToken, privateKeys, enterprise, forwardUrl, forwardSecretFile, mailbox, mailboxPasswordFile,
+                retryLimit, keepReceivedDays, origins);
     }
 
     @Override

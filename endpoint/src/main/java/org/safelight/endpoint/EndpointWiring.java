@@ -34,8 +34,10 @@ import org.safelight.keys.MasterKey;
 import org.safelight.server.db.Database;
 import org.safelight.server.enterprise.EnterpriseAdmins;
 import org.safelight.server.enterprise.EnterpriseAuthority;
+import org.safelight.server.enterprise.HttpEnterpriseAdmins;
 import org.safelight.server.http.OpenApi;
 import org.safelight.server.http.Role;
+import org.safelight.server.http.ServiceCredential;
 import org.safelight.server.role.ErrorRenderer;
 import org.safelight.server.role.Migrations;
 import org.safelight.server.role.PathRule;
@@ -84,11 +86,24 @@ public final class EndpointWiring implements RoleWiring {
         return Optional.of(Migrations.of(RoleName.ENDPOINT));
     }
 
+    /** Why an endpoint apart from accounts does not start without the shared secret. */
+    static final String NEEDS_SERVICE_CREDENTIAL = "the endpoint role without the accounts role needs"
+            + " --service-credential (or SAFELIGHT_SERVICE_CREDENTIAL): the secret the accounts server was given,"
+            + " with which the endpoint asks it who administers its enterprise";
+
     @Override
     public void check(Set<RoleName> running, Optional<URI> accountsUrl) {
         if (!running.contains(RoleName.ACCOUNTS) && accountsUrl.isEmpty()) {
             throw new IllegalArgumentException("the endpoint role without the accounts role needs --accounts-url"
                     + " (the accounts server whose tokens senders present)");
+        }
+    }
+
+    @Override
+    public void check(Set<RoleName> running, Optional<URI> accountsUrl, ServiceCredential serviceCredential) {
+        check(running, accountsUrl);
+        if (!running.contains(RoleName.ACCOUNTS) && !serviceCredential.configured()) {
+            throw new IllegalArgumentException(NEEDS_SERVICE_CREDENTIAL);
         }
     }
 
@@ -111,11 +126,14 @@ public final class EndpointWiring implements RoleWiring {
                 ? MailboxSettings.parse(settings.mailbox().get(), settings.mailboxPasswordFile().get()).toString() : "none");
         d.put("endpoint-retry-limit", Integer.toString(settings.retryLimit()));
         d.put("endpoint-keep-received", settings.keepReceivedDays() + " days");
+        d.put("endpoint-trusted-origins", settings.trustedOrigins().isEmpty()
+                ? "this server's own, when it runs the web role" : String.join(",", settings.trustedOrigins()));
         return d;
     }
 
     @Override
     public Role build(RoleContext ctx) throws IOException {
+        EnterpriseAdmins admins = admins(ctx); // first: an endpoint that cannot work writes nothing
         Path home = ctx.dataDir().resolve("endpoint");
         // Shared by every instance on this database: any of them may claim a report another received.
         ReceivedFiles files = new ReceivedFiles(settings.received().orElse(home.resolve("received")),
@@ -144,18 +162,19 @@ public final class EndpointWiring implements RoleWiring {
                 workers::wake);
         Path sendersFile = settings.senders().orElse(home.resolve("senders"));
         TokenVerifier endpointTokens = ctx.tokens(TokenAudience.endpoint(ctx.issuer(), ctx.publicUrl()));
-        ReportRoute route = new ReportRoute(intake, endpointTokens, new Senders(sendersFile),
+        Senders senders = new Senders(sendersFile);
+        ReportRoute route = new ReportRoute(intake, endpointTokens, senders,
                 settings.allowPlainHttp(), ctx.clock());
         ReceivedReports reports = new StoredReports(ctx.database(), ctx.clock());
         InstitutionApi institution = new InstitutionApi(reports,
                 InstitutionApi.userOrEndpointTokens(ctx.tokens(TokenAudience.users(ctx.issuer())), endpointTokens),
-                ctx.service(EnterpriseAdmins.class).orElseGet(EnterpriseAdmins::none),
-                settings.enterprise().or(() -> enterpriseOf(ctx, keyServerToken)), List.of());
+                admins,
+                settings.enterprise().or(() -> enterpriseOf(ctx, keyServerToken)), trustedOrigins(ctx));
         List<Worker> background = new ArrayList<>();
         background.add(pipelineWorker(workers));
         if (settings.mailbox().isPresent()) {
             background.add(new MailboxIntake(MailboxSettings.parse(settings.mailbox().get(),
-                    settings.mailboxPasswordFile().get()), intake, ctx.clock()));
+                    settings.mailboxPasswordFile().get()), intake, senders, ctx.clock()));
         }
         ctx.provide(ReceivedReports.class, reports);
         return new EndpointRole(route, institution, settings.maxSize() + FORM_OVERHEAD, List.copyOf(background));
@@ -182,6 +201,40 @@ public final class EndpointWiring implements RoleWiring {
                     .filter(t -> !t.isEmpty());
         }
         return settings.keyServerToken();
+    }
+
+    /**
+     * The web origins whose pages may call the institution's view: {@code --endpoint-trusted-origins},
+     * else this server's own public origin when it serves My Safelight too, else none.
+     */
+    List<String> trustedOrigins(RoleContext ctx) {
+        if (!settings.trustedOrigins().isEmpty() || !ctx.runs(RoleName.WEB)) {
+            return settings.trustedOrigins();
+        }
+        URI own = ctx.publicUrl();
+        return List.of(own.getScheme() + "://" + own.getRawAuthority());
+    }
+
+    /**
+     * Who administers the endpoint's enterprise, as the accounts role knows it now: asked in process
+     * when accounts runs here, else over HTTP with the service credential (fail closed: without it
+     * the role does not start, rather than quietly showing admins only their own reports).
+     */
+    static EnterpriseAdmins admins(RoleContext ctx) {
+        Optional<EnterpriseAdmins> local = ctx.service(EnterpriseAdmins.class);
+        if (local.isPresent()) {
+            return local.get();
+        }
+        if (ctx.runs(RoleName.ACCOUNTS)) {
+            LOG.warn("the accounts role here tells no admins: nobody sees every report of the endpoint");
+            return EnterpriseAdmins.none();
+        }
+        if (!ctx.serviceCredential().configured()) {
+            throw new IllegalArgumentException(NEEDS_SERVICE_CREDENTIAL);
+        }
+        URI accounts = ctx.accountsUrl().orElseThrow(() -> new IllegalArgumentException(
+                "the endpoint role without the accounts role needs --accounts-url"));
+        return new HttpEnterpriseAdmins(accounts, ctx.serviceCredential(), ctx.http(), ctx.clock());
     }
 
     private static Optional<String> enterpriseOf(RoleContext ctx, Optional<String> keyServerToken) {

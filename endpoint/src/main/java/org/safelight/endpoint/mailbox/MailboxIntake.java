@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import org.eclipse.angus.mail.imap.IMAPFolder;
 import org.eclipse.angus.mail.imap.IMAPStore;
 import org.safelight.endpoint.intake.Intake;
+import org.safelight.endpoint.intake.Senders;
 import org.safelight.server.role.Worker;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,6 +37,7 @@ public final class MailboxIntake implements Worker, AutoCloseable {
 
     private final MailboxSettings settings;
     private final Intake intake;
+    private final Senders senders;
     private final Clock clock;
     private final Session session;
     private final CountDownLatch stopped = new CountDownLatch(1);
@@ -44,9 +46,19 @@ public final class MailboxIntake implements Worker, AutoCloseable {
     private volatile Connection current;
     private Thread worker;
 
+    /** Taking mail from anyone (no senders file). */
     public MailboxIntake(MailboxSettings settings, Intake intake, Clock clock) {
+        this(settings, intake, Senders.anyone(), clock);
+    }
+
+    /**
+     * @param senders who may send reports ({@code --endpoint-senders}), applied to each message's
+     *                From address: a claim of the sender's mail program, not a proof
+     */
+    public MailboxIntake(MailboxSettings settings, Intake intake, Senders senders, Clock clock) {
         this.settings = settings;
         this.intake = intake;
+        this.senders = senders;
         this.clock = clock;
         this.session = Session.getInstance(settings.sessionProperties());
         this.renewer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -125,7 +137,7 @@ public final class MailboxIntake implements Worker, AutoCloseable {
             Folder filed = MailboxPass.target(store, MailboxPass.FILED);
             Folder rejected = MailboxPass.target(store, MailboxPass.REJECTED);
             inbox.open(Folder.READ_WRITE);
-            return new Connection(store, inbox, new MailboxPass(store, inbox, filed, rejected, intake, clock));
+            return new Connection(store, inbox, new MailboxPass(store, inbox, filed, rejected, intake, senders, clock));
         } catch (MessagingException | RuntimeException e) {
             store.close();
             throw e;

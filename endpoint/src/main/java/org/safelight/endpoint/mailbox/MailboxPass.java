@@ -26,6 +26,8 @@ import org.eclipse.angus.mail.imap.IMAPStore;
 import org.safelight.endpoint.intake.Arrival;
 import org.safelight.endpoint.intake.Intake;
 import org.safelight.endpoint.intake.IntakeRefusedException;
+import org.safelight.endpoint.intake.Senders;
+import org.safelight.server.http.ErrorCode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,7 +36,8 @@ import org.slf4j.LoggerFactory;
  * attachment (at any depth of its multiparts) is streamed from the server into
  * {@link Intake#receive}; only once every one of them has returned is the message moved: to
  * {@code Filed} when all were stored, otherwise to {@code Rejected} with a short note beside it
- * ({@link RefusalNote}). A message without any report is rejected. A message whose storing failed
+ * ({@link RefusalNote}). A message without any report is rejected, and so is one whose From
+ * address the senders file refuses ({@code sender_not_allowed}), before anything of it is read. A message whose storing failed
  * ({@link IOException}: the endpoint's disk or database, or the mail connection) stays where it
  * is for the next pass; its reports stored already answer "already received" then.
  *
@@ -52,6 +55,7 @@ final class MailboxPass {
     private final Folder filed;
     private final Folder rejected;
     private final Intake intake;
+    private final Senders senders;
     private final Clock clock;
 
     /**
@@ -66,12 +70,14 @@ final class MailboxPass {
 
     private enum Outcome { FILED, REJECTED, DUPLICATE, LEFT }
 
-    MailboxPass(IMAPStore store, IMAPFolder inbox, Folder filed, Folder rejected, Intake intake, Clock clock) {
+    MailboxPass(IMAPStore store, IMAPFolder inbox, Folder filed, Folder rejected, Intake intake, Senders senders,
+                Clock clock) {
         this.store = store;
         this.inbox = inbox;
         this.filed = filed;
         this.rejected = rejected;
         this.intake = intake;
+        this.senders = senders;
         this.clock = clock;
     }
 
@@ -142,7 +148,13 @@ final class MailboxPass {
 
     private Outcome take(Message message) throws MessagingException {
         String messageId = first(message.getHeader("Message-ID"));
-        Arrival arrival = new Arrival(Arrival.Source.MAILBOX, fromAddress(message), false, messageId, clock.instant());
+        String from = fromAddress(message);
+        if (!senders.allows(from)) {
+            // Before any attachment is read: nothing of a refused sender's message is stored.
+            return reject(message, messageId, List.of(RefusalNote.Line.refused(0, ErrorCode.SENDER_NOT_ALLOWED.code(),
+                    "the endpoint does not take reports from the message's From address")));
+        }
+        Arrival arrival = new Arrival(Arrival.Source.MAILBOX, from, false, messageId, clock.instant());
         List<Part> reports = new ArrayList<>();
         collect(message, reports, 0);
         if (reports.isEmpty()) {

@@ -244,6 +244,42 @@ class MailboxIntakeTest {
     }
 
     @Test
+    void a_mail_whose_from_address_the_senders_file_refuses_is_rejected_and_nothing_of_it_is_stored()
+            throws Exception {
+        Path senders = java.nio.file.Files.writeString(dir.resolve("senders"), "# wards\n*@hospital.example\n");
+        user.deliver(message("<outside@phone.example>", "Someone <someone@elsewhere.example>", List.of(picsafe(ID_1)),
+                List.of(ID_1 + ".picsafe")));
+        user.deliver(message("<inside@phone.example>", "Noor <Noor.Haddad@Hospital.Example>", List.of(picsafe(ID_2)),
+                List.of(ID_2 + ".picsafe")));
+
+        MailboxIntake mailbox = new MailboxIntake(settings(), intake,
+                new org.safelight.endpoint.intake.Senders(senders), Clock.fixed(NOW, ZoneOffset.UTC));
+        assertCounts(mailbox.passOnce(), 1, 1, 0, 0);
+
+        assertThat(stored()).containsExactly(ID_2);
+        assertThat(folder("INBOX")).isEmpty();
+        assertThat(folder("Filed")).singleElement().satisfies(m ->
+                assertThat(header(m, "Message-ID")).isEqualTo("<inside@phone.example>"));
+        StoredMessage note = folder("Rejected").stream().filter(m -> header(m, RefusalNote.HEADER) != null)
+                .findFirst().orElseThrow();
+        assertThat(header(note, RefusalNote.HEADER)).isEqualTo("sender_not_allowed");
+        assertThat(header(note, "In-Reply-To")).isEqualTo("<outside@phone.example>");
+        assertThat(body(note)).contains("the message: refused, sender_not_allowed").doesNotContain("elsewhere.example");
+    }
+
+    @Test
+    void a_mail_without_a_from_address_is_refused_when_a_senders_file_is_in_force() throws Exception {
+        Path senders = java.nio.file.Files.writeString(dir.resolve("senders"), "*@hospital.example\n");
+        String noFrom = "To: picsafe@hospital.example\r\nSubject: x\r\nMessage-ID: <nofrom@phone.example>\r\n"
+                + "MIME-Version: 1.0\r\nContent-Type: text/plain\r\n\r\nhello\r\n";
+        user.deliver(new MimeMessage(session, new java.io.ByteArrayInputStream(noFrom.getBytes(StandardCharsets.US_ASCII))));
+
+        assertCounts(new MailboxIntake(settings(), intake, new org.safelight.endpoint.intake.Senders(senders),
+                Clock.fixed(NOW, ZoneOffset.UTC)).passOnce(), 0, 1, 0, 0);
+        assertThat(folder("Rejected").stream().map(m -> header(m, RefusalNote.HEADER))).contains("sender_not_allowed");
+    }
+
+    @Test
     void a_hostile_attachment_is_refused_and_the_message_rejected_while_the_good_report_beside_it_is_stored()
             throws Exception {
         byte[] hostile = HostileZips.splitView(picsafe(ID_2), Zips.create().add("metadata.json", "{}").bytes());

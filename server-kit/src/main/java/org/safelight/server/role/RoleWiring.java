@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.safelight.server.http.Role;
+import org.safelight.server.http.ServiceCredential;
 
 /**
  * How one role is built: each role module has exactly one implementation, holding the role's
@@ -47,6 +48,17 @@ public interface RoleWiring {
      * @throws IllegalArgumentException a message for the operator naming what to give
      */
     default void check(Set<RoleName> running, Optional<URI> accountsUrl) {
+    }
+
+    /**
+     * {@link #check(Set, Optional)}, for a role that also needs {@code --service-credential} when
+     * it runs apart from accounts; {@code serve} calls this one.
+     *
+     * @param serviceCredential {@code --service-credential}, {@link ServiceCredential#NONE} when not given
+     * @throws IllegalArgumentException a message for the operator naming what to give
+     */
+    default void check(Set<RoleName> running, Optional<URI> accountsUrl, ServiceCredential serviceCredential) {
+        check(running, accountsUrl);
     }
 
     /** The role's effective settings for the startup log, secrets masked ({@code "****"}). */
