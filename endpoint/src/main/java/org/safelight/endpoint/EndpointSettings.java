@@ -97,7 +97,7 @@ public record EndpointSettings(Optional<Path> folder, Optional<Path> received, l
     public EndpointSettings withReceived(Path dir) {
         return new EndpointSettings(folder, Optional.of(dir), maxSize, allowPlainHttp, senders, keyServers,
                 keyServerTokenFile, keyServerToken, privateKeys, enterprise, forwardUrl, forwardSecretFile, mailbox,
-                mailboxPasswordFile, retryLimit, keepReceivedDays);
+                mailboxPasswordFile, retryLimit, keepReceivedDays, trustedOrigins);
     }
 
     public EndpointSettings withMaxSize(long bytes) {
@@ -126,7 +126,7 @@ public record EndpointSettings(Optional<Path> folder, Optional<Path> received, l
 
     /** With {@code origins} as the web origins whose pages may call the institution's view. */
     public EndpointSettings withTrustedOrigins(List<String> origins) {
-        return new EndpointSettings(folder, maxSize, allowPlainHttp, senders, keyServers, keyServerTokenFile,
+        return new EndpointSettings(folder, received, maxSize, allowPlainHttp, senders, keyServers, keyServerTokenFile,
                 keyServerToken, privateKeys, enterprise, forwardUrl, forwardSecretFile, mailbox, mailboxPasswordFile,
                 retryLimit, keepReceivedDays, origins);
     }
