@@ -62,7 +62,7 @@ public final class JwksTokenVerifier implements TokenVerifier {
         if (known != null) {
             if (known.expiresAt().plus(LEEWAY).isBefore(clock.instant())) {
                 verified.remove(compactJws);
-                throw new Refusal(ErrorCode.TOKEN_EXPIRED, "the user token has expired: refresh it or sign in again");
+                throw new Refusal(ErrorCode.TOKEN_EXPIRED, "the token has expired: refresh it or sign in again");
             }
             return known;
         }
@@ -81,7 +81,7 @@ public final class JwksTokenVerifier implements TokenVerifier {
             jwt = SignedJWT.parse(compactJws);
             claims = jwt.getJWTClaimsSet();
         } catch (ParseException e) {
-            throw invalid("the user token is not a signed JWT");
+            throw invalid("the token is not a signed JWT");
         }
         if (!JWSAlgorithm.ES256.equals(jwt.getHeader().getAlgorithm())) {
             throw invalid("the token is not signed with ES256");
@@ -122,7 +122,7 @@ public final class JwksTokenVerifier implements TokenVerifier {
             throw invalid("the token is not valid yet");
         }
         if (exp.toInstant().plus(LEEWAY).isBefore(now)) {
-            throw new Refusal(ErrorCode.TOKEN_EXPIRED, "the user token has expired: refresh it or sign in again");
+            throw new Refusal(ErrorCode.TOKEN_EXPIRED, "the token has expired: refresh it or sign in again");
         }
         try {
             String sub = claims.getSubject();
