@@ -2,6 +2,7 @@ package org.safelight.endpoint.mailbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+/** The mailbox intake against GreenMail's IMAPS server (IDLE and MOVE offered, like Dovecot). */
 import com.icegreen.greenmail.configuration.GreenMailConfiguration;
 import com.icegreen.greenmail.junit5.GreenMailExtension;
 import com.icegreen.greenmail.store.MailFolder;
@@ -20,8 +21,11 @@ import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
 import jakarta.mail.util.ByteArrayDataSource;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyPair;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -37,22 +41,27 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.safelight.client.mail.ReportEmail;
+import org.safelight.endpoint.delivery.FolderDestination;
 import org.safelight.endpoint.intake.Arrival;
 import org.safelight.endpoint.intake.Intake;
 import org.safelight.endpoint.intake.StoringIntake;
+import org.safelight.endpoint.open.ReportOpening;
+import org.safelight.endpoint.pipeline.Backoff;
+import org.safelight.endpoint.pipeline.Pipeline;
 import org.safelight.endpoint.store.EndpointStore;
 import org.safelight.endpoint.store.ReceivedFiles;
 import org.safelight.endpoint.store.ReceivedReports;
 import org.safelight.endpoint.store.StoredReports;
+import org.safelight.endpoint.testing.StandInKeyServer;
 import org.safelight.endpoint.testing.TestReports;
+import org.safelight.format.picsafe.PicsafeWriter;
+import org.safelight.format.testing.HostileZips;
+import org.safelight.format.testing.Keys;
+import org.safelight.format.testing.Zips;
 import org.safelight.keys.MasterKey;
 import org.safelight.server.db.Database;
 import org.safelight.server.testing.TestDatabases;
-import org.safelight.format.picsafe.PicsafeWriter;
-import org.safelight.format.testing.HostileZips;
-import org.safelight.format.testing.Zips;
 
-/** The mailbox intake against GreenMail's IMAPS server (IDLE and MOVE offered, like Dovecot). */
 class MailboxIntakeTest {
     private static final String LOGIN = "picsafe";
     private static final String PASSWORD = "mailbox-secret";
@@ -205,7 +214,7 @@ class MailboxIntakeTest {
 
     @Test
     void a_report_mailed_as_safelight_send_writes_it_is_filed() throws Exception {
-        Path sealed = java.nio.file.Files.write(dir.resolve(ID_1 + ".picsafe"), picsafe(ID_1));
+        Path sealed = Files.write(dir.resolve(ID_1 + ".picsafe"), picsafe(ID_1));
         Properties smtp = new Properties();
         smtp.put("mail.smtp.host", "localhost");
         smtp.put("mail.smtp.port", String.valueOf(mail.getSmtp().getPort()));
@@ -216,7 +225,7 @@ class MailboxIntakeTest {
 
         assertCounts(mailbox(settings()).passOnce(), 1, 0, 0, 0);
         assertThat(stored()).containsExactly(ID_1);
-        long size = java.nio.file.Files.size(sealed);
+        long size = Files.size(sealed);
         assertThat(reports.find(ID_1)).hasValueSatisfying(r -> {
             assertThat(r.senderEmail()).isEqualTo("noor.haddad@example.org");
             assertThat(r.source()).isEqualTo(Arrival.Source.MAILBOX);
@@ -246,7 +255,7 @@ class MailboxIntakeTest {
     @Test
     void a_mail_whose_from_address_the_senders_file_refuses_is_rejected_and_nothing_of_it_is_stored()
             throws Exception {
-        Path senders = java.nio.file.Files.writeString(dir.resolve("senders"), "# wards\n*@hospital.example\n");
+        Path senders = Files.writeString(dir.resolve("senders"), "# wards\n*@hospital.example\n");
         user.deliver(message("<outside@phone.example>", "Someone <someone@elsewhere.example>", List.of(picsafe(ID_1)),
                 List.of(ID_1 + ".picsafe")));
         user.deliver(message("<inside@phone.example>", "Noor <Noor.Haddad@Hospital.Example>", List.of(picsafe(ID_2)),
@@ -269,7 +278,7 @@ class MailboxIntakeTest {
 
     @Test
     void a_mail_without_a_from_address_is_refused_when_a_senders_file_is_in_force() throws Exception {
-        Path senders = java.nio.file.Files.writeString(dir.resolve("senders"), "*@hospital.example\n");
+        Path senders = Files.writeString(dir.resolve("senders"), "*@hospital.example\n");
         String noFrom = "To: picsafe@hospital.example\r\nSubject: x\r\nMessage-ID: <nofrom@phone.example>\r\n"
                 + "MIME-Version: 1.0\r\nContent-Type: text/plain\r\n\r\nhello\r\n";
         user.deliver(new MimeMessage(session, new java.io.ByteArrayInputStream(noFrom.getBytes(StandardCharsets.US_ASCII))));
@@ -449,5 +458,37 @@ class MailboxIntakeTest {
         Store store = Session.getInstance(props).getStore("imaps");
         store.connect("localhost", mail.getImaps().getPort(), LOGIN, PASSWORD);
         return store;
+    }
+
+    @Test
+    void a_plain_a_dynamic_and_a_static_report_mailed_to_the_endpoint_are_filed_in_the_folder() throws Exception {
+        Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
+        String id3 = "0000000011462800528243abcde";
+        KeyPair institution = Keys.rsa();
+        java.nio.file.Path keys = Files.createDirectories(dir.resolve("private-keys"));
+        Keys.writePrivatePem(institution, keys.resolve("current.pem"));
+        try (StandInKeyServer keyServer = new StandInKeyServer()) {
+            keyServer.key(ID_2, "k3y");
+            user.deliver(message("<three@phone.example>", "noor@example.org", List.of(TestReports.plain(ID_1),
+                    TestReports.dynamic(ID_2, "k3y", keyServer.url()),
+                    TestReports.forInstitution(id3, institution.getPublic())),
+                    List.of(ID_1 + ".picsafe", ID_2 + ".picsafe", id3 + ".picsafe")));
+            assertCounts(mailbox(settings()).passOnce(), 1, 0, 0, 0);
+
+            ReceivedFiles files = new ReceivedFiles(dir.resolve("received"), MasterKey.load(dir, Map.of()), clock);
+            Pipeline pipeline = new Pipeline(
+                    new EndpointStore(db), files,
+                    new ReportOpening(files, List.of(URI.create(keyServer.url())),
+                            "enterprise-key-server-token", keys, clock),
+                    List.of(new FolderDestination(dir.resolve("filed"), clock)),
+                    new Backoff(Duration.ofSeconds(30), Duration.ofHours(1), 8, () -> 0.5),
+                    Duration.ofMinutes(10), Duration.ofDays(30), dir.resolve("work"), clock);
+            assertThat(pipeline.drain()).isEqualTo(3);
+        }
+        for (String id : List.of(ID_1, ID_2, id3)) {
+            assertThat(reports.find(id).orElseThrow().state()).as(id).isEqualTo("delivered");
+            assertThat(dir.resolve("filed/" + id + "/report.pdf")).hasContent("%PDF-1.7 a report of " + id);
+            assertThat(dir.resolve("filed/" + id + "/report.json")).exists();
+        }
     }
 }
