@@ -2,7 +2,6 @@ package org.safelight.endpoint.mailbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The mailbox intake against GreenMail's IMAPS server (IDLE and MOVE offered, like Dovecot). */
 import com.icegreen.greenmail.configuration.GreenMailConfiguration;
 import com.icegreen.greenmail.junit5.GreenMailExtension;
 import com.icegreen.greenmail.store.MailFolder;
@@ -62,6 +61,7 @@ import org.safelight.keys.MasterKey;
 import org.safelight.server.db.Database;
 import org.safelight.server.testing.TestDatabases;
 
+/** The mailbox intake against GreenMail's IMAPS server (IDLE and MOVE offered, like Dovecot). */
 class MailboxIntakeTest {
     private static final String LOGIN = "picsafe";
     private static final String PASSWORD = "mailbox-secret";
