@@ -20,4 +20,13 @@ public interface Destination {
      *                           help (the delivery is parked at once), otherwise retried later
      */
     void deliver(OpenedReport report) throws DeliveryException;
+
+    /**
+     * Delivers with what a person answered for this delivery (a patient or practitioner picked on
+     * the institution's page). Destinations that never ask ({@link NeedsPersonException}) ignore
+     * the answers.
+     */
+    default void deliver(OpenedReport report, Answers answers) throws DeliveryException {
+        deliver(report);
+    }
 }

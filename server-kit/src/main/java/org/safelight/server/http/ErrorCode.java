@@ -70,6 +70,12 @@ public enum ErrorCode {
     PLAIN_OVER_HTTP("plain_over_http", 403, "an unencrypted report was sent over plain HTTP"),
     REPORT_ID_CONFLICT("report_id_conflict", 409, "another report with this report ID was already received"),
 
+    // --- the endpoint's deliveries that wait for a person (FHIR patient or practitioner)
+    NOT_WAITING_FOR_A_PERSON("not_waiting_for_a_person", 409,
+            "this delivery is not waiting for a person's answer (it was answered, or never asked)"),
+    INVALID_ANSWER("invalid_answer", 400,
+            "the answer does not fit the question: pick one of the candidates, or create when that is offered"),
+
     // --- something this server depends on
     ACCOUNTS_UNAVAILABLE("accounts_unavailable", 503,
             "the accounts server could not be reached or answered in error; try again"),
