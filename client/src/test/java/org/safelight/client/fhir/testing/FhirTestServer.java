@@ -17,7 +17,9 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -25,6 +27,7 @@ import java.util.function.Predicate;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
@@ -56,6 +59,21 @@ public final class FhirTestServer implements AutoCloseable {
     private static final Map<FhirVersion, FhirContext> CONTEXTS = new EnumMap<>(FhirVersion.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    static {
+        // HAPI logs every 4xx it answers at WARN ("Failure during REST processing: ..."), and an unknown
+        // search parameter as "No methods exist": in tests those refusals are expected, not news. 5xx
+        // stay visible (ERROR). Applies with slf4j-simple (loggers read these when created), unless set.
+        quiet("ca.uhn.fhir.rest.server.interceptor.ExceptionHandlingInterceptor");
+        quiet("ca.uhn.fhir.rest.server.ResourceBinding");
+    }
+
+    private static void quiet(String logger) {
+        String key = "org.slf4j.simpleLogger.log." + logger;
+        if (System.getProperty(key) == null) {
+            System.setProperty(key, "error");
+        }
+    }
+
     private final FhirVersion version;
     private final Options options;
     private final FhirContext context;
@@ -66,6 +84,8 @@ public final class FhirTestServer implements AutoCloseable {
     private volatile boolean stopping;
     private Server jetty;
     private ServerConnector connector;
+    /** Open connections of the running server: a stop closes any Jetty left open (idle keep-alive ones). */
+    private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
     private int port;
     private CompletableFuture<Void> backgroundStop = CompletableFuture.completedFuture(null);
 
@@ -164,6 +184,17 @@ public final class FhirTestServer implements AutoCloseable {
             connector.setHost("127.0.0.1");
             connector.setPort(wantedPort);
             connector.setReuseAddress(true);
+            connector.addBean(new Connection.Listener() {
+                @Override
+                public void onOpened(Connection connection) {
+                    connections.add(connection);
+                }
+
+                @Override
+                public void onClosed(Connection connection) {
+                    connections.remove(connection);
+                }
+            });
             server.addConnector(connector);
             ServletContextHandler handler = new ServletContextHandler("/");
             handler.addFilter(new FilterHolder(new Gate(this, options)), "/*", EnumSet.of(DispatcherType.REQUEST));
@@ -442,6 +473,11 @@ public final class FhirTestServer implements AutoCloseable {
             } catch (Exception e) {
                 throw new IllegalStateException("the FHIR test server did not stop", e);
             } finally {
+                // a client's idle keep-alive connection must fail like one to a dead server, not hang
+                for (Connection connection : List.copyOf(connections)) {
+                    connection.getEndPoint().close();
+                    connections.remove(connection);
+                }
                 if (jetty == server) {
                     jetty = null;
                     connector = null;
