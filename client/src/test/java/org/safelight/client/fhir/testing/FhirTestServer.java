@@ -331,8 +331,9 @@ public final class FhirTestServer implements AutoCloseable {
     /**
      * Arms a fault: the first request that matches (evaluated after HAPI handled it, so a create is
      * stored) gets no answer, its connection is closed, and the server stops (in the background);
-     * later requests are refused until {@link #restart()}. Requests other than GET are held back to
-     * be able to drop them. One-shot; arming again replaces it.
+     * later requests are refused until {@link #restart()}. While armed, answers other than to a GET
+     * are held back to be able to drop them; a matching GET (a search, a read) is answered, then the
+     * server dies. One-shot; arming again replaces it. The predicate runs on a request thread.
      */
     public void failWhen(Predicate<Recorded> when) {
         fault.set(new Fault(when, false));

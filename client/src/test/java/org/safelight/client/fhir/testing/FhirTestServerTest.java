@@ -303,6 +303,20 @@ class FhirTestServerTest {
         assertThat(server.running()).isTrue();
     }
 
+    @ParameterizedTest
+    @EnumSource(FhirVersion.class)
+    void a_fault_on_a_search_answers_it_and_then_the_server_is_gone(FhirVersion version) throws Exception {
+        server = FhirTestServer.start(version);
+        String house = server.addPractitioner("Dr.", "Gregory", "House", "house@example.org");
+        server.failWhen(r -> r.is("GET", "Practitioner"));
+
+        assertThat(search("Practitioner")).containsExactly(house);
+        assertThatThrownBy(() -> search("Practitioner")).isInstanceOf(IOException.class);
+        server.restart();
+
+        assertThat(search("Practitioner")).containsExactly(house);
+    }
+
     private List<String> search(String query) throws Exception {
         HttpResponse<String> answer = http.send(get(query).setHeader("Authorization", BASIC).build(),
                 HttpResponse.BodyHandlers.ofString());

@@ -14,6 +14,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
 
@@ -43,15 +44,27 @@ final class Gate implements Filter {
         }
         FhirTestServer.Fault fault = server.armedFault();
         if (fault == null || "GET".equals(request.getMethod())) {
-            RecordingResponse watched = new RecordingResponse(response, r -> server.record(record(request, r, r.getStatus())));
+            // not held (a GET's answer may be a large Binary): recorded just before it goes out
+            AtomicReference<Recorded> recorded = new AtomicReference<>();
+            RecordingResponse watched = new RecordingResponse(response, r -> {
+                recorded.set(record(request, r, r.getStatus()));
+                server.record(recorded.get());
+            });
             try {
                 serve(request, watched, chain);
                 watched.finish();
             } catch (IOException | ServletException | RuntimeException e) {
-                server.record(record(request, watched, 500));
+                if (!watched.recorded()) {
+                    watched.setStatus(500);
+                }
                 throw e;
+            } finally {
+                watched.commit();
             }
-            watched.commit();
+            CountDownLatch fired = fault == null ? null : server.fire(fault, recorded.get());
+            if (fired != null) {
+                fired.countDown(); // answered already: the server dies right after
+            }
             return;
         }
         // armed: hold the answer back until the fault's predicate has seen how it went

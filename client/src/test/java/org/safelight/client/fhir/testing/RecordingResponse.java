@@ -27,6 +27,10 @@ final class RecordingResponse extends HttpServletResponseWrapper {
         this.beforeCommit = beforeCommit;
     }
 
+    boolean recorded() {
+        return done.get();
+    }
+
     /** Runs the callback if nothing did yet (an answer without a body). */
     void commit() {
         if (done.compareAndSet(false, true)) {
