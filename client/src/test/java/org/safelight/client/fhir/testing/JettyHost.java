@@ -122,6 +122,11 @@ final class JettyHost {
                     Thread.currentThread().interrupt();
                 }
                 stop(dying);
+            }, task -> {
+                // its own thread: the common pool has one on a 2-core machine, and tests may keep it busy
+                Thread thread = new Thread(task, "fhir-test-server-stop");
+                thread.setDaemon(true);
+                thread.start();
             });
         }
         return answered;
