@@ -10,7 +10,7 @@ import org.safelight.format.report.ReportMetadata;
 
 /**
  * Files one opened report folder, for {@link FlatMemoryTest}'s child JVM (started with a small
- * heap): {@code FilingMain BASE_URL stu3|r4 media|document FOLDER [USER PASSWORD]}. Prints the filed
+ * heap): {@code FilingMain BASE_URL stu3|r4 media|document FOLDER PATIENT PRACTITIONER [USER PASSWORD]}. Prints the filed
  * report; exits 0 when filed, 1 on a refusal, and dies of OutOfMemoryError if filing buffers a file.
  */
 public final class FilingMain {
@@ -18,15 +18,15 @@ public final class FilingMain {
     }
 
     public static void main(String[] args) throws Exception {
-        FhirAuth auth = args.length >= 6 ? FhirAuth.basic(args[4], args[5]) : FhirAuth.none();
+        FhirAuth auth = args.length >= 8 ? FhirAuth.basic(args[6], args[7]) : FhirAuth.none();
         FhirClient client = new FhirClient(URI.create(args[0]), FhirVersion.parse(args[1]), auth);
         Path folder = Path.of(args[3]);
         ReportMetadata metadata;
         try (InputStream in = Files.newInputStream(folder.resolve("metadata.json"))) {
             metadata = MetadataJson.read(in);
         }
-        FhirPatient patient = new FhirPatient("Patient/1", "", "", "", List.of());
-        FhirPractitioner practitioner = new FhirPractitioner("Practitioner/1", "", List.of(), List.of());
+        FhirPatient patient = new FhirPatient(args[4], "", "", "", List.of());
+        FhirPractitioner practitioner = new FhirPractitioner(args[5], "", List.of(), List.of());
         try {
             FiledReport filed = new ReportFiler(client, FhirMode.parse(args[2]), ReportFiler.DEFAULT_INLINE_LIMIT)
                     .file(folder, metadata, patient, practitioner, CreatedResources.inMemory());

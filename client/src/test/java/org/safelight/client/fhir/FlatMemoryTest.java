@@ -2,25 +2,25 @@ package org.safelight.client.fhir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.safelight.client.fhir.testing.FhirTestServer;
 
 /**
  * Proof: "a 5 MB photo and a large video pass with flat memory". A report with a 5 MB photo and a
  * 300 MB video is filed by a child JVM whose heap is 64 MB: had the filer read either file into
- * memory (or base64'd it), the child would die of OutOfMemoryError. The server checks what arrived
- * by SHA-256 as it streams in.
+ * memory (or base64'd it), the child would die of OutOfMemoryError. The real test FHIR server
+ * (Basic on) receives them; what it stored is compared with the files by SHA-256.
  */
 @Timeout(300)
 class FlatMemoryTest {
@@ -38,16 +38,15 @@ class FlatMemoryTest {
         Files.delete(photoSource);
         Files.delete(videoSource);
 
-        try (FakeFhir server = new FakeFhir()) {
-            AtomicInteger ids = new AtomicInteger();
-            server.answer = (r, i) -> new FakeFhir.Reply(201, Map.of("Location",
-                    r.pathAndQuery() + "/" + ids.incrementAndGet()), "");
-
+        try (FhirTestServer fhir = FhirTestServer.start(FhirVersion.R4)) {
+            String patient = fhir.addPatient("Ada", "Quill", "1961-03-07");
+            String doctor = fhir.addPractitioner("Dr", "Noor", "Haddad", "noor.haddad@example.org");
             Path log = dir.resolve("child.log");
             List<String> command = new ArrayList<>(List.of(
                     Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx64m",
                     "-XX:+ExitOnOutOfMemoryError", "-cp", System.getProperty("java.class.path"),
-                    FilingMain.class.getName(), server.base().toString(), "r4", "media", folder.toString()));
+                    FilingMain.class.getName(), fhir.baseUrl().toString(), "r4", "media", folder.toString(),
+                    patient, doctor, FhirTestServer.USER, FhirTestServer.PASSWORD));
             Process child = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
             boolean done = child.waitFor(240, TimeUnit.SECONDS);
             if (!done) {
@@ -57,15 +56,17 @@ class FlatMemoryTest {
 
             assertThat(done).as("the child finished in time; it wrote:%n%s", output).isTrue();
             assertThat(child.exitValue()).as("the child's exit code; it wrote:%n%s", output).isZero();
-            assertThat(output).contains("max heap");
-            List<FakeFhir.Request> binaries = server.requests.stream()
-                    .filter(r -> r.pathAndQuery().equals("/fhir/Binary")).toList();
-            // report.pdf is small: it goes as a JSON Binary
-            assertThat(binaries).extracting(r -> r.headers().get("Content-Type"))
-                    .containsExactly("image/jpeg", "video/mp4", "application/fhir+json; charset=utf-8");
-            assertThat(binaries.get(0).sha256()).isEqualTo(Hashes.sha256(folder.resolve("IMG_0001.jpg")));
-            assertThat(binaries.get(1).size()).isEqualTo(VIDEO);
-            assertThat(binaries.get(1).sha256()).isEqualTo(Hashes.sha256(folder.resolve("VID_0001.m4v")));
+            List<String> media = fhir.resources("Media").stream().map(fhir::reference).toList();
+            assertThat(media).hasSize(2);
+            JsonNode photo = FhirClient.JSON.readTree(fhir.json(media.get(0))).path("content");
+            JsonNode video = FhirClient.JSON.readTree(fhir.json(media.get(1))).path("content");
+            assertThat(photo.path("contentType").asText()).isEqualTo("image/jpeg");
+            assertThat(video.path("contentType").asText()).isEqualTo("video/mp4");
+            assertThat(video.path("size").asLong()).isEqualTo(VIDEO);
+            assertThat(Hashes.sha256(fhir.binaryBytes(photo.path("url").asText())))
+                    .isEqualTo(Hashes.sha256(folder.resolve("IMG_0001.jpg")));
+            assertThat(Hashes.sha256(fhir.binaryBytes(video.path("url").asText())))
+                    .isEqualTo(Hashes.sha256(folder.resolve("VID_0001.m4v")));
         }
     }
 
