@@ -136,10 +136,11 @@ public final class EndpointWiring implements RoleWiring {
         EnterpriseAdmins admins = admins(ctx); // first: an endpoint that cannot work writes nothing
         Path home = ctx.dataDir().resolve("endpoint");
         // Shared by every instance on this database: any of them may claim a report another received.
-        ReceivedFiles files = new ReceivedFiles(settings.received().orElse(home.resolve("received")),
-                MasterKey.load(ctx.dataDir()), ctx.clock());
+        MasterKey master = MasterKey.load(ctx.dataDir());
+        ReceivedFiles files = new ReceivedFiles(settings.received().orElse(home.resolve("received")), master,
+                ctx.clock());
         files.removeStalePartials();
-        EndpointStore store = new EndpointStore(ctx.database());
+        EndpointStore store = new EndpointStore(ctx.database(), master);
         if (ctx.database().dialect() == Database.Dialect.SQLITE) {
             // One server per SQLite file (its data folder is locked): every claim left is a killed predecessor's.
             int released = store.releaseAllClaims(ctx.clock().instant());
@@ -165,7 +166,7 @@ public final class EndpointWiring implements RoleWiring {
         Senders senders = new Senders(sendersFile);
         ReportRoute route = new ReportRoute(intake, endpointTokens, senders,
                 settings.allowPlainHttp(), ctx.clock());
-        ReceivedReports reports = new StoredReports(ctx.database(), ctx.clock());
+        ReceivedReports reports = new StoredReports(ctx.database(), ctx.clock(), master);
         InstitutionApi institution = new InstitutionApi(reports,
                 InstitutionApi.userOrEndpointTokens(ctx.tokens(TokenAudience.users(ctx.issuer())), endpointTokens),
                 admins,
