@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.safelight.endpoint.dicom.DicomSettings;
 import picocli.CommandLine.Option;
 
 /**
@@ -64,6 +65,19 @@ public final class EndpointOptions {
             description = "The secret the forward's signature is made with.")
     Path forwardSecretFile;
 
+    // DICOM destination (a PACS by DICOMweb STOW-RS)
+    @Option(names = "--endpoint-dicom-url", paramLabel = "URL",
+            description = "Also send each report's photos to this PACS's DICOMweb base (STOW-RS), e.g. https://pacs/dicom-web.")
+    URI dicomUrl;
+
+    @Option(names = "--endpoint-dicom-user", paramLabel = "USER",
+            description = "The PACS's user (HTTP Basic).")
+    String dicomUser;
+
+    @Option(names = "--endpoint-dicom-password-file", paramLabel = "FILE",
+            description = "The PACS user's password.")
+    Path dicomPasswordFile;
+
     @Option(names = "--endpoint-mailbox", paramLabel = "URL",
             description = "An IMAP(S) mailbox to take reports from: imaps://USER@HOST:PORT/INBOX.")
     String mailbox;
@@ -108,6 +122,7 @@ public final class EndpointOptions {
                 retryLimit == null ? EndpointSettings.DEFAULT_RETRY_LIMIT : retryLimit,
                 keepReceivedDays == null ? EndpointSettings.DEFAULT_KEEP_RECEIVED_DAYS : keepReceivedDays,
                 trustedOrigins == null ? List.of() : Arrays.stream(trustedOrigins.split(",")).map(String::strip)
-                        .filter(o -> !o.isEmpty()).toList());
+                        .filter(o -> !o.isEmpty()).toList(),
+                DicomSettings.of(dicomUrl, dicomUser, dicomPasswordFile));
     }
 }

@@ -15,6 +15,7 @@ import java.util.Optional;
 import java.util.Set;
 import org.safelight.endpoint.delivery.Destination;
 import org.safelight.endpoint.delivery.FolderDestination;
+import org.safelight.endpoint.dicom.DicomDestination;
 import org.safelight.endpoint.forward.ForwardDestination;
 import org.safelight.endpoint.intake.ReportRoute;
 import org.safelight.endpoint.intake.Senders;
@@ -122,6 +123,8 @@ public final class EndpointWiring implements RoleWiring {
         d.put("endpoint-enterprise", settings.enterprise().orElse("the Key Server Token's"));
         d.put("endpoint-forward-url", settings.forwardUrl().map(URI::toString).orElse("none"));
         d.put("endpoint-forward-secret", settings.forwardSecretFile().isPresent() ? "****" : "none");
+        d.put("endpoint-dicom", settings.dicom().map(x -> x.url() + " as " + x.user() + " (password ****)")
+                .orElse("none"));
         d.put("endpoint-mailbox", settings.mailbox().isPresent()
                 ? MailboxSettings.parse(settings.mailbox().get(), settings.mailboxPasswordFile().get()).toString() : "none");
         d.put("endpoint-retry-limit", Integer.toString(settings.retryLimit()));
@@ -153,6 +156,9 @@ public final class EndpointWiring implements RoleWiring {
         if (settings.forwardUrl().isPresent()) {
             destinations.add(ForwardDestination.create(settings.forwardUrl().get(), settings.forwardSecretFile().get(),
                     settings.allowPlainHttp(), ctx.clock()));
+        }
+        if (settings.dicom().isPresent()) {
+            destinations.add(DicomDestination.create(settings.dicom().get(), settings.allowPlainHttp()));
         }
         Optional<String> keyServerToken = keyServerToken();
         ReportOpening opening = opening(files, keyServerToken, ctx);
