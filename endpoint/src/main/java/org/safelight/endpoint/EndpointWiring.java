@@ -16,6 +16,8 @@ import java.util.Set;
 import org.safelight.endpoint.delivery.Destination;
 import org.safelight.endpoint.delivery.FolderDestination;
 import org.safelight.endpoint.dicom.DicomDestination;
+import org.safelight.endpoint.fhir.FhirDestination;
+import org.safelight.endpoint.fhir.FhirSettings;
 import org.safelight.endpoint.forward.ForwardDestination;
 import org.safelight.endpoint.intake.ReportRoute;
 import org.safelight.endpoint.intake.Senders;
@@ -125,6 +127,7 @@ public final class EndpointWiring implements RoleWiring {
         d.put("endpoint-forward-secret", settings.forwardSecretFile().isPresent() ? "****" : "none");
         d.put("endpoint-dicom", settings.dicom().map(x -> x.url() + " as " + x.user() + " (password ****)")
                 .orElse("none"));
+        d.put("endpoint-fhir", settings.fhir().map(FhirSettings::describe).orElse("none"));
         d.put("endpoint-mailbox", settings.mailbox().isPresent()
                 ? MailboxSettings.parse(settings.mailbox().get(), settings.mailboxPasswordFile().get()).toString() : "none");
         d.put("endpoint-retry-limit", Integer.toString(settings.retryLimit()));
@@ -160,6 +163,16 @@ public final class EndpointWiring implements RoleWiring {
         if (settings.dicom().isPresent()) {
             destinations.add(DicomDestination.create(settings.dicom().get(), settings.allowPlainHttp()));
         }
+        // FHIR destination (issue 11) ----------------------------------------------------------
+        if (settings.fhir().isPresent()) {
+            FhirSettings fhir = settings.fhir().get();
+            if (fhir.auth() == FhirSettings.Auth.NONE) {
+                LOG.warn("the FHIR destination {} is used without authentication: for testing only", fhir.url());
+            }
+            destinations.add(FhirDestination.create(fhir, FhirDestination.memory(store)));
+            LOG.info("FHIR destination: {}", fhir.describe());
+        }
+        // ---------------------------------------------------------------------------------------
         Optional<String> keyServerToken = keyServerToken();
         ReportOpening opening = opening(files, keyServerToken, ctx);
         Pipeline pipeline = new Pipeline(store, files, opening, destinations, Backoff.standard(settings.retryLimit()),
