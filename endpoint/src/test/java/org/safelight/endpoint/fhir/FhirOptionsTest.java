@@ -71,6 +71,45 @@ class FhirOptionsTest {
     }
 
     @Test
+    void client_credentials_take_a_pem_key_file_and_a_weak_key_is_refused_naming_its_flag() throws Exception {
+        Path key = pem("ec", 384, "EC");
+        Path weak = pem("rsa", 1024, "RSA");
+
+        EndpointSettings s = settings(with("--endpoint-fhir-token-url", "https://auth.hospital.example/token",
+                "--endpoint-fhir-client-id", "safelight-endpoint", "--endpoint-fhir-client-key-file", key.toString()));
+        String refused = refusal(with("--endpoint-fhir-auth", "client-credentials", "--endpoint-fhir-token-url",
+                "https://auth.hospital.example/token", "--endpoint-fhir-client-id", "safelight-endpoint",
+                "--endpoint-fhir-client-key-file", weak.toString()), true);
+
+        FhirSettings fhir = s.fhir().orElseThrow();
+        assertThat(fhir.auth()).isEqualTo(FhirSettings.Auth.CLIENT_CREDENTIALS);
+        assertThat(FhirAuths.of(fhir).describe()).contains("safelight-endpoint", "https://auth.hospital.example/token");
+        assertThat(new EndpointWiring(s).describe().get("endpoint-fhir")).contains("client credentials as safelight-endpoint")
+                .doesNotContain("PRIVATE");
+        assertThat(refused).startsWith("--endpoint-fhir-").doesNotContain("PRIVATE");
+    }
+
+    /** The settings are accepted, but building the destination's authentication is refused. */
+    private String refusal(String[] args, boolean whenBuilt) {
+        FhirSettings fhir = settings(args).fhir().orElseThrow();
+        try {
+            FhirAuths.of(fhir);
+        } catch (IllegalArgumentException e) {
+            return e.getMessage();
+        }
+        throw new AssertionError("accepted: " + List.of(args));
+    }
+
+    private Path pem(String name, int bits, String algorithm) throws Exception {
+        java.security.KeyPairGenerator generator = java.security.KeyPairGenerator.getInstance(algorithm);
+        generator.initialize(bits);
+        byte[] der = generator.generateKeyPair().getPrivate().getEncoded();
+        return Files.writeString(dir.resolve(name + ".pem"), "-----BEGIN PRIVATE KEY-----\n"
+                + java.util.Base64.getMimeEncoder(64, "\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII))
+                .encodeToString(der) + "\n-----END PRIVATE KEY-----\n");
+    }
+
+    @Test
     void defaults_are_stu3_media_and_none_auth_and_no_fhir_flag_means_no_destination() throws Exception {
         FhirSettings fhir = settings(with()).fhir().orElseThrow();
         assertThat(fhir.version()).isEqualTo(FhirVersion.STU3);

@@ -154,6 +154,20 @@ final class FhirRig implements AutoCloseable {
         intake.receive(new ByteArrayInputStream(report.file()), arrival);
     }
 
+    /**
+     * The server's recorded requests as "METHOD target", once {@code done} holds for them (the
+     * server records a request just after its answer leaves, so the last one may lag the client).
+     */
+    List<String> targetsWhen(java.util.function.Predicate<List<String>> done) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        List<String> targets = FhirFilingTest.targets(fhir);
+        while (!done.test(targets) && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+            targets = FhirFilingTest.targets(fhir);
+        }
+        return targets;
+    }
+
     ReceivedReports.Delivery delivery(String id) {
         return reports.find(id).orElseThrow().deliveries().get(0);
     }
