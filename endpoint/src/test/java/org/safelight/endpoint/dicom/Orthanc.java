@@ -50,14 +50,21 @@ final class Orthanc implements AutoCloseable {
 
     static Orthanc start(Path dir) throws IOException, InterruptedException {
         assumeInstalled(BINARY, DICOMWEB_PLUGIN);
-        return new Orthanc(dir);
-    }
-
-    private Orthanc(Path dir) throws IOException, InterruptedException {
-        this.dir = dir;
+        int port;
         try (ServerSocket probe = new ServerSocket(0)) {
             port = probe.getLocalPort();
         }
+        return new Orthanc(dir, port);
+    }
+
+    /** Orthanc again on the port and storage of one that was {@linkplain #close() stopped}. */
+    Orthanc restart() throws IOException, InterruptedException {
+        return new Orthanc(dir, port);
+    }
+
+    private Orthanc(Path dir, int port) throws IOException, InterruptedException {
+        this.dir = dir;
+        this.port = port;
         Files.createDirectories(dir.resolve("storage"));
         Path config = dir.resolve("orthanc.json");
         Files.writeString(config, """
