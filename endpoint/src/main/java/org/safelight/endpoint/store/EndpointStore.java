@@ -4,7 +4,13 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 import org.jdbi.v3.core.Handle;
+import org.safelight.client.fhir.CreatedResources;
+import org.safelight.endpoint.delivery.Answers;
+import org.safelight.endpoint.delivery.Question;
+import org.safelight.keys.MasterKey;
 import org.safelight.endpoint.intake.Arrival;
 import org.safelight.server.db.Database;
 
@@ -32,14 +38,30 @@ public final class EndpointStore {
                         List<DueDelivery> due) {
     }
 
-    /** A pending delivery of a claimed report. */
-    public record DueDelivery(String destination, int attempts) {
+    /** A pending delivery of a claimed report, with what people answered for it so far. */
+    public record DueDelivery(String destination, int attempts, Answers answers) {
+        public DueDelivery(String destination, int attempts) {
+            this(destination, attempts, Answers.NONE);
+        }
+    }
+
+    /** A sender's Practitioner as the institution's admins set it. */
+    public record PractitionerMapping(String senderEmail, String reference, Optional<String> display, String setBy,
+                                      Instant setAt) {
     }
 
     private final Database db;
+    private final Optional<MasterKey> master;
 
+    /** A store that cannot keep questions for a person (no master key to seal them under). */
     public EndpointStore(Database db) {
+        this(db, null);
+    }
+
+    /** @param master seals the questions deliveries wait on (they name patients) */
+    public EndpointStore(Database db, MasterKey master) {
         this.db = db;
+        this.master = Optional.ofNullable(master);
     }
 
     public Database database() {
@@ -100,11 +122,12 @@ public final class EndpointStore {
             }
             h.createUpdate("UPDATE endpoint_reports SET next_attempt_at = :lease, claim = :token WHERE report_id = :id")
                     .bind("lease", leaseUntil.toEpochMilli()).bind("token", token).bind("id", id.get()).execute();
-            List<DueDelivery> due = h.createQuery("SELECT destination, attempts FROM endpoint_deliveries"
+            List<DueDelivery> due = h.createQuery("SELECT destination, attempts, answers FROM endpoint_deliveries"
                             + " WHERE report_id = :id AND status = 'pending' AND next_attempt_at <= :now"
                             + " ORDER BY destination")
                     .bind("id", id.get()).bind("now", now.toEpochMilli())
-                    .map((rs, ctx) -> new DueDelivery(rs.getString(1), rs.getInt(2))).list();
+                    .map((rs, ctx) -> new DueDelivery(rs.getString(1), rs.getInt(2), Questions.answers(rs.getString(3))))
+                    .list();
             return h.createQuery("SELECT report_id, state, sender_email, sender_verified, source, reference,"
                             + " received_at, kind, size, sha256, stored_as, at_rest, open_attempts"
                             + " FROM endpoint_reports WHERE report_id = :id")
@@ -179,6 +202,88 @@ public final class EndpointStore {
                         .bind("id", claim.reportId()).bind("dest", destination).execute();
             }
         });
+    }
+
+    /**
+     * The delivery waits for a person: status {@code needs_person}, no next attempt (it is never
+     * retried by itself), attempts unchanged, the question kept sealed under the master key and its
+     * one sentence (which names no patient) as the last error. An admin's answer makes it due again.
+     */
+    public void needsPerson(Claim claim, String destination, Question question) {
+        String sealed = seal(claim.reportId(), destination, question);
+        db.jdbi().useTransaction(h -> {
+            if (holds(h, claim)) {
+                h.createUpdate("UPDATE endpoint_deliveries SET status = 'needs_person', next_attempt_at = NULL,"
+                                + " last_error = :error, question = :question"
+                                + " WHERE report_id = :id AND destination = :dest")
+                        .bind("error", question.message()).bind("question", sealed)
+                        .bind("id", claim.reportId()).bind("dest", destination).execute();
+            }
+        });
+    }
+
+    /** The question a delivery waits on, opened; empty when it waits for none. */
+    public Optional<Question> question(String reportId, String destination) {
+        return db.jdbi().withHandle(h -> h.createQuery("SELECT question FROM endpoint_deliveries"
+                        + " WHERE report_id = :id AND destination = :dest AND status = 'needs_person'")
+                .bind("id", reportId).bind("dest", destination).mapTo(String.class).findOne())
+                .flatMap(sealed -> open(reportId, destination, sealed));
+    }
+
+    String seal(String reportId, String destination, Question question) {
+        MasterKey key = master.orElseThrow(() -> new IllegalStateException(
+                "this endpoint store has no master key to keep a question for a person under"));
+        return key.seal(Questions.json(question).getBytes(StandardCharsets.UTF_8), aad(reportId, destination));
+    }
+
+    Optional<Question> open(String reportId, String destination, String sealed) {
+        if (sealed == null || master.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Questions.parse(new String(master.get().open(sealed, aad(reportId, destination)),
+                    StandardCharsets.UTF_8)));
+        } catch (RuntimeException e) {
+            // Another master key, or an altered row: the delivery still shows, without its question.
+            return Optional.empty();
+        }
+    }
+
+    /** Binds a sealed question to its report and destination: copied onto another row, it does not open. */
+    private static String aad(String reportId, String destination) {
+        return reportId + "/" + destination + "/question";
+    }
+
+    /** What a destination created on its server for a report, kept in the database. */
+    public CreatedResources createdResources(String reportId, String destination) {
+        return new CreatedResources() {
+            @Override
+            public Optional<String> find(String key) {
+                return db.jdbi().withHandle(h -> h.createQuery("SELECT reference FROM endpoint_fhir_resources"
+                                + " WHERE report_id = :id AND destination = :dest AND item_key = :key")
+                        .bind("id", reportId).bind("dest", destination).bind("key", key)
+                        .mapTo(String.class).findOne());
+            }
+
+            @Override
+            public void record(String key, String reference) {
+                db.jdbi().useHandle(h -> h.createUpdate("INSERT INTO endpoint_fhir_resources (report_id, destination,"
+                                + " item_key, reference, created_at) VALUES (:id, :dest, :key, :ref, :at)"
+                                + " ON CONFLICT (report_id, destination, item_key) DO UPDATE SET reference = :ref")
+                        .bind("id", reportId).bind("dest", destination).bind("key", key).bind("ref", reference)
+                        .bind("at", System.currentTimeMillis()).execute());
+            }
+        };
+    }
+
+    /** The Practitioner the institution's admins set for a sender, if any. */
+    public Optional<PractitionerMapping> practitionerOf(String senderEmail) {
+        return db.jdbi().withHandle(h -> h.createQuery("SELECT sender_email, reference, display, set_by, set_at"
+                        + " FROM endpoint_practitioners WHERE sender_email = :email")
+                .bind("email", senderEmail.strip().toLowerCase(Locale.ROOT))
+                .map((rs, ctx) -> new PractitionerMapping(rs.getString(1), rs.getString(2),
+                        Optional.ofNullable(rs.getString(3)), rs.getString(4), Instant.ofEpochMilli(rs.getLong(5))))
+                .findOne());
     }
 
     /**
