@@ -222,7 +222,7 @@ class InstitutionQuestionsBrowserTest extends BrowserTestBase {
 
         browser.click(c + " .candidate[data-reference='Patient/1']");
         assertThat(browser.text(c + " .confirm-question")).isEqualTo(
-                "File this report to Joe Patient, born 24 October 1979?");
+                "File this report to Joe Patient, born 24 October 1979 (MRN-7731)?");
         assertThat(browser.script("return document.activeElement.classList.contains('confirm-answer')")).isEqualTo(true);
         assertThat(answers).as("nothing is sent before the confirmation").isEmpty();
         Views.fit(browser);
@@ -232,7 +232,7 @@ class InstitutionQuestionsBrowserTest extends BrowserTestBase {
         browser.until(d -> browser.text(c + " .state").contains("Delivered to emr."));
         assertThat(answers).extracting(JsonNode::toString).containsExactly("{\"patient\":\"Patient/1\"}");
         assertThat(browser.text(c + " .state")).isEqualTo(
-                "Answered: this report is about Joe Patient, born 24 October 1979. Delivered to emr.");
+                "Answered: this report is about Joe Patient, born 24 October 1979 (MRN-7731). Delivered to emr.");
         assertThat(browser.driver().findElements(By.cssSelector(c + " .question"))).isEmpty();
         assertThat(browser.script("return document.activeElement.classList.contains('state')")).isEqualTo(true);
         shows("institution-questions-2-filed");
@@ -279,7 +279,7 @@ class InstitutionQuestionsBrowserTest extends BrowserTestBase {
 
         browser.click(c + " .remember-label");
         browser.click(c + " .candidate[data-reference='Practitioner/7']");
-        assertThat(browser.text(c + " .confirm-question")).isEqualTo("File this report as sent by Dr Noor Haddad?");
+        assertThat(browser.text(c + " .confirm-question")).isEqualTo("File this report as sent by Dr Noor Haddad (noor@example.org)?");
         browser.click(c + " .cancel-answer");
         assertThat(browser.script("return document.activeElement.dataset.reference")).isEqualTo("Practitioner/7");
         browser.click(c + " .remember-label");

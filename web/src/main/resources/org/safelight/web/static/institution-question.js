@@ -13,12 +13,14 @@ const REASONS = {
     partial_match: 'No patient in the record has exactly this name and birth date. These share the family name and birth date.',
     no_match: 'No patient in the record matches the report.',
     not_enough_details: 'The report lacks a family name or a full birth date, too little to find the patient safely.',
+    answer_not_found: 'The patient chosen before is not in the record (any more): choose again.',
   },
   practitioner: {
     several_matches: 'Several practitioners in the record have the sender\'s email address.',
     unknown_sender: 'No practitioner in the record has the sender\'s email address.',
     unverified_sender: 'The sender\'s address was not confirmed (it was taken from the mail), so the endpoint does '
       + 'not choose the practitioner by it.',
+    answer_not_found: 'The practitioner chosen for this sender is not in the record (any more): choose again.',
   },
 };
 
@@ -46,7 +48,9 @@ function list(values) {
 function whatTheReportSays(q) {
   const r = q.report && typeof q.report === 'object' ? q.report : {};
   const pairs = q.kind === 'practitioner'
-    ? [['Sender', text(r.sender_email), undefined, 'report-sender'], ['Sender\'s name', text(r.sender_name)]]
+    ? [['Sender', text(r.sender_email), undefined, 'report-sender'], ['Sender\'s name', text(r.sender_name)],
+      ['Email in the report', text(r.sender_email_in_report).toLowerCase() === text(r.sender_email).toLowerCase()
+        ? '' : text(r.sender_email_in_report)]]
     : [['Patient', reportName(r), undefined, 'report-patient'],
       ['Born', r.birth_date ? formatDate(r.birth_date) : 'not given', undefined, 'report-birth-date'],
       ['Patient ID', text(r.patient_id), undefined, 'report-patient-id']];
@@ -55,19 +59,26 @@ function whatTheReportSays(q) {
 
 /** A candidate's button: its name large, then birth date and identifiers (or emails) below it. */
 function candidateButton(c, kind) {
+  const ids = list(c.identifiers).map(identifier);
   const lines = kind === 'practitioner'
-    ? [list(c.emails).length ? list(c.emails).join(', ') : 'no email address in the record']
+    ? [list(c.emails).length ? list(c.emails).join(', ') : 'No email address in the record',
+      ids.length ? `ID ${ids.join(', ')}` : null]
     : [c.birth_date ? `Born ${formatDate(c.birth_date)}` : 'No birth date in the record',
-      list(c.identifiers).length ? `ID ${list(c.identifiers).map(identifier).join(', ')}` : 'No identifier in the record'];
+      ids.length ? `ID ${ids.join(', ')}` : 'No identifier in the record'];
   return el('button', {type: 'button', class: 'candidate', 'data-reference': text(c.reference)},
     el('span', {class: 'candidate-name'}, text(c.display) || text(c.reference)),
-    lines.map(line => el('span', {class: 'candidate-detail'}, line)));
+    lines.filter(Boolean).map(line => el('span', {class: 'candidate-detail'}, line)));
 }
 
-/** "Joe Patient, born 24 October 1979" */
+/**
+ * "Joe Patient, born 24 October 1979 (MRN-7731)", "Dr Noor Haddad (noor@example.org)": the
+ * identifiers' values (a practitioner's emails) tell apart two records of the same name.
+ */
 function described(c) {
   const name = text(c.display) || text(c.reference);
-  return c.birth_date ? `${name}, born ${formatDate(c.birth_date)}` : name;
+  const ids = list(c.emails).length ? list(c.emails)
+    : list(c.identifiers).map(i => i.slice(i.lastIndexOf('|') + 1)).filter(Boolean);
+  return `${name}${c.birth_date ? `, born ${formatDate(c.birth_date)}` : ''}${ids.length ? ` (${ids.join(', ')})` : ''}`;
 }
 
 /** Why an answer did not go through, in plain words; the question stays, so it can be sent again. */

@@ -152,6 +152,7 @@ function replaceCard(origin, node, report, admin, onRetried, message, focus = fa
   node.replaceWith(fresh);
   const state = fresh.querySelector('.state');
   state.textContent = message;
+  state.classList.add('told');
   if (focused) state.focus();
   return fresh;
 }
