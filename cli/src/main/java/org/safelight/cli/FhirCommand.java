@@ -20,7 +20,7 @@ import picocli.CommandLine.ParentCommand;
         subcommands = FhirCommand.Practitioners.class)
 final class FhirCommand implements Runnable {
     /** Lists from the server are read up to this many entries (the client's cap). */
-    static final int LIST_CAP = 200;
+    static final int LIST_CAP = FhirClient.MAX_ENTRIES;
 
     @ParentCommand
     Main main;
