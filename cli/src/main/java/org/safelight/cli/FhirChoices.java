@@ -90,9 +90,8 @@ final class FhirChoices {
         if (!canCreate) {
             questions.show("Creating the patient is not offered: " + whyNotCreate + ".");
         }
-        String prompt = (candidates.isEmpty() ? "" : "Pick a number, ") + (canCreate ? "c to create the patient, " : "")
+        String prompt = (candidates.isEmpty() ? "Type " : "Pick a number, ") + (canCreate ? "c to create the patient, " : "")
                 + "q to cancel: ";
-        prompt = Character.toUpperCase(prompt.charAt(0)) + prompt.substring(1);
         while (true) {
             String answer = questions.ask(prompt);
             if (answer == null) {
@@ -143,7 +142,8 @@ final class FhirChoices {
     static String describe(FhirPatient p) {
         return (p.display().isEmpty() ? "(no name)" : p.display()) + ", born "
                 + (p.birthDate().isEmpty() ? "(unknown)" : p.birthDate())
-                + (p.identifiers().isEmpty() ? "" : ", identifiers " + String.join(", ", p.identifiers()))
+                + (p.identifiers().isEmpty() ? "" : ", identifiers " + String.join(", ",
+                        p.identifiers().stream().map(i -> i.startsWith("|") ? i.substring(1) : i).toList()))
                 + "  " + p.reference();
     }
 

@@ -70,7 +70,7 @@ final class FhirCommand implements Runnable {
                 main.stdout.println("The FHIR server " + base + " lists no practitioners.");
                 return ExitCode.OK;
             }
-            new FhirChoices(new Questions(main.stdin, main.stdout)).listPractitioners(all);
+            new FhirChoices(Questions.of(main)).listPractitioners(all);
             if (all.size() >= LIST_CAP) {
                 main.stdout.println("(the first " + all.size() + " only)");
             }

@@ -15,10 +15,18 @@ import java.nio.charset.StandardCharsets;
 final class Questions {
     private final BufferedReader in;
     private final PrintStream out;
+    private final boolean echo;
 
-    Questions(InputStream stdin, PrintStream out) {
+    /** @param echo write each answer after its prompt: input piped in is not echoed by a terminal */
+    Questions(InputStream stdin, PrintStream out, boolean echo) {
         this.in = new BufferedReader(new InputStreamReader(stdin, StandardCharsets.UTF_8));
         this.out = out;
+        this.echo = echo;
+    }
+
+    /** Questions on the command's standard input and output, echoed unless a terminal does it. */
+    static Questions of(Main main) {
+        return new Questions(main.stdin, main.stdout, !main.terminal.present());
     }
 
     /** A line for the person to read before a question. */
@@ -34,6 +42,9 @@ final class Questions {
         if (line == null) {
             out.println();
             return null;
+        }
+        if (echo) {
+            out.println(line.strip());
         }
         return line.strip();
     }

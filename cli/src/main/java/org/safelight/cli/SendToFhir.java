@@ -73,7 +73,7 @@ final class SendToFhir {
         FhirFilingOptions filing = command.fhirFiling;
         ReportMetadata metadata = opened.metadata();
         String reportId = metadata.reportId().value();
-        FhirChoices choices = new FhirChoices(new Questions(command.main.stdin, command.main.stdout));
+        FhirChoices choices = new FhirChoices(Questions.of(command.main));
         FhirPractitioner practitioner = practitioner(client, choices, to);
 
         ReportFiler filer = new ReportFiler(client, mode, ReportFiler.DEFAULT_INLINE_LIMIT);
