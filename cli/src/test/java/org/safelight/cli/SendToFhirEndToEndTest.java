@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -309,6 +310,32 @@ class SendToFhirEndToEndTest {
         assertThat(pdf.find()).as(sent.out()).isTrue();
         assertThat(new String(fhir.binaryBytes(pdf.group(1)), 0, 5, StandardCharsets.US_ASCII)).isEqualTo("%PDF-");
         assertThat(resource(grouping(sent)).path("content").toString()).contains(pdf.group(1));
+    }
+
+    @org.junit.jupiter.api.Test
+    void the_fhir_password_is_asked_at_the_terminal_and_never_taken_from_the_command_line() throws IOException {
+        fhir = FhirTestServer.start(FhirVersion.STU3);
+        String noor = fhir.addPractitioner("Dr.", "Noor", "Haddad", "noor@example.org");
+        fhir.addPatient("Ada", "Quill", "1961-03-07", "MRN-204817");
+        String[] args = {"send", report.toString(), "--to", "fhir:" + fhir.baseUrl(), "--fhir-user", FhirTestServer.USER,
+            "--practitioner", noor};
+
+        Cli.Result noTerminal = Cli.run(args);
+        assertThat(noTerminal.exitCode()).isEqualTo(2);
+        assertThat(onlyLine(noTerminal)).isEqualTo("safelight: no terminal to ask for the FHIR password: give"
+                + " --fhir-password-file FILE or set SAFELIGHT_FHIR_PASSWORD");
+
+        List<String> prompts = new java.util.ArrayList<>();
+        Cli.Result typed = CliMessagesTest.runTyping(Map.of(), new java.util.ArrayDeque<>(List.of(FhirTestServer.PASSWORD)),
+                prompts, args);
+        assertThat(typed.exitCode()).as(typed.stderr()).isZero();
+        assertThat(prompts).containsExactly("FHIR password for fhir at " + fhir.baseUrl() + ": ");
+        assertThat(fhir.count("DocumentManifest")).isEqualTo(1);
+
+        Cli.Result flag = Cli.run("send", report.toString(), "--to", "fhir:" + fhir.baseUrl(), "--fhir-password",
+                FhirTestServer.PASSWORD);
+        assertThat(flag.exitCode()).isEqualTo(2);
+        assertThat(onlyLine(flag)).contains("Unknown option: '--fhir-password'");
     }
 
     @ParameterizedTest
