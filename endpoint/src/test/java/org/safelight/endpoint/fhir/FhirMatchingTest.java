@@ -133,7 +133,7 @@ class FhirMatchingTest {
                 assertThat(rig.call(true, "POST", "/api/v1/endpoint/reports/R-NEW/retry", null).path("_status").asInt())
                         .isEqualTo(200);
                 rig.pipeline.drain(); // the server is still down: tried again, fails again
-                rig.fhir.restart();
+                rig.restartAfterFault();
                 clock.advance(Duration.ofHours(2));
                 rig.pipeline.drain();
 
@@ -235,7 +235,7 @@ class FhirMatchingTest {
                 assertThat(rig.fhir.count("Media")).isEqualTo(2);
                 int binaries = rig.fhir.count("Binary");
 
-                rig.fhir.restart();
+                rig.restartAfterFault();
                 assertThat(rig.pipeline.drain()).as("backoff: not due yet").isZero();
                 clock.advance(Duration.ofMinutes(5));
                 rig.pipeline.drain();
