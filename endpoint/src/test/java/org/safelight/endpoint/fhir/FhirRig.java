@@ -168,6 +168,18 @@ final class FhirRig implements AutoCloseable {
         return targets;
     }
 
+    /**
+     * Starts the server again once the stop a fault set off has begun (the fault drops the answer
+     * first and stops the server just after, so restarting at once could be undone by that stop).
+     */
+    void restartAfterFault() throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (fhir.running() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        fhir.restart();
+    }
+
     ReceivedReports.Delivery delivery(String id) {
         return reports.find(id).orElseThrow().deliveries().get(0);
     }
