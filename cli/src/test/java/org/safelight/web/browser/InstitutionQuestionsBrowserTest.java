@@ -252,7 +252,9 @@ class InstitutionQuestionsBrowserTest extends BrowserTestBase {
 
         unreachable = true;
         browser.click(c + " .confirm-answer");
-        browser.until(d -> browser.text(c + " .answer-status").startsWith("Your answer was not sent"));
+        browser.until(d -> browser.text(c + " .answer-status")
+                .startsWith("The endpoint could not be reached, so your answer may not have arrived."));
+        assertThat(browser.script("return document.activeElement.classList.contains('confirm-answer')")).isEqualTo(true);
         assertThat(texts(c + " .candidate")).hasSize(2);
         unreachable = false;
 
