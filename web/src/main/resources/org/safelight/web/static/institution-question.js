@@ -176,7 +176,7 @@ export function questionPanel(reportId, delivery, {answer, answered, refresh}) {
     create = el('button', {type: 'button', class: 'secondary create-patient'}, 'Create this patient');
     buttons.push(create);
     create.addEventListener('click', () => confirm(create,
-      `Create a new patient ${who}${born} in the record, and file this report to them?`,
+      `Create ${who}${born}, as a new patient in the record, and file this report to them?`,
       'Yes, create the patient', () => ({create_patient: true}),
       `Answered: create the patient ${who}${born} in the record.`));
   }
