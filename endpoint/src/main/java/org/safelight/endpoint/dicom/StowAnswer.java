@@ -34,9 +34,11 @@ final class StowAnswer {
     static void check(int status, byte[] body, Map<String, String> itemsBySopInstance) throws DeliveryException {
         List<String> failures = new ArrayList<>();
         boolean retry = false;
+        int duplicates = 0;
         for (JsonNode failed : failedItems(body)) {
             int reason = failed.path(FAILURE_REASON).path("Value").path(0).asInt(-1);
             if (reason == DUPLICATE) {
+                duplicates++;
                 continue;
             }
             retry |= (reason & 0xFF00) == 0xA700;
@@ -48,8 +50,8 @@ final class StowAnswer {
             throw new DeliveryException("the PACS did not store " + failures.size() + " of " + itemsBySopInstance.size()
                     + " photo(s) (HTTP " + status + "): " + String.join("; ", failures), !retry);
         }
-        if (status >= 200 && status < 300) {
-            return;
+        if (status >= 200 && status < 300 || status == 409 && duplicates > 0) {
+            return; // 409 for instances it already holds only: a retry of a delivery whose answer was lost
         }
         if (status == 401 || status == 403) {
             throw new DeliveryException("the PACS refused the user and password (HTTP " + status + ")", true);

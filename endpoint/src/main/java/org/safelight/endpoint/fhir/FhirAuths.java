@@ -4,7 +4,12 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import com.nimbusds.jose.jwk.JWK;
+import java.util.Optional;
 import org.safelight.client.fhir.FhirAuth;
+import org.safelight.client.fhir.auth.ClientCredentials;
+import org.safelight.client.fhir.auth.ClientCredentialsAuth;
+import org.safelight.client.fhir.auth.ClientKeys;
 
 /** The {@link FhirAuth} of the FHIR settings, its secrets read from their files (never from flags). */
 final class FhirAuths {
@@ -22,7 +27,27 @@ final class FhirAuths {
     }
 
     private static FhirAuth clientCredentials(FhirSettings s) {
-        throw new IllegalArgumentException("--endpoint-fhir-auth client-credentials is not available in this build yet");
+        Optional<JWK> key = Optional.empty();
+        Optional<String> secret = Optional.empty();
+        if (s.clientKeyFile().isPresent()) {
+            try {
+                key = Optional.of(ClientKeys.load(s.clientKeyFile().get()));
+            } catch (IOException e) {
+                throw new IllegalArgumentException("--endpoint-fhir-client-key-file: cannot read " + s.clientKeyFile().get());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--endpoint-fhir-client-key-file: " + e.getMessage());
+            }
+        } else {
+            secret = Optional.of(secret(s.clientSecretFile().orElseThrow(), "--endpoint-fhir-client-secret-file"));
+        }
+        ClientCredentials credentials;
+        try {
+            credentials = new ClientCredentials(s.tokenUrl().orElseThrow(), s.clientId().orElseThrow(), key, secret,
+                    s.scope());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--endpoint-fhir-auth client-credentials: " + e.getMessage());
+        }
+        return new ClientCredentialsAuth(credentials);
     }
 
     /** The file's text without surrounding white space; not empty. */

@@ -63,6 +63,7 @@ public final class FhirTestServer implements AutoCloseable {
     private final Object lifecycle = new Object();
     private volatile boolean stopping;
     private Server jetty;
+    private ServerConnector connector;
     private int port;
     private CompletableFuture<Void> backgroundStop = CompletableFuture.completedFuture(null);
 
@@ -178,6 +179,7 @@ public final class FhirTestServer implements AutoCloseable {
             }
             port = connector.getLocalPort();
             jetty = server;
+            this.connector = connector;
             stopping = false;
         }
     }
@@ -393,8 +395,15 @@ public final class FhirTestServer implements AutoCloseable {
         return stopping;
     }
 
+    /**
+     * From a request thread: new connections are refused at once (the listening socket closes), the
+     * rest of the server stops in the background.
+     */
     void stopInBackground() {
         synchronized (lifecycle) {
+            if (connector != null) {
+                connector.close();
+            }
             backgroundStop = CompletableFuture.runAsync(this::stop);
         }
     }
@@ -419,6 +428,7 @@ public final class FhirTestServer implements AutoCloseable {
                 throw new IllegalStateException("the FHIR test server did not stop", e);
             } finally {
                 jetty = null;
+                connector = null;
             }
         }
     }
