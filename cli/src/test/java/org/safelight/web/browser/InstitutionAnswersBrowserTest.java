@@ -53,17 +53,21 @@ class InstitutionAnswersBrowserTest extends BrowserTestBase {
     private static final String MRN_SYSTEM = "urn:oid:1.2.36.146.595.217.0.1";
     private static final String ADMIN = "it@stvincents.example";
     private static final String SENDER = "ada@stvincents.example";
+    /** A sender whose address no Practitioner of the record has. */
+    private static final String NEWCOMER = "ben@stvincents.example";
 
     private static FhirTestServer fhir;
     private static SafelightServer endpoint;
     private static String endpointUrl;
     private static String first;
     private static String second;
+    private static String carter;
 
     @BeforeAll
     static void start() throws Exception {
         fhir = FhirTestServer.start(FhirVersion.R4);
         fhir.addPractitioner("Dr", "Ada", "Tester", SENDER);
+        carter = fhir.addPractitioner("Dr", "Ben", "Carter", "b.carter@stvincents-health.example");
         first = fhir.addPatient("Joe", "Patient", "1961-03-07", MRN_SYSTEM + "|MRN-7731");
         second = fhir.addPatient("Joe", "Patient", "1961-03-07", MRN_SYSTEM + "|MRN-9120");
         site = Ports.onFreePorts(2, ports -> {
@@ -72,6 +76,7 @@ class InstitutionAnswersBrowserTest extends BrowserTestBase {
             try {
                 started.confirmedUser(ADMIN, "Iris");
                 started.confirmedUser(SENDER, "Ada");
+                started.confirmedUser(NEWCOMER, "Ben");
                 String enterprise = AccountsStores.open(started.server.database(), Clock.systemUTC()).enterprises()
                         .create("St Vincent's", ADMIN, List.of("stvincents.example"), List.of());
                 endpoint = startEndpoint(started, enterprise, ports[1]);
@@ -119,12 +124,17 @@ class InstitutionAnswersBrowserTest extends BrowserTestBase {
      * {@link #SENDER} to the endpoint's intake as the CLI sends it, once its FHIR delivery waits for a person.
      */
     private static String sendAndAwaitTheQuestion(String given, String family, String patientId) throws Exception {
+        return sendAndAwaitTheQuestion(SENDER, given, family, patientId);
+    }
+
+    private static String sendAndAwaitTheQuestion(String sender, String given, String family, String patientId)
+            throws Exception {
         Path draftDir = Site.draft(dir.resolve("draft-" + System.nanoTime()), given, family, "Pressure sore, heel");
         Path metadata = draftDir.resolve("metadata.json");
         Files.writeString(metadata, Files.readString(metadata).replace("MRN-204817", patientId));
         Path report = Sealer.seal(Draft.load(draftDir, Clock.systemUTC()), new Protection.Plain(),
                 Files.createDirectories(dir.resolve("sealed-" + System.nanoTime())));
-        String endpointToken = site.call("POST", "/api/v1/accounts/endpoint-token", site.token(SENDER),
+        String endpointToken = site.call("POST", "/api/v1/accounts/endpoint-token", site.token(sender),
                 JSON.writeValueAsString(Map.of("endpoint", endpointUrl))).path("token").asText();
         String id = ApiClient.create().postMultipart(URI.create(endpointUrl + "/api/report"),
                 Map.of("token", endpointToken), "picsafe_file", report.getFileName().toString(), report)
@@ -250,6 +260,38 @@ class InstitutionAnswersBrowserTest extends BrowserTestBase {
         assertThat(created.path("name").path(0).path("family").asText()).isEqualTo("Newcomb");
         assertThat(created.path("birthDate").asText()).isEqualTo("1961-03-07");
         assertThat(created.path("identifier").toString()).contains(MRN_SYSTEM, "MRN-555001");
+    }
+
+    @Test
+    void an_unknown_sender_is_linked_to_the_practitioner_the_admin_picks_then_the_patient_and_remembered() throws Exception {
+        String id = sendAndAwaitTheQuestion(NEWCOMER, "Joe", "Patient", "MRN-204817");
+        SignIn.as(browser, site, ADMIN);
+        SignIn.nav(browser, "#nav-institution");
+        String c = card(id);
+        browser.visible(c + " .question");
+        assertThat(browser.text(c + " .question h3")).isEqualTo("fhir: who sent this report?");
+        assertThat(browser.text(c + " .report-sender")).isEqualTo(NEWCOMER);
+        assertThat(attributes(c + " .candidate", "data-reference")).contains(carter);
+        assertThat(browser.driver().findElement(By.cssSelector(c + " .remember")).isSelected()).isTrue();
+        Views.fit(browser);
+        scrollTo(c + " .question");
+        shows("institution-answers-5-practitioner");
+
+        browser.click(c + " .candidate[data-reference='" + carter + "']");
+        assertThat(browser.text(c + " .confirm-question")).contains("Ben Carter (b.carter@stvincents-health.example)",
+                "Reports from " + NEWCOMER + " go to this practitioner from now on.");
+        browser.click(c + " .confirm-answer");
+        // The practitioner settled, the same delivery asks for the patient next, on the same card.
+        browser.until(d -> browser.text(c + " .state").endsWith("fhir asks one more question: see below."));
+        assertThat(browser.text(c + " .question h3")).isEqualTo("fhir: which patient is this report about?");
+        browser.click(c + " .candidate[data-reference='" + first + "']");
+        browser.click(c + " .confirm-answer");
+        browser.until(d -> browser.text(c + " .state").endsWith("Delivered to fhir."));
+        assertThat(subjectsOf("DocumentManifest", id)).containsExactly(first);
+
+        // Remembered: the newcomer's next report asks only for its patient.
+        String next = sendAndAwaitTheQuestion(NEWCOMER, "Joe", "Patient", "MRN-204817");
+        assertThat(fhirDelivery(next, site.token(ADMIN)).path("question").path("kind").asText()).isEqualTo("patient");
     }
 
     @Test

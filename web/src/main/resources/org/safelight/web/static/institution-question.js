@@ -48,7 +48,7 @@ function list(values) {
 function whatTheReportSays(q) {
   const r = q.report && typeof q.report === 'object' ? q.report : {};
   const pairs = q.kind === 'practitioner'
-    ? [['Sender', text(r.sender_email), undefined, 'report-sender'], ['Sender\'s name', text(r.sender_name)],
+    ? [['Sender', text(r.sender_email), undefined, 'report-sender'], ['Name in the report', text(r.sender_name)],
       ['Email in the report', text(r.sender_email_in_report).toLowerCase() === text(r.sender_email).toLowerCase()
         ? '' : text(r.sender_email_in_report)]]
     : [['Patient', reportName(r), undefined, 'report-patient'],
