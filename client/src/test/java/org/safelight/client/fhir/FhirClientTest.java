@@ -125,9 +125,10 @@ class FhirClientTest {
             return FakeFhir.Reply.json(200, bundle(server.base() + "?_getpages=abc&_page=" + (i + 1), page));
         };
 
-        List<FhirPatient> found = client(FhirAuth.none()).patients(Map.of("family", "Quill"));
+        List<FhirPatient> found = client(FhirAuth.basic("fhir", "pw")).patients(Map.of("family", "Quill"));
 
         assertThat(found).hasSize(FhirClient.MAX_ENTRIES);
+        assertThat(server.requests).allSatisfy(r -> assertThat(r.headers()).containsKey("Authorization"));
         assertThat(found.get(199).reference()).isEqualTo("Patient/199");
         assertThat(server.requests).hasSize(2);
         assertThat(server.requests.get(1).pathAndQuery()).isEqualTo("/fhir?_getpages=abc&_page=1");

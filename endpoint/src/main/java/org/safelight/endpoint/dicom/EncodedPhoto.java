@@ -7,6 +7,7 @@ import java.io.OutputStream;
 import java.io.SequenceInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -32,7 +33,7 @@ public record EncodedPhoto(String sopInstanceUid, byte[] head, Path jpeg, long j
     /** A fresh stream of the whole file. */
     public InputStream open() throws IOException {
         InputStream file = Files.newInputStream(jpeg);
-        return new SequenceInputStream(java.util.Collections.enumeration(List.of(
+        return new SequenceInputStream(Collections.enumeration(List.of(
                 new ByteArrayInputStream(head), file, new ByteArrayInputStream(tail)))) {
             @Override
             public void close() throws IOException {

@@ -3,11 +3,13 @@ package org.safelight.endpoint.dicom;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.SequenceInputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Enumeration;
 import java.util.HexFormat;
+import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
 
@@ -49,7 +51,7 @@ final class StowBody {
             pieces.add(CRLF);
         }
         pieces.add(closing());
-        var each = pieces.iterator();
+        Iterator<Object> each = pieces.iterator();
         Enumeration<InputStream> streams = new Enumeration<>() {
             @Override
             public boolean hasMoreElements() {
@@ -68,7 +70,7 @@ final class StowBody {
                 return new Lazy((EncodedPhoto) piece);
             }
         };
-        return new java.io.SequenceInputStream(streams);
+        return new SequenceInputStream(streams);
     }
 
     /** A photo's file, opened on the first read (so a body of many photos holds one file open). */

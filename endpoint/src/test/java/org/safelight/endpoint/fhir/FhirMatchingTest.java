@@ -105,46 +105,49 @@ class FhirMatchingTest {
     }
 
     @EachDatabase
-    void no_match_with_creation_allowed_creates_the_patient_once_even_across_a_lost_answer_and_retries(
+    void no_match_with_creation_allowed_creates_the_patient_once_even_across_a_lost_answer_and_retries_stu3_and_r4(
             Supplier<Database> database) throws Exception {
         try (Database db = database.get()) {
             db.migrate("endpoint");
-            try (FhirRig rig = new FhirRig(db, dir, clock, FhirVersion.R4, FhirRig.Config.media().creating())) {
-                rig.fhir.addPractitioner("Dr", "Noor", "Haddad", FhirRig.SENDER);
-                rig.fhir.addPatient("Zed", "Other", "1990-01-01");
-                rig.receive(FhirRig.report("R-NEW", FhirRig.patient("Ada", "Quill", "1961-03-07", "MRN-NEW")));
-                rig.pipeline.drain();
-                JsonNode question = rig.fhirDeliveryJson("R-NEW", true).path("question");
-                assertThat(question.path("reason").asText()).isEqualTo("no_match");
-                assertThat(question.path("can_create").asBoolean()).isTrue();
-                assertThat(rig.targetsWhen(t -> t.contains("GET Patient?family=Quill&birthdate=1961-03-07")))
-                        .contains("GET Patient?identifier=MRN-NEW",
-                        "GET Patient?given=Ada&family=Quill&birthdate=1961-03-07",
-                        "GET Patient?family=Quill&birthdate=1961-03-07");
+            for (FhirVersion version : FhirVersion.values()) {
+                String id = "R-NEW-" + version;
+                try (FhirRig rig = new FhirRig(db, dir.resolve(version.name()), clock, version, FhirRig.Config.media().creating())) {
+                    rig.fhir.addPractitioner("Dr", "Noor", "Haddad", FhirRig.SENDER);
+                    rig.fhir.addPatient("Zed", "Other", "1990-01-01");
+                    rig.receive(FhirRig.report(id, FhirRig.patient("Ada", "Quill", "1961-03-07", "MRN-NEW")));
+                    rig.pipeline.drain();
+                    JsonNode question = rig.fhirDeliveryJson(id, true).path("question");
+                    assertThat(question.path("reason").asText()).isEqualTo("no_match");
+                    assertThat(question.path("can_create").asBoolean()).isTrue();
+                    assertThat(rig.targetsWhen(t -> t.contains("GET Patient?family=Quill&birthdate=1961-03-07")))
+                            .contains("GET Patient?identifier=MRN-NEW",
+                            "GET Patient?given=Ada&family=Quill&birthdate=1961-03-07",
+                            "GET Patient?family=Quill&birthdate=1961-03-07");
 
-                // The admin answers "create" (twice: the second finds nothing waiting); the server
-                // creates the Patient but its answer is lost, then it stops.
-                assertThat(rig.answer("R-NEW", "{\"create_patient\":true}").path("_status").asInt()).isEqualTo(200);
-                assertThat(rig.answer("R-NEW", "{\"create_patient\":true}").path("error").asText())
-                        .isEqualTo("not_waiting_for_a_person");
-                rig.fhir.failWhen(r -> r.created("Patient"));
-                rig.pipeline.drain();
-                assertThat(rig.delivery("R-NEW").status()).isEqualTo("pending");
-                assertThat(rig.call(true, "POST", "/api/v1/endpoint/reports/R-NEW/retry", null).path("_status").asInt())
-                        .isEqualTo(200);
-                rig.pipeline.drain(); // the server is still down: tried again, fails again
-                rig.restartAfterFault();
-                clock.advance(Duration.ofHours(2));
-                rig.pipeline.drain();
+                    // The admin answers "create" (twice: the second finds nothing waiting); the server
+                    // creates the Patient but its answer is lost, then it stops.
+                    assertThat(rig.answer(id, "{\"create_patient\":true}").path("_status").asInt()).isEqualTo(200);
+                    assertThat(rig.answer(id, "{\"create_patient\":true}").path("error").asText())
+                            .isEqualTo("not_waiting_for_a_person");
+                    rig.fhir.failWhen(r -> r.created("Patient"));
+                    rig.pipeline.drain();
+                    assertThat(rig.delivery(id).status()).isEqualTo("pending");
+                    assertThat(rig.call(true, "POST", "/api/v1/endpoint/reports/" + id + "/retry", null).path("_status").asInt())
+                            .isEqualTo(200);
+                    rig.pipeline.drain(); // the server is still down: tried again, fails again
+                    rig.restartAfterFault();
+                    clock.advance(Duration.ofHours(2));
+                    rig.pipeline.drain();
 
-                assertThat(rig.state("R-NEW")).isEqualTo("delivered");
-                assertThat(rig.fhir.count("Patient")).isEqualTo(2);
-                String created = subjectOfMedia(rig).path("reference").asText();
-                JsonNode patient = rig.resource(created);
-                assertThat(patient.path("name").get(0).path("family").asText()).isEqualTo("Quill");
-                assertThat(patient.path("birthDate").asText()).isEqualTo("1961-03-07");
-                assertThat(rig.fhir.requests()).filteredOn(r -> r.is("POST", "Patient"))
-                        .allSatisfy(r -> assertThat(r.ifNoneExist()).isPresent());
+                    assertThat(rig.state(id)).isEqualTo("delivered");
+                    assertThat(rig.fhir.count("Patient")).isEqualTo(2);
+                    String created = subjectOfMedia(rig).path("reference").asText();
+                    JsonNode patient = rig.resource(created);
+                    assertThat(patient.path("name").get(0).path("family").asText()).isEqualTo("Quill");
+                    assertThat(patient.path("birthDate").asText()).isEqualTo("1961-03-07");
+                    assertThat(rig.fhir.requests()).filteredOn(r -> r.is("POST", "Patient"))
+                            .allSatisfy(r -> assertThat(r.ifNoneExist()).isPresent());
+                }
             }
         }
     }

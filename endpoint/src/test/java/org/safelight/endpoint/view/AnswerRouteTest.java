@@ -109,6 +109,8 @@ class AnswerRouteTest {
                 waiting("R-1", patientQuestion(false));
 
                 JsonNode seen = call("GET", "/api/v1/endpoint/reports/R-1", admin, null);
+                String atRest = db.jdbi().withHandle(h -> h.createQuery("SELECT question FROM endpoint_deliveries"
+                        + " WHERE report_id = 'R-1' AND destination = 'fhir'").mapTo(String.class).one());
                 JsonNode own = call("GET", "/api/v1/endpoint/reports/R-1", sender, null);
                 JsonNode retried = call("POST", "/api/v1/endpoint/reports/R-1/retry", admin, null);
                 JsonNode asSender = call("POST", "/api/v1/endpoint/reports/R-1/deliveries/fhir/answer", sender,
@@ -122,6 +124,8 @@ class AnswerRouteTest {
                 JsonNode picked = answer("R-1", "{\"patient\":\"Patient/2\"}");
                 JsonNode again = answer("R-1", "{\"patient\":\"Patient/1\"}");
 
+                assertThat(atRest).as("sealed under the master key").isNotBlank().doesNotContain("Lovelace")
+                        .doesNotContain("1980").doesNotContain("Patient/");
                 JsonNode fhir = seen.path("deliveries").get(0);
                 assertThat(seen.path("state").asText()).isEqualTo("opened");
                 assertThat(fhir.path("status").asText()).isEqualTo("needs_person");
@@ -146,6 +150,9 @@ class AnswerRouteTest {
                 assertThat(picked.path("report").path("deliveries").get(0).path("status").asText()).isEqualTo("pending");
                 assertThat(picked.path("report").path("deliveries").get(0).has("question")).isFalse();
                 assertThat(again.path("_status").asInt()).isEqualTo(409);
+                int withoutQuestion = db.jdbi().withHandle(h -> h.createQuery("SELECT COUNT(*) FROM endpoint_deliveries"
+                        + " WHERE report_id = 'R-1' AND question IS NULL").mapTo(Integer.class).one());
+                assertThat(withoutQuestion).as("an answered question is gone").isEqualTo(2);
                 assertThat(again.path("error").asText()).isEqualTo("not_waiting_for_a_person");
 
                 EndpointStore.Claim due = store.claimDue(clock.instant(), clock.instant().plusSeconds(60)).orElseThrow();

@@ -8,24 +8,16 @@ import ca.uhn.fhir.rest.server.RestfulServer;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import jakarta.servlet.DispatcherType;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
-import org.eclipse.jetty.ee10.servlet.FilterHolder;
-import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
-import org.eclipse.jetty.ee10.servlet.ServletHolder;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.hl7.fhir.instance.model.api.IBaseBinary;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.safelight.client.fhir.FhirAuth;
@@ -54,18 +46,28 @@ public final class FhirTestServer implements AutoCloseable {
     private static final Map<FhirVersion, FhirContext> CONTEXTS = new EnumMap<>(FhirVersion.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    static {
+        // HAPI logs every 4xx it answers at WARN ("Failure during REST processing: ..."), and an unknown
+        // search parameter as "No methods exist": in tests those refusals are expected, not news. 5xx
+        // stay visible (ERROR). Applies with slf4j-simple (loggers read these when created), unless set.
+        quiet("ca.uhn.fhir.rest.server.interceptor.ExceptionHandlingInterceptor");
+        quiet("ca.uhn.fhir.rest.server.ResourceBinding");
+    }
+
+    private static void quiet(String logger) {
+        String key = "org.slf4j.simpleLogger.log." + logger;
+        if (System.getProperty(key) == null) {
+            System.setProperty(key, "error");
+        }
+    }
+
     private final FhirVersion version;
     private final Options options;
     private final FhirContext context;
     private final ResourceStore store;
     private final List<Recorded> requests = Collections.synchronizedList(new ArrayList<>());
     private final AtomicReference<Fault> fault = new AtomicReference<>();
-    private final Object lifecycle = new Object();
-    private volatile boolean stopping;
-    private Server jetty;
-    private ServerConnector connector;
-    private int port;
-    private CompletableFuture<Void> backgroundStop = CompletableFuture.completedFuture(null);
+    private final JettyHost host;
 
     /** How clients log in. */
     public sealed interface Auth {
@@ -126,6 +128,7 @@ public final class FhirTestServer implements AutoCloseable {
         this.options = options;
         this.context = context(version);
         this.store = new ResourceStore(context);
+        this.host = new JettyHost(() -> new Gate(this, options), this::restfulServer);
     }
 
     /** Started with {@link Options#defaults()}. */
@@ -135,7 +138,7 @@ public final class FhirTestServer implements AutoCloseable {
 
     public static FhirTestServer start(FhirVersion version, Options options) {
         FhirTestServer server = new FhirTestServer(version, options);
-        server.startJetty(options.port());
+        server.host.start(options.port());
         return server;
     }
 
@@ -147,40 +150,6 @@ public final class FhirTestServer implements AutoCloseable {
                 c.setParserErrorHandler(new StrictErrorHandler());
                 return c;
             });
-        }
-    }
-
-    private void startJetty(int wantedPort) {
-        synchronized (lifecycle) {
-            if (jetty != null) {
-                return;
-            }
-            QueuedThreadPool threads = new QueuedThreadPool(24, 2);
-            threads.setName("fhir-test-server");
-            Server server = new Server(threads);
-            ServerConnector connector = new ServerConnector(server, 1, 1);
-            connector.setHost("127.0.0.1");
-            connector.setPort(wantedPort);
-            connector.setReuseAddress(true);
-            server.addConnector(connector);
-            ServletContextHandler handler = new ServletContextHandler("/");
-            handler.addFilter(new FilterHolder(new Gate(this, options)), "/*", EnumSet.of(DispatcherType.REQUEST));
-            handler.addServlet(new ServletHolder(restfulServer()), "/fhir/*");
-            server.setHandler(handler);
-            try {
-                server.start();
-            } catch (Exception e) {
-                try {
-                    server.stop();
-                } catch (Exception ignored) {
-                    // the start failure is the news
-                }
-                throw new IllegalStateException("the FHIR test server did not start on port " + wantedPort, e);
-            }
-            port = connector.getLocalPort();
-            jetty = server;
-            this.connector = connector;
-            stopping = false;
         }
     }
 
@@ -200,11 +169,11 @@ public final class FhirTestServer implements AutoCloseable {
 
     /** {@code http://127.0.0.1:PORT/fhir}. */
     public URI baseUrl() {
-        return URI.create("http://127.0.0.1:" + port + "/fhir");
+        return URI.create("http://127.0.0.1:" + host.port() + "/fhir");
     }
 
     public int port() {
-        return port;
+        return host.port();
     }
 
     public FhirVersion version() {
@@ -382,76 +351,39 @@ public final class FhirTestServer implements AutoCloseable {
         return fault.get();
     }
 
-    /** True if this fault was still armed and matches: it is now spent and the server refuses. */
-    boolean fire(Fault armed, Recorded recorded) {
-        if (armed.when().test(recorded) && fault.compareAndSet(armed, null)) {
-            stopping = true;
-            return true;
+    /**
+     * If this fault is still armed and matches, it is spent and the server dies: see
+     * {@link JettyHost#dieAfterAnswer()}. Null when the fault does not fire.
+     */
+    CountDownLatch fire(Fault armed, Recorded recorded) {
+        if (!armed.when().test(recorded) || !fault.compareAndSet(armed, null)) {
+            return null;
         }
-        return false;
+        return host.dieAfterAnswer();
     }
 
     boolean stopping() {
-        return stopping;
-    }
-
-    /**
-     * From a request thread: new connections are refused at once (the listening socket closes), the
-     * rest of the server stops in the background.
-     */
-    void stopInBackground() {
-        synchronized (lifecycle) {
-            if (connector != null) {
-                connector.close();
-            }
-            backgroundStop = CompletableFuture.runAsync(this::stop);
-        }
+        return host.stopping();
     }
 
     /** True while the server accepts connections. */
     public boolean running() {
-        synchronized (lifecycle) {
-            return jetty != null && !stopping;
-        }
+        return host.running();
     }
 
-    /** Stops the HTTP server; the data stays. Not from a request thread of this server. */
+    /** Stops the HTTP server (waits for a fault's stop first); the data stays. Not from a request thread. */
     public void stop() {
-        synchronized (lifecycle) {
-            stopping = true;
-            if (jetty == null) {
-                return;
-            }
-            try {
-                jetty.stop();
-            } catch (Exception e) {
-                throw new IllegalStateException("the FHIR test server did not stop", e);
-            } finally {
-                jetty = null;
-                connector = null;
-            }
-        }
+        host.stop();
     }
 
     /** Starts again on the same port with the same data (waits for a fault's stop first). */
     public void restart() {
-        CompletableFuture<Void> pending;
-        synchronized (lifecycle) {
-            pending = backgroundStop;
-        }
-        pending.join();
-        stop();
-        startJetty(port);
+        host.restart();
     }
 
     @Override
     public void close() {
         disarm();
-        CompletableFuture<Void> pending;
-        synchronized (lifecycle) {
-            pending = backgroundStop;
-        }
-        pending.join();
-        stop();
+        host.stop();
     }
 }

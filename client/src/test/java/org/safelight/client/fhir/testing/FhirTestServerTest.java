@@ -286,6 +286,23 @@ class FhirTestServerTest {
         assertThat(server.requests()).extracting(Recorded::status).containsExactly(201, 201, 200);
     }
 
+    @ParameterizedTest
+    @EnumSource(FhirVersion.class)
+    void stop_after_answers_first_and_a_restart_straight_after_the_answer_stays_up(FhirVersion version) throws Exception {
+        server = FhirTestServer.start(version);
+        String patient = server.addPatient("Ada", "Lovelace", "1815-12-10");
+        server.stopAfter(r -> r.created("Media"));
+
+        HttpResponse<String> answered = post("Media", media(version, "r1/i1", patient), null);
+        server.restart();
+        HttpResponse<String> after = http.send(get(patient).setHeader("Authorization", BASIC).build(),
+                HttpResponse.BodyHandlers.ofString());
+
+        assertThat(answered.statusCode()).isEqualTo(201);
+        assertThat(after.statusCode()).isEqualTo(200);
+        assertThat(server.running()).isTrue();
+    }
+
     private List<String> search(String query) throws Exception {
         HttpResponse<String> answer = http.send(get(query).setHeader("Authorization", BASIC).build(),
                 HttpResponse.BodyHandlers.ofString());

@@ -13,6 +13,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
 import java.util.function.Predicate;
 import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
 
@@ -62,15 +63,19 @@ final class Gate implements Filter {
         } finally {
             Recorded recorded = record(request, held, status);
             server.record(recorded);
-            if (server.fire(fault, recorded)) {
-                if (fault.answerFirst()) {
-                    held.send();
-                } else {
-                    dropConnection(request, response);
-                }
-                server.stopInBackground();
-            } else {
+            CountDownLatch fired = server.fire(fault, recorded);
+            if (fired == null) {
                 held.send();
+            } else {
+                try {
+                    if (fault.answerFirst()) {
+                        held.send();
+                    } else {
+                        dropConnection(request, response);
+                    }
+                } finally {
+                    fired.countDown();
+                }
             }
         }
     }
