@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -52,17 +53,21 @@ class InstitutionAnswersBrowserTest extends BrowserTestBase {
     private static final String MRN_SYSTEM = "urn:oid:1.2.36.146.595.217.0.1";
     private static final String ADMIN = "it@stvincents.example";
     private static final String SENDER = "ada@stvincents.example";
+    /** A sender whose address no Practitioner of the record has. */
+    private static final String NEWCOMER = "ben@stvincents.example";
 
     private static FhirTestServer fhir;
     private static SafelightServer endpoint;
     private static String endpointUrl;
     private static String first;
     private static String second;
+    private static String carter;
 
     @BeforeAll
     static void start() throws Exception {
         fhir = FhirTestServer.start(FhirVersion.R4);
         fhir.addPractitioner("Dr", "Ada", "Tester", SENDER);
+        carter = fhir.addPractitioner("Dr", "Ben", "Carter", "b.carter@stvincents-health.example");
         first = fhir.addPatient("Joe", "Patient", "1961-03-07", MRN_SYSTEM + "|MRN-7731");
         second = fhir.addPatient("Joe", "Patient", "1961-03-07", MRN_SYSTEM + "|MRN-9120");
         site = Ports.onFreePorts(2, ports -> {
@@ -71,6 +76,7 @@ class InstitutionAnswersBrowserTest extends BrowserTestBase {
             try {
                 started.confirmedUser(ADMIN, "Iris");
                 started.confirmedUser(SENDER, "Ada");
+                started.confirmedUser(NEWCOMER, "Ben");
                 String enterprise = AccountsStores.open(started.server.database(), Clock.systemUTC()).enterprises()
                         .create("St Vincent's", ADMIN, List.of("stvincents.example"), List.of());
                 endpoint = startEndpoint(started, enterprise, ports[1]);
@@ -114,14 +120,21 @@ class InstitutionAnswersBrowserTest extends BrowserTestBase {
     }
 
     /**
-     * A plain report about Joe Patient (born 7 March 1961, an ID the record does not know) sent by
+     * A plain report about a patient born 7 March 1961 with the patient ID {@code patientId}, sent by
      * {@link #SENDER} to the endpoint's intake as the CLI sends it, once its FHIR delivery waits for a person.
      */
-    private static String sendAndAwaitTheQuestion() throws Exception {
-        Path draftDir = Site.draft(dir.resolve("draft-" + System.nanoTime()), "Joe", "Patient", "Pressure sore, heel");
+    private static String sendAndAwaitTheQuestion(String given, String family, String patientId) throws Exception {
+        return sendAndAwaitTheQuestion(SENDER, given, family, patientId);
+    }
+
+    private static String sendAndAwaitTheQuestion(String sender, String given, String family, String patientId)
+            throws Exception {
+        Path draftDir = Site.draft(dir.resolve("draft-" + System.nanoTime()), given, family, "Pressure sore, heel");
+        Path metadata = draftDir.resolve("metadata.json");
+        Files.writeString(metadata, Files.readString(metadata).replace("MRN-204817", patientId));
         Path report = Sealer.seal(Draft.load(draftDir, Clock.systemUTC()), new Protection.Plain(),
                 Files.createDirectories(dir.resolve("sealed-" + System.nanoTime())));
-        String endpointToken = site.call("POST", "/api/v1/accounts/endpoint-token", site.token(SENDER),
+        String endpointToken = site.call("POST", "/api/v1/accounts/endpoint-token", site.token(sender),
                 JSON.writeValueAsString(Map.of("endpoint", endpointUrl))).path("token").asText();
         String id = ApiClient.create().postMultipart(URI.create(endpointUrl + "/api/report"),
                 Map.of("token", endpointToken), "picsafe_file", report.getFileName().toString(), report)
@@ -158,15 +171,29 @@ class InstitutionAnswersBrowserTest extends BrowserTestBase {
         return browser.driver().findElements(By.cssSelector(css)).stream().map(e -> e.getAttribute(attribute)).toList();
     }
 
-    /** The reference of a resource's subject, as the FHIR server stored it. */
-    private static String subject(String reference) throws Exception {
-        return JSON.readTree(fhir.json(reference)).path("subject").path("reference").asText();
+    /** The subjects of the resources of {@code type} filed for the report (by their Safelight identifiers). */
+    private static List<String> subjectsOf(String type, String reportId) throws Exception {
+        List<String> subjects = new ArrayList<>();
+        for (var resource : fhir.resources(type)) {
+            JsonNode json = JSON.readTree(fhir.json(fhir.reference(resource)));
+            String id = json.path("masterIdentifier").path("value").asText(json.path("identifier").path(0)
+                    .path("value").asText());
+            if (id.equals(reportId) || id.startsWith(reportId + "/")) {
+                subjects.add(json.path("subject").path("reference").asText());
+            }
+        }
+        return subjects;
+    }
+
+    /** Brings a card's question into the window (a phone shows the report's facts first). */
+    private static void scrollTo(String css) {
+        browser.script("document.querySelector(arguments[0]).scrollIntoView({block: 'start'})", css);
     }
 
     @Test
     void the_admin_picks_one_of_two_patients_on_the_page_and_the_report_is_filed_to_that_patient() throws Exception {
-        String id = sendAndAwaitTheQuestion();
-        assertThat(fhir.count("DocumentManifest")).as("nothing filed before a person answered").isZero();
+        String id = sendAndAwaitTheQuestion("Joe", "Patient", "MRN-204817");
+        assertThat(subjectsOf("DocumentManifest", id)).as("nothing filed before a person answered").isEmpty();
 
         SignIn.as(browser, site, ADMIN);
         SignIn.nav(browser, "#nav-institution");
@@ -181,6 +208,7 @@ class InstitutionAnswersBrowserTest extends BrowserTestBase {
                 .anySatisfy(t -> assertThat(t).contains("MRN-9120"));
         assertThat(browser.driver().findElements(By.cssSelector(c + " .create-patient"))).hasSize(1);
         Views.fit(browser);
+        scrollTo(c + " .question");
         shows("institution-answers-0-question");
 
         browser.click(c + " .candidate[data-reference='" + second + "']");
@@ -188,7 +216,7 @@ class InstitutionAnswersBrowserTest extends BrowserTestBase {
                 .isEqualTo("File this report to Joe Patient, born 7 March 1961 (MRN-9120)?");
         Views.fit(browser);
         shows("institution-answers-1-confirm");
-        assertThat(fhir.count("DocumentManifest")).as("nothing filed before the confirmation").isZero();
+        assertThat(subjectsOf("DocumentManifest", id)).as("nothing filed before the confirmation").isEmpty();
 
         browser.click(c + " .confirm-answer");
         browser.until(d -> browser.text(c + " .state").endsWith("Delivered to fhir."));
@@ -200,19 +228,75 @@ class InstitutionAnswersBrowserTest extends BrowserTestBase {
         shows("institution-answers-2-filed");
 
         assertThat(fhirDelivery(id, site.token(ADMIN)).path("status").asText()).isEqualTo("delivered");
-        List<String> manifests = fhir.resources("DocumentManifest").stream().map(fhir::reference).toList();
-        assertThat(manifests).hasSize(1);
-        assertThat(subject(manifests.get(0))).isEqualTo(second);
-        List<String> media = fhir.resources("Media").stream().map(fhir::reference).toList();
-        assertThat(media).isNotEmpty();
-        for (String m : media) {
-            assertThat(subject(m)).as(m).isEqualTo(second);
-        }
+        assertThat(subjectsOf("DocumentManifest", id)).containsExactly(second);
+        assertThat(subjectsOf("Media", id)).isNotEmpty().containsOnly(second);
+    }
+
+    @Test
+    void the_admin_creates_the_patient_the_record_lacks_and_the_report_is_filed_to_the_new_record() throws Exception {
+        String id = sendAndAwaitTheQuestion("Mary", "Newcomb", "MRN-555001");
+        int patients = fhir.count("Patient");
+        SignIn.as(browser, site, ADMIN);
+        SignIn.nav(browser, "#nav-institution");
+        String c = card(id);
+        browser.visible(c + " .question");
+        assertThat(browser.text(c + " .reason")).isEqualTo("No patient in the record matches the report.");
+        assertThat(browser.driver().findElements(By.cssSelector(c + " .candidate"))).isEmpty();
+
+        browser.click(c + " .create-patient");
+        assertThat(browser.text(c + " .confirm-question"))
+                .isEqualTo("Create Mary Newcomb, born 7 March 1961, as a new patient in the record, and file this report to them?");
+        Views.fit(browser);
+        scrollTo(c + " .question");
+        shows("institution-answers-4-create");
+        assertThat(fhir.count("Patient")).as("nothing created before the confirmation").isEqualTo(patients);
+
+        browser.click(c + " .confirm-answer");
+        browser.until(d -> browser.text(c + " .state").endsWith("Delivered to fhir."));
+        assertThat(fhir.count("Patient")).isEqualTo(patients + 1);
+        List<String> subjects = subjectsOf("DocumentManifest", id);
+        assertThat(subjects).hasSize(1).doesNotContain(first, second);
+        JsonNode created = JSON.readTree(fhir.json(subjects.get(0)));
+        assertThat(created.path("name").path(0).path("family").asText()).isEqualTo("Newcomb");
+        assertThat(created.path("birthDate").asText()).isEqualTo("1961-03-07");
+        assertThat(created.path("identifier").toString()).contains(MRN_SYSTEM, "MRN-555001");
+    }
+
+    @Test
+    void an_unknown_sender_is_linked_to_the_practitioner_the_admin_picks_then_the_patient_and_remembered() throws Exception {
+        String id = sendAndAwaitTheQuestion(NEWCOMER, "Joe", "Patient", "MRN-204817");
+        SignIn.as(browser, site, ADMIN);
+        SignIn.nav(browser, "#nav-institution");
+        String c = card(id);
+        browser.visible(c + " .question");
+        assertThat(browser.text(c + " .question h3")).isEqualTo("fhir: who sent this report?");
+        assertThat(browser.text(c + " .report-sender")).isEqualTo(NEWCOMER);
+        assertThat(attributes(c + " .candidate", "data-reference")).contains(carter);
+        assertThat(browser.driver().findElement(By.cssSelector(c + " .remember")).isSelected()).isTrue();
+        Views.fit(browser);
+        scrollTo(c + " .question");
+        shows("institution-answers-5-practitioner");
+
+        browser.click(c + " .candidate[data-reference='" + carter + "']");
+        assertThat(browser.text(c + " .confirm-question")).contains("Ben Carter (b.carter@stvincents-health.example)",
+                "Reports from " + NEWCOMER + " go to this practitioner from now on.");
+        browser.click(c + " .confirm-answer");
+        // The practitioner settled, the same delivery asks for the patient next, on the same card.
+        browser.until(d -> browser.text(c + " .state").endsWith("fhir asks one more question: see below."));
+        assertThat(browser.text(c + " .question h3")).isEqualTo("fhir: which patient is this report about?");
+        browser.click(c + " .candidate[data-reference='" + first + "']");
+        browser.click(c + " .confirm-answer");
+        browser.until(d -> browser.text(c + " .state").endsWith("Delivered to fhir."));
+        assertThat(subjectsOf("DocumentManifest", id)).containsExactly(first);
+
+        // Remembered: the newcomer's next report asks only for its patient.
+        String next = sendAndAwaitTheQuestion(NEWCOMER, "Joe", "Patient", "MRN-204817");
+        assertThat(fhirDelivery(next, site.token(ADMIN)).path("question").path("kind").asText()).isEqualTo("patient");
     }
 
     @Test
     void the_sender_sees_that_the_institution_confirms_the_patient_and_no_candidates() throws Exception {
-        String id = sendAndAwaitTheQuestion();
+        String id = sendAndAwaitTheQuestion("Joe", "Patient", "MRN-204817");
         SignIn.as(browser, site, SENDER);
         SignIn.nav(browser, "#nav-institution");
         browser.visible(card(id));

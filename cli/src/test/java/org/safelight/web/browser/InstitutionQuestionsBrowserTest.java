@@ -218,6 +218,7 @@ class InstitutionQuestionsBrowserTest extends BrowserTestBase {
         assertThat(browser.script("return window.pwned === undefined")).isEqualTo(true);
         assertThat(browser.driver().findElements(By.cssSelector(c + " .create-patient"))).hasSize(1);
         Views.fit(browser);
+        browser.script("document.querySelector(arguments[0]).scrollIntoView({block: 'start'})", c + " .question");
         shows("institution-questions-0-patient");
 
         browser.click(c + " .candidate[data-reference='Patient/1']");
@@ -252,7 +253,9 @@ class InstitutionQuestionsBrowserTest extends BrowserTestBase {
 
         unreachable = true;
         browser.click(c + " .confirm-answer");
-        browser.until(d -> browser.text(c + " .answer-status").startsWith("Your answer was not sent"));
+        browser.until(d -> browser.text(c + " .answer-status")
+                .startsWith("The endpoint could not be reached, so your answer may not have arrived."));
+        assertThat(browser.script("return document.activeElement.classList.contains('confirm-answer')")).isEqualTo(true);
         assertThat(texts(c + " .candidate")).hasSize(2);
         unreachable = false;
 
@@ -275,6 +278,7 @@ class InstitutionQuestionsBrowserTest extends BrowserTestBase {
         assertThat(browser.driver().findElements(By.cssSelector(c + " .create-patient"))).isEmpty();
         assertThat(browser.driver().findElement(By.cssSelector(c + " .remember")).isSelected()).isTrue();
         Views.fit(browser);
+        browser.script("document.querySelector(arguments[0]).scrollIntoView({block: 'start'})", c + " .question");
         shows("institution-questions-4-practitioner");
 
         browser.click(c + " .remember-label");

@@ -48,7 +48,7 @@ function list(values) {
 function whatTheReportSays(q) {
   const r = q.report && typeof q.report === 'object' ? q.report : {};
   const pairs = q.kind === 'practitioner'
-    ? [['Sender', text(r.sender_email), undefined, 'report-sender'], ['Sender\'s name', text(r.sender_name)],
+    ? [['Sender', text(r.sender_email), undefined, 'report-sender'], ['Name in the report', text(r.sender_name)],
       ['Email in the report', text(r.sender_email_in_report).toLowerCase() === text(r.sender_email).toLowerCase()
         ? '' : text(r.sender_email_in_report)]]
     : [['Patient', reportName(r), undefined, 'report-patient'],
@@ -83,14 +83,16 @@ function described(c) {
 
 /** Why an answer did not go through, in plain words; the question stays, so it can be sent again. */
 function refusal(e) {
+  if (e.status === 0) { // no answer came (the page's own code, not the endpoint's)
+    return 'The endpoint could not be reached, so your answer may not have arrived. Check the connection, then press '
+      + 'the button again (an answer that did arrive is not taken twice).';
+  }
   switch (e.code) {
     case 'not_waiting_for_a_person':
       return 'This delivery no longer waits for an answer: someone may have answered it already. '
         + 'Its status above is the current one.';
     case 'invalid_answer':
       return `The endpoint did not take this answer: ${e.message} Choose again, or reload the page for the current question.`;
-    case 'unreachable':
-      return 'Your answer was not sent: the endpoint could not be reached. Check the connection, then press the button again.';
     case 'not_enterprise_admin':
       return 'Only the admins of the institution\'s enterprise can answer: your account is not one of them (any more).';
     default:
@@ -139,6 +141,7 @@ export function questionPanel(reportId, delivery, {answer, answered, refresh}) {
         if (e instanceof SignedOutError) throw e;
         for (const b of [...buttons, yes, no]) b.disabled = false;
         status.replaceChildren(errorBox(refusal(e), `answer-error-${headingId}`));
+        yes.focus(); // the choice stands: pressing again sends it again
         if (e.code === 'not_waiting_for_a_person') refresh(refusal(e));
       }
     });
@@ -173,7 +176,7 @@ export function questionPanel(reportId, delivery, {answer, answered, refresh}) {
     create = el('button', {type: 'button', class: 'secondary create-patient'}, 'Create this patient');
     buttons.push(create);
     create.addEventListener('click', () => confirm(create,
-      `Create a new patient ${who}${born} in the record, and file this report to them?`,
+      `Create ${who}${born}, as a new patient in the record, and file this report to them?`,
       'Yes, create the patient', () => ({create_patient: true}),
       `Answered: create the patient ${who}${born} in the record.`));
   }
