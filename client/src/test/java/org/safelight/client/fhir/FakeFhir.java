@@ -66,7 +66,7 @@ final class FakeFhir implements AutoCloseable {
                 byte[] buffer = new byte[64 * 1024];
                 for (int n; (n = in.read(buffer)) > 0; ) {
                     digest.update(buffer, 0, n);
-                    if (size < 64 * 1024) {
+                    if (size < 1024 * 1024) {
                         text.append(new String(buffer, 0, n, StandardCharsets.UTF_8));
                     }
                     size += n;
