@@ -22,6 +22,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.safelight.client.fhir.testing.FhirTestServer;
+import org.safelight.client.fhir.testing.Recorded;
 import org.safelight.format.report.MediaItem;
 import org.safelight.format.report.ReportMetadata;
 import org.safelight.format.testing.SampleReports;
@@ -46,18 +47,58 @@ class ReportFilingTest {
     }
 
     private record Setup(FhirTestServer fhir, ReportFiler filer, Path folder, ReportMetadata metadata,
-                         FhirPatient patient, FhirPractitioner practitioner) {
+                         FhirPatient patient, FhirPractitioner practitioner, CountingAuth auth) {
+    }
+
+    /**
+     * The server's login, counting the requests sent: the server records a request just after it
+     * answered, so a test waits for the record of every request sent before reading them.
+     */
+    static final class CountingAuth implements FhirAuth {
+        private final FhirAuth login;
+        private final AtomicInteger sent = new AtomicInteger();
+
+        CountingAuth(FhirAuth login) {
+            this.login = login;
+        }
+
+        @Override
+        public java.util.Optional<String> authorization() throws FhirException {
+            sent.incrementAndGet();
+            return login.authorization();
+        }
+
+        @Override
+        public String describe() {
+            return login.describe();
+        }
+
+        /** Every request sent so far, once the server has recorded them all. */
+        List<Recorded> requests(FhirTestServer fhir) throws InterruptedException {
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+            while (fhir.requests().size() < sent.get() && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            return fhir.requests();
+        }
+
+        void clear(FhirTestServer fhir) throws InterruptedException {
+            requests(fhir);
+            fhir.clearRequests();
+            sent.set(0);
+        }
     }
 
     private Setup setUp(FhirTestServer fhir, FhirMode mode, long limit) throws Exception {
-        FhirClient client = new FhirClient(fhir.baseUrl(), fhir.version(), fhir.basicAuth());
+        CountingAuth auth = new CountingAuth(fhir.basicAuth());
+        FhirClient client = new FhirClient(fhir.baseUrl(), fhir.version(), auth);
         fhir.addPatient("Ada", "Quill", "1961-03-07", "urn:mrn|MRN-204817");
         fhir.addPractitioner("Dr", "Noor", "Haddad", "noor.haddad@example.org");
         FhirPatient patient = client.patients(Map.of("identifier", "urn:mrn|MRN-204817")).get(0);
         FhirPractitioner practitioner = client.practitioners(Map.of("email", "noor.haddad@example.org")).get(0);
         Path folder = dir.resolve("contents");
         ReportMetadata metadata = ReportFolders.sample().write(folder);
-        return new Setup(fhir, new ReportFiler(client, mode, limit), folder, metadata, patient, practitioner);
+        return new Setup(fhir, new ReportFiler(client, mode, limit), folder, metadata, patient, practitioner, auth);
     }
 
     private static JsonNode json(FhirTestServer fhir, String reference) throws IOException {
@@ -135,17 +176,17 @@ class ReportFilingTest {
         try (FhirTestServer fhir = FhirTestServer.start(version)) {
             Setup s = setUp(fhir, mode, limit);
             CreatedResources created = CreatedResources.inMemory();
-            fhir.clearRequests();
+            s.auth().clear(fhir);
             FiledReport first = s.filer().file(s.folder(), s.metadata(), s.patient(), s.practitioner(), created);
-            long raw = rawBinariesCreated(fhir);
+            long raw = rawBinariesCreated(s.auth().requests(fhir));
             assertThat(raw).isPositive();
             Map<String, Integer> before = counts(fhir);
-            fhir.clearRequests();
+            s.auth().clear(fhir);
 
             FiledReport known = s.filer().file(s.folder(), s.metadata(), s.patient(), s.practitioner(), created);
 
             assertThat(known).isEqualTo(first);
-            assertThat(fhir.requests()).isEmpty();
+            assertThat(s.auth().requests(fhir)).isEmpty();
 
             FiledReport forgotten = s.filer().file(s.folder(), s.metadata(), s.patient(), s.practitioner(),
                     CreatedResources.inMemory());
@@ -155,7 +196,7 @@ class ReportFilingTest {
             Map<String, Integer> expected = new HashMap<>(before);
             expected.put("Binary", before.get("Binary") + (int) raw);
             assertThat(counts(fhir)).isEqualTo(expected);
-            assertThat(rawBinariesCreated(fhir)).isEqualTo(raw);
+            assertThat(rawBinariesCreated(s.auth().requests(fhir))).isEqualTo(raw);
             assertThat(forgotten.grouping()).isEqualTo(first.grouping());
             assertThat(forgotten.items()).isEqualTo(first.items());
         }
@@ -176,6 +217,7 @@ class ReportFilingTest {
                     });
             assertThat(fhir.count("Media")).isEqualTo(2); // the second one was stored, its answer lost
 
+            awaitStopped(fhir);
             fhir.restart();
             FiledReport filed = s.filer().file(s.folder(), s.metadata(), s.patient(), s.practitioner(), created);
 
@@ -220,7 +262,8 @@ class ReportFilingTest {
             fhir.addPatient("Cy", "Other", "1961-03-07");
             String dr = fhir.addPractitioner("Dr", "Noor", "Haddad", "Noor.Haddad@example.org", "urn:npi|9");
             fhir.addPractitioner(null, "Sam", "Lee", "sam@example.org");
-            FhirClient client = new FhirClient(fhir.baseUrl(), version, fhir.basicAuth());
+            CountingAuth auth = new CountingAuth(fhir.basicAuth());
+            FhirClient client = new FhirClient(fhir.baseUrl(), version, auth);
             Map<String, String> exact = new LinkedHashMap<>();
             exact.put("given", "Ada");
             exact.put("family", "Quill");
@@ -236,7 +279,7 @@ class ReportFilingTest {
             assertThat(client.practitioners(Map.of("email", "noor.haddad@example.org")))
                     .containsExactly(new FhirPractitioner(dr, "Dr Noor Haddad", List.of("noor.haddad@example.org"),
                             List.of("urn:npi|9")));
-            assertThat(fhir.requests()).extracting(r -> r.method() + " " + r.target()).containsExactly(
+            assertThat(auth.requests(fhir)).extracting(r -> r.method() + " " + r.target()).containsExactly(
                     "GET Patient?given=Ada&family=Quill&birthdate=1961-03-07",
                     "GET Patient?family=Quill&birthdate=1961-03-07",
                     "GET Practitioner",
@@ -244,12 +287,29 @@ class ReportFilingTest {
         }
     }
 
+    /**
+     * The fault's stop runs in the background and may begin after the client saw its answer dropped:
+     * restarting before it has begun would have it stop the restarted server.
+     */
+    private static void awaitStopped(FhirTestServer fhir) throws InterruptedException {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() < deadline) {
+            try (java.net.Socket socket = new java.net.Socket()) {
+                socket.connect(new java.net.InetSocketAddress("127.0.0.1", fhir.port()), 1000);
+            } catch (IOException refused) {
+                return;
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("the FHIR test server did not stop after its fault");
+    }
+
     static Stream<FhirVersion> versions() {
         return Stream.of(FhirVersion.STU3, FhirVersion.R4);
     }
 
-    private static long rawBinariesCreated(FhirTestServer fhir) {
-        return fhir.requests().stream().filter(r -> r.created("Binary")
+    private static long rawBinariesCreated(List<Recorded> requests) {
+        return requests.stream().filter(r -> r.created("Binary")
                 && !r.contentType().orElse("").startsWith("application/fhir+json")).count();
     }
 }
