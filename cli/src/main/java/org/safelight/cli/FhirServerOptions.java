@@ -67,6 +67,13 @@ final class FhirServerOptions {
     static final String DEFAULT_SCOPE = "system/Patient.read system/Practitioner.read system/Patient.write"
             + " system/Media.write system/Binary.write system/DocumentManifest.write system/DocumentReference.write";
 
+    /** Whether any option beyond the defaults was given (they mean nothing for another --to). */
+    boolean given() {
+        return auth != null || user != null || passwordFile != null || tokenUrl != null || clientId != null
+                || clientKeyFile != null || clientSecretFile != null || !"stu3".equalsIgnoreCase(version)
+                || !DEFAULT_SCOPE.equals(scope);
+    }
+
     FhirVersion version() {
         try {
             return FhirVersion.parse(version);

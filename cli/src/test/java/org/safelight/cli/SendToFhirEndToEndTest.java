@@ -362,6 +362,12 @@ class SendToFhirEndToEndTest {
                 "--fhir-mode", "document");
         assertThat(stu3Document.exitCode()).isEqualTo(2);
         assertThat(onlyLine(stu3Document)).contains("R4 only");
+
+        Cli.Result elsewhere = Cli.run("send", report.toString(), "--to", "endpoint:https://intake.hospital.example",
+                "--practitioner", "Practitioner/1");
+        assertThat(elsewhere.exitCode()).isEqualTo(2);
+        assertThat(onlyLine(elsewhere)).isEqualTo("safelight: the --fhir-*, --practitioner, --patient and"
+                + " --create-patient options are for --to fhir:URL");
     }
 
     @ParameterizedTest
