@@ -39,6 +39,9 @@ final class FhirFailures {
             return "the FHIR server " + server + " does not allow this (HTTP 403): ask its IT team; nothing more was"
                     + " filed (" + detail + ")";
         }
+        if (status == 0 && !e.retryable()) {
+            return "the report could not be filed into " + server + ": " + detail;
+        }
         if (status == 0) {
             return "no answer from the FHIR server " + server + " (" + detail + "): try again later; sending again"
                     + " files nothing twice";
