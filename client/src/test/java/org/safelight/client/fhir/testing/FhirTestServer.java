@@ -18,6 +18,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
@@ -63,6 +65,7 @@ public final class FhirTestServer implements AutoCloseable {
     private final Object lifecycle = new Object();
     private volatile boolean stopping;
     private Server jetty;
+    private ServerConnector connector;
     private int port;
     private CompletableFuture<Void> backgroundStop = CompletableFuture.completedFuture(null);
 
@@ -178,6 +181,7 @@ public final class FhirTestServer implements AutoCloseable {
             }
             port = connector.getLocalPort();
             jetty = server;
+            this.connector = connector;
             stopping = false;
         }
     }
@@ -380,23 +384,37 @@ public final class FhirTestServer implements AutoCloseable {
         return fault.get();
     }
 
-    /** True if this fault was still armed and matches: it is now spent and the server refuses. */
-    boolean fire(Fault armed, Recorded recorded) {
-        if (armed.when().test(recorded) && fault.compareAndSet(armed, null)) {
-            stopping = true;
-            return true;
+    /**
+     * If this fault is still armed and matches: it is spent, the listening socket closes at once (new
+     * connections are refused) and the running server stops in the background once the returned
+     * latch is released, i.e. after the request thread dropped or sent its answer. {@link #restart()}
+     * waits for that stop, so it never races it. Null when the fault does not fire.
+     */
+    CountDownLatch fire(Fault armed, Recorded recorded) {
+        if (!armed.when().test(recorded) || !fault.compareAndSet(armed, null)) {
+            return null;
         }
-        return false;
+        CountDownLatch answered = new CountDownLatch(1);
+        synchronized (lifecycle) {
+            stopping = true;
+            Server dying = jetty;
+            if (connector != null) {
+                connector.close();
+            }
+            backgroundStop = CompletableFuture.runAsync(() -> {
+                try {
+                    answered.await(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                stop(dying);
+            });
+        }
+        return answered;
     }
 
     boolean stopping() {
         return stopping;
-    }
-
-    void stopInBackground() {
-        synchronized (lifecycle) {
-            backgroundStop = CompletableFuture.runAsync(this::stop);
-        }
     }
 
     /** True while the server accepts connections. */
@@ -410,15 +428,24 @@ public final class FhirTestServer implements AutoCloseable {
     public void stop() {
         synchronized (lifecycle) {
             stopping = true;
-            if (jetty == null) {
+            stop(jetty);
+        }
+    }
+
+    private void stop(Server server) {
+        synchronized (lifecycle) {
+            if (server == null) {
                 return;
             }
             try {
-                jetty.stop();
+                server.stop();
             } catch (Exception e) {
                 throw new IllegalStateException("the FHIR test server did not stop", e);
             } finally {
-                jetty = null;
+                if (jetty == server) {
+                    jetty = null;
+                    connector = null;
+                }
             }
         }
     }

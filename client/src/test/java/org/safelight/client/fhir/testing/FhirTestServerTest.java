@@ -94,6 +94,26 @@ class FhirTestServerTest {
 
     @ParameterizedTest
     @EnumSource(FhirVersion.class)
+    void a_resource_missing_a_required_element_or_with_a_wrong_code_is_refused(FhirVersion version) throws Exception {
+        server = FhirTestServer.start(version);
+        String patient = server.addPatient("Ada", "Lovelace", "1815-12-10");
+        String media = media(version, "r1/i1", patient);
+        String withoutRequired = version == FhirVersion.STU3
+                ? media.replace("\"type\":\"photo\",", "") : media.replace("\"status\":\"completed\",", "");
+        String wrongCode = version == FhirVersion.STU3
+                ? media.replace("\"photo\"", "\"image\"") : media.replace("\"completed\"", "\"done\"");
+
+        HttpResponse<String> missing = post("Media", withoutRequired, null);
+        HttpResponse<String> wrong = post("Media", wrongCode, null);
+
+        assertThat(missing.statusCode()).isEqualTo(422);
+        assertThat(missing.body()).contains(version == FhirVersion.STU3 ? "Media.type" : "Media.status");
+        assertThat(wrong.statusCode()).isEqualTo(400);
+        assertThat(server.count("Media")).isZero();
+    }
+
+    @ParameterizedTest
+    @EnumSource(FhirVersion.class)
     void a_conditional_create_stores_once_and_answers_the_same_resource_again(FhirVersion version) throws Exception {
         server = FhirTestServer.start(version);
         String patient = server.addPatient("Ada", "Lovelace", "1815-12-10");
@@ -110,6 +130,33 @@ class FhirTestServerTest {
         assertThat(server.count("Media")).isEqualTo(1);
         assertThat(server.requests()).extracting(Recorded::ifNoneExist).allSatisfy(h -> assertThat(h).hasValue(condition));
         assertThat(server.requests().get(0).contentType()).hasValueSatisfying(ct -> assertThat(ct).startsWith(FHIR_JSON));
+    }
+
+    @ParameterizedTest
+    @EnumSource(FhirVersion.class)
+    void with_prefer_return_minimal_a_create_answers_its_location_and_no_body(FhirVersion version) throws Exception {
+        server = FhirTestServer.start(version);
+        byte[] video = new byte[300_000];
+        HttpRequest.Builder raw = request("Binary").setHeader("Content-Type", "video/mp4").setHeader("Prefer", "return=minimal")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(video));
+        String patient = server.addPatient("Ada", "Lovelace", "1815-12-10");
+
+        HttpResponse<String> binary = http.send(raw.build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> first = http.send(request("Media").setHeader("Content-Type", FHIR_JSON)
+                .setHeader("Prefer", "return=minimal").setHeader("If-None-Exist", "identifier=urn:safelight:item|r1/i1")
+                .POST(HttpRequest.BodyPublishers.ofString(media(version, "r1/i1", patient))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> again = http.send(request("Media").setHeader("Content-Type", FHIR_JSON)
+                .setHeader("Prefer", "return=minimal").setHeader("If-None-Exist", "identifier=urn:safelight:item|r1/i1")
+                .POST(HttpRequest.BodyPublishers.ofString(media(version, "r1/i1", patient))).build(),
+                HttpResponse.BodyHandlers.ofString());
+
+        assertThat(binary.statusCode()).isEqualTo(201);
+        assertThat(binary.body()).isEmpty();
+        assertThat(binary.headers().firstValue("Location")).hasValueSatisfying(l -> assertThat(l).contains("/Binary/"));
+        assertThat(first.statusCode()).isEqualTo(201);
+        assertThat(again.statusCode()).isEqualTo(200);
+        assertThat(again.headers().firstValue("Location")).isEqualTo(first.headers().firstValue("Location"));
     }
 
     @ParameterizedTest
@@ -134,13 +181,14 @@ class FhirTestServerTest {
         byte[] photo = new byte[5 * 1024 * 1024 + 17];
         new Random(11).nextBytes(photo);
 
-        HttpResponse<String> created = http.send(request("Binary").setHeader("Content-Type", "image/jpeg")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(photo)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<byte[]> created = http.send(request("Binary").setHeader("Content-Type", "image/jpeg")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(photo)).build(), HttpResponse.BodyHandlers.ofByteArray());
         String binary = server.requests().get(0).locationReference().orElseThrow();
         HttpResponse<byte[]> read = http.send(get(binary).setHeader("Accept", "image/jpeg").setHeader("Authorization", BASIC).build(),
                 HttpResponse.BodyHandlers.ofByteArray());
 
         assertThat(created.statusCode()).isEqualTo(201);
+        assertThat(created.body()).as("HAPI answers a raw Binary with itself unless Prefer: return=minimal").isEqualTo(photo);
         assertThat(binary).startsWith("Binary/");
         assertThat(read.statusCode()).isEqualTo(200);
         assertThat(read.headers().firstValue("Content-Type")).hasValueSatisfying(ct -> assertThat(ct).startsWith("image/jpeg"));
@@ -236,6 +284,23 @@ class FhirTestServerTest {
         assertThat(retry.statusCode()).isEqualTo(200);
         assertThat(server.count("Media")).isEqualTo(2);
         assertThat(server.requests()).extracting(Recorded::status).containsExactly(201, 201, 200);
+    }
+
+    @ParameterizedTest
+    @EnumSource(FhirVersion.class)
+    void stop_after_answers_first_and_a_restart_straight_after_the_answer_stays_up(FhirVersion version) throws Exception {
+        server = FhirTestServer.start(version);
+        String patient = server.addPatient("Ada", "Lovelace", "1815-12-10");
+        server.stopAfter(r -> r.created("Media"));
+
+        HttpResponse<String> answered = post("Media", media(version, "r1/i1", patient), null);
+        server.restart();
+        HttpResponse<String> after = http.send(get(patient).setHeader("Authorization", BASIC).build(),
+                HttpResponse.BodyHandlers.ofString());
+
+        assertThat(answered.statusCode()).isEqualTo(201);
+        assertThat(after.statusCode()).isEqualTo(200);
+        assertThat(server.running()).isTrue();
     }
 
     private List<String> search(String query) throws Exception {

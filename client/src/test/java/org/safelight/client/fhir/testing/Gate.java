@@ -13,6 +13,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
 import java.util.function.Predicate;
 import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
 
@@ -37,33 +38,54 @@ final class Gate implements Filter {
         HttpServletRequest request = (HttpServletRequest) req;
         HttpServletResponse response = (HttpServletResponse) res;
         if (server.stopping()) {
-            dropConnection(request);
+            dropConnection(request, response);
             return;
         }
         FhirTestServer.Fault fault = server.armedFault();
-        BufferedResponse held = fault != null && !"GET".equals(request.getMethod()) ? new BufferedResponse(response) : null;
-        HttpServletResponse target = held != null ? held : response;
+        if (fault == null || "GET".equals(request.getMethod())) {
+            RecordingResponse watched = new RecordingResponse(response, r -> server.record(record(request, r, r.getStatus())));
+            try {
+                serve(request, watched, chain);
+                watched.finish();
+            } catch (IOException | ServletException | RuntimeException e) {
+                server.record(record(request, watched, 500));
+                throw e;
+            }
+            watched.commit();
+            return;
+        }
+        // armed: hold the answer back until the fault's predicate has seen how it went
+        BufferedResponse held = new BufferedResponse(response);
         int status = 500;
         try {
-            if (authorized(request)) {
-                chain.doFilter(request, target);
-            } else {
-                refuse(target);
-            }
-            status = target.getStatus();
+            serve(request, held, chain);
+            status = held.getStatus();
         } finally {
-            Recorded recorded = record(request, target, status);
+            Recorded recorded = record(request, held, status);
             server.record(recorded);
-            if (fault != null && server.fire(fault, recorded)) {
-                if (fault.answerFirst() && held != null) {
-                    held.send();
-                } else {
-                    dropConnection(request);
-                }
-                server.stopInBackground();
-            } else if (held != null) {
+            CountDownLatch fired = server.fire(fault, recorded);
+            if (fired == null) {
                 held.send();
+            } else {
+                try {
+                    if (fault.answerFirst()) {
+                        held.send();
+                    } else {
+                        dropConnection(request, response);
+                    }
+                } finally {
+                    fired.countDown();
+                }
             }
+        }
+    }
+
+    private void serve(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws IOException, ServletException {
+        if (authorized(request)) {
+            chain.doFilter(request, response);
+        } else {
+            refuse(response);
         }
     }
 
@@ -116,10 +138,18 @@ final class Gate implements Filter {
         }
     }
 
-    /** Closes the TCP connection: the client gets no answer at all, as when a server dies. */
-    private static void dropConnection(HttpServletRequest request) {
-        ServletContextRequest core = ServletContextRequest.getServletContextRequest(request);
-        core.getConnectionMetaData().getConnection().getEndPoint().close();
+    /**
+     * Closes the TCP connection: the client gets no answer at all, as when a server dies. Should the
+     * connection not be reachable, a 503 that closes it is the next best thing.
+     */
+    private static void dropConnection(HttpServletRequest request, HttpServletResponse response) {
+        try {
+            ServletContextRequest core = ServletContextRequest.getServletContextRequest(request);
+            core.getConnectionMetaData().getConnection().getEndPoint().close();
+        } catch (RuntimeException e) {
+            response.setStatus(503);
+            response.setHeader("Connection", "close");
+        }
     }
 
     static Predicate<String> constant(String token) {

@@ -58,8 +58,12 @@ final class ResourceStore {
         return byType.getOrDefault(type, Map.of()).size();
     }
 
-    /** Stores the resource under a new id ({@code Type/N}); its local references must resolve (400). */
+    /**
+     * Stores the resource under a new id ({@code Type/N}). Its required elements must be there (422)
+     * and its local references must resolve (400).
+     */
     synchronized IBaseResource add(IBaseResource resource) {
+        RequiredElements.check(context, resource);
         checkReferences(resource);
         String type = context.getResourceType(resource);
         String id = Long.toString(nextId++);
