@@ -47,58 +47,18 @@ class ReportFilingTest {
     }
 
     private record Setup(FhirTestServer fhir, ReportFiler filer, Path folder, ReportMetadata metadata,
-                         FhirPatient patient, FhirPractitioner practitioner, CountingAuth auth) {
-    }
-
-    /**
-     * The server's login, counting the requests sent: the server records a request just after it
-     * answered, so a test waits for the record of every request sent before reading them.
-     */
-    static final class CountingAuth implements FhirAuth {
-        private final FhirAuth login;
-        private final AtomicInteger sent = new AtomicInteger();
-
-        CountingAuth(FhirAuth login) {
-            this.login = login;
-        }
-
-        @Override
-        public java.util.Optional<String> authorization() throws FhirException {
-            sent.incrementAndGet();
-            return login.authorization();
-        }
-
-        @Override
-        public String describe() {
-            return login.describe();
-        }
-
-        /** Every request sent so far, once the server has recorded them all. */
-        List<Recorded> requests(FhirTestServer fhir) throws InterruptedException {
-            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
-            while (fhir.requests().size() < sent.get() && System.nanoTime() < deadline) {
-                Thread.sleep(10);
-            }
-            return fhir.requests();
-        }
-
-        void clear(FhirTestServer fhir) throws InterruptedException {
-            requests(fhir);
-            fhir.clearRequests();
-            sent.set(0);
-        }
+                         FhirPatient patient, FhirPractitioner practitioner) {
     }
 
     private Setup setUp(FhirTestServer fhir, FhirMode mode, long limit) throws Exception {
-        CountingAuth auth = new CountingAuth(fhir.basicAuth());
-        FhirClient client = new FhirClient(fhir.baseUrl(), fhir.version(), auth);
+        FhirClient client = new FhirClient(fhir.baseUrl(), fhir.version(), fhir.basicAuth());
         fhir.addPatient("Ada", "Quill", "1961-03-07", "urn:mrn|MRN-204817");
         fhir.addPractitioner("Dr", "Noor", "Haddad", "noor.haddad@example.org");
         FhirPatient patient = client.patients(Map.of("identifier", "urn:mrn|MRN-204817")).get(0);
         FhirPractitioner practitioner = client.practitioners(Map.of("email", "noor.haddad@example.org")).get(0);
         Path folder = dir.resolve("contents");
         ReportMetadata metadata = ReportFolders.sample().write(folder);
-        return new Setup(fhir, new ReportFiler(client, mode, limit), folder, metadata, patient, practitioner, auth);
+        return new Setup(fhir, new ReportFiler(client, mode, limit), folder, metadata, patient, practitioner);
     }
 
     private static JsonNode json(FhirTestServer fhir, String reference) throws IOException {
@@ -176,17 +136,17 @@ class ReportFilingTest {
         try (FhirTestServer fhir = FhirTestServer.start(version)) {
             Setup s = setUp(fhir, mode, limit);
             CreatedResources created = CreatedResources.inMemory();
-            s.auth().clear(fhir);
+            fhir.clearRequests();
             FiledReport first = s.filer().file(s.folder(), s.metadata(), s.patient(), s.practitioner(), created);
-            long raw = rawBinariesCreated(s.auth().requests(fhir));
+            long raw = rawBinariesCreated(fhir.requests());
             assertThat(raw).isPositive();
             Map<String, Integer> before = counts(fhir);
-            s.auth().clear(fhir);
+            fhir.clearRequests();
 
             FiledReport known = s.filer().file(s.folder(), s.metadata(), s.patient(), s.practitioner(), created);
 
             assertThat(known).isEqualTo(first);
-            assertThat(s.auth().requests(fhir)).isEmpty();
+            assertThat(fhir.requests()).isEmpty();
 
             FiledReport forgotten = s.filer().file(s.folder(), s.metadata(), s.patient(), s.practitioner(),
                     CreatedResources.inMemory());
@@ -196,7 +156,7 @@ class ReportFilingTest {
             Map<String, Integer> expected = new HashMap<>(before);
             expected.put("Binary", before.get("Binary") + (int) raw);
             assertThat(counts(fhir)).isEqualTo(expected);
-            assertThat(rawBinariesCreated(s.auth().requests(fhir))).isEqualTo(raw);
+            assertThat(rawBinariesCreated(fhir.requests())).isEqualTo(raw);
             assertThat(forgotten.grouping()).isEqualTo(first.grouping());
             assertThat(forgotten.items()).isEqualTo(first.items());
         }
@@ -262,8 +222,7 @@ class ReportFilingTest {
             fhir.addPatient("Cy", "Other", "1961-03-07");
             String dr = fhir.addPractitioner("Dr", "Noor", "Haddad", "Noor.Haddad@example.org", "urn:npi|9");
             fhir.addPractitioner(null, "Sam", "Lee", "sam@example.org");
-            CountingAuth auth = new CountingAuth(fhir.basicAuth());
-            FhirClient client = new FhirClient(fhir.baseUrl(), version, auth);
+            FhirClient client = new FhirClient(fhir.baseUrl(), version, fhir.basicAuth());
             Map<String, String> exact = new LinkedHashMap<>();
             exact.put("given", "Ada");
             exact.put("family", "Quill");
@@ -279,7 +238,7 @@ class ReportFilingTest {
             assertThat(client.practitioners(Map.of("email", "noor.haddad@example.org")))
                     .containsExactly(new FhirPractitioner(dr, "Dr Noor Haddad", List.of("noor.haddad@example.org"),
                             List.of("urn:npi|9")));
-            assertThat(auth.requests(fhir)).extracting(r -> r.method() + " " + r.target()).containsExactly(
+            assertThat(fhir.requests()).extracting(r -> r.method() + " " + r.target()).containsExactly(
                     "GET Patient?given=Ada&family=Quill&birthdate=1961-03-07",
                     "GET Patient?family=Quill&birthdate=1961-03-07",
                     "GET Practitioner",
