@@ -26,13 +26,21 @@ final class FhirFailures {
     static String line(URI server, FhirException e) {
         String detail = String.valueOf(e.getMessage()).strip().replaceAll("\\s+", " ");
         int status = e.status();
+        if (detail.startsWith("the token server ") && exitCode(e) == ExitCode.REFUSED) {
+            // OAuth2: the authorization server, not the FHIR server, said no
+            return detail + ": check --fhir-client-id and --fhir-client-key-file (or the secret) with the FHIR"
+                    + " server's IT team; nothing more was filed";
+        }
         if (status == 401) {
             return "the FHIR server " + server + " refused the credentials (HTTP 401): check --fhir-auth, --fhir-user"
-                    + " and the password; nothing more was filed (" + detail + ")";
+                    + " and the password (or the client's key); nothing more was filed (" + detail + ")";
         }
         if (status == 403) {
             return "the FHIR server " + server + " does not allow this (HTTP 403): ask its IT team; nothing more was"
                     + " filed (" + detail + ")";
+        }
+        if (status == 0 && !e.retryable()) {
+            return "the report could not be filed into " + server + ": " + detail;
         }
         if (status == 0) {
             return "no answer from the FHIR server " + server + " (" + detail + "): try again later; sending again"

@@ -35,6 +35,12 @@ final class FhirFilingOptions {
                     + " one: the report's patient ID is searched and created with it.")
     String patientIdSystem;
 
+    /** Whether any option beyond the defaults was given (they mean nothing for another --to). */
+    boolean given() {
+        return practitioner != null || patient != null || createPatient || patientIdSystem != null
+                || !"media".equalsIgnoreCase(mode);
+    }
+
     FhirMode mode() {
         try {
             return FhirMode.parse(mode);

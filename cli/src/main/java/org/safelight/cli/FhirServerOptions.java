@@ -12,11 +12,15 @@ import java.util.Map;
 import org.safelight.client.fhir.FhirAuth;
 import org.safelight.client.fhir.FhirClient;
 import org.safelight.client.fhir.FhirVersion;
+import org.safelight.client.fhir.auth.ClientCredentials;
+import org.safelight.client.fhir.auth.ClientCredentialsAuth;
+import org.safelight.client.fhir.auth.ClientKeys;
 import picocli.CommandLine.Option;
 
 /**
  * How to reach a FHIR server: its release and how to sign in to it ({@code send --to fhir:URL},
- * {@code fhir practitioners URL}). A password is never a flag: it comes from a file, from
+ * {@code fhir practitioners URL}): none, Basic, or OAuth2 client credentials (SMART backend
+ * services). A password or client secret is never a flag: it comes from a file, from
  * {@code SAFELIGHT_FHIR_PASSWORD}, or is asked at the terminal without echo.
  */
 final class FhirServerOptions {
@@ -24,9 +28,10 @@ final class FhirServerOptions {
             description = "The FHIR release the server speaks (default: ${DEFAULT-VALUE}).")
     String version;
 
-    @Option(names = "--fhir-auth", paramLabel = "none|basic",
-            description = "How to sign in to the FHIR server: none (testing only) or basic (default: basic when"
-                    + " --fhir-user is given, else none).")
+    @Option(names = "--fhir-auth", paramLabel = "none|basic|client-credentials",
+            description = "How to sign in to the FHIR server: none (testing only), basic, or client-credentials"
+                    + " (OAuth2, SMART backend services) (default: basic when --fhir-user is given, client-credentials"
+                    + " when --fhir-client-id is, else none).")
     String auth;
 
     @Option(names = "--fhir-user", paramLabel = "USER", description = "The FHIR server's user name, for basic.")
@@ -36,6 +41,38 @@ final class FhirServerOptions {
             description = "Read the FHIR password from the first line of FILE (or SAFELIGHT_FHIR_PASSWORD; without"
                     + " either it is asked at the terminal).")
     Path passwordFile;
+
+    @Option(names = "--fhir-token-url", paramLabel = "URL",
+            description = "client-credentials: the authorization server's token endpoint (https).")
+    String tokenUrl;
+
+    @Option(names = "--fhir-client-id", paramLabel = "ID", description = "client-credentials: the client ID registered there.")
+    String clientId;
+
+    @Option(names = "--fhir-client-key-file", paramLabel = "FILE",
+            description = "client-credentials: the private key that signs the client assertion (RS384 for RSA, ES384 for"
+                    + " EC P-384): a JWK, a JWK Set with one key, or a PKCS#8 PEM.")
+    Path clientKeyFile;
+
+    @Option(names = "--fhir-client-secret-file", paramLabel = "FILE",
+            description = "client-credentials: instead of a key, the client secret on the first line of FILE"
+                    + " (client_secret_basic).")
+    Path clientSecretFile;
+
+    @Option(names = "--fhir-scope", paramLabel = "SCOPES", defaultValue = DEFAULT_SCOPE,
+            description = "client-credentials: the scopes asked for (default: ${DEFAULT-VALUE}).")
+    String scope;
+
+    /** What filing reads and creates (SMART v1 system scopes). */
+    static final String DEFAULT_SCOPE = "system/Patient.read system/Practitioner.read system/Patient.write"
+            + " system/Media.write system/Binary.write system/DocumentManifest.write system/DocumentReference.write";
+
+    /** Whether any option beyond the defaults was given (they mean nothing for another --to). */
+    boolean given() {
+        return auth != null || user != null || passwordFile != null || tokenUrl != null || clientId != null
+                || clientKeyFile != null || clientSecretFile != null || !"stu3".equalsIgnoreCase(version)
+                || !DEFAULT_SCOPE.equals(scope);
+    }
 
     FhirVersion version() {
         try {
@@ -64,13 +101,22 @@ final class FhirServerOptions {
     }
 
     private FhirAuth auth(URI server, Map<String, String> env, Terminal terminal) throws IOException {
-        String mode = auth != null ? auth.strip().toLowerCase(Locale.ROOT) : user != null ? "basic" : "none";
+        String mode = auth != null ? auth.strip().toLowerCase(Locale.ROOT) : user != null ? "basic"
+                : clientId != null ? "client-credentials" : "none";
+        if (!mode.equals("basic") && (user != null || passwordFile != null)) {
+            throw new Failures.UsageException("--fhir-user and --fhir-password-file are for --fhir-auth basic");
+        }
+        if (!mode.equals("client-credentials") && (tokenUrl != null || clientId != null || clientKeyFile != null
+                || clientSecretFile != null)) {
+            throw new Failures.UsageException("--fhir-token-url, --fhir-client-id, --fhir-client-key-file and"
+                    + " --fhir-client-secret-file are for --fhir-auth client-credentials");
+        }
         switch (mode) {
             case "none" -> {
-                if (user != null || passwordFile != null) {
-                    throw new Failures.UsageException("--fhir-user and --fhir-password-file are for --fhir-auth basic");
-                }
                 return FhirAuth.none();
+            }
+            case "client-credentials" -> {
+                return new ClientCredentialsAuth(clientCredentials());
             }
             case "basic" -> {
                 if (user == null || user.isBlank() || user.contains(":")) {
@@ -78,7 +124,42 @@ final class FhirServerOptions {
                 }
                 return FhirAuth.basic(user, password(server, env, terminal));
             }
-            default -> throw new Failures.UsageException("--fhir-auth must be none or basic, not '" + auth + "'");
+            default -> throw new Failures.UsageException("--fhir-auth must be none, basic or client-credentials, not '"
+                    + auth + "'");
+        }
+    }
+
+    private ClientCredentials clientCredentials() throws IOException {
+        if (tokenUrl == null || clientId == null) {
+            throw new Failures.UsageException("--fhir-auth client-credentials needs --fhir-token-url URL and"
+                    + " --fhir-client-id ID");
+        }
+        if ((clientKeyFile == null) == (clientSecretFile == null)) {
+            throw new Failures.UsageException("--fhir-auth client-credentials needs --fhir-client-key-file FILE or"
+                    + " --fhir-client-secret-file FILE (one of them)");
+        }
+        URI url;
+        try {
+            url = new URI(tokenUrl.strip());
+        } catch (java.net.URISyntaxException e) {
+            throw new Failures.UsageException("--fhir-token-url is not a URL: " + tokenUrl);
+        }
+        try {
+            if (clientKeyFile != null) {
+                return ClientCredentials.withKey(url, clientId, clientKey(), scope);
+            }
+            String secret = Files.readString(clientSecretFile, StandardCharsets.UTF_8).lines().findFirst().orElse("");
+            return ClientCredentials.withSecret(url, clientId, secret, scope);
+        } catch (IllegalArgumentException e) {
+            throw new Failures.UsageException("--fhir-token-url, --fhir-client-id, --fhir-scope: " + e.getMessage());
+        }
+    }
+
+    private com.nimbusds.jose.jwk.JWK clientKey() throws IOException {
+        try {
+            return ClientKeys.load(clientKeyFile);
+        } catch (IllegalArgumentException e) {
+            throw new Failures.UsageException("--fhir-client-key-file: " + e.getMessage());
         }
     }
 

@@ -98,6 +98,10 @@ final class SendCommand implements Callable<Integer> {
         if (recipient instanceof Recipient.Fhir fhir) {
             return new SendToFhir(this).send(file, fhir);
         }
+        if (fhirServer.given() || fhirFiling.given()) {
+            throw new Failures.UsageException("the --fhir-*, --practitioner, --patient and --create-patient options are"
+                    + " for --to fhir:URL");
+        }
         Inspection inspection = Inspection.of(file);
         if (recipient instanceof Recipient.Endpoint endpoint) {
             ClientContext clients = new ClientContext(main, keyServers);
