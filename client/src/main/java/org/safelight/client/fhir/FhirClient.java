@@ -42,6 +42,8 @@ public final class FhirClient implements FhirSearch {
     private static final int SMALL_ANSWER_BYTES = 256 * 1024;
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9\\-.]{1,64}");
     private static final Pattern TYPE = Pattern.compile("[A-Z][A-Za-z]{1,63}");
+    /** An OperationOutcome's IssueType code: lower-case letters and '-', as the value set has them. */
+    private static final Pattern ISSUE_CODE = Pattern.compile("[a-z][a-z-]{0,39}");
 
     private final URI base;
     private final String baseText;
@@ -368,21 +370,23 @@ public final class FhirClient implements FhirSearch {
         return new FhirException(message.toString(), status, retryable);
     }
 
-    /** The first OperationOutcome issue's diagnostics (else details.text), clipped. */
+    /**
+     * The OperationOutcome's issue types ({@code invalid}, {@code duplicate}, {@code required},
+     * {@code login}...), at most three, as {@code "issue: invalid, required"}; empty when there are
+     * none. Only coded values: a server's diagnostics and details text often echo what it was sent
+     * (a patient's name, a birth date), and this message goes to logs and the admin's page.
+     */
     static String diagnostics(JsonNode body) {
         if (!"OperationOutcome".equals(body.path("resourceType").asText())) {
             return "";
         }
+        java.util.Set<String> codes = new java.util.LinkedHashSet<>();
         for (JsonNode issue : body.path("issue")) {
-            String text = issue.path("diagnostics").asText("");
-            if (text.isBlank()) {
-                text = issue.path("details").path("text").asText("");
-            }
-            if (!text.isBlank()) {
-                String clean = text.strip().replaceAll("[\\p{Cntrl}]+", " ");
-                return clean.length() <= 200 ? clean : clean.substring(0, 199) + "…";
+            String code = issue.path("code").asText("");
+            if (ISSUE_CODE.matcher(code).matches() && codes.size() < 3) {
+                codes.add(code);
             }
         }
-        return "";
+        return codes.isEmpty() ? "" : "issue: " + String.join(", ", codes);
     }
 }

@@ -183,18 +183,19 @@ class FhirClientTest {
     }
 
     @Test
-    void server_errors_and_throttling_are_retryable_refusals_are_not_and_no_search_parameter_is_named() {
+    void server_errors_and_throttling_are_retryable_refusals_are_not_and_nothing_the_server_echoes_is_repeated() {
         Map<Integer, Boolean> cases = Map.of(500, true, 503, true, 429, true, 408, true, 400, false, 403, false,
                 404, false, 412, false, 422, false);
         FhirClient client = client(FhirAuth.none());
         cases.forEach((status, retryable) -> {
             server.answer = (r, i) -> FakeFhir.Reply.json(status, "{\"resourceType\":\"OperationOutcome\",\"issue\":"
-                    + "[{\"severity\":\"error\",\"diagnostics\":\"" + "x".repeat(300) + "\"}]}");
+                    + "[{\"severity\":\"error\",\"code\":\"invalid\",\"diagnostics\":\"no Patient Quill, born 1961-03-07\","
+                    + "\"details\":{\"text\":\"Ada Quill\"}},{\"severity\":\"error\",\"code\":\"<b>\"}]}");
             assertThatThrownBy(() -> client.patients(Map.of("family", "Quill", "birthdate", "1961-03-07")))
                     .isInstanceOfSatisfying(FhirException.class, e -> {
                         assertThat(e.status()).isEqualTo(status);
                         assertThat(e.retryable()).as("status %d", status).isEqualTo(retryable);
-                        assertThat(e.getMessage()).startsWith("GET Patient: the FHIR server answered " + status + ": xxx")
+                        assertThat(e.getMessage()).isEqualTo("GET Patient: the FHIR server answered " + status + ": issue: invalid")
                                 .doesNotContain("Quill").doesNotContain("1961");
                         assertThat(e.getMessage().length()).isLessThan(260);
                     });
