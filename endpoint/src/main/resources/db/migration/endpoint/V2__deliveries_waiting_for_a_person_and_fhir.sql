@@ -3,7 +3,7 @@
 -- next attempt, and its question kept sealed under the master key (it names patients); once an
 -- admin answers, the answer is kept with the delivery and it is due again.
 ALTER TABLE endpoint_deliveries ADD COLUMN question TEXT;  -- the Question as JSON, sealed (MasterKey.seal); NULL unless needs_person
-ALTER TABLE endpoint_deliveries ADD COLUMN answers TEXT;   -- JSON object of what people answered (patient, create_patient, practitioner); NULL for none
+ALTER TABLE endpoint_deliveries ADD COLUMN answers TEXT;   -- JSON object of what people answered (patient, create_patient, practitioner), sealed like the question; NULL for none
 
 -- Every resource a FHIR destination created for a report, by a key derived from the report and
 -- item ({reportId}/{itemId}/media, {reportId}/report.pdf/binary, ...): a retry reuses them
@@ -12,7 +12,7 @@ CREATE TABLE endpoint_fhir_resources (
     report_id   TEXT NOT NULL,
     destination TEXT NOT NULL,
     item_key    TEXT NOT NULL,
-    reference   TEXT NOT NULL,         -- Type/id on the destination's server
+    reference   TEXT NOT NULL,         -- Type/id on the destination's server, sealed (MasterKey.seal, bound to report, destination and key)
     created_at  BIGINT NOT NULL,       -- epoch milliseconds
     PRIMARY KEY (report_id, destination, item_key)
 );

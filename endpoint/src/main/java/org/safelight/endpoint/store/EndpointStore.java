@@ -126,7 +126,8 @@ public final class EndpointStore {
                             + " WHERE report_id = :id AND status = 'pending' AND next_attempt_at <= :now"
                             + " ORDER BY destination")
                     .bind("id", id.get()).bind("now", now.toEpochMilli())
-                    .map((rs, ctx) -> new DueDelivery(rs.getString(1), rs.getInt(2), Questions.answers(rs.getString(3))))
+                    .map((rs, ctx) -> new DueDelivery(rs.getString(1), rs.getInt(2),
+                            openAnswers(id.get(), rs.getString(1), rs.getString(3))))
                     .list();
             return h.createQuery("SELECT report_id, state, sender_email, sender_verified, source, reference,"
                             + " received_at, kind, size, sha256, stored_as, at_rest, open_attempts"
@@ -233,7 +234,7 @@ public final class EndpointStore {
     String seal(String reportId, String destination, Question question) {
         MasterKey key = master.orElseThrow(() -> new IllegalStateException(
                 "this endpoint store has no master key to keep a question for a person under"));
-        return key.seal(Questions.json(question).getBytes(StandardCharsets.UTF_8), aad(reportId, destination));
+        return key.seal(Questions.json(question).getBytes(StandardCharsets.UTF_8), aad(reportId, destination, "question"));
     }
 
     Optional<Question> open(String reportId, String destination, String sealed) {
@@ -241,36 +242,78 @@ public final class EndpointStore {
             return Optional.empty();
         }
         try {
-            return Optional.of(Questions.parse(new String(master.get().open(sealed, aad(reportId, destination)),
-                    StandardCharsets.UTF_8)));
+            return Optional.of(Questions.parse(new String(master.get().open(sealed, aad(reportId, destination,
+                    "question")), StandardCharsets.UTF_8)));
         } catch (RuntimeException e) {
             // Another master key, or an altered row: the delivery still shows, without its question.
             return Optional.empty();
         }
     }
 
-    /** Binds a sealed question to its report and destination: copied onto another row, it does not open. */
-    private static String aad(String reportId, String destination) {
-        return reportId + "/" + destination + "/question";
+    /**
+     * What people answered for a delivery, sealed for its {@code answers} column: it links the
+     * report to a patient record, so it is kept like the question.
+     */
+    String sealAnswers(String reportId, String destination, Answers answers) {
+        MasterKey key = master.orElseThrow(() -> new IllegalStateException(
+                "this endpoint store has no master key to keep answers under"));
+        return key.seal(Questions.json(answers).getBytes(StandardCharsets.UTF_8), aad(reportId, destination, "answers"));
     }
 
-    /** What a destination created on its server for a report, kept in the database. */
+    /**
+     * The answers column opened; none when it is empty, or does not open here (another master key,
+     * an altered row, or no master key): the destination then asks again.
+     */
+    Answers openAnswers(String reportId, String destination, String sealed) {
+        if (sealed == null || sealed.isBlank() || master.isEmpty()) {
+            return Answers.NONE;
+        }
+        try {
+            return Questions.answers(new String(master.get().open(sealed, aad(reportId, destination, "answers")),
+                    StandardCharsets.UTF_8));
+        } catch (RuntimeException e) {
+            return Answers.NONE;
+        }
+    }
+
+    /** Binds a sealed value to its report, destination and column: copied onto another row, it does not open. */
+    private static String aad(String reportId, String destination, String column) {
+        return reportId + "/" + destination + "/" + column;
+    }
+
+    /**
+     * What a destination created on its server for a report, kept in the database, each reference
+     * sealed under the master key for its report, destination and key (the {@code patient} one
+     * links the report to a patient record). One that does not open here counts as not created.
+     */
     public CreatedResources createdResources(String reportId, String destination) {
+        MasterKey key = master.orElseThrow(() -> new IllegalStateException(
+                "this endpoint store has no master key to keep created resources under"));
         return new CreatedResources() {
             @Override
-            public Optional<String> find(String key) {
+            public Optional<String> find(String item) {
                 return db.jdbi().withHandle(h -> h.createQuery("SELECT reference FROM endpoint_fhir_resources"
                                 + " WHERE report_id = :id AND destination = :dest AND item_key = :key")
-                        .bind("id", reportId).bind("dest", destination).bind("key", key)
-                        .mapTo(String.class).findOne());
+                        .bind("id", reportId).bind("dest", destination).bind("key", item)
+                        .mapTo(String.class).findOne())
+                        .flatMap(sealed -> {
+                            try {
+                                return Optional.of(new String(key.open(sealed, aad(reportId, destination,
+                                        "resource/" + item)), StandardCharsets.UTF_8));
+                            } catch (RuntimeException e) {
+                                return Optional.empty();
+                            }
+                        });
             }
 
             @Override
-            public void record(String key, String reference) {
+            public void record(String item, String reference) {
+                String sealed = key.seal(reference.getBytes(StandardCharsets.UTF_8),
+                        aad(reportId, destination, "resource/" + item));
                 db.jdbi().useHandle(h -> h.createUpdate("INSERT INTO endpoint_fhir_resources (report_id, destination,"
                                 + " item_key, reference, created_at) VALUES (:id, :dest, :key, :ref, :at)"
                                 + " ON CONFLICT (report_id, destination, item_key) DO UPDATE SET reference = :ref")
-                        .bind("id", reportId).bind("dest", destination).bind("key", key).bind("ref", reference)
+                        .bind("id", reportId).bind("dest", destination).bind("key", item).bind("ref", sealed)
                         .bind("at", System.currentTimeMillis()).execute());
             }
         };

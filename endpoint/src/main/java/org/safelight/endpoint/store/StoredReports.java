@@ -110,7 +110,7 @@ public final class StoredReports implements ReceivedReports {
                 return AnswerResult.refused(AnswerResult.Outcome.NOT_WAITING,
                         "the question of this delivery cannot be read here (no master key)");
             }
-            Map<String, String> answers = new LinkedHashMap<>(Questions.answers(row.get()[2]).values());
+            Map<String, String> answers = new LinkedHashMap<>(store.openAnswers(reportId, destination, row.get()[2]).values());
             Optional<String> refused = apply(question.get(), answer, answers);
             if (refused.isPresent()) {
                 return AnswerResult.refused(AnswerResult.Outcome.INVALID, refused.get());
@@ -118,7 +118,7 @@ public final class StoredReports implements ReceivedReports {
             int changed = h.createUpdate("UPDATE endpoint_deliveries SET status = 'pending', next_attempt_at = :now,"
                             + " question = NULL, answers = :answers, last_error = NULL"
                             + " WHERE report_id = :id AND destination = :dest AND status = 'needs_person'")
-                    .bind("now", now).bind("answers", Questions.json(new Answers(answers)))
+                    .bind("now", now).bind("answers", store.sealAnswers(reportId, destination, new Answers(answers)))
                     .bind("id", reportId).bind("dest", destination).execute();
             if (changed != 1) {
                 return AnswerResult.refused(AnswerResult.Outcome.NOT_WAITING,
