@@ -22,8 +22,23 @@ final class DicomOutput {
         return group << 16 | element;
     }
 
+    /**
+     * {@code value} with every control character its VR does not allow replaced by a space (PS3.5
+     * 6.1.3, 6.2): LT, ST and UT allow CR, LF, FF and ESC; the other text VRs none.
+     */
+    static String clean(String vr, String value) {
+        boolean paragraphs = vr.equals("LT") || vr.equals("ST") || vr.equals("UT");
+        StringBuilder b = new StringBuilder(value.length());
+        value.codePoints().forEach(c -> {
+            boolean allowed = paragraphs && (c == '\r' || c == '\n' || c == '\f' || c == 0x1B);
+            b.appendCodePoint(Character.isISOControl(c) && !allowed ? ' ' : c);
+        });
+        return b.toString();
+    }
+
+    /** A text element; its value {@link #clean}ed for its VR, padded to an even length. */
     DicomOutput text(int tag, String vr, String value) {
-        byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
+        byte[] bytes = (vr.equals("UI") ? value : clean(vr, value)).getBytes(StandardCharsets.UTF_8);
         if (bytes.length % 2 == 1) {
             byte[] padded = new byte[bytes.length + 1];
             System.arraycopy(bytes, 0, padded, 0, bytes.length);

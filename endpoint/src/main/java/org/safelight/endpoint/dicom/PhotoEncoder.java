@@ -127,7 +127,7 @@ public final class PhotoEncoder {
         Optional<OffsetDateTime> offsetTime = offsetDateTime(m.details().datetime());
         Optional<LocalDateTime> when = offsetTime.map(OffsetDateTime::toLocalDateTime)
                 .or(() -> localDateTime(m.details().datetime()));
-        String date = when.map(DA::format).orElse("");
+        String date = when.map(w -> da(w.toLocalDate())).orElse("");
         String time = when.map(TM::format).orElse("");
         DicomOutput d = new DicomOutput()
                 .text(tag(0x0008, 0x0005), "CS", "ISO_IR 192")
@@ -204,14 +204,19 @@ public final class PhotoEncoder {
         return s.replaceAll("[\\^=\\\\\\p{Cntrl}]", " ").strip().replaceAll(" {2,}", " ");
     }
 
-    /** YYYYMMDD when year, month and day make a date, else empty (the attribute is type 2). */
+    /** YYYYMMDD when year, month and day make a date with a year of four digits, else empty (the attribute is type 2). */
     static String birthDate(ReportMetadata.Patient patient) {
         try {
-            return DA.format(LocalDate.of(Integer.parseInt(patient.year().strip()),
+            return da(LocalDate.of(Integer.parseInt(patient.year().strip()),
                     Integer.parseInt(patient.month().strip()), Integer.parseInt(patient.day().strip())));
         } catch (NumberFormatException | DateTimeException e) {
             return "";
         }
+    }
+
+    /** A DA is exactly 8 digits: YYYYMMDD for the years 1000 to 9999, else empty. */
+    private static String da(LocalDate date) {
+        return date.getYear() >= 1000 && date.getYear() <= 9999 ? DA.format(date) : "";
     }
 
     private static Optional<OffsetDateTime> offsetDateTime(String s) {

@@ -194,4 +194,44 @@ class PhotoEncoderTest {
     private static byte[] hex(String s) {
         return HexFormat.of().parseHex(s.replace(" ", ""));
     }
+
+    @Test
+    void a_birth_date_is_a_da_only_for_a_year_of_four_digits() {
+        for (String year : List.of("0", "999", "-1961", "12345", "99999")) {
+            assertThat(PhotoEncoder.birthDate(new ReportMetadata.Patient("", "", "7", "3", year, "", "", "")))
+                    .as(year).isEmpty();
+        }
+        assertThat(PhotoEncoder.birthDate(new ReportMetadata.Patient("", "", "7", "3", "1000", "", "", "")))
+                .isEqualTo("10000307");
+        assertThat(PhotoEncoder.birthDate(new ReportMetadata.Patient("", "", "31", "12", "9999", "", "", "")))
+                .isEqualTo("99991231");
+    }
+
+    @Test
+    void control_characters_a_vr_does_not_allow_become_spaces() {
+        String text = "a\tb\u0000c\r\nd\fe\u001bf\u007fg\u0085h";
+        assertThat(DicomOutput.clean("LT", text)).isEqualTo("a b c\r\nd\fe\u001bf g h");
+        assertThat(DicomOutput.clean("ST", text)).isEqualTo("a b c\r\nd\fe\u001bf g h");
+        for (String vr : List.of("LO", "PN", "SH")) {
+            assertThat(DicomOutput.clean(vr, text)).as(vr).isEqualTo("a b c  d e f g h");
+        }
+        assertThat(DicomOutput.clean("LO", "Ødegård^Ada")).isEqualTo("Ødegård^Ada");
+    }
+
+    @Test
+    void notes_with_a_tab_and_a_nul_are_written_with_spaces_and_dciodvfy_finds_no_error() throws Exception {
+        ReportMetadata m = new ReportMetadata(METADATA.patient(), METADATA.user(),
+                new ReportMetadata.Details("Left\tforearm\u0000 laceration\r\nsutured", "2026-11-20T14:05:00+11:00",
+                        REPORT, "email", "", "", "", METADATA.details().location(), "", "", "", "", "", "", "", "false"),
+                METADATA.consent(), METADATA.media());
+        EncodedPhoto photo = PhotoEncoder.encode(m, REPORT, new ItemId("p1"), 1, SharedFiles.media("signature.jpg"));
+        Path file = dir.resolve("notes.dcm");
+        try (var out = Files.newOutputStream(file)) {
+            photo.writeTo(out);
+        }
+        String head = new String(photo.head(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(head).contains("Left forearm  laceration\r\nsutured");
+        Orthanc.assumeInstalled(DicomFiles.DCIODVFY);
+        assertThat(DicomFiles.dciodvfyErrors(file)).isEmpty();
+    }
 }
