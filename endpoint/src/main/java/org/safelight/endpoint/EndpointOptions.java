@@ -135,7 +135,8 @@ public final class EndpointOptions {
     Path fhirPractitioners;
 
     @Option(names = "--endpoint-fhir-inline-limit", paramLabel = "BYTES",
-            description = "Items up to this size go inline in their resource, bigger ones as raw Binary (default: 1 MiB).")
+            description = "Items up to this size go inline in their resource, bigger ones as raw Binary (default: 1 MiB; at"
+                    + " most 16 MiB).")
     Long fhirInlineLimit;
     // ------------------------------------------------------------------------------------------
 

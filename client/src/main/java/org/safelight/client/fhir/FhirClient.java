@@ -40,7 +40,7 @@ public final class FhirClient implements FhirSearch {
     /** Answers are JSON resources or Bundles of 200 entries at most: nothing near this. */
     private static final int MAX_ANSWER_BYTES = 16 * 1024 * 1024;
     private static final int SMALL_ANSWER_BYTES = 256 * 1024;
-    private static final Pattern ID = Pattern.compile("[A-Za-z0-9\\-.]{1,64}");
+    private static final Pattern ID = Pattern.compile("(?!\\.+$)[A-Za-z0-9\\-.]{1,64}"); // not only dots: a path step
     private static final Pattern TYPE = Pattern.compile("[A-Z][A-Za-z]{1,63}");
     /** An OperationOutcome's IssueType code: lower-case letters and '-', as the value set has them. */
     private static final Pattern ISSUE_CODE = Pattern.compile("[a-z][a-z-]{0,39}");

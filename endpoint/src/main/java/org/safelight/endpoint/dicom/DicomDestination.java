@@ -84,6 +84,11 @@ public final class DicomDestination implements Destination {
         if (url.getRawQuery() != null || url.getRawFragment() != null) {
             throw new IllegalArgumentException("--endpoint-dicom-url is the DICOMweb base, without a query or fragment");
         }
+        if (url.getRawUserInfo() != null) {
+            // It would be logged and shown with the URL.
+            throw new IllegalArgumentException("--endpoint-dicom-url holds a user or password (user:password@host): give"
+                    + " them with --endpoint-dicom-user and --endpoint-dicom-password-file instead");
+        }
         String host = url.getHost();
         boolean local = host.equals("localhost") || host.equals("127.0.0.1") || host.equals("[::1]");
         if (scheme.equals("http") && !local && !allowPlainHttp) {

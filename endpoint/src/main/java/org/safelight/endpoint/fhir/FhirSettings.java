@@ -62,7 +62,10 @@ public record FhirSettings(URI url, FhirVersion version, FhirMode mode, Auth aut
     public static final String DEFAULT_SCOPE = "system/Patient.read system/Practitioner.read system/Patient.write"
             + " system/Media.write system/Binary.write system/DocumentManifest.write system/DocumentReference.write";
 
-    private static final Pattern PRACTITIONER = Pattern.compile("Practitioner/[A-Za-z0-9\\-.]{1,64}");
+    /** {@code --endpoint-fhir-inline-limit} at most: an inline item is held in memory whole, base64 and all. */
+    public static final long MAX_INLINE_LIMIT = 16L * 1024 * 1024;
+    /** An ID made only of dots is a path step, not an ID. */
+    private static final Pattern PRACTITIONER = Pattern.compile("Practitioner/(?!\\.+$)[A-Za-z0-9\\-.]{1,64}");
 
     public FhirSettings {
         practitioners = Map.copyOf(practitioners);
@@ -155,6 +158,11 @@ public record FhirSettings(URI url, FhirVersion version, FhirMode mode, Auth aut
         if (f.inlineLimit() != null && f.inlineLimit() < 0) {
             throw new IllegalArgumentException("--endpoint-fhir-inline-limit is a number of bytes, 0 or more");
         }
+        if (f.inlineLimit() != null && f.inlineLimit() > MAX_INLINE_LIMIT) {
+            // An inline item is read whole and base64-encoded into one resource, in memory.
+            throw new IllegalArgumentException("--endpoint-fhir-inline-limit is at most 16 MiB (" + MAX_INLINE_LIMIT
+                    + " bytes); bigger items go as raw Binary");
+        }
         Map<String, String> practitioners = f.practitionersFile() == null ? Map.of() : practitioners(f.practitionersFile());
         return Optional.of(new FhirSettings(url, version, mode, auth, Optional.ofNullable(f.user()),
                 Optional.ofNullable(f.passwordFile()), Optional.ofNullable(f.tokenUrl()),
@@ -213,6 +221,12 @@ public record FhirSettings(URI url, FhirVersion version, FhirMode mode, Auth aut
         String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
         if (url.getHost() == null || !(scheme.equals("https") || scheme.equals("http"))) {
             throw new IllegalArgumentException(flag + " must be an https:// URL");
+        }
+        if (url.getRawUserInfo() != null) {
+            // It would be logged and shown with the URL.
+            throw new IllegalArgumentException(flag + " holds a user or password (user:password@host): give them with "
+                    + (flag.equals("--endpoint-fhir-url") ? "--endpoint-fhir-user and --endpoint-fhir-password-file"
+                    : "--endpoint-fhir-client-id and its key or secret file") + " instead");
         }
         String host = url.getHost();
         boolean local = host.equals("localhost") || host.equals("127.0.0.1") || host.equals("[::1]") || host.equals("::1");

@@ -23,8 +23,8 @@ public final class StoredReports implements ReceivedReports {
     private static final String COLUMNS = "report_id, sender_email, sender_verified, source, received_at, kind, size,"
             + " state, open_attempts, last_error";
 
-    private static final Pattern PATIENT = Pattern.compile("Patient/[A-Za-z0-9\\-.]{1,64}");
-    private static final Pattern PRACTITIONER = Pattern.compile("Practitioner/[A-Za-z0-9\\-.]{1,64}");
+    private static final Pattern PATIENT = Pattern.compile("Patient/(?!\\.+$)[A-Za-z0-9\\-.]{1,64}");
+    private static final Pattern PRACTITIONER = Pattern.compile("Practitioner/(?!\\.+$)[A-Za-z0-9\\-.]{1,64}");
 
     private final Database db;
     private final Clock clock;

@@ -208,6 +208,10 @@ class DicomDestinationTest {
                 password), false)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("https://");
         assertThat(DicomDestination.create(new DicomSettings(URI.create("http://pacs.example/dicom-web"), "u", password),
                 true)).isNotNull();
+        assertThatThrownBy(() -> DicomDestination.create(new DicomSettings(URI.create("https://u:s3cret@pacs.example/dicom-web"),
+                "u", password), false)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("--endpoint-dicom-url").hasMessageContaining("--endpoint-dicom-user")
+                .hasMessageNotContaining("s3cret");
         Path empty = Files.writeString(dir.resolve("empty"), "\n");
         assertThatThrownBy(() -> DicomDestination.create(new DicomSettings(URI.create("https://pacs.example/dicom-web"),
                 "u", empty), false)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("empty");

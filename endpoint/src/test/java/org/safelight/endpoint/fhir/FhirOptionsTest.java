@@ -149,4 +149,36 @@ class FhirOptionsTest {
                 .fhir()).isPresent();
         assertThat(settings("--endpoint-fhir-url", "http://127.0.0.1:8080/fhir").fhir()).isPresent();
     }
+
+    @Test
+    void the_inline_limit_is_capped_at_16_mib() throws Exception {
+        // Bigger items are read whole and base64-encoded into one resource: capped at 16 MiB.
+        assertThat(refusal(with("--endpoint-fhir-inline-limit", String.valueOf(16L * 1024 * 1024 + 1))))
+                .contains("--endpoint-fhir-inline-limit", "16 MiB").doesNotContain("\n");
+        assertThat(refusal(with("--endpoint-fhir-inline-limit", "4294967296"))).contains("--endpoint-fhir-inline-limit");
+        assertThat(settings(with("--endpoint-fhir-inline-limit", String.valueOf(16L * 1024 * 1024))).fhir()
+                .orElseThrow().inlineLimit()).isEqualTo(16L * 1024 * 1024);
+    }
+
+    @Test
+    void a_user_and_password_in_a_url_are_refused_naming_the_flag() throws Exception {
+        Path password = Files.writeString(dir.resolve("pw"), "pw");
+        // A user and password in the URL would be logged and shown with it: refused, without echoing them.
+        assertThat(refusal("--endpoint-fhir-url", "https://safelight:s3cret@fhir.hospital.example/r4"))
+                .contains("--endpoint-fhir-url", "--endpoint-fhir-user").doesNotContain("s3cret").doesNotContain("\n");
+        assertThat(refusal(with("--endpoint-fhir-client-id", "c", "--endpoint-fhir-token-url",
+                "https://c:s3cret@auth.example/token", "--endpoint-fhir-client-secret-file", password.toString())))
+                .contains("--endpoint-fhir-token-url").doesNotContain("s3cret").doesNotContain("\n");
+    }
+
+    @Test
+    void a_practitioner_id_made_only_of_dots_is_refused_in_the_mapping_file() throws Exception {
+        Path dots = Files.writeString(dir.resolve("dots-map"), "noor@example.org = Practitioner/..\n");
+        Path fine = Files.writeString(dir.resolve("fine-map"), "noor@example.org = Practitioner/7.a\n");
+
+        assertThat(refusal(with("--endpoint-fhir-practitioners", dots.toString())))
+                .contains("--endpoint-fhir-practitioners", "line 1");
+        assertThat(settings(with("--endpoint-fhir-practitioners", fine.toString())).fhir().orElseThrow()
+                .practitioners()).isEqualTo(Map.of("noor@example.org", "Practitioner/7.a"));
+    }
 }
