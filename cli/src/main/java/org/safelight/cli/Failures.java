@@ -23,6 +23,13 @@ final class Failures {
         }
     }
 
+    /** The person answered "cancel" to a question: nothing was done. */
+    static final class CancelledException extends RuntimeException {
+        CancelledException(String message) {
+            super(message);
+        }
+    }
+
     static int handleUsage(CommandLine.ParameterException e, String[] args) {
         PrintWriter err = e.getCommandLine().getErr();
         // the whole path ('safelight keys log'), so the hint names a command that exists
@@ -57,7 +64,8 @@ final class Failures {
     }
 
     static String message(Throwable e) {
-        if (e instanceof FormatException || e instanceof UsageException || e instanceof AuditCommand.AuditBrokenException
+        if (e instanceof FormatException || e instanceof UsageException || e instanceof CancelledException
+                || e instanceof AuditCommand.AuditBrokenException
                 || e instanceof org.safelight.client.NotSignedInException
                 || e instanceof org.safelight.client.ForeignLinkException
                 || e instanceof org.safelight.client.UntrustedKeyServerException) {

@@ -5,15 +5,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.safelight.client.NotSignedInException;
 import org.safelight.client.ShareLink;
 import org.safelight.format.container.SafeUnzip;
-import org.safelight.format.container.ZipLimits;
-import org.safelight.format.picsafe.KeyNeededException;
-import org.safelight.format.picsafe.PackageJson;
-import org.safelight.format.picsafe.ReportKey;
 import org.safelight.format.picsafe.ReportOpener;
-import org.safelight.format.report.ReportId;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -75,46 +69,9 @@ final class OpenCommand implements Callable<Integer> {
     }
 
     private int open() throws Exception {
-        ReportKey key = OfflineKey.of(keyChoice);
-        ReportOpener opener = new ReportOpener(ZipLimits.REPORT, true);
-        ReportOpener.Opened opened;
-        try {
-            opened = opener.open(file, key, outDir);
-        } catch (KeyNeededException e) {
-            if (!(key instanceof ReportKey.None) || !e.packageJson().hasKeyServer()) {
-                throw e;
-            }
-            // Ask the key server named in the report, as the signed-in user; it logs the request first.
-            String reportKey;
-            try {
-                // Its origin only: a path or query in the report must not steer where the token goes.
-                reportKey = new ClientContext(main, keyServers).keyServer.fetchKey(
-                        e.packageJson().keyServerOrigin(), reportId(e.packageJson()));
-            } catch (NotSignedInException notSignedIn) {
-                throw new NotSignedInException(e.getMessage() + ": sign in first with 'safelight login --server URL"
-                        + " --email E', or give the key with --password");
-            } catch (java.io.IOException unreachable) {
-                throw new java.io.IOException(unreachable.getMessage() + "; or give the report's key with --password KEY",
-                        unreachable);
-            }
-            opened = opener.open(file, new ReportKey.Password(reportKey), outDir);
-        }
+        ReportOpener.Opened opened = ReportOpening.open(main, file, keyChoice, keyServers, outDir);
         main.stdout.println("Opened report " + opened.metadata().details().reportid() + " ("
                 + Summaries.media(opened.metadata()) + ", " + opened.files().size() + " files) into " + opened.folder());
         return ExitCode.OK;
-    }
-
-    /** The report ID the key server knows the report by: package.json's, else the file's name. */
-    private ReportId reportId(PackageJson packageJson) {
-        if (packageJson.reportId() != null && ReportId.isValid(packageJson.reportId())) {
-            return new ReportId(packageJson.reportId());
-        }
-        String name = file.getFileName().toString();
-        String id = name.endsWith(".picsafe") ? name.substring(0, name.length() - ".picsafe".length()) : name;
-        if (!ReportId.isValid(id)) {
-            throw new Failures.UsageException("cannot tell the report ID to ask the key server for: name the file "
-                    + "{ReportID}.picsafe as it was sent");
-        }
-        return new ReportId(id);
     }
 }

@@ -39,6 +39,10 @@ import picocli.CommandLine.ParentCommand;
                 + " endpoint accepts, and prints the report ID it stored.",
             "email:ADDRESS writes an email with the sealed report attached and how to open it: sent through"
                 + " --smtp-host when given, else saved as an .eml file (-o) to send from your mail program.",
+            "fhir:URL files the report's photos, videos, audio and report.pdf into a FHIR server (STU3 or R4) for the"
+                + " patient, as the seed's app does: you pick yourself from the server's practitioners and, unless one"
+                + " patient record fits exactly, the patient from its candidates (or create them); scripts answer with"
+                + " --practitioner, --patient, --create-patient. See 'safelight fhir practitioners URL'.",
             "To count the report's photos, videos and audio recordings the report is opened with --password,"
                 + " --private-key, or the key from its key server as the signed-in user; when none works the"
                 + " message says only 'a Safelight report'."})
@@ -50,16 +54,17 @@ final class SendCommand implements Callable<Integer> {
     Main main;
 
     @Parameters(index = "0", paramLabel = "FILE",
-            description = "The sealed .picsafe file (endpoint: also a plain report ZIP).")
+            description = "The sealed .picsafe file (endpoint: and fhir: also a plain report ZIP).")
     Path file;
 
     @Option(names = "--to", required = true,
-            paramLabel = "cloud|sms:NUMBER|whatsapp:NUMBER|endpoint:URL|email:ADDRESS",
+            paramLabel = "cloud|sms:NUMBER|whatsapp:NUMBER|endpoint:URL|email:ADDRESS|fhir:URL",
             description = "Where it goes; NUMBER in international form, e.g. +61400123456.")
     String to;
 
     @Option(names = "--allow-plain-http",
-            description = "endpoint: also send an unencrypted report to an http:// endpoint (for testing only).")
+            description = "endpoint: also send an unencrypted report to an http:// endpoint; fhir: also to a FHIR server"
+                    + " on another computer over http:// (for testing only).")
     boolean allowPlainHttp;
 
     @Option(names = {"-o", "--output"}, paramLabel = "FILE",
@@ -68,6 +73,12 @@ final class SendCommand implements Callable<Integer> {
 
     @Mixin
     SmtpOptions smtp = new SmtpOptions();
+
+    @Mixin
+    FhirServerOptions fhirServer = new FhirServerOptions();
+
+    @Mixin
+    FhirFilingOptions fhirFiling = new FhirFilingOptions();
 
     @ArgGroup(exclusive = true)
     OfflineKey keyChoice;
@@ -83,6 +94,13 @@ final class SendCommand implements Callable<Integer> {
             recipient = Recipient.parse(to);
         } catch (IllegalArgumentException e) {
             throw new Failures.UsageException(e.getMessage());
+        }
+        if (recipient instanceof Recipient.Fhir fhir) {
+            return new SendToFhir(this).send(file, fhir);
+        }
+        if (fhirServer.given() || fhirFiling.given()) {
+            throw new Failures.UsageException("the --fhir-*, --practitioner, --patient and --create-patient options are"
+                    + " for --to fhir:URL");
         }
         Inspection inspection = Inspection.of(file);
         if (recipient instanceof Recipient.Endpoint endpoint) {

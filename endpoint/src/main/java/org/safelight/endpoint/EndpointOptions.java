@@ -7,6 +7,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.safelight.endpoint.dicom.DicomSettings;
+import org.safelight.endpoint.fhir.FhirSettings;
 import picocli.CommandLine.Option;
 
 /**
@@ -64,6 +66,80 @@ public final class EndpointOptions {
             description = "The secret the forward's signature is made with.")
     Path forwardSecretFile;
 
+    // DICOM destination (a PACS by DICOMweb STOW-RS)
+    @Option(names = "--endpoint-dicom-url", paramLabel = "URL",
+            description = "Also send each report's photos to this PACS's DICOMweb base (STOW-RS), e.g. https://pacs/dicom-web.")
+    URI dicomUrl;
+
+    @Option(names = "--endpoint-dicom-user", paramLabel = "USER",
+            description = "The PACS's user (HTTP Basic).")
+    String dicomUser;
+
+    @Option(names = "--endpoint-dicom-password-file", paramLabel = "FILE",
+            description = "The PACS user's password.")
+    Path dicomPasswordFile;
+
+    // FHIR destination (STU3 or R4; issue 11) --------------------------------------------------
+    @Option(names = "--endpoint-fhir-url", paramLabel = "URL",
+            description = "Also file each report into this FHIR server (its base URL, https://).")
+    URI fhirUrl;
+
+    @Option(names = "--endpoint-fhir-version", paramLabel = "stu3|r4",
+            description = "The FHIR server's version (default: stu3).")
+    String fhirVersion;
+
+    @Option(names = "--endpoint-fhir-mode", paramLabel = "media|document",
+            description = "media: Media + Binary + DocumentManifest (default); document (R4): DocumentReference + Binary.")
+    String fhirMode;
+
+    @Option(names = "--endpoint-fhir-auth", paramLabel = "none|basic|client-credentials",
+            description = "How to authenticate to the FHIR server (default: basic with --endpoint-fhir-user,"
+                    + " client-credentials with --endpoint-fhir-client-id, else none: testing only).")
+    String fhirAuth;
+
+    @Option(names = "--endpoint-fhir-user", paramLabel = "USER", description = "Basic: the FHIR server's user.")
+    String fhirUser;
+
+    @Option(names = "--endpoint-fhir-password-file", paramLabel = "FILE", description = "Basic: the user's password.")
+    Path fhirPasswordFile;
+
+    @Option(names = "--endpoint-fhir-token-url", paramLabel = "URL",
+            description = "Client credentials: the OAuth2 token endpoint.")
+    URI fhirTokenUrl;
+
+    @Option(names = "--endpoint-fhir-client-id", paramLabel = "ID", description = "Client credentials: the client's ID.")
+    String fhirClientId;
+
+    @Option(names = "--endpoint-fhir-client-key-file", paramLabel = "FILE",
+            description = "Client credentials: the client's private key (JWK or PEM; RS384/ES384 signed assertions).")
+    Path fhirClientKeyFile;
+
+    @Option(names = "--endpoint-fhir-client-secret-file", paramLabel = "FILE",
+            description = "Client credentials: the client's secret (client_secret_basic), instead of a key.")
+    Path fhirClientSecretFile;
+
+    @Option(names = "--endpoint-fhir-scope", paramLabel = "SCOPES",
+            description = "Client credentials: the scopes asked for (default: read Patient and Practitioner, write what is filed).")
+    String fhirScope;
+
+    @Option(names = "--endpoint-fhir-create-patients",
+            description = "Let the institution's admins answer a parked report with \"create the patient\".")
+    boolean fhirCreatePatients;
+
+    @Option(names = "--endpoint-fhir-patient-id-system", paramLabel = "URI",
+            description = "The identifier system of the patient IDs in reports (the hospital number's), when there is one.")
+    String fhirPatientIdSystem;
+
+    @Option(names = "--endpoint-fhir-practitioners", paramLabel = "FILE",
+            description = "Senders' Practitioners, one 'email = Practitioner/ID' a line.")
+    Path fhirPractitioners;
+
+    @Option(names = "--endpoint-fhir-inline-limit", paramLabel = "BYTES",
+            description = "Items up to this size go inline in their resource, bigger ones as raw Binary (default: 1 MiB; at"
+                    + " most 16 MiB).")
+    Long fhirInlineLimit;
+    // ------------------------------------------------------------------------------------------
+
     @Option(names = "--endpoint-mailbox", paramLabel = "URL",
             description = "An IMAP(S) mailbox to take reports from: imaps://USER@HOST:PORT/INBOX.")
     String mailbox;
@@ -108,6 +184,10 @@ public final class EndpointOptions {
                 retryLimit == null ? EndpointSettings.DEFAULT_RETRY_LIMIT : retryLimit,
                 keepReceivedDays == null ? EndpointSettings.DEFAULT_KEEP_RECEIVED_DAYS : keepReceivedDays,
                 trustedOrigins == null ? List.of() : Arrays.stream(trustedOrigins.split(",")).map(String::strip)
-                        .filter(o -> !o.isEmpty()).toList());
+                        .filter(o -> !o.isEmpty()).toList(),
+                DicomSettings.of(dicomUrl, dicomUser, dicomPasswordFile),
+                FhirSettings.of(new FhirSettings.Flags(fhirUrl, fhirVersion, fhirMode, fhirAuth, fhirUser,
+                        fhirPasswordFile, fhirTokenUrl, fhirClientId, fhirClientKeyFile, fhirClientSecretFile, fhirScope,
+                        fhirCreatePatients, fhirPatientIdSystem, fhirPractitioners, fhirInlineLimit), allowPlainHttp));
     }
 }

@@ -6,6 +6,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import org.safelight.endpoint.dicom.DicomSettings;
+import org.safelight.endpoint.fhir.FhirSettings;
 import org.safelight.server.http.Cors;
 
 /**
@@ -31,13 +33,16 @@ import org.safelight.server.http.Cors;
  * @param keepReceivedDays    days a received file is kept after every delivery
  * @param trustedOrigins      web origins whose pages may call the institution's view (CORS); empty: this
  *                            server's own when it runs the web role, else none
+ * @param dicom               the DICOM destination (a PACS by STOW-RS), when configured
+ * @param fhir                the FHIR destination (STU3 or R4), when configured
  */
 public record EndpointSettings(Optional<Path> folder, Optional<Path> received, long maxSize, boolean allowPlainHttp, Optional<Path> senders,
                                List<URI> keyServers, Optional<Path> keyServerTokenFile, Optional<String> keyServerToken,
                                Optional<Path> privateKeys, Optional<String> enterprise, Optional<URI> forwardUrl,
                                Optional<Path> forwardSecretFile, Optional<String> mailbox,
                                Optional<Path> mailboxPasswordFile, int retryLimit, int keepReceivedDays,
-                               List<String> trustedOrigins) {
+                               List<String> trustedOrigins, Optional<DicomSettings> dicom,
+                               Optional<FhirSettings> fhir) {
     public static final long DEFAULT_MAX_SIZE = 4L << 30;
     public static final int DEFAULT_RETRY_LIMIT = 8;
     public static final int DEFAULT_KEEP_RECEIVED_DAYS = 30;
@@ -46,6 +51,8 @@ public record EndpointSettings(Optional<Path> folder, Optional<Path> received, l
         Objects.requireNonNull(folder);
         Objects.requireNonNull(received);
         Objects.requireNonNull(senders);
+        Objects.requireNonNull(dicom);
+        Objects.requireNonNull(fhir);
         keyServers = List.copyOf(keyServers);
         trustedOrigins = List.copyOf(trustedOrigins);
         try {
@@ -84,57 +91,72 @@ public record EndpointSettings(Optional<Path> folder, Optional<Path> received, l
         return new EndpointSettings(Optional.empty(), Optional.empty(), DEFAULT_MAX_SIZE, false, Optional.empty(), List.of(),
                 Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
                 Optional.empty(), Optional.empty(), Optional.empty(), DEFAULT_RETRY_LIMIT, DEFAULT_KEEP_RECEIVED_DAYS,
-                List.of());
+                List.of(), Optional.empty(), Optional.empty());
     }
 
     public EndpointSettings withFolder(Path dir) {
         return new EndpointSettings(Optional.of(dir), received, maxSize, allowPlainHttp, senders, keyServers, keyServerTokenFile,
                 keyServerToken, privateKeys, enterprise, forwardUrl, forwardSecretFile, mailbox, mailboxPasswordFile,
-                retryLimit, keepReceivedDays, trustedOrigins);
+                retryLimit, keepReceivedDays, trustedOrigins, dicom, fhir);
     }
 
     /** Received files in {@code dir}: a folder every instance on the same database reaches. */
     public EndpointSettings withReceived(Path dir) {
         return new EndpointSettings(folder, Optional.of(dir), maxSize, allowPlainHttp, senders, keyServers,
                 keyServerTokenFile, keyServerToken, privateKeys, enterprise, forwardUrl, forwardSecretFile, mailbox,
-                mailboxPasswordFile, retryLimit, keepReceivedDays, trustedOrigins);
+                mailboxPasswordFile, retryLimit, keepReceivedDays, trustedOrigins, dicom, fhir);
     }
 
     public EndpointSettings withMaxSize(long bytes) {
         return new EndpointSettings(folder, received, bytes, allowPlainHttp, senders, keyServers, keyServerTokenFile,
                 keyServerToken, privateKeys, enterprise, forwardUrl, forwardSecretFile, mailbox, mailboxPasswordFile,
-                retryLimit, keepReceivedDays, trustedOrigins);
+                retryLimit, keepReceivedDays, trustedOrigins, dicom, fhir);
     }
 
     public EndpointSettings withAllowPlainHttp(boolean allow) {
         return new EndpointSettings(folder, received, maxSize, allow, senders, keyServers, keyServerTokenFile,
                 keyServerToken, privateKeys, enterprise, forwardUrl, forwardSecretFile, mailbox, mailboxPasswordFile,
-                retryLimit, keepReceivedDays, trustedOrigins);
+                retryLimit, keepReceivedDays, trustedOrigins, dicom, fhir);
     }
 
     public EndpointSettings withKeys(List<URI> servers, String token, Path privateKeyFolder) {
         return new EndpointSettings(folder, received, maxSize, allowPlainHttp, senders, servers, keyServerTokenFile,
                 Optional.ofNullable(token), Optional.ofNullable(privateKeyFolder), enterprise, forwardUrl,
-                forwardSecretFile, mailbox, mailboxPasswordFile, retryLimit, keepReceivedDays, trustedOrigins);
+                forwardSecretFile, mailbox, mailboxPasswordFile, retryLimit, keepReceivedDays, trustedOrigins, dicom, fhir);
     }
 
     public EndpointSettings withRetryLimit(int limit) {
         return new EndpointSettings(folder, received, maxSize, allowPlainHttp, senders, keyServers, keyServerTokenFile,
                 keyServerToken, privateKeys, enterprise, forwardUrl, forwardSecretFile, mailbox, mailboxPasswordFile,
-                limit, keepReceivedDays, trustedOrigins);
+                limit, keepReceivedDays, trustedOrigins, dicom, fhir);
     }
 
     /** With {@code origins} as the web origins whose pages may call the institution's view. */
     public EndpointSettings withTrustedOrigins(List<String> origins) {
         return new EndpointSettings(folder, received, maxSize, allowPlainHttp, senders, keyServers, keyServerTokenFile,
                 keyServerToken, privateKeys, enterprise, forwardUrl, forwardSecretFile, mailbox, mailboxPasswordFile,
-                retryLimit, keepReceivedDays, origins);
+                retryLimit, keepReceivedDays, origins, dicom, fhir);
+    }
+
+    /** With the DICOM destination (a PACS by STOW-RS). */
+    public EndpointSettings withDicom(DicomSettings settings) {
+        return new EndpointSettings(folder, received, maxSize, allowPlainHttp, senders, keyServers, keyServerTokenFile,
+                keyServerToken, privateKeys, enterprise, forwardUrl, forwardSecretFile, mailbox, mailboxPasswordFile,
+                retryLimit, keepReceivedDays, trustedOrigins, Optional.of(settings), fhir);
+    }
+
+    /** With the FHIR destination. */
+    public EndpointSettings withFhir(FhirSettings settings) {
+        return new EndpointSettings(folder, received, maxSize, allowPlainHttp, senders, keyServers, keyServerTokenFile,
+                keyServerToken, privateKeys, enterprise, forwardUrl, forwardSecretFile, mailbox, mailboxPasswordFile,
+                retryLimit, keepReceivedDays, trustedOrigins, dicom, Optional.of(settings));
     }
 
     @Override
     public String toString() {
         return "EndpointSettings[folder=" + folder + ", received=" + received + ", maxSize=" + maxSize + ", allowPlainHttp=" + allowPlainHttp
                 + ", keyServers=" + keyServers + ", keyServerToken=" + (keyServerToken.isPresent() ? "****" : "none")
-                + ", retryLimit=" + retryLimit + "]";
+                + ", retryLimit=" + retryLimit + ", dicom=" + dicom.map(DicomSettings::toString).orElse("none")
+                + ", fhir=" + fhir.map(FhirSettings::describe).orElse("none") + "]";
     }
 }

@@ -15,6 +15,9 @@ import java.util.Optional;
 import java.util.Set;
 import org.safelight.endpoint.delivery.Destination;
 import org.safelight.endpoint.delivery.FolderDestination;
+import org.safelight.endpoint.dicom.DicomDestination;
+import org.safelight.endpoint.fhir.FhirDestination;
+import org.safelight.endpoint.fhir.FhirSettings;
 import org.safelight.endpoint.forward.ForwardDestination;
 import org.safelight.endpoint.intake.ReportRoute;
 import org.safelight.endpoint.intake.Senders;
@@ -122,6 +125,9 @@ public final class EndpointWiring implements RoleWiring {
         d.put("endpoint-enterprise", settings.enterprise().orElse("the Key Server Token's"));
         d.put("endpoint-forward-url", settings.forwardUrl().map(URI::toString).orElse("none"));
         d.put("endpoint-forward-secret", settings.forwardSecretFile().isPresent() ? "****" : "none");
+        d.put("endpoint-dicom", settings.dicom().map(x -> x.url() + " as " + x.user() + " (password ****)")
+                .orElse("none"));
+        d.put("endpoint-fhir", settings.fhir().map(FhirSettings::describe).orElse("none"));
         d.put("endpoint-mailbox", settings.mailbox().isPresent()
                 ? MailboxSettings.parse(settings.mailbox().get(), settings.mailboxPasswordFile().get()).toString() : "none");
         d.put("endpoint-retry-limit", Integer.toString(settings.retryLimit()));
@@ -136,10 +142,11 @@ public final class EndpointWiring implements RoleWiring {
         EnterpriseAdmins admins = admins(ctx); // first: an endpoint that cannot work writes nothing
         Path home = ctx.dataDir().resolve("endpoint");
         // Shared by every instance on this database: any of them may claim a report another received.
-        ReceivedFiles files = new ReceivedFiles(settings.received().orElse(home.resolve("received")),
-                MasterKey.load(ctx.dataDir()), ctx.clock());
+        MasterKey master = MasterKey.load(ctx.dataDir());
+        ReceivedFiles files = new ReceivedFiles(settings.received().orElse(home.resolve("received")), master,
+                ctx.clock());
         files.removeStalePartials();
-        EndpointStore store = new EndpointStore(ctx.database());
+        EndpointStore store = new EndpointStore(ctx.database(), master);
         if (ctx.database().dialect() == Database.Dialect.SQLITE) {
             // One server per SQLite file (its data folder is locked): every claim left is a killed predecessor's.
             int released = store.releaseAllClaims(ctx.clock().instant());
@@ -153,6 +160,19 @@ public final class EndpointWiring implements RoleWiring {
             destinations.add(ForwardDestination.create(settings.forwardUrl().get(), settings.forwardSecretFile().get(),
                     settings.allowPlainHttp(), ctx.clock()));
         }
+        if (settings.dicom().isPresent()) {
+            destinations.add(DicomDestination.create(settings.dicom().get(), settings.allowPlainHttp()));
+        }
+        // FHIR destination (issue 11) ----------------------------------------------------------
+        if (settings.fhir().isPresent()) {
+            FhirSettings fhir = settings.fhir().get();
+            if (fhir.auth() == FhirSettings.Auth.NONE) {
+                LOG.warn("the FHIR destination {} is used without authentication: for testing only", fhir.url());
+            }
+            destinations.add(FhirDestination.create(fhir, FhirDestination.memory(store)));
+            LOG.info("FHIR destination: {}", fhir.describe());
+        }
+        // ---------------------------------------------------------------------------------------
         Optional<String> keyServerToken = keyServerToken();
         ReportOpening opening = opening(files, keyServerToken, ctx);
         Pipeline pipeline = new Pipeline(store, files, opening, destinations, Backoff.standard(settings.retryLimit()),
@@ -165,7 +185,7 @@ public final class EndpointWiring implements RoleWiring {
         Senders senders = new Senders(sendersFile);
         ReportRoute route = new ReportRoute(intake, endpointTokens, senders,
                 settings.allowPlainHttp(), ctx.clock());
-        ReceivedReports reports = new StoredReports(ctx.database(), ctx.clock());
+        ReceivedReports reports = new StoredReports(ctx.database(), ctx.clock(), master);
         InstitutionApi institution = new InstitutionApi(reports,
                 InstitutionApi.userOrEndpointTokens(ctx.tokens(TokenAudience.users(ctx.issuer())), endpointTokens),
                 admins,

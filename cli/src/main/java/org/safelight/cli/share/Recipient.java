@@ -6,7 +6,7 @@ import java.util.Locale;
  * Where {@code safelight send --to} delivers a report: its cloud link to just the cloud, or by text
  * message or WhatsApp message to a phone number in international form ({@code +} country code and
  * number, 8 to 15 digits; spaces, dots, dashes and brackets are ignored); or the report itself to an
- * institution's endpoint or attached to an email. Immutable.
+ * institution's endpoint or attached to an email, or its contents filed into a FHIR server. Immutable.
  */
 public sealed interface Recipient {
 
@@ -75,7 +75,20 @@ public sealed interface Recipient {
         }
     }
 
-    /** The channel's name as the accounts server records a send: cloud, sms, whatsapp, endpoint or email. */
+    /** A FHIR server: the report's contents are filed for a patient in the medical record (STU3 or R4). */
+    record Fhir(java.net.URI url) implements Recipient {
+        @Override
+        public String channel() {
+            return "fhir";
+        }
+
+        @Override
+        public String address() {
+            return url.toString();
+        }
+    }
+
+    /** The channel's name as the accounts server records a send: cloud, sms, whatsapp, endpoint, email or fhir. */
     String channel();
 
     /** Where it goes (phone number, endpoint URL, email address), or null when it only goes to the cloud. */
@@ -103,8 +116,11 @@ public sealed interface Recipient {
         if (lower.startsWith("email:")) {
             return new Email(org.safelight.client.mail.ReportEmail.address(to.substring(6)).getAddress());
         }
-        throw new IllegalArgumentException("--to must be 'cloud', 'sms:+NUMBER', 'whatsapp:+NUMBER', 'endpoint:URL' or"
-                + " 'email:ADDRESS', not '" + to + "'");
+        if (lower.startsWith("fhir:")) {
+            return new Fhir(fhirUrl(to.substring(5)));
+        }
+        throw new IllegalArgumentException("--to must be 'cloud', 'sms:+NUMBER', 'whatsapp:+NUMBER', 'endpoint:URL',"
+                + " 'email:ADDRESS' or 'fhir:URL', not '" + to + "'");
     }
 
     /** An endpoint's http(s) URL without query or fragment. */
@@ -122,6 +138,24 @@ public sealed interface Recipient {
                     + " endpoint:https://host[:port][/path]");
         }
         return uri;
+    }
+
+    /** A FHIR server's base URL (http or https, no query, fragment or user), without a trailing slash. */
+    public static java.net.URI fhirUrl(String given) {
+        java.net.URI uri;
+        try {
+            uri = new java.net.URI(given.strip());
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalArgumentException("'" + given + "' is not a URL: write fhir:https://host/fhir");
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        if (!(scheme.equals("https") || scheme.equals("http")) || uri.getHost() == null || uri.getRawQuery() != null
+                || uri.getRawFragment() != null || uri.getRawUserInfo() != null) {
+            throw new IllegalArgumentException("'" + given + "' is not a FHIR server's base URL: write"
+                    + " fhir:https://host[:port][/path] (the user goes in --fhir-user)");
+        }
+        String text = uri.toString();
+        return text.endsWith("/") ? java.net.URI.create(text.substring(0, text.length() - 1)) : uri;
     }
 
     /** {@code +61 400 123 456} → {@code +61400123456}; refuses anything that is not an international number. */

@@ -68,7 +68,8 @@ class ShareMessageTest {
     @ValueSource(strings = {"sms:0400123456", "sms:+61", "whatsapp:+0123456789", "sms:+61abc4001234",
         "sms:+6140012345678901234", "fax:+61400123456", "whatsapp:", "email:not-an-address",
         "email:IT <it@hospital.example>", "endpoint:ftp://intake.example", "endpoint:https://intake.example/?a=1",
-        "endpoint:https://user:pw@intake.example", "endpoint:intake.example"})
+        "endpoint:https://user:pw@intake.example", "endpoint:intake.example", "fhir:fhir.hospital.example",
+        "fhir:https://noor:pw@fhir.hospital.example/r4", "fhir:https://fhir.hospital.example/r4?_format=json"})
     void anything_not_understood_is_refused_with_a_reason(String to) {
         assertThatThrownBy(() -> Recipient.parse(to)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("'");
@@ -83,5 +84,14 @@ class ShareMessageTest {
         assertThat(endpoint.address()).isEqualTo("https://intake.hospital.example/picsafe");
         assertThat(email.channel()).isEqualTo("email");
         assertThat(email.address()).isEqualTo("picsafe@hospital.example");
+    }
+
+    @Test
+    void a_fhir_servers_base_url_is_a_recipient_without_its_trailing_slash() {
+        Recipient fhir = Recipient.parse("fhir:https://fhir.hospital.example/stu3/");
+
+        assertThat(fhir).isEqualTo(new Recipient.Fhir(java.net.URI.create("https://fhir.hospital.example/stu3")));
+        assertThat(fhir.channel()).isEqualTo("fhir");
+        assertThat(fhir.address()).isEqualTo("https://fhir.hospital.example/stu3");
     }
 }

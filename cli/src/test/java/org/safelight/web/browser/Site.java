@@ -73,10 +73,18 @@ final class Site implements AutoCloseable {
 
     /** Every role but the endpoint on {@code port}, its Institution page showing the endpoint at {@code webEndpoint}. */
     static Site withEndpointAt(Path dataDir, int port, String webEndpoint) throws Exception {
+        return withEndpointAt(dataDir, port, webEndpoint, ServeConfig.Cloud.DEFAULTS);
+    }
+
+    /**
+     * As {@link #withEndpointAt(Path, int, String)}, with {@code cloud}'s service credential, which a
+     * real endpoint role apart from this server shares to ask it who administers its enterprise.
+     */
+    static Site withEndpointAt(Path dataDir, int port, String webEndpoint, ServeConfig.Cloud cloud) throws Exception {
         SafelightServer server = SafelightServer.start(new ServeConfig(dataDir, "127.0.0.1", port,
                 Set.of("accounts", "keys", "cloud", "web"), Database.sqliteUrl(dataDir), null, null, null,
                 URI.create("http://localhost:" + port), List.of(),
-                new ServeConfig.Smtp("", 0, "", "", "safelight@localhost", false), 600, ServeConfig.Cloud.DEFAULTS)
+                new ServeConfig.Smtp("", 0, "", "", "safelight@localhost", false), 600, cloud)
                 .with(new org.safelight.web.WebWiring(new org.safelight.web.WebSettings(List.of(), webEndpoint))),
                 Clock.systemUTC());
         return new Site(dataDir, server);

@@ -2,7 +2,8 @@ package org.safelight.client.fhir;
 
 /**
  * A FHIR call that failed. The message names the call and the server's answer (status, the
- * OperationOutcome's first diagnostics, clipped), never patient data, credentials or tokens.
+ * OperationOutcome's coded issue types; never its free text, which may echo patient data), never
+ * patient data, credentials or tokens.
  */
 public class FhirException extends Exception {
     private final int status;

@@ -16,6 +16,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.safelight.endpoint.delivery.DeliveryException;
+import org.safelight.endpoint.delivery.NeedsPersonException;
 import org.safelight.endpoint.delivery.Destination;
 import org.safelight.endpoint.delivery.OpenedReport;
 import org.safelight.endpoint.open.OpenFailure;
@@ -176,9 +177,15 @@ public final class Pipeline {
         String error;
         boolean permanent;
         try {
-            destination.deliver(opened);
+            destination.deliver(opened, due.answers());
             store.delivered(claim, due.destination(), clock.instant());
             LOG.info("report {} delivered to {}", claim.reportId(), due.destination());
+            return;
+        } catch (NeedsPersonException e) {
+            // Not a failure: waits, without retries or backoff, until an admin answers.
+            store.needsPerson(claim, due.destination(), e.question());
+            LOG.info("report {} waits for a person before it goes to {} ({} {})", claim.reportId(), due.destination(),
+                    e.question().kind(), e.question().reason());
             return;
         } catch (DeliveryException e) {
             error = e.getMessage();

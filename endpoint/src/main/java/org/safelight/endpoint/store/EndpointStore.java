@@ -4,7 +4,13 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 import org.jdbi.v3.core.Handle;
+import org.safelight.client.fhir.CreatedResources;
+import org.safelight.endpoint.delivery.Answers;
+import org.safelight.endpoint.delivery.Question;
+import org.safelight.keys.MasterKey;
 import org.safelight.endpoint.intake.Arrival;
 import org.safelight.server.db.Database;
 
@@ -32,14 +38,30 @@ public final class EndpointStore {
                         List<DueDelivery> due) {
     }
 
-    /** A pending delivery of a claimed report. */
-    public record DueDelivery(String destination, int attempts) {
+    /** A pending delivery of a claimed report, with what people answered for it so far. */
+    public record DueDelivery(String destination, int attempts, Answers answers) {
+        public DueDelivery(String destination, int attempts) {
+            this(destination, attempts, Answers.NONE);
+        }
+    }
+
+    /** A sender's Practitioner as the institution's admins set it. */
+    public record PractitionerMapping(String senderEmail, String reference, Optional<String> display, String setBy,
+                                      Instant setAt) {
     }
 
     private final Database db;
+    private final Optional<MasterKey> master;
 
+    /** A store that cannot keep questions for a person (no master key to seal them under). */
     public EndpointStore(Database db) {
+        this(db, null);
+    }
+
+    /** @param master seals the questions deliveries wait on (they name patients) */
+    public EndpointStore(Database db, MasterKey master) {
         this.db = db;
+        this.master = Optional.ofNullable(master);
     }
 
     public Database database() {
@@ -100,11 +122,13 @@ public final class EndpointStore {
             }
             h.createUpdate("UPDATE endpoint_reports SET next_attempt_at = :lease, claim = :token WHERE report_id = :id")
                     .bind("lease", leaseUntil.toEpochMilli()).bind("token", token).bind("id", id.get()).execute();
-            List<DueDelivery> due = h.createQuery("SELECT destination, attempts FROM endpoint_deliveries"
+            List<DueDelivery> due = h.createQuery("SELECT destination, attempts, answers FROM endpoint_deliveries"
                             + " WHERE report_id = :id AND status = 'pending' AND next_attempt_at <= :now"
                             + " ORDER BY destination")
                     .bind("id", id.get()).bind("now", now.toEpochMilli())
-                    .map((rs, ctx) -> new DueDelivery(rs.getString(1), rs.getInt(2))).list();
+                    .map((rs, ctx) -> new DueDelivery(rs.getString(1), rs.getInt(2),
+                            openAnswers(id.get(), rs.getString(1), rs.getString(3))))
+                    .list();
             return h.createQuery("SELECT report_id, state, sender_email, sender_verified, source, reference,"
                             + " received_at, kind, size, sha256, stored_as, at_rest, open_attempts"
                             + " FROM endpoint_reports WHERE report_id = :id")
@@ -179,6 +203,130 @@ public final class EndpointStore {
                         .bind("id", claim.reportId()).bind("dest", destination).execute();
             }
         });
+    }
+
+    /**
+     * The delivery waits for a person: status {@code needs_person}, no next attempt (it is never
+     * retried by itself), attempts unchanged, the question kept sealed under the master key and its
+     * one sentence (which names no patient) as the last error. An admin's answer makes it due again.
+     */
+    public void needsPerson(Claim claim, String destination, Question question) {
+        String sealed = seal(claim.reportId(), destination, question);
+        db.jdbi().useTransaction(h -> {
+            if (holds(h, claim)) {
+                h.createUpdate("UPDATE endpoint_deliveries SET status = 'needs_person', next_attempt_at = NULL,"
+                                + " last_error = :error, question = :question"
+                                + " WHERE report_id = :id AND destination = :dest")
+                        .bind("error", question.message()).bind("question", sealed)
+                        .bind("id", claim.reportId()).bind("dest", destination).execute();
+            }
+        });
+    }
+
+    /** The question a delivery waits on, opened; empty when it waits for none. */
+    public Optional<Question> question(String reportId, String destination) {
+        return db.jdbi().withHandle(h -> h.createQuery("SELECT question FROM endpoint_deliveries"
+                        + " WHERE report_id = :id AND destination = :dest AND status = 'needs_person'")
+                .bind("id", reportId).bind("dest", destination).mapTo(String.class).findOne())
+                .flatMap(sealed -> open(reportId, destination, sealed));
+    }
+
+    String seal(String reportId, String destination, Question question) {
+        MasterKey key = master.orElseThrow(() -> new IllegalStateException(
+                "this endpoint store has no master key to keep a question for a person under"));
+        return key.seal(Questions.json(question).getBytes(StandardCharsets.UTF_8), aad(reportId, destination, "question"));
+    }
+
+    Optional<Question> open(String reportId, String destination, String sealed) {
+        if (sealed == null || master.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Questions.parse(new String(master.get().open(sealed, aad(reportId, destination,
+                    "question")), StandardCharsets.UTF_8)));
+        } catch (RuntimeException e) {
+            // Another master key, or an altered row: the delivery still shows, without its question.
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * What people answered for a delivery, sealed for its {@code answers} column: it links the
+     * report to a patient record, so it is kept like the question.
+     */
+    String sealAnswers(String reportId, String destination, Answers answers) {
+        MasterKey key = master.orElseThrow(() -> new IllegalStateException(
+                "this endpoint store has no master key to keep answers under"));
+        return key.seal(Questions.json(answers).getBytes(StandardCharsets.UTF_8), aad(reportId, destination, "answers"));
+    }
+
+    /**
+     * The answers column opened; none when it is empty, or does not open here (another master key,
+     * an altered row, or no master key): the destination then asks again.
+     */
+    Answers openAnswers(String reportId, String destination, String sealed) {
+        if (sealed == null || sealed.isBlank() || master.isEmpty()) {
+            return Answers.NONE;
+        }
+        try {
+            return Questions.answers(new String(master.get().open(sealed, aad(reportId, destination, "answers")),
+                    StandardCharsets.UTF_8));
+        } catch (RuntimeException e) {
+            return Answers.NONE;
+        }
+    }
+
+    /** Binds a sealed value to its report, destination and column: copied onto another row, it does not open. */
+    private static String aad(String reportId, String destination, String column) {
+        return reportId + "/" + destination + "/" + column;
+    }
+
+    /**
+     * What a destination created on its server for a report, kept in the database, each reference
+     * sealed under the master key for its report, destination and key (the {@code patient} one
+     * links the report to a patient record). One that does not open here counts as not created.
+     */
+    public CreatedResources createdResources(String reportId, String destination) {
+        MasterKey key = master.orElseThrow(() -> new IllegalStateException(
+                "this endpoint store has no master key to keep created resources under"));
+        return new CreatedResources() {
+            @Override
+            public Optional<String> find(String item) {
+                return db.jdbi().withHandle(h -> h.createQuery("SELECT reference FROM endpoint_fhir_resources"
+                                + " WHERE report_id = :id AND destination = :dest AND item_key = :key")
+                        .bind("id", reportId).bind("dest", destination).bind("key", item)
+                        .mapTo(String.class).findOne())
+                        .flatMap(sealed -> {
+                            try {
+                                return Optional.of(new String(key.open(sealed, aad(reportId, destination,
+                                        "resource/" + item)), StandardCharsets.UTF_8));
+                            } catch (RuntimeException e) {
+                                return Optional.empty();
+                            }
+                        });
+            }
+
+            @Override
+            public void record(String item, String reference) {
+                String sealed = key.seal(reference.getBytes(StandardCharsets.UTF_8),
+                        aad(reportId, destination, "resource/" + item));
+                db.jdbi().useHandle(h -> h.createUpdate("INSERT INTO endpoint_fhir_resources (report_id, destination,"
+                                + " item_key, reference, created_at) VALUES (:id, :dest, :key, :ref, :at)"
+                                + " ON CONFLICT (report_id, destination, item_key) DO UPDATE SET reference = :ref")
+                        .bind("id", reportId).bind("dest", destination).bind("key", item).bind("ref", sealed)
+                        .bind("at", System.currentTimeMillis()).execute());
+            }
+        };
+    }
+
+    /** The Practitioner the institution's admins set for a sender, if any. */
+    public Optional<PractitionerMapping> practitionerOf(String senderEmail) {
+        return db.jdbi().withHandle(h -> h.createQuery("SELECT sender_email, reference, display, set_by, set_at"
+                        + " FROM endpoint_practitioners WHERE sender_email = :email")
+                .bind("email", senderEmail.strip().toLowerCase(Locale.ROOT))
+                .map((rs, ctx) -> new PractitionerMapping(rs.getString(1), rs.getString(2),
+                        Optional.ofNullable(rs.getString(3)), rs.getString(4), Instant.ofEpochMilli(rs.getLong(5))))
+                .findOne());
     }
 
     /**

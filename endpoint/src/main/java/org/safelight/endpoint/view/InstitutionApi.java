@@ -1,5 +1,7 @@
 package org.safelight.endpoint.view;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.http.Context;
 import io.javalin.router.JavalinDefaultRoutingApi;
 import java.time.Instant;
@@ -16,6 +18,7 @@ import org.safelight.server.enterprise.EnterpriseAuthorityUnavailableException;
 import org.safelight.server.http.ApiException;
 import org.safelight.server.http.Cors;
 import org.safelight.server.http.ErrorCode;
+import org.safelight.server.http.Json;
 import org.safelight.server.http.Refusal;
 import org.safelight.server.tokens.TokenVerifier;
 import org.safelight.server.tokens.UserToken;
@@ -34,6 +37,13 @@ import org.slf4j.LoggerFactory;
  * GET  /api/v1/endpoint/reports/{id}        → REPORT; 404 when unknown or not one's own
  * POST /api/v1/endpoint/reports/{id}/retry  admins: parked steps due now → {"retried": N, "report": REPORT};
  *                                  403 not_enterprise_admin for anyone else, 404 unknown_report
+ *                                  (a delivery waiting for a person keeps waiting)
+ * POST /api/v1/endpoint/reports/{id}/deliveries/{destination}/answer
+ *                                  admins: answers the question a {@code needs_person} delivery waits on,
+ *                                  with one of {"patient": "Patient/ID"}, {"create_patient": true},
+ *                                  {"practitioner": "Practitioner/ID", "remember": bool}; the delivery is
+ *                                  due now → {"report": REPORT}; 409 not_waiting_for_a_person,
+ *                                  400 invalid_answer, 403 not_enterprise_admin, 404 unknown_report
  * all                              401 (no or bad user token), 403 email_unverified,
  *                                  503 accounts_unavailable (admin status could not be read)
  * </pre>
@@ -49,6 +59,7 @@ public final class InstitutionApi {
     public static final String REPORTS = "/api/v1/endpoint/reports";
     public static final String REPORT = REPORTS + "/{reportId}";
     public static final String RETRY = REPORT + "/retry";
+    public static final String ANSWER = REPORT + "/deliveries/{destination}/answer";
     static final int DEFAULT_LIMIT = 50;
     static final int MAX_LIMIT = 200;
     private static final Logger LOG = LoggerFactory.getLogger(InstitutionApi.class);
@@ -97,13 +108,14 @@ public final class InstitutionApi {
     }
 
     public void routes(JavalinDefaultRoutingApi r) {
-        for (String path : List.of(REPORTS, REPORT, RETRY)) {
+        for (String path : List.of(REPORTS, REPORT, RETRY, ANSWER)) {
             r.before(path, cors::decorate);
             r.options(path, cors::preflight);
         }
         r.get(REPORTS, this::list);
         r.get(REPORT, this::show);
         r.post(RETRY, this::retry);
+        r.post(ANSWER, this::answer);
     }
 
     /** Who asks, and whether they see everything. */
@@ -146,6 +158,70 @@ public final class InstitutionApi {
         out.put("retried", retried);
         out.put("report", ReportJson.of(after, true));
         ctx.header("Cache-Control", "no-store").json(out);
+    }
+
+    private void answer(Context ctx) {
+        Caller caller = caller(ctx);
+        if (!caller.admin()) {
+            throw new ApiException(ErrorCode.NOT_ENTERPRISE_ADMIN,
+                    "only the admins of the institution's enterprise can answer for its deliveries");
+        }
+        String id = ctx.pathParam("reportId");
+        visible(caller, id);
+        String destination = ctx.pathParam("destination");
+        ReceivedReports.AnswerResult result = reports.answer(id, destination, personAnswer(ctx.body()),
+                caller.user().email());
+        switch (result.outcome()) {
+            case UNKNOWN_DELIVERY -> throw new ApiException(ErrorCode.UNKNOWN_REPORT,
+                    "this report has no delivery to that destination");
+            case NOT_WAITING -> throw new ApiException(ErrorCode.NOT_WAITING_FOR_A_PERSON, result.why());
+            case INVALID -> throw new ApiException(ErrorCode.INVALID_ANSWER, result.why());
+            case ANSWERED -> LOG.info("an admin answered what a delivery of a report waited on");
+        }
+        ReceivedReport after = reports.find(id).orElseThrow(InstitutionApi::unknown);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("report", ReportJson.of(after, true));
+        ctx.header("Cache-Control", "no-store").json(out);
+    }
+
+    /** The answer's JSON: exactly one of patient, create_patient, practitioner (with remember). */
+    static ReceivedReports.PersonAnswer personAnswer(String body) {
+        JsonNode root;
+        try {
+            root = body == null || body.isBlank() ? null : Json.MAPPER.readTree(body);
+        } catch (JsonProcessingException e) {
+            root = null;
+        }
+        if (root == null || !root.isObject()) {
+            throw new ApiException(ErrorCode.INVALID_ANSWER, "the answer is a JSON object such as"
+                    + " {\"patient\": \"Patient/123\"}, {\"create_patient\": true} or {\"practitioner\": \"Practitioner/7\"}");
+        }
+        for (java.util.Iterator<String> names = root.fieldNames(); names.hasNext(); ) {
+            String name = names.next();
+            if (!List.of("patient", "create_patient", "practitioner", "remember").contains(name)) {
+                throw new ApiException(ErrorCode.INVALID_ANSWER, "an answer has no field " + clip(name));
+            }
+        }
+        JsonNode patient = root.path("patient");
+        JsonNode create = root.path("create_patient");
+        JsonNode practitioner = root.path("practitioner");
+        JsonNode remember = root.path("remember");
+        if (!patient.isMissingNode() && !patient.isTextual() || !practitioner.isMissingNode() && !practitioner.isTextual()
+                || !create.isMissingNode() && !create.isBoolean() || !remember.isMissingNode() && !remember.isBoolean()) {
+            throw new ApiException(ErrorCode.INVALID_ANSWER,
+                    "patient and practitioner are references (strings), create_patient and remember are true or false");
+        }
+        if (remember.asBoolean(false) && practitioner.isMissingNode()) {
+            throw new ApiException(ErrorCode.INVALID_ANSWER, "remember goes with a practitioner answer");
+        }
+        return new ReceivedReports.PersonAnswer(Optional.ofNullable(patient.isTextual() ? patient.asText().strip() : null),
+                create.asBoolean(false), Optional.ofNullable(practitioner.isTextual() ? practitioner.asText().strip() : null),
+                remember.asBoolean(false));
+    }
+
+    private static String clip(String s) {
+        String printable = s.replaceAll("[^A-Za-z0-9_\\-]", "?");
+        return printable.length() > 40 ? printable.substring(0, 40) + "…" : printable;
     }
 
     private Caller caller(Context ctx) {

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import org.safelight.endpoint.store.Questions;
 import org.safelight.endpoint.store.ReceivedReports.Delivery;
 import org.safelight.endpoint.store.ReceivedReports.ReceivedReport;
 
@@ -42,6 +43,9 @@ final class ReportJson {
         if (admin) {
             out.put("next_attempt_at", "delivered".equals(d.status()) ? null : iso(d.nextAttemptAt()));
             out.put("last_error", d.lastError());
+            if ("needs_person".equals(d.status()) && d.question() != null) {
+                out.put("question", Questions.map(d.question()));
+            }
         }
         return out;
     }

@@ -24,10 +24,11 @@ class EndpointOpenApiTest {
         assertThat(paths.path(InstitutionApi.REPORTS).has("get")).isTrue();
         assertThat(paths.path(InstitutionApi.REPORT).has("get")).isTrue();
         assertThat(paths.path(InstitutionApi.RETRY).has("post")).isTrue();
+        assertThat(paths.path(InstitutionApi.ANSWER).has("post")).isTrue();
         List<String> listed = new ArrayList<>();
         paths.fieldNames().forEachRemaining(listed::add);
         assertThat(listed).containsExactlyInAnyOrder("/api/report", InstitutionApi.REPORTS, InstitutionApi.REPORT,
-                InstitutionApi.RETRY);
+                InstitutionApi.RETRY, InstitutionApi.ANSWER);
     }
 
     @Test

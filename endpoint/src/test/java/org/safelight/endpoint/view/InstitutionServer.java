@@ -8,11 +8,11 @@ import org.safelight.server.http.ServerApp;
 import org.safelight.server.role.RoleName;
 
 /** The institution API alone in a server on a free port, with the common error rendering. */
-final class InstitutionServer {
+public final class InstitutionServer {
     private InstitutionServer() {
     }
 
-    static Javalin start(InstitutionApi api) {
+    public static Javalin start(InstitutionApi api) {
         Role role = new Role() {
             @Override
             public org.safelight.server.role.RoleName roleName() {

@@ -1,0 +1,6 @@
+package org.safelight.web.browser;
+
+/** {@link InstitutionQuestionsBrowserTest} on a phone. */
+@Phone
+class InstitutionQuestionsPhoneBrowserTest extends InstitutionQuestionsBrowserTest {
+}

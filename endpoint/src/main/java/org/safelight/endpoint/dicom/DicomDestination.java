@@ -1,0 +1,197 @@
+package org.safelight.endpoint.dicom;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.safelight.endpoint.delivery.DeliveryException;
+import org.safelight.endpoint.delivery.Destination;
+import org.safelight.endpoint.delivery.OpenedReport;
+import org.safelight.format.report.MediaItem;
+
+/**
+ * Sends a report's photos to a PACS: each photo as a DICOM VL Photographic Image
+ * ({@link PhotoEncoder}: the JPEG as it is, patient, study and series from the report) in one
+ * DICOMweb STOW-RS request, {@code POST {url}/studies}, with HTTP Basic auth, the body streamed
+ * from the photos' files with an exact {@code Content-Length}. Videos, audio and the PDF are not
+ * sent (a VL Photographic Image holds a photo); a report without photos is delivered with nothing
+ * sent.
+ *
+ * <p>A report without a patient ID is parked at once (fail closed: a PACS files images by patient
+ * ID, and a study under an empty ID would be lost or merged with others). So is a photo that is not
+ * a baseline JPEG. The same report and item always give the same SOP Instance UID, so a retry
+ * after a lost answer stores no second copy. The answer is read by {@link StowAnswer}: a refused
+ * connection, a timeout, 408, 429 and 5xx are retried; a wrong user or password, other refusals and
+ * failed instances park the delivery. Thread-safe.
+ */
+public final class DicomDestination implements Destination {
+    public static final String NAME = "dicom";
+    /** Slowest upload rate allowed before a request times out: the timeout grows with the body. */
+    private static final long MIN_BYTES_PER_SECOND = 1_000_000;
+    /** The most of a PACS's answer read: its DICOM JSON lists one item per instance sent. */
+    private static final int MAX_ANSWER = 1 << 20;
+
+    private final URI studies;
+    private final String authorization;
+    private final HttpClient http;
+    private final Duration answerTimeout;
+
+    public DicomDestination(URI url, String user, String password, Duration connectTimeout, Duration answerTimeout) {
+        String base = url.toString().replaceAll("/+$", "");
+        this.studies = URI.create(base + "/studies");
+        this.authorization = "Basic " + Base64.getEncoder()
+                .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+        this.answerTimeout = answerTimeout;
+        this.http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .connectTimeout(connectTimeout)
+                .build();
+    }
+
+    /**
+     * The destination of {@code --endpoint-dicom-*}, with a 10 s connection and a 60 s answer timeout.
+     *
+     * @param allowPlainHttp {@code --endpoint-allow-plain-http}: without it an {@code http://} URL is
+     *                       refused unless its host is this machine (patient data crosses it)
+     * @throws IllegalArgumentException naming what is wrong with the URL or the password file
+     */
+    public static DicomDestination create(DicomSettings settings, boolean allowPlainHttp) {
+        return new DicomDestination(checked(settings.url(), allowPlainHttp), settings.user(),
+                readPassword(settings.passwordFile()), Duration.ofSeconds(10), Duration.ofSeconds(60));
+    }
+
+    static URI checked(URI url, boolean allowPlainHttp) {
+        String scheme = url.getScheme() == null ? "" : url.getScheme();
+        if (url.getHost() == null || !(scheme.equals("https") || scheme.equals("http"))) {
+            throw new IllegalArgumentException("--endpoint-dicom-url must be an https:// URL (the PACS's DICOMweb base)");
+        }
+        if (url.getRawQuery() != null || url.getRawFragment() != null) {
+            throw new IllegalArgumentException("--endpoint-dicom-url is the DICOMweb base, without a query or fragment");
+        }
+        if (url.getRawUserInfo() != null) {
+            // It would be logged and shown with the URL.
+            throw new IllegalArgumentException("--endpoint-dicom-url holds a user or password (user:password@host): give"
+                    + " them with --endpoint-dicom-user and --endpoint-dicom-password-file instead");
+        }
+        String host = url.getHost();
+        boolean local = host.equals("localhost") || host.equals("127.0.0.1") || host.equals("[::1]");
+        if (scheme.equals("http") && !local && !allowPlainHttp) {
+            throw new IllegalArgumentException("--endpoint-dicom-url is plain http:// to another machine: photos and"
+                    + " patient details would cross the network in the clear; use https:// (or"
+                    + " --endpoint-allow-plain-http for testing)");
+        }
+        return url;
+    }
+
+    static String readPassword(Path file) {
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8).strip();
+        } catch (IOException e) {
+            throw new IllegalArgumentException("--endpoint-dicom-password-file cannot be read: " + file, e);
+        }
+        if (text.isEmpty()) {
+            throw new IllegalArgumentException("--endpoint-dicom-password-file is empty: " + file);
+        }
+        return text;
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public void deliver(OpenedReport report) throws DeliveryException {
+        Optional<String> noPatient = PhotoEncoder.patientIdProblem(report.metadata());
+        if (noPatient.isPresent()) {
+            throw new DeliveryException(noPatient.get() + "; it is not sent to the PACS", true);
+        }
+        List<EncodedPhoto> photos = encode(report);
+        if (photos.isEmpty()) {
+            return;
+        }
+        Map<String, String> items = new LinkedHashMap<>();
+        List<MediaItem> media = photoItems(report);
+        for (int i = 0; i < photos.size(); i++) {
+            items.put(photos.get(i).sopInstanceUid(), media.get(i).id().value());
+        }
+        StowBody body = new StowBody(photos);
+        long length = body.length();
+        HttpRequest request = HttpRequest.newBuilder(studies)
+                .timeout(answerTimeout.plusSeconds(length / MIN_BYTES_PER_SECOND))
+                .header("Content-Type", body.contentType())
+                .header("Accept", "application/dicom+json")
+                .header("Authorization", authorization)
+                .header("User-Agent", "Safelight-Endpoint")
+                .POST(HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(body::open), length))
+                .build();
+        int status;
+        byte[] answer;
+        try {
+            HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+            status = response.statusCode();
+            answer = read(response.body());
+        } catch (HttpTimeoutException e) {
+            throw new DeliveryException("the PACS did not answer in time", false, e);
+        } catch (ConnectException e) {
+            throw new DeliveryException("the PACS refused the connection or could not be reached", false, e);
+        } catch (IOException e) {
+            throw new DeliveryException("the connection to the PACS failed (" + e.getClass().getSimpleName() + ")",
+                    false, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DeliveryException("sending to the PACS was interrupted (the endpoint is stopping)", false, e);
+        }
+        StowAnswer.check(status, answer, items);
+    }
+
+    private static List<MediaItem> photoItems(OpenedReport report) {
+        return report.metadata().media().stream().filter(m -> m.type() == MediaItem.MediaType.PHOTO).toList();
+    }
+
+    private static List<EncodedPhoto> encode(OpenedReport report) throws DeliveryException {
+        List<EncodedPhoto> photos = new ArrayList<>();
+        int number = 0;
+        for (MediaItem item : photoItems(report)) {
+            number++;
+            Path file = report.contents().resolve(item.fileName()).normalize();
+            try {
+                photos.add(PhotoEncoder.encode(report.metadata(), report.reportId(), item.id(), number, file));
+            } catch (NoSuchFileException e) {
+                throw new DeliveryException("photo " + item.id().value() + " is not in the report", true, e);
+            } catch (UnsuitablePhotoException e) {
+                throw new DeliveryException("photo " + item.id().value() + " " + e.getMessage(), true, e);
+            } catch (IOException e) {
+                throw new DeliveryException("photo " + item.id().value() + " could not be read ("
+                        + e.getClass().getSimpleName() + ")", false, e);
+            }
+        }
+        return photos;
+    }
+
+    /** At most {@link #MAX_ANSWER} bytes of the PACS's answer; nothing if it breaks (the status decides). */
+    private static byte[] read(InputStream in) {
+        try (in) {
+            return in.readNBytes(MAX_ANSWER);
+        } catch (IOException e) {
+            return new byte[0];
+        }
+    }
+}
