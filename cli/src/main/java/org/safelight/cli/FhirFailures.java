@@ -3,11 +3,15 @@ package org.safelight.cli;
 import java.io.PrintWriter;
 import java.net.URI;
 import org.safelight.client.fhir.FhirException;
+import org.safelight.client.fhir.FilingConflictException;
+import org.safelight.client.fhir.PatientExistsException;
 
 /**
  * A FHIR server's failure as one stderr line and an exit code (DESIGN §7): 5 when the server refused
  * (wrong credentials, not allowed, a resource it would not take), 1 when it did not answer or failed
- * itself (trying again later may work; what was created is found again, not duplicated).
+ * itself (trying again later may work: resources with an identifier are found again, and a large
+ * item's raw Binary is not uploaded again once the Media or DocumentReference that owns it is
+ * stored; one whose upload was cut short before that may be left on the server unreferenced).
  */
 final class FhirFailures {
     private FhirFailures() {
@@ -39,18 +43,25 @@ final class FhirFailures {
             return "the FHIR server " + server + " does not allow this (HTTP 403): ask its IT team; nothing more was"
                     + " filed (" + detail + ")";
         }
+        if (e instanceof PatientExistsException) {
+            return "the patient was not created in " + server + ": " + detail.replaceFirst("^the patient was not"
+                    + " created: ", "") + "; nothing was filed: if that is the patient, pass --patient with it";
+        }
+        if (e instanceof FilingConflictException) {
+            return "the report was not filed into " + server + ": " + detail;
+        }
         if (status == 0 && !e.retryable()) {
             return "the report could not be filed into " + server + ": " + detail;
         }
         if (status == 0) {
             return "no answer from the FHIR server " + server + " (" + detail + "): try again later; sending again"
-                    + " files nothing twice";
+                    + " reuses what was filed";
         }
         if (exitCode(e) == ExitCode.REFUSED) {
             return "the FHIR server " + server + " refused a request (HTTP " + status + "): " + detail
                     + "; nothing more was filed";
         }
         return "the FHIR server " + server + " failed (HTTP " + status + "): " + detail + "; try again later;"
-                + " sending again files nothing twice";
+                + " sending again reuses what was filed";
     }
 }

@@ -31,8 +31,10 @@ import org.safelight.format.report.ReportMetadata;
  * named with {@code --practitioner}; the patient is matched by the client's rules (patient ID as an
  * identifier, then given + family + birth date, then family + birth date) and, unless exactly one
  * record agrees, asked at the terminal: a candidate, create the patient, or cancel. Then the media,
- * report.pdf and the grouping resource are created, each conditionally, so sending again files
- * nothing twice.
+ * report.pdf and the grouping resource are created, each conditionally (a copy found must be for the
+ * same patient and practitioner), and a large item already filed is found by its resource's
+ * identifier and not uploaded again (only an upload cut short before its owner was stored can be
+ * left on the server unreferenced).
  */
 final class SendToFhir {
     private final SendCommand command;
@@ -93,7 +95,7 @@ final class SendToFhir {
                         : "found by name and birth date";
             } else {
                 PatientMatch.NeedsPerson need = (PatientMatch.NeedsPerson) match;
-                String whyNot = whyNotCreate(details, need);
+                String whyNot = need.whyNotCreate(details).orElse(null);
                 FhirChoices.PatientChoice choice;
                 if (filing.createPatient) {
                     if (whyNot != null) {
@@ -137,24 +139,6 @@ final class SendToFhir {
         }
         throw new Failures.UsageException(given + " is not among the practitioners of " + to.url() + ": see"
                 + " 'safelight fhir practitioners " + to.url() + "'; nothing was filed");
-    }
-
-    /**
-     * Why creating the patient would be wrong, or null when it is fine. Creating is conditional on
-     * the report's patient ID: where a record already has that ID, "create" would quietly file to
-     * that record, which is exactly what the person was asked about.
-     */
-    static String whyNotCreate(PatientDetails details, PatientMatch.NeedsPerson need) {
-        return switch (need.reason()) {
-            case ID_CONFLICT -> "a record already has the report's patient ID";
-            case NOT_ENOUGH_DETAILS -> "the report lacks a family name or full birth date";
-            default -> {
-                boolean idTaken = !details.patientId().isEmpty() && need.candidates().stream()
-                        .flatMap(c -> c.identifiers().stream())
-                        .anyMatch(i -> i.substring(i.indexOf('|') + 1).equals(details.patientId()));
-                yield idTaken ? "a record already has the report's patient ID" : null;
-            }
-        };
     }
 
     private void printFiled(String reportId, Recipient.Fhir to, FhirVersion version, FhirMode mode, FhirPatient patient,

@@ -327,6 +327,43 @@ class SendToFhirEndToEndTest {
 
     @ParameterizedTest
     @EnumSource(FhirVersion.class)
+    void sending_again_for_another_patient_files_nothing_and_says_so_in_one_line(FhirVersion version) throws IOException {
+        fhir = FhirTestServer.start(version);
+        String noor = fhir.addPractitioner("Dr.", "Noor", "Haddad", "noor@example.org");
+        String first = fhir.addPatient("Ada", "Quill", "1961-03-07");
+        String second = fhir.addPatient("Ada", "Quill", "1961-03-07");
+        Cli.Result sent = send("", "--practitioner", noor, "--patient", first);
+        assertThat(sent.exitCode()).as(sent.stderr()).isZero();
+        java.util.Map<String, Integer> counts = new java.util.HashMap<>();
+        for (String type : java.util.List.of("Media", "Binary", "DocumentManifest")) {
+            counts.put(type, fhir.count(type));
+        }
+
+        Cli.Result again = send("", "--practitioner", noor, "--patient", second);
+
+        assertThat(again.exitCode()).isEqualTo(1);
+        assertThat(onlyLine(again)).startsWith("safelight: the report was not filed into " + fhir.baseUrl() + ": ")
+                .contains("another patient record (" + first + " rather than " + second + ")")
+                .contains("remove those resources first").doesNotContain("Quill");
+        for (String type : counts.keySet()) {
+            assertThat(fhir.count(type)).as(type).isEqualTo(counts.get(type));
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void a_patient_not_created_because_a_record_holds_its_id_is_one_line_naming_the_record() {
+        String line = FhirFailures.line(java.net.URI.create("https://fhir.example.org/r4"),
+                new org.safelight.client.fhir.PatientExistsException(java.util.List.of(
+                        new org.safelight.client.fhir.FhirPatient("Patient/9", "Anne", "Smyth", "1979-05-05",
+                                java.util.List.of("urn:mrn|123"))), false));
+
+        assertThat(line).isEqualTo("the patient was not created in https://fhir.example.org/r4: a record on the FHIR"
+                + " server has the report's patient ID (Patient/9); nothing was filed: if that is the patient, pass"
+                + " --patient with it");
+    }
+
+    @ParameterizedTest
+    @EnumSource(FhirVersion.class)
     void a_server_that_does_not_answer_is_one_line_and_exit_1(FhirVersion version) {
         fhir = FhirTestServer.start(version);
         String noor = fhir.addPractitioner("Dr.", "Noor", "Haddad", "noor@example.org");

@@ -129,6 +129,22 @@ public final class FhirClient implements FhirSearch {
      * @return the created (or found) resource's {@code Type/id}, from Location or the answer's body
      */
     public String create(ObjectNode resource, Optional<String> ifNoneExist) throws FhirException {
+        return createOrFind(resource, ifNoneExist).reference();
+    }
+
+    /**
+     * What a create did: {@code created} is false when a conditional create found a copy the server
+     * already had (200 rather than 201); {@code body} is the answer's resource, empty when the server
+     * returned none.
+     */
+    public record Created(String reference, boolean created, JsonNode body) {
+    }
+
+    /**
+     * Like {@link #create}, telling a resource created (201) from one a conditional create found
+     * (200). A 412 (several matches) is a non-retryable {@link FhirException} with status 412.
+     */
+    public Created createOrFind(ObjectNode resource, Optional<String> ifNoneExist) throws FhirException {
         String type = resource.path("resourceType").asText();
         if (!TYPE.matcher(type).matches()) {
             throw new IllegalArgumentException("a resource to create names its resourceType");
@@ -141,7 +157,36 @@ public final class FhirClient implements FhirSearch {
             ifNoneExist.ifPresent(search -> b.header("If-None-Exist", search));
             return b;
         });
-        return created("POST", type, answer);
+        String reference = created("POST", type, answer);
+        return new Created(reference, ifNoneExist.isEmpty() || answer.status == 201, answer.body);
+    }
+
+    /** {@code GET /{Type}/{id}} of any resource as JSON; empty on 404 or 410. */
+    public Optional<JsonNode> read(String reference) throws FhirException {
+        int slash = reference.indexOf('/');
+        String type = slash < 0 ? "" : reference.substring(0, slash);
+        String id = slash < 0 ? "" : reference.substring(slash + 1);
+        if (!TYPE.matcher(type).matches() || !ID.matcher(id).matches()) {
+            throw new IllegalArgumentException("not a Type/id reference");
+        }
+        Answer answer = send("GET", type, () -> request(URI.create(baseText + "/" + type + "/" + id), timeout).GET());
+        if (answer.status == 404 || answer.status == 410) {
+            return Optional.empty();
+        }
+        JsonNode body = expectOk("GET", type, answer);
+        if (!type.equals(body.path("resourceType").asText())) {
+            throw new FhirException("GET " + type + ": the FHIR server answered " + answer.status + " without a " + type,
+                    answer.status, false);
+        }
+        return Optional.of(body);
+    }
+
+    /** A search of any resource type ({@code GET /{Type}?query}), the resources as JSON, up to {@link #MAX_ENTRIES}. */
+    public List<JsonNode> resources(String type, Map<String, String> query) throws FhirException {
+        if (!TYPE.matcher(type).matches()) {
+            throw new IllegalArgumentException("not a resource type");
+        }
+        return search(type, query, resource -> resource);
     }
 
     /** {@code POST /Binary} with the file as the raw body ({@code Content-Type: contentType}), streamed. */

@@ -17,6 +17,27 @@ public sealed interface PatientMatch {
         public NeedsPerson {
             candidates = List.copyOf(candidates);
         }
+
+        /**
+         * Why "create the patient" must not be offered for this outcome, or empty when it may be:
+         * the one rule the endpoint and the CLI share. Creating is conditional on the report's patient
+         * ID, so where a record already holds that ID it would quietly file to that record, the very
+         * one the person was asked about; and a report without a family name or full birth date does
+         * not describe a patient well enough to create one.
+         */
+        public java.util.Optional<String> whyNotCreate(PatientDetails details) {
+            String why = switch (reason) {
+                case ID_CONFLICT -> "a record already has the report's patient ID";
+                case NOT_ENOUGH_DETAILS -> "the report lacks a family name or full birth date";
+                default -> {
+                    boolean idTaken = !details.patientId().isEmpty() && candidates.stream()
+                            .flatMap(c -> c.identifiers().stream())
+                            .anyMatch(i -> i.substring(i.indexOf('|') + 1).equals(details.patientId()));
+                    yield idTaken ? "a record already has the report's patient ID" : null;
+                }
+            };
+            return java.util.Optional.ofNullable(why);
+        }
     }
 
     enum How { PATIENT_ID, NAME_AND_BIRTH_DATE }

@@ -44,6 +44,10 @@ class ReportFilerShapesTest {
         server = new FakeFhir();
         AtomicInteger ids = new AtomicInteger();
         server.answer = (r, i) -> {
+            if (r.method().equals("GET")) { // looking for an item's resource before a raw upload: none
+                return new FakeFhir.Reply(200, Map.of("Content-Type", "application/fhir+json"),
+                        "{\"resourceType\":\"Bundle\",\"type\":\"searchset\",\"total\":0}");
+            }
             String type = r.pathAndQuery().substring("/fhir/".length());
             return new FakeFhir.Reply(201, Map.of("Location",
                     server.base() + "/" + type + "/" + ids.incrementAndGet() + "/_history/1"), "");
@@ -67,9 +71,18 @@ class ReportFilerShapesTest {
         return FhirClient.JSON.readTree(request.body());
     }
 
+    /** What was created (the searches before raw uploads left out). */
+    private List<FakeFhir.Request> posts() {
+        return server.requests.stream().filter(r -> !r.method().equals("GET")).toList();
+    }
+
+    private List<String> gets() {
+        return server.requests.stream().filter(r -> r.method().equals("GET")).map(FakeFhir.Request::pathAndQuery).toList();
+    }
+
     private List<String> calls() {
         List<String> calls = new ArrayList<>();
-        server.requests.forEach(r -> calls.add(r.method() + " " + r.pathAndQuery() + " " + r.headers().get("Content-Type")
+        posts().forEach(r -> calls.add(r.method() + " " + r.pathAndQuery() + " " + r.headers().get("Content-Type")
                 + (r.headers().containsKey("If-None-Exist") ? " ? " + r.headers().get("If-None-Exist") : "")));
         return calls;
     }
@@ -88,10 +101,14 @@ class ReportFilerShapesTest {
                 "POST /fhir/Media " + json + " ? identifier=urn:safelight:item|" + R + "/AUD_0001",
                 "POST /fhir/Binary application/pdf",
                 "POST /fhir/DocumentManifest " + json + " ? identifier=urn:safelight:report|" + R);
+        // before each raw upload, the resource that would own it is looked for (M3: not uploaded twice)
+        assertThat(gets()).containsExactly("/fhir/Media?identifier=urn:safelight:item%7C" + R + "%2FVID_0001",
+                "/fhir/Media?identifier=urn:safelight:item%7C" + R + "%2FAUD_0001",
+                "/fhir/DocumentManifest?identifier=urn:safelight:report%7C" + R);
         assertThat(filed).isEqualTo(new FiledReport("DocumentManifest/7", "Binary/6",
                 List.of("Media/1", "Media/3", "Media/5"), java.util.Arrays.asList(null, "Binary/2", "Binary/4")));
 
-        JsonNode photo = json(server.requests.get(0));
+        JsonNode photo = json(posts().get(0));
         assertThat(photo.path("type").asText()).isEqualTo("photo");
         assertThat(photo.has("status")).isFalse();
         assertThat(photo.path("identifier").path(0).path("value").asText()).isEqualTo(R + "/IMG_0002");
@@ -102,16 +119,16 @@ class ReportFilerShapesTest {
         assertThat(photo.path("content").path("contentType").asText()).isEqualTo("image/jpeg");
         assertThat(Base64.getDecoder().decode(photo.path("content").path("data").asText()))
                 .isEqualTo(Files.readAllBytes(folder.resolve("IMG_0002.jpg")));
-        JsonNode video = json(server.requests.get(2));
+        JsonNode video = json(posts().get(2));
         assertThat(video.path("type").asText()).isEqualTo("video");
         assertThat(video.path("content").path("url").asText()).isEqualTo("Binary/2");
         assertThat(video.path("content").has("data")).isFalse();
         assertThat(video.path("content").path("size").asLong()).isEqualTo(Files.size(folder.resolve("VID_0001.m4v")));
-        assertThat(json(server.requests.get(4)).path("content").path("contentType").asText()).isEqualTo("audio/mp4");
-        assertThat(server.requests.get(1).sha256()).isEqualTo(Hashes.sha256(folder.resolve("VID_0001.m4v")));
-        assertThat(server.requests.get(5).sha256()).isEqualTo(Hashes.sha256(folder.resolve("report.pdf")));
+        assertThat(json(posts().get(4)).path("content").path("contentType").asText()).isEqualTo("audio/mp4");
+        assertThat(posts().get(1).sha256()).isEqualTo(Hashes.sha256(folder.resolve("VID_0001.m4v")));
+        assertThat(posts().get(5).sha256()).isEqualTo(Hashes.sha256(folder.resolve("report.pdf")));
 
-        JsonNode manifest = json(server.requests.get(6));
+        JsonNode manifest = json(posts().get(6));
         assertThat(manifest.path("masterIdentifier").path("system").asText()).isEqualTo("urn:safelight:report");
         assertThat(manifest.path("status").asText()).isEqualTo("current");
         assertThat(manifest.path("author").path(0).path("display").asText()).isEqualTo("Dr Noor Haddad");
@@ -128,15 +145,15 @@ class ReportFilerShapesTest {
 
         FiledReport filed = filer.file(folder, metadata, PATIENT, DOCTOR, CreatedResources.inMemory());
 
-        JsonNode photo = json(server.requests.get(0));
+        JsonNode photo = json(posts().get(0));
         assertThat(photo.path("status").asText()).isEqualTo("completed");
         assertThat(photo.path("type").path("coding").path(0).path("system").asText())
                 .isEqualTo("http://terminology.hl7.org/CodeSystem/media-type");
         assertThat(photo.path("type").path("coding").path(0).path("code").asText()).isEqualTo("image");
         assertThat(photo.path("createdDateTime").asText()).isEqualTo("2026-11-20T14:05:00+11:00");
-        assertThat(json(server.requests.get(1)).path("type").path("coding").path(0).path("code").asText()).isEqualTo("video");
+        assertThat(json(posts().get(1)).path("type").path("coding").path(0).path("code").asText()).isEqualTo("video");
         // everything is under the limit now: the PDF goes as a tagged JSON Binary, conditionally
-        FakeFhir.Request pdf = server.requests.get(3);
+        FakeFhir.Request pdf = posts().get(3);
         assertThat(pdf.headers()).containsEntry("If-None-Exist", "_tag=urn:safelight:item|" + R + "/report.pdf");
         JsonNode binary = json(pdf);
         assertThat(binary.path("meta").path("tag").path(0).path("code").asText()).isEqualTo(R + "/report.pdf");
@@ -144,7 +161,7 @@ class ReportFilerShapesTest {
         assertThat(binary.has("content")).isFalse();
         assertThat(Base64.getDecoder().decode(binary.path("data").asText()))
                 .isEqualTo(Files.readAllBytes(folder.resolve("report.pdf")));
-        JsonNode manifest = json(server.requests.get(4));
+        JsonNode manifest = json(posts().get(4));
         assertThat(manifest.path("content").path(0).path("reference").asText()).isEqualTo(filed.pdf());
         assertThat(filed.binaries()).containsOnlyNulls();
     }
@@ -157,11 +174,11 @@ class ReportFilerShapesTest {
         assertThat(calls()).extracting(c -> c.split(" ")[1]).containsExactly("/fhir/Binary", "/fhir/DocumentReference",
                 "/fhir/Binary", "/fhir/DocumentReference", "/fhir/Binary", "/fhir/DocumentReference",
                 "/fhir/Binary", "/fhir/DocumentReference");
-        JsonNode photoDoc = json(server.requests.get(1));
+        JsonNode photoDoc = json(posts().get(1));
         assertThat(photoDoc.path("identifier").path(0).path("value").asText()).isEqualTo(R + "/IMG_0002");
         assertThat(photoDoc.has("masterIdentifier")).isFalse();
         assertThat(photoDoc.path("content").path(0).path("attachment").path("url").asText()).isEqualTo("Binary/1");
-        JsonNode report = json(server.requests.get(7));
+        JsonNode report = json(posts().get(7));
         assertThat(report.path("masterIdentifier").path("value").asText()).isEqualTo(R);
         assertThat(report.path("type").path("text").asText()).isEqualTo("Clinical photography report");
         assertThat(report.path("date").asText()).isEqualTo("2026-11-20T14:05:00+11:00");
@@ -204,8 +221,8 @@ class ReportFilerShapesTest {
         filer.createPatient(details, R, Optional.of("urn:oid:1.2.3"), created);
 
         assertThat(server.requests).hasSize(1);
-        assertThat(server.requests.get(0).headers()).containsEntry("If-None-Exist", "identifier=urn:oid:1.2.3|MRN%20204817");
-        JsonNode json = json(server.requests.get(0));
+        assertThat(posts().get(0).headers()).containsEntry("If-None-Exist", "identifier=urn:oid:1.2.3|MRN%20204817");
+        JsonNode json = json(posts().get(0));
         assertThat(json.path("identifier").path(0).path("value").asText()).isEqualTo("MRN 204817");
         assertThat(json.path("active").asBoolean()).isTrue();
         assertThat(json.path("name").path(0).path("family").asText()).isEqualTo("Quill");
@@ -220,7 +237,7 @@ class ReportFilerShapesTest {
         filer(FhirVersion.R4, FhirMode.MEDIA).createPatient(new PatientDetails("Ada", "Quill", "1961-03-07", ""), R,
                 Optional.empty(), CreatedResources.inMemory());
 
-        assertThat(server.requests.get(0).headers()).containsEntry("If-None-Exist", "identifier=urn:safelight:report|" + R);
+        assertThat(posts().get(0).headers()).containsEntry("If-None-Exist", "identifier=urn:safelight:report|" + R);
     }
 
     @Test

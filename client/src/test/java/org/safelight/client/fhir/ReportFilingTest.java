@@ -151,14 +151,12 @@ class ReportFilingTest {
             FiledReport forgotten = s.filer().file(s.folder(), s.metadata(), s.patient(), s.practitioner(),
                     CreatedResources.inMemory());
 
-            // every resource with an identifier (or a tag) is found again; only raw Binaries, which
-            // cannot carry one, are uploaded again (which is why CreatedResources remembers them)
-            Map<String, Integer> expected = new HashMap<>(before);
-            expected.put("Binary", before.get("Binary") + (int) raw);
-            assertThat(counts(fhir)).isEqualTo(expected);
-            assertThat(rawBinariesCreated(fhir.requests())).isEqualTo(raw);
-            assertThat(forgotten.grouping()).isEqualTo(first.grouping());
-            assertThat(forgotten.items()).isEqualTo(first.items());
+            // every resource with an identifier (or a tag) is found again, and a raw Binary, which
+            // cannot carry one, is found through the Media or DocumentReference that owns it: no
+            // upload again
+            assertThat(counts(fhir)).isEqualTo(before);
+            assertThat(rawBinariesCreated(fhir.requests())).isZero();
+            assertThat(forgotten).isEqualTo(first);
         }
     }
 
@@ -191,24 +189,123 @@ class ReportFilingTest {
 
     @ParameterizedTest
     @MethodSource("versions")
+    void creating_a_patient_whose_id_a_record_already_holds_files_nothing_to_that_record(FhirVersion version)
+            throws Exception {
+        try (FhirTestServer fhir = FhirTestServer.start(version)) {
+            ReportFiler filer = new ReportFiler(new FhirClient(fhir.baseUrl(), version, fhir.basicAuth()),
+                    FhirMode.MEDIA, ReportFiler.DEFAULT_INLINE_LIMIT);
+            String holder = fhir.addPatient("Anne", "Smyth", "1979-05-05", "urn:mrn|123");
+            fhir.addPatient("Cy", "Twin", "1950-01-01", "urn:mrn|777");
+            fhir.addPatient("Cy", "Twin", "1950-01-01", "urn:mrn|777");
+            CreatedResources created = CreatedResources.inMemory();
+
+            assertThatThrownBy(() -> filer.createPatient(new PatientDetails("Anna", "Smith", "1980-01-02", "123"), R,
+                    java.util.Optional.of("urn:mrn"), created))
+                    .isInstanceOfSatisfying(PatientExistsException.class, e -> {
+                        assertThat(e.several()).isFalse();
+                        assertThat(e.holders()).extracting(FhirPatient::reference).containsExactly(holder);
+                        assertThat(e.retryable()).isFalse();
+                        assertThat(e.getMessage()).contains(holder).doesNotContain("Smith").doesNotContain("Smyth")
+                                .doesNotContain("123");
+                    });
+            assertThatThrownBy(() -> filer.createPatient(new PatientDetails("Cy", "Twin", "1950-01-01", "777"), "R2",
+                    java.util.Optional.of("urn:mrn"), created))
+                    .isInstanceOfSatisfying(PatientExistsException.class, e -> {
+                        assertThat(e.several()).isTrue();
+                        assertThat(e.holders()).hasSize(2);
+                    });
+            assertThat(created.find(R + "/patient")).isEmpty();
+            assertThat(fhir.count("Patient")).isEqualTo(3);
+        }
+    }
+
+    @Test
+    void a_report_partly_filed_for_one_patient_is_never_completed_for_another() throws Exception {
+        try (FhirTestServer fhir = FhirTestServer.start(FhirVersion.R4)) {
+            Setup s = setUp(fhir, FhirMode.MEDIA, 100_000);
+            String otherRef = fhir.addPatient("Ada", "Quill", "1961-03-07", "urn:mrn|MRN-999");
+            FhirPatient other = new FhirPatient(otherRef, "Ada", "Quill", "1961-03-07", List.of("urn:mrn|MRN-999"));
+            CreatedResources created = CreatedResources.inMemory();
+            AtomicInteger media = new AtomicInteger();
+            fhir.failWhen(r -> r.created("Media") && media.incrementAndGet() == 2);
+            assertThatThrownBy(() -> s.filer().file(s.folder(), s.metadata(), s.patient(), s.practitioner(), created))
+                    .isInstanceOf(FhirException.class);
+            awaitStopped(fhir);
+            fhir.restart();
+
+            assertThatThrownBy(() -> s.filer().file(s.folder(), s.metadata(), other, s.practitioner(), created))
+                    .isInstanceOfSatisfying(FilingConflictException.class, e -> {
+                        assertThat(e.retryable()).isFalse();
+                        assertThat(e.getMessage()).contains("already partly filed to another patient record")
+                                .doesNotContain("Quill");
+                    });
+            assertThat(created.find(R + "/subject")).contains(s.patient().reference());
+            assertThat(fhir.count("DocumentManifest")).isZero();
+            assertThat(fhir.resources("Media").stream().map(fhir::reference).map(fhir::json))
+                    .noneMatch(json -> json.contains(otherRef));
+        }
+    }
+
+    static Stream<Arguments> adoptions() {
+        return Stream.concat(modes(), Stream.of(Arguments.of(FhirVersion.R4, FhirMode.MEDIA, 1_000_000_000L)));
+    }
+
+    @ParameterizedTest(name = "{0} {1} {2}")
+    @MethodSource("adoptions")
+    void resources_found_on_the_server_for_another_patient_or_practitioner_are_never_adopted(FhirVersion version,
+                                                                                           FhirMode mode, long limit)
+            throws Exception {
+        try (FhirTestServer fhir = FhirTestServer.start(version)) {
+            Setup s = setUp(fhir, mode, limit);
+            // filed once (say from the CLI, to the patient picked there) ...
+            s.filer().file(s.folder(), s.metadata(), s.patient(), s.practitioner(), CreatedResources.inMemory());
+            Map<String, Integer> before = counts(fhir);
+            String otherRef = fhir.addPatient("Bea", "Stone", "1970-01-01", "urn:mrn|B-1");
+            FhirPatient other = new FhirPatient(otherRef, "Bea", "Stone", "1970-01-01", List.of("urn:mrn|B-1"));
+            String otherDoctorRef = fhir.addPractitioner("Dr", "Ola", "Berg", "ola@example.org");
+            FhirPractitioner otherDoctor = new FhirPractitioner(otherDoctorRef, "Dr Ola Berg", List.of(), List.of());
+            before.put("Patient", before.get("Patient") + 1);
+
+            // ... then again, with nothing recorded, for another patient, or by another practitioner
+            assertThatThrownBy(() -> s.filer().file(s.folder(), s.metadata(), other, s.practitioner(),
+                    CreatedResources.inMemory()))
+                    .isInstanceOfSatisfying(FilingConflictException.class, e -> {
+                        assertThat(e.retryable()).isFalse();
+                        assertThat(e.getMessage()).contains("another patient record").contains(s.patient().reference())
+                                .doesNotContain("Quill").doesNotContain("Stone");
+                    });
+            assertThatThrownBy(() -> s.filer().file(s.folder(), s.metadata(), s.patient(), otherDoctor,
+                    CreatedResources.inMemory()))
+                    .isInstanceOfSatisfying(FilingConflictException.class,
+                            e -> assertThat(e.getMessage()).contains("another practitioner"));
+            assertThat(counts(fhir)).isEqualTo(before);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("versions")
     void a_person_created_patient_is_created_once(FhirVersion version) throws Exception {
         try (FhirTestServer fhir = FhirTestServer.start(version)) {
             ReportFiler filer = new ReportFiler(new FhirClient(fhir.baseUrl(), version, fhir.basicAuth()),
                     FhirMode.MEDIA, ReportFiler.DEFAULT_INLINE_LIMIT);
             PatientDetails details = new PatientDetails("Ada", "Quill", "1961-03-07", "MRN-204817");
 
-            FhirPatient first = filer.createPatient(details, R, java.util.Optional.of("urn:mrn"), CreatedResources.inMemory());
-            FhirPatient again = filer.createPatient(details, R, java.util.Optional.of("urn:mrn"), CreatedResources.inMemory());
-            FhirPatient noId = filer.createPatient(new PatientDetails("Bo", "Quill", "1990-01-02", ""), R,
+            CreatedResources created = CreatedResources.inMemory();
+            FhirPatient first = filer.createPatient(details, R, java.util.Optional.of("urn:mrn"), created);
+            FhirPatient again = filer.createPatient(details, R, java.util.Optional.of("urn:mrn"), created);
+            // its create answer lost (nothing recorded): the record made for this report is known again
+            FhirPatient lost = filer.createPatient(details, R, java.util.Optional.of("urn:mrn"), CreatedResources.inMemory());
+            FhirPatient noId = filer.createPatient(new PatientDetails("Bo", "Quill", "1990-01-02", ""), "R2",
                     java.util.Optional.empty(), CreatedResources.inMemory());
 
             assertThat(again.reference()).isEqualTo(first.reference());
+            assertThat(lost.reference()).isEqualTo(first.reference());
             assertThat(noId.reference()).isNotEqualTo(first.reference());
             assertThat(fhir.count("Patient")).isEqualTo(2);
             FhirClient client = new FhirClient(fhir.baseUrl(), version, fhir.basicAuth());
             assertThat(client.patient(first.reference())).contains(new FhirPatient(first.reference(), "Ada", "Quill",
-                    "1961-03-07", List.of("urn:mrn|MRN-204817")));
-            assertThat(client.patients(Map.of("identifier", "urn:safelight:report|" + R)))
+                    "1961-03-07", List.of("urn:mrn|MRN-204817", "urn:safelight:report|" + R)));
+            assertThat(client.patients(Map.of("identifier", "urn:safelight:report|R2")))
                     .extracting(FhirPatient::reference).containsExactly(noId.reference());
         }
     }

@@ -11,8 +11,10 @@ import org.safelight.client.fhir.FhirClient;
 import org.safelight.client.fhir.FhirException;
 import org.safelight.client.fhir.FhirPatient;
 import org.safelight.client.fhir.FhirPractitioner;
+import org.safelight.client.fhir.FilingConflictException;
 import org.safelight.client.fhir.PatientDetails;
 import org.safelight.client.fhir.PatientMatch;
+import org.safelight.client.fhir.PatientExistsException;
 import org.safelight.client.fhir.PatientMatcher;
 import org.safelight.client.fhir.PractitionerMatch;
 import org.safelight.client.fhir.PractitionerMatcher;
@@ -38,7 +40,9 @@ import org.safelight.format.report.ReportMetadata;
  *     never linked by itself). A chosen Practitioner is looked up in the seed's {@code GET
  *     /Practitioner} list;</li>
  * <li>the Patient: what a person answered (a reference, read first: it must exist; or "create",
- *     when {@code --endpoint-fhir-create-patients} allows it), else {@link PatientMatcher};</li>
+ *     when {@code --endpoint-fhir-create-patients} allows it and the client's rule still does: never
+ *     where a record holds the report's patient ID; a record the server already has is asked about
+ *     again, never filed to), else {@link PatientMatcher};</li>
  * <li>anything short of one exact match throws {@link NeedsPersonException} with the question
  *     (the candidates, a sentence naming no patient), and the delivery waits for an admin;</li>
  * <li>{@link ReportFiler} files the report, with what was created kept in the endpoint's database
@@ -124,6 +128,9 @@ public final class FhirDestination implements Destination {
             CreatedResources created = memory.created(report.reportId());
             FhirPatient patient = patient(report, answers, created);
             filer.file(report.contents(), report.metadata(), patient, practitioner, created);
+        } catch (FilingConflictException e) {
+            // resources of this report are on the server for another patient (or practitioner)
+            throw new DeliveryException(e.getMessage(), true, e);
         } catch (FhirException e) {
             throw new DeliveryException("the FHIR server: " + e.getMessage(), !e.retryable(), e);
         }
@@ -220,23 +227,50 @@ public final class FhirDestination implements Destination {
             PatientMatch again = patients.match(details);
             List<FhirPatient> candidates = again instanceof PatientMatch.NeedsPerson n ? n.candidates()
                     : List.of(((PatientMatch.Linked) again).patient());
+            boolean canCreate = !(again instanceof PatientMatch.NeedsPerson n) || mayCreate(n, details);
             throw patientQuestion(report, details, "answer_not_found", "The patient picked for this report is not on"
-                    + " the FHIR server: pick the patient again" + (createPatients ? ", or create the patient." : "."),
-                    candidates);
+                    + " the FHIR server: pick the patient again" + (canCreate ? ", or create the patient." : "."),
+                    candidates, canCreate);
         }
-        if (answers.get(Answers.CREATE_PATIENT).filter("true"::equals).isPresent() && createPatients) {
-            return filer.createPatient(details, report.reportId(), patientIdSystem, created);
+        boolean createAnswered = answers.get(Answers.CREATE_PATIENT).filter("true"::equals).isPresent() && createPatients;
+        if (createAnswered && created.find(report.reportId() + "/patient").isPresent()) {
+            return filer.createPatient(details, report.reportId(), patientIdSystem, created); // created before
         }
         PatientMatch match = patients.match(details);
+        if (createAnswered) {
+            // the answer stands only while creating is still right: asked again otherwise
+            if (match instanceof PatientMatch.NeedsPerson n && mayCreate(n, details)) {
+                try {
+                    return filer.createPatient(details, report.reportId(), patientIdSystem, created);
+                } catch (PatientExistsException e) {
+                    throw patientQuestion(report, details, e.several() ? "several_matches" : "id_conflict",
+                            (e.several() ? "Several patient records on the FHIR server have" : "A patient record on the"
+                                    + " FHIR server has") + " this report's patient ID, so the patient was not created:"
+                                    + " pick the patient if it is there.", e.holders(), false);
+                }
+            }
+        }
         if (match instanceof PatientMatch.Linked linked) {
+            if (createAnswered && !ReportFiler.createdFor(linked.patient(), report.reportId())) {
+                throw patientQuestion(report, details, "several_matches", "A patient record on the FHIR server now"
+                        + " fits this report's patient, so the patient was not created: pick the patient if it is"
+                        + " there.", List.of(linked.patient()), false);
+            }
             return linked.patient();
         }
         PatientMatch.NeedsPerson needs = (PatientMatch.NeedsPerson) match;
-        throw patientQuestion(report, details, needs.reason().id(), patientSentence(needs.reason()), needs.candidates());
+        boolean canCreate = mayCreate(needs, details);
+        throw patientQuestion(report, details, needs.reason().id(), patientSentence(needs.reason(), canCreate),
+                needs.candidates(), canCreate);
     }
 
-    private String patientSentence(PatientMatch.Reason reason) {
-        String orCreate = createPatients ? ", or create the patient." : ".";
+    /** "Create the patient" is offered only when allowed and right (the client's shared rule). */
+    private boolean mayCreate(PatientMatch.NeedsPerson needs, PatientDetails details) {
+        return createPatients && needs.whyNotCreate(details).isEmpty();
+    }
+
+    private static String patientSentence(PatientMatch.Reason reason, boolean canCreate) {
+        String orCreate = canCreate ? ", or create the patient." : ".";
         return switch (reason) {
             case SEVERAL_MATCHES -> "Several patients on the FHIR server fit this report's patient: pick the right one"
                     + orCreate;
@@ -251,8 +285,9 @@ public final class FhirDestination implements Destination {
         };
     }
 
-    private NeedsPersonException patientQuestion(OpenedReport report, PatientDetails details, String reason,
-                                                 String sentence, List<FhirPatient> candidates) {
+    private static NeedsPersonException patientQuestion(OpenedReport report, PatientDetails details, String reason,
+                                                        String sentence, List<FhirPatient> candidates,
+                                                        boolean canCreate) {
         Map<String, String> asked = new LinkedHashMap<>();
         asked.put("report_id", report.reportId());
         asked.put("given", details.given());
@@ -270,6 +305,6 @@ public final class FhirDestination implements Destination {
             c.put("identifiers", p.identifiers());
             list.add(c);
         }
-        return new NeedsPersonException(new Question("patient", reason, sentence, asked, list, createPatients));
+        return new NeedsPersonException(new Question("patient", reason, sentence, asked, list, canCreate));
     }
 }
