@@ -11,8 +11,9 @@ import org.safelight.client.fhir.PatientMatch;
 /**
  * What {@code send --to fhir:} asks a person, as the seed's app does: the sender's Practitioner
  * from the server's list, and the patient when matching found no exact match (pick a candidate,
- * create the patient, or cancel). With nobody to answer (input ended) it stops with the list shown
- * and the option that answers in a script, exit 2 (DESIGN §7: the command line lacked an answer).
+ * create the patient, or cancel). With nobody to answer (input ended) it stops with the option that
+ * answers in a script, exit 2 (DESIGN §7: the command line lacked an answer); the patients are then
+ * not listed (a script's log is no place for them), the practitioners are.
  */
 final class FhirChoices {
     /** What the person chose for the patient. */
@@ -74,6 +75,12 @@ final class FhirChoices {
     PatientChoice patient(PatientDetails report, PatientMatch.NeedsPerson need, String whyNotCreate)
             throws IOException {
         boolean canCreate = whyNotCreate == null;
+        if (!questions.answerable()) {
+            // nobody to answer (a cron job, a CI run): no patient goes into its log, candidates or the report's
+            throw new Failures.UsageException("no one to answer which patient the report is for ("
+                    + need.reason().id() + "): pass --patient Patient/ID" + (canCreate ? " or --create-patient" : "")
+                    + "; nothing was filed");
+        }
         if (need.reason() == PatientMatch.Reason.ID_CONFLICT) {
             questions.show("WARNING: the patient record with the report's patient ID has another name or birth date"
                     + " than the report. Check before you pick it.");

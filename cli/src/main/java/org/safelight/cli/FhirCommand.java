@@ -1,13 +1,13 @@
 package org.safelight.cli;
 
 import java.net.URI;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.safelight.cli.share.Recipient;
 import org.safelight.client.fhir.FhirClient;
 import org.safelight.client.fhir.FhirException;
 import org.safelight.client.fhir.FhirPractitioner;
+import org.safelight.client.fhir.FhirResults;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -19,9 +19,6 @@ import picocli.CommandLine.ParentCommand;
         description = "Look at a FHIR server before 'safelight send FILE --to fhir:URL'.",
         subcommands = FhirCommand.Practitioners.class)
 final class FhirCommand implements Runnable {
-    /** Lists from the server are read up to this many entries (the client's cap). */
-    static final int LIST_CAP = FhirClient.MAX_ENTRIES;
-
     @ParentCommand
     Main main;
 
@@ -60,7 +57,7 @@ final class FhirCommand implements Runnable {
             }
             Main main = parent.main;
             FhirClient client = server.connect(base, allowPlainHttp, main.env, main.terminal);
-            List<FhirPractitioner> all;
+            FhirResults<FhirPractitioner> all;
             try {
                 all = client.practitioners(Map.of());
             } catch (FhirException e) {
@@ -71,7 +68,7 @@ final class FhirCommand implements Runnable {
                 return ExitCode.OK;
             }
             new FhirChoices(Questions.of(main)).listPractitioners(all);
-            if (all.size() >= LIST_CAP) {
+            if (all.truncated()) {
                 main.stdout.println("(the first " + all.size() + " only)");
             }
             return ExitCode.OK;

@@ -34,6 +34,23 @@ final class Questions {
         out.println(line);
     }
 
+    /**
+     * Whether anyone can answer: a terminal (a person is there), or piped input that has not ended.
+     * Waits for piped input as {@link #ask} would; asks nothing and shows nothing.
+     */
+    boolean answerable() throws IOException {
+        if (!echo) {
+            return true; // a terminal: never read ahead of a prompt the person has not seen
+        }
+        in.mark(1);
+        int next = in.read();
+        if (next < 0) {
+            return false;
+        }
+        in.reset();
+        return true;
+    }
+
     /** The answer to {@code prompt}, stripped; null when input has ended (no one to ask). */
     String ask(String prompt) throws IOException {
         out.print(prompt);

@@ -14,6 +14,7 @@ import org.safelight.client.fhir.FhirException;
 import org.safelight.client.fhir.FhirMode;
 import org.safelight.client.fhir.FhirPatient;
 import org.safelight.client.fhir.FhirPractitioner;
+import org.safelight.client.fhir.FhirResults;
 import org.safelight.client.fhir.FhirVersion;
 import org.safelight.client.fhir.FiledReport;
 import org.safelight.client.fhir.PatientDetails;
@@ -125,7 +126,7 @@ final class SendToFhir {
     private FhirPractitioner practitioner(FhirClient client, FhirChoices choices, Recipient.Fhir to)
             throws FhirException, IOException {
         String given = command.fhirFiling.practitioner;
-        List<FhirPractitioner> all = client.practitioners(Map.of());
+        FhirResults<FhirPractitioner> all = client.practitioners(Map.of());
         if (given == null) {
             return choices.practitioner(all, to.url().toString());
         }
@@ -133,12 +134,20 @@ final class SendToFhir {
         if (listed.isPresent()) {
             return listed.get();
         }
-        if (all.size() >= FhirCommand.LIST_CAP) {
-            // a long list is cut short: trust the reference, shown as itself
-            return new FhirPractitioner(given, given, List.of(), List.of());
+        Optional<FhirPractitioner> read = all.truncated() ? readPractitioner(client, given) : Optional.empty();
+        if (read.isPresent()) {
+            return read.get(); // a long list is cut short: the server's own record of it
         }
         throw new Failures.UsageException(given + " is not among the practitioners of " + to.url() + ": see"
                 + " 'safelight fhir practitioners " + to.url() + "'; nothing was filed");
+    }
+
+    private static Optional<FhirPractitioner> readPractitioner(FhirClient client, String reference) throws FhirException {
+        try {
+            return client.practitioner(reference);
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
     }
 
     private void printFiled(String reportId, Recipient.Fhir to, FhirVersion version, FhirMode mode, FhirPatient patient,

@@ -272,6 +272,8 @@ class InstitutionAnswersBrowserTest extends BrowserTestBase {
         assertThat(browser.text(c + " .question h3")).isEqualTo("fhir: who sent this report?");
         assertThat(browser.text(c + " .report-sender")).isEqualTo(NEWCOMER);
         assertThat(attributes(c + " .candidate", "data-reference")).contains(carter);
+        assertThat(browser.driver().findElement(By.cssSelector(c + " .remember")).isSelected()).isFalse();
+        browser.click(c + " .remember-label");
         assertThat(browser.driver().findElement(By.cssSelector(c + " .remember")).isSelected()).isTrue();
         Views.fit(browser);
         scrollTo(c + " .question");

@@ -270,24 +270,42 @@ class InstitutionQuestionsBrowserTest extends BrowserTestBase {
     }
 
     @Test
-    void a_practitioner_is_chosen_and_remembered_for_the_sender_unless_unticked() {
+    void a_mailed_senders_practitioner_is_chosen_and_never_offered_to_be_remembered() {
         openAsAdmin();
         String c = card(SENDER_REPORT);
         assertThat(browser.text(c + " h3")).isEqualTo("emr: who sent this report?");
         assertThat(browser.text(c + " .report-sender")).isEqualTo("noor@example.org");
         assertThat(browser.driver().findElements(By.cssSelector(c + " .create-patient"))).isEmpty();
-        assertThat(browser.driver().findElement(By.cssSelector(c + " .remember")).isSelected()).isTrue();
+        assertThat(browser.driver().findElements(By.cssSelector(c + " .remember, " + c + " .remember-label"))).isEmpty();
         Views.fit(browser);
         browser.script("document.querySelector(arguments[0]).scrollIntoView({block: 'start'})", c + " .question");
         shows("institution-questions-4-practitioner");
 
-        browser.click(c + " .remember-label");
+        browser.click(c + " .candidate[data-reference='Practitioner/7']");
+        assertThat(browser.text(c + " .confirm-question")).isEqualTo("File this report as sent by Dr Noor Haddad (noor@example.org)?");
+        browser.click(c + " .confirm-answer");
+        browser.until(d -> browser.text(c + " .state").contains("Delivered to emr."));
+        assertThat(answers).extracting(JsonNode::toString)
+                .containsExactly("{\"practitioner\":\"Practitioner/7\",\"remember\":false}");
+    }
+
+    @Test
+    void a_verified_senders_practitioner_is_remembered_only_when_ticked() {
+        ObjectNode report = reports.get(SENDER_REPORT);
+        report.put("sender_verified", true).put("source", "https");
+        ((ObjectNode) report.path("deliveries").get(0).path("question")).put("reason", "unknown_sender");
+        openAsAdmin();
+        String c = card(SENDER_REPORT);
+        assertThat(browser.driver().findElement(By.cssSelector(c + " .remember")).isSelected()).isFalse();
+
         browser.click(c + " .candidate[data-reference='Practitioner/7']");
         assertThat(browser.text(c + " .confirm-question")).isEqualTo("File this report as sent by Dr Noor Haddad (noor@example.org)?");
         browser.click(c + " .cancel-answer");
         assertThat(browser.script("return document.activeElement.dataset.reference")).isEqualTo("Practitioner/7");
         browser.click(c + " .remember-label");
         browser.click(c + " .candidate[data-reference='Practitioner/7']");
+        assertThat(browser.text(c + " .confirm-question")).endsWith(
+                "Reports from noor@example.org go to this practitioner from now on.");
         browser.click(c + " .confirm-answer");
         browser.until(d -> browser.text(c + " .state").contains("Delivered to emr."));
         assertThat(answers).extracting(JsonNode::toString)

@@ -27,7 +27,8 @@ import java.util.regex.Pattern;
  * Requests carry {@link FhirAuth}'s header; a 401 drops a cached token and the request is tried
  * once more. Bodies stream: a raw Binary is sent from its file, never held whole in memory, and
  * answers are read up to a bound. Searches follow the Bundle's {@code next} links on the server's
- * own origin only (our credentials never go to another host), up to {@link #MAX_ENTRIES} entries.
+ * own origin only (our credentials never go to another host), up to {@link #MAX_ENTRIES} entries;
+ * an answer cut short by that bound says so ({@link FhirResults#truncated()}).
  * Failures are {@link FhirException}s naming the call and the server's answer, never a body with
  * patient data, a search's parameters or a credential. Thread-safe.
  */
@@ -96,12 +97,12 @@ public final class FhirClient implements FhirSearch {
     }
 
     @Override
-    public List<FhirPatient> patients(Map<String, String> query) throws FhirException {
+    public FhirResults<FhirPatient> patients(Map<String, String> query) throws FhirException {
         return search("Patient", query, FhirReading::patient);
     }
 
     @Override
-    public List<FhirPractitioner> practitioners(Map<String, String> query) throws FhirException {
+    public FhirResults<FhirPractitioner> practitioners(Map<String, String> query) throws FhirException {
         return search("Practitioner", query, FhirReading::practitioner);
     }
 
@@ -120,6 +121,25 @@ public final class FhirClient implements FhirSearch {
             throw new FhirException("GET Patient: the FHIR server answered " + answer.status + " without a Patient", answer.status, false);
         }
         return Optional.of(FhirReading.patient(body));
+    }
+
+    /** {@code GET /Practitioner/{id}}; empty on 404 or 410. */
+    public Optional<FhirPractitioner> practitioner(String reference) throws FhirException {
+        String id = reference.startsWith("Practitioner/") ? reference.substring("Practitioner/".length()) : reference;
+        if (!ID.matcher(id).matches()) {
+            throw new IllegalArgumentException("not a Practitioner reference");
+        }
+        Answer answer = send("GET", "Practitioner",
+                () -> request(URI.create(baseText + "/Practitioner/" + id), timeout).GET());
+        if (answer.status == 404 || answer.status == 410) {
+            return Optional.empty();
+        }
+        JsonNode body = expectOk("GET", "Practitioner", answer);
+        if (!"Practitioner".equals(body.path("resourceType").asText())) {
+            throw new FhirException("GET Practitioner: the FHIR server answered " + answer.status
+                    + " without a Practitioner", answer.status, false);
+        }
+        return Optional.of(FhirReading.practitioner(body));
     }
 
     /**
@@ -219,7 +239,7 @@ public final class FhirClient implements FhirSearch {
         }
     }
 
-    private <T> List<T> search(String type, Map<String, String> query, Function<JsonNode, T> reader)
+    private <T> FhirResults<T> search(String type, Map<String, String> query, Function<JsonNode, T> reader)
             throws FhirException {
         StringBuilder url = new StringBuilder(baseText).append('/').append(type);
         char separator = '?';
@@ -229,6 +249,8 @@ public final class FhirClient implements FhirSearch {
         }
         List<T> found = new ArrayList<>();
         URI next = URI.create(url.toString());
+        boolean dropped = false;
+        long total = -1;
         for (int page = 0; next != null && page < MAX_PAGES && found.size() < MAX_ENTRIES; page++) {
             URI uri = next;
             Answer answer = send("GET", type, () -> request(uri, timeout).GET());
@@ -236,15 +258,23 @@ public final class FhirClient implements FhirSearch {
             if (!"Bundle".equals(bundle.path("resourceType").asText())) {
                 throw new FhirException("GET " + type + ": the FHIR server answered a search without a Bundle", answer.status, false);
             }
+            if (bundle.path("total").canConvertToLong()) {
+                total = Math.max(total, bundle.path("total").asLong());
+            }
             for (JsonNode entry : bundle.path("entry")) {
                 JsonNode resource = entry.path("resource");
-                if (type.equals(resource.path("resourceType").asText()) && found.size() < MAX_ENTRIES) {
-                    found.add(reader.apply(resource));
+                if (type.equals(resource.path("resourceType").asText())) {
+                    if (found.size() < MAX_ENTRIES) {
+                        found.add(reader.apply(resource));
+                    } else {
+                        dropped = true;
+                    }
                 }
             }
             next = nextPage(type, bundle);
         }
-        return found;
+        // cut short: a next page not followed, entries beyond the bound, or a total above what was read
+        return FhirResults.of(found, next != null || dropped || total > found.size());
     }
 
     /** The Bundle's {@code next} link, which must stay on the server's own origin. */

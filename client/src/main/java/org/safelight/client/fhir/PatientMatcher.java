@@ -23,7 +23,9 @@ import org.safelight.client.fhir.PatientMatch.Reason;
  *       goes on by name.</li>
  *   <li>By name: needs a family name and a full birth date ({@link Reason#NOT_ENOUGH_DETAILS}
  *       otherwise, with no search). Exactly one answer to the first search that agrees exactly
- *       links ({@link How#NAME_AND_BIRTH_DATE}); several that agree are {@link Reason#SEVERAL_MATCHES}.
+ *       links ({@link How#NAME_AND_BIRTH_DATE}), unless the report has a patient ID and the record
+ *       holds another value in the institution's identifier system ({@link Reason#ID_CONFLICT});
+ *       several that agree are {@link Reason#SEVERAL_MATCHES}.
  *       Otherwise (or with no given name, when the first search is skipped) the second search's
  *       answers are a {@link Reason#PARTIAL_MATCH}, and no answer is {@link Reason#NO_MATCH}.</li>
  * </ul>
@@ -31,7 +33,9 @@ import org.safelight.client.fhir.PatientMatch.Reason;
  * <p>Names agree when equal once trimmed, case and accents folded; birth dates when the same
  * {@code YYYY-MM-DD} string. Servers' string searches match prefixes ("Ann" finds "Anna"), and a
  * server may ignore a parameter it does not know, so every answer is checked here again: what the
- * server returns is a candidate, never by itself a match. Candidates are capped at {@value #CAP}.
+ * server returns is a candidate, never by itself a match. An answer cut short ({@link
+ * FhirResults#truncated()}) may hide a second match, so it never links: it is {@link
+ * Reason#SEVERAL_MATCHES}. Candidates are capped at {@value #CAP}.
  * Thread-safe when the {@link FhirSearch} is.
  */
 public final class PatientMatcher {
@@ -62,9 +66,17 @@ public final class PatientMatcher {
             full.put("given", MatchText.escape(details.given()));
             full.put("family", MatchText.escape(details.family()));
             full.put("birthdate", details.birthDate());
-            List<FhirPatient> exact = search.patients(full).stream().filter(p -> agrees(p, details)).toList();
+            FhirResults<FhirPatient> answered = search.patients(full);
+            List<FhirPatient> exact = answered.stream().filter(p -> agrees(p, details)).toList();
+            if (answered.truncated() && !exact.isEmpty()) {
+                // what was not read may hold another record that agrees: never "exactly one"
+                return new NeedsPerson(Reason.SEVERAL_MATCHES, capped(exact));
+            }
             if (exact.size() == 1) {
-                return new Linked(exact.get(0), How.NAME_AND_BIRTH_DATE);
+                FhirPatient only = exact.get(0);
+                return holdsAnotherId(only, details.patientId())
+                        ? new NeedsPerson(Reason.ID_CONFLICT, List.of(only))
+                        : new Linked(only, How.NAME_AND_BIRTH_DATE);
             }
             if (exact.size() > 1) {
                 return new NeedsPerson(Reason.SEVERAL_MATCHES, capped(exact));
@@ -84,7 +96,12 @@ public final class PatientMatcher {
         String value = MatchText.escape(id);
         Map<String, String> query = new LinkedHashMap<>();
         query.put("identifier", idSystem.map(system -> system + "|" + value).orElse(value));
-        List<FhirPatient> holders = search.patients(query).stream().filter(p -> holds(p, id)).toList();
+        FhirResults<FhirPatient> answered = search.patients(query);
+        List<FhirPatient> holders = answered.stream().filter(p -> holds(p, id)).toList();
+        if (answered.truncated()) {
+            // the record holding the ID (or a second one) may be among those not read
+            return Optional.of(new NeedsPerson(Reason.SEVERAL_MATCHES, capped(holders.isEmpty() ? answered : holders)));
+        }
         if (holders.isEmpty()) {
             return Optional.empty();
         }
@@ -109,6 +126,20 @@ public final class PatientMatcher {
             }
         }
         return false;
+    }
+
+    /**
+     * Whether the record has, in the institution's system, a value other than the report's ID (it
+     * would have been found by the ID otherwise): another person with the same name and birth date,
+     * or a mistyped ID. Without a system or a report ID nothing can be told.
+     */
+    private boolean holdsAnotherId(FhirPatient patient, String id) {
+        if (id.isEmpty() || idSystem.isEmpty()) {
+            return false;
+        }
+        String prefix = idSystem.get() + "|";
+        return patient.identifiers().stream().filter(i -> i.startsWith(prefix))
+                .anyMatch(i -> !i.substring(prefix.length()).strip().equalsIgnoreCase(id));
     }
 
     private static boolean agrees(FhirPatient patient, PatientDetails details) {

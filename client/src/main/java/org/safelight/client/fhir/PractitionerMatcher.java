@@ -13,7 +13,8 @@ import org.safelight.client.fhir.PractitionerMatch.Reason;
  *
  * <p>An unverified address is never searched: the answer is {@link Reason#UNVERIFIED_SENDER} with
  * the list. A server may ignore a search parameter it does not know and answer everyone, so only
- * answers that do carry the address (case aside) count. Candidates are capped at
+ * answers that do carry the address (case aside) count; an answer cut short ({@link
+ * FhirResults#truncated()}) never links, it is {@link Reason#SEVERAL_MATCHES}. Candidates are capped at
  * {@value PatientMatcher#CAP}. Thread-safe when the {@link FhirSearch} is.
  */
 public final class PractitionerMatcher {
@@ -38,9 +39,14 @@ public final class PractitionerMatcher {
             return new NeedsPerson(Reason.UNKNOWN_SENDER, everyone());
         }
         String folded = address.toLowerCase(Locale.ROOT);
-        List<FhirPractitioner> found = search.practitioners(Map.of("email", MatchText.escape(address))).stream()
+        FhirResults<FhirPractitioner> answered = search.practitioners(Map.of("email", MatchText.escape(address)));
+        List<FhirPractitioner> found = answered.stream()
                 .filter(p -> p.emails().stream().anyMatch(e -> e.strip().toLowerCase(Locale.ROOT).equals(folded)))
                 .toList();
+        if (answered.truncated()) {
+            // those not read may hold the address too: never "exactly one"
+            return new NeedsPerson(Reason.SEVERAL_MATCHES, found.isEmpty() ? everyone() : capped(found));
+        }
         if (found.size() == 1) {
             return new Linked(found.get(0));
         }

@@ -135,6 +135,34 @@ class FhirClientTest {
     }
 
     @Test
+    void a_search_cut_short_says_so_and_a_whole_one_does_not() throws Exception {
+        server.answer = (r, i) -> {
+            String[] page = new String[150];
+            for (int k = 0; k < page.length; k++) {
+                page[k] = patient(i * 150 + k);
+            }
+            return FakeFhir.Reply.json(200, bundle(server.base() + "?_getpages=abc&_page=" + (i + 1), page));
+        };
+        FhirClient client = client(FhirAuth.none());
+
+        assertThat(client.patients(Map.of("family", "Quill")).truncated()).as("a next page not followed").isTrue();
+
+        server.answer = (r, i) -> FakeFhir.Reply.json(200, bundle(null, patient(1), patient(2))
+                .replace("\"type\":\"searchset\",", "\"type\":\"searchset\",\"total\":3,"));
+        FhirResults<FhirPatient> counted = client.patients(Map.of("family", "Quill"));
+        assertThat(counted).hasSize(2);
+        assertThat(counted.truncated()).as("a total above the entries read").isTrue();
+
+        server.answer = (r, i) -> !r.pathAndQuery().contains("p=2")
+                ? FakeFhir.Reply.json(200, bundle(server.base() + "?p=2", patient(1)))
+                : FakeFhir.Reply.json(200, bundle(null, patient(2)).replace("\"type\":\"searchset\",",
+                        "\"type\":\"searchset\",\"total\":2,"));
+        FhirResults<FhirPatient> both = client.patients(Map.of());
+        assertThat(both).extracting(FhirPatient::reference).containsExactly("Patient/1", "Patient/2");
+        assertThat(both.truncated()).isFalse();
+    }
+
+    @Test
     void a_next_link_to_another_host_is_refused_and_gets_no_credentials() throws Exception {
         try (FakeFhir other = new FakeFhir()) {
             server.answer = (r, i) -> FakeFhir.Reply.json(200, bundle(other.base() + "/Patient?page=2", patient(1)));
@@ -212,6 +240,23 @@ class FhirClientTest {
         assertThat(client.patient("Patient/9")).map(FhirPatient::reference).contains("Patient/9");
         assertThat(client.patient("Patient/8")).isEmpty();
         assertThat(client.patient("Patient/gone")).isEmpty();
+    }
+
+    @Test
+    void a_practitioner_read_is_empty_when_the_server_does_not_have_it() throws Exception {
+        server.answer = (r, i) -> r.pathAndQuery().endsWith("/Practitioner/7")
+                ? FakeFhir.Reply.json(200, "{\"resourceType\":\"Practitioner\",\"id\":\"7\"}")
+                : r.pathAndQuery().endsWith("/Practitioner/5") ? FakeFhir.Reply.json(200, patient(5))
+                : FakeFhir.Reply.json(404, "");
+
+        FhirClient client = client(FhirAuth.none());
+
+        assertThat(client.practitioner("Practitioner/7")).map(FhirPractitioner::reference).contains("Practitioner/7");
+        assertThat(client.practitioner("Practitioner/8")).isEmpty();
+        assertThatThrownBy(() -> client.practitioner("Practitioner/5")).isInstanceOf(FhirException.class);
+        assertThatThrownBy(() -> client.practitioner("Patient/7")).isInstanceOf(IllegalArgumentException.class);
+        assertThat(server.requests).extracting(FakeFhir.Request::pathAndQuery)
+                .containsExactly("/fhir/Practitioner/7", "/fhir/Practitioner/8", "/fhir/Practitioner/5");
     }
 
     @Test

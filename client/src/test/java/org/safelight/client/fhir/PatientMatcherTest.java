@@ -180,6 +180,51 @@ class PatientMatcherTest {
     }
 
     @Test
+    void a_cut_short_name_search_never_links_its_one_agreeing_record() throws FhirException {
+        // the server ignored given and birthdate: 200 of many records came back, the other agreeing one may be on page 3
+        server.answer(BY_NAME, ZOE, patient("2", "Zoëy", "Müller-Lüdenscheidt", "1979-01-01")).truncated(BY_NAME);
+
+        assertThat(match(NO_ID)).isEqualTo(new NeedsPerson(Reason.SEVERAL_MATCHES, List.of(ZOE)));
+        assertThat(server.calls()).containsExactly(BY_NAME);
+    }
+
+    @Test
+    void a_cut_short_patient_id_search_never_links_its_one_holder() throws FhirException {
+        server.answer(BY_ID, ZOE).truncated(BY_ID);
+
+        assertThat(match(REPORT)).isEqualTo(new NeedsPerson(Reason.SEVERAL_MATCHES, List.of(ZOE)));
+        assertThat(server.calls()).containsExactly(BY_ID);
+    }
+
+    @Test
+    void a_cut_short_patient_id_search_without_a_holder_does_not_go_on_to_link_by_name() throws FhirException {
+        FhirPatient someone = patient("4", "Ola", "Berg", "1950-01-01", "|H-9");
+        server.answer(BY_ID, someone).truncated(BY_ID).answer(BY_NAME, ZOE);
+
+        assertThat(match(REPORT)).isEqualTo(new NeedsPerson(Reason.SEVERAL_MATCHES, List.of(someone)));
+        assertThat(server.calls()).containsExactly(BY_ID);
+    }
+
+    @Test
+    void a_name_match_holding_another_id_in_the_institutions_system_is_an_id_conflict() throws FhirException {
+        String byId = "Patient?identifier=urn:hospital|H-123";
+        FhirPatient otherMrn = patient("6", "Zoë", "Müller-Lüdenscheidt", "1980-04-09", "urn:other|H-123",
+                "urn:hospital|H-456");
+        server.answer(BY_NAME, otherMrn);
+        PatientMatcher matcher = new PatientMatcher(server, Optional.of("urn:hospital"));
+
+        assertThat(matcher.match(REPORT)).isEqualTo(new NeedsPerson(Reason.ID_CONFLICT, List.of(otherMrn)));
+        assertThat(server.calls()).containsExactly(byId, BY_NAME);
+
+        // no ID of that system on the record, or no ID in the report: the name match links as before
+        FhirPatient noMrn = patient("7", "Zoë", "Müller-Lüdenscheidt", "1980-04-09", "urn:other|H-456");
+        server.answer(BY_NAME, noMrn);
+        assertThat(matcher.match(REPORT)).isEqualTo(new Linked(noMrn, How.NAME_AND_BIRTH_DATE));
+        server.answer(BY_NAME, otherMrn);
+        assertThat(matcher.match(NO_ID)).isEqualTo(new Linked(otherMrn, How.NAME_AND_BIRTH_DATE));
+    }
+
+    @Test
     void search_values_are_escaped_as_fhir_reads_them() throws FhirException {
         match(new PatientDetails("Ann,Mary", "O|Brien$", "1980-04-09", "A\\1,2"));
 

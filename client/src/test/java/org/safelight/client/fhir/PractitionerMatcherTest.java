@@ -43,6 +43,24 @@ class PractitionerMatcherTest {
     }
 
     @Test
+    void a_cut_short_email_search_never_links_its_one_holder() throws FhirException {
+        server.answer(BY_EMAIL, ANA, BEN).truncated(BY_EMAIL);
+
+        assertThat(matcher.match("ana.lopez@hospital.example", true))
+                .isEqualTo(new NeedsPerson(Reason.SEVERAL_MATCHES, List.of(ANA)));
+        assertThat(server.calls()).containsExactly(BY_EMAIL);
+    }
+
+    @Test
+    void a_cut_short_email_search_without_the_address_shows_the_list_as_several() throws FhirException {
+        server.answer(BY_EMAIL, BEN).truncated(BY_EMAIL);
+
+        assertThat(matcher.match("ana.lopez@hospital.example", true))
+                .isEqualTo(new NeedsPerson(Reason.SEVERAL_MATCHES, List.of(ANA, BEN)));
+        assertThat(server.calls()).containsExactly(BY_EMAIL, EVERYONE);
+    }
+
+    @Test
     void an_unknown_address_needs_a_person_who_is_shown_the_whole_list() throws FhirException {
         assertThat(matcher.match("ana.lopez@hospital.example", true))
                 .isEqualTo(new NeedsPerson(Reason.UNKNOWN_SENDER, List.of(ANA, BEN)));

@@ -2,8 +2,10 @@ package org.safelight.client.fhir;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.StringJoiner;
 
 /**
@@ -15,6 +17,7 @@ final class RecordingFhirSearch implements FhirSearch {
     private final Map<String, List<FhirPatient>> patients = new HashMap<>();
     private final Map<String, List<FhirPractitioner>> practitioners = new HashMap<>();
     private final List<String> calls = new ArrayList<>();
+    private final Set<String> truncated = new HashSet<>();
 
     RecordingFhirSearch answer(String call, FhirPatient... found) {
         patients.put(call, List.of(found));
@@ -26,22 +29,28 @@ final class RecordingFhirSearch implements FhirSearch {
         return this;
     }
 
+    /** Marks the answer to {@code call} as cut short (the server had more than it returned). */
+    RecordingFhirSearch truncated(String call) {
+        truncated.add(call);
+        return this;
+    }
+
     List<String> calls() {
         return List.copyOf(calls);
     }
 
     @Override
-    public List<FhirPatient> patients(Map<String, String> query) {
+    public FhirResults<FhirPatient> patients(Map<String, String> query) {
         String call = written("Patient", query);
         calls.add(call);
-        return patients.getOrDefault(call, List.of());
+        return FhirResults.of(patients.getOrDefault(call, List.of()), truncated.contains(call));
     }
 
     @Override
-    public List<FhirPractitioner> practitioners(Map<String, String> query) {
+    public FhirResults<FhirPractitioner> practitioners(Map<String, String> query) {
         String call = written("Practitioner", query);
         calls.add(call);
-        return practitioners.getOrDefault(call, List.of());
+        return FhirResults.of(practitioners.getOrDefault(call, List.of()), truncated.contains(call));
     }
 
     private static String written(String type, Map<String, String> query) {

@@ -33,12 +33,13 @@ import org.safelight.format.report.ReportMetadata;
  * Files each opened report into the institution's FHIR server (STU3 or R4; DESIGN §6, the seed's
  * calls), never guessing who it is about or who sent it:
  * <ol>
- * <li>the sender's Practitioner: what a person answered for this delivery, else the institution's
- *     mapping (set by an admin with "remember", then the {@code --endpoint-fhir-practitioners}
- *     file), else {@link PractitionerMatcher} on the sender's address; an address is verified only
- *     when a verified token vouched for it over HTTPS (a mail's From is claimed, not proven, and is
- *     never linked by itself). A chosen Practitioner is looked up in the seed's {@code GET
- *     /Practitioner} list;</li>
+ * <li>the sender's Practitioner: what a person answered for this delivery, else, for a verified
+ *     address, the institution's mapping (set by an admin with "remember", then the {@code
+ *     --endpoint-fhir-practitioners} file), else {@link PractitionerMatcher} on the sender's
+ *     address; an address is verified only when a verified token vouched for it over HTTPS (a
+ *     mail's From is claimed, not proven, and is never linked by itself, not even through the
+ *     mapping, whose Practitioner is then only offered first). A chosen Practitioner is read
+ *     ({@code GET /Practitioner/{id}}) before use;</li>
  * <li>the Patient: what a person answered (a reference, read first: it must exist; or "create",
  *     when {@code --endpoint-fhir-create-patients} allows it and the client's rule still does: never
  *     where a record holds the report's patient ID; a record the server already has is asked about
@@ -144,39 +145,56 @@ public final class FhirDestination implements Destination {
         if (answered.isPresent()) {
             return chosen(report, answered.get());
         }
-        Optional<Map.Entry<String, Optional<String>>> mapped = memory.practitionerOf(email);
-        if (mapped.isPresent()) {
-            return chosen(report, mapped.get().getKey());
-        }
-        String inFile = mappingFile.get(email);
-        if (inFile != null) {
-            return chosen(report, inFile);
-        }
+        // the admins' mapping and the file only vouch for an address a verified token vouched for
         boolean verified = report.arrival().senderVerified() && report.arrival().source() == Arrival.Source.HTTPS;
+        Optional<String> mapped = memory.practitionerOf(email).map(Map.Entry::getKey)
+                .or(() -> Optional.ofNullable(mappingFile.get(email)));
+        if (mapped.isPresent() && verified) {
+            return chosen(report, mapped.get());
+        }
         PractitionerMatch match = practitioners.match(email, verified);
         if (match instanceof PractitionerMatch.Linked linked) {
             return linked.practitioner();
         }
         PractitionerMatch.NeedsPerson needs = (PractitionerMatch.NeedsPerson) match;
-        throw practitionerQuestion(report, needs.reason().id(), practitionerSentence(needs.reason()), needs.candidates());
+        List<FhirPractitioner> candidates = mapped.isPresent() ? mappedFirst(mapped.get(), needs.candidates())
+                : needs.candidates();
+        throw practitionerQuestion(report, needs.reason().id(), practitionerSentence(needs.reason()), candidates);
+    }
+
+    /** The candidates with the mapped Practitioner first (read when not among them; left out when gone). */
+    private List<FhirPractitioner> mappedFirst(String reference, List<FhirPractitioner> candidates) throws FhirException {
+        Optional<FhirPractitioner> listed = candidates.stream().filter(p -> p.reference().equals(reference)).findFirst();
+        Optional<FhirPractitioner> first = listed.isPresent() ? listed : read(reference);
+        if (first.isEmpty()) {
+            return candidates;
+        }
+        List<FhirPractitioner> ordered = new ArrayList<>();
+        ordered.add(first.get());
+        candidates.stream().filter(p -> !p.reference().equals(reference)).limit(FhirClient.MAX_ENTRIES - 1L)
+                .forEach(ordered::add);
+        return ordered;
     }
 
     /**
-     * A Practitioner a person or the mapping chose, as the server's list (the seed's {@code GET
-     * /Practitioner}) has it; asked again when the list is whole and lacks it (removed since).
+     * A Practitioner a person or the mapping chose, as the server has it ({@code GET
+     * /Practitioner/{id}}); asked again, with the seed's list, when it is not there (removed since).
      */
     private FhirPractitioner chosen(OpenedReport report, String reference) throws FhirException, NeedsPersonException {
-        List<FhirPractitioner> all = client.practitioners(Map.of());
-        for (FhirPractitioner p : all) {
-            if (p.reference().equals(reference)) {
-                return p;
-            }
+        Optional<FhirPractitioner> read = read(reference);
+        if (read.isPresent()) {
+            return read.get();
         }
-        if (all.size() < FhirClient.MAX_ENTRIES) {
-            throw practitionerQuestion(report, "answer_not_found", "The practitioner chosen for this sender is not on"
-                    + " the FHIR server (any more): pick the sender's practitioner.", all);
+        throw practitionerQuestion(report, "answer_not_found", "The practitioner chosen for this sender is not on"
+                + " the FHIR server (any more): pick the sender's practitioner.", client.practitioners(Map.of()));
+    }
+
+    private Optional<FhirPractitioner> read(String reference) throws FhirException {
+        try {
+            return client.practitioner(reference);
+        } catch (IllegalArgumentException e) {
+            return Optional.empty(); // not a Practitioner/id: nothing the server can have
         }
-        return new FhirPractitioner(reference, reference, List.of(), List.of());
     }
 
     private static String practitionerSentence(PractitionerMatch.Reason reason) {

@@ -92,11 +92,13 @@ public final class StoredReports implements ReceivedReports {
     public AnswerResult answer(String reportId, String destination, PersonAnswer answer, String answeredBy) {
         long now = clock.millis();
         return db.jdbi().inTransaction(h -> {
-            Optional<String[]> row = h.createQuery("SELECT d.status, d.question, d.answers, r.sender_email"
+            Optional<String[]> row = h.createQuery("SELECT d.status, d.question, d.answers, r.sender_email,"
+                            + " r.sender_verified, r.source"
                             + " FROM endpoint_deliveries d JOIN endpoint_reports r ON r.report_id = d.report_id"
                             + " WHERE d.report_id = :id AND d.destination = :dest")
                     .bind("id", reportId).bind("dest", destination)
-                    .map((rs, ctx) -> new String[] {rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)})
+                    .map((rs, ctx) -> new String[] {rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                            rs.getInt(5) == 1 && "HTTPS".equals(rs.getString(6)) ? "verified" : ""})
                     .findOne();
             if (row.isEmpty()) {
                 return AnswerResult.refused(AnswerResult.Outcome.UNKNOWN_DELIVERY, "the report has no such destination");
@@ -109,6 +111,11 @@ public final class StoredReports implements ReceivedReports {
             if (question.isEmpty()) {
                 return AnswerResult.refused(AnswerResult.Outcome.NOT_WAITING,
                         "the question of this delivery cannot be read here (no master key)");
+            }
+            if (answer.remember() && !"verified".equals(row.get()[4])) {
+                // a mapping links later reports with no person: only for an address a verified token vouched for
+                return AnswerResult.refused(AnswerResult.Outcome.INVALID, "remember is only for a sender a verified"
+                        + " token vouched for over HTTPS; this report's sender is only claimed (answer without remember)");
             }
             Map<String, String> answers = new LinkedHashMap<>(store.openAnswers(reportId, destination, row.get()[2]).values());
             Optional<String> refused = apply(question.get(), answer, answers);

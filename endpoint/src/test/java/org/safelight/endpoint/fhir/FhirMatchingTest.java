@@ -186,12 +186,32 @@ class FhirMatchingTest {
                 assertThat(rig.state("R-B")).isEqualTo("delivered");
                 assertThat(FhirFilingTest.targets(rig.fhir)).doesNotContain("GET Practitioner?email=" + FhirRig.SENDER);
                 assertThat(rig.fhir.resources("DocumentManifest")).hasSize(2);
+
+                // the same address claimed by a mail: the remembered mapping is only offered, first
+                rig.receive(FhirRig.report("R-C", FhirRig.patient("Ada", "Quill", "1961-03-07", "")),
+                        new Arrival(Arrival.Source.MAILBOX, FhirRig.SENDER, false, "<m3@example.org>", clock.instant()));
+                rig.pipeline.drain();
+                assertThat(rig.state("R-C")).isNotEqualTo("delivered");
+                JsonNode asked = rig.fhirDeliveryJson("R-C", true);
+                assertThat(asked.path("status").asText()).isEqualTo("needs_person");
+                assertThat(asked.path("question").path("reason").asText()).isEqualTo("unverified_sender");
+                assertThat(asked.path("question").path("candidates").get(0).path("reference").asText()).isEqualTo(noor);
+                assertThat(asked.path("question").path("candidates")).extracting(c -> c.path("reference").asText())
+                        .containsOnlyOnce(noor);
+                JsonNode refused = rig.answer("R-C", "{\"practitioner\":\"" + house + "\",\"remember\":true}");
+                assertThat(refused.path("_status").asInt()).isEqualTo(400);
+                assertThat(refused.path("error").asText()).isEqualTo("invalid_answer");
+                assertThat(rig.fhirDeliveryJson("R-C", true).path("status").asText()).isEqualTo("needs_person");
+                assertThat(rig.answer("R-C", "{\"practitioner\":\"" + noor + "\"}").path("_status").asInt())
+                        .isEqualTo(200);
+                rig.pipeline.drain();
+                assertThat(rig.state("R-C")).isEqualTo("delivered");
             }
         }
     }
 
     @EachDatabase
-    void a_mailed_report_is_never_linked_by_its_claimed_sender_but_the_mapping_file_links_it(
+    void a_mailed_report_is_never_linked_by_its_claimed_sender_nor_by_the_mapping_file_which_links_verified_ones(
             Supplier<Database> database) throws Exception {
         try (Database db = database.get()) {
             db.migrate("endpoint");
@@ -201,18 +221,54 @@ class FhirMatchingTest {
                     new FhirRig.Config("media", false, mapping))) {
                 String mapped = rig.fhir.addPractitioner("Dr", "Map", "Ped", "mapped@example.org");
                 assertThat(mapped).isEqualTo("Practitioner/1");
-                rig.fhir.addPractitioner("Dr", "Noor", "Haddad", FhirRig.SENDER);
+                String noor = rig.fhir.addPractitioner("Dr", "Noor", "Haddad", FhirRig.SENDER);
                 rig.fhir.addPatient("Ada", "Quill", "1961-03-07");
                 rig.receive(FhirRig.report("R-MAIL", FhirRig.patient("Ada", "Quill", "1961-03-07", "")),
                         new Arrival(Arrival.Source.MAILBOX, FhirRig.SENDER, false, "<m1@example.org>", clock.instant()));
                 rig.receive(FhirRig.report("R-MAPPED", FhirRig.patient("Ada", "Quill", "1961-03-07", "")),
                         new Arrival(Arrival.Source.MAILBOX, "mapped@example.org", false, "<m2@example.org>", clock.instant()));
+                rig.receive(FhirRig.report("R-VERIFIED", FhirRig.patient("Ada", "Quill", "1961-03-07", "")),
+                        new Arrival(Arrival.Source.HTTPS, "mapped@example.org", true, null, clock.instant()));
 
                 rig.pipeline.drain();
 
                 assertThat(rig.fhirDeliveryJson("R-MAIL", true).path("question").path("reason").asText())
                         .isEqualTo("unverified_sender");
-                assertThat(rig.state("R-MAPPED")).isEqualTo("delivered");
+                JsonNode asked = rig.fhirDeliveryJson("R-MAPPED", true);
+                assertThat(asked.path("status").asText()).isEqualTo("needs_person");
+                assertThat(asked.path("question").path("reason").asText()).isEqualTo("unverified_sender");
+                assertThat(asked.path("question").path("candidates")).extracting(c -> c.path("reference").asText())
+                        .containsExactly(mapped, noor);
+                assertThat(rig.state("R-VERIFIED")).isEqualTo("delivered");
+                JsonNode media = rig.resource(rig.fhir.reference(rig.fhir.resources("Media").get(0)));
+                assertThat(media.path("operator").path("reference").asText()).isEqualTo(mapped);
+            }
+        }
+    }
+
+    @EachDatabase
+    void a_mapped_practitioner_is_read_before_use_and_asked_about_when_gone_even_behind_a_long_list(
+            Supplier<Database> database) throws Exception {
+        try (Database db = database.get()) {
+            db.migrate("endpoint");
+            Path mapping = Files.writeString(Files.createDirectories(dir).resolve("practitioners"),
+                    "gone@example.org = Practitioner/9999\n");
+            try (FhirRig rig = new FhirRig(db, dir.resolve("rig"), clock, FhirVersion.R4,
+                    new FhirRig.Config("media", false, mapping))) {
+                for (int i = 0; i < 205; i++) {
+                    rig.fhir.addPractitioner("Dr", "P" + i, "Many", "p" + i + "@example.org");
+                }
+                rig.fhir.addPatient("Ada", "Quill", "1961-03-07");
+                rig.receive(FhirRig.report("R-GONE", FhirRig.patient("Ada", "Quill", "1961-03-07", "")),
+                        new Arrival(Arrival.Source.HTTPS, "gone@example.org", true, null, clock.instant()));
+
+                rig.pipeline.drain();
+
+                JsonNode asked = rig.fhirDeliveryJson("R-GONE", true);
+                assertThat(asked.path("status").asText()).isEqualTo("needs_person");
+                assertThat(asked.path("question").path("reason").asText()).isEqualTo("answer_not_found");
+                assertThat(rig.fhir.resources("Media")).isEmpty();
+                assertThat(FhirFilingTest.targets(rig.fhir)).contains("GET Practitioner/9999");
             }
         }
     }

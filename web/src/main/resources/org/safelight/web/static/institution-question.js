@@ -113,8 +113,10 @@ export function questionPanel(reportId, delivery, {answer, answered, refresh}) {
   const headingId = `question-${reportId}-${destination}`.replace(/[^A-Za-z0-9_-]/g, '_');
   const confirmArea = el('div', {class: 'confirm-area'});
   const status = el('div', {class: 'answer-status', role: 'status'});
-  const remember = kind === 'practitioner'
-    ? el('input', {type: 'checkbox', class: 'remember', checked: true}) : null;
+  // Remembering links the sender's later reports with nobody asked: never by default, and never for
+  // an address that is only claimed (a mail's From), which the endpoint refuses to remember.
+  const remember = kind === 'practitioner' && q.reason !== 'unverified_sender'
+    ? el('input', {type: 'checkbox', class: 'remember'}) : null;
   const sender = text(q.report?.sender_email);
   const buttons = [];
 
@@ -156,7 +158,7 @@ export function questionPanel(reportId, delivery, {answer, answered, refresh}) {
     const reference = text(c.reference);
     if (kind === 'practitioner') {
       button.addEventListener('click', () => {
-        const keep = remember.checked;
+        const keep = remember !== null && remember.checked;
         confirm(button, `File this report as sent by ${described(c)}?`
           + (keep && sender ? ` Reports from ${sender} go to this practitioner from now on.` : ''),
         'Yes, this practitioner', () => ({practitioner: reference, remember: keep}),
