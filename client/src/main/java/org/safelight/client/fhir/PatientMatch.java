@@ -26,16 +26,16 @@ public sealed interface PatientMatch {
          * not describe a patient well enough to create one.
          */
         public java.util.Optional<String> whyNotCreate(PatientDetails details) {
-            String why = switch (reason) {
-                case ID_CONFLICT -> "a record already has the report's patient ID";
-                case NOT_ENOUGH_DETAILS -> "the report lacks a family name or full birth date";
-                default -> {
-                    boolean idTaken = !details.patientId().isEmpty() && candidates.stream()
-                            .flatMap(c -> c.identifiers().stream())
-                            .anyMatch(i -> i.substring(i.indexOf('|') + 1).equals(details.patientId()));
-                    yield idTaken ? "a record already has the report's patient ID" : null;
-                }
-            };
+            if (reason == Reason.NOT_ENOUGH_DETAILS) {
+                return java.util.Optional.of("the report lacks a family name or full birth date");
+            }
+            // Creating is conditional on the report's patient ID: where a candidate holds it, "create"
+            // would land on that very record. A candidate with ANOTHER number (an ID conflict found by
+            // name) does not stop it: the report may well be about a new patient of the same name.
+            boolean idTaken = !details.patientId().isEmpty() && candidates.stream()
+                    .flatMap(c -> c.identifiers().stream())
+                    .anyMatch(i -> i.substring(i.indexOf('|') + 1).equals(details.patientId()));
+            String why = idTaken ? "a record already has the report's patient ID" : null;
             return java.util.Optional.ofNullable(why);
         }
     }
@@ -45,7 +45,11 @@ public sealed interface PatientMatch {
     enum Reason {
         /** Several records fit (by the ID, by the full name and birth date, or by family and birth date). */
         SEVERAL_MATCHES,
-        /** The record holding the report's patient ID has another name or birth date than the report. */
+        /**
+         * The record holding the report's patient ID has another name or birth date than the report;
+         * or the one record with the report's name and birth date has another number in the
+         * institution's patient-ID system.
+         */
         ID_CONFLICT,
         /** No record fits; {@code candidates} is empty. */
         NO_MATCH,
