@@ -56,6 +56,7 @@ public final class FhirLargeMediaBench {
                 System.out.println(Files.readString(log));
                 System.exit(1);
             }
+            reference(fhir, folder.resolve("VID_0001.m4v"), work.resolve("curl.log"));
             for (String media : fhir.resources("Media").stream().map(fhir::reference).toList()) {
                 JsonNode content = FhirClient.JSON.readTree(fhir.json(media)).path("content");
                 String name = content.path("title").asText();
@@ -67,6 +68,26 @@ public final class FhirLargeMediaBench {
                 }
             }
         }
+    }
+
+    /**
+     * The reference in the same run: the same video uploaded raw to the same server by curl
+     * ({@code -T}, which streams from the file), its time and peak RSS sampled the same way.
+     */
+    private static void reference(FhirTestServer fhir, Path video, Path log) throws Exception {
+        long start = System.nanoTime();
+        Process curl = new ProcessBuilder(List.of("curl", "-sS", "-f", "-o", "/dev/null", "-X", "POST",
+                "-u", FhirTestServer.USER + ":" + FhirTestServer.PASSWORD, "-H", "Content-Type: video/mp4",
+                "-H", "Prefer: return=minimal", "-T", video.toString(), fhir.baseUrl() + "/Binary"))
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        long peakKib = 0;
+        Path status = Path.of("/proc", Long.toString(curl.pid()), "status");
+        while (!curl.waitFor(50, TimeUnit.MILLISECONDS)) {
+            peakKib = Math.max(peakKib, hwmKib(status).orElse(0L));
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        System.out.printf("reference: curl -T   exit %d, %.2f s, %.1f MB/s, peak RSS %,d KiB (the video alone)%n",
+                curl.exitValue(), seconds, Files.size(video) / 1e6 / seconds, peakKib);
     }
 
     private static Optional<Long> hwmKib(Path status) {
