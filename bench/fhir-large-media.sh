@@ -8,17 +8,17 @@
 # JVM gets SERVER_HEAP. Needs about 2 x VIDEO_MIB of free disk in $TMPDIR.
 #
 # Settings (environment):
-#   VIDEO_MIB=2048        the video
+#   VIDEO_MIB=1500        the video (the test server holds at most about 1,535 MiB in one Binary)
 #   CHILD_HEAP=64m        the filing JVM's -Xmx
-#   SERVER_HEAP=          this JVM's -Xmx (default: 3 x VIDEO_MIB + 1024 MiB)
+#   SERVER_HEAP=          this JVM's -Xmx (default: 6 x VIDEO_MIB + 1024 MiB: two stored copies and their base64)
 #   SAFELIGHT_JAVA=java   the JVM
 #   KEEP=1                keep the temporary folder
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-VIDEO_MIB="${VIDEO_MIB:-2048}"
+VIDEO_MIB="${VIDEO_MIB:-1500}"
 CHILD_HEAP="${CHILD_HEAP:-64m}"
-SERVER_HEAP="${SERVER_HEAP:-$((3 * VIDEO_MIB + 1024))m}"
+SERVER_HEAP="${SERVER_HEAP:-$((6 * VIDEO_MIB + 1024))m}"
 JAVA="${SAFELIGHT_JAVA:-java}"
 EMAIL="" PASSWORD="" jar=""
 
