@@ -2,12 +2,10 @@ package org.safelight.endpoint.dicom;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -22,6 +20,7 @@ import java.util.Optional;
 import org.safelight.endpoint.delivery.DeliveryException;
 import org.safelight.endpoint.delivery.Destination;
 import org.safelight.endpoint.delivery.OpenedReport;
+import org.safelight.endpoint.delivery.Sending;
 import org.safelight.format.report.MediaItem;
 
 /**
@@ -142,23 +141,9 @@ public final class DicomDestination implements Destination {
                 .header("User-Agent", "Safelight-Endpoint")
                 .POST(HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(body::open), length))
                 .build();
-        int status;
-        byte[] answer;
-        try {
-            HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
-            status = response.statusCode();
-            answer = read(response.body());
-        } catch (HttpTimeoutException e) {
-            throw new DeliveryException("the PACS did not answer in time", false, e);
-        } catch (ConnectException e) {
-            throw new DeliveryException("the PACS refused the connection or could not be reached", false, e);
-        } catch (IOException e) {
-            throw new DeliveryException("the connection to the PACS failed (" + e.getClass().getSimpleName() + ")",
-                    false, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new DeliveryException("sending to the PACS was interrupted (the endpoint is stopping)", false, e);
-        }
+        HttpResponse<InputStream> response = Sending.send(http, request, HttpResponse.BodyHandlers.ofInputStream(), "the PACS");
+        int status = response.statusCode();
+        byte[] answer = read(response.body());
         StowAnswer.check(status, answer, items);
     }
 

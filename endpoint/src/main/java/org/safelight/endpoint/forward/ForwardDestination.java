@@ -1,12 +1,10 @@
 package org.safelight.endpoint.forward;
 
 import java.io.IOException;
-import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,6 +16,7 @@ import org.safelight.endpoint.delivery.DeliveryException;
 import org.safelight.endpoint.delivery.Destination;
 import org.safelight.endpoint.delivery.FolderDestination;
 import org.safelight.endpoint.delivery.OpenedReport;
+import org.safelight.endpoint.delivery.Sending;
 import org.safelight.server.http.Json;
 
 /**
@@ -127,20 +126,7 @@ public final class ForwardDestination implements Destination {
                 .header("User-Agent", "Safelight-Endpoint")
                 .POST(HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(body::open), length))
                 .build();
-        int status;
-        try {
-            status = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
-        } catch (HttpTimeoutException e) {
-            throw new DeliveryException("the forward URL did not answer in time", false, e);
-        } catch (ConnectException e) {
-            throw new DeliveryException("the forward URL refused the connection or could not be reached", false, e);
-        } catch (IOException e) {
-            throw new DeliveryException("the connection to the forward URL failed (" + e.getClass().getSimpleName() + ")",
-                    false, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new DeliveryException("the forward was interrupted (the endpoint is stopping)", false, e);
-        }
+        int status = Sending.send(http, request, HttpResponse.BodyHandlers.discarding(), "the forward URL").statusCode();
         if (status >= 200 && status < 300) {
             return;
         }
