@@ -1,6 +1,7 @@
 package org.safelight.cli;
 
 import java.util.Optional;
+import org.safelight.client.fhir.FhirClient;
 import org.safelight.client.fhir.FhirMode;
 import picocli.CommandLine.Option;
 
@@ -59,11 +60,11 @@ final class FhirFilingOptions {
         if (patient != null && createPatient) {
             throw new Failures.UsageException("give --patient or --create-patient, not both");
         }
-        if (practitioner != null && !practitioner.matches("Practitioner/(?!\\.+$)[A-Za-z0-9\\-.]{1,64}")) {
+        if (practitioner != null && !FhirClient.isReference("Practitioner", practitioner)) {
             throw new Failures.UsageException("--practitioner must be a reference like Practitioner/12, not '"
                     + practitioner + "'");
         }
-        if (patient != null && !patient.matches("Patient/(?!\\.+$)[A-Za-z0-9\\-.]{1,64}")) {
+        if (patient != null && !FhirClient.isReference("Patient", patient)) {
             throw new Failures.UsageException("--patient must be a reference like Patient/34, not '" + patient + "'");
         }
     }

@@ -169,6 +169,12 @@ class EndpointCommandsTest {
         }
 
         @Override
+        public ReceivedReports.AnswerResult answer(String reportId, String destination, ReceivedReports.PersonAnswer answer, String answeredBy) {
+            // these reports hold no questions (no delivery here waits for a person)
+            return ReceivedReports.AnswerResult.refused(ReceivedReports.AnswerResult.Outcome.NOT_WAITING, "this delivery is not waiting for a person's answer");
+        }
+
+        @Override
         public int retry(String reportId) {
             ReceivedReport r = byId.get(reportId);
             if (r == null) {

@@ -80,6 +80,16 @@ public final class FhirClient implements FhirSearch {
                 .followRedirects(HttpClient.Redirect.NEVER).version(HttpClient.Version.HTTP_1_1).build();
     }
 
+    /**
+     * Whether {@code value} is a relative reference {@code type/id} with a FHIR id (1 to 64 letters,
+     * digits, '-' and '.', not only dots: never a path step): the one check of references a person,
+     * a mapping or a server gives us.
+     */
+    public static boolean isReference(String type, String value) {
+        String prefix = type + "/";
+        return value != null && value.startsWith(prefix) && ID.matcher(value.substring(prefix.length())).matches();
+    }
+
     public URI base() {
         return base;
     }

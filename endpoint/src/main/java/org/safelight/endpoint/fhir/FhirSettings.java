@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Pattern;
+import org.safelight.client.fhir.FhirClient;
 import org.safelight.client.fhir.FhirMode;
 import org.safelight.client.fhir.FhirVersion;
 import org.safelight.client.fhir.ReportFiler;
@@ -65,7 +65,6 @@ public record FhirSettings(URI url, FhirVersion version, FhirMode mode, Auth aut
     /** {@code --endpoint-fhir-inline-limit} at most: an inline item is held in memory whole, base64 and all. */
     public static final long MAX_INLINE_LIMIT = 16L * 1024 * 1024;
     /** An ID made only of dots is a path step, not an ID. */
-    private static final Pattern PRACTITIONER = Pattern.compile("Practitioner/(?!\\.+$)[A-Za-z0-9\\-.]{1,64}");
 
     public FhirSettings {
         practitioners = Map.copyOf(practitioners);
@@ -194,7 +193,7 @@ public record FhirSettings(URI url, FhirVersion version, FhirMode mode, Auth aut
             int eq = line.indexOf('=');
             String email = eq < 0 ? "" : line.substring(0, eq).strip().toLowerCase(Locale.ROOT);
             String ref = eq < 0 ? "" : line.substring(eq + 1).strip();
-            if (email.indexOf('@') < 1 || !PRACTITIONER.matcher(ref).matches()) {
+            if (email.indexOf('@') < 1 || !FhirClient.isReference("Practitioner", ref)) {
                 throw new IllegalArgumentException("--endpoint-fhir-practitioners: line " + (i + 1) + " of " + file
                         + " is not 'email = Practitioner/ID'");
             }

@@ -34,9 +34,7 @@ public interface ReceivedReports {
      *
      * @param answeredBy the admin's email, kept with a remembered mapping
      */
-    default AnswerResult answer(String reportId, String destination, PersonAnswer answer, String answeredBy) {
-        throw new UnsupportedOperationException("this view of the reports takes no answers");
-    }
+    AnswerResult answer(String reportId, String destination, PersonAnswer answer, String answeredBy);
 
     /**
      * What a person answered: exactly one of {@code patient} ({@code Patient/id}), {@code

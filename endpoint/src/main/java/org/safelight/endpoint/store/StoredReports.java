@@ -10,8 +10,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Locale;
-import java.util.regex.Pattern;
 import org.jdbi.v3.core.Handle;
+import org.safelight.client.fhir.FhirClient;
 import org.safelight.endpoint.delivery.Answers;
 import org.safelight.endpoint.delivery.Question;
 import org.safelight.endpoint.intake.Arrival;
@@ -23,8 +23,6 @@ public final class StoredReports implements ReceivedReports {
     private static final String COLUMNS = "report_id, sender_email, sender_verified, source, received_at, kind, size,"
             + " state, open_attempts, last_error";
 
-    private static final Pattern PATIENT = Pattern.compile("Patient/(?!\\.+$)[A-Za-z0-9\\-.]{1,64}");
-    private static final Pattern PRACTITIONER = Pattern.compile("Practitioner/(?!\\.+$)[A-Za-z0-9\\-.]{1,64}");
 
     private final Database db;
     private final Clock clock;
@@ -165,7 +163,7 @@ public final class StoredReports implements ReceivedReports {
                 return Optional.of("this delivery asks who the sender is: answer with a practitioner");
             }
             String ref = answer.practitioner().get();
-            if (!PRACTITIONER.matcher(ref).matches()) {
+            if (!FhirClient.isReference("Practitioner", ref)) {
                 return Optional.of("a practitioner is a reference such as Practitioner/123");
             }
             answers.put(Answers.PRACTITIONER, ref);
@@ -185,7 +183,7 @@ public final class StoredReports implements ReceivedReports {
             return Optional.empty();
         }
         String ref = answer.patient().get();
-        if (!PATIENT.matcher(ref).matches()) {
+        if (!FhirClient.isReference("Patient", ref)) {
             return Optional.of("a patient is a reference such as Patient/123");
         }
         answers.remove(Answers.CREATE_PATIENT);

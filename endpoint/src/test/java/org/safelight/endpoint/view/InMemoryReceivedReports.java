@@ -49,6 +49,12 @@ final class InMemoryReceivedReports implements ReceivedReports {
     }
 
     @Override
+    public AnswerResult answer(String reportId, String destination, PersonAnswer answer, String answeredBy) {
+        // these reports hold no questions (no delivery here waits for a person)
+        return AnswerResult.refused(AnswerResult.Outcome.NOT_WAITING, "this delivery is not waiting for a person's answer");
+    }
+
+    @Override
     public int retry(String reportId) {
         ReceivedReport r = reports.get(reportId);
         if (r == null) {
