@@ -197,9 +197,12 @@ class TlsHttpsTest {
         assertThat(health.headers().firstValue("X-Content-Type-Options")).contains("nosniff");
         javax.net.SocketFactory sockets = pki.clientTrustingRoot().getSocketFactory();
         for (String request : List.of("GET /no-such-route HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n",
-                "GET /health HTTP/1.1\r\nHost: localhost\r\nX-Big: " + "b".repeat(40_000) + "\r\n\r\n",
+                // over Jetty's 8 KiB header limit, yet within one TLS record: the record is written whole before
+                // the server reads it, so its refusal cannot cut the write short (a broken pipe, not an answer)
+                "GET /health HTTP/1.1\r\nHost: localhost\r\nX-Big: " + "b".repeat(12_000) + "\r\n\r\n",
                 "GET /health HTTP/1.1\r\nHost: localhost\r\nBad Header\r\n\r\n")) {
             RawHttp.Answer answer = RawHttp.send(sockets, "127.0.0.1", app.port(), request);
+            assertThat(answer.status()).isIn(404, 431, 400);
             assertThat(answer.header("Strict-Transport-Security")).as("%s", answer.status()).startsWith("max-age=31536000");
             assertThat(answer.header("X-Content-Type-Options")).isEqualTo("nosniff");
         }
