@@ -62,6 +62,22 @@ class VendoredLibrariesTest {
         }
     }
 
+    @Test
+    void the_loaders_integrity_hashes_are_the_files_own() throws Exception {
+        String loader = new String(Files.readAllBytes(Path.of("src/main/resources/org/safelight/web/static/vendor-loader.js")),
+                StandardCharsets.UTF_8);
+        java.util.regex.Matcher entries = java.util.regex.Pattern.compile("'([^']+\\.js)': 'sha384-([^']+)'").matcher(loader);
+        Set<String> hashed = new java.util.HashSet<>();
+        while (entries.find()) {
+            byte[] digest = MessageDigest.getInstance("SHA-384").digest(resource(entries.group(1)));
+            assertThat(java.util.Base64.getEncoder().encodeToString(digest)).as(entries.group(1)).isEqualTo(entries.group(2));
+            hashed.add(entries.group(1));
+        }
+        // every vendored script is loaded through the loader, except the one share-link.js imports statically
+        assertThat(hashed).containsExactlyInAnyOrderElementsOf(listed().stream().map(l -> l[0])
+                .filter(n -> !n.equals("qrcode-generator.js")).toList());
+    }
+
     private static String sha256(byte[] bytes) throws NoSuchAlgorithmException {
         return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
     }

@@ -76,6 +76,17 @@ public enum ErrorCode {
     INVALID_ANSWER("invalid_answer", 400,
             "the answer does not fit the question: pick one of the candidates, or create when that is offered"),
 
+    // --- sending a sealed report on the user's behalf (email, an institution, Box, Dropbox)
+    PRO_REQUIRED("pro_required", 403, "this needs PRO (a PRO licence or an enterprise that gives it)"),
+    UNKNOWN_DESTINATION("unknown_destination", 404, "no such destination in the user's enterprise"),
+    DESTINATION_REFUSED("destination_refused", 502,
+            "the destination (mail server, institution, storage service) refused the report; the message says why"),
+    DESTINATION_UNAVAILABLE("destination_unavailable", 503,
+            "the destination could not be reached just now; nothing was sent, try again"),
+    NOT_CONFIGURED("not_configured", 409, "the operator has not set this up on this server"),
+    STORAGE_NOT_CONNECTED("storage_not_connected", 409,
+            "connect the storage service first (or again: its sign-in was withdrawn or expired)"),
+
     // --- something this server depends on
     ACCOUNTS_UNAVAILABLE("accounts_unavailable", 503,
             "the accounts server could not be reached or answered in error; try again"),
