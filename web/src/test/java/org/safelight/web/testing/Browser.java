@@ -77,7 +77,9 @@ public final class Browser implements AutoCloseable {
         // --no-sandbox: CI runs as root, where Chromium's sandbox cannot start.
         options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage",
                 "--window-size=" + size.width + "," + size.height,
-                "--disable-gpu", "--no-first-run", "--disable-extensions", "--lang=en-US");
+                "--disable-gpu", "--no-first-run", "--disable-extensions", "--lang=en-US",
+                // the composer's camera and microphone: Chromium's generated picture and tone, allowed without a prompt
+                "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream");
         if (size == Size.PHONE) {
             options.setExperimentalOption("mobileEmulation", Map.of(
                     "deviceMetrics", Map.of("width", size.width, "height", size.height, "pixelRatio", 2.0,
