@@ -2,11 +2,16 @@ package org.safelight.web;
 
 import io.javalin.http.Context;
 import io.javalin.router.JavalinDefaultRoutingApi;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import org.safelight.server.role.RoleName;
 import org.safelight.server.http.OpenApi;
@@ -22,6 +27,7 @@ import org.safelight.server.http.Role;
  * GET /app/                          the application page
  * GET /app/static/{file}             its scripts and styles (404 for anything else)
  * GET /app/static/vendor/{file}      the browser libraries it uses (vendor/VENDORED.txt lists them)
+ * GET /app/fonts/{name}.ttf          the two Liberation Sans faces report.pdf embeds (the CLI's own files)
  * GET /app/config.json               {"key_servers": [origin, ...], "endpoint": origin | null}: key servers
  *                                    besides this origin, and the endpoint whose institution view the pages show
  * GET /app/report/{region}/{name}    a share link's landing page: 200, 410 when expired, 404 unknown
@@ -32,6 +38,7 @@ import org.safelight.server.http.Role;
 public final class WebRole implements Role {
     public static final String NAME = "web"; // RoleName.WEB.id()
     private static final String OPEN_API = OpenApi.resource(WebRole.class, "/openapi/web.yaml");
+    private static final Set<String> FONTS = Set.of("LiberationSans-Regular.ttf", "LiberationSans-Bold.ttf");
     private static final Pattern REGION = Pattern.compile("[A-Z]{2}");
     /** {@code {random}-{ReportID}}: 22 alphanumerics, a dash, a report ID. */
     private static final Pattern LINK_NAME = Pattern.compile("[A-Za-z0-9]{22}-([A-Za-z0-9_-]{1,64})");
@@ -40,6 +47,7 @@ public final class WebRole implements Role {
     private final SecurityHeaders headers;
     private final String publicUrl;
     private final StaticAssets assets = new StaticAssets();
+    private final Map<String, byte[]> fonts = new ConcurrentHashMap<>();
     private final String config;
 
     /**
@@ -83,6 +91,7 @@ public final class WebRole implements Role {
         // Each route serves names without a slash (an encoded one included): vendor/ only by its own.
         routes.get("/app/static/{file}", ctx -> asset(ctx, flat(ctx.pathParam("file"))));
         routes.get("/app/static/vendor/{file}", ctx -> asset(ctx, "vendor/" + flat(ctx.pathParam("file"))));
+        routes.get("/app/fonts/{file}", this::font);
         routes.get("/app/config.json", this::config);
         routes.get("/app/report/{region}/{name}", this::landing);
         // Also the answers of paths no route serves (404); pages of other roles set their own policy.
@@ -104,6 +113,33 @@ public final class WebRole implements Role {
             return;
         }
         ctx.header("Cache-Control", "no-cache").contentType(asset.contentType()).result(asset.bytes());
+    }
+
+    /**
+     * report.pdf made in the browser embeds the same fonts as the CLI's, so both print alike: the
+     * files are those the format library loads from the class path, and only those two are served.
+     */
+    private void font(Context ctx) {
+        headers.apply(ctx);
+        String file = ctx.pathParam("file");
+        byte[] bytes = FONTS.contains(file) ? fonts.computeIfAbsent(file, WebRole::fontResource) : null;
+        if (bytes == null) {
+            ctx.status(404).header("Cache-Control", "no-store").contentType("text/plain; charset=utf-8")
+                    .result("no such font");
+            return;
+        }
+        ctx.header("Cache-Control", "no-cache").contentType("font/ttf").result(bytes);
+    }
+
+    private static byte[] fontResource(String file) {
+        try (InputStream in = WebRole.class.getResourceAsStream("/liberation/" + file)) {
+            if (in == null) {
+                throw new IllegalStateException(file + " is missing from the class path");
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static String flat(String name) {
