@@ -43,10 +43,12 @@ export async function renderReportPdf(metadata, media, consent) {
 
   const doc = await PDFLib.PDFDocument.create({updateMetadata: false});
   doc.registerFontkit(unshapedFontkit(fontkit));
-  const regular = new ReportFont(await doc.embedFont(regularBytes, {subset: true}), fontkit.create(regularBytes));
-  const bold = new ReportFont(await doc.embedFont(boldBytes, {subset: true}), fontkit.create(boldBytes));
-
   const reportId = strip(report.details.reportid);
+  const embed = async (bytes, name) => new ReportFont(await doc.embedFont(bytes,
+    {subset: true, customName: subsetTag(name, reportId, report.details.datetime) + '+' + name}), fontkit.create(bytes));
+  const regular = await embed(regularBytes, 'LiberationSans');
+  const bold = await embed(boldBytes, 'LiberationSans-Bold');
+
   const flow = new PageFlow(PDFLib, doc, {regular, bold}, TITLE, regular.printable(runningPatient(report.patient), false));
   const sections = new ReportSections(flow);
   sections.header(reportId, report.details.datetime);
@@ -79,6 +81,19 @@ function fonts() {
     fontBytes.catch(() => { fontBytes = null; }); // a failed fetch may be tried again
   }
   return fontBytes;
+}
+
+/**
+ * The six capital letters that name a font subset (PDF 32000 9.6.4), taken from the report rather
+ * than at random as pdf-lib would: another report's subset gets another tag, the same report the same
+ * document.
+ */
+function subsetTag(font, reportId, datetime) {
+  let hash = 0x811c9dc5; // FNV-1a
+  for (const c of `${font}\n${reportId}\n${datetime}`) hash = Math.imul(hash ^ c.codePointAt(0), 0x01000193) >>> 0;
+  let tag = '';
+  for (let i = 0; i < 6; i++, hash = Math.floor(hash / 26)) tag += String.fromCharCode(65 + (hash % 26));
+  return tag;
 }
 
 /** The patient as the running header of later pages names them, so loose pages can be matched. */
