@@ -160,10 +160,14 @@ class EmailReportHttpTest {
 
     /** An account whose address is confirmed (as its mailed link would, here without the message). */
     static void confirmed(AccountsServer server, String email) throws Exception {
+        confirmed(server, email, SMTP);
+    }
+
+    static void confirmed(AccountsServer server, String email, GreenMailExtension smtp) throws Exception {
         String id = server.signUp(email);
         server.stores.users().markEmailVerified(id, server.clock.instant());
         server.awaitMail();
-        SMTP.purgeEmailFromAllMailboxes();
+        smtp.purgeEmailFromAllMailboxes();
     }
 
     static void assertRefused(HttpResponse<String> r, int status, String code) {
