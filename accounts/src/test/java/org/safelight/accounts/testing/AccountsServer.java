@@ -22,6 +22,7 @@ import org.safelight.accounts.AccountsStores;
 import org.safelight.accounts.RateLimits;
 import org.safelight.accounts.mail.Mailer;
 import org.safelight.accounts.mail.OutboxMailer;
+import org.safelight.accounts.sends.SendLimits;
 import org.safelight.accounts.tokens.SigningKeys;
 import org.safelight.accounts.users.PasswordHasher;
 import org.safelight.server.db.Database;
@@ -56,11 +57,11 @@ public final class AccountsServer implements AutoCloseable {
     private AccountsRole role;
 
     private AccountsServer(Function<MutableClock, RateLimits> limits, BiFunction<Path, MutableClock, Mailer> mailer) {
-        this(TestDatabases.sqlite(), limits, mailer);
+        this(TestDatabases.sqlite(), limits, mailer, SendLimits.STANDARD);
     }
 
     private AccountsServer(Database database, Function<MutableClock, RateLimits> limits,
-                           BiFunction<Path, MutableClock, Mailer> mailer) {
+                           BiFunction<Path, MutableClock, Mailer> mailer, SendLimits sendLimits) {
         try {
             this.dataDir = Files.createTempDirectory("safelight-accounts-");
             this.db = database;
@@ -71,7 +72,7 @@ public final class AccountsServer implements AutoCloseable {
             // the test client may stand in for a reverse proxy and name clients in X-Forwarded-For
             this.server = RoleServer.start(url -> {
                 role = new AccountsRole(stores, mail, keys, url, rateLimits, PasswordHasher.standard(),
-                        new ServiceCredential(CLOUD_SERVICE_CREDENTIAL), clock);
+                        new ServiceCredential(CLOUD_SERVICE_CREDENTIAL), sendLimits, clock);
                 return List.of(role);
             }, PROXIES::install);
             this.base = server.base();
@@ -99,7 +100,17 @@ public final class AccountsServer implements AutoCloseable {
     /** On {@code database} (e.g. from {@code EachDatabase}), with generous limits and the outbox. */
     public static AccountsServer startOn(Database database) {
         return new AccountsServer(database, AccountsServer::generous, (dir, clock) -> new OutboxMailer(dir,
-                "Safelight <no-reply@safelight.test>", clock));
+                "Safelight <no-reply@safelight.test>", clock), SendLimits.STANDARD);
+    }
+
+    /** With {@code sendLimits} on what it sends for users, generous rate limits and {@code mailer}. */
+    public static AccountsServer start(SendLimits sendLimits, BiFunction<Path, MutableClock, Mailer> mailer) {
+        return new AccountsServer(TestDatabases.sqlite(), AccountsServer::generous, mailer, sendLimits);
+    }
+
+    /** The outbox mailer the other factories use. */
+    public static Mailer outboxMailer(Path dataDir, MutableClock clock) {
+        return new OutboxMailer(dataDir, "Safelight <no-reply@safelight.test>", clock);
     }
 
     public static RateLimits generous(MutableClock clock) {
@@ -181,6 +192,31 @@ public final class AccountsServer implements AutoCloseable {
         return http.send(HttpRequest.newBuilder(URI.create(url))
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString(form)));
+    }
+
+    /**
+     * A multipart form POST as a browser's FormData sends it: the text {@code fields}, then
+     * {@code file} as {@code picsafe_file} named {@code fileName}.
+     */
+    public HttpResponse<String> postFile(String path, String bearer, Map<String, String> fields, String fileName,
+                                         byte[] file) {
+        String boundary = "----test" + System.nanoTime();
+        java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+        StringBuilder head = new StringBuilder();
+        fields.forEach((k, v) -> head.append("--").append(boundary).append("\r\nContent-Disposition: form-data; name=\"")
+                .append(k).append("\"\r\n\r\n").append(v).append("\r\n"));
+        head.append("--").append(boundary).append("\r\nContent-Disposition: form-data; name=\"picsafe_file\"; filename=\"")
+                .append(fileName).append("\"\r\nContent-Type: application/octet-stream\r\n\r\n");
+        body.writeBytes(head.toString().getBytes(StandardCharsets.UTF_8));
+        body.writeBytes(file);
+        body.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path))
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()));
+        if (bearer != null) {
+            b.header("Authorization", "Bearer " + bearer);
+        }
+        return http.send(b);
     }
 
     public HttpResponse<String> patch(String path, String json, String bearer) {
