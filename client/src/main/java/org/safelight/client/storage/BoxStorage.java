@@ -7,8 +7,11 @@ import com.box.sdk.BoxFolder;
 import com.box.sdk.BoxItem;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import okhttp3.ConnectionSpec;
+import okhttp3.OkHttpClient;
 
 /**
  * Box through its SDK: reports go into a {@code Safelight} folder at the top of the user's files,
@@ -54,7 +57,7 @@ final class BoxStorage implements CloudStorage {
     }
 
     private BoxAPIConnection connection(StorageTokens tokens) {
-        BoxAPIConnection api = new BoxAPIConnection(app.clientId(), app.clientSecret(), tokens.accessToken(),
+        BoxAPIConnection api = new Connection(app.clientId(), app.clientSecret(), tokens.accessToken(),
                 tokens.refreshToken());
         api.setBaseURL(app.endpoints().api());
         api.setBaseUploadURL(app.endpoints().upload());
@@ -148,6 +151,21 @@ final class BoxStorage implements CloudStorage {
             return unavailable(e);
         }
         return new StorageException(StorageException.Kind.REFUSED, "Box refused the file.", e);
+    }
+
+    /**
+     * The SDK's connection, also speaking plain HTTP: only where the operator set an {@code http://}
+     * base (the tests' fake, a proxy on the same host); the real addresses are all HTTPS.
+     */
+    private static final class Connection extends BoxAPIConnection {
+        Connection(String clientId, String clientSecret, String accessToken, String refreshToken) {
+            super(clientId, clientSecret, accessToken, refreshToken);
+        }
+
+        @Override
+        protected OkHttpClient.Builder modifyHttpClientBuilder(OkHttpClient.Builder builder) {
+            return builder.connectionSpecs(List.of(ConnectionSpec.MODERN_TLS, ConnectionSpec.CLEARTEXT));
+        }
     }
 
     private static StorageException unavailable(Exception e) {

@@ -90,9 +90,10 @@ final class DropboxStorage implements CloudStorage {
                 app.clientSecret());
         DbxClientV2 client = new DbxClientV2(config, credential);
         try {
-            // An RPC first: the SDK refreshes an expired token on its 401 for RPCs only (an upload's
-            // stream cannot be sent twice), so the upload below starts with a live token.
-            client.users().getCurrentAccount();
+            // An RPC first (check/user, the API's own echo): the SDK refreshes an expired token on
+            // its 401 for RPCs only (an upload's stream cannot be sent twice), so the upload below
+            // starts with a live token.
+            client.check().user();
             if (!credential.getAccessToken().equals(tokens.accessToken())) {
                 refreshed.accept(new StorageTokens(credential.getAccessToken(), credential.getRefreshToken(),
                         credential.getExpiresAt() == null ? 0 : credential.getExpiresAt()));
