@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.safelight.format.container.AtomicFile;
 import org.safelight.keys.KeyServer;
-import org.safelight.keys.MasterKey;
+import org.safelight.server.crypto.MasterKey;
 import org.safelight.keys.audit.AuditAnchor;
 import org.safelight.keys.audit.AuditLog;
 import org.safelight.keys.audit.AuditVerification;

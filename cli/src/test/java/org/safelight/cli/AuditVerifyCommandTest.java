@@ -9,7 +9,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.safelight.keys.KeyServer;
-import org.safelight.keys.MasterKey;
+import org.safelight.server.crypto.MasterKey;
 import org.safelight.keys.audit.AuditAction;
 import org.safelight.keys.audit.AuditEntry;
 import org.safelight.keys.audit.AuditLog;

@@ -73,7 +73,7 @@ class SafelightJarIT {
                 org.safelight.server.db.Database.sqliteUrl(Files.createDirectories(data)))) {
             db.migrate("accounts");
         }
-        org.safelight.keys.MasterKey.load(data, java.util.Map.of());
+        org.safelight.server.crypto.MasterKey.load(data, java.util.Map.of());
 
         Run create = safelight("admin", "enterprise", "create", "--data-dir", data.toString(), "--name", "Hospital",
                 "--admin", "it@hospital.example", "--domains", "hospital.example");

@@ -1,5 +1,7 @@
 package org.safelight.keys;
 
+import org.safelight.server.crypto.MasterKey;
+import org.safelight.server.crypto.MasterKeyException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.FileAlreadyExistsException;

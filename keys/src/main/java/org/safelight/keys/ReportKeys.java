@@ -1,5 +1,6 @@
 package org.safelight.keys;
 
+import org.safelight.server.crypto.MasterKey;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.sql.Connection;

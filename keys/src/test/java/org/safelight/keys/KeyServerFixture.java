@@ -1,5 +1,6 @@
 package org.safelight.keys;
 
+import org.safelight.server.crypto.MasterKey;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.Javalin;

@@ -1,5 +1,6 @@
 package org.safelight.keys;
 
+import org.safelight.server.crypto.MasterKeyException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.safelight.keys.KeyServerFixture.key;
 

@@ -1,5 +1,7 @@
 package org.safelight.keys;
 
+import org.safelight.server.crypto.MasterKey;
+import org.safelight.server.crypto.MasterKeyException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -10,7 +10,7 @@ import org.jdbi.v3.core.Handle;
 import org.safelight.client.fhir.CreatedResources;
 import org.safelight.endpoint.delivery.Answers;
 import org.safelight.endpoint.delivery.Question;
-import org.safelight.keys.MasterKey;
+import org.safelight.server.crypto.MasterKey;
 import org.safelight.endpoint.intake.Arrival;
 import org.safelight.server.db.Database;
 

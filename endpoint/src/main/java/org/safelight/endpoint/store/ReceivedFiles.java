@@ -20,7 +20,7 @@ import org.safelight.format.container.NonClosingOutputStream;
 import org.safelight.format.rncryptor.EncryptingOutputStream;
 import org.safelight.format.rncryptor.RNCryptor;
 import org.safelight.format.rncryptor.Secret;
-import org.safelight.keys.MasterKey;
+import org.safelight.server.crypto.MasterKey;
 
 /**
  * The folder of received files ({@code DATA_DIR/endpoint/received}, mode 0700). A file is written

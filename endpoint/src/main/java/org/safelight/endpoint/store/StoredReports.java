@@ -15,7 +15,7 @@ import org.safelight.client.fhir.FhirClient;
 import org.safelight.endpoint.delivery.Answers;
 import org.safelight.endpoint.delivery.Question;
 import org.safelight.endpoint.intake.Arrival;
-import org.safelight.keys.MasterKey;
+import org.safelight.server.crypto.MasterKey;
 import org.safelight.server.db.Database;
 
 /** {@link ReceivedReports} from the endpoint's tables. Thread-safe. */

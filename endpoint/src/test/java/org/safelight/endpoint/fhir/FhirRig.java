@@ -39,7 +39,7 @@ import org.safelight.format.report.MetadataJson;
 import org.safelight.format.report.ReportMetadata;
 import org.safelight.format.testing.SampleReports;
 import org.safelight.format.testing.Zips;
-import org.safelight.keys.MasterKey;
+import org.safelight.server.crypto.MasterKey;
 import org.safelight.server.db.Database;
 import org.safelight.server.http.Json;
 import org.safelight.server.testing.MutableClock;

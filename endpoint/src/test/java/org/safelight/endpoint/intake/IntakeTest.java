@@ -27,7 +27,7 @@ import org.safelight.endpoint.testing.TestReports;
 import org.safelight.format.testing.HostileZips;
 import org.safelight.format.testing.Keys;
 import org.safelight.format.testing.Zips;
-import org.safelight.keys.MasterKey;
+import org.safelight.server.crypto.MasterKey;
 import org.safelight.server.db.Database;
 import org.safelight.server.testing.MutableClock;
 import org.safelight.server.testing.EachDatabase;

@@ -57,7 +57,7 @@ import org.safelight.format.picsafe.PicsafeWriter;
 import org.safelight.format.testing.HostileZips;
 import org.safelight.format.testing.Keys;
 import org.safelight.format.testing.Zips;
-import org.safelight.keys.MasterKey;
+import org.safelight.server.crypto.MasterKey;
 import org.safelight.server.db.Database;
 import org.safelight.server.testing.TestDatabases;
 

@@ -33,7 +33,7 @@ import org.safelight.endpoint.store.ReceivedReports;
 import org.safelight.endpoint.store.StoredReports;
 import org.safelight.endpoint.testing.TestReports;
 import org.safelight.format.picsafe.PicsafeWriter;
-import org.safelight.keys.MasterKey;
+import org.safelight.server.crypto.MasterKey;
 import org.safelight.server.db.Database;
 import org.safelight.server.testing.TestDatabases;
 

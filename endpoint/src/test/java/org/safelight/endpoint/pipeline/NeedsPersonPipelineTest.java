@@ -25,7 +25,7 @@ import org.safelight.endpoint.store.ReceivedFiles;
 import org.safelight.endpoint.store.ReceivedReports;
 import org.safelight.endpoint.store.StoredReports;
 import org.safelight.endpoint.testing.TestReports;
-import org.safelight.keys.MasterKey;
+import org.safelight.server.crypto.MasterKey;
 import org.safelight.server.db.Database;
 import org.safelight.server.testing.EachDatabase;
 import org.safelight.server.testing.MutableClock;

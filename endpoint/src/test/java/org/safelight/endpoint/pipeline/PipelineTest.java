@@ -26,7 +26,7 @@ import org.safelight.endpoint.store.StoredReports;
 import org.safelight.endpoint.testing.StandInKeyServer;
 import org.safelight.endpoint.testing.TestReports;
 import org.safelight.format.testing.Keys;
-import org.safelight.keys.MasterKey;
+import org.safelight.server.crypto.MasterKey;
 import org.safelight.server.db.Database;
 import org.safelight.server.testing.MutableClock;
 import org.safelight.server.testing.EachDatabase;

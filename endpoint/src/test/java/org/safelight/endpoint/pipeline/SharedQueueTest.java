@@ -26,7 +26,7 @@ import org.safelight.endpoint.store.EndpointStore;
 import org.safelight.endpoint.store.ReceivedFiles;
 import org.safelight.endpoint.store.StoredReports;
 import org.safelight.endpoint.testing.TestReports;
-import org.safelight.keys.MasterKey;
+import org.safelight.server.crypto.MasterKey;
 import org.safelight.server.db.Database;
 import org.safelight.server.testing.TestDatabases;
 

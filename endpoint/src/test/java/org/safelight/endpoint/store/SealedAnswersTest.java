@@ -12,7 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.safelight.endpoint.delivery.Answers;
 import org.safelight.endpoint.delivery.Question;
 import org.safelight.endpoint.intake.Arrival;
-import org.safelight.keys.MasterKey;
+import org.safelight.server.crypto.MasterKey;
 import org.safelight.server.db.Database;
 import org.safelight.server.testing.EachDatabase;
 import org.safelight.server.testing.MutableClock;

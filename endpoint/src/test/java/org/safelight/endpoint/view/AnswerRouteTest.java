@@ -22,7 +22,7 @@ import org.safelight.endpoint.intake.Arrival;
 import org.safelight.endpoint.store.EndpointStore;
 import org.safelight.endpoint.store.ReceivedFiles;
 import org.safelight.endpoint.store.StoredReports;
-import org.safelight.keys.MasterKey;
+import org.safelight.server.crypto.MasterKey;
 import org.safelight.server.db.Database;
 import org.safelight.server.http.Json;
 import org.safelight.server.testing.EachDatabase;

@@ -1,4 +1,4 @@
-package org.safelight.keys;
+package org.safelight.server.crypto;
 
 /**
  * The master key cannot be loaded (missing, malformed, too widely readable) or a stored report key

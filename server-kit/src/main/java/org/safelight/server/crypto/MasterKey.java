@@ -1,4 +1,4 @@
-package org.safelight.keys;
+package org.safelight.server.crypto;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -29,13 +29,15 @@ import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * The key that report keys are stored under, kept outside the database so that a dump of it alone
- * opens nothing (DESIGN §5). 32 bytes, from the environment variable {@value #ENV} (base64) when
+ * The key that secrets are stored under (report keys on a key server, received files on an
+ * endpoint, users' storage tokens on the accounts role), kept outside the database so that a dump
+ * of it alone opens nothing (DESIGN §5). 32 bytes, from the environment variable {@value #ENV} (base64) when
  * set, else from {@code DATA_DIR/master.key} (base64 text), which is created on first use with mode
  * 0600 and refused when its mode lets anyone but the owner read or write it.
  *
- * <p>{@link #seal} encrypts with AES-256-GCM, a random 12-byte nonce and the report ID as associated
- * data, so a sealed key copied onto another report's row does not open. Sealed text is base64 of
+ * <p>{@link #seal} encrypts with AES-256-GCM, a random 12-byte nonce and the owner's ID (a report
+ * ID, a user and service) as associated data, so a sealed secret copied onto another row does not
+ * open. Sealed text is base64 of
  * {@code version(1)=1 | nonce(12) | ciphertext | tag(16)}. Thread-safe; never prints the key.
  */
 public final class MasterKey {

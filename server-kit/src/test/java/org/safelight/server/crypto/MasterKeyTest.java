@@ -1,4 +1,4 @@
-package org.safelight.keys;
+package org.safelight.server.crypto;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
