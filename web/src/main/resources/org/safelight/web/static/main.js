@@ -6,8 +6,12 @@ import {openFileView, reportsView} from './reports-view.js';
 import {closeReport, openFile, openLink} from './opening.js';
 import {enterpriseView} from './enterprise-view.js';
 import {endpoint, institutionView} from './institution-view.js';
+import {composeView, leftComposer, mayLeaveComposer} from './compose-view.js';
+import {profileView} from './compose-profile.js';
 
 let pendingFile = null;
+// The address of the view on screen: where a kept unsent report takes the address back to.
+let shownHash = location.hash || '#/';
 // Where a share link was going when the user had to sign in (or sign up first): kept for this tab
 // so that it survives the detour through the confirmation email.
 const AFTER_SIGN_IN = 'safelight.after_sign_in';
@@ -58,6 +62,8 @@ async function route() {
   closeMenu();
   const view = newView();
   const hash = location.hash || '#/';
+  shownHash = hash;
+  leftComposer(hash);
   const waiting = sessionStorage.getItem(AFTER_SIGN_IN) !== null;
   if (hash === '#/signup') {
     return signUpView(waiting ? 'Once your address is confirmed and you have signed in, the report you were sent opens.' : null);
@@ -76,6 +82,8 @@ async function route() {
     if (link) return await openLink(link[1], link[2]);
     switch (hash) {
       case '#/open': return openFileView();
+      case '#/new': return await composeView(view);
+      case '#/profile': return await profileView(view);
       case '#/enterprise': return await enterpriseView(view);
       case '#/institution': return await institutionView(view);
       case '#/reports': case '#/': case '#/signin': return await reportsView(view);
@@ -109,7 +117,9 @@ function installDrop() {
     if (!e.dataTransfer || !e.dataTransfer.files.length) return;
     e.preventDefault();
     const file = e.dataTransfer.files[0];
+    if (!mayLeaveComposer('#/open')) return;
     if (hasSession()) {
+      leftComposer('#/open');
       newView(); // what was loading before the drop is not drawn over the report
       openFile(file);
     } else {
@@ -152,6 +162,8 @@ document.addEventListener('click', e => {
 });
 
 document.getElementById('sign-out').addEventListener('click', async () => {
+  if (!mayLeaveComposer('#/signin')) return;
+  leftComposer('#/signin');
   closeReport();
   pendingFile = null;
   sessionStorage.removeItem(AFTER_SIGN_IN);
@@ -159,6 +171,13 @@ document.getElementById('sign-out').addEventListener('click', async () => {
   signedOutNav();
   if (location.hash === '#/signin') route(); else location.hash = '#/signin';
 });
-window.addEventListener('hashchange', () => { route(); });
+// Leaving an unsent report asks first; kept, the address goes back to it (no new history entry).
+window.addEventListener('hashchange', () => {
+  if (!mayLeaveComposer(location.hash || '#/')) {
+    history.replaceState(null, '', shownHash);
+    return;
+  }
+  route();
+});
 installDrop();
 route();
