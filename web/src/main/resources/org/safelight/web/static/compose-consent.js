@@ -77,7 +77,9 @@ export function consentSection(state) {
     verbalPart.hidden = type !== 'verbal';
     nonePart.hidden = type !== 'none';
     levelsPart.hidden = type === 'none';
-    if (type === 'signed') startPad();
+    if (type === 'signed') {
+      startPad().catch(e => { signedPart.querySelector('.hint').textContent = `The signature pad cannot start: ${e.message}`; });
+    }
     state.changed();
   }
 
@@ -88,8 +90,13 @@ export function consentSection(state) {
     const {default: SignaturePad} = await vendored('signature_pad');
     if (pad) return undefined;
     pad = new SignaturePad(canvas, {penColor: '#111', minWidth: 1, maxWidth: 3});
-    pad.addEventListener('endStroke', () => { exporting = exporting.then(exportSignature); });
+    pad.addEventListener('endStroke', () => {
+      exporting = exporting.then(exportSignature).catch(e => {
+        signedPart.querySelector('.hint').textContent = `The signature could not be saved (${e.message}): clear it and sign again.`;
+      });
+    });
     fit();
+    canvas.dataset.ready = 'true'; // for tests: strokes from now on are drawn
     return undefined;
   }
 

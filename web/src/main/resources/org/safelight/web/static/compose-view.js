@@ -8,6 +8,7 @@ import {el, errorBox, newView} from './dom.js';
 import {getJson, SignedOutError} from './session.js';
 import {captureSection} from './compose-capture.js';
 import {consentSection} from './compose-consent.js';
+import {countries} from './countries.js';
 
 const STAYS = ['#/new', '#/profile']; // where the draft goes along (see mayLeaveComposer)
 
@@ -194,12 +195,17 @@ function patientForm(s) {
   return form;
 }
 
+function countryName(code) {
+  const found = countries().find(([c]) => c === code);
+  return found ? found[1] : code;
+}
+
 function drawClinician(s) {
   const p = s.profile;
   const name = [p.title, p.first_name, p.last_name].filter(Boolean).join(' ');
   s.clinician.replaceChildren(
     el('p', {id: 'clinician-name'}, el('strong', {}, name || '(no name in your profile)')),
-    el('p', {class: 'hint', id: 'clinician-detail'}, [p.email, p.country, p.enterprise && p.enterprise.name]
+    el('p', {class: 'hint', id: 'clinician-detail'}, [p.email, countryName(p.country), p.enterprise && p.enterprise.name]
       .filter(Boolean).join(' · ')),
     el('p', {}, 'The report names you as its author, as in ', el('a', {href: '#/profile', id: 'edit-profile'}, 'your profile'),
       '. Change it there; this report is kept meanwhile.'));
