@@ -22,8 +22,11 @@ import org.safelight.server.http.Role;
  * GET /app/                          the application page
  * GET /app/static/{file}             its scripts and styles (404 for anything else)
  * GET /app/static/vendor/{file}      the browser libraries it uses (vendor/VENDORED.txt lists them)
- * GET /app/config.json               {"key_servers": [origin, ...], "endpoint": origin | null}: key servers
- *                                    besides this origin, and the endpoint whose institution view the pages show
+ * GET /app/config.json               {"key_servers": [origin, ...], "endpoint": origin | null,
+ *                                    "compose_key_server": origin | null}: key servers besides this origin, the
+ *                                    endpoint whose institution view the pages show, the key server of reports
+ *                                    sealed in the page
+ * GET /app/fonts/{name}.ttf          LiberationSans-Regular and -Bold, the fonts report.pdf embeds (the CLI's own)
  * GET /app/report/{region}/{name}    a share link's landing page: 200, 410 when expired, 404 unknown
  * </pre>
  *
@@ -41,6 +44,9 @@ public final class WebRole implements Role {
     private final String publicUrl;
     private final StaticAssets assets = new StaticAssets();
     private final String config;
+    private static final java.util.Set<String> FONTS =
+            java.util.Set.of("LiberationSans-Regular.ttf", "LiberationSans-Bold.ttf");
+    private final Map<String, byte[]> fonts = new java.util.concurrent.ConcurrentHashMap<>();
 
     /**
      * @param links      which share links exist ({@link SharedLinks#NONE} without a cloud role)
@@ -60,11 +66,26 @@ public final class WebRole implements Role {
      *                 Content-Security-Policy then allows); empty: no such page
      */
     public WebRole(SharedLinks links, URI publicUrl, List<String> keyServers, Optional<String> endpoint) {
+        this(links, publicUrl, keyServers, endpoint, Optional.empty());
+    }
+
+    /**
+     * Also naming the key server of reports sealed in the page.
+     *
+     * @param composeKeyServer the key server's URL; on another origin than {@code publicUrl} it is
+     *                         also one the pages may ask for keys; empty: pages seal no key-server reports
+     */
+    public WebRole(SharedLinks links, URI publicUrl, List<String> keyServers, Optional<String> endpoint,
+                   Optional<String> composeKeyServer) {
         this.links = links;
         Optional<String> endpointOrigin = endpoint.filter(e -> !e.isBlank()).map(SecurityHeaders::origin);
-        this.headers = new SecurityHeaders(keyServers, endpointOrigin.stream().toList());
+        Optional<String> composeOrigin = composeKeyServer.filter(k -> !k.isBlank()).map(SecurityHeaders::origin);
+        List<String> askable = new java.util.ArrayList<>(keyServers);
+        // keys.js trusts this origin and the listed ones: a sealing key server elsewhere must be listed.
+        composeOrigin.filter(o -> !o.equals(SecurityHeaders.origin(publicUrl.toString()))).ifPresent(askable::add);
+        this.headers = new SecurityHeaders(askable, endpointOrigin.stream().toList());
         this.publicUrl = publicUrl.toString().replaceAll("/+$", "");
-        this.config = configJson(headers.keyServerOrigins(), endpointOrigin.orElse(null));
+        this.config = configJson(headers.keyServerOrigins(), endpointOrigin.orElse(null), composeOrigin.orElse(null));
         assets.require("index.html");
     }
 
@@ -84,6 +105,7 @@ public final class WebRole implements Role {
         routes.get("/app/static/{file}", ctx -> asset(ctx, flat(ctx.pathParam("file"))));
         routes.get("/app/static/vendor/{file}", ctx -> asset(ctx, "vendor/" + flat(ctx.pathParam("file"))));
         routes.get("/app/config.json", this::config);
+        routes.get("/app/fonts/{file}", this::font);
         routes.get("/app/report/{region}/{name}", this::landing);
         // Also the answers of paths no route serves (404); pages of other roles set their own policy.
         routes.before("/app/*", headers::apply);
@@ -115,6 +137,30 @@ public final class WebRole implements Role {
         ctx.header("Cache-Control", "no-cache").contentType("application/json").result(config);
     }
 
+    /** Only the two fonts report-pdf.js embeds, read from the class path the CLI's report.pdf uses. */
+    private void font(Context ctx) {
+        headers.apply(ctx);
+        String file = ctx.pathParam("file");
+        byte[] bytes = FONTS.contains(file) ? fonts.computeIfAbsent(file, WebRole::readFont) : null;
+        if (bytes == null) {
+            ctx.status(404).header("Cache-Control", "no-store").contentType("text/plain; charset=utf-8")
+                    .result("no such font");
+            return;
+        }
+        ctx.header("Cache-Control", "public, max-age=86400").contentType("font/ttf").result(bytes);
+    }
+
+    private static byte[] readFont(String file) {
+        try (java.io.InputStream in = WebRole.class.getResourceAsStream("/liberation/" + file)) {
+            if (in == null) {
+                throw new IllegalStateException(file + " is missing from the class path");
+            }
+            return in.readAllBytes();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     private void landing(Context ctx) {
         headers.apply(ctx);
         ctx.header("Cache-Control", "no-store");
@@ -133,10 +179,11 @@ public final class WebRole implements Role {
         }
     }
 
-    private static String configJson(List<String> origins, String endpoint) {
+    private static String configJson(List<String> origins, String endpoint, String composeKeyServer) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("key_servers", origins);
         body.put("endpoint", endpoint);
+        body.put("compose_key_server", composeKeyServer);
         try {
             return org.safelight.server.http.Json.MAPPER.writeValueAsString(body);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {

@@ -129,7 +129,8 @@ class WebRoleHttpTest {
         HttpResponse<String> r = get("/app/config.json");
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.body()).isEqualTo(
-                "{\"key_servers\":[\"https://keys.example.org\",\"http://localhost:9000\"],\"endpoint\":null}");
+                "{\"key_servers\":[\"https://keys.example.org\",\"http://localhost:9000\"],\"endpoint\":null,"
+                        + "\"compose_key_server\":null}");
         assertThat(r.headers().firstValue("Content-Security-Policy").orElse(""))
                 .contains("connect-src 'self' https://keys.example.org http://localhost:9000;");
     }
@@ -142,9 +143,53 @@ class WebRoleHttpTest {
             HttpResponse<String> r = getFrom(endpointSite, "/app/config.json");
 
             assertThat(r.body()).isEqualTo(
-                    "{\"key_servers\":[\"https://keys.example.org\"],\"endpoint\":\"https://intake.hospital.example\"}");
+                    "{\"key_servers\":[\"https://keys.example.org\"],\"endpoint\":\"https://intake.hospital.example\","
+                            + "\"compose_key_server\":null}");
             assertThat(r.headers().firstValue("Content-Security-Policy").orElse(""))
                     .contains("connect-src 'self' https://keys.example.org https://intake.hospital.example;");
+        }
+    }
+
+    @Test
+    void a_sealing_key_server_on_another_origin_is_also_one_the_pages_may_ask() {
+        WebRole role = new WebRole(SharedLinks.NONE, URI.create("http://localhost:8080"), List.of(),
+                java.util.Optional.empty(), java.util.Optional.of("https://Keys.Hospital.example/api/v1"));
+        try (WebServer site = new WebServer(role)) {
+            HttpResponse<String> r = getFrom(site, "/app/config.json");
+
+            assertThat(r.body()).isEqualTo("{\"key_servers\":[\"https://keys.hospital.example\"],\"endpoint\":null,"
+                    + "\"compose_key_server\":\"https://keys.hospital.example\"}");
+            assertThat(r.headers().firstValue("Content-Security-Policy").orElse(""))
+                    .contains("connect-src 'self' https://keys.hospital.example;");
+        }
+    }
+
+    @Test
+    void a_sealing_key_server_at_this_origin_is_named_but_needs_no_listing() {
+        WebRole role = new WebRole(SharedLinks.NONE, URI.create("https://safelight.example/"), List.of(),
+                java.util.Optional.empty(), java.util.Optional.of("https://safelight.example"));
+        try (WebServer site = new WebServer(role)) {
+            assertThat(getFrom(site, "/app/config.json").body()).isEqualTo(
+                    "{\"key_servers\":[],\"endpoint\":null,\"compose_key_server\":\"https://safelight.example\"}");
+        }
+    }
+
+    @Test
+    void the_two_report_fonts_are_served_and_no_other_file() throws Exception {
+        for (String name : List.of("LiberationSans-Regular.ttf", "LiberationSans-Bold.ttf")) {
+            HttpResponse<byte[]> r = HTTP.send(HttpRequest.newBuilder(URI.create(server.url() + "/app/fonts/" + name))
+                    .GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+            assertThat(r.statusCode()).as(name).isEqualTo(200);
+            assertThat(r.headers().firstValue("Content-Type")).hasValue("font/ttf");
+            try (var in = WebRoleHttpTest.class.getResourceAsStream("/liberation/" + name)) {
+                assertThat(r.body()).as("the CLI's own file").isEqualTo(in.readAllBytes());
+            }
+        }
+        for (String name : List.of("LiberationSans-Italic.ttf", "LICENSE", "..%2Fliberation%2FLICENSE",
+                "LiberationSans-Regular.TTF")) {
+            HttpResponse<String> r = get("/app/fonts/" + name);
+            assertThat(r.statusCode()).as(name).isEqualTo(404);
+            assertSecured(r);
         }
     }
 

@@ -1,11 +1,13 @@
 // My Safelight: the router (#/...), the navigation, and dropping a .picsafe file onto the page.
-import {el, newView} from './dom.js';
+import {el, newView, show} from './dom.js';
 import {getJson, hasSession, signOut, SignedOutError} from './session.js';
 import {forgotPasswordView, resendConfirmationView, signInView, signUpView} from './account-views.js';
 import {openFileView, reportsView} from './reports-view.js';
 import {closeReport, openFile, openLink} from './opening.js';
 import {enterpriseView} from './enterprise-view.js';
 import {endpoint, institutionView} from './institution-view.js';
+import {storageCallback} from './storage.js';
+import {connectionsView} from './storage-view.js';
 
 let pendingFile = null;
 // Where a share link was going when the user had to sign in (or sign up first): kept for this tab
@@ -78,6 +80,7 @@ async function route() {
       case '#/open': return openFileView();
       case '#/enterprise': return await enterpriseView(view);
       case '#/institution': return await institutionView(view);
+      case '#/connections': return await connectionsView(view);
       case '#/reports': case '#/': case '#/signin': return await reportsView(view);
       default: return view.show(el('section', {class: 'card'}, el('h1', {}, 'Not found'), el('p', {}, 'There is no such page.')));
     }
@@ -161,4 +164,6 @@ document.getElementById('sign-out').addEventListener('click', async () => {
 });
 window.addEventListener('hashchange', () => { route(); });
 installDrop();
-route();
+// A Box or Dropbox redirect back (?code&state) is handled by storage.js, not routed.
+storageCallback(text => show(el('section', {class: 'card'}, el('p', {id: 'storage-callback'}, text))))
+  .then(handled => { if (!handled) route(); });

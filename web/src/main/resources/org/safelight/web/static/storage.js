@@ -1,0 +1,172 @@
+// Box and Dropbox for PRO users: connect once (OAuth 2 with PKCE in a popup), then send a report.
+//
+// The page that asks to connect keeps the PKCE verifier in its memory and opens the service's
+// authorization page in a popup (or a new tab on a phone): the composer's draft stays where it is.
+// The service sends the popup back to /app/?code=...&state=...; since the page is served with
+// Cross-Origin-Opener-Policy, the popup cannot reach its opener, so it hands the code over a
+// BroadcastChannel and the opener finishes the exchange through our server. The verifier also
+// goes to sessionStorage under the state, so a callback that lands in the same tab (a browser
+// that opened no popup) can still finish; it is not patient data and is removed once used.
+import {apiError, authorizedFetch, getJson, sendJson} from './session.js';
+
+const CHANNEL = 'safelight.storage';
+const PENDING = 'safelight.storage.pending.';
+const CALLBACK_PATH = '/app/';
+const CONNECT_DEADLINE_MS = 10 * 60 * 1000;
+
+const base = provider => `/api/v1/accounts/me/storage/${encodeURIComponent(provider)}`;
+
+/**
+ * The services and what this user may do with them:
+ * [{provider, name, configured, connected, allowed, why, plain_allowed}].
+ */
+export async function storageServices() {
+  return (await getJson('/api/v1/accounts/me/storage')).services;
+}
+
+function base64url(bytes) {
+  let s = '';
+  for (const b of bytes) s += String.fromCharCode(b);
+  return btoa(s).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+function randomText(bytes) {
+  return base64url(crypto.getRandomValues(new Uint8Array(bytes)));
+}
+
+async function challengeOf(verifier) {
+  return base64url(new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier))));
+}
+
+function redirectUri() {
+  return location.origin + CALLBACK_PATH;
+}
+
+/**
+ * Connects the service: opens its authorization page in a popup and resolves once the server holds
+ * the tokens. Call it from a click (browsers block popups opened later). Rejects with ApiError
+ * (pro_required, not_configured, destination_refused, ...) or Error('cancelled') when the popup
+ * is closed or the deadline passes.
+ */
+export async function connectStorage(provider) {
+  // Opened at once, while the click still counts as the user's gesture; pointed at the service below.
+  const popup = window.open('about:blank', 'safelight-storage', 'popup,width=520,height=720');
+  try {
+    const verifier = randomText(48);
+    const state = `${provider}.${randomText(24)}`;
+    const start = await sendJson('POST', `${base(provider)}/connect`, {});
+    const url = new URL(start.authorize_endpoint);
+    const params = {
+      ...start.params, response_type: 'code', client_id: start.client_id, redirect_uri: redirectUri(),
+      state, code_challenge: await challengeOf(verifier), code_challenge_method: 'S256'};
+    for (const [k, v] of Object.entries(params)) url.searchParams.set(k, v);
+    sessionStorage.setItem(PENDING + state, JSON.stringify({provider, verifier}));
+    const code = await waitForCode(state, popup, url.toString());
+    await finish(provider, {code, verifier, state});
+  } finally {
+    if (popup && !popup.closed) {
+      try { popup.close(); } catch (e) { /* severed by COOP: the popup closes itself */ }
+    }
+  }
+}
+
+async function finish(provider, {code, verifier, state}) {
+  try {
+    await sendJson('POST', `${base(provider)}/finish`,
+      {code, code_verifier: verifier, redirect_uri: redirectUri(), state});
+  } finally {
+    sessionStorage.removeItem(PENDING + state);
+  }
+}
+
+function waitForCode(state, popup, url) {
+  return new Promise((resolve, reject) => {
+    const channel = new BroadcastChannel(CHANNEL);
+    const deadline = setTimeout(() => done(null, new Error('cancelled')), CONNECT_DEADLINE_MS);
+    // Without a popup (blocked), the service opens in this tab instead; its callback finishes there.
+    if (!popup) location.assign(url); else popup.location.href = url;
+    let watch = null;
+    function done(code, error) {
+      clearTimeout(deadline);
+      if (watch) clearInterval(watch);
+      channel.close();
+      if (error) reject(error); else resolve(code);
+    }
+    channel.onmessage = e => {
+      const m = e.data || {};
+      if (m.kind !== 'code' || m.state !== state) return;
+      channel.postMessage({kind: 'received', state});
+      if (m.error) done(null, new Error(m.error === 'access_denied' ? 'cancelled' : 'refused'));
+      else done(m.code, null);
+    };
+    // A closed popup before any code: the user gave up. (popup.closed stays readable under COOP.)
+    watch = setInterval(() => {
+      let closed = false;
+      try { closed = popup && popup.closed; } catch (e) { closed = false; }
+      if (closed) done(null, new Error('cancelled'));
+    }, 1000);
+  });
+}
+
+/**
+ * Called first thing by main.js: when this page is the service's redirect back (?code&state, or
+ * ?error&state), hands the code to the page that asked (or finishes here when that page is this
+ * tab) and answers true; otherwise false and nothing happens.
+ */
+export async function storageCallback(show) {
+  const q = new URLSearchParams(location.search);
+  const state = q.get('state');
+  if (!state || !(q.has('code') || q.has('error')) || !/^(box|dropbox)\./.test(state)) return false;
+  const message = {kind: 'code', state, code: q.get('code'), error: q.get('error')};
+  history.replaceState(null, '', CALLBACK_PATH + location.hash); // the code leaves the address bar
+  const pending = sessionStorage.getItem(PENDING + state);
+  if (pending) {
+    // This tab asked (no popup): finish here, then go back to where the user was.
+    const {provider, verifier} = JSON.parse(pending);
+    try {
+      if (message.error) throw new Error('refused');
+      await finish(provider, {code: message.code, verifier, state});
+      show('Connected. You can send reports to it now.');
+    } catch (e) {
+      show(`Not connected: ${e.message}`);
+    }
+    return true;
+  }
+  show('Connecting…');
+  const channel = new BroadcastChannel(CHANNEL);
+  const received = new Promise(resolve => {
+    channel.onmessage = e => { if (e.data && e.data.kind === 'received' && e.data.state === state) resolve(true); };
+  });
+  // Sent until the asking page answers: it may be in a background tab that runs late.
+  const deadline = Date.now() + 60000;
+  let acknowledged = false;
+  received.then(() => { acknowledged = true; });
+  while (!acknowledged && Date.now() < deadline) {
+    channel.postMessage(message);
+    await Promise.race([received, new Promise(r => setTimeout(r, 500))]);
+  }
+  channel.close();
+  show(acknowledged ? 'Connected. This window can be closed.' : 'The page that asked is gone: please connect again.');
+  if (acknowledged) window.close();
+  return true;
+}
+
+/** Forgets the connection (the server drops the tokens). */
+export async function disconnectStorage(provider) {
+  await sendJson('DELETE', base(provider));
+}
+
+/**
+ * Uploads the report's file into the user's Safelight folder (Box) or app folder (Dropbox) and
+ * records the send. Resolves {sent: true, path}; rejects with ApiError (pro_required,
+ * storage_not_connected, destination_unavailable, destination_refused, ...).
+ */
+export async function sendToStorage(provider, {blob, fileName, reportId}) {
+  const form = new FormData();
+  form.append('file', blob, fileName);
+  const r = await authorizedFetch(`${base(provider)}/reports?report_id=${encodeURIComponent(reportId)}`,
+    {method: 'POST', body: form});
+  if (!r.ok) throw await apiError(r);
+  const body = await r.json();
+  return {sent: true, path: body.path};
+}
