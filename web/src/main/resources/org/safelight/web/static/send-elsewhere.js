@@ -52,7 +52,7 @@ export function institutionSection(ctx) {
 }
 
 /** A storage service the user may use and has connected: the sealed or (if the operator allows) the plain report. */
-function storageSend(ctx, service, redraw) {
+function storageSend(ctx, mod, service, redraw) {
   const name = `storage-${service.provider}-kind`;
   const choice = service.plain_allowed ? el('fieldset', {class: 'storage-kind'},
     el('legend', {}, `What goes to ${service.name}`),
@@ -66,7 +66,7 @@ function storageSend(ctx, service, redraw) {
     try {
       const file = plain ? await ctx.sealAs({kind: 'plain'}) : ctx.sealed;
       ctx.progress.show(`Uploading to ${service.name}`);
-      const answer = await (await storage()).sendToStorage(service.provider,
+      const answer = await mod.sendToStorage(service.provider,
         {blob: file.blob, fileName: file.fileName, reportId: file.reportId || ctx.sealed.reportId});
       ctx.done(service.provider, `Saved ${plain ? 'the plain report' : 'the sealed report'} in ${service.name}`
         + `${answer?.path ? `: ${answer.path}` : ''}.`);
@@ -81,7 +81,7 @@ function storageSend(ctx, service, redraw) {
   return el('div', {class: 'storage-service', 'data-provider': service.provider}, choice, button);
 }
 
-function storageRow(ctx, service, redraw) {
+function storageRow(ctx, mod, service, redraw) {
   if (!service.allowed) {
     return el('p', {class: 'hint storage-why', id: `storage-why-${service.provider}`, 'data-provider': service.provider},
       `${service.name}: ${service.why || 'not available for your account.'}`);
@@ -90,7 +90,8 @@ function storageRow(ctx, service, redraw) {
     const connect = el('button', {type: 'button', class: 'secondary', id: `connect-${service.provider}`, onclick: async () => {
       connect.disabled = true;
       try {
-        await (await storage()).connectStorage(service.provider);
+        // called at once from the click: the popup opens only with the user's gesture
+        await mod.connectStorage(service.provider);
         redraw();
       } catch (e) {
         connect.disabled = false;
@@ -99,7 +100,7 @@ function storageRow(ctx, service, redraw) {
     }}, `Connect ${service.name}`);
     return el('div', {class: 'storage-service', 'data-provider': service.provider}, connect);
   }
-  return storageSend(ctx, service, redraw);
+  return storageSend(ctx, mod, service, redraw);
 }
 
 export function storageSection(ctx) {
@@ -107,14 +108,16 @@ export function storageSection(ctx) {
   const section = el('section', {class: 'send-option', id: 'send-option-storage', hidden: true},
     el('h2', {}, 'Box and Dropbox'), body);
   const draw = async () => {
+    let mod;
     let services;
     try {
-      services = (await (await storage()).storageServices()).filter(s => s.configured);
+      mod = await storage();
+      services = (await mod.storageServices()).filter(s => s.configured);
     } catch (e) {
       return; // a server without storage: nothing to offer
     }
     if (services.length === 0) return;
-    body.replaceChildren(...services.map(s => storageRow(ctx, s, draw)));
+    body.replaceChildren(...services.map(s => storageRow(ctx, mod, s, draw)));
     section.hidden = false;
   };
   draw();
