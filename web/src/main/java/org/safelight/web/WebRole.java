@@ -2,11 +2,16 @@ package org.safelight.web;
 
 import io.javalin.http.Context;
 import io.javalin.router.JavalinDefaultRoutingApi;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import org.safelight.server.role.RoleName;
 import org.safelight.server.http.OpenApi;
@@ -22,11 +27,11 @@ import org.safelight.server.http.Role;
  * GET /app/                          the application page
  * GET /app/static/{file}             its scripts and styles (404 for anything else)
  * GET /app/static/vendor/{file}      the browser libraries it uses (vendor/VENDORED.txt lists them)
+ * GET /app/fonts/{name}.ttf          the two Liberation Sans faces report.pdf embeds (the CLI's own files)
  * GET /app/config.json               {"key_servers": [origin, ...], "endpoint": origin | null,
  *                                    "compose_key_server": origin | null}: key servers besides this origin, the
  *                                    endpoint whose institution view the pages show, the key server of reports
  *                                    sealed in the page
- * GET /app/fonts/{name}.ttf          LiberationSans-Regular and -Bold, the fonts report.pdf embeds (the CLI's own)
  * GET /app/report/{region}/{name}    a share link's landing page: 200, 410 when expired, 404 unknown
  * </pre>
  *
@@ -35,6 +40,7 @@ import org.safelight.server.http.Role;
 public final class WebRole implements Role {
     public static final String NAME = "web"; // RoleName.WEB.id()
     private static final String OPEN_API = OpenApi.resource(WebRole.class, "/openapi/web.yaml");
+    private static final Set<String> FONTS = Set.of("LiberationSans-Regular.ttf", "LiberationSans-Bold.ttf");
     private static final Pattern REGION = Pattern.compile("[A-Z]{2}");
     /** {@code {random}-{ReportID}}: 22 alphanumerics, a dash, a report ID. */
     private static final Pattern LINK_NAME = Pattern.compile("[A-Za-z0-9]{22}-([A-Za-z0-9_-]{1,64})");
@@ -43,10 +49,8 @@ public final class WebRole implements Role {
     private final SecurityHeaders headers;
     private final String publicUrl;
     private final StaticAssets assets = new StaticAssets();
+    private final Map<String, byte[]> fonts = new ConcurrentHashMap<>();
     private final String config;
-    private static final java.util.Set<String> FONTS =
-            java.util.Set.of("LiberationSans-Regular.ttf", "LiberationSans-Bold.ttf");
-    private final Map<String, byte[]> fonts = new java.util.concurrent.ConcurrentHashMap<>();
 
     /**
      * @param links      which share links exist ({@link SharedLinks#NONE} without a cloud role)
@@ -104,8 +108,8 @@ public final class WebRole implements Role {
         // Each route serves names without a slash (an encoded one included): vendor/ only by its own.
         routes.get("/app/static/{file}", ctx -> asset(ctx, flat(ctx.pathParam("file"))));
         routes.get("/app/static/vendor/{file}", ctx -> asset(ctx, "vendor/" + flat(ctx.pathParam("file"))));
-        routes.get("/app/config.json", this::config);
         routes.get("/app/fonts/{file}", this::font);
+        routes.get("/app/config.json", this::config);
         routes.get("/app/report/{region}/{name}", this::landing);
         // Also the answers of paths no route serves (404); pages of other roles set their own policy.
         routes.before("/app/*", headers::apply);
@@ -128,6 +132,33 @@ public final class WebRole implements Role {
         ctx.header("Cache-Control", "no-cache").contentType(asset.contentType()).result(asset.bytes());
     }
 
+    /**
+     * report.pdf made in the browser embeds the same fonts as the CLI's, so both print alike: the
+     * files are those the format library loads from the class path, and only those two are served.
+     */
+    private void font(Context ctx) {
+        headers.apply(ctx);
+        String file = ctx.pathParam("file");
+        byte[] bytes = FONTS.contains(file) ? fonts.computeIfAbsent(file, WebRole::fontResource) : null;
+        if (bytes == null) {
+            ctx.status(404).header("Cache-Control", "no-store").contentType("text/plain; charset=utf-8")
+                    .result("no such font");
+            return;
+        }
+        ctx.header("Cache-Control", "no-cache").contentType("font/ttf").result(bytes);
+    }
+
+    private static byte[] fontResource(String file) {
+        try (InputStream in = WebRole.class.getResourceAsStream("/liberation/" + file)) {
+            if (in == null) {
+                throw new IllegalStateException(file + " is missing from the class path");
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     private static String flat(String name) {
         return name.contains("/") ? "" : name;
     }
@@ -135,30 +166,6 @@ public final class WebRole implements Role {
     private void config(Context ctx) {
         headers.apply(ctx);
         ctx.header("Cache-Control", "no-cache").contentType("application/json").result(config);
-    }
-
-    /** Only the two fonts report-pdf.js embeds, read from the class path the CLI's report.pdf uses. */
-    private void font(Context ctx) {
-        headers.apply(ctx);
-        String file = ctx.pathParam("file");
-        byte[] bytes = FONTS.contains(file) ? fonts.computeIfAbsent(file, WebRole::readFont) : null;
-        if (bytes == null) {
-            ctx.status(404).header("Cache-Control", "no-store").contentType("text/plain; charset=utf-8")
-                    .result("no such font");
-            return;
-        }
-        ctx.header("Cache-Control", "public, max-age=86400").contentType("font/ttf").result(bytes);
-    }
-
-    private static byte[] readFont(String file) {
-        try (java.io.InputStream in = WebRole.class.getResourceAsStream("/liberation/" + file)) {
-            if (in == null) {
-                throw new IllegalStateException(file + " is missing from the class path");
-            }
-            return in.readAllBytes();
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
     }
 
     private void landing(Context ctx) {
