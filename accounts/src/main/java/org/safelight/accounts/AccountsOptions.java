@@ -1,5 +1,6 @@
 package org.safelight.accounts;
 
+import org.safelight.accounts.sends.SendLimits;
 import picocli.CommandLine.Option;
 
 /**
@@ -31,8 +32,24 @@ public final class AccountsOptions {
             description = "Require STARTTLS on the SMTP connection (default: ${DEFAULT-VALUE}).")
     boolean smtpStartTls;
 
+    @Option(names = "--send-max-mb", paramLabel = "MB", defaultValue = "25",
+            description = "The largest sealed report the server emails or posts for a user, in MB"
+                    + " (default: ${DEFAULT-VALUE}, what mail servers commonly take).")
+    long sendMaxMb;
+
+    @Option(names = "--emails-per-day", paramLabel = "N", defaultValue = "50",
+            description = "Reports one user may have the server email to addresses they type, in any 24 hours"
+                    + " (default: ${DEFAULT-VALUE}).")
+    int emailsPerDay;
+
+    @Option(names = "--destinations-allow-http", defaultValue = "false", arity = "0..1", paramLabel = "true|false",
+            description = "Let enterprise admins list endpoints at plain http:// addresses (testing only;"
+                    + " default: ${DEFAULT-VALUE}).")
+    boolean destinationsAllowHttp;
+
     /** The settings these options give. */
     public AccountsSettings settings() {
-        return new AccountsSettings(smtpHost, smtpPort, smtpUser, smtpPassword, smtpFrom, smtpStartTls);
+        return new AccountsSettings(smtpHost, smtpPort, smtpUser, smtpPassword, smtpFrom, smtpStartTls,
+                new SendLimits(sendMaxMb * 1000 * 1000, emailsPerDay, destinationsAllowHttp));
     }
 }

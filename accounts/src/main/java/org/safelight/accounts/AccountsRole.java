@@ -15,7 +15,16 @@ import org.safelight.accounts.tokens.JwksEndpoint;
 import org.safelight.accounts.tokens.SessionHandlers;
 import org.safelight.accounts.tokens.SigningKeys;
 import org.safelight.accounts.tokens.TokenExchangeHandlers;
+import org.safelight.accounts.sends.DestinationAdminHandlers;
+import org.safelight.accounts.sends.ReportSender;
+import org.safelight.accounts.sends.SendHandlers;
+import org.safelight.accounts.sends.SendLimits;
 import org.safelight.accounts.uploads.MyReportsHandlers;
+import org.safelight.client.ApiClient;
+import org.safelight.client.EndpointSender;
+import org.safelight.server.role.ErrorRenderer;
+import org.safelight.server.role.PathRule;
+import java.util.List;
 import org.safelight.accounts.uploads.UploadHandlers;
 import org.safelight.accounts.users.LinkMailer;
 import org.safelight.accounts.users.PasswordHasher;
@@ -32,7 +41,8 @@ import org.safelight.server.tokens.TokenVerifier;
 /**
  * The accounts role (User Server): sign-up and email verification, sign-in with user tokens and
  * rotating refresh tokens, password reset, the user's profile, enterprise administration, the log
- * of cloud uploads (each user's report list and the enterprise listing), and the JWKS other roles
+ * of cloud uploads (each user's report list and the enterprise listing), sealed reports sent on a
+ * user's behalf (by email, to the enterprise's destinations), and the JWKS other roles
  * verify user tokens with. Mail is written after the answer, on its own thread: close the role
  * after the server stops. Wired by hand from its parts; the routes are documented
  * in {@code openapi/accounts.yaml}, served at {@code /api/v1/accounts/openapi.yaml}.
@@ -51,6 +61,9 @@ public final class AccountsRole implements Role, AutoCloseable {
     private final AdminCheck adminCheck;
     private final UploadHandlers uploads;
     private final MyReportsHandlers myReports;
+    private final SendHandlers sends;
+    private final DestinationAdminHandlers destinations;
+    private final SendLimits sendLimits;
     private final String openApi;
     private final MailQueue mail = new MailQueue();
 
@@ -66,7 +79,7 @@ public final class AccountsRole implements Role, AutoCloseable {
      *                  ({@link ServiceCredential#NONE}: only roles in this process can)
      */
     public AccountsRole(AccountsStores stores, Mailer mailer, SigningKeys keys, URI publicUrl, RateLimits limits,
-                        PasswordHasher hasher, ServiceCredential cloudService, Clock clock) {
+                        PasswordHasher hasher, ServiceCredential cloudService, SendLimits sendLimits, Clock clock) {
         // The keys live in this process, so verify against them directly: a rotation shows at once.
         // Only user tokens of this issuer pass: a token scoped to a key server is refused here.
         TokenAudience users = TokenAudience.users(publicUrl);
@@ -90,7 +103,19 @@ public final class AccountsRole implements Role, AutoCloseable {
         this.uploads = new UploadHandlers(stores.uploads(), stores.uploadRecording(), stores.credentials(), verifier,
                 PublicUrl.of(publicUrl), cloudService, clock);
         this.myReports = new MyReportsHandlers(stores.uploads(), stores.sends(), verifier, clock);
+        this.sendLimits = sendLimits;
+        ReportSender sender = new ReportSender(stores.enterprises(), stores.destinations(), stores.dailyEmails(),
+                stores.sends(), mailer, tokens, new EndpointSender(ApiClient.create(), null), sendLimits, publicUrl,
+                clock);
+        this.sends = new SendHandlers(sender, stores.users(), verifier);
+        this.destinations = new DestinationAdminHandlers(stores.destinations(), enterprise, sendLimits);
         this.openApi = OpenApi.resource(AccountsRole.class, "/openapi/accounts.yaml");
+    }
+
+    /** With the standard limits on sends for users. */
+    public AccountsRole(AccountsStores stores, Mailer mailer, SigningKeys keys, URI publicUrl, RateLimits limits,
+                        PasswordHasher hasher, ServiceCredential cloudService, Clock clock) {
+        this(stores, mailer, keys, publicUrl, limits, hasher, cloudService, SendLimits.STANDARD, clock);
     }
 
     /** Uploads recorded in process only. */
@@ -147,7 +172,24 @@ public final class AccountsRole implements Role, AutoCloseable {
         r.post("/api/v1/accounts/me/reports/{reportId}/sends", myReports::recordSend);
         r.get("/api/v1/enterprise/reports", uploads::enterprise);
 
+        r.post("/api/v1/accounts/me/reports/{reportId}/email", sends::email);
+        r.get("/api/v1/accounts/me/destinations", sends::destinations);
+        r.post("/api/v1/accounts/me/destinations/{id}/reports", sends::toDestination);
+        r.get("/api/v1/enterprise/destinations", destinations::list);
+        r.post("/api/v1/enterprise/destinations", destinations::add);
+        r.delete("/api/v1/enterprise/destinations/{id}", destinations::remove);
+
         r.get("/api/v1/accounts/openapi.yaml", ctx -> ctx.contentType("application/yaml").result(openApi));
+    }
+
+    /**
+     * The sending routes take a report file: their limit is the largest report sent, plus the form
+     * around it (the prefix covers the other routes under it too, which read small JSON bodies).
+     */
+    @Override
+    public List<PathRule> pathRules() {
+        return List.of(new PathRule("/api/v1/accounts/me/reports", sendLimits.requestLimit(), ErrorRenderer.COMMON),
+                new PathRule("/api/v1/accounts/me/destinations", sendLimits.requestLimit(), ErrorRenderer.COMMON));
     }
 
     @Override

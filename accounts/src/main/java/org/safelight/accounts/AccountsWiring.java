@@ -66,7 +66,7 @@ public final class AccountsWiring implements RoleWiring {
         context.provide(org.safelight.server.enterprise.EnterpriseAdmins.class, stores.admins());
         AccountsRole role = new AccountsRole(stores, mailer, signing, context.publicUrl(),
                 RateLimits.standard(context.clock()), PasswordHasher.standard(), context.serviceCredential(),
-                context.clock());
+                settings.sends(), context.clock());
         context.closeOnStop(role); // finishes the mail written after answers
         return Role.withWorkers(role, List.of(Worker.periodic("accounts-purge", PURGE_EVERY,
                 () -> stores.purgeExpired(context.clock().instant()))));
