@@ -8,8 +8,12 @@ import {enterpriseView} from './enterprise-view.js';
 import {endpoint, institutionView} from './institution-view.js';
 import {storageCallback} from './storage.js';
 import {connectionsView} from './storage-view.js';
+import {composeView, leftComposer, mayLeaveComposer} from './compose-view.js';
+import {profileView} from './compose-profile.js';
 
 let pendingFile = null;
+// The address of the view on screen: where a kept unsent report takes the address back to.
+let shownHash = location.hash || '#/';
 // Where a share link was going when the user had to sign in (or sign up first): kept for this tab
 // so that it survives the detour through the confirmation email.
 const AFTER_SIGN_IN = 'safelight.after_sign_in';
@@ -60,6 +64,8 @@ async function route() {
   closeMenu();
   const view = newView();
   const hash = location.hash || '#/';
+  shownHash = hash;
+  leftComposer(hash);
   const waiting = sessionStorage.getItem(AFTER_SIGN_IN) !== null;
   if (hash === '#/signup') {
     return signUpView(waiting ? 'Once your address is confirmed and you have signed in, the report you were sent opens.' : null);
@@ -78,6 +84,8 @@ async function route() {
     if (link) return await openLink(link[1], link[2]);
     switch (hash) {
       case '#/open': return openFileView();
+      case '#/new': return await composeView(view);
+      case '#/profile': return await profileView(view);
       case '#/enterprise': return await enterpriseView(view);
       case '#/institution': return await institutionView(view);
       case '#/connections': return await connectionsView(view);
@@ -112,7 +120,9 @@ function installDrop() {
     if (!e.dataTransfer || !e.dataTransfer.files.length) return;
     e.preventDefault();
     const file = e.dataTransfer.files[0];
+    if (!mayLeaveComposer('#/open')) return;
     if (hasSession()) {
+      leftComposer('#/open');
       newView(); // what was loading before the drop is not drawn over the report
       openFile(file);
     } else {
@@ -155,6 +165,8 @@ document.addEventListener('click', e => {
 });
 
 document.getElementById('sign-out').addEventListener('click', async () => {
+  if (!mayLeaveComposer('#/signin')) return;
+  leftComposer('#/signin');
   closeReport();
   pendingFile = null;
   sessionStorage.removeItem(AFTER_SIGN_IN);
@@ -162,7 +174,14 @@ document.getElementById('sign-out').addEventListener('click', async () => {
   signedOutNav();
   if (location.hash === '#/signin') route(); else location.hash = '#/signin';
 });
-window.addEventListener('hashchange', () => { route(); });
+// Leaving an unsent report asks first; kept, the address goes back to it (no new history entry).
+window.addEventListener('hashchange', () => {
+  if (!mayLeaveComposer(location.hash || '#/')) {
+    history.replaceState(null, '', shownHash);
+    return;
+  }
+  route();
+});
 installDrop();
 // A Box or Dropbox redirect back (?code&state) is handled by storage.js, not routed.
 storageCallback(text => show(el('section', {class: 'card'}, el('p', {id: 'storage-callback'}, text))))
