@@ -5,7 +5,7 @@
 //
 // The panel keeps its own shallow copy of the draft (the media are immutable Blobs) while it is on
 // screen, because a second destination may need the report sealed again (an institution's static
-// key, the plain report for storage); it drops it, and the sealed file, when the user leaves.
+// key, the plain report for storage); it drops it, and the sealed file's URL, when the user leaves.
 import {el, errorBox, formatBytes} from './dom.js';
 import {SignedOutError} from './session.js';
 import {composeKeyServer, sealReport} from './seal.js';
@@ -101,7 +101,14 @@ export async function sendView(view, draft, {profile, onSent, onBack}) {
     sealedCopies.clear();
     for (const url of objectUrls.splice(0)) URL.revokeObjectURL(url);
   }
-  window.addEventListener('hashchange', forget, {once: true});
+  // main.js routes on hashchange before this listener runs: when the view moved on, so do we. (A
+  // change the composer's leave guard turned back leaves this view current, and it all kept.)
+  const onHash = () => {
+    if (view.current()) return;
+    window.removeEventListener('hashchange', onHash);
+    forget();
+  };
+  window.addEventListener('hashchange', onHash);
 
   const keyServer = (await composeKeyServer()) || location.origin;
   let sealed;
