@@ -62,7 +62,8 @@ class ComposeAndSendBrowserTest extends BrowserTestBase {
 
     @BeforeAll
     static void start() throws Exception {
-        site = Site.start(dir.resolve("data"));
+        // one upload per hour: the last test's second upload is refused
+        site = Site.withUploadsPerHour(dir.resolve("data"), 1);
         site.confirmedUser("noor@example.org", "Noor");
         site.confirmedUser("sam@example.org", "Sam");
         openBrowser();
@@ -203,6 +204,27 @@ class ComposeAndSendBrowserTest extends BrowserTestBase {
         browser.click(onPhone() ? "#open-here" : "#view-here");
         assertThat(browser.text("#patient-name")).isEqualTo("Ada Quill");
         shows("send-7-opened-by-the-recipient");
+    }
+
+    @Test
+    @Order(8)
+    void a_refused_upload_says_why_and_keeps_the_report() {
+        SignIn.as(browser, site, "noor@example.org");
+        Composer composer = new Composer(browser);
+        composer.open();
+        composer.pickPhoto(SharedFiles.media("photo-rotated.jpg"));
+        composer.patient("Ben", "Okafor", "", "MRN-1");
+        browser.click("label[for='consent-none']");
+        composer.sealAndSend();
+        browser.click("#send-cloud");
+        assertThat(browser.text("#send-error")).contains("this hour's 1 uploads", "The report is still here");
+        assertThat(browser.driver().findElements(org.openqa.selenium.By.id("share-link"))).isEmpty();
+        assertThat(draftItems()).isEqualTo(1);
+        shows("send-8-upload-refused");
+        browser.click("#send-back");
+        browser.visible("#compose");
+        assertThat(composer.count("photo")).isEqualTo(1);
+        assertThat(browser.script("return document.getElementById('patient-last').value")).isEqualTo("Okafor");
     }
 
     /** How many items the composer's draft holds now (0 once wiped). */

@@ -67,7 +67,7 @@ final class Composer {
 
     /** Signed consent: a stroke on the signature pad. */
     void signConsent() {
-        browser.click("#consent-signed");
+        browser.click("label[for='consent-signed']");
         WebElement pad = browser.visible("#signature-pad");
         browser.script("arguments[0].scrollIntoView({block: 'center'})", pad);
         int w = pad.getSize().getWidth();
