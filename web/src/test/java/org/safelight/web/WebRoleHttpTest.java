@@ -110,7 +110,12 @@ class WebRoleHttpTest {
         assertThat(qr.statusCode()).isEqualTo(200);
         assertThat(qr.headers().firstValue("Content-Type").orElse("")).startsWith("text/javascript");
         assertSecured(qr);
-        for (String path : List.of("/app/static/vendor/VENDORED.txt", "/app/static/vendor/qrcode-generator.LICENSE.txt",
+        for (String file : List.of("_u64.js", "signature_pad.js", "pdf-lib.esm.min.js", "fontkit.umd.min.js")) {
+            assertThat(get("/app/static/vendor/" + file).statusCode()).as("named as its package names it: " + file)
+                    .isEqualTo(200);
+        }
+        for (String path : List.of("/app/static/vendor/VENDORED.txt", "/app/static/vendor/..js",
+                "/app/static/vendor/a..b.js", "/app/static/_u64.js", "/app/static/vendor/qrcode-generator.LICENSE.txt",
                 "/app/static/vendor/..%2Fmain.js", "/app/static/vendor%2Fqrcode-generator.js", "/app/static/vendor/a/b.js",
                 "/app/static/vendor/nothing.js")) {
             assertThat(get(path).statusCode()).as(path).isEqualTo(404);
