@@ -23,7 +23,15 @@ public final class ShareMessage {
      * @param days     how long the link stays valid
      */
     public static String compose(ReportMetadata metadata, long days, String link) {
-        String contents = metadata == null ? "" : contents(metadata.media());
+        return forMedia(metadata == null ? List.of() : metadata.media(), days, link);
+    }
+
+    /**
+     * The message for a report holding {@code media}. My Safelight's send panel writes the same words
+     * ({@code web/.../static/send-share.js}); the browser test of sending compares the two.
+     */
+    public static String forMedia(List<MediaItem> media, long days, String link) {
+        String contents = contents(media);
         return "Please tap the link below (valid for " + days + (days == 1 ? " day" : " days")
                 + ") to view a Safelight report" + (contents.isEmpty() ? "" : " containing " + contents) + ".\n\n"
                 + link;

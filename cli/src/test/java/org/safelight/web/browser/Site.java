@@ -58,6 +58,17 @@ final class Site implements AutoCloseable {
                 List.of(), List.of()));
     }
 
+    /** The default roles, with the cloud taking only {@code uploadsPerHour} uploads per user and hour. */
+    static Site withUploadsPerHour(Path dataDir, int uploadsPerHour) throws Exception {
+        ServeConfig.Cloud cloud = new ServeConfig.Cloud(new org.safelight.cloud.UploadLimits(
+                org.safelight.cloud.UploadLimits.DEFAULTS.maxBytes(), org.safelight.cloud.UploadLimits.DEFAULTS.quotaBytes(),
+                uploadsPerHour), "folder", null, "", "", "", "");
+        return Ports.onFreePort(port -> new Site(dataDir, SafelightServer.start(new ServeConfig(dataDir, "127.0.0.1", port,
+                Set.of("accounts", "keys", "cloud", "web"), Database.sqliteUrl(dataDir), null, null, null,
+                URI.create("http://localhost:" + port), List.of(),
+                new ServeConfig.Smtp("", 0, "", "", "safelight@localhost", false), 600, cloud), Clock.systemUTC())));
+    }
+
     /**
      * Some roles on {@code port}; {@code accountsUrl} for roles apart from accounts, the origins its
      * key server lets in (CORS) and the key servers its pages may ask.

@@ -1,0 +1,6 @@
+package org.safelight.web.browser;
+
+/** {@link ComposeAndSendBrowserTest} on a phone. */
+@Phone
+class ComposeAndSendPhoneBrowserTest extends ComposeAndSendBrowserTest {
+}
