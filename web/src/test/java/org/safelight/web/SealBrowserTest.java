@@ -64,9 +64,11 @@ class SealBrowserTest extends AppPageBrowserTest {
               const r = await m.sealReport(draft, {profile, protection,
                 onProgress: p => { if (!stages.includes(p.stage)) stages.push(p.stage); }});
               const bytes = new Uint8Array(await r.blob.arrayBuffer());
+              // the viewer's own strict reader takes what the page sealed
+              const names = (await import('/app/static/zip.js')).openZip(bytes).names();
               let text = '';
               for (let i = 0; i < bytes.length; i += 0x8000) text += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-              done({reportId: r.reportId, fileName: r.fileName, counts: r.counts, bytes: r.bytes, stages,
+              done({reportId: r.reportId, fileName: r.fileName, counts: r.counts, bytes: r.bytes, stages, names,
                 file: btoa(text), size: bytes.length});
             }).catch(e => done({error: e.name + ' ' + e.code + ': ' + e.message}));
             """;
@@ -133,6 +135,7 @@ class SealBrowserTest extends AppPageBrowserTest {
         // The outer ZIP, as the CLI writes it; the key only wrapped for the institution's key.
         Map<String, byte[]> outer = entries(picsafe);
         assertThat(outer.keySet()).containsExactly("package.json", "package.encrypted");
+        assertThat(r.get("names")).isEqualTo(List.of("package.json", "package.encrypted"));
         PackageJson packageJson = PackageJson.read(new ByteArrayInputStream(outer.get("package.json")));
         assertThat(packageJson.hasKeyServer()).isFalse();
         assertThat(packageJson.reportId()).isEqualTo(reportId);
@@ -225,6 +228,7 @@ class SealBrowserTest extends AppPageBrowserTest {
         byte[] zip = Base64.getDecoder().decode((String) r.get("file"));
         Map<String, byte[]> inner = entries(zip);
         assertThat(inner).containsKeys("metadata.json", "photo-3.jpg", "photo-3-thumbnail.jpg");
+        assertThat(r.get("names")).as("zip.js reads it as the Java reader does").isEqualTo(List.copyOf(inner.keySet()));
         BufferedImage converted = image(inner.get("photo-3.jpg"));
         assertThat(List.of(converted.getWidth(), converted.getHeight())).containsExactly(40, 30);
         assertThat(ImageMetadataReader.readMetadata(new ByteArrayInputStream(inner.get("photo-3.jpg")))
