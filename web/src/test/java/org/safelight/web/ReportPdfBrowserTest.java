@@ -190,6 +190,31 @@ class ReportPdfBrowserTest extends AppPageBrowserTest {
                 "Signature image could not be read");
     }
 
+    @Test
+    void dates_consents_and_empty_reports_read_as_in_the_clis_pdf() throws IOException {
+        ReportMetadata base = report(patient("Margaret", "Okonkwo-Smith"), "", List.of());
+        Consent disagreeing = new Consent(ConsentType.VERBAL, true, false, true, Set.of(ConsentLevel.EDUCATION,
+                ConsentLevel.PUBLICATION));
+        List<ReportMetadata> variants = List.of(
+                base.withDetails(base.details().withDatetime("2024-02-29T23:59:59.123456789-05:30")),
+                base.withDetails(base.details().withDatetime(" 2024-03-12t14:05z ")),
+                base.withDetails(base.details().withDatetime("2023-02-29T10:00:00Z").withReportId("")),
+                base.withDetails(base.details().withDatetime("12/03/2024 14:05").withReportId("x".repeat(90))),
+                new ReportMetadata(new Patient("", "", "31", "02", "1990", "", "", ""), base.user(), base.details(),
+                        disagreeing, base.media()),
+                new ReportMetadata(new Patient("Zoë", "", "+4", "7", "1961", "", " ", ""), base.user(), base.details(),
+                        Consent.NONE, List.of(new MediaItem(new ItemId("audio-1"), MediaType.AUDIO, Set.of()))));
+        for (ReportMetadata metadata : variants) {
+            Rendered pdf = render(metadata, Map.of(), jpeg(300, 100, Color.WHITE));
+            assertThat(pageTexts(pdf.browser())).as(metadata.details().datetime() + " " + metadata.consent())
+                    .isEqualTo(pageTexts(pdf.java()));
+        }
+        String verbal = flat(pageTexts(render(variants.get(4), Map.of(), jpeg(300, 100, Color.WHITE)).browser()).get(0));
+        assertThat(verbal).contains("Verbal consent", "Treatment Unclear: the report's consent records disagree",
+                "Education Unclear", "Publication Granted", "Date of birth 1990-02-31", "Items None in this report")
+                .doesNotContain("Patient signature");
+    }
+
     private static ReportMetadata report(Patient patient, String notes, List<MediaItem> media) {
         Clinician clinician = new Clinician("u-381", "Dr", "Priya", "Raman", "priya.raman@example-hospital.org",
                 "United Kingdom");

@@ -32,8 +32,8 @@ function yearText(year) {
 }
 
 /**
- * The report's ISO-8601 date and time with offset: its fields as written, the offset in seconds and
- * the instant; or null.
+ * The report's ISO-8601 date and time with offset: its fields as written, the offset as the PDF
+ * shows it ("UTC+01:00") and the instant; or null.
  */
 export function parseOffsetDateTime(iso) {
   const m = ISO.exec(strip(iso));

@@ -28,6 +28,7 @@ let fontBytes = null;
 /**
  * @param metadata   the metadata.json object exactly as sealed (every value a string)
  * @param media      [{itemId, type: 'photo'|'video'|'audio', thumbnail: Uint8Array (JPEG)}] in report order
+ *                   (a Blob is taken too)
  * @param consent    {type, image: Uint8Array (JPEG, signed consent) | null}
  * @returns Promise<Uint8Array> the PDF's bytes
  *
@@ -115,10 +116,12 @@ function describe(doc, reportId, datetime) {
   doc.setLanguage('en');
 }
 
-/** The JPEG as an image to embed, or null when it is missing or not a JPEG pdf-lib can read. */
-async function jpeg(doc, bytes) {
-  if (!bytes || bytes.length === 0) return null;
+/** The JPEG (bytes or a Blob) as an image to embed, or null when it is missing or not a JPEG pdf-lib can read. */
+async function jpeg(doc, given) {
+  if (!given) return null;
   try {
+    const bytes = given instanceof Blob ? new Uint8Array(await given.arrayBuffer()) : given;
+    if (bytes.length === 0) return null;
     const image = await doc.embedJpg(bytes);
     return image.width > 0 && image.height > 0 ? image : null;
   } catch {
