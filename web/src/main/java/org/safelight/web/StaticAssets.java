@@ -10,13 +10,15 @@ import java.util.regex.Pattern;
 
 /**
  * My Safelight's files, read from the class path folder {@code org/safelight/web/static}. Names are
- * flat ({@code report-view.js}), or flat within {@code vendor/} (the libraries taken from npm):
- * anything with another slash, a dot segment or another extension is not an asset, so no request
- * can reach another resource. Found files are kept in memory. Thread-safe.
+ * flat ({@code report-view.js}), or flat within {@code vendor/} (the libraries taken from npm, named
+ * as their packages name them: {@code _u64.js}, {@code signature_pad.js}, {@code pdf-lib.esm.min.js},
+ * scripts only): anything with another slash, a dot segment or another extension is not an asset, so
+ * no request can reach another resource. Found files are kept in memory. Thread-safe.
  */
 final class StaticAssets {
     private static final String FOLDER = "/org/safelight/web/static/";
-    private static final Pattern NAME = Pattern.compile("(vendor/)?[a-z0-9][a-z0-9-]{0,63}\\.(js|css|html|svg)");
+    private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,63}\\.(js|css|html|svg)"
+            + "|vendor/(?=.{1,64}$)[a-z0-9_]+([.-][a-z0-9_]+)*\\.js");
     private static final Map<String, String> TYPES = Map.of(
             "js", "text/javascript; charset=utf-8",
             "css", "text/css; charset=utf-8",

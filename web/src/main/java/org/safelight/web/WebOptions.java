@@ -23,24 +23,36 @@ public final class WebOptions {
                 "--endpoint-trusted-origins."})
     String webEndpoint;
 
+    @Option(names = "--web-compose-key-server", paramLabel = "URL", defaultValue = "",
+            description = {"The key server that reports sealed in My Safelight's New report page get their keys from",
+                "(default: this server, when it runs the keys role; else none, and the page seals only for",
+                "institutions or plain); on another origin it must list this site in its --trusted-origins."})
+    String webComposeKeyServer;
+
     /**
      * The settings these options give.
      *
      * @throws IllegalArgumentException naming the flag of a bad value
      */
     public WebSettings settings() {
-        return new WebSettings(keyServers(webKeyServers), endpoint(webEndpoint));
+        return new WebSettings(keyServers(webKeyServers), endpoint(webEndpoint),
+                origin(webComposeKeyServer, "--web-compose-key-server"));
     }
 
     /** The page sends the endpoint a token scoped to it: the same rule as for key servers. */
     static String endpoint(String url) {
+        return origin(url, "--web-endpoint");
+    }
+
+    /** One URL that pages send scoped tokens to, checked as the key servers are; "" stays "". */
+    static String origin(String url, String flag) {
         if (url == null || url.isBlank()) {
             return "";
         }
         try {
             return keyServers(url.strip()).get(0);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(e.getMessage().replace("--web-key-servers", "--web-endpoint"));
+            throw new IllegalArgumentException(e.getMessage().replace("--web-key-servers", flag));
         }
     }
 

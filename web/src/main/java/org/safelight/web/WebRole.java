@@ -2,11 +2,16 @@ package org.safelight.web;
 
 import io.javalin.http.Context;
 import io.javalin.router.JavalinDefaultRoutingApi;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import org.safelight.server.role.RoleName;
 import org.safelight.server.http.OpenApi;
@@ -22,8 +27,11 @@ import org.safelight.server.http.Role;
  * GET /app/                          the application page
  * GET /app/static/{file}             its scripts and styles (404 for anything else)
  * GET /app/static/vendor/{file}      the browser libraries it uses (vendor/VENDORED.txt lists them)
- * GET /app/config.json               {"key_servers": [origin, ...], "endpoint": origin | null}: key servers
- *                                    besides this origin, and the endpoint whose institution view the pages show
+ * GET /app/fonts/{name}.ttf          the two Liberation Sans faces report.pdf embeds (the CLI's own files)
+ * GET /app/config.json               {"key_servers": [origin, ...], "endpoint": origin | null,
+ *                                    "compose_key_server": origin | null}: key servers besides this origin, the
+ *                                    endpoint whose institution view the pages show, the key server of reports
+ *                                    sealed in the page
  * GET /app/report/{region}/{name}    a share link's landing page: 200, 410 when expired, 404 unknown
  * </pre>
  *
@@ -32,6 +40,7 @@ import org.safelight.server.http.Role;
 public final class WebRole implements Role {
     public static final String NAME = "web"; // RoleName.WEB.id()
     private static final String OPEN_API = OpenApi.resource(WebRole.class, "/openapi/web.yaml");
+    private static final Set<String> FONTS = Set.of("LiberationSans-Regular.ttf", "LiberationSans-Bold.ttf");
     private static final Pattern REGION = Pattern.compile("[A-Z]{2}");
     /** {@code {random}-{ReportID}}: 22 alphanumerics, a dash, a report ID. */
     private static final Pattern LINK_NAME = Pattern.compile("[A-Za-z0-9]{22}-([A-Za-z0-9_-]{1,64})");
@@ -40,6 +49,7 @@ public final class WebRole implements Role {
     private final SecurityHeaders headers;
     private final String publicUrl;
     private final StaticAssets assets = new StaticAssets();
+    private final Map<String, byte[]> fonts = new ConcurrentHashMap<>();
     private final String config;
 
     /**
@@ -60,11 +70,26 @@ public final class WebRole implements Role {
      *                 Content-Security-Policy then allows); empty: no such page
      */
     public WebRole(SharedLinks links, URI publicUrl, List<String> keyServers, Optional<String> endpoint) {
+        this(links, publicUrl, keyServers, endpoint, Optional.empty());
+    }
+
+    /**
+     * Also naming the key server of reports sealed in the page.
+     *
+     * @param composeKeyServer the key server's URL; on another origin than {@code publicUrl} it is
+     *                         also one the pages may ask for keys; empty: pages seal no key-server reports
+     */
+    public WebRole(SharedLinks links, URI publicUrl, List<String> keyServers, Optional<String> endpoint,
+                   Optional<String> composeKeyServer) {
         this.links = links;
         Optional<String> endpointOrigin = endpoint.filter(e -> !e.isBlank()).map(SecurityHeaders::origin);
-        this.headers = new SecurityHeaders(keyServers, endpointOrigin.stream().toList());
+        Optional<String> composeOrigin = composeKeyServer.filter(k -> !k.isBlank()).map(SecurityHeaders::origin);
+        List<String> askable = new java.util.ArrayList<>(keyServers);
+        // keys.js trusts this origin and the listed ones: a sealing key server elsewhere must be listed.
+        composeOrigin.filter(o -> !o.equals(SecurityHeaders.origin(publicUrl.toString()))).ifPresent(askable::add);
+        this.headers = new SecurityHeaders(askable, endpointOrigin.stream().toList());
         this.publicUrl = publicUrl.toString().replaceAll("/+$", "");
-        this.config = configJson(headers.keyServerOrigins(), endpointOrigin.orElse(null));
+        this.config = configJson(headers.keyServerOrigins(), endpointOrigin.orElse(null), composeOrigin.orElse(null));
         assets.require("index.html");
     }
 
@@ -83,6 +108,7 @@ public final class WebRole implements Role {
         // Each route serves names without a slash (an encoded one included): vendor/ only by its own.
         routes.get("/app/static/{file}", ctx -> asset(ctx, flat(ctx.pathParam("file"))));
         routes.get("/app/static/vendor/{file}", ctx -> asset(ctx, "vendor/" + flat(ctx.pathParam("file"))));
+        routes.get("/app/fonts/{file}", this::font);
         routes.get("/app/config.json", this::config);
         routes.get("/app/report/{region}/{name}", this::landing);
         // Also the answers of paths no route serves (404); pages of other roles set their own policy.
@@ -104,6 +130,33 @@ public final class WebRole implements Role {
             return;
         }
         ctx.header("Cache-Control", "no-cache").contentType(asset.contentType()).result(asset.bytes());
+    }
+
+    /**
+     * report.pdf made in the browser embeds the same fonts as the CLI's, so both print alike: the
+     * files are those the format library loads from the class path, and only those two are served.
+     */
+    private void font(Context ctx) {
+        headers.apply(ctx);
+        String file = ctx.pathParam("file");
+        byte[] bytes = FONTS.contains(file) ? fonts.computeIfAbsent(file, WebRole::fontResource) : null;
+        if (bytes == null) {
+            ctx.status(404).header("Cache-Control", "no-store").contentType("text/plain; charset=utf-8")
+                    .result("no such font");
+            return;
+        }
+        ctx.header("Cache-Control", "no-cache").contentType("font/ttf").result(bytes);
+    }
+
+    private static byte[] fontResource(String file) {
+        try (InputStream in = WebRole.class.getResourceAsStream("/liberation/" + file)) {
+            if (in == null) {
+                throw new IllegalStateException(file + " is missing from the class path");
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static String flat(String name) {
@@ -133,10 +186,11 @@ public final class WebRole implements Role {
         }
     }
 
-    private static String configJson(List<String> origins, String endpoint) {
+    private static String configJson(List<String> origins, String endpoint, String composeKeyServer) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("key_servers", origins);
         body.put("endpoint", endpoint);
+        body.put("compose_key_server", composeKeyServer);
         try {
             return org.safelight.server.http.Json.MAPPER.writeValueAsString(body);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {

@@ -41,7 +41,11 @@ public final class WebWiring implements RoleWiring {
         // The Institution page shows the endpoint named, else the one running beside this role.
         Optional<String> endpoint = !settings.endpoint().isEmpty() ? Optional.of(settings.endpoint())
                 : context.runs(RoleName.ENDPOINT) ? Optional.of(context.publicUrl().toString()) : Optional.empty();
-        return new WebRole(links, context.publicUrl(), settings.keyServers(), endpoint);
+        // Reports sealed in the page get their keys from the server named, else from this one's keys role.
+        Optional<String> composeKeyServer = !settings.composeKeyServer().isEmpty()
+                ? Optional.of(settings.composeKeyServer())
+                : context.runs(RoleName.KEYS) ? Optional.of(context.publicUrl().toString()) : Optional.empty();
+        return new WebRole(links, context.publicUrl(), settings.keyServers(), endpoint, composeKeyServer);
     }
 
     /** The landing page's question, answered by the cloud role in this process. */

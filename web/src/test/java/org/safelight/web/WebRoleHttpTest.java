@@ -110,10 +110,33 @@ class WebRoleHttpTest {
         assertThat(qr.statusCode()).isEqualTo(200);
         assertThat(qr.headers().firstValue("Content-Type").orElse("")).startsWith("text/javascript");
         assertSecured(qr);
-        for (String path : List.of("/app/static/vendor/VENDORED.txt", "/app/static/vendor/qrcode-generator.LICENSE.txt",
+        for (String file : List.of("_u64.js", "signature_pad.js", "pdf-lib.esm.min.js", "fontkit.umd.min.js")) {
+            assertThat(get("/app/static/vendor/" + file).statusCode()).as("named as its package names it: " + file)
+                    .isEqualTo(200);
+        }
+        for (String path : List.of("/app/static/vendor/VENDORED.txt", "/app/static/vendor/..js",
+                "/app/static/vendor/a..b.js", "/app/static/_u64.js", "/app/static/vendor/qrcode-generator.LICENSE.txt",
                 "/app/static/vendor/..%2Fmain.js", "/app/static/vendor%2Fqrcode-generator.js", "/app/static/vendor/a/b.js",
                 "/app/static/vendor/nothing.js")) {
             assertThat(get(path).statusCode()).as(path).isEqualTo(404);
+        }
+    }
+
+    @Test
+    void the_two_report_fonts_are_served_as_the_cli_embeds_them_and_no_other_file_is() throws Exception {
+        HttpResponse<byte[]> regular = HTTP.send(HttpRequest.newBuilder(URI.create(server.url()
+                + "/app/fonts/LiberationSans-Regular.ttf")).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(regular.statusCode()).isEqualTo(200);
+        assertThat(regular.headers().firstValue("Content-Type")).hasValue("font/ttf");
+        try (java.io.InputStream in = WebRole.class.getResourceAsStream("/liberation/LiberationSans-Regular.ttf")) {
+            assertThat(regular.body()).isEqualTo(in.readAllBytes());
+        }
+        assertThat(get("/app/fonts/LiberationSans-Bold.ttf").statusCode()).isEqualTo(200);
+        for (String other : List.of("LiberationSans-Italic.ttf", "..%2Fliberation%2FLiberationSans-Regular.ttf",
+                "LiberationSans-Regular.TTF", "index.html")) {
+            HttpResponse<String> refused = get("/app/fonts/" + other);
+            assertThat(refused.statusCode()).as(other).isEqualTo(404);
+            assertSecured(refused);
         }
     }
 
@@ -129,7 +152,8 @@ class WebRoleHttpTest {
         HttpResponse<String> r = get("/app/config.json");
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.body()).isEqualTo(
-                "{\"key_servers\":[\"https://keys.example.org\",\"http://localhost:9000\"],\"endpoint\":null}");
+                "{\"key_servers\":[\"https://keys.example.org\",\"http://localhost:9000\"],\"endpoint\":null,"
+                        + "\"compose_key_server\":null}");
         assertThat(r.headers().firstValue("Content-Security-Policy").orElse(""))
                 .contains("connect-src 'self' https://keys.example.org http://localhost:9000;");
     }
@@ -142,9 +166,34 @@ class WebRoleHttpTest {
             HttpResponse<String> r = getFrom(endpointSite, "/app/config.json");
 
             assertThat(r.body()).isEqualTo(
-                    "{\"key_servers\":[\"https://keys.example.org\"],\"endpoint\":\"https://intake.hospital.example\"}");
+                    "{\"key_servers\":[\"https://keys.example.org\"],\"endpoint\":\"https://intake.hospital.example\","
+                            + "\"compose_key_server\":null}");
             assertThat(r.headers().firstValue("Content-Security-Policy").orElse(""))
                     .contains("connect-src 'self' https://keys.example.org https://intake.hospital.example;");
+        }
+    }
+
+    @Test
+    void a_sealing_key_server_on_another_origin_is_also_one_the_pages_may_ask() {
+        WebRole role = new WebRole(SharedLinks.NONE, URI.create("http://localhost:8080"), List.of(),
+                java.util.Optional.empty(), java.util.Optional.of("https://Keys.Hospital.example/api/v1"));
+        try (WebServer site = new WebServer(role)) {
+            HttpResponse<String> r = getFrom(site, "/app/config.json");
+
+            assertThat(r.body()).isEqualTo("{\"key_servers\":[\"https://keys.hospital.example\"],\"endpoint\":null,"
+                    + "\"compose_key_server\":\"https://keys.hospital.example\"}");
+            assertThat(r.headers().firstValue("Content-Security-Policy").orElse(""))
+                    .contains("connect-src 'self' https://keys.hospital.example;");
+        }
+    }
+
+    @Test
+    void a_sealing_key_server_at_this_origin_is_named_but_needs_no_listing() {
+        WebRole role = new WebRole(SharedLinks.NONE, URI.create("https://safelight.example/"), List.of(),
+                java.util.Optional.empty(), java.util.Optional.of("https://safelight.example"));
+        try (WebServer site = new WebServer(role)) {
+            assertThat(getFrom(site, "/app/config.json").body()).isEqualTo(
+                    "{\"key_servers\":[],\"endpoint\":null,\"compose_key_server\":\"https://safelight.example\"}");
         }
     }
 

@@ -108,6 +108,16 @@ export async function fetchKey(keyserverUrl, reportId, signal = undefined) {
   return body.key;
 }
 
+/**
+ * The key of a report being sealed, made by the key server at keyServer for this sender (the same
+ * key when asked again), after the same trust check and token exchange as fetchKey. Used by seal.js.
+ */
+export async function createReportKey(keyServer, reportId, signal = undefined) {
+  const body = await keyServerCall(keyServer, reportId, 'key', 'POST', signal);
+  if (typeof body.key !== 'string' || body.key === '') throw new AccessError('unknown', 'The key server sent no key.');
+  return body.key;
+}
+
 /** {report_id, revoked_at, accesses: [...]} */
 export async function fetchAccesses(keyserverUrl, reportId) {
   return keyServerCall(keyserverUrl, reportId, 'accesses');

@@ -1,9 +1,10 @@
-// Writing a ZIP of files held in memory, for "Save all". Entries are stored, not deflated: a
-// report's photos, videos and audio are compressed already (JPEG, H.264, AAC), so deflating would
+// Writing a ZIP of files held in memory ("Save all"), or of Blobs (a report sealed in the page,
+// whose videos may be hundreds of MB: the archive is a Blob made of the entries' own Blobs and small
+// headers, so nothing is copied, and each CRC is computed reading the Blob a slice at a time).
+// Entries are stored, not deflated: a report's photos, videos and audio are compressed already (JPEG, H.264, AAC), so deflating would
 // cost time on a phone and save almost nothing, and storing needs no library: a local header, the
 // bytes, and a central directory entry each, plus the end record (the ZIP specification's
 // APPNOTE 4.3). Names are UTF-8 (flag bit 11). No ZIP64: a report that large does not fit in a tab.
-import {crc32} from './zip.js';
 
 const LIMIT = 0xffffffff;
 
@@ -21,16 +22,65 @@ function dosTime(date) {
  * Throws RangeError when it would need ZIP64 (over 4 GiB or 65,535 entries).
  */
 export function zipBlob(entries, when = new Date()) {
+  return assemble(entries.map(([name, bytes]) => ({name, data: bytes, size: bytes.length, crc: crc32Update(0, bytes)})), when);
+}
+
+const SLICE = 1024 * 1024;
+
+const TABLE = (() => {
+  const table = new Uint32Array(256);
+  for (let n = 0; n < 256; n++) {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    table[n] = c >>> 0;
+  }
+  return table;
+})();
+
+/** CRC-32 continued over more bytes: start with 0, feed the result back in. */
+export function crc32Update(crc, bytes) {
+  let c = (crc ^ 0xffffffff) >>> 0;
+  for (let i = 0; i < bytes.length; i++) c = TABLE[(c ^ bytes[i]) & 0xff] ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
+}
+
+/** The CRC-32 of a Blob, read a slice at a time; signal stops it between slices. */
+export async function blobCrc32(blob, signal) {
+  let crc = 0;
+  for (let at = 0; at < blob.size; at += SLICE) {
+    signal?.throwIfAborted();
+    crc = crc32Update(crc, new Uint8Array(await blob.slice(at, Math.min(blob.size, at + SLICE)).arrayBuffer()));
+  }
+  return crc;
+}
+
+/**
+ * A ZIP archive (a Blob) of entries [[name, Blob | Uint8Array, crc32?], ...] in that order (the
+ * CRC is computed unless given), stored, with
+ * sizes and CRC in the local headers and no data descriptors (what our strict readers ask for).
+ * onEntry(done, total) after each entry's CRC. Throws RangeError when it would need ZIP64.
+ */
+export async function zipOfBlobs(entries, {when = new Date(), signal, onEntry} = {}) {
+  const prepared = [];
+  for (const [name, data, known] of entries) {
+    const size = data instanceof Blob ? data.size : data.length;
+    const crc = known ?? (data instanceof Blob ? await blobCrc32(data, signal) : crc32Update(0, data));
+    prepared.push({name, data, size, crc});
+    onEntry?.(prepared.length, entries.length);
+  }
+  return assemble(prepared, when);
+}
+
+function assemble(entries, when) {
   if (entries.length > 0xffff) throw new RangeError('too many files for one ZIP');
   const {time, date} = dosTime(when);
   const encoder = new TextEncoder();
   const parts = [];
   const directory = [];
   let offset = 0;
-  for (const [name, bytes] of entries) {
+  for (const {name, data: bytes, size, crc} of entries) {
     const rawName = encoder.encode(name);
-    const crc = crc32(bytes);
-    if (bytes.length > LIMIT || offset > LIMIT) throw new RangeError('too large for a ZIP without ZIP64');
+    if (size > LIMIT || offset > LIMIT) throw new RangeError('too large for a ZIP without ZIP64');
     const local = new Uint8Array(30 + rawName.length);
     const l = new DataView(local.buffer);
     l.setUint32(0, 0x04034b50, true);
@@ -40,8 +90,8 @@ export function zipBlob(entries, when = new Date()) {
     l.setUint16(10, time, true);
     l.setUint16(12, date, true);
     l.setUint32(14, crc, true);
-    l.setUint32(18, bytes.length, true);
-    l.setUint32(22, bytes.length, true);
+    l.setUint32(18, size, true);
+    l.setUint32(22, size, true);
     l.setUint16(26, rawName.length, true);
     l.setUint16(28, 0, true);
     local.set(rawName, 30);
@@ -55,14 +105,14 @@ export function zipBlob(entries, when = new Date()) {
     c.setUint16(12, time, true);
     c.setUint16(14, date, true);
     c.setUint32(16, crc, true);
-    c.setUint32(20, bytes.length, true);
-    c.setUint32(24, bytes.length, true);
+    c.setUint32(20, size, true);
+    c.setUint32(24, size, true);
     c.setUint16(28, rawName.length, true);
     c.setUint32(42, offset, true);
     central.set(rawName, 46);
     parts.push(local, bytes);
     directory.push(central);
-    offset += local.length + bytes.length;
+    offset += local.length + size;
   }
   const directorySize = directory.reduce((n, d) => n + d.length, 0);
   if (offset + directorySize > LIMIT) throw new RangeError('too large for a ZIP without ZIP64');
