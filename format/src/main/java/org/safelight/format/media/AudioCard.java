@@ -15,7 +15,8 @@ import java.time.Duration;
 import java.util.Locale;
 
 /**
- * The picture that stands for an audio recording: a microphone between two stylised waveforms on
+ * The picture that stands for an audio recording (and, without the microphone, for a video that
+ * cannot be decoded here): a microphone between two stylised waveforms on
  * a quiet background, with the recording's length beneath. Nothing of the recording's content is
  * shown; the waveform is decoration. Drawn with shapes and the Liberation Sans Bold shipped on the
  * class path (the same font report.pdf embeds), so it looks the same on a server without system
@@ -51,6 +52,23 @@ final class AudioCard {
             g.fillRect(0, 0, WIDTH, HEIGHT);
             drawWaves(g);
             drawMicrophone(g);
+            drawLength(g, length);
+        } finally {
+            g.dispose();
+        }
+        return image;
+    }
+
+    /**
+     * The picture for a video whose frames cannot be decoded here: the same quiet background with
+     * the length at the bottom; the caller draws the play symbol in the middle.
+     */
+    static BufferedImage videoCard(Duration length) {
+        BufferedImage image = new BufferedImage(WIDTH, HEIGHT, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = Pictures.smooth(image);
+        try {
+            g.setPaint(new GradientPaint(0, 0, BACKGROUND_TOP, 0, HEIGHT, BACKGROUND_BOTTOM));
+            g.fillRect(0, 0, WIDTH, HEIGHT);
             drawLength(g, length);
         } finally {
             g.dispose();

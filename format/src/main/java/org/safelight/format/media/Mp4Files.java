@@ -8,19 +8,26 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.Set;
 import org.jcodec.api.FrameGrab;
 import org.jcodec.api.JCodecException;
+import org.jcodec.codecs.h264.H264Decoder;
+import org.jcodec.codecs.h264.H264Utils;
+import org.jcodec.codecs.h264.mp4.AvcCBox;
 import org.jcodec.common.DemuxerTrack;
 import org.jcodec.common.io.FileChannelWrapper;
 import org.jcodec.common.io.NIOUtils;
+import org.jcodec.common.model.ColorSpace;
 import org.jcodec.common.model.Picture;
+import org.jcodec.common.model.Size;
 import org.jcodec.containers.mp4.boxes.MovieBox;
 import org.jcodec.containers.mp4.demuxer.MP4Demuxer;
 import org.jcodec.scale.AWTUtil;
 
 /**
- * Reading MP4 files (.m4v, .m4a) with JCodec, which stays behind this class. JCodec trusts the
+ * Reading MP4 files (.m4v, .m4a) with JCodec, which stays behind this class (fragmented files, as
+ * MediaRecorder writes them, through {@link Mp4Fragments}). JCodec trusts the
  * sizes a file declares, so the top-level box layout is checked here first: a forged size must
  * give a clear error, not an attempt to allocate gigabytes. Stateless and thread-safe.
  */
@@ -35,9 +42,16 @@ final class Mp4Files {
     private Mp4Files() {
     }
 
-    /** How long an audio file plays, from its movie header. */
+    /** How long an audio file plays, from its movie header (or, fragmented, from its fragments). */
     static Duration audioDuration(Path file) throws IOException {
         checkLayout(file, "audio");
+        Optional<Mp4Fragments> fragments = Mp4Fragments.read(file, "audio");
+        if (fragments.isPresent()) {
+            if (fragments.get().track("soun").isEmpty()) {
+                throw new MalformedMediaException("audio file has no audio track");
+            }
+            return fragments.get().duration("soun");
+        }
         try (FileChannelWrapper channel = NIOUtils.readableChannel(file.toFile())) {
             MP4Demuxer demuxer = MP4Demuxer.createMP4Demuxer(channel);
             if (demuxer.getAudioTracks().isEmpty()) {
@@ -55,9 +69,36 @@ final class Mp4Files {
         }
     }
 
-    /** A decoded frame near the start of the video, turned the way the video's track says it is shown. */
-    static BufferedImage frameNearStart(Path file) throws IOException {
+    /**
+     * How long a video plays: the movie header's length, or the end of the last fragment of a
+     * fragmented file (whose header often says 0).
+     */
+    static Duration videoDuration(Path file) throws IOException {
         checkLayout(file, "video");
+        Optional<Mp4Fragments> fragments = Mp4Fragments.read(file, "video");
+        if (fragments.isPresent()) {
+            return fragments.get().duration("vide");
+        }
+        try (FileChannelWrapper channel = NIOUtils.readableChannel(file.toFile())) {
+            MovieBox movie = MP4Demuxer.createMP4Demuxer(channel).getMovie();
+            return movie.getTimescale() <= 0 ? Duration.ZERO
+                    : Duration.ofMillis(Math.round(movie.getDuration() * 1000.0 / movie.getTimescale()));
+        } catch (RuntimeException e) {
+            throw new MalformedMediaException("video file is damaged: its MP4 structure cannot be read", e);
+        }
+    }
+
+    /**
+     * A decoded frame near the start of the video, turned the way the video's track says it is
+     * shown; empty when the video is fragmented and not H.264 (Chromium records VP9 in MP4 by
+     * default), which JCodec cannot decode: the caller shows a card instead.
+     */
+    static Optional<BufferedImage> frameNearStart(Path file) throws IOException {
+        checkLayout(file, "video");
+        Optional<Mp4Fragments> fragments = Mp4Fragments.read(file, "video");
+        if (fragments.isPresent()) {
+            return firstFrame(file, fragments.get());
+        }
         try (FileChannelWrapper channel = NIOUtils.readableChannel(file.toFile())) {
             // FrameGrab fails with a bare NullPointerException when there is no video track
             if (MP4Demuxer.createMP4Demuxer(channel).getVideoTracks().isEmpty()) {
@@ -76,14 +117,39 @@ final class Mp4Files {
             if (picture == null) {
                 throw new MalformedMediaException("video file has no frames");
             }
-            return AWTUtil.toBufferedImage(picture, track.getMeta().getOrientation());
+            return Optional.of(AWTUtil.toBufferedImage(picture, track.getMeta().getOrientation()));
         } catch (JCodecException | RuntimeException e) {
             throw new MalformedMediaException("video could not be decoded (expected H.264 video in MP4)", e);
         }
     }
 
+    /** The first sample of a fragmented H.264 track (a key frame: a recording starts with one). */
+    private static Optional<BufferedImage> firstFrame(Path file, Mp4Fragments fragments) throws IOException {
+        Mp4Fragments.Track track = fragments.track("vide")
+                .orElseThrow(() -> new MalformedMediaException("video file has no video track"));
+        if (track.codecConfig() == null) {
+            return Optional.empty();
+        }
+        ByteBuffer sample = fragments.firstSample(file, track)
+                .orElseThrow(() -> new MalformedMediaException("video file has no frames"));
+        try {
+            AvcCBox avcC = H264Utils.parseAVCCFromBuffer(track.codecConfig().duplicate());
+            ByteBuffer parameterSets = H264Utils.avcCToAnnexB(avcC);
+            H264Decoder decoder = H264Decoder.createH264DecoderFromCodecPrivate(parameterSets.duplicate());
+            Size size = decoder.getCodecMeta(parameterSets.duplicate()).getSize();
+            Picture buffer = Picture.create((size.getWidth() + 15) & ~15, (size.getHeight() + 15) & ~15, ColorSpace.YUV420J);
+            Picture frame = decoder.decodeFrameFromNals(H264Utils.splitMOVPacket(sample, avcC), buffer.getData());
+            if (frame == null) {
+                throw new MalformedMediaException("video file has no frames");
+            }
+            return Optional.of(AWTUtil.toBufferedImage(frame));
+        } catch (RuntimeException e) {
+            throw new MalformedMediaException("video could not be decoded (its first H.264 frame is damaged)", e);
+        }
+    }
+
     /** Walks the top-level boxes: each must fit in the file, and there must be a plausible movie box. */
-    private static void checkLayout(Path file, String kind) throws IOException {
+    static void checkLayout(Path file, String kind) throws IOException {
         long fileSize = Files.size(file);
         boolean movieFound = false;
         try (SeekableByteChannel channel = Files.newByteChannel(file)) {

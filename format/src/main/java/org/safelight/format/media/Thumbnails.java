@@ -8,6 +8,7 @@ import java.awt.geom.Path2D;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Optional;
 import javax.imageio.IIOException;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
@@ -43,11 +44,16 @@ public final class Thumbnails {
      * A thumbnail of an MP4 video: a real frame from near the start (half a second in, or the first
      * frame of a shorter clip), with a "play" symbol over it so it reads as a video.
      *
-     * @throws MalformedMediaException if the file is not an MP4 file with an H.264 video track that
-     *     can be decoded
+     * A fragmented recording in a codec JCodec cannot decode (VP9, as Chromium records
+     * {@code video/mp4} by default) gets a card with the play symbol and the video's length instead.
+     *
+     * @throws MalformedMediaException if the file is not an MP4 file with a video track, or its
+     *     H.264 video cannot be decoded
      */
     public static byte[] video(Path m4v) throws IOException {
-        BufferedImage frame = Pictures.fit(Mp4Files.frameNearStart(m4v), LONG_EDGE);
+        Optional<BufferedImage> decoded = Mp4Files.frameNearStart(m4v);
+        BufferedImage frame = decoded.isPresent() ? Pictures.fit(decoded.get(), LONG_EDGE)
+                : AudioCard.videoCard(Mp4Files.videoDuration(m4v));
         drawPlaySymbol(frame);
         return Pictures.jpeg(frame);
     }

@@ -4,6 +4,7 @@ import {getJson, hasSession, signOut, SignedOutError} from './session.js';
 import {forgotPasswordView, resendConfirmationView, signInView, signUpView} from './account-views.js';
 import {openFileView, reportsView} from './reports-view.js';
 import {closeReport, openFile, openLink} from './opening.js';
+import {forgetPrivateKey} from './private-key.js';
 import {enterpriseView} from './enterprise-view.js';
 import {endpoint, institutionView} from './institution-view.js';
 
@@ -153,6 +154,7 @@ document.addEventListener('click', e => {
 
 document.getElementById('sign-out').addEventListener('click', async () => {
   closeReport();
+  forgetPrivateKey();
   pendingFile = null;
   sessionStorage.removeItem(AFTER_SIGN_IN);
   await signOut();

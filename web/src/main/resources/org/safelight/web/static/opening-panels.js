@@ -106,6 +106,62 @@ export function askKeyPanel({reportId, wrong, reason}, signal) {
   });
 }
 
+/**
+ * Asks for the institution's private key file for a static-key report. problem: why the last one
+ * did not do (said next to the field, aria-invalid). Resolves {file, keep}; keep: the user asked to
+ * keep the key for other reports in this tab. Rejects with an AbortError on Cancel.
+ */
+export function privateKeyPanel({reportId, problem}, signal) {
+  return new Promise((resolve, reject) => {
+    const input = el('input', {type: 'file', id: 'private-key-file', name: 'private-key-file',
+      accept: '.pem,.key,.pk8,.txt', required: true, 'aria-describedby': 'private-key-error private-key-hint',
+      'aria-invalid': problem ? 'true' : 'false'});
+    const error = el('p', {id: 'private-key-error', class: 'field-error', hidden: !problem}, problem || '');
+    const keep = el('input', {type: 'checkbox', id: 'keep-private-key', name: 'keep-private-key'});
+    const chosen = el('p', {id: 'private-key-chosen'}, 'No key file chosen.');
+    // file inputs are hidden by app.css: the label is the visible (and focusable) chooser
+    input.addEventListener('change', () => {
+      chosen.textContent = input.files?.[0] ? `Key file: ${input.files[0].name}` : 'No key file chosen.';
+    });
+    const form = el('form', {id: 'private-key-form', class: 'stacked', novalidate: true},
+      el('label', {class: 'button secondary', id: 'choose-private-key'}, 'Choose the private key file…', input),
+      chosen, error,
+      el('p', {class: 'hint', id: 'private-key-hint'}, 'The PKCS#8 PEM file (it begins with "-----BEGIN PRIVATE KEY-----") '
+        + 'that your institution\'s Safelight endpoint opens reports with. It is used only in this page: it is not '
+        + 'uploaded and not saved in the browser.'),
+      el('label', {class: 'remember-label'}, keep, ' Keep this key in this tab for other reports, until I sign out or close the tab'),
+      el('div', {class: 'actions'},
+        el('button', {type: 'submit', id: 'open-with-private-key'}, 'Open the report'),
+        el('button', {type: 'button', class: 'secondary', id: 'cancel-private-key', onclick: () => done(null)}, 'Cancel')));
+    const heading = el('h1', {id: 'private-key-title', tabindex: '-1'}, 'Choose the institution\'s private key');
+    show(el('section', {class: 'card', id: 'ask-private-key'}, heading,
+      reportId ? el('p', {}, 'Report ', el('span', {class: 'report-id'}, reportId)) : null,
+      el('p', {id: 'private-key-reason'}, 'This report was sealed for an institution\'s private key, not a key server.'),
+      form));
+    document.title = 'Choose the institution\'s private key · My Safelight';
+    (problem ? input : heading).focus();
+    const onAbort = () => done(null);
+    signal?.addEventListener('abort', onAbort);
+    function done(answer) {
+      signal?.removeEventListener('abort', onAbort);
+      if (answer === null) reject(new DOMException('The opening was cancelled.', 'AbortError'));
+      else resolve(answer);
+    }
+    form.addEventListener('submit', e => {
+      e.preventDefault();
+      const file = input.files?.[0];
+      if (!file) {
+        input.setAttribute('aria-invalid', 'true');
+        error.hidden = false;
+        error.textContent = 'Choose the private key file first.';
+        input.focus();
+        return;
+      }
+      done({file, keep: keep.checked});
+    });
+  });
+}
+
 /** Asks before downloading a report this large on a phone. Resolves true to go on. */
 export function largeDownloadPanel(size) {
   return new Promise(resolve => {

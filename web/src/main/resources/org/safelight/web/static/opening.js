@@ -4,7 +4,8 @@ import {getJson, SignedOutError} from './session.js';
 import {AccessError, cloudLinkStatus, downloadCloudReport, fetchAccesses, fetchKey} from './keys.js';
 import {openReport, ReportError} from './picsafe.js';
 import {reportView} from './report-view.js';
-import {askKeyPanel, largeDownloadPanel, progressPanel} from './opening-panels.js';
+import {askKeyPanel, largeDownloadPanel, privateKeyPanel, progressPanel} from './opening-panels.js';
+import {importPrivateKey, keepPrivateKey, keptPrivateKey, PrivateKeyError, unwrapReportKey} from './private-key.js';
 
 /** Above this size a phone asks before downloading (the size comes from the link's public status). */
 export const LARGE_ON_A_PHONE = 100 * 1024 * 1024;
@@ -104,6 +105,11 @@ async function display(run, bytes, fileName, reportId) {
       if (ticket === opening) Object.assign(run, {phase: null, panel: progressPanel('Opening the report', run.cancel)});
       return key;
     },
+    unwrapKey: async (staticKey, {reportId: id}) => {
+      const reportKey = await unwrapWithPrivateKey(staticKey, id, signal);
+      if (ticket === opening) Object.assign(run, {phase: null, panel: progressPanel('Opening the report', run.cancel)});
+      return reportKey;
+    },
     onProgress: (phase, done, total) => {
       if (!run.live()) return;
       if (run.phase !== phase) {
@@ -128,6 +134,43 @@ async function display(run, bytes, fileName, reportId) {
     }});
   show(opened.node);
   opened.focus();
+}
+
+/**
+ * The report key of a static-key report: with the key kept in this tab if it is this report's, else
+ * with a key file the user chooses, asked again (with the reason) while the file does not do.
+ */
+async function unwrapWithPrivateKey(staticKey, reportId, signal) {
+  let problem = null;
+  const held = keptPrivateKey();
+  if (held) {
+    try {
+      return await unwrapReportKey(held, staticKey);
+    } catch (e) {
+      if (!(e instanceof PrivateKeyError) || e.kind !== 'wrong_key') throw keyFailure(e);
+      problem = 'The private key kept in this tab is not the one this report was sealed for. Choose its key file.';
+    }
+  }
+  for (;;) {
+    const {file, keep} = await privateKeyPanel({reportId, problem}, signal);
+    try {
+      const imported = await importPrivateKey(file);
+      const reportKey = await unwrapReportKey(imported, staticKey);
+      signal.throwIfAborted();
+      if (keep) keepPrivateKey(imported);
+      return reportKey;
+    } catch (e) {
+      if (e instanceof PrivateKeyError && e.kind !== 'unsupported') {
+        problem = e.message;
+        continue;
+      }
+      throw keyFailure(e);
+    }
+  }
+}
+
+function keyFailure(e) {
+  return e instanceof PrivateKeyError ? new ReportError('static_key', e.message) : e;
 }
 
 /** Opens a report file from this computer; nothing is uploaded. */

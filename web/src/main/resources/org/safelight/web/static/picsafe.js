@@ -22,11 +22,13 @@ export class ReportError extends Error {
  * package.json has none; options.fetchKey(keyserverUrl, reportId) returns the report key from its
  * key server; options.askKey({reportId, wrong, reason}) asks the user to type it: when package.json
  * names no key server, or the key server gives none (reason says why), and again with wrong: true
- * after a typed key that does not open the report (the bytes stay in memory meanwhile). options.signal
+ * after a typed key that does not open the report (the bytes stay in memory meanwhile).
+ * options.unwrapKey(staticKey, {reportId}) returns the report key of a static-key report (package.json
+ * static_key {alg, kid, wrapped_key}, no key server) from the institution's private key. options.signal
  * stops the work; options.onProgress(phase, done, total) hears of it (checking, decrypting, opening).
  * Resolves to {reportId, keyserverUrl, metadata, files: Map(name -> Uint8Array), encrypted: bool}.
  */
-export async function openReport(bytes, {fileName, reportId, fetchKey, askKey, signal, onProgress}) {
+export async function openReport(bytes, {fileName, reportId, fetchKey, askKey, unwrapKey, signal, onProgress}) {
   let outer;
   try {
     outer = openZip(bytes);
@@ -43,20 +45,24 @@ export async function openReport(bytes, {fileName, reportId, fetchKey, askKey, s
   }
   const pkg = await readJson(outer, 'package.json');
   const keyserverUrl = typeof pkg.keyserver_url === 'string' ? pkg.keyserver_url.replace(/\/+$/, '') : null;
-  if (!keyserverUrl && pkg.static_key) {
+  const staticKey = keyserverUrl ? null : staticKeyOf(pkg);
+  if (staticKey && !unwrapKey) {
     throw new ReportError('static_key', 'This report is sealed for an institution\'s private key, not a key '
-      + 'server, so it cannot be opened in the browser. The institution opens it with its private key.');
+      + 'server. The institution opens it with its private key.');
   }
   const id = [pkg.report_id, idFromFileName(fileName), reportId].find(v => typeof v === 'string' && REPORT_ID.test(v));
   if (keyserverUrl && !id) {
     throw new ReportError('malformed', 'The report ID is not known: package.json has none and the file name is not {ReportID}.picsafe.');
   }
-  if (!keyserverUrl && !askKey) throw new ReportError('malformed', 'package.json names no key server.');
+  if (!keyserverUrl && !staticKey && !askKey) throw new ReportError('malformed', 'package.json names no key server.');
   const sealed = await readEntry(outer, 'package.encrypted');
   let key;
-  let typed = !keyserverUrl;
+  let typed = !keyserverUrl && !staticKey;
   let reason = null;
-  if (keyserverUrl) {
+  if (staticKey) {
+    // the hook checks the key's kid and unwraps; a wrong key file is its to say and ask again
+    key = await unwrapKey(staticKey, {reportId: id || null});
+  } else if (keyserverUrl) {
     try {
       key = await fetchKey(keyserverUrl, id);
     } catch (e) {
@@ -97,6 +103,17 @@ export async function openReport(bytes, {fileName, reportId, fetchKey, askKey, s
     throw e;
   }
   return {...await readPackage(inner, signal, onProgress), reportId: id || null, keyserverUrl, encrypted: true};
+}
+
+/** package.json's static_key, checked for shape (its alg is the unwrapper's to judge), or null. */
+function staticKeyOf(pkg) {
+  const k = pkg.static_key;
+  if (k === undefined || k === null) return null;
+  if (typeof k !== 'object' || Array.isArray(k) || typeof k.wrapped_key !== 'string' || !k.wrapped_key
+      || (k.kid !== undefined && typeof k.kid !== 'string') || typeof k.alg !== 'string') {
+    throw new ReportError('malformed', 'package.json static_key is damaged: it needs alg, kid and wrapped_key.');
+  }
+  return {alg: k.alg, kid: k.kid || '', wrapped_key: k.wrapped_key};
 }
 
 function idFromFileName(name) {

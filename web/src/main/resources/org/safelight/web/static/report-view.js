@@ -81,6 +81,18 @@ function pdfSection(pdf) {
 }
 
 /**
+ * A recording this browser cannot play (VP9 in MP4 where a browser lacks it, say) says so next to
+ * its player, which would otherwise just stay blank; the file can still be saved from the list.
+ */
+function playable(media) {
+  media.addEventListener('error', () => {
+    media.after(el('p', {class: 'notice cannot-play'}, 'This browser cannot play this recording. Save it from the '
+      + 'files below and play it with another player.'));
+  }, {once: true});
+  return media;
+}
+
+/**
  * The view of a report {reportId, keyserverUrl, metadata, files, encrypted}. sourceBytes/sourceName:
  * the sealed file, offered for saving. onAccessLog(target): loads the access log into an element.
  * onClose(): the user closed the report. Returns {node, focus(), dispose()}.
@@ -108,8 +120,8 @@ export function reportView(report, {sourceBytes, sourceName, onAccessLog, onClos
   const videos = m.media.filter(i => i.type === 'video');
   if (videos.length) {
     sections.push(el('section', {class: 'card screen-only', id: 'videos'}, el('h2', {}, videos.length > 1 ? 'Videos' : 'Video'),
-      videos.map(i => el('video', {class: 'report-video', controls: true, preload: 'metadata', playsinline: true,
-        'data-item': i.id, src: fileUrl(i.file), poster: report.files.has(i.thumbnail) ? fileUrl(i.thumbnail) : null}))));
+      videos.map(i => playable(el('video', {class: 'report-video', controls: true, preload: 'metadata', playsinline: true,
+        'data-item': i.id, src: fileUrl(i.file), poster: report.files.has(i.thumbnail) ? fileUrl(i.thumbnail) : null})))));
   }
 
   sections.push(el('section', {class: 'card', id: 'patient'}, el('h2', {}, 'Patient'),
@@ -131,14 +143,16 @@ export function reportView(report, {sourceBytes, sourceName, onAccessLog, onClos
     consent.append(el('img', {id: 'consent-image', class: 'consent', alt: 'Signed consent', src: fileUrl('consent.jpg')}));
   }
   if (report.files.has('consent.m4a')) {
-    consent.append(el('audio', {id: 'consent-audio', class: 'screen-only', controls: true, src: fileUrl('consent.m4a')}));
+    consent.append(playable(el('audio', {id: 'consent-audio', class: 'screen-only', controls: true, preload: 'metadata',
+      src: fileUrl('consent.m4a')})));
   }
   sections.push(consent);
 
   const audio = m.media.filter(i => i.type === 'audio');
   if (audio.length) {
     sections.push(el('section', {class: 'card screen-only', id: 'audio'}, el('h2', {}, 'Audio'),
-      audio.map(i => el('audio', {class: 'report-audio', controls: true, 'data-item': i.id, src: fileUrl(i.file)}))));
+      audio.map(i => playable(el('audio', {class: 'report-audio', controls: true, preload: 'metadata', 'data-item': i.id,
+        src: fileUrl(i.file)})))));
   }
   if (report.files.has('report.pdf')) sections.push(pdfSection(fileUrl('report.pdf')));
 
