@@ -25,6 +25,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.safelight.format.container.SafeZipReader;
 import org.safelight.format.container.ZipLimits;
+import org.safelight.format.media.Mp4Metadata;
 import org.safelight.format.media.Photos;
 import org.safelight.format.picsafe.PackageJson;
 import org.safelight.format.picsafe.ReportKey;
@@ -52,7 +53,9 @@ class SealBrowserTest extends AppPageBrowserTest {
                 patient: {firstName: 'Łucja', lastName: 'Nowak-Ōta', birthDate: '1961-03-07', patientId: 'MRN 55',
                   translator: '', guardian: 'Piotr "P" Nowak'},
                 notes: 'left forearm\\nday 3', location: 'Ward 4',
-                consent: {type: 'signed', levels: ['publication', 'treatment'], file: blob('signature.jpg', 'image/jpeg')},
+                consent: files['consent.m4a']
+                  ? {type: 'verbal', levels: ['treatment'], file: blob('consent.m4a', 'audio/mp4')}
+                  : {type: 'signed', levels: ['publication', 'treatment'], file: blob('signature.jpg', 'image/jpeg')},
                 items: [
                   {type: 'photo', file: blob('photo-rotated.jpg', 'image/jpeg'), levels: ['treatment'], takenAt: new Date()},
                   {type: 'photo', file: blob('photo-landscape.jpg', 'image/jpeg'), levels: [], takenAt: new Date()},
@@ -107,6 +110,14 @@ class SealBrowserTest extends AppPageBrowserTest {
         try (var in = Files.newInputStream(SharedFiles.media(fixture))) {
             Photos.stripMetadata(in, out);
         }
+        return out.toByteArray();
+    }
+
+    /** What the CLI puts in a report for an MP4 file: the file without its metadata. */
+    static byte[] javaMp4(byte[] mp4, Path temp) throws IOException {
+        Path file = Files.write(Files.createTempFile(temp, "media", ".mp4"), mp4);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        Mp4Metadata.strip(file, out);
         return out.toByteArray();
     }
 
@@ -188,8 +199,8 @@ class SealBrowserTest extends AppPageBrowserTest {
         Metadata landscape = ImageMetadataReader.readMetadata(new ByteArrayInputStream(inner.get("photo-2.jpg")));
         assertThat(landscape.getFirstDirectoryOfType(GpsDirectory.class)).isNull();
         assertThat(landscape.getFirstDirectoryOfType(ExifIFD0Directory.class)).isNull();
-        assertThat(inner.get("video-1.m4v")).isEqualTo(Files.readAllBytes(SharedFiles.media("clip.m4v")));
-        assertThat(inner.get("audio-1.m4a")).isEqualTo(Files.readAllBytes(SharedFiles.media("voice.m4a")));
+        assertThat(inner.get("video-1.m4v")).isEqualTo(javaMp4(Files.readAllBytes(SharedFiles.media("clip.m4v")), temp));
+        assertThat(inner.get("audio-1.m4a")).isEqualTo(javaMp4(Files.readAllBytes(SharedFiles.media("voice.m4a")), temp));
 
         // Thumbnails: upright (the rotated photo is stored 900x1200 and shown 1200x900), 480 long edge.
         for (String thumbnail : List.of("photo-1", "photo-2", "video-1", "audio-1")) {

@@ -116,4 +116,50 @@ class SealCodeBrowserTest extends AppPageBrowserTest {
         assertThat(refusal("untrusted")).startsWith("key_server: ").contains("https://keys.elsewhere.example")
                 .contains("not one this site works with");
     }
+
+    private static final String RECORD_AND_SEAL = """
+            const [done] = arguments;
+            const record = async (constraints, mimeType) => {
+              const stream = await navigator.mediaDevices.getUserMedia(constraints);
+              const recorder = new MediaRecorder(stream, {mimeType});
+              const parts = [];
+              recorder.ondataavailable = e => parts.push(e.data);
+              const stopped = new Promise(r => { recorder.onstop = r; });
+              recorder.start();
+              await new Promise(r => setTimeout(r, 1500)); // the length of the recording itself
+              recorder.stop();
+              await stopped;
+              stream.getTracks().forEach(t => t.stop());
+              return new Blob(parts, {type: mimeType});
+            };
+            import('/app/static/seal.js').then(async m => {
+              const video = await record({video: true, audio: true}, 'video/mp4');
+              const voice = await record({audio: true}, 'audio/mp4');
+              const draft = {createdAt: new Date(), patient: {}, notes: '', location: '',
+                consent: {type: 'verbal', levels: ['treatment'], file: voice},
+                items: [{type: 'video', file: video, levels: []}, {type: 'audio', file: voice, levels: []}]};
+              const r = await m.sealReport(draft, {profile: {user_number: 7}, protection: {kind: 'plain'}});
+              const zip = (await import('/app/static/zip.js')).openZip(new Uint8Array(await r.blob.arrayBuffer()));
+              const base64 = async name => { const b = await zip.read(name); let s = '';
+                for (let i = 0; i < b.length; i += 0x8000) s += String.fromCharCode(...b.subarray(i, i + 0x8000)); return btoa(s); };
+              const length = await (await import('/app/static/thumbnails.js')).audioDuration(voice);
+              done({length, names: zip.names(), video: await base64('video-1-thumbnail.jpg'), audio: await base64('audio-1-thumbnail.jpg')});
+            }).catch(e => done({error: e.name + ' ' + e.code + ': ' + e.message}));
+            """;
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void what_chromium_records_in_the_page_seals_with_its_thumbnails() throws Exception {
+        Map<String, Object> r = (Map<String, Object>) browser.asyncScript(RECORD_AND_SEAL);
+
+        assertThat(r.get("error")).isNull();
+        assertThat(((Number) r.get("length")).doubleValue()).as("the card's length, read from the recording")
+                .isBetween(1.0, 3.0);
+        assertThat(r.get("names")).isEqualTo(List.of("metadata.json", "report.pdf", "consent.m4a",
+                "video-1-thumbnail.jpg", "video-1.m4v", "audio-1-thumbnail.jpg", "audio-1.m4a"));
+        var video = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(Base64.getDecoder().decode((String) r.get("video"))));
+        assertThat(Math.max(video.getWidth(), video.getHeight())).isBetween(1, 480);
+        var audio = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(Base64.getDecoder().decode((String) r.get("audio"))));
+        assertThat(List.of(audio.getWidth(), audio.getHeight())).containsExactly(480, 360);
+    }
 }

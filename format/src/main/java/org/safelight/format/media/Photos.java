@@ -17,7 +17,6 @@ import java.util.Arrays;
  */
 public final class Photos {
     private static final byte[] JFIF = "JFIF\0".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] ICC_PROFILE = "ICC_PROFILE\0".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] ADOBE = "Adobe".getBytes(StandardCharsets.US_ASCII);
     /** Identifier, version, units and densities: everything of a JFIF header but its thumbnail. */
     private static final int JFIF_WITHOUT_THUMBNAIL = 12;
@@ -51,14 +50,18 @@ public final class Photos {
     }
 
     /**
-     * Copies a JPEG without the metadata that could identify a patient, a place or a device. Kept:
-     * the JFIF header (minus any embedded thumbnail), ICC colour profiles, the Adobe colour-transform
-     * segment (without it some JPEGs decode with wrong colours), and every segment needed to decode
-     * the image, with the compressed data copied byte for byte. Dropped: all other APPn segments
-     * (EXIF with GPS, camera make, model and serial numbers, dates, maker notes and its thumbnail;
-     * XMP; IPTC/Photoshop; multi-picture data), comments, and anything after the end-of-image marker.
-     * If the photo had an EXIF orientation other than 1, a minimal EXIF segment holding only that
-     * orientation takes the place of the original, so the photo still displays the right way up.
+     * Copies a JPEG without the metadata that could identify a patient, a place or a device. Only
+     * what is named is kept: the segments a decoder needs (frame headers, Huffman, arithmetic and
+     * quantisation tables, restart interval, number of lines, scan headers) with the compressed data
+     * byte for byte, the JFIF header (minus any embedded thumbnail) and the 12-byte Adobe
+     * colour-transform segment (without it some JPEGs decode with wrong colours). Everything else is
+     * dropped: EXIF (GPS, make, model, serial numbers, dates, maker notes, its thumbnail), XMP, IPTC,
+     * multi-picture data, all other APPn, comments, the JPGn extension markers, unknown markers and
+     * anything after the end-of-image marker. ICC colour profiles are dropped too: their header and
+     * description tags can name the device; without one a viewer assumes sRGB, so a wide-gamut photo
+     * looks slightly less saturated. If the photo had an EXIF orientation other than 1, a minimal
+     * EXIF segment holding only that orientation takes the place of the original, so the photo still
+     * displays the right way up.
      *
      * <p>Streams segment by segment, so memory use is small and independent of the photo's size.
      * {@code out} is flushed but not closed.
@@ -76,7 +79,7 @@ public final class Photos {
         int marker = reader.nextMarker();
         while (marker != JpegReader.EOI) {
             if (JpegReader.isStandalone(marker)) {
-                writeMarker(sink, marker);
+                // TEM, or a restart marker outside a scan: no data, and nothing a decoder needs there
                 marker = reader.nextMarker();
                 continue;
             }
@@ -143,7 +146,11 @@ public final class Photos {
         }
     }
 
-    /** What of a segment other than EXIF goes into the stripped copy: its payload, a trimmed one, or null. */
+    /**
+     * What of a segment other than EXIF goes into the stripped copy: its payload, a trimmed one, or
+     * null. A keep list, not a drop list: a marker not named here (other APPn, ICC profiles, comments,
+     * the JPGn extensions F0-FD, reserved codes) could carry text, and a decoder does not need it.
+     */
     private static byte[] kept(int marker, byte[] payload) {
         if (marker == JpegReader.APP0) {
             // The JFIF thumbnail is an old copy of the picture, perhaps from before it was cropped.
@@ -151,18 +158,23 @@ public final class Photos {
                     ? withoutJfifThumbnail(payload)
                     : null;
         }
-        if (marker == JpegReader.APP2) {
-            return startsWith(payload, ICC_PROFILE) ? payload : null;
-        }
         if (marker == JpegReader.APP14) {
             return startsWith(payload, ADOBE) && payload.length >= ADOBE_LENGTH
                     ? Arrays.copyOf(payload, ADOBE_LENGTH)
                     : null;
         }
-        if ((marker > JpegReader.APP0 && marker <= 0xEF) || marker == JpegReader.COM) {
-            return null;
-        }
-        return payload;
+        return decodingNeeds(marker) ? payload : null;
+    }
+
+    /**
+     * The segments a decoder reads: frame headers SOF0-3, 5-7, 9-11, 13-15 (C4 is DHT, C8 JPG and
+     * CC DAC are not frames), Huffman and arithmetic tables, quantisation tables, the restart
+     * interval, the number of lines (DNL) and the scan header.
+     */
+    private static boolean decodingNeeds(int marker) {
+        boolean frame = marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC;
+        return frame || marker == 0xC4 || marker == 0xCC || marker == 0xDB || marker == 0xDC || marker == 0xDD
+                || marker == JpegReader.SOS;
     }
 
     private static byte[] withoutJfifThumbnail(byte[] payload) {

@@ -11,6 +11,7 @@ import java.util.zip.Deflater;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 import org.safelight.format.media.MalformedMediaException;
+import org.safelight.format.media.Mp4Metadata;
 import org.safelight.format.media.Photos;
 import org.safelight.format.media.Thumbnails;
 import org.safelight.format.pdf.ReportImages;
@@ -23,7 +24,7 @@ import org.safelight.format.report.MediaItem;
 import org.safelight.format.report.MetadataJson;
 
 /**
- * Seals a {@link Draft}: thumbnails, photos without location or device metadata, report.pdf,
+ * Seals a {@link Draft}: thumbnails, photos and MP4 files without location or device metadata, report.pdf,
  * package.zip, then the protection chosen. Streams the media; holds only thumbnails in memory.
  */
 public final class Sealer {
@@ -75,11 +76,11 @@ public final class Sealer {
         if (signature != null) {
             put(zip, "consent.jpg", signature);
         } else if (draft.consentFile() != null) {
-            copy(zip, "consent.m4a", draft.consentFile(), false);
+            copy(zip, "consent.m4a", draft.consentFile(), MediaItem.MediaType.AUDIO);
         }
         for (MediaItem item : draft.metadata().media()) {
             put(zip, item.thumbnailName(), thumbnails.get(item.id()));
-            copy(zip, item.fileName(), draft.mediaFiles().get(item.id()), item.type() == MediaItem.MediaType.PHOTO);
+            copy(zip, item.fileName(), draft.mediaFiles().get(item.id()), item.type());
         }
         zip.finish();
     }
@@ -98,13 +99,16 @@ public final class Sealer {
         zip.closeEntry();
     }
 
-    private static void copy(ZipOutputStream zip, String name, Path file, boolean stripPhoto) throws IOException {
+    /** Copies a media file into the package without its metadata: no file goes in as the draft holds it. */
+    private static void copy(ZipOutputStream zip, String name, Path file, MediaItem.MediaType type) throws IOException {
         zip.putNextEntry(new ZipEntry(name));
-        try (InputStream in = Files.newInputStream(file)) {
-            if (stripPhoto) {
-                Photos.stripMetadata(in, zip);
+        try {
+            if (type == MediaItem.MediaType.PHOTO) {
+                try (InputStream in = Files.newInputStream(file)) {
+                    Photos.stripMetadata(in, zip);
+                }
             } else {
-                in.transferTo(zip);
+                Mp4Metadata.strip(file, zip);
             }
         } catch (MalformedMediaException e) {
             throw naming(file, e);

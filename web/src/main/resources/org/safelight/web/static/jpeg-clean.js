@@ -1,26 +1,25 @@
 // A photo without the metadata that could identify a patient, a place or a device, made at the
 // level of JPEG marker segments: the compressed image is copied byte for byte, never decoded or
-// re-encoded. The same rules as the CLI's format/media/Photos.java, so a report sealed here and one
-// sealed there carry the same things:
-//   kept:    the JFIF header (without its thumbnail, an old copy of the picture), ICC profiles, the
-//            Adobe colour-transform segment (12 bytes; some JPEGs decode with wrong colours without
-//            it), every segment needed to decode, the entropy-coded data as stored;
-//   dropped: every other APPn (EXIF with GPS, camera make, model, serial numbers and dates; XMP;
-//            IPTC; multi-picture data), comments, anything after the end-of-image marker;
-//   rebuilt: the EXIF orientation, when it is not 1, as a minimal EXIF segment holding only it,
-//            so the photo is still shown the right way up.
+// re-encoded. The same rules as the CLI's format/media/Photos.java, byte for byte, so a report sealed
+// here and one sealed there carry the same things. A keep list, not a drop list:
+//   kept:    the segments a decoder needs (SOFn, DHT, DAC, DQT, DNL, DRI, SOS) and the entropy-coded
+//            data as stored, the JFIF header without its thumbnail (an old copy of the picture), the
+//            Adobe colour-transform segment (12 bytes; some JPEGs decode with wrong colours without it);
+//   rebuilt: the EXIF orientation, when it is not 1, as a minimal EXIF segment holding only it, so
+//            the photo is still shown the right way up;
+//   dropped: everything else: EXIF (GPS, make, model, serial numbers, dates), XMP, IPTC, other APPn,
+//            ICC profiles (they can name the device; without one a viewer assumes sRGB, so a
+//            wide-gamut photo looks slightly less saturated), comments, JPGn extension markers
+//            (F0-FD), unknown markers, anything after the end-of-image marker.
 
 const SOI = 0xd8;
 const EOI = 0xd9;
 const SOS = 0xda;
 const APP0 = 0xe0;
 const APP1 = 0xe1;
-const APP2 = 0xe2;
 const APP14 = 0xee;
-const COM = 0xfe;
 const EXIF = [0x45, 0x78, 0x69, 0x66, 0, 0]; // "Exif\0\0"
 const JFIF = [0x4a, 0x46, 0x49, 0x46, 0]; // "JFIF\0"
-const ICC = Array.from('ICC_PROFILE\0', c => c.charCodeAt(0));
 const ADOBE = Array.from('Adobe', c => c.charCodeAt(0));
 const JFIF_WITHOUT_THUMBNAIL = 12; // identifier, version, units, densities
 const ADOBE_LENGTH = 12; // identifier, version, two flag words, colour transform
@@ -138,6 +137,14 @@ function orientationPayload(orientation) {
     0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, orientation, 0, 0, 0, 0, 0, 0);
 }
 
+// The segments a decoder reads: frame headers SOF0-3, 5-7, 9-11, 13-15 (C4 is DHT, C8 JPG, CC DAC),
+// Huffman and arithmetic tables, quantisation tables, number of lines, restart interval, scan header.
+function decodingNeeds(marker) {
+  const frame = marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc;
+  return frame || marker === 0xc4 || marker === 0xcc || marker === 0xdb || marker === 0xdc || marker === 0xdd
+    || marker === SOS;
+}
+
 function kept(marker, payload) {
   if (marker === APP0) {
     if (!startsWith(payload, JFIF) || payload.length < JFIF_WITHOUT_THUMBNAIL + 2) return null;
@@ -146,11 +153,9 @@ function kept(marker, payload) {
     trimmed[JFIF_WITHOUT_THUMBNAIL + 1] = 0; // and height
     return trimmed;
   }
-  if (marker === APP2) return startsWith(payload, ICC) ? payload : null;
   if (marker === APP14) return startsWith(payload, ADOBE) && payload.length >= ADOBE_LENGTH
     ? payload.subarray(0, ADOBE_LENGTH) : null;
-  if ((marker > APP0 && marker <= 0xef) || marker === COM) return null;
-  return payload;
+  return decodingNeeds(marker) ? payload : null;
 }
 
 function segment(marker, payload) {
@@ -173,8 +178,7 @@ export function stripJpeg(bytes) {
   let scanSeen = false;
   let marker = r.marker();
   while (marker !== EOI) {
-    if (isStandalone(marker)) {
-      parts.push(Uint8Array.of(0xff, marker));
+    if (isStandalone(marker)) { // TEM, or a restart marker outside a scan: no data, not needed there
       marker = r.marker();
       continue;
     }

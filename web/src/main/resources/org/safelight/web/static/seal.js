@@ -8,9 +8,11 @@
 // Photos: a JPEG is cleaned byte-wise (jpeg-clean.js). Anything else a browser can decode (PNG, a
 // screenshot, HEIC where the browser reads it) is drawn upright and encoded as a JPEG, which keeps
 // no metadata at all; a file the browser cannot decode is refused with 'not_a_photo'.
-// Videos and audio must be MP4 (.m4v, .m4a), as the format says; they are copied unchanged.
+// Videos, voice notes and verbal consent must be MP4 (.m4v, .m4a), as the format says; they lose
+// their location, device and time metadata without any sample moving (mp4-clean.js).
 import {createReportKey} from './keys.js';
 import {looksLikeJpeg, NotAJpegError, stripJpeg} from './jpeg-clean.js';
+import {Mp4Error, stripMp4} from './mp4-clean.js';
 import {renderReportPdf} from './report-pdf.js';
 import {encryptBlob} from './rncryptor-stream.js';
 import {newReportKey, packageJsonBytes, PublicKeyError, wrapForInstitution} from './seal-keys.js';
@@ -87,11 +89,17 @@ async function cleanPhoto(file, label) {
   }
 }
 
+/** A video or audio file as the report keeps it: the MP4 without metadata. */
 async function mp4(file, label) {
   if (!(file instanceof Blob) || !(await isMp4(file))) {
     throw new SealError('failed', `${label} is not an MP4 file, which reports carry; choose an MP4 (.mp4, .m4v, .m4a) file.`);
   }
-  return file;
+  try {
+    return await stripMp4(file);
+  } catch (e) {
+    if (e instanceof Mp4Error) throw new SealError('failed', `${label} cannot be used: ${e.message}.`);
+    throw e;
+  }
 }
 
 /** Each item with its ID, the file the report keeps and its thumbnail, in the draft's order. */
