@@ -124,6 +124,7 @@ class ReportPdfBrowserTest extends AppPageBrowserTest {
         try (PDDocument doc = Loader.loadPDF(pdf.browser())) {
             List<String> names = new ArrayList<>();
             for (PDPage page : doc.getPages()) {
+                assertThat(page.getResources().getFontNames()).as("each face named once on a page").hasSizeBetween(1, 2);
                 for (COSName name : page.getResources().getFontNames()) {
                     PDFont font = page.getResources().getFont(name);
                     assertThat(font.isEmbedded()).as(font.getName()).isTrue();
