@@ -18,6 +18,14 @@ import java.util.Map;
 import java.util.Set;
 import javax.imageio.ImageIO;
 import org.apache.pdfbox.Loader;
+import org.apache.pdfbox.contentstream.PDFStreamEngine;
+import org.apache.pdfbox.contentstream.operator.DrawObject;
+import org.apache.pdfbox.contentstream.operator.Operator;
+import org.apache.pdfbox.contentstream.operator.state.Concatenate;
+import org.apache.pdfbox.contentstream.operator.state.Restore;
+import org.apache.pdfbox.contentstream.operator.state.Save;
+import org.apache.pdfbox.contentstream.operator.state.SetMatrix;
+import org.apache.pdfbox.cos.COSBase;
 import org.apache.pdfbox.cos.COSName;
 import org.apache.pdfbox.pdmodel.PDDocument;
 import org.apache.pdfbox.pdmodel.PDPage;
@@ -94,6 +102,8 @@ class ReportPdfBrowserTest extends AppPageBrowserTest {
                 jpeg(500, 160, Color.WHITE));
 
         assertSameLayout(pdf, "full report");
+        assertThat(placedImages(pdf.browser())).as("two thumbnails and the signature, placed as the CLI places them")
+                .hasSize(3);
         List<String> pages = pageTexts(pdf.browser());
         String text = flat(String.join("\n", pages));
         assertThat(text).contains("Clinical photography report", "Patient", "Clinician", "Details", "Consent",
@@ -299,7 +309,40 @@ class ReportPdfBrowserTest extends AppPageBrowserTest {
         return runs;
     }
 
-    /** The browser's PDF has the Java one's pages and text, each run of text at the same place. */
+    /** Where each image is drawn: page, then x, y, width and height in points. */
+    private static List<float[]> placedImages(byte[] pdf) throws IOException {
+        List<float[]> placed = new ArrayList<>();
+        try (PDDocument doc = Loader.loadPDF(pdf)) {
+            int[] page = {0};
+            PDFStreamEngine engine = new PDFStreamEngine() {
+                {
+                    addOperator(new Concatenate(this));
+                    addOperator(new DrawObject(this));
+                    addOperator(new Save(this));
+                    addOperator(new Restore(this));
+                    addOperator(new SetMatrix(this));
+                }
+
+                @Override
+                protected void processOperator(Operator operator, List<COSBase> operands) throws IOException {
+                    if ("Do".equals(operator.getName())
+                            && getResources().getXObject((COSName) operands.get(0)) instanceof PDImageXObject) {
+                        var m = getGraphicsState().getCurrentTransformationMatrix();
+                        placed.add(new float[] {page[0], m.getTranslateX(), m.getTranslateY(), m.getScalingFactorX(),
+                                m.getScalingFactorY()});
+                    }
+                    super.processOperator(operator, operands);
+                }
+            };
+            for (PDPage p : doc.getPages()) {
+                page[0]++;
+                engine.processPage(p);
+            }
+        }
+        return placed;
+    }
+
+    /** The browser's PDF has the Java one's pages and text, each run of text and each image at the same place. */
     private static void assertSameLayout(Rendered pdf, String what) throws IOException {
         assertThat(pageTexts(pdf.browser())).as(what).isEqualTo(pageTexts(pdf.java()));
         List<Run> browserRuns = placedText(pdf.browser());
@@ -308,6 +351,13 @@ class ReportPdfBrowserTest extends AppPageBrowserTest {
         for (int i = 0; i < javaRuns.size(); i++) {
             assertThat(browserRuns.get(i).sameAs(javaRuns.get(i))).as(what + ": " + browserRuns.get(i)
                     + " where the CLI has " + javaRuns.get(i)).isTrue();
+        }
+        List<float[]> browserImages = placedImages(pdf.browser());
+        List<float[]> javaImages = placedImages(pdf.java());
+        assertThat(browserImages).as(what + ": images drawn").hasSameSizeAs(javaImages);
+        for (int i = 0; i < javaImages.size(); i++) {
+            assertThat(browserImages.get(i)).as(what + ": image " + (i + 1) + " (page, x, y, width, height)")
+                    .containsExactly(javaImages.get(i), org.assertj.core.data.Offset.offset(0.05f));
         }
     }
 
