@@ -18,12 +18,21 @@ import java.util.Map;
 import java.util.Set;
 import javax.imageio.ImageIO;
 import org.apache.pdfbox.Loader;
+import org.apache.pdfbox.contentstream.PDFStreamEngine;
+import org.apache.pdfbox.contentstream.operator.DrawObject;
+import org.apache.pdfbox.contentstream.operator.Operator;
+import org.apache.pdfbox.contentstream.operator.state.Concatenate;
+import org.apache.pdfbox.contentstream.operator.state.Restore;
+import org.apache.pdfbox.contentstream.operator.state.Save;
+import org.apache.pdfbox.contentstream.operator.state.SetMatrix;
+import org.apache.pdfbox.cos.COSBase;
 import org.apache.pdfbox.cos.COSName;
 import org.apache.pdfbox.pdmodel.PDDocument;
 import org.apache.pdfbox.pdmodel.PDPage;
 import org.apache.pdfbox.pdmodel.font.PDFont;
 import org.apache.pdfbox.pdmodel.graphics.image.PDImageXObject;
 import org.apache.pdfbox.text.PDFTextStripper;
+import org.apache.pdfbox.text.TextPosition;
 import org.junit.jupiter.api.Test;
 import org.safelight.format.pdf.ReportImages;
 import org.safelight.format.pdf.ReportPdf;
@@ -92,8 +101,10 @@ class ReportPdfBrowserTest extends AppPageBrowserTest {
         Rendered pdf = render(report(patient("Margaret", "Okonkwo-Smith"), NOTES, twoPhotos()), thumbnails(2),
                 jpeg(500, 160, Color.WHITE));
 
+        assertSameLayout(pdf, "full report");
+        assertThat(placedImages(pdf.browser())).as("two thumbnails and the signature, placed as the CLI places them")
+                .hasSize(3);
         List<String> pages = pageTexts(pdf.browser());
-        assertThat(pages).isEqualTo(pageTexts(pdf.java()));
         String text = flat(String.join("\n", pages));
         assertThat(text).contains("Clinical photography report", "Patient", "Clinician", "Details", "Consent",
                 "Media (2 items)", "Name Margaret Okonkwo-Smith", "Date of birth 4 July 1961", "Patient ID MRN-4471902",
@@ -124,6 +135,7 @@ class ReportPdfBrowserTest extends AppPageBrowserTest {
         try (PDDocument doc = Loader.loadPDF(pdf.browser())) {
             List<String> names = new ArrayList<>();
             for (PDPage page : doc.getPages()) {
+                assertThat(page.getResources().getFontNames()).as("each face named once on a page").hasSizeBetween(1, 2);
                 for (COSName name : page.getResources().getFontNames()) {
                     PDFont font = page.getResources().getFont(name);
                     assertThat(font.isEmbedded()).as(font.getName()).isTrue();
@@ -143,7 +155,7 @@ class ReportPdfBrowserTest extends AppPageBrowserTest {
         String text = flat(String.join("\n", pageTexts(pdf.browser())));
         assertThat(text).contains("Name Анна Νίκος Петрова ???", "Notes Ελλάδα, Привет")
                 .doesNotContain("王");
-        assertThat(pageTexts(pdf.browser())).isEqualTo(pageTexts(pdf.java()));
+        assertSameLayout(pdf, "names in three scripts");
     }
 
     @Test
@@ -155,7 +167,8 @@ class ReportPdfBrowserTest extends AppPageBrowserTest {
         Rendered pdf = render(report(patient("Margaret", "Okonkwo-Smith"), NOTES, media), thumbnails(30), null);
 
         List<String> pages = pageTexts(pdf.browser());
-        assertThat(pages).hasSizeGreaterThan(4).isEqualTo(pageTexts(pdf.java()));
+        assertThat(pages).hasSizeGreaterThan(4);
+        assertSameLayout(pdf, "30 thumbnails");
         try (PDDocument browserDoc = Loader.loadPDF(pdf.browser()); PDDocument javaDoc = Loader.loadPDF(pdf.java())) {
             int total = 0;
             for (int p = 0; p < pages.size(); p++) {
@@ -184,7 +197,8 @@ class ReportPdfBrowserTest extends AppPageBrowserTest {
         Rendered pdf = render(metadata, thumbnails, broken);
 
         List<String> pages = pageTexts(pdf.browser());
-        assertThat(pages).hasSizeGreaterThan(3).isEqualTo(pageTexts(pdf.java()));
+        assertThat(pages).hasSizeGreaterThan(3);
+        assertSameLayout(pdf, "hostile text");
         assertThat(flat(String.join("\n", pages))).contains("bell? nul? rtl?evil? mark? tab here ?lone ? ??",
                 "Date of birth 1990-02-31", "Notes (continued)", "Preview could not be read", "No preview available",
                 "Signature image could not be read");
@@ -206,8 +220,7 @@ class ReportPdfBrowserTest extends AppPageBrowserTest {
                         Consent.NONE, List.of(new MediaItem(new ItemId("audio-1"), MediaType.AUDIO, Set.of()))));
         for (ReportMetadata metadata : variants) {
             Rendered pdf = render(metadata, Map.of(), jpeg(300, 100, Color.WHITE));
-            assertThat(pageTexts(pdf.browser())).as(metadata.details().datetime() + " " + metadata.consent())
-                    .isEqualTo(pageTexts(pdf.java()));
+            assertSameLayout(pdf, metadata.details().datetime() + " " + metadata.consent());
         }
         String verbal = flat(pageTexts(render(variants.get(4), Map.of(), jpeg(300, 100, Color.WHITE)).browser()).get(0));
         assertThat(verbal).contains("Verbal consent", "Treatment Unclear: the report's consent records disagree",
@@ -269,6 +282,82 @@ class ReportPdfBrowserTest extends AppPageBrowserTest {
                 pages.add(stripper.getText(doc));
             }
             return pages;
+        }
+    }
+
+    /** A run of text on a page, where it starts. */
+    private record Run(int page, float x, float y, String text) {
+        boolean sameAs(Run other) {
+            // Java lays out in 32-bit floats, the browser in doubles: a hundredth of a point apart at most
+            return page == other.page && text.equals(other.text) && Math.abs(x - other.x) < 0.05f
+                    && Math.abs(y - other.y) < 0.05f;
+        }
+    }
+
+    private static List<Run> placedText(byte[] pdf) throws IOException {
+        List<Run> runs = new ArrayList<>();
+        PDFTextStripper stripper = new PDFTextStripper() {
+            @Override
+            protected void writeString(String text, List<TextPosition> positions) {
+                TextPosition first = positions.get(0);
+                runs.add(new Run(getCurrentPageNo(), first.getXDirAdj(), first.getYDirAdj(), text));
+            }
+        };
+        try (PDDocument doc = Loader.loadPDF(pdf)) {
+            stripper.getText(doc);
+        }
+        return runs;
+    }
+
+    /** Where each image is drawn: page, then x, y, width and height in points. */
+    private static List<float[]> placedImages(byte[] pdf) throws IOException {
+        List<float[]> placed = new ArrayList<>();
+        try (PDDocument doc = Loader.loadPDF(pdf)) {
+            int[] page = {0};
+            PDFStreamEngine engine = new PDFStreamEngine() {
+                {
+                    addOperator(new Concatenate(this));
+                    addOperator(new DrawObject(this));
+                    addOperator(new Save(this));
+                    addOperator(new Restore(this));
+                    addOperator(new SetMatrix(this));
+                }
+
+                @Override
+                protected void processOperator(Operator operator, List<COSBase> operands) throws IOException {
+                    if ("Do".equals(operator.getName())
+                            && getResources().getXObject((COSName) operands.get(0)) instanceof PDImageXObject) {
+                        var m = getGraphicsState().getCurrentTransformationMatrix();
+                        placed.add(new float[] {page[0], m.getTranslateX(), m.getTranslateY(), m.getScalingFactorX(),
+                                m.getScalingFactorY()});
+                    }
+                    super.processOperator(operator, operands);
+                }
+            };
+            for (PDPage p : doc.getPages()) {
+                page[0]++;
+                engine.processPage(p);
+            }
+        }
+        return placed;
+    }
+
+    /** The browser's PDF has the Java one's pages and text, each run of text and each image at the same place. */
+    private static void assertSameLayout(Rendered pdf, String what) throws IOException {
+        assertThat(pageTexts(pdf.browser())).as(what).isEqualTo(pageTexts(pdf.java()));
+        List<Run> browserRuns = placedText(pdf.browser());
+        List<Run> javaRuns = placedText(pdf.java());
+        assertThat(browserRuns).as(what).hasSameSizeAs(javaRuns);
+        for (int i = 0; i < javaRuns.size(); i++) {
+            assertThat(browserRuns.get(i).sameAs(javaRuns.get(i))).as(what + ": " + browserRuns.get(i)
+                    + " where the CLI has " + javaRuns.get(i)).isTrue();
+        }
+        List<float[]> browserImages = placedImages(pdf.browser());
+        List<float[]> javaImages = placedImages(pdf.java());
+        assertThat(browserImages).as(what + ": images drawn").hasSameSizeAs(javaImages);
+        for (int i = 0; i < javaImages.size(); i++) {
+            assertThat(browserImages.get(i)).as(what + ": image " + (i + 1) + " (page, x, y, width, height)")
+                    .containsExactly(javaImages.get(i), org.assertj.core.data.Offset.offset(0.05f));
         }
     }
 

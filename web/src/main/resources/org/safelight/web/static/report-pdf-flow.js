@@ -43,6 +43,7 @@ export class PageFlow {
     this.fonts = fonts;
     this.runningTitle = runningTitle;
     this.runningPatient = runningPatient;
+    this.fontKeys = new Map();
     this.page = doc.addPage([PAGE_WIDTH, PAGE_HEIGHT]);
     this.y = PAGE_HEIGHT;
   }
@@ -80,7 +81,21 @@ export class PageFlow {
 
   text(font, size, color, x, base, printable) {
     if (printable === '') return;
-    this.page.drawText(printable, {x, y: base, size, font: font.pdf, color: this.color(color)});
+    const L = this.lib;
+    this.page.pushOperators(L.pushGraphicsState(), L.beginText(), L.setFontAndSize(this.fontKey(font), size),
+      L.setFillingRgbColor(...color), L.moveText(x, base), L.showText(font.pdf.encodeText(printable)), L.endText(),
+      L.popGraphicsState());
+  }
+
+  /**
+   * The page's resource name of the font, added once per page (pdf-lib's drawText would add a new
+   * name each time the font changes: dozens per page).
+   */
+  fontKey(font) {
+    let keys = this.fontKeys.get(this.page);
+    if (!keys) this.fontKeys.set(this.page, keys = new Map());
+    if (!keys.has(font)) keys.set(font, this.page.node.newFontDictionary(font.pdf.name, font.pdf.ref));
+    return keys.get(font);
   }
 
   textRight(font, size, color, right, base, printable) {
