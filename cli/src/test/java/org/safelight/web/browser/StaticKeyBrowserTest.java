@@ -88,6 +88,18 @@ class StaticKeyBrowserTest extends BrowserTestBase {
     }
 
     @Test
+    void a_bare_base64_pkcs8_key_opens_it_too_as_the_cli_takes_it() throws Exception {
+        String pem = Files.readString(privateKey);
+        Path bare = Files.writeString(dir.resolve("keys/institution.b64"),
+                pem.replace("-----BEGIN PRIVATE KEY-----", "").replace("-----END PRIVATE KEY-----", "").strip());
+        SignIn.as(browser, site, "records@example.org");
+        Reports.pick(browser, report);
+        chooseKey(bare);
+        browser.click("#open-with-private-key");
+        assertThat(browser.text("#patient-name")).isEqualTo("Ada Quill");
+    }
+
+    @Test
     void a_file_that_is_no_pkcs8_key_is_refused_with_what_to_do() {
         SignIn.as(browser, site, "records@example.org");
         Reports.pick(browser, report);
