@@ -97,7 +97,8 @@ public final class AccountsRole implements Role, AutoCloseable {
                 links, mail, stores.enterprises(), stores.credentials(), limits.mailPerIp(), limits.mailPerAddress(),
                 clock);
         this.profile = new ProfileHandlers(stores.users(), stores.enterprises(), verifier);
-        this.enterprise = new EnterpriseHandlers(stores.enterprises(), stores.credentials(), verifier);
+        this.enterprise = new EnterpriseHandlers(stores.enterprises(), stores.credentials(), verifier,
+                stores.users());
         this.credentialCheck = new CredentialCheck(stores.credentials(), limits.signInPerIp());
         this.adminCheck = new AdminCheck(stores.users(), stores.enterprises(), cloudService);
         this.uploads = new UploadHandlers(stores.uploads(), stores.uploadRecording(), stores.credentials(), verifier,
@@ -105,7 +106,7 @@ public final class AccountsRole implements Role, AutoCloseable {
         this.myReports = new MyReportsHandlers(stores.uploads(), stores.sends(), verifier, clock);
         this.sendLimits = sendLimits;
         ReportSender sender = new ReportSender(stores.enterprises(), stores.destinations(), stores.dailyEmails(),
-                stores.sends(), mailer, tokens, new EndpointSender(ApiClient.create(), null), sendLimits, publicUrl,
+                stores.sends(), mailer, tokens, new EndpointSender(ApiClient.create().withAnswerLimit(64 * 1024), null), sendLimits, publicUrl,
                 clock);
         this.sends = new SendHandlers(sender, stores.users(), verifier);
         this.destinations = new DestinationAdminHandlers(stores.destinations(), enterprise, sendLimits);
@@ -188,8 +189,11 @@ public final class AccountsRole implements Role, AutoCloseable {
      */
     @Override
     public List<PathRule> pathRules() {
-        return List.of(new PathRule("/api/v1/accounts/me/reports", sendLimits.requestLimit(), ErrorRenderer.COMMON),
-                new PathRule("/api/v1/accounts/me/destinations", sendLimits.requestLimit(), ErrorRenderer.COMMON));
+        // Only the two sending routes take a report; their JSON siblings keep the default limit.
+        return List.of(new PathRule("/api/v1/accounts/me/reports/*/email", sendLimits.requestLimit(),
+                        ErrorRenderer.COMMON),
+                new PathRule("/api/v1/accounts/me/destinations/*/reports", sendLimits.requestLimit(),
+                        ErrorRenderer.COMMON));
     }
 
     @Override
