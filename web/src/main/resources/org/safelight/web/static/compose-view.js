@@ -114,7 +114,7 @@ function createSession(profile) {
     profile,
     draft: emptyDraft(),
     urls,
-    ownLevels: new WeakSet(),
+    ownLevels: new WeakMap(), // item → the levels chosen for it alone
     devices: {add: stop => stoppers.add(stop), stopAll: () => { for (const stop of stoppers) stop(); }},
     objectUrl(blob) {
       if (!urls.has(blob)) urls.set(blob, URL.createObjectURL(blob));
@@ -126,7 +126,8 @@ function createSession(profile) {
     },
     changed() { clearProblems(s); },
     levelsChanged() {
-      for (const item of s.draft.items) if (!s.ownLevels.has(item)) item.levels = [...s.draft.consent.levels];
+      const none = s.draft.consent.type === 'none';
+      for (const item of s.draft.items) item.levels = none ? [] : [...(s.ownLevels.get(item) || s.draft.consent.levels)];
       s.capture.renderItems();
     },
   };
@@ -226,7 +227,7 @@ function problems(s) {
   const f = s.form.elements;
   const out = [];
   if (d.items.length === 0) {
-    out.push([s.node.querySelector('#photo-camera'), 'Add at least one photo, video or voice note.', s.capture.node.querySelector('h2')]);
+    out.push([s.node.querySelector('#photo-files'), 'Add at least one photo, video or voice note.', s.capture.node.querySelector('h2')]);
   }
   if (!d.patient.firstName.trim() && !d.patient.lastName.trim() && !d.patient.patientId.trim()) {
     out.push([f.firstName, 'Enter the patient’s name or their patient ID.', f.firstName.closest('.field')]);
