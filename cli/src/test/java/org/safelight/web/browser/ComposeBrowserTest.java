@@ -65,6 +65,7 @@ class ComposeBrowserTest extends BrowserTestBase {
         assertThat(items.get(0).get("mime")).isEqualTo("image/jpeg");
         assertThat(items.get(1).get("mime")).isEqualTo("image/jpeg");
         assertThat((String) items.get(2).get("mime")).as("MP4, never WebM").startsWith("video/mp4");
+        assertThat((String) items.get(2).get("frame")).as("the video has pictures").matches("[1-9][0-9]*x[1-9][0-9]*");
         assertThat((String) items.get(3).get("mime")).startsWith("audio/mp4");
         assertThat(items).allSatisfy(i -> {
             assertThat(((Number) i.get("size")).longValue()).isPositive();

@@ -46,7 +46,8 @@ export function consentSection(state) {
     'aria-label': 'Signature: sign here with a finger, a pen or the mouse'});
   const clear = el('button', {type: 'button', id: 'signature-clear', class: 'secondary'}, 'Clear signature');
   const signedPart = el('div', {id: 'signed-part', class: 'consent-part', hidden: true},
-    el('p', {class: 'hint'}, 'The patient (or their guardian) signs in the box.'),
+    el('p', {class: 'hint'}, 'The patient (or their guardian) signs in the box with a finger, a pen or the mouse. '
+      + 'If they cannot, choose Verbal and record what they say.'),
     el('div', {class: 'pad-frame'}, canvas), clear);
 
   const heard = el('div', {id: 'verbal-preview'});

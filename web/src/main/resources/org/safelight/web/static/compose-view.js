@@ -81,7 +81,8 @@ function wipe() {
 
 /** The view; view: its ticket from the router. */
 export async function composeView(view) {
-  if (!session) {
+  const fresh = !session;
+  if (fresh) {
     view.show(el('p', {role: 'status'}, 'Loading…'));
     let profile;
     try {
@@ -99,6 +100,7 @@ export async function composeView(view) {
   view.show(s.node);
   s.refreshClinician();
   s.consent.redraw();
+  if (fresh) return;
   // Back from the profile page: the report names the author as the profile says now.
   getJson('/api/v1/accounts/me').then(profile => {
     if (session !== s) return;
