@@ -233,5 +233,18 @@ export function captureSection(state) {
         levels, remove));
   }
 
-  return {node, renderItems};
+  /**
+   * Lets go of the previews' media players while the send panel is on screen: a browser runs only
+   * so many at once (fewer on a phone), and sealing needs one to take each video's thumbnail.
+   * renderItems() draws them again.
+   */
+  function releasePreviews() {
+    for (const media of list.querySelectorAll('video, audio')) {
+      media.pause();
+      media.removeAttribute('src');
+      media.load();
+    }
+  }
+
+  return {node, renderItems, releasePreviews};
 }

@@ -269,6 +269,7 @@ async function handOff(s, button) {
     if (!s.draft.reportId) throw new Error(`No report ID could be made (${s.reportIdProblem ? s.reportIdProblem.message : 'unknown'}).`);
     const {sendView} = await import('./send-view.js');
     s.devices.stopAll();
+    s.capture.releasePreviews();
     const view = s.view;
     if (!view.current() || session !== s) return;
     await sendView(view, s.draft, {
@@ -279,12 +280,14 @@ async function handOff(s, button) {
         const again = newView(); // the panel's ticket ends: nothing it loads later draws over the form
         s.view = again;
         again.show(s.node);
+        s.capture.renderItems();
         s.consent.redraw();
         button.focus();
       },
     });
   } catch (e) {
     if (e instanceof SignedOutError) throw e;
+    s.capture.renderItems(); // the previews again, if they were let go
     s.errors.replaceChildren(errorBox(`The report cannot be sealed here yet: ${e.message}`, 'compose-error'));
   } finally {
     button.disabled = false;
