@@ -65,6 +65,7 @@ class ComposeBrowserTest extends BrowserTestBase {
         assertThat(items.get(0).get("mime")).isEqualTo("image/jpeg");
         assertThat(items.get(1).get("mime")).isEqualTo("image/jpeg");
         assertThat((String) items.get(2).get("mime")).as("MP4, never WebM").startsWith("video/mp4");
+        assertThat((String) items.get(2).get("frame")).as("the video has pictures").matches("[1-9][0-9]*x[1-9][0-9]*");
         assertThat((String) items.get(3).get("mime")).startsWith("audio/mp4");
         assertThat(items).allSatisfy(i -> {
             assertThat(((Number) i.get("size")).longValue()).isPositive();
@@ -112,6 +113,13 @@ class ComposeBrowserTest extends BrowserTestBase {
         assertThat(left).hasSize(1);
         assertThat(left.get(0).get("levels")).isEqualTo(List.of("treatment", "publication"));
 
+        browser.click("label[for=consent-none]");
+        Map<String, Object> none = NewReportPage.draft(browser);
+        assertThat(none.get("consentLevels")).as("no consent covers no use").isEqualTo(List.of());
+        assertThat((List<?>) none.get("items")).allSatisfy(i -> assertThat(((Map<?, ?>) i).get("levels")).isEqualTo(List.of()));
+        browser.click("label[for=consent-verbal]");
+        assertThat(NewReportPage.draft(browser).get("consentLevels")).as("the ticks come back").isEqualTo(List.of("treatment", "education"));
+
         NewReportPage.record(browser, "verbal");
         Map<String, Object> draft = NewReportPage.draft(browser);
         assertThat(draft.get("consentType")).isEqualTo("verbal");
@@ -119,6 +127,24 @@ class ComposeBrowserTest extends BrowserTestBase {
         assertThat(((Number) draft.get("consentSize")).longValue()).isPositive();
         shows("compose-verbal");
         leaveAndDiscard();
+    }
+
+    @Test
+    void a_browser_that_records_only_webm_says_so_and_offers_picking_a_file_instead() {
+        SignIn.as(browser, site, "alice@example.org");
+        // What Firefox answers: MediaRecorder records WebM only.
+        browser.script("MediaRecorder.isTypeSupported = type => type.startsWith('video/webm') || type.startsWith('audio/webm');");
+        NewReportPage.open(browser);
+        assertThat(browser.text("#video-status")).contains("only as WebM", "pick the file instead");
+        assertThat(browser.text("#voice-status")).contains("only as WebM");
+        assertThat(browser.driver().findElements(By.cssSelector("#video-start, #voice-start"))).as("nothing to record with").isEmpty();
+        browser.visible("label[for=media-files]");
+        browser.click("label[for=consent-verbal]");
+        assertThat(browser.text("#verbal-status")).contains("only as WebM");
+        shows("compose-webm-only");
+        browser.driver().navigate().refresh(); // nothing typed or captured: no question, and the real MediaRecorder again
+        browser.visible("#compose");
+        browser.visible("#video-start");
     }
 
     @Test
@@ -131,7 +157,7 @@ class ComposeBrowserTest extends BrowserTestBase {
                 "Enter the patient’s name or their patient ID.",
                 "Choose how the patient consented: signed, verbal or none.");
         assertThat(browser.visible("#patient-first").getAttribute("aria-invalid")).isEqualTo("true");
-        assertThat(browser.script("return document.activeElement.id")).as("focus on the first problem").isEqualTo("photo-camera");
+        assertThat(browser.script("return document.activeElement.id")).as("focus on the first problem").isEqualTo("photo-files");
         shows("compose-missing");
 
         NewReportPage.pickPhoto(browser, SharedFiles.media("photo-landscape.jpg"));

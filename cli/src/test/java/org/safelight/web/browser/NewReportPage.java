@@ -104,6 +104,19 @@ final class NewReportPage {
                   const out = {patient: d.patient, notes: d.notes, consentType: d.consent.type, consentLevels: d.consent.levels,
                     items: d.items.map(i => ({type: i.type, mime: i.file.type, size: i.file.size, levels: i.levels,
                       takenAt: i.takenAt instanceof Date}))};
+                  // A recorded video must hold pictures (a busy encoder can leave only sound): its frame size once loaded.
+                  for (const [n, item] of d.items.entries()) {
+                    if (item.type !== 'video') continue;
+                    const v = document.createElement('video');
+                    v.muted = true;
+                    const url = URL.createObjectURL(item.file);
+                    v.src = url;
+                    out.items[n].frame = await new Promise(ok => {
+                      v.onloadeddata = () => ok(v.videoWidth + 'x' + v.videoHeight);
+                      v.onerror = () => ok('unreadable');
+                    });
+                    URL.revokeObjectURL(url);
+                  }
                   const f = d.consent.file;
                   if (f) {
                     out.consentMime = f.type;

@@ -1,7 +1,7 @@
 // The composer's media: photos (the camera app through <input capture>, files, a live camera view),
 // video and voice notes recorded in the page, picked video and sound files, and the list of items
 // with a preview, their type, a remove button and their own consent levels.
-import {el, formatBytes} from './dom.js';
+import {el, formatBytes, onPhone} from './dom.js';
 import {asJpeg, cameraPossible, clock, mediaProblem, mp4Kind, openCamera, openMicrophone, record, recordingFormat,
   stopStream, takePhoto} from './compose-media.js';
 import {levelBoxes} from './compose-consent.js';
@@ -17,6 +17,11 @@ function fileButton(id, text, attributes, onFiles) {
     await onFiles(files);
   });
   return el('label', {class: 'button capture-button', for: id}, text, input);
+}
+
+function hideUnless(shown, node) {
+  node.hidden = !shown;
+  return node;
 }
 
 /**
@@ -184,7 +189,8 @@ export function captureSection(state) {
   const node = el('section', {class: 'card compose-part', id: 'capture', 'aria-labelledby': 'capture-title'},
     el('h2', {id: 'capture-title'}, 'Photos, videos and voice notes'),
     el('div', {class: 'capture-row'},
-      fileButton('photo-camera', 'Take photo', {accept: 'image/jpeg,image/*', capture: 'environment'}, photos),
+      // The phone's own camera app (a desktop browser would only open the file chooser again).
+      hideUnless(onPhone(), fileButton('photo-camera', 'Camera app', {accept: 'image/jpeg,image/*', capture: 'environment'}, photos)),
       fileButton('photo-files', 'Choose photos', {accept: 'image/jpeg,image/*', multiple: true}, photos),
       openButton),
     view, live, video.node, voice.node,
@@ -213,11 +219,11 @@ export function captureSection(state) {
       state.forget(item.file);
       renderItems();
       state.changed();
-      (list.querySelector('.remove-item') || node.querySelector('#photo-camera')).focus();
+      (list.querySelector('.remove-item') || node.querySelector('#photo-files')).focus();
     });
     const levels = levelBoxes(`item-${number}`, item.levels, chosen => {
       item.levels = chosen;
-      state.ownLevels.add(item); // set apart: a change of the report's levels no longer moves it
+      state.ownLevels.set(item, chosen); // set apart: a change of the report's levels no longer moves it
     }, `Consent for ${label.toLowerCase()}`);
     return el('li', {class: 'item', 'data-type': item.type},
       el('div', {class: 'item-preview'}, preview),
@@ -227,5 +233,18 @@ export function captureSection(state) {
         levels, remove));
   }
 
-  return {node, renderItems};
+  /**
+   * Lets go of the previews' media players while the send panel is on screen: a browser runs only
+   * so many at once (fewer on a phone), and sealing needs one to take each video's thumbnail.
+   * renderItems() draws them again.
+   */
+  function releasePreviews() {
+    for (const media of list.querySelectorAll('video, audio')) {
+      media.pause();
+      media.removeAttribute('src');
+      media.load();
+    }
+  }
+
+  return {node, renderItems, releasePreviews};
 }

@@ -2,7 +2,7 @@
 // or none), and what for (the consent levels of the report; each item starts with the report's).
 import {el} from './dom.js';
 import {vendored} from './vendor-loader.js';
-import {canvasJpeg} from './compose-media.js';
+import {canvasJpeg, mp4Kind} from './compose-media.js';
 import {recorderControl} from './compose-capture.js';
 
 export const LEVELS = Object.freeze([
@@ -46,22 +46,34 @@ export function consentSection(state) {
     'aria-label': 'Signature: sign here with a finger, a pen or the mouse'});
   const clear = el('button', {type: 'button', id: 'signature-clear', class: 'secondary'}, 'Clear signature');
   const signedPart = el('div', {id: 'signed-part', class: 'consent-part', hidden: true},
-    el('p', {class: 'hint'}, 'The patient (or their guardian) signs in the box.'),
+    el('p', {class: 'hint'}, 'The patient (or their guardian) signs in the box with a finger, a pen or the mouse. '
+      + 'If they cannot, choose Verbal and record what they say.'),
     el('div', {class: 'pad-frame'}, canvas), clear);
 
   const heard = el('div', {id: 'verbal-preview'});
   const verbal = recorderControl({id: 'verbal', kind: 'audio', startText: 'Record spoken consent', devices: state.devices,
     open: () => navigator.mediaDevices.getUserMedia({audio: true, video: false}),
-    keep: blob => {
-      if (spoken) state.forget(spoken);
-      spoken = blob;
-      if (consent.type === 'verbal') consent.file = blob;
-      heard.replaceChildren(el('audio', {src: state.objectUrl(blob), controls: true, preload: 'metadata',
-        'aria-label': 'The recorded consent'}));
-      state.changed();
-    }});
+    keep: blob => keepSpoken(blob)});
+
+  function keepSpoken(blob) {
+    if (spoken) state.forget(spoken);
+    spoken = blob;
+    if (consent.type === 'verbal') consent.file = blob;
+    heard.replaceChildren(el('audio', {src: state.objectUrl(blob), controls: true, preload: 'metadata',
+      'aria-label': 'The recorded consent'}));
+    state.changed();
+  }
+  const pick = el('input', {type: 'file', id: 'verbal-file', accept: 'audio/mp4,audio/x-m4a,.m4a'});
+  pick.addEventListener('change', () => {
+    const file = pick.files && pick.files[0];
+    pick.value = '';
+    if (!file) return;
+    if (mp4Kind(file) === 'audio') keepSpoken(file);
+    else verbal.node.querySelector('.recorder-status').textContent = 'Choose an M4A (MP4 sound) recording.';
+  });
   const verbalPart = el('div', {id: 'verbal-part', class: 'consent-part', hidden: true},
-    el('p', {class: 'hint'}, 'Record the patient saying what they agree to.'), verbal.node, heard);
+    el('p', {class: 'hint'}, 'Record the patient saying what they agree to.'), verbal.node,
+    el('label', {class: 'button secondary capture-button', for: 'verbal-file'}, 'Choose a recording', pick), heard);
   const nonePart = el('p', {id: 'none-part', class: 'hint consent-part', hidden: true},
     'No consent: the report is for the patient’s treatment only and names no further use.');
 
@@ -72,6 +84,9 @@ export function consentSection(state) {
 
   function choose(type) {
     consent.type = type;
+    // No consent covers no use; the ticks are kept for a change of mind.
+    consent.levels = type === 'none' ? [] : [...levelsPart.querySelectorAll('input:checked')].map(b => b.value);
+    state.levelsChanged();
     consent.file = type === 'signed' ? signature : type === 'verbal' ? spoken : null;
     signedPart.hidden = type !== 'signed';
     verbalPart.hidden = type !== 'verbal';

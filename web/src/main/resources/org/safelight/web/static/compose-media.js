@@ -45,12 +45,13 @@ export function mediaProblem(e, what) {
   return `The ${what} could not be started (${e && e.message ? e.message : 'unknown reason'}). Pick a file instead.`;
 }
 
-/** The back camera (the user's own on a laptop), with sound when withAudio. */
+/**
+ * The back camera (the user's own on a laptop): full HD for photos; 720p with sound for filming,
+ * which a browser encodes in software on many devices (at 1080p a busy one drops whole seconds).
+ */
 export function openCamera(withAudio) {
-  return navigator.mediaDevices.getUserMedia({
-    video: {facingMode: {ideal: 'environment'}, width: {ideal: 1920}, height: {ideal: 1080}},
-    audio: withAudio,
-  });
+  const size = withAudio ? {width: {ideal: 1280}, height: {ideal: 720}} : {width: {ideal: 1920}, height: {ideal: 1080}};
+  return navigator.mediaDevices.getUserMedia({video: {facingMode: {ideal: 'environment'}, ...size}, audio: withAudio});
 }
 
 export function openMicrophone() {

@@ -81,7 +81,8 @@ function wipe() {
 
 /** The view; view: its ticket from the router. */
 export async function composeView(view) {
-  if (!session) {
+  const fresh = !session;
+  if (fresh) {
     view.show(el('p', {role: 'status'}, 'Loading…'));
     let profile;
     try {
@@ -99,6 +100,7 @@ export async function composeView(view) {
   view.show(s.node);
   s.refreshClinician();
   s.consent.redraw();
+  if (fresh) return;
   // Back from the profile page: the report names the author as the profile says now.
   getJson('/api/v1/accounts/me').then(profile => {
     if (session !== s) return;
@@ -114,7 +116,7 @@ function createSession(profile) {
     profile,
     draft: emptyDraft(),
     urls,
-    ownLevels: new WeakSet(),
+    ownLevels: new WeakMap(), // item → the levels chosen for it alone
     devices: {add: stop => stoppers.add(stop), stopAll: () => { for (const stop of stoppers) stop(); }},
     objectUrl(blob) {
       if (!urls.has(blob)) urls.set(blob, URL.createObjectURL(blob));
@@ -126,7 +128,8 @@ function createSession(profile) {
     },
     changed() { clearProblems(s); },
     levelsChanged() {
-      for (const item of s.draft.items) if (!s.ownLevels.has(item)) item.levels = [...s.draft.consent.levels];
+      const none = s.draft.consent.type === 'none';
+      for (const item of s.draft.items) item.levels = none ? [] : [...(s.ownLevels.get(item) || s.draft.consent.levels)];
       s.capture.renderItems();
     },
   };
@@ -226,7 +229,7 @@ function problems(s) {
   const f = s.form.elements;
   const out = [];
   if (d.items.length === 0) {
-    out.push([s.node.querySelector('#photo-camera'), 'Add at least one photo, video or voice note.', s.capture.node.querySelector('h2')]);
+    out.push([s.node.querySelector('#photo-files'), 'Add at least one photo, video or voice note.', s.capture.node.querySelector('h2')]);
   }
   if (!d.patient.firstName.trim() && !d.patient.lastName.trim() && !d.patient.patientId.trim()) {
     out.push([f.firstName, 'Enter the patient’s name or their patient ID.', f.firstName.closest('.field')]);
@@ -266,6 +269,7 @@ async function handOff(s, button) {
     if (!s.draft.reportId) throw new Error(`No report ID could be made (${s.reportIdProblem ? s.reportIdProblem.message : 'unknown'}).`);
     const {sendView} = await import('./send-view.js');
     s.devices.stopAll();
+    s.capture.releasePreviews();
     const view = s.view;
     if (!view.current() || session !== s) return;
     await sendView(view, s.draft, {
@@ -276,12 +280,14 @@ async function handOff(s, button) {
         const again = newView(); // the panel's ticket ends: nothing it loads later draws over the form
         s.view = again;
         again.show(s.node);
+        s.capture.renderItems();
         s.consent.redraw();
         button.focus();
       },
     });
   } catch (e) {
     if (e instanceof SignedOutError) throw e;
+    s.capture.renderItems(); // the previews again, if they were let go
     s.errors.replaceChildren(errorBox(`The report cannot be sealed here yet: ${e.message}`, 'compose-error'));
   } finally {
     button.disabled = false;
