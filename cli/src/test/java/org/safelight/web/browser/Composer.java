@@ -42,11 +42,11 @@ final class Composer {
         awaitItems("photo", before + 1);
     }
 
-    /** Records with {@code id} (video, voice) until the recorder has counted a second or more. */
+    /** Records with {@code id} (video, voice) until the recorder has counted two seconds or more (a loaded machine may encode no frame of a shorter one). */
     void record(String id, String type) {
         int before = count(type);
         browser.click("#" + id + "-start");
-        browser.until(d -> browser.text("#" + id + "-status").matches("Recording 0:0[1-9].*"));
+        browser.until(d -> browser.text("#" + id + "-status").matches("Recording 0:0[2-9].*"));
         browser.click("#" + id + "-stop");
         awaitItems(type, before + 1);
     }
