@@ -77,11 +77,12 @@ class ComposeAndSendBrowserTest extends BrowserTestBase {
         composer.open();
         shows("send-1-new-report");
         composer.takePhotoWithTheCamera();
-        composer.pickPhoto(SharedFiles.media("photo-landscape.jpg"));
         composer.record("video", "video");
+        composer.pickPhoto(SharedFiles.media("photo-landscape.jpg"));
         composer.record("voice", "audio");
         composer.patient("Ada", "Quill", "1961-03-07", "MRN-204817");
         composer.notes("Wound on the left shin, day 3.");
+        browser.script("document.getElementById('items').scrollIntoView({block: 'center'})");
         shows("send-2-captured");
         composer.signConsent();
         shows("send-3-consent-signed");

@@ -42,11 +42,11 @@ final class Composer {
         awaitItems("photo", before + 1);
     }
 
-    /** Records with {@code id} (video, voice) until the recorder has counted a second or more. */
+    /** Records with {@code id} (video, voice) until the recorder has counted two seconds or more (a loaded machine may encode no frame of a shorter one). */
     void record(String id, String type) {
         int before = count(type);
         browser.click("#" + id + "-start");
-        browser.until(d -> browser.text("#" + id + "-status").matches("Recording 0:0[1-9].*"));
+        browser.until(d -> browser.text("#" + id + "-status").matches("Recording 0:0[2-9].*"));
         browser.click("#" + id + "-stop");
         awaitItems(type, before + 1);
     }
@@ -75,10 +75,15 @@ final class Composer {
                 .moveByOffset(w / 8, -15).moveByOffset(w / 8, 30).moveByOffset(w / 8, -30).release().perform();
     }
 
-    /** "Seal and send": the send panel opens and seals. */
+    /** "Seal and send": the send panel opens and seals; fails with what the page said if sealing failed. */
     void sealAndSend() {
         browser.click("#seal-and-send");
-        browser.visible("#send-panel");
+        browser.until(d -> !d.findElements(By.id("send-panel")).isEmpty() || !d.findElements(By.cssSelector(".field-error")).isEmpty());
+        assertThat(browser.driver().findElements(By.cssSelector(".field-error")))
+                .as(() -> browser.driver().findElement(By.id("main")).getText()).isEmpty();
+        browser.until(d -> !d.findElements(By.id("send-choices")).isEmpty()
+                && (d.findElement(By.id("send-choices")).isDisplayed() || !d.findElements(By.id("send-error")).isEmpty()));
+        assertThat(browser.driver().findElements(By.id("send-error"))).as(() -> browser.text("#send-panel")).isEmpty();
     }
 
     int count(String type) {
