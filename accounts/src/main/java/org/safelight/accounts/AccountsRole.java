@@ -3,6 +3,7 @@ package org.safelight.accounts;
 import io.javalin.router.JavalinDefaultRoutingApi;
 import java.net.URI;
 import java.time.Clock;
+import java.util.List;
 import org.safelight.accounts.enterprise.AdminCheck;
 import org.safelight.accounts.enterprise.CredentialCheck;
 import org.safelight.accounts.enterprise.EnterpriseHandlers;
@@ -15,12 +16,17 @@ import org.safelight.accounts.tokens.JwksEndpoint;
 import org.safelight.accounts.tokens.SessionHandlers;
 import org.safelight.accounts.tokens.SigningKeys;
 import org.safelight.accounts.tokens.TokenExchangeHandlers;
+import org.safelight.accounts.storage.StorageConnections;
+import org.safelight.accounts.storage.StorageHandlers;
+import org.safelight.accounts.storage.StorageSettings;
 import org.safelight.accounts.uploads.MyReportsHandlers;
 import org.safelight.accounts.uploads.UploadHandlers;
 import org.safelight.accounts.users.LinkMailer;
 import org.safelight.accounts.users.PasswordHasher;
 import org.safelight.accounts.users.ProfileHandlers;
 import org.safelight.accounts.users.SignupHandlers;
+import org.safelight.server.role.ErrorRenderer;
+import org.safelight.server.role.PathRule;
 import org.safelight.server.role.RoleName;
 import org.safelight.server.http.OpenApi;
 import org.safelight.server.http.Role;
@@ -51,6 +57,7 @@ public final class AccountsRole implements Role, AutoCloseable {
     private final AdminCheck adminCheck;
     private final UploadHandlers uploads;
     private final MyReportsHandlers myReports;
+    private final StorageHandlers storage;
     private final String openApi;
     private final MailQueue mail = new MailQueue();
 
@@ -67,6 +74,16 @@ public final class AccountsRole implements Role, AutoCloseable {
      */
     public AccountsRole(AccountsStores stores, Mailer mailer, SigningKeys keys, URI publicUrl, RateLimits limits,
                         PasswordHasher hasher, ServiceCredential cloudService, Clock clock) {
+        this(stores, mailer, keys, publicUrl, limits, hasher, cloudService, StorageSettings.NONE, null, clock);
+    }
+
+    /**
+     * With Box and Dropbox: {@code storage} says which are configured; {@code connections} keeps the
+     * users' tokens (it may be null only when none is).
+     */
+    public AccountsRole(AccountsStores stores, Mailer mailer, SigningKeys keys, URI publicUrl, RateLimits limits,
+                        PasswordHasher hasher, ServiceCredential cloudService, StorageSettings storage,
+                        StorageConnections connections, Clock clock) {
         // The keys live in this process, so verify against them directly: a rotation shows at once.
         // Only user tokens of this issuer pass: a token scoped to a key server is refused here.
         TokenAudience users = TokenAudience.users(publicUrl);
@@ -90,6 +107,8 @@ public final class AccountsRole implements Role, AutoCloseable {
         this.uploads = new UploadHandlers(stores.uploads(), stores.uploadRecording(), stores.credentials(), verifier,
                 PublicUrl.of(publicUrl), cloudService, clock);
         this.myReports = new MyReportsHandlers(stores.uploads(), stores.sends(), verifier, clock);
+        this.storage = new StorageHandlers(storage, connections, stores.users(), stores.enterprises(),
+                stores.sends(), verifier, publicUrl, clock);
         this.openApi = OpenApi.resource(AccountsRole.class, "/openapi/accounts.yaml");
     }
 
@@ -147,7 +166,19 @@ public final class AccountsRole implements Role, AutoCloseable {
         r.post("/api/v1/accounts/me/reports/{reportId}/sends", myReports::recordSend);
         r.get("/api/v1/enterprise/reports", uploads::enterprise);
 
+        r.get(StorageHandlers.PREFIX, storage::services);
+        r.post(StorageHandlers.PREFIX + "/{provider}/connect", storage::connect);
+        r.post(StorageHandlers.PREFIX + "/{provider}/finish", storage::finish);
+        r.delete(StorageHandlers.PREFIX + "/{provider}", storage::disconnect);
+        r.post(StorageHandlers.PREFIX + "/{provider}/reports", storage::upload);
+
         r.get("/api/v1/accounts/openapi.yaml", ctx -> ctx.contentType("application/yaml").result(openApi));
+    }
+
+    /** A report on its way to Box or Dropbox is as large as the cloud takes (2 GiB). */
+    @Override
+    public List<PathRule> pathRules() {
+        return List.of(new PathRule(StorageHandlers.PREFIX + "/", 2L << 30, ErrorRenderer.COMMON));
     }
 
     @Override

@@ -22,7 +22,10 @@ import org.safelight.accounts.AccountsStores;
 import org.safelight.accounts.RateLimits;
 import org.safelight.accounts.mail.Mailer;
 import org.safelight.accounts.mail.OutboxMailer;
+import org.safelight.accounts.storage.StorageConnections;
+import org.safelight.accounts.storage.StorageSettings;
 import org.safelight.accounts.tokens.SigningKeys;
+import org.safelight.server.crypto.MasterKey;
 import org.safelight.accounts.users.PasswordHasher;
 import org.safelight.server.db.Database;
 import org.safelight.server.http.Json;
@@ -51,16 +54,18 @@ public final class AccountsServer implements AutoCloseable {
     public final AccountsStores stores;
     public final SigningKeys keys;
     public final String base;
+    /** The users' storage tokens, when Box or Dropbox is configured (else null). */
+    public final StorageConnections connections;
     private final RoleServer server;
     private final JsonClient http;
     private AccountsRole role;
 
     private AccountsServer(Function<MutableClock, RateLimits> limits, BiFunction<Path, MutableClock, Mailer> mailer) {
-        this(TestDatabases.sqlite(), limits, mailer);
+        this(TestDatabases.sqlite(), limits, mailer, StorageSettings.NONE);
     }
 
     private AccountsServer(Database database, Function<MutableClock, RateLimits> limits,
-                           BiFunction<Path, MutableClock, Mailer> mailer) {
+                           BiFunction<Path, MutableClock, Mailer> mailer, StorageSettings storage) {
         try {
             this.dataDir = Files.createTempDirectory("safelight-accounts-");
             this.db = database;
@@ -69,9 +74,11 @@ public final class AccountsServer implements AutoCloseable {
             Mailer mail = mailer.apply(dataDir, clock);
             RateLimits rateLimits = limits.apply(clock);
             // the test client may stand in for a reverse proxy and name clients in X-Forwarded-For
+            this.connections = storage.any() ? new StorageConnections(db.jdbi(),
+                    MasterKey.load(dataDir, Map.of()), clock) : null;
             this.server = RoleServer.start(url -> {
                 role = new AccountsRole(stores, mail, keys, url, rateLimits, PasswordHasher.standard(),
-                        new ServiceCredential(CLOUD_SERVICE_CREDENTIAL), clock);
+                        new ServiceCredential(CLOUD_SERVICE_CREDENTIAL), storage, connections, clock);
                 return List.of(role);
             }, PROXIES::install);
             this.base = server.base();
@@ -98,8 +105,13 @@ public final class AccountsServer implements AutoCloseable {
 
     /** On {@code database} (e.g. from {@code EachDatabase}), with generous limits and the outbox. */
     public static AccountsServer startOn(Database database) {
+        return startOn(database, StorageSettings.NONE);
+    }
+
+    /** On {@code database}, with Box and Dropbox as {@code storage} configures them. */
+    public static AccountsServer startOn(Database database, StorageSettings storage) {
         return new AccountsServer(database, AccountsServer::generous, (dir, clock) -> new OutboxMailer(dir,
-                "Safelight <no-reply@safelight.test>", clock));
+                "Safelight <no-reply@safelight.test>", clock), storage);
     }
 
     public static RateLimits generous(MutableClock clock) {
