@@ -158,14 +158,16 @@ export async function disconnectStorage(provider) {
 
 /**
  * Uploads the report's file into the user's Safelight folder (Box) or app folder (Dropbox) and
- * records the send. Resolves {sent: true, path}; rejects with ApiError (pro_required,
- * storage_not_connected, destination_unavailable, destination_refused, ...).
+ * records the send. The service names it after the report ID ({id}.picsafe, or {id}.zip for a plain
+ * report, which only a server that allows it takes: see plain_allowed). Resolves {sent: true, path};
+ * rejects with ApiError (pro_required, storage_not_connected, destination_unavailable,
+ * destination_refused, ...).
  */
 export async function sendToStorage(provider, {blob, fileName, reportId}) {
-  const form = new FormData();
-  form.append('file', blob, fileName);
-  const r = await authorizedFetch(`${base(provider)}/reports?report_id=${encodeURIComponent(reportId)}`,
-    {method: 'POST', body: form});
+  const plain = /\.zip$/i.test(fileName || '');
+  const query = `report_id=${encodeURIComponent(reportId)}${plain ? '&plain=true' : ''}`;
+  const r = await authorizedFetch(`${base(provider)}/reports?${query}`,
+    {method: 'POST', headers: {'Content-Type': 'application/octet-stream'}, body: blob});
   if (!r.ok) throw await apiError(r);
   const body = await r.json();
   return {sent: true, path: body.path};
