@@ -9,6 +9,7 @@ import org.safelight.accounts.storage.StorageSettings;
 import org.safelight.client.storage.StorageApp;
 import org.safelight.client.storage.StorageEndpoints;
 import org.safelight.client.storage.StorageProvider;
+import org.safelight.accounts.sends.SendLimits;
 import picocli.CommandLine.Option;
 
 /**
@@ -84,6 +85,15 @@ public final class AccountsOptions {
             description = "Let users send the plain (unsealed) report to Box or Dropbox (default: sealed only).")
     boolean storageAllowPlain;
 
+    @Option(names = "--storage-max-mb", paramLabel = "MB", defaultValue = "250",
+            description = "The largest report the server passes on to Box or Dropbox, in MB"
+                    + " (default: ${DEFAULT-VALUE}, what a free Box account takes in one file).")
+    long storageMaxMb;
+
+    @Option(names = "--storage-uploads-per-hour", paramLabel = "N", defaultValue = "60",
+            description = "Reports one user may send to Box or Dropbox in any hour (default: ${DEFAULT-VALUE}).")
+    int storageUploadsPerHour;
+
     /** Box and Dropbox as these options configure them; reads the secret files. */
     public StorageSettings storageSettings() {
         Map<StorageProvider, StorageApp> apps = new EnumMap<>(StorageProvider.class);
@@ -98,7 +108,8 @@ public final class AccountsOptions {
             apps.put(StorageProvider.DROPBOX, app(StorageProvider.DROPBOX, dropboxClientId, dropboxClientSecretFile,
                     dropboxAuthorizeUrl, dropboxApiUrl, dropboxContentUrl));
         }
-        return new StorageSettings(apps, storageAllowPlain, StorageSettings.LARGE_FROM);
+        return new StorageSettings(apps, storageAllowPlain, StorageSettings.LARGE_FROM)
+                .withLimits(storageMaxMb * 1000 * 1000, storageUploadsPerHour);
     }
 
     private static StorageApp app(StorageProvider p, String clientId, Path secretFile, String authorize, String api,
@@ -118,8 +129,24 @@ public final class AccountsOptions {
                 upload.isBlank() ? real.upload() : upload));
     }
 
+    @Option(names = "--send-max-mb", paramLabel = "MB", defaultValue = "25",
+            description = "The largest sealed report the server emails or posts for a user, in MB"
+                    + " (default: ${DEFAULT-VALUE}, what mail servers commonly take).")
+    long sendMaxMb;
+
+    @Option(names = "--emails-per-day", paramLabel = "N", defaultValue = "50",
+            description = "Reports one user may have the server email to addresses they type, in any 24 hours"
+                    + " (default: ${DEFAULT-VALUE}).")
+    int emailsPerDay;
+
+    @Option(names = "--destinations-allow-http", defaultValue = "false", arity = "0..1", paramLabel = "true|false",
+            description = "Let enterprise admins list endpoints at plain http:// addresses (testing only;"
+                    + " default: ${DEFAULT-VALUE}).")
+    boolean destinationsAllowHttp;
+
     /** The settings these options give. */
     public AccountsSettings settings() {
-        return new AccountsSettings(smtpHost, smtpPort, smtpUser, smtpPassword, smtpFrom, smtpStartTls);
+        return new AccountsSettings(smtpHost, smtpPort, smtpUser, smtpPassword, smtpFrom, smtpStartTls,
+                new SendLimits(sendMaxMb * 1000 * 1000, emailsPerDay, destinationsAllowHttp));
     }
 }

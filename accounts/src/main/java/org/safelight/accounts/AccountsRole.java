@@ -19,7 +19,14 @@ import org.safelight.accounts.tokens.TokenExchangeHandlers;
 import org.safelight.accounts.storage.StorageConnections;
 import org.safelight.accounts.storage.StorageHandlers;
 import org.safelight.accounts.storage.StorageSettings;
+import org.safelight.client.storage.StorageProvider;
+import org.safelight.accounts.sends.DestinationAdminHandlers;
+import org.safelight.accounts.sends.ReportSender;
+import org.safelight.accounts.sends.SendHandlers;
+import org.safelight.accounts.sends.SendLimits;
 import org.safelight.accounts.uploads.MyReportsHandlers;
+import org.safelight.client.ApiClient;
+import org.safelight.client.EndpointSender;
 import org.safelight.accounts.uploads.UploadHandlers;
 import org.safelight.accounts.users.LinkMailer;
 import org.safelight.accounts.users.PasswordHasher;
@@ -38,7 +45,8 @@ import org.safelight.server.tokens.TokenVerifier;
 /**
  * The accounts role (User Server): sign-up and email verification, sign-in with user tokens and
  * rotating refresh tokens, password reset, the user's profile, enterprise administration, the log
- * of cloud uploads (each user's report list and the enterprise listing), and the JWKS other roles
+ * of cloud uploads (each user's report list and the enterprise listing), sealed reports sent on a
+ * user's behalf (by email, to the enterprise's destinations), and the JWKS other roles
  * verify user tokens with. Mail is written after the answer, on its own thread: close the role
  * after the server stops. Wired by hand from its parts; the routes are documented
  * in {@code openapi/accounts.yaml}, served at {@code /api/v1/accounts/openapi.yaml}.
@@ -58,6 +66,10 @@ public final class AccountsRole implements Role, AutoCloseable {
     private final UploadHandlers uploads;
     private final MyReportsHandlers myReports;
     private final StorageHandlers storage;
+    private final long storageUploadLimit;
+    private final SendHandlers sends;
+    private final DestinationAdminHandlers destinations;
+    private final SendLimits sendLimits;
     private final String openApi;
     private final MailQueue mail = new MailQueue();
 
@@ -74,7 +86,14 @@ public final class AccountsRole implements Role, AutoCloseable {
      */
     public AccountsRole(AccountsStores stores, Mailer mailer, SigningKeys keys, URI publicUrl, RateLimits limits,
                         PasswordHasher hasher, ServiceCredential cloudService, Clock clock) {
-        this(stores, mailer, keys, publicUrl, limits, hasher, cloudService, StorageSettings.NONE, null, clock);
+        this(stores, mailer, keys, publicUrl, limits, hasher, cloudService, SendLimits.STANDARD, clock);
+    }
+
+    /** With {@code sendLimits} on what the server sends for users, and no Box or Dropbox. */
+    public AccountsRole(AccountsStores stores, Mailer mailer, SigningKeys keys, URI publicUrl, RateLimits limits,
+                        PasswordHasher hasher, ServiceCredential cloudService, SendLimits sendLimits, Clock clock) {
+        this(stores, mailer, keys, publicUrl, limits, hasher, cloudService, sendLimits, StorageSettings.NONE, null,
+                clock);
     }
 
     /**
@@ -82,8 +101,8 @@ public final class AccountsRole implements Role, AutoCloseable {
      * users' tokens (it may be null only when none is).
      */
     public AccountsRole(AccountsStores stores, Mailer mailer, SigningKeys keys, URI publicUrl, RateLimits limits,
-                        PasswordHasher hasher, ServiceCredential cloudService, StorageSettings storage,
-                        StorageConnections connections, Clock clock) {
+                        PasswordHasher hasher, ServiceCredential cloudService, SendLimits sendLimits,
+                        StorageSettings storage, StorageConnections connections, Clock clock) {
         // The keys live in this process, so verify against them directly: a rotation shows at once.
         // Only user tokens of this issuer pass: a token scoped to a key server is refused here.
         TokenAudience users = TokenAudience.users(publicUrl);
@@ -107,8 +126,15 @@ public final class AccountsRole implements Role, AutoCloseable {
         this.uploads = new UploadHandlers(stores.uploads(), stores.uploadRecording(), stores.credentials(), verifier,
                 PublicUrl.of(publicUrl), cloudService, clock);
         this.myReports = new MyReportsHandlers(stores.uploads(), stores.sends(), verifier, clock);
+        this.storageUploadLimit = storage.requestLimit();
         this.storage = new StorageHandlers(storage, connections, stores.users(), stores.enterprises(),
                 stores.sends(), verifier, publicUrl, clock);
+        this.sendLimits = sendLimits;
+        ReportSender sender = new ReportSender(stores.enterprises(), stores.destinations(), stores.dailyEmails(),
+                stores.sends(), mailer, tokens, new EndpointSender(ApiClient.create(), null), sendLimits, publicUrl,
+                clock);
+        this.sends = new SendHandlers(sender, stores.users(), verifier);
+        this.destinations = new DestinationAdminHandlers(stores.destinations(), enterprise, sendLimits);
         this.openApi = OpenApi.resource(AccountsRole.class, "/openapi/accounts.yaml");
     }
 
@@ -171,14 +197,29 @@ public final class AccountsRole implements Role, AutoCloseable {
         r.post(StorageHandlers.PREFIX + "/{provider}/finish", storage::finish);
         r.delete(StorageHandlers.PREFIX + "/{provider}", storage::disconnect);
         r.post(StorageHandlers.PREFIX + "/{provider}/reports", storage::upload);
+        r.post("/api/v1/accounts/me/reports/{reportId}/email", sends::email);
+        r.get("/api/v1/accounts/me/destinations", sends::destinations);
+        r.post("/api/v1/accounts/me/destinations/{id}/reports", sends::toDestination);
+        r.get("/api/v1/enterprise/destinations", destinations::list);
+        r.post("/api/v1/enterprise/destinations", destinations::add);
+        r.delete("/api/v1/enterprise/destinations/{id}", destinations::remove);
 
         r.get("/api/v1/accounts/openapi.yaml", ctx -> ctx.contentType("application/yaml").result(openApi));
     }
 
-    /** A report on its way to Box or Dropbox is as large as the cloud takes (2 GiB). */
+    /**
+     * Routes that take a report file get a larger body limit: each storage upload route exactly (the
+     * storage cap), and the sends' prefixes (the send limit; they cover the JSON routes under them too).
+     */
     @Override
     public List<PathRule> pathRules() {
-        return List.of(new PathRule(StorageHandlers.PREFIX + "/", 2L << 30, ErrorRenderer.COMMON));
+        List<PathRule> rules = new java.util.ArrayList<>();
+        for (StorageProvider p : StorageProvider.values()) {
+            rules.add(new PathRule(StorageHandlers.uploadPath(p), storageUploadLimit, ErrorRenderer.COMMON));
+        }
+        rules.add(new PathRule("/api/v1/accounts/me/destinations", sendLimits.requestLimit(), ErrorRenderer.COMMON));
+        rules.add(new PathRule("/api/v1/accounts/me/reports", sendLimits.requestLimit(), ErrorRenderer.COMMON));
+        return List.copyOf(rules);
     }
 
     @Override

@@ -4,6 +4,8 @@ import java.time.Clock;
 import java.time.Instant;
 import org.safelight.accounts.enterprise.EnterpriseCredentials;
 import org.safelight.accounts.enterprise.Enterprises;
+import org.safelight.accounts.sends.DailyEmails;
+import org.safelight.accounts.sends.Destinations;
 import org.safelight.accounts.tokens.RefreshTokens;
 import org.safelight.accounts.uploads.ReportSends;
 import org.safelight.accounts.uploads.UploadLog;
@@ -15,7 +17,8 @@ import org.safelight.server.db.Database;
 /** The accounts role's repositories, all on one database. */
 public record AccountsStores(UserStore users, OneTimeTokens oneTimeTokens, RefreshTokens refreshTokens,
                              Enterprises enterprises, EnterpriseCredentials credentials,
-                             UploadLog uploads, ReportSends sends) {
+                             UploadLog uploads, ReportSends sends, Destinations destinations,
+                             DailyEmails dailyEmails) {
 
     /** How uploads are put on the log: with their sender as their account is now. */
     public UploadRecording uploadRecording() {
@@ -37,18 +40,19 @@ public record AccountsStores(UserStore users, OneTimeTokens oneTimeTokens, Refre
         return new AccountsStores(new UserStore(db.jdbi()), new OneTimeTokens(db.jdbi()),
                 new RefreshTokens(db.jdbi()), new Enterprises(db.jdbi(), clock),
                 new EnterpriseCredentials(db.jdbi(), clock), new UploadLog(db.jdbi(), clock),
-                new ReportSends(db.jdbi()));
+                new ReportSends(db.jdbi()), new Destinations(db.jdbi(), clock), new DailyEmails(db.jdbi()));
     }
 
     /**
      * Deletes verification, reset and refresh tokens that expired before {@code now}: none of them
      * can be used any more, so keeping them only keeps hashes around; and the sends of reports that
-     * are off their senders' lists (their recipients are personal data). Serve runs this hourly.
+     * are off their senders' lists (their recipients are personal data), and the count of emails sent
+     * for users once it is a day old. Serve runs this hourly.
      *
      * @return how many were deleted
      */
     public int purgeExpired(Instant now) {
         return oneTimeTokens.purgeExpired(now) + refreshTokens.purgeExpired(now)
-                + sends.purgeBefore(now.minus(ReportSends.KEPT_FOR));
+                + sends.purgeBefore(now.minus(ReportSends.KEPT_FOR)) + dailyEmails.purge(now);
     }
 }

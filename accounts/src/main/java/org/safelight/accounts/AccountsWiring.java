@@ -82,7 +82,8 @@ public final class AccountsWiring implements RoleWiring {
                 MasterKey.load(context.dataDir()), context.clock()) : null;
         AccountsRole role = new AccountsRole(stores, mailer, signing, context.publicUrl(),
                 RateLimits.standard(context.clock()), PasswordHasher.standard(), context.serviceCredential(),
-                storage, connections, context.clock());
+                settings.sends(), storage.withSpoolDir(context.dataDir().resolve("tmp")), connections,
+                context.clock());
         context.closeOnStop(role); // finishes the mail written after answers
         return Role.withWorkers(role, List.of(Worker.periodic("accounts-purge", PURGE_EVERY,
                 () -> stores.purgeExpired(context.clock().instant()))));

@@ -151,7 +151,12 @@ public final class EnterpriseHandlers {
         ctx.status(204);
     }
 
-    private Enterprise administered(Context ctx) {
+    /**
+     * The enterprise the signed-in user administers (with a verified address).
+     *
+     * @throws ApiException {@code email_unverified}, {@code not_enterprise_admin}
+     */
+    public Enterprise administered(Context ctx) {
         UserToken token = verifier.fromRequest(ctx);
         if (!token.emailVerified()) {
             throw new ApiException(ErrorCode.EMAIL_UNVERIFIED,

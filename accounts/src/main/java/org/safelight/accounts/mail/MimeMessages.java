@@ -9,7 +9,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Date;
 
-/** Builds the RFC 822 form of our messages: plain UTF-8 text, marked as automatically sent. */
+/**
+ * Builds the RFC 822 form of our messages: plain UTF-8 text, marked as automatically sent; and
+ * reports sent on a user's behalf, in the one wording the CLI's emails use too.
+ */
 final class MimeMessages {
     private MimeMessages() {
     }
@@ -34,5 +37,12 @@ final class MimeMessages {
         mime.setHeader("Auto-Submitted", "auto-generated");
         mime.saveChanges();
         return mime;
+    }
+
+    /** The report's message; its attachment is read from the file only when the message is written. */
+    static MimeMessage report(Session session, InternetAddress from, ReportMail report, Instant now)
+            throws MessagingException {
+        return org.safelight.client.mail.ReportEmail.compose(session, from, address(report.onBehalfOf()),
+                address(report.to()), report.sealed(), report.reportId(), report.server(), now);
     }
 }

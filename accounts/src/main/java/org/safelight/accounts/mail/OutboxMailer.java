@@ -62,6 +62,22 @@ public final class OutboxMailer implements Mailer {
 
     @Override
     public void send(MailMessage message) {
+        Path target = write(() -> MimeMessages.build(session, from, message, clock.instant()));
+        LOG.info("mail '{}' written to {}", message.subject(), target);
+    }
+
+    @Override
+    public void send(ReportMail report) {
+        Path target = write(() -> MimeMessages.report(session, from, report, clock.instant()));
+        LOG.info("report mail written to {}", target);
+    }
+
+    /** A message built when it is written (a report's attachment is streamed from its file then). */
+    private interface Build {
+        jakarta.mail.internet.MimeMessage message() throws MessagingException;
+    }
+
+    private Path write(Build build) {
         try {
             createOutbox();
             String name = STAMP.format(clock.instant()) + "-" + String.format("%06d", sequence.incrementAndGet() % 1_000_000)
@@ -70,8 +86,8 @@ public final class OutboxMailer implements Mailer {
             Path target = outbox.resolve(name);
             try (FileChannel channel = FileChannel.open(temporary, Set.of(StandardOpenOption.CREATE_NEW,
                     StandardOpenOption.WRITE), ownerOnly("rw-------"))) {
-                OutputStream out = Channels.newOutputStream(channel);
-                MimeMessages.build(session, from, message, clock.instant()).writeTo(out);
+                OutputStream out = new java.io.BufferedOutputStream(Channels.newOutputStream(channel), 64 * 1024);
+                build.message().writeTo(out);
                 out.flush();
                 channel.force(true);
             } catch (IOException | MessagingException | RuntimeException e) {
@@ -79,7 +95,7 @@ public final class OutboxMailer implements Mailer {
                 throw e;
             }
             Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE);
-            LOG.info("mail '{}' written to {}", message.subject(), target);
+            return target;
         } catch (IOException | MessagingException e) {
             throw new MailDeliveryException("could not write the message into " + outbox, e);
         }

@@ -44,16 +44,63 @@ public final class SmtpMailer implements Mailer {
     @Override
     public void send(MailMessage message) {
         try {
-            MimeMessage mime = MimeMessages.build(session, from, message, clock.instant());
-            if (settings.authenticates()) {
-                Transport.send(mime, settings.username(), settings.password());
-            } else {
-                Transport.send(mime);
-            }
+            deliver(MimeMessages.build(session, from, message, clock.instant()));
             LOG.info("mail '{}' handed to {}:{}", message.subject(), settings.host(), settings.port());
         } catch (MessagingException e) {
-            throw new MailDeliveryException("the SMTP server " + settings.host() + ":" + settings.port()
-                    + " did not take the message", e);
+            throw failure(e);
         }
+    }
+
+    @Override
+    public void send(ReportMail report) {
+        try {
+            deliver(MimeMessages.report(session, from, report, clock.instant()));
+            LOG.info("report mail handed to {}:{}", settings.host(), settings.port());
+        } catch (MessagingException e) {
+            throw failure(e);
+        }
+    }
+
+    private void deliver(MimeMessage mime) throws MessagingException {
+        if (settings.authenticates()) {
+            Transport.send(mime, settings.username(), settings.password());
+        } else {
+            Transport.send(mime);
+        }
+    }
+
+    /**
+     * A server that answered and refused (an address it will not deliver to, a message too large,
+     * a sign-in it does not accept: a permanent 5xx) is told apart from one that could not be
+     * reached or answered "try later" (4xx).
+     */
+    private MailDeliveryException failure(MessagingException e) {
+        boolean refused = e instanceof jakarta.mail.SendFailedException || e instanceof jakarta.mail.AuthenticationFailedException;
+        Integer code = replyCode(e);
+        if (code != null) {
+            refused = code >= 500;
+        }
+        return new MailDeliveryException("the SMTP server " + settings.host() + ":" + settings.port()
+                + (refused ? " refused the message" : " did not take the message"), e, refused);
+    }
+
+    /** The SMTP reply code the server gave, when the exception carries one (Angus Mail's own types). */
+    private static Integer replyCode(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof org.eclipse.angus.mail.smtp.SMTPSendFailedException s) {
+                return s.getReturnCode();
+            }
+            if (t instanceof org.eclipse.angus.mail.smtp.SMTPAddressFailedException s) {
+                return s.getReturnCode();
+            }
+            if (t instanceof jakarta.mail.MessagingException m && m.getNextException() != null
+                    && m.getNextException() != t) {
+                Integer inner = replyCode(m.getNextException());
+                if (inner != null) {
+                    return inner;
+                }
+            }
+        }
+        return null;
     }
 }

@@ -9,17 +9,47 @@ import org.safelight.client.storage.StorageApp;
 import org.safelight.client.storage.StorageProvider;
 
 /**
- * Which storage services the operator registered Safelight with, and whether users may send the
- * plain (unsealed) report there. {@code largeFrom}: files of that size or more go up in upload
- * sessions. Immutable; {@link #toString()} shows no secret.
+ * Which storage services the operator registered Safelight with, whether users may send the plain
+ * (unsealed) report there, and the limits on uploads. Immutable; {@link #toString()} shows no secret.
+ *
+ * @param largeFrom      files of that size or more go up in upload sessions
+ * @param maxUploadBytes the largest report the server passes on (spooled on its disk meanwhile)
+ * @param uploadsPerHour uploads one user may make in any hour
+ * @param spoolDir       where an upload waits while it goes on (under the data dir; null until the
+ *                       wiring sets it, and then no upload is taken)
  */
-public record StorageSettings(Map<StorageProvider, StorageApp> apps, boolean allowPlain, long largeFrom) {
+public record StorageSettings(Map<StorageProvider, StorageApp> apps, boolean allowPlain, long largeFrom,
+                              long maxUploadBytes, int uploadsPerHour, Path spoolDir) {
     public static final long LARGE_FROM = 20L * 1024 * 1024;
+    /** 250 MB: what Box takes from a free account in one file, and far more than a report needs. */
+    public static final long MAX_UPLOAD = 250L * 1000 * 1000;
+    public static final int UPLOADS_PER_HOUR = 60;
     /** No service configured. */
     public static final StorageSettings NONE = new StorageSettings(Map.of(), false, LARGE_FROM);
 
     public StorageSettings {
         apps = apps.isEmpty() ? Map.of() : Map.copyOf(new EnumMap<>(apps));
+        if (maxUploadBytes < 1 || uploadsPerHour < 0) {
+            throw new IllegalArgumentException("the upload size limit must be positive and the hourly count at least 0");
+        }
+    }
+
+    /** With the standard limits, the spool directory still to be set. */
+    public StorageSettings(Map<StorageProvider, StorageApp> apps, boolean allowPlain, long largeFrom) {
+        this(apps, allowPlain, largeFrom, MAX_UPLOAD, UPLOADS_PER_HOUR, null);
+    }
+
+    public StorageSettings withSpoolDir(Path dir) {
+        return new StorageSettings(apps, allowPlain, largeFrom, maxUploadBytes, uploadsPerHour, dir);
+    }
+
+    public StorageSettings withLimits(long maxBytes, int perHour) {
+        return new StorageSettings(apps, allowPlain, largeFrom, maxBytes, perHour, spoolDir);
+    }
+
+    /** The request body limit of the upload route: the file only (it is the body). */
+    public long requestLimit() {
+        return maxUploadBytes;
     }
 
     public Optional<StorageApp> app(StorageProvider provider) {
@@ -39,6 +69,7 @@ public record StorageSettings(Map<StorageProvider, StorageApp> apps, boolean all
                     .orElse("off"));
         }
         d.put("storage plain reports", allowPlain ? "allowed" : "refused");
+        d.put("storage uploads", "at most " + maxUploadBytes + " bytes, " + uploadsPerHour + " an hour per user");
         return d;
     }
 }

@@ -42,7 +42,7 @@ class OpenApiHttpTest {
                 path = null;
             }
         }
-        assertThat(operations).as("one per route of AccountsRole").hasSize(34);
+        assertThat(operations).as("one per route of AccountsRole").hasSize(40);
         for (String[] op : operations) {
             String concrete = op[1].replace("{id}", "0000000000000000").replace("{reportId}", "R1")
                     .replace("{provider}", "box");

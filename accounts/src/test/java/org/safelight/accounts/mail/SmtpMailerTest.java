@@ -42,11 +42,13 @@ class SmtpMailerTest {
     void a_relay_that_refuses_the_login_or_is_not_there_is_a_delivery_failure() throws Exception {
         assertThatThrownBy(() -> new SmtpMailer(settings("safelight", "wrong"), Clock.systemUTC())
                 .send(new MailMessage("a@hospital.org", "s", "b")))
-                .isInstanceOf(MailDeliveryException.class);
+                .isInstanceOfSatisfying(MailDeliveryException.class, e -> assertThat(e.refused())
+                        .as("the server answered no: a report sent this way is destination_refused").isTrue());
         int closedPort = Ports.unused();
         SmtpSettings nowhere = new SmtpSettings("localhost", closedPort, "", "", "no-reply@safelight.test", true);
         assertThatThrownBy(() -> new SmtpMailer(nowhere, Clock.systemUTC()).send(new MailMessage("a@b.org", "s", "b")))
-                .isInstanceOf(MailDeliveryException.class);
+                .isInstanceOfSatisfying(MailDeliveryException.class, e -> assertThat(e.refused())
+                        .as("not reached: destination_unavailable").isFalse());
     }
 
     @Test

@@ -24,6 +24,7 @@ import org.safelight.accounts.mail.Mailer;
 import org.safelight.accounts.mail.OutboxMailer;
 import org.safelight.accounts.storage.StorageConnections;
 import org.safelight.accounts.storage.StorageSettings;
+import org.safelight.accounts.sends.SendLimits;
 import org.safelight.accounts.tokens.SigningKeys;
 import org.safelight.server.crypto.MasterKey;
 import org.safelight.accounts.users.PasswordHasher;
@@ -61,11 +62,12 @@ public final class AccountsServer implements AutoCloseable {
     private AccountsRole role;
 
     private AccountsServer(Function<MutableClock, RateLimits> limits, BiFunction<Path, MutableClock, Mailer> mailer) {
-        this(TestDatabases.sqlite(), limits, mailer, StorageSettings.NONE);
+        this(TestDatabases.sqlite(), limits, mailer, SendLimits.STANDARD, StorageSettings.NONE);
     }
 
     private AccountsServer(Database database, Function<MutableClock, RateLimits> limits,
-                           BiFunction<Path, MutableClock, Mailer> mailer, StorageSettings storage) {
+                           BiFunction<Path, MutableClock, Mailer> mailer, SendLimits sendLimits,
+                           StorageSettings storageSettings) {
         try {
             this.dataDir = Files.createTempDirectory("safelight-accounts-");
             this.db = database;
@@ -74,11 +76,13 @@ public final class AccountsServer implements AutoCloseable {
             Mailer mail = mailer.apply(dataDir, clock);
             RateLimits rateLimits = limits.apply(clock);
             // the test client may stand in for a reverse proxy and name clients in X-Forwarded-For
+            // uploads spool under the data dir, as the wiring puts them under DATA_DIR/tmp
+            StorageSettings storage = storageSettings.withSpoolDir(dataDir.resolve("tmp"));
             this.connections = storage.any() ? new StorageConnections(db.jdbi(),
                     MasterKey.load(dataDir, Map.of()), clock) : null;
             this.server = RoleServer.start(url -> {
                 role = new AccountsRole(stores, mail, keys, url, rateLimits, PasswordHasher.standard(),
-                        new ServiceCredential(CLOUD_SERVICE_CREDENTIAL), storage, connections, clock);
+                        new ServiceCredential(CLOUD_SERVICE_CREDENTIAL), sendLimits, storage, connections, clock);
                 return List.of(role);
             }, PROXIES::install);
             this.base = server.base();
@@ -111,7 +115,18 @@ public final class AccountsServer implements AutoCloseable {
     /** On {@code database}, with Box and Dropbox as {@code storage} configures them. */
     public static AccountsServer startOn(Database database, StorageSettings storage) {
         return new AccountsServer(database, AccountsServer::generous, (dir, clock) -> new OutboxMailer(dir,
-                "Safelight <no-reply@safelight.test>", clock), storage);
+                "Safelight <no-reply@safelight.test>", clock), SendLimits.STANDARD, storage);
+    }
+
+    /** With {@code sendLimits} on what it sends for users, generous rate limits and {@code mailer}. */
+    public static AccountsServer start(SendLimits sendLimits, BiFunction<Path, MutableClock, Mailer> mailer) {
+        return new AccountsServer(TestDatabases.sqlite(), AccountsServer::generous, mailer, sendLimits,
+                StorageSettings.NONE);
+    }
+
+    /** The outbox mailer the other factories use. */
+    public static Mailer outboxMailer(Path dataDir, MutableClock clock) {
+        return new OutboxMailer(dataDir, "Safelight <no-reply@safelight.test>", clock);
     }
 
     public static RateLimits generous(MutableClock clock) {
@@ -193,6 +208,31 @@ public final class AccountsServer implements AutoCloseable {
         return http.send(HttpRequest.newBuilder(URI.create(url))
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString(form)));
+    }
+
+    /**
+     * A multipart form POST as a browser's FormData sends it: the text {@code fields}, then
+     * {@code file} as {@code picsafe_file} named {@code fileName}.
+     */
+    public HttpResponse<String> postFile(String path, String bearer, Map<String, String> fields, String fileName,
+                                         byte[] file) {
+        String boundary = "----test" + System.nanoTime();
+        java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+        StringBuilder head = new StringBuilder();
+        fields.forEach((k, v) -> head.append("--").append(boundary).append("\r\nContent-Disposition: form-data; name=\"")
+                .append(k).append("\"\r\n\r\n").append(v).append("\r\n"));
+        head.append("--").append(boundary).append("\r\nContent-Disposition: form-data; name=\"picsafe_file\"; filename=\"")
+                .append(fileName).append("\"\r\nContent-Type: application/octet-stream\r\n\r\n");
+        body.writeBytes(head.toString().getBytes(StandardCharsets.UTF_8));
+        body.writeBytes(file);
+        body.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path))
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()));
+        if (bearer != null) {
+            b.header("Authorization", "Bearer " + bearer);
+        }
+        return http.send(b);
     }
 
     public HttpResponse<String> patch(String path, String json, String bearer) {

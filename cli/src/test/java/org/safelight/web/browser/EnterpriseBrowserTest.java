@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import com.fasterxml.jackson.databind.JsonNode;
 import org.openqa.selenium.By;
 import org.safelight.accounts.enterprise.Enterprises;
 
@@ -63,7 +64,8 @@ class EnterpriseBrowserTest extends BrowserTestBase {
                 .anyMatch(e -> e.getText().equals("private key server")));
         assertThat(browser.script("""
                 return performance.getEntriesByType('resource').map(e => new URL(e.name).pathname)
-                  .filter(p => p.startsWith('/api/v1/enterprise')).join(' ')"""))
+                  .filter(p => p.startsWith('/api/v1/enterprise') && !p.startsWith('/api/v1/enterprise/destinations'))
+                  .join(' ')"""))
                 .isEqualTo("/api/v1/enterprise");
     }
 
@@ -113,6 +115,50 @@ class EnterpriseBrowserTest extends BrowserTestBase {
         browser.until(d -> browser.driver().findElements(By.cssSelector("#api-keys tbody tr .label")).stream()
                 .anyMatch(e -> e.getText().equals("nightly sync")));
         shows("enterprise-3-labelled");
+    }
+
+    @Test
+    void the_admin_adds_an_endpoint_and_a_mailbox_that_members_then_see_and_removes_one() throws Exception {
+        SignIn.as(browser, site, "it@northside.example");
+        SignIn.nav(browser, "#nav-enterprise");
+        browser.visible("#destinations");
+        browser.until(d -> browser.visible("#destinations-empty").isDisplayed());
+
+        browser.type("#destination-endpoint-name", "Medical records");
+        browser.type("#destination-endpoint-url", "http://intake.northside.example");
+        browser.click("#destination-endpoint-add");
+        assertThat(browser.visible("#destinations-error").getText()).contains("https://");
+
+        browser.type("#destination-endpoint-url", "https://intake.northside.example");
+        browser.click("#destination-endpoint-add");
+        browser.until(d -> d.findElements(By.cssSelector("#destinations-table tbody tr")).size() == 1);
+        browser.type("#destination-mailbox-name", "Wound clinic");
+        browser.type("#destination-mailbox-address", "wounds@northside.example");
+        browser.click("#destination-mailbox-add");
+        browser.until(d -> d.findElements(By.cssSelector("#destinations-table tbody tr")).size() == 2);
+        assertThat(browser.text("#destinations-table tbody tr:nth-child(1)")).contains("Medical records", "Endpoint",
+                "https://intake.northside.example");
+        assertThat(browser.text("#destinations-table tbody tr:nth-child(2)")).contains("Wound clinic", "Mailbox",
+                "wounds@northside.example");
+        assertThat(browser.driver().findElement(By.id("destinations-empty")).isDisplayed()).isFalse();
+        Views.fit(browser);
+        shows("enterprise-4-destinations");
+
+        site.confirmedUser("ravi.member@northside.example", "Mira");
+        JsonNode seen = site.call("GET", "/api/v1/accounts/me/destinations", site.token("ravi.member@northside.example"),
+                null);
+        assertThat(seen.path("destinations")).extracting(d -> d.path("name").asText())
+                .containsExactly("Medical records", "Wound clinic");
+
+        String row = "#destinations-table tbody tr:nth-child(1)";
+        browser.click(row + " button.remove");
+        assertThat(browser.text(row + " button.remove")).isEqualTo(onPhone() ? "Tap again to remove" : "Click again to remove");
+        browser.click(row + " button.remove");
+        browser.until(d -> d.findElements(By.cssSelector("#destinations-table tbody tr")).size() == 1);
+        assertThat(browser.text("#destinations-table")).doesNotContain("Medical records");
+        site.call("DELETE", "/api/v1/enterprise/destinations/" + site.call("GET", "/api/v1/enterprise/destinations",
+                site.token("it@northside.example"), null).path("destinations").get(0).path("id").asText(),
+                site.token("it@northside.example"), null);
     }
 
     @Test

@@ -59,14 +59,30 @@ public final class ReportEmail {
      */
     public static MimeMessage compose(Session session, InternetAddress from, InternetAddress to, Path sealed,
                                       String reportId, String server, Instant date) throws MessagingException {
+        return compose(session, from, from, to, sealed, reportId, server, date);
+    }
+
+    /**
+     * Writes the message a server sends on a user's behalf: from the server's own address (a mail
+     * server would refuse, or mark as forged, a message in the user's name from elsewhere), naming
+     * {@code sender} in the instructions and as Reply-To, so answers reach the person who sent it.
+     *
+     * @param sender the person the report comes from
+     */
+    public static MimeMessage compose(Session session, InternetAddress from, InternetAddress sender, InternetAddress to,
+                                      Path sealed, String reportId, String server, Instant date)
+            throws MessagingException {
         MimeMessage m = new MimeMessage(session);
         m.setFrom(from);
+        if (!sender.getAddress().equalsIgnoreCase(from.getAddress())) {
+            m.setReplyTo(new InternetAddress[] {sender});
+        }
         m.setRecipient(Message.RecipientType.TO, to);
         m.setSubject("Safelight report " + reportId, "UTF-8");
         m.setSentDate(Date.from(date));
 
         MimeBodyPart text = new MimeBodyPart();
-        text.setText(instructions(from.getAddress(), reportId, server), "UTF-8");
+        text.setText(instructions(sender.getAddress(), reportId, server), "UTF-8");
         MimeBodyPart file = new MimeBodyPart();
         file.setDataHandler(new DataHandler(new TypedFile(sealed)));
         file.setFileName(reportId + ".picsafe");
@@ -93,7 +109,8 @@ public final class ReportEmail {
                 + "  1. Save the attachment.\n"
                 + "  2. If you have no Safelight account yet, create one on " + server + " and confirm your\n"
                 + "     email address with the link you receive.\n"
-                + "  3. With the Safelight command line:\n"
+                + "  3. In a browser: open " + server + "/app, sign in and drop the file onto the page.\n"
+                + "     Or with the Safelight command line:\n"
                 + "       safelight login --server " + server + " --email YOUR-ADDRESS\n"
                 + "       safelight open " + reportId + ".picsafe -o " + reportId + "\n"
                 + "     The folder " + reportId + " then holds report.pdf, the photos, videos and audio.\n"

@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.safelight.server.http.ApiException;
 import org.safelight.server.http.ErrorCode;
+import org.safelight.server.http.MultipartReader;
 import org.safelight.server.http.PathRules;
 import org.safelight.server.tokens.TokenVerifier;
 import org.safelight.server.tokens.UserToken;

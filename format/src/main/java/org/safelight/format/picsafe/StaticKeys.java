@@ -38,7 +38,19 @@ public final class StaticKeys {
     }
 
     public static PublicKey readPublicKey(Path file) throws IOException {
-        String text = Files.readString(file, StandardCharsets.US_ASCII);
+        try {
+            return parsePublicKey(Files.readString(file, StandardCharsets.US_ASCII));
+        } catch (FormatException e) {
+            throw new FormatException(e.getMessage() + ": " + file);
+        }
+    }
+
+    /**
+     * An RSA public key (at least 2048 bits) from a PEM {@code PUBLIC KEY} or base64 SPKI text.
+     *
+     * @throws FormatException saying what is wrong with it
+     */
+    public static PublicKey parsePublicKey(String text) throws FormatException {
         if (text.contains("BEGIN RSA PUBLIC KEY")) {
             throw new FormatException("the public key is in PKCS#1 form; convert it with "
                     + "'openssl rsa -RSAPublicKey_in -in KEY -pubout' to a PUBLIC KEY (SPKI) PEM");
@@ -50,7 +62,7 @@ public final class StaticKeys {
             }
             return key;
         } catch (GeneralSecurityException | IllegalArgumentException e) {
-            throw new FormatException("not an RSA public key (PEM 'PUBLIC KEY' or base64 SPKI expected): " + file);
+            throw new FormatException("not an RSA public key (PEM 'PUBLIC KEY' or base64 SPKI expected)");
         }
     }
 

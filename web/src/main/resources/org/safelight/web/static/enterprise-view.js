@@ -1,8 +1,10 @@
 // The enterprise page for its admin: who the members are (listed, and the confirmed accounts at its
 // domains), and the API keys and Key Server Tokens (created with a label, shown once, listed with
-// their last use, revoked). All of it comes from GET /api/v1/enterprise.
+// their last use, revoked). All of it comes from GET /api/v1/enterprise; the institution's
+// destinations (enterprise-destinations.js) from their own route.
 import {copyText, el, errorBox, facts, formatTime, onPhone} from './dom.js';
 import {ApiError, getJson, sendJson, SignedOutError} from './session.js';
+import {destinationsSection} from './enterprise-destinations.js';
 
 const KINDS = [
   {kind: 'api-keys', secret: 'api_key', credential: 'api_key', title: 'API keys', one: 'API key',
@@ -46,7 +48,7 @@ export async function enterpriseView(view) {
       ? el('ul', {id: 'members'}, members.map(m => el('li', {}, m)))
       : el('p', {id: 'members'}, 'No members listed by address.'),
     domains.length ? domainMembers(enterprise) : ''),
-  sections.map(s => s.node));
+  sections.map(s => s.node), destinationsSection());
   fill(enterprise);
 }
 

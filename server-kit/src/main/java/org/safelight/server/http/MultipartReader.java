@@ -1,4 +1,4 @@
-package org.safelight.endpoint.intake;
+package org.safelight.server.http;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -11,20 +11,21 @@ import java.util.regex.Pattern;
  * Reads a {@code multipart/form-data} body one part at a time, in one pass and in a fixed buffer,
  * so a file part of several GB streams straight through (the servlet's multipart support would
  * first copy it to a temporary file, in the clear). Each part's stream ends at the next boundary.
- * Not thread-safe.
+ * Used by every route that takes an uploaded file (the endpoint's intake, the accounts role's
+ * sends). Not thread-safe.
  */
-final class MultipartReader {
+public final class MultipartReader {
     private static final Pattern BOUNDARY = Pattern.compile("(?i)boundary=(?:\"([^\"]{1,70})\"|([^;\\s]{1,70}))");
     private static final Pattern NAME = Pattern.compile("(?i);\\s*name=\"([^\"]*)\"");
     private static final Pattern FILENAME = Pattern.compile("(?i);\\s*filename=\"([^\"]*)\"");
     private static final int MAX_HEADER_BYTES = 16 * 1024;
 
     /** One part: its form field name, its file name (null for a plain field) and its content. */
-    record Part(String name, String fileName, InputStream body) {
+    public record Part(String name, String fileName, InputStream body) {
     }
 
     /** The body is not multipart, or breaks off. */
-    static final class MalformedMultipartException extends IOException {
+    public static final class MalformedMultipartException extends IOException {
         MalformedMultipartException(String message) {
             super(message);
         }
@@ -50,7 +51,7 @@ final class MultipartReader {
     }
 
     /** @throws MalformedMultipartException when {@code contentType} is not multipart/form-data with a boundary */
-    static MultipartReader of(InputStream in, String contentType) throws MalformedMultipartException {
+    public static MultipartReader of(InputStream in, String contentType) throws MalformedMultipartException {
         if (contentType == null || !contentType.toLowerCase(Locale.ROOT).startsWith("multipart/form-data")) {
             throw new MalformedMultipartException("the request must be multipart/form-data");
         }
@@ -62,7 +63,7 @@ final class MultipartReader {
     }
 
     /** The next part, the previous one skipped if unread; null after the last. */
-    Part next() throws IOException {
+    public Part next() throws IOException {
         if (finished) {
             return null;
         }
