@@ -144,9 +144,30 @@ public final class AccountsOptions {
                     + " default: ${DEFAULT-VALUE}).")
     boolean destinationsAllowHttp;
 
+    @Option(names = "--destinations-allow-private", defaultValue = "false", arity = "0..1", paramLabel = "true|false",
+            description = "Let endpoints be at loopback, private or link-local addresses, the server's own network"
+                    + " (testing, or one institution on one network; default: ${DEFAULT-VALUE}).")
+    boolean destinationsAllowPrivate;
+
+    @Option(names = "--sends-per-hour", paramLabel = "N", defaultValue = "20",
+            description = "Reports one user may have the server send (email, mailbox or endpoint) in any hour"
+                    + " (default: ${DEFAULT-VALUE}).")
+    int sendsPerHour;
+
+    @Option(names = "--server-emails-per-hour", paramLabel = "N", defaultValue = "500",
+            description = "Report emails the whole server sends for users in any hour (default: ${DEFAULT-VALUE}).")
+    int serverEmailsPerHour;
+
+    @Option(names = "--send-key-servers", paramLabel = "ORIGIN,...", defaultValue = "", split = ",",
+            description = "Key servers, besides this server's own, that a report the server emails may be sealed"
+                    + " with (default: none; a report sealed with an institution's static key always may).")
+    java.util.List<String> sendKeyServers;
+
     /** The settings these options give. */
     public AccountsSettings settings() {
         return new AccountsSettings(smtpHost, smtpPort, smtpUser, smtpPassword, smtpFrom, smtpStartTls,
-                new SendLimits(sendMaxMb * 1000 * 1000, emailsPerDay, destinationsAllowHttp));
+                new SendLimits(sendMaxMb * 1000 * 1000, emailsPerDay, destinationsAllowHttp, destinationsAllowPrivate,
+                        sendsPerHour, serverEmailsPerHour, sendKeyServers == null ? java.util.List.of()
+                        : sendKeyServers.stream().map(String::strip).filter(k -> !k.isEmpty()).toList()));
     }
 }

@@ -19,7 +19,6 @@ import org.safelight.accounts.tokens.TokenExchangeHandlers;
 import org.safelight.accounts.storage.StorageConnections;
 import org.safelight.accounts.storage.StorageHandlers;
 import org.safelight.accounts.storage.StorageSettings;
-import org.safelight.client.storage.StorageProvider;
 import org.safelight.accounts.sends.DestinationAdminHandlers;
 import org.safelight.accounts.sends.ReportSender;
 import org.safelight.accounts.sends.SendHandlers;
@@ -120,7 +119,8 @@ public final class AccountsRole implements Role, AutoCloseable {
                 links, mail, stores.enterprises(), stores.credentials(), limits.mailPerIp(), limits.mailPerAddress(),
                 clock);
         this.profile = new ProfileHandlers(stores.users(), stores.enterprises(), verifier);
-        this.enterprise = new EnterpriseHandlers(stores.enterprises(), stores.credentials(), verifier);
+        this.enterprise = new EnterpriseHandlers(stores.enterprises(), stores.credentials(), verifier,
+                stores.users());
         this.credentialCheck = new CredentialCheck(stores.credentials(), limits.signInPerIp());
         this.adminCheck = new AdminCheck(stores.users(), stores.enterprises(), cloudService);
         this.uploads = new UploadHandlers(stores.uploads(), stores.uploadRecording(), stores.credentials(), verifier,
@@ -131,7 +131,7 @@ public final class AccountsRole implements Role, AutoCloseable {
                 stores.sends(), verifier, publicUrl, clock);
         this.sendLimits = sendLimits;
         ReportSender sender = new ReportSender(stores.enterprises(), stores.destinations(), stores.dailyEmails(),
-                stores.sends(), mailer, tokens, new EndpointSender(ApiClient.create(), null), sendLimits, publicUrl,
+                stores.sends(), mailer, tokens, new EndpointSender(ApiClient.create().withAnswerLimit(64 * 1024), null), sendLimits, publicUrl,
                 clock);
         this.sends = new SendHandlers(sender, stores.users(), verifier);
         this.destinations = new DestinationAdminHandlers(stores.destinations(), enterprise, sendLimits);
@@ -207,19 +207,15 @@ public final class AccountsRole implements Role, AutoCloseable {
         r.get("/api/v1/accounts/openapi.yaml", ctx -> ctx.contentType("application/yaml").result(openApi));
     }
 
-    /**
-     * Routes that take a report file get a larger body limit: each storage upload route exactly (the
-     * storage cap), and the sends' prefixes (the send limit; they cover the JSON routes under them too).
-     */
+    /** The storage upload takes up to the storage cap; the server's sends up to the send limit. */
     @Override
     public List<PathRule> pathRules() {
-        List<PathRule> rules = new java.util.ArrayList<>();
-        for (StorageProvider p : StorageProvider.values()) {
-            rules.add(new PathRule(StorageHandlers.uploadPath(p), storageUploadLimit, ErrorRenderer.COMMON));
-        }
-        rules.add(new PathRule("/api/v1/accounts/me/destinations", sendLimits.requestLimit(), ErrorRenderer.COMMON));
-        rules.add(new PathRule("/api/v1/accounts/me/reports", sendLimits.requestLimit(), ErrorRenderer.COMMON));
-        return List.copyOf(rules);
+        // Only the routes that take a report get a larger limit; their JSON siblings keep the default.
+        return List.of(new PathRule(StorageHandlers.PREFIX + "/*/reports", storageUploadLimit, ErrorRenderer.COMMON),
+                new PathRule("/api/v1/accounts/me/reports/*/email", sendLimits.requestLimit(),
+                        ErrorRenderer.COMMON),
+                new PathRule("/api/v1/accounts/me/destinations/*/reports", sendLimits.requestLimit(),
+                        ErrorRenderer.COMMON));
     }
 
     @Override

@@ -38,7 +38,11 @@ public record AccountsSettings(String smtpHost, int smtpPort, String smtpUser, S
                 + (smtpPassword == null || smtpPassword.isEmpty() ? "(none)" : "****") + " from " + smtpFrom
                 : "off (messages go to " + dataDir.resolve("outbox") + ")");
         d.put("sends", "reports up to " + sends.maxBytes() + " bytes, " + sends.emailsPerDay()
-                + " emails per user per day" + (sends.allowHttpEndpoints() ? ", plain http endpoints allowed" : ""));
+                + " emails per user per day, " + sends.sendsPerHour() + " sends per user per hour, "
+                + sends.serverEmailsPerHour() + " emails per hour in all"
+                + (sends.allowHttpEndpoints() ? ", plain http endpoints allowed" : "")
+                + (sends.allowPrivateAddresses() ? ", endpoints at private addresses allowed" : "")
+                + (sends.keyServers().isEmpty() ? "" : ", key servers also " + String.join(" ", sends.keyServers())));
         return d;
     }
 

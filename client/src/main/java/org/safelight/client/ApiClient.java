@@ -27,16 +27,34 @@ public final class ApiClient {
     static final ObjectMapper JSON = new ObjectMapper();
     /** How long a download may go without receiving a byte before it is given up. */
     static final Duration STALL_TIMEOUT = Duration.ofSeconds(60);
+    /** The largest JSON answer read by default: far more than any Safelight answer. */
+    static final int MAX_ANSWER_BYTES = 16 << 20;
+    /** How long an answer's body may take after its headers, at most, however it trickles. */
+    static final Duration ANSWER_TIME = Duration.ofSeconds(60);
     private final HttpClient http;
     private final Duration stallTimeout;
+    private final int maxAnswerBytes;
 
     public ApiClient(HttpClient http) {
         this(http, STALL_TIMEOUT);
     }
 
     ApiClient(HttpClient http, Duration stallTimeout) {
+        this(http, stallTimeout, MAX_ANSWER_BYTES);
+    }
+
+    private ApiClient(HttpClient http, Duration stallTimeout, int maxAnswerBytes) {
         this.http = http;
         this.stallTimeout = stallTimeout;
+        this.maxAnswerBytes = maxAnswerBytes;
+    }
+
+    /**
+     * The same client, giving up on a JSON answer longer than {@code bytes} (a server posting to
+     * addresses others chose reads their answers through a small window, so none can fill its memory).
+     */
+    public ApiClient withAnswerLimit(int bytes) {
+        return new ApiClient(http, stallTimeout, bytes);
     }
 
     public static ApiClient create() {
@@ -153,9 +171,10 @@ public final class ApiClient {
     }
 
     private JsonNode send(HttpRequest request, String hintWhenCutOff) throws IOException {
-        HttpResponse<String> response;
+        HttpResponse<Long> response;
+        java.io.ByteArrayOutputStream answer = new java.io.ByteArrayOutputStream();
         try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            response = exchange(request, answer);
         } catch (ConnectException e) {
             throw new IOException("cannot connect to " + origin(request.uri()) + " (is the server running?)", e);
         } catch (HttpTimeoutException e) {
@@ -169,11 +188,41 @@ public final class ApiClient {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted", e);
         }
-        JsonNode body = parse(response.body());
+        if (answer.size() > maxAnswerBytes) {
+            throw new IOException(origin(request.uri()) + " answered with more than " + maxAnswerBytes
+                    + " bytes, more than an answer of this API; it was not read");
+        }
+        JsonNode body = parse(answer.toString(StandardCharsets.UTF_8));
         if (response.statusCode() >= 400) {
             throw refusal(response.statusCode(), body);
         }
         return body;
+    }
+
+    /**
+     * Sends and reads the answer into {@code answer}, cut one byte past the limit, the whole within
+     * the request's timeout plus {@link #ANSWER_TIME} (a body that trickles is given up).
+     */
+    private HttpResponse<Long> exchange(HttpRequest request, OutputStream answer)
+            throws IOException, InterruptedException {
+        java.util.concurrent.CompletableFuture<HttpResponse<Long>> pending = http.sendAsync(request,
+                info -> new WatchedBody(answer, maxAnswerBytes + 1L, stallTimeout));
+        long millis = request.timeout().orElse(Duration.ofSeconds(30)).plus(ANSWER_TIME).toMillis();
+        try {
+            return pending.get(millis, java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof IOException io) {
+                throw io;
+            }
+            if (cause instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IOException(cause);
+        } catch (java.util.concurrent.TimeoutException e) {
+            pending.cancel(true);
+            throw new HttpTimeoutException("the answer did not end in time");
+        }
     }
 
     private static RefusedException refusal(int status, JsonNode body) {

@@ -10,6 +10,8 @@ import org.safelight.server.http.ErrorCode;
 import org.safelight.server.http.Json;
 import org.safelight.server.tokens.TokenVerifier;
 import org.safelight.server.tokens.UserToken;
+import org.safelight.accounts.users.User;
+import org.safelight.accounts.users.UserStore;
 
 /**
  * What an enterprise's admin does over HTTP, signed in with a verified address equal to the
@@ -24,11 +26,14 @@ public final class EnterpriseHandlers {
     private final Enterprises enterprises;
     private final EnterpriseCredentials credentials;
     private final TokenVerifier verifier;
+    private final UserStore users;
 
-    public EnterpriseHandlers(Enterprises enterprises, EnterpriseCredentials credentials, TokenVerifier verifier) {
+    public EnterpriseHandlers(Enterprises enterprises, EnterpriseCredentials credentials, TokenVerifier verifier,
+                              UserStore users) {
         this.enterprises = enterprises;
         this.credentials = credentials;
         this.verifier = verifier;
+        this.users = users;
     }
 
     /**
@@ -152,17 +157,21 @@ public final class EnterpriseHandlers {
     }
 
     /**
-     * The enterprise the signed-in user administers (with a verified address).
+     * The enterprise the signed-in user administers (with a verified address), told from the account
+     * as it is now, not from the token's claims: an admin replaced, or whose address changed, loses
+     * control at once, not when their token expires.
      *
      * @throws ApiException {@code email_unverified}, {@code not_enterprise_admin}
      */
     public Enterprise administered(Context ctx) {
         UserToken token = verifier.fromRequest(ctx);
-        if (!token.emailVerified()) {
+        User user = users.findById(token.userId()).orElseThrow(() -> new ApiException(ErrorCode.INVALID_TOKEN,
+                "the account of this token no longer exists"));
+        if (!user.emailVerified()) {
             throw new ApiException(ErrorCode.EMAIL_UNVERIFIED,
                     "confirm your email address first: enterprise administration needs a verified address");
         }
-        return enterprises.findByAdmin(token.email()).orElseThrow(() -> new ApiException(ErrorCode.NOT_ENTERPRISE_ADMIN,
+        return enterprises.findByAdmin(user.email()).orElseThrow(() -> new ApiException(ErrorCode.NOT_ENTERPRISE_ADMIN,
                 "only the enterprise's administrator can do this"));
     }
 }

@@ -21,7 +21,8 @@ final class MimeMessages {
         try {
             return new InternetAddress(text, true);
         } catch (AddressException e) {
-            throw new IllegalArgumentException("not a usable mail address: " + text, e);
+            // Neither the address nor the library's message (which quotes it): addresses are personal data.
+            throw new IllegalArgumentException("not a usable mail address");
         }
     }
 
@@ -42,7 +43,14 @@ final class MimeMessages {
     /** The report's message; its attachment is read from the file only when the message is written. */
     static MimeMessage report(Session session, InternetAddress from, ReportMail report, Instant now)
             throws MessagingException {
-        return org.safelight.client.mail.ReportEmail.compose(session, from, address(report.onBehalfOf()),
-                address(report.to()), report.sealed(), report.reportId(), report.server(), now);
+        String id = report.idShown() ? report.reportId() : ReportMail.NEUTRAL_NAME;
+        MimeMessage mime = org.safelight.client.mail.ReportEmail.compose(session, from, address(report.onBehalfOf()),
+                address(report.to()), report.sealed(), id, report.server(), now);
+        if (!report.idShown()) {
+            mime.setSubject("Safelight report", StandardCharsets.UTF_8.name());
+        }
+        mime.setHeader("Auto-Submitted", "auto-generated");
+        mime.saveChanges();
+        return mime;
     }
 }

@@ -68,7 +68,12 @@ public final class OutboxMailer implements Mailer {
 
     @Override
     public void send(ReportMail report) {
-        Path target = write(() -> MimeMessages.report(session, from, report, clock.instant()));
+        Path target;
+        try {
+            target = write(() -> MimeMessages.report(session, from, report, clock.instant()));
+        } catch (IllegalArgumentException e) {
+            throw new MailDeliveryException("an address the mail library does not take", null, true);
+        }
         LOG.info("report mail written to {}", target);
     }
 

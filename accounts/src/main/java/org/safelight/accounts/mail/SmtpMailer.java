@@ -58,6 +58,8 @@ public final class SmtpMailer implements Mailer {
             LOG.info("report mail handed to {}:{}", settings.host(), settings.port());
         } catch (MessagingException e) {
             throw failure(e);
+        } catch (IllegalArgumentException e) {
+            throw new MailDeliveryException("an address the mail library does not take", null, true);
         }
     }
 

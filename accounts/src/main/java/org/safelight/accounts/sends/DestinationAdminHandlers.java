@@ -46,7 +46,8 @@ public final class DestinationAdminHandlers {
         String target;
         String key = null;
         if (kind == Destination.Kind.ENDPOINT) {
-            target = DestinationRules.endpointUrl(body.path("url").asText(""), limits.allowHttpEndpoints());
+            target = DestinationRules.endpointUrl(body.path("url").asText(""), limits.allowHttpEndpoints(),
+                    limits.allowPrivateAddresses());
             key = DestinationRules.staticKey(body.path("static_key").isTextual() ? body.path("static_key").asText() : null);
         } else {
             target = DestinationRules.mailbox(body.path("address").asText(""));

@@ -4,6 +4,7 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Locale;
 import org.safelight.accounts.internal.Emails;
+import org.safelight.accounts.mail.ReportMail;
 import org.safelight.format.FormatException;
 import org.safelight.format.picsafe.StaticKeys;
 import org.safelight.server.http.ErrorCode;
@@ -13,7 +14,8 @@ import org.safelight.server.http.Refusal;
  * What an admin may list as a destination: a name on one line; an endpoint's https URL (http only
  * where the operator allows it, for testing) without user information, query or fragment, since
  * {@code /api/report} is appended to it; an optional RSA public key (PEM or base64 SPKI, at least
- * 2048 bits); a mailbox's single address. Refusals are {@code bad_request} naming the field.
+ * 2048 bits); a mailbox's single address. An endpoint must be on the internet, not on the server's
+ * own network (unless the operator allows private addresses): see {@link PublicAddresses}. Refusals are {@code bad_request} naming the field.
  */
 final class DestinationRules {
     static final int MAX_NAME = 100;
@@ -31,7 +33,7 @@ final class DestinationRules {
         return name;
     }
 
-    static String endpointUrl(String given, boolean allowHttp) {
+    static String endpointUrl(String given, boolean allowHttp, boolean allowPrivate) {
         String url = given == null ? "" : given.strip().replaceAll("/+$", "");
         try {
             URI uri = new URI(url);
@@ -43,6 +45,10 @@ final class DestinationRules {
                     throw bad("'url' must be an https:// address: reports would cross the network to a plain http"
                             + " endpoint unprotected (the operator can allow http for testing)");
                 }
+                if (!allowPrivate && !publicHost(uri.getHost())) {
+                    throw bad("'url' must be the endpoint's address on the internet: this server does not send to"
+                            + " local, private or link-local addresses");
+                }
                 return url;
             }
         } catch (URISyntaxException e) {
@@ -50,6 +56,24 @@ final class DestinationRules {
         }
         throw bad("'url' must be the endpoint's https:// address (without user name, query or fragment),"
                 + " up to " + MAX_URL + " characters");
+    }
+
+    /**
+     * Whether the host may be on the internet: not a local name, not an IP address that is not
+     * public, not a name that resolves now to one. A name that does not resolve yet is let through:
+     * every send checks it again.
+     */
+    private static boolean publicHost(String host) {
+        String h = host.toLowerCase(Locale.ROOT).replaceAll("\\.$", "");
+        if (h.equals("localhost") || h.endsWith(".localhost")) {
+            return false;
+        }
+        try {
+            java.net.InetAddress[] all = java.net.InetAddress.getAllByName(h);
+            return java.util.Arrays.stream(all).allMatch(PublicAddresses::isPublic);
+        } catch (java.net.UnknownHostException e) {
+            return !PublicAddresses.isLiteral(h);
+        }
     }
 
     /** The key as given (stripped), or null when none was given. */
@@ -70,7 +94,7 @@ final class DestinationRules {
     }
 
     static String mailbox(String given) {
-        return Emails.normalize(given == null ? "" : given.strip())
+        return Emails.normalize(given == null ? "" : given.strip()).filter(ReportMail::deliverable)
                 .orElseThrow(() -> bad("'address' must be one email address (name@host)"));
     }
 

@@ -38,9 +38,10 @@ final class SealedCheck {
 
     /**
      * @param fileName the name the client gave the file; a {@code X.picsafe} name must name the report
+     * @return the report's package.json
      * @throws Refusal {@code not_a_sealed_report}, {@code unsafe_zip} or {@code report_id_mismatch}
      */
-    static void check(Path file, String reportId, String fileName) throws IOException {
+    static PackageJson check(Path file, String reportId, String fileName) throws IOException {
         Inspection inspection;
         try {
             inspection = Inspection.of(file);
@@ -75,6 +76,7 @@ final class SealedCheck {
         if (pkg.reportId() == null && REPORT_ID.matcher(stem).matches() && !stem.equals(reportId)) {
             throw mismatch("the file's name");
         }
+        return pkg;
     }
 
     private static Refusal mismatch(String where) {

@@ -6,9 +6,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.safelight.accounts.mail.ReportMail;
 import org.safelight.accounts.uploads.SendChannel;
 import org.safelight.accounts.users.User;
 import org.safelight.accounts.users.UserStore;
+import org.safelight.format.picsafe.PackageJson;
 import org.safelight.server.http.ErrorCode;
 import org.safelight.server.http.Refusal;
 import org.safelight.server.tokens.TokenVerifier;
@@ -41,10 +43,10 @@ public final class SendHandlers {
         String reportId = SealedCheck.reportId(ctx.pathParam("reportId"));
         try (SealedUpload upload = SealedUpload.read(ctx, sender.limits().maxBytes(), Set.of("to"))) {
             // Never quote the address back in an error: it is personal data, and messages may be logged.
-            String to = SendChannel.EMAIL.recipient(upload.field("to")).orElseThrow(() ->
+            String to = SendChannel.EMAIL.recipient(upload.field("to")).filter(ReportMail::deliverable).orElseThrow(() ->
                     new Refusal(ErrorCode.BAD_REQUEST, "'to' must be one email address (name@host)"));
-            SealedCheck.check(upload.file(), reportId, upload.fileName());
-            sender.email(user, reportId, to, upload.named(reportId));
+            PackageJson pkg = SealedCheck.check(upload.file(), reportId, upload.fileName());
+            sender.email(user, reportId, to, upload.named(reportId), pkg);
             Map<String, Object> answer = new LinkedHashMap<>();
             answer.put("sent", true);
             answer.put("to", to);

@@ -56,11 +56,6 @@ import org.safelight.server.tokens.UserToken;
 public final class StorageHandlers {
     /** Where the routes start; the upload's body limit is set for this prefix. */
     public static final String PREFIX = "/api/v1/accounts/me/storage";
-    /** The upload route of {@code provider}: only it takes a report-sized body. */
-    public static String uploadPath(StorageProvider provider) {
-        return PREFIX + "/" + provider.code() + "/reports";
-    }
-
     private static final Pattern REPORT_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
     private static final int MAX_FIELD = 4096;
 

@@ -9,6 +9,7 @@ import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -33,7 +34,7 @@ class EmailReportHttpTest {
     private static AccountsServer smtpServer(SendLimits limits) {
         SmtpSettings relay = new SmtpSettings("localhost", SMTP.getSmtp().getPort(), "", "",
                 "Safelight <no-reply@safelight.test>", false);
-        return AccountsServer.start(limits, (dir, clock) -> new SmtpMailer(relay, clock));
+        return AccountsServer.start(limits.withKeyServers(List.of(KEYS)), (dir, clock) -> new SmtpMailer(relay, clock));
     }
 
     private static HttpResponse<String> email(AccountsServer server, String token, String id, String to,
@@ -59,6 +60,7 @@ class EmailReportHttpTest {
             assertThat(received).hasSize(1);
             MimeMessage mail = received[0];
             assertThat(mail.getSubject()).isEqualTo("Safelight report " + ID);
+            assertThat(mail.getHeader("Auto-Submitted")).containsExactly("auto-generated");
             assertThat(((InternetAddress) mail.getFrom()[0]).getAddress()).isEqualTo("no-reply@safelight.test");
             assertThat(((InternetAddress) mail.getReplyTo()[0]).getAddress()).isEqualTo("ada@hospital.example");
             assertThat(ReportMails.attachment(mail).getFileName()).isEqualTo(ID + ".picsafe");
@@ -76,7 +78,8 @@ class EmailReportHttpTest {
 
     @Test
     void without_a_mail_relay_the_message_goes_into_the_outbox_with_the_same_attachment() throws Exception {
-        try (AccountsServer server = AccountsServer.start(SendLimits.STANDARD, AccountsServer::outboxMailer)) {
+        try (AccountsServer server = AccountsServer.start(SendLimits.STANDARD.withKeyServers(List.of(KEYS)),
+                AccountsServer::outboxMailer)) {
             server.signUpVerified("ada@hospital.example");
             String token = server.accessToken("ada@hospital.example");
             byte[] sealed = SealedFiles.sealed(ID, KEYS, 50_000);
@@ -144,7 +147,7 @@ class EmailReportHttpTest {
     @Test
     void a_mail_server_that_is_down_is_destination_unavailable_and_the_send_does_not_count() throws Exception {
         SmtpSettings down = new SmtpSettings("localhost", Ports.unused(), "", "", "no-reply@safelight.test", false);
-        try (AccountsServer server = AccountsServer.start(new SendLimits(1_000_000, 1, false),
+        try (AccountsServer server = AccountsServer.start(new SendLimits(1_000_000, 1, false).withKeyServers(List.of(KEYS)),
                 (dir, clock) -> new SmtpMailer(down, clock))) {
             confirmed(server, "ada@hospital.example");
             String token = server.accessToken("ada@hospital.example");
@@ -155,6 +158,61 @@ class EmailReportHttpTest {
                 assertThat(r.body()).doesNotContain("bo@elsewhere.example");
             }
             assertThat(AccountsServer.json(server.get("/api/v1/accounts/me/reports", token)).path("reports")).isEmpty();
+        }
+    }
+
+    @Test
+    void an_id_of_the_senders_own_words_stays_out_of_the_subject_and_the_attachments_name() throws Exception {
+        try (AccountsServer server = smtpServer(SendLimits.STANDARD)) {
+            confirmed(server, "ada@hospital.example");
+            String token = server.accessToken("ada@hospital.example");
+            String words = "Your-account-is-locked";
+            for (String id : List.of(words, "0000000021764300000000")) { // another user's number
+                HttpResponse<String> r = email(server, token, id, "bo@elsewhere.example", id + ".picsafe",
+                        SealedFiles.sealed(id, KEYS, 1000));
+                assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+            }
+            MimeMessage[] received = SMTP.getReceivedMessages();
+            assertThat(received).hasSize(2);
+            for (MimeMessage mail : received) {
+                assertThat(mail.getSubject()).isEqualTo("Safelight report");
+                assertThat(ReportMails.attachment(mail).getFileName()).isEqualTo("report.picsafe");
+                assertThat(ReportMails.text(mail)).doesNotContain(words, "0000000021764300000000");
+            }
+        }
+    }
+
+    @Test
+    void a_report_sealed_with_a_key_server_this_server_does_not_trust_is_not_sent() throws Exception {
+        try (AccountsServer server = smtpServer(SendLimits.STANDARD)) {
+            confirmed(server, "ada@hospital.example");
+            String token = server.accessToken("ada@hospital.example");
+            assertRefused(email(server, token, ID, "bo@elsewhere.example", ID + ".picsafe",
+                    SealedFiles.sealed(ID, "https://evil.example", 1000)), 400, "not_a_sealed_report");
+            assertThat(SMTP.getReceivedMessages()).isEmpty();
+            // this server's own key server is trusted without being listed
+            assertThat(email(server, token, ID, "bo@elsewhere.example", ID + ".picsafe",
+                    SealedFiles.sealed(ID, server.base + "/keys", 1000)).statusCode()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void an_address_the_mail_library_refuses_is_a_bad_request_that_neither_logs_nor_echoes_it() throws Exception {
+        java.io.PrintStream original = System.err;
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        try (AccountsServer server = smtpServer(SendLimits.STANDARD)) {
+            confirmed(server, "ada@hospital.example");
+            String token = server.accessToken("ada@hospital.example");
+            System.setErr(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
+            HttpResponse<String> r = email(server, token, ID, "a..b@example.org", ID + ".picsafe",
+                    SealedFiles.sealed(ID, KEYS, 1000));
+            System.setErr(original);
+            assertRefused(r, 400, "bad_request");
+            assertThat(r.body()).doesNotContain("a..b");
+            assertThat(captured.toString(java.nio.charset.StandardCharsets.UTF_8)).doesNotContain("a..b");
+            assertThat(SMTP.getReceivedMessages()).isEmpty();
+        } finally {
+            System.setErr(original);
         }
     }
 

@@ -35,8 +35,25 @@ public record PathRule(String prefix, long maxBytes, ErrorRenderer errors) {
         }
     }
 
-    /** Whether {@code path} is {@link #prefix()} or under it. */
+    /**
+     * Whether {@code path} is {@link #prefix()} or under it. A segment {@code *} of the prefix stands
+     * for any one non-empty segment ({@code /api/me/reports/{@literal *}/email}), so a rule can cover
+     * one route of a family without its siblings.
+     */
     public boolean covers(String path) {
-        return path.equals(prefix) || prefix.equals("/") || path.startsWith(prefix + "/");
+        if (!prefix.contains("*")) {
+            return path.equals(prefix) || prefix.equals("/") || path.startsWith(prefix + "/");
+        }
+        String[] want = prefix.split("/", -1);
+        String[] got = path.split("/", -1);
+        if (got.length < want.length) {
+            return false;
+        }
+        for (int i = 0; i < want.length; i++) {
+            if (want[i].equals("*") ? got[i].isEmpty() : !want[i].equals(got[i])) {
+                return false;
+            }
+        }
+        return true;
     }
 }

@@ -156,6 +156,16 @@ class PathRulesTest {
     }
 
     @Test
+    void a_star_segment_covers_one_route_of_a_family_and_not_its_siblings() {
+        PathRule email = new PathRule("/api/v1/accounts/me/reports/*/email", 10, ErrorRenderer.COMMON);
+        assertThat(email.covers("/api/v1/accounts/me/reports/R1/email")).isTrue();
+        assertThat(email.covers("/api/v1/accounts/me/reports/R1/sends")).isFalse();
+        assertThat(email.covers("/api/v1/accounts/me/reports")).isFalse();
+        assertThat(email.covers("/api/v1/accounts/me/reports//email")).isFalse();
+        assertThat(email.covers("/api/v1/accounts/me/reports/R1/emails")).isFalse();
+    }
+
+    @Test
     void the_longest_prefix_wins_and_two_roles_cannot_claim_one_prefix() {
         PathRule outer = new PathRule("/api", 10, ErrorRenderer.COMMON);
         PathRule inner = new PathRule("/api/report/", 20, ErrorRenderer.SUCCESS_FALSE);
