@@ -3,6 +3,7 @@ package org.safelight.accounts;
 import io.javalin.router.JavalinDefaultRoutingApi;
 import java.net.URI;
 import java.time.Clock;
+import java.util.List;
 import org.safelight.accounts.enterprise.AdminCheck;
 import org.safelight.accounts.enterprise.CredentialCheck;
 import org.safelight.accounts.enterprise.EnterpriseHandlers;
@@ -15,6 +16,9 @@ import org.safelight.accounts.tokens.JwksEndpoint;
 import org.safelight.accounts.tokens.SessionHandlers;
 import org.safelight.accounts.tokens.SigningKeys;
 import org.safelight.accounts.tokens.TokenExchangeHandlers;
+import org.safelight.accounts.storage.StorageConnections;
+import org.safelight.accounts.storage.StorageHandlers;
+import org.safelight.accounts.storage.StorageSettings;
 import org.safelight.accounts.sends.DestinationAdminHandlers;
 import org.safelight.accounts.sends.ReportSender;
 import org.safelight.accounts.sends.SendHandlers;
@@ -22,14 +26,13 @@ import org.safelight.accounts.sends.SendLimits;
 import org.safelight.accounts.uploads.MyReportsHandlers;
 import org.safelight.client.ApiClient;
 import org.safelight.client.EndpointSender;
-import org.safelight.server.role.ErrorRenderer;
-import org.safelight.server.role.PathRule;
-import java.util.List;
 import org.safelight.accounts.uploads.UploadHandlers;
 import org.safelight.accounts.users.LinkMailer;
 import org.safelight.accounts.users.PasswordHasher;
 import org.safelight.accounts.users.ProfileHandlers;
 import org.safelight.accounts.users.SignupHandlers;
+import org.safelight.server.role.ErrorRenderer;
+import org.safelight.server.role.PathRule;
 import org.safelight.server.role.RoleName;
 import org.safelight.server.http.OpenApi;
 import org.safelight.server.http.Role;
@@ -61,6 +64,8 @@ public final class AccountsRole implements Role, AutoCloseable {
     private final AdminCheck adminCheck;
     private final UploadHandlers uploads;
     private final MyReportsHandlers myReports;
+    private final StorageHandlers storage;
+    private final long storageUploadLimit;
     private final SendHandlers sends;
     private final DestinationAdminHandlers destinations;
     private final SendLimits sendLimits;
@@ -79,7 +84,24 @@ public final class AccountsRole implements Role, AutoCloseable {
      *                  ({@link ServiceCredential#NONE}: only roles in this process can)
      */
     public AccountsRole(AccountsStores stores, Mailer mailer, SigningKeys keys, URI publicUrl, RateLimits limits,
+                        PasswordHasher hasher, ServiceCredential cloudService, Clock clock) {
+        this(stores, mailer, keys, publicUrl, limits, hasher, cloudService, SendLimits.STANDARD, clock);
+    }
+
+    /** With {@code sendLimits} on what the server sends for users, and no Box or Dropbox. */
+    public AccountsRole(AccountsStores stores, Mailer mailer, SigningKeys keys, URI publicUrl, RateLimits limits,
                         PasswordHasher hasher, ServiceCredential cloudService, SendLimits sendLimits, Clock clock) {
+        this(stores, mailer, keys, publicUrl, limits, hasher, cloudService, sendLimits, StorageSettings.NONE, null,
+                clock);
+    }
+
+    /**
+     * With Box and Dropbox: {@code storage} says which are configured; {@code connections} keeps the
+     * users' tokens (it may be null only when none is).
+     */
+    public AccountsRole(AccountsStores stores, Mailer mailer, SigningKeys keys, URI publicUrl, RateLimits limits,
+                        PasswordHasher hasher, ServiceCredential cloudService, SendLimits sendLimits,
+                        StorageSettings storage, StorageConnections connections, Clock clock) {
         // The keys live in this process, so verify against them directly: a rotation shows at once.
         // Only user tokens of this issuer pass: a token scoped to a key server is refused here.
         TokenAudience users = TokenAudience.users(publicUrl);
@@ -104,6 +126,9 @@ public final class AccountsRole implements Role, AutoCloseable {
         this.uploads = new UploadHandlers(stores.uploads(), stores.uploadRecording(), stores.credentials(), verifier,
                 PublicUrl.of(publicUrl), cloudService, clock);
         this.myReports = new MyReportsHandlers(stores.uploads(), stores.sends(), verifier, clock);
+        this.storageUploadLimit = storage.requestLimit();
+        this.storage = new StorageHandlers(storage, connections, stores.users(), stores.enterprises(),
+                stores.sends(), verifier, publicUrl, clock);
         this.sendLimits = sendLimits;
         ReportSender sender = new ReportSender(stores.enterprises(), stores.destinations(), stores.dailyEmails(),
                 stores.sends(), mailer, tokens, new EndpointSender(ApiClient.create().withAnswerLimit(64 * 1024), null), sendLimits, publicUrl,
@@ -111,12 +136,6 @@ public final class AccountsRole implements Role, AutoCloseable {
         this.sends = new SendHandlers(sender, stores.users(), verifier);
         this.destinations = new DestinationAdminHandlers(stores.destinations(), enterprise, sendLimits);
         this.openApi = OpenApi.resource(AccountsRole.class, "/openapi/accounts.yaml");
-    }
-
-    /** With the standard limits on sends for users. */
-    public AccountsRole(AccountsStores stores, Mailer mailer, SigningKeys keys, URI publicUrl, RateLimits limits,
-                        PasswordHasher hasher, ServiceCredential cloudService, Clock clock) {
-        this(stores, mailer, keys, publicUrl, limits, hasher, cloudService, SendLimits.STANDARD, clock);
     }
 
     /** Uploads recorded in process only. */
@@ -173,6 +192,11 @@ public final class AccountsRole implements Role, AutoCloseable {
         r.post("/api/v1/accounts/me/reports/{reportId}/sends", myReports::recordSend);
         r.get("/api/v1/enterprise/reports", uploads::enterprise);
 
+        r.get(StorageHandlers.PREFIX, storage::services);
+        r.post(StorageHandlers.PREFIX + "/{provider}/connect", storage::connect);
+        r.post(StorageHandlers.PREFIX + "/{provider}/finish", storage::finish);
+        r.delete(StorageHandlers.PREFIX + "/{provider}", storage::disconnect);
+        r.post(StorageHandlers.PREFIX + "/{provider}/reports", storage::upload);
         r.post("/api/v1/accounts/me/reports/{reportId}/email", sends::email);
         r.get("/api/v1/accounts/me/destinations", sends::destinations);
         r.post("/api/v1/accounts/me/destinations/{id}/reports", sends::toDestination);
@@ -183,14 +207,12 @@ public final class AccountsRole implements Role, AutoCloseable {
         r.get("/api/v1/accounts/openapi.yaml", ctx -> ctx.contentType("application/yaml").result(openApi));
     }
 
-    /**
-     * The sending routes take a report file: their limit is the largest report sent, plus the form
-     * around it (the prefix covers the other routes under it too, which read small JSON bodies).
-     */
+    /** The storage upload takes up to the storage cap; the server's sends up to the send limit. */
     @Override
     public List<PathRule> pathRules() {
-        // Only the two sending routes take a report; their JSON siblings keep the default limit.
-        return List.of(new PathRule("/api/v1/accounts/me/reports/*/email", sendLimits.requestLimit(),
+        // Only the routes that take a report get a larger limit; their JSON siblings keep the default.
+        return List.of(new PathRule(StorageHandlers.PREFIX + "/*/reports", storageUploadLimit, ErrorRenderer.COMMON),
+                new PathRule("/api/v1/accounts/me/reports/*/email", sendLimits.requestLimit(),
                         ErrorRenderer.COMMON),
                 new PathRule("/api/v1/accounts/me/destinations/*/reports", sendLimits.requestLimit(),
                         ErrorRenderer.COMMON));

@@ -8,8 +8,11 @@ import java.util.Optional;
 import org.safelight.accounts.mail.Mailer;
 import org.safelight.accounts.mail.OutboxMailer;
 import org.safelight.accounts.mail.SmtpMailer;
+import org.safelight.accounts.storage.StorageConnections;
+import org.safelight.accounts.storage.StorageSettings;
 import org.safelight.accounts.tokens.SigningKeys;
 import org.safelight.accounts.users.PasswordHasher;
+import org.safelight.server.crypto.MasterKey;
 import org.safelight.server.enterprise.EnterpriseAuthority;
 import org.safelight.server.http.Role;
 import org.safelight.server.role.Migrations;
@@ -29,9 +32,16 @@ public final class AccountsWiring implements RoleWiring {
     static final Duration PURGE_EVERY = Duration.ofHours(1);
 
     private final AccountsSettings settings;
+    private final StorageSettings storage;
 
     public AccountsWiring(AccountsSettings settings) {
+        this(settings, StorageSettings.NONE);
+    }
+
+    /** With Box and Dropbox as {@code storage} configures them. */
+    public AccountsWiring(AccountsSettings settings, StorageSettings storage) {
         this.settings = settings;
+        this.storage = storage;
     }
 
     public AccountsSettings settings() {
@@ -50,7 +60,9 @@ public final class AccountsWiring implements RoleWiring {
 
     @Override
     public Map<String, String> describe(Path dataDir) {
-        return settings.describe(dataDir);
+        Map<String, String> d = new java.util.LinkedHashMap<>(settings.describe(dataDir));
+        d.putAll(storage.describe(dataDir));
+        return d;
     }
 
     @Override
@@ -64,9 +76,14 @@ public final class AccountsWiring implements RoleWiring {
         context.provide(EnterpriseAuthority.class, stores.credentials());
         // Who administers which enterprise now: the endpoint's institution view asks it in process.
         context.provide(org.safelight.server.enterprise.EnterpriseAdmins.class, stores.admins());
+        // Storage tokens are sealed under the master key (DATA_DIR/master.key or SAFELIGHT_MASTER_KEY),
+        // loaded only when a service is configured so that a server without one makes no key file.
+        StorageConnections connections = storage.any() ? new StorageConnections(context.database().jdbi(),
+                MasterKey.load(context.dataDir()), context.clock()) : null;
         AccountsRole role = new AccountsRole(stores, mailer, signing, context.publicUrl(),
                 RateLimits.standard(context.clock()), PasswordHasher.standard(), context.serviceCredential(),
-                settings.sends(), context.clock());
+                settings.sends(), storage.withSpoolDir(context.dataDir().resolve("tmp")), connections,
+                context.clock());
         context.closeOnStop(role); // finishes the mail written after answers
         return Role.withWorkers(role, List.of(Worker.periodic("accounts-purge", PURGE_EVERY,
                 () -> stores.purgeExpired(context.clock().instant()))));

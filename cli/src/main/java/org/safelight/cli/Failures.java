@@ -54,6 +54,17 @@ final class Failures {
                 || e instanceof org.safelight.client.UntrustedKeyServerException) {
             return ExitCode.REFUSED;
         }
+        if (e instanceof ConnectCommand.StorageRefused) {
+            return ExitCode.REFUSED;
+        }
+        if (e instanceof org.safelight.client.storage.StorageException s) {
+            // Not connected (connect again) is the user's to mend; a refusal is the service's; an outage passes.
+            return switch (s.kind()) {
+                case NOT_CONNECTED -> ExitCode.USAGE;
+                case REFUSED -> ExitCode.REFUSED;
+                case UNAVAILABLE -> ExitCode.FAILURE;
+            };
+        }
         if (e instanceof IntegrityException || e instanceof AuditCommand.AuditBrokenException) {
             return ExitCode.INTEGRITY;
         }
@@ -73,6 +84,9 @@ final class Failures {
         }
         if (e instanceof io.javalin.util.JavalinBindException) {
             return e.getMessage(); // the port is taken: it says which and what to do
+        }
+        if (e instanceof ConnectCommand.StorageRefused || e instanceof org.safelight.client.storage.StorageException) {
+            return e.getMessage(); // for people already, and without tokens
         }
         if (e instanceof org.safelight.client.RefusedException r) {
             String line = "refused by the server: " + r.getMessage() + " (" + r.code() + ")";

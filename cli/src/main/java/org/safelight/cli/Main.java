@@ -21,7 +21,7 @@ import picocli.CommandLine.Command;
         subcommands = {EncryptCommand.class, DecryptCommand.class, SealCommand.class, OpenCommand.class, GetCommand.class,
             InspectCommand.class, SignupCommand.class, LoginCommand.class, LogoutCommand.class,
             WhoamiCommand.class, PasswordCommand.class, KeysCommand.class, ServeCommand.class, AuditCommand.class, AdminCommand.class,
-            EnterpriseCommand.class, EndpointCommand.class, SendCommand.class, FhirCommand.class, SyncCommand.class, TrustCommand.class,
+            EnterpriseCommand.class, EndpointCommand.class, ConnectCommand.class, SendCommand.class, FhirCommand.class, SyncCommand.class, TrustCommand.class,
             CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     final InputStream stdin;

@@ -43,6 +43,8 @@ import picocli.CommandLine.ParentCommand;
                 + " patient, as the seed's app does: you pick yourself from the server's practitioners and, unless one"
                 + " patient record fits exactly, the patient from its candidates (or create them); scripts answer with"
                 + " --practitioner, --patient, --create-patient. See 'safelight fhir practitioners URL'.",
+            "box, dropbox upload the sealed report into your Box's Safelight folder or your Dropbox's app folder"
+                + " (PRO; connect once with 'safelight connect box|dropbox').",
             "To count the report's photos, videos and audio recordings the report is opened with --password,"
                 + " --private-key, or the key from its key server as the signed-in user; when none works the"
                 + " message says only 'a Safelight report'."})
@@ -58,7 +60,7 @@ final class SendCommand implements Callable<Integer> {
     Path file;
 
     @Option(names = "--to", required = true,
-            paramLabel = "cloud|sms:NUMBER|whatsapp:NUMBER|endpoint:URL|email:ADDRESS|fhir:URL",
+            paramLabel = "cloud|sms:NUMBER|whatsapp:NUMBER|endpoint:URL|email:ADDRESS|fhir:URL|box|dropbox",
             description = "Where it goes; NUMBER in international form, e.g. +61400123456.")
     String to;
 
@@ -116,9 +118,13 @@ final class SendCommand implements Callable<Integer> {
                 throw new Failures.UsageException("only a sealed report (.picsafe) goes by email, where anyone on the"
                         + " way could read a plain one: seal it first");
             }
-            throw new Failures.UsageException("only a sealed report (.picsafe) can go to the cloud: seal it first");
+            throw new Failures.UsageException("only a sealed report (.picsafe) can go to the cloud, Box or Dropbox:"
+                    + " seal it first");
         }
         PackageJson packageJson = inspection.packageJson();
+        if (recipient instanceof Recipient.Storage storage) {
+            return new SendToStorage(this).send(file, reportId(packageJson), storage);
+        }
         ClientContext clients = new ClientContext(main, keyServers);
         clients.accounts.current(); // not signed in: say so before any work
         refuseIfRevoked(clients, packageJson);

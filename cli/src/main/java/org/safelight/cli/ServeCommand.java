@@ -164,7 +164,7 @@ final class ServeCommand implements Callable<Integer> {
     /** Every role this build can run, each wired with the settings of its configuration group. */
     private Map<RoleName, RoleWiring> wirings(ServiceCredential credential) {
         Map<RoleName, RoleWiring> all = new EnumMap<>(RoleName.class);
-        all.put(RoleName.ACCOUNTS, new AccountsWiring(accountsOptions.settings()));
+        all.put(RoleName.ACCOUNTS, new AccountsWiring(accountsOptions.settings(), accountsOptions.storageSettings()));
         all.put(RoleName.KEYS, new KeysWiring(keysOptions.settings()));
         all.put(RoleName.CLOUD, new CloudWiring(cloudOptions.settings(credential)));
         all.put(RoleName.WEB, new WebWiring(webOptions.settings()));

@@ -23,7 +23,7 @@ import org.safelight.server.tokens.UserToken;
  *      keyserver_url?, link?, download_url?, region?, uploaded_at?, expires_at?, expired, size?, sends: [{channel,
  *      recipient?, sent_at}]}]}, the most recently sent first; sends newest first
  * POST /api/v1/accounts/me/reports/{reportId}/sends     {channel, recipient?} → 204
- *      400 bad_request (channel not one of cloud, sms, whatsapp, email, endpoint, fhir; a recipient that
+ *      400 bad_request (channel not one of cloud, sms, whatsapp, email, endpoint, fhir, box, dropbox; a recipient that
  *      channel cannot have), 400 invalid_report_id, 401, 429 rate_limited (too many sends on record)
  * </pre>
  * Recipients are personal data: they are shown to their sender only and never logged or quoted in an
@@ -101,7 +101,7 @@ public final class MyReportsHandlers {
         JsonNode channelNode = body.get("channel");
         SendChannel channel = (channelNode != null && channelNode.isTextual() ? SendChannel.of(channelNode.asText())
                 : Optional.<SendChannel>empty()).orElseThrow(() -> ApiException.badRequest(
-                "'channel' must be one of cloud, sms, whatsapp, email, endpoint, fhir"));
+                "'channel' must be one of cloud, sms, whatsapp, email, endpoint, fhir, box, dropbox"));
         JsonNode recipientNode = body.get("recipient");
         String recipient = null;
         if (recipientNode != null && !recipientNode.isNull()) {
@@ -119,7 +119,7 @@ public final class MyReportsHandlers {
 
     private static String expected(SendChannel channel) {
         return switch (channel) {
-            case CLOUD -> "given for the cloud: leave it out";
+            case CLOUD, BOX, DROPBOX -> "given for " + channel.code() + ": leave it out";
             case SMS, WHATSAPP -> "a phone number in international form (+ and 8 to 15 digits)";
             case EMAIL -> "an email address";
             case ENDPOINT, FHIR -> "an http(s) URL without user name or password, up to "

@@ -24,7 +24,11 @@ public enum SendChannel {
     /** An HTTPS endpoint that takes the sealed file; the recipient is its URL. */
     ENDPOINT,
     /** A FHIR server; the recipient is its base URL. */
-    FHIR;
+    FHIR,
+    /** The user's own Box (PRO); there is no recipient. */
+    BOX,
+    /** The user's own Dropbox (PRO); there is no recipient. */
+    DROPBOX;
 
     /** The longest recipient kept (a URL); a longer one is refused, never cut. */
     public static final int MAX_RECIPIENT = 2048;
@@ -54,7 +58,7 @@ public enum SendChannel {
             return Optional.empty();
         }
         return switch (this) {
-            case CLOUD -> Optional.empty();
+            case CLOUD, BOX, DROPBOX -> Optional.empty();
             case SMS, WHATSAPP -> PHONE.matcher(given).matches() ? Optional.of(given) : Optional.empty();
             case EMAIL -> Emails.normalize(given);
             case ENDPOINT, FHIR -> url(given);

@@ -42,9 +42,10 @@ class OpenApiHttpTest {
                 path = null;
             }
         }
-        assertThat(operations).as("one per route of AccountsRole").hasSize(35);
+        assertThat(operations).as("one per route of AccountsRole").hasSize(40);
         for (String[] op : operations) {
-            String concrete = op[1].replace("{id}", "0000000000000000").replace("{reportId}", "R1");
+            String concrete = op[1].replace("{id}", "0000000000000000").replace("{reportId}", "R1")
+                    .replace("{provider}", "box");
             HttpResponse<String> r = switch (op[0]) {
                 case "get" -> server.get(concrete);
                 case "post" -> server.post(concrete, "{}");

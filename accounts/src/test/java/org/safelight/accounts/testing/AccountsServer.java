@@ -22,8 +22,11 @@ import org.safelight.accounts.AccountsStores;
 import org.safelight.accounts.RateLimits;
 import org.safelight.accounts.mail.Mailer;
 import org.safelight.accounts.mail.OutboxMailer;
+import org.safelight.accounts.storage.StorageConnections;
+import org.safelight.accounts.storage.StorageSettings;
 import org.safelight.accounts.sends.SendLimits;
 import org.safelight.accounts.tokens.SigningKeys;
+import org.safelight.server.crypto.MasterKey;
 import org.safelight.accounts.users.PasswordHasher;
 import org.safelight.server.db.Database;
 import org.safelight.server.http.Json;
@@ -52,16 +55,19 @@ public final class AccountsServer implements AutoCloseable {
     public final AccountsStores stores;
     public final SigningKeys keys;
     public final String base;
+    /** The users' storage tokens, when Box or Dropbox is configured (else null). */
+    public final StorageConnections connections;
     private final RoleServer server;
     private final JsonClient http;
     private AccountsRole role;
 
     private AccountsServer(Function<MutableClock, RateLimits> limits, BiFunction<Path, MutableClock, Mailer> mailer) {
-        this(TestDatabases.sqlite(), limits, mailer, SendLimits.STANDARD);
+        this(TestDatabases.sqlite(), limits, mailer, SendLimits.STANDARD, StorageSettings.NONE);
     }
 
     private AccountsServer(Database database, Function<MutableClock, RateLimits> limits,
-                           BiFunction<Path, MutableClock, Mailer> mailer, SendLimits sendLimits) {
+                           BiFunction<Path, MutableClock, Mailer> mailer, SendLimits sendLimits,
+                           StorageSettings storageSettings) {
         try {
             this.dataDir = Files.createTempDirectory("safelight-accounts-");
             this.db = database;
@@ -70,9 +76,13 @@ public final class AccountsServer implements AutoCloseable {
             Mailer mail = mailer.apply(dataDir, clock);
             RateLimits rateLimits = limits.apply(clock);
             // the test client may stand in for a reverse proxy and name clients in X-Forwarded-For
+            // uploads spool under the data dir, as the wiring puts them under DATA_DIR/tmp
+            StorageSettings storage = storageSettings.withSpoolDir(dataDir.resolve("tmp"));
+            this.connections = storage.any() ? new StorageConnections(db.jdbi(),
+                    MasterKey.load(dataDir, Map.of()), clock) : null;
             this.server = RoleServer.start(url -> {
                 role = new AccountsRole(stores, mail, keys, url, rateLimits, PasswordHasher.standard(),
-                        new ServiceCredential(CLOUD_SERVICE_CREDENTIAL), sendLimits, clock);
+                        new ServiceCredential(CLOUD_SERVICE_CREDENTIAL), sendLimits, storage, connections, clock);
                 return List.of(role);
             }, PROXIES::install);
             this.base = server.base();
@@ -99,13 +109,19 @@ public final class AccountsServer implements AutoCloseable {
 
     /** On {@code database} (e.g. from {@code EachDatabase}), with generous limits and the outbox. */
     public static AccountsServer startOn(Database database) {
+        return startOn(database, StorageSettings.NONE);
+    }
+
+    /** On {@code database}, with Box and Dropbox as {@code storage} configures them. */
+    public static AccountsServer startOn(Database database, StorageSettings storage) {
         return new AccountsServer(database, AccountsServer::generous, (dir, clock) -> new OutboxMailer(dir,
-                "Safelight <no-reply@safelight.test>", clock), SendLimits.STANDARD);
+                "Safelight <no-reply@safelight.test>", clock), SendLimits.STANDARD, storage);
     }
 
     /** With {@code sendLimits} on what it sends for users, generous rate limits and {@code mailer}. */
     public static AccountsServer start(SendLimits sendLimits, BiFunction<Path, MutableClock, Mailer> mailer) {
-        return new AccountsServer(TestDatabases.sqlite(), AccountsServer::generous, mailer, sendLimits);
+        return new AccountsServer(TestDatabases.sqlite(), AccountsServer::generous, mailer, sendLimits,
+                StorageSettings.NONE);
     }
 
     /** The outbox mailer the other factories use. */

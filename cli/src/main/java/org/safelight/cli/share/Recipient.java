@@ -75,6 +75,19 @@ public sealed interface Recipient {
         }
     }
 
+    /** The user's own Box or Dropbox (PRO), connected with 'safelight connect'. */
+    record Storage(org.safelight.client.storage.StorageProvider provider) implements Recipient {
+        @Override
+        public String channel() {
+            return provider.code();
+        }
+
+        @Override
+        public String address() {
+            return null;
+        }
+    }
+
     /** A FHIR server: the report's contents are filed for a patient in the medical record (STU3 or R4). */
     record Fhir(java.net.URI url) implements Recipient {
         @Override
@@ -119,8 +132,11 @@ public sealed interface Recipient {
         if (lower.startsWith("fhir:")) {
             return new Fhir(fhirUrl(to.substring(5)));
         }
+        if (lower.equals("box") || lower.equals("dropbox")) {
+            return new Storage(org.safelight.client.storage.StorageProvider.of(lower).orElseThrow());
+        }
         throw new IllegalArgumentException("--to must be 'cloud', 'sms:+NUMBER', 'whatsapp:+NUMBER', 'endpoint:URL',"
-                + " 'email:ADDRESS' or 'fhir:URL', not '" + to + "'");
+                + " 'email:ADDRESS', 'fhir:URL', 'box' or 'dropbox', not '" + to + "'");
     }
 
     /** An endpoint's http(s) URL without query or fragment. */

@@ -82,6 +82,19 @@ final class Site implements AutoCloseable {
         return new Site(dataDir, server);
     }
 
+    /** Every role but the endpoint, the accounts offering Box and Dropbox as {@code storage} configures them. */
+    static Site withStorage(Path dataDir, org.safelight.accounts.storage.StorageSettings storage) throws Exception {
+        return Ports.onFreePort(port -> {
+            SafelightServer server = SafelightServer.start(new ServeConfig(dataDir, "127.0.0.1", port,
+                    Set.of("accounts", "keys", "cloud", "web"), Database.sqliteUrl(dataDir), null, null, null,
+                    URI.create("http://localhost:" + port), List.of(),
+                    new ServeConfig.Smtp("", 0, "", "", "safelight@localhost", false), 600)
+                    .with(new org.safelight.accounts.AccountsWiring(org.safelight.accounts.AccountsSettings.DEFAULTS,
+                            storage)), Clock.systemUTC());
+            return new Site(dataDir, server);
+        });
+    }
+
     /** Every role but the endpoint on {@code port}, its Institution page showing the endpoint at {@code webEndpoint}. */
     static Site withEndpointAt(Path dataDir, int port, String webEndpoint) throws Exception {
         return withEndpointAt(dataDir, port, webEndpoint, ServeConfig.Cloud.DEFAULTS);

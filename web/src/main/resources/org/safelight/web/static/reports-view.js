@@ -5,7 +5,8 @@ import {ApiError, getJson, SignedOutError} from './session.js';
 import {openFile} from './opening.js';
 import {revocationStatuses, revokeReport} from './keys.js';
 
-const CHANNELS = {cloud: 'Cloud link', sms: 'SMS', whatsapp: 'WhatsApp', email: 'Email', endpoint: 'Endpoint', fhir: 'FHIR'};
+const CHANNELS = {cloud: 'Cloud link', sms: 'SMS', whatsapp: 'WhatsApp', email: 'Email', endpoint: 'Endpoint', fhir: 'FHIR',
+  box: 'Box', dropbox: 'Dropbox'};
 
 function until(iso) {
   const ms = new Date(iso).getTime() - Date.now();

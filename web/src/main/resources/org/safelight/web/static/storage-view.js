@@ -8,7 +8,7 @@ export async function connectionsView(view) {
   for (const s of services) list.append(serviceRow(view, s));
   view.show(el('section', {class: 'card'},
     el('h1', {}, 'Connections'),
-    el('p', {}, 'Connect a storage service once; reports you send there go into a Safelight folder.'),
+    el('p', {}, 'Connect a storage service once; the reports you send there go into a Safelight folder in Box, or the app folder in Dropbox.'),
     list));
 }
 

@@ -1,0 +1,248 @@
+package org.safelight.accounts.storage;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.safelight.accounts.enterprise.Enterprises;
+import org.safelight.accounts.enterprise.Membership;
+import org.safelight.accounts.uploads.ReportSend;
+import org.safelight.accounts.uploads.ReportSends;
+import org.safelight.accounts.uploads.SendChannel;
+import org.safelight.accounts.users.User;
+import org.safelight.accounts.users.UserStore;
+import org.safelight.client.storage.CloudStorage;
+import org.safelight.client.storage.StorageApp;
+import org.safelight.client.storage.StorageException;
+import org.safelight.client.storage.StorageProvider;
+import org.safelight.client.storage.StorageTokens;
+import org.safelight.server.http.ApiException;
+import org.safelight.server.http.ErrorCode;
+import org.safelight.server.http.Json;
+import org.safelight.server.http.PathRules;
+import org.safelight.server.http.Refusal;
+import org.safelight.server.tokens.TokenVerifier;
+import org.safelight.server.tokens.UserToken;
+
+/**
+ * Box and Dropbox for PRO users, on the signed-in user's behalf:
+ * <pre>
+ * GET    /api/v1/accounts/me/storage                         → {services: [{provider, name, configured, connected,
+ *        allowed, why?, plain_allowed}]}
+ * POST   /api/v1/accounts/me/storage/{provider}/connect      → {authorize_endpoint, client_id, params}
+ * POST   /api/v1/accounts/me/storage/{provider}/finish       {code, code_verifier, redirect_uri, state} → {connected}
+ * DELETE /api/v1/accounts/me/storage/{provider}              → 204
+ * POST   /api/v1/accounts/me/storage/{provider}/reports?report_id=R[&plain=true]  (the file as the body)
+ *        → {sent: true, path}
+ * </pre>
+ * The browser makes the PKCE verifier and the state and checks the state; the server trades the
+ * code with the verifier and keeps the tokens sealed ({@link StorageConnections}). PRO is checked
+ * against the account as it is now (its enterprise's licence), not against the token's claim.
+ * Refusals: pro_required, not_configured, storage_not_connected, destination_refused,
+ * destination_unavailable. Tokens and file contents are never logged. Thread-safe.
+ */
+public final class StorageHandlers {
+    /** Where the routes start; the upload's body limit is set for this prefix. */
+    public static final String PREFIX = "/api/v1/accounts/me/storage";
+    private static final Pattern REPORT_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+    private static final int MAX_FIELD = 4096;
+
+    private final StorageSettings settings;
+    private final StorageConnections connections;
+    private final UserStore users;
+    private final Enterprises enterprises;
+    private final ReportSends sends;
+    private final TokenVerifier verifier;
+    private final URI publicUrl;
+    private final Clock clock;
+
+    public StorageHandlers(StorageSettings settings, StorageConnections connections, UserStore users,
+            Enterprises enterprises, ReportSends sends, TokenVerifier verifier, URI publicUrl, Clock clock) {
+        this.settings = settings;
+        this.connections = connections;
+        this.users = users;
+        this.enterprises = enterprises;
+        this.sends = sends;
+        this.verifier = verifier;
+        this.publicUrl = publicUrl;
+        this.clock = clock;
+    }
+
+    private boolean pro(UserToken token) {
+        return users.findById(token.userId())
+                .flatMap((User u) -> enterprises.membershipOf(u.email(), u.emailVerified()))
+                .map(Membership::pro).orElse(false);
+    }
+
+    public void services(Context ctx) {
+        UserToken user = verifier.fromRequest(ctx);
+        boolean pro = pro(user);
+        Set<StorageProvider> connected = connections == null ? Set.of() : connections.connected(user.userId());
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (StorageProvider p : StorageProvider.values()) {
+            boolean configured = settings.app(p).isPresent();
+            Map<String, Object> s = new LinkedHashMap<>();
+            s.put("provider", p.code());
+            s.put("name", p.displayName());
+            s.put("configured", configured);
+            s.put("connected", configured && connected.contains(p));
+            s.put("allowed", configured && pro);
+            if (!configured) {
+                s.put("why", p.displayName() + " is not set up on this server: ask its operator.");
+            } else if (!pro) {
+                s.put("why", "Sending to " + p.displayName() + " needs PRO, which your enterprise's licence gives.");
+            }
+            s.put("plain_allowed", settings.allowPlain());
+            out.add(s);
+        }
+        ctx.header("Cache-Control", "no-store").json(Map.of("services", out));
+    }
+
+    /** The user, PRO, and the service configured: else the refusal that says which is missing. */
+    private CloudStorage allowed(UserToken user, StorageProvider provider) {
+        StorageApp app = settings.app(provider).orElseThrow(() -> new Refusal(ErrorCode.NOT_CONFIGURED,
+                provider.displayName() + " is not set up on this server: ask its operator."));
+        if (!pro(user)) {
+            throw new Refusal(ErrorCode.PRO_REQUIRED, "Sending to " + provider.displayName()
+                    + " needs PRO, which your enterprise's licence gives.");
+        }
+        return CloudStorage.of(app, settings.largeFrom());
+    }
+
+    private static StorageProvider provider(Context ctx) {
+        return StorageProvider.of(ctx.pathParam("provider")).orElseThrow(
+                () -> ApiException.notFound("no such storage service: box or dropbox"));
+    }
+
+    public void connect(Context ctx) {
+        UserToken user = verifier.fromRequest(ctx);
+        CloudStorage storage = allowed(user, provider(ctx));
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("authorize_endpoint", storage.authorizeEndpoint());
+        out.put("client_id", storage.clientId());
+        out.put("params", storage.authorizeParameters());
+        ctx.header("Cache-Control", "no-store").json(out);
+    }
+
+    public void finish(Context ctx) {
+        UserToken user = verifier.fromRequest(ctx);
+        StorageProvider provider = provider(ctx);
+        CloudStorage storage = allowed(user, provider);
+        JsonNode body = Json.body(ctx);
+        String code = field(body, "code");
+        String verifierText = field(body, "code_verifier");
+        String redirectUri = field(body, "redirect_uri");
+        // RFC 7636: 43 to 128 unreserved characters.
+        if (!verifierText.matches("[A-Za-z0-9._~-]{43,128}")) {
+            throw ApiException.badRequest("'code_verifier' must be 43 to 128 letters, digits, '.', '_', '~' or '-'");
+        }
+        if (!sameOrigin(redirectUri)) {
+            throw ApiException.badRequest("'redirect_uri' must be on this server");
+        }
+        try {
+            connections.save(user.userId(), provider, storage.exchange(code, verifierText, redirectUri));
+        } catch (StorageException e) {
+            throw refusal(e);
+        }
+        ctx.json(Map.of("connected", true));
+    }
+
+    private boolean sameOrigin(String uri) {
+        try {
+            URI u = new URI(uri);
+            return u.getScheme() != null && u.getScheme().equalsIgnoreCase(publicUrl.getScheme())
+                    && publicUrl.getHost().equalsIgnoreCase(u.getHost()) && u.getPort() == publicUrl.getPort()
+                    && u.getRawUserInfo() == null;
+        } catch (java.net.URISyntaxException e) {
+            return false;
+        }
+    }
+
+    private static String field(JsonNode body, String name) {
+        JsonNode n = body.get(name);
+        if (n == null || !n.isTextual() || n.asText().isEmpty() || n.asText().length() > MAX_FIELD) {
+            throw ApiException.badRequest("'" + name + "' is required");
+        }
+        return n.asText();
+    }
+
+    public void disconnect(Context ctx) {
+        UserToken user = verifier.fromRequest(ctx);
+        StorageProvider provider = provider(ctx);
+        if (connections != null) {
+            connections.delete(user.userId(), provider);
+        }
+        ctx.status(204);
+    }
+
+    public void upload(Context ctx) throws IOException {
+        UserToken user = verifier.fromRequest(ctx);
+        StorageProvider provider = provider(ctx);
+        CloudStorage storage = allowed(user, provider);
+        String reportId = ctx.queryParam("report_id");
+        if (reportId == null || !REPORT_ID.matcher(reportId).matches()) {
+            throw new ApiException(ErrorCode.INVALID_REPORT_ID, "a report ID is 1 to 64 letters, digits, '_' or '-'");
+        }
+        boolean plain = "true".equals(ctx.queryParam("plain"));
+        if (plain && !settings.allowPlain()) {
+            throw new Refusal(ErrorCode.DESTINATION_REFUSED,
+                    "This server sends only sealed reports to storage services: send the .picsafe file.");
+        }
+        StorageTokens tokens = connections.tokens(user.userId(), provider).orElseThrow(() -> notConnected(provider));
+        // The file name is the report ID, which is random: no patient name reaches the service's listing.
+        String fileName = reportId + (plain ? ".zip" : ".picsafe");
+        Path spool = Files.createTempFile("safelight-storage-", ".part");
+        try {
+            try (InputStream in = PathRules.body(ctx)) {
+                Files.copy(in, spool, StandardCopyOption.REPLACE_EXISTING);
+            }
+            long size = Files.size(spool);
+            if (size == 0) {
+                throw ApiException.badRequest("the request has no file");
+            }
+            String path;
+            try (InputStream file = Files.newInputStream(spool)) {
+                path = storage.upload(tokens, fileName, file, size,
+                        fresh -> connections.save(user.userId(), provider, fresh));
+            } catch (StorageException e) {
+                if (e.kind() == StorageException.Kind.NOT_CONNECTED) {
+                    connections.delete(user.userId(), provider);
+                }
+                throw refusal(e);
+            }
+            sends.record(user.userId(), reportId, new ReportSend(SendChannel.of(provider.code()).orElseThrow(), null,
+                    clock.instant()));
+            ctx.json(Map.of("sent", true, "path", path));
+        } finally {
+            try {
+                Files.deleteIfExists(spool);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
+    private static Refusal notConnected(StorageProvider provider) {
+        return new Refusal(ErrorCode.STORAGE_NOT_CONNECTED, "Connect " + provider.displayName() + " first.");
+    }
+
+    private static Refusal refusal(StorageException e) {
+        return new Refusal(switch (e.kind()) {
+            case NOT_CONNECTED -> ErrorCode.STORAGE_NOT_CONNECTED;
+            case UNAVAILABLE -> ErrorCode.DESTINATION_UNAVAILABLE;
+            case REFUSED -> ErrorCode.DESTINATION_REFUSED;
+        }, e.getMessage());
+    }
+}

@@ -1,0 +1,216 @@
+package org.safelight.accounts.storage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.safelight.accounts.testing.AccountsServer;
+import org.safelight.client.storage.StorageApp;
+import org.safelight.client.storage.StorageProvider;
+import org.safelight.client.storage.testing.BrowserSide;
+import org.safelight.client.storage.testing.FakeBox;
+import org.safelight.client.storage.testing.FakeDropbox;
+import org.safelight.client.storage.testing.FakeService;
+import org.safelight.server.db.Database;
+import org.safelight.server.testing.EachDatabase;
+
+/** Box and Dropbox through the accounts routes, against the fakes, on both databases. */
+class StorageHttpTest {
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final String PRO = "dr@hospital.org";
+    private static final String FREE = "someone@gmail.com";
+
+    private record Rig(AccountsServer accounts, FakeBox box, FakeDropbox dropbox) implements AutoCloseable {
+        FakeService fake(StorageProvider p) {
+            return p == StorageProvider.BOX ? box : dropbox;
+        }
+
+        @Override
+        public void close() {
+            accounts.close();
+            box.close();
+            dropbox.close();
+        }
+    }
+
+    private static Rig rig(Database db, boolean withBox, boolean allowPlain) {
+        FakeBox box = new FakeBox();
+        FakeDropbox dropbox = new FakeDropbox();
+        Map<StorageProvider, StorageApp> apps = withBox
+                ? Map.of(StorageProvider.BOX, box.app(), StorageProvider.DROPBOX, dropbox.app())
+                : Map.of(StorageProvider.DROPBOX, dropbox.app());
+        AccountsServer accounts = AccountsServer.startOn(db, new StorageSettings(apps, allowPlain, 1000));
+        accounts.stores.enterprises().create("Hospital", "it@hospital.org", List.of("hospital.org"), List.of());
+        return new Rig(accounts, box, dropbox);
+    }
+
+    private static String path(StorageProvider p, String tail) {
+        return StorageHandlers.PREFIX + "/" + p.code() + tail;
+    }
+
+    /** The browser's part: start, authorize at the service, finish with the code and the verifier. */
+    private static HttpResponse<String> connect(Rig rig, StorageProvider p, String token) {
+        HttpResponse<String> start = rig.accounts().post(path(p, "/connect"), "{}", token);
+        if (start.statusCode() != 200) {
+            return start;
+        }
+        JsonNode s = AccountsServer.json(start);
+        BrowserSide browser = new BrowserSide();
+        String redirect = rig.accounts().base + "/app/";
+        Map<String, String> params = new java.util.HashMap<>();
+        s.get("params").properties().forEach(e -> params.put(e.getKey(), e.getValue().asText()));
+        String code;
+        try {
+            code = browser.code(browser.authorizeUrl(s.get("authorize_endpoint").asText(), s.get("client_id").asText(),
+                    redirect, params));
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+        return rig.accounts().post(path(p, "/finish"), "{\"code\":\"" + code + "\",\"code_verifier\":\""
+                + browser.verifier + "\",\"redirect_uri\":\"" + redirect + "\",\"state\":\"" + browser.state + "\"}",
+                token);
+    }
+
+    private static HttpResponse<String> send(Rig rig, StorageProvider p, String token, String reportId, byte[] file,
+            boolean plain) {
+        try {
+            return HTTP.send(HttpRequest.newBuilder(URI.create(rig.accounts().base + path(p, "/reports?report_id="
+                            + reportId + (plain ? "&plain=true" : ""))))
+                    .header("Authorization", "Bearer " + token).header("Content-Type", "application/octet-stream")
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(file)).build(), HttpResponse.BodyHandlers.ofString());
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static byte[] bytes(int n) {
+        byte[] b = new byte[n];
+        new Random(n).nextBytes(b);
+        return b;
+    }
+
+    private static JsonNode service(Rig rig, String token, StorageProvider p) {
+        for (JsonNode s : AccountsServer.json(rig.accounts().get(StorageHandlers.PREFIX, token)).get("services")) {
+            if (s.get("provider").asText().equals(p.code())) {
+                return s;
+            }
+        }
+        throw new AssertionError("no " + p);
+    }
+
+    @EachDatabase
+    void a_pro_user_connects_with_pkce_sends_sealed_reports_and_the_tokens_are_sealed_at_rest(Database db)
+            throws Exception {
+        try (Rig rig = rig(db, true, false)) {
+            rig.accounts().signUpVerified(PRO);
+            String token = rig.accounts().accessToken(PRO);
+            for (StorageProvider p : StorageProvider.values()) {
+                assertThat(service(rig, token, p).get("allowed").asBoolean()).isTrue();
+                assertThat(service(rig, token, p).get("connected").asBoolean()).isFalse();
+                HttpResponse<String> finish = connect(rig, p, token);
+                assertThat(finish.statusCode()).as(finish.body()).isEqualTo(200);
+                assertThat(rig.fake(p).count("code_exchanged")).isEqualTo(1);
+                assertThat(service(rig, token, p).get("connected").asBoolean()).isTrue();
+                assertThat(service(rig, token, p).get("plain_allowed").asBoolean()).isFalse();
+
+                HttpResponse<String> small = send(rig, p, token, "R-small", bytes(700), false);
+                assertThat(small.statusCode()).as(small.body()).isEqualTo(200);
+                assertThat(AccountsServer.json(small).get("path").asText()).endsWith("/R-small.picsafe");
+                HttpResponse<String> large = send(rig, p, token, "R-large", bytes(2500), false);
+                assertThat(large.statusCode()).as(large.body()).isEqualTo(200);
+                assertThat(rig.fake(p).count("session_started")).isEqualTo(1);
+            }
+            assertThat(rig.box().file("Safelight", "R-small.picsafe")).isEqualTo(bytes(700));
+            assertThat(rig.box().file("Safelight", "R-large.picsafe")).isEqualTo(bytes(2500));
+            assertThat(rig.box().count("folder_created")).isEqualTo(1);
+            assertThat(rig.dropbox().file("/R-small.picsafe")).isEqualTo(bytes(700));
+            assertThat(rig.dropbox().file("/R-large.picsafe")).isEqualTo(bytes(2500));
+
+            // The sends are on the user's list, without a recipient.
+            JsonNode reports = AccountsServer.json(rig.accounts().get("/api/v1/accounts/me/reports", token));
+            assertThat(reports.toString()).contains("\"channel\":\"box\"").contains("\"channel\":\"dropbox\"");
+
+            // What the database holds opens nothing: no token handed out appears in any row.
+            List<String> rows = db.jdbi().withHandle(h -> h.createQuery(
+                    "SELECT sealed_tokens FROM storage_connections").mapTo(String.class).list());
+            assertThat(rows).hasSize(2);
+            String userId = rig.accounts().stores.users().findByEmail(PRO).orElseThrow().id();
+            for (StorageProvider p : StorageProvider.values()) {
+                var held = rig.accounts().connections.tokens(userId, p).orElseThrow();
+                assertThat(rig.fake(p).oauth().handedOut(held.accessToken())).isTrue();
+                assertThat(rows).allSatisfy(r -> assertThat(r).doesNotContain(held.accessToken())
+                        .doesNotContain(held.refreshToken()));
+            }
+        }
+    }
+
+    @EachDatabase
+    void an_expired_token_is_refreshed_and_kept_and_a_revoked_one_means_connect_again(Database db) {
+        try (Rig rig = rig(db, true, false)) {
+            rig.accounts().signUpVerified(PRO);
+            String token = rig.accounts().accessToken(PRO);
+            for (StorageProvider p : StorageProvider.values()) {
+                assertThat(connect(rig, p, token).statusCode()).isEqualTo(200);
+                rig.fake(p).oauth().expireAccessTokens();
+                assertThat(send(rig, p, token, "R1", bytes(100), false).statusCode()).isEqualTo(200);
+                assertThat(rig.fake(p).count("refreshed")).isEqualTo(1);
+                // The refreshed token was kept: the next send needs no refresh.
+                assertThat(send(rig, p, token, "R2", bytes(100), false).statusCode()).isEqualTo(200);
+                assertThat(rig.fake(p).count("refreshed")).isEqualTo(1);
+
+                rig.fake(p).oauth().revokeEverything();
+                HttpResponse<String> refused = send(rig, p, token, "R3", bytes(100), false);
+                assertThat(refused.statusCode()).isEqualTo(409);
+                assertThat(AccountsServer.json(refused).get("error").asText()).isEqualTo("storage_not_connected");
+                assertThat(service(rig, token, p).get("connected").asBoolean()).isFalse();
+            }
+        }
+    }
+
+    @EachDatabase
+    void without_pro_unconfigured_disconnected_down_or_plain_the_send_is_refused_with_its_reason(Database db) {
+        try (Rig rig = rig(db, false, false)) {
+            rig.accounts().signUpVerified(FREE);
+            String free = rig.accounts().accessToken(FREE);
+            JsonNode why = service(rig, free, StorageProvider.DROPBOX);
+            assertThat(why.get("allowed").asBoolean()).isFalse();
+            assertThat(why.get("why").asText()).contains("PRO");
+            HttpResponse<String> notPro = connect(rig, StorageProvider.DROPBOX, free);
+            assertThat(notPro.statusCode()).isEqualTo(403);
+            assertThat(AccountsServer.json(notPro).get("error").asText()).isEqualTo("pro_required");
+            assertThat(send(rig, StorageProvider.DROPBOX, free, "R", bytes(10), false).statusCode()).isEqualTo(403);
+
+            rig.accounts().signUpVerified(PRO);
+            String pro = rig.accounts().accessToken(PRO);
+            assertThat(service(rig, pro, StorageProvider.BOX).get("configured").asBoolean()).isFalse();
+            HttpResponse<String> box = connect(rig, StorageProvider.BOX, pro);
+            assertThat(box.statusCode()).isEqualTo(409);
+            assertThat(AccountsServer.json(box).get("error").asText()).isEqualTo("not_configured");
+
+            HttpResponse<String> unconnected = send(rig, StorageProvider.DROPBOX, pro, "R", bytes(10), false);
+            assertThat(AccountsServer.json(unconnected).get("error").asText()).isEqualTo("storage_not_connected");
+
+            assertThat(connect(rig, StorageProvider.DROPBOX, pro).statusCode()).isEqualTo(200);
+            HttpResponse<String> plain = send(rig, StorageProvider.DROPBOX, pro, "R", bytes(10), true);
+            assertThat(AccountsServer.json(plain).get("error").asText()).isEqualTo("destination_refused");
+
+            rig.dropbox().down(true);
+            HttpResponse<String> down = send(rig, StorageProvider.DROPBOX, pro, "R", bytes(10), false);
+            assertThat(down.statusCode()).isEqualTo(503);
+            assertThat(AccountsServer.json(down).get("error").asText()).isEqualTo("destination_unavailable");
+            rig.dropbox().down(false);
+
+            assertThat(rig.accounts().delete(path(StorageProvider.DROPBOX, ""), pro).statusCode()).isEqualTo(204);
+            assertThat(service(rig, pro, StorageProvider.DROPBOX).get("connected").asBoolean()).isFalse();
+            HttpResponse<String> gone = send(rig, StorageProvider.DROPBOX, pro, "R", bytes(10), false);
+            assertThat(AccountsServer.json(gone).get("error").asText()).isEqualTo("storage_not_connected");
+            assertThat(rig.dropbox().fileCount()).isZero();
+        }
+    }
+}
