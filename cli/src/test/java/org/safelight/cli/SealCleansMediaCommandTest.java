@@ -74,7 +74,7 @@ class SealCleansMediaCommandTest {
                 "--keyserver-url", "https://keys.example.org");
 
         assertThat(seal.exitCode()).isNotZero();
-        assertThat(seal.stderr()).contains("gait.m4v: MP4 file is truncated: a box runs past the end of the file");
+        assertThat(seal.stderr()).contains("gait.m4v: ").containsPattern("truncated|damaged");
         assertThat(dir.resolve("report.picsafe")).doesNotExist();
     }
 

@@ -6,14 +6,18 @@ import java.awt.Graphics2D;
 import java.awt.geom.Ellipse2D;
 import java.awt.geom.Path2D;
 import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import javax.imageio.IIOException;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
-import javax.imageio.stream.FileImageInputStream;
 import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.MemoryCacheImageInputStream;
 
 /**
  * The small JPEG pictures ({@code {ItemID}-thumbnail.jpg}) that stand for a report's photos, videos
@@ -34,8 +38,15 @@ public final class Thumbnails {
      *     JPEG, for one, cannot be)
      */
     public static byte[] photo(Path jpeg) throws IOException {
-        int orientation = Photos.orientation(jpeg);
-        BufferedImage stored = decodeJpeg(jpeg);
+        // Decoded from the stripped copy, what the report keeps: the JDK's decoder refuses markers
+        // that stripping drops (the JPGn extensions F0-FD, for one), which phones' editors may leave.
+        ByteArrayOutputStream stripped = new ByteArrayOutputStream();
+        try (InputStream in = Files.newInputStream(jpeg)) {
+            Photos.stripMetadata(in, stripped);
+        }
+        byte[] bytes = stripped.toByteArray();
+        int orientation = Photos.orientation(bytes);
+        BufferedImage stored = decodeJpeg(new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes)));
         // scaling first means only the small image is turned
         return Pictures.jpeg(Pictures.upright(Pictures.fit(stored, LONG_EDGE), orientation));
     }
@@ -68,9 +79,9 @@ public final class Thumbnails {
         return Pictures.jpeg(AudioCard.draw(Mp4Files.audioDuration(m4a)));
     }
 
-    private static BufferedImage decodeJpeg(Path jpeg) throws IOException {
+    private static BufferedImage decodeJpeg(ImageInputStream jpeg) throws IOException {
         ImageReader reader = ImageIO.getImageReadersByFormatName("jpeg").next();
-        try (ImageInputStream in = new FileImageInputStream(jpeg.toFile())) {
+        try (ImageInputStream in = jpeg) {
             // metadata is not needed: the orientation was read from the segments directly
             reader.setInput(in, true, true);
             BufferedImage image = reader.read(0);

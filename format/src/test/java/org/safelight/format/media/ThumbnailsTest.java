@@ -164,7 +164,7 @@ class ThumbnailsTest {
                 .hasMessage("audio file is not an MP4 file");
         assertThatThrownBy(() -> Thumbnails.photo(photo))
                 .isInstanceOf(MalformedMediaException.class)
-                .hasMessage("photo could not be decoded as a JPEG image");
+                .hasMessage("photo is not a JPEG image (no start-of-image marker)");
     }
 
     @Test
