@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.mail.Multipart;
 import jakarta.mail.Part;
 import jakarta.mail.internet.MimeMessage;
+import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
@@ -77,8 +78,8 @@ class ComposeAndSendBrowserTest extends BrowserTestBase {
         composer.open();
         shows("send-1-new-report");
         composer.takePhotoWithTheCamera();
-        composer.record("video", "video");
         composer.pickPhoto(SharedFiles.media("photo-landscape.jpg"));
+        composer.record("video", "video");
         composer.record("voice", "audio");
         composer.patient("Ada", "Quill", "1961-03-07", "MRN-204817");
         composer.notes("Wound on the left shin, day 3.");
@@ -169,6 +170,11 @@ class ComposeAndSendBrowserTest extends BrowserTestBase {
         for (MediaItem item : metadata.media()) {
             assertThat(out.resolve(item.fileName())).isNotEmptyFile();
             assertThat(ImageIO.read(out.resolve(item.thumbnailName()).toFile())).as(item.thumbnailName()).isNotNull();
+            if (item.type() == MediaType.VIDEO) {
+                // a frame of the fake camera's 16:9 picture, not the 480x360 card drawn when the page found none
+                BufferedImage thumbnail = ImageIO.read(out.resolve(item.thumbnailName()).toFile());
+                assertThat(thumbnail.getWidth() + "x" + thumbnail.getHeight()).as(item.thumbnailName()).isEqualTo("480x270");
+            }
             if (item.type() == MediaType.PHOTO) {
                 assertThat(JpegGps.hasGps(Files.readAllBytes(out.resolve(item.fileName())))).as(item.fileName()).isFalse();
             }

@@ -97,6 +97,21 @@ export function recorderControl({id, kind, startText, open, onStream, keep, devi
     status), stop};
 }
 
+/** Resolves once the <video> shows a frame of its stream, or after five seconds (record anyway). */
+function pictureShown(video) {
+  const shown = () => video.readyState >= HTMLMediaElement.HAVE_CURRENT_DATA && video.videoWidth > 0;
+  if (shown()) return Promise.resolve();
+  return new Promise(resolve => {
+    const poll = setInterval(() => { if (shown()) finish(); }, 50);
+    const timer = setTimeout(() => finish(), 5000);
+    function finish() {
+      clearInterval(poll);
+      clearTimeout(timer);
+      resolve();
+    }
+  });
+}
+
 /**
  * The capture section. state: the composer's session ({draft, objectUrl, forget, devices, ownLevels, changed}).
  * Returns {node, renderItems()}.
@@ -181,7 +196,14 @@ export function captureSection(state) {
 
   const video = recorderControl({id: 'video', kind: 'video', startText: 'Record video', devices: state.devices,
     // Filming needs the sound too: a camera opened for photos only is opened again with it.
-    open: async () => (camera && camera.withAudio ? camera.stream : openCamera(true)),
+    // The recorder starts once the camera shows a picture: a camera takes a moment to start (longer on
+    // a busy phone), and a recording begun before holds no picture at its start, or none at all.
+    open: async () => {
+      const stream = camera && camera.withAudio ? camera.stream : await openCamera(true);
+      showCamera(stream);
+      await pictureShown(view);
+      return stream;
+    },
     onStream: showCamera, keep: blob => add('video', blob)});
   const voice = recorderControl({id: 'voice', kind: 'audio', startText: 'Record voice note', devices: state.devices,
     open: openMicrophone, keep: blob => add('audio', blob)});

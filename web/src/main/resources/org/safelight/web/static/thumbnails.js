@@ -10,6 +10,8 @@ const QUALITY = 0.85;
 const FRAME_AT_SECONDS = 0.5;
 /** How long a <video> or <audio> may take to load or seek before the file counts as unreadable. */
 const MEDIA_WAIT_MS = 20000;
+/** How long a video's frame may take to be decoded before the video card stands for it. */
+const FRAME_WAIT_MS = 8000;
 
 /** A file the browser cannot decode as what it should be. */
 export class MediaError extends Error {
@@ -84,26 +86,71 @@ async function mediaElement(kind, blob, what) {
   element.playsInline = true;
   const url = URL.createObjectURL(blob);
   const release = () => {
+    element.pause();
     element.removeAttribute('src');
-    element.load();
+    element.load(); // frees the decoder now, not when the element is collected
     URL.revokeObjectURL(url);
   };
   try {
     const loaded = once(element, ['loadedmetadata'], what);
     element.src = url;
     await loaded;
-    // Recordings without a duration in their header (some MediaRecorder files) tell it once the end is sought.
-    if (!Number.isFinite(element.duration)) {
-      const known = once(element, ['durationchange', 'seeked'], what);
-      element.currentTime = 1e7;
-      await known;
-      if (!Number.isFinite(element.duration)) throw new MediaError(`the ${what}'s length could not be read`);
+    // Chromium's own recordings (fragmented MP4) say their duration is Infinity until the end has been
+    // sought; 'durationchange' comes before that seek is over, so wait for the seek itself.
+    if (!Number.isFinite(element.duration) || element.duration <= 0) {
+      try {
+        await seek(element, 1e7, what);
+      } catch (e) {
+        if (kind === 'audio') throw e; // a video's frame does not need the length: its first one will do
+      }
+      if (!Number.isFinite(element.duration) && kind === 'audio') {
+        throw new MediaError(`the ${what}'s length could not be read`);
+      }
     }
     return {element, release};
   } catch (e) {
     release();
     throw e;
   }
+}
+
+/** Moves the element to `seconds` and resolves once that seek is over (not an earlier one's). */
+async function seek(element, seconds, what) {
+  const done = once(element, ['seeked'], what);
+  element.currentTime = seconds;
+  await done;
+  while (element.seeking) await once(element, ['seeked'], what);
+}
+
+/**
+ * Resolves true once the element has a decoded frame to draw (not only its metadata), false after
+ * the wait. Chromium on a phone may hold back decoding for an element no one sees; asking for the
+ * next frame (requestVideoFrameCallback) or a short muted play gets one.
+ */
+function frameReady(video, waitMs) {
+  const ready = () => video.readyState >= HTMLMediaElement.HAVE_CURRENT_DATA && !video.seeking
+    && video.videoWidth > 0 && video.videoHeight > 0;
+  // Data but no size: the file has no picture track at all (a recording that got no frame), no use waiting.
+  const pictureless = () => video.readyState >= HTMLMediaElement.HAVE_CURRENT_DATA && !video.seeking && !video.videoWidth;
+  if (ready()) return Promise.resolve(true);
+  if (pictureless()) return Promise.resolve(false);
+  return new Promise(resolve => {
+    const events = ['loadeddata', 'canplay', 'seeked', 'resize', 'timeupdate'];
+    let finished = false;
+    const finish = ok => {
+      if (finished) return;
+      finished = true;
+      clearTimeout(timer);
+      clearInterval(poll);
+      for (const e of events) video.removeEventListener(e, check);
+      resolve(ok);
+    };
+    const check = () => { if (ready()) finish(true); else if (pictureless()) finish(false); };
+    const timer = setTimeout(() => finish(ready()), waitMs);
+    const poll = setInterval(check, 100);
+    for (const e of events) video.addEventListener(e, check);
+    if (typeof video.requestVideoFrameCallback === 'function') video.requestVideoFrameCallback(check);
+  });
 }
 
 /** A translucent dark disc with a light triangle, centred, sized to the picture (as Thumbnails.java). */
@@ -129,15 +176,38 @@ function drawPlaySymbol(g, width, height) {
   g.globalAlpha = 1;
 }
 
-/** A video's thumbnail: its frame half a second in (or its first), with a play mark. */
+/**
+ * A video's thumbnail: its frame half a second in (or its first), with a play mark. When the browser
+ * gives no frame in time (a decoder busy or refused, a codec it lacks), the card the CLI draws for a
+ * video it cannot decode stands for it instead (the length, a play mark): a report is never lost
+ * for want of a picture.
+ */
 export async function videoThumbnail(blob) {
-  const {element: video, release} = await mediaElement('video', blob, 'video');
+  let opened;
   try {
-    const at = video.duration >= 2 * FRAME_AT_SECONDS ? FRAME_AT_SECONDS : 0;
-    const ready = once(video, ['seeked'], 'video');
-    video.currentTime = at === video.currentTime ? at + 1e-6 : at;
-    await ready;
-    if (!video.videoWidth || !video.videoHeight) throw new MediaError('the video has no picture');
+    opened = await mediaElement('video', blob, 'video');
+  } catch (e) {
+    if (e instanceof MediaError) return videoCard(NaN); // seal.js has checked it is an MP4 file
+    throw e;
+  }
+  const {element: video, release} = opened;
+  try {
+    const seconds = video.duration;
+    const at = Number.isFinite(seconds) && seconds >= 2 * FRAME_AT_SECONDS ? FRAME_AT_SECONDS : 0;
+    // Always seek, even to where it stands: the end, after a length was looked for, holds no frame.
+    await seek(video, at === video.currentTime ? at + 1e-6 : at, 'video');
+    let framed = await frameReady(video, FRAME_WAIT_MS);
+    if (!framed && video.videoWidth > 0) {
+      // A muted play is allowed without a gesture and makes even a held-back decoder produce a frame.
+      await video.play().then(() => frameReady(video, FRAME_WAIT_MS)).then(ok => { framed = ok; }, () => {});
+      video.pause();
+    }
+    if (!framed) {
+      // Only the player's state (no name, no content): what a developer needs to see why.
+      console.warn(`video thumbnail: no frame (readyState ${video.readyState}, size ${video.videoWidth}x${video.videoHeight},`
+        + ` duration ${seconds}); the video card stands for it`);
+      return await videoCard(seconds);
+    }
     const [w, h] = fitted(video.videoWidth, video.videoHeight);
     const {canvas, g} = canvasOf(w, h);
     g.drawImage(video, 0, 0, w, h);
@@ -197,13 +267,7 @@ function line(g, x1, y1, x2, y2) {
 /** The audio card: a microphone between two decorative waveforms, the length beneath. */
 export async function audioThumbnail(blob) {
   const seconds = await audioDuration(blob);
-  const font = await cardFont();
-  const {canvas, g} = canvasOf(CARD_WIDTH, CARD_HEIGHT);
-  const background = g.createLinearGradient(0, 0, 0, CARD_HEIGHT);
-  background.addColorStop(0, '#f5f7fa');
-  background.addColorStop(1, '#e2e8f0');
-  g.fillStyle = background;
-  g.fillRect(0, 0, CARD_WIDTH, CARD_HEIGHT);
+  const {canvas, g} = await blankCard();
   g.lineCap = 'round';
   g.lineJoin = 'round';
   g.strokeStyle = '#94a3b8';
@@ -234,9 +298,35 @@ export async function audioThumbnail(blob) {
   const stemTop = cradleY + 25;
   line(g, CENTRE_X, stemTop, CENTRE_X, stemTop + 14);
   line(g, CENTRE_X - 14, stemTop + 14, CENTRE_X + 14, stemTop + 14);
-  g.font = font;
+  await drawLength(g, seconds);
+  return jpeg(canvas);
+}
+
+/** The cards' quiet background, 480x360. */
+function blankCard() {
+  const {canvas, g} = canvasOf(CARD_WIDTH, CARD_HEIGHT);
+  const background = g.createLinearGradient(0, 0, 0, CARD_HEIGHT);
+  background.addColorStop(0, '#f5f7fa');
+  background.addColorStop(1, '#e2e8f0');
+  g.fillStyle = background;
+  g.fillRect(0, 0, CARD_WIDTH, CARD_HEIGHT);
+  return {canvas, g};
+}
+
+/** The length beneath the card's middle ("0:03"); nothing when the browser could not tell it. */
+async function drawLength(g, seconds) {
+  if (!Number.isFinite(seconds)) return;
+  g.font = await cardFont();
+  g.fillStyle = INK;
   g.textAlign = 'center';
   g.textBaseline = 'alphabetic';
   g.fillText(formatLength(seconds), CENTRE_X, CENTRE_Y + DISC_RADIUS + 62);
+}
+
+/** A video without a frame to show (AudioCard.videoCard in the CLI): the card, its length, a play mark. */
+async function videoCard(seconds) {
+  const {canvas, g} = blankCard();
+  await drawLength(g, seconds);
+  drawPlaySymbol(g, CARD_WIDTH, CARD_HEIGHT);
   return jpeg(canvas);
 }
