@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.safelight.accounts.testing.AccountsServer;
+import org.safelight.accounts.testing.SealedFiles;
 import org.safelight.client.storage.StorageApp;
 import org.safelight.client.storage.StorageProvider;
 import org.safelight.client.storage.testing.BrowserSide;
@@ -26,7 +27,7 @@ class StorageHttpTest {
     private static final String PRO = "dr@hospital.org";
     private static final String FREE = "someone@gmail.com";
 
-    private record Rig(AccountsServer accounts, FakeBox box, FakeDropbox dropbox) implements AutoCloseable {
+    record Rig(AccountsServer accounts, FakeBox box, FakeDropbox dropbox) implements AutoCloseable {
         FakeService fake(StorageProvider p) {
             return p == StorageProvider.BOX ? box : dropbox;
         }
@@ -39,23 +40,28 @@ class StorageHttpTest {
         }
     }
 
-    private static Rig rig(Database db, boolean withBox, boolean allowPlain) {
+    static Rig rig(Database db, boolean withBox, boolean allowPlain) {
+        return rig(db, withBox, allowPlain, StorageSettings.MAX_UPLOAD, StorageSettings.UPLOADS_PER_HOUR);
+    }
+
+    static Rig rig(Database db, boolean withBox, boolean allowPlain, long maxBytes, int perHour) {
         FakeBox box = new FakeBox();
         FakeDropbox dropbox = new FakeDropbox();
         Map<StorageProvider, StorageApp> apps = withBox
                 ? Map.of(StorageProvider.BOX, box.app(), StorageProvider.DROPBOX, dropbox.app())
                 : Map.of(StorageProvider.DROPBOX, dropbox.app());
-        AccountsServer accounts = AccountsServer.startOn(db, new StorageSettings(apps, allowPlain, 1000));
+        AccountsServer accounts = AccountsServer.startOn(db, new StorageSettings(apps, allowPlain, 3000)
+                .withLimits(maxBytes, perHour));
         accounts.stores.enterprises().create("Hospital", "it@hospital.org", List.of("hospital.org"), List.of());
         return new Rig(accounts, box, dropbox);
     }
 
-    private static String path(StorageProvider p, String tail) {
+    static String path(StorageProvider p, String tail) {
         return StorageHandlers.PREFIX + "/" + p.code() + tail;
     }
 
     /** The browser's part: start, authorize at the service, finish with the code and the verifier. */
-    private static HttpResponse<String> connect(Rig rig, StorageProvider p, String token) {
+    static HttpResponse<String> connect(Rig rig, StorageProvider p, String token) {
         HttpResponse<String> start = rig.accounts().post(path(p, "/connect"), "{}", token);
         if (start.statusCode() != 200) {
             return start;
@@ -77,7 +83,7 @@ class StorageHttpTest {
                 token);
     }
 
-    private static HttpResponse<String> send(Rig rig, StorageProvider p, String token, String reportId, byte[] file,
+    static HttpResponse<String> send(Rig rig, StorageProvider p, String token, String reportId, byte[] file,
             boolean plain) {
         try {
             return HTTP.send(HttpRequest.newBuilder(URI.create(rig.accounts().base + path(p, "/reports?report_id="
@@ -89,13 +95,21 @@ class StorageHttpTest {
         }
     }
 
-    private static byte[] bytes(int n) {
+    private static final String KEYS = "https://keys.hospital.example";
+    private static final Map<String, byte[]> SEALED = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** The report {@code id} sealed (the same bytes every time in a run, so the fakes' copies compare). */
+    static byte[] sealed(String id, int photoBytes) {
+        return SEALED.computeIfAbsent(id + "/" + photoBytes, k -> SealedFiles.sealed(id, KEYS, photoBytes));
+    }
+
+    static byte[] bytes(int n) {
         byte[] b = new byte[n];
         new Random(n).nextBytes(b);
         return b;
     }
 
-    private static JsonNode service(Rig rig, String token, StorageProvider p) {
+    static JsonNode service(Rig rig, String token, StorageProvider p) {
         for (JsonNode s : AccountsServer.json(rig.accounts().get(StorageHandlers.PREFIX, token)).get("services")) {
             if (s.get("provider").asText().equals(p.code())) {
                 return s;
@@ -119,18 +133,18 @@ class StorageHttpTest {
                 assertThat(service(rig, token, p).get("connected").asBoolean()).isTrue();
                 assertThat(service(rig, token, p).get("plain_allowed").asBoolean()).isFalse();
 
-                HttpResponse<String> small = send(rig, p, token, "R-small", bytes(700), false);
+                HttpResponse<String> small = send(rig, p, token, "R-small", sealed("R-small", 100), false);
                 assertThat(small.statusCode()).as(small.body()).isEqualTo(200);
                 assertThat(AccountsServer.json(small).get("path").asText()).endsWith("/R-small.picsafe");
-                HttpResponse<String> large = send(rig, p, token, "R-large", bytes(2500), false);
+                HttpResponse<String> large = send(rig, p, token, "R-large", sealed("R-large", 5000), false);
                 assertThat(large.statusCode()).as(large.body()).isEqualTo(200);
                 assertThat(rig.fake(p).count("session_started")).isEqualTo(1);
             }
-            assertThat(rig.box().file("Safelight", "R-small.picsafe")).isEqualTo(bytes(700));
-            assertThat(rig.box().file("Safelight", "R-large.picsafe")).isEqualTo(bytes(2500));
+            assertThat(rig.box().file("Safelight", "R-small.picsafe")).isEqualTo(sealed("R-small", 100));
+            assertThat(rig.box().file("Safelight", "R-large.picsafe")).isEqualTo(sealed("R-large", 5000));
             assertThat(rig.box().count("folder_created")).isEqualTo(1);
-            assertThat(rig.dropbox().file("/R-small.picsafe")).isEqualTo(bytes(700));
-            assertThat(rig.dropbox().file("/R-large.picsafe")).isEqualTo(bytes(2500));
+            assertThat(rig.dropbox().file("/R-small.picsafe")).isEqualTo(sealed("R-small", 100));
+            assertThat(rig.dropbox().file("/R-large.picsafe")).isEqualTo(sealed("R-large", 5000));
 
             // The sends are on the user's list, without a recipient.
             JsonNode reports = AccountsServer.json(rig.accounts().get("/api/v1/accounts/me/reports", token));
@@ -158,14 +172,14 @@ class StorageHttpTest {
             for (StorageProvider p : StorageProvider.values()) {
                 assertThat(connect(rig, p, token).statusCode()).isEqualTo(200);
                 rig.fake(p).oauth().expireAccessTokens();
-                assertThat(send(rig, p, token, "R1", bytes(100), false).statusCode()).isEqualTo(200);
+                assertThat(send(rig, p, token, "R1", sealed("R1", 100), false).statusCode()).isEqualTo(200);
                 assertThat(rig.fake(p).count("refreshed")).isEqualTo(1);
                 // The refreshed token was kept: the next send needs no refresh.
-                assertThat(send(rig, p, token, "R2", bytes(100), false).statusCode()).isEqualTo(200);
+                assertThat(send(rig, p, token, "R2", sealed("R2", 100), false).statusCode()).isEqualTo(200);
                 assertThat(rig.fake(p).count("refreshed")).isEqualTo(1);
 
                 rig.fake(p).oauth().revokeEverything();
-                HttpResponse<String> refused = send(rig, p, token, "R3", bytes(100), false);
+                HttpResponse<String> refused = send(rig, p, token, "R3", sealed("R3", 100), false);
                 assertThat(refused.statusCode()).isEqualTo(409);
                 assertThat(AccountsServer.json(refused).get("error").asText()).isEqualTo("storage_not_connected");
                 assertThat(service(rig, token, p).get("connected").asBoolean()).isFalse();
@@ -184,7 +198,7 @@ class StorageHttpTest {
             HttpResponse<String> notPro = connect(rig, StorageProvider.DROPBOX, free);
             assertThat(notPro.statusCode()).isEqualTo(403);
             assertThat(AccountsServer.json(notPro).get("error").asText()).isEqualTo("pro_required");
-            assertThat(send(rig, StorageProvider.DROPBOX, free, "R", bytes(10), false).statusCode()).isEqualTo(403);
+            assertThat(send(rig, StorageProvider.DROPBOX, free, "R", sealed("R", 10), false).statusCode()).isEqualTo(403);
 
             rig.accounts().signUpVerified(PRO);
             String pro = rig.accounts().accessToken(PRO);
@@ -193,22 +207,22 @@ class StorageHttpTest {
             assertThat(box.statusCode()).isEqualTo(409);
             assertThat(AccountsServer.json(box).get("error").asText()).isEqualTo("not_configured");
 
-            HttpResponse<String> unconnected = send(rig, StorageProvider.DROPBOX, pro, "R", bytes(10), false);
+            HttpResponse<String> unconnected = send(rig, StorageProvider.DROPBOX, pro, "R", sealed("R", 10), false);
             assertThat(AccountsServer.json(unconnected).get("error").asText()).isEqualTo("storage_not_connected");
 
             assertThat(connect(rig, StorageProvider.DROPBOX, pro).statusCode()).isEqualTo(200);
-            HttpResponse<String> plain = send(rig, StorageProvider.DROPBOX, pro, "R", bytes(10), true);
+            HttpResponse<String> plain = send(rig, StorageProvider.DROPBOX, pro, "R", sealed("R", 10), true);
             assertThat(AccountsServer.json(plain).get("error").asText()).isEqualTo("destination_refused");
 
             rig.dropbox().down(true);
-            HttpResponse<String> down = send(rig, StorageProvider.DROPBOX, pro, "R", bytes(10), false);
+            HttpResponse<String> down = send(rig, StorageProvider.DROPBOX, pro, "R", sealed("R", 10), false);
             assertThat(down.statusCode()).isEqualTo(503);
             assertThat(AccountsServer.json(down).get("error").asText()).isEqualTo("destination_unavailable");
             rig.dropbox().down(false);
 
             assertThat(rig.accounts().delete(path(StorageProvider.DROPBOX, ""), pro).statusCode()).isEqualTo(204);
             assertThat(service(rig, pro, StorageProvider.DROPBOX).get("connected").asBoolean()).isFalse();
-            HttpResponse<String> gone = send(rig, StorageProvider.DROPBOX, pro, "R", bytes(10), false);
+            HttpResponse<String> gone = send(rig, StorageProvider.DROPBOX, pro, "R", sealed("R", 10), false);
             assertThat(AccountsServer.json(gone).get("error").asText()).isEqualTo("storage_not_connected");
             assertThat(rig.dropbox().fileCount()).isZero();
         }
