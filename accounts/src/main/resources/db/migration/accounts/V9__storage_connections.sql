@@ -25,3 +25,12 @@ CREATE TABLE storage_uploads (
     started_at BIGINT NOT NULL
 );
 CREATE INDEX storage_uploads_user ON storage_uploads (user_id, started_at);
+
+-- The OAuth state of a connection being made: issued by /connect to one user for one service, good
+-- for ten minutes and once (/finish deletes it), so a code cannot be finished by anyone else.
+CREATE TABLE storage_oauth_states (
+    state      TEXT NOT NULL PRIMARY KEY,
+    user_id    TEXT NOT NULL,
+    provider   TEXT NOT NULL,
+    expires_at BIGINT NOT NULL
+);

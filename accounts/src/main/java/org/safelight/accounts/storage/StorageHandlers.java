@@ -42,14 +42,16 @@ import org.safelight.server.tokens.UserToken;
  * <pre>
  * GET    /api/v1/accounts/me/storage                         → {services: [{provider, name, configured, connected,
  *        allowed, why?, plain_allowed}]}
- * POST   /api/v1/accounts/me/storage/{provider}/connect      → {authorize_endpoint, client_id, params}
- * POST   /api/v1/accounts/me/storage/{provider}/finish       {code, code_verifier, redirect_uri, state} → {connected}
+ * POST   /api/v1/accounts/me/storage/{provider}/connect      → {authorize_endpoint, client_id, params, state, redirect_uri}
+ * POST   /api/v1/accounts/me/storage/{provider}/finish       {code, code_verifier, state, redirect_uri?} → {connected}
  * DELETE /api/v1/accounts/me/storage/{provider}              → 204
  * POST   /api/v1/accounts/me/storage/{provider}/reports?report_id=R[&plain=true]  (the file as the body)
  *        → {sent: true, path}
  * </pre>
- * The browser makes the PKCE verifier and the state and checks the state; the server trades the
- * code with the verifier and keeps the tokens sealed ({@link StorageConnections}). PRO is checked
+ * The server issues the OAuth state (bound to the user and service, ten minutes, single use:
+ * {@link OAuthStates}) and fixes the redirect URI ({@code PUBLIC_URL/app/}); the browser makes the
+ * PKCE verifier, keeps it in memory and hands it over once at finish, and the server trades the code
+ * with it (storing no verifier) and keeps the tokens sealed ({@link StorageConnections}). PRO is checked
  * against the account as it is now (its enterprise's licence), not against the token's claim.
  * Refusals: pro_required, not_configured, storage_not_connected, destination_refused,
  * destination_unavailable. Tokens and file contents are never logged. Thread-safe.
@@ -68,6 +70,7 @@ public final class StorageHandlers {
     private final URI publicUrl;
     private final Clock clock;
     private final UploadSlots slots;
+    private final OAuthStates states;
 
     public StorageHandlers(StorageSettings settings, StorageConnections connections, UserStore users,
             Enterprises enterprises, ReportSends sends, TokenVerifier verifier, URI publicUrl, Clock clock) {
@@ -80,6 +83,7 @@ public final class StorageHandlers {
         this.publicUrl = publicUrl;
         this.clock = clock;
         this.slots = connections == null ? null : new UploadSlots(connections.jdbi(), settings.uploadsPerHour(), clock);
+        this.states = connections == null ? null : new OAuthStates(connections.jdbi(), clock);
     }
 
     private boolean pro(UserToken token) {
@@ -135,6 +139,8 @@ public final class StorageHandlers {
         out.put("authorize_endpoint", storage.authorizeEndpoint());
         out.put("client_id", storage.clientId());
         out.put("params", storage.authorizeParameters());
+        out.put("state", states.issue(user.userId(), storage.provider()));
+        out.put("redirect_uri", callback());
         ctx.header("Cache-Control", "no-store").json(out);
     }
 
@@ -145,13 +151,20 @@ public final class StorageHandlers {
         JsonNode body = Json.body(ctx);
         String code = field(body, "code");
         String verifierText = field(body, "code_verifier");
-        String redirectUri = field(body, "redirect_uri");
+        String state = field(body, "state");
         // RFC 7636: 43 to 128 unreserved characters.
         if (!verifierText.matches("[A-Za-z0-9._~-]{43,128}")) {
             throw ApiException.badRequest("'code_verifier' must be 43 to 128 letters, digits, '.', '_', '~' or '-'");
         }
-        if (!sameOrigin(redirectUri)) {
-            throw ApiException.badRequest("'redirect_uri' must be on this server");
+        // The redirect URI is ours alone: the exact callback page; a client may repeat it, not choose it.
+        String redirectUri = callback();
+        JsonNode given = body.get("redirect_uri");
+        if (given != null && !given.isNull() && !redirectUri.equals(given.asText())) {
+            throw ApiException.badRequest("'redirect_uri' must be " + redirectUri);
+        }
+        if (!states.redeem(state, user.userId(), provider)) {
+            throw ApiException.badRequest("this connection was not started here, took too long or is finished"
+                    + " already: start connecting again");
         }
         try {
             connections.save(user.userId(), provider, storage.exchange(code, verifierText, redirectUri));
@@ -161,15 +174,10 @@ public final class StorageHandlers {
         ctx.json(Map.of("connected", true));
     }
 
-    private boolean sameOrigin(String uri) {
-        try {
-            URI u = new URI(uri);
-            return u.getScheme() != null && u.getScheme().equalsIgnoreCase(publicUrl.getScheme())
-                    && publicUrl.getHost().equalsIgnoreCase(u.getHost()) && u.getPort() == publicUrl.getPort()
-                    && u.getRawUserInfo() == null;
-        } catch (java.net.URISyntaxException e) {
-            return false;
-        }
+    /** The page the services send the browser back to: the app's own, on this server's public URL. */
+    private String callback() {
+        String base = publicUrl.toString();
+        return (base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + "/app/";
     }
 
     private static String field(JsonNode body, String name) {
@@ -184,6 +192,10 @@ public final class StorageHandlers {
         UserToken user = verifier.fromRequest(ctx);
         StorageProvider provider = provider(ctx);
         if (connections != null) {
+            // Revoked at the service first (best effort: a service down must not keep the user
+            // connected here), so that the tokens stop working and not only stop being used.
+            connections.stored(user.userId(), provider).ifPresent(stored -> settings.app(provider)
+                    .ifPresent(app -> CloudStorage.of(app).revoke(stored.tokens())));
             connections.delete(user.userId(), provider);
         }
         ctx.status(204);

@@ -66,21 +66,34 @@ class StorageHttpTest {
         if (start.statusCode() != 200) {
             return start;
         }
+        Authorized a = authorize(rig, start);
+        return finish(rig, p, token, a.code(), a.verifier(), a.state(), a.redirect());
+    }
+
+    record Authorized(String code, String verifier, String state, String redirect) {
+    }
+
+    /** What the browser gets from the service with the server's start: the code, its verifier, the state. */
+    static Authorized authorize(Rig rig, HttpResponse<String> start) {
         JsonNode s = AccountsServer.json(start);
-        BrowserSide browser = new BrowserSide();
-        String redirect = rig.accounts().base + "/app/";
+        String redirect = s.get("redirect_uri").asText();
+        assertThat(redirect).isEqualTo(rig.accounts().base + "/app/");
+        BrowserSide browser = new BrowserSide(s.get("state").asText());
         Map<String, String> params = new java.util.HashMap<>();
         s.get("params").properties().forEach(e -> params.put(e.getKey(), e.getValue().asText()));
-        String code;
         try {
-            code = browser.code(browser.authorizeUrl(s.get("authorize_endpoint").asText(), s.get("client_id").asText(),
-                    redirect, params));
+            String code = browser.code(browser.authorizeUrl(s.get("authorize_endpoint").asText(),
+                    s.get("client_id").asText(), redirect, params));
+            return new Authorized(code, browser.verifier, browser.state, redirect);
         } catch (Exception e) {
             throw new AssertionError(e);
         }
+    }
+
+    static HttpResponse<String> finish(Rig rig, StorageProvider p, String token, String code, String verifier,
+            String state, String redirect) {
         return rig.accounts().post(path(p, "/finish"), "{\"code\":\"" + code + "\",\"code_verifier\":\""
-                + browser.verifier + "\",\"redirect_uri\":\"" + redirect + "\",\"state\":\"" + browser.state + "\"}",
-                token);
+                + verifier + "\",\"redirect_uri\":\"" + redirect + "\",\"state\":\"" + state + "\"}", token);
     }
 
     static HttpResponse<String> send(Rig rig, StorageProvider p, String token, String reportId, byte[] file,
@@ -225,6 +238,67 @@ class StorageHttpTest {
             HttpResponse<String> gone = send(rig, StorageProvider.DROPBOX, pro, "R", sealed("R", 10), false);
             assertThat(AccountsServer.json(gone).get("error").asText()).isEqualTo("storage_not_connected");
             assertThat(rig.dropbox().fileCount()).isZero();
+        }
+    }
+
+    @EachDatabase
+    void disconnecting_revokes_the_tokens_at_the_service(Database db) {
+        try (Rig rig = rig(db, true, false)) {
+            rig.accounts().signUpVerified(PRO);
+            String token = rig.accounts().accessToken(PRO);
+            String userId = rig.accounts().stores.users().findByEmail(PRO).orElseThrow().id();
+            for (StorageProvider p : StorageProvider.values()) {
+                assertThat(connect(rig, p, token).statusCode()).isEqualTo(200);
+                var held = rig.accounts().connections.tokens(userId, p).orElseThrow();
+                assertThat(rig.fake(p).oauth().accepts(held.accessToken())).isTrue();
+
+                assertThat(rig.accounts().delete(path(p, ""), token).statusCode()).isEqualTo(204);
+                assertThat(rig.fake(p).count("revoked")).isEqualTo(1);
+                assertThat(rig.fake(p).oauth().accepts(held.accessToken())).isFalse();
+                assertThat(rig.fake(p).oauth().refreshes(held.refreshToken())).isFalse();
+                assertThat(service(rig, token, p).get("connected").asBoolean()).isFalse();
+            }
+            // A service that is down does not keep the user connected here.
+            assertThat(connect(rig, StorageProvider.BOX, token).statusCode()).isEqualTo(200);
+            rig.box().down(true);
+            assertThat(rig.accounts().delete(path(StorageProvider.BOX, ""), token).statusCode()).isEqualTo(204);
+            assertThat(service(rig, token, StorageProvider.BOX).get("connected").asBoolean()).isFalse();
+        }
+    }
+
+    @EachDatabase
+    void finish_takes_only_a_state_this_server_issued_to_this_user_once_and_its_own_redirect(Database db) {
+        try (Rig rig = rig(db, false, false)) {
+            StorageProvider p = StorageProvider.DROPBOX;
+            rig.accounts().signUpVerified(PRO);
+            rig.accounts().signUpVerified("other@hospital.org");
+            String token = rig.accounts().accessToken(PRO);
+            String other = rig.accounts().accessToken("other@hospital.org");
+
+            Authorized a = authorize(rig, rig.accounts().post(path(p, "/connect"), "{}", token));
+            for (HttpResponse<String> r : List.of(
+                    finish(rig, p, token, a.code(), a.verifier(), "dropbox.never-issued", a.redirect()),
+                    finish(rig, p, other, a.code(), a.verifier(), a.state(), a.redirect()),
+                    finish(rig, p, token, a.code(), a.verifier(), a.state(), rig.accounts().base + "/app/evil"))) {
+                assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
+                assertThat(AccountsServer.json(r).get("error").asText()).isEqualTo("bad_request");
+            }
+            assertThat(rig.dropbox().count("code_exchanged") + rig.dropbox().count("token_refused")).isZero();
+
+            assertThat(finish(rig, p, token, a.code(), a.verifier(), a.state(), a.redirect()).statusCode())
+                    .isEqualTo(200);
+            HttpResponse<String> again = finish(rig, p, token, a.code(), a.verifier(), a.state(), a.redirect());
+            assertThat(again.statusCode()).isEqualTo(400);
+            assertThat(rig.dropbox().count("code_exchanged")).isEqualTo(1);
+            assertThat(rig.dropbox().count("token_refused")).isZero();
+
+            // A state ten minutes old is no good any more.
+            Authorized late = authorize(rig, rig.accounts().post(path(p, "/connect"), "{}", token));
+            rig.accounts().clock.advance(OAuthStates.LIFETIME.plusSeconds(1));
+            String fresh = rig.accounts().accessToken(PRO);
+            assertThat(finish(rig, p, fresh, late.code(), late.verifier(), late.state(), late.redirect())
+                    .statusCode()).isEqualTo(400);
+            assertThat(rig.dropbox().count("code_exchanged")).isEqualTo(1);
         }
     }
 }
