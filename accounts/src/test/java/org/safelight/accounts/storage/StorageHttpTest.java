@@ -301,4 +301,37 @@ class StorageHttpTest {
             assertThat(rig.dropbox().count("code_exchanged")).isEqualTo(1);
         }
     }
+
+    @EachDatabase
+    void a_refresher_that_lost_the_race_to_box_neither_overwrites_nor_forgets_the_winners_tokens(Database db)
+            throws Exception {
+        try (Rig rig = rig(db, true, false)) {
+            StorageProvider p = StorageProvider.BOX;
+            rig.accounts().signUpVerified(PRO);
+            String token = rig.accounts().accessToken(PRO);
+            String userId = rig.accounts().stores.users().findByEmail(PRO).orElseThrow().id();
+            assertThat(connect(rig, p, token).statusCode()).isEqualTo(200);
+            StorageConnections connections = rig.accounts().connections;
+            StorageConnections.Stored before = connections.stored(userId, p).orElseThrow();
+            rig.box().oauth().expireAccessTokens();
+            org.safelight.client.storage.CloudStorage box = org.safelight.client.storage.CloudStorage.of(rig.box().app());
+
+            // Two requests read the same row; the first refreshes (Box retires the refresh token) and keeps its tokens.
+            byte[] file = sealed("R-race", 100);
+            box.upload(before.tokens(), "R-race.picsafe", new java.io.ByteArrayInputStream(file), file.length,
+                    fresh -> assertThat(connections.replace(userId, p, before, fresh)).isPresent());
+            StorageConnections.Stored winner = connections.stored(userId, p).orElseThrow();
+            assertThat(winner.sealed()).isNotEqualTo(before.sealed());
+
+            // The second's refresh is refused: it may neither store over the winner nor forget the connection.
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> box.upload(before.tokens(), "R-late.picsafe",
+                    new java.io.ByteArrayInputStream(file), file.length, fresh -> { }))
+                    .isInstanceOf(org.safelight.client.storage.StorageException.class);
+            assertThat(connections.replace(userId, p, before, before.tokens())).isEmpty();
+            assertThat(connections.deleteIfUnchanged(userId, p, before)).isFalse();
+            assertThat(connections.stored(userId, p).orElseThrow().sealed()).isEqualTo(winner.sealed());
+            assertThat(service(rig, token, p).get("connected").asBoolean()).isTrue();
+            assertThat(send(rig, p, token, "R-after", sealed("R-after", 100), false).statusCode()).isEqualTo(200);
+        }
+    }
 }
