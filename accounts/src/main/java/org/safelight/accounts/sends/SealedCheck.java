@@ -17,8 +17,9 @@ import org.safelight.server.http.Refusal;
  * format library's strict reader (its ZIP limits and one-reading rule): a ZIP of exactly
  * {@code package.json} (naming a key server or a static key) and {@code package.encrypted}
  * (RNCryptor v3, password mode). The server sends nothing readable: a plain report is refused.
+ * Shared with the Box and Dropbox upload ({@code storage.StorageHandlers}).
  */
-final class SealedCheck {
+public final class SealedCheck {
     private static final Pattern REPORT_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
     private static final Set<String> SEALED = Set.of("package.json", "package.encrypted");
 
@@ -26,7 +27,7 @@ final class SealedCheck {
     }
 
     /** @throws Refusal {@code invalid_report_id} */
-    static String reportId(String given) {
+    public static String reportId(String given) {
         if (given == null || given.isEmpty()) {
             throw new Refusal(ErrorCode.REPORT_ID_REQUIRED, "give the report's ID (report_id)");
         }
@@ -41,7 +42,7 @@ final class SealedCheck {
      * @return the report's package.json
      * @throws Refusal {@code not_a_sealed_report}, {@code unsafe_zip} or {@code report_id_mismatch}
      */
-    static PackageJson check(Path file, String reportId, String fileName) throws IOException {
+    public static PackageJson check(Path file, String reportId, String fileName) throws IOException {
         Inspection inspection;
         try {
             inspection = Inspection.of(file);

@@ -38,18 +38,20 @@ public final class StorageConnections {
         return "storage:" + userId + ":" + provider.code();
     }
 
+    /**
+     * The tokens as stored, with their sealed text: it changes with every save (a fresh nonce), so it
+     * tells whether the row is still the one read.
+     */
+    public record Stored(StorageTokens tokens, String sealed) {
+    }
+
+    Jdbi jdbi() {
+        return jdbi;
+    }
+
     /** Keeps (or replaces) the user's tokens for the service. */
     public void save(String userId, StorageProvider provider, StorageTokens tokens) {
-        Map<String, Object> plain = new LinkedHashMap<>();
-        plain.put("access_token", tokens.accessToken());
-        plain.put("refresh_token", tokens.refreshToken());
-        plain.put("expires_at", tokens.expiresAt());
-        String sealed;
-        try {
-            sealed = masterKey.seal(JSON.writeValueAsBytes(plain), context(userId, provider));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        String sealed = seal(userId, provider, tokens);
         long now = clock.millis();
         jdbi.useHandle(h -> h.createUpdate("INSERT INTO storage_connections"
                         + " (user_id, provider, sealed_tokens, connected_at, updated_at)"
@@ -60,10 +62,51 @@ public final class StorageConnections {
     }
 
     /**
+     * Replaces the tokens only if the row still holds {@code old} (a conditional update: of two
+     * refreshes at once, the one that read the older row does not overwrite the newer).
+     *
+     * @return the new row, or empty when the row had changed (or was gone)
+     */
+    public Optional<Stored> replace(String userId, StorageProvider provider, Stored old, StorageTokens fresh) {
+        String sealed = seal(userId, provider, fresh);
+        int n = jdbi.withHandle(h -> h.createUpdate("UPDATE storage_connections SET sealed_tokens = :sealed,"
+                        + " updated_at = :now WHERE user_id = :user AND provider = :provider AND sealed_tokens = :old")
+                .bind("user", userId).bind("provider", provider.code()).bind("sealed", sealed)
+                .bind("now", clock.millis()).bind("old", old.sealed()).execute());
+        return n == 1 ? Optional.of(new Stored(fresh, sealed)) : Optional.empty();
+    }
+
+    /** Forgets the connection only if the row still holds {@code old}: tokens stored since stay. */
+    public boolean deleteIfUnchanged(String userId, StorageProvider provider, Stored old) {
+        return jdbi.withHandle(h -> h.createUpdate("DELETE FROM storage_connections"
+                        + " WHERE user_id = :user AND provider = :provider AND sealed_tokens = :old")
+                .bind("user", userId).bind("provider", provider.code()).bind("old", old.sealed()).execute()) > 0;
+    }
+
+    private String seal(String userId, StorageProvider provider, StorageTokens tokens) {
+        Map<String, Object> plain = new LinkedHashMap<>();
+        plain.put("access_token", tokens.accessToken());
+        plain.put("refresh_token", tokens.refreshToken());
+        plain.put("expires_at", tokens.expiresAt());
+        String sealed;
+        try {
+            sealed = masterKey.seal(JSON.writeValueAsBytes(plain), context(userId, provider));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return sealed;
+    }
+
+    /**
      * The user's tokens for the service, or empty when not connected (or when the row does not open
      * under this master key: it cannot be used, so it counts as not connected).
      */
     public Optional<StorageTokens> tokens(String userId, StorageProvider provider) {
+        return stored(userId, provider).map(Stored::tokens);
+    }
+
+    /** The tokens and the row's sealed text, or empty as for {@link #tokens}. */
+    public Optional<Stored> stored(String userId, StorageProvider provider) {
         Optional<String> sealed = jdbi.withHandle(h -> h.createQuery("SELECT sealed_tokens FROM storage_connections"
                         + " WHERE user_id = :user AND provider = :provider")
                 .bind("user", userId).bind("provider", provider.code()).mapTo(String.class).findOne());
@@ -73,8 +116,8 @@ public final class StorageConnections {
         try {
             JsonNode t = JSON.readTree(new String(masterKey.open(sealed.get(), context(userId, provider)),
                     StandardCharsets.UTF_8));
-            return Optional.of(new StorageTokens(t.path("access_token").asText(), t.path("refresh_token").asText(),
-                    t.path("expires_at").asLong()));
+            return Optional.of(new Stored(new StorageTokens(t.path("access_token").asText(),
+                    t.path("refresh_token").asText(), t.path("expires_at").asLong()), sealed.get()));
         } catch (MasterKeyException | IOException e) {
             return Optional.empty();
         }

@@ -4,20 +4,18 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
 import org.safelight.accounts.enterprise.Enterprises;
 import org.safelight.accounts.enterprise.Membership;
+import org.safelight.accounts.sends.SealedCheck;
 import org.safelight.accounts.uploads.ReportSend;
 import org.safelight.accounts.uploads.ReportSends;
 import org.safelight.accounts.uploads.SendChannel;
@@ -27,7 +25,10 @@ import org.safelight.client.storage.CloudStorage;
 import org.safelight.client.storage.StorageApp;
 import org.safelight.client.storage.StorageException;
 import org.safelight.client.storage.StorageProvider;
-import org.safelight.client.storage.StorageTokens;
+import org.safelight.format.FormatException;
+import org.safelight.format.container.UnsafeZipException;
+import org.safelight.format.picsafe.Inspection;
+import org.safelight.format.picsafe.ReportFileKind;
 import org.safelight.server.http.ApiException;
 import org.safelight.server.http.ErrorCode;
 import org.safelight.server.http.Json;
@@ -41,14 +42,16 @@ import org.safelight.server.tokens.UserToken;
  * <pre>
  * GET    /api/v1/accounts/me/storage                         → {services: [{provider, name, configured, connected,
  *        allowed, why?, plain_allowed}]}
- * POST   /api/v1/accounts/me/storage/{provider}/connect      → {authorize_endpoint, client_id, params}
- * POST   /api/v1/accounts/me/storage/{provider}/finish       {code, code_verifier, redirect_uri, state} → {connected}
+ * POST   /api/v1/accounts/me/storage/{provider}/connect      → {authorize_endpoint, client_id, params, state, redirect_uri}
+ * POST   /api/v1/accounts/me/storage/{provider}/finish       {code, code_verifier, state, redirect_uri?} → {connected}
  * DELETE /api/v1/accounts/me/storage/{provider}              → 204
  * POST   /api/v1/accounts/me/storage/{provider}/reports?report_id=R[&plain=true]  (the file as the body)
  *        → {sent: true, path}
  * </pre>
- * The browser makes the PKCE verifier and the state and checks the state; the server trades the
- * code with the verifier and keeps the tokens sealed ({@link StorageConnections}). PRO is checked
+ * The server issues the OAuth state (bound to the user and service, ten minutes, single use:
+ * {@link OAuthStates}) and fixes the redirect URI ({@code PUBLIC_URL/app/}); the browser makes the
+ * PKCE verifier, keeps it in memory and hands it over once at finish, and the server trades the code
+ * with it (storing no verifier) and keeps the tokens sealed ({@link StorageConnections}). PRO is checked
  * against the account as it is now (its enterprise's licence), not against the token's claim.
  * Refusals: pro_required, not_configured, storage_not_connected, destination_refused,
  * destination_unavailable. Tokens and file contents are never logged. Thread-safe.
@@ -56,7 +59,6 @@ import org.safelight.server.tokens.UserToken;
 public final class StorageHandlers {
     /** Where the routes start; the upload's body limit is set for this prefix. */
     public static final String PREFIX = "/api/v1/accounts/me/storage";
-    private static final Pattern REPORT_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
     private static final int MAX_FIELD = 4096;
 
     private final StorageSettings settings;
@@ -67,6 +69,8 @@ public final class StorageHandlers {
     private final TokenVerifier verifier;
     private final URI publicUrl;
     private final Clock clock;
+    private final UploadSlots slots;
+    private final OAuthStates states;
 
     public StorageHandlers(StorageSettings settings, StorageConnections connections, UserStore users,
             Enterprises enterprises, ReportSends sends, TokenVerifier verifier, URI publicUrl, Clock clock) {
@@ -78,6 +82,8 @@ public final class StorageHandlers {
         this.verifier = verifier;
         this.publicUrl = publicUrl;
         this.clock = clock;
+        this.slots = connections == null ? null : new UploadSlots(connections.jdbi(), settings.uploadsPerHour(), clock);
+        this.states = connections == null ? null : new OAuthStates(connections.jdbi(), clock);
     }
 
     private boolean pro(UserToken token) {
@@ -133,6 +139,8 @@ public final class StorageHandlers {
         out.put("authorize_endpoint", storage.authorizeEndpoint());
         out.put("client_id", storage.clientId());
         out.put("params", storage.authorizeParameters());
+        out.put("state", states.issue(user.userId(), storage.provider()));
+        out.put("redirect_uri", callback());
         ctx.header("Cache-Control", "no-store").json(out);
     }
 
@@ -143,13 +151,20 @@ public final class StorageHandlers {
         JsonNode body = Json.body(ctx);
         String code = field(body, "code");
         String verifierText = field(body, "code_verifier");
-        String redirectUri = field(body, "redirect_uri");
+        String state = field(body, "state");
         // RFC 7636: 43 to 128 unreserved characters.
         if (!verifierText.matches("[A-Za-z0-9._~-]{43,128}")) {
             throw ApiException.badRequest("'code_verifier' must be 43 to 128 letters, digits, '.', '_', '~' or '-'");
         }
-        if (!sameOrigin(redirectUri)) {
-            throw ApiException.badRequest("'redirect_uri' must be on this server");
+        // The redirect URI is ours alone: the exact callback page; a client may repeat it, not choose it.
+        String redirectUri = callback();
+        JsonNode given = body.get("redirect_uri");
+        if (given != null && !given.isNull() && !redirectUri.equals(given.asText())) {
+            throw ApiException.badRequest("'redirect_uri' must be " + redirectUri);
+        }
+        if (!states.redeem(state, user.userId(), provider)) {
+            throw ApiException.badRequest("this connection was not started here, took too long or is finished"
+                    + " already: start connecting again");
         }
         try {
             connections.save(user.userId(), provider, storage.exchange(code, verifierText, redirectUri));
@@ -159,15 +174,10 @@ public final class StorageHandlers {
         ctx.json(Map.of("connected", true));
     }
 
-    private boolean sameOrigin(String uri) {
-        try {
-            URI u = new URI(uri);
-            return u.getScheme() != null && u.getScheme().equalsIgnoreCase(publicUrl.getScheme())
-                    && publicUrl.getHost().equalsIgnoreCase(u.getHost()) && u.getPort() == publicUrl.getPort()
-                    && u.getRawUserInfo() == null;
-        } catch (java.net.URISyntaxException e) {
-            return false;
-        }
+    /** The page the services send the browser back to: the app's own, on this server's public URL. */
+    private String callback() {
+        String base = publicUrl.toString();
+        return (base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + "/app/";
     }
 
     private static String field(JsonNode body, String name) {
@@ -182,6 +192,10 @@ public final class StorageHandlers {
         UserToken user = verifier.fromRequest(ctx);
         StorageProvider provider = provider(ctx);
         if (connections != null) {
+            // Revoked at the service first (best effort: a service down must not keep the user
+            // connected here), so that the tokens stop working and not only stop being used.
+            connections.stored(user.userId(), provider).ifPresent(stored -> settings.app(provider)
+                    .ifPresent(app -> CloudStorage.of(app).revoke(stored.tokens())));
             connections.delete(user.userId(), provider);
         }
         ctx.status(204);
@@ -191,46 +205,77 @@ public final class StorageHandlers {
         UserToken user = verifier.fromRequest(ctx);
         StorageProvider provider = provider(ctx);
         CloudStorage storage = allowed(user, provider);
-        String reportId = ctx.queryParam("report_id");
-        if (reportId == null || !REPORT_ID.matcher(reportId).matches()) {
-            throw new ApiException(ErrorCode.INVALID_REPORT_ID, "a report ID is 1 to 64 letters, digits, '_' or '-'");
-        }
+        String reportId = SealedCheck.reportId(ctx.queryParam("report_id"));
         boolean plain = "true".equals(ctx.queryParam("plain"));
         if (plain && !settings.allowPlain()) {
             throw new Refusal(ErrorCode.DESTINATION_REFUSED,
                     "This server sends only sealed reports to storage services: send the .picsafe file.");
         }
-        StorageTokens tokens = connections.tokens(user.userId(), provider).orElseThrow(() -> notConnected(provider));
+        StorageConnections.Stored stored = connections.stored(user.userId(), provider)
+                .orElseThrow(() -> notConnected(provider));
         // The file name is the report ID, which is random: no patient name reaches the service's listing.
         String fileName = reportId + (plain ? ".zip" : ".picsafe");
-        Path spool = Files.createTempFile("safelight-storage-", ".part");
-        try {
+        UploadSlots.Slot slot = slots.take(user.userId());
+        try (Spool spool = Spool.in(settings.spoolDir())) {
+            long size;
             try (InputStream in = PathRules.body(ctx)) {
-                Files.copy(in, spool, StandardCopyOption.REPLACE_EXISTING);
+                size = spool.fill(in, settings.maxUploadBytes());
             }
-            long size = Files.size(spool);
             if (size == 0) {
                 throw ApiException.badRequest("the request has no file");
             }
-            String path;
-            try (InputStream file = Files.newInputStream(spool)) {
-                path = storage.upload(tokens, fileName, file, size,
-                        fresh -> connections.save(user.userId(), provider, fresh));
-            } catch (StorageException e) {
-                if (e.kind() == StorageException.Kind.NOT_CONNECTED) {
-                    connections.delete(user.userId(), provider);
-                }
-                throw refusal(e);
+            // The operator's "sealed only" holds here, not only in the browser.
+            if (plain) {
+                checkPlain(spool.file());
+            } else {
+                SealedCheck.check(spool.file(), reportId, fileName);
             }
+            String path = send(storage, user.userId(), provider, stored, fileName, spool.file(), size);
             sends.record(user.userId(), reportId, new ReportSend(SendChannel.of(provider.code()).orElseThrow(), null,
                     clock.instant()));
             ctx.json(Map.of("sent", true, "path", path));
         } finally {
-            try {
-                Files.deleteIfExists(spool);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
+            slot.close();
+        }
+    }
+
+    /**
+     * Uploads with the stored tokens. A refused refresh forgets the connection only if the row still
+     * holds the tokens that failed: when another request refreshed meanwhile (Box's refresh tokens
+     * are single use, so its refresh made ours fail), it tries once more with the tokens now stored.
+     */
+    private String send(CloudStorage storage, String userId, StorageProvider provider,
+            StorageConnections.Stored first, String fileName, Path file, long size) throws IOException {
+        StorageConnections.Stored[] current = {first};
+        for (int attempt = 0; ; attempt++) {
+            try (InputStream in = Files.newInputStream(file)) {
+                return storage.upload(current[0].tokens(), fileName, in, size,
+                        fresh -> connections.replace(userId, provider, current[0], fresh).ifPresent(
+                                now -> current[0] = now));
+            } catch (StorageException e) {
+                if (e.kind() != StorageException.Kind.NOT_CONNECTED) {
+                    throw refusal(e);
+                }
+                java.util.Optional<StorageConnections.Stored> now = connections.stored(userId, provider);
+                if (attempt == 0 && now.isPresent() && !now.get().sealed().equals(current[0].sealed())) {
+                    current[0] = now.get();
+                    continue;
+                }
+                connections.deleteIfUnchanged(userId, provider, current[0]);
+                throw refusal(e);
             }
+        }
+    }
+
+    private static void checkPlain(Path file) throws IOException {
+        try {
+            if (Inspection.of(file).kind() != ReportFileKind.PLAIN_REPORT) {
+                throw new Refusal(ErrorCode.NOT_A_REPORT, "The file is not a plain Safelight report.");
+            }
+        } catch (UnsafeZipException e) {
+            throw new Refusal(ErrorCode.UNSAFE_ZIP, "the file is not a safe ZIP: " + e.getMessage());
+        } catch (FormatException e) {
+            throw new Refusal(ErrorCode.NOT_A_REPORT, "The file is not a plain Safelight report.");
         }
     }
 

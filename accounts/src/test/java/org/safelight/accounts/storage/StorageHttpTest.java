@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.safelight.accounts.testing.AccountsServer;
+import org.safelight.accounts.testing.SealedFiles;
 import org.safelight.client.storage.StorageApp;
 import org.safelight.client.storage.StorageProvider;
 import org.safelight.client.storage.testing.BrowserSide;
@@ -26,7 +27,7 @@ class StorageHttpTest {
     private static final String PRO = "dr@hospital.org";
     private static final String FREE = "someone@gmail.com";
 
-    private record Rig(AccountsServer accounts, FakeBox box, FakeDropbox dropbox) implements AutoCloseable {
+    record Rig(AccountsServer accounts, FakeBox box, FakeDropbox dropbox) implements AutoCloseable {
         FakeService fake(StorageProvider p) {
             return p == StorageProvider.BOX ? box : dropbox;
         }
@@ -39,45 +40,63 @@ class StorageHttpTest {
         }
     }
 
-    private static Rig rig(Database db, boolean withBox, boolean allowPlain) {
+    static Rig rig(Database db, boolean withBox, boolean allowPlain) {
+        return rig(db, withBox, allowPlain, StorageSettings.MAX_UPLOAD, StorageSettings.UPLOADS_PER_HOUR);
+    }
+
+    static Rig rig(Database db, boolean withBox, boolean allowPlain, long maxBytes, int perHour) {
         FakeBox box = new FakeBox();
         FakeDropbox dropbox = new FakeDropbox();
         Map<StorageProvider, StorageApp> apps = withBox
                 ? Map.of(StorageProvider.BOX, box.app(), StorageProvider.DROPBOX, dropbox.app())
                 : Map.of(StorageProvider.DROPBOX, dropbox.app());
-        AccountsServer accounts = AccountsServer.startOn(db, new StorageSettings(apps, allowPlain, 1000));
+        AccountsServer accounts = AccountsServer.startOn(db, new StorageSettings(apps, allowPlain, 3000)
+                .withLimits(maxBytes, perHour));
         accounts.stores.enterprises().create("Hospital", "it@hospital.org", List.of("hospital.org"), List.of());
         return new Rig(accounts, box, dropbox);
     }
 
-    private static String path(StorageProvider p, String tail) {
+    static String path(StorageProvider p, String tail) {
         return StorageHandlers.PREFIX + "/" + p.code() + tail;
     }
 
     /** The browser's part: start, authorize at the service, finish with the code and the verifier. */
-    private static HttpResponse<String> connect(Rig rig, StorageProvider p, String token) {
+    static HttpResponse<String> connect(Rig rig, StorageProvider p, String token) {
         HttpResponse<String> start = rig.accounts().post(path(p, "/connect"), "{}", token);
         if (start.statusCode() != 200) {
             return start;
         }
+        Authorized a = authorize(rig, start);
+        return finish(rig, p, token, a.code(), a.verifier(), a.state(), a.redirect());
+    }
+
+    record Authorized(String code, String verifier, String state, String redirect) {
+    }
+
+    /** What the browser gets from the service with the server's start: the code, its verifier, the state. */
+    static Authorized authorize(Rig rig, HttpResponse<String> start) {
         JsonNode s = AccountsServer.json(start);
-        BrowserSide browser = new BrowserSide();
-        String redirect = rig.accounts().base + "/app/";
+        String redirect = s.get("redirect_uri").asText();
+        assertThat(redirect).isEqualTo(rig.accounts().base + "/app/");
+        BrowserSide browser = new BrowserSide(s.get("state").asText());
         Map<String, String> params = new java.util.HashMap<>();
         s.get("params").properties().forEach(e -> params.put(e.getKey(), e.getValue().asText()));
-        String code;
         try {
-            code = browser.code(browser.authorizeUrl(s.get("authorize_endpoint").asText(), s.get("client_id").asText(),
-                    redirect, params));
+            String code = browser.code(browser.authorizeUrl(s.get("authorize_endpoint").asText(),
+                    s.get("client_id").asText(), redirect, params));
+            return new Authorized(code, browser.verifier, browser.state, redirect);
         } catch (Exception e) {
             throw new AssertionError(e);
         }
-        return rig.accounts().post(path(p, "/finish"), "{\"code\":\"" + code + "\",\"code_verifier\":\""
-                + browser.verifier + "\",\"redirect_uri\":\"" + redirect + "\",\"state\":\"" + browser.state + "\"}",
-                token);
     }
 
-    private static HttpResponse<String> send(Rig rig, StorageProvider p, String token, String reportId, byte[] file,
+    static HttpResponse<String> finish(Rig rig, StorageProvider p, String token, String code, String verifier,
+            String state, String redirect) {
+        return rig.accounts().post(path(p, "/finish"), "{\"code\":\"" + code + "\",\"code_verifier\":\""
+                + verifier + "\",\"redirect_uri\":\"" + redirect + "\",\"state\":\"" + state + "\"}", token);
+    }
+
+    static HttpResponse<String> send(Rig rig, StorageProvider p, String token, String reportId, byte[] file,
             boolean plain) {
         try {
             return HTTP.send(HttpRequest.newBuilder(URI.create(rig.accounts().base + path(p, "/reports?report_id="
@@ -89,13 +108,21 @@ class StorageHttpTest {
         }
     }
 
-    private static byte[] bytes(int n) {
+    private static final String KEYS = "https://keys.hospital.example";
+    private static final Map<String, byte[]> SEALED = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** The report {@code id} sealed (the same bytes every time in a run, so the fakes' copies compare). */
+    static byte[] sealed(String id, int photoBytes) {
+        return SEALED.computeIfAbsent(id + "/" + photoBytes, k -> SealedFiles.sealed(id, KEYS, photoBytes));
+    }
+
+    static byte[] bytes(int n) {
         byte[] b = new byte[n];
         new Random(n).nextBytes(b);
         return b;
     }
 
-    private static JsonNode service(Rig rig, String token, StorageProvider p) {
+    static JsonNode service(Rig rig, String token, StorageProvider p) {
         for (JsonNode s : AccountsServer.json(rig.accounts().get(StorageHandlers.PREFIX, token)).get("services")) {
             if (s.get("provider").asText().equals(p.code())) {
                 return s;
@@ -119,18 +146,18 @@ class StorageHttpTest {
                 assertThat(service(rig, token, p).get("connected").asBoolean()).isTrue();
                 assertThat(service(rig, token, p).get("plain_allowed").asBoolean()).isFalse();
 
-                HttpResponse<String> small = send(rig, p, token, "R-small", bytes(700), false);
+                HttpResponse<String> small = send(rig, p, token, "R-small", sealed("R-small", 100), false);
                 assertThat(small.statusCode()).as(small.body()).isEqualTo(200);
                 assertThat(AccountsServer.json(small).get("path").asText()).endsWith("/R-small.picsafe");
-                HttpResponse<String> large = send(rig, p, token, "R-large", bytes(2500), false);
+                HttpResponse<String> large = send(rig, p, token, "R-large", sealed("R-large", 5000), false);
                 assertThat(large.statusCode()).as(large.body()).isEqualTo(200);
                 assertThat(rig.fake(p).count("session_started")).isEqualTo(1);
             }
-            assertThat(rig.box().file("Safelight", "R-small.picsafe")).isEqualTo(bytes(700));
-            assertThat(rig.box().file("Safelight", "R-large.picsafe")).isEqualTo(bytes(2500));
+            assertThat(rig.box().file("Safelight", "R-small.picsafe")).isEqualTo(sealed("R-small", 100));
+            assertThat(rig.box().file("Safelight", "R-large.picsafe")).isEqualTo(sealed("R-large", 5000));
             assertThat(rig.box().count("folder_created")).isEqualTo(1);
-            assertThat(rig.dropbox().file("/R-small.picsafe")).isEqualTo(bytes(700));
-            assertThat(rig.dropbox().file("/R-large.picsafe")).isEqualTo(bytes(2500));
+            assertThat(rig.dropbox().file("/R-small.picsafe")).isEqualTo(sealed("R-small", 100));
+            assertThat(rig.dropbox().file("/R-large.picsafe")).isEqualTo(sealed("R-large", 5000));
 
             // The sends are on the user's list, without a recipient.
             JsonNode reports = AccountsServer.json(rig.accounts().get("/api/v1/accounts/me/reports", token));
@@ -158,14 +185,14 @@ class StorageHttpTest {
             for (StorageProvider p : StorageProvider.values()) {
                 assertThat(connect(rig, p, token).statusCode()).isEqualTo(200);
                 rig.fake(p).oauth().expireAccessTokens();
-                assertThat(send(rig, p, token, "R1", bytes(100), false).statusCode()).isEqualTo(200);
+                assertThat(send(rig, p, token, "R1", sealed("R1", 100), false).statusCode()).isEqualTo(200);
                 assertThat(rig.fake(p).count("refreshed")).isEqualTo(1);
                 // The refreshed token was kept: the next send needs no refresh.
-                assertThat(send(rig, p, token, "R2", bytes(100), false).statusCode()).isEqualTo(200);
+                assertThat(send(rig, p, token, "R2", sealed("R2", 100), false).statusCode()).isEqualTo(200);
                 assertThat(rig.fake(p).count("refreshed")).isEqualTo(1);
 
                 rig.fake(p).oauth().revokeEverything();
-                HttpResponse<String> refused = send(rig, p, token, "R3", bytes(100), false);
+                HttpResponse<String> refused = send(rig, p, token, "R3", sealed("R3", 100), false);
                 assertThat(refused.statusCode()).isEqualTo(409);
                 assertThat(AccountsServer.json(refused).get("error").asText()).isEqualTo("storage_not_connected");
                 assertThat(service(rig, token, p).get("connected").asBoolean()).isFalse();
@@ -184,7 +211,7 @@ class StorageHttpTest {
             HttpResponse<String> notPro = connect(rig, StorageProvider.DROPBOX, free);
             assertThat(notPro.statusCode()).isEqualTo(403);
             assertThat(AccountsServer.json(notPro).get("error").asText()).isEqualTo("pro_required");
-            assertThat(send(rig, StorageProvider.DROPBOX, free, "R", bytes(10), false).statusCode()).isEqualTo(403);
+            assertThat(send(rig, StorageProvider.DROPBOX, free, "R", sealed("R", 10), false).statusCode()).isEqualTo(403);
 
             rig.accounts().signUpVerified(PRO);
             String pro = rig.accounts().accessToken(PRO);
@@ -193,24 +220,118 @@ class StorageHttpTest {
             assertThat(box.statusCode()).isEqualTo(409);
             assertThat(AccountsServer.json(box).get("error").asText()).isEqualTo("not_configured");
 
-            HttpResponse<String> unconnected = send(rig, StorageProvider.DROPBOX, pro, "R", bytes(10), false);
+            HttpResponse<String> unconnected = send(rig, StorageProvider.DROPBOX, pro, "R", sealed("R", 10), false);
             assertThat(AccountsServer.json(unconnected).get("error").asText()).isEqualTo("storage_not_connected");
 
             assertThat(connect(rig, StorageProvider.DROPBOX, pro).statusCode()).isEqualTo(200);
-            HttpResponse<String> plain = send(rig, StorageProvider.DROPBOX, pro, "R", bytes(10), true);
+            HttpResponse<String> plain = send(rig, StorageProvider.DROPBOX, pro, "R", sealed("R", 10), true);
             assertThat(AccountsServer.json(plain).get("error").asText()).isEqualTo("destination_refused");
 
             rig.dropbox().down(true);
-            HttpResponse<String> down = send(rig, StorageProvider.DROPBOX, pro, "R", bytes(10), false);
+            HttpResponse<String> down = send(rig, StorageProvider.DROPBOX, pro, "R", sealed("R", 10), false);
             assertThat(down.statusCode()).isEqualTo(503);
             assertThat(AccountsServer.json(down).get("error").asText()).isEqualTo("destination_unavailable");
             rig.dropbox().down(false);
 
             assertThat(rig.accounts().delete(path(StorageProvider.DROPBOX, ""), pro).statusCode()).isEqualTo(204);
             assertThat(service(rig, pro, StorageProvider.DROPBOX).get("connected").asBoolean()).isFalse();
-            HttpResponse<String> gone = send(rig, StorageProvider.DROPBOX, pro, "R", bytes(10), false);
+            HttpResponse<String> gone = send(rig, StorageProvider.DROPBOX, pro, "R", sealed("R", 10), false);
             assertThat(AccountsServer.json(gone).get("error").asText()).isEqualTo("storage_not_connected");
             assertThat(rig.dropbox().fileCount()).isZero();
+        }
+    }
+
+    @EachDatabase
+    void disconnecting_revokes_the_tokens_at_the_service(Database db) {
+        try (Rig rig = rig(db, true, false)) {
+            rig.accounts().signUpVerified(PRO);
+            String token = rig.accounts().accessToken(PRO);
+            String userId = rig.accounts().stores.users().findByEmail(PRO).orElseThrow().id();
+            for (StorageProvider p : StorageProvider.values()) {
+                assertThat(connect(rig, p, token).statusCode()).isEqualTo(200);
+                var held = rig.accounts().connections.tokens(userId, p).orElseThrow();
+                assertThat(rig.fake(p).oauth().accepts(held.accessToken())).isTrue();
+
+                assertThat(rig.accounts().delete(path(p, ""), token).statusCode()).isEqualTo(204);
+                assertThat(rig.fake(p).count("revoked")).isEqualTo(1);
+                assertThat(rig.fake(p).oauth().accepts(held.accessToken())).isFalse();
+                assertThat(rig.fake(p).oauth().refreshes(held.refreshToken())).isFalse();
+                assertThat(service(rig, token, p).get("connected").asBoolean()).isFalse();
+            }
+            // A service that is down does not keep the user connected here.
+            assertThat(connect(rig, StorageProvider.BOX, token).statusCode()).isEqualTo(200);
+            rig.box().down(true);
+            assertThat(rig.accounts().delete(path(StorageProvider.BOX, ""), token).statusCode()).isEqualTo(204);
+            assertThat(service(rig, token, StorageProvider.BOX).get("connected").asBoolean()).isFalse();
+        }
+    }
+
+    @EachDatabase
+    void finish_takes_only_a_state_this_server_issued_to_this_user_once_and_its_own_redirect(Database db) {
+        try (Rig rig = rig(db, false, false)) {
+            StorageProvider p = StorageProvider.DROPBOX;
+            rig.accounts().signUpVerified(PRO);
+            rig.accounts().signUpVerified("other@hospital.org");
+            String token = rig.accounts().accessToken(PRO);
+            String other = rig.accounts().accessToken("other@hospital.org");
+
+            Authorized a = authorize(rig, rig.accounts().post(path(p, "/connect"), "{}", token));
+            for (HttpResponse<String> r : List.of(
+                    finish(rig, p, token, a.code(), a.verifier(), "dropbox.never-issued", a.redirect()),
+                    finish(rig, p, other, a.code(), a.verifier(), a.state(), a.redirect()),
+                    finish(rig, p, token, a.code(), a.verifier(), a.state(), rig.accounts().base + "/app/evil"))) {
+                assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
+                assertThat(AccountsServer.json(r).get("error").asText()).isEqualTo("bad_request");
+            }
+            assertThat(rig.dropbox().count("code_exchanged") + rig.dropbox().count("token_refused")).isZero();
+
+            assertThat(finish(rig, p, token, a.code(), a.verifier(), a.state(), a.redirect()).statusCode())
+                    .isEqualTo(200);
+            HttpResponse<String> again = finish(rig, p, token, a.code(), a.verifier(), a.state(), a.redirect());
+            assertThat(again.statusCode()).isEqualTo(400);
+            assertThat(rig.dropbox().count("code_exchanged")).isEqualTo(1);
+            assertThat(rig.dropbox().count("token_refused")).isZero();
+
+            // A state ten minutes old is no good any more.
+            Authorized late = authorize(rig, rig.accounts().post(path(p, "/connect"), "{}", token));
+            rig.accounts().clock.advance(OAuthStates.LIFETIME.plusSeconds(1));
+            String fresh = rig.accounts().accessToken(PRO);
+            assertThat(finish(rig, p, fresh, late.code(), late.verifier(), late.state(), late.redirect())
+                    .statusCode()).isEqualTo(400);
+            assertThat(rig.dropbox().count("code_exchanged")).isEqualTo(1);
+        }
+    }
+
+    @EachDatabase
+    void a_refresher_that_lost_the_race_to_box_neither_overwrites_nor_forgets_the_winners_tokens(Database db)
+            throws Exception {
+        try (Rig rig = rig(db, true, false)) {
+            StorageProvider p = StorageProvider.BOX;
+            rig.accounts().signUpVerified(PRO);
+            String token = rig.accounts().accessToken(PRO);
+            String userId = rig.accounts().stores.users().findByEmail(PRO).orElseThrow().id();
+            assertThat(connect(rig, p, token).statusCode()).isEqualTo(200);
+            StorageConnections connections = rig.accounts().connections;
+            StorageConnections.Stored before = connections.stored(userId, p).orElseThrow();
+            rig.box().oauth().expireAccessTokens();
+            org.safelight.client.storage.CloudStorage box = org.safelight.client.storage.CloudStorage.of(rig.box().app());
+
+            // Two requests read the same row; the first refreshes (Box retires the refresh token) and keeps its tokens.
+            byte[] file = sealed("R-race", 100);
+            box.upload(before.tokens(), "R-race.picsafe", new java.io.ByteArrayInputStream(file), file.length,
+                    fresh -> assertThat(connections.replace(userId, p, before, fresh)).isPresent());
+            StorageConnections.Stored winner = connections.stored(userId, p).orElseThrow();
+            assertThat(winner.sealed()).isNotEqualTo(before.sealed());
+
+            // The second's refresh is refused: it may neither store over the winner nor forget the connection.
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> box.upload(before.tokens(), "R-late.picsafe",
+                    new java.io.ByteArrayInputStream(file), file.length, fresh -> { }))
+                    .isInstanceOf(org.safelight.client.storage.StorageException.class);
+            assertThat(connections.replace(userId, p, before, before.tokens())).isEmpty();
+            assertThat(connections.deleteIfUnchanged(userId, p, before)).isFalse();
+            assertThat(connections.stored(userId, p).orElseThrow().sealed()).isEqualTo(winner.sealed());
+            assertThat(service(rig, token, p).get("connected").asBoolean()).isTrue();
+            assertThat(send(rig, p, token, "R-after", sealed("R-after", 100), false).statusCode()).isEqualTo(200);
         }
     }
 }

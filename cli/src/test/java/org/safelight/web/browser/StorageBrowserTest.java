@@ -53,15 +53,24 @@ class StorageBrowserTest extends BrowserTestBase {
         browser.visible("#storage-dropbox-disconnect");
         shows("connections-connected");
 
+        // The server passes on sealed reports only, so the page sends one (sealed here, for a key server).
+        java.io.ByteArrayOutputStream sealed = new java.io.ByteArrayOutputStream();
+        try {
+            org.safelight.format.picsafe.PicsafeWriter.write(sealed, new org.safelight.format.picsafe.Protection
+                    .DynamicKey("report-key", "https://keys.hospital.example"), "Rbrowser1",
+                    o -> o.write("the report's ZIP".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
         Object sent = browser.asyncScript("""
                 const done = arguments[arguments.length - 1];
+                const bytes = Uint8Array.from(atob(arguments[0]), c => c.charCodeAt(0));
                 import('/app/static/storage.js').then(m => m.sendToStorage('dropbox',
-                    {blob: new Blob([new Uint8Array([1, 2, 3, 4, 5])]), fileName: 'Rbrowser1.picsafe',
-                     reportId: 'Rbrowser1'}))
+                    {blob: new Blob([bytes]), fileName: 'Rbrowser1.picsafe', reportId: 'Rbrowser1'}))
                   .then(r => done(r.path), e => done('failed: ' + e.code + ' ' + e.message));
-                """);
+                """, java.util.Base64.getEncoder().encodeToString(sealed.toByteArray()));
         assertThat(sent).isEqualTo("/Rbrowser1.picsafe");
-        assertThat(dropbox.file("/Rbrowser1.picsafe")).containsExactly(1, 2, 3, 4, 5);
+        assertThat(dropbox.file("/Rbrowser1.picsafe")).isEqualTo(sealed.toByteArray());
     }
 
     @Test

@@ -107,6 +107,17 @@ final class BoxStorage implements CloudStorage {
         }
     }
 
+    @Override
+    public boolean revoke(StorageTokens tokens) {
+        try {
+            // Box revokes the access token and its refresh token together, given either.
+            connection(tokens).revokeToken();
+            return true;
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
     private static void refresh(BoxAPIConnection api, Consumer<StorageTokens> refreshed) throws StorageException {
         try {
             api.refresh();

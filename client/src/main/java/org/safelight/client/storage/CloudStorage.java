@@ -46,6 +46,13 @@ public interface CloudStorage {
     String upload(StorageTokens tokens, String fileName, InputStream content, long size,
             Consumer<StorageTokens> refreshed) throws StorageException;
 
+    /**
+     * Asks the service to revoke the tokens (Box: {@code POST /oauth2/revoke}; Dropbox:
+     * {@code /2/auth/token/revoke}), so that a forgotten connection cannot be used by whoever kept a
+     * copy. Best effort: never throws; whether the service confirmed it.
+     */
+    boolean revoke(StorageTokens tokens);
+
     /** The service for {@code app}, uploading files over {@code largeFrom} bytes in sessions. */
     static CloudStorage of(StorageApp app, long largeFrom) {
         return switch (app.provider()) {

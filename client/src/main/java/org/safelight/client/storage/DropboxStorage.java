@@ -111,6 +111,21 @@ final class DropboxStorage implements CloudStorage {
         }
     }
 
+    @Override
+    public boolean revoke(StorageTokens tokens) {
+        DbxCredential credential = new DbxCredential(tokens.accessToken(),
+                tokens.expiresAt() == 0 ? null : tokens.expiresAt(), tokens.refreshToken(), app.clientId(),
+                app.clientSecret());
+        try {
+            // Revoking the access token disables its refresh token too (and the SDK refreshes an
+            // expired one first, an RPC's 401 being one it retries).
+            new DbxClientV2(config, credential).auth().tokenRevoke();
+            return true;
+        } catch (DbxException | RuntimeException e) {
+            return false;
+        }
+    }
+
     /** Start, append chunk by chunk at the offset Dropbox has, then finish with the last chunk. */
     private FileMetadata inSession(DbxClientV2 client, String path, InputStream content, long size)
             throws DbxException, IOException {

@@ -37,10 +37,6 @@ async function challengeOf(verifier) {
   return base64url(new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier))));
 }
 
-function redirectUri() {
-  return location.origin + CALLBACK_PATH;
-}
-
 /**
  * Connects the service: opens its authorization page in a popup and resolves once the server holds
  * the tokens. Call it from a click (browsers block popups opened later). Rejects with ApiError
@@ -53,16 +49,18 @@ export async function connectStorage(provider) {
   if (!popup) throw new Error('The browser blocked the sign-in window: allow pop-ups for this site and try again.');
   try {
     const verifier = randomText(48);
-    const state = `${provider}.${randomText(24)}`;
+    // The server issues the state (bound to this user, single use, ten minutes) and names the one
+    // redirect URI it accepts; the verifier stays in this function's memory until finish.
     const start = await sendJson('POST', `${base(provider)}/connect`, {});
+    const state = start.state;
     const url = new URL(start.authorize_endpoint);
     const params = {
-      ...start.params, response_type: 'code', client_id: start.client_id, redirect_uri: redirectUri(),
+      ...start.params, response_type: 'code', client_id: start.client_id, redirect_uri: start.redirect_uri,
       state, code_challenge: await challengeOf(verifier), code_challenge_method: 'S256'};
     for (const [k, v] of Object.entries(params)) url.searchParams.set(k, v);
     const code = await waitForCode(state, () => { popup.location.href = url.toString(); });
     await sendJson('POST', `${base(provider)}/finish`,
-      {code, code_verifier: verifier, redirect_uri: redirectUri(), state});
+      {code, code_verifier: verifier, redirect_uri: start.redirect_uri, state});
   } catch (e) {
     try { popup.close(); } catch (ignored) { /* already gone */ }
     throw e;

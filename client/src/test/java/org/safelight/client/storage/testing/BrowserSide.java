@@ -20,7 +20,17 @@ public final class BrowserSide {
     private static final HttpClient HTTP = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
 
     public final String verifier = FakeOAuth.random() + FakeOAuth.random();
-    public final String state = FakeOAuth.random();
+    public final String state;
+
+    /** With a state of its own (a client that makes it). */
+    public BrowserSide() {
+        this(FakeOAuth.random());
+    }
+
+    /** With the state a server issued. */
+    public BrowserSide(String state) {
+        this.state = state;
+    }
 
     public String challenge() {
         return FakeOAuth.s256(verifier);

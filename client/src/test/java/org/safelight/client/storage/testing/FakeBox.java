@@ -95,6 +95,8 @@ public final class FakeBox extends FakeService {
             authorize(ex);
         } else if (path.equals("/box/oauth2/token")) {
             token(ex);
+        } else if (path.equals("/box/oauth2/revoke")) {
+            revoke(ex);
         } else if (!authorized(ex)) {
             return;
         } else if (method.equals("GET") && path.equals("/box/2.0/folders/0/items")) {
@@ -116,6 +118,18 @@ public final class FakeBox extends FakeService {
         } else {
             error(ex, 404, "not_found", "Not Found");
         }
+    }
+
+    /** Box's revoke: the app's credentials and a token (access or refresh) in a form; both of the pair go. */
+    private void revoke(HttpExchange ex) throws IOException {
+        Map<String, String> f = FakeOAuth.form(new String(ex.getRequestBody().readAllBytes(),
+                java.nio.charset.StandardCharsets.UTF_8));
+        if (!ex.getRequestMethod().equals("POST") || !oauth.client(f) || f.get("token") == null) {
+            send(ex, 400, "{\"error\":\"invalid_client\"}");
+            return;
+        }
+        oauth.revoke(f.get("token"));
+        ex.sendResponseHeaders(200, -1);
     }
 
     private boolean authorized(HttpExchange ex) throws IOException {

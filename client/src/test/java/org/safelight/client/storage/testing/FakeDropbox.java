@@ -67,6 +67,10 @@ public final class FakeDropbox extends FakeService {
         switch (path) {
             case "/web/oauth2/authorize" -> authorize(ex);
             case "/api/oauth2/token" -> token(ex);
+            case "/api/2/auth/token/revoke" -> authorized(ex, () -> {
+                oauth.revoke(ex.getRequestHeaders().getFirst("Authorization").substring("Bearer ".length()));
+                send(ex, 200, "null");
+            });
             case "/api/2/check/user" -> authorized(ex, () -> {
                 JsonNode arg = JSON.readTree(body(ex));
                 send(ex, 200, "{\"result\":" + JSON.writeValueAsString(arg.path("query").asText("")) + "}");

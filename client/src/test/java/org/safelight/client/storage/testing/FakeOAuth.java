@@ -35,6 +35,8 @@ public final class FakeOAuth {
     private final Set<String> expiredAccess = ConcurrentHashMap.newKeySet();
     private final Set<String> refreshTokens = ConcurrentHashMap.newKeySet();
     private final Map<String, Integer> counts = new ConcurrentHashMap<>();
+    /** Each access token's refresh token (the one issued with it, or the one that refreshed it). */
+    private final Map<String, String> refreshOf = new ConcurrentHashMap<>();
     private volatile long lifetimeSeconds = 3600;
 
     /**
@@ -119,7 +121,7 @@ public final class FakeOAuth {
                 return invalid("invalid_grant", "invalid code verifier");
             }
             count("code_exchanged");
-            return issue(true);
+            return issue(true, null);
         }
         if (grantType.equals("refresh_token")) {
             if (f.get("refresh_token") == null || !refreshTokens.contains(f.get("refresh_token"))) {
@@ -129,7 +131,7 @@ public final class FakeOAuth {
             if (rotatesRefreshTokens) {
                 refreshTokens.remove(f.get("refresh_token"));
             }
-            return issue(rotatesRefreshTokens);
+            return issue(rotatesRefreshTokens, f.get("refresh_token"));
         }
         return invalid("unsupported_grant_type", "grant_type");
     }
@@ -139,18 +141,48 @@ public final class FakeOAuth {
         return new Answer(400, "{\"error\":\"" + error + "\",\"error_description\":\"" + description + "\"}");
     }
 
-    private Answer issue(boolean withRefresh) {
+    private Answer issue(boolean withRefresh, String refreshedWith) {
         String access = "at-" + random();
         liveAccess.add(access);
+        if (refreshedWith != null) {
+            refreshOf.put(access, refreshedWith);
+        }
         StringBuilder json = new StringBuilder("{\"access_token\":\"").append(access)
                 .append("\",\"token_type\":\"bearer\",\"expires_in\":").append(lifetimeSeconds);
         if (withRefresh) {
             String refresh = "rt-" + random();
             refreshTokens.add(refresh);
             json.append(",\"refresh_token\":\"").append(refresh).append('"');
+            refreshOf.put(access, refresh);
         }
         return new Answer(200, json.append(",\"uid\":\"12345\",\"account_id\":\"dbid:fake\",\"scope\":\"\"}")
                 .toString());
+    }
+
+    /**
+     * Revokes {@code token} (an access or a refresh token) and the other of its pair, as Box's
+     * {@code /oauth2/revoke} and Dropbox's {@code /2/auth/token/revoke} do.
+     *
+     * @return whether the token was one this service handed out
+     */
+    boolean revoke(String token) {
+        boolean known = handedOut(token);
+        count("revoked");
+        String refresh = refreshOf.getOrDefault(token, token);
+        liveAccess.remove(token);
+        expiredAccess.remove(token);
+        refreshTokens.remove(refresh);
+        refreshOf.forEach((access, itsRefresh) -> {
+            if (itsRefresh.equals(refresh)) {
+                liveAccess.remove(access);
+            }
+        });
+        return known;
+    }
+
+    /** Whether the client credentials of a form are this app's (the secret too, when it has one). */
+    boolean client(Map<String, String> f) {
+        return clientId.equals(f.get("client_id")) && (clientSecret == null || clientSecret.equals(f.get("client_secret")));
     }
 
     /** null when the header carries a live token, else why not ("expired" or "invalid"). */
@@ -190,6 +222,16 @@ public final class FakeOAuth {
     /** How long the access tokens handed out from now on last (negative: already expired). */
     public void lifetimeSeconds(long seconds) {
         this.lifetimeSeconds = seconds;
+    }
+
+    /** Whether a call with {@code accessToken} would be let in now. */
+    public boolean accepts(String accessToken) {
+        return liveAccess.contains(accessToken);
+    }
+
+    /** Whether {@code refreshToken} would still refresh. */
+    public boolean refreshes(String refreshToken) {
+        return refreshTokens.contains(refreshToken);
     }
 
     /** Whether {@code token} is one this service ever handed out (for "the DB has no token" tests). */
