@@ -1,7 +1,7 @@
 // Your profile (#/profile): the name, title and country a report names as its author. Reached from
 // the composer, which keeps its draft meanwhile and shows the changed details on return.
 import {el, errorBox} from './dom.js';
-import {ApiError, getJson, sendJson, SignedOutError} from './session.js';
+import {ApiError, fetchMe, sendJson, SignedOutError} from './session.js';
 import {countries} from './countries.js';
 import {currentDraft} from './compose-view.js';
 
@@ -14,7 +14,7 @@ export async function profileView(view) {
   view.show(el('p', {role: 'status'}, 'Loading your profile…'));
   let me;
   try {
-    me = await getJson('/api/v1/accounts/me');
+    me = await fetchMe();
   } catch (e) {
     if (e instanceof SignedOutError) throw e;
     view.show(el('section', {class: 'card narrow'}, el('h1', {}, 'Your profile'), errorBox(e.message)));

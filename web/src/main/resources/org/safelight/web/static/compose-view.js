@@ -4,8 +4,10 @@
 // The draft lives in this module's memory only, never in browser storage. It survives a visit to
 // the profile page (#/profile) and the send panel's "Back"; leaving for anything else, closing or
 // reloading the tab asks first; once the send panel reports a send, everything of it is wiped.
+// It belongs to the user who started it (owner): signing out, or another user's sign-in on this tab
+// after a session ended on its own, wipes it (session.js forgetWithUser).
 import {el, errorBox, newView} from './dom.js';
-import {getJson, SignedOutError} from './session.js';
+import {fetchMe, forgetWithUser, signedInUser, SignedOutError} from './session.js';
 import {captureSection} from './compose-capture.js';
 import {consentSection} from './compose-consent.js';
 import {countries} from './countries.js';
@@ -55,6 +57,13 @@ export function leftComposer(hash) {
   if (!STAYS.includes(hash)) wipe();
 }
 
+/** The sign-in form is shown: the camera and microphone stop, the draft waits for its user (or goes). */
+export function pauseComposer() {
+  if (session) session.devices.stopAll();
+}
+
+forgetWithUser(() => wipe());
+
 // Closing or reloading the tab with an unsent draft: the browser asks (its own words, not ours).
 window.addEventListener('beforeunload', e => {
   if (!unsent()) return;
@@ -81,32 +90,33 @@ function wipe() {
 
 /** The view; view: its ticket from the router. */
 export async function composeView(view) {
-  const fresh = !session;
-  if (fresh) {
-    view.show(el('p', {role: 'status'}, 'Loading…'));
-    let profile;
-    try {
-      profile = await getJson('/api/v1/accounts/me');
-    } catch (e) {
-      if (e instanceof SignedOutError) throw e;
-      view.show(el('section', {class: 'card'}, el('h1', {}, 'New report'), errorBox(e.message)));
+  // A draft is shown only to its owner, checked with the server's word on who is signed in now
+  // (fetchMe drops another user's draft); back from the profile page, it names the author anew.
+  if (!session) view.show(el('p', {role: 'status'}, 'Loading…'));
+  let profile = null;
+  let problem = null;
+  try {
+    profile = await fetchMe();
+  } catch (e) {
+    if (e instanceof SignedOutError) throw e;
+    problem = e; // the server unreachable: the draft stays shown to the user it was last shown to
+  }
+  if (!view.current()) return;
+  const user = profile ? profile.user_id : signedInUser();
+  if (session && (user === null || session.owner !== user)) wipe();
+  if (!session) {
+    if (!profile) {
+      view.show(el('section', {class: 'card'}, el('h1', {}, 'New report'), errorBox(problem.message)));
       return;
     }
-    if (!view.current() || session) return;
     session = createSession(profile);
   }
   const s = session;
+  if (profile) s.profile = profile;
   s.view = view;
   view.show(s.node);
   s.refreshClinician();
   s.consent.redraw();
-  if (fresh) return;
-  // Back from the profile page: the report names the author as the profile says now.
-  getJson('/api/v1/accounts/me').then(profile => {
-    if (session !== s) return;
-    s.profile = profile;
-    s.refreshClinician();
-  }).catch(() => {});
 }
 
 function createSession(profile) {
@@ -114,6 +124,7 @@ function createSession(profile) {
   const stoppers = new Set();
   const s = {
     profile,
+    owner: profile.user_id, // the user the draft belongs to; its report ID carries their number
     draft: emptyDraft(),
     urls,
     ownLevels: new WeakMap(), // item → the levels chosen for it alone

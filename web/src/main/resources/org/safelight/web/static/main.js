@@ -1,15 +1,14 @@
 // My Safelight: the router (#/...), the navigation, and dropping a .picsafe file onto the page.
 import {el, newView, show} from './dom.js';
-import {getJson, hasSession, signOut, SignedOutError} from './session.js';
+import {fetchMe, hasSession, signOut, SignedOutError} from './session.js';
 import {forgotPasswordView, resendConfirmationView, signInView, signUpView} from './account-views.js';
 import {openFileView, reportsView} from './reports-view.js';
 import {closeReport, openFile, openLink} from './opening.js';
-import {forgetPrivateKey} from './private-key.js';
 import {enterpriseView} from './enterprise-view.js';
 import {endpoint, institutionView} from './institution-view.js';
 import {storageCallback} from './storage.js';
 import {connectionsView} from './storage-view.js';
-import {composeView, leftComposer, mayLeaveComposer} from './compose-view.js';
+import {composeView, leftComposer, mayLeaveComposer, pauseComposer} from './compose-view.js';
 import {profileView} from './compose-profile.js';
 
 let pendingFile = null;
@@ -20,7 +19,7 @@ let shownHash = location.hash || '#/';
 const AFTER_SIGN_IN = 'safelight.after_sign_in';
 
 async function loadMe() {
-  const me = await getJson('/api/v1/accounts/me');
+  const me = await fetchMe(); // another user than the page's data belongs to: that data is dropped first
   document.body.classList.add('signed-in');
   document.getElementById('nav').hidden = false;
   document.getElementById('whoami').textContent = me.email_verified ? me.email : `${me.email} (not confirmed yet)`;
@@ -37,8 +36,14 @@ function signedOutNav() {
   document.getElementById('whoami').textContent = '';
 }
 
-/** Shows the sign-in form, then comes back to where the user was going. */
+/**
+ * Shows the sign-in form, then comes back to where the user was going. When a session ended without
+ * Sign out, what the page holds of its user (a draft, a kept key) waits, out of sight, for the next
+ * sign-in: the same user finds it again, anyone else never sees it (loadMe → fetchMe drops it).
+ */
 function requireSignIn(notice) {
+  closeReport();
+  pauseComposer();
   signedOutNav();
   signInView(async () => {
     await loadMe();
@@ -167,12 +172,9 @@ document.addEventListener('click', e => {
 
 document.getElementById('sign-out').addEventListener('click', async () => {
   if (!mayLeaveComposer('#/signin')) return;
-  leftComposer('#/signin');
-  closeReport();
-  forgetPrivateKey();
   pendingFile = null;
   sessionStorage.removeItem(AFTER_SIGN_IN);
-  await signOut();
+  await signOut(); // drops the draft, the kept key and the open report (forgetWithUser)
   signedOutNav();
   if (location.hash === '#/signin') route(); else location.hash = '#/signin';
 });

@@ -1,6 +1,6 @@
 // Opening a report from a link or from a file, showing it, and its access log.
 import {el, errorBox, formatTime, onPhone, show} from './dom.js';
-import {getJson, SignedOutError} from './session.js';
+import {fetchMe, forgetWithUser, signedInUser, SignedOutError} from './session.js';
 import {AccessError, cloudLinkStatus, downloadCloudReport, fetchAccesses, fetchKey} from './keys.js';
 import {openReport, ReportError} from './picsafe.js';
 import {reportView} from './report-view.js';
@@ -32,6 +32,9 @@ export function closeReport() {
     opened = null;
   }
 }
+
+// A report on screen, or one being opened, is its user's: another user's sign-in (or sign-out) closes it.
+forgetWithUser(closeReport);
 
 /** Overwrites and drops a decrypted report's files, as the report view's dispose() does. */
 function forget(report) {
@@ -142,7 +145,7 @@ async function display(run, bytes, fileName, reportId) {
  */
 async function unwrapWithPrivateKey(staticKey, reportId, signal) {
   let problem = null;
-  const held = keptPrivateKey();
+  const held = keptPrivateKey(signedInUser()); // only the signed-in user's own (see private-key.js)
   if (held) {
     try {
       return await unwrapReportKey(held, staticKey);
@@ -157,7 +160,7 @@ async function unwrapWithPrivateKey(staticKey, reportId, signal) {
       const imported = await importPrivateKey(file);
       const reportKey = await unwrapReportKey(imported, staticKey);
       signal.throwIfAborted();
-      if (keep) keepPrivateKey(imported);
+      if (keep) keepPrivateKey(imported, signedInUser());
       return reportKey;
     } catch (e) {
       if (e instanceof PrivateKeyError && e.kind !== 'unsupported') {
@@ -231,7 +234,7 @@ async function actorNames(accesses) {
   const names = new Map();
   if (wanted.size) {
     try {
-      const me = await getJson('/api/v1/accounts/me');
+      const me = await fetchMe();
       if (me.enterprise && wanted.has(me.enterprise.id)) names.set(me.enterprise.id, me.enterprise.name);
     } catch (e) {
       if (e instanceof SignedOutError) throw e;

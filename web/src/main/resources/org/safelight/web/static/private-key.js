@@ -1,8 +1,9 @@
 // An institution's RSA private key, chosen from a file to open static-key reports (DESIGN §2:
 // the report key wrapped with RSA-OAEP, SHA-256, for the key whose SPKI hashes to "kid").
 // The key lives only in this module's memory as a non-extractable CryptoKey: it is never written
-// to browser storage and never sent. Kept for the tab's life only when the user asks, and forgotten
-// at sign-out (forgetPrivateKey).
+// to browser storage and never sent. Kept for the tab's life only when the user asks, for that user
+// alone: forgotten at sign-out and when another user signs in on the tab (session.js forgetWithUser).
+import {forgetWithUser} from './session.js';
 
 export const ALG = 'RSA-OAEP-256';
 const OAEP = {name: 'RSA-OAEP', hash: 'SHA-256'};
@@ -19,22 +20,25 @@ export class PrivateKeyError extends Error {
   }
 }
 
-let kept = null;
+let kept = null; // {key, kid, owner}
 
-/** The key kept for this tab ({key, kid}), or null. */
-export function keptPrivateKey() {
-  return kept;
+/** The key kept in this tab ({key, kid}) by user (an accounts user id), or null; another user's is dropped. */
+export function keptPrivateKey(user) {
+  if (kept && (user == null || kept.owner !== user)) kept = null;
+  return kept ? {key: kept.key, kid: kept.kid} : null;
 }
 
-/** Keeps an imported key for the other reports opened in this tab. */
-export function keepPrivateKey(imported) {
-  kept = imported;
+/** Keeps an imported key for the other reports its owner (the signed-in user's id) opens in this tab. */
+export function keepPrivateKey(imported, owner) {
+  kept = owner == null ? null : {key: imported.key, kid: imported.kid, owner};
 }
 
-/** Drops the kept key (sign-out); the CryptoKey is unreachable afterwards. */
+/** Drops the kept key; the CryptoKey is unreachable afterwards. */
 export function forgetPrivateKey() {
   kept = null;
 }
+
+forgetWithUser(forgetPrivateKey);
 
 /**
  * Reads a private key file as the CLI's StaticKeys.readPrivateKey does: PKCS#8 PEM ("PRIVATE KEY")

@@ -5,9 +5,10 @@
 //
 // The panel keeps its own shallow copy of the draft (the media are immutable Blobs) while it is on
 // screen, because a second destination may need the report sealed again (an institution's static
-// key, the plain report for storage); it drops it, and the sealed file's URL, when the user leaves.
+// key, the plain report for storage); it drops it, and the sealed file's URL, when the user leaves,
+// signs out, or another user signs in on the tab (session.js forgetWithUser).
 import {el, errorBox, formatBytes} from './dom.js';
-import {SignedOutError} from './session.js';
+import {forgetWithUser, SignedOutError} from './session.js';
 import {composeKeyServer, sealReport} from './seal.js';
 import {contents} from './send-share.js';
 import {linkSection} from './send-link.js';
@@ -96,11 +97,17 @@ export async function sendView(view, draft, {profile, onSent, onBack}) {
     el('h1', {}, 'Send the report'), summary, progress.area, error, results, choices, actions);
   if (!view.show(panel)) return;
 
+  let unregister = () => {};
   function forget() {
+    unregister();
     mine = null;
     sealedCopies.clear();
     for (const url of objectUrls.splice(0)) URL.revokeObjectURL(url);
   }
+  unregister = forgetWithUser(() => {
+    forget();
+    window.removeEventListener('hashchange', onHash);
+  });
   // main.js routes on hashchange before this listener runs: when the view moved on, so do we. (A
   // change the composer's leave guard turned back leaves this view current, and it all kept.)
   const onHash = () => {

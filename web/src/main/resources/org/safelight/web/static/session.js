@@ -13,6 +13,13 @@ let refreshing = null;
 // Moves on at every sign-out: an answer to a request sent before it (a refresh, an API call) must
 // not bring the session or its data back.
 let epoch = 0;
+// Whose data the page holds: the user id of the last /api/v1/accounts/me answer (fetchMe), null when
+// signed out. A session can end without the Sign out button (its refresh refused: the sign-in form
+// comes back with the tab's memory intact), so this, not the session, says when that memory goes:
+// the forgetters (forgetWithUser) run when the page signs out and when a sign-in names someone else.
+let pageUser = null;
+const forgetters = new Set();
+const ME = '/api/v1/accounts/me';
 
 /** An error answer of a Safelight API: status, code ({"error"}) and message. */
 export class ApiError extends Error {
@@ -79,9 +86,47 @@ export async function requestPasswordReset(email) {
   if (!r.ok) throw await apiError(r);
 }
 
+/**
+ * Registers forget(), which drops what a module holds of the signed-in user (a draft, a kept key, an
+ * open report): it runs at sign-out and when the accounts service names another user than the one
+ * the page's data belongs to. Returns a function that unregisters it.
+ */
+export function forgetWithUser(forget) {
+  forgetters.add(forget);
+  return () => forgetters.delete(forget);
+}
+
+/** The id of the user whose data the page holds (the last /accounts/me answer), or null. */
+export function signedInUser() {
+  return pageUser;
+}
+
+function forgetUser() {
+  pageUser = null;
+  for (const forget of [...forgetters]) {
+    try {
+      forget();
+    } catch (e) {
+      console.error(e); // one module's failure must not keep another's data
+    }
+  }
+}
+
+/**
+ * GET /api/v1/accounts/me, the one way the page learns who is signed in: an answer that names another
+ * user than the one the page's data belongs to drops that data (forgetWithUser) before it returns.
+ */
+export async function fetchMe() {
+  const me = await getJson(ME);
+  if (pageUser !== null && me.user_id !== pageUser) forgetUser();
+  pageUser = me.user_id;
+  return me;
+}
+
 export async function signOut() {
   const token = sessionStorage.getItem(REFRESH);
   epoch++;
+  forgetUser();
   accessToken = null;
   sessionStorage.removeItem(REFRESH);
   if (token) {

@@ -1,0 +1,6 @@
+package org.safelight.web.browser;
+
+/** {@link SessionEndBrowserTest} on a phone. */
+@Phone
+class SessionEndPhoneBrowserTest extends SessionEndBrowserTest {
+}
