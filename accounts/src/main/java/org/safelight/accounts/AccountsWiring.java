@@ -8,6 +8,7 @@ import java.util.Optional;
 import org.safelight.accounts.mail.Mailer;
 import org.safelight.accounts.mail.OutboxMailer;
 import org.safelight.accounts.mail.SmtpMailer;
+import org.safelight.accounts.storage.Spool;
 import org.safelight.accounts.storage.StorageConnections;
 import org.safelight.accounts.storage.StorageSettings;
 import org.safelight.accounts.tokens.SigningKeys;
@@ -80,12 +81,18 @@ public final class AccountsWiring implements RoleWiring {
         // loaded only when a service is configured so that a server without one makes no key file.
         StorageConnections connections = storage.any() ? new StorageConnections(context.database().jdbi(),
                 MasterKey.load(context.dataDir()), context.clock()) : null;
+        java.nio.file.Path spool = context.dataDir().resolve("tmp");
         AccountsRole role = new AccountsRole(stores, mailer, signing, context.publicUrl(),
                 RateLimits.standard(context.clock()), PasswordHasher.standard(), context.serviceCredential(),
-                settings.sends(), storage.withSpoolDir(context.dataDir().resolve("tmp")), connections,
-                context.clock());
+                settings.sends(), storage.withSpoolDir(spool), connections, context.clock());
         context.closeOnStop(role); // finishes the mail written after answers
-        return Role.withWorkers(role, List.of(Worker.periodic("accounts-purge", PURGE_EVERY,
-                () -> stores.purgeExpired(context.clock().instant()))));
+        return Role.withWorkers(role, List.of(Worker.periodic("accounts-purge", PURGE_EVERY, () -> {
+            stores.purgeExpired(context.clock().instant());
+            try {
+                Spool.clearLeftovers(spool, context.clock().instant()); // uploads a crash cut short
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        })));
     }
 }

@@ -57,7 +57,7 @@ public final class Destinations {
     /** The enterprise's destinations, oldest first. */
     public List<Destination> of(String enterpriseId) {
         return jdbi.withHandle(h -> h.createQuery("SELECT * FROM enterprise_destinations WHERE enterprise_id = :e"
-                        + " ORDER BY created_at, id")
+                        + " ORDER BY created_at, name, id")
                 .bind("e", enterpriseId).map(ROW).list());
     }
 

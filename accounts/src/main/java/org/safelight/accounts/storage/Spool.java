@@ -16,7 +16,7 @@ import org.safelight.server.http.Refusal;
  * report lies here in clear for as long as the upload takes: the server must read it whole to check
  * that it is a report before it passes it on. Not thread-safe.
  */
-final class Spool implements AutoCloseable {
+public final class Spool implements AutoCloseable {
     private final Path file;
 
     private Spool(Path file) {
@@ -36,6 +36,27 @@ final class Spool implements AutoCloseable {
         }
         // createTempFile makes the file 0600 where POSIX permissions exist
         return new Spool(Files.createTempFile(dir, "storage-", ".part"));
+    }
+
+    /**
+     * Deletes what uploads cut short by a crash left in {@code dir} (a plain report among them would
+     * otherwise stay in clear). Only files idle for an hour: another instance on the same data dir may
+     * be filling its own right now. Returns how many were deleted.
+     */
+    public static int clearLeftovers(Path dir, java.time.Instant now) throws IOException {
+        if (dir == null || !Files.isDirectory(dir)) {
+            return 0;
+        }
+        int deleted = 0;
+        try (java.nio.file.DirectoryStream<Path> parts = Files.newDirectoryStream(dir, "storage-*.part")) {
+            for (Path part : parts) {
+                if (Files.getLastModifiedTime(part).toInstant().isBefore(now.minus(java.time.Duration.ofHours(1)))
+                        && Files.deleteIfExists(part)) {
+                    deleted++;
+                }
+            }
+        }
+        return deleted;
     }
 
     /** Copies {@code in} here, refusing with too_large past {@code maxBytes}; returns the size. */
