@@ -12,7 +12,7 @@
 // JavaScript heap (on disk for large ones), and composing Blobs copies nothing.
 import {deriveKey} from './rncryptor.js';
 import {vendored} from './vendor-loader.js';
-import {crc32Update} from './zip-writer.js';
+import {crc32Update} from './zip.js';
 
 const SALT = 8;
 const IV = 16;

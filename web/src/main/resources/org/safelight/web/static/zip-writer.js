@@ -6,6 +6,8 @@
 // bytes, and a central directory entry each, plus the end record (the ZIP specification's
 // APPNOTE 4.3). Names are UTF-8 (flag bit 11). No ZIP64: a report that large does not fit in a tab.
 
+import {crc32Update} from './zip.js';
+
 const LIMIT = 0xffffffff;
 
 /** DOS date and time of a Date, local time (as ZIP tools show them). */
@@ -27,22 +29,6 @@ export function zipBlob(entries, when = new Date()) {
 
 const SLICE = 1024 * 1024;
 
-const TABLE = (() => {
-  const table = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    table[n] = c >>> 0;
-  }
-  return table;
-})();
-
-/** CRC-32 continued over more bytes: start with 0, feed the result back in. */
-export function crc32Update(crc, bytes) {
-  let c = (crc ^ 0xffffffff) >>> 0;
-  for (let i = 0; i < bytes.length; i++) c = TABLE[(c ^ bytes[i]) & 0xff] ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
-}
 
 /** The CRC-32 of a Blob, read a slice at a time; signal stops it between slices. */
 export async function blobCrc32(blob, signal) {

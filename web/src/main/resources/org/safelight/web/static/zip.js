@@ -363,7 +363,12 @@ const CRC_TABLE = (() => {
 })();
 
 export function crc32(bytes) {
-  let c = 0xffffffff;
+  return crc32Update(0, bytes);
+}
+
+/** CRC-32 continued over more bytes (a file read a slice at a time): start with 0, feed the result back in. */
+export function crc32Update(crc, bytes) {
+  let c = (crc ^ 0xffffffff) >>> 0;
   for (let i = 0; i < bytes.length; i++) c = CRC_TABLE[(c ^ bytes[i]) & 0xff] ^ (c >>> 8);
   return (c ^ 0xffffffff) >>> 0;
 }
