@@ -18,7 +18,7 @@ class SealCodeBrowserTest extends AppPageBrowserTest {
     private static final String CHUNKED_EQUALS_ONE_SHOT = """
             const [done] = arguments;
             Promise.all([import('/app/static/rncryptor-stream.js'), import('/app/static/rncryptor.js'),
-                import('/app/static/zip-writer.js')]).then(async ([stream, oneShot, zip]) => {
+                import('/app/static/zip.js')]).then(async ([stream, oneShot, zip]) => {
               const MiB = 1024 * 1024;
               const random = n => { const b = new Uint8Array(n);
                 for (let i = 0; i < n; i += 65536) crypto.getRandomValues(b.subarray(i, Math.min(n, i + 65536))); return b; };
