@@ -15,6 +15,8 @@ public final class SealedFiles {
     private SealedFiles() {
     }
 
+    private static final long FIXED_TIME = 1_764_300_000_000L;
+
     /** A plain report ZIP of {@code id} with {@code photoBytes} random bytes of photo. */
     public static byte[] plain(String id, int photoBytes) {
         byte[] photo = new byte[photoBytes];
@@ -51,7 +53,9 @@ public final class SealedFiles {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (ZipOutputStream zip = new ZipOutputStream(out)) {
             for (int i = 0; i < names.length; i++) {
-                zip.putNextEntry(new ZipEntry(names[i]));
+                ZipEntry entry = new ZipEntry(names[i]);
+                entry.setTime(FIXED_TIME); // the same bytes each time they are made, whatever the clock
+                zip.putNextEntry(entry);
                 zip.write(contents[i]);
                 zip.closeEntry();
             }
