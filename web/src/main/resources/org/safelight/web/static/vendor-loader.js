@@ -32,11 +32,6 @@ const LIBRARIES = Object.freeze({
 
 const loading = new Map();
 
-/** The integrity table, for VendoredLibrariesTest. */
-export function integrityTable() {
-  return INTEGRITY;
-}
-
 /**
  * The library's module namespace (or, for a classic script, its global). Rejects with an Error
  * that names the library when the file cannot be fetched or does not match its hash.
