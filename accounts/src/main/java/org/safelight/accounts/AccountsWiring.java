@@ -13,7 +13,6 @@ import org.safelight.accounts.storage.StorageConnections;
 import org.safelight.accounts.storage.StorageSettings;
 import org.safelight.accounts.tokens.SigningKeys;
 import org.safelight.accounts.users.PasswordHasher;
-import org.safelight.server.crypto.MasterKey;
 import org.safelight.server.enterprise.EnterpriseAuthority;
 import org.safelight.server.http.Role;
 import org.safelight.server.role.Migrations;
@@ -80,7 +79,7 @@ public final class AccountsWiring implements RoleWiring {
         // Storage tokens are sealed under the master key (DATA_DIR/master.key or SAFELIGHT_MASTER_KEY),
         // loaded only when a service is configured so that a server without one makes no key file.
         StorageConnections connections = storage.any() ? new StorageConnections(context.database().jdbi(),
-                MasterKey.load(context.dataDir()), context.clock()) : null;
+                context.masterKey(), context.clock()) : null;
         java.nio.file.Path spool = context.dataDir().resolve("tmp");
         AccountsRole role = new AccountsRole(stores, mailer, signing, context.publicUrl(),
                 RateLimits.standard(context.clock()), PasswordHasher.standard(), context.serviceCredential(),

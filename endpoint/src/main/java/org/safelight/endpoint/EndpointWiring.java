@@ -142,7 +142,7 @@ public final class EndpointWiring implements RoleWiring {
         EnterpriseAdmins admins = admins(ctx); // first: an endpoint that cannot work writes nothing
         Path home = ctx.dataDir().resolve("endpoint");
         // Shared by every instance on this database: any of them may claim a report another received.
-        MasterKey master = MasterKey.load(ctx.dataDir());
+        MasterKey master = ctx.masterKey();
         ReceivedFiles files = new ReceivedFiles(settings.received().orElse(home.resolve("received")), master,
                 ctx.clock());
         files.removeStalePartials();

@@ -34,7 +34,11 @@ public final class Database implements AutoCloseable {
         T apply(PreparedStatement statement) throws SQLException;
     }
 
+    /** The tables of the server itself, shared by the roles: {@code classpath:db/migration/server}. */
+    public static final Migrations SHARED = new Migrations("db/migration/server", "flyway_history_server");
+
     private final HikariDataSource dataSource;
+    private boolean sharedMigrated;
     private final Dialect dialect;
     private final Jdbi jdbi;
     /** SQLite's prepared statements, per physical connection; guarded by itself. */
@@ -105,8 +109,24 @@ public final class Database implements AutoCloseable {
         migrate(new Migrations("db/migration/" + role, "flyway_history_" + role));
     }
 
-    /** Applies migrations from their class-path location into their own history table. */
+    /**
+     * Applies migrations from their class-path location into their own history table, after the
+     * tables every role may share ({@link #SHARED}: rate limits, wrapped keys, server state), which
+     * are applied once per {@code Database} before any role's.
+     */
     public void migrate(Migrations migrations) {
+        synchronized (this) {
+            if (!sharedMigrated) {
+                apply(SHARED);
+                sharedMigrated = true;
+            }
+        }
+        if (!migrations.equals(SHARED)) {
+            apply(migrations);
+        }
+    }
+
+    private void apply(Migrations migrations) {
         Flyway.configure(Database.class.getClassLoader())
                 .dataSource(dataSource)
                 .locations("classpath:" + migrations.location())

@@ -1,10 +1,13 @@
 package org.safelight.server.role;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,6 +15,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
+import org.safelight.server.crypto.MasterKey;
 import org.safelight.server.db.Database;
 import org.safelight.server.enterprise.EnterpriseAuthority;
 import org.safelight.server.enterprise.HttpEnterpriseAuthority;
@@ -43,7 +48,11 @@ public final class RoleContext {
     private final ServiceCredential serviceCredential;
     private final Map<Class<?>, Object> services = new LinkedHashMap<>();
     private final List<AutoCloseable> resources = new ArrayList<>();
+    private final Map<String, ReadinessCheck> readiness = new LinkedHashMap<>();
     private EnterpriseAuthority remoteEnterprises;
+    private MeterRegistry metrics = new SimpleMeterRegistry();
+    private Supplier<MasterKey> masterKeySource;
+    private MasterKey masterKey;
 
     /**
      * @param publicUrl   how users reach this server ({@code --public-url})
@@ -164,6 +173,58 @@ public final class RoleContext {
     /** The service of {@code type} a role of this process provided; empty when that role runs elsewhere. */
     public <T> Optional<T> service(Class<T> type) {
         return Optional.ofNullable(type.cast(services.get(type)));
+    }
+
+    /**
+     * The registry every role registers its meters on. {@code serve} gives the one it publishes
+     * ({@link #useMetrics}); otherwise (tests) a private in-memory one. Meter names are
+     * {@code safelight_<area>_...}; tags never carry patient data, e-mail addresses, report ids or
+     * anything else a user chose.
+     */
+    public MeterRegistry metrics() {
+        return metrics;
+    }
+
+    /** Called by {@code serve} before the roles are built. */
+    public void useMetrics(MeterRegistry registry) {
+        this.metrics = Objects.requireNonNull(registry, "registry");
+    }
+
+    /**
+     * The process's one master key, loaded on first use: from {@link #useMasterKey the source
+     * {@code serve} chose}, else {@link MasterKey#load(Path) the environment or the data folder}.
+     *
+     * @throws org.safelight.server.crypto.MasterKeyException when it cannot be loaded
+     */
+    public synchronized MasterKey masterKey() {
+        if (masterKey == null) {
+            masterKey = masterKeySource != null ? masterKeySource.get() : MasterKey.load(dataDir);
+        }
+        return masterKey;
+    }
+
+    /** Called by {@code serve} before the roles are built (a master key in an HSM, say). */
+    public synchronized void useMasterKey(Supplier<MasterKey> source) {
+        this.masterKeySource = Objects.requireNonNull(source, "source");
+        this.masterKey = null;
+    }
+
+    /**
+     * Adds a check that {@code GET /health/ready} runs; {@code name} is short and fixed
+     * ({@code "audit"}, {@code "blob-store"}).
+     *
+     * @throws IllegalStateException when a check of that name exists
+     */
+    public void readiness(String name, ReadinessCheck check) {
+        Objects.requireNonNull(check, "check");
+        if (readiness.putIfAbsent(name, check) != null) {
+            throw new IllegalStateException("a readiness check named " + name + " exists already");
+        }
+    }
+
+    /** The readiness checks the roles registered, in the order they were added. */
+    public Map<String, ReadinessCheck> readinessChecks() {
+        return Collections.unmodifiableMap(readiness);
     }
 
     /** Closes {@code resource} when the server stops, after the workers and before the database. */
