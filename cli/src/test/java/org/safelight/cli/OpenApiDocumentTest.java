@@ -42,7 +42,7 @@ class OpenApiDocumentTest {
             }
             assertThat(documented).containsExactlyInAnyOrderElementsOf(server.routes());
             assertThat(documented).contains("GET /api/v1/reports/{reportId}/key", "POST /api/v1/accounts/signin",
-                    "GET /.well-known/jwks.json", "GET /health");
+                    "GET /.well-known/jwks.json", "GET /health", "GET /health/live", "GET /health/ready");
             assertThat(server.routes()).hasSizeGreaterThan(20);
             // every $ref points at something the merged document defines
             for (String ref : refs(doc, new ArrayList<>())) {

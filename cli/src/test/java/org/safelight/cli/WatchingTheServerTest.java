@@ -66,6 +66,9 @@ class WatchingTheServerTest {
                     "process_uptime_seconds", "hikaricp_connections_active{pool=\"safelight\"}",
                     "safelight_http_server_requests_seconds_count{method=\"GET\",route=\"/health/ready\",status=\"200\"}");
 
+            assertThat(server.routes()).contains("GET /health/live", "GET /health/ready", "GET /metrics");
+            assertThat(get(base + "/openapi.yaml").body()).contains("/health/ready:", "/metrics:");
+
             server.database().close();
             HttpResponse<String> notReady = get(base + "/health/ready");
             assertThat(notReady.statusCode()).isEqualTo(503);

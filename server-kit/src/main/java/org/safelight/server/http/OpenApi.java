@@ -37,6 +37,11 @@ public final class OpenApi {
     }
 
     public static String merge(List<Role> roles) {
+        return merge(roles, false);
+    }
+
+    /** With {@code GET /metrics} when the main port serves it ({@code --metrics-token}). */
+    public static String merge(List<Role> roles, boolean metricsServed) {
         ObjectNode root = YAML.createObjectNode();
         root.put("openapi", "3.1.0");
         root.putObject("info").put("title", "Safelight").put("version", "1")
@@ -56,14 +61,15 @@ public final class OpenApi {
         ready.putObject("200").put("description", "{\"status\": \"ready\", \"checks\": {name: \"ok\"}}");
         ready.putObject("503").put("description", "{\"status\": \"not_ready\", \"checks\": {name: \"ok\" or a short"
                 + " reason}}; while stopping also {\"shutdown\": \"the server is stopping\"}.");
-        ObjectNode metrics = paths.putObject("/metrics").putObject("get")
-                .put("summary", "Prometheus metrics (text format 0.0.4). Served here only with --metrics-token, to"
-                        + " Authorization: Bearer <token>; with --metrics-port on that port only, without a token;"
-                        + " else not at all (404).")
-                .putObject("responses");
-        metrics.putObject("200").put("description", "The metrics in Prometheus' text format.");
-        metrics.putObject("401").put("description", "No or the wrong metrics token (error unauthorized).");
-        metrics.putObject("404").put("description", "Metrics are not served on this port.");
+        if (metricsServed) {
+            ObjectNode metrics = paths.putObject("/metrics").putObject("get")
+                    .put("summary", "Prometheus metrics (text format 0.0.4), to Authorization: Bearer <the metrics"
+                            + " token>. (With --metrics-port instead, they are served on that port, without a token,"
+                            + " and not here.)")
+                    .putObject("responses");
+            metrics.putObject("200").put("description", "The metrics in Prometheus' text format.");
+            metrics.putObject("401").put("description", "No or the wrong metrics token (error unauthorized).");
+        }
         paths.putObject("/openapi.yaml").putObject("get").put("summary", "This document.")
                 .putObject("responses").putObject("200").put("description", "OpenAPI 3.1 in YAML.");
         ObjectNode components = YAML.createObjectNode();

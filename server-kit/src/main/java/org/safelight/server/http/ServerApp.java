@@ -99,7 +99,7 @@ public final class ServerApp {
                     ctx.contentType(MetricsListener.CONTENT_TYPE).result(prometheus.scrape());
                 });
             }
-            String openApi = OpenApi.merge(roles);
+            String openApi = OpenApi.merge(roles, ops.metricsToken().isPresent());
             config.routes.get("/openapi.yaml", ctx -> ctx.contentType("application/yaml").result(openApi));
             for (Role role : roles) {
                 role.routes(config.routes);
