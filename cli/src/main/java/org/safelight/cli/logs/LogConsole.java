@@ -88,7 +88,7 @@ public final class LogConsole {
         return found;
     }
 
-    private static Encoder<ILoggingEvent> encoder(LoggerContext context, LogFormat format, boolean threads) {
+    static Encoder<ILoggingEvent> encoder(LoggerContext context, LogFormat format, boolean threads) {
         Encoder<ILoggingEvent> encoder;
         if (format == LogFormat.JSON) {
             encoder = new JsonLineEncoder();

@@ -194,6 +194,7 @@ public final class SafelightServer implements AutoCloseable {
 
     @Override
     public void close() {
+        LOG.info("stopping: not ready from now on; requests in flight may finish first");
         watch.stopping();
         app.stop(); // waits for the requests in flight, up to the shutdown grace
         watch.close();
