@@ -28,6 +28,6 @@ say "$BENCH: compiling the web module's tests and listing their class path"
 cp="$root/web/target/test-classes:$root/web/target/classes:$(cat "$work/cp.txt")"
 
 say "$BENCH: load before $(cut -d' ' -f1-3 /proc/loadavg); $(chromium --version 2>/dev/null | head -1)"
-"$JAVA" -Xmx512m -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$cp" \
+"$JAVA" -Xmx512m -Dlogback.configurationFile="$root/server-kit/src/test/resources/logback-test.xml" -cp "$cp" \
     org.safelight.web.BrowserSealBench "$VIDEO_MIB" "$work"
 say "$BENCH: load after $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -32,7 +32,7 @@ say "$BENCH: compiling the client's tests and listing their class path"
 cp="$root/client/target/test-classes:$root/client/target/classes:$(cat "$work/cp.txt")"
 
 say "$BENCH: load before $(cut -d' ' -f1-3 /proc/loadavg); $("$JAVA" -version 2>&1 | sed -n 2p)"
-"$JAVA" "-Xmx$SERVER_HEAP" -Dorg.slf4j.simpleLogger.log.ca.uhn.fhir=warn \
-    -Dorg.slf4j.simpleLogger.log.org.eclipse.jetty=warn -cp "$cp" \
+"$JAVA" "-Xmx$SERVER_HEAP" -Dlogback.configurationFile="$root/server-kit/src/test/resources/logback-test.xml" \
+    -cp "$cp" \
     org.safelight.client.fhir.FhirLargeMediaBench "$VIDEO_MIB" "$CHILD_HEAP" "$work"
 say "$BENCH: load after $(cut -d' ' -f1-3 /proc/loadavg)"

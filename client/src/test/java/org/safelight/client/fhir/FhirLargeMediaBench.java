@@ -35,8 +35,10 @@ public final class FhirLargeMediaBench {
             String doctor = fhir.addPractitioner("Dr", "Noor", "Haddad", "noor.haddad@example.org");
             Path log = work.resolve("child.log");
             long start = System.nanoTime();
+            // the tests' quiet log configuration (bench/fhir-large-media.sh gives it); else Logback logs at DEBUG
             Process child = new ProcessBuilder(List.of(
                     Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx" + heap,
+                    "-Dlogback.configurationFile=" + System.getProperty("logback.configurationFile", ""),
                     "-XX:+ExitOnOutOfMemoryError", "-cp", System.getProperty("java.class.path"),
                     FilingMain.class.getName(), fhir.baseUrl().toString(), "r4", "media", folder.toString(),
                     patient, doctor, FhirTestServer.USER, FhirTestServer.PASSWORD))

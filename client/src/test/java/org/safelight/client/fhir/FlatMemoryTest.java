@@ -47,6 +47,11 @@ class FlatMemoryTest {
                     "-XX:+ExitOnOutOfMemoryError", "-cp", System.getProperty("java.class.path"),
                     FilingMain.class.getName(), fhir.baseUrl().toString(), "r4", "media", folder.toString(),
                     patient, doctor, FhirTestServer.USER, FhirTestServer.PASSWORD));
+            // the tests' quiet log configuration; without one Logback would log everything at DEBUG
+            String logConfig = System.getProperty("logback.configurationFile");
+            if (logConfig != null) {
+                command.add(1, "-Dlogback.configurationFile=" + logConfig);
+            }
             Process child = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
             boolean done = child.waitFor(240, TimeUnit.SECONDS);
             if (!done) {
