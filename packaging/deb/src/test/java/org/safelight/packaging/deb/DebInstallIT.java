@@ -67,6 +67,9 @@ class DebInstallIT {
             assertOwnedBySafelight(DATA.resolve("master.key"), "rw-------");
             assertOwnedBySafelight(DATA.resolve("safelight.db"), "rw-------");
             String masterKey = sha256(DATA.resolve("master.key"));
+            // the operator's command from the README, as the service's user with the service's secrets
+            Commands.run("runuser", "-u", "safelight", "--", "sh", "-c", "cd / && set -a && . " + ENV
+                    + " && exec safelight audit verify --config " + CONF + " --data-dir " + DATA).ok();
 
             Path next = nextVersion(first, version + "+next");
             Commands.run(List.of("dpkg", "-i", "--force-confold", next.toString()), NONINTERACTIVE).ok();
