@@ -45,6 +45,7 @@ class DebInstallIT {
                 "a safelight package is already on this machine, which this test would replace and purge");
         userExisted = Commands.run("getent", "passwd", "safelight").code() == 0;
         Files.createDirectories(work);
+        Files.deleteIfExists(work.resolve("serve.log"));
     }
 
     @Test
@@ -57,8 +58,14 @@ class DebInstallIT {
             assertThat(status()).isEqualTo("install ok installed " + version);
             installedAsDocumented();
 
+            // a typo in the configuration stops the start with the status the unit does not restart on
+            String conf = Files.readString(CONF);
+            Files.writeString(CONF, conf + "prot=8081\n");
+            assertThat(InstalledService.refusedStart(work.resolve("serve.log"))).isEqualTo(Integer.parseInt(
+                    Unit.parse(Files.readString(Path.of("/lib/systemd/system/safelight.service")))
+                            .get("RestartPreventExitStatus")));
             int port = freePort();
-            Files.writeString(CONF, Files.readString(CONF).replace("\nport=8080\n", "\nport=" + port + "\n"));
+            Files.writeString(CONF, conf.replace("\nport=8080\n", "\nport=" + port + "\n"));
             try (InstalledService service = InstalledService.start(port, work.resolve("serve.log"))) {
                 new Accounts(service.url, DATA).signUpAndConfirm(EMAIL, PASSWORD);
                 assertThat(new Accounts(service.url, DATA).signIn(EMAIL, PASSWORD)).isEqualTo(200);

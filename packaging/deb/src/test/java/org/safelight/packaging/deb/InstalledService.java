@@ -42,6 +42,27 @@ final class InstalledService implements AutoCloseable {
     /** Starts it and waits until {@code /health} answers 200 on {@code port} (which the configuration must name). */
     static InstalledService start(int port, Path log) throws IOException {
         Unit unit = Unit.parse(Files.readString(UNIT));
+        InstalledService service = new InstalledService(launch(unit, log), log, unit, "http://127.0.0.1:" + port);
+        try {
+            service.awaitHealthy();
+        } catch (RuntimeException | Error e) {
+            service.close();
+            throw e;
+        }
+        return service;
+    }
+
+    /** Starts it on a configuration it must refuse, and returns its exit status (within 2 minutes). */
+    static int refusedStart(Path log) throws IOException, InterruptedException {
+        Process p = launch(Unit.parse(Files.readString(UNIT)), log);
+        if (!p.waitFor(2, TimeUnit.MINUTES)) {
+            p.destroyForcibly();
+            throw new AssertionError("the service did not stop on a configuration it must refuse");
+        }
+        return p.exitValue();
+    }
+
+    private static Process launch(Unit unit, Path log) throws IOException {
         List<String> command = new ArrayList<>(List.of("setpriv", "--reuid", unit.get("User"), "--regid",
                 unit.get("Group"), "--init-groups", "--", "/bin/sh", "-c", "umask " + unit.get("UMask")
                         + " && exec \"$0\" \"$@\""));
@@ -54,15 +75,9 @@ final class InstalledService implements AutoCloseable {
         pb.environment().put("LOGNAME", unit.get("User"));
         pb.environment().put("HOME", "/var/lib/safelight");
         pb.environment().putAll(environmentFile(Path.of(unit.get("EnvironmentFile").replaceFirst("^-", ""))));
-        InstalledService service = new InstalledService(pb.start(), log, unit, "http://127.0.0.1:" + port);
-        service.process.getOutputStream().close();
-        try {
-            service.awaitHealthy();
-        } catch (RuntimeException | Error e) {
-            service.close();
-            throw e;
-        }
-        return service;
+        Process p = pb.start();
+        p.getOutputStream().close();
+        return p;
     }
 
     /** systemd's EnvironmentFile: NAME=value lines; blank lines and # comments are skipped. */

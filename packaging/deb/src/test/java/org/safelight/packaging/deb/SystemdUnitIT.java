@@ -22,6 +22,8 @@ class SystemdUnitIT {
         assertThat(unit.get("StateDirectory")).isEqualTo("safelight");
         assertThat(unit.get("StateDirectoryMode")).isEqualTo("0700");
         assertThat(unit.get("Restart")).isEqualTo("on-failure");
+        // cli Failures.USAGE: a configuration the server refuses
+        assertThat(unit.get("RestartPreventExitStatus")).isEqualTo("2");
         assertThat(unit.get("WantedBy")).isEqualTo("multi-user.target");
     }
 
