@@ -49,7 +49,7 @@ class DebInstallIT {
     }
 
     @Test
-    void the_package_installs_serves_keeps_its_data_and_edited_configuration_through_an_upgrade_and_a_removal_and_loses_the_data_only_when_purged()
+    void it_installs_serves_and_keeps_its_data_and_edited_settings_through_an_upgrade_and_a_removal_until_purged()
             throws Exception {
         Path first = BuiltPackage.file();
         String version = Commands.run("dpkg-deb", "--field", first.toString(), "Version").ok().out().strip();
@@ -57,50 +57,17 @@ class DebInstallIT {
             Commands.run(List.of("dpkg", "-i", first.toString()), NONINTERACTIVE).ok();
             assertThat(status()).isEqualTo("install ok installed " + version);
             installedAsDocumented();
-
-            // a typo in the configuration stops the start with the status the unit does not restart on
-            String conf = Files.readString(CONF);
-            Files.writeString(CONF, conf + "prot=8081\n");
-            assertThat(InstalledService.refusedStart(work.resolve("serve.log"))).isEqualTo(Integer.parseInt(
-                    Unit.parse(Files.readString(Path.of("/lib/systemd/system/safelight.service")))
-                            .get("RestartPreventExitStatus")));
             int port = freePort();
-            Files.writeString(CONF, conf.replace("\nport=8080\n", "\nport=" + port + "\n"));
-            try (InstalledService service = InstalledService.start(port, work.resolve("serve.log"))) {
-                new Accounts(service.url, DATA).signUpAndConfirm(EMAIL, PASSWORD);
-                assertThat(new Accounts(service.url, DATA).signIn(EMAIL, PASSWORD)).isEqualTo(200);
-                assertThat(service.stop()).as("exit status on SIGTERM (the unit's SuccessExitStatus)").isEqualTo(143);
-            }
-            assertOwnedBySafelight(DATA.resolve("master.key"), "rw-------");
-            assertOwnedBySafelight(DATA.resolve("safelight.db"), "rw-------");
-            String masterKey = sha256(DATA.resolve("master.key"));
-            // the operator's command from the README, as the service's user with the service's secrets
-            Commands.run("runuser", "-u", "safelight", "--", "sh", "-c", "cd / && set -a && . " + ENV
-                    + " && exec safelight audit verify --config " + CONF + " --data-dir " + DATA).ok();
+            String masterKey = firstRun(port);
 
-            Path next = nextVersion(first, version + "+next");
-            Commands.run(List.of("dpkg", "-i", "--force-confold", next.toString()), NONINTERACTIVE).ok();
+            Commands.run(List.of("dpkg", "-i", "--force-confold", nextVersion(first, version + "+next").toString()),
+                    NONINTERACTIVE).ok();
             assertThat(status()).isEqualTo("install ok installed " + version + "+next");
-            // the admin's edit stays; the package's new text waits beside it
-            assertThat(Files.readString(CONF)).contains("\nport=" + port + "\n").doesNotContain("next version");
-            assertThat(Files.readString(Path.of(CONF + ".dpkg-dist"))).contains("next version");
-            assertOwnedBySafelight(DATA, "rwx------");
-            assertThat(sha256(DATA.resolve("master.key"))).isEqualTo(masterKey);
-            try (InstalledService service = InstalledService.start(port, work.resolve("serve.log"))) {
-                Accounts accounts = new Accounts(service.url, DATA);
-                assertThat(accounts.signIn(EMAIL, PASSWORD)).as("the user of the old version signs in").isEqualTo(200);
-                assertThat(accounts.signIn(EMAIL, PASSWORD + "!")).isEqualTo(401);
-                assertThat(service.stop()).isEqualTo(143);
-            }
+            upgraded(port, masterKey);
 
             Commands.run(List.of("dpkg", "-r", "safelight"), NONINTERACTIVE).ok();
             assertThat(status()).startsWith("deinstall ok config-files");
-            assertThat(Path.of("/usr/bin/safelight")).doesNotExist();
-            assertThat(Path.of("/usr/share/safelight")).doesNotExist();
-            assertThat(Path.of("/lib/systemd/system/safelight.service")).doesNotExist();
-            assertThat(sha256(DATA.resolve("master.key"))).as("data kept on remove").isEqualTo(masterKey);
-            assertThat(DATA.resolve("safelight.db")).exists();
-            assertThat(Files.readString(CONF)).contains("\nport=" + port + "\n");
+            removedButDataKept(port, masterKey);
 
             Commands.run(List.of("dpkg", "-P", "safelight"), NONINTERACTIVE).ok();
             assertThat(Commands.run("dpkg-query", "-W", "safelight").code()).isNotZero();
@@ -111,6 +78,53 @@ class DebInstallIT {
         } finally {
             cleanUp();
         }
+    }
+
+    /** A refused setting, then the admin's port, a user who signs up, a clean stop; the master key's hash. */
+    private String firstRun(int port) throws Exception {
+        // a typo in the settings stops the start with the status the unit does not restart on
+        String conf = Files.readString(CONF);
+        Files.writeString(CONF, conf + "prot=8081\n");
+        assertThat(InstalledService.refusedStart(work.resolve("serve.log"))).isEqualTo(Integer.parseInt(
+                Unit.parse(Files.readString(Path.of("/lib/systemd/system/safelight.service")))
+                        .get("RestartPreventExitStatus")));
+        Files.writeString(CONF, conf.replace("\nport=8080\n", "\nport=" + port + "\n"));
+        try (InstalledService service = InstalledService.start(port, work.resolve("serve.log"))) {
+            new Accounts(service.url, DATA).signUpAndConfirm(EMAIL, PASSWORD);
+            assertThat(new Accounts(service.url, DATA).signIn(EMAIL, PASSWORD)).isEqualTo(200);
+            assertThat(service.stop()).as("exit status on SIGTERM (the unit's SuccessExitStatus)").isEqualTo(143);
+        }
+        assertOwnedBySafelight(DATA.resolve("master.key"), "rw-------");
+        assertOwnedBySafelight(DATA.resolve("safelight.db"), "rw-------");
+        // the operator's command from the README, as the service's user with the service's secrets
+        Commands.run("runuser", "-u", "safelight", "--", "sh", "-c", "cd / && set -a && . " + ENV
+                + " && exec safelight audit verify --config " + CONF + " --data-dir " + DATA).ok();
+        return sha256(DATA.resolve("master.key"));
+    }
+
+    private void upgraded(int port, String masterKey) throws Exception {
+        // the admin's edit stays; the package's new text waits beside it
+        assertThat(Files.readString(CONF)).contains("\nport=" + port + "\n").doesNotContain("next version");
+        assertThat(Files.readString(Path.of(CONF + ".dpkg-dist"))).contains("next version");
+        assertThat(attributes(ENV).group().getName()).isEqualTo("safelight");
+        assertOwnedBySafelight(DATA, "rwx------");
+        assertThat(sha256(DATA.resolve("master.key"))).isEqualTo(masterKey);
+        try (InstalledService service = InstalledService.start(port, work.resolve("serve.log"))) {
+            Accounts accounts = new Accounts(service.url, DATA);
+            assertThat(accounts.signIn(EMAIL, PASSWORD)).as("the user of the old version signs in").isEqualTo(200);
+            assertThat(accounts.signIn(EMAIL, PASSWORD + "!")).isEqualTo(401);
+            assertThat(service.stop()).isEqualTo(143);
+        }
+    }
+
+    private void removedButDataKept(int port, String masterKey) throws IOException {
+        assertThat(Path.of("/usr/bin/safelight")).doesNotExist();
+        assertThat(Path.of("/usr/share/safelight")).doesNotExist();
+        assertThat(Path.of("/lib/systemd/system/safelight.service")).doesNotExist();
+        assertOwnedBySafelight(DATA, "rwx------");
+        assertThat(sha256(DATA.resolve("master.key"))).as("data kept on remove").isEqualTo(masterKey);
+        assertThat(DATA.resolve("safelight.db")).exists();
+        assertThat(Files.readString(CONF)).contains("\nport=" + port + "\n");
     }
 
     private void installedAsDocumented() throws IOException {
