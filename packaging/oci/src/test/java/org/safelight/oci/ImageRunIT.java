@@ -3,6 +3,7 @@ package org.safelight.oci;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.security.auth.module.UnixSystem;
 import java.io.IOException;
 import java.net.URI;
@@ -160,9 +161,12 @@ class ImageRunIT {
     }
 
     @Test
-    void the_health_check_of_the_compose_example_passes_against_the_running_server() throws Exception {
-        Process probe = inContainer(List.of("java", "-cp", "/app/classes", "org.safelight.oci.HealthProbe", "/health"))
-                .redirectErrorStream(true).start();
+    void the_health_check_of_the_compose_example_passes_inside_the_running_container() throws Exception {
+        JsonNode test = Examples.compose().at("/services/safelight/healthcheck/test");
+        assertThat(test.get(0).asText()).isEqualTo("CMD");
+        List<String> command = new ArrayList<>();
+        test.forEach(n -> command.add(n.asText()));
+        Process probe = inContainer(command.subList(1, command.size())).redirectErrorStream(true).start();
         String out = new String(probe.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(probe.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(probe.exitValue()).as(out).isZero();
