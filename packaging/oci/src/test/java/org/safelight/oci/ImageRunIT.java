@@ -80,6 +80,8 @@ class ImageRunIT {
         if (!container.waitFor(10, TimeUnit.SECONDS)) {
             container.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
         }
+        // 300 MB a build on a shared disk; the container's log stays for a failure's reader
+        ImageTarball.run(List.of("rm", "-rf", root.toString(), image.folder.toString()));
     }
 
     /** A command run the way the image's config says: its root, working directory, user and environment. */
