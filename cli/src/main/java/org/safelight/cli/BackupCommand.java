@@ -50,8 +50,9 @@ final class BackupCommand implements Callable<Integer> {
             sqlite = url == null ? host.dataDir.resolve("safelight.db") : sqliteFile(url);
         }
         Instant start = Instant.now();
-        BackupManifest m = BackupWriter.write(new BackupWriter.Source(host.dataDir, sqlite, endpointReceived), output,
-                Clock.systemUTC());
+        BackupWriter.Written written = BackupWriter.write(new BackupWriter.Source(host.dataDir, sqlite,
+                endpointReceived), output, Clock.systemUTC());
+        BackupManifest m = written.manifest();
         Duration took = Duration.between(start, Instant.now());
         main.stdout.printf("Backed up %s to %s: %d files (%d cloud blobs), %.1f MB, in %.1f s%n",
                 host.dataDir, output, m.entries().size(), m.count(BackupWriter.FILES + "cloud/"),
@@ -59,6 +60,13 @@ final class BackupCommand implements Callable<Integer> {
         if (!m.rows().isEmpty()) {
             main.stdout.println("Database snapshot (SQLite): " + m.rows().values().stream().mapToLong(Long::longValue).sum()
                     + " rows in " + m.rows().size() + " tables");
+        }
+        if (written.cloudReports() > 0) {
+            main.stdout.println(written.cloudReportsWithoutBlob() == 0
+                    ? "Every one of the snapshot's " + written.cloudReports() + " cloud reports has its blob in the backup"
+                    : written.cloudReportsWithoutBlob() + " of the snapshot's " + written.cloudReports() + " cloud reports"
+                    + " have no blob in the backup: deleted since (expired), or the cloud keeps its blobs in S3"
+                    + " (back the bucket up with versioning or replication)");
         }
         var err = spec.commandLine().getErr();
         if (postgres) {

@@ -70,6 +70,8 @@ class BackupUnderLoadTest {
                 long took = System.nanoTime() - started;
                 acknowledgedDuringBackup = load.ackedCount() - ackedAtStart;
                 assertThat(result.exitCode()).as(result.stderr()).isZero();
+                assertThat(result.out()).as("database first, blobs second")
+                        .containsPattern("Every one of the snapshot's \\d+ cloud reports has its blob in the backup");
                 assertThat(result.stderr()).contains("master key").contains("NOT in this backup")
                         .contains("password manager");
                 before = load.ackedBefore(started);

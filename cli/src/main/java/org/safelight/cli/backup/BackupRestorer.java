@@ -119,7 +119,12 @@ public final class BackupRestorer {
                     try (InputStream in = Files.newInputStream(masterKey); OutputStream out = create(key)) {
                         in.transferTo(out);
                     }
-                    MasterKey.fromFile(key); // a malformed key is refused here, not at the server's start
+                    try {
+                        MasterKey.fromFile(key); // a malformed key is refused here, not at the server's start
+                    } catch (org.safelight.server.crypto.MasterKeyException e) {
+                        throw new BackupException("the master key " + masterKey + " cannot be used (" + e.getMessage()
+                                + "): nothing was restored", e);
+                    }
                 }
                 if (sqlite != null && Files.exists(staging.resolve(DataFolderFiles.DATABASE))) {
                     Files.createDirectories(sqlite.getParent(), FOLDER);

@@ -50,6 +50,15 @@ public final class BackupWriter {
     public record Source(Path dataDir, Path sqlite, Path received) {
     }
 
+    /**
+     * A backup written.
+     *
+     * @param cloudReports            unexpired cloud reports in the database snapshot (SQLite only)
+     * @param cloudReportsWithoutBlob of those, how many have no blob in the backup (expired meanwhile, or S3)
+     */
+    public record Written(BackupManifest manifest, long cloudReports, long cloudReportsWithoutBlob) {
+    }
+
     private BackupWriter() {
     }
 
@@ -57,7 +66,7 @@ public final class BackupWriter {
      * @throws BackupException when {@code output} would be inside the data folder (or the received
      *                         folder), or the database cannot be copied
      */
-    public static BackupManifest write(Source source, Path output, Clock clock) throws IOException {
+    public static Written write(Source source, Path output, Clock clock) throws IOException {
         if (!Files.isDirectory(source.dataDir())) {
             throw new BackupException("no data folder at " + source.dataDir().toAbsolutePath()
                     + " (give the --data-dir that 'serve' uses)");
@@ -106,7 +115,9 @@ public final class BackupWriter {
             if (Files.getFileAttributeView(output, PosixFileAttributeView.class) != null) {
                 Files.setPosixFilePermissions(output, PosixFilePermissions.fromString("rw-------"));
             }
-            return written[0];
+            BlobCoverage coverage = db == null ? BlobCoverage.NONE : BlobCoverage.of(db,
+                    entries.stream().map(BackupManifest.Entry::name).collect(java.util.stream.Collectors.toSet()));
+            return new Written(written[0], coverage.reports(), coverage.withoutBlob());
         } finally {
             deleteTree(scratch);
         }
