@@ -79,6 +79,7 @@ public final class BackupWriter {
         Files.createDirectories(parent);
         Path scratch = Files.createTempDirectory(parent, ".safelight-backup-"); // 0700
         try {
+            java.time.Instant takenAt = clock.instant(); // the snapshot shows what was committed before this
             Map<String, Long> rows = Map.of();
             Path snapshot = null;
             if (source.sqlite() != null) {
@@ -104,7 +105,7 @@ public final class BackupWriter {
                 for (DataFolderFiles.Found f : received) {
                     add(zip, f.path(), RECEIVED + f.relative(), Deflater.NO_COMPRESSION, entries);
                 }
-                written[0] = new BackupManifest(BackupManifest.VERSION, clock.instant(),
+                written[0] = new BackupManifest(BackupManifest.VERSION, takenAt,
                         db != null ? "sqlite" : "postgresql", counted, entries);
                 zip.setLevel(Deflater.DEFAULT_COMPRESSION);
                 zip.putNextEntry(new ZipEntry(BackupManifest.NAME));

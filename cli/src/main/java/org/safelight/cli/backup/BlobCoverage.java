@@ -1,5 +1,6 @@
 package org.safelight.cli.backup;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -21,7 +22,7 @@ record BlobCoverage(long reports, long withoutBlob) {
     static final BlobCoverage NONE = new BlobCoverage(0, 0);
 
     /** @param entries the backup's entry names */
-    static BlobCoverage of(Path snapshot, Set<String> entries) {
+    static BlobCoverage of(Path snapshot, Set<String> entries) throws IOException {
         try (Connection c = new SQLiteConfig().createConnection("jdbc:sqlite:" + snapshot.toAbsolutePath());
              Statement s = c.createStatement()) {
             try (ResultSet t = s.executeQuery("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'cloud_reports'")) {
@@ -43,7 +44,7 @@ record BlobCoverage(long reports, long withoutBlob) {
             }
             return new BlobCoverage(reports, missing);
         } catch (SQLException | IllegalArgumentException e) {
-            throw new BackupException("the database copy cannot be read: " + e.getMessage(), e);
+            throw new IOException("the database copy cannot be read: " + e.getMessage(), e);
         }
     }
 }

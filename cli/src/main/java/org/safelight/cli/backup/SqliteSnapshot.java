@@ -1,5 +1,6 @@
 package org.safelight.cli.backup;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -29,9 +30,10 @@ final class SqliteSnapshot {
     /**
      * Writes the snapshot of {@code database} to {@code target}, which must not exist yet.
      *
-     * @throws BackupException when the database cannot be opened or copied
+     * @throws BackupException when there is no database file there
+     * @throws IOException     when it cannot be opened or copied (busy past the timeout, disk full)
      */
-    static void copy(Path database, Path target) {
+    static void copy(Path database, Path target) throws IOException {
         if (!Files.isRegularFile(database)) {
             throw new BackupException("no SQLite database at " + database.toAbsolutePath()
                     + " (give the --data-dir or --database-url that 'serve' uses)");
@@ -40,17 +42,17 @@ final class SqliteSnapshot {
             vacuum.setString(1, target.toAbsolutePath().toString());
             vacuum.execute();
         } catch (SQLException e) {
-            throw new BackupException("the database " + database + " could not be copied: " + e.getMessage(), e);
+            throw new IOException("the database " + database + " could not be copied: " + e.getMessage(), e);
         }
     }
 
     /** Rows per table of a snapshot, and whether SQLite finds it intact. */
-    static Map<String, Long> rows(Path snapshot) {
+    static Map<String, Long> rows(Path snapshot) throws IOException {
         try (Connection c = open(snapshot); Statement s = c.createStatement()) {
             try (ResultSet check = s.executeQuery("PRAGMA quick_check")) {
                 String result = check.next() ? check.getString(1) : "no answer";
                 if (!"ok".equals(result)) {
-                    throw new BackupException("the database copy does not pass SQLite's check (" + result + ")");
+                    throw new IOException("the database copy does not pass SQLite's check (" + result + ")");
                 }
             }
             List<String> tables = new ArrayList<>();
@@ -69,7 +71,7 @@ final class SqliteSnapshot {
             }
             return rows;
         } catch (SQLException e) {
-            throw new BackupException("the database copy cannot be read: " + e.getMessage(), e);
+            throw new IOException("the database copy cannot be read: " + e.getMessage(), e);
         }
     }
 
