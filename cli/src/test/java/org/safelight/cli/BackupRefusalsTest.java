@@ -63,6 +63,17 @@ class BackupRefusalsTest {
     }
 
     @Test
+    void backup_finds_the_data_folder_as_serve_does_and_restore_only_where_it_is_told() throws Exception {
+        java.util.Map<String, String> env = java.util.Map.of("SAFELIGHT_DATA_DIR", data.toString());
+        Cli.Result result = Cli.runWithEnv(env, "backup", "-o", backup.toString());
+        assertThat(result.exitCode()).as(result.stderr()).isZero();
+        assertThat(names(backup)).contains("files/whitelist");
+        Cli.Result restore = Cli.runWithEnv(env, "restore", backup.toString());
+        assertThat(restore.exitCode()).isEqualTo(2);
+        assertThat(restore.stderr()).contains("give --data-dir");
+    }
+
+    @Test
     void a_backup_file_inside_the_data_folder_is_refused() {
         Path inside = data.resolve("backups/data.backup");
         Cli.Result result = Cli.run("backup", "--data-dir", data.toString(), "-o", inside.toString());
