@@ -63,8 +63,10 @@ public final class BackupWriter {
     }
 
     /**
-     * @throws BackupException when {@code output} would be inside the data folder (or the received
-     *                         folder), or the database cannot be copied
+     * @throws BackupException when there is no data folder or SQLite database there, or {@code output}
+     *                         would be inside the data folder (or the received folder)
+     * @throws IOException     when the database cannot be copied or a file read, or {@code output}
+     *                         cannot be written (then no file is left there)
      */
     public static Written write(Source source, Path output, Clock clock) throws IOException {
         if (!Files.isDirectory(source.dataDir())) {
