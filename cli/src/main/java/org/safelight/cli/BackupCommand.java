@@ -17,12 +17,14 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 @Command(name = "backup", mixinStandardHelpOptions = true,
-        description = {"Back up a data folder while its server runs: a consistent copy of the SQLite database",
-            "(VACUUM INTO, on a connection of its own), then the cloud's blobs, the endpoint's received files,",
-            "the signing keys, policy files, certificates and the rest of the folder, in one ZIP with a manifest",
-            "of SHA-256 hashes that 'safelight restore' checks. Needs no lock: the server keeps running.",
-            "The master key is NOT in the backup: keep it apart (see the warning it prints).",
-            "With PostgreSQL the database is not in the file: take it with pg_dump first (the command is printed)."})
+        description = {"Back up a data folder while its server runs. First a consistent copy of",
+            "the SQLite database (VACUUM INTO, on a connection of its own), then the",
+            "cloud's blobs, the endpoint's received files, the signing keys, policy",
+            "files, certificates and the rest of the folder: one ZIP with a manifest",
+            "of SHA-256 hashes that 'safelight restore' checks. Takes no lock.",
+            "The master key is NOT in the backup: keep it apart (see the warning).",
+            "On PostgreSQL the database is not in the file: take it with pg_dump",
+            "first (the command is printed)."})
 final class BackupCommand implements Callable<Integer> {
     @ParentCommand
     Main main;

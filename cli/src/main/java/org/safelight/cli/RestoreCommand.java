@@ -14,11 +14,12 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 @Command(name = "restore", mixinStandardHelpOptions = true,
-        description = {"Restore a file made by 'safelight backup' into a new, empty data folder. The file is checked",
-            "against its manifest first: a damaged or changed backup is refused (exit 3) before anything is",
-            "written. Folders are created 0700, files 0600. Then put the master key back (--master-key FILE, or",
-            "SAFELIGHT_MASTER_KEY for 'serve'), run 'safelight audit verify --data-dir DIR' and start the server.",
-            "With --verify-only, only the check is made."})
+        description = {"Restore a file made by 'safelight backup' into a new, empty data folder.",
+            "The file is checked against its manifest first: a damaged or changed",
+            "backup is refused (exit 3) before anything is written. Folders are",
+            "created 0700, files 0600. Then put the master key back (--master-key",
+            "FILE, or SAFELIGHT_MASTER_KEY for 'serve'), run 'safelight audit verify",
+            "--data-dir DIR' and start the server. --verify-only only checks."})
 final class RestoreCommand implements Callable<Integer> {
     @ParentCommand
     Main main;
@@ -34,8 +35,8 @@ final class RestoreCommand implements Callable<Integer> {
     Path dataDir;
 
     @Option(names = "--database-url", paramLabel = "JDBC_URL",
-            description = {"Where the restored server's database is: jdbc:sqlite:FILE to put the SQLite database",
-                "outside the data folder; for PostgreSQL, the database pg_restore fills (printed, not run)."})
+            description = "jdbc:sqlite:FILE puts the SQLite database outside the data folder; for"
+                    + " PostgreSQL, the database the printed pg_restore line fills.")
     String databaseUrl;
 
     @Option(names = "--endpoint-received", paramLabel = "DIR",
