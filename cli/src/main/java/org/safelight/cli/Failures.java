@@ -65,11 +65,15 @@ final class Failures {
                 case UNAVAILABLE -> ExitCode.FAILURE;
             };
         }
-        if (e instanceof IntegrityException || e instanceof AuditCommand.AuditBrokenException) {
+        if (e instanceof IntegrityException || e instanceof AuditCommand.AuditBrokenException
+                || e instanceof org.safelight.cli.backup.CorruptBackupException) {
             return ExitCode.INTEGRITY;
         }
         if (e instanceof FormatException) {
             return ExitCode.MALFORMED;
+        }
+        if (e instanceof org.safelight.cli.backup.BackupException) {
+            return ExitCode.USAGE; // refused before anything was written: another output, an empty folder
         }
         return ExitCode.FAILURE;
     }
@@ -77,6 +81,7 @@ final class Failures {
     static String message(Throwable e) {
         if (e instanceof FormatException || e instanceof UsageException || e instanceof CancelledException
                 || e instanceof AuditCommand.AuditBrokenException
+                || e instanceof org.safelight.cli.backup.BackupException
                 || e instanceof org.safelight.client.NotSignedInException
                 || e instanceof org.safelight.client.ForeignLinkException
                 || e instanceof org.safelight.client.UntrustedKeyServerException) {

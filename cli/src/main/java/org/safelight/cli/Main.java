@@ -20,7 +20,7 @@ import picocli.CommandLine.Command;
         description = "Seal, open and share clinical photo reports (.picsafe).",
         subcommands = {EncryptCommand.class, DecryptCommand.class, SealCommand.class, OpenCommand.class, GetCommand.class,
             InspectCommand.class, SignupCommand.class, LoginCommand.class, LogoutCommand.class,
-            WhoamiCommand.class, PasswordCommand.class, KeysCommand.class, ServeCommand.class, AuditCommand.class, AdminCommand.class,
+            WhoamiCommand.class, PasswordCommand.class, KeysCommand.class, ServeCommand.class, AuditCommand.class, BackupCommand.class, RestoreCommand.class, AdminCommand.class,
             EnterpriseCommand.class, EndpointCommand.class, ConnectCommand.class, SendCommand.class, FhirCommand.class, SyncCommand.class, TrustCommand.class,
             CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
@@ -65,7 +65,7 @@ public final class Main implements Runnable {
         cli.setParameterExceptionHandler(Failures::handleUsage);
         // serve and the operator commands on its host read one configuration: flags, SAFELIGHT_*, --config FILE;
         // the other commands never read it (a server's SAFELIGHT_CONFIG must not stop a user's 'seal')
-        List<String> operator = List.of("serve", "audit", "admin");
+        List<String> operator = List.of("serve", "audit", "admin", "backup");
         if (args.length > 0 && operator.contains(args[0])) {
             try {
                 EnvironmentDefaults defaults = new EnvironmentDefaults(env, configFile(args),
