@@ -114,7 +114,13 @@ public final class SigningKeys implements TokenKeys {
         if (s.loadedAt().plus(UNKNOWN_KID_RELOAD).isAfter(clock.instant())) {
             return s.publicKeys();
         }
-        reload();
+        try {
+            reload();
+        } catch (RuntimeException e) {
+            // the database is away: the keys last read are still the best answer (verifiers refetch)
+            LOG.warn("token signing keys could not be read again ({}); publishing those last read",
+                    e.getClass().getSimpleName());
+        }
         return snapshot.publicKeys();
     }
 
