@@ -270,7 +270,14 @@ public final class SigningKeys implements TokenKeys {
     }
 
     private ECKey unseal(String kid, String sealed) {
-        byte[] json = masterKey.open(sealed, aad(kid));
+        byte[] json;
+        try {
+            json = masterKey.open(sealed, aad(kid));
+        } catch (org.safelight.server.crypto.MasterKeyException e) {
+            throw new org.safelight.server.crypto.MasterKeyException("the token signing key " + kid + " in the"
+                    + " database does not open under this master key: every instance on one database needs the same"
+                    + " master key (" + MasterKey.ENV + ", or the same " + MasterKey.FILE_NAME + ")", e);
+        }
         try {
             JWK jwk = JWK.parse(new String(json, StandardCharsets.UTF_8));
             if (!(jwk instanceof ECKey ec) || !ec.isPrivate() || !kid.equals(ec.getKeyID())) {
