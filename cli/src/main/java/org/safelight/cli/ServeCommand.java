@@ -116,6 +116,9 @@ final class ServeCommand implements Callable<Integer> {
     @Mixin
     EndpointOptions endpointOptions = new EndpointOptions();
 
+    @Mixin
+    MasterKeyOptions masterKeyOptions = new MasterKeyOptions();
+
     ServeConfig config() {
         Set<RoleName> chosen = new LinkedHashSet<>();
         for (String r : roles.split(",")) {
@@ -185,7 +188,7 @@ final class ServeCommand implements Callable<Integer> {
         ServeConfig cfg = config();
         SafelightServer server;
         try {
-            server = SafelightServer.start(cfg);
+            server = SafelightServer.start(cfg, java.time.Clock.systemUTC(), masterKeyOptions.source(main.env));
         } catch (DataFolder.NotPrivateException | DataFolderLock.HeldException e) {
             throw new Failures.UsageException(e.getMessage());
         }
