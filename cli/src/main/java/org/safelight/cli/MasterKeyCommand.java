@@ -122,6 +122,10 @@ final class MasterKeyCommand extends GroupCommand {
             PrintWriter err = spec.commandLine().getErr();
             Optional<String> recorded = MasterKeyRotation.unfinished(db);
             RotationFiles files = new RotationFiles(host.dataDir);
+            if (recorded.isPresent() && toPkcs11 == null && newKeyFile == null && !Files.exists(files.next())) {
+                throw new MasterKeyRotation.UnfinishedException("another master key rotation is unfinished ("
+                        + recorded.get() + "): run it again with the options it was started with");
+            }
             MasterKey to = target(files);
             boolean fromFolder = !current.inToken() && isBlank(main().env.get(MasterKey.ENV));
             if (fromFolder && !Files.exists(files.current())) {

@@ -18,7 +18,7 @@ public final class MasterKeyRotation {
 
     /** A rotation is under way: servers refuse to start until it is finished. */
     public static final class UnfinishedException extends MasterKeyException {
-        UnfinishedException(String message) {
+        public UnfinishedException(String message) {
             super(message, null);
         }
     }
