@@ -122,6 +122,9 @@ final class ServeCommand implements Callable<Integer> {
     @Mixin
     OperationsOptions operationsOptions = new OperationsOptions();
 
+    @Mixin
+    MasterKeyOptions masterKeyOptions = new MasterKeyOptions();
+
     ServeConfig config() {
         Set<RoleName> chosen = new LinkedHashSet<>();
         for (String r : roles.split(",")) {
@@ -197,7 +200,7 @@ final class ServeCommand implements Callable<Integer> {
         ServeConfig cfg = config();
         SafelightServer server;
         try {
-            server = SafelightServer.start(cfg);
+            server = SafelightServer.start(cfg, java.time.Clock.systemUTC(), masterKeyOptions.source(main.env));
         } catch (DataFolder.NotPrivateException | DataFolderLock.HeldException e) {
             throw new Failures.UsageException(e.getMessage());
         }
