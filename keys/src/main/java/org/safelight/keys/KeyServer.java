@@ -1,5 +1,7 @@
 package org.safelight.keys;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.safelight.server.crypto.MasterKey;
 import org.safelight.server.crypto.MasterKeyException;
 import java.io.IOException;
@@ -65,12 +67,20 @@ public final class KeyServer implements AutoCloseable {
     public static KeyServer open(Database database, Path dataDir, TokenVerifier tokens, List<String> trustedOrigins,
                                  RateLimiter perUser, EnterpriseAuthority enterprises, EnterpriseAdmins admins,
                                  Clock clock) {
+        return open(database, dataDir, tokens, trustedOrigins, perUser, enterprises, admins, clock,
+                new SimpleMeterRegistry());
+    }
+
+    /** Same, with the key fetch counters and the audit commit timer on {@code metrics}. */
+    public static KeyServer open(Database database, Path dataDir, TokenVerifier tokens, List<String> trustedOrigins,
+                                 RateLimiter perUser, EnterpriseAuthority enterprises, EnterpriseAdmins admins,
+                                 Clock clock, MeterRegistry metrics) {
         database.migrate(KeysRole.NAME);
         MasterKey master = MasterKey.load(dataDir);
-        AuditLog audit = new AuditLog(database, chainKey(master), clock);
+        AuditLog audit = new AuditLog(database, chainKey(master), clock, metrics);
         authenticateAuditBoundaryOnce(audit, dataDir);
         KeysRole role = new KeysRole(new ReportKeys(database, master, clock), new AccessPolicy(dataDir), audit,
-                tokens, perUser, trustedOrigins, enterprises, admins);
+                tokens, perUser, trustedOrigins, enterprises, admins, metrics);
         return new KeyServer(role, audit);
     }
 

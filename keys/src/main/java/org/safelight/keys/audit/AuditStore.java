@@ -149,6 +149,59 @@ final class AuditStore {
         return events;
     }
 
+    /**
+     * {@link AuditLog#checkWritable}'s database half: in one transaction, always rolled back, takes
+     * the head's lock as {@link #append} does, reads the head, finds the event it names with its
+     * hash, and inserts the row the next event would be. Nothing is ever committed.
+     *
+     * @throws AuditUnavailableException saying which step failed (the exception's kind, no values)
+     */
+    void probe() {
+        try (Connection c = db.dataSource().getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                probe(c);
+            } finally {
+                c.rollback();
+            }
+        } catch (SQLException | RuntimeException e) {
+            if (e instanceof AuditUnavailableException unavailable) {
+                throw unavailable;
+            }
+            throw new AuditUnavailableException("the audit tables cannot be written (" + e.getClass().getSimpleName()
+                    + ")");
+        }
+    }
+
+    private void probe(Connection c) throws SQLException {
+        db.withStatement(c, "UPDATE audit_head SET last_seq = last_seq WHERE id = 1", PreparedStatement::executeUpdate);
+        Head head = db.withStatement(c, "SELECT " + HEAD_COLUMNS + " FROM audit_head WHERE id = 1", read -> {
+            try (ResultSet rs = read.executeQuery()) {
+                return rs.next() ? head(rs) : null;
+            }
+        });
+        if (head == null) {
+            throw new AuditUnavailableException("the audit head row is missing");
+        }
+        if (head.lastSeq() > 0) {
+            String hash = db.withStatement(c, "SELECT hash FROM audit_events WHERE seq = ?", read -> {
+                read.setLong(1, head.lastSeq());
+                try (ResultSet rs = read.executeQuery()) {
+                    return rs.next() ? rs.getString(1) : null;
+                }
+            });
+            if (!head.lastHash().equals(hash)) {
+                throw new AuditUnavailableException("the audit head names event " + head.lastSeq()
+                        + ", which is " + (hash == null ? "missing" : "not the one it records") + "; run audit verify");
+            }
+        }
+        db.withStatement(c, "INSERT INTO audit_events (" + COLUMNS + ") VALUES (?, 0, '', '', '', 'probe', 'granted',"
+                + " '', '')", insert -> {
+                    insert.setLong(1, head.lastSeq() + 1);
+                    return insert.executeUpdate();
+                });
+    }
+
     Optional<Head> head() {
         return db.jdbi().withHandle(AuditStore::head);
     }
