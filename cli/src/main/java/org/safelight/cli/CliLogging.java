@@ -2,13 +2,16 @@ package org.safelight.cli;
 
 import java.util.List;
 import java.util.Map;
+import org.safelight.cli.logs.LogConsole;
+import org.safelight.cli.logs.LogFormat;
+import org.slf4j.Logger;
 
 /**
- * What the process logs, decided once before the first logger exists (slf4j-simple reads its
- * settings then). Our own lines go to stderr at INFO for {@code serve} and WARN for every other
- * command; the libraries under us (Flyway, Hikari, Jetty, Javalin, Jdbi, the AWS SDK) say nothing
- * unless {@code --verbose} is given, so an operator command prints its one line and no more.
- * A setting already given with {@code -D} is kept.
+ * What the process logs, decided once before the first line is logged: Logback set up in code
+ * ({@link LogConsole}). Our own lines go to stderr at INFO for {@code serve} and WARN for every
+ * other command; the libraries under us (Flyway, Hikari, Jetty, Javalin, Jdbi, the AWS SDK) say
+ * nothing unless {@code --verbose} is given, so an operator command prints its one line and no more.
+ * A Logback file given with {@code -Dlogback.configurationFile} is used instead.
  */
 final class CliLogging {
     /** The loggers of the libraries we build on. */
@@ -19,26 +22,27 @@ final class CliLogging {
     /** The options written apart from their value ({@code --config FILE}); {@code --config=FILE} is one argument. */
     private static final List<String> VALUED = List.of("--config");
 
-    private static final String PREFIX = "org.slf4j.simpleLogger.";
+    /** The name of the logger every other inherits its level from. */
+    static final String ROOT = Logger.ROOT_LOGGER_NAME;
 
     private CliLogging() {
     }
 
-    /** The system properties for this command line. */
-    static Map<String, String> settings(String[] args) {
-        boolean verbose = List.of(args).contains("--verbose");
+    /** The level of each logger for this command line: {@link #ROOT}'s, then each library's. */
+    static Map<String, String> levels(String[] args) {
+        boolean verbose = verbose(args);
         boolean serve = "serve".equals(command(args));
-        Map<String, String> s = new java.util.LinkedHashMap<>();
-        s.put(PREFIX + "logFile", "System.err");
-        s.put(PREFIX + "showDateTime", "true");
-        s.put(PREFIX + "dateTimeFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSXXX");
-        s.put(PREFIX + "showThreadName", Boolean.toString(verbose));
-        s.put(PREFIX + "defaultLogLevel", verbose || serve ? "info" : "warn");
+        Map<String, String> levels = new java.util.LinkedHashMap<>();
+        levels.put(ROOT, verbose || serve ? "info" : "warn");
         for (String framework : FRAMEWORKS) {
             // a server's operator still hears a library's warnings; a one-line command hears nothing
-            s.put(PREFIX + "log." + framework, verbose ? "info" : serve ? "warn" : "off");
+            levels.put(framework, verbose ? "info" : serve ? "warn" : "off");
         }
-        return s;
+        return levels;
+    }
+
+    private static boolean verbose(String[] args) {
+        return List.of(args).contains("--verbose");
     }
 
     /**
@@ -62,12 +66,8 @@ final class CliLogging {
         return null;
     }
 
-    /** Sets {@link #settings} as system properties, leaving any already set alone. */
+    /** Sets up the log output for this command line, as text lines (serve may switch to JSON lines). */
     static void configure(String[] args) {
-        settings(args).forEach((key, value) -> {
-            if (System.getProperty(key) == null) {
-                System.setProperty(key, value);
-            }
-        });
+        LogConsole.configure(levels(args), verbose(args), LogFormat.TEXT);
     }
 }

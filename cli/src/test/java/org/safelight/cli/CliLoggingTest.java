@@ -6,11 +6,11 @@ import org.junit.jupiter.api.Test;
 
 class CliLoggingTest {
     private static String level(String... args) {
-        return CliLogging.settings(args).get("org.slf4j.simpleLogger.defaultLogLevel");
+        return CliLogging.levels(args).get(CliLogging.ROOT);
     }
 
     private static String jetty(String... args) {
-        return CliLogging.settings(args).get("org.slf4j.simpleLogger.log.org.eclipse.jetty");
+        return CliLogging.levels(args).get("org.eclipse.jetty");
     }
 
     @Test

@@ -47,6 +47,23 @@ public final class OpenApi {
         ObjectNode paths = root.putObject("paths");
         paths.putObject("/health").putObject("get").put("summary", "Liveness and the roles this server runs.")
                 .putObject("responses").putObject("200").put("description", "{\"status\": \"ok\", \"roles\": [...]}");
+        paths.putObject("/health/live").putObject("get").put("summary", "Liveness: the process answers.")
+                .putObject("responses").putObject("200").put("description", "{\"status\": \"live\"}");
+        ObjectNode ready = paths.putObject("/health/ready").putObject("get")
+                .put("summary", "Readiness: the database answers, its migrations are done, every role's own checks"
+                        + " pass (audit log, blob store, ...), and the server is not stopping.")
+                .putObject("responses");
+        ready.putObject("200").put("description", "{\"status\": \"ready\", \"checks\": {name: \"ok\"}}");
+        ready.putObject("503").put("description", "{\"status\": \"not_ready\", \"checks\": {name: \"ok\" or a short"
+                + " reason}}; while stopping also {\"shutdown\": \"the server is stopping\"}.");
+        ObjectNode metrics = paths.putObject("/metrics").putObject("get")
+                .put("summary", "Prometheus metrics (text format 0.0.4). Served here only with --metrics-token, to"
+                        + " Authorization: Bearer <token>; with --metrics-port on that port only, without a token;"
+                        + " else not at all (404).")
+                .putObject("responses");
+        metrics.putObject("200").put("description", "The metrics in Prometheus' text format.");
+        metrics.putObject("401").put("description", "No or the wrong metrics token (error unauthorized).");
+        metrics.putObject("404").put("description", "Metrics are not served on this port.");
         paths.putObject("/openapi.yaml").putObject("get").put("summary", "This document.")
                 .putObject("responses").putObject("200").put("description", "OpenAPI 3.1 in YAML.");
         ObjectNode components = YAML.createObjectNode();

@@ -4,12 +4,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.json.JavalinJackson;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.safelight.server.role.ErrorRenderer;
 import org.safelight.server.role.PathRule;
 import org.slf4j.Logger;
@@ -39,6 +41,16 @@ public final class ServerApp {
      * path — the routes' own, 404, 413, 500 and Jetty's — takes the path's {@link ErrorRenderer}.
      */
     public static Javalin create(List<Role> roles, Consumer<io.javalin.config.JavalinConfig> extra) {
+        return create(roles, Operations.defaults(), extra);
+    }
+
+    /**
+     * Also watched and stopped as {@code ops} says: {@code /health/ready} from its readiness, every
+     * request timed on its registry ({@link HttpMetrics}), {@code /metrics} behind its token, and a
+     * stop that first refuses new connections, then waits up to its grace for requests in flight.
+     * Every request gets an id ({@link RequestIds}).
+     */
+    public static Javalin create(List<Role> roles, Operations ops, Consumer<io.javalin.config.JavalinConfig> extra) {
         ObjectMapper mapper = Json.MAPPER;
         PathRules rules = PathRules.of(roles);
         return Javalin.create(config -> {
@@ -55,7 +67,17 @@ public final class ServerApp {
                 http.setSendXPoweredBy(false);
                 http.addCustomizer(new ResponseHeaders());
             });
-            config.jetty.modifyServer(server -> server.setErrorHandler(new JettyErrors(rules)));
+            config.jetty.modifyServer(server -> {
+                server.setErrorHandler(new JettyErrors(rules));
+                if (!ops.shutdownGrace().isZero()) {
+                    // stop: connectors stop accepting, requests in flight finish (up to the grace), then close
+                    server.insertHandler(new GracefulHandler());
+                    server.setStopTimeout(ops.shutdownGrace().toMillis());
+                }
+                server.insertHandler(new RequestIds());
+            });
+            HttpMetrics timing = new HttpMetrics(ops.meters());
+            config.requestLogger.http(timing::record);
             config.jetty.modifyServletContextHandler(context -> context.setErrorHandler(new JettyErrors(rules)));
             config.routes.before(ctx -> {
                 PathRule rule = rules.ruleFor(ctx.path());
@@ -66,6 +88,17 @@ public final class ServerApp {
             });
             config.routes.after(ResponseHeaders::enforceNoStore);
             config.routes.get("/health", ctx -> ctx.json(health(roles)));
+            config.routes.get("/health/live", ctx -> ctx.json(Map.of("status", "live")));
+            config.routes.get("/health/ready", ctx -> ready(ops.readiness(), ctx));
+            if (ops.metricsToken().isPresent()) {
+                PrometheusMeterRegistry prometheus = (PrometheusMeterRegistry) ops.meters();
+                config.routes.get("/metrics", ctx -> {
+                    if (!ops.opensMetrics(ctx.header("Authorization"))) {
+                        throw ApiException.unauthorized("the metrics need Authorization: Bearer and the metrics token");
+                    }
+                    ctx.contentType(MetricsListener.CONTENT_TYPE).result(prometheus.scrape());
+                });
+            }
             String openApi = OpenApi.merge(roles);
             config.routes.get("/openapi.yaml", ctx -> ctx.contentType("application/yaml").result(openApi));
             for (Role role : roles) {
@@ -94,6 +127,15 @@ public final class ServerApp {
     /** Whether to serve requests on virtual threads: when asked for and the JDK has them (21+; we build for 17). */
     static boolean virtualThreads(int javaFeatureVersion, String setting) {
         return javaFeatureVersion >= 21 && "true".equalsIgnoreCase(setting);
+    }
+
+    /** 200 {"status": "ready", "checks": {...}} or 503 {"status": "not_ready", "checks": {name: reason}}. */
+    private static void ready(Readiness readiness, Context ctx) {
+        Readiness.Result result = readiness.evaluate();
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", result.ready() ? "ready" : "not_ready");
+        body.put("checks", result.checks());
+        ctx.status(result.ready() ? 200 : 503).json(body);
     }
 
     static Map<String, Object> health(List<Role> roles) {

@@ -43,7 +43,7 @@ class PeriodicTaskTest {
         java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
         java.io.PrintStream err = System.err;
         CountDownLatch twenty = new CountDownLatch(20);
-        // slf4j-simple writes to whatever System.err is when it logs
+        // Logback's console appender writes to whatever System.err is when it logs
         System.setErr(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
         try {
             PeriodicTask task = new PeriodicTask("failing-task", Duration.ofMillis(1), () -> {

@@ -46,20 +46,7 @@ public final class FhirTestServer implements AutoCloseable {
     private static final Map<FhirVersion, FhirContext> CONTEXTS = new EnumMap<>(FhirVersion.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    static {
-        // HAPI logs every 4xx it answers at WARN ("Failure during REST processing: ..."), and an unknown
-        // search parameter as "No methods exist": in tests those refusals are expected, not news. 5xx
-        // stay visible (ERROR). Applies with slf4j-simple (loggers read these when created), unless set.
-        quiet("ca.uhn.fhir.rest.server.interceptor.ExceptionHandlingInterceptor");
-        quiet("ca.uhn.fhir.rest.server.ResourceBinding");
-    }
-
-    private static void quiet(String logger) {
-        String key = "org.slf4j.simpleLogger.log." + logger;
-        if (System.getProperty(key) == null) {
-            System.setProperty(key, "error");
-        }
-    }
+    // HAPI's own refusal chatter in tests is silenced by the shared logback-test.xml (server-kit).
 
     private final FhirVersion version;
     private final Options options;
