@@ -106,7 +106,8 @@ public final class CloudWiring implements RoleWiring {
         // Enterprise API keys: the accounts role here, or the one at --accounts-url.
         CloudRole role = new CloudRole(store, context.tokens(TokenAudience.users(context.issuer())),
                 context.enterprises(), confirmations, context.metrics());
-        CloudMeters.registerStoredBytes(context.metrics(), new CloudReports(context.database().jdbi()), context.clock());
+        CloudMeters.registerStoredBytes(context.metrics(), new CloudReports(context.database().jdbi()),
+                context.clock());
         context.readiness("blob-store", new BlobStoreProbe(blobs, spool));
         return Role.withWorkers(role, List.of(Worker.periodic("cloud-sweeper", SWEEP_EVERY, store::sweepExpired)));
     }

@@ -10,6 +10,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -87,7 +88,8 @@ class CloudMetricsTest {
     void a_stored_upload_is_counted_and_each_refusal_counts_its_reason() throws Exception {
         assertThat(upload("u1", Zips.sealed("R-1"))).isEqualTo(201);
         assertThat(upload("u1", Zips.rncryptor(100 << 10))).isEqualTo(413);
-        assertThat(upload("u1", Zips.zip("hello.txt", "not a report".getBytes(java.nio.charset.StandardCharsets.UTF_8)))).isEqualTo(400);
+        byte[] notAReport = Zips.zip("hello.txt", "not a report".getBytes(StandardCharsets.UTF_8));
+        assertThat(upload("u1", notAReport)).isEqualTo(400);
         assertThat(upload("u1", Zips.sealed("R-2"))).as("the third this hour").isEqualTo(429);
 
         assertThat(stored()).isEqualTo(1);

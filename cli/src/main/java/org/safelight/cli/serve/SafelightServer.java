@@ -17,6 +17,7 @@ import org.safelight.server.role.RoleContext;
 import org.safelight.server.role.RoleName;
 import org.safelight.server.role.RoleWiring;
 import org.safelight.server.role.Worker;
+import org.safelight.server.tls.CertificateExpiry;
 import org.safelight.server.tls.TlsConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -88,6 +89,7 @@ public final class SafelightServer implements AutoCloseable {
             String scheme;
             if (TlsConfig.present(certs)) {
                 TlsConfig tls = TlsConfig.load(certs);
+                CertificateExpiry.register(context.metrics(), tls, clock);
                 app = ServerApp.create(roles, c -> {
                     tls.install(c, config.host(), config.port());
                     config.trustedProxies().install(c);

@@ -23,6 +23,7 @@ public final class BlobStoreProbe implements ReadinessCheck {
     /** Where probes are written: no region is {@code ZZ}. */
     public static final String PREFIX = "ZZ/readiness-probe-";
     private static final SecureRandom RANDOM = new SecureRandom();
+    private static final String MISMATCH = "the blob store gave back other bytes than were just written to it";
 
     private final BlobStore store;
     private final Path spool;
@@ -43,8 +44,22 @@ public final class BlobStoreProbe implements ReadinessCheck {
         return key;
     }
 
+    /**
+     * @throws IOException saying the store cannot be written and read back, with the failure's kind
+     *     only (an S3 client's message names hosts and buckets, and this answer may be public)
+     */
     @Override
     public synchronized void check() throws IOException {
+        try {
+            writeReadDelete();
+        } catch (IOException | RuntimeException e) {
+            String kind = e.getClass().getSimpleName();
+            throw new IOException(e.getMessage() != null && e.getMessage().startsWith(MISMATCH) ? MISMATCH
+                    : "the blob store cannot be written and read back (" + kind + ")", e);
+        }
+    }
+
+    private void writeReadDelete() throws IOException {
         byte[] content = bytes(16);
         Path file = Files.createTempFile(spool, "probe-", ".part",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
@@ -56,7 +71,7 @@ public final class BlobStoreProbe implements ReadinessCheck {
                 back = in.readAllBytes();
             }
             if (!Arrays.equals(back, content)) {
-                throw new IOException("the blob store gave back other bytes than were just written to it");
+                throw new IOException(MISMATCH);
             }
         } finally {
             Files.deleteIfExists(file);
