@@ -15,6 +15,8 @@ import org.safelight.accounts.AccountsOptions;
 import org.safelight.accounts.AccountsWiring;
 import org.safelight.cli.serve.DataFolder;
 import org.safelight.cli.serve.DataFolderLock;
+import org.safelight.cli.serve.OperationsOptions;
+import org.safelight.cli.serve.OperationsSettings;
 import org.safelight.cli.serve.SafelightServer;
 import org.safelight.cli.serve.ServeConfig;
 import org.safelight.cloud.CloudOptions;
@@ -116,6 +118,10 @@ final class ServeCommand implements Callable<Integer> {
     @Mixin
     EndpointOptions endpointOptions = new EndpointOptions();
 
+    /** Metrics, log format, shutdown grace. */
+    @Mixin
+    OperationsOptions operationsOptions = new OperationsOptions();
+
     ServeConfig config() {
         Set<RoleName> chosen = new LinkedHashSet<>();
         for (String r : roles.split(",")) {
@@ -154,11 +160,17 @@ final class ServeCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new Failures.UsageException(e.getMessage());
         }
+        OperationsSettings operations;
+        try {
+            operations = operationsOptions.settings();
+        } catch (IllegalArgumentException e) {
+            throw new Failures.UsageException(e.getMessage());
+        }
         URI publicUri = publicUrl != null ? publicUrl : URI.create("http://localhost:" + port);
         return new ServeConfig(dataDir, host, port,
                 databaseUrl == null || databaseUrl.isBlank() ? Database.sqliteUrl(dataDir) : databaseUrl,
                 databaseUser, databasePassword, accountsUrl, publicUri, trustedProxies(trustedProxies), credential,
-                wirings);
+                wirings, operations);
     }
 
     /** Every role this build can run, each wired with the settings of its configuration group. */

@@ -9,6 +9,7 @@ import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.encoder.Encoder;
 import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -52,29 +53,28 @@ public final class LogConsole {
      * Writes from now on in {@code format} on every console appender of the root logger, keeping the
      * levels (serve, once its {@code --log-format} is known from the flag, the environment or the
      * configuration file). Text keeps the configured pattern, so asking for it changes nothing.
+     *
+     * @return puts the encoders back as they were (tests that asked for JSON lines)
      */
-    public static void use(LogFormat format) {
+    public static Runnable use(LogFormat format) {
         if (format != LogFormat.JSON) {
-            return;
+            return () -> { };
         }
         LoggerContext context = context();
+        Map<ConsoleAppender<ILoggingEvent>, Encoder<ILoggingEvent>> before = new LinkedHashMap<>();
         for (ConsoleAppender<ILoggingEvent> console : consoles(context)) {
             if (!(console.getEncoder() instanceof JsonLineEncoder)) {
-                console.stop();
-                console.setEncoder(encoder(context, format, false));
-                console.start();
+                before.put(console, console.getEncoder());
+                swap(console, encoder(context, format, false));
             }
         }
+        return () -> before.forEach(LogConsole::swap);
     }
 
-    /** Back to text lines on the console appenders (tests that asked for JSON lines). */
-    public static void useText(boolean threads) {
-        LoggerContext context = context();
-        for (ConsoleAppender<ILoggingEvent> console : consoles(context)) {
-            console.stop();
-            console.setEncoder(encoder(context, LogFormat.TEXT, threads));
-            console.start();
-        }
+    private static void swap(ConsoleAppender<ILoggingEvent> console, Encoder<ILoggingEvent> encoder) {
+        console.stop();
+        console.setEncoder(encoder);
+        console.start();
     }
 
     private static List<ConsoleAppender<ILoggingEvent>> consoles(LoggerContext context) {

@@ -11,6 +11,8 @@ import java.util.Map;
 import java.util.Optional;
 import org.safelight.cloud.CloudStore;
 import org.safelight.server.db.Database;
+import org.safelight.cli.logs.LogConsole;
+import org.safelight.server.http.Operations;
 import org.safelight.server.http.Role;
 import org.safelight.server.http.ServerApp;
 import org.safelight.server.role.RoleContext;
@@ -26,8 +28,10 @@ import org.slf4j.LoggerFactory;
  * The whole server process, started from a {@link ServeConfig}: the database, then each chosen
  * role in {@link RoleName} order — every role's migrations, then every role built by its
  * {@link RoleWiring} from one {@link RoleContext}, then the roles' workers — then HTTP (HTTPS when
- * DATA_DIR/certs holds certificates). {@link #close()} stops it in reverse: HTTP, the workers, what
- * the roles registered, the database, the data folder's lock.
+ * DATA_DIR/certs holds certificates), watched as {@link Observability} says. {@link #close()} stops
+ * it in reverse: readiness fails, HTTP takes no new connections and lets the requests in flight
+ * finish (up to the shutdown grace), then the metrics, the workers, what the roles registered, the
+ * database, the data folder's lock.
  */
 public final class SafelightServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SafelightServer.class);
@@ -38,10 +42,12 @@ public final class SafelightServer implements AutoCloseable {
     private final Running running;
     private final String scheme;
     private final DataFolderLock lock;
+    private final Observability watch;
 
     private SafelightServer(Javalin app, Database database, RoleContext context, Running running, String scheme,
-                            DataFolderLock lock) {
+                            DataFolderLock lock, Observability watch) {
         this.lock = lock;
+        this.watch = watch;
         this.app = app;
         this.database = database;
         this.context = context;
@@ -68,6 +74,8 @@ public final class SafelightServer implements AutoCloseable {
         RoleContext context = null;
         Running running = new Running();
         Javalin app = null;
+        Observability watch = null;
+        LogConsole.use(config.operations().logFormat());
         try {
             DataFolder.prepare(config.dataDir(), config.databaseUrl());
             lock = DataFolderLock.acquire(config.dataDir());
@@ -79,7 +87,10 @@ public final class SafelightServer implements AutoCloseable {
             database = Database.open(config.databaseUrl(), config.databaseUser(), config.databasePassword());
             context = new RoleContext(database, config.dataDir(), clock, config.publicUrl(), config.accountsUrl(),
                     config.roles(), config.serviceCredential());
+            watch = new Observability(config.operations(), database, context);
             List<Role> roles = build(config.wirings(), database, context);
+            watch.migrated();
+            Operations ops = watch.operations(database, context);
             for (Role role : roles) {
                 for (Worker worker : role.workers()) {
                     running.start(worker);
@@ -90,7 +101,7 @@ public final class SafelightServer implements AutoCloseable {
             if (TlsConfig.present(certs)) {
                 TlsConfig tls = TlsConfig.load(certs);
                 CertificateExpiry.register(context.metrics(), tls, clock);
-                app = ServerApp.create(roles, c -> {
+                app = ServerApp.create(roles, ops, c -> {
                     tls.install(c, config.host(), config.port());
                     config.trustedProxies().install(c);
                 });
@@ -98,17 +109,21 @@ public final class SafelightServer implements AutoCloseable {
                 context.closeOnStop(tls.watch(Duration.ofSeconds(10), clock));
                 scheme = "https";
             } else {
-                app = ServerApp.create(roles, config.trustedProxies()::install);
+                app = ServerApp.create(roles, ops, config.trustedProxies()::install);
                 app.start(config.host(), config.port());
                 scheme = "http";
             }
-            SafelightServer server = new SafelightServer(app, database, context, running, scheme, lock);
+            watch.listen(config.host());
+            SafelightServer server = new SafelightServer(app, database, context, running, scheme, lock, watch);
             LOG.info("Safelight is serving {} on {}", String.join(",", config.roles().stream().map(RoleName::id)
                     .toList()), server.url());
             return server;
         } catch (Exception | Error e) {
             if (app != null) {
                 app.stop();
+            }
+            if (watch != null) {
+                watch.close();
             }
             running.stopAll();
             if (context != null) {
@@ -174,9 +189,16 @@ public final class SafelightServer implements AutoCloseable {
         return context.service(CloudStore.class);
     }
 
+    /** The {@code --metrics-port} listener's port, when there is one. */
+    public java.util.OptionalInt metricsPort() {
+        return watch.metricsPort();
+    }
+
     @Override
     public void close() {
-        app.stop();
+        watch.stopping();
+        app.stop(); // waits for the requests in flight, up to the shutdown grace
+        watch.close();
         running.stopAll();
         context.closeResources();
         database.close();

@@ -32,12 +32,14 @@ import org.safelight.web.WebWiring;
  *
  * @param serviceCredential the secret roles of one deployment in separate processes share
  * @param wirings           the roles to run, one wiring per role
+ * @param operations        how it is watched and stopped (metrics, log format, shutdown grace)
  */
 public record ServeConfig(Path dataDir, String host, int port, String databaseUrl, String databaseUser,
                           String databasePassword, URI accountsUrl, URI publicUrl, TrustedProxies trustedProxies,
-                          ServiceCredential serviceCredential, List<RoleWiring> wirings) {
+                          ServiceCredential serviceCredential, List<RoleWiring> wirings, OperationsSettings operations) {
 
     public ServeConfig {
+        java.util.Objects.requireNonNull(operations, "operations");
         List<RoleWiring> sorted = new ArrayList<>(wirings);
         sorted.sort(Comparator.comparing(RoleWiring::name));
         for (int i = 1; i < sorted.size(); i++) {
@@ -46,6 +48,14 @@ public record ServeConfig(Path dataDir, String host, int port, String databaseUr
             }
         }
         wirings = List.copyOf(sorted);
+    }
+
+    /** With the default {@link OperationsSettings}. */
+    public ServeConfig(Path dataDir, String host, int port, String databaseUrl, String databaseUser,
+                       String databasePassword, URI accountsUrl, URI publicUrl, TrustedProxies trustedProxies,
+                       ServiceCredential serviceCredential, List<RoleWiring> wirings) {
+        this(dataDir, host, port, databaseUrl, databaseUser, databasePassword, accountsUrl, publicUrl, trustedProxies,
+                serviceCredential, wirings, OperationsSettings.DEFAULTS);
     }
 
     /**
@@ -116,7 +126,13 @@ public record ServeConfig(Path dataDir, String host, int port, String databaseUr
         changed.removeIf(w -> w.name() == wiring.name());
         changed.add(wiring);
         return new ServeConfig(dataDir, host, port, databaseUrl, databaseUser, databasePassword, accountsUrl, publicUrl,
-                trustedProxies, serviceCredential, changed);
+                trustedProxies, serviceCredential, changed, operations);
+    }
+
+    /** This configuration watched and stopped as {@code settings} say. */
+    public ServeConfig with(OperationsSettings settings) {
+        return new ServeConfig(dataDir, host, port, databaseUrl, databaseUser, databasePassword, accountsUrl, publicUrl,
+                trustedProxies, serviceCredential, wirings, settings);
     }
 
     /**
@@ -227,6 +243,7 @@ public record ServeConfig(Path dataDir, String host, int port, String databaseUr
         d.put("trusted-proxies", trustedProxies.entries().isEmpty() ? "(none: X-Forwarded-For is ignored)"
                 : String.join(",", trustedProxies.entries()));
         d.put("service-credential", serviceCredential.configured() ? "****" : "(none)");
+        d.putAll(operations.describe());
         for (RoleWiring wiring : wirings) {
             d.putAll(wiring.describe(dataDir));
         }

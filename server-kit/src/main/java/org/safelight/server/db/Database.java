@@ -2,6 +2,8 @@ package org.safelight.server.db;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -206,6 +208,34 @@ public final class Database implements AutoCloseable {
 
     public Dialect dialect() {
         return dialect;
+    }
+
+    /**
+     * Publishes the connection pool's figures on {@code registry} ({@code hikaricp_connections_*},
+     * tagged {@code pool="safelight"}). Once per database.
+     *
+     * @throws IllegalStateException when the pool's meters were bound already
+     */
+    public void meterPool(MeterRegistry registry) {
+        dataSource.setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(registry));
+    }
+
+    /**
+     * A quick query, for readiness.
+     *
+     * @throws SQLException with a fixed message naming only the failure's kind (a driver's message
+     *                      may name hosts and users) when the database does not answer or is closed
+     */
+    public void check() throws SQLException {
+        if (dataSource.isClosed()) {
+            throw new SQLException("the database is closed");
+        }
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement("SELECT 1")) {
+            s.setQueryTimeout(2);
+            s.executeQuery().close();
+        } catch (SQLException e) {
+            throw new SQLException("the database does not answer (" + e.getClass().getSimpleName() + ")");
+        }
     }
 
     @Override

@@ -111,7 +111,8 @@ public final class ServerApp {
             config.routes.exception(com.fasterxml.jackson.core.JacksonException.class, (e, ctx) ->
                     answer(rules, ctx, ErrorAnswer.of(e)));
             config.routes.exception(Exception.class, (e, ctx) -> {
-                LOG.error("unexpected {} on {} {}", e.getClass().getName(), ctx.method(), ctx.path());
+                // the route template, not the path: paths carry report ids and tokens
+                LOG.error("unexpected {} on {} {}", e.getClass().getName(), ctx.method(), HttpMetrics.route(ctx));
                 answer(rules, ctx, ErrorAnswer.unexpected());
             });
             config.routes.error(404, "*", ctx -> {

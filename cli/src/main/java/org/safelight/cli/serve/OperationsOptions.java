@@ -1,0 +1,49 @@
+package org.safelight.cli.serve;
+
+import java.time.Duration;
+import java.util.Optional;
+import java.util.OptionalInt;
+import org.safelight.cli.logs.LogFormat;
+import picocli.CommandLine.Option;
+
+/**
+ * How {@code serve} is watched and stopped: metrics, log format, shutdown grace. Added to
+ * {@code serve} with {@code @Mixin}; each option also comes from {@code SAFELIGHT_<FLAG>} or the
+ * {@code --config} file.
+ */
+public final class OperationsOptions {
+    @Option(names = "--metrics-port", paramLabel = "N",
+            description = {"Serve Prometheus metrics at /metrics on this port too (on --host; nothing else is served",
+                "there; 0 picks a free one). Default: no such listener."})
+    Integer metricsPort;
+
+    @Option(names = "--metrics-token", paramLabel = "TOKEN", defaultValue = "",
+            description = {"Prefer SAFELIGHT_METRICS_TOKEN. Serve /metrics on the main port to",
+                "'Authorization: Bearer TOKEN'. Without this or --metrics-port, /metrics is not served."})
+    String metricsToken;
+
+    @Option(names = "--log-format", paramLabel = "text|json", defaultValue = "text",
+            description = "Log lines on stderr as text or as one JSON object each (default: ${DEFAULT-VALUE}).")
+    String logFormat;
+
+    @Option(names = "--shutdown-grace", paramLabel = "SECONDS", defaultValue = "20",
+            description = {"On SIGTERM: how long requests in flight may take to finish; new ones are refused",
+                "and /health/ready fails at once (default: ${DEFAULT-VALUE})."})
+    long shutdownGrace;
+
+    /**
+     * The settings these options give.
+     *
+     * @throws IllegalArgumentException naming the flag of a bad value
+     */
+    public OperationsSettings settings() {
+        LogFormat format;
+        try {
+            format = LogFormat.parse(logFormat);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--log-format: " + e.getMessage());
+        }
+        return new OperationsSettings(metricsPort == null ? OptionalInt.empty() : OptionalInt.of(metricsPort),
+                Optional.of(metricsToken.strip()), format, Duration.ofSeconds(shutdownGrace));
+    }
+}
