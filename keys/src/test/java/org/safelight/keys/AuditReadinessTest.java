@@ -53,11 +53,12 @@ class AuditReadinessTest {
             Supplier<Database> fresh) throws Exception {
         try (KeyServerFixture dropped = new KeyServerFixture(fresh.get());
              KeyServerFixture closed = new KeyServerFixture(fresh.get(), fresh.get(), 1000)) {
+            dropped.post(key(REPORT), dropped.token("sender"));
             dropped.keysDb.jdbi().useHandle(h -> h.execute("DROP TABLE audit_events"));
             closed.auditDb.close();
 
             assertThatThrownBy(dropped.audit::checkWritable).isInstanceOf(AuditUnavailableException.class)
-                    .hasMessageContaining("cannot be written");
+                    .hasMessageContaining("cannot be read");
             assertThatThrownBy(closed.audit::checkWritable).isInstanceOf(AuditUnavailableException.class);
         }
     }

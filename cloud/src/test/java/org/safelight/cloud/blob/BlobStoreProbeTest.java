@@ -1,11 +1,13 @@
 package org.safelight.cloud.blob;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.time.Duration;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
@@ -41,6 +43,22 @@ class BlobStoreProbeTest {
         assertThat(files(root)).isZero();
         assertThat(files(dir.resolve("spool"))).isZero();
         assertThat(store.exists(probe.key())).isFalse();
+    }
+
+    @Test
+    void checks_within_the_interval_answer_the_last_outcome_without_touching_the_store() throws Exception {
+        Path root = dir.resolve("cloud");
+        FolderBlobStore store = new FolderBlobStore(root);
+        BlobStoreProbe everyThirtySeconds = new BlobStoreProbe(store, spool());
+        BlobStoreProbe everyCheck = new BlobStoreProbe(store, spool(), Duration.ZERO);
+        everyThirtySeconds.check();
+        everyCheck.check();
+
+        Files.delete(root);
+        Files.writeString(root, "the disk is gone");
+
+        assertThatCode(everyThirtySeconds::check).as("answered from the last probe").doesNotThrowAnyException();
+        assertThatThrownBy(everyCheck::check).isInstanceOf(IOException.class);
     }
 
     @Test

@@ -112,12 +112,11 @@ public final class AuditLog implements AutoCloseable {
     }
 
     /**
-     * For readiness: returns when an append could be committed now, as far as can be told without
-     * appending. The writer is running (or not yet started); in one transaction that is rolled
-     * back, the head's write lock is taken as an append takes it, the head is read, the event it
-     * names is found with the head's hash, and the next event's row is inserted. Nothing is
-     * committed, so the chain never holds probes. Not proven: that the disk has room for the next
-     * commit (a full disk shows as appends failing with {@code audit_unavailable}).
+     * For readiness: returns when the log looks able to take an append, as far as can be told
+     * without a lock or a write (anyone may ask, and often): the writer is running (or not yet
+     * started), the database takes writes, the head is there, and the event it names is found with
+     * the head's hash. Not proven: that the next commit will succeed (a full disk, a revoked
+     * permission); such failures show as appends refused with {@code audit_unavailable}.
      *
      * @throws AuditUnavailableException saying what is wrong (no event data in the message)
      */

@@ -150,31 +150,37 @@ final class AuditStore {
     }
 
     /**
-     * {@link AuditLog#checkWritable}'s database half: in one transaction, always rolled back, takes
-     * the head's lock as {@link #append} does, reads the head, finds the event it names with its
-     * hash, and inserts the row the next event would be. Nothing is ever committed.
+     * {@link AuditLog#checkWritable}'s database half, read-only so that no caller (readiness is
+     * asked by anyone) can hold a lock the writer needs: the connection may write (not a read-only
+     * connection, nor a PostgreSQL standby), the head is there, and the event it names is found
+     * with the head's hash.
      *
      * @throws AuditUnavailableException saying which step failed (the exception's kind, no values)
      */
     void probe() {
         try (Connection c = db.dataSource().getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                probe(c);
-            } finally {
-                c.rollback();
-            }
+            probe(c);
         } catch (SQLException | RuntimeException e) {
             if (e instanceof AuditUnavailableException unavailable) {
                 throw unavailable;
             }
-            throw new AuditUnavailableException("the audit tables cannot be written (" + e.getClass().getSimpleName()
+            throw new AuditUnavailableException("the audit tables cannot be read (" + e.getClass().getSimpleName()
                     + ")");
         }
     }
 
     private void probe(Connection c) throws SQLException {
-        db.withStatement(c, "UPDATE audit_head SET last_seq = last_seq WHERE id = 1", PreparedStatement::executeUpdate);
+        boolean readOnly = c.isReadOnly();
+        if (!readOnly && db.dialect() == Database.Dialect.POSTGRES) {
+            readOnly = db.withStatement(c, "SHOW transaction_read_only", read -> {
+                try (ResultSet rs = read.executeQuery()) {
+                    return rs.next() && "on".equalsIgnoreCase(rs.getString(1));
+                }
+            });
+        }
+        if (readOnly) {
+            throw new AuditUnavailableException("the audit database takes no writes (read-only)");
+        }
         Head head = db.withStatement(c, "SELECT " + HEAD_COLUMNS + " FROM audit_head WHERE id = 1", read -> {
             try (ResultSet rs = read.executeQuery()) {
                 return rs.next() ? head(rs) : null;
@@ -195,11 +201,6 @@ final class AuditStore {
                         + ", which is " + (hash == null ? "missing" : "not the one it records") + "; run audit verify");
             }
         }
-        db.withStatement(c, "INSERT INTO audit_events (" + COLUMNS + ") VALUES (?, 0, '', '', '', 'probe', 'granted',"
-                + " '', '')", insert -> {
-                    insert.setLong(1, head.lastSeq() + 1);
-                    return insert.executeUpdate();
-                });
     }
 
     Optional<Head> head() {
