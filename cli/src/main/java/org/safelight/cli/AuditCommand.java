@@ -1,7 +1,6 @@
 package org.safelight.cli;
 
 import java.io.OutputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
@@ -9,6 +8,7 @@ import java.util.concurrent.Callable;
 import org.safelight.format.container.AtomicFile;
 import org.safelight.keys.KeyServer;
 import org.safelight.server.crypto.MasterKey;
+import org.safelight.server.crypto.MasterKeyRotation;
 import org.safelight.keys.audit.AuditAnchor;
 import org.safelight.keys.audit.AuditLog;
 import org.safelight.keys.audit.AuditVerification;
@@ -27,7 +27,7 @@ final class AuditCommand extends GroupCommand {
 
     @Command(name = "verify", mixinStandardHelpOptions = true,
             description = {"Check the audit chain: every event is intact, none is missing or added, and the links",
-                "verify under the key derived from the master key. Prints the head as SEQ:HASH: keep it",
+                "verify under the chain key kept sealed under the master key. Prints the head as SEQ:HASH: keep it",
                 "elsewhere and give it to a later verify with --expect.",
                 "Exits 3 and says where when an event was edited, deleted or inserted, or the anchor does not match."})
     static final class Verify implements Callable<Integer> {
@@ -36,6 +36,9 @@ final class AuditCommand extends GroupCommand {
 
         @Mixin
         HostOptions host;
+
+        @Mixin
+        MasterKeyOptions masterKey;
 
         @Option(names = "--expect", paramLabel = "SEQ:HASH",
                 description = "An anchor printed by an earlier verify: the chain must still pass through it.")
@@ -51,7 +54,7 @@ final class AuditCommand extends GroupCommand {
             }
             try (Database db = host.open(audit.main.env)) {
                 db.migrate("keys");
-                AuditVerification result = log(db, host, audit.main.env).verify(anchor);
+                AuditVerification result = log(db, host, masterKey, audit.main.env).verify(anchor);
                 if (!result.intact()) {
                     throw new AuditBrokenException(result.describe());
                 }
@@ -70,6 +73,9 @@ final class AuditCommand extends GroupCommand {
         @Mixin
         HostOptions host;
 
+        @Mixin
+        MasterKeyOptions masterKey;
+
         @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write here instead of standard output.")
         Path output;
 
@@ -77,7 +83,7 @@ final class AuditCommand extends GroupCommand {
         public Integer call() throws Exception {
             try (Database db = host.open(audit.main.env)) {
                 db.migrate("keys");
-                AuditLog log = log(db, host, audit.main.env);
+                AuditLog log = log(db, host, masterKey, audit.main.env);
                 if (output == null) {
                     log.export(audit.main.stdout);
                     audit.main.stdout.flush();
@@ -92,16 +98,14 @@ final class AuditCommand extends GroupCommand {
     }
 
     /**
-     * The server's audit log, keyed by the server's master key ({@code SAFELIGHT_MASTER_KEY} or the
-     * data folder's {@code master.key}); never a new master key.
+     * The server's audit log, keyed by the chain key kept sealed under the server's master key
+     * ({@code SAFELIGHT_MASTER_KEY}, the data folder's {@code master.key}, or the PKCS#11 token the
+     * options name); never a new master key. Refused while a master key rotation is unfinished.
      */
-    static AuditLog log(Database db, HostOptions host, Map<String, String> env) {
-        String fromEnv = env.get(MasterKey.ENV);
-        if ((fromEnv == null || fromEnv.isBlank()) && !Files.exists(host.dataDir.resolve(MasterKey.FILE_NAME))) {
-            throw new Failures.UsageException("no master key: set " + MasterKey.ENV + " or give the --data-dir holding "
-                    + MasterKey.FILE_NAME + " (the audit chain is keyed by it)");
-        }
-        return new AuditLog(db, KeyServer.chainKey(MasterKey.load(host.dataDir, env)), Clock.systemUTC());
+    static AuditLog log(Database db, HostOptions host, MasterKeyOptions masterKey, Map<String, String> env) {
+        MasterKeyRotation.refuseIfUnfinished(db);
+        MasterKey master = masterKey.load(host.dataDir, env, "the audit chain is keyed by it");
+        return new AuditLog(db, KeyServer.chainKey(db, master), Clock.systemUTC());
     }
 
     /** The audit chain does not verify: an integrity failure (exit 3). */

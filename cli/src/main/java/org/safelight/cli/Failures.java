@@ -82,6 +82,9 @@ final class Failures {
                 || e instanceof org.safelight.client.UntrustedKeyServerException) {
             return e.getMessage();
         }
+        if (e instanceof org.safelight.server.crypto.MasterKeyException) {
+            return e.getMessage(); // names the file, token or rotation and what to do; never key material
+        }
         if (e instanceof io.javalin.util.JavalinBindException) {
             return e.getMessage(); // the port is taken: it says which and what to do
         }

@@ -121,6 +121,8 @@ final class ServeCommand implements Callable<Integer> {
     /** Metrics, log format, shutdown grace. */
     @Mixin
     OperationsOptions operationsOptions = new OperationsOptions();
+    @Mixin
+    MasterKeyOptions masterKeyOptions = new MasterKeyOptions();
 
     ServeConfig config() {
         Set<RoleName> chosen = new LinkedHashSet<>();
@@ -197,7 +199,7 @@ final class ServeCommand implements Callable<Integer> {
         ServeConfig cfg = config();
         SafelightServer server;
         try {
-            server = SafelightServer.start(cfg);
+            server = SafelightServer.start(cfg, java.time.Clock.systemUTC(), masterKeyOptions.source(main.env));
         } catch (DataFolder.NotPrivateException | DataFolderLock.HeldException e) {
             throw new Failures.UsageException(e.getMessage());
         }

@@ -24,7 +24,7 @@ class AuditVerifyCommandTest {
     private void appendEvents(Path data, int n) {
         try (Database db = Database.open(Database.sqliteUrl(data))) {
             db.migrate("keys");
-            try (AuditLog log = new AuditLog(db, KeyServer.chainKey(MasterKey.load(data, Map.of())), Clock.systemUTC())) {
+            try (AuditLog log = new AuditLog(db, KeyServer.chainKey(db, MasterKey.load(data, Map.of())), Clock.systemUTC())) {
                 for (int i = 0; i < n; i++) {
                     log.append(new AuditEntry("u" + i, "u" + i + "@example.org", "report-1", AuditAction.KEY_FETCHED,
                             Outcome.GRANTED, "192.0.2.1"));

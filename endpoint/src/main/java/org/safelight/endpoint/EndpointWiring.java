@@ -145,8 +145,8 @@ public final class EndpointWiring implements RoleWiring {
         Path home = ctx.dataDir().resolve("endpoint");
         // Shared by every instance on this database: any of them may claim a report another received.
         MasterKey master = ctx.masterKey();
-        ReceivedFiles files = new ReceivedFiles(settings.received().orElse(home.resolve("received")), master,
-                ctx.clock());
+        ReceivedFiles files = new ReceivedFiles(settings.received().orElse(home.resolve("received")), ctx.database(),
+                master, ctx.clock());
         files.removeStalePartials();
         EndpointStore store = new EndpointStore(ctx.database(), master);
         if (ctx.database().dialect() == Database.Dialect.SQLITE) {

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.safelight.server.crypto.MasterKey;
 import org.safelight.server.crypto.MasterKeyException;
+import org.safelight.server.crypto.PurposeKeys;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.FileAlreadyExistsException;
@@ -24,8 +25,8 @@ import org.safelight.server.limits.RateLimiter;
 import org.safelight.server.tokens.TokenVerifier;
 
 /**
- * The key server wired by hand: migrates the {@code keys} tables, loads the master key (environment
- * or {@code DATA_DIR/master.key}), reads the policy files from the data folder, and builds the
+ * The key server wired by hand: migrates the {@code keys} tables, takes the master key (the
+ * process's, or the environment's or {@code DATA_DIR/master.key}), reads the policy files from the data folder, and builds the
  * role. Close it to stop the audit writer after the HTTP server has stopped.
  */
 public final class KeyServer implements AutoCloseable {
@@ -67,17 +68,19 @@ public final class KeyServer implements AutoCloseable {
     public static KeyServer open(Database database, Path dataDir, TokenVerifier tokens, List<String> trustedOrigins,
                                  RateLimiter perUser, EnterpriseAuthority enterprises, EnterpriseAdmins admins,
                                  Clock clock) {
-        return open(database, dataDir, tokens, trustedOrigins, perUser, enterprises, admins, clock,
-                new SimpleMeterRegistry());
+        return open(database, dataDir, MasterKey.load(dataDir), tokens, trustedOrigins, perUser, enterprises, admins,
+                clock, new SimpleMeterRegistry());
     }
 
-    /** Same, with the key fetch counters and the audit commit timer on {@code metrics}. */
-    public static KeyServer open(Database database, Path dataDir, TokenVerifier tokens, List<String> trustedOrigins,
-                                 RateLimiter perUser, EnterpriseAuthority enterprises, EnterpriseAdmins admins,
-                                 Clock clock, MeterRegistry metrics) {
+    /**
+     * Same, under the process's master key ({@code RoleContext.masterKey()}: a file, the environment
+     * or a PKCS#11 token), with the key fetch counters and the audit commit timer on {@code metrics}.
+     */
+    public static KeyServer open(Database database, Path dataDir, MasterKey master, TokenVerifier tokens,
+                                 List<String> trustedOrigins, RateLimiter perUser, EnterpriseAuthority enterprises,
+                                 EnterpriseAdmins admins, Clock clock, MeterRegistry metrics) {
         database.migrate(KeysRole.NAME);
-        MasterKey master = MasterKey.load(dataDir);
-        AuditLog audit = new AuditLog(database, chainKey(master), clock, metrics);
+        AuditLog audit = new AuditLog(database, chainKey(database, master), clock, metrics);
         authenticateAuditBoundaryOnce(audit, dataDir);
         KeysRole role = new KeysRole(new ReportKeys(database, master, clock), new AccessPolicy(dataDir), audit,
                 tokens, perUser, trustedOrigins, enterprises, admins, metrics);
@@ -112,9 +115,13 @@ public final class KeyServer implements AutoCloseable {
         }
     }
 
-    /** The audit chain's key, derived from the master key (the same on every server sharing it). */
-    public static ChainKey chainKey(MasterKey master) {
-        return new ChainKey(master.derive(ChainKey.LABEL));
+    /**
+     * The audit chain's key, kept in {@code database} sealed under the master key
+     * ({@link PurposeKeys}; the same on every server sharing it, and unchanged by a master key
+     * rotation).
+     */
+    public static ChainKey chainKey(Database database, MasterKey master) {
+        return new ChainKey(PurposeKeys.get(database, master, ChainKey.LABEL));
     }
 
     public KeysRole role() {

@@ -61,8 +61,9 @@ public final class KeysWiring implements RoleWiring {
                 .orElse(EnterpriseAdmins.none());
         // Only tokens the accounts role scoped to this key server's own public origin.
         TokenAudience ownOrigin = TokenAudience.keyServer(context.issuer(), context.publicUrl());
-        KeyServer keys = KeyServer.open(context.database(), context.dataDir(), context.tokens(ownOrigin),
-                settings.trustedOrigins(), new RateLimiter(perMinute, perMinute / 60.0, context.clock()),
+        KeyServer keys = KeyServer.open(context.database(), context.dataDir(), context.masterKey(),
+                context.tokens(ownOrigin), settings.trustedOrigins(),
+                new RateLimiter(perMinute, perMinute / 60.0, context.clock()),
                 context.enterprises(), admins, context.clock(), context.metrics());
         context.closeOnStop(keys);
         context.readiness("audit", keys.auditLog()::checkWritable);

@@ -1,6 +1,8 @@
 package org.safelight.keys;
 
 import org.safelight.server.crypto.MasterKey;
+import org.safelight.server.crypto.SealedColumn;
+import org.safelight.server.crypto.SealedSecrets;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.sql.Connection;
@@ -10,6 +12,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -35,6 +38,9 @@ import org.safelight.server.db.Database;
  * this object are remembered as soon as they are committed.
  */
 public final class ReportKeys {
+    /** The sealed keys, for a master key rotation (sealed for their report ID). */
+    public static final SealedSecrets SEALED = new SealedColumn("report keys", "report_keys", List.of("report_id"),
+            "sealed_key", key -> key.get(0));
     private static final int KEY_BYTES = 32;
     /** Rows remembered at most; past that the memory starts again empty (a cold start, not an error). */
     static final int REMEMBERED = 50_000;

@@ -82,7 +82,7 @@ final class KeyServerFixture implements AutoCloseable {
         }
         MasterKey master = MasterKey.load(dataDir, Map.of());
         this.keys = new ReportKeys(keysDb, master, clock);
-        this.audit = new AuditLog(auditDb, KeyServer.chainKey(master), clock, metrics);
+        this.audit = new AuditLog(auditDb, KeyServer.chainKey(auditDb, master), clock, metrics);
         KeysRole role = new KeysRole(keys, new AccessPolicy(dataDir), audit, tokens.verifier(),
                 new RateLimiter(burst, 0.001, clock), List.of(TRUSTED_ORIGIN + "/"), enterprises, admins, metrics);
         this.app = ServerApp.create(List.of(role), config -> { }).start(0);

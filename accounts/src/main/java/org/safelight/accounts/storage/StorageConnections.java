@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -16,12 +17,17 @@ import org.safelight.client.storage.StorageProvider;
 import org.safelight.client.storage.StorageTokens;
 import org.safelight.server.crypto.MasterKey;
 import org.safelight.server.crypto.MasterKeyException;
+import org.safelight.server.crypto.SealedColumn;
+import org.safelight.server.crypto.SealedSecrets;
 
 /**
  * The users' connections to storage services (table {@code storage_connections}): their tokens,
  * sealed under the master key with {@code storage:USER:SERVICE} as associated data. Thread-safe.
  */
 public final class StorageConnections {
+    /** The sealed tokens, for a master key rotation (sealed as {@code storage:USER:SERVICE}). */
+    public static final SealedSecrets SEALED = new SealedColumn("storage tokens", "storage_connections",
+            List.of("user_id", "provider"), "sealed_tokens", key -> "storage:" + key.get(0) + ":" + key.get(1));
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Jdbi jdbi;

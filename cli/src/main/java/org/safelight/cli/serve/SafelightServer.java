@@ -9,7 +9,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.safelight.cloud.CloudStore;
+import org.safelight.server.crypto.MasterKey;
 import org.safelight.server.db.Database;
 import org.safelight.cli.logs.LogConsole;
 import org.safelight.server.http.Operations;
@@ -68,6 +70,19 @@ public final class SafelightServer implements AutoCloseable {
      * @throws DataFolder.NotPrivateException when a path in it others can read is not ours to narrow
      */
     public static SafelightServer start(ServeConfig config, Clock clock) throws Exception {
+        return start(config, clock, null);
+    }
+
+    /**
+     * Same, with the master key from {@code masterKey} (a PKCS#11 token), opened before any role is
+     * built so that a wrong PIN or a missing key stops the start; null for the default (the
+     * environment, or the data folder's file).
+     *
+     * @throws org.safelight.server.crypto.MasterKeyException when that key cannot be opened, or a
+     *     master key rotation is unfinished
+     */
+    public static SafelightServer start(ServeConfig config, Clock clock, Supplier<MasterKey> masterKey)
+            throws Exception {
         StartRollback rollback = StartRollback.before(config.dataDir(), config.databaseUrl());
         DataFolderLock lock = null;
         Database database = null;
@@ -88,6 +103,10 @@ public final class SafelightServer implements AutoCloseable {
             context = new RoleContext(database, config.dataDir(), clock, config.publicUrl(), config.accountsUrl(),
                     config.roles(), config.serviceCredential());
             watch = new Observability(config.operations(), database, context);
+            if (masterKey != null) {
+                context.useMasterKey(masterKey);
+                context.masterKey();
+            }
             List<Role> roles = build(config.wirings(), database, context);
             watch.migrated();
             Operations ops = watch.operations(database, context);

@@ -11,6 +11,8 @@ import org.safelight.client.fhir.CreatedResources;
 import org.safelight.endpoint.delivery.Answers;
 import org.safelight.endpoint.delivery.Question;
 import org.safelight.server.crypto.MasterKey;
+import org.safelight.server.crypto.SealedColumn;
+import org.safelight.server.crypto.SealedSecrets;
 import org.safelight.endpoint.intake.Arrival;
 import org.safelight.server.db.Database;
 
@@ -23,6 +25,15 @@ import org.safelight.server.db.Database;
  * only under the claim that took it. Thread-safe.
  */
 public final class EndpointStore {
+    /** The sealed questions, answers and FHIR references, for a master key rotation. */
+    public static final List<SealedSecrets> SEALED = List.of(
+            new SealedColumn("endpoint questions", "endpoint_deliveries", List.of("report_id", "destination"),
+                    "question", key -> aad(key.get(0), key.get(1), "question")),
+            new SealedColumn("endpoint answers", "endpoint_deliveries", List.of("report_id", "destination"),
+                    "answers", key -> aad(key.get(0), key.get(1), "answers")),
+            new SealedColumn("endpoint FHIR references", "endpoint_fhir_resources",
+                    List.of("report_id", "destination", "item_key"), "reference",
+                    key -> aad(key.get(0), key.get(1), "resource/" + key.get(2))));
     /** A new report to record. */
     public record NewReport(String reportId, Arrival arrival, String kind, long size, String sha256,
                             String storedAs, ReceivedFiles.AtRest atRest) {

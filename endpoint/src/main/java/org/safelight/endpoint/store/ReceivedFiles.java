@@ -21,13 +21,15 @@ import org.safelight.format.rncryptor.EncryptingOutputStream;
 import org.safelight.format.rncryptor.RNCryptor;
 import org.safelight.format.rncryptor.Secret;
 import org.safelight.server.crypto.MasterKey;
+import org.safelight.server.crypto.PurposeKeys;
+import org.safelight.server.db.Database;
 
 /**
  * The folder of received files ({@code DATA_DIR/endpoint/received}, mode 0700). A file is written
  * under a temporary name, synced, then renamed to its final name and the folder synced, so a name
  * that is there is a whole file. Sealed reports are kept as they came; plain ones are encrypted at
- * rest under the master key (RNCryptor v3 with raw keys derived from it, so opening one verifies its
- * HMAC before a byte is used). Thread-safe.
+ * rest under the master key (RNCryptor v3 with raw purpose keys kept sealed under it, so opening
+ * one verifies its HMAC before a byte is used). Thread-safe.
  */
 public final class ReceivedFiles {
     /** How a stored file is kept: as received (a sealed report) or encrypted under the master key. */
@@ -42,6 +44,10 @@ public final class ReceivedFiles {
         }
     }
 
+    /** The purpose keys' labels (first derived from the master key with these, by HKDF-Expand). */
+    public static final String ENCRYPTION_LABEL = "safelight endpoint received files: encryption";
+    public static final String HMAC_LABEL = "safelight endpoint received files: hmac";
+
     private static final String PARTIAL = ".partial";
     /** Temporary files older than this are left by a crash, not by an intake under way. */
     private static final Duration STALE = Duration.ofHours(6);
@@ -50,11 +56,22 @@ public final class ReceivedFiles {
     private final Secret atRest;
     private final Clock clock;
 
+    /**
+     * With the at-rest keys kept in {@code db} sealed under {@code master} ({@link PurposeKeys}, so a
+     * master key rotation leaves them, and the files, as they are).
+     */
+    public ReceivedFiles(Path folder, Database db, MasterKey master, Clock clock) throws IOException {
+        this(folder, PurposeKeys.get(db, master, ENCRYPTION_LABEL), PurposeKeys.get(db, master, HMAC_LABEL), clock);
+    }
+
+    /** With the at-rest keys derived from a file master key, as before they were stored (tests). */
     public ReceivedFiles(Path folder, MasterKey master, Clock clock) throws IOException {
+        this(folder, master.derive(ENCRYPTION_LABEL), master.derive(HMAC_LABEL), clock);
+    }
+
+    private ReceivedFiles(Path folder, byte[] encryption, byte[] hmac, Clock clock) throws IOException {
         this.folder = folder.toAbsolutePath();
         this.clock = clock;
-        byte[] encryption = master.derive("safelight endpoint received files: encryption");
-        byte[] hmac = master.derive("safelight endpoint received files: hmac");
         this.atRest = Secret.keys(encryption, hmac);
         Arrays.fill(encryption, (byte) 0);
         Arrays.fill(hmac, (byte) 0);

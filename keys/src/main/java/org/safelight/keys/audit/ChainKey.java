@@ -7,12 +7,13 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * The key that the audit chain's links are computed under (HMAC-SHA256, see {@link ChainHash}).
- * Derived from the master key with the label {@value #LABEL} (HKDF-Expand, {@code MasterKey#derive}),
- * so it lives wherever the master key lives and never in the database: whoever can write the
- * database but not read the master key cannot compute a link. Thread-safe; never prints the key.
+ * Kept in the database sealed under the master key ({@code PurposeKeys}, label {@value #LABEL}; on a
+ * deployment that began with a file master key its value is what earlier versions derived from it
+ * by HKDF-Expand), so only whoever can open it with the master key can compute a link: whoever can
+ * write the database but not use the master key cannot. Thread-safe; never prints the key.
  */
 public final class ChainKey {
-    /** The HKDF info of this key: a new label, a new key. */
+    /** The purpose key's label (and the HKDF info it was first derived with): a new label, a new key. */
     public static final String LABEL = "safelight audit chain v1";
     private static final String HMAC = "HmacSHA256";
 

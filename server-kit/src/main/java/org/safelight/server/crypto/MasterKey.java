@@ -14,55 +14,82 @@ import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
+import java.security.Provider;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.EnumSet;
+import java.util.HexFormat;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
 import javax.crypto.Mac;
+import javax.crypto.SecretKey;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
  * The key that secrets are stored under (report keys on a key server, received files on an
  * endpoint, users' storage tokens on the accounts role), kept outside the database so that a dump
- * of it alone opens nothing (DESIGN §5). 32 bytes, from the environment variable {@value #ENV} (base64) when
- * set, else from {@code DATA_DIR/master.key} (base64 text), which is created on first use with mode
- * 0600 and refused when its mode lets anyone but the owner read or write it.
+ * of it alone opens nothing (DESIGN §5). Either 32 bytes from the environment variable {@value #ENV}
+ * (base64) or {@code DATA_DIR/master.key} (base64 text, created on first use with mode 0600 and
+ * refused when its mode lets anyone but the owner read or write it), or an AES key inside a PKCS#11
+ * token ({@link Pkcs11MasterKey}), which never leaves it: every seal and open runs in the token.
  *
  * <p>{@link #seal} encrypts with AES-256-GCM, a random 12-byte nonce and the owner's ID (a report
  * ID, a user and service) as associated data, so a sealed secret copied onto another row does not
  * open. Sealed text is base64 of
- * {@code version(1)=1 | nonce(12) | ciphertext | tag(16)}. Thread-safe; never prints the key.
+ * {@code version(1)=2 | key id(8) | nonce(12) | ciphertext | tag(16)}, the key id telling which
+ * master key sealed it ({@link #id}), so a rotation knows what it has done. Text of version 1
+ * ({@code 1 | nonce | ciphertext | tag}, written before key ids) still opens under a file key.
+ * Thread-safe; never prints the key.
  */
 public final class MasterKey {
     public static final String ENV = "SAFELIGHT_MASTER_KEY";
     public static final String FILE_NAME = "master.key";
 
+    /** Where a master key lives: its bytes in this process, or a handle to a key inside a token. */
+    public enum Kind { FILE, PKCS11 }
+
     private static final int KEY_BYTES = 32;
     private static final int NONCE_BYTES = 12;
     private static final int TAG_BITS = 128;
-    private static final byte VERSION = 1;
+    private static final int ID_BYTES = 8;
+    private static final byte LEGACY = 1;
+    private static final byte VERSION = 2;
+    /** Encrypted to name a key: a key check value that is none of the blocks GCM itself encrypts. */
+    private static final byte[] ID_BLOCK = "safelight key id".getBytes(StandardCharsets.US_ASCII);
     private static final Set<PosixFilePermission> OWNER_ONLY =
             EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
     private static final String TRANSFORMATION = "AES/GCM/NoPadding";
     /** Spare ciphers kept for reuse: looking one up costs more than the AES-GCM work of a key. */
     private static final int SPARE_CIPHERS = 64;
 
-    private final SecretKeySpec key;
+    private final SecretKey key;
+    /** The token's provider; null for a key in this process (the JDK's default AES-GCM). */
+    private final Provider provider;
+    private final Kind kind;
+    private final byte[] id;
     private final SecureRandom random;
     // A pool rather than a ThreadLocal: with virtual threads, every request has a thread of its own.
     private final BlockingQueue<Cipher> spares = new ArrayBlockingQueue<>(SPARE_CIPHERS);
 
     private MasterKey(byte[] bytes, SecureRandom random) {
-        this.key = new SecretKeySpec(bytes, "AES");
-        this.random = random;
+        this(new SecretKeySpec(bytes, "AES"), null, Kind.FILE, random);
         Arrays.fill(bytes, (byte) 0);
+    }
+
+    /** A key inside a token, used through its provider ({@link Pkcs11MasterKey}). */
+    MasterKey(SecretKey key, Provider provider, Kind kind, SecureRandom random) {
+        this.key = key;
+        this.provider = provider;
+        this.kind = kind;
+        this.random = random;
+        this.id = keyId(key, provider);
     }
 
     /** From the process environment, else the data folder's file. */
@@ -100,52 +127,94 @@ public final class MasterKey {
         }
     }
 
-    /** Encrypts {@code plaintext} for the report {@code reportId}; base64 text. */
-    public String seal(byte[] plaintext, String reportId) {
+    /** Where this key lives. */
+    public Kind kind() {
+        return kind;
+    }
+
+    /**
+     * Names this key without revealing it: 16 hex digits of AES(key, a fixed block), the same
+     * wherever the key is (a file, the environment, a token it was imported into), written into
+     * every value it seals.
+     */
+    public String id() {
+        return HexFormat.of().formatHex(id);
+    }
+
+    /**
+     * The {@link #id} of the key that sealed {@code sealed}; empty for text sealed before key ids
+     * (by a file key) or text that is not sealed at all.
+     */
+    public static Optional<String> sealedBy(String sealed) {
+        byte[] bytes;
+        try {
+            bytes = Base64.getDecoder().decode(sealed);
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+        if (bytes.length < 1 + ID_BYTES + NONCE_BYTES + TAG_BITS / 8 || bytes[0] != VERSION) {
+            return Optional.empty();
+        }
+        return Optional.of(HexFormat.of().formatHex(bytes, 1, 1 + ID_BYTES));
+    }
+
+    /** Encrypts {@code plaintext} for its owner {@code aad} (a report ID, a user and service); base64 text. */
+    public String seal(byte[] plaintext, String aad) {
         try {
             byte[] nonce = new byte[NONCE_BYTES];
             random.nextBytes(nonce);
             Cipher cipher = borrow();
             cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, nonce));
-            cipher.updateAAD(reportId.getBytes(StandardCharsets.UTF_8));
+            cipher.updateAAD(aad.getBytes(StandardCharsets.UTF_8));
             byte[] sealed = cipher.doFinal(plaintext);
             spares.offer(cipher);
-            return Base64.getEncoder().encodeToString(ByteBuffer.allocate(1 + NONCE_BYTES + sealed.length)
-                    .put(VERSION).put(nonce).put(sealed).array());
+            return Base64.getEncoder().encodeToString(ByteBuffer.allocate(1 + ID_BYTES + NONCE_BYTES + sealed.length)
+                    .put(VERSION).put(id).put(nonce).put(sealed).array());
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("AES-GCM is not available", e);
+            throw new MasterKeyException("the master key could not seal a value: " + e.getMessage(), e);
         }
     }
 
     /**
-     * Decrypts what {@link #seal} made for the same report.
+     * Decrypts what {@link #seal} made for the same owner.
      *
-     * @throws MasterKeyException when it was sealed under another master key, for another report,
-     *     or has been altered
+     * @throws MasterKeyException when it was sealed under another master key, for another owner, or
+     *     has been altered
      */
-    public byte[] open(String sealed, String reportId) {
+    public byte[] open(String sealed, String aad) {
         byte[] bytes;
         try {
             bytes = Base64.getDecoder().decode(sealed);
         } catch (IllegalArgumentException e) {
-            throw new MasterKeyException("the stored key of report " + reportId + " is not base64", e);
+            throw new MasterKeyException("the stored key of " + aad + " is not base64", e);
         }
-        if (bytes.length < 1 + NONCE_BYTES + TAG_BITS / 8 || bytes[0] != VERSION) {
-            throw new MasterKeyException("the stored key of report " + reportId + " is malformed", null);
+        int offset;
+        if (bytes.length >= 1 + ID_BYTES + NONCE_BYTES + TAG_BITS / 8 && bytes[0] == VERSION) {
+            if (!Arrays.equals(bytes, 1, 1 + ID_BYTES, id, 0, ID_BYTES)) {
+                throw new MasterKeyException("the stored key of " + aad + " was sealed under master key "
+                        + HexFormat.of().formatHex(bytes, 1, 1 + ID_BYTES) + ", not under this one (" + id()
+                        + "): start with the master key it was sealed under, or finish the master key rotation", null);
+            }
+            offset = 1 + ID_BYTES;
+        } else if (bytes.length >= 1 + NONCE_BYTES + TAG_BITS / 8 && bytes[0] == LEGACY) {
+            offset = 1;
+        } else {
+            throw new MasterKeyException("the stored key of " + aad + " is malformed", null);
         }
         try {
             Cipher cipher = borrow();
-            cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, bytes, 1, NONCE_BYTES));
-            cipher.updateAAD(reportId.getBytes(StandardCharsets.UTF_8));
-            byte[] opened = cipher.doFinal(bytes, 1 + NONCE_BYTES, bytes.length - 1 - NONCE_BYTES);
+            cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, bytes, offset, NONCE_BYTES));
+            cipher.updateAAD(aad.getBytes(StandardCharsets.UTF_8));
+            int body = offset + NONCE_BYTES;
+            byte[] opened = cipher.doFinal(bytes, body, bytes.length - body);
             // Only a cipher that finished cleanly goes back; init() resets everything else about it.
             spares.offer(cipher);
             return opened;
         } catch (AEADBadTagException e) {
-            throw new MasterKeyException("the stored key of report " + reportId
+            throw new MasterKeyException("the stored key of " + aad
                     + " does not open under this master key (another master key, or an altered row)", e);
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("AES-GCM is not available", e);
+            throw new MasterKeyException("the master key could not open a value: " + e.getMessage(), e);
         }
     }
 
@@ -153,9 +222,16 @@ public final class MasterKey {
      * A 32-byte key for one purpose, derived by HKDF-Expand (RFC 5869) with the master key as the
      * pseudorandom key (it already is 32 uniformly random bytes, so the extract step adds nothing):
      * {@code HMAC-SHA256(master, UTF-8(label) || 0x01)}. Different labels give unrelated keys; the
-     * same label always the same key. The caller wipes the result when done.
+     * same label always the same key. The caller wipes the result when done. This is how purpose
+     * keys were made before they were stored ({@link PurposeKeys}), which still uses it to keep their
+     * values on an upgraded deployment.
+     *
+     * @throws MasterKeyException for a key in a token, whose bytes never leave it
      */
     public byte[] derive(String label) {
+        if (kind != Kind.FILE) {
+            throw new MasterKeyException("a master key in a PKCS#11 token derives no keys", null);
+        }
         byte[] raw = key.getEncoded();
         try {
             Mac hmac = Mac.getInstance("HmacSHA256");
@@ -172,13 +248,28 @@ public final class MasterKey {
 
     @Override
     public String toString() {
-        return "MasterKey[hidden]";
+        return "MasterKey[" + kind + " " + id() + "]";
     }
 
     /** A spare cipher, or a new one; the caller initialises it and offers it back when done. */
     private Cipher borrow() throws GeneralSecurityException {
         Cipher spare = spares.poll();
-        return spare != null ? spare : Cipher.getInstance(TRANSFORMATION);
+        if (spare != null) {
+            return spare;
+        }
+        return provider == null ? Cipher.getInstance(TRANSFORMATION) : Cipher.getInstance(TRANSFORMATION, provider);
+    }
+
+    private static byte[] keyId(SecretKey key, Provider provider) {
+        try {
+            Cipher ecb = provider == null ? Cipher.getInstance("AES/ECB/NoPadding")
+                    : Cipher.getInstance("AES/ECB/NoPadding", provider);
+            ecb.init(Cipher.ENCRYPT_MODE, key);
+            return Arrays.copyOf(ecb.doFinal(ID_BLOCK), ID_BYTES);
+        } catch (GeneralSecurityException e) {
+            throw new MasterKeyException("the master key cannot encrypt (" + e.getMessage()
+                    + "): is it an AES key allowed to encrypt and decrypt?", e);
+        }
     }
 
     private static byte[] read(Path file) throws IOException {

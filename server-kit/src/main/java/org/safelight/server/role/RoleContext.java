@@ -17,6 +17,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
 import org.safelight.server.crypto.MasterKey;
+import org.safelight.server.crypto.MasterKeyRotation;
 import org.safelight.server.db.Database;
 import org.safelight.server.enterprise.EnterpriseAuthority;
 import org.safelight.server.enterprise.HttpEnterpriseAuthority;
@@ -193,11 +194,14 @@ public final class RoleContext {
     /**
      * The process's one master key, loaded on first use: from {@link #useMasterKey the source
      * {@code serve} chose}, else {@link MasterKey#load(Path) the environment or the data folder}.
+     * Refused while a master key rotation is unfinished: the stored secrets are then under two keys.
      *
      * @throws org.safelight.server.crypto.MasterKeyException when it cannot be loaded
+     * @throws MasterKeyRotation.UnfinishedException when a rotation is under way
      */
     public synchronized MasterKey masterKey() {
         if (masterKey == null) {
+            MasterKeyRotation.refuseIfUnfinished(database);
             masterKey = masterKeySource != null ? masterKeySource.get() : MasterKey.load(dataDir);
         }
         return masterKey;

@@ -106,6 +106,27 @@ class MasterKeyTest {
         bytes[bytes.length - 1] ^= 1;
         assertThatThrownBy(() -> master.open(Base64.getEncoder().encodeToString(bytes), "report-1"))
                 .isInstanceOf(MasterKeyException.class);
-        assertThat(master).hasToString("MasterKey[hidden]");
+        assertThat(master).hasToString("MasterKey[FILE " + master.id() + "]");
+        assertThat(MasterKey.sealedBy(sealed)).contains(master.id());
+        assertThat(other.id()).isNotEqualTo(master.id());
+    }
+
+    @Test
+    void a_value_sealed_before_key_ids_still_opens_under_its_file_key() throws Exception {
+        byte[] raw = new byte[32];
+        raw[5] = 9;
+        MasterKey master = MasterKey.load(dataDir, Map.of(MasterKey.ENV, Base64.getEncoder().encodeToString(raw)));
+        byte[] nonce = new byte[12];
+        nonce[0] = 3;
+        javax.crypto.Cipher gcm = javax.crypto.Cipher.getInstance("AES/GCM/NoPadding");
+        gcm.init(javax.crypto.Cipher.ENCRYPT_MODE, new javax.crypto.spec.SecretKeySpec(raw, "AES"),
+                new javax.crypto.spec.GCMParameterSpec(128, nonce));
+        gcm.updateAAD("report-1".getBytes(StandardCharsets.UTF_8));
+        byte[] body = gcm.doFinal(SECRET);
+        byte[] legacy = java.nio.ByteBuffer.allocate(1 + 12 + body.length).put((byte) 1).put(nonce).put(body).array();
+        String sealed = Base64.getEncoder().encodeToString(legacy);
+
+        assertThat(master.open(sealed, "report-1")).isEqualTo(SECRET);
+        assertThat(MasterKey.sealedBy(sealed)).isEmpty();
     }
 }
