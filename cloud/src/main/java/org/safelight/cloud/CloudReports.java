@@ -68,6 +68,13 @@ final class CloudReports {
                 .bind("uploader", uploader).bind("now", now).mapTo(Long.class).one();
     }
 
+    /** The bytes of every report whose link has not expired at {@code now} (by the expiry index). */
+    long bytesStored(Instant now) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT COALESCE(SUM(size), 0) FROM cloud_reports"
+                        + " WHERE deleted_at IS NULL AND expires_at > :now")
+                .bind("now", now.toEpochMilli()).mapTo(Long.class).one());
+    }
+
     /** Up to {@code limit} links whose time is up and whose bytes are still kept. */
     List<ReportLink> expiredNotDeleted(Instant now, int limit) {
         return jdbi.withHandle(h -> h.createQuery("SELECT region, name FROM cloud_reports WHERE deleted_at IS NULL"

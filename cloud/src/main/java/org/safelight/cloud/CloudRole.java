@@ -2,6 +2,8 @@ package org.safelight.cloud;
 
 import io.javalin.http.Context;
 import io.javalin.router.JavalinDefaultRoutingApi;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.InputStream;
@@ -61,6 +63,7 @@ public final class CloudRole implements Role {
     private final TokenVerifier tokens;
     private final EnterpriseAuthority enterprises;
     private final Confirmations confirmations;
+    private final CloudMeters uploads;
 
     /** Trusting a token that says its user had not confirmed their address (no accounts role to ask). */
     public CloudRole(CloudStore store, TokenVerifier tokens, EnterpriseAuthority enterprises) {
@@ -73,6 +76,13 @@ public final class CloudRole implements Role {
      */
     public CloudRole(CloudStore store, TokenVerifier tokens, EnterpriseAuthority enterprises,
                      Confirmations confirmations) {
+        this(store, tokens, enterprises, confirmations, new SimpleMeterRegistry());
+    }
+
+    /** Same, counting uploads stored and refused on {@code metrics} ({@link CloudMeters}). */
+    public CloudRole(CloudStore store, TokenVerifier tokens, EnterpriseAuthority enterprises,
+                     Confirmations confirmations, MeterRegistry metrics) {
+        this.uploads = new CloudMeters(metrics);
         this.store = store;
         this.tokens = tokens;
         this.enterprises = enterprises;
@@ -86,7 +96,7 @@ public final class CloudRole implements Role {
 
     @Override
     public void routes(JavalinDefaultRoutingApi routes) {
-        routes.post(UPLOAD, this::upload);
+        routes.post(UPLOAD, uploads.counting(this::upload));
         routes.get(REPORT, this::download);
         routes.head(REPORT, this::download);
         routes.get(STATUS, this::status);

@@ -12,6 +12,7 @@ import org.safelight.accounts.uploads.UploadEntry;
 import org.safelight.accounts.uploads.UploadRecording;
 import org.safelight.accounts.users.User;
 import org.safelight.cloud.blob.BlobStore;
+import org.safelight.cloud.blob.BlobStoreProbe;
 import org.safelight.cloud.blob.FolderBlobStore;
 import org.safelight.cloud.blob.S3BlobStore;
 import org.safelight.cloud.blob.S3Settings;
@@ -28,7 +29,8 @@ import org.safelight.server.tokens.TokenAudience;
  * role in this process, or the one at --accounts-url over HTTP with the service credential), the
  * API keys it trusts, and the sweeper that deletes expired reports every few minutes. It provides
  * its {@link CloudStore} and {@link CloudLinks} (the web role's landing page asks about share
- * links in-process).
+ * links in-process). Its meters (uploads, refusals, bytes stored) go on the context's registry, and
+ * {@code /health/ready} asks whether the blob store can be written and read ({@code "blob-store"}).
  */
 public final class CloudWiring implements RoleWiring {
     static final Duration SWEEP_EVERY = Duration.ofMinutes(5);
@@ -96,13 +98,17 @@ public final class CloudWiring implements RoleWiring {
             confirmations = new HttpConfirmations(accountsUrl, context.http());
             recorder = new HttpUploadRecorder(accountsUrl, settings.serviceCredential(), context.http());
         }
-        CloudStore store = CloudStore.open(context.database(), blobs, recorder, context.publicUrl(),
-                context.dataDir().resolve("cloud").resolve(".spool"), settings.uploads(), context.clock());
+        Path spool = context.dataDir().resolve("cloud").resolve(".spool");
+        CloudStore store = CloudStore.open(context.database(), blobs, recorder, context.publicUrl(), spool,
+                settings.uploads(), context.clock());
         context.provide(CloudStore.class, store);
         context.provide(CloudLinks.class, new CloudLinks(store));
         // Enterprise API keys: the accounts role here, or the one at --accounts-url.
         CloudRole role = new CloudRole(store, context.tokens(TokenAudience.users(context.issuer())),
-                context.enterprises(), confirmations);
+                context.enterprises(), confirmations, context.metrics());
+        CloudMeters.registerStoredBytes(context.metrics(), new CloudReports(context.database().jdbi()),
+                context.clock());
+        context.readiness("blob-store", new BlobStoreProbe(blobs, spool));
         return Role.withWorkers(role, List.of(Worker.periodic("cloud-sweeper", SWEEP_EVERY, store::sweepExpired)));
     }
 

@@ -29,6 +29,7 @@ import org.safelight.endpoint.pipeline.Backoff;
 import org.safelight.endpoint.pipeline.Pipeline;
 import org.safelight.endpoint.pipeline.PipelineWorkers;
 import org.safelight.endpoint.store.EndpointStore;
+import org.safelight.endpoint.store.QueueFigures;
 import org.safelight.endpoint.store.ReceivedFiles;
 import org.safelight.endpoint.store.ReceivedReports;
 import org.safelight.endpoint.store.StoredReports;
@@ -58,7 +59,8 @@ import org.slf4j.LoggerFactory;
  * destinations (the folder, and the HTTP forward when configured), the mailbox intake when
  * configured, and the institution's API. Its files live under {@code DATA_DIR/endpoint}
  * ({@code received}, {@code work}, {@code filed} by default); {@code received} is shared by the
- * instances on one database ({@code --endpoint-received}), {@code work} is each one's own. Immutable.
+ * instances on one database ({@code --endpoint-received}), {@code work} is each one's own. Its meters
+ * and the readiness check {@code "received-files"} are {@link EndpointMonitoring}'s. Immutable.
  */
 public final class EndpointWiring implements RoleWiring {
     private static final Logger LOG = LoggerFactory.getLogger(EndpointWiring.class);
@@ -175,6 +177,9 @@ public final class EndpointWiring implements RoleWiring {
         // ---------------------------------------------------------------------------------------
         Optional<String> keyServerToken = keyServerToken();
         ReportOpening opening = opening(files, keyServerToken, ctx);
+        destinations.replaceAll(d -> EndpointMonitoring.counted(d, ctx.metrics()));
+        EndpointMonitoring.registerQueue(ctx.metrics(), new QueueFigures(ctx.database()));
+        ctx.readiness("received-files", EndpointMonitoring.receivedFilesWritable(files));
         Pipeline pipeline = new Pipeline(store, files, opening, destinations, Backoff.standard(settings.retryLimit()),
                 LEASE, Duration.ofDays(settings.keepReceivedDays()), home.resolve("work"), ctx.clock());
         PipelineWorkers workers = new PipelineWorkers(pipeline, WORKERS, POLL);

@@ -1,5 +1,7 @@
 package org.safelight.keys;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.safelight.server.crypto.MasterKey;
 import org.safelight.server.crypto.MasterKeyException;
 import org.safelight.server.crypto.PurposeKeys;
@@ -68,21 +70,21 @@ public final class KeyServer implements AutoCloseable {
                                  RateLimiter perUser, EnterpriseAuthority enterprises, EnterpriseAdmins admins,
                                  Clock clock) {
         return open(database, dataDir, MasterKey.load(dataDir), tokens, trustedOrigins, perUser, enterprises, admins,
-                clock);
+                clock, new SimpleMeterRegistry());
     }
 
     /**
      * Same, under the process's master key ({@code RoleContext.masterKey()}: a file, the environment
-     * or a PKCS#11 token).
+     * or a PKCS#11 token), with the key fetch counters and the audit commit timer on {@code metrics}.
      */
     public static KeyServer open(Database database, Path dataDir, MasterKey master, TokenVerifier tokens,
                                  List<String> trustedOrigins, RateLimiter perUser, EnterpriseAuthority enterprises,
-                                 EnterpriseAdmins admins, Clock clock) {
+                                 EnterpriseAdmins admins, Clock clock, MeterRegistry metrics) {
         database.migrate(KeysRole.NAME);
-        AuditLog audit = new AuditLog(database, chainKey(database, master), clock);
+        AuditLog audit = new AuditLog(database, chainKey(database, master), clock, metrics);
         authenticateAuditBoundaryOnce(audit, dataDir);
         KeysRole role = new KeysRole(new ReportKeys(database, master, clock), new AccessPolicy(dataDir), audit,
-                tokens, perUser, trustedOrigins, enterprises, admins);
+                tokens, perUser, trustedOrigins, enterprises, admins, metrics);
         return new KeyServer(role, audit);
     }
 

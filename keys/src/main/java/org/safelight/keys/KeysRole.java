@@ -4,6 +4,8 @@ import io.javalin.http.ContentType;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import io.javalin.router.JavalinDefaultRoutingApi;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -85,6 +87,7 @@ public final class KeysRole implements Role {
     private final Cors cors;
     private final EnterpriseKeyFetch enterpriseFetch;
     private final EnterpriseAdmins admins;
+    private final KeyFetchMeter fetches;
 
     /**
      * @param limiter buckets keyed {@code user:<id>} for signed-in requests and {@code ip:<address>}
@@ -108,6 +111,14 @@ public final class KeysRole implements Role {
     /** Same, also showing a report's whole access log to the admin of its sender's enterprise. */
     public KeysRole(ReportKeys keys, AccessPolicy policy, AuditLog audit, TokenVerifier tokens, RateLimiter limiter,
                     List<String> trustedOrigins, EnterpriseAuthority enterprises, EnterpriseAdmins admins) {
+        this(keys, policy, audit, tokens, limiter, trustedOrigins, enterprises, admins, new SimpleMeterRegistry());
+    }
+
+    /** Same, counting key fetches on {@code metrics} ({@link KeyFetchMeter}). */
+    public KeysRole(ReportKeys keys, AccessPolicy policy, AuditLog audit, TokenVerifier tokens, RateLimiter limiter,
+                    List<String> trustedOrigins, EnterpriseAuthority enterprises, EnterpriseAdmins admins,
+                    MeterRegistry metrics) {
+        this.fetches = new KeyFetchMeter(metrics);
         this.admins = admins;
         this.enterpriseFetch = new EnterpriseKeyFetch(keys, audit, enterprises, limiter);
         this.keys = keys;
@@ -130,7 +141,7 @@ public final class KeysRole implements Role {
             routes.options(path, cors::preflight);
         }
         routes.post(KEY, storage(this::createKey));
-        routes.get(KEY, storage(this::fetchKey));
+        routes.get(KEY, fetches.counting(storage(this::fetchKey)));
         routes.get(ACCESSES, storage(this::listAccesses));
         routes.post(REVOKE, storage(this::revoke));
         routes.get(STATUS, storage(this::status));

@@ -18,7 +18,8 @@ import org.safelight.server.tokens.TokenAudience;
  * The key server's wiring: master key and audit log in the data folder, key-server tokens scoped to
  * its own public origin, the per-user rate limit, and who administers which enterprise (known when
  * the accounts role runs in this process; the admin of a sender's enterprise sees its reports'
- * whole access logs).
+ * whole access logs). Its meters (key fetches, audit commits) go on the context's registry, and
+ * {@code /health/ready} asks whether the audit log can take an append ({@code "audit"}).
  */
 public final class KeysWiring implements RoleWiring {
     private final KeysSettings settings;
@@ -63,8 +64,9 @@ public final class KeysWiring implements RoleWiring {
         KeyServer keys = KeyServer.open(context.database(), context.dataDir(), context.masterKey(),
                 context.tokens(ownOrigin), settings.trustedOrigins(), RateLimiter.forDatabase(context.database(),
                         "keys.requests-per-user", perMinute, perMinute / 60.0, context.clock()),
-                context.enterprises(), admins, context.clock());
+                context.enterprises(), admins, context.clock(), context.metrics());
         context.closeOnStop(keys);
+        context.readiness("audit", keys.auditLog()::checkWritable);
         return keys.role();
     }
 

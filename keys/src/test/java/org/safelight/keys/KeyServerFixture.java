@@ -4,6 +4,7 @@ import org.safelight.server.crypto.MasterKey;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.Javalin;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -41,6 +42,8 @@ final class KeyServerFixture implements AutoCloseable {
     final ReportKeys keys;
     final AuditLog audit;
     final Javalin app;
+    /** Where the role's meters are registered (key fetches, audit commits). */
+    final SimpleMeterRegistry metrics = new SimpleMeterRegistry();
     private final HttpClient http = HttpClient.newHttpClient();
     private final ObjectMapper mapper = new ObjectMapper();
 
@@ -79,9 +82,9 @@ final class KeyServerFixture implements AutoCloseable {
         }
         MasterKey master = MasterKey.load(dataDir, Map.of());
         this.keys = new ReportKeys(keysDb, master, clock);
-        this.audit = new AuditLog(auditDb, KeyServer.chainKey(auditDb, master), clock);
+        this.audit = new AuditLog(auditDb, KeyServer.chainKey(auditDb, master), clock, metrics);
         KeysRole role = new KeysRole(keys, new AccessPolicy(dataDir), audit, tokens.verifier(),
-                new RateLimiter(burst, 0.001, clock), List.of(TRUSTED_ORIGIN + "/"), enterprises, admins);
+                new RateLimiter(burst, 0.001, clock), List.of(TRUSTED_ORIGIN + "/"), enterprises, admins, metrics);
         this.app = ServerApp.create(List.of(role), config -> { }).start(0);
     }
 

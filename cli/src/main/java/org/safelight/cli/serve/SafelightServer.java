@@ -21,6 +21,7 @@ import org.safelight.server.role.RoleContext;
 import org.safelight.server.role.RoleName;
 import org.safelight.server.role.RoleWiring;
 import org.safelight.server.role.Worker;
+import org.safelight.server.tls.CertificateExpiry;
 import org.safelight.server.tls.TlsConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -101,6 +102,7 @@ public final class SafelightServer implements AutoCloseable {
             database = Database.open(config.databaseUrl(), config.databaseUser(), config.databasePassword());
             context = new RoleContext(database, config.dataDir(), clock, config.publicUrl(), config.accountsUrl(),
                     config.roles(), config.serviceCredential());
+            watch = new Observability(config.operations(), database, context);
             if (masterKey != null) {
                 context.useMasterKey(masterKey);
                 context.masterKey();
@@ -118,6 +120,7 @@ public final class SafelightServer implements AutoCloseable {
             String scheme;
             if (TlsConfig.present(certs)) {
                 TlsConfig tls = TlsConfig.load(certs);
+                CertificateExpiry.register(context.metrics(), tls, clock);
                 app = ServerApp.create(roles, ops, c -> {
                     tls.install(c, config.host(), config.port());
                     config.trustedProxies().install(c);

@@ -50,6 +50,15 @@ class S3BlobStoreTest extends BlobStoreContract {
     }
 
     @Test
+    void the_readiness_probe_passes_against_the_bucket_and_leaves_no_object() throws Exception {
+        BlobStoreProbe probe = new BlobStoreProbe(store, dir);
+
+        probe.check();
+
+        assertThat(store.exists(probe.key())).isFalse();
+    }
+
+    @Test
     void the_secret_key_stays_out_of_the_settings_description() {
         assertThat(new S3Settings(null, "", "b", "AKIA", "very-secret").toString()).doesNotContain("very-secret");
     }

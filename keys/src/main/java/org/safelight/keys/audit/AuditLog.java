@@ -1,9 +1,13 @@
 package org.safelight.keys.audit;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,15 +38,33 @@ import org.safelight.server.http.Json;
 public final class AuditLog implements AutoCloseable {
     /** How long an append waits for its commit before reporting the log unavailable. */
     static final long APPEND_TIMEOUT_SECONDS = 30;
+    /** The timer of {@link #append}: from submitting an event until it is durable or the append failed. */
+    public static final String COMMIT_TIMER = "safelight.audit.commit";
 
     private final AuditStore store;
     private final Clock clock;
+    private final Timer commits;
     private volatile GroupCommitWriter writer;
-    private boolean closed;
+    private volatile boolean closed;
 
+    /** A log whose appends are timed on a private registry (the operator's tools, tests). */
     public AuditLog(Database database, ChainKey key, Clock clock) {
+        this(database, key, clock, new SimpleMeterRegistry());
+    }
+
+    /**
+     * @param metrics where {@value #COMMIT_TIMER} is registered (rendered by Prometheus as
+     *                {@code safelight_audit_commit_seconds}, with a histogram for quantiles)
+     */
+    public AuditLog(Database database, ChainKey key, Clock clock, MeterRegistry metrics) {
         this.store = new AuditStore(database, key);
         this.clock = clock;
+        this.commits = Timer.builder(COMMIT_TIMER)
+                .description("time from submitting an audit event until it is committed (or the append failed)")
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofSeconds(APPEND_TIMEOUT_SECONDS))
+                .register(metrics);
     }
 
     /**
@@ -66,7 +88,16 @@ public final class AuditLog implements AutoCloseable {
      * @throws AuditUnavailableException as {@link #append(AuditEntry)}, also when {@code work} failed
      */
     public AuditEvent append(AuditEntry entry, InTransaction work) {
-        CompletableFuture<AuditEvent> committed = writer().submit(entry, work);
+        long start = System.nanoTime();
+        try {
+            return awaitCommit(writer().submit(entry, work));
+        } finally {
+            // Failures too: a commit that hangs until the timeout is exactly what an operator must see.
+            commits.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private static AuditEvent awaitCommit(CompletableFuture<AuditEvent> committed) {
         try {
             return committed.get(APPEND_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
@@ -78,6 +109,23 @@ public final class AuditLog implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new AuditUnavailableException("interrupted while waiting for the audit log");
         }
+    }
+
+    /**
+     * For readiness: returns when the log looks able to take an append, as far as can be told
+     * without a lock or a write (anyone may ask, and often): the writer is running (or not yet
+     * started), the database takes writes, the head is there, and the event it names is found with
+     * the head's hash. Not proven: that the next commit will succeed (a full disk, a revoked
+     * permission); such failures show as appends refused with {@code audit_unavailable}.
+     *
+     * @throws AuditUnavailableException saying what is wrong (no event data in the message)
+     */
+    public void checkWritable() {
+        GroupCommitWriter started = writer;
+        if (closed || started != null && !started.running()) {
+            throw new AuditUnavailableException("the audit writer has stopped; appends fail until the server restarts");
+        }
+        store.probe();
     }
 
     /** The report's latest {@code limit} events, oldest first. */
@@ -193,8 +241,9 @@ public final class AuditLog implements AutoCloseable {
             throw new AuditUnavailableException("the audit log is closed");
         }
         if (writer == null) {
-            writer = new GroupCommitWriter(store, clock);
-            writer.start();
+            GroupCommitWriter started = new GroupCommitWriter(store, clock);
+            started.start(); // before it is published, so no reader finds a writer not yet running
+            writer = started;
         }
         return writer;
     }

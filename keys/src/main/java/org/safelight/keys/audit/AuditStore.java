@@ -149,6 +149,60 @@ final class AuditStore {
         return events;
     }
 
+    /**
+     * {@link AuditLog#checkWritable}'s database half, read-only so that no caller (readiness is
+     * asked by anyone) can hold a lock the writer needs: the connection may write (not a read-only
+     * connection, nor a PostgreSQL standby), the head is there, and the event it names is found
+     * with the head's hash.
+     *
+     * @throws AuditUnavailableException saying which step failed (the exception's kind, no values)
+     */
+    void probe() {
+        try (Connection c = db.dataSource().getConnection()) {
+            probe(c);
+        } catch (SQLException | RuntimeException e) {
+            if (e instanceof AuditUnavailableException unavailable) {
+                throw unavailable;
+            }
+            throw new AuditUnavailableException("the audit tables cannot be read (" + e.getClass().getSimpleName()
+                    + ")");
+        }
+    }
+
+    private void probe(Connection c) throws SQLException {
+        boolean readOnly = c.isReadOnly();
+        if (!readOnly && db.dialect() == Database.Dialect.POSTGRES) {
+            readOnly = db.withStatement(c, "SHOW transaction_read_only", read -> {
+                try (ResultSet rs = read.executeQuery()) {
+                    return rs.next() && "on".equalsIgnoreCase(rs.getString(1));
+                }
+            });
+        }
+        if (readOnly) {
+            throw new AuditUnavailableException("the audit database takes no writes (read-only)");
+        }
+        Head head = db.withStatement(c, "SELECT " + HEAD_COLUMNS + " FROM audit_head WHERE id = 1", read -> {
+            try (ResultSet rs = read.executeQuery()) {
+                return rs.next() ? head(rs) : null;
+            }
+        });
+        if (head == null) {
+            throw new AuditUnavailableException("the audit head row is missing");
+        }
+        if (head.lastSeq() > 0) {
+            String hash = db.withStatement(c, "SELECT hash FROM audit_events WHERE seq = ?", read -> {
+                read.setLong(1, head.lastSeq());
+                try (ResultSet rs = read.executeQuery()) {
+                    return rs.next() ? rs.getString(1) : null;
+                }
+            });
+            if (!head.lastHash().equals(hash)) {
+                throw new AuditUnavailableException("the audit head names event " + head.lastSeq()
+                        + ", which is " + (hash == null ? "missing" : "not the one it records") + "; run audit verify");
+            }
+        }
+    }
+
     Optional<Head> head() {
         return db.jdbi().withHandle(AuditStore::head);
     }

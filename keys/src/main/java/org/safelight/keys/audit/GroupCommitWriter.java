@@ -46,6 +46,11 @@ final class GroupCommitWriter implements AutoCloseable {
         thread.start();
     }
 
+    /** Whether appends are taken: started, and neither closed nor stopped by a failure. */
+    boolean running() {
+        return !closed && thread.isAlive();
+    }
+
     /** Queues the entry; the future completes once it is committed, or fails if it is not. */
     CompletableFuture<AuditEvent> submit(AuditEntry entry, InTransaction work) {
         CompletableFuture<AuditEvent> done = new CompletableFuture<>();

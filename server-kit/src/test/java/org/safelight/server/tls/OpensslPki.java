@@ -47,7 +47,7 @@ public final class OpensslPki {
                 "-subj", "/CN=Safelight Test Root", "-addext", "basicConstraints=critical,CA:TRUE",
                 "-addext", "keyUsage=critical,keyCertSign,cRLSign");
         sign(intermediateKey, "/CN=Safelight Test Intermediate", 2, CA_EXTENSIONS, root, dir.resolve("root.key"),
-                intermediate);
+                intermediate, 90);
     }
 
     public static OpensslPki create(Path dir) throws IOException {
@@ -78,10 +78,15 @@ public final class OpensslPki {
         return out;
     }
 
-    /** A server certificate for localhost and 127.0.0.1, issued by the intermediate. */
+    /** A server certificate for localhost and 127.0.0.1, issued by the intermediate, valid 90 days. */
     public Path leaf(Path key, String commonName, long serial) throws IOException {
+        return leaf(key, commonName, serial, 90);
+    }
+
+    /** The same, valid {@code days} days from now. */
+    public Path leaf(Path key, String commonName, long serial, int days) throws IOException {
         Path cert = dir.resolve(commonName.replace(' ', '-') + "-" + serial + ".pem");
-        sign(key, "/CN=" + commonName, serial, LEAF_EXTENSIONS, intermediate, intermediateKey, cert);
+        sign(key, "/CN=" + commonName, serial, LEAF_EXTENSIONS, intermediate, intermediateKey, cert, days);
         return cert;
     }
 
@@ -117,14 +122,15 @@ public final class OpensslPki {
         }
     }
 
-    private void sign(Path key, String subject, long serial, String extensions, Path issuer, Path issuerKey, Path out)
-            throws IOException {
+    private void sign(Path key, String subject, long serial, String extensions, Path issuer, Path issuerKey, Path out,
+                      int days) throws IOException {
         Path csr = dir.resolve(out.getFileName() + ".csr");
         Path ext = dir.resolve(out.getFileName() + ".ext");
         Files.writeString(ext, extensions);
         openssl("req", "-new", "-key", key.toString(), "-subj", subject, "-out", csr.toString());
         openssl("x509", "-req", "-in", csr.toString(), "-CA", issuer.toString(), "-CAkey", issuerKey.toString(),
-                "-set_serial", Long.toString(serial), "-days", "90", "-extfile", ext.toString(), "-out", out.toString());
+                "-set_serial", Long.toString(serial), "-days", Integer.toString(days), "-extfile", ext.toString(),
+                "-out", out.toString());
     }
 
     private void openssl(String... args) throws IOException {

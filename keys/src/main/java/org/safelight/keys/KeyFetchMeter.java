@@ -1,0 +1,63 @@
+package org.safelight.keys;
+
+import io.javalin.http.Handler;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.safelight.server.http.ErrorCode;
+import org.safelight.server.http.Refusal;
+
+/**
+ * Counts key fetches by their final answer: {@value #NAME}, rendered by Prometheus as
+ * {@code safelight_key_fetches_total{outcome="granted|refused", reason}}. A fetch is counted once,
+ * when its answer is settled: granted (reason {@code none}) only once the key is on its way, so
+ * after its audit event committed; refused with the error code answered ({@code report_revoked},
+ * {@code access_denied}, {@code audit_unavailable}, ...; {@code internal_error} for a failure that
+ * is no refusal). The reasons are the error catalogue's codes, a fixed set; no tag names a user, an
+ * address or a report. Users' and enterprises' (Key Server Token) fetches are counted alike. Thread-safe.
+ */
+final class KeyFetchMeter {
+    static final String NAME = "safelight.key.fetches";
+    /** Registered at zero, so that a rate or an alert over them works from the first refusal on. */
+    private static final List<ErrorCode> EXPECTED_REFUSALS = List.of(ErrorCode.AUDIT_UNAVAILABLE,
+            ErrorCode.STORAGE_UNAVAILABLE, ErrorCode.REPORT_REVOKED, ErrorCode.UNKNOWN_REPORT, ErrorCode.ACCESS_DENIED,
+            ErrorCode.EMAIL_UNVERIFIED, ErrorCode.UNAUTHORIZED, ErrorCode.INVALID_TOKEN, ErrorCode.TOKEN_EXPIRED,
+            ErrorCode.RATE_LIMITED, ErrorCode.INVALID_REPORT_ID, ErrorCode.ACCOUNTS_UNAVAILABLE);
+
+    private final MeterRegistry registry;
+    private final Counter granted;
+    private final Map<ErrorCode, Counter> refused = new ConcurrentHashMap<>();
+
+    KeyFetchMeter(MeterRegistry registry) {
+        this.registry = registry;
+        this.granted = Counter.builder(NAME).description("key fetches by final answer")
+                .tag("outcome", "granted").tag("reason", "none").register(registry);
+        EXPECTED_REFUSALS.forEach(this::refusedWith);
+    }
+
+    /**
+     * {@code fetch}, counted: granted when it returns (it answers the key or throws), refused with the
+     * code of the refusal it throws. The exception goes on unchanged.
+     */
+    Handler counting(Handler fetch) {
+        return ctx -> {
+            try {
+                fetch.handle(ctx);
+            } catch (Refusal refusal) {
+                refusedWith(refusal.errorCode()).increment();
+                throw refusal;
+            } catch (Exception | Error e) {
+                refusedWith(ErrorCode.INTERNAL_ERROR).increment();
+                throw e;
+            }
+            granted.increment();
+        };
+    }
+
+    private Counter refusedWith(ErrorCode code) {
+        return refused.computeIfAbsent(code, c -> Counter.builder(NAME).description("key fetches by final answer")
+                .tag("outcome", "refused").tag("reason", c.code()).register(registry));
+    }
+}
