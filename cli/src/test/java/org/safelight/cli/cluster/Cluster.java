@@ -48,8 +48,11 @@ final class Cluster implements AutoCloseable {
      * @param serveArgs extra {@code serve} options for every instance (limits)
      * @param nginxWorkers nginx worker processes
      * @param accessLog whether nginx logs which upstream answered each request
+     * @param durableCommits PostgreSQL's {@code synchronous_commit}: on for figures, off (the
+     *     embedded server's default) where a test kills instances and not the database
      */
-    record Options(int instances, List<String> jvm, List<String> serveArgs, int nginxWorkers, boolean accessLog) {
+    record Options(int instances, List<String> jvm, List<String> serveArgs, int nginxWorkers, boolean accessLog,
+                   boolean durableCommits) {
     }
 
     private final Path dir;
@@ -93,6 +96,8 @@ final class Cluster implements AutoCloseable {
         try {
             // PostgreSQL and S3Mock at the same time: both take seconds, mostly waiting.
             Future<EmbeddedPostgres> pg = starter.submit(() -> EmbeddedPostgres.builder()
+                    .setServerConfig("synchronous_commit", options.durableCommits() ? "on" : "off")
+                    .setServerConfig("max_connections", "200")
                     .setPGStartupWait(Duration.ofSeconds(90)).start());
             Future<S3Mock> bucket = starter.submit(() -> S3Mock.start(Files.createDirectories(dir.resolve("s3"))));
             try {
@@ -116,7 +121,14 @@ final class Cluster implements AutoCloseable {
                     options.accessLog()));
             // Together, as a deployment's instances come up: their migrations meet on one empty database.
             List<Future<ServeInstance>> starting = new ArrayList<>();
-            for (int i = 0; i < options.instances(); i++) {
+            // TEMPORARY until i13-shared: the first alone, its signing keys copied to the others
+            instances.add(startInstance("instance-1", ports.get(0)));
+            for (int i = 1; i < options.instances(); i++) {
+                Path to = Files.createDirectories(dir.resolve("instance-" + (i + 1) + "-data"));
+                Files.copy(instances.get(0).dataDir().resolve("signing-keys.json"), to.resolve("signing-keys.json"),
+                        java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+            }
+            for (int i = 1; i < options.instances(); i++) {
                 String name = "instance-" + (i + 1);
                 int port = ports.get(i);
                 starting.add(starter.submit(() -> startInstance(name, port)));

@@ -74,7 +74,8 @@ final class ClusterClient {
     }
 
     void signUp(User user) {
-        Answer a = retried(post("/api/v1/accounts/signup", user, null, JSON.createObjectNode().put("email", user.email())
+        Answer a = retried(post("/api/v1/accounts/signup", user, null, JSON.createObjectNode()
+                .put("email", user.email())
                 .put("password", user.password()).put("first_name", "Load").put("last_name", "Tester")
                 .put("title", "Dr").put("country", "DE").toString()));
         expect(a, 202, "sign-up");

@@ -19,8 +19,8 @@ import org.safelight.server.testing.Ports;
 /**
  * Debian's nginx in the foreground as the load balancer in front of the instances, with a
  * configuration written under its own prefix folder (pid, logs and temporary files there too, so
- * it needs nothing from /etc or /var). The {@code http} part is the example the README shows
- * (packaging/examples/nginx/safelight.conf), with the upstream's addresses filled in.
+ * it needs nothing from /etc or /var). Its upstream and proxy settings are those of the example the
+ * project ships ({@code packaging/examples/nginx/safelight.conf}), read from that file.
  */
 final class Nginx implements AutoCloseable {
     static final Path BINARY = Path.of("/usr/sbin/nginx");
@@ -55,7 +55,8 @@ final class Nginx implements AutoCloseable {
         Path conf = prefix.resolve("nginx.conf");
         Files.writeString(conf, config(prefix, port, upstreams, workers, accessLog), StandardCharsets.UTF_8);
         Path log = prefix.resolve("stderr.log");
-        Process p = new ProcessBuilder(BINARY.toString(), "-p", prefix + "/", "-e", prefix.resolve("error.log").toString(),
+        Process p = new ProcessBuilder(BINARY.toString(), "-p", prefix + "/",
+                "-e", prefix.resolve("error.log").toString(),
                 "-c", conf.toString(), "-g", "daemon off;")
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         Nginx nginx = new Nginx(p, prefix, port);
@@ -68,8 +69,17 @@ final class Nginx implements AutoCloseable {
         }
     }
 
-    /** The configuration: the README's example with this run's ports and folders. */
-    static String config(Path prefix, int port, List<Integer> upstreams, int workers, boolean accessLog) {
+    /** The example configuration the project ships, whose upstream and proxy settings this runs. */
+    static final Path EXAMPLE = Path.of("").toAbsolutePath().getParent()
+            .resolve("packaging/examples/nginx/safelight.conf");
+
+    /**
+     * The configuration: the shipped example's upstream and proxy settings as they are, with this
+     * run's ports, folders and no TLS around them.
+     */
+    static String config(Path prefix, int port, List<Integer> upstreams, int workers, boolean accessLog)
+            throws IOException {
+        String example = Files.readString(EXAMPLE, StandardCharsets.UTF_8);
         // As root, nginx's workers would run as nobody and could not write the temporary folders here.
         String user = "root".equals(System.getProperty("user.name")) ? "user root;\n" : "";
         String servers = upstreams.stream().map(p -> "        server 127.0.0.1:" + p + " max_fails=1 fail_timeout=10s;")
@@ -91,30 +101,24 @@ final class Nginx implements AutoCloseable {
                 + "    scgi_temp_path " + prefix.resolve("scgi") + ";\n"
                 + "    upstream safelight {\n"
                 + servers + "\n"
-                + "        keepalive 32;\n"
-                // shorter than the server's idle timeout (30 s), so nginx never reuses a connection the server closes
-                + "        keepalive_timeout 15s;\n"
+                + section(example, "upstream settings")
                 + "    }\n"
                 + "    server {\n"
                 + "        listen 127.0.0.1:" + port + ";\n"
-                + "        client_max_body_size 2100m;\n"
-                + "        location / {\n"
-                + "            proxy_pass http://safelight;\n"
-                + "            proxy_http_version 1.1;\n"
-                + "            proxy_set_header Connection \"\";\n"
-                + "            proxy_set_header Host $http_host;\n"
-                + "            proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;\n"
-                + "            proxy_set_header X-Forwarded-Proto $scheme;\n"
-                + "            proxy_connect_timeout 2s;\n"
-                + "            proxy_send_timeout 120s;\n"
-                + "            proxy_read_timeout 120s;\n"
-                + "            proxy_next_upstream error timeout;\n"
-                + "            proxy_next_upstream_tries 3;\n"
-                + "            proxy_request_buffering off;\n"
-                + "            proxy_buffering off;\n"
-                + "        }\n"
+                + section(example, "proxy settings")
                 + "    }\n"
                 + "}\n";
+    }
+
+    /** The lines between {@code # BEGIN name} and {@code # END name} in the example. */
+    private static String section(String example, String name) {
+        int begin = example.indexOf("# BEGIN " + name);
+        int end = example.indexOf("# END " + name);
+        if (begin < 0 || end < begin) {
+            throw new IllegalStateException(EXAMPLE + " lacks its '# BEGIN " + name + "' ... '# END " + name
+                    + "' lines");
+        }
+        return example.substring(example.indexOf('\n', begin) + 1, example.lastIndexOf('\n', end) + 1);
     }
 
     private void awaitAnswer() throws IOException, InterruptedException, Ports.PortTaken {
