@@ -105,7 +105,7 @@ public final class AccountsRole implements Role, AutoCloseable {
         // The keys live in this process, so verify against them directly: a rotation shows at once.
         // Only user tokens of this issuer pass: a token scoped to a key server is refused here.
         TokenAudience users = TokenAudience.users(publicUrl);
-        TokenVerifier verifier = jws -> new JwksTokenVerifier(keys::publicKeys, users, clock).verify(jws);
+        TokenVerifier verifier = jws -> new JwksTokenVerifier(keys::publicKeysWith, users, clock).verify(jws);
         AccessTokens tokens = new AccessTokens(keys, publicUrl, clock);
         LinkMailer links = new LinkMailer(stores.oneTimeTokens(), mailer, PublicUrl.of(publicUrl), clock);
         this.jwks = new JwksEndpoint(keys);

@@ -23,7 +23,7 @@ import org.safelight.server.role.TokenKeys;
 import org.safelight.server.role.Worker;
 
 /**
- * The accounts role's wiring: its signing keys (DATA_DIR/keys), its mailer (SMTP or the outbox
+ * The accounts role's wiring: its signing keys (in the database, read again every 30 s), its mailer (SMTP or the outbox
  * folder), its stores and the hourly purge of spent tokens. It provides to the roles built after
  * it: its {@link AccountsStores}, its {@link TokenKeys} (tokens are verified in-process) and its
  * {@link EnterpriseAuthority} (which enterprise an API key or Key Server Token belongs to).
@@ -67,12 +67,14 @@ public final class AccountsWiring implements RoleWiring {
 
     @Override
     public Role build(RoleContext context) throws Exception {
-        SigningKeys signing = SigningKeys.loadOrCreate(context.dataDir(), context.clock());
+        // Shared by every instance on this database; the first start imports DATA_DIR/signing-keys.json.
+        SigningKeys signing = SigningKeys.open(context.database(), context.masterKey(), context.dataDir(),
+                context.clock());
         Mailer mailer = settings.smtpEnabled() ? new SmtpMailer(settings.smtp(), context.clock())
                 : new OutboxMailer(context.dataDir(), settings.smtpFrom(), context.clock());
         AccountsStores stores = AccountsStores.open(context.database(), context.clock());
         context.provide(AccountsStores.class, stores);
-        context.provide(TokenKeys.class, signing::publicKeys);
+        context.provide(TokenKeys.class, signing);
         context.provide(EnterpriseAuthority.class, stores.credentials());
         // Who administers which enterprise now: the endpoint's institution view asks it in process.
         context.provide(org.safelight.server.enterprise.EnterpriseAdmins.class, stores.admins());
@@ -82,10 +84,11 @@ public final class AccountsWiring implements RoleWiring {
                 context.masterKey(), context.clock()) : null;
         java.nio.file.Path spool = context.dataDir().resolve("tmp");
         AccountsRole role = new AccountsRole(stores, mailer, signing, context.publicUrl(),
-                RateLimits.standard(context.clock()), PasswordHasher.standard(), context.serviceCredential(),
+                RateLimits.standard(context.database(), context.clock()), PasswordHasher.standard(), context.serviceCredential(),
                 settings.sends(), storage.withSpoolDir(spool), connections, context.clock());
         context.closeOnStop(role); // finishes the mail written after answers
-        return Role.withWorkers(role, List.of(Worker.periodic("accounts-purge", PURGE_EVERY, () -> {
+        return Role.withWorkers(role, List.of(Worker.periodic("signing-keys-reload", SigningKeys.RELOAD_EVERY,
+                signing::reload), Worker.periodic("accounts-purge", PURGE_EVERY, () -> {
             stores.purgeExpired(context.clock().instant());
             try {
                 Spool.clearLeftovers(spool, context.clock().instant()); // uploads a crash cut short

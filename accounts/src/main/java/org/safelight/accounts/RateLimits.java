@@ -1,6 +1,7 @@
 package org.safelight.accounts;
 
 import java.time.Clock;
+import org.safelight.server.db.Database;
 import org.safelight.server.limits.RateLimiter;
 
 /**
@@ -22,5 +23,16 @@ public record RateLimits(RateLimiter signInPerIp, RateLimiter signInPerEmail, Ra
     public static RateLimits standard(Clock clock) {
         return new RateLimits(new RateLimiter(30, 0.5, clock), new RateLimiter(10, 1 / 30.0, clock),
                 new RateLimiter(10, 1 / 60.0, clock), new RateLimiter(3, 1 / 600.0, clock));
+    }
+
+    /**
+     * The defaults, kept as {@code db}'s engine calls for ({@link RateLimiter#forDatabase}): shared
+     * by every instance on PostgreSQL, in this process on SQLite.
+     */
+    public static RateLimits standard(Database db, Clock clock) {
+        return new RateLimits(RateLimiter.forDatabase(db, "accounts.sign-in-per-ip", 30, 0.5, clock),
+                RateLimiter.forDatabase(db, "accounts.sign-in-failures-per-account", 10, 1 / 30.0, clock),
+                RateLimiter.forDatabase(db, "accounts.mail-per-ip", 10, 1 / 60.0, clock),
+                RateLimiter.forDatabase(db, "accounts.mail-per-address", 3, 1 / 600.0, clock));
     }
 }

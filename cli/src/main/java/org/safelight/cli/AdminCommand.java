@@ -20,7 +20,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "admin", mixinStandardHelpOptions = true,
         description = {"Operator commands, run on the server's host. They read the server's configuration as",
             "'serve' does: --data-dir, --database-url, SAFELIGHT_* in the environment, --config FILE."},
-        subcommands = {AdminCommand.Enterprise.class})
+        subcommands = {AdminCommand.Enterprise.class, SigningKeysCommand.class})
 final class AdminCommand extends GroupCommand {
     @ParentCommand
     Main main;

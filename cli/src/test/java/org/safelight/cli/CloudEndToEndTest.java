@@ -68,7 +68,9 @@ class CloudEndToEndTest {
     private String unverifiedToken(String email) {
         var user = new org.safelight.accounts.users.UserStore(server.database().jdbi()).findByEmail(email).orElseThrow();
         return new org.safelight.accounts.tokens.AccessTokens(
-                org.safelight.accounts.tokens.SigningKeys.loadOrCreate(dir.resolve("data"), clock), java.net.URI.create(url), clock)
+                org.safelight.accounts.tokens.SigningKeys.open(server.database(),
+                        org.safelight.server.crypto.MasterKey.load(dir.resolve("data"), java.util.Map.of()),
+                        dir.resolve("data"), clock), java.net.URI.create(url), clock)
                 .issue(user, java.util.Optional.empty());
     }
 

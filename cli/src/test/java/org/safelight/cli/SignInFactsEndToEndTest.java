@@ -122,7 +122,8 @@ class SignInFactsEndToEndTest {
         User before = new User(me.get("user_id").asText(), me.get("user_number").asLong(), email, "",
                 me.get("first_name").asText(), me.get("last_name").asText(), me.get("title").asText(),
                 me.get("country").asText(), false, Instant.parse(me.get("created_at").asText()));
-        SigningKeys keys = SigningKeys.loadOrCreate(dir.resolve("data"), clock);
+        SigningKeys keys = SigningKeys.open(server.database(),
+                org.safelight.server.crypto.MasterKey.load(dir.resolve("data"), java.util.Map.of()), dir.resolve("data"), clock);
         return new AccessTokens(keys, URI.create(publicUrl), clock).issue(before, Optional.empty());
     }
 }

@@ -15,14 +15,19 @@ final class CloudReports {
     }
 
     void insert(CloudReport r) {
-        jdbi.useHandle(h -> h.createUpdate("INSERT INTO cloud_reports (region, name, report_id, uploader_id,"
+        jdbi.useHandle(h -> insert(h, r));
+    }
+
+    /** Inserts the row within {@code h}'s transaction. */
+    static void insert(org.jdbi.v3.core.Handle h, CloudReport r) {
+        h.createUpdate("INSERT INTO cloud_reports (region, name, report_id, uploader_id,"
                         + " enterprise_id, size, uploaded_at, expires_at, keyserver_url) VALUES (:region, :name, :report,"
                         + " :uploader, :ent, :size, :uploaded, :expires, :keyserver)")
                 .bind("keyserver", r.keyServerUrl() == null ? "" : r.keyServerUrl())
                 .bind("region", r.link().region().name()).bind("name", r.link().name())
                 .bind("report", r.link().reportId()).bind("uploader", r.uploaderId()).bind("ent", r.enterpriseId())
                 .bind("size", r.size()).bind("uploaded", r.uploadedAt().toEpochMilli())
-                .bind("expires", r.expiresAt().toEpochMilli()).execute());
+                .bind("expires", r.expiresAt().toEpochMilli()).execute();
     }
 
     /** Puts the stored report in another enterprise (the one the accounts role recorded its upload in). */
@@ -53,9 +58,14 @@ final class CloudReports {
 
     /** The bytes of {@code uploader}'s reports whose links have not expired at {@code now}. */
     long bytesHeldBy(String uploader, Instant now) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT COALESCE(SUM(size), 0) FROM cloud_reports"
+        return jdbi.withHandle(h -> bytesHeldBy(h, uploader, now.toEpochMilli()));
+    }
+
+    /** The same, within {@code h}'s transaction. */
+    static long bytesHeldBy(org.jdbi.v3.core.Handle h, String uploader, long now) {
+        return h.createQuery("SELECT COALESCE(SUM(size), 0) FROM cloud_reports"
                         + " WHERE uploader_id = :uploader AND expires_at > :now AND deleted_at IS NULL")
-                .bind("uploader", uploader).bind("now", now.toEpochMilli()).mapTo(Long.class).one());
+                .bind("uploader", uploader).bind("now", now).mapTo(Long.class).one();
     }
 
     /** Up to {@code limit} links whose time is up and whose bytes are still kept. */

@@ -11,9 +11,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import org.safelight.cloud.blob.BlobStore;
 import org.safelight.cloud.blob.HashedKeyBlobStore;
 import org.safelight.format.link.Region;
@@ -47,19 +45,21 @@ public final class CloudStore {
     private final Path spool;
     private final UploadLimits limits;
     private final RateLimiter uploadsPerUser;
-    /** Bytes of uploads being stored now, per user: counted against the quota before their rows exist. */
-    private final Map<String, Long> storing = new ConcurrentHashMap<>();
+    /** Bytes of uploads being stored now, per user, by every instance: counted before their rows exist. */
+    private final UploadReservations storing;
     private final Clock clock;
 
-    private CloudStore(CloudReports reports, BlobStore blobs, UploadRecorder recorder, String publicUrl, Path spool,
-                       UploadLimits limits, Clock clock) {
+    private CloudStore(Database db, CloudReports reports, BlobStore blobs, UploadRecorder recorder, String publicUrl,
+                       Path spool, UploadLimits limits, Clock clock) {
         this.reports = reports;
         this.blobs = HashedKeyBlobStore.over(blobs); // no file or object is named by a link's secret part
         this.recorder = recorder;
         this.publicUrl = publicUrl;
         this.spool = spool;
         this.limits = limits;
-        this.uploadsPerUser = new RateLimiter(limits.perHour(), limits.perHour() / 3600.0, clock);
+        this.uploadsPerUser = RateLimiter.forDatabase(db, "cloud.uploads-per-user", limits.perHour(),
+                limits.perHour() / 3600.0, clock);
+        this.storing = new UploadReservations(db, clock);
         this.clock = clock;
     }
 
@@ -78,7 +78,7 @@ public final class CloudStore {
         while (base.endsWith("/")) {
             base = base.substring(0, base.length() - 1);
         }
-        return new CloudStore(new CloudReports(db.jdbi()), blobs, recorder, base, spool, limits, clock);
+        return new CloudStore(db, new CloudReports(db.jdbi()), blobs, recorder, base, spool, limits, clock);
     }
 
     /**
@@ -93,7 +93,7 @@ public final class CloudStore {
             throw tooLarge(limits.maxBytes());
         }
         if (limits.quotaBytes() > 0) {
-            long taken = bytesTaken(uploader.userId(), storing.getOrDefault(uploader.userId(), 0L));
+            long taken = bytesTaken(uploader.userId(), storing.reserved(uploader.userId()));
             if (taken + Math.max(declaredBytes, 0) > limits.quotaBytes()) {
                 throw quotaExceeded(taken);
             }
@@ -104,47 +104,38 @@ public final class CloudStore {
     /** What {@code user} may upload now: limits and what is taken of them. */
     public Allowance allowance(String user) {
         long held = reports.bytesHeldBy(user, clock.instant());
-        return new Allowance(limits.maxBytes(), limits.quotaBytes(), held + storing.getOrDefault(user, 0L),
+        return new Allowance(limits.maxBytes(), limits.quotaBytes(), held + storing.reserved(user),
                 uploadsPerUser.available(user), limits.perHour());
     }
 
     /**
      * Counts {@code size} bytes being stored for {@code uploader} against the quota, or refuses.
-     * Check and count are one step per user, so parallel uploads cannot all fit in the same space.
+     * Check and count are one step per user across instances, so parallel uploads cannot all fit in
+     * the same space. Returns the reservation, or null when there is no quota.
      */
-    private void reserve(UserToken uploader, long size) {
+    private String reserve(UserToken uploader, long size) {
         if (limits.quotaBytes() == 0) {
-            return;
+            return null;
         }
-        storing.compute(uploader.userId(), (user, pending) -> {
-            long taken = bytesTaken(user, pending == null ? 0 : pending);
-            if (taken + size > limits.quotaBytes()) {
-                throw quotaExceeded(taken);
-            }
-            return (pending == null ? 0 : pending) + size;
-        });
+        return storing.reserve(uploader.userId(), size, limits.quotaBytes(), this::quotaExceeded);
     }
 
-    private void release(UserToken uploader, long size) {
-        if (limits.quotaBytes() > 0) {
-            storing.computeIfPresent(uploader.userId(), (user, pending) -> pending - size == 0 ? null : pending - size);
+    private void release(String reservation) {
+        if (reservation != null) {
+            storing.release(reservation);
         }
     }
 
     /**
-     * Inserts the upload's row and releases its reservation in one step for the user, so a quota
-     * check never counts the upload twice (row and reservation) nor not at all.
+     * Inserts the upload's row and drops its reservation in one transaction, so a quota check never
+     * counts the upload twice (row and reservation) nor not at all.
      */
-    private void insertInPlaceOfReservation(CloudReport row, UserToken uploader, long size) {
-        if (limits.quotaBytes() == 0) {
+    private void insertInPlaceOfReservation(CloudReport row, UserToken uploader, String reservation) {
+        if (reservation == null) {
             reports.insert(row);
             return;
         }
-        storing.compute(uploader.userId(), (user, pending) -> {
-            reports.insert(row);
-            long left = (pending == null ? 0 : pending) - size;
-            return left == 0 ? null : left;
-        });
+        storing.settle(reservation, uploader.userId(), h -> CloudReports.insert(h, row));
     }
 
     private long bytesTaken(String user, long pending) {
@@ -192,12 +183,12 @@ public final class CloudStore {
                     publicUrl + "/app/report/" + link.path(), publicUrl + "/api/v1/cloud/reports/" + link.path(),
                     uploader.userId(), uploader.email(), uploader.name(), enterprise, size, now, row.expiresAt(),
                     keyServer);
-            reserve(uploader, size);
+            String reservation = reserve(uploader, size);
             boolean inserted = false;
             try {
                 store(link, temp);
                 try {
-                    insertInPlaceOfReservation(row, uploader, size);
+                    insertInPlaceOfReservation(row, uploader, reservation);
                     inserted = true;
                     String recorded = recorder.record(upload, uploaderToken);
                     if (!recorded.equals(enterprise)) {
@@ -221,7 +212,7 @@ public final class CloudStore {
                 }
             } finally {
                 if (!inserted) {
-                    release(uploader, size);
+                    release(reservation);
                 }
             }
             LOG.info("stored a report of {} bytes in region {}", size, link.region());
@@ -359,6 +350,10 @@ public final class CloudStore {
         }
         if (swept > 0) {
             LOG.info("deleted {} expired cloud reports", swept);
+        }
+        int abandoned = storing.purgeExpired();
+        if (abandoned > 0) {
+            LOG.info("{} upload reservation(s) of stopped instances no longer count against quotas", abandoned);
         }
         return swept;
     }

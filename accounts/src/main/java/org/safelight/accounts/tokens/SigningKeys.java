@@ -8,169 +8,300 @@ import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileSystems;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.text.ParseException;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
-import java.util.Set;
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.safelight.server.crypto.MasterKey;
+import org.safelight.server.db.Database;
+import org.safelight.server.role.TokenKeys;
+import org.safelight.server.tokens.TokenType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The ES256 key pairs that sign user tokens, kept in {@code DATA_DIR/signing-keys.json} (a JWK
- * set with the private parts, mode 0600). The first key of the set signs; the others are still
- * published so that tokens they signed keep verifying until they expire. {@link #rotate()} puts a
- * new key in front; {@link #retire} drops an old one. Key ids are RFC 7638 thumbprints.
- * Thread-safe; changes are written atomically before they take effect.
+ * The ES256 key pairs that sign user tokens, kept in the database (tables {@code signing_keys} and
+ * {@code signing_key_current}) so that every instance of the accounts role on one database signs
+ * with the same current key and accepts the others' tokens. Private parts are sealed under the
+ * master key with {@code "signing-key:" + kid} as associated data. Key ids are RFC 7638 thumbprints.
+ *
+ * <p>Each instance holds a snapshot: {@link #reload()} reads it again (the role's worker does so
+ * every {@link #RELOAD_EVERY}), and {@link #publicKeysWith} reads it again when asked for a key id
+ * it does not hold, at most once per {@link #UNKNOWN_KID_RELOAD}, so a rotation on another
+ * instance is seen at its first token. {@link #rotate()} makes a new current key; the previous one
+ * stays published until {@link #retire retired}. Thread-safe.
  */
-public final class SigningKeys {
-    public static final String FILE_NAME = "signing-keys.json";
+public final class SigningKeys implements TokenKeys {
+    public static final Duration RELOAD_EVERY = Duration.ofSeconds(30);
+    static final Duration UNKNOWN_KID_RELOAD = Duration.ofSeconds(5);
+    /** How long a key that stopped signing may still have live tokens: the longest token lifetime. */
+    public static final Duration TOKENS_OUTLIVE_KEY = java.util.Arrays.stream(TokenType.values())
+            .map(TokenType::maxLifetime).max(Duration::compareTo).orElseThrow();
     private static final Logger LOG = LoggerFactory.getLogger(SigningKeys.class);
-    private static final boolean POSIX = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
 
-    private final Path file;
+    /** One key as {@code safelight admin signing-keys list} shows it. */
+    public record KeyInfo(String kid, Instant createdAt, boolean current, Optional<Instant> supersededAt) {
+    }
+
+    private record Snapshot(ECKey current, JWKSet publicKeys, Instant loadedAt) {
+    }
+
+    private final Jdbi jdbi;
+    private final MasterKey masterKey;
     private final Clock clock;
-    private volatile JWKSet keys;
-    private volatile JWKSet publicKeys;
+    private volatile Snapshot snapshot;
+    private Instant lastUnknownReload = Instant.MIN; // guarded by this
 
-    private SigningKeys(Path file, Clock clock, JWKSet keys) {
-        this.file = file;
+    private SigningKeys(Jdbi jdbi, MasterKey masterKey, Clock clock) {
+        this.jdbi = jdbi;
+        this.masterKey = masterKey;
         this.clock = clock;
-        set(keys);
     }
 
     /**
-     * Reads the keys from {@code dataDir}, or creates the first one there on a first start.
+     * The keys in {@code db} (migrated for accounts). On a database with no current key, imports
+     * {@code dataDir}'s {@code signing-keys.json} of earlier versions when there is one (see
+     * {@link LegacyKeyFile}), else makes a key; of instances starting at once, one's key wins and
+     * the others use it.
      *
-     * @throws IllegalStateException when the file exists but is not a set of EC P-256 private keys
+     * @throws IllegalStateException when a stored key does not open under this master key, or the
+     *                               old file is not a set of P-256 private keys
      */
-    public static SigningKeys loadOrCreate(Path dataDir, Clock clock) {
-        Path file = dataDir.resolve(FILE_NAME);
-        try {
-            if (Files.exists(file)) {
-                warnIfReadableByOthers(file);
-                JWKSet set = JWKSet.parse(Files.readString(file, StandardCharsets.UTF_8));
-                check(set, file);
-                return new SigningKeys(file, clock, set);
+    public static SigningKeys open(Database db, MasterKey masterKey, Path dataDir, Clock clock) {
+        SigningKeys keys = new SigningKeys(db.jdbi(), masterKey, clock);
+        if (keys.currentKid().isEmpty()) {
+            Optional<List<ECKey>> legacy = LegacyKeyFile.read(dataDir);
+            List<ECKey> first = legacy.orElseGet(() -> List.of(generate(clock)));
+            if (keys.insertIfNoCurrent(first)) {
+                if (legacy.isPresent()) {
+                    LOG.info("imported {} token signing key(s) from the data folder into the database", first.size());
+                } else {
+                    LOG.info("created the first token signing key");
+                }
             }
-            Files.createDirectories(dataDir);
-            JWKSet set = new JWKSet(generate(clock));
-            write(file, set);
-            LOG.info("created a token signing key in {}", file);
-            return new SigningKeys(file, clock, set);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read or create " + file, e);
-        } catch (ParseException e) {
-            throw new IllegalStateException(file + " is not a JWK set", e);
         }
+        LegacyKeyFile.removeIfImported(dataDir, keys.jdbi);
+        keys.reload();
+        return keys;
     }
 
     /** The key that signs new tokens. */
     public ECKey current() {
-        return (ECKey) keys.getKeys().get(0);
+        return snapshot.current();
     }
 
-    /** The public halves of every key, newest first: what {@code /.well-known/jwks.json} shows. */
+    /** The public halves of every key, current first, as last read. */
+    @Override
     public JWKSet publicKeys() {
-        return publicKeys;
+        return snapshot.publicKeys();
     }
 
-    /** Adds a new signing key in front of the others; returns its key id. */
-    public synchronized String rotate() {
+    /**
+     * What {@code /.well-known/jwks.json} shows: the public keys, read again first when the
+     * snapshot is older than {@link #UNKNOWN_KID_RELOAD}, so a remote verifier fetching after a
+     * rotation or a retirement on another instance gets the database's set.
+     */
+    public JWKSet publishedKeys() {
+        Snapshot s = snapshot;
+        if (s.loadedAt().plus(UNKNOWN_KID_RELOAD).isAfter(clock.instant())) {
+            return s.publicKeys();
+        }
+        try {
+            reload();
+        } catch (RuntimeException e) {
+            // the database is away: the keys last read are still the best answer (verifiers refetch)
+            LOG.warn("token signing keys could not be read again ({}); publishing those last read",
+                    e.getClass().getSimpleName());
+        }
+        return snapshot.publicKeys();
+    }
+
+    /**
+     * The public keys, read again from the database first when they lack {@code kid} (a key made
+     * by another instance) and the last such reading is older than {@link #UNKNOWN_KID_RELOAD}.
+     */
+    @Override
+    public JWKSet publicKeysWith(String kid) {
+        JWKSet set = snapshot.publicKeys();
+        if (kid == null || set.getKeyByKeyId(kid) != null) {
+            return set;
+        }
+        synchronized (this) {
+            Instant now = clock.instant();
+            if (lastUnknownReload.plus(UNKNOWN_KID_RELOAD).isAfter(now)) {
+                return snapshot.publicKeys();
+            }
+            lastUnknownReload = now;
+        }
+        reload();
+        return snapshot.publicKeys();
+    }
+
+    /** Reads the current key and the published set from the database. */
+    public void reload() {
+        snapshot = jdbi.inTransaction(h -> {
+            String kid = h.createQuery("SELECT kid FROM signing_key_current WHERE slot = 1").mapTo(String.class)
+                    .findOne().orElseThrow(() -> new IllegalStateException("no current token signing key"));
+            String sealed = h.createQuery("SELECT sealed_jwk FROM signing_keys WHERE kid = :kid").bind("kid", kid)
+                    .mapTo(String.class).one();
+            List<JWK> published = new ArrayList<>();
+            for (String json : h.createQuery("SELECT public_jwk FROM signing_keys ORDER BY"
+                    + " CASE WHEN kid = :kid THEN 0 ELSE 1 END, created_at DESC, kid").bind("kid", kid)
+                    .mapTo(String.class).list()) {
+                published.add(parse(json));
+            }
+            return new Snapshot(unseal(kid, sealed), new JWKSet(published), clock.instant());
+        });
+    }
+
+    /** Every key, current first, then newest first. */
+    public List<KeyInfo> list() {
+        String current = currentKid().orElse("");
+        return jdbi.withHandle(h -> h.createQuery("SELECT kid, created_at, superseded_at FROM signing_keys"
+                        + " ORDER BY CASE WHEN kid = :kid THEN 0 ELSE 1 END, created_at DESC, kid").bind("kid", current)
+                .map((rs, ctx) -> {
+                    long superseded = rs.getLong("superseded_at");
+                    return new KeyInfo(rs.getString("kid"), Instant.ofEpochMilli(rs.getLong("created_at")),
+                            rs.getString("kid").equals(current),
+                            rs.wasNull() ? Optional.empty() : Optional.of(Instant.ofEpochMilli(superseded)));
+                }).list());
+    }
+
+    /**
+     * Makes a new key the current one (for every instance after its next reload); the previous one
+     * keeps verifying its tokens until retired. Returns the new key id.
+     */
+    public String rotate() {
         ECKey fresh = generate(clock);
-        List<JWK> list = new ArrayList<>();
-        list.add(fresh);
-        list.addAll(keys.getKeys());
-        JWKSet next = new JWKSet(list);
-        persist(next);
+        long now = clock.millis();
+        jdbi.useTransaction(h -> {
+            insertKey(h, fresh, null);
+            h.createUpdate("UPDATE signing_keys SET superseded_at = :now WHERE kid ="
+                    + " (SELECT kid FROM signing_key_current WHERE slot = 1)").bind("now", now).execute();
+            h.createUpdate("UPDATE signing_key_current SET kid = :kid WHERE slot = 1").bind("kid", fresh.getKeyID())
+                    .execute();
+        });
+        reload();
         LOG.info("token signing key rotated; new key id {}", fresh.getKeyID());
         return fresh.getKeyID();
     }
 
     /**
-     * Stops publishing an old key: tokens it signed stop verifying (wait out their 15 minutes).
+     * Deletes an old key: tokens it signed stop verifying on every instance after its next reload.
+     * Without {@code force}, refuses a key that stopped signing less than
+     * {@link #TOKENS_OUTLIVE_KEY} ago (its tokens may still be in use).
      *
-     * @throws IllegalArgumentException for the current key or an unknown id
+     * @throws IllegalArgumentException for the current key, an unknown id, or a key still in use
      */
-    public synchronized void retire(String keyId) {
-        if (current().getKeyID().equals(keyId)) {
-            throw new IllegalArgumentException("the current signing key cannot be retired; rotate first");
-        }
-        List<JWK> list = new ArrayList<>(keys.getKeys());
-        if (!list.removeIf(k -> keyId.equals(k.getKeyID()))) {
-            throw new IllegalArgumentException("no signing key with id " + keyId);
-        }
-        persist(new JWKSet(list));
+    public void retire(String kid, boolean force) {
+        jdbi.useTransaction(h -> {
+            if (kid.equals(h.createQuery("SELECT kid FROM signing_key_current WHERE slot = 1").mapTo(String.class)
+                    .findOne().orElse(null))) {
+                throw new IllegalArgumentException("the current signing key cannot be retired; rotate first");
+            }
+            Optional<Long> superseded = h.createQuery("SELECT COALESCE(superseded_at, created_at) FROM signing_keys"
+                    + " WHERE kid = :kid").bind("kid", kid).mapTo(Long.class).findOne();
+            if (superseded.isEmpty()) {
+                throw new IllegalArgumentException("no signing key with id " + kid);
+            }
+            Instant safe = Instant.ofEpochMilli(superseded.get()).plus(TOKENS_OUTLIVE_KEY);
+            if (!force && safe.isAfter(clock.instant())) {
+                throw new IllegalArgumentException("tokens signed by key " + kid + " may be in use until " + safe
+                        + "; retire it after that, or give --force to end them now");
+            }
+            h.createUpdate("DELETE FROM signing_keys WHERE kid = :kid").bind("kid", kid).execute();
+        });
+        reload();
+        LOG.info("token signing key {} retired", kid);
     }
 
-    private void persist(JWKSet next) {
+    Optional<String> currentKid() {
+        return jdbi.withHandle(h -> h.createQuery("SELECT kid FROM signing_key_current WHERE slot = 1")
+                .mapTo(String.class).findOne());
+    }
+
+    /** Stores {@code keys} and makes the first current, unless a current key exists (then stores nothing). */
+    private boolean insertIfNoCurrent(List<ECKey> keys) {
         try {
-            write(file, next);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file, e);
+            jdbi.useTransaction(h -> {
+                for (ECKey k : keys) {
+                    if (h.createQuery("SELECT COUNT(*) FROM signing_keys WHERE kid = :kid").bind("kid", k.getKeyID())
+                            .mapTo(Integer.class).one() == 0) {
+                        // the file's later keys signed before the first did: treat them as superseded now
+                        insertKey(h, k, k == keys.get(0) ? null : clock.millis());
+                    }
+                }
+                int made = h.createUpdate("INSERT INTO signing_key_current (slot, kid) VALUES (1, :kid)"
+                        + " ON CONFLICT (slot) DO NOTHING").bind("kid", keys.get(0).getKeyID()).execute();
+                if (made == 0) {
+                    throw new LostRace(); // another instance's key is current: ours are not wanted
+                }
+            });
+            return true;
+        } catch (LostRace e) {
+            return false;
         }
-        set(next);
     }
 
-    private void set(JWKSet next) {
-        this.keys = next;
-        this.publicKeys = next.toPublicJWKSet();
+    /** Rolls the first start's transaction back when another instance made the current key first. */
+    private static final class LostRace extends RuntimeException {
+        LostRace() {
+            super(null, null, false, false);
+        }
     }
 
-    private static ECKey generate(Clock clock) {
+    private void insertKey(Handle h, ECKey key, Long supersededAt) {
+        Date iat = key.getIssueTime();
+        long created = iat != null ? iat.getTime() : clock.millis();
+        h.createUpdate("INSERT INTO signing_keys (kid, public_jwk, sealed_jwk, created_at, superseded_at)"
+                        + " VALUES (:kid, :public, :sealed, :created, :superseded)")
+                .bind("superseded", supersededAt)
+                .bind("kid", key.getKeyID()).bind("public", key.toPublicJWK().toJSONString())
+                .bind("sealed", masterKey.seal(key.toJSONString().getBytes(StandardCharsets.UTF_8), aad(key.getKeyID())))
+                .bind("created", created).execute();
+    }
+
+    private ECKey unseal(String kid, String sealed) {
+        byte[] json = masterKey.open(sealed, aad(kid));
+        try {
+            JWK jwk = JWK.parse(new String(json, StandardCharsets.UTF_8));
+            if (!(jwk instanceof ECKey ec) || !ec.isPrivate() || !kid.equals(ec.getKeyID())) {
+                throw new IllegalStateException("stored signing key " + kid + " is not a P-256 private key");
+            }
+            return ec;
+        } catch (ParseException e) {
+            throw new IllegalStateException("stored signing key " + kid + " is not a JWK", e);
+        } finally {
+            java.util.Arrays.fill(json, (byte) 0);
+        }
+    }
+
+    private static JWK parse(String json) {
+        try {
+            return JWK.parse(json);
+        } catch (ParseException e) {
+            throw new IllegalStateException("a stored public signing key is not a JWK", e);
+        }
+    }
+
+    static String aad(String kid) {
+        return "signing-key:" + kid;
+    }
+
+    static ECKey generate(Clock clock) {
         try {
             return new ECKeyGenerator(Curve.P_256).keyUse(KeyUse.SIGNATURE).algorithm(JWSAlgorithm.ES256)
                     .keyIDFromThumbprint(true).issueTime(Date.from(clock.instant())).generate();
         } catch (JOSEException e) {
             throw new IllegalStateException("the Java runtime cannot make P-256 keys", e);
-        }
-    }
-
-    private static void check(JWKSet set, Path file) {
-        if (set.isEmpty()) {
-            throw new IllegalStateException(file + " holds no keys");
-        }
-        for (JWK k : set.getKeys()) {
-            if (!(k instanceof ECKey ec) || !Curve.P_256.equals(ec.getCurve()) || !ec.isPrivate()
-                    || k.getKeyID() == null) {
-                throw new IllegalStateException(file + " must hold only P-256 private keys with key ids");
-            }
-        }
-    }
-
-    private static void write(Path file, JWKSet set) throws IOException {
-        Path temporary = file.resolveSibling("." + FILE_NAME + ".tmp");
-        Files.deleteIfExists(temporary);
-        if (POSIX) {
-            Files.createFile(temporary, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        } else {
-            Files.createFile(temporary);
-        }
-        // toString(false) keeps the private parts: this file is the only place they live.
-        Files.writeString(temporary, set.toString(false), StandardCharsets.UTF_8);
-        try (var channel = java.nio.channels.FileChannel.open(temporary, java.nio.file.StandardOpenOption.WRITE)) {
-            channel.force(true);
-        }
-        Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    }
-
-    private static void warnIfReadableByOthers(Path file) throws IOException {
-        if (!POSIX) {
-            return;
-        }
-        Set<PosixFilePermission> perms = Files.getPosixFilePermissions(file);
-        if (perms.stream().anyMatch(p -> p.name().startsWith("GROUP") || p.name().startsWith("OTHERS"))) {
-            LOG.warn("{} can be read by other users than its owner; it should be mode 0600", file);
         }
     }
 }

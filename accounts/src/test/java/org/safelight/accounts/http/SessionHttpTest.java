@@ -247,7 +247,7 @@ class SessionHttpTest {
     void the_jwks_publishes_only_public_keys_with_cache_headers() throws Exception {
         HttpResponse<String> r = server.get("/.well-known/jwks.json");
         assertThat(r.statusCode()).isEqualTo(200);
-        assertThat(r.headers().firstValue("Cache-Control")).contains("public, max-age=300");
+        assertThat(r.headers().firstValue("Cache-Control")).contains("public, max-age=60");
         JWKSet set = JWKSet.parse(r.body());
         assertThat(set.getKeys()).hasSize(1);
         assertThat(set.getKeys().get(0).isPrivate()).isFalse();

@@ -72,7 +72,7 @@ public final class AccountsServer implements AutoCloseable {
             this.dataDir = Files.createTempDirectory("safelight-accounts-");
             this.db = database;
             this.stores = AccountsStores.open(db, clock);
-            this.keys = SigningKeys.loadOrCreate(dataDir, clock);
+            this.keys = SigningKeys.open(db, MasterKey.load(dataDir, Map.of()), dataDir, clock);
             Mailer mail = mailer.apply(dataDir, clock);
             RateLimits rateLimits = limits.apply(clock);
             // the test client may stand in for a reverse proxy and name clients in X-Forwarded-For

@@ -1,36 +1,49 @@
 package org.safelight.server.limits;
 
 import java.time.Clock;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import org.safelight.server.db.Database;
 import org.safelight.server.http.ErrorCode;
 import org.safelight.server.http.Refusal;
 
 /**
  * Token buckets per key (an IP, an email, a user): {@code capacity} requests at once, refilled at
- * {@code perSecond}. An exhausted bucket answers 429 with {@code Retry-After}. Memory is bounded:
- * full buckets are dropped when the table grows. Thread-safe.
+ * {@code perSecond}. An exhausted bucket answers 429 with {@code Retry-After}. The buckets live in
+ * this process ({@link #RateLimiter(int, double, Clock)}), or in the database so that every
+ * instance on one PostgreSQL draws from the same bucket ({@link #forDatabase}). Thread-safe.
  */
 public final class RateLimiter {
-    private static final int MAX_KEYS = 100_000;
+    private final Buckets buckets;
 
-    private final double capacity;
-    private final double perSecond;
-    private final Clock clock;
-    private final Map<String, Bucket> buckets = new ConcurrentHashMap<>();
-
+    /** Buckets in this process (bounded: full buckets are dropped when the table grows). */
     public RateLimiter(int capacity, double perSecond, Clock clock) {
-        this.capacity = capacity;
-        this.perSecond = perSecond;
-        this.clock = clock;
+        this(new InProcessBuckets(capacity, perSecond, clock));
+    }
+
+    private RateLimiter(Buckets buckets) {
+        this.buckets = buckets;
+    }
+
+    /**
+     * The limiter {@code name} (unique in the database, e.g. {@code "accounts.sign-in-per-ip"}) as
+     * {@code db}'s engine calls for: on PostgreSQL its buckets are rows of {@code rate_buckets},
+     * shared by every instance (each take one atomic statement); on SQLite, where one process owns
+     * the data folder, they stay in memory. {@code db} must be migrated (the server migrations).
+     */
+    public static RateLimiter forDatabase(Database db, String name, int capacity, double perSecond, Clock clock) {
+        return switch (db.dialect()) {
+            case SQLITE -> new RateLimiter(capacity, perSecond, clock);
+            case POSTGRES -> shared(db, name, capacity, perSecond, clock);
+        };
+    }
+
+    /** Buckets in {@code db}'s {@code rate_buckets} whatever its engine (tests; {@link #forDatabase} chooses). */
+    static RateLimiter shared(Database db, String name, int capacity, double perSecond, Clock clock) {
+        return new RateLimiter(new DatabaseBuckets(db, name, capacity, perSecond, clock));
     }
 
     /** Takes one token for {@code key}, or throws 429 naming {@code what}. */
     public void acquire(String key, String what) {
-        if (buckets.size() > MAX_KEYS) {
-            buckets.values().removeIf(b -> b.full(clock.millis()));
-        }
-        long wait = buckets.computeIfAbsent(key, k -> new Bucket(capacity, clock.millis())).take(clock.millis());
+        long wait = buckets.take(key);
         if (wait > 0) {
             int seconds = (int) Math.max(1, (wait + 999) / 1000);
             throw new Refusal(ErrorCode.RATE_LIMITED, "too many " + what + "; try again in " + seconds + " s",
@@ -50,42 +63,20 @@ public final class RateLimiter {
 
     /** The requests {@code key} may make at once now, without taking any. */
     public int available(String key) {
-        Bucket b = buckets.get(key);
-        return b == null ? (int) capacity : b.available(clock.millis());
+        return buckets.available(key);
     }
 
-    private final class Bucket {
-        private double tokens;
-        private long at;
+    /** Where the buckets are kept. */
+    sealed interface Buckets permits InProcessBuckets, DatabaseBuckets {
+        /** 0 if a token was taken, else the milliseconds until one is there (nothing taken). */
+        long take(String key);
 
-        Bucket(double tokens, long at) {
-            this.tokens = tokens;
-            this.at = at;
-        }
+        /** Whole tokens in the bucket now, taking none. */
+        int available(String key);
+    }
 
-        /** 0 if a token was taken, else the milliseconds until one is there. */
-        synchronized long take(long now) {
-            refill(now);
-            if (tokens >= 1) {
-                tokens -= 1;
-                return 0;
-            }
-            return (long) Math.ceil((1 - tokens) / perSecond * 1000);
-        }
-
-        synchronized int available(long now) {
-            refill(now);
-            return (int) Math.floor(tokens);
-        }
-
-        synchronized boolean full(long now) {
-            refill(now);
-            return tokens >= capacity;
-        }
-
-        private void refill(long now) {
-            tokens = Math.min(capacity, tokens + (now - at) / 1000.0 * perSecond);
-            at = now;
-        }
+    /** The arithmetic of a bucket, shared by both kinds so they answer alike. */
+    static long waitMillis(double tokens, double perSecond) {
+        return (long) Math.ceil((1 - tokens) / perSecond * 1000);
     }
 }

@@ -133,9 +133,9 @@ public final class RoleContext {
         if (accountsUrl != null) {
             return new JwksTokenVerifier(new HttpJwks(accountsUrl, http), audience, clock);
         }
-        return new JwksTokenVerifier(() -> service(TokenKeys.class)
+        return new JwksTokenVerifier((String kid) -> service(TokenKeys.class)
                 .orElseThrow(() -> new IllegalStateException("no accounts role in this process"))
-                .publicKeys(), audience, clock);
+                .publicKeysWith(kid), audience, clock);
     }
 
     /**

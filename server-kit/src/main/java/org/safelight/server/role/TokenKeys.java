@@ -10,4 +10,12 @@ import com.nimbusds.jose.jwk.JWKSet;
 @FunctionalInterface
 public interface TokenKeys {
     JWKSet publicKeys();
+
+    /**
+     * The public keys for verifying a token that names {@code kid}: a source that caches may read
+     * its store again first when it lacks that id (a key made by another instance).
+     */
+    default JWKSet publicKeysWith(String kid) {
+        return publicKeys();
+    }
 }

@@ -26,31 +26,50 @@ import org.safelight.server.http.Refusal;
  * A token that fails any check is 401 {@code invalid_token}; an expired one 401 {@code token_expired}.
  * Clock skew of {@link #LEEWAY} is allowed at both ends. The key set is cached and fetched
  * again when a token names a key id it does not hold (key rotation), at most once per
- * {@link #REFRESH_INTERVAL}, so a flood of forged key ids cannot hammer the accounts server.
+ * {@link #REFRESH_INTERVAL}, so a flood of forged key ids cannot hammer the accounts server; and
+ * fetched again on use once older than {@link #MAX_AGE}, so a key the operator retired stops
+ * verifying here within that time (if that fetch fails, the set in hand is kept and the fetch
+ * tried again after {@link #REFRESH_INTERVAL}: an unreachable accounts server does not stop
+ * verification of keys already known).
  *
  * <p>A token that verified is remembered until it expires: the same compact string always carries
  * the same claims under the same signature, and an ECDSA verification per request would otherwise
- * be the most expensive step of a key fetch. The cache is bounded and holds only verified tokens.
+ * be the most expensive step of a key fetch. The cache is bounded, holds only verified tokens, and
+ * a remembered token passes only while its key is still in the set.
  * Thread-safe.
  */
 public final class JwksTokenVerifier implements TokenVerifier {
     static final Duration REFRESH_INTERVAL = Duration.ofSeconds(30);
     static final Duration LEEWAY = Duration.ofSeconds(5);
+    static final Duration MAX_AGE = Duration.ofSeconds(60);
 
     static final int CACHE_SIZE = 10_000;
 
-    private final Supplier<JWKSet> source;
-    private final java.util.Map<String, UserToken> verified = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.function.Function<String, JWKSet> source;
+    private final java.util.Map<String, Verified> verified = new java.util.concurrent.ConcurrentHashMap<>();
     private final TokenAudience expected;
     private final Clock clock;
     private volatile JWKSet keys;
     private volatile Instant lastFetch = Instant.MIN;
+    private volatile Instant fetchedAt = Instant.MIN;
+
+    private record Verified(UserToken token, String kid) {
+    }
 
     /**
      * @param source   fetches the current key set (over HTTP, or in process); may throw when unreachable
      * @param expected the issuer, audience and type a token must have to pass here
      */
     public JwksTokenVerifier(Supplier<JWKSet> source, TokenAudience expected, Clock clock) {
+        this(kid -> source.get(), expected, clock);
+    }
+
+    /**
+     * @param source   fetches the current key set, given the key id a token names (a source in
+     *                 process may read its store again only when it lacks that id)
+     * @param expected the issuer, audience and type a token must have to pass here
+     */
+    public JwksTokenVerifier(java.util.function.Function<String, JWKSet> source, TokenAudience expected, Clock clock) {
         this.source = source;
         this.expected = expected;
         this.clock = clock;
@@ -58,23 +77,40 @@ public final class JwksTokenVerifier implements TokenVerifier {
 
     @Override
     public UserToken verify(String compactJws) {
-        UserToken known = verified.get(compactJws);
+        Verified known = verified.get(compactJws);
         if (known != null) {
-            if (known.expiresAt().plus(LEEWAY).isBefore(clock.instant())) {
+            if (known.token().expiresAt().plus(LEEWAY).isBefore(clock.instant())) {
                 verified.remove(compactJws);
                 throw new Refusal(ErrorCode.TOKEN_EXPIRED, "the token has expired: refresh it or sign in again");
             }
-            return known;
+            refreshIfOld(known.kid());
+            if (keys != null && keys.getKeyByKeyId(known.kid()) != null) {
+                return known.token();
+            }
+            verified.remove(compactJws); // its key was retired since: check it again, and refuse it
         }
-        UserToken token = verifySignatureAndClaims(compactJws);
+        Verified fresh = verifySignatureAndClaims(compactJws);
         if (verified.size() >= CACHE_SIZE) {
             verified.clear();
         }
-        verified.put(compactJws, token);
-        return token;
+        verified.put(compactJws, fresh);
+        return fresh.token();
     }
 
-    private UserToken verifySignatureAndClaims(String compactJws) {
+    /** Fetches the set again once it is older than {@link #MAX_AGE}; keeps the old one if that fails. */
+    private void refreshIfOld(String kid) {
+        if (keys == null || fetchedAt.plus(MAX_AGE).isAfter(clock.instant()) || !refreshAllowed()) {
+            return;
+        }
+        try {
+            keys = source.apply(kid);
+            fetchedAt = clock.instant();
+        } catch (RuntimeException e) {
+            // keep verifying against the keys in hand; refreshAllowed spaces the next attempt
+        }
+    }
+
+    private Verified verifySignatureAndClaims(String compactJws) {
         SignedJWT jwt;
         JWTClaimsSet claims;
         try {
@@ -94,7 +130,9 @@ public final class JwksTokenVerifier implements TokenVerifier {
         if (!Es256Signatures.isLowS(jwt.getSignature().decode())) {
             throw invalid("the token's signature is not in canonical (low-S) form");
         }
-        ECKey key = key(jwt.getHeader().getKeyID());
+        String kid = jwt.getHeader().getKeyID();
+        refreshIfOld(kid);
+        ECKey key = key(kid);
         try {
             if (!jwt.verify(new ECDSAVerifier(key))) {
                 throw invalid("the token's signature does not verify");
@@ -132,10 +170,10 @@ public final class JwksTokenVerifier implements TokenVerifier {
             }
             Boolean verified = claims.getBooleanClaim("email_verified");
             Boolean pro = claims.getBooleanClaim("pro");
-            return new UserToken(sub, email, Boolean.TRUE.equals(verified), orEmpty(claims.getStringClaim("name")),
-                    orEmpty(claims.getStringClaim("title")), orEmpty(claims.getStringClaim("country")),
-                    orEmpty(claims.getStringClaim("ent")), Boolean.TRUE.equals(pro),
-                    iat.toInstant(), exp.toInstant());
+            return new Verified(new UserToken(sub, email, Boolean.TRUE.equals(verified),
+                    orEmpty(claims.getStringClaim("name")), orEmpty(claims.getStringClaim("title")),
+                    orEmpty(claims.getStringClaim("country")), orEmpty(claims.getStringClaim("ent")),
+                    Boolean.TRUE.equals(pro), iat.toInstant(), exp.toInstant()), kid);
         } catch (ParseException e) {
             throw invalid("the user token's claims have the wrong types");
         }
@@ -148,7 +186,8 @@ public final class JwksTokenVerifier implements TokenVerifier {
         JWK jwk = keys == null ? null : keys.getKeyByKeyId(kid);
         if (jwk == null && refreshAllowed()) {
             try {
-                keys = source.get();
+                keys = source.apply(kid);
+                fetchedAt = clock.instant();
             } catch (RuntimeException e) {
                 throw new Refusal(ErrorCode.ACCOUNTS_UNAVAILABLE,
                         "the accounts server's keys could not be fetched to check the user token");
