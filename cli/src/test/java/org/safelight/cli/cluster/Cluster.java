@@ -121,14 +121,7 @@ final class Cluster implements AutoCloseable {
                     options.accessLog()));
             // Together, as a deployment's instances come up: their migrations meet on one empty database.
             List<Future<ServeInstance>> starting = new ArrayList<>();
-            // TEMPORARY until i13-shared: the first alone, its signing keys copied to the others
-            instances.add(startInstance("instance-1", ports.get(0)));
-            for (int i = 1; i < options.instances(); i++) {
-                Path to = Files.createDirectories(dir.resolve("instance-" + (i + 1) + "-data"));
-                Files.copy(instances.get(0).dataDir().resolve("signing-keys.json"), to.resolve("signing-keys.json"),
-                        java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
-            }
-            for (int i = 1; i < options.instances(); i++) {
+            for (int i = 0; i < options.instances(); i++) {
                 String name = "instance-" + (i + 1);
                 int port = ports.get(i);
                 starting.add(starter.submit(() -> startInstance(name, port)));

@@ -123,6 +123,25 @@ class ClusterTest {
     }
 
     @Test
+    @Order(2)
+    void sign_in_failures_spread_over_the_instances_meet_one_limit() {
+        // Someone on another network guesses an account's password, one instance after the other.
+        User owner = senders.get(3).user();
+        User guesser = new User(owner.email(), "not the password", "203.0.113.7");
+        List<ServeInstance> instances = cluster.instances();
+        List<Integer> statuses = new ArrayList<>();
+        for (int attempt = 0; attempt < 12; attempt++) {
+            URI at = instances.get(attempt % instances.size()).url();
+            statuses.add(client.signInOnce(at, guesser, guesser.password()).status());
+        }
+        // Ten failures per account and network in all (not ten per instance), then 429.
+        assertThat(statuses.subList(0, 10)).as("%s", statuses).containsOnly(401);
+        assertThat(statuses.subList(10, 12)).as("%s", statuses).contains(429);
+        // The owner, on their own network, is not locked out.
+        assertThat(client.signIn(owner)).isNotBlank();
+    }
+
+    @Test
     @Order(3)
     void with_one_instance_killed_mid_load_everything_acknowledged_is_there_once_and_the_audit_verifies()
             throws Exception {
