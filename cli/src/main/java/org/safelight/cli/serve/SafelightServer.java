@@ -107,7 +107,6 @@ public final class SafelightServer implements AutoCloseable {
                 context.useMasterKey(masterKey);
                 context.masterKey();
             }
-            watch = new Observability(config.operations(), database, context);
             List<Role> roles = build(config.wirings(), database, context);
             watch.migrated();
             Operations ops = watch.operations(database, context);
