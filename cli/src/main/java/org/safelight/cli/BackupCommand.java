@@ -22,10 +22,15 @@ import picocli.CommandLine.Spec;
             "cloud's blobs, the endpoint's received files, the signing keys, policy",
             "files, certificates and the rest of the folder: one ZIP with a manifest",
             "of SHA-256 hashes that 'safelight restore' checks. Takes no lock.",
-            "The master key is NOT in the backup: keep it apart (see the warning).",
+            "No key file (master.key*, *.pin) is in the backup: keep the master key",
+            "apart (see the warning). Symbolic links are left out, never followed.",
+            "The backup holds other secrets (TLS key, sealed keys): store it encrypted.",
             "On PostgreSQL the database is not in the file: take it with pg_dump",
             "first (the command is printed)."})
 final class BackupCommand implements Callable<Integer> {
+    /** The signing keys' file from before they moved into the database (accounts' SigningKeys.FILE_NAME). */
+    private static final String SIGNING_KEYS = "signing-keys.json";
+
     @ParentCommand
     Main main;
 
@@ -76,9 +81,15 @@ final class BackupCommand implements Callable<Integer> {
             err.println("safelight: the PostgreSQL database is NOT in this file. Take it with pg_dump BEFORE each"
                     + " 'safelight backup' (database first, files second: every row then finds its blob), e.g.:");
             err.println("  " + pg.dump(output.getFileName() + ".pgdump"));
-            err.println("  (the password comes from PGPASSWORD or ~/.pgpass; keep the dump with this file)");
+            err.println("  (the password comes from PGPASSWORD or ~/.pgpass; keep the dump with this file and protect it"
+                    + " the same way: it holds the sealed keys)");
+        }
+        for (String link : written.linksLeftOut()) {
+            err.println("safelight: WARNING: " + link + " is a symbolic link: left out (a backup never follows links);"
+                    + " back up what it points to separately if it matters");
         }
         err.println(masterKeyWarning());
+        err.println(secretsWarning(m));
         return ExitCode.OK;
     }
 
@@ -92,6 +103,30 @@ final class BackupCommand implements Callable<Integer> {
                 + " them: without it this backup opens no report and its audit log cannot be verified; with it, anyone"
                 + " holding the backup could. Restore it with 'safelight restore --master-key FILE' or "
                 + MasterKey.ENV + ".";
+    }
+
+    /**
+     * The second line of the warning: what in this backup is secret even without the master key, named
+     * only when the backup holds it. Whoever reads the file gets these, so it is kept like the keys.
+     */
+    private static String secretsWarning(BackupManifest m) {
+        java.util.Set<String> names = new java.util.HashSet<>();
+        m.entries().forEach(e -> names.add(e.name()));
+        java.util.List<String> held = new java.util.ArrayList<>();
+        if (names.contains(BackupWriter.FILES + "certs/privkey.pem")) {
+            held.add("the TLS private key (certs/privkey.pem)");
+        }
+        if (names.contains(BackupWriter.FILES + SIGNING_KEYS)) {
+            held.add("the token signing keys in plain text (" + SIGNING_KEYS + ": enough to forge any user's token)");
+        }
+        if (names.contains(BackupWriter.DATABASE_ENTRY)) {
+            held.add("report keys and storage tokens sealed under the master key (the database)");
+        }
+        if (held.isEmpty()) {
+            return "  This backup holds the data folder's files: keep it access-controlled, like the folder itself.";
+        }
+        return "  This backup itself holds secrets: " + String.join("; ", held) + ". Store it encrypted and"
+                + " access-controlled, like the data folder itself, and never beside the master key.";
     }
 
     static Path sqliteFile(String url) {

@@ -26,7 +26,8 @@ import org.safelight.server.testing.TestDatabases;
 /**
  * What backup and restore refuse, and what a backup leaves out: a changed or damaged backup is
  * refused before anything is written, a backup is never written into the folder it saves, a
- * restore never goes into a folder that holds anything, and the master key stays out with a warning.
+ * restore never goes into a folder that holds anything, no key file and no symbolic link goes into a
+ * backup, and the warning says where to keep the master key and which secrets the backup holds.
  */
 class BackupRefusalsTest {
     @TempDir
@@ -49,17 +50,42 @@ class BackupRefusalsTest {
     }
 
     @Test
-    void a_backup_carries_the_folder_but_not_the_master_key_and_says_where_to_keep_it() throws Exception {
+    void a_backup_carries_the_folder_but_no_key_file_and_says_where_to_keep_the_key_and_what_secrets_it_holds()
+            throws Exception {
+        // what a master-key rotation and an HSM leave in the folder: none of it may travel with a backup
+        Files.writeString(data.resolve("master.key.next"), "the next key\n");
+        Files.writeString(data.resolve("master.key.retired-2026-11-28"), "the old key\n");
+        Files.writeString(data.resolve("hsm.pin"), "1234\n");
+        Files.writeString(data.resolve("certs/privkey.pem"), "not really a private key\n");
         Cli.Result result = Cli.run("backup", "--data-dir", data.toString(), "-o", backup.toString());
         assertThat(result.exitCode()).as(result.stderr()).isZero();
         assertThat(result.stderr()).contains("WARNING").contains(data.resolve("master.key").toString())
-                .contains("NOT in this backup").contains("apart from the backups");
+                .contains("NOT in this backup").contains("apart from the backups")
+                .contains("holds secrets").contains("certs/privkey.pem").contains("signing-keys.json")
+                .contains("sealed under the master key").contains("Store it encrypted");
         assertThat(names(backup)).contains("database/safelight.db", "files/signing-keys.json", "files/blacklist",
-                "files/whitelist", "files/certs/cert.pem", "manifest.json")
-                .noneMatch(n -> n.contains("master.key") || n.contains("serve.lock") || n.endsWith("-wal"));
+                "files/whitelist", "files/certs/cert.pem", "files/certs/privkey.pem", "manifest.json")
+                .noneMatch(n -> n.contains("master.key") || n.endsWith(".pin") || n.contains("serve.lock")
+                        || n.endsWith("-wal"));
         Cli.Result verified = Cli.run("restore", backup.toString(), "--verify-only");
         assertThat(verified.exitCode()).as(verified.stderr()).isZero();
         assertThat(verified.out()).contains("intact");
+    }
+
+    @Test
+    void a_symbolic_link_is_never_followed_and_the_warning_names_it() throws Exception {
+        Path secret = Files.writeString(dir.resolve("shadow"), "root:secret\n");
+        Path outsideFolder = Files.createDirectories(dir.resolve("elsewhere"));
+        Files.writeString(outsideFolder.resolve("id_ed25519"), "a private key\n");
+        Files.createSymbolicLink(data.resolve("certs/fullchain.pem"), secret);
+        Files.createSymbolicLink(data.resolve("linked"), outsideFolder);
+        Cli.Result result = Cli.run("backup", "--data-dir", data.toString(), "-o", backup.toString());
+        assertThat(result.exitCode()).as(result.stderr()).isZero();
+        assertThat(names(backup)).contains("files/certs/cert.pem")
+                .noneMatch(n -> n.contains("fullchain") || n.contains("linked") || n.contains("id_ed25519"));
+        assertThat(result.stderr()).contains("WARNING: certs/fullchain.pem is a symbolic link: left out")
+                .contains("WARNING: linked is a symbolic link: left out")
+                .doesNotContain("privkey.pem"); // the secrets it names are only those it holds
     }
 
     @Test

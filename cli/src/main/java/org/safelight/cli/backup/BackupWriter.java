@@ -32,9 +32,10 @@ import org.safelight.format.container.NonClosingOutputStream;
  * extras (nothing refers to them; the cloud's expiry removes them in time). A file deleted
  * between the two (an expired blob) is missing, as it would be on the live server.
  *
- * <p>The master key is never read or written: a backup and the key that opens it must not travel
- * together. The file appears complete or not at all (written beside its place, synced, renamed),
- * readable by its owner only.
+ * <p>The master key is never read or written, nor any other key file ({@link DataFolderFiles}): a
+ * backup and the key that opens it must not travel together. Symbolic links are never followed.
+ * The file appears complete or not at all (written beside its place, synced, renamed), readable by
+ * its owner only.
  */
 public final class BackupWriter {
     public static final String DATABASE_ENTRY = "database/safelight.db";
@@ -55,8 +56,11 @@ public final class BackupWriter {
      *
      * @param cloudReports            unexpired cloud reports in the database snapshot (SQLite only)
      * @param cloudReportsWithoutBlob of those, how many have no blob in the backup (expired meanwhile, or S3)
+     * @param linksLeftOut            symbolic links found and not followed: relative to the data folder, or
+     *                                the full path when in a received folder kept elsewhere
      */
-    public record Written(BackupManifest manifest, long cloudReports, long cloudReportsWithoutBlob) {
+    public record Written(BackupManifest manifest, long cloudReports, long cloudReportsWithoutBlob,
+                          List<String> linksLeftOut) {
     }
 
     private BackupWriter() {
@@ -89,9 +93,13 @@ public final class BackupWriter {
                 SqliteSnapshot.copy(source.sqlite(), snapshot); // first: every row's file exists already
                 rows = SqliteSnapshot.rows(snapshot);
             }
-            List<DataFolderFiles.Found> files = DataFolderFiles.of(source.dataDir());
-            List<DataFolderFiles.Found> received = source.received() == null || inside(source.received(), source.dataDir())
-                    ? List.of() : DataFolderFiles.received(source.received());
+            DataFolderFiles.Listing folder = DataFolderFiles.of(source.dataDir());
+            DataFolderFiles.Listing elsewhere = source.received() == null || inside(source.received(), source.dataDir())
+                    ? new DataFolderFiles.Listing(List.of(), List.of()) : DataFolderFiles.received(source.received());
+            List<DataFolderFiles.Found> files = folder.files();
+            List<DataFolderFiles.Found> received = elsewhere.files();
+            List<String> links = new ArrayList<>(folder.links());
+            elsewhere.links().forEach(l -> links.add(source.received().resolve(l).toString()));
             List<BackupManifest.Entry> entries = new ArrayList<>();
             Path db = snapshot;
             Map<String, Long> counted = rows;
@@ -99,13 +107,13 @@ public final class BackupWriter {
             AtomicFile.write(output, out -> {
                 ZipOutputStream zip = new ZipOutputStream(new NonClosingOutputStream(out));
                 if (db != null) {
-                    add(zip, db, DATABASE_ENTRY, Deflater.DEFAULT_COMPRESSION, entries);
+                    add(zip, Files.newInputStream(db), DATABASE_ENTRY, Deflater.DEFAULT_COMPRESSION, entries);
                 }
                 for (DataFolderFiles.Found f : files) {
-                    add(zip, f.path(), FILES + f.relative(), level(f.relative()), entries);
+                    add(zip, f, FILES + f.relative(), level(f.relative()), entries);
                 }
                 for (DataFolderFiles.Found f : received) {
-                    add(zip, f.path(), RECEIVED + f.relative(), Deflater.NO_COMPRESSION, entries);
+                    add(zip, f, RECEIVED + f.relative(), Deflater.NO_COMPRESSION, entries);
                 }
                 written[0] = new BackupManifest(BackupManifest.VERSION, takenAt,
                         db != null ? "sqlite" : "postgresql", counted, entries);
@@ -120,7 +128,7 @@ public final class BackupWriter {
             }
             BlobCoverage coverage = db == null ? BlobCoverage.NONE : BlobCoverage.of(db,
                     entries.stream().map(BackupManifest.Entry::name).collect(java.util.stream.Collectors.toSet()));
-            return new Written(written[0], coverage.reports(), coverage.withoutBlob());
+            return new Written(written[0], coverage.reports(), coverage.withoutBlob(), List.copyOf(links));
         } finally {
             deleteTree(scratch);
         }
@@ -132,14 +140,20 @@ public final class BackupWriter {
                 ? Deflater.NO_COMPRESSION : Deflater.DEFAULT_COMPRESSION;
     }
 
-    private static void add(ZipOutputStream zip, Path file, String name, int level, List<BackupManifest.Entry> entries)
-            throws IOException {
+    /** A file the walk found, opened without following links. */
+    private static void add(ZipOutputStream zip, DataFolderFiles.Found file, String name, int level,
+                            List<BackupManifest.Entry> entries) throws IOException {
         InputStream in;
         try {
-            in = Files.newInputStream(file);
+            in = DataFolderFiles.open(file);
         } catch (NoSuchFileException gone) {
             return; // deleted since the folder was listed (an expired blob): the live server no longer has it either
         }
+        add(zip, in, name, level, entries);
+    }
+
+    private static void add(ZipOutputStream zip, InputStream in, String name, int level, List<BackupManifest.Entry> entries)
+            throws IOException {
         MessageDigest sha = sha256();
         long size;
         try (DigestInputStream digesting = new DigestInputStream(in, sha)) {
