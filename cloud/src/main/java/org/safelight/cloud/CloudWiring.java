@@ -99,8 +99,8 @@ public final class CloudWiring implements RoleWiring {
             recorder = new HttpUploadRecorder(accountsUrl, settings.serviceCredential(), context.http());
         }
         Path spool = context.dataDir().resolve("cloud").resolve(".spool");
-        CloudStore store = CloudStore.open(context.database(), blobs, recorder, context.publicUrl(), spool,
-                settings.uploads(), context.clock());
+        CloudStore store = CloudStore.open(context.database(), context::masterKey, blobs, recorder,
+                context.publicUrl(), spool, settings.uploads(), context.clock());
         context.provide(CloudStore.class, store);
         context.provide(CloudLinks.class, new CloudLinks(store));
         // Enterprise API keys: the accounts role here, or the one at --accounts-url.

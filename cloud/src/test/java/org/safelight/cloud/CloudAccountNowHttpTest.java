@@ -37,6 +37,10 @@ class CloudAccountNowHttpTest {
     @TempDir
     java.nio.file.Path dir;
 
+    private org.safelight.server.crypto.MasterKey masterKey() {
+        return org.safelight.server.crypto.MasterKey.load(dir, java.util.Map.of());
+    }
+
     private final MutableClock clock = new MutableClock(Instant.now());
     private final TestTokens tokens = new TestTokens(clock);
     private final HttpClient http = HttpClient.newHttpClient();
@@ -59,7 +63,7 @@ class CloudAccountNowHttpTest {
             }
             return enterpriseNow.getOrDefault(upload.userId(), "");
         };
-        CloudStore store = CloudStore.open(db, new FolderBlobStore(dir.resolve("cloud")), accounts,
+        CloudStore store = CloudStore.open(db, this::masterKey, new FolderBlobStore(dir.resolve("cloud")), accounts,
                 URI.create("https://safelight.example.org"), dir.resolve("spool"), new UploadLimits(1 << 20, 3 << 20, 5),
                 clock);
         Confirmations confirmations = (user, bearer) -> confirmed.contains(user.userId());

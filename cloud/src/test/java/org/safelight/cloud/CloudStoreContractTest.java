@@ -32,6 +32,12 @@ import org.safelight.server.tokens.UserToken;
 class CloudStoreContractTest {
     @TempDir
     Path dir;
+    @TempDir
+    Path keyDir; // the master key, apart from the files the tests count
+
+    private org.safelight.server.crypto.MasterKey masterKey() {
+        return org.safelight.server.crypto.MasterKey.load(keyDir, java.util.Map.of());
+    }
 
     private final MutableClock clock = new MutableClock(Instant.parse("2026-11-22T10:00:00Z"));
     private final List<Upload> recorded = new CopyOnWriteArrayList<>();
@@ -51,7 +57,7 @@ class CloudStoreContractTest {
 
     private CloudStore open(Supplier<Database> engine, UploadLimits limits) throws Exception {
         db = engine.get();
-        return CloudStore.open(db, new FolderBlobStore(dir.resolve("cloud")), (upload, token) -> {
+        return CloudStore.open(db, this::masterKey, new FolderBlobStore(dir.resolve("cloud")), (upload, token) -> {
             if (listDown) {
                 throw new UploadRecorder.UploadRecordingException("down", null);
             }

@@ -63,6 +63,7 @@ public final class KeysWiring implements RoleWiring {
         TokenAudience ownOrigin = TokenAudience.keyServer(context.issuer(), context.publicUrl());
         KeyServer keys = KeyServer.open(context.database(), context.dataDir(), context.masterKey(),
                 context.tokens(ownOrigin), settings.trustedOrigins(), RateLimiter.forDatabase(context.database(),
+                        context::masterKey,
                         "keys.requests-per-user", perMinute, perMinute / 60.0, context.clock()),
                 context.enterprises(), admins, context.clock(), context.metrics());
         context.closeOnStop(keys);
