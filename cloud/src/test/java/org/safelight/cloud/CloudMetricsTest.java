@@ -15,12 +15,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.safelight.cloud.blob.FolderBlobStore;
+import org.safelight.server.crypto.MasterKey;
 import org.safelight.server.db.Database;
 import org.safelight.server.enterprise.EnterpriseAuthority;
 import org.safelight.server.http.ServerApp;
@@ -48,7 +50,7 @@ class CloudMetricsTest {
     void start() throws Exception {
         db = TestDatabases.sqlite();
         // 64 KiB per upload, 2 uploads an hour per user, no quota
-        store = CloudStore.open(db, new FolderBlobStore(dir.resolve("cloud")), (u, t) -> u.enterpriseId(),
+        store = CloudStore.open(db, () -> MasterKey.load(dir.resolve("keys"), Map.of()), new FolderBlobStore(dir.resolve("cloud")), (u, t) -> u.enterpriseId(),
                 URI.create("https://safelight.example.org"), dir.resolve("spool"), new UploadLimits(64 << 10, 0, 2),
                 clock);
         CloudRole role = new CloudRole(store, tokens.verifier(), EnterpriseAuthority.none(),
