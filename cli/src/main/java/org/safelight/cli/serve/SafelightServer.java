@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.function.Supplier;
 import org.safelight.cloud.CloudStore;
 import org.safelight.server.crypto.MasterKey;
+import org.safelight.server.crypto.RotationWatch;
 import org.safelight.server.db.Database;
 import org.safelight.server.http.Role;
 import org.safelight.server.http.ServerApp;
@@ -98,6 +99,10 @@ public final class SafelightServer implements AutoCloseable {
                 context.masterKey();
             }
             List<Role> roles = build(config.wirings(), database, context);
+            // Another host may start a master key rotation on this database: stop sealing once it does.
+            RotationWatch rotation = new RotationWatch(database, context::loadedMasterKey);
+            context.readiness("master-key", rotation::check);
+            running.start(Worker.periodic("master-key-rotation-watch", RotationWatch.EVERY, rotation::poll));
             for (Role role : roles) {
                 for (Worker worker : role.workers()) {
                     running.start(worker);
