@@ -19,6 +19,7 @@ import org.safelight.server.crypto.MasterKeyRotation;
 import org.safelight.server.crypto.Pkcs11MasterKey;
 import org.safelight.server.crypto.PurposeKeys;
 import org.safelight.server.crypto.Reseal;
+import org.safelight.server.crypto.RotationWatch;
 import org.safelight.server.crypto.SealedSecrets;
 import org.safelight.server.db.Database;
 import picocli.CommandLine.Command;
@@ -54,6 +55,9 @@ final class MasterKeyCommand extends GroupCommand {
         return all;
     }
 
+    /** Passes after the first one before the rotation gives up on a server that keeps sealing under the old key. */
+    static final int RESCANS = 5;
+
     /** The purpose keys the roles use: made (under the old key) before a rotation, so none is lost with it. */
     static final List<String> PURPOSES = List.of(ChainKey.LABEL, ReceivedFiles.ENCRYPTION_LABEL,
             ReceivedFiles.HMAC_LABEL);
@@ -61,12 +65,14 @@ final class MasterKeyCommand extends GroupCommand {
     @Command(name = "rotate", mixinStandardHelpOptions = true,
             description = {"Re-seal every stored secret (report keys, storage tokens, token signing keys,",
                 "endpoint questions, answers and FHIR references, purpose keys) under a new master key,",
-                "with every server stopped: a new key file (generated into DATA_DIR/master.key.next, or",
+                "with EVERY server on the database stopped, on every host: a new key file (generated into DATA_DIR/master.key.next, or",
                 "--new-key-file), or a key in a PKCS#11 token (--to-pkcs11, made there if the label is new).",
                 "The current key is found as 'serve' finds it. Interrupted, run it again with the same",
                 "options: it continues. Servers refuse to start until it has finished. At the end the old",
                 "key file is renamed master.key.retired-DATE: destroy it once the backups made before the",
-                "rotation have expired."})
+                "rotation have expired. A server still running elsewhere notices the rotation within",
+                "10 s and stops sealing (the command waits for that before it re-seals, then re-scans until",
+                "nothing is left under the old key), but it must be restarted with the new key anyway."})
     static final class Rotate implements Callable<Integer> {
         @ParentCommand
         MasterKeyCommand group;
@@ -98,6 +104,10 @@ final class MasterKeyCommand extends GroupCommand {
         @Option(names = "--batch", paramLabel = "N", defaultValue = "500",
                 description = "Values re-sealed per transaction (default: ${DEFAULT-VALUE}).")
         int batch;
+
+        /** Longer than a running server's look at the bookkeeping ({@link RotationWatch#EVERY}); 0 in tests. */
+        @Option(names = "--wait-for-servers", paramLabel = "SECONDS", hidden = true, defaultValue = "15")
+        int waitForServers;
 
         Main main() {
             return group.admin.main;
@@ -162,13 +172,31 @@ final class MasterKeyCommand extends GroupCommand {
             }
             MasterKeyRotation.begin(db, from, to);
             out.println((recorded.isPresent() ? "Continuing" : "Starting") + " the master key rotation from " + from.id()
-                    + " to " + to.id() + ".");
+                    + " to " + to.id() + ". Every server on this database must be stopped, on every host.");
+            out.flush();
+            if (waitForServers > 0) {
+                out.println("Waiting " + waitForServers + " s: a server still running elsewhere notices the rotation"
+                        + " within " + RotationWatch.EVERY.toSeconds() + " s and stops sealing under the old key.");
+                out.flush();
+                try {
+                    Thread.sleep(waitForServers * 1000L);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new MasterKeyRotation.UnfinishedException("interrupted before re-sealing: run the command again");
+                }
+            }
             Reseal reseal = new Reseal(from, to, batch);
             long unreadable = 0;
             for (SealedSecrets.Resealed r : MasterKeyRotation.reseal(db, everySealedSecret(), reseal)) {
                 out.println("  " + r.name() + ": " + r.resealed() + " re-sealed, " + r.alreadyDone()
                         + " already under the new key" + (r.unreadable() > 0 ? ", " + r.unreadable() + " unreadable" : ""));
                 unreadable += r.unreadable();
+            }
+            long late = MasterKeyRotation.rescanUntilNoneLeft(db, everySealedSecret(), reseal, RESCANS);
+            if (late > 0) {
+                err.println("safelight: warning: " + late + " values were sealed under the old key during the rotation"
+                        + " (re-sealed now): a server is still running on this database; stop it and start it with the"
+                        + " new key");
             }
             if (unreadable > 0) {
                 err.println("safelight: warning: " + unreadable + " stored values opened under neither key (altered rows,"

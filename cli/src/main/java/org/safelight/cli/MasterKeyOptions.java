@@ -85,6 +85,13 @@ public final class MasterKeyOptions {
     static char[] pin(Path file, Map<String, String> env, String flag) {
         if (file != null) {
             try {
+                java.nio.file.attribute.PosixFileAttributeView posix = Files.getFileAttributeView(file,
+                        java.nio.file.attribute.PosixFileAttributeView.class);
+                if (posix != null && posix.readAttributes().permissions().stream()
+                        .anyMatch(p -> p.name().startsWith("GROUP") || p.name().startsWith("OTHERS"))) {
+                    throw new Failures.UsageException(flag + " " + file + " may be read by others: it must be readable"
+                            + " by its owner only (chmod 600 " + file + ")");
+                }
                 String text = Files.readString(file, StandardCharsets.UTF_8).strip();
                 if (text.isEmpty()) {
                     throw new Failures.UsageException(flag + " " + file + " is empty");

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -66,6 +67,12 @@ class HsmServeTest {
             assertThat(MasterKey.sealedBy(chain)).contains(hsm.id());
         }
         Path pinFile = Files.writeString(dir.resolve("pin"), token.pin() + "\n");
+        Files.setPosixFilePermissions(pinFile, PosixFilePermissions.fromString("rw-r--r--"));
+        Cli.Result readable = Cli.run("audit", "verify", "--data-dir", data.toString(), "--master-key-pkcs11",
+                token.config().toString(), "--master-key-label", "serve-key", "--master-key-pin-file", pinFile.toString());
+        assertThat(readable.exitCode()).isEqualTo(2);
+        assertThat(readable.stderr()).contains("chmod 600");
+        Files.setPosixFilePermissions(pinFile, PosixFilePermissions.fromString("rw-------"));
         Cli.Result verify = Cli.run("audit", "verify", "--data-dir", data.toString(), "--master-key-pkcs11",
                 token.config().toString(), "--master-key-label", "serve-key", "--master-key-pin-file", pinFile.toString());
         assertThat(verify.exitCode()).as(verify.stderr()).isZero();

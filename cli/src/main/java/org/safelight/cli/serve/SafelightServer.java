@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.function.Supplier;
 import org.safelight.cloud.CloudStore;
 import org.safelight.server.crypto.MasterKey;
+import org.safelight.server.crypto.RotationWatch;
 import org.safelight.server.db.Database;
 import org.safelight.cli.logs.LogConsole;
 import org.safelight.server.http.Operations;
@@ -108,6 +109,10 @@ public final class SafelightServer implements AutoCloseable {
                 context.masterKey();
             }
             List<Role> roles = build(config.wirings(), database, context);
+            // Another host may start a master key rotation on this database: stop sealing once it does.
+            RotationWatch rotation = new RotationWatch(database, context::loadedMasterKey);
+            context.readiness("master-key", rotation::check);
+            running.start(Worker.periodic("master-key-rotation-watch", RotationWatch.EVERY, rotation::poll));
             watch.migrated();
             Operations ops = watch.operations(database, context);
             for (Role role : roles) {

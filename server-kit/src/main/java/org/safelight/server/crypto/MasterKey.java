@@ -77,6 +77,8 @@ public final class MasterKey {
     private final SecureRandom random;
     // A pool rather than a ThreadLocal: with virtual threads, every request has a thread of its own.
     private final BlockingQueue<Cipher> spares = new ArrayBlockingQueue<>(SPARE_CIPHERS);
+    /** Why {@link #seal} refuses (a rotation away from this key was seen); null while it seals. */
+    private volatile String sealingRefused;
 
     private MasterKey(byte[] bytes, SecureRandom random) {
         this(new SecretKeySpec(bytes, "AES"), null, Kind.FILE, random);
@@ -160,6 +162,10 @@ public final class MasterKey {
 
     /** Encrypts {@code plaintext} for its owner {@code aad} (a report ID, a user and service); base64 text. */
     public String seal(byte[] plaintext, String aad) {
+        String refused = sealingRefused;
+        if (refused != null) {
+            throw new MasterKeyException(refused, null);
+        }
         try {
             byte[] nonce = new byte[NONCE_BYTES];
             random.nextBytes(nonce);
@@ -173,6 +179,20 @@ public final class MasterKey {
         } catch (GeneralSecurityException e) {
             throw new MasterKeyException("the master key could not seal a value: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * From now on {@link #seal} throws a {@link MasterKeyException} with {@code why}; {@link #open}
+     * still works. One way: a server that saw a rotation away from its key must not seal under that
+     * key again (it would be retired), so only a restart with the new key seals again.
+     */
+    public void refuseSealing(String why) {
+        sealingRefused = java.util.Objects.requireNonNull(why, "why");
+    }
+
+    /** Why sealing is refused ({@link #refuseSealing}), if it is. */
+    public Optional<String> sealingRefused() {
+        return Optional.ofNullable(sealingRefused);
     }
 
     /**

@@ -74,6 +74,32 @@ public final class MasterKeyRotation {
         return done;
     }
 
+    /**
+     * Passes over every module again and again until a pass finds nothing left under the old key
+     * (values that open under neither key aside), so that values a server still running elsewhere
+     * sealed under the old key during the first pass are not lost with it. Returns how many values
+     * these later passes re-sealed.
+     *
+     * @throws UnfinishedException when values under the old key still appear after {@code maxPasses}
+     *     passes: something keeps sealing under it
+     */
+    public static long rescanUntilNoneLeft(Database db, List<SealedSecrets> secrets, Reseal reseal, int maxPasses) {
+        long total = 0;
+        for (int pass = 0; pass < maxPasses; pass++) {
+            long found = 0;
+            for (SealedSecrets.Resealed r : reseal(db, secrets, reseal)) {
+                found += r.resealed();
+            }
+            if (found == 0) {
+                return total;
+            }
+            total += found;
+        }
+        throw new UnfinishedException("values are still being sealed under the old master key after " + maxPasses
+                + " passes: a server is still running on this database; stop every instance and run 'safelight admin"
+                + " master-key rotate' again with the same options");
+    }
+
     /** Every value is under the new key: servers may start again. */
     public static void finish(Database db) {
         db.jdbi().useHandle(h -> h.createUpdate("DELETE FROM server_state WHERE name = :name")

@@ -28,7 +28,11 @@ import javax.crypto.SecretKey;
  * in the token as sensitive and not extractable.
  */
 public final class Pkcs11MasterKey {
-    /** Added to the operator's configuration so that a key made here can never be read out of the token. */
+    /**
+     * Appended to the operator's configuration, always (a later template wins over an earlier one for
+     * the same attributes), so that a key made here can never be read out of the token, whatever the
+     * operator's own {@code attributes(generate, ...)} lines say.
+     */
     private static final String NOT_EXTRACTABLE = "\nattributes(generate, CKO_SECRET_KEY, CKK_AES) = {\n"
             + "  CKA_SENSITIVE = true\n  CKA_EXTRACTABLE = false\n}\n";
 
@@ -86,7 +90,7 @@ public final class Pkcs11MasterKey {
         if (base == null) {
             throw new MasterKeyException("this Java runtime has no SunPKCS11 provider (module jdk.crypto.cryptoki)", null);
         }
-        String inline = text.contains("attributes(generate") ? text : text + NOT_EXTRACTABLE;
+        String inline = text + NOT_EXTRACTABLE;
         try {
             // "--" tells configure() that the argument is the configuration itself, not a file name
             return base.configure("--" + inline);
@@ -126,9 +130,28 @@ public final class Pkcs11MasterKey {
                 throw new MasterKeyException("the key labelled '" + label + "' in the PKCS#11 token of " + config
                         + " is not an AES key", null);
             }
+            refuseIfReadable(secret, config, label);
             return secret;
         } catch (GeneralSecurityException e) {
             throw new MasterKeyException("the PKCS#11 token of " + config + " cannot be searched: " + causes(e), e);
+        }
+    }
+
+    /**
+     * A master key that can be read out of the token is no better than a key file: refused. SunPKCS11
+     * hands out the bytes ({@code getEncoded()}) only of a key that is neither sensitive nor
+     * unextractable, and its key's {@code toString()} states both attributes (CKA_SENSITIVE,
+     * CKA_EXTRACTABLE) as read from the token, which catches a key with only one of them weak.
+     */
+    private static void refuseIfReadable(SecretKey secret, Path config, String label) {
+        String attributes = String.valueOf(secret);
+        boolean weak = secret.getEncoded() != null || attributes.contains("not sensitive")
+                || attributes.contains(", extractable");
+        if (weak) {
+            throw new MasterKeyException("the key labelled '" + label + "' in the PKCS#11 token of " + config
+                    + " can be read out of the token (it is not sensitive, or it is extractable): refused as a master"
+                    + " key; make a new one inside the token (safelight admin master-key rotate --to-pkcs11 ... --label"
+                    + " NEW_LABEL) and destroy this one", null);
         }
     }
 

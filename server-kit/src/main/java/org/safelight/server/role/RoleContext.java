@@ -186,6 +186,11 @@ public final class RoleContext {
         return metrics;
     }
 
+    /** The process's master key if a role (or {@code serve}) has loaded it; never loads it. */
+    public synchronized java.util.Optional<MasterKey> loadedMasterKey() {
+        return java.util.Optional.ofNullable(masterKey);
+    }
+
     /** Called by {@code serve} before the roles are built. */
     public void useMetrics(MeterRegistry registry) {
         this.metrics = Objects.requireNonNull(registry, "registry");

@@ -10,6 +10,7 @@ import java.security.Key;
 import java.security.KeyStore;
 import java.security.Security;
 import java.util.Map;
+import javax.crypto.KeyGenerator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.safelight.server.testing.SoftHsm;
@@ -51,6 +52,43 @@ class Pkcs11MasterKeyTest {
         assertThat(key.toString()).contains("sensitive").contains("unextractable");
         assertThatThrownBy(() -> Pkcs11MasterKey.open(token.config(), "never-leaves", token.pinChars())
                 .derive("a purpose")).isInstanceOf(MasterKeyException.class);
+    }
+
+    @Test
+    void a_key_in_the_token_that_can_be_read_out_is_refused_by_its_label() throws Exception {
+        SoftHsm.Token token = SoftHsm.token(SoftHsm.MAIN);
+        String weak = Files.readString(token.config()) + "\nattributes(generate, CKO_SECRET_KEY, CKK_AES) = {\n"
+                + "  CKA_SENSITIVE = false\n  CKA_EXTRACTABLE = true\n}\n";
+        KeyStore store = KeyStore.getInstance("PKCS11", Security.getProvider("SunPKCS11").configure("--" + weak));
+        store.load(null, token.pinChars());
+        KeyGenerator generator = KeyGenerator.getInstance("AES", store.getProvider());
+        generator.init(256);
+        store.setEntry("readable", new KeyStore.SecretKeyEntry(generator.generateKey()), null);
+        assertThat(store.getKey("readable", null).getEncoded()).as("the fixture made a readable key").isNotNull();
+
+        assertThatThrownBy(() -> Pkcs11MasterKey.open(token.config(), "readable", token.pinChars()))
+                .isInstanceOf(MasterKeyException.class)
+                .hasMessageContaining("'readable'").hasMessageContaining("can be read out").hasMessageContaining("refused");
+        assertThatThrownBy(() -> Pkcs11MasterKey.openOrCreate(token.config(), "readable", token.pinChars()))
+                .isInstanceOf(MasterKeyException.class).hasMessageContaining("can be read out");
+    }
+
+    @Test
+    void a_configuration_that_asks_for_readable_keys_still_makes_the_master_key_sensitive() throws Exception {
+        SoftHsm.Token token = SoftHsm.token(SoftHsm.MAIN);
+        Path config = dir.resolve("weak.cfg");
+        Files.writeString(config, Files.readString(token.config()) + "\nattributes(generate, CKO_SECRET_KEY, CKK_AES)"
+                + " = {\n  CKA_SENSITIVE = false\n  CKA_EXTRACTABLE = true\n}\n");
+
+        MasterKey made = Pkcs11MasterKey.openOrCreate(config, "made-despite-config", token.pinChars());
+
+        KeyStore store = KeyStore.getInstance("PKCS11", Security.getProvider("SunPKCS11")
+                .configure(token.config().toString()));
+        store.load(null, token.pinChars());
+        Key key = store.getKey("made-despite-config", null);
+        assertThat(key.getEncoded()).isNull();
+        assertThat(key.toString()).contains(", sensitive").contains("unextractable");
+        assertThat(made.kind()).isEqualTo(MasterKey.Kind.PKCS11);
     }
 
     @Test
