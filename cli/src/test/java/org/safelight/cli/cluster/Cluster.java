@@ -129,7 +129,7 @@ final class Cluster implements AutoCloseable {
             List<Exception> failures = new ArrayList<>();
             for (Future<ServeInstance> f : starting) {
                 try {
-                    instances.add(f.get(4, TimeUnit.MINUTES));
+                    instances.add(f.get(10, TimeUnit.MINUTES)); // each start has its own deadline
                 } catch (java.util.concurrent.ExecutionException e) {
                     failures.add(e.getCause() instanceof Exception cause ? cause : e);
                 }
