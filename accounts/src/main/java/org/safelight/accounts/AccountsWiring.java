@@ -84,7 +84,7 @@ public final class AccountsWiring implements RoleWiring {
                 context.masterKey(), context.clock()) : null;
         java.nio.file.Path spool = context.dataDir().resolve("tmp");
         AccountsRole role = new AccountsRole(stores, mailer, signing, context.publicUrl(),
-                RateLimits.standard(context.database(), context.clock()), PasswordHasher.standard(), context.serviceCredential(),
+                RateLimits.standard(context.database(), context::masterKey, context.clock()), PasswordHasher.standard(), context.serviceCredential(),
                 settings.sends(), storage.withSpoolDir(spool), connections, context.clock());
         context.closeOnStop(role); // finishes the mail written after answers
         return Role.withWorkers(role, List.of(Worker.periodic("signing-keys-reload", SigningKeys.RELOAD_EVERY,

@@ -1,6 +1,8 @@
 package org.safelight.accounts;
 
 import java.time.Clock;
+import java.util.function.Supplier;
+import org.safelight.server.crypto.MasterKey;
 import org.safelight.server.db.Database;
 import org.safelight.server.limits.RateLimiter;
 
@@ -27,12 +29,13 @@ public record RateLimits(RateLimiter signInPerIp, RateLimiter signInPerEmail, Ra
 
     /**
      * The defaults, kept as {@code db}'s engine calls for ({@link RateLimiter#forDatabase}): shared
-     * by every instance on PostgreSQL, in this process on SQLite.
+     * by every instance on PostgreSQL (bucket keys made under a secret sealed by {@code masterKey}),
+     * in this process on SQLite.
      */
-    public static RateLimits standard(Database db, Clock clock) {
-        return new RateLimits(RateLimiter.forDatabase(db, "accounts.sign-in-per-ip", 30, 0.5, clock),
-                RateLimiter.forDatabase(db, "accounts.sign-in-failures-per-account", 10, 1 / 30.0, clock),
-                RateLimiter.forDatabase(db, "accounts.mail-per-ip", 10, 1 / 60.0, clock),
-                RateLimiter.forDatabase(db, "accounts.mail-per-address", 3, 1 / 600.0, clock));
+    public static RateLimits standard(Database db, Supplier<MasterKey> masterKey, Clock clock) {
+        return new RateLimits(RateLimiter.forDatabase(db, masterKey, "accounts.sign-in-per-ip", 30, 0.5, clock),
+                RateLimiter.forDatabase(db, masterKey, "accounts.sign-in-failures-per-account", 10, 1 / 30.0, clock),
+                RateLimiter.forDatabase(db, masterKey, "accounts.mail-per-ip", 10, 1 / 60.0, clock),
+                RateLimiter.forDatabase(db, masterKey, "accounts.mail-per-address", 3, 1 / 600.0, clock));
     }
 }

@@ -59,7 +59,10 @@ final class SigningKeysCommand extends GroupCommand {
         @Override
         int run(SigningKeys keys, java.io.PrintStream out) {
             for (SigningKeys.KeyInfo k : keys.list()) {
-                out.println(k.kid() + "  made " + k.createdAt() + "  " + (k.current() ? "current (signs new tokens)"
+                out.println(k.kid() + "  made " + k.createdAt() + "  " + (!k.trusted()
+                        ? "IGNORED: its sealed private part does not open under this master key to a key with this"
+                                + " id (not made by Safelight?); retire it with --force"
+                        : k.current() ? "current (signs new tokens)"
                         : "verifies only" + k.supersededAt().map(at -> ", since " + at).orElse("")));
             }
             return ExitCode.OK;

@@ -12,12 +12,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.safelight.cloud.blob.BlobStore;
 import org.safelight.cloud.blob.HashedKeyBlobStore;
 import org.safelight.format.link.Region;
 import org.safelight.format.link.ReportLink;
 import org.safelight.format.report.MalformedReportException;
 import org.safelight.format.picsafe.PackageJson;
+import org.safelight.server.crypto.MasterKey;
 import org.safelight.server.db.Database;
 import org.safelight.server.http.ErrorCode;
 import org.safelight.server.http.Refusal;
@@ -49,7 +51,7 @@ public final class CloudStore {
     private final UploadReservations storing;
     private final Clock clock;
 
-    private CloudStore(Database db, CloudReports reports, BlobStore blobs, UploadRecorder recorder, String publicUrl,
+    private CloudStore(Database db, Supplier<MasterKey> masterKey, CloudReports reports, BlobStore blobs, UploadRecorder recorder, String publicUrl,
                        Path spool, UploadLimits limits, Clock clock) {
         this.reports = reports;
         this.blobs = HashedKeyBlobStore.over(blobs); // no file or object is named by a link's secret part
@@ -57,7 +59,7 @@ public final class CloudStore {
         this.publicUrl = publicUrl;
         this.spool = spool;
         this.limits = limits;
-        this.uploadsPerUser = RateLimiter.forDatabase(db, "cloud.uploads-per-user", limits.perHour(),
+        this.uploadsPerUser = RateLimiter.forDatabase(db, masterKey, "cloud.uploads-per-user", limits.perHour(),
                 limits.perHour() / 3600.0, clock);
         this.storing = new UploadReservations(db, clock);
         this.clock = clock;
@@ -66,10 +68,11 @@ public final class CloudStore {
     /**
      * Migrates the cloud tables of {@code db} (idempotent) and opens the store.
      *
+     * @param masterKey seals the secret behind the upload limit's bucket keys (asked for on PostgreSQL only)
      * @param publicUrl how users reach this server; links start with it
      * @param spool     a private folder for uploads in progress (created 0700 if missing)
      */
-    public static CloudStore open(Database db, BlobStore blobs, UploadRecorder recorder, URI publicUrl, Path spool,
+    public static CloudStore open(Database db, Supplier<MasterKey> masterKey, BlobStore blobs, UploadRecorder recorder, URI publicUrl, Path spool,
                                   UploadLimits limits, Clock clock) throws IOException {
         db.migrate(CloudRole.NAME);
         Files.createDirectories(spool, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
@@ -78,7 +81,7 @@ public final class CloudStore {
         while (base.endsWith("/")) {
             base = base.substring(0, base.length() - 1);
         }
-        return new CloudStore(db, new CloudReports(db.jdbi()), blobs, recorder, base, spool, limits, clock);
+        return new CloudStore(db, masterKey, new CloudReports(db.jdbi()), blobs, recorder, base, spool, limits, clock);
     }
 
     /**

@@ -96,7 +96,7 @@ public final class CloudWiring implements RoleWiring {
             confirmations = new HttpConfirmations(accountsUrl, context.http());
             recorder = new HttpUploadRecorder(accountsUrl, settings.serviceCredential(), context.http());
         }
-        CloudStore store = CloudStore.open(context.database(), blobs, recorder, context.publicUrl(),
+        CloudStore store = CloudStore.open(context.database(), context::masterKey, blobs, recorder, context.publicUrl(),
                 context.dataDir().resolve("cloud").resolve(".spool"), settings.uploads(), context.clock());
         context.provide(CloudStore.class, store);
         context.provide(CloudLinks.class, new CloudLinks(store));

@@ -59,7 +59,7 @@ class CloudAccountNowHttpTest {
             }
             return enterpriseNow.getOrDefault(upload.userId(), "");
         };
-        CloudStore store = CloudStore.open(db, new FolderBlobStore(dir.resolve("cloud")), accounts,
+        CloudStore store = CloudStore.open(db, () -> org.safelight.server.crypto.MasterKey.load(dir, java.util.Map.of()), new FolderBlobStore(dir.resolve("cloud")), accounts,
                 URI.create("https://safelight.example.org"), dir.resolve("spool"), new UploadLimits(1 << 20, 3 << 20, 5),
                 clock);
         Confirmations confirmations = (user, bearer) -> confirmed.contains(user.userId());

@@ -55,7 +55,7 @@ class CloudHttpTest {
                 default -> Optional.empty();
             };
         };
-        CloudStore store = CloudStore.open(db, new FolderBlobStore(dir.resolve("cloud")), (u, t) -> u.enterpriseId(),
+        CloudStore store = CloudStore.open(db, () -> org.safelight.server.crypto.MasterKey.load(dir, java.util.Map.of()), new FolderBlobStore(dir.resolve("cloud")), (u, t) -> u.enterpriseId(),
                 URI.create("https://safelight.example.org"), dir.resolve("spool"), new UploadLimits(1 << 20, 3 << 20, 5), clock);
         app = ServerApp.create(List.of(new CloudRole(store, tokens.verifier(), authority)), c -> { })
                 .start("127.0.0.1", 0);

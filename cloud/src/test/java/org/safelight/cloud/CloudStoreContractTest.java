@@ -51,7 +51,7 @@ class CloudStoreContractTest {
 
     private CloudStore open(Supplier<Database> engine, UploadLimits limits) throws Exception {
         db = engine.get();
-        return CloudStore.open(db, new FolderBlobStore(dir.resolve("cloud")), (upload, token) -> {
+        return CloudStore.open(db, () -> org.safelight.server.crypto.MasterKey.load(dir, java.util.Map.of()), new FolderBlobStore(dir.resolve("cloud")), (upload, token) -> {
             if (listDown) {
                 throw new UploadRecorder.UploadRecordingException("down", null);
             }

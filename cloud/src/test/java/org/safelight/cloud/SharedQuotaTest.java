@@ -31,7 +31,7 @@ class SharedQuotaTest {
     private final MutableClock clock = new MutableClock(Instant.parse("2026-11-22T10:00:00Z"));
 
     private CloudStore instance(Database db, UploadLimits limits) throws Exception {
-        return CloudStore.open(db, new FolderBlobStore(dir.resolve("bucket")), (upload, token) -> upload.enterpriseId(),
+        return CloudStore.open(db, () -> org.safelight.server.crypto.MasterKey.load(dir, java.util.Map.of()), new FolderBlobStore(dir.resolve("bucket")), (upload, token) -> upload.enterpriseId(),
                 URI.create("https://safelight.example.org/"), dir.resolve("spool"), limits, clock);
     }
 

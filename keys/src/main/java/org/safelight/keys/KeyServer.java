@@ -46,7 +46,8 @@ public final class KeyServer implements AutoCloseable {
      */
     public static KeyServer open(Database database, Path dataDir, TokenVerifier tokens, List<String> trustedOrigins,
                                  Clock clock) {
-        return open(database, dataDir, tokens, trustedOrigins, new RateLimiter(BURST, PER_SECOND, clock), clock);
+        return open(database, dataDir, tokens, trustedOrigins,
+                RateLimiter.forDatabase(database, () -> MasterKey.load(dataDir), "keys.requests-per-user", BURST, PER_SECOND, clock), clock);
     }
 
     /** Same, with the per-user limit on key requests chosen by the operator. */

@@ -61,7 +61,7 @@ public final class KeysWiring implements RoleWiring {
         // Only tokens the accounts role scoped to this key server's own public origin.
         TokenAudience ownOrigin = TokenAudience.keyServer(context.issuer(), context.publicUrl());
         KeyServer keys = KeyServer.open(context.database(), context.dataDir(), context.tokens(ownOrigin),
-                settings.trustedOrigins(), RateLimiter.forDatabase(context.database(),
+                settings.trustedOrigins(), RateLimiter.forDatabase(context.database(), context::masterKey,
                         "keys.requests-per-user", perMinute, perMinute / 60.0, context.clock()),
                 context.enterprises(), admins, context.clock());
         context.closeOnStop(keys);

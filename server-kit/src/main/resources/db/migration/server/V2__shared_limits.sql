@@ -1,6 +1,8 @@
 -- Rate limits shared by every instance on one PostgreSQL (on SQLite, one process owns the data
--- folder and keeps its buckets in memory). One token bucket per limiter and key; the key is a hash
--- of what is limited (an address, an account), so no address is stored. A take is one statement
+-- folder and keeps its buckets in memory). One token bucket per limiter and key; the key is an
+-- HMAC of what is limited (an address, an account) under a random secret kept in server_state
+-- ('rate-limit-key', sealed under the master key), so no address is stored and none is found again
+-- by hashing candidates. A take is one statement
 -- (INSERT ... ON CONFLICT DO UPDATE ... RETURNING): two instances cannot both take the last token.
 -- A bucket untouched long enough to be full again is deleted (the limiter does so on the fly).
 CREATE TABLE rate_buckets (

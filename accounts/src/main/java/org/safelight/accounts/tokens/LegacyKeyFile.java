@@ -56,8 +56,10 @@ final class LegacyKeyFile {
         List<ECKey> keys = new ArrayList<>();
         for (JWK k : set.getKeys()) {
             if (!(k instanceof ECKey ec) || !Curve.P_256.equals(ec.getCurve()) || !ec.isPrivate()
-                    || k.getKeyID() == null) {
-                throw new IllegalStateException(file + " must hold only P-256 private keys with key ids");
+                    || k.getKeyID() == null || !k.getKeyID().equals(thumbprint(ec))) {
+                // the database trusts a key only under its thumbprint (SigningKeys.reload)
+                throw new IllegalStateException(file + " must hold only P-256 private keys whose key ids are"
+                        + " their RFC 7638 thumbprints");
             }
             keys.add(ec);
         }
@@ -93,6 +95,14 @@ final class LegacyKeyFile {
             LOG.info("deleted {}: its token signing keys are in the database, sealed under the master key", file);
         } catch (IOException e) {
             LOG.warn("could not delete {} after importing it; delete it by hand", file);
+        }
+    }
+
+    private static String thumbprint(ECKey key) {
+        try {
+            return key.computeThumbprint().toString();
+        } catch (com.nimbusds.jose.JOSEException e) {
+            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
         }
     }
 }

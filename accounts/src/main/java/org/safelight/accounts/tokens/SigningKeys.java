@@ -2,12 +2,16 @@ package org.safelight.accounts.tokens;
 
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.ECDSASigner;
+import com.nimbusds.jose.crypto.ECDSAVerifier;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
+import com.nimbusds.jose.util.Base64URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.text.ParseException;
@@ -17,7 +21,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.safelight.server.crypto.MasterKey;
@@ -47,8 +54,12 @@ public final class SigningKeys implements TokenKeys {
             .map(TokenType::maxLifetime).max(Duration::compareTo).orElseThrow();
     private static final Logger LOG = LoggerFactory.getLogger(SigningKeys.class);
 
-    /** One key as {@code safelight admin signing-keys list} shows it. */
-    public record KeyInfo(String kid, Instant createdAt, boolean current, Optional<Instant> supersededAt) {
+    /**
+     * One key as {@code safelight admin signing-keys list} shows it; {@code trusted} is false for a
+     * row that {@link #reload} ignores (its sealed part does not open to a key with its id).
+     */
+    public record KeyInfo(String kid, Instant createdAt, boolean current, Optional<Instant> supersededAt,
+                          boolean trusted) {
     }
 
     private record Snapshot(ECKey current, JWKSet publicKeys, Instant loadedAt) {
@@ -59,6 +70,7 @@ public final class SigningKeys implements TokenKeys {
     private final Clock clock;
     private volatile Snapshot snapshot;
     private Instant lastUnknownReload = Instant.MIN; // guarded by this
+    private final Set<String> warned = ConcurrentHashMap.newKeySet();
 
     private SigningKeys(Jdbi jdbi, MasterKey masterKey, Clock clock) {
         this.jdbi = jdbi;
@@ -145,25 +157,57 @@ public final class SigningKeys implements TokenKeys {
         return snapshot.publicKeys();
     }
 
-    /** Reads the current key and the published set from the database. */
+    /**
+     * Reads the current key and the published set from the database. A row is trusted (published,
+     * verifies tokens) only if its sealed private part opens under the master key for its own key
+     * id, holds a P-256 key pair whose halves match and whose RFC 7638 thumbprint is that key id:
+     * the public key is taken from what opened, so whoever can write the database but lacks the
+     * master key cannot add a key that verifies. Other rows are skipped with a warning.
+     *
+     * @throws org.safelight.server.crypto.MasterKeyException when the current key does not open
+     * @throws IllegalStateException when the current key is not a valid key for its id
+     */
     public void reload() {
         snapshot = jdbi.inTransaction(h -> {
             String kid = h.createQuery("SELECT kid FROM signing_key_current WHERE slot = 1").mapTo(String.class)
                     .findOne().orElseThrow(() -> new IllegalStateException("no current token signing key"));
-            String sealed = h.createQuery("SELECT sealed_jwk FROM signing_keys WHERE kid = :kid").bind("kid", kid)
-                    .mapTo(String.class).one();
+            ECKey current = null;
             List<JWK> published = new ArrayList<>();
-            for (String json : h.createQuery("SELECT public_jwk FROM signing_keys ORDER BY"
-                    + " CASE WHEN kid = :kid THEN 0 ELSE 1 END, created_at DESC, kid").bind("kid", kid)
-                    .mapTo(String.class).list()) {
-                published.add(parse(json));
+            for (Map.Entry<String, String> row : h.createQuery("SELECT kid, sealed_jwk FROM signing_keys ORDER BY"
+                            + " CASE WHEN kid = :kid THEN 0 ELSE 1 END, created_at DESC, kid").bind("kid", kid)
+                    .map((rs, ctx) -> Map.entry(rs.getString("kid"), rs.getString("sealed_jwk"))).list()) {
+                if (row.getKey().equals(kid)) {
+                    current = unseal(kid, row.getValue()); // the current key must open: fail loudly
+                    published.add(publicHalf(current));
+                    continue;
+                }
+                try {
+                    published.add(publicHalf(unseal(row.getKey(), row.getValue())));
+                } catch (RuntimeException e) {
+                    warnUntrusted(row.getKey());
+                }
             }
-            return new Snapshot(unseal(kid, sealed), new JWKSet(published), clock.instant());
+            if (current == null) {
+                throw new IllegalStateException("the current token signing key has no row");
+            }
+            return new Snapshot(current, new JWKSet(published), clock.instant());
         });
     }
 
-    /** Every key, current first, then newest first. */
+    /** Once per key id and process, naming only the key id (and that only when it looks like one). */
+    private void warnUntrusted(String kid) {
+        if (warned.size() < 100 && warned.add(kid)) {
+            LOG.warn("token signing key {} in the database is ignored: its private part does not open under this"
+                    + " master key to a key with that id (a row not made by Safelight, or sealed under another"
+                    + " master key); retire it with safelight admin signing-keys retire --force",
+                    kid.matches("[A-Za-z0-9_-]{1,64}") ? kid : "(with a malformed id)");
+        }
+    }
+
+    /** Every key row, current first, then newest first. */
     public List<KeyInfo> list() {
+        reload();
+        JWKSet trusted = snapshot.publicKeys();
         String current = currentKid().orElse("");
         return jdbi.withHandle(h -> h.createQuery("SELECT kid, created_at, superseded_at FROM signing_keys"
                         + " ORDER BY CASE WHEN kid = :kid THEN 0 ELSE 1 END, created_at DESC, kid").bind("kid", current)
@@ -171,7 +215,8 @@ public final class SigningKeys implements TokenKeys {
                     long superseded = rs.getLong("superseded_at");
                     return new KeyInfo(rs.getString("kid"), Instant.ofEpochMilli(rs.getLong("created_at")),
                             rs.getString("kid").equals(current),
-                            rs.wasNull() ? Optional.empty() : Optional.of(Instant.ofEpochMilli(superseded)));
+                            rs.wasNull() ? Optional.empty() : Optional.of(Instant.ofEpochMilli(superseded)),
+                            trusted.getKeyByKeyId(rs.getString("kid")) != null);
                 }).list());
     }
 
@@ -261,35 +306,54 @@ public final class SigningKeys implements TokenKeys {
     private void insertKey(Handle h, ECKey key, Long supersededAt) {
         Date iat = key.getIssueTime();
         long created = iat != null ? iat.getTime() : clock.millis();
-        h.createUpdate("INSERT INTO signing_keys (kid, public_jwk, sealed_jwk, created_at, superseded_at)"
-                        + " VALUES (:kid, :public, :sealed, :created, :superseded)")
+        h.createUpdate("INSERT INTO signing_keys (kid, sealed_jwk, created_at, superseded_at)"
+                        + " VALUES (:kid, :sealed, :created, :superseded)")
                 .bind("superseded", supersededAt)
-                .bind("kid", key.getKeyID()).bind("public", key.toPublicJWK().toJSONString())
+                .bind("kid", key.getKeyID())
                 .bind("sealed", masterKey.seal(key.toJSONString().getBytes(StandardCharsets.UTF_8), aad(key.getKeyID())))
                 .bind("created", created).execute();
     }
 
+    /**
+     * The private key sealed in a row, checked: P-256, the key id inside is the row's, the public
+     * half matches the private one, and the key id is the RFC 7638 thumbprint of that public half.
+     */
     private ECKey unseal(String kid, String sealed) {
-        byte[] json = masterKey.open(sealed, aad(kid));
+        byte[] json;
+        try {
+            json = masterKey.open(sealed, aad(kid));
+        } catch (org.safelight.server.crypto.MasterKeyException e) {
+            throw new org.safelight.server.crypto.MasterKeyException("the token signing key " + kid + " in the"
+                    + " database does not open under this master key: every instance on one database needs the same"
+                    + " master key (" + MasterKey.ENV + ", or the same " + MasterKey.FILE_NAME + ")", e);
+        }
         try {
             JWK jwk = JWK.parse(new String(json, StandardCharsets.UTF_8));
-            if (!(jwk instanceof ECKey ec) || !ec.isPrivate() || !kid.equals(ec.getKeyID())) {
-                throw new IllegalStateException("stored signing key " + kid + " is not a P-256 private key");
+            if (!(jwk instanceof ECKey ec) || !ec.isPrivate() || !Curve.P_256.equals(ec.getCurve())
+                    || !kid.equals(ec.getKeyID()) || !kid.equals(ec.computeThumbprint().toString())
+                    || !halvesMatch(ec)) {
+                throw new IllegalStateException("stored signing key " + kid + " is not a P-256 key pair with that id");
             }
             return ec;
-        } catch (ParseException e) {
+        } catch (ParseException | JOSEException e) {
             throw new IllegalStateException("stored signing key " + kid + " is not a JWK", e);
         } finally {
             java.util.Arrays.fill(json, (byte) 0);
         }
     }
 
-    private static JWK parse(String json) {
-        try {
-            return JWK.parse(json);
-        } catch (ParseException e) {
-            throw new IllegalStateException("a stored public signing key is not a JWK", e);
-        }
+    /** The public JWK made from the opened key's point alone (no other member of the stored JSON). */
+    private static ECKey publicHalf(ECKey key) {
+        return new ECKey.Builder(Curve.P_256, key.getX(), key.getY()).keyID(key.getKeyID()).keyUse(KeyUse.SIGNATURE)
+                .algorithm(JWSAlgorithm.ES256).build();
+    }
+
+    /** Whether the public half belongs to the private one: a signature by the one verifies under the other. */
+    private static boolean halvesMatch(ECKey key) throws JOSEException {
+        byte[] probe = "safelight signing key check".getBytes(StandardCharsets.US_ASCII);
+        JWSHeader header = new JWSHeader(JWSAlgorithm.ES256);
+        Base64URL signature = new ECDSASigner(key).sign(header, probe);
+        return new ECDSAVerifier(key.toECPublicKey()).verify(header, probe, signature);
     }
 
     static String aad(String kid) {

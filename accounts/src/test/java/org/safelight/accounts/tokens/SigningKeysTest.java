@@ -212,7 +212,7 @@ class SigningKeysTest {
     void an_instance_with_another_master_key_cannot_open_the_signing_key(Database db) {
         open(db, dataDir);
         assertThatThrownBy(() -> SigningKeys.open(db, MasterKey.load(otherDataDir, Map.of()), otherDataDir, clock))
-                .isInstanceOf(MasterKeyException.class);
+                .isInstanceOf(MasterKeyException.class).hasMessageContaining("same master key");
     }
 
     private String tokenSignedBy(JWKSet set) {

@@ -97,7 +97,11 @@ public final class StoringIntake implements Intake {
             if (earlier.isPresent()) {
                 return earlier.get();
             }
-            String name = checked.reportId() + "-" + sha256.substring(0, 16)
+            // A name of this intake's own (the partial's random part): two instances taking the same
+            // report at once on one shared folder never write one file; the one whose row loses
+            // deletes its copy below, so no file outlives its report's delivery.
+            String partialName = partial.getFileName().toString();
+            String name = checked.reportId() + "-" + sha256.substring(0, 16) + "-" + partialName.substring(1, 9)
                     + (how == AtRest.MASTER_KEY ? ".rncryptor" : ".picsafe");
             files.keep(partial, name);
             kept = name;
@@ -111,7 +115,8 @@ public final class StoringIntake implements Intake {
                 throw new IOException("the report could not be recorded", e);
             }
             if (!inserted) {
-                // Another intake recorded the same ID between our look and our insert.
+                // Another intake recorded the same ID between our look and our insert: its row names its file.
+                files.delete(kept);
                 Optional<Receipt> raced = earlier(checked.reportId(), sha256);
                 if (raced.isEmpty()) {
                     throw new IllegalStateException("a report row vanished");

@@ -1,19 +1,17 @@
 package org.safelight.server.limits;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
-import java.util.Base64;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jdbi.v3.core.Jdbi;
+import org.safelight.server.crypto.MasterKey;
 import org.safelight.server.db.Database;
 
 /**
  * Token buckets in the table {@code rate_buckets}, shared by every process on the database. A take
  * is one statement, so two instances cannot both take a bucket's last token: the upsert refills the
  * bucket for the time since its last use, takes a token if there is a whole one, and returns what
- * it did. Keys are stored as a hash (no address or account in the table). Buckets that have had the
+ * it did. Keys are stored as an HMAC under a secret of the deployment ({@link BucketKeys}: no
+ * address or account in the table, and none found again by trying candidates). Buckets that have had the
  * time to fill up again are deleted on the fly, at most once a minute per limiter. Clocks of the
  * instances may differ a little: time never runs backwards for a bucket. Thread-safe.
  */
@@ -37,10 +35,12 @@ final class DatabaseBuckets implements RateLimiter.Buckets {
     private final double perSecond;
     private final long fillMillis;
     private final Clock clock;
+    private final BucketKeys keys;
     private final AtomicLong nextPurge = new AtomicLong();
 
-    DatabaseBuckets(Database db, String name, int capacity, double perSecond, Clock clock) {
+    DatabaseBuckets(Database db, MasterKey masterKey, String name, int capacity, double perSecond, Clock clock) {
         this.jdbi = db.jdbi();
+        this.keys = new BucketKeys(jdbi, masterKey);
         this.name = name;
         this.capacity = capacity;
         this.perSecond = perSecond;
@@ -52,7 +52,7 @@ final class DatabaseBuckets implements RateLimiter.Buckets {
     public long take(String key) {
         long now = clock.millis();
         purgeNowAndThen(now);
-        return jdbi.withHandle(h -> h.createQuery(TAKE).bind("limiter", name).bind("key", hash(key))
+        return jdbi.withHandle(h -> h.createQuery(TAKE).bind("limiter", name).bind("key", keys.of(key))
                 .bind("capacity", capacity).bind("rate", perSecond).bind("now", now)
                 .map((rs, ctx) -> rs.getInt("taken") == 1 ? 0L : RateLimiter.waitMillis(rs.getDouble("tokens"), perSecond))
                 .one());
@@ -63,7 +63,7 @@ final class DatabaseBuckets implements RateLimiter.Buckets {
         long now = clock.millis();
         return jdbi.withHandle(h -> h.createQuery("SELECT tokens, at FROM rate_buckets"
                         + " WHERE limiter = :limiter AND bucket_key = :key")
-                .bind("limiter", name).bind("key", hash(key))
+                .bind("limiter", name).bind("key", keys.of(key))
                 .map((rs, ctx) -> (int) Math.floor(Math.min(capacity,
                         rs.getDouble("tokens") + Math.max(0, now - rs.getLong("at")) / 1000.0 * perSecond)))
                 .findOne().orElse((int) capacity));
@@ -77,14 +77,5 @@ final class DatabaseBuckets implements RateLimiter.Buckets {
         }
         jdbi.useHandle(h -> h.createUpdate("DELETE FROM rate_buckets WHERE limiter = :limiter AND at < :cutoff")
                 .bind("limiter", name).bind("cutoff", now - fillMillis).execute());
-    }
-
-    private static String hash(String key) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
-            return Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
-        }
     }
 }

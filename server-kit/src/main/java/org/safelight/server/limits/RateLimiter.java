@@ -1,6 +1,8 @@
 package org.safelight.server.limits;
 
 import java.time.Clock;
+import java.util.function.Supplier;
+import org.safelight.server.crypto.MasterKey;
 import org.safelight.server.db.Database;
 import org.safelight.server.http.ErrorCode;
 import org.safelight.server.http.Refusal;
@@ -28,17 +30,21 @@ public final class RateLimiter {
      * {@code db}'s engine calls for: on PostgreSQL its buckets are rows of {@code rate_buckets},
      * shared by every instance (each take one atomic statement); on SQLite, where one process owns
      * the data folder, they stay in memory. {@code db} must be migrated (the server migrations).
+     * {@code masterKey} seals the secret that the stored bucket keys are made with; it is asked for
+     * only on PostgreSQL (at once, so a missing master key stops the start, not a request).
      */
-    public static RateLimiter forDatabase(Database db, String name, int capacity, double perSecond, Clock clock) {
+    public static RateLimiter forDatabase(Database db, Supplier<MasterKey> masterKey, String name, int capacity,
+                                          double perSecond, Clock clock) {
         return switch (db.dialect()) {
             case SQLITE -> new RateLimiter(capacity, perSecond, clock);
-            case POSTGRES -> shared(db, name, capacity, perSecond, clock);
+            case POSTGRES -> shared(db, masterKey.get(), name, capacity, perSecond, clock);
         };
     }
 
     /** Buckets in {@code db}'s {@code rate_buckets} whatever its engine (tests; {@link #forDatabase} chooses). */
-    static RateLimiter shared(Database db, String name, int capacity, double perSecond, Clock clock) {
-        return new RateLimiter(new DatabaseBuckets(db, name, capacity, perSecond, clock));
+    static RateLimiter shared(Database db, MasterKey masterKey, String name, int capacity, double perSecond,
+                              Clock clock) {
+        return new RateLimiter(new DatabaseBuckets(db, masterKey, name, capacity, perSecond, clock));
     }
 
     /** Takes one token for {@code key}, or throws 429 naming {@code what}. */

@@ -4,12 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.Map;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.junit.jupiter.api.io.TempDir;
+import org.safelight.server.crypto.MasterKey;
 import org.safelight.server.db.Database;
 import org.safelight.server.http.Refusal;
 import org.safelight.server.testing.DatabaseEngine;
@@ -20,6 +28,16 @@ import org.safelight.server.testing.MutableClock;
 class SharedRateLimiterTest {
     private final MutableClock clock = new MutableClock();
 
+    @TempDir
+    Path dataDir;
+    @TempDir
+    Path otherDataDir;
+
+    /** The deployment's master key, read afresh each time as another instance would. */
+    private MasterKey masterKey() {
+        return MasterKey.load(dataDir, Map.of());
+    }
+
     private static int rows(Database db) {
         return db.jdbi().withHandle(h -> h.createQuery("SELECT COUNT(*) FROM rate_buckets").mapTo(Integer.class).one());
     }
@@ -27,7 +45,7 @@ class SharedRateLimiterTest {
     @EachDatabase
     void a_bucket_in_the_database_answers_as_one_in_process_does(Database db) {
         db.migrate(Database.SHARED);
-        List<RateLimiter> both = List.of(new RateLimiter(3, 0.5, clock), RateLimiter.shared(db, "t", 3, 0.5, clock));
+        List<RateLimiter> both = List.of(new RateLimiter(3, 0.5, clock), RateLimiter.shared(db, masterKey(), "t", 3, 0.5, clock));
         for (RateLimiter limiter : both) {
             assertThat(limiter.available("ip-1")).isEqualTo(3);
             for (int i = 0; i < 3; i++) {
@@ -53,9 +71,9 @@ class SharedRateLimiterTest {
     @EachDatabase
     void two_instances_on_one_database_draw_from_one_bucket(Database db) {
         db.migrate(Database.SHARED);
-        RateLimiter one = RateLimiter.shared(db, "keys.requests", 4, 0.001, clock);
-        RateLimiter two = RateLimiter.shared(db, "keys.requests", 4, 0.001, clock);
-        RateLimiter otherLimit = RateLimiter.shared(db, "cloud.uploads", 4, 0.001, clock);
+        RateLimiter one = RateLimiter.shared(db, masterKey(), "keys.requests", 4, 0.001, clock);
+        RateLimiter two = RateLimiter.shared(db, masterKey(), "keys.requests", 4, 0.001, clock);
+        RateLimiter otherLimit = RateLimiter.shared(db, masterKey(), "cloud.uploads", 4, 0.001, clock);
         one.acquire("user-1", "key requests");
         one.acquire("user-1", "key requests");
         two.acquire("user-1", "key requests");
@@ -69,8 +87,8 @@ class SharedRateLimiterTest {
     void takes_at_once_from_many_threads_never_give_more_than_the_capacity(Database db) throws Exception {
         db.migrate(Database.SHARED);
         int capacity = 20;
-        List<RateLimiter> instances = List.of(RateLimiter.shared(db, "t", capacity, 0.0001, clock),
-                RateLimiter.shared(db, "t", capacity, 0.0001, clock));
+        List<RateLimiter> instances = List.of(RateLimiter.shared(db, masterKey(), "t", capacity, 0.0001, clock),
+                RateLimiter.shared(db, masterKey(), "t", capacity, 0.0001, clock));
         ExecutorService pool = Executors.newFixedThreadPool(8);
         try {
             List<Future<Boolean>> attempts = new ArrayList<>();
@@ -96,9 +114,9 @@ class SharedRateLimiterTest {
     }
 
     @EachDatabase
-    void buckets_that_have_filled_up_again_are_deleted_and_keys_are_stored_hashed(Database db) {
+    void buckets_that_have_filled_up_again_are_deleted(Database db) {
         db.migrate(Database.SHARED);
-        RateLimiter limiter = RateLimiter.shared(db, "t", 2, 1, clock);
+        RateLimiter limiter = RateLimiter.shared(db, masterKey(), "t", 2, 1, clock);
         limiter.acquire("ada@hospital.org", "sign-ins");
         assertThat(rows(db)).isEqualTo(1);
         String stored = db.jdbi().withHandle(h -> h.createQuery("SELECT bucket_key FROM rate_buckets")
@@ -113,7 +131,41 @@ class SharedRateLimiterTest {
     void the_engine_decides_sqlite_keeps_buckets_in_process_postgres_in_the_database(Database db,
                                                                                      DatabaseEngine engine) {
         db.migrate(Database.SHARED);
-        RateLimiter.forDatabase(db, "t", 2, 1, clock).acquire("k", "things");
+        RateLimiter.forDatabase(db, this::masterKey, "t", 2, 1, clock).acquire("k", "things");
         assertThat(rows(db)).isEqualTo(engine == DatabaseEngine.POSTGRES ? 1 : 0);
+    }
+
+    @EachDatabase
+    void an_address_is_stored_as_a_keyed_hash_that_trying_candidates_does_not_find_yet_instances_share_its_bucket(
+            Database db) throws Exception {
+        db.migrate(Database.SHARED);
+        RateLimiter one = RateLimiter.shared(db, masterKey(), "accounts.mail-per-address", 2, 0.001, clock);
+        RateLimiter two = RateLimiter.shared(db, masterKey(), "accounts.mail-per-address", 2, 0.001, clock);
+        one.acquire("ada@hospital.org", "messages");
+        two.acquire("ada@hospital.org", "messages");
+        assertThatThrownBy(() -> one.acquire("ada@hospital.org", "messages")).isInstanceOf(Refusal.class);
+        assertThat(rows(db)).as("one bucket for both instances").isEqualTo(1);
+
+        String stored = db.jdbi().withHandle(h -> h.createQuery("SELECT bucket_key FROM rate_buckets")
+                .mapTo(String.class).one());
+        byte[] sha256 = MessageDigest.getInstance("SHA-256").digest("ada@hospital.org".getBytes(StandardCharsets.UTF_8));
+        assertThat(stored).doesNotContain("ada")
+                .isNotEqualTo(Base64.getUrlEncoder().withoutPadding().encodeToString(sha256))
+                .isNotEqualTo(Base64.getEncoder().encodeToString(sha256))
+                .isNotEqualToIgnoringCase(HexFormat.of().formatHex(sha256));
+        String secret = db.jdbi().withHandle(h -> h.createQuery("SELECT value FROM server_state WHERE name = :n")
+                .bind("n", BucketKeys.STATE_NAME).mapTo(String.class).one());
+        assertThat(masterKey().open(secret, BucketKeys.AAD)).as("kept sealed under the master key").hasSize(32);
+    }
+
+    @EachDatabase
+    void a_secret_sealed_under_an_earlier_master_key_is_replaced_and_limits_go_on(Database db) {
+        db.migrate(Database.SHARED);
+        RateLimiter.shared(db, MasterKey.load(otherDataDir, Map.of()), "t", 2, 1, clock).acquire("k", "things");
+        RateLimiter limiter = RateLimiter.shared(db, masterKey(), "t", 2, 1, clock);
+        assertThatCode(() -> limiter.acquire("k", "things")).doesNotThrowAnyException();
+        String secret = db.jdbi().withHandle(h -> h.createQuery("SELECT value FROM server_state WHERE name = :n")
+                .bind("n", BucketKeys.STATE_NAME).mapTo(String.class).one());
+        assertThat(masterKey().open(secret, BucketKeys.AAD)).hasSize(32);
     }
 }
