@@ -59,7 +59,7 @@ class ClusterScaleBench {
         String load = Files.readString(Path.of("/proc/loadavg")).strip();
         List<Figures> figures = new ArrayList<>();
         try (Cluster cluster = Cluster.start(Files.createTempDirectory(base, "bench-"), new Cluster.Options(INSTANCES,
-                List.of("-Xmx512m"), List.of("--key-requests-per-minute", "100000000"), 1, false, true))) {
+                List.of("-Xmx512m"), List.of("--key-requests-per-minute", "100000000"), 1, false))) {
             ClusterClient client = new ClusterClient(cluster.publicUrl());
             User sender = new User("sender@hospital.example", "correct horse battery staple sender", "198.51.100.1");
             User reader = new User("reader@hospital.example", "correct horse battery staple reader", "198.51.100.2");

@@ -63,7 +63,7 @@ class ClusterTest {
         cluster = Cluster.start(Files.createTempDirectory(base, "run-"), new Cluster.Options(INSTANCES,
                 // small, quick-starting JVMs: three of them share two cores with the test
                 List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"),
-                List.of("--key-requests-per-minute", "100000"), 1, true, false));
+                List.of("--key-requests-per-minute", "100000"), 1, true));
         client = new ClusterClient(cluster.publicUrl());
         ExecutorService pool = Executors.newFixedThreadPool(3);
         try {

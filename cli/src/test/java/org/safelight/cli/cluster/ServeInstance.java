@@ -22,7 +22,8 @@ import org.safelight.server.testing.Ports;
  * a full pipe. Not thread-safe: one owner starts and stops it.
  */
 final class ServeInstance implements AutoCloseable {
-    private static final Duration START = Duration.ofSeconds(120);
+    /** Generous: three instances and their database start together on two cores shared with others. */
+    private static final Duration START = Duration.ofSeconds(240);
 
     private final String name;
     private final Process process;
@@ -96,8 +97,19 @@ final class ServeInstance implements AutoCloseable {
             }
             Thread.sleep(100); // polling a starting process, with the deadline above
         }
-        throw new IllegalStateException(name + " did not answer /health within " + START.toSeconds() + " s:\n"
-                + output());
+        threadDump();
+        throw new IllegalStateException(name + " did not answer /health within " + START.toSeconds() + " s (its"
+                + " threads are at the end of " + log + "):\n" + output());
+    }
+
+    /** What every thread of the instance is doing, appended to its log: why it did not start. */
+    private void threadDump() throws IOException, InterruptedException {
+        Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                Long.toString(process.pid()), "Thread.print").redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        if (!jcmd.waitFor(30, TimeUnit.SECONDS)) {
+            jcmd.destroyForcibly();
+        }
     }
 
     String name() {
