@@ -41,6 +41,8 @@ public final class Database implements AutoCloseable {
 
     private final HikariDataSource dataSource;
     private boolean sharedMigrated;
+    /** The advisory lock id instances hold while migrating ("safelight" in ASCII). */
+    private static final long MIGRATION_LOCK = 0x736166656c696768L;
     private final Dialect dialect;
     private final Jdbi jdbi;
     /** SQLite's prepared statements, per physical connection; guarded by itself. */
@@ -128,7 +130,35 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    /**
+     * One Flyway run. On PostgreSQL, under a session advisory lock held on a connection of its own:
+     * instances starting together on an empty database would otherwise race to create the same
+     * history table (Flyway locks only once the table exists), and one of them would stop.
+     */
     private void apply(Migrations migrations) {
+        if (dialect != Dialect.POSTGRES) {
+            flyway(migrations);
+            return;
+        }
+        try (Connection lock = dataSource.getConnection()) {
+            try (var take = lock.prepareStatement("SELECT pg_advisory_lock(?)")) {
+                take.setLong(1, MIGRATION_LOCK);
+                take.execute();
+            }
+            try {
+                flyway(migrations);
+            } finally {
+                try (var release = lock.prepareStatement("SELECT pg_advisory_unlock(?)")) {
+                    release.setLong(1, MIGRATION_LOCK);
+                    release.execute();
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot take the migration lock on the database", e);
+        }
+    }
+
+    private void flyway(Migrations migrations) {
         Flyway.configure(Database.class.getClassLoader())
                 .dataSource(dataSource)
                 .locations("classpath:" + migrations.location())
