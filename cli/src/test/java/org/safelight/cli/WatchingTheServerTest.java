@@ -49,9 +49,10 @@ class WatchingTheServerTest {
 
     private SafelightServer start(String host, UnaryOperator<OperationsSettings> operations) throws Exception {
         Path data = dir.resolve("data");
+        String site = host.equals("127.0.0.1") ? "http://localhost:" : "http://safelight.example:"; // no warning
         return Ports.onFreePort(port -> SafelightServer.start(new ServeConfig(data, host, port,
                 Set.of("accounts", "keys", "cloud", "web"), Database.sqliteUrl(data), null, null, null,
-                URI.create("http://localhost:" + port), List.of(),
+                URI.create(site + port), List.of(),
                 new ServeConfig.Smtp("", 0, "", "", "safelight@localhost", false), 60)
                 .with(operations.apply(OperationsSettings.DEFAULTS))));
     }
