@@ -29,4 +29,16 @@ class OperationsOptionsTest {
         assertThat(port.exitCode()).isEqualTo(2);
         assertThat(port.stderr()).contains("--metrics-port");
     }
+
+    @Test
+    void a_negative_shutdown_drain_is_refused_and_help_names_the_drain_and_the_metrics_host() {
+        Cli.Result drain = Cli.run("serve", "--data-dir", dir.resolve("data").toString(), "--shutdown-drain", "-1");
+        assertThat(drain.exitCode()).isEqualTo(2);
+        assertThat(drain.stderr()).contains("--shutdown-drain");
+        assertThat(dir.resolve("data")).doesNotExist();
+        Cli.Result help = Cli.run("serve", "--help");
+        assertThat(help.exitCode()).isZero();
+        assertThat(help.out()).contains("--shutdown-drain", "TimeoutStopSec",
+                "--metrics-host", "127.0.0.1");
+    }
 }

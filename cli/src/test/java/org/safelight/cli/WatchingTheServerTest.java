@@ -1,18 +1,26 @@
 package org.safelight.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
@@ -23,6 +31,7 @@ import org.safelight.cli.serve.OperationsSettings;
 import org.safelight.cli.serve.SafelightServer;
 import org.safelight.cli.serve.ServeConfig;
 import org.safelight.server.db.Database;
+import org.safelight.server.http.Readiness;
 import org.safelight.server.testing.Ports;
 
 /** What an operator watches a running server by: readiness, metrics, JSON logs with request ids. */
@@ -35,12 +44,31 @@ class WatchingTheServerTest {
     Path dir;
 
     private SafelightServer start(UnaryOperator<OperationsSettings> operations) throws Exception {
+        return start("127.0.0.1", operations);
+    }
+
+    private SafelightServer start(String host, UnaryOperator<OperationsSettings> operations) throws Exception {
         Path data = dir.resolve("data");
-        return Ports.onFreePort(port -> SafelightServer.start(new ServeConfig(data, "127.0.0.1", port,
+        String site = host.equals("127.0.0.1") ? "http://localhost:" : "http://safelight.example:"; // no warning
+        return Ports.onFreePort(port -> SafelightServer.start(new ServeConfig(data, host, port,
                 Set.of("accounts", "keys", "cloud", "web"), Database.sqliteUrl(data), null, null, null,
-                URI.create("http://localhost:" + port), List.of(),
+                URI.create(site + port), List.of(),
                 new ServeConfig.Smtp("", 0, "", "", "safelight@localhost", false), 60)
                 .with(operations.apply(OperationsSettings.DEFAULTS))));
+    }
+
+    /** An IPv4 address of this machine other than loopback, when it has one (containers may not). */
+    private static Optional<InetAddress> nonLoopbackAddress() throws IOException {
+        for (NetworkInterface nic : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+            if (nic.isUp() && !nic.isLoopback()) {
+                for (InetAddress a : Collections.list(nic.getInetAddresses())) {
+                    if (a instanceof Inet4Address && !a.isLoopbackAddress()) {
+                        return Optional.of(a);
+                    }
+                }
+            }
+        }
+        return Optional.empty();
     }
 
     private HttpResponse<String> get(String url, String... headers) throws Exception {
@@ -53,7 +81,7 @@ class WatchingTheServerTest {
 
     @Test
     void readiness_and_the_ready_gauge_fail_with_a_short_reason_once_the_database_is_closed() throws Exception {
-        try (SafelightServer server = start(o -> o.withMetricsToken(TOKEN))) {
+        try (SafelightServer server = start(o -> o.withMetricsToken(TOKEN).withMetricsPort(0))) {
             String base = server.url().toString();
             HttpResponse<String> ready = get(base + "/health/ready");
             assertThat(ready.statusCode()).as(ready.body()).isEqualTo(200);
@@ -69,8 +97,17 @@ class WatchingTheServerTest {
             assertThat(server.routes()).contains("GET /health/live", "GET /health/ready", "GET /metrics");
             assertThat(get(base + "/openapi.yaml").body()).contains("/health/ready:", "/metrics:");
 
+            String listener = "http://127.0.0.1:" + server.metricsPort().orElseThrow() + "/metrics";
+            assertThat(get(listener).statusCode()).as("the token is asked for on the metrics port too").isEqualTo(401);
+            assertThat(get(listener, "Authorization", "Bearer " + TOKEN).statusCode()).isEqualTo(200);
+
             server.database().close();
+            // the last result is reused for up to Readiness.DEFAULT_INTERVAL: poll past it
+            long deadline = System.nanoTime() + Readiness.DEFAULT_INTERVAL.plusSeconds(10).toNanos();
             HttpResponse<String> notReady = get(base + "/health/ready");
+            while (notReady.statusCode() == 200 && System.nanoTime() < deadline) {
+                notReady = get(base + "/health/ready");
+            }
             assertThat(notReady.statusCode()).isEqualTo(503);
             assertThat(JSON.readTree(notReady.body()).path("checks").path("database").asText())
                     .isEqualTo("the database is closed");
@@ -80,9 +117,20 @@ class WatchingTheServerTest {
     }
 
     @Test
-    void with_a_metrics_port_metrics_are_served_there_and_not_on_the_main_port() throws Exception {
-        try (SafelightServer server = start(o -> o.withMetricsPort(0))) {
+    void with_a_metrics_port_metrics_are_served_there_on_the_loopback_address_only_and_not_on_the_main_port()
+            throws Exception {
+        try (SafelightServer server = start("0.0.0.0", o -> o.withMetricsPort(0))) {
             assertThat(get(server.url() + "/health").statusCode()).isEqualTo(200);
+            InetSocketAddress bound = server.metricsAddress().orElseThrow();
+            assertThat(bound.getAddress().getHostAddress()).as("not --host 0.0.0.0").isEqualTo("127.0.0.1");
+            Optional<InetAddress> outside = nonLoopbackAddress();
+            if (outside.isPresent()) {
+                String host = outside.get().getHostAddress();
+                assertThat(get("http://" + host + ":" + server.url().getPort() + "/health").statusCode())
+                        .as("the main port on " + host).isEqualTo(200);
+                assertThatThrownBy(() -> get("http://" + host + ":" + bound.getPort() + "/metrics"))
+                        .as("the metrics port on " + host).isInstanceOf(IOException.class);
+            }
             assertThat(get(server.url() + "/metrics").statusCode()).isEqualTo(404);
             int port = server.metricsPort().orElseThrow();
             HttpResponse<String> metrics = get("http://127.0.0.1:" + port + "/metrics");
@@ -110,8 +158,7 @@ class WatchingTheServerTest {
         Runnable back = LogConsole.use(LogFormat.JSON); // as serve does with --log-format json, undone after
         try {
             System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
-            try (SafelightServer server = start(o -> new OperationsSettings(o.metricsPort(), java.util.Optional.of(TOKEN),
-                    LogFormat.JSON, o.shutdownGrace()))) {
+            try (SafelightServer server = start(o -> o.withMetricsToken(TOKEN).withLogFormat(LogFormat.JSON))) {
                 TestUsers users = new TestUsers(dir, dir.resolve("data"), server.url().toString());
                 users.signUp("ada", email);
                 users.verify("ada", email);

@@ -10,9 +10,11 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.OptionalInt;
+import java.util.Optional;
 import org.safelight.server.db.Database;
 import org.safelight.server.http.MetricsListener;
 import org.safelight.server.http.Operations;
@@ -68,24 +70,33 @@ final class Observability implements AutoCloseable {
                 throw new IllegalStateException("a role registered the readiness check " + name + ", which serve owns");
             }
         });
-        Readiness ready = new Readiness(checks);
+        Readiness ready = new Readiness(checks); // one run per interval, however often it is asked
         readiness = ready;
-        Gauge.builder("safelight.ready", ready, r -> r.evaluate().ready() ? 1 : 0)
+        Gauge.builder("safelight.ready", ready, r -> r.current().ready() ? 1 : 0)
                 .description("1 when /health/ready answers 200, else 0").strongReference(true).register(registry);
         return new Operations(ready, registry, settings.metricsToken(), settings.shutdownGrace());
     }
 
-    /** Starts the {@code --metrics-port} listener on {@code host}, when asked for. */
-    void listen(String host) throws IOException {
+    /**
+     * Starts the {@code --metrics-port} listener on {@code --metrics-host} (loopback by default, not
+     * {@code --host}: it has no authentication unless the metrics token is set, which it then asks for).
+     */
+    void listen() throws IOException {
         if (settings.metricsPort().isPresent()) {
-            listener = MetricsListener.start(host, settings.metricsPort().getAsInt(), registry::scrape);
+            listener = MetricsListener.start(settings.metricsHost(), settings.metricsPort().getAsInt(),
+                    registry::scrape, settings.metricsToken());
         }
     }
 
-    /** The {@code --metrics-port} listener's port, when there is one. */
-    OptionalInt metricsPort() {
+    /** The {@code --metrics-port} listener's address, when there is one. */
+    Optional<InetSocketAddress> metricsAddress() {
         MetricsListener l = listener;
-        return l == null ? OptionalInt.empty() : OptionalInt.of(l.port());
+        return l == null ? Optional.empty() : Optional.of(l.address());
+    }
+
+    /** How long a stop keeps serving after readiness failed. */
+    Duration drain() {
+        return settings.shutdownDrain();
     }
 
     /** Readiness fails from now on. */

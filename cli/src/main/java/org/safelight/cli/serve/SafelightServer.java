@@ -32,9 +32,9 @@ import org.slf4j.LoggerFactory;
  * role in {@link RoleName} order — every role's migrations, then every role built by its
  * {@link RoleWiring} from one {@link RoleContext}, then the roles' workers — then HTTP (HTTPS when
  * DATA_DIR/certs holds certificates), watched as {@link Observability} says. {@link #close()} stops
- * it in reverse: readiness fails, HTTP takes no new connections and lets the requests in flight
- * finish (up to the shutdown grace), then the metrics, the workers, what the roles registered, the
- * database, the data folder's lock.
+ * it in reverse: readiness fails, HTTP keeps serving for the shutdown drain, then takes no new
+ * connections and lets the requests in flight finish (up to the shutdown grace), then the metrics,
+ * the workers, what the roles registered, the database, the data folder's lock.
  */
 public final class SafelightServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SafelightServer.class);
@@ -137,7 +137,7 @@ public final class SafelightServer implements AutoCloseable {
                 app.start(config.host(), config.port());
                 scheme = "http";
             }
-            watch.listen(config.host());
+            watch.listen();
             SafelightServer server = new SafelightServer(app, database, context, running, scheme, lock, watch);
             LOG.info("Safelight is serving {} on {}", String.join(",", config.roles().stream().map(RoleName::id)
                     .toList()), server.url());
@@ -215,19 +215,41 @@ public final class SafelightServer implements AutoCloseable {
 
     /** The {@code --metrics-port} listener's port, when there is one. */
     public java.util.OptionalInt metricsPort() {
-        return watch.metricsPort();
+        return watch.metricsAddress().map(a -> java.util.OptionalInt.of(a.getPort())).orElse(java.util.OptionalInt.empty());
+    }
+
+    /** The address the {@code --metrics-port} listener is bound to, when there is one. */
+    public java.util.Optional<java.net.InetSocketAddress> metricsAddress() {
+        return watch.metricsAddress();
     }
 
     @Override
     public void close() {
-        LOG.info("stopping: not ready from now on; requests in flight may finish first");
+        LOG.info("stopping: not ready from now on; serving {} s more, then requests in flight may finish",
+                watch.drain().toSeconds());
         watch.stopping();
-        app.stop(); // waits for the requests in flight, up to the shutdown grace
+        drain(watch.drain());
+        app.stop(); // stops accepting, then waits for the requests in flight, up to the shutdown grace
         watch.close();
         running.stopAll();
         context.closeResources();
         database.close();
         lock.close(); // last: another server may take the folder now
+    }
+
+    /**
+     * Keeps serving normally while readiness already fails, so load balancers and probes (which poll
+     * every few seconds) take this instance out before it refuses connections.
+     */
+    private static void drain(Duration drain) {
+        if (drain.isZero()) {
+            return;
+        }
+        try {
+            Thread.sleep(drain.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // asked to hurry: stop now
+        }
     }
 
     /** The workers started so far; stopped newest first, a failure logged by its class only. */

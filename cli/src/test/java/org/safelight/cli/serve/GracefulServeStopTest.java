@@ -26,8 +26,8 @@ import org.safelight.server.role.RoleWiring;
 import org.safelight.server.role.Worker;
 
 /**
- * How serve stops (SIGTERM runs {@link SafelightServer#close()}): readiness fails first, new
- * requests are refused, a request in flight still finishes with its answer, and only then do the
+ * How serve stops (SIGTERM runs {@link SafelightServer#close()}): readiness fails first, the server
+ * keeps serving through the drain, then new requests are refused, a request in flight still finishes with its answer, and only then do the
  * workers and the database stop.
  */
 class GracefulServeStopTest {
@@ -122,5 +122,33 @@ class GracefulServeStopTest {
         assertThat(answer.body()).isEqualTo("stored 65536 bytes");
         stopping.get(30, TimeUnit.SECONDS);
         assertThat(workerStoppedWhileInFlight).as("the workers stop after the requests in flight").isFalse();
+    }
+
+    @Test
+    void during_the_drain_readiness_fails_while_new_connections_are_still_served() throws Exception {
+        Path data = dir.resolve("data");
+        SafelightServer server = SafelightServer.start(new ServeConfig(data, "127.0.0.1", 0, Set.of("accounts"),
+                Database.sqliteUrl(data), null, null, null, URI.create("http://localhost:0"), List.of(),
+                new ServeConfig.Smtp("", 0, "", "", "safelight@localhost", false), 60)
+                .with(OperationsSettings.DEFAULTS.withShutdownDrain(Duration.ofSeconds(5))));
+        URI base = server.url();
+        assertThat(fresh(base.resolve("/health/ready"))).isEqualTo(200);
+
+        CompletableFuture<Void> stopping = CompletableFuture.runAsync(server::close);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        int ready = 200;
+        while (ready == 200 && System.nanoTime() < deadline) {
+            ready = fresh(base.resolve("/health/ready"));
+        }
+        assertThat(ready).as("readiness fails as the stop begins").isEqualTo(503);
+        assertThat(fresh(base.resolve("/health"))).as("a new connection is still served").isEqualTo(200);
+        assertThat(stopping).as("the stop waits out the drain").isNotDone();
+        stopping.get(30, TimeUnit.SECONDS);
+    }
+
+    /** A status over a new connection (a fresh client), as a load balancer's next request would open. */
+    private static int fresh(URI uri) throws IOException, InterruptedException {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).build(),
+                HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 }

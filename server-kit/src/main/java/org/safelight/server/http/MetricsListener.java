@@ -6,12 +6,15 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
  * A second listener that serves nothing but {@code GET /metrics} ({@code --metrics-port}), for a
  * Prometheus that reaches the server on a port users do not. The JDK's small HTTP server rather than
- * a second Jetty connector: no route of the roles can ever be reached through it.
+ * a second Jetty connector: no route of the roles can ever be reached through it. It has no
+ * authentication of its own unless given a token, so serve binds it to the loopback address unless
+ * told otherwise.
  */
 public final class MetricsListener implements AutoCloseable {
     static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
@@ -24,11 +27,23 @@ public final class MetricsListener implements AutoCloseable {
 
     /**
      * Listens on {@code host}:{@code port} (0 picks a free port) and answers {@code /metrics} with
-     * {@code scrape}; any other path 404, any other method 405.
+     * {@code scrape} to anyone; any other path 404, any other method 405.
      *
      * @throws IOException when the address cannot be bound
      */
     public static MetricsListener start(String host, int port, Supplier<String> scrape) throws IOException {
+        return start(host, port, scrape, Optional.empty());
+    }
+
+    /**
+     * As {@link #start(String, int, Supplier)}; with a {@code token}, {@code /metrics} answers only
+     * to {@code Authorization: Bearer <token>} (401 otherwise, compared in constant time).
+     *
+     * @throws IOException when the address cannot be bound
+     */
+    public static MetricsListener start(String host, int port, Supplier<String> scrape, Optional<String> token)
+            throws IOException {
+        Optional<String> required = token.filter(t -> !t.isBlank());
         HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 16);
         server.createContext("/", exchange -> {
             try (exchange) {
@@ -37,6 +52,11 @@ public final class MetricsListener implements AutoCloseable {
                 } else if (!"GET".equals(exchange.getRequestMethod()) && !"HEAD".equals(exchange.getRequestMethod())) {
                     exchange.getResponseHeaders().set("Allow", "GET");
                     answer(exchange, 405, "text/plain; charset=utf-8", "only GET\n");
+                } else if (required.isPresent()
+                        && !Operations.bearer(required.get(), exchange.getRequestHeaders().getFirst("Authorization"))) {
+                    exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer");
+                    answer(exchange, 401, "text/plain; charset=utf-8",
+                            "the metrics need Authorization: Bearer and the metrics token\n");
                 } else {
                     answer(exchange, 200, CONTENT_TYPE, scrape.get());
                 }
@@ -58,6 +78,11 @@ public final class MetricsListener implements AutoCloseable {
                 out.write(bytes);
             }
         }
+    }
+
+    /** The address it listens on (the host as bound, the port chosen). */
+    public InetSocketAddress address() {
+        return server.getAddress();
     }
 
     public int port() {

@@ -56,7 +56,9 @@ public final class OpenApi {
                 .putObject("responses").putObject("200").put("description", "{\"status\": \"live\"}");
         ObjectNode ready = paths.putObject("/health/ready").putObject("get")
                 .put("summary", "Readiness: the database answers, its migrations are done, every role's own checks"
-                        + " pass (audit log, blob store, ...), and the server is not stopping.")
+                        + " pass (audit log, blob store, ...), and the server is not stopping. The checks run at most"
+                        + " once every 5 s (one run at a time); meanwhile the last result is answered. Stopping shows"
+                        + " at once.")
                 .putObject("responses");
         ready.putObject("200").put("description", "{\"status\": \"ready\", \"checks\": {name: \"ok\"}}");
         ready.putObject("503").put("description", "{\"status\": \"not_ready\", \"checks\": {name: \"ok\" or a short"
@@ -64,8 +66,8 @@ public final class OpenApi {
         if (metricsServed) {
             ObjectNode metrics = paths.putObject("/metrics").putObject("get")
                     .put("summary", "Prometheus metrics (text format 0.0.4), to Authorization: Bearer <the metrics"
-                            + " token>. (With --metrics-port instead, they are served on that port, without a token,"
-                            + " and not here.)")
+                            + " token>. (With --metrics-port instead, they are served on that port, on 127.0.0.1 unless"
+                            + " --metrics-host says otherwise, and not here.)")
                     .putObject("responses");
             metrics.putObject("200").put("description", "The metrics in Prometheus' text format.");
             metrics.putObject("401").put("description", "No or the wrong metrics token (error unauthorized).");

@@ -46,10 +46,15 @@ public record Operations(Readiness readiness, MeterRegistry meters, Optional<Str
      * of the token shows in the time an answer takes.
      */
     boolean opensMetrics(String authorization) {
-        if (metricsToken.isEmpty() || authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+        return metricsToken.isPresent() && bearer(metricsToken.get(), authorization);
+    }
+
+    /** Whether {@code authorization} is {@code Bearer token}, compared in constant time (see {@link #opensMetrics}). */
+    static boolean bearer(String token, String authorization) {
+        if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
             return false;
         }
-        return MessageDigest.isEqual(sha256(authorization.substring(7).strip()), sha256(metricsToken.get()));
+        return MessageDigest.isEqual(sha256(authorization.substring(7).strip()), sha256(token));
     }
 
     private static byte[] sha256(String text) {

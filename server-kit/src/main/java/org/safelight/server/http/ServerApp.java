@@ -132,7 +132,7 @@ public final class ServerApp {
 
     /** 200 {"status": "ready", "checks": {...}} or 503 {"status": "not_ready", "checks": {name: reason}}. */
     private static void ready(Readiness readiness, Context ctx) {
-        Readiness.Result result = readiness.evaluate();
+        Readiness.Result result = readiness.current(); // at most one run of the checks per interval
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("status", result.ready() ? "ready" : "not_ready");
         body.put("checks", result.checks());

@@ -11,11 +11,16 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.safelight.server.role.ReadinessCheck;
@@ -34,7 +39,8 @@ class OperationsHttpTest {
         routes.get("/whoami-request", ctx -> ctx.result(String.valueOf(MDC.get(RequestIds.MDC_KEY))));
     });
 
-    private Readiness readiness() {
+    /** Readiness as serve builds it, its result reused for {@code interval}. */
+    private Readiness readiness(Duration interval) {
         Map<String, ReadinessCheck> checks = new LinkedHashMap<>();
         checks.put("database", () -> { });
         checks.put("audit", () -> {
@@ -42,7 +48,7 @@ class OperationsHttpTest {
                 throw new IllegalStateException("the audit log cannot be written\nsecond line not shown");
             }
         });
-        return new Readiness(checks);
+        return new Readiness(checks, interval);
     }
 
     private Javalin start(Readiness readiness, Optional<String> token) {
@@ -68,7 +74,7 @@ class OperationsHttpTest {
 
     @Test
     void liveness_answers_while_readiness_reports_each_check_and_fails_with_the_one_that_fails() throws Exception {
-        start(readiness(), Optional.empty());
+        start(readiness(Duration.ofMillis(200)), Optional.empty());
         assertThat(get("/health/live").statusCode()).isEqualTo(200);
         assertThat(get("/health").body()).contains("\"status\":\"ok\"");
 
@@ -80,8 +86,8 @@ class OperationsHttpTest {
         assertThat(body.path("checks").path("audit").asText()).isEqualTo("ok");
 
         auditFails.set(true);
-        HttpResponse<String> failing = get("/health/ready");
-        assertThat(failing.statusCode()).isEqualTo(503);
+        HttpResponse<String> failing = pollReadyUntil(503, Duration.ofSeconds(10));
+        assertThat(failing.statusCode()).as("a failing check shows once the interval is over").isEqualTo(503);
         body = Json.MAPPER.readTree(failing.body());
         assertThat(body.path("status").asText()).isEqualTo("not_ready");
         assertThat(body.path("checks").path("database").asText()).isEqualTo("ok");
@@ -89,25 +95,82 @@ class OperationsHttpTest {
         assertThat(get("/health/live").statusCode()).as("alive all the same").isEqualTo(200);
     }
 
+    private HttpResponse<String> pollReadyUntil(int status, Duration limit) throws Exception {
+        long deadline = System.nanoTime() + limit.toNanos();
+        HttpResponse<String> r = get("/health/ready");
+        while (r.statusCode() != status && System.nanoTime() < deadline) {
+            r = get("/health/ready");
+        }
+        return r;
+    }
+
     @Test
-    void readiness_fails_as_soon_as_the_server_is_stopping() throws Exception {
-        Readiness readiness = readiness();
+    void many_concurrent_readiness_probes_run_each_check_once_per_interval() throws Exception {
+        AtomicInteger runs = new AtomicInteger();
+        CountDownLatch release = new CountDownLatch(1);
+        Readiness readiness = new Readiness(Map.of("costly", () -> {
+            runs.incrementAndGet();
+            if (!release.await(20, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("not released");
+            }
+        }), Duration.ofMinutes(5));
         start(readiness, Optional.empty());
+        List<CompletableFuture<HttpResponse<String>>> probes = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            probes.add(http.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.port()
+                    + "/health/ready")).build(), HttpResponse.BodyHandlers.ofString()));
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (runs.get() == 0 && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        release.countDown();
+        for (CompletableFuture<HttpResponse<String>> probe : probes) {
+            assertThat(probe.get(30, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+        }
+        for (int i = 0; i < 20; i++) {
+            assertThat(get("/health/ready").statusCode()).isEqualTo(200);
+        }
+        assertThat(runs.get()).as("one run for 40 probes within the interval").isEqualTo(1);
+    }
+
+    @Test
+    void readiness_fails_as_soon_as_the_server_is_stopping_whatever_the_interval() throws Exception {
+        Readiness readiness = readiness(Duration.ofMinutes(5));
+        start(readiness, Optional.empty());
+        assertThat(get("/health/ready").statusCode()).isEqualTo(200);
         readiness.stopping();
         HttpResponse<String> r = get("/health/ready");
-        assertThat(r.statusCode()).isEqualTo(503);
+        assertThat(r.statusCode()).as("not the cached 200").isEqualTo(503);
         assertThat(Json.MAPPER.readTree(r.body()).path("checks").path("shutdown").asText())
                 .isEqualTo("the server is stopping");
     }
 
     @Test
-    void a_check_that_does_not_answer_fails_within_its_time_limit() {
-        Readiness slow = new Readiness(Map.of("stuck", () -> Thread.sleep(60_000)));
-        long started = System.nanoTime();
-        Readiness.Result result = slow.evaluate();
-        assertThat(result.ready()).isFalse();
-        assertThat(result.checks().get("stuck")).startsWith("no answer within");
-        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(10));
+    void a_check_that_does_not_answer_fails_within_its_time_limit_and_is_not_started_again_while_it_hangs() {
+        AtomicInteger starts = new AtomicInteger();
+        CountDownLatch release = new CountDownLatch(1);
+        Readiness slow = new Readiness(Map.of("stuck", () -> {
+            starts.incrementAndGet();
+            while (release.getCount() > 0) { // deaf to interrupts, like a thread blocked on a monitor
+                try {
+                    release.await();
+                } catch (InterruptedException ignored) {
+                    // keep hanging
+                }
+            }
+        }), Duration.ZERO);
+        try {
+            long started = System.nanoTime();
+            Readiness.Result result = slow.current();
+            assertThat(result.ready()).isFalse();
+            assertThat(result.checks().get("stuck")).startsWith("no answer within");
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(10));
+            assertThat(slow.current().checks().get("stuck")).startsWith("no answer within");
+            assertThat(starts.get()).as("no second thread for a check that still hangs").isEqualTo(1);
+        } finally {
+            release.countDown();
+        }
     }
 
     @Test
@@ -156,6 +219,20 @@ class OperationsHttpTest {
                 assertThat(http.send(HttpRequest.newBuilder(URI.create(base + other)).build(),
                         HttpResponse.BodyHandlers.ofString()).statusCode()).as(other).isEqualTo(404);
             }
+        }
+    }
+
+    @Test
+    void a_metrics_listener_given_a_token_answers_only_to_it() throws Exception {
+        try (MetricsListener listener = MetricsListener.start("127.0.0.1", 0, meters::scrape, Optional.of(TOKEN))) {
+            URI metrics = URI.create("http://127.0.0.1:" + listener.port() + "/metrics");
+            assertThat(listener.address().getAddress().isLoopbackAddress()).isTrue();
+            assertThat(http.send(HttpRequest.newBuilder(metrics).build(), HttpResponse.BodyHandlers.ofString())
+                    .statusCode()).isEqualTo(401);
+            assertThat(http.send(HttpRequest.newBuilder(metrics).header("Authorization", "Bearer wrong").build(),
+                    HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(401);
+            assertThat(http.send(HttpRequest.newBuilder(metrics).header("Authorization", "Bearer " + TOKEN).build(),
+                    HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
         }
     }
 
