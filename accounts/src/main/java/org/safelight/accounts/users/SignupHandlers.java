@@ -133,7 +133,7 @@ public final class SignupHandlers {
         if (json) {
             JsonNode body = Json.body(ctx);
             String fromBody = Json.optionalText(body, "token");
-            token = fromBody != null ? fromBody : ctx.queryParam("token");
+            token = !fromBody.isEmpty() ? fromBody : ctx.queryParam("token");
             password = Json.optionalText(body, "password");
         } else {
             token = ctx.queryParam("token");

@@ -121,6 +121,18 @@ class ConfirmingWithThePasswordHttpTest {
     }
 
     @Test
+    void a_json_client_may_post_to_the_emailed_link_itself_with_the_token_in_its_query() {
+        server.signUp(OWNER);
+        String token = tokenOf(server.outbox().lastLinkTo(OWNER));
+
+        HttpResponse<String> right = server.post("/api/v1/accounts/verify?token=" + token,
+                "{\"password\": \"" + AccountsServer.PASSWORD + "\"}");
+
+        assertThat(right.statusCode()).isEqualTo(200);
+        assertThat(verified(OWNER)).isTrue();
+    }
+
+    @Test
     void wrong_passwords_are_counted_with_failed_sign_ins_so_the_password_cannot_be_guessed() {
         server.signUp(OWNER, ATTACKER_PASSWORD);
         String link = server.outbox().lastLinkTo(OWNER);
