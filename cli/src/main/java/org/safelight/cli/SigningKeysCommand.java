@@ -1,6 +1,5 @@
 package org.safelight.cli;
 
-import java.nio.file.Files;
 import java.time.Clock;
 import java.util.concurrent.Callable;
 import org.safelight.accounts.tokens.SigningKeys;
@@ -30,20 +29,19 @@ final class SigningKeysCommand extends GroupCommand {
         @Mixin
         HostOptions host;
 
+        @Mixin
+        MasterKeyOptions masterKey;
+
         abstract int run(SigningKeys keys, java.io.PrintStream out);
 
         @Override
         public Integer call() {
             java.util.Map<String, String> env = group.admin.main.env;
-            String fromEnv = env.get(MasterKey.ENV);
-            if ((fromEnv == null || fromEnv.isBlank()) && !Files.exists(host.dataDir.resolve(MasterKey.FILE_NAME))) {
-                throw new Failures.UsageException("no master key: set " + MasterKey.ENV + " or give the --data-dir"
-                        + " holding " + MasterKey.FILE_NAME + " (the signing keys are sealed under it)");
-            }
+            // before the database is opened: without a master key nothing here can be read
+            MasterKey master = masterKey.load(host.dataDir, env, "the signing keys are sealed under it");
             try (Database db = host.open(env)) {
                 db.migrate("accounts");
-                SigningKeys keys = SigningKeys.open(db, MasterKey.load(host.dataDir, env), host.dataDir,
-                        Clock.systemUTC());
+                SigningKeys keys = SigningKeys.open(db, master, host.dataDir, Clock.systemUTC());
                 try {
                     return run(keys, group.admin.main.stdout);
                 } catch (IllegalArgumentException e) {

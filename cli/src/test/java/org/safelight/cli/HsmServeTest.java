@@ -77,6 +77,12 @@ class HsmServeTest {
                 token.config().toString(), "--master-key-label", "serve-key", "--master-key-pin-file", pinFile.toString());
         assertThat(verify.exitCode()).as(verify.stderr()).isZero();
         assertThat(verify.out()).startsWith("OK: ");
+        // the operator's signing-key commands open the keys sealed inside the token too
+        Cli.Result keys = Cli.run("admin", "signing-keys", "list", "--data-dir", data.toString(),
+                "--master-key-pkcs11", token.config().toString(), "--master-key-label", "serve-key",
+                "--master-key-pin-file", pinFile.toString());
+        assertThat(keys.exitCode()).as(keys.stderr()).isZero();
+        assertThat(keys.out().lines().findFirst().orElseThrow()).contains("current");
     }
 
     @Test
