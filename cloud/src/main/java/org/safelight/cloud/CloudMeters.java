@@ -6,10 +6,8 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import org.safelight.server.http.AnswerCounter;
 import org.safelight.server.http.ErrorCode;
-import org.safelight.server.http.Refusal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,30 +34,18 @@ final class CloudMeters {
             ErrorCode.RATE_LIMITED, ErrorCode.NOT_A_SEALED_REPORT, ErrorCode.UNSAFE_ZIP, ErrorCode.EMAIL_UNVERIFIED,
             ErrorCode.UNAUTHORIZED, ErrorCode.STORAGE_UNAVAILABLE, ErrorCode.ACCOUNTS_UNAVAILABLE);
 
-    private final MeterRegistry registry;
-    private final Counter stored;
-    private final Map<ErrorCode, Counter> refused = new ConcurrentHashMap<>();
+    private final AnswerCounter answers;
 
     CloudMeters(MeterRegistry registry) {
-        this.registry = registry;
-        this.stored = Counter.builder(UPLOADS).description("uploads stored").register(registry);
-        EXPECTED_REFUSALS.forEach(this::refusedWith);
+        this.answers = new AnswerCounter(Counter.builder(UPLOADS).description("uploads stored").register(registry),
+                code -> Counter.builder(REFUSED).description("uploads refused, by reason")
+                        .tag("reason", code.code()).register(registry),
+                EXPECTED_REFUSALS);
     }
 
     /** {@code upload}, counted: stored when it returns, refused with the code of what it throws. */
     Handler counting(Handler upload) {
-        return ctx -> {
-            try {
-                upload.handle(ctx);
-            } catch (Refusal refusal) {
-                refusedWith(refusal.errorCode()).increment();
-                throw refusal;
-            } catch (Exception | Error e) {
-                refusedWith(ErrorCode.INTERNAL_ERROR).increment();
-                throw e;
-            }
-            stored.increment();
-        };
+        return answers.counting(upload);
     }
 
     /**
@@ -75,10 +61,5 @@ final class CloudMeters {
                 return Double.NaN;
             }
         }).baseUnit("bytes").description("bytes of cloud reports whose 7 days are not over").register(registry);
-    }
-
-    private Counter refusedWith(ErrorCode code) {
-        return refused.computeIfAbsent(code, c -> Counter.builder(REFUSED).description("uploads refused, by reason")
-                .tag("reason", c.code()).register(registry));
     }
 }

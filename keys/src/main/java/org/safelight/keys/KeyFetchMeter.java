@@ -4,10 +4,8 @@ import io.javalin.http.Handler;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import org.safelight.server.http.AnswerCounter;
 import org.safelight.server.http.ErrorCode;
-import org.safelight.server.http.Refusal;
 
 /**
  * Counts key fetches by their final answer: {@value #NAME}, rendered by Prometheus as
@@ -20,21 +18,21 @@ import org.safelight.server.http.Refusal;
  */
 final class KeyFetchMeter {
     static final String NAME = "safelight.key.fetches";
+    private static final String DESCRIPTION = "key fetches by final answer";
     /** Registered at zero, so that a rate or an alert over them works from the first refusal on. */
     private static final List<ErrorCode> EXPECTED_REFUSALS = List.of(ErrorCode.AUDIT_UNAVAILABLE,
             ErrorCode.STORAGE_UNAVAILABLE, ErrorCode.REPORT_REVOKED, ErrorCode.UNKNOWN_REPORT, ErrorCode.ACCESS_DENIED,
             ErrorCode.EMAIL_UNVERIFIED, ErrorCode.UNAUTHORIZED, ErrorCode.INVALID_TOKEN, ErrorCode.TOKEN_EXPIRED,
             ErrorCode.RATE_LIMITED, ErrorCode.INVALID_REPORT_ID, ErrorCode.ACCOUNTS_UNAVAILABLE);
 
-    private final MeterRegistry registry;
-    private final Counter granted;
-    private final Map<ErrorCode, Counter> refused = new ConcurrentHashMap<>();
+    private final AnswerCounter answers;
 
     KeyFetchMeter(MeterRegistry registry) {
-        this.registry = registry;
-        this.granted = Counter.builder(NAME).description("key fetches by final answer")
-                .tag("outcome", "granted").tag("reason", "none").register(registry);
-        EXPECTED_REFUSALS.forEach(this::refusedWith);
+        this.answers = new AnswerCounter(Counter.builder(NAME).description(DESCRIPTION)
+                .tag("outcome", "granted").tag("reason", "none").register(registry),
+                code -> Counter.builder(NAME).description(DESCRIPTION)
+                        .tag("outcome", "refused").tag("reason", code.code()).register(registry),
+                EXPECTED_REFUSALS);
     }
 
     /**
@@ -42,22 +40,6 @@ final class KeyFetchMeter {
      * code of the refusal it throws. The exception goes on unchanged.
      */
     Handler counting(Handler fetch) {
-        return ctx -> {
-            try {
-                fetch.handle(ctx);
-            } catch (Refusal refusal) {
-                refusedWith(refusal.errorCode()).increment();
-                throw refusal;
-            } catch (Exception | Error e) {
-                refusedWith(ErrorCode.INTERNAL_ERROR).increment();
-                throw e;
-            }
-            granted.increment();
-        };
-    }
-
-    private Counter refusedWith(ErrorCode code) {
-        return refused.computeIfAbsent(code, c -> Counter.builder(NAME).description("key fetches by final answer")
-                .tag("outcome", "refused").tag("reason", c.code()).register(registry));
+        return answers.counting(fetch);
     }
 }
