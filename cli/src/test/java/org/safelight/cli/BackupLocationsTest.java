@@ -50,7 +50,7 @@ class BackupLocationsTest {
             zip.stream().forEach(e -> names.add(e.getName()));
         }
         assertThat(names).contains("database/safelight.db", "endpoint-received/0001.picsafe",
-                "files/signing-keys.json")
+                "files/audit-boundary.recorded")
                 .noneMatch(n -> n.contains("partial") || n.contains("work/") || n.contains(".spool")
                         || n.startsWith("files/tmp/"));
 

@@ -57,6 +57,8 @@ class BackupRefusalsTest {
         Files.writeString(data.resolve("master.key.retired-2026-11-28"), "the old key\n");
         Files.writeString(data.resolve("hsm.pin"), "1234\n");
         Files.writeString(data.resolve("certs/privkey.pem"), "not really a private key\n");
+        // a folder an older version used and no server has started on since: signing keys in plain text
+        Files.writeString(data.resolve("signing-keys.json"), "{\"keys\": []}\n");
         Cli.Result result = Cli.run("backup", "--data-dir", data.toString(), "-o", backup.toString());
         assertThat(result.exitCode()).as(result.stderr()).isZero();
         assertThat(result.stderr()).contains("WARNING").contains(data.resolve("master.key").toString())
@@ -165,13 +167,13 @@ class BackupRefusalsTest {
                 assertThat(result.stderr()).contains("pg_dump --format=custom --file=data.backup.pgdump")
                         .contains("--username=postgres").contains("--dbname=" + db).contains("BEFORE")
                         .doesNotContain("password=").contains("NOT in this backup");
-                assertThat(names(backup)).contains("files/signing-keys.json", "manifest.json")
+                assertThat(names(backup)).contains("files/audit-boundary.recorded", "manifest.json")
                         .doesNotContain("database/safelight.db");
                 Cli.Result restore = Cli.run("restore", backup.toString(), "--data-dir", dir.resolve("pg-restored")
                         .toString(), "--database-url", pgUrl);
                 assertThat(restore.exitCode()).as(restore.stderr()).isZero();
                 assertThat(restore.stderr()).contains("pg_restore");
-                assertThat(dir.resolve("pg-restored/signing-keys.json")).exists();
+                assertThat(dir.resolve("pg-restored/audit-boundary.recorded")).exists();
                 assertThat(server.port()).isPositive();
             }
         }

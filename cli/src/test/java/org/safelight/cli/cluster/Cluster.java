@@ -139,13 +139,14 @@ final class Cluster implements AutoCloseable {
                 failures.subList(1, failures.size()).forEach(failures.get(0)::addSuppressed);
                 throw failures.get(0);
             }
+            // nginx again, now that every instance answers: the probe that showed nginx itself up was
+            // answered while no instance was, and nginx counts that against each of them for its
+            // fail_timeout (the test's first requests would find "no live upstreams"); and an
+            // instance may have moved to another port when its first was taken.
             List<Integer> bound = instances.stream().map(ServeInstance::port).toList();
-            if (!bound.equals(ports)) {
-                // an instance moved to another port (its first was taken): nginx must know
-                int port = nginx.port();
-                nginx.close();
-                nginx = Nginx.start(dir.resolve("nginx"), port, bound, options.nginxWorkers(), options.accessLog());
-            }
+            int port = nginx.port();
+            nginx.close();
+            nginx = Nginx.start(dir.resolve("nginx"), port, bound, options.nginxWorkers(), options.accessLog());
             database = Database.open(jdbcUrl(), "postgres", "postgres");
         } finally {
             starter.shutdownNow();
