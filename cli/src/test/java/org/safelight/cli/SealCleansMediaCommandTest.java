@@ -12,6 +12,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.safelight.format.testing.DirtyMedia;
+import org.safelight.format.testing.Bytes;
 
 /**
  * {@code safelight seal} of a draft whose photo, video, voice note and verbal consent carry a
@@ -57,7 +58,7 @@ class SealCleansMediaCommandTest {
         for (Path file : opened) {
             byte[] bytes = Files.readAllBytes(file);
             for (String secret : DirtyMedia.SECRETS) {
-                assertThat(indexOf(bytes, secret.getBytes(StandardCharsets.ISO_8859_1)))
+                assertThat(Bytes.indexOf(bytes, secret.getBytes(StandardCharsets.ISO_8859_1)))
                         .as(file.getFileName() + " holds " + secret).isNegative();
             }
         }
@@ -78,16 +79,4 @@ class SealCleansMediaCommandTest {
         assertThat(dir.resolve("report.picsafe")).doesNotExist();
     }
 
-    private static int indexOf(byte[] haystack, byte[] needle) {
-        outer:
-        for (int i = 0; i + needle.length <= haystack.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (haystack[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        return -1;
-    }
 }

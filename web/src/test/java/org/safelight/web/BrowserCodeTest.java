@@ -16,6 +16,7 @@ import java.util.zip.ZipOutputStream;
 import org.safelight.format.testing.HostileZips;
 import org.safelight.format.testing.RNCryptorVectors;
 import org.junit.jupiter.api.Test;
+import org.safelight.format.testing.Bytes;
 
 /**
  * My Safelight's own crypto and ZIP code, run in Chromium on the application page (under its
@@ -264,15 +265,10 @@ class BrowserCodeTest extends AppPageBrowserTest {
     }
 
     private static int indexOf(byte[] haystack, byte[] needle) {
-        outer:
-        for (int i = 0; i + needle.length <= haystack.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (haystack[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return i;
+        int at = Bytes.indexOf(haystack, needle);
+        if (at < 0) {
+            throw new AssertionError("not found");
         }
-        throw new AssertionError("not found");
+        return at;
     }
 }

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.safelight.format.media.Photos;
 import org.safelight.format.testing.DirtyMedia;
 import org.safelight.format.testing.SharedFiles;
+import org.safelight.format.testing.Bytes;
 
 /**
  * Media as a phone leaves them (location, make, model, creation times; XMP, an ICC profile naming
@@ -40,7 +41,7 @@ class SealDirtyMediaBrowserTest extends AppPageBrowserTest {
 
         byte[] sealed = Base64.getDecoder().decode((String) r.get("file"));
         for (String secret : DirtyMedia.SECRETS) {
-            assertThat(contains(sealed, secret.getBytes(StandardCharsets.ISO_8859_1))).as(secret).isFalse();
+            assertThat(Bytes.contains(sealed, secret.getBytes(StandardCharsets.ISO_8859_1))).as(secret).isFalse();
         }
         Map<String, byte[]> inner = SealBrowserTest.entries(sealed);
         java.io.ByteArrayOutputStream cleanPhoto = new java.io.ByteArrayOutputStream();
@@ -58,7 +59,7 @@ class SealDirtyMediaBrowserTest extends AppPageBrowserTest {
         byte[] video = DirtyMedia.video();
         byte[] overrun = video.clone();
         // the moov box claims to run a megabyte past the end of the file
-        int moov = indexOf(video, "moov".getBytes(StandardCharsets.ISO_8859_1)) - 4;
+        int moov = Bytes.indexOf(video, "moov".getBytes(StandardCharsets.ISO_8859_1)) - 4;
         java.nio.ByteBuffer.wrap(overrun).putInt(moov, video.length - moov + (1 << 20));
         for (byte[] hostile : new byte[][] {Arrays.copyOf(video, video.length - 1000), overrun}) {
             Map<String, String> files = new LinkedHashMap<>(SealBrowserTest.media("photo-landscape.jpg", "signature.jpg",
@@ -80,20 +81,5 @@ class SealDirtyMediaBrowserTest extends AppPageBrowserTest {
         return Base64.getEncoder().encodeToString(bytes);
     }
 
-    private static boolean contains(byte[] haystack, byte[] needle) {
-        return indexOf(haystack, needle) >= 0;
-    }
 
-    private static int indexOf(byte[] haystack, byte[] needle) {
-        outer:
-        for (int i = 0; i + needle.length <= haystack.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (haystack[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        return -1;
-    }
 }

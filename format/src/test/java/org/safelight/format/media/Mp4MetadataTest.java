@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.safelight.format.testing.DirtyMedia;
 import org.safelight.format.testing.SharedFiles;
+import org.safelight.format.testing.Bytes;
 
 class Mp4MetadataTest {
     @TempDir
@@ -40,7 +41,7 @@ class Mp4MetadataTest {
         }
         assertThat(contains(clean, ByteBuffer.allocate(4).putInt(DirtyMedia.TIME).array())).as("times").isFalse();
         // everything up to the end of mdat is untouched but the free box's (empty) contents
-        int mdatEnd = indexOf(dirty, ascii("moov")) - 4;
+        int mdatEnd = Bytes.indexOf(dirty, ascii("moov")) - 4;
         assertThat(Arrays.copyOf(clean, mdatEnd)).isEqualTo(Arrays.copyOf(dirty, mdatEnd));
         Path file = Files.write(temp.resolve("clean.m4v"), clean);
         Path before = Files.write(temp.resolve("dirty.m4v"), dirty);
@@ -128,19 +129,7 @@ class Mp4MetadataTest {
     }
 
     static boolean contains(byte[] haystack, byte[] needle) {
-        return indexOf(haystack, needle) >= 0;
+        return Bytes.contains(haystack, needle);
     }
 
-    private static int indexOf(byte[] haystack, byte[] needle) {
-        outer:
-        for (int i = 0; i + needle.length <= haystack.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (haystack[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        return -1;
-    }
 }

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import javax.imageio.ImageIO;
+import org.safelight.format.testing.Bytes;
 
 /**
  * Test media built by hand: JPEGs with chosen segments and EXIF blocks, written by this code (not by
@@ -163,15 +164,6 @@ final class TestJpegs {
     }
 
     static boolean contains(byte[] haystack, byte[] needle) {
-        outer:
-        for (int i = 0; i + needle.length <= haystack.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (haystack[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return true;
-        }
-        return false;
+        return Bytes.contains(haystack, needle);
     }
 }
