@@ -21,25 +21,30 @@ import org.safelight.endpoint.delivery.DeliveryException;
 import org.safelight.endpoint.delivery.Destination;
 import org.safelight.endpoint.delivery.OpenedReport;
 import org.safelight.endpoint.delivery.Sending;
+import org.safelight.format.container.SafeUnzip;
 import org.safelight.format.report.MediaItem;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Sends a report's photos to a PACS: each photo as a DICOM VL Photographic Image
- * ({@link PhotoEncoder}: the JPEG as it is, patient, study and series from the report) in one
- * DICOMweb STOW-RS request, {@code POST {url}/studies}, with HTTP Basic auth, the body streamed
- * from the photos' files with an exact {@code Content-Length}. Videos, audio and the PDF are not
+ * ({@link PhotoEncoder}: the JPEG without its metadata, patient, study and series from the report)
+ * in one DICOMweb STOW-RS request, {@code POST {url}/studies}, with HTTP Basic auth, the body
+ * streamed with an exact {@code Content-Length} from stripped copies of the photos, made in a
+ * private folder beside the report's decrypted files and deleted when the delivery ends. Videos, audio and the PDF are not
  * sent (a VL Photographic Image holds a photo); a report without photos is delivered with nothing
  * sent.
  *
  * <p>A report without a patient ID is parked at once (fail closed: a PACS files images by patient
  * ID, and a study under an empty ID would be lost or merged with others). So is a photo that is not
- * a baseline JPEG. The same report and item always give the same SOP Instance UID, so a retry
+ * a baseline JPEG, or is truncated or damaged (then no photo of the report is sent). The same report and item always give the same SOP Instance UID, so a retry
  * after a lost answer stores no second copy. The answer is read by {@link StowAnswer}: a refused
  * connection, a timeout, 408, 429 and 5xx are retried; a wrong user or password, other refusals and
  * failed instances park the delivery. Thread-safe.
  */
 public final class DicomDestination implements Destination {
     public static final String NAME = "dicom";
+    private static final Logger LOG = LoggerFactory.getLogger(DicomDestination.class);
     /** Slowest upload rate allowed before a request times out: the timeout grows with the body. */
     private static final long MIN_BYTES_PER_SECOND = 1_000_000;
     /** The most of a PACS's answer read: its DICOM JSON lists one item per instance sent. */
@@ -122,12 +127,41 @@ public final class DicomDestination implements Destination {
         if (noPatient.isPresent()) {
             throw new DeliveryException(noPatient.get() + "; it is not sent to the PACS", true);
         }
-        List<EncodedPhoto> photos = encode(report);
-        if (photos.isEmpty()) {
+        List<MediaItem> media = photoItems(report);
+        if (media.isEmpty()) {
             return;
         }
+        Path copies = cleanCopiesFolder(report);
+        try {
+            send(media, encode(report, media, copies));
+        } finally {
+            try {
+                SafeUnzip.deleteTree(copies);
+            } catch (IOException e) {
+                // The pipeline deletes the report's work folder, this one inside it, right after.
+                LOG.warn("the PACS copies of report {} were not deleted ({}); the report's work folder will be",
+                        report.reportId(), e.getClass().getSimpleName());
+            }
+        }
+    }
+
+    /**
+     * A new private folder beside the report's decrypted files, in the pipeline's work folder: the
+     * copies are as sensitive as the photos, and go when the report's work folder goes (also after
+     * a crash, when the work folder is emptied at start).
+     */
+    private static Path cleanCopiesFolder(OpenedReport report) throws DeliveryException {
+        Path parent = report.contents().toAbsolutePath().getParent();
+        try {
+            return Files.createTempDirectory(parent, "dicom-");
+        } catch (IOException e) {
+            throw new DeliveryException("the photos could not be copied without their metadata ("
+                    + e.getClass().getSimpleName() + ")", false, e);
+        }
+    }
+
+    private void send(List<MediaItem> media, List<EncodedPhoto> photos) throws DeliveryException {
         Map<String, String> items = new LinkedHashMap<>();
-        List<MediaItem> media = photoItems(report);
         for (int i = 0; i < photos.size(); i++) {
             items.put(photos.get(i).sopInstanceUid(), media.get(i).id().value());
         }
@@ -151,14 +185,17 @@ public final class DicomDestination implements Destination {
         return report.metadata().media().stream().filter(m -> m.type() == MediaItem.MediaType.PHOTO).toList();
     }
 
-    private static List<EncodedPhoto> encode(OpenedReport report) throws DeliveryException {
+    /** Every photo, stripped into {@code copies}, before anything is sent: one unusable photo and none is stored. */
+    private static List<EncodedPhoto> encode(OpenedReport report, List<MediaItem> media, Path copies)
+            throws DeliveryException {
         List<EncodedPhoto> photos = new ArrayList<>();
         int number = 0;
-        for (MediaItem item : photoItems(report)) {
+        for (MediaItem item : media) {
             number++;
             Path file = report.contents().resolve(item.fileName()).normalize();
             try {
-                photos.add(PhotoEncoder.encode(report.metadata(), report.reportId(), item.id(), number, file));
+                photos.add(PhotoEncoder.encode(report.metadata(), report.reportId(), item.id(), number, file,
+                        copies.resolve("photo-" + number + ".jpg")));
             } catch (NoSuchFileException e) {
                 throw new DeliveryException("photo " + item.id().value() + " is not in the report", true, e);
             } catch (UnsuitablePhotoException e) {

@@ -16,14 +16,18 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.Optional;
 import java.util.UUID;
+import org.safelight.format.media.MalformedMediaException;
+import org.safelight.format.media.Photos;
 import org.safelight.format.report.ItemId;
 import org.safelight.format.report.ReportMetadata;
 
 /**
  * One JPEG photo of a report as a DICOM VL Photographic Image (SOP class
  * 1.2.840.10008.5.1.4.1.1.77.1.4), in a Part 10 file of transfer syntax JPEG Baseline
- * (1.2.840.10008.1.2.4.50): the JPEG bytes are encapsulated as they are, one fragment after an
- * empty basic offset table, never decoded or re-encoded.
+ * (1.2.840.10008.1.2.4.50): the JPEG without its metadata (what our sealing keeps, see {@link
+ * #encode}) is encapsulated as one fragment after an empty basic offset table; its compressed image
+ * is never decoded or re-encoded. A PACS keeps what it is sent for decades, so a photo sealed
+ * elsewhere (another product, an older app) must not bring its location, device or thumbnail along.
  *
  * <p>The attributes, by module (PS3.3 A.32.4): Patient (name {@code family^given}, ID, birth date,
  * sex empty), General Study (UID from the report ID, date and time of the report, the report ID in
@@ -81,13 +85,43 @@ public final class PhotoEncoder {
     }
 
     /**
-     * The DICOM file of the photo {@code jpeg}, item {@code item} of report {@code reportId}.
+     * The DICOM file of the photo {@code jpeg}, item {@code item} of report {@code reportId}, without
+     * the photo's metadata: {@code jpeg} is first copied to {@code cleanCopy} by {@link
+     * Photos#stripMetadata(Path, Path)} (our sealing's keep list: no EXIF but a rebuilt orientation, no
+     * XMP, IPTC, ICC profile, comment or thumbnail; the compressed image byte for byte), streamed, and
+     * that copy is what the file encapsulates. A photo that is already clean (one our sealing made)
+     * comes out byte for byte the same.
      *
      * @param instanceNumber the photo's place among the report's photos, from 1
-     * @throws UnsuitablePhotoException the JPEG is not baseline, or the patient ID cannot be filed
+     * @param cleanCopy      where the copy is written (replaced if it exists); the returned photo reads
+     *                       it, so it must stay until the photo is sent, and the caller deletes it
+     * @throws UnsuitablePhotoException the patient ID cannot be filed, or the photo is damaged, not a
+     *                                  JPEG or not baseline (then {@code cleanCopy} does not exist)
+     * @throws IOException              {@code jpeg} cannot be read or {@code cleanCopy} written
      */
     public static EncodedPhoto encode(ReportMetadata metadata, String reportId, ItemId item, int instanceNumber,
-                                      Path jpeg) throws IOException, UnsuitablePhotoException {
+                                      Path jpeg, Path cleanCopy) throws IOException, UnsuitablePhotoException {
+        Optional<String> problem = patientIdProblem(metadata);
+        if (problem.isPresent()) {
+            throw new UnsuitablePhotoException(problem.get());
+        }
+        try {
+            Photos.stripMetadata(jpeg, cleanCopy);
+        } catch (MalformedMediaException e) {
+            // Its messages read "photo is truncated: ...", ours complete "the photo p2 ...".
+            String reason = e.getMessage();
+            throw new UnsuitablePhotoException(reason.startsWith("photo ") ? reason.substring("photo ".length())
+                    : "cannot be read as a JPEG: " + reason);
+        }
+        return encapsulate(metadata, reportId, item, instanceNumber, cleanCopy);
+    }
+
+    /**
+     * The DICOM file of {@code jpeg} as it is, metadata and all: for a JPEG already stripped (and for
+     * tests of the encapsulation itself).
+     */
+    static EncodedPhoto encapsulate(ReportMetadata metadata, String reportId, ItemId item, int instanceNumber,
+                                    Path jpeg) throws IOException, UnsuitablePhotoException {
         Optional<String> problem = patientIdProblem(metadata);
         if (problem.isPresent()) {
             throw new UnsuitablePhotoException(problem.get());

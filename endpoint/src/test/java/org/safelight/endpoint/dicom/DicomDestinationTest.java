@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,10 +23,12 @@ import org.junit.jupiter.api.io.TempDir;
 import org.safelight.endpoint.delivery.DeliveryException;
 import org.safelight.endpoint.delivery.OpenedReport;
 import org.safelight.endpoint.intake.Arrival;
+import org.safelight.format.media.Photos;
 import org.safelight.format.report.ConsentLevel;
 import org.safelight.format.report.ItemId;
 import org.safelight.format.report.MediaItem;
 import org.safelight.format.report.ReportMetadata;
+import org.safelight.format.testing.Bytes;
 import org.safelight.format.testing.SampleReports;
 import org.safelight.format.testing.SharedFiles;
 
@@ -110,14 +113,103 @@ class DicomDestinationTest {
             String number = pacs.tags(id).path("InstanceNumber").asText();
             assertThat(pacs.tags(id).path("SOPInstanceUID").asText())
                     .isEqualTo(PhotoEncoder.instanceUid(REPORT, new ItemId(itemOf.get(number))));
-            byte[] jpeg = Files.readAllBytes(SharedFiles.media(photoOf.get(number)));
-            byte[] stored = pacs.frame(id);
-            assertThat(stored.length).isBetween(jpeg.length, jpeg.length + 1); // the pad byte of an odd length
-            assertThat(Arrays.copyOf(stored, jpeg.length)).isEqualTo(jpeg);
+            // the fixtures carry a little metadata (a JFIF thumbnail field, an EXIF block), which is left out
+            byte[] jpeg = PhonePhotos.stripped(Files.readAllBytes(SharedFiles.media(photoOf.get(number))));
+            assertThat(pacs.frame(id)).isEqualTo(padded(jpeg));
             if (Files.isExecutable(DicomFiles.DCIODVFY)) {
                 Path file = Files.write(dir.resolve(id + ".dcm"), pacs.file(id));
                 assertThat(DicomFiles.dciodvfyErrors(file)).isEmpty();
             }
+        }
+    }
+
+    @Test
+    void a_photo_with_a_location_a_maker_note_xmp_iptc_and_a_thumbnail_reaches_the_pacs_without_any_of_them()
+            throws Exception {
+        byte[] thumbnail = DicomFiles.greyJpeg(16, 12);
+        byte[] upright = PhonePhotos.dirty(Files.readAllBytes(SharedFiles.media("photo-landscape.jpg")), 1, thumbnail);
+        byte[] sideways = PhonePhotos.dirty(Files.readAllBytes(SharedFiles.media("photo-rotated.jpg")), 6, thumbnail);
+        assertThat(Photos.orientation(sideways)).as("the test photo's EXIF is readable").isEqualTo(6);
+        assertThat(PhonePhotos.secrets(thumbnail)).allSatisfy(secret -> assertThat(Bytes.contains(upright, secret)).isTrue());
+        Orthanc pacs = orthanc();
+
+        destination(pacs.dicomWeb(), Orthanc.PASSWORD).deliver(report("MRN-204817", Map.of(
+                "p1.jpg", Files.write(dir.resolve("upright.jpg"), upright),
+                "p2.jpg", Files.write(dir.resolve("sideways.jpg"), sideways))));
+
+        List<String> instances = pacs.instances();
+        assertThat(instances).hasSize(2);
+        for (String id : instances) {
+            boolean first = pacs.tags(id).path("InstanceNumber").asText().equals("1");
+            byte[] stored = pacs.frame(id);
+            assertThat(stored).isEqualTo(padded(PhonePhotos.stripped(first ? upright : sideways)));
+            byte[] file = pacs.file(id);
+            assertThat(PhonePhotos.secrets(thumbnail)).allSatisfy(secret -> {
+                assertThat(Bytes.contains(stored, secret)).isFalse();
+                assertThat(Bytes.contains(file, secret)).isFalse();
+            });
+            List<Integer> markers = DicomFiles.markersBeforeScan(stored);
+            assertThat(markers).as("no APP13 (IPTC), no APP1 but a rebuilt orientation").doesNotContain(0xED);
+            assertThat(markers.stream().filter(m -> m == 0xE1).count()).isEqualTo(first ? 0 : 1);
+            // the sideways photo keeps its orientation, and nothing else of its EXIF, as our sealing does
+            assertThat(Photos.orientation(stored)).isEqualTo(first ? 1 : 6);
+            if (Files.isExecutable(DicomFiles.DCIODVFY)) {
+                assertThat(DicomFiles.dciodvfyErrors(Files.write(dir.resolve(id + ".dcm"), file))).isEmpty();
+            }
+        }
+        assertNoCopiesLeft();
+    }
+
+    @Test
+    void a_photo_that_is_already_clean_is_stored_byte_for_byte_as_it_came() throws Exception {
+        byte[] landscape = PhonePhotos.stripped(Files.readAllBytes(SharedFiles.media("photo-landscape.jpg")));
+        byte[] rotated = PhonePhotos.stripped(Files.readAllBytes(SharedFiles.media("photo-rotated.jpg")));
+        Orthanc pacs = orthanc();
+
+        destination(pacs.dicomWeb(), Orthanc.PASSWORD).deliver(report("MRN-204817", Map.of(
+                "p1.jpg", Files.write(dir.resolve("landscape.jpg"), landscape),
+                "p2.jpg", Files.write(dir.resolve("rotated.jpg"), rotated))));
+
+        for (String id : pacs.instances()) {
+            byte[] sent = pacs.tags(id).path("InstanceNumber").asText().equals("1") ? landscape : rotated;
+            assertThat(pacs.frame(id)).isEqualTo(padded(sent));
+        }
+        assertThat(pacs.instances()).hasSize(2);
+    }
+
+    @Test
+    void a_truncated_damaged_or_non_jpeg_photo_parks_the_delivery_with_its_reason_and_the_pacs_stores_nothing()
+            throws Exception {
+        byte[] landscape = Files.readAllBytes(SharedFiles.media("photo-landscape.jpg"));
+        byte[] damaged = landscape.clone();
+        damaged[2] = 0x12; // where the first segment's marker should be
+        Map<String, byte[]> cases = new LinkedHashMap<>();
+        cases.put("photo p2 is truncated: the JPEG data ends too early", Arrays.copyOf(landscape, landscape.length / 2));
+        cases.put("photo p2 is damaged: expected a JPEG marker between segments", damaged);
+        cases.put("photo p2 is not a JPEG image (no start-of-image marker)", "%PDF-1.7".getBytes(StandardCharsets.US_ASCII));
+        Orthanc pacs = orthanc();
+        for (Map.Entry<String, byte[]> c : cases.entrySet()) {
+            OpenedReport report = report("MRN-204817", Map.of("p1.jpg", SharedFiles.media("photo-landscape.jpg"),
+                    "p2.jpg", Files.write(dir.resolve("bad.jpg"), c.getValue())));
+            assertThatThrownBy(() -> destination(pacs.dicomWeb(), Orthanc.PASSWORD).deliver(report))
+                    .isInstanceOfSatisfying(DeliveryException.class, e -> {
+                        assertThat(e.permanent()).isTrue();
+                        assertThat(e.getMessage()).isEqualTo(c.getKey());
+                    });
+            assertThat(pacs.instances()).as("not even the good photo p1").isEmpty();
+            assertNoCopiesLeft();
+        }
+    }
+
+    /** The JPEG as a PACS gives back its one fragment: with the pad byte that makes an odd length even. */
+    private static byte[] padded(byte[] jpeg) {
+        return Arrays.copyOf(jpeg, jpeg.length + jpeg.length % 2);
+    }
+
+    /** The stripped copies are made beside the report's decrypted folder and must be gone after a delivery. */
+    private void assertNoCopiesLeft() throws Exception {
+        try (var files = Files.list(dir)) {
+            assertThat(files.map(f -> f.getFileName().toString())).noneMatch(n -> n.startsWith("dicom-"));
         }
     }
 
@@ -186,7 +278,8 @@ class DicomDestinationTest {
     @Test
     void a_photo_that_is_not_a_baseline_jpeg_parks_the_delivery_and_nothing_is_sent() throws Exception {
         Path progressive = Files.write(dir.resolve("progressive.jpg"),
-                java.util.HexFormat.of().parseHex("ffd8ffc20011080010002003012200021101031101ffd9"));
+                java.util.HexFormat.of().parseHex("ffd8ffc20011080010002003012200021101031101"
+                        + "ffda000801010000003f0000ffd9"));
         OpenedReport report = report("MRN-204817", Map.of("p1.jpg", SharedFiles.media("photo-landscape.jpg"),
                 "p2.jpg", progressive));
         assertThatThrownBy(() -> destination(URI.create("http://127.0.0.1:9/dicom-web"), "x").deliver(report))

@@ -101,6 +101,22 @@ final class DicomFiles {
         }
     }
 
+    /** The markers of a JPEG's segments from after its SOI up to and including its first SOS. */
+    static List<Integer> markersBeforeScan(byte[] jpeg) {
+        java.util.ArrayList<Integer> markers = new java.util.ArrayList<>();
+        int at = 2;
+        while (at + 4 <= jpeg.length && (jpeg[at] & 0xFF) == 0xFF) {
+            int marker = jpeg[at + 1] & 0xFF;
+            markers.add(marker);
+            if (marker == 0xDA) {
+                return markers;
+            }
+            at += 2 + ((jpeg[at + 2] & 0xFF) << 8 | jpeg[at + 3] & 0xFF);
+        }
+        fail("no scan header in the JPEG");
+        return markers;
+    }
+
     private static int u16(byte[] b, int at) {
         return (b[at] & 0xFF) | (b[at + 1] & 0xFF) << 8;
     }

@@ -16,6 +16,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.safelight.format.report.ItemId;
 import org.safelight.format.report.ReportMetadata;
+import org.safelight.format.testing.Bytes;
 import org.safelight.format.testing.SampleReports;
 import org.safelight.format.testing.SharedFiles;
 
@@ -28,7 +29,8 @@ class PhotoEncoderTest {
     Path dir;
 
     private Path encodeToFile(Path jpeg, String item) throws Exception {
-        EncodedPhoto photo = PhotoEncoder.encode(METADATA, REPORT, new ItemId(item), 1, jpeg);
+        EncodedPhoto photo = PhotoEncoder.encode(METADATA, REPORT, new ItemId(item), 1, jpeg,
+                dir.resolve(item + "-clean.jpg"));
         Path file = dir.resolve(item + ".dcm");
         try (var out = Files.newOutputStream(file)) {
             photo.writeTo(out);
@@ -94,8 +96,8 @@ class PhotoEncoderTest {
     void the_pixel_data_is_an_empty_offset_table_and_one_fragment_holding_the_jpeg_as_it_is() throws Exception {
         for (byte[] jpeg : List.of(Files.readAllBytes(SharedFiles.media("photo-landscape.jpg")),
                 DicomFiles.withComment(Files.readAllBytes(SharedFiles.media("photo-landscape.jpg"))))) {
-            Path file = encodeToFile(jpeg("in.jpg", jpeg), "p1");
-            List<byte[]> fragments = DicomFiles.fragments(Files.readAllBytes(file));
+            EncodedPhoto photo = PhotoEncoder.encapsulate(METADATA, REPORT, new ItemId("p1"), 1, jpeg("in.jpg", jpeg));
+            List<byte[]> fragments = DicomFiles.fragments(bytes(photo));
             assertThat(fragments).hasSize(2);
             assertThat(fragments.get(0)).isEmpty();
             byte[] fragment = fragments.get(1);
@@ -106,6 +108,28 @@ class PhotoEncoderTest {
                 assertThat(fragment[jpeg.length]).isZero(); // the one pad byte of an odd-length JPEG
             }
         }
+    }
+
+    @Test
+    void the_file_holds_the_photo_as_our_sealing_strips_it_and_a_damaged_photo_leaves_no_copy() throws Exception {
+        byte[] thumbnail = DicomFiles.greyJpeg(16, 12);
+        byte[] dirty = PhonePhotos.dirty(Files.readAllBytes(SharedFiles.media("photo-rotated.jpg")), 6, thumbnail);
+        Path clean = dir.resolve("clean.jpg");
+        EncodedPhoto photo = PhotoEncoder.encode(METADATA, REPORT, new ItemId("p1"), 1, jpeg("dirty.jpg", dirty), clean);
+        byte[] stripped = PhonePhotos.stripped(dirty);
+        assertThat(Files.readAllBytes(clean)).isEqualTo(stripped);
+        assertThat(photo.jpeg()).isEqualTo(clean);
+        assertThat(DicomFiles.fragments(bytes(photo)).get(1))
+                .isEqualTo(Arrays.copyOf(stripped, stripped.length + stripped.length % 2));
+        byte[] file = bytes(photo);
+        assertThat(PhonePhotos.secrets(thumbnail)).noneMatch(secret -> Bytes.contains(file, secret));
+
+        Path cut = jpeg("cut.jpg", Arrays.copyOf(dirty, dirty.length - 100));
+        Path cutCopy = dir.resolve("cut-clean.jpg");
+        assertThatThrownBy(() -> PhotoEncoder.encode(METADATA, REPORT, new ItemId("p2"), 2, cut, cutCopy))
+                .isInstanceOf(UnsuitablePhotoException.class)
+                .hasMessage("is truncated: the JPEG data ends too early");
+        assertThat(cutCopy).doesNotExist();
     }
 
     @Test
@@ -133,7 +157,8 @@ class PhotoEncoderTest {
     @Test
     void progressive_lossless_and_non_jpeg_files_are_refused_with_a_reason() throws Exception {
         assertThatThrownBy(() -> PhotoEncoder.encode(METADATA, REPORT, new ItemId("p1"), 1,
-                jpeg("progressive.jpg", hex("ffd8 ffc2 0011 08 0010 0020 03 01 22 00 02 11 01 03 11 01 ffd9"))))
+                jpeg("progressive.jpg", hex("ffd8 ffc2 0011 08 0010 0020 03 01 22 00 02 11 01 03 11 01 ffda 0008 01 01 00 00 3f 00"
+                        + " 00 ffd9")), dir.resolve("progressive-clean.jpg")))
                 .isInstanceOf(UnsuitablePhotoException.class).hasMessageContaining("progressive")
                 .hasMessageContaining("baseline");
         assertThatThrownBy(() -> JpegFrame.read(jpeg("lossless.jpg", hex("ffd8 ffc3 000b 08 0010 0020 01 01 11 00"))))
@@ -149,8 +174,8 @@ class PhotoEncoderTest {
     @Test
     void uids_are_2_25_from_the_report_and_item_so_a_retry_makes_the_same_instance() throws Exception {
         Path jpeg = SharedFiles.media("signature.jpg");
-        EncodedPhoto once = PhotoEncoder.encode(METADATA, REPORT, new ItemId("p1"), 1, jpeg);
-        EncodedPhoto again = PhotoEncoder.encode(METADATA, REPORT, new ItemId("p1"), 1, jpeg);
+        EncodedPhoto once = PhotoEncoder.encode(METADATA, REPORT, new ItemId("p1"), 1, jpeg, dir.resolve("once.jpg"));
+        EncodedPhoto again = PhotoEncoder.encode(METADATA, REPORT, new ItemId("p1"), 1, jpeg, dir.resolve("again.jpg"));
         assertThat(again.sopInstanceUid()).isEqualTo(once.sopInstanceUid());
         assertThat(bytes(again)).isEqualTo(bytes(once));
         List<String> uids = List.of(PhotoEncoder.studyUid(REPORT), PhotoEncoder.seriesUid(REPORT),
@@ -179,7 +204,8 @@ class PhotoEncoderTest {
         for (String id : List.of("", "  ", "MRN\\1", "x".repeat(65))) {
             ReportMetadata m = new ReportMetadata(new ReportMetadata.Patient("Ada", "Quill", "7", "3", "1961", id, "", ""),
                     METADATA.user(), METADATA.details(), METADATA.consent(), METADATA.media());
-            assertThatThrownBy(() -> PhotoEncoder.encode(m, REPORT, new ItemId("p1"), 1, SharedFiles.media("signature.jpg")))
+            assertThatThrownBy(() -> PhotoEncoder.encode(m, REPORT, new ItemId("p1"), 1, SharedFiles.media("signature.jpg"),
+                    dir.resolve("clean.jpg")))
                     .isInstanceOf(UnsuitablePhotoException.class).hasMessageContaining("patient ID")
                     .hasMessageNotContaining("Quill");
         }
@@ -224,7 +250,8 @@ class PhotoEncoderTest {
                 new ReportMetadata.Details("Left\tforearm\u0000 laceration\r\nsutured", "2026-11-20T14:05:00+11:00",
                         REPORT, "email", "", "", "", METADATA.details().location(), "", "", "", "", "", "", "", "false"),
                 METADATA.consent(), METADATA.media());
-        EncodedPhoto photo = PhotoEncoder.encode(m, REPORT, new ItemId("p1"), 1, SharedFiles.media("signature.jpg"));
+        EncodedPhoto photo = PhotoEncoder.encode(m, REPORT, new ItemId("p1"), 1, SharedFiles.media("signature.jpg"),
+                dir.resolve("clean.jpg"));
         Path file = dir.resolve("notes.dcm");
         try (var out = Files.newOutputStream(file)) {
             photo.writeTo(out);
