@@ -31,14 +31,15 @@ import org.slf4j.LoggerFactory;
  * ({@link PhotoEncoder}: the JPEG without its metadata, patient, study and series from the report)
  * in one DICOMweb STOW-RS request, {@code POST {url}/studies}, with HTTP Basic auth, the body
  * streamed with an exact {@code Content-Length} from stripped copies of the photos, made in a
- * private folder beside the report's decrypted files and deleted when the delivery ends. Videos, audio and the PDF are not
- * sent (a VL Photographic Image holds a photo); a report without photos is delivered with nothing
- * sent.
+ * private folder beside the report's decrypted files and deleted when the delivery ends. Videos,
+ * audio and the PDF are not sent (a VL Photographic Image holds a photo); a report without photos
+ * is delivered with nothing sent.
  *
  * <p>A report without a patient ID is parked at once (fail closed: a PACS files images by patient
- * ID, and a study under an empty ID would be lost or merged with others). So is a photo that is not
- * a baseline JPEG, or is truncated or damaged (then no photo of the report is sent). The same report and item always give the same SOP Instance UID, so a retry
- * after a lost answer stores no second copy. The answer is read by {@link StowAnswer}: a refused
+ * ID, and a study under an empty ID would be lost or merged with others). So is a photo that is
+ * truncated, damaged or not a baseline JPEG; every photo is checked and copied before anything is
+ * sent, so then none of the report's photos is. The same report and item always give the same SOP
+ * Instance UID, so a retry after a lost answer stores no second copy. The answer is read by {@link StowAnswer}: a refused
  * connection, a timeout, 408, 429 and 5xx are retried; a wrong user or password, other refusals and
  * failed instances park the delivery. Thread-safe.
  */

@@ -96,7 +96,7 @@ public final class PhotoEncoder {
      * @param cleanCopy      where the copy is written (replaced if it exists); the returned photo reads
      *                       it, so it must stay until the photo is sent, and the caller deletes it
      * @throws UnsuitablePhotoException the patient ID cannot be filed, or the photo is damaged, not a
-     *                                  JPEG or not baseline (then {@code cleanCopy} does not exist)
+     *                                  JPEG or not baseline; {@code cleanCopy} is not left behind
      * @throws IOException              {@code jpeg} cannot be read or {@code cleanCopy} written
      */
     public static EncodedPhoto encode(ReportMetadata metadata, String reportId, ItemId item, int instanceNumber,
@@ -113,7 +113,12 @@ public final class PhotoEncoder {
             throw new UnsuitablePhotoException(reason.startsWith("photo ") ? reason.substring("photo ".length())
                     : "cannot be read as a JPEG: " + reason);
         }
-        return encapsulate(metadata, reportId, item, instanceNumber, cleanCopy);
+        try {
+            return encapsulate(metadata, reportId, item, instanceNumber, cleanCopy);
+        } catch (UnsuitablePhotoException | IOException | RuntimeException e) {
+            Files.deleteIfExists(cleanCopy);
+            throw e;
+        }
     }
 
     /**

@@ -161,6 +161,7 @@ class PhotoEncoderTest {
                         + " 00 ffd9")), dir.resolve("progressive-clean.jpg")))
                 .isInstanceOf(UnsuitablePhotoException.class).hasMessageContaining("progressive")
                 .hasMessageContaining("baseline");
+        assertThat(dir.resolve("progressive-clean.jpg")).as("no stripped copy left behind").doesNotExist();
         assertThatThrownBy(() -> JpegFrame.read(jpeg("lossless.jpg", hex("ffd8 ffc3 000b 08 0010 0020 01 01 11 00"))))
                 .isInstanceOf(UnsuitablePhotoException.class).hasMessageContaining("lossless");
         assertThatThrownBy(() -> JpegFrame.read(jpeg("twelve.jpg", hex("ffd8 ffc0 000b 0c 0010 0020 01 01 11 00"))))
