@@ -1,19 +1,15 @@
 package org.safelight.format.seal;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.zip.Deflater;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 import org.safelight.format.media.MalformedMediaException;
 import org.safelight.format.media.Mp4Metadata;
-import org.safelight.format.media.Photos;
-import org.safelight.format.media.Thumbnails;
 import org.safelight.format.pdf.ReportImages;
 import org.safelight.format.pdf.ReportPdf;
 import org.safelight.format.picsafe.PicsafeWriter;
@@ -25,7 +21,8 @@ import org.safelight.format.report.MetadataJson;
 
 /**
  * Seals a {@link Draft}: thumbnails, photos and MP4 files without location or device metadata, report.pdf,
- * package.zip, then the protection chosen. Streams the media; holds only thumbnails in memory.
+ * package.zip, then the protection chosen. The per-item work runs on one thread per core
+ * ({@link MediaWork}); memory holds the thumbnails and a few photos, however many the draft has.
  */
 public final class Sealer {
     private Sealer() {
@@ -43,54 +40,60 @@ public final class Sealer {
 
     /** Writes package.zip: metadata.json, report.pdf, consent, and each item's thumbnail and file. */
     public static void writePackage(Draft draft, OutputStream out) throws IOException {
-        Map<ItemId, byte[]> thumbnails = new LinkedHashMap<>();
-        for (MediaItem item : draft.metadata().media()) {
-            Path file = draft.mediaFiles().get(item.id());
-            try {
-                thumbnails.put(item.id(), switch (item.type()) {
-                    case PHOTO -> Thumbnails.photo(file);
-                    case VIDEO -> Thumbnails.video(file);
-                    case AUDIO -> Thumbnails.audio(file);
-                });
-            } catch (MalformedMediaException e) {
-                throw naming(file, e);
-            }
-        }
-        byte[] signature = null;
-        if (draft.metadata().consent().type() == Consent.ConsentType.SIGNED && draft.consentFile() != null) {
-            try {
-                signature = strippedPhoto(draft.consentFile());
-            } catch (MalformedMediaException e) {
-                throw naming(draft.consentFile(), e);
-            }
-        }
+        writePackage(draft, out, MediaWork.defaultThreads());
+    }
 
-        ZipOutputStream zip = new ZipOutputStream(out);
-        zip.setLevel(Deflater.DEFAULT_COMPRESSION);
-        put(zip, "metadata.json", MetadataJson.write(draft.metadata()));
-        zip.putNextEntry(new ZipEntry("report.pdf"));
-        ReportPdf.render(draft.metadata(), new ReportImages(thumbnails, signature), zip);
-        zip.closeEntry();
-        // Media are already compressed: deflating them again costs CPU and saves nothing.
-        zip.setLevel(Deflater.NO_COMPRESSION);
-        if (signature != null) {
-            put(zip, "consent.jpg", signature);
-        } else if (draft.consentFile() != null) {
-            copy(zip, "consent.m4a", draft.consentFile(), MediaItem.MediaType.AUDIO);
+    /**
+     * As {@link #writePackage(Draft, OutputStream)}, with the per-item work on {@code threads}
+     * threads; the bytes written do not depend on that number.
+     */
+    static void writePackage(Draft draft, OutputStream out, int threads) throws IOException {
+        try (MediaWork work = new MediaWork(draft, threads)) {
+            // the items' failures first, then the consent's, as a serial run would find them
+            Map<ItemId, byte[]> thumbnails = work.thumbnails();
+            byte[] signature = null;
+            if (draft.metadata().consent().type() == Consent.ConsentType.SIGNED && draft.consentFile() != null) {
+                try {
+                    signature = strippedPhoto(draft.consentFile());
+                } catch (MalformedMediaException e) {
+                    throw naming(draft.consentFile(), e);
+                }
+            }
+
+            ZipOutputStream zip = new ZipOutputStream(out);
+            zip.setLevel(Deflater.DEFAULT_COMPRESSION);
+            put(zip, "metadata.json", MetadataJson.write(draft.metadata()));
+            zip.putNextEntry(new ZipEntry("report.pdf"));
+            ReportPdf.render(draft.metadata(), new ReportImages(thumbnails, signature), zip);
+            zip.closeEntry();
+            // Media are already compressed: deflating them again costs CPU and saves nothing.
+            zip.setLevel(Deflater.NO_COMPRESSION);
+            if (signature != null) {
+                put(zip, "consent.jpg", signature);
+            } else if (draft.consentFile() != null) {
+                copy(zip, "consent.m4a", draft.consentFile());
+            }
+            for (MediaItem item : draft.metadata().media()) {
+                put(zip, item.thumbnailName(), thumbnails.get(item.id()));
+                if (item.type() == MediaItem.MediaType.PHOTO) {
+                    // stripped by the pool while the previous photos were written
+                    put(zip, item.fileName(), work.strippedPhoto(item));
+                } else {
+                    copy(zip, item.fileName(), draft.mediaFiles().get(item.id()));
+                }
+            }
+            zip.finish();
         }
-        for (MediaItem item : draft.metadata().media()) {
-            put(zip, item.thumbnailName(), thumbnails.get(item.id()));
-            copy(zip, item.fileName(), draft.mediaFiles().get(item.id()), item.type());
-        }
-        zip.finish();
     }
 
     private static byte[] strippedPhoto(Path file) throws IOException {
-        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
-        try (InputStream in = Files.newInputStream(file)) {
-            Photos.stripMetadata(in, bytes);
+        try {
+            return MediaWork.strip(file).call();
+        } catch (IOException | RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IOException(e);
         }
-        return bytes.toByteArray();
     }
 
     private static void put(ZipOutputStream zip, String name, byte[] bytes) throws IOException {
@@ -99,17 +102,11 @@ public final class Sealer {
         zip.closeEntry();
     }
 
-    /** Copies a media file into the package without its metadata: no file goes in as the draft holds it. */
-    private static void copy(ZipOutputStream zip, String name, Path file, MediaItem.MediaType type) throws IOException {
+    /** Copies an MP4 file into the package without its metadata: no file goes in as the draft holds it. */
+    private static void copy(ZipOutputStream zip, String name, Path file) throws IOException {
         zip.putNextEntry(new ZipEntry(name));
         try {
-            if (type == MediaItem.MediaType.PHOTO) {
-                try (InputStream in = Files.newInputStream(file)) {
-                    Photos.stripMetadata(in, zip);
-                }
-            } else {
-                Mp4Metadata.strip(file, zip);
-            }
+            Mp4Metadata.strip(file, zip);
         } catch (MalformedMediaException e) {
             throw naming(file, e);
         }
@@ -117,7 +114,7 @@ public final class Sealer {
     }
 
     /** The draft's file name in front of what is wrong with it: a user with 30 photos must know which. */
-    private static MalformedMediaException naming(Path file, MalformedMediaException e) {
+    static MalformedMediaException naming(Path file, MalformedMediaException e) {
         return new MalformedMediaException(file.getFileName() + ": " + e.getMessage(), e);
     }
 }

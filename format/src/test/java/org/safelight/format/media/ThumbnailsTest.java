@@ -223,7 +223,7 @@ class ThumbnailsTest {
                 .hasMessageContaining("implausibly large");
     }
 
-    private static int corner(BufferedImage image, String corner) {
+    static int corner(BufferedImage image, String corner) {
         int inset = 4;
         int x = corner.endsWith("left") ? inset : image.getWidth() - 1 - inset;
         int y = corner.startsWith("top") ? inset : image.getHeight() - 1 - inset;
@@ -231,7 +231,7 @@ class ThumbnailsTest {
     }
 
     /** A coarse name for a colour, enough to tell the test pictures' regions apart. */
-    private static String dominant(int rgb) {
+    static String dominant(int rgb) {
         Color c = new Color(rgb);
         int r = c.getRed();
         int g = c.getGreen();
