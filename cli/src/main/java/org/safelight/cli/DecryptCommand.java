@@ -6,6 +6,7 @@ import java.util.concurrent.Callable;
 import org.safelight.format.container.AtomicFile;
 import org.safelight.format.rncryptor.IntegrityException;
 import org.safelight.format.rncryptor.RNCryptor;
+import org.safelight.format.rncryptor.RNCryptorFiles;
 import org.safelight.format.rncryptor.Secret;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -31,26 +32,28 @@ final class DecryptCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Secret secret = Secret.password(key.read());
-        try (InputStream plain = open(secret)) {
-            if ("-".equals(out)) {
-                plain.transferTo(main.stdout);
-                main.stdout.flush();
-            } else {
-                AtomicFile.write(Path.of(out), plain::transferTo);
-            }
-        }
-        return ExitCode.OK;
-    }
-
-    private InputStream open(Secret secret) throws java.io.IOException {
         if ("-".equals(in)) {
-            return RNCryptor.openVerified(main.stdin, secret);
+            // Spooled (still encrypted) to a private temporary file and verified before a byte comes out.
+            try (InputStream plain = RNCryptor.openVerified(main.stdin, secret)) {
+                if ("-".equals(out)) {
+                    plain.transferTo(main.stdout);
+                    main.stdout.flush();
+                } else {
+                    AtomicFile.write(Path.of(out), plain::transferTo);
+                }
+            }
+            return ExitCode.OK;
         }
         Path file = Path.of(in);
         try {
-            return RNCryptor.openVerified(file, secret);
+            if ("-".equals(out)) {
+                RNCryptorFiles.decrypt(file, main.stdout, secret);
+            } else {
+                RNCryptorFiles.decrypt(file, Path.of(out), secret);
+            }
         } catch (IntegrityException e) {
             throw RNCryptor.diagnose(file, secret);
         }
+        return ExitCode.OK;
     }
 }

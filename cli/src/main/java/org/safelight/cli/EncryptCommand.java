@@ -1,13 +1,10 @@
 package org.safelight.cli;
 
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import org.safelight.format.container.AtomicFile;
-import org.safelight.format.rncryptor.EncryptingOutputStream;
-import org.safelight.format.rncryptor.RNCryptor;
+import org.safelight.format.rncryptor.RNCryptorFiles;
 import org.safelight.format.rncryptor.Secret;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -34,16 +31,9 @@ final class EncryptCommand implements Callable<Integer> {
         Secret secret = Secret.password(key.read());
         try (InputStream input = "-".equals(in) ? main.stdin : Files.newInputStream(Path.of(in))) {
             if ("-".equals(out)) {
-                EncryptingOutputStream enc = RNCryptor.encryptingStream(main.stdout, secret);
-                input.transferTo(enc);
-                enc.finish();
-                main.stdout.flush();
+                RNCryptorFiles.encrypt(input, main.stdout, secret);
             } else {
-                AtomicFile.write(Path.of(out), file -> {
-                    try (OutputStream enc = RNCryptor.encryptingStream(file, secret)) {
-                        input.transferTo(enc);
-                    }
-                });
+                RNCryptorFiles.encrypt(input, Path.of(out), secret);
             }
         }
         return ExitCode.OK;

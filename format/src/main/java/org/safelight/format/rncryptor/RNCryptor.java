@@ -182,7 +182,7 @@ public final class RNCryptor {
         }
     }
 
-    private static Header parseAndCheckLength(byte[] head, int available, long size, Secret secret)
+    static Header parseAndCheckLength(byte[] head, int available, long size, Secret secret)
             throws RNCryptorException {
         Header header = Header.parse(head, available);
         header.checkMatches(secret);

@@ -1,0 +1,146 @@
+package org.safelight.format.rncryptor;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.io.UncheckedIOException;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+
+/**
+ * A second thread fed by the caller through a few reused buffers: the caller takes a free buffer,
+ * fills it, submits it; the worker processes it and gives it back. So one pass of encrypt-then-MAC
+ * runs on another core while the caller does the other, with memory fixed at {@code buffers} arrays.
+ *
+ * <p>One producer thread only. A failure of the worker surfaces in the caller's next {@link #take},
+ * {@link #submit} or {@link #finish}; {@link #close} without {@code finish} abandons the rest and
+ * waits for the worker to stop, so nothing runs on after a failure.
+ */
+final class HandOff implements AutoCloseable {
+    /** What the worker does with each buffer, in order, and once at the end. */
+    interface Work {
+        void accept(byte[] buffer, int length) throws IOException;
+
+        default void end() throws IOException {
+        }
+    }
+
+    private record Chunk(byte[] buffer, int length) {
+    }
+
+    private static final Chunk END = new Chunk(null, 0);
+    private static final Chunk ABANDON = new Chunk(null, 0);
+    private static final byte[] FAILED = new byte[0];
+
+    private final BlockingQueue<byte[]> free;
+    private final BlockingQueue<Chunk> full;
+    private final Work work;
+    private final Thread thread;
+    private volatile Throwable failure;
+    private boolean ended;
+
+    HandOff(String name, int buffers, int size, Work work) {
+        this.free = new ArrayBlockingQueue<>(buffers + 1);
+        this.full = new ArrayBlockingQueue<>(buffers + 1);
+        for (int i = 0; i < buffers; i++) {
+            free.add(new byte[size]);
+        }
+        this.work = work;
+        this.thread = new Thread(this::run, name);
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    private void run() {
+        try {
+            for (Chunk c; (c = full.take()) != ABANDON; ) {
+                if (c == END) {
+                    work.end();
+                    return;
+                }
+                work.accept(c.buffer(), c.length());
+                free.put(c.buffer());
+            }
+        } catch (Throwable t) {
+            failure = t;
+            free.clear();
+            free.offer(FAILED); // wakes the caller if it waits for a buffer
+        }
+    }
+
+    /** A free buffer, waiting for the worker to give one back. */
+    byte[] take() throws IOException {
+        byte[] b = takeFrom(free);
+        if (b == FAILED) {
+            rethrow();
+        }
+        return b;
+    }
+
+    /** Hands {@code buffer[0, length)} to the worker; the buffer is not the caller's any more. */
+    void submit(byte[] buffer, int length) throws IOException {
+        if (failure != null) {
+            rethrow();
+        }
+        full.add(new Chunk(buffer, length)); // never full: there are only so many buffers
+    }
+
+    /** Waits until the worker has processed everything and run its end step; throws its failure. */
+    void finish() throws IOException {
+        ended = true;
+        full.add(END);
+        join();
+        if (failure != null) {
+            rethrow();
+        }
+    }
+
+    @Override
+    public void close() {
+        if (!ended) {
+            ended = true;
+            full.clear();
+            full.add(ABANDON);
+            join();
+        }
+    }
+
+    private void join() {
+        boolean interrupted = false;
+        while (thread.isAlive()) {
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void rethrow() throws IOException {
+        Throwable t = failure;
+        if (t instanceof IOException e) {
+            throw e;
+        }
+        if (t instanceof UncheckedIOException e) {
+            throw e.getCause();
+        }
+        if (t instanceof RuntimeException e) {
+            throw e;
+        }
+        if (t instanceof Error e) {
+            throw e;
+        }
+        throw new InterruptedIOException("the " + thread.getName() + " thread was interrupted");
+    }
+
+    private static <T> T takeFrom(BlockingQueue<T> queue) throws InterruptedIOException {
+        try {
+            return queue.take();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while waiting for a buffer");
+        }
+    }
+}

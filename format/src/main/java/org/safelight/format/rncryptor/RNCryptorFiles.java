@@ -1,0 +1,219 @@
+package org.safelight.format.rncryptor;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import javax.crypto.BadPaddingException;
+import javax.crypto.Cipher;
+import javax.crypto.Mac;
+import javax.crypto.ShortBufferException;
+
+/**
+ * RNCryptor v3 for whole files on two cores: what the CLI's {@code encrypt} and {@code decrypt} use.
+ * Same format and same errors as {@link RNCryptor}; the difference is speed on large inputs. Data
+ * moves in {@value #BLOCK}-byte reads and writes, and the two passes of encrypt-then-MAC run at once
+ * on two threads handing each other a few reused buffers, so memory stays flat at any size.
+ *
+ * <ul>
+ * <li>Encrypt: this thread reads and encrypts (AES-CBC encryption is sequential); a second thread
+ *     computes the HMAC over the ciphertext and writes it.
+ * <li>Decrypt to a file: this thread reads each chunk once and feeds the HMAC; a second thread
+ *     decrypts the same chunk and writes the plaintext to a private temporary file next to the
+ *     target. The file is renamed onto the target only after the HMAC over the whole message has
+ *     verified (compared in constant time); otherwise it is deleted and the error is the same as
+ *     {@link RNCryptor#openVerified(Path, Secret)}'s. Nothing unverified is released: the
+ *     plaintext is unreachable under its temporary name, and gone on any failure.
+ * </ul>
+ *
+ * <p>Decrypting to a stream (which cannot be taken back) stays verify-then-decrypt: see
+ * {@link #decrypt(Path, OutputStream, Secret)}.
+ */
+public final class RNCryptorFiles {
+    /** The unit of reads, writes and hand-offs; cipher and MAC calls stay at {@value RNCryptor#CHUNK}. */
+    static final int BLOCK = 1 << 20;
+    private static final int BUFFERS = 4;
+    private static final int HMAC_LENGTH = 32;
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private RNCryptorFiles() {
+    }
+
+    /**
+     * Encrypts {@code in} (read to its end, not closed) into a new file at {@code out}, which appears
+     * complete or not at all (an existing file is replaced only on success).
+     */
+    public static void encrypt(InputStream in, Path out, Secret secret) throws IOException {
+        try (PendingFile file = new PendingFile(out)) {
+            encrypt(in, file::write, secret, Header.random(secret, RANDOM));
+            file.commit();
+        }
+    }
+
+    /** Encrypts {@code in} to {@code out} (neither is closed; {@code out} is flushed). */
+    public static void encrypt(InputStream in, OutputStream out, Secret secret) throws IOException {
+        encrypt(in, out::write, secret, Header.random(secret, RANDOM));
+        out.flush();
+    }
+
+    /** Same with given header parameters: for test vectors only. */
+    static void encrypt(InputStream in, OutputStream out, Secret secret, Header header) throws IOException {
+        encrypt(in, out::write, secret, header);
+        out.flush();
+    }
+
+    /**
+     * Verifies and decrypts the message in {@code in} to a new file at {@code out} (see the class
+     * comment): the file appears, complete, only if the HMAC verified.
+     *
+     * @throws RNCryptorException if the message is malformed or does not verify; {@code out} is
+     *     then as it was before
+     */
+    public static void decrypt(Path in, Path out, Secret secret) throws IOException {
+        try (FileChannel channel = FileChannel.open(in, StandardOpenOption.READ);
+                PendingFile file = new PendingFile(out)) {
+            decrypt(channel, file::write, secret);
+            file.commit();
+        }
+    }
+
+    /**
+     * Verifies the whole message in {@code in} first, then decrypts it to {@code out}: a stream
+     * cannot take back what it was given, so nothing is written before the HMAC verified.
+     */
+    public static void decrypt(Path in, OutputStream out, Secret secret) throws IOException {
+        try (InputStream plain = RNCryptor.openVerified(in, secret)) {
+            byte[] buffer = new byte[BLOCK];
+            for (int n; (n = plain.readNBytes(buffer, 0, BLOCK)) > 0; ) {
+                out.write(buffer, 0, n);
+            }
+        }
+        out.flush();
+    }
+
+    private interface Sink {
+        void write(byte[] b, int off, int len) throws IOException;
+    }
+
+    private static void encrypt(InputStream in, Sink sink, Secret secret, Header header) throws IOException {
+        header.checkMatches(secret);
+        byte[][] keys = Keys.derive(header, secret);
+        Cipher cipher = Keys.aesCbc(Cipher.ENCRYPT_MODE, keys[0], header.iv());
+        Mac mac = Keys.hmac(keys[1]);
+        byte[] headerBytes = header.toBytes();
+        // The worker owns the Mac until finish() returns (a happens-before through the join).
+        HandOff.Work macAndWrite = (buffer, length) -> {
+            macUpdate(mac, buffer, length);
+            sink.write(buffer, 0, length);
+        };
+        byte[] plain = new byte[BLOCK];
+        try (HandOff worker = new HandOff("safelight-hmac", BUFFERS, BLOCK + 16, macAndWrite)) {
+            byte[] first = worker.take();
+            System.arraycopy(headerBytes, 0, first, 0, headerBytes.length);
+            worker.submit(first, headerBytes.length);
+            for (boolean last = false; !last; ) {
+                int n = in.readNBytes(plain, 0, BLOCK);
+                last = n < BLOCK;
+                byte[] out = worker.take();
+                int m = 0;
+                for (int off = 0; off < n; off += RNCryptor.CHUNK) {
+                    m += cipher.update(plain, off, Math.min(RNCryptor.CHUNK, n - off), out, m);
+                }
+                if (last) {
+                    m += cipher.doFinal(out, m);
+                }
+                worker.submit(out, m);
+            }
+            worker.finish();
+        } catch (ShortBufferException e) {
+            throw new IllegalStateException("cipher output buffer too small", e);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-CBC with padding refused to finish", e);
+        }
+        sink.write(mac.doFinal(), 0, HMAC_LENGTH);
+    }
+
+    private static void decrypt(FileChannel channel, Sink sink, Secret secret) throws IOException {
+        long size = channel.size();
+        ByteBuffer head = ByteBuffer.allocate(Header.PASSWORD_LENGTH);
+        readFully(channel, head, 0);
+        Header header = RNCryptor.parseAndCheckLength(head.array(), head.position(), size, secret);
+        byte[][] keys = Keys.derive(header, secret);
+        Mac mac = Keys.hmac(keys[1]);
+        Cipher cipher = Keys.aesCbc(Cipher.DECRYPT_MODE, keys[0], header.iv());
+        long signedLength = size - HMAC_LENGTH;
+        byte[] plain = new byte[BLOCK + 16];
+        HandOff.Work decryptAndWrite = new HandOff.Work() {
+            @Override
+            public void accept(byte[] buffer, int length) throws IOException {
+                try {
+                    sink.write(plain, 0, cipher.update(buffer, 0, length, plain, 0));
+                } catch (ShortBufferException e) {
+                    throw new IllegalStateException("plaintext buffer too small", e);
+                }
+            }
+
+            @Override
+            public void end() throws IOException {
+                try {
+                    sink.write(plain, 0, cipher.doFinal(plain, 0));
+                } catch (BadPaddingException e) {
+                    // The HMAC key was right but the encryption key was not (possible only with raw keys).
+                    throw new WrongKeyException("the encryption key is wrong (the HMAC key matched)");
+                } catch (GeneralSecurityException e) {
+                    throw new IOException("decryption failed", e);
+                }
+            }
+        };
+        IOException decryptionFailure = null;
+        try (HandOff worker = new HandOff("safelight-decrypt", BUFFERS, BLOCK, decryptAndWrite)) {
+            mac.update(head.array(), 0, header.length());
+            for (long pos = header.length(); pos < signedLength; ) {
+                byte[] buffer = worker.take();
+                int n = (int) Math.min(BLOCK, signedLength - pos);
+                ByteBuffer chunk = ByteBuffer.wrap(buffer, 0, n);
+                readFully(channel, chunk, pos);
+                if (chunk.hasRemaining()) {
+                    throw new TruncatedCiphertextException("the data was shortened while it was being decrypted");
+                }
+                macUpdate(mac, buffer, n);
+                worker.submit(buffer, n);
+                pos += n;
+            }
+            try {
+                worker.finish();
+            } catch (IOException e) {
+                decryptionFailure = e; // reported only if the HMAC verified: it decides the error first
+            }
+        }
+        ByteBuffer expected = ByteBuffer.allocate(HMAC_LENGTH);
+        readFully(channel, expected, signedLength);
+        if (expected.hasRemaining() || !MessageDigest.isEqual(mac.doFinal(), expected.array())) {
+            throw new IntegrityException();
+        }
+        if (decryptionFailure != null) {
+            throw decryptionFailure;
+        }
+    }
+
+    /** In {@value RNCryptor#CHUNK}-byte calls: one call over a large array stays out of the intrinsics. */
+    private static void macUpdate(Mac mac, byte[] buffer, int length) {
+        for (int off = 0; off < length; off += RNCryptor.CHUNK) {
+            mac.update(buffer, off, Math.min(RNCryptor.CHUNK, length - off));
+        }
+    }
+
+    private static void readFully(FileChannel channel, ByteBuffer buffer, long position) throws IOException {
+        while (buffer.hasRemaining()) {
+            if (channel.read(buffer, position + buffer.position()) < 0) {
+                return;
+            }
+        }
+    }
+}
