@@ -1,11 +1,17 @@
 package org.safelight.keys;
 
+import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.List;
-import org.safelight.server.http.AnswerCounter;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import org.safelight.server.http.ErrorCode;
+import org.safelight.server.http.Refusal;
 
 /**
  * Counts key fetches by their final answer: {@value #NAME}, rendered by Prometheus as
@@ -25,21 +31,62 @@ final class KeyFetchMeter {
             ErrorCode.EMAIL_UNVERIFIED, ErrorCode.UNAUTHORIZED, ErrorCode.INVALID_TOKEN, ErrorCode.TOKEN_EXPIRED,
             ErrorCode.RATE_LIMITED, ErrorCode.INVALID_REPORT_ID, ErrorCode.ACCOUNTS_UNAVAILABLE);
 
-    private final AnswerCounter answers;
+    /**
+     * A key fetch in two parts: what runs on the request's thread, which answers (returns
+     * {@code null}) or refuses (throws) at once, or returns the rest, to be started by Javalin once
+     * the request is suspended ({@link Context#future}): a future that completes when the answer is
+     * set, or fails with the refusal.
+     */
+    @FunctionalInterface
+    interface Fetch {
+        Supplier<CompletableFuture<?>> start(Context ctx) throws Exception;
+    }
+
+    private final MeterRegistry registry;
+    private final Counter granted;
+    private final Map<ErrorCode, Counter> refused = new ConcurrentHashMap<>();
 
     KeyFetchMeter(MeterRegistry registry) {
-        this.answers = new AnswerCounter(Counter.builder(NAME).description(DESCRIPTION)
-                .tag("outcome", "granted").tag("reason", "none").register(registry),
-                code -> Counter.builder(NAME).description(DESCRIPTION)
-                        .tag("outcome", "refused").tag("reason", code.code()).register(registry),
-                EXPECTED_REFUSALS);
+        this.registry = registry;
+        this.granted = Counter.builder(NAME).description(DESCRIPTION)
+                .tag("outcome", "granted").tag("reason", "none").register(registry);
+        EXPECTED_REFUSALS.forEach(this::refusedWith);
     }
 
     /**
-     * {@code fetch}, counted: granted when it returns (it answers the key or throws), refused with the
-     * code of the refusal it throws. The exception goes on unchanged.
+     * {@code fetch}, counted: granted when it answers, refused with the code of the refusal it throws
+     * or its rest fails with. Exceptions and failures go on unchanged.
      */
-    Handler counting(Handler fetch) {
-        return answers.counting(fetch);
+    Handler counting(Fetch fetch) {
+        return ctx -> {
+            Supplier<CompletableFuture<?>> rest;
+            try {
+                rest = fetch.start(ctx);
+            } catch (Exception | Error e) {
+                refusedWith(e).increment();
+                throw e;
+            }
+            if (rest == null) {
+                granted.increment();
+                return;
+            }
+            ctx.future(() -> rest.get().whenComplete((answered, failure) -> {
+                if (failure == null) {
+                    granted.increment();
+                } else {
+                    refusedWith(failure instanceof CompletionException && failure.getCause() != null
+                            ? failure.getCause() : failure).increment();
+                }
+            }));
+        };
+    }
+
+    private Counter refusedWith(Throwable e) {
+        return refusedWith(e instanceof Refusal refusal ? refusal.errorCode() : ErrorCode.INTERNAL_ERROR);
+    }
+
+    private Counter refusedWith(ErrorCode code) {
+        return refused.computeIfAbsent(code, c -> Counter.builder(NAME).description(DESCRIPTION)
+                .tag("outcome", "refused").tag("reason", c.code()).register(registry));
     }
 }

@@ -11,6 +11,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.Supplier;
 import org.safelight.keys.audit.AuditAction;
 import org.safelight.keys.audit.AuditEntry;
 import org.safelight.keys.audit.AuditEvent;
@@ -141,7 +144,7 @@ public final class KeysRole implements Role {
             routes.options(path, cors::preflight);
         }
         routes.post(KEY, storage(this::createKey));
-        routes.get(KEY, fetches.counting(storage(this::fetchKey)));
+        routes.get(KEY, fetches.counting(this::fetchKey));
         routes.get(ACCESSES, storage(this::listAccesses));
         routes.post(REVOKE, storage(this::revoke));
         routes.get(STATUS, storage(this::status));
@@ -154,12 +157,16 @@ public final class KeysRole implements Role {
             try {
                 handler.handle(ctx);
             } catch (KeyStoreUnavailableException e) {
-                LOG.error("refusing a key server request: {} ({})", e.getMessage(),
-                        e.getCause() == null ? "" : e.getCause().getClass().getSimpleName());
-                throw new ApiException(ErrorCode.STORAGE_UNAVAILABLE,
-                        "the key server could not read or write its keys; try again later");
+                throw storageUnavailable(e);
             }
         };
+    }
+
+    private static ApiException storageUnavailable(KeyStoreUnavailableException e) {
+        LOG.error("refusing a key server request: {} ({})", e.getMessage(),
+                e.getCause() == null ? "" : e.getCause().getClass().getSimpleName());
+        return new ApiException(ErrorCode.STORAGE_UNAVAILABLE,
+                "the key server could not read or write its keys; try again later");
     }
 
     /** Who asks about which report, from where. */
@@ -185,28 +192,46 @@ public final class KeysRole implements Role {
         }
     }
 
-    private void fetchKey(Context ctx) {
-        String enterpriseToken = EnterpriseKeyFetch.tokenOf(ctx);
-        if (enterpriseToken != null) {
-            enterpriseFetch.fetch(ctx, reportId(ctx), enterpriseToken);
-            return;
+    /**
+     * The checks run on the request's thread; the wait for the grant's audit event does not: the
+     * request is suspended and answered from the audit log's answer thread once the event is durable
+     * ({@link AuditLog#appendLater}), so a key fetch holds no server thread while it waits for the
+     * disk. Fail closed as before: the key is set as the answer only in the stage that runs after
+     * the commit, and only when what was recorded is a grant.
+     */
+    private Supplier<CompletableFuture<?>> fetchKey(Context ctx) throws Exception {
+        try {
+            String enterpriseToken = EnterpriseKeyFetch.tokenOf(ctx);
+            if (enterpriseToken != null) {
+                storage(c -> enterpriseFetch.fetch(c, reportId(c), enterpriseToken)).handle(ctx);
+                return null;
+            }
+            Caller r = signedIn(ctx, AuditAction.KEY_DENIED);
+            permitted(r, AuditAction.KEY_DENIED);
+            // From memory when seen before: a revocation made elsewhere is caught by the check below.
+            ReportKey key = keys.remembered(r.report())
+                    .orElseThrow(() -> refuse(r, AuditAction.KEY_DENIED, unknownReport()));
+            if (key.revoked()) {
+                throw refuse(r, AuditAction.KEY_DENIED, revokedAnswer());
+            }
+            // Memory may not know of a revocation made elsewhere: the grant is settled in the database,
+            // in the audit transaction, and what was recorded is what is answered.
+            AuditEntry grant = new AuditEntry(r.user().userId(), r.user().email(), r.report().value(),
+                    AuditAction.KEY_FETCHED, Outcome.GRANTED, r.address());
+            InTransaction settle = keys.grantIfOpen(r.report());
+            return () -> audit.appendLater(grant, settle).handle((recorded, failure) -> {
+                if (failure != null) {
+                    throw auditUnavailable(grant, failure);
+                }
+                if (!recorded.granted()) {
+                    throw refusalRecorded(recorded);
+                }
+                sendKey(ctx, 200, key);
+                return null;
+            });
+        } catch (KeyStoreUnavailableException e) {
+            throw storageUnavailable(e);
         }
-        Caller r = signedIn(ctx, AuditAction.KEY_DENIED);
-        permitted(r, AuditAction.KEY_DENIED);
-        // From memory when seen before: a revocation made elsewhere is caught by the check below.
-        ReportKey key = keys.remembered(r.report())
-                .orElseThrow(() -> refuse(r, AuditAction.KEY_DENIED, unknownReport()));
-        if (key.revoked()) {
-            throw refuse(r, AuditAction.KEY_DENIED, revokedAnswer());
-        }
-        // Memory may not know of a revocation made elsewhere: the grant is settled in the database,
-        // in the audit transaction, and what was recorded is what is answered.
-        AuditEvent recorded = record(new AuditEntry(r.user().userId(), r.user().email(), r.report().value(),
-                AuditAction.KEY_FETCHED, Outcome.GRANTED, r.address()), keys.grantIfOpen(r.report()));
-        if (!recorded.granted()) {
-            throw refusalRecorded(recorded);
-        }
-        sendKey(ctx, 200, key);
     }
 
     private void listAccesses(Context ctx) {
@@ -356,10 +381,18 @@ public final class KeysRole implements Role {
         try {
             return audit.append(entry, work);
         } catch (AuditUnavailableException e) {
-            LOG.error("refusing a {} request: the audit log is unavailable ({})", entry.action().code(), e.getMessage());
-            throw new ApiException(ErrorCode.AUDIT_UNAVAILABLE,
-                    "the request could not be logged, so it is refused; try again later");
+            throw auditUnavailable(entry, e);
         }
+    }
+
+    /** 503 {@code audit_unavailable} for an append that failed (or whose answer stage could not run). */
+    private static ApiException auditUnavailable(AuditEntry entry, Throwable failure) {
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                ? failure.getCause() : failure;
+        LOG.error("refusing a {} request: the audit log is unavailable ({})", entry.action().code(),
+                cause instanceof AuditUnavailableException ? cause.getMessage() : cause.getClass().getSimpleName());
+        return new ApiException(ErrorCode.AUDIT_UNAVAILABLE,
+                "the request could not be logged, so it is refused; try again later");
     }
 
     /**

@@ -12,7 +12,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.safelight.server.db.Database;
@@ -95,6 +97,46 @@ public final class AuditLog implements AutoCloseable {
             // Failures too: a commit that hangs until the timeout is exactly what an operator must see.
             commits.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
         }
+    }
+
+    /**
+     * Same as {@link #append(AuditEntry, InTransaction)} without blocking the caller: the returned
+     * future completes with the event once it is durable, or fails with an
+     * {@link AuditUnavailableException} (as its cause, when seen through a dependent stage) in every
+     * case where {@code append} would throw, including the 30 s timeout. It completes on the log's
+     * answer thread ({@code safelight-audit-answers}), never on the caller's or the writer's, so work
+     * chained to it (writing an HTTP answer) does not hold up the next commit; such work must be
+     * short and must not block.
+     */
+    public CompletableFuture<AuditEvent> appendLater(AuditEntry entry, InTransaction work) {
+        long start = System.nanoTime();
+        CompletableFuture<AuditEvent> committed;
+        Executor answers;
+        try {
+            GroupCommitWriter started = writer();
+            answers = started.answers();
+            committed = started.submit(entry, work);
+        } catch (AuditUnavailableException e) {
+            commits.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+            return CompletableFuture.failedFuture(e);
+        }
+        return committed.orTimeout(APPEND_TIMEOUT_SECONDS, TimeUnit.SECONDS).handleAsync((event, failure) -> {
+            commits.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+            if (failure != null) {
+                throw unavailable(failure);
+            }
+            return event;
+        }, answers);
+    }
+
+    /** A fresh exception per caller (the writer's one is shared by the whole batch). */
+    private static AuditUnavailableException unavailable(Throwable failure) {
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause()
+                : failure;
+        if (cause instanceof TimeoutException) {
+            return new AuditUnavailableException("the audit log did not commit within " + APPEND_TIMEOUT_SECONDS + " s");
+        }
+        return new AuditUnavailableException(cause.getMessage() == null ? "the audit log failed" : cause.getMessage());
     }
 
     private static AuditEvent awaitCommit(CompletableFuture<AuditEvent> committed) {

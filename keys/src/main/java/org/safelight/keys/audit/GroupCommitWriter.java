@@ -6,6 +6,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -33,6 +36,12 @@ final class GroupCommitWriter implements AutoCloseable {
     private final Clock clock;
     private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>(MAX_QUEUED);
     private final Thread thread;
+    /** Where {@link AuditLog#appendLater}'s callers continue: one thread, woken about once per batch. */
+    private final ExecutorService answers = Executors.newSingleThreadExecutor(runnable -> {
+        Thread answering = new Thread(runnable, "safelight-audit-answers");
+        answering.setDaemon(true);
+        return answering;
+    });
     private volatile boolean closed;
 
     GroupCommitWriter(AuditStore store, Clock clock) {
@@ -44,6 +53,11 @@ final class GroupCommitWriter implements AutoCloseable {
 
     void start() {
         thread.start();
+    }
+
+    /** The thread that asynchronous appenders continue on (see {@link AuditLog#appendLater}). */
+    Executor answers() {
+        return answers;
     }
 
     /** Whether appends are taken: started, and neither closed nor stopped by a failure. */
@@ -150,5 +164,8 @@ final class GroupCommitWriter implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         failQueued("the audit log is closed");
+        // After the writer: the answers of the last batch are queued already and still run; later
+        // ones are rejected, which fails their stage (no answer is sent without its commit).
+        answers.shutdown();
     }
 }
