@@ -80,7 +80,7 @@ class BrowserCodeTest extends AppPageBrowserTest {
             import('/app/static/zip.js').then(async m => {
               const bytes = Uint8Array.from(atob(base64), c => c.charCodeAt(0));
               try {
-                const zip = m.openZip(bytes);
+                const zip = await m.openZip(bytes);
                 const parts = [];
                 for (const name of zip.names()) parts.push(name + '=' + new TextDecoder().decode(await zip.read(name)).length);
                 done('ok ' + parts.join(','));
