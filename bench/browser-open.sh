@@ -7,6 +7,11 @@
 # browser process's VmHWM (Blob storage, file reads) and the peak of all Chromium processes' RSS. Medians
 # of RUNS runs, a fresh Chromium each. See BrowserOpenBench for the details.
 #
+# The reference, side by side: the page of another build (REFERENCE_JAR, or REFERENCE_REV built from
+# this repository's history into the temporary folder: a few minutes), served by that build's server
+# from the same data folder and port, so the same reports open with the same key server. Each run
+# opens every report on the reference page, then on this build's (A B A B ...).
+#
 # The photo reports hold copies of the 12 MP fixture photo (3.9 MB); the video report holds one video
 # of VIDEO_MB: the fixture clip padded with a free box of random bytes, as bench/browser-seal.sh makes
 # it. Needs about 3 x (sum of the sizes) of free disk in $TMPDIR.
@@ -14,7 +19,8 @@
 # Settings (environment):
 #   PHOTO_MB="10 100 500"  sizes of the photo reports (MB = 10^6 bytes)
 #   VIDEO_MB=500           size of the video report (0: none)
-#   RUNS=3                 openings per report
+#   RUNS=3                 openings per report and page
+#   REFERENCE_JAR=         the CLI jar of the reference page; REFERENCE_REV= a git revision to build it from
 #   SAFELIGHT_JAVA=java    the JVM; SAFELIGHT_JAR: another CLI build; KEEP=1 keeps the temporary folder
 set -euo pipefail
 
@@ -23,6 +29,8 @@ jar="${SAFELIGHT_JAR:-$root/cli/target/safelight.jar}"
 PHOTO_MB="${PHOTO_MB:-10 100 500}"
 VIDEO_MB="${VIDEO_MB:-500}"
 RUNS="${RUNS:-3}"
+REFERENCE_JAR="${REFERENCE_JAR:-}"
+REFERENCE_REV="${REFERENCE_REV:-}"
 JAVA="${SAFELIGHT_JAVA:-java}"
 SHARED="${SAFELIGHT_SHARED:-$root/../shared}"
 EMAIL="open@example.org"
@@ -44,14 +52,26 @@ say "$BENCH: building the CLI and the web module's test classes"
 (cd "$root" && ./mvnw -q -B -o test-compile dependency:build-classpath -pl web -am \
     -Dmdep.includeScope=test -Dmdep.outputFile="$work/cp.txt") >&2
 cp="$root/web/target/test-classes:$root/web/target/classes:$(cat "$work/cp.txt")"
+if [[ -n "$REFERENCE_REV" && -z "$REFERENCE_JAR" ]]; then
+    say "$BENCH: building the reference $REFERENCE_REV"
+    mkdir -p "$work/reference"
+    git -C "$root" archive "$REFERENCE_REV" | tar -x -C "$work/reference"
+    (cd "$work/reference" && ./mvnw -q -B -o package -pl cli -am -DskipTests) >&2
+    REFERENCE_JAR="$work/reference/cli/target/safelight.jar"
+fi
+[[ -z "$REFERENCE_JAR" || -f "$REFERENCE_JAR" ]] || die "no reference jar $REFERENCE_JAR"
 
 port="$(free_port)"
 base="http://127.0.0.1:$port"
 mkdir -p "$work/data" "$work/home" "$work/sent"
-"$JAVA" -jar "$jar" serve --data-dir "$work/data" --port "$port" --host 127.0.0.1 --public-url "$base" \
-    >"$work/server.log" 2>&1 &
-server_pid=$!
-wait_http "$base/health" "$server_pid" "the Safelight server"
+serve() { # jar: this build's or the reference's server, on the same data folder and port
+    stop_pid "$server_pid" "the Safelight server"
+    "$JAVA" -jar "$1" serve --data-dir "$work/data" --port "$port" --host 127.0.0.1 --public-url "$base" \
+        >>"$work/server.log" 2>&1 &
+    server_pid=$!
+    wait_http "$base/health" "$server_pid" "the Safelight server"
+}
+serve "$jar"
 signed_up "$base" --first Open --last Bench
 cli login --server "$base" --email "$EMAIL" >/dev/null || die "login failed"
 
@@ -100,7 +120,16 @@ if ((VIDEO_MB > 0)); then
     reports+=("$(seal "$work/draft-video" "video-${VIDEO_MB}MB")")
 fi
 
-say "$BENCH: opening each report $RUNS times; load before $(cut -d' ' -f1-3 /proc/loadavg); $(chromium --version 2>/dev/null | head -1)"
-"$JAVA" -Xmx256m -Dlogback.configurationFile="$root/server-kit/src/test/resources/logback-test.xml" -cp "$cp" \
-    org.safelight.web.BrowserOpenBench "$base" "$EMAIL" "$PASSWORD" "$RUNS" "$work" "${reports[@]}"
+driver() { "$JAVA" -Xmx256m -Dlogback.configurationFile="$root/server-kit/src/test/resources/logback-test.xml" -cp "$cp" \
+    org.safelight.web.BrowserOpenBench "$@"; }
+say "$BENCH: opening each report $RUNS times per page; load before $(cut -d' ' -f1-3 /proc/loadavg); $(chromium --version 2>/dev/null | head -1)"
+for ((run = 1; run <= RUNS; run++)); do
+    if [[ -n "$REFERENCE_JAR" ]]; then
+        serve "$REFERENCE_JAR"
+        driver open reference "$base" "$EMAIL" "$PASSWORD" "$work" "$work/results.tsv" "${reports[@]}"
+        serve "$jar"
+    fi
+    driver open "this build" "$base" "$EMAIL" "$PASSWORD" "$work" "$work/results.tsv" "${reports[@]}"
+done
 say "$BENCH: load after $(cut -d' ' -f1-3 /proc/loadavg)"
+driver table "$work/results.tsv"

@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.ToLongFunction;
 import org.openqa.selenium.By;
 import org.safelight.web.testing.Browser;
 
@@ -25,7 +24,9 @@ import org.safelight.web.testing.Browser;
  * copies, decoded images), the browser process's VmHWM (it holds Blob data and reads the file for the
  * renderer), and the peak of VmRSS summed over every Chromium process, sampled every 50 ms.
  *
- * <p>Arguments: BASE_URL EMAIL PASSWORD RUNS WORK_DIR LABEL=FILE...
+ * <p>Arguments: {@code open SIDE BASE_URL EMAIL PASSWORD WORK_DIR RESULTS LABEL=FILE...} opens each
+ * report once on the page that server serves and appends a line per opening to RESULTS (SIDE names
+ * the page: this build's or the reference's); {@code table RESULTS} prints the medians as markdown.
  */
 public final class BrowserOpenBench {
     private static final String WATCH = """
@@ -57,43 +58,54 @@ public final class BrowserOpenBench {
     }
 
     public static void main(String[] args) throws Exception {
-        String base = args[0];
-        String email = args[1];
-        String password = args[2];
-        int runs = Integer.parseInt(args[3]);
-        Path work = Path.of(args[4]);
-        List<String[]> reports = new ArrayList<>();
-        for (int i = 5; i < args.length; i++) {
-            reports.add(args[i].split("=", 2));
+        if (args[0].equals("table")) {
+            System.out.print(table(Path.of(args[1])));
+            return;
         }
-        StringBuilder table = new StringBuilder("""
-                | report | file MB | first shown, median ms (min–max) | report view ms | renderer VmHWM MiB \
-                (idle) | browser process VmHWM MiB | all Chromium RSS peak MiB |
-                |---|---:|---:|---:|---:|---:|---:|
-                """);
-        for (String[] report : reports) {
+        // open SIDE BASE_URL EMAIL PASSWORD WORK_DIR RESULTS LABEL=FILE...
+        String side = args[1];
+        Path results = Path.of(args[6]);
+        for (int i = 7; i < args.length; i++) {
+            String[] report = args[i].split("=", 2);
             Path file = Path.of(report[1]);
-            List<Run> results = new ArrayList<>();
-            for (int r = 0; r < runs; r++) {
-                Run run = open(base, email, password, file, work);
-                System.err.printf(Locale.ROOT, "browser-open: %s run %d: %s shown at %.0f ms, renderer VmHWM %d MiB, "
-                                + "browser VmHWM %d MiB, all RSS peak %d MiB (load %s)%n", report[0], r + 1, run.what(),
-                        run.shownMs(), run.rendererHwm() >> 20, run.browserHwm() >> 20, run.allPeak() >> 20, load());
-                results.add(run);
-            }
-            results.sort(Comparator.comparingDouble(Run::shownMs));
-            Run median = results.get(results.size() / 2);
-            table.append(String.format(Locale.ROOT, "| %s (%s) | %.0f | %.0f (%.0f–%.0f) | %d | %d (%d) | %d | %d |%n",
-                    report[0], median.what(), Files.size(file) / 1e6, median.shownMs(), results.get(0).shownMs(),
-                    results.get(results.size() - 1).shownMs(), median(results, r -> (long) r.reportMs()),
-                    median(results, Run::rendererHwm) >> 20, median(results, Run::rendererBefore) >> 20,
-                    median(results, Run::browserHwm) >> 20, median(results, Run::allPeak) >> 20));
+            Run run = open(args[2], args[3], args[4], file, Path.of(args[5]));
+            System.err.printf(Locale.ROOT, "browser-open: %s, %s page: %s shown at %.0f ms, renderer VmHWM %d MiB, "
+                            + "browser VmHWM %d MiB, all RSS peak %d MiB (load %s)%n", report[0], side, run.what(),
+                    run.shownMs(), run.rendererHwm() >> 20, run.browserHwm() >> 20, run.allPeak() >> 20, load());
+            Files.writeString(results, String.join("\t", report[0], side, String.valueOf(Files.size(file)), run.what(),
+                    String.valueOf(run.shownMs()), String.valueOf(run.reportMs()), String.valueOf(run.rendererHwm()),
+                    String.valueOf(run.rendererBefore()), String.valueOf(run.browserHwm()), String.valueOf(run.allPeak()),
+                    load()) + "\n", StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE,
+                    java.nio.file.StandardOpenOption.APPEND);
         }
-        System.out.print(table);
     }
 
-    private static long median(List<Run> runs, ToLongFunction<Run> f) {
-        long[] values = runs.stream().mapToLong(f).sorted().toArray();
+    /** The markdown table of a results file: per report and page, medians of its runs. */
+    private static String table(Path results) throws IOException {
+        Map<String, List<String[]>> groups = new java.util.LinkedHashMap<>();
+        for (String line : Files.readAllLines(results)) {
+            String[] f = line.split("\t");
+            groups.computeIfAbsent(f[0] + "\t" + f[1], k -> new ArrayList<>()).add(f);
+        }
+        StringBuilder table = new StringBuilder("""
+                | report | file MB | page | runs | first shown, median ms (min–max) | report view ms | renderer \
+                VmHWM MiB (idle) | browser process VmHWM MiB | all Chromium RSS peak MiB | load |
+                |---|---:|---|---:|---:|---:|---:|---:|---:|---|
+                """);
+        for (List<String[]> runs : groups.values()) {
+            String[] first = runs.get(0);
+            double[] shown = runs.stream().mapToDouble(f -> Double.parseDouble(f[4])).sorted().toArray();
+            table.append(String.format(Locale.ROOT, "| %s (%s) | %.0f | %s | %d | %.0f (%.0f–%.0f) | %.0f | %d (%d) | %d | %d | %s |%n",
+                    first[0], first[3], Long.parseLong(first[2]) / 1e6, first[1], runs.size(), shown[shown.length / 2],
+                    shown[0], shown[shown.length - 1], median(runs, 5), (long) median(runs, 6) >> 20,
+                    (long) median(runs, 7) >> 20, (long) median(runs, 8) >> 20, (long) median(runs, 9) >> 20,
+                    runs.stream().map(f -> f[10]).collect(java.util.stream.Collectors.joining(" "))));
+        }
+        return table.toString();
+    }
+
+    private static double median(List<String[]> runs, int field) {
+        double[] values = runs.stream().mapToDouble(f -> Double.parseDouble(f[field])).sorted().toArray();
         return values[values.length / 2];
     }
 

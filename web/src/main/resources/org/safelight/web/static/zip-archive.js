@@ -2,7 +2,9 @@
 // pieces, inflated with the platform's DecompressionStream where deflated, every inflated byte
 // counted against the limits (entry, total, ratio) as it comes, the size and CRC-32 checked at the
 // end. From a Blob source nothing is held whole unless asked for: a stored entry's Blob is a slice
-// of the source (read once for its CRC), a deflated one is gathered from its inflated pieces.
+// of the source (read once for its CRC), and so is one deflated into stored blocks only (what Java's
+// Deflater writes at level 0, as the sealer does for media): the blocks' data, sliced out between
+// their 5-byte headers; a compressed one is gathered from its inflated pieces.
 import {crc32Update} from './crc32.js';
 
 export class UnsafeZipError extends Error {
@@ -62,6 +64,10 @@ export class ZipArchive {
    */
   async blob(name, type = '') {
     const entry = this.entry(name);
+    if (entry.method === 8 && this.source.blob) {
+      const ranges = await this.storedBlocks(entry, `entry '${printable(name)}'`);
+      if (ranges) return new Blob(ranges.map(([from, to]) => this.source.blob.slice(from, to)), {type});
+    }
     const parts = [];
     let pending = [];
     let pendingBytes = 0;
@@ -89,15 +95,7 @@ export class ZipArchive {
   async *pieces(name) {
     const entry = this.entry(name);
     const what = `entry '${printable(name)}'`;
-    if (entry.size > this.limits.maxEntryBytes) throw new UnsafeZipError(`${what} inflates past ${this.limits.maxEntryBytes} bytes`);
-    // Checked on the stated size before anything is allocated, and again on every inflated byte.
-    const after = this.total + entry.size;
-    if (after > this.limits.maxTotalBytes) throw new UnsafeZipError(`the archive inflates past ${this.limits.maxTotalBytes} bytes`);
-    if (after > this.limits.ratioGraceBytes && after > this.limits.maxRatio * Math.max(1, this.compressed + entry.compressedSize)) {
-      throw new UnsafeZipError(`the archive inflates more than ${this.limits.maxRatio} times its size: a ZIP bomb? (${what})`);
-    }
-    this.compressed += entry.compressedSize;
-    if (entry.method === 0 && entry.compressedSize !== entry.size) throw new UnsafeZipError(`${what} is damaged`);
+    this.admit(entry, what);
     let crc = 0;
     let filled = 0;
     for await (const piece of this.raw(entry, what)) {
@@ -109,6 +107,72 @@ export class ZipArchive {
     }
     if (filled !== entry.size) throw new UnsafeZipError(`${what} is shorter than its stated size`);
     if (crc !== entry.crc) throw new UnsafeZipError(`${what} is damaged (CRC mismatch)`);
+  }
+
+  /**
+   * A deflated entry of a Blob source read as deflate's stored blocks (RFC 1951 3.2.4: a header byte
+   * of type 00, LEN, NLEN = ~LEN, then LEN bytes as they are), checked as pieces() checks it: the
+   * ranges of the source that hold its bytes, or null at the first compressed block (the caller
+   * inflates it then, counted afresh).
+   */
+  async storedBlocks(entry, what) {
+    const before = {total: this.total, compressed: this.compressed};
+    this.admit(entry, what);
+    const end = entry.start + entry.compressedSize;
+    const ranges = [];
+    const header = new Uint8Array(5);
+    let headerFilled = 0;
+    let remaining = 0;
+    let final = false;
+    let crc = 0;
+    let size = 0;
+    for (let pos = entry.start; pos < end;) {
+      const piece = new Uint8Array(await this.source.blob.slice(pos, Math.min(end, pos + PIECE)).arrayBuffer());
+      for (let i = 0; i < piece.length;) {
+        if (remaining > 0) {
+          const k = Math.min(remaining, piece.length - i);
+          if (size + k > entry.size) throw new UnsafeZipError(`${what} inflates past its stated size`);
+          this.count(k, what);
+          crc = crc32Update(crc, piece.subarray(i, i + k));
+          ranges.push([pos + i, pos + i + k]);
+          size += k;
+          remaining -= k;
+          i += k;
+          continue;
+        }
+        if (final) throw new UnsafeZipError(`${what} is damaged`); // bytes after the last block
+        header[headerFilled++] = piece[i++];
+        if (headerFilled === 1 && (header[0] & 0b110) !== 0) {
+          Object.assign(this, before);
+          return null;
+        }
+        if (headerFilled === 5) {
+          const length = header[1] | (header[2] << 8);
+          if ((length ^ (header[3] | (header[4] << 8))) !== 0xffff) throw new UnsafeZipError(`${what} is damaged`);
+          final = (header[0] & 1) === 1;
+          remaining = length;
+          headerFilled = 0;
+        }
+      }
+      pos += piece.length;
+    }
+    if (!final || remaining > 0 || headerFilled > 0) throw new UnsafeZipError(`${what} is damaged`);
+    if (size !== entry.size) throw new UnsafeZipError(`${what} is shorter than its stated size`);
+    if (crc !== entry.crc) throw new UnsafeZipError(`${what} is damaged (CRC mismatch)`);
+    return ranges;
+  }
+
+  /** Checks an entry's stated size against the limits before anything is read, and counts it as read. */
+  admit(entry, what) {
+    if (entry.size > this.limits.maxEntryBytes) throw new UnsafeZipError(`${what} inflates past ${this.limits.maxEntryBytes} bytes`);
+    // Checked on the stated size before anything is allocated, and again on every inflated byte.
+    const after = this.total + entry.size;
+    if (after > this.limits.maxTotalBytes) throw new UnsafeZipError(`the archive inflates past ${this.limits.maxTotalBytes} bytes`);
+    if (after > this.limits.ratioGraceBytes && after > this.limits.maxRatio * Math.max(1, this.compressed + entry.compressedSize)) {
+      throw new UnsafeZipError(`the archive inflates more than ${this.limits.maxRatio} times its size: a ZIP bomb? (${what})`);
+    }
+    this.compressed += entry.compressedSize;
+    if (entry.method === 0 && entry.compressedSize !== entry.size) throw new UnsafeZipError(`${what} is damaged`);
   }
 
   /** The entry's data as it lies in the archive, inflated when deflated. */
