@@ -25,7 +25,7 @@ import org.safelight.format.testing.Bytes;
 class BrowserCodeTest extends AppPageBrowserTest {
     private static final String RUN_VECTORS = """
             const [file, vectors, done] = arguments;
-            import('/app/static/rncryptor.js').then(async m => {
+            Promise.all([import('/app/static/rncryptor.js'), import('/app/static/rncryptor-stream.js')]).then(async ([m, stream]) => {
               const hex = s => Uint8Array.from((s.replace(/\\s+/g, '').match(/../g) || []).map(b => parseInt(b, 16)));
               const toHex = b => Array.from(b, x => x.toString(16).padStart(2, '0')).join('');
               const out = [];
@@ -43,12 +43,18 @@ class BrowserCodeTest extends AppPageBrowserTest {
                   const expected = toHex(hex(v.ciphertext_hex));
                   const sealed = toHex(await m.encrypt(hex(v.plaintext_hex || ''), secret, params));
                   const opened = toHex(await m.decrypt(hex(v.ciphertext_hex), secret));
+                  // password vectors also in chunks of one block, fed a byte at a time (opening a large report)
+                  async function* bytewise(b) { for (let i = 0; i < b.length; i++) yield b.slice(i, i + 1); }
+                  const c = hex(v.ciphertext_hex);
+                  const chunked = file !== 'password' ? opened
+                    : toHex(new Uint8Array(await (await stream.decryptPieces(bytewise(c), c.length, v.password, {chunkSize: 16})).arrayBuffer()));
                   const altered = hex(v.ciphertext_hex);
                   altered[altered.length - 40] ^= 1;
                   let refused = 'accepted altered data';
                   try { await m.decrypt(altered, secret); } catch (e) { refused = e.name; }
                   out.push(sealed !== expected ? 'encrypts to ' + sealed
                     : opened !== toHex(hex(v.plaintext_hex || '')) ? 'decrypts to ' + opened
+                    : chunked !== opened ? 'decrypts in chunks to ' + chunked
                     : refused !== 'IntegrityError' ? refused : 'ok');
                 } catch (e) {
                   out.push('threw ' + e);
@@ -75,18 +81,24 @@ class BrowserCodeTest extends AppPageBrowserTest {
         assertThat(total).as("v3 vectors in the three files").isGreaterThanOrEqualTo(16);
     }
 
+    /** Reads every entry both ways: from bytes in memory, and from a Blob (a chosen File) as Blobs; they must agree. */
     private static final String OPEN_ZIP = """
             const [base64, done] = arguments;
             import('/app/static/zip.js').then(async m => {
               const bytes = Uint8Array.from(atob(base64), c => c.charCodeAt(0));
-              try {
-                const zip = m.openZip(bytes);
-                const parts = [];
-                for (const name of zip.names()) parts.push(name + '=' + new TextDecoder().decode(await zip.read(name)).length);
-                done('ok ' + parts.join(','));
-              } catch (e) {
-                done(e.name + ': ' + e.message);
-              }
+              const run = async (source, get) => {
+                try {
+                  const zip = await m.openZip(source);
+                  const parts = [];
+                  for (const name of zip.names()) parts.push(name + '=' + new TextDecoder().decode(await get(zip, name)).length);
+                  return 'ok ' + parts.join(',');
+                } catch (e) {
+                  return e.name + ': ' + e.message;
+                }
+              };
+              const inMemory = await run(bytes, (zip, name) => zip.read(name));
+              const fromBlob = await run(new Blob([bytes]), async (zip, name) => new Uint8Array(await (await zip.blob(name)).arrayBuffer()));
+              done(inMemory === fromBlob ? inMemory : 'differs: ' + inMemory + ' | ' + fromBlob);
             }, e => done('import failed: ' + e));
             """;
 
@@ -113,6 +125,31 @@ class BrowserCodeTest extends AppPageBrowserTest {
             zip.closeEntry();
         }
         assertThat(open(bytes.toByteArray())).isEqualTo("ok metadata.json=1400,folder/stored.txt=12");
+    }
+
+    @Test
+    void an_entry_deflated_into_stored_blocks_reads_as_inflated_and_a_damaged_block_is_refused() throws IOException {
+        // what the sealer writes for media: deflate at level 0, stored blocks of up to 64 KiB between 5-byte headers
+        byte[] content = new byte[200_000];
+        java.util.Random random = new java.util.Random(7);
+        for (int i = 0; i < content.length; i++) {
+            content[i] = (byte) ('a' + random.nextInt(26));
+        }
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
+            zip.setLevel(java.util.zip.Deflater.NO_COMPRESSION);
+            zip.putNextEntry(new ZipEntry("video.m4v"));
+            zip.write(content);
+            zip.closeEntry();
+        }
+        byte[] zip = bytes.toByteArray();
+        assertThat(open(zip)).isEqualTo("ok video.m4v=200000");
+        byte[] damaged = zip.clone();
+        damaged[30 + "video.m4v".length() + 3] ^= 1; // the first block's NLEN
+        assertThat(open(damaged)).isEqualTo("UnsafeZipError: entry 'video.m4v' is damaged");
+        byte[] flipped = zip.clone();
+        flipped[zip.length / 2] ^= 1; // a byte of data: the CRC
+        assertThat(open(flipped)).isEqualTo("UnsafeZipError: entry 'video.m4v' is damaged (CRC mismatch)");
     }
 
     @Test

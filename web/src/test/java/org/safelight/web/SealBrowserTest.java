@@ -68,7 +68,7 @@ class SealBrowserTest extends AppPageBrowserTest {
                 onProgress: p => { if (!stages.includes(p.stage)) stages.push(p.stage); }});
               const bytes = new Uint8Array(await r.blob.arrayBuffer());
               // the viewer's own strict reader takes what the page sealed
-              const names = (await import('/app/static/zip.js')).openZip(bytes).names();
+              const names = (await (await import('/app/static/zip.js')).openZip(bytes)).names();
               let text = '';
               for (let i = 0; i < bytes.length; i += 0x8000) text += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
               done({reportId: r.reportId, fileName: r.fileName, counts: r.counts, bytes: r.bytes, stages, names,

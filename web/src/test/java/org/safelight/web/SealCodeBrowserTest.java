@@ -139,7 +139,7 @@ class SealCodeBrowserTest extends AppPageBrowserTest {
                 consent: {type: 'verbal', levels: ['treatment'], file: voice},
                 items: [{type: 'video', file: video, levels: []}, {type: 'audio', file: voice, levels: []}]};
               const r = await m.sealReport(draft, {profile: {user_number: 7}, protection: {kind: 'plain'}});
-              const zip = (await import('/app/static/zip.js')).openZip(new Uint8Array(await r.blob.arrayBuffer()));
+              const zip = await (await import('/app/static/zip.js')).openZip(new Uint8Array(await r.blob.arrayBuffer()));
               const base64 = async name => { const b = await zip.read(name); let s = '';
                 for (let i = 0; i < b.length; i += 0x8000) s += String.fromCharCode(...b.subarray(i, i + 0x8000)); return btoa(s); };
               const length = await (await import('/app/static/thumbnails.js')).audioDuration(voice);

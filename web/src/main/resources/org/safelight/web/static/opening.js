@@ -36,9 +36,12 @@ export function closeReport() {
 // A report on screen, or one being opened, is its user's: another user's sign-in (or sign-out) closes it.
 forgetWithUser(closeReport);
 
-/** Overwrites and drops a decrypted report's files, as the report view's dispose() does. */
+/**
+ * Overwrites and drops a decrypted report's files, as the report view's dispose() does (files in
+ * Blobs, from a large report, cannot be overwritten: they are dropped).
+ */
 function forget(report) {
-  for (const bytes of report.files.values()) bytes.fill(0);
+  for (const bytes of report.files.values()) if (bytes instanceof Uint8Array) bytes.fill(0);
   report.files.clear();
 }
 
@@ -92,9 +95,10 @@ function begin(title) {
   return run;
 }
 
-async function display(run, bytes, fileName, reportId) {
+/** Opens and shows a report: source is its bytes or a Blob (the chosen File, read as needed). */
+async function display(run, source, fileName, reportId) {
   const {ticket, signal, panel} = run;
-  const report = await openReport(bytes, {fileName, reportId, signal,
+  const report = await openReport(source, {fileName, reportId, signal,
     fetchKey: async (ks, id) => {
       run.phase = 'key';
       panel.step('key');
@@ -127,7 +131,7 @@ async function display(run, bytes, fileName, reportId) {
     return;
   }
   stopping = null;
-  opened = reportView(report, {sourceBytes: bytes, sourceName: fileName,
+  opened = reportView(report, {sourceBytes: source, sourceName: fileName,
     onAccessLog: target => accessLog(report.keyserverUrl, report.reportId, target),
     onClose: () => {
       closeReport();
@@ -176,14 +180,15 @@ function keyFailure(e) {
   return e instanceof PrivateKeyError ? new ReportError('static_key', e.message) : e;
 }
 
-/** Opens a report file from this computer; nothing is uploaded. */
+/**
+ * Opens a report file from this computer; nothing is uploaded. The file is read where needed, not
+ * copied whole into the page: a large one is decrypted as it is read.
+ */
 export async function openFile(file) {
   const run = begin(`Opening ${file.name}`);
   run.panel.step('reading');
   try {
-    const bytes = new Uint8Array(await file.arrayBuffer());
-    run.signal.throwIfAborted();
-    await display(run, bytes, file.name, null);
+    await display(run, file, file.name, null);
   } catch (e) {
     if (cancelled(e)) stopped(run.ticket, 'The report was not opened.');
     else failure(run.ticket, e, 'This report could not be opened');

@@ -1,7 +1,22 @@
-// Opening a report in memory: the .picsafe ZIP, its package.json (where the key is), the key from
-// the key server, the HMAC check, decryption, the inner package.zip and its metadata.json.
+// Opening a report: the .picsafe ZIP, its package.json (where the key is), the key from the key
+// server, the HMAC check, decryption, the inner package.zip and its metadata.json.
+//
+// Two ways, by the size of the encrypted package. Up to IN_MEMORY_LIMIT it is read into memory and
+// checked with one WebCrypto HMAC call (native, the fastest), then decrypted; its files are byte
+// arrays, overwritten when the report is closed. Above, it is decrypted as it is read from the file,
+// a chunk at a time (rncryptor-stream.js), with the plaintext kept in Blobs the browser may hold
+// outside the tab's memory, released only after the HMAC over the whole package verified; its files
+// are Blobs (a stored video a slice of the package, not a copy). Either way nothing of the report is
+// parsed or shown before the HMAC verified.
 import {openZip, UnsafeZipError} from './zip.js';
 import {decrypt, IntegrityError, MalformedError} from './rncryptor.js';
+import {decryptPieces} from './rncryptor-stream.js';
+
+/**
+ * Encrypted packages up to this size are opened in memory (about four copies of it at the peak:
+ * sealed, a copy WebCrypto takes, plaintext, files); larger ones in chunks (about one copy).
+ */
+export const IN_MEMORY_LIMIT = 64 * 1024 * 1024;
 
 const REPORT_ID = /^[A-Za-z0-9_-]{1,64}$/;
 const MAX_JSON = 1024 * 1024;
@@ -18,7 +33,8 @@ export class ReportError extends Error {
 }
 
 /**
- * Opens report bytes. options.fileName / options.reportId help find the report ID when
+ * Opens a report: source is its bytes (Uint8Array) or a Blob (a chosen File, read where needed).
+ * options.fileName / options.reportId help find the report ID when
  * package.json has none; options.fetchKey(keyserverUrl, reportId) returns the report key from its
  * key server; options.askKey({reportId, wrong, reason}) asks the user to type it: when package.json
  * names no key server, or the key server gives none (reason says why), and again with wrong: true
@@ -26,12 +42,14 @@ export class ReportError extends Error {
  * options.unwrapKey(staticKey, {reportId}) returns the report key of a static-key report (package.json
  * static_key {alg, kid, wrapped_key}, no key server) from the institution's private key. options.signal
  * stops the work; options.onProgress(phase, done, total) hears of it (checking, decrypting, opening).
- * Resolves to {reportId, keyserverUrl, metadata, files: Map(name -> Uint8Array), encrypted: bool}.
+ * options.inMemoryLimit: see IN_MEMORY_LIMIT (tests make it small to open small reports in chunks).
+ * Resolves to {reportId, keyserverUrl, metadata, files: Map(name -> Uint8Array or Blob), encrypted: bool}.
  */
-export async function openReport(bytes, {fileName, reportId, fetchKey, askKey, unwrapKey, signal, onProgress}) {
+export async function openReport(source, {fileName, reportId, fetchKey, askKey, unwrapKey, signal, onProgress,
+  inMemoryLimit = IN_MEMORY_LIMIT, chunkSize}) {
   let outer;
   try {
-    outer = openZip(bytes);
+    outer = await openZip(source);
   } catch (e) {
     if (e instanceof UnsafeZipError) throw new ReportError('not_picsafe', `This is not a .picsafe report (${e.message}).`);
     throw e;
@@ -55,7 +73,16 @@ export async function openReport(bytes, {fileName, reportId, fetchKey, askKey, u
     throw new ReportError('malformed', 'The report ID is not known: package.json has none and the file name is not {ReportID}.picsafe.');
   }
   if (!keyserverUrl && !staticKey && !askKey) throw new ReportError('malformed', 'package.json names no key server.');
-  const sealed = await readEntry(outer, 'package.encrypted');
+  const sealedSize = outer.entries.get('package.encrypted').size;
+  // In memory: read now, and kept while a typed key is asked again. In chunks: read with each key tried.
+  const sealed = sealedSize > inMemoryLimit ? null : await readEntry(outer, 'package.encrypted');
+  const reading = async () => {
+    if (sealed) return sealed;
+    // a second try reads the file again: a fresh reading, so the limits count its bytes once
+    const zip = outer ?? await openZip(source);
+    outer = null;
+    return zip.pieces('package.encrypted');
+  };
   let key;
   let typed = !keyserverUrl && !staticKey;
   let reason = null;
@@ -79,7 +106,9 @@ export async function openReport(bytes, {fileName, reportId, fetchKey, askKey, u
   let plain;
   for (;;) {
     try {
-      plain = await decrypt(sealed, {password: key}, {signal, onProgress});
+      const sealedData = await reading();
+      plain = sealed ? await decrypt(sealedData, {password: key}, {signal, onProgress})
+        : await decryptPieces(sealedData, sealedSize, key, {signal, onProgress, chunkSize});
       break;
     } catch (e) {
       if (e instanceof IntegrityError && typed) {
@@ -92,12 +121,13 @@ export async function openReport(bytes, {fileName, reportId, fetchKey, askKey, u
           + 'Nothing of it is shown.');
       }
       if (e instanceof MalformedError) throw new ReportError('malformed', `The encrypted package is damaged (${e.message}).`);
+      if (e instanceof UnsafeZipError) throw new ReportError('malformed', `The report is damaged (${e.message}).`);
       throw e;
     }
   }
   let inner;
   try {
-    inner = openZip(plain);
+    inner = await openZip(plain);
   } catch (e) {
     if (e instanceof UnsafeZipError) throw new ReportError('malformed', `The decrypted package is not a safe ZIP (${e.message}).`);
     throw e;
@@ -131,6 +161,23 @@ async function readEntry(zip, name) {
   }
 }
 
+async function readBlob(zip, name) {
+  try {
+    return await zip.blob(name, typeOf(name));
+  } catch (e) {
+    if (e instanceof UnsafeZipError) throw new ReportError('malformed', `The report is damaged (${e.message}).`);
+    throw e;
+  }
+}
+
+const TYPES = {jpg: 'image/jpeg', m4v: 'video/mp4', m4a: 'audio/mp4', pdf: 'application/pdf', json: 'application/json'};
+
+/** The type a report's file is shown as; anything unexpected an opaque download, never a document. */
+export function typeOf(name) {
+  const ext = name.includes('.') ? name.slice(name.lastIndexOf('.') + 1).toLowerCase() : '';
+  return TYPES[ext] || 'application/octet-stream';
+}
+
 async function readJson(zip, name) {
   if (zip.entries.get(name).size > MAX_JSON) throw new ReportError('malformed', `${name} is too large.`);
   const bytes = await readEntry(zip, name);
@@ -154,7 +201,7 @@ async function readPackage(zip, signal, onProgress) {
   onProgress?.('opening', 0, total);
   for (const name of names) {
     signal?.throwIfAborted();
-    files.set(name, await readEntry(zip, name));
+    files.set(name, zip.source.blob ? await readBlob(zip, name) : await readEntry(zip, name));
     done += zip.entries.get(name).size;
     onProgress?.('opening', done, total);
   }

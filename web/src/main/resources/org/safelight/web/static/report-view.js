@@ -2,15 +2,11 @@
 // blob: URLs of the decrypted bytes, which are released (and the bytes overwritten) when the
 // report is closed. Photos come first; the details, consent, PDF and saving follow.
 import {el, facts, formatBytes, formatDate, formatTime, onPhone} from './dom.js';
-import {zipBlob} from './zip-writer.js';
+import {zipOfBlobs} from './zip-writer.js';
+import {typeOf} from './picsafe.js';
 
-const TYPES = {jpg: 'image/jpeg', m4v: 'video/mp4', m4a: 'audio/mp4', pdf: 'application/pdf', json: 'application/json'};
-
-function typeOf(name) {
-  const ext = name.includes('.') ? name.slice(name.lastIndexOf('.') + 1).toLowerCase() : '';
-  // Anything unexpected is an opaque download, never a document the browser would render.
-  return TYPES[ext] || 'application/octet-stream';
-}
+/** A file's size: bytes in memory, or a Blob (the files of a large report). */
+const sizeOf = data => (data instanceof Blob ? data.size : data.length);
 
 /** A birth date from the report's day, month and year fields, with the month's name: 7 March 1961. */
 export function birthDate(day, month, year) {
@@ -101,7 +97,9 @@ export function reportView(report, {sourceBytes, sourceName, onAccessLog, onClos
   const urls = [];
   const listeners = [];
   const url = (bytes, type) => {
-    const u = URL.createObjectURL(bytes instanceof Blob ? bytes : new Blob([bytes], {type}));
+    // a Blob of another type is re-labelled by a slice, which copies nothing
+    const u = URL.createObjectURL(bytes instanceof Blob ? (bytes.type === type ? bytes : bytes.slice(0, bytes.size, type))
+      : new Blob([bytes], {type}));
     urls.push(u);
     return u;
   };
@@ -160,7 +158,7 @@ export function reportView(report, {sourceBytes, sourceName, onAccessLog, onClos
   for (const [fileName, bytes] of report.files) {
     const base = fileName.split('/').pop();
     saves.append(el('li', {}, el('a', {class: 'save-file', 'data-name': fileName, href: url(bytes, typeOf(fileName)),
-      download: base}, `Save ${fileName}`), ` (${formatBytes(bytes.length)}, decrypted)`));
+      download: base}, `Save ${fileName}`), ` (${formatBytes(sizeOf(bytes))}, decrypted)`));
   }
   sections.push(el('section', {class: 'card screen-only', id: 'save'}, el('h2', {}, 'Save one file'),
     el('p', {class: 'hint'}, 'Decrypted files are saved to this device only; keep them as you would any patient record.'),
@@ -174,14 +172,22 @@ export function reportView(report, {sourceBytes, sourceName, onAccessLog, onClos
 
   const saveAll = el('a', {class: 'button', id: 'save-all', href: '#', download: `${baseName}-decrypted.zip`,
     onclick: e => {
-      // Built on first use; the same blob: URL afterwards.
-      if (saveAll.getAttribute('href') === '#') saveAll.href = url(zipBlob([...report.files]), 'application/zip');
       e.stopPropagation();
+      // Built on first use (the CRC of each file read again), then clicked again; the same blob: URL afterwards.
+      if (saveAll.getAttribute('href') !== '#') return;
+      e.preventDefault();
+      if (saveAll.dataset.building) return;
+      saveAll.dataset.building = 'true';
+      zipOfBlobs([...report.files]).then(zip => {
+        saveAll.href = url(zip, 'application/zip');
+        delete saveAll.dataset.building;
+        saveAll.click();
+      }, () => delete saveAll.dataset.building);
     }}, 'Save all (ZIP)');
   const toolbar = el('div', {class: 'report-actions screen-only', id: 'report-actions'},
     saveAll,
     sourceBytes ? el('a', {class: 'button secondary', id: 'save-encrypted', href: url(sourceBytes, 'application/octet-stream'),
-      download: sourceName || `${baseName}.picsafe`}, `Save the sealed file (${formatBytes(sourceBytes.length)})`) : null,
+      download: sourceName || `${baseName}.picsafe`}, `Save the sealed file (${formatBytes(sizeOf(sourceBytes))})`) : null,
     el('button', {type: 'button', class: 'secondary', id: 'print-report', onclick: () => window.print()}, 'Print'),
     el('button', {type: 'button', class: 'secondary', id: 'close-report', onclick: () => onClose?.()}, 'Close report'));
 
@@ -205,7 +211,8 @@ export function reportView(report, {sourceBytes, sourceName, onAccessLog, onClos
       for (const u of urls) URL.revokeObjectURL(u);
       node.remove();
       // Overwrite the decrypted bytes, so that nothing of the patient lingers in this tab's memory.
-      for (const bytes of report.files.values()) bytes.fill(0);
+      // (Blobs, the files of a large report, cannot be overwritten: they are dropped.)
+      for (const bytes of report.files.values()) if (bytes instanceof Uint8Array) bytes.fill(0);
       report.files.clear();
     },
   };

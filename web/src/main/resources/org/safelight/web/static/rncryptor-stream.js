@@ -1,6 +1,8 @@
-// RNCryptor v3, password mode, encrypting a Blob of any size a chunk at a time, so a long video
-// needs about one chunk of memory for the work, not several copies of itself. The output is the
-// same bytes rncryptor.js's one-shot encrypt makes with the same salts and IV:
+// RNCryptor v3, password mode, a chunk at a time in both directions, so a long video needs about one
+// chunk of memory for the work, not several copies of itself.
+//
+// Encrypting a Blob of any size (sealing in the page) makes the same bytes rncryptor.js's one-shot
+// encrypt makes with the same salts and IV:
 //   - AES-256-CBC through WebCrypto, one call per chunk (a multiple of 16 bytes). WebCrypto always
 //     pads what it encrypts; for a chunk that is a whole number of blocks that adds exactly one
 //     block, which is dropped for every chunk but the last. The next chunk's IV is the previous
@@ -10,7 +12,11 @@
 //   - PBKDF2 key derivation as rncryptor.js does it.
 // The result is a Blob composed of Blobs of a few MiB each: the browser may keep those outside the
 // JavaScript heap (on disk for large ones), and composing Blobs copies nothing.
-import {deriveKey} from './rncryptor.js';
+//
+// Decrypting pieces as they are read (opening a large report, see decryptPieces) is the same in
+// reverse: the HMAC fed with each chunk, the chunk decrypted by WebCrypto meanwhile, the plaintext
+// kept aside in Blobs that are released only once the HMAC over the whole message verified.
+import {constantTimeEqual, deriveKey, IntegrityError, MalformedError} from './rncryptor.js';
 import {vendored} from './vendor-loader.js';
 import {crc32Update} from './zip.js';
 
@@ -82,4 +88,154 @@ export async function encryptBlob(input, password, {signal, onProgress, chunkSiz
   const tag = mac.digest();
   gathered.push(tag);
   return {blob: new Blob(gathered, {type: 'application/octet-stream'}), crc32: crc32Update(crc, tag)};
+}
+
+const HMAC = 32;
+/** Ciphertext decrypted per WebCrypto call when opening (a multiple of 16). */
+export const DECRYPT_CHUNK = 4 * 1024 * 1024;
+
+/**
+ * Decrypts a password-mode RNCryptor v3 message of length bytes that arrives as an async iterable
+ * of Uint8Array pieces (a ZIP entry being read, say), a chunk at a time: HMAC-SHA256 fed with each
+ * chunk (noble-hashes, on this thread) while WebCrypto decrypts it (on its own). Resolves to the
+ * plaintext as a Blob only after the HMAC over the whole message verified (constant-time
+ * comparison) and the pieces ended without error; before that nothing of the plaintext leaves this
+ * function. Throws as rncryptor.js's decrypt does: MalformedError for data that is not a password
+ * message or is cut short, IntegrityError for a wrong password or altered data (also for a bad
+ * padding, which is judged only after the HMAC, so it tells an attacker nothing), and whatever the
+ * pieces throw (a ZIP entry's CRC mismatch, after its last piece). options: signal (stops between
+ * chunks), onProgress('checking', done, total) in message bytes, chunkSize (a multiple of 16).
+ */
+export async function decryptPieces(pieces, length, password, {signal, onProgress, chunkSize = DECRYPT_CHUNK} = {}) {
+  if (chunkSize <= 0 || chunkSize % BLOCK !== 0) throw new RangeError('the chunk size is a multiple of 16 bytes');
+  const input = exactly(pieces);
+  const kept = [];
+  let pending = [];
+  let pendingBytes = 0;
+  const forget = () => {
+    for (const p of pending) p.fill(0);
+    pending = [];
+    kept.length = 0;
+  };
+  try {
+    const header = 2 + SALT + SALT + IV;
+    const head = await input.take(Math.min(length, header));
+    if (length < 2) throw new MalformedError('too short to be RNCryptor data');
+    if (head[0] !== 3) throw new MalformedError(`not RNCryptor version 3 (version byte ${head[0]})`);
+    if (head[1] !== 1) throw new MalformedError('the data was encrypted with keys, not a password');
+    const bodyLength = length - header - HMAC;
+    if (bodyLength < BLOCK) throw new MalformedError('the encrypted data is cut short');
+    if (bodyLength % BLOCK !== 0) throw new MalformedError('the encrypted data is not a whole number of blocks');
+    const [{hmac}, {sha256}] = await Promise.all([vendored('noble-hmac'), vendored('noble-sha2')]);
+    const [encryptionKey, hmacKey] = await Promise.all([deriveKey(password, head.subarray(2, 2 + SALT)),
+      deriveKey(password, head.subarray(2 + SALT, 2 + 2 * SALT))]);
+    const key = await crypto.subtle.importKey('raw', encryptionKey, 'AES-CBC', false, ['encrypt', 'decrypt']);
+    const mac = hmac.create(sha256, hmacKey);
+    mac.update(head);
+    let chain = head.slice(header - IV);
+    let badPadding = false;
+    onProgress?.('checking', 0, length);
+    let next = input.take(Math.min(chunkSize, bodyLength), BLOCK);
+    for (let at = 0; at < bodyLength;) {
+      signal?.throwIfAborted();
+      const chunk = await next;
+      const n = chunk.length - BLOCK;
+      const last = at + n === bodyLength;
+      const lastBlock = chunk.slice(n - BLOCK, n);
+      const decrypting = decryptChunk(key, chain, chunk, n, last);
+      chain = lastBlock;
+      at += n;
+      if (!last) next = input.take(Math.min(chunkSize, bodyLength - at), BLOCK);
+      mac.update(chunk.subarray(0, n)); // JavaScript on this thread while WebCrypto decrypts on its own
+      const plain = await decrypting;
+      if (plain === null) {
+        badPadding = true;
+      } else {
+        pending.push(plain);
+        pendingBytes += plain.length;
+      }
+      if (pendingBytes >= GATHER || (last && pending.length)) {
+        kept.push(new Blob(pending)); // copies the bytes: the arrays are overwritten
+        for (const p of pending) p.fill(0);
+        pending = [];
+        pendingBytes = 0;
+      }
+      onProgress?.('checking', header + at, length);
+    }
+    const tag = await input.take(HMAC);
+    await input.end(); // the pieces' own checks (a ZIP entry's CRC) come first, as when it is read whole
+    if (!constantTimeEqual(mac.digest(), tag)) {
+      throw new IntegrityError('the key does not open this data, or the data was altered');
+    }
+    if (badPadding) throw new IntegrityError('the data authenticates but does not decrypt (bad padding)');
+    onProgress?.('checking', length, length);
+    return new Blob(kept);
+  } catch (e) {
+    forget();
+    await input.close();
+    throw e;
+  }
+}
+
+/**
+ * AES-256-CBC of chunk[0, n) chained from iv; the chunk has BLOCK spare bytes after n. WebCrypto
+ * insists on PKCS#7 padding at the end of what it decrypts, so a chunk but the last gets one more
+ * block, E(padding XOR its last ciphertext block), which decrypts to a whole block of padding
+ * (removed again). Resolves to the plaintext, or null when the last chunk's padding is bad.
+ */
+async function decryptChunk(key, iv, chunk, n, last) {
+  if (last) {
+    try {
+      return new Uint8Array(await crypto.subtle.decrypt({name: 'AES-CBC', iv}, key, chunk.subarray(0, n)));
+    } catch (e) {
+      if (e?.name === 'OperationError') return null;
+      throw e;
+    }
+  }
+  const padding = await crypto.subtle.encrypt({name: 'AES-CBC', iv: chunk.subarray(n - BLOCK, n)}, key,
+    new Uint8Array(BLOCK).fill(BLOCK));
+  chunk.set(new Uint8Array(padding, 0, BLOCK), n);
+  return new Uint8Array(await crypto.subtle.decrypt({name: 'AES-CBC', iv}, key, chunk));
+}
+
+/**
+ * Takes exact byte counts from an async iterable of pieces: take(n, spare) gives n bytes in a fresh
+ * array with spare bytes more room; a short input is a MalformedError; end() checks that nothing
+ * follows (and lets the iterable finish its own checks).
+ */
+function exactly(pieces) {
+  const it = pieces[Symbol.asyncIterator]();
+  let current = new Uint8Array(0);
+  let at = 0;
+  return {
+    async take(n, spare = 0) {
+      const out = new Uint8Array(n + spare);
+      let filled = 0;
+      while (filled < n) {
+        if (at === current.length) {
+          const {done, value} = await it.next();
+          if (done) throw new MalformedError('the encrypted data is cut short');
+          current = value;
+          at = 0;
+        }
+        const k = Math.min(n - filled, current.length - at);
+        out.set(current.subarray(at, at + k), filled);
+        filled += k;
+        at += k;
+      }
+      return out;
+    },
+    async end() {
+      while (at === current.length) {
+        const {done, value} = await it.next();
+        if (done) return;
+        current = value;
+        at = 0;
+      }
+      throw new MalformedError('more data than the message holds');
+    },
+    async close() {
+      await it.return?.();
+    },
+  };
 }

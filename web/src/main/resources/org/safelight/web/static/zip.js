@@ -1,10 +1,16 @@
-// A small reader for ZIP archives from outside, held in memory: it reads the central directory,
+// A small reader for ZIP archives from outside, held in memory or in a Blob (a chosen File is read
+// only where needed: the end record, the directory, each local header): it reads the central directory,
 // applies the same rules as the server's SafeZipReader (one reading: the directory and the local
 // headers agree exactly, with no bytes between or after them; entry count, per-entry and total
 // inflated size counted while inflating, compression ratio, safe names, no duplicates, no path that is
 // both a file and a folder, no path segment over 255 UTF-8 bytes), and inflates with the platform's
 // DecompressionStream. Stored and deflated entries only; no ZIP64
-// (a report that large does not fit in a tab), no encryption, no archive comment.
+// (a report that large does not fit in a tab), no encryption, no archive comment. The entries
+// themselves are read by zip-archive.js.
+import {ZipArchive, printable, UnsafeZipError} from './zip-archive.js';
+
+export {UnsafeZipError} from './zip-archive.js';
+export {crc32, crc32Update} from './crc32.js';
 
 export const REPORT_LIMITS = Object.freeze({
   maxEntries: 1000,
@@ -13,10 +19,6 @@ export const REPORT_LIMITS = Object.freeze({
   maxRatio: 100,
   ratioGraceBytes: 1024 * 1024,
 });
-
-export class UnsafeZipError extends Error {
-  constructor(message) { super(message); this.name = 'UnsafeZipError'; }
-}
 
 const EOCD = 0x06054b50;
 const CENTRAL = 0x02014b50;
@@ -68,13 +70,46 @@ function clashes(lower, files, folders) {
   return false;
 }
 
-function printable(name) {
-  const clean = Array.from(name).map(c => (c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f ? '?' : c));
-  return clean.length > 80 ? clean.slice(0, 80).join('') + '…' : clean.join('');
+/**
+ * A part of the archive: absolute offsets, read like a DataView (little-endian) or sliced like the
+ * bytes. Reading outside it is a RangeError: the checks below keep every read inside.
+ */
+class Window {
+  constructor(start, bytes) {
+    this.start = start;
+    this.bytes = bytes;
+    this.end = start + bytes.length;
+    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  }
+
+  getUint16(at) { return this.view.getUint16(this.offset(at, 2), true); }
+
+  getUint32(at) { return this.view.getUint32(this.offset(at, 4), true); }
+
+  subarray(from, to) { return this.bytes.subarray(this.offset(from, to - from), to - this.start); }
+
+  offset(at, length) {
+    if (at < this.start || at + length > this.end) throw new RangeError('read outside the window');
+    return at - this.start;
+  }
 }
 
 /**
- * Opens an archive held in memory; throws UnsafeZipError when it is not a ZIP or breaks a rule.
+ * The archive's bytes: a Uint8Array (one window over all of it), or a Blob read a window at a time
+ * (a few small reads: the end record, the directory, each local header).
+ */
+function sourceOf(input) {
+  if (input instanceof Blob) {
+    return {size: input.size, blob: input,
+      window: async (from, to) => new Window(from, new Uint8Array(await input.slice(from, to).arrayBuffer()))};
+  }
+  const whole = new Window(0, input);
+  return {size: input.length, bytes: input, window: () => whole};
+}
+
+/**
+ * Opens an archive held in memory (Uint8Array) or in a Blob (a File: only the parts that describe
+ * the entries are read now); throws UnsafeZipError when it is not a ZIP or breaks a rule.
  * One reading (DESIGN §2), the rule of the server's SafeZipReader: the central directory lists the
  * entries in the order they lie in the file, each at the offset where the previous one (with its
  * data descriptor) ended, its local header agreeing on name, flags, method, CRC-32 and sizes; the
@@ -82,21 +117,32 @@ function printable(name) {
  * (not even an archive comment) follows the end record. So no file reads as one report here and
  * as another to a reader going front to back.
  */
-export function openZip(bytes, limits = REPORT_LIMITS) {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const eocd = view.byteLength - 22;
-  if (eocd < 0 || view.getUint32(eocd, true) !== EOCD) {
-    if (findEndOfDirectory(view) >= 0) throw new UnsafeZipError('data follows the end of the archive, or it has a comment');
+export async function openZip(input, limits = REPORT_LIMITS) {
+  try {
+    return await readDirectory(sourceOf(input), limits);
+  } catch (e) {
+    // a window too short for what a field says: damage the checks did not name
+    if (e instanceof RangeError) throw new UnsafeZipError('the archive is damaged');
+    throw e;
+  }
+}
+
+async function readDirectory(source, limits) {
+  const eocd = source.size - 22;
+  // the end record, and room for a ZIP64 end record and locator before it
+  const view = await source.window(Math.max(0, eocd - 76), source.size);
+  if (eocd < 0 || view.getUint32(eocd) !== EOCD) {
+    if (findEndOfDirectory(await source.window(Math.max(0, eocd - 0xffff), source.size)) >= 0) throw new UnsafeZipError('data follows the end of the archive, or it has a comment');
     throw new UnsafeZipError('not a ZIP archive');
   }
-  const count = view.getUint16(eocd + 10, true);
-  const directorySize = view.getUint32(eocd + 12, true);
-  const directoryOffset = view.getUint32(eocd + 16, true);
+  const count = view.getUint16(eocd + 10);
+  const directorySize = view.getUint32(eocd + 12);
+  const directoryOffset = view.getUint32(eocd + 16);
   if (count === 0xffff || directorySize === 0xffffffff || directoryOffset === 0xffffffff) {
     throw new UnsafeZipError('ZIP64 archives are not supported here');
   }
-  if (view.getUint16(eocd + 4, true) !== 0 || view.getUint16(eocd + 6, true) !== 0
-      || view.getUint16(eocd + 8, true) !== count) {
+  if (view.getUint16(eocd + 4) !== 0 || view.getUint16(eocd + 6) !== 0
+      || view.getUint16(eocd + 8) !== count) {
     throw new UnsafeZipError('multi-part archives are not supported');
   }
   if (count === 0) throw new UnsafeZipError('not a ZIP archive, or an empty one');
@@ -106,6 +152,7 @@ export function openZip(bytes, limits = REPORT_LIMITS) {
     throw new UnsafeZipError('unexpected bytes after the central directory, or a damaged one');
   }
 
+  const directory = await source.window(directoryOffset, directoryEnd);
   const seen = new Set();
   const files = new Set();
   const folders = new Set();
@@ -113,19 +160,19 @@ export function openZip(bytes, limits = REPORT_LIMITS) {
   let p = directoryOffset;
   let next = 0; // where the next local header must start
   for (let i = 0; i < count; i++) {
-    if (p + 46 > directoryEnd || view.getUint32(p, true) !== CENTRAL) throw new UnsafeZipError('the archive directory is damaged');
-    const flags = view.getUint16(p + 8, true);
-    const method = view.getUint16(p + 10, true);
-    const crc = view.getUint32(p + 16, true);
-    const compressedSize = view.getUint32(p + 20, true);
-    const size = view.getUint32(p + 24, true);
-    const nameLength = view.getUint16(p + 28, true);
-    const extraLength = view.getUint16(p + 30, true);
-    const commentLength = view.getUint16(p + 32, true);
-    const disk = view.getUint16(p + 34, true);
-    const localOffset = view.getUint32(p + 42, true);
+    if (p + 46 > directoryEnd || directory.getUint32(p) !== CENTRAL) throw new UnsafeZipError('the archive directory is damaged');
+    const flags = directory.getUint16(p + 8);
+    const method = directory.getUint16(p + 10);
+    const crc = directory.getUint32(p + 16);
+    const compressedSize = directory.getUint32(p + 20);
+    const size = directory.getUint32(p + 24);
+    const nameLength = directory.getUint16(p + 28);
+    const extraLength = directory.getUint16(p + 30);
+    const commentLength = directory.getUint16(p + 32);
+    const disk = directory.getUint16(p + 34);
+    const localOffset = directory.getUint32(p + 42);
     if (p + 46 + nameLength + extraLength + commentLength > directoryEnd) throw new UnsafeZipError('the archive directory is damaged');
-    const rawName = bytes.subarray(p + 46, p + 46 + nameLength);
+    const rawName = directory.subarray(p + 46, p + 46 + nameLength);
     const name = decodeName(rawName, flags);
     p += 46 + nameLength + extraLength + commentLength;
     const problem = nameProblem(name);
@@ -147,15 +194,16 @@ export function openZip(bytes, limits = REPORT_LIMITS) {
       throw new UnsafeZipError(localOffset > next ? `unexpected bytes at offset ${next}, where the directory lists no entry`
         : `${what} overlaps the entry before it`);
     }
-    extraField(bytes, p - extraLength - commentLength, extraLength, ZIP64_EXTRA, what);
-    const {start, zip64} = checkLocalHeader(view, bytes,
+    extraField(directory, p - extraLength - commentLength, extraLength, ZIP64_EXTRA, what);
+    const {start, zip64} = await checkLocalHeader(source,
       {what, rawName, flags, method, crc, compressedSize, size, localOffset}, directoryOffset);
-    next = checkDescriptor(view, start + compressedSize, {what, flags, crc, compressedSize, size}, zip64, directoryOffset);
+    next = await checkDescriptor(source, start + compressedSize, {what, flags, crc, compressedSize, size}, zip64,
+      directoryOffset);
     if (!name.endsWith('/')) entries.set(name, {name, method, crc, compressedSize, size, start, localOffset});
   }
   if (p !== directoryEnd) throw new UnsafeZipError('unexpected bytes after the central directory');
   if (next !== directoryOffset) throw new UnsafeZipError(`unexpected bytes at offset ${next} (before the central directory)`);
-  return new ZipArchive(bytes, entries, limits);
+  return new ZipArchive(source, entries, limits);
 }
 
 /**
@@ -163,12 +211,12 @@ export function openZip(bytes, limits = REPORT_LIMITS) {
  * locator) right before it, which must repeat the end record's values (larger ones do not fit here).
  */
 function zip64EndRecord(view, eocd, count, directorySize, directoryOffset) {
-  if (eocd < 76 || view.getUint32(eocd - 20, true) !== ZIP64_LOCATOR) return eocd;
+  if (eocd < 76 || view.getUint32(eocd - 20) !== ZIP64_LOCATOR) return eocd;
   const record = eocd - 76;
-  const u64 = (o) => view.getUint32(o + 4, true) * 0x100000000 + view.getUint32(o, true);
-  if (view.getUint32(eocd - 16, true) !== 0 || u64(eocd - 12) !== record || view.getUint32(eocd - 4, true) !== 1
-      || view.getUint32(record, true) !== ZIP64_END || u64(record + 4) !== 44
-      || view.getUint32(record + 16, true) !== 0 || view.getUint32(record + 20, true) !== 0
+  const u64 = (o) => view.getUint32(o + 4) * 0x100000000 + view.getUint32(o);
+  if (view.getUint32(eocd - 16) !== 0 || u64(eocd - 12) !== record || view.getUint32(eocd - 4) !== 1
+      || view.getUint32(record) !== ZIP64_END || u64(record + 4) !== 44
+      || view.getUint32(record + 16) !== 0 || view.getUint32(record + 20) !== 0
       || u64(record + 24) !== count || u64(record + 32) !== count
       || u64(record + 40) !== directorySize || u64(record + 48) !== directoryOffset) {
     throw new UnsafeZipError('the ZIP64 end record does not match the central directory');
@@ -177,25 +225,29 @@ function zip64EndRecord(view, eocd, count, directorySize, directoryOffset) {
 }
 
 /** Checks an entry's local header against its directory record; returns where its data starts. */
-function checkLocalHeader(view, bytes, e, limit) {
+async function checkLocalHeader(source, e, limit) {
   const at = e.localOffset;
-  if (at + 30 > limit || view.getUint32(at, true) !== LOCAL) throw new UnsafeZipError(`${e.what} is damaged`);
-  const flags = view.getUint16(at + 6, true);
-  const method = view.getUint16(at + 8, true);
-  const crc = view.getUint32(at + 14, true);
-  let compressedSize = view.getUint32(at + 18, true);
-  let size = view.getUint32(at + 22, true);
-  const nameLength = view.getUint16(at + 26, true);
-  const extraLength = view.getUint16(at + 28, true);
+  if (at + 30 > limit) throw new UnsafeZipError(`${e.what} is damaged`);
+  // the header, its name and (usually) its extra field in one read
+  let view = await source.window(at, Math.min(limit, at + 30 + e.rawName.length + 64));
+  if (view.getUint32(at) !== LOCAL) throw new UnsafeZipError(`${e.what} is damaged`);
+  const flags = view.getUint16(at + 6);
+  const method = view.getUint16(at + 8);
+  const crc = view.getUint32(at + 14);
+  let compressedSize = view.getUint32(at + 18);
+  let size = view.getUint32(at + 22);
+  const nameLength = view.getUint16(at + 26);
+  const extraLength = view.getUint16(at + 28);
   const start = at + 30 + nameLength + extraLength;
   if (start > limit) throw new UnsafeZipError(`${e.what} is damaged`);
-  if (!sameBytes(bytes.subarray(at + 30, at + 30 + nameLength), e.rawName)) {
+  if (view.end < start) view = await source.window(at, start);
+  if (!sameBytes(view.subarray(at + 30, at + 30 + nameLength), e.rawName)) {
     throw new UnsafeZipError(`${e.what} has another name in the central directory`);
   }
   if (flags !== e.flags || method !== e.method) {
     throw new UnsafeZipError(`the central directory describes ${e.what} otherwise than its own header`);
   }
-  const zip64 = extraField(bytes, at + 30 + nameLength, extraLength, ZIP64_EXTRA, e.what);
+  const zip64 = extraField(view, at + 30 + nameLength, extraLength, ZIP64_EXTRA, e.what);
   if (zip64 && (size === 0xffffffff || compressedSize === 0xffffffff)) {
     // a local ZIP64 field holds both sizes, inflated first (zero when a data descriptor follows)
     if (zip64.length < 16) throw new UnsafeZipError(`${e.what} has a damaged ZIP64 field`);
@@ -221,32 +273,33 @@ function checkLocalHeader(view, bytes, e, limit) {
  * sizes in 4 bytes, or 8 when the local header has a ZIP64 field); returns where the next entry
  * must start.
  */
-function checkDescriptor(view, at, e, zip64, limit) {
+async function checkDescriptor(source, at, e, zip64, limit) {
   if (!(e.flags & DATA_DESCRIPTOR)) return at;
-  if (at + 4 <= limit && view.getUint32(at, true) === DESCRIPTOR) at += 4;
+  if (at > limit) throw new UnsafeZipError(`${e.what} is damaged`);
+  const view = await source.window(at, Math.min(limit, at + 24));
+  if (at + 4 <= limit && view.getUint32(at) === DESCRIPTOR) at += 4;
   const width = zip64 ? 8 : 4;
   const end = at + 4 + 2 * width;
   if (end > limit) throw new UnsafeZipError(`${e.what} is damaged`);
-  const read = (o) => (zip64 ? view.getUint32(o + 4, true) * 0x100000000 : 0) + view.getUint32(o, true);
-  if (view.getUint32(at, true) !== e.crc || read(at + 4) !== e.compressedSize || read(at + 4 + width) !== e.size) {
+  const read = (o) => (zip64 ? view.getUint32(o + 4) * 0x100000000 : 0) + view.getUint32(o);
+  if (view.getUint32(at) !== e.crc || read(at + 4) !== e.compressedSize || read(at + 4 + width) !== e.size) {
     throw new UnsafeZipError(`${e.what} is damaged (its data descriptor does not match it)`);
   }
   return end;
 }
 
 /** The data of one extra field, or null; a damaged extra block is refused (as in LocalHeader.java). */
-function extraField(bytes, from, length, id, what) {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+function extraField(view, from, length, id, what) {
   let found = null;
   let p = from;
   while (p < from + length) {
     if (p + 4 > from + length) throw new UnsafeZipError(`${what} has a damaged extra field`);
-    const fieldId = view.getUint16(p, true);
-    const size = view.getUint16(p + 2, true);
+    const fieldId = view.getUint16(p);
+    const size = view.getUint16(p + 2);
     if (p + 4 + size > from + length) throw new UnsafeZipError(`${what} has a damaged extra field`);
     if (fieldId === id) {
       if (found) throw new UnsafeZipError(`${what} has two extra fields of type ${id}`);
-      found = bytes.subarray(p + 4, p + 4 + size);
+      found = view.subarray(p + 4, p + 4 + size);
     }
     p += 4 + size;
   }
@@ -273,102 +326,10 @@ function sameBytes(a, b) {
 }
 
 function findEndOfDirectory(view) {
-  const last = view.byteLength - 22;
-  const first = Math.max(0, last - 0xffff);
+  const last = view.end - 22;
+  const first = Math.max(view.start, last - 0xffff);
   for (let i = last; i >= first; i--) {
-    if (view.getUint32(i, true) === EOCD) return i;
+    if (view.getUint32(i) === EOCD) return i;
   }
   return -1;
-}
-
-/** The files of an open archive; reading counts every inflated byte against the limits. */
-class ZipArchive {
-  constructor(bytes, entries, limits) {
-    this.bytes = bytes;
-    this.entries = entries;
-    this.limits = limits;
-    this.total = 0;
-    this.compressed = 0;
-  }
-
-  /** The names of the files (directories left out), in archive order. */
-  names() {
-    return [...this.entries.keys()];
-  }
-
-  has(name) {
-    return this.entries.has(name);
-  }
-
-  /** The inflated bytes of one file, checked against its CRC-32. */
-  async read(name) {
-    const entry = this.entries.get(name);
-    if (!entry) throw new UnsafeZipError(`the archive has no '${printable(name)}'`);
-    const what = `entry '${printable(name)}'`;
-    if (entry.size > this.limits.maxEntryBytes) throw new UnsafeZipError(`${what} inflates past ${this.limits.maxEntryBytes} bytes`);
-    // Checked on the stated size before anything is allocated, and again on every inflated byte.
-    const after = this.total + entry.size;
-    if (after > this.limits.maxTotalBytes) throw new UnsafeZipError(`the archive inflates past ${this.limits.maxTotalBytes} bytes`);
-    if (after > this.limits.ratioGraceBytes && after > this.limits.maxRatio * Math.max(1, this.compressed + entry.compressedSize)) {
-      throw new UnsafeZipError(`the archive inflates more than ${this.limits.maxRatio} times its size: a ZIP bomb? (${what})`);
-    }
-    const raw = this.bytes.subarray(entry.start, entry.start + entry.compressedSize);
-    this.compressed += entry.compressedSize;
-    let out;
-    if (entry.method === 0) {
-      if (entry.compressedSize !== entry.size) throw new UnsafeZipError(`${what} is damaged`);
-      this.count(entry.size, what);
-      out = raw.slice();
-    } else {
-      out = new Uint8Array(entry.size);
-      let filled = 0;
-      const reader = new Blob([raw]).stream().pipeThrough(new DecompressionStream('deflate-raw')).getReader();
-      try {
-        for (;;) {
-          const {done, value} = await reader.read();
-          if (done) break;
-          if (filled + value.length > entry.size) throw new UnsafeZipError(`${what} inflates past its stated size`);
-          this.count(value.length, what);
-          out.set(value, filled);
-          filled += value.length;
-        }
-      } catch (e) {
-        reader.cancel().catch(() => {});
-        if (e instanceof UnsafeZipError) throw e;
-        throw new UnsafeZipError(`${what} is damaged`);
-      }
-      if (filled !== entry.size) throw new UnsafeZipError(`${what} is shorter than its stated size`);
-    }
-    if (crc32(out) !== entry.crc) throw new UnsafeZipError(`${what} is damaged (CRC mismatch)`);
-    return out;
-  }
-
-  count(n, what) {
-    this.total += n;
-    if (this.total > this.limits.maxTotalBytes) throw new UnsafeZipError(`the archive inflates past ${this.limits.maxTotalBytes} bytes`);
-    if (this.total > this.limits.ratioGraceBytes && this.total > this.limits.maxRatio * Math.max(1, this.compressed)) {
-      throw new UnsafeZipError(`the archive inflates more than ${this.limits.maxRatio} times its size: a ZIP bomb? (${what})`);
-    }
-  }
-}
-
-const CRC_TABLE = (() => {
-  const table = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    table[n] = c >>> 0;
-  }
-  return table;
-})();
-
-export function crc32(bytes) {
-  return crc32Update(0, bytes);
-}
-
-/** CRC-32 continued over more bytes (a file read a slice at a time): start with 0, feed the result back in. */
-export function crc32Update(crc, bytes) {
-  let c = (crc ^ 0xffffffff) >>> 0;
-  for (let i = 0; i < bytes.length; i++) c = CRC_TABLE[(c ^ bytes[i]) & 0xff] ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
 }

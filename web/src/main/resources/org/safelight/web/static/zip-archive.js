@@ -1,0 +1,223 @@
+// The entries of an archive zip.js has checked: each read as bytes, as a Blob, or as a stream of
+// pieces, inflated with the platform's DecompressionStream where deflated, every inflated byte
+// counted against the limits (entry, total, ratio) as it comes, the size and CRC-32 checked at the
+// end. From a Blob source nothing is held whole unless asked for: a stored entry's Blob is a slice
+// of the source (read once for its CRC), and so is one deflated into stored blocks only (what Java's
+// Deflater writes at level 0, as the sealer does for media): the blocks' data, sliced out between
+// their 5-byte headers; a compressed one is gathered from its inflated pieces.
+import {crc32Update} from './crc32.js';
+
+export class UnsafeZipError extends Error {
+  constructor(message) { super(message); this.name = 'UnsafeZipError'; }
+}
+
+/** A name fit for a message: control characters replaced, long names cut. */
+export function printable(name) {
+  const clean = Array.from(name).map(c => (c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f ? '?' : c));
+  return clean.length > 80 ? clean.slice(0, 80).join('') + '…' : clean.join('');
+}
+
+/** Pieces read from a Blob source, and the size of the Blobs an entry's pieces are gathered into. */
+const PIECE = 1024 * 1024;
+const GATHER = 16 * 1024 * 1024;
+
+/** The files of an open archive; reading counts every inflated byte against the limits. */
+export class ZipArchive {
+  constructor(source, entries, limits) {
+    this.source = source;
+    this.entries = entries;
+    this.limits = limits;
+    this.total = 0;
+    this.compressed = 0;
+  }
+
+  /** The names of the files (directories left out), in archive order. */
+  names() {
+    return [...this.entries.keys()];
+  }
+
+  has(name) {
+    return this.entries.has(name);
+  }
+
+  /** The inflated bytes of one file, checked against its CRC-32. */
+  async read(name) {
+    const entry = this.entry(name);
+    let out = null;
+    let filled = 0;
+    for await (const piece of this.pieces(name)) {
+      if (out === null && piece.length === entry.size) {
+        out = piece; // the whole entry in one piece: keep it rather than copy it
+        filled = piece.length;
+        continue;
+      }
+      out ??= new Uint8Array(entry.size);
+      out.set(piece, filled);
+      filled += piece.length;
+    }
+    return out ?? new Uint8Array(0);
+  }
+
+  /**
+   * One file as a Blob of that type, checked against its CRC-32 before it is returned. From a Blob
+   * source a stored entry is a slice of it (no copy); otherwise its pieces are gathered.
+   */
+  async blob(name, type = '') {
+    const entry = this.entry(name);
+    if (entry.method === 8 && this.source.blob) {
+      const ranges = await this.storedBlocks(entry, `entry '${printable(name)}'`);
+      if (ranges) return new Blob(ranges.map(([from, to]) => this.source.blob.slice(from, to)), {type});
+    }
+    const parts = [];
+    let pending = [];
+    let pendingBytes = 0;
+    for await (const piece of this.pieces(name)) {
+      if (entry.method === 0 && this.source.blob) continue; // read for the CRC only
+      pending.push(piece);
+      pendingBytes += piece.length;
+      if (pendingBytes >= GATHER) {
+        parts.push(new Blob(pending));
+        pending = [];
+        pendingBytes = 0;
+      }
+    }
+    if (entry.method === 0 && this.source.blob) return this.source.blob.slice(entry.start, entry.start + entry.size, type);
+    parts.push(new Blob(pending));
+    return new Blob(parts, {type});
+  }
+
+  /**
+   * The inflated bytes of one file as an async iterable of Uint8Array pieces (fresh ones, the
+   * caller's to keep). Throws UnsafeZipError, at the piece where it shows, for a limit passed, and
+   * after the last piece for a wrong size or CRC-32: a caller acts on the pieces only once the
+   * iteration ended without error.
+   */
+  async *pieces(name) {
+    const entry = this.entry(name);
+    const what = `entry '${printable(name)}'`;
+    this.admit(entry, what);
+    let crc = 0;
+    let filled = 0;
+    for await (const piece of this.raw(entry, what)) {
+      if (filled + piece.length > entry.size) throw new UnsafeZipError(`${what} inflates past its stated size`);
+      this.count(piece.length, what);
+      crc = crc32Update(crc, piece);
+      filled += piece.length;
+      yield piece;
+    }
+    if (filled !== entry.size) throw new UnsafeZipError(`${what} is shorter than its stated size`);
+    if (crc !== entry.crc) throw new UnsafeZipError(`${what} is damaged (CRC mismatch)`);
+  }
+
+  /**
+   * A deflated entry of a Blob source read as deflate's stored blocks (RFC 1951 3.2.4: a header byte
+   * of type 00, LEN, NLEN = ~LEN, then LEN bytes as they are), checked as pieces() checks it: the
+   * ranges of the source that hold its bytes, or null at the first compressed block (the caller
+   * inflates it then, counted afresh).
+   */
+  async storedBlocks(entry, what) {
+    const before = {total: this.total, compressed: this.compressed};
+    this.admit(entry, what);
+    const end = entry.start + entry.compressedSize;
+    const ranges = [];
+    const header = new Uint8Array(5);
+    let headerFilled = 0;
+    let remaining = 0;
+    let final = false;
+    let crc = 0;
+    let size = 0;
+    for (let pos = entry.start; pos < end;) {
+      const piece = new Uint8Array(await this.source.blob.slice(pos, Math.min(end, pos + PIECE)).arrayBuffer());
+      for (let i = 0; i < piece.length;) {
+        if (remaining > 0) {
+          const k = Math.min(remaining, piece.length - i);
+          if (size + k > entry.size) throw new UnsafeZipError(`${what} inflates past its stated size`);
+          this.count(k, what);
+          crc = crc32Update(crc, piece.subarray(i, i + k));
+          ranges.push([pos + i, pos + i + k]);
+          size += k;
+          remaining -= k;
+          i += k;
+          continue;
+        }
+        if (final) throw new UnsafeZipError(`${what} is damaged`); // bytes after the last block
+        header[headerFilled++] = piece[i++];
+        if (headerFilled === 1 && (header[0] & 0b110) !== 0) {
+          Object.assign(this, before);
+          return null;
+        }
+        if (headerFilled === 5) {
+          const length = header[1] | (header[2] << 8);
+          if ((length ^ (header[3] | (header[4] << 8))) !== 0xffff) throw new UnsafeZipError(`${what} is damaged`);
+          final = (header[0] & 1) === 1;
+          remaining = length;
+          headerFilled = 0;
+        }
+      }
+      pos += piece.length;
+    }
+    if (!final || remaining > 0 || headerFilled > 0) throw new UnsafeZipError(`${what} is damaged`);
+    if (size !== entry.size) throw new UnsafeZipError(`${what} is shorter than its stated size`);
+    if (crc !== entry.crc) throw new UnsafeZipError(`${what} is damaged (CRC mismatch)`);
+    return ranges;
+  }
+
+  /** Checks an entry's stated size against the limits before anything is read, and counts it as read. */
+  admit(entry, what) {
+    if (entry.size > this.limits.maxEntryBytes) throw new UnsafeZipError(`${what} inflates past ${this.limits.maxEntryBytes} bytes`);
+    // Checked on the stated size before anything is allocated, and again on every inflated byte.
+    const after = this.total + entry.size;
+    if (after > this.limits.maxTotalBytes) throw new UnsafeZipError(`the archive inflates past ${this.limits.maxTotalBytes} bytes`);
+    if (after > this.limits.ratioGraceBytes && after > this.limits.maxRatio * Math.max(1, this.compressed + entry.compressedSize)) {
+      throw new UnsafeZipError(`the archive inflates more than ${this.limits.maxRatio} times its size: a ZIP bomb? (${what})`);
+    }
+    this.compressed += entry.compressedSize;
+    if (entry.method === 0 && entry.compressedSize !== entry.size) throw new UnsafeZipError(`${what} is damaged`);
+  }
+
+  /** The entry's data as it lies in the archive, inflated when deflated. */
+  async *raw(entry, what) {
+    const {source} = this;
+    const end = entry.start + entry.compressedSize;
+    if (entry.method === 0) {
+      if (!source.blob) {
+        yield source.bytes.slice(entry.start, end);
+        return;
+      }
+      for (let at = entry.start; at < end; at += PIECE) {
+        yield new Uint8Array(await source.blob.slice(at, Math.min(end, at + PIECE)).arrayBuffer());
+      }
+      return;
+    }
+    const data = source.blob ? source.blob.slice(entry.start, end) : new Blob([source.bytes.subarray(entry.start, end)]);
+    const reader = data.stream().pipeThrough(new DecompressionStream('deflate-raw')).getReader();
+    try {
+      for (;;) {
+        let next;
+        try {
+          next = await reader.read();
+        } catch {
+          throw new UnsafeZipError(`${what} is damaged`);
+        }
+        if (next.done) break;
+        yield next.value;
+      }
+    } finally {
+      reader.cancel().catch(() => {});
+    }
+  }
+
+  entry(name) {
+    const entry = this.entries.get(name);
+    if (!entry) throw new UnsafeZipError(`the archive has no '${printable(name)}'`);
+    return entry;
+  }
+
+  count(n, what) {
+    this.total += n;
+    if (this.total > this.limits.maxTotalBytes) throw new UnsafeZipError(`the archive inflates past ${this.limits.maxTotalBytes} bytes`);
+    if (this.total > this.limits.ratioGraceBytes && this.total > this.limits.maxRatio * Math.max(1, this.compressed)) {
+      throw new UnsafeZipError(`the archive inflates more than ${this.limits.maxRatio} times its size: a ZIP bomb? (${what})`);
+    }
+  }
+}

@@ -1,0 +1,232 @@
+package org.safelight.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+import java.util.zip.ZipOutputStream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.safelight.format.picsafe.Protection;
+import org.safelight.format.seal.Draft;
+import org.safelight.format.seal.Sealer;
+import org.safelight.format.testing.Drafts;
+
+/**
+ * Opening a large report in chunks (picsafe.js above its in-memory limit; here the limit is 0 and
+ * the chunks are small, so a report of a few hundred KiB crosses many chunk boundaries): the same
+ * files as the in-memory way, and for every damage the same refusal, with nothing released.
+ */
+class OpeningInChunksBrowserTest extends AppPageBrowserTest {
+    private static final String KEY = "the report key";
+    @TempDir
+    static Path dir;
+    static byte[] report;
+
+    @BeforeAll
+    static void sealed() throws Exception {
+        Draft draft = Draft.load(Drafts.full(dir.resolve("draft")), Clock.systemUTC());
+        Files.createDirectories(dir.resolve("sent"));
+        report = Files.readAllBytes(Sealer.seal(draft, new Protection.DynamicKey(KEY, "https://keys.example.org"),
+                dir.resolve("sent")));
+    }
+
+    /** decryptPieces against the one-shot decrypt: sizes around the chunk size, pieces of odd sizes. */
+    private static final String BOUNDARIES = """
+            const [done] = arguments;
+            Promise.all([import('/app/static/rncryptor-stream.js'), import('/app/static/rncryptor.js')]).then(async ([s, r]) => {
+              const random = n => crypto.getRandomValues(new Uint8Array(n));
+              async function* pieces(bytes, size) { for (let i = 0; i < bytes.length; i += size) yield bytes.slice(i, i + size); }
+              const out = [];
+              for (const chunkSize of [16, 64]) {
+                for (const size of [0, 1, 15, 16, 17, 47, 48, 63, 64, 65, 127, 128, 129, 1000]) {
+                  const plain = random(size);
+                  const sealed = await r.encrypt(plain, {password: 'k'});
+                  for (const piece of [1, 7, 64, 100000]) {
+                    const blob = await s.decryptPieces(pieces(sealed, piece), sealed.length, 'k', {chunkSize});
+                    const back = new Uint8Array(await blob.arrayBuffer());
+                    if (back.length !== size || back.some((b, i) => b !== plain[i])) out.push(chunkSize + '/' + size + '/' + piece);
+                  }
+                }
+              }
+              done(out);
+            }).catch(e => done(['failed: ' + e]));
+            """;
+
+    @Test
+    void chunked_decryption_gives_the_plaintext_at_every_chunk_boundary_and_piece_size() {
+        assertThat(browser.asyncScript(BOUNDARIES)).as("chunk size / plaintext size / piece size that differ").isEqualTo(List.of());
+    }
+
+    /** What decryptPieces throws for each damage, or "released" when it resolved. */
+    private static final String REFUSALS = """
+            const [done] = arguments;
+            Promise.all([import('/app/static/rncryptor-stream.js'), import('/app/static/rncryptor.js')]).then(async ([s, r]) => {
+              const plain = crypto.getRandomValues(new Uint8Array(1000));
+              const sealed = await r.encrypt(plain, {password: 'k'});
+              async function* pieces(bytes) { for (let i = 0; i < bytes.length; i += 100) yield bytes.slice(i, i + 100); }
+              const flipped = at => { const b = sealed.slice(); b[at] ^= 1; return b; };
+              const header = 34;
+              const cases = {
+                intact: [sealed, 'k'],
+                'wrong password': [sealed, 'not k'],
+                'encryption salt': [flipped(3), 'k'],
+                iv: [flipped(header - 1), 'k'],
+                'first chunk': [flipped(header), 'k'],
+                'middle chunk': [flipped(header + 500), 'k'],
+                'last block': [flipped(sealed.length - 33), 'k'],
+                'padding only': [flipped(sealed.length - 33 - 16), 'k'],
+                tag: [flipped(sealed.length - 1), 'k'],
+                'cut at a chunk boundary': [sealed.subarray(0, header + 64 + 32), 'k'],
+                version: [flipped(0), 'k'],
+              };
+              const out = {};
+              for (const [name, [bytes, password]] of Object.entries(cases)) {
+                try {
+                  const blob = await s.decryptPieces(pieces(bytes), bytes.length, password, {chunkSize: 64});
+                  out[name] = 'released ' + blob.size;
+                } catch (e) {
+                  out[name] = e.name + ': ' + e.message;
+                }
+              }
+              // a source that says it is longer than it is
+              try {
+                await s.decryptPieces(pieces(sealed.subarray(0, 500)), sealed.length, 'k', {chunkSize: 64});
+                out.truncated = 'released';
+              } catch (e) {
+                out.truncated = e.name + ': ' + e.message;
+              }
+              done(out);
+            }).catch(e => done({failed: String(e)}));
+            """;
+
+    @Test
+    void a_wrong_password_a_tampered_first_middle_or_last_chunk_and_a_cut_message_release_nothing() {
+        @SuppressWarnings("unchecked")
+        Map<String, String> out = (Map<String, String>) browser.asyncScript(REFUSALS);
+        assertThat(out.get("intact")).isEqualTo("released 1000");
+        String altered = "IntegrityError: the key does not open this data, or the data was altered";
+        for (String damage : List.of("wrong password", "encryption salt", "iv", "first chunk", "middle chunk", "last block",
+                "padding only", "tag")) {
+            assertThat(out.get(damage)).as(damage).isEqualTo(altered);
+        }
+        assertThat(out.get("cut at a chunk boundary")).as("a whole message, but not this one").isEqualTo(altered);
+        assertThat(out.get("version")).startsWith("MalformedError: not RNCryptor version 3");
+        assertThat(out.get("truncated")).isEqualTo("MalformedError: the encrypted data is cut short");
+    }
+
+    /**
+     * Opens a .picsafe (base64) with picsafe.js both ways: in memory, and in 4 KiB chunks; gives
+     * for each {kind, message} of the refusal, or the files' names with their SHA-256.
+     */
+    private static final String OPEN_BOTH_WAYS = """
+            const [base64, key, done] = arguments;
+            import('/app/static/picsafe.js').then(async m => {
+              const bytes = Uint8Array.from(atob(base64), c => c.charCodeAt(0));
+              const hex = async data => {
+                const b = data instanceof Blob ? await data.arrayBuffer() : data;
+                return Array.from(new Uint8Array(await crypto.subtle.digest('SHA-256', b)), x => x.toString(16).padStart(2, '0')).join('');
+              };
+              const out = {};
+              for (const [way, options] of [['memory', {}], ['chunks', {inMemoryLimit: 0, chunkSize: 4096}]]) {
+                try {
+                  const r = await m.openReport(new Blob([bytes]), {fileName: 'r.picsafe', fetchKey: async () => key, ...options});
+                  const files = [];
+                  for (const [name, data] of r.files) files.push(name + '=' + (data instanceof Blob ? 'blob ' : 'bytes ') + await hex(data));
+                  out[way] = files.join(', ');
+                } catch (e) {
+                  out[way] = (e.kind || e.name) + ': ' + e.message;
+                }
+              }
+              done(out);
+            }).catch(e => done({failed: String(e)}));
+            """;
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, String> openBothWays(byte[] picsafe, String key) {
+        return (Map<String, String>) browser.asyncScript(OPEN_BOTH_WAYS, Base64.getEncoder().encodeToString(picsafe), key);
+    }
+
+    @Test
+    void a_report_opened_in_chunks_holds_the_same_files_as_opened_in_memory() {
+        Map<String, String> out = openBothWays(report, KEY);
+        assertThat(out.get("memory")).contains("metadata.json=bytes ", "p1.jpg=bytes ", "v1.m4v=bytes ");
+        assertThat(out.get("chunks")).contains("metadata.json=blob ", "p1.jpg=blob ", "v1.m4v=blob ");
+        assertThat(out.get("chunks").replace("=blob ", "=")).isEqualTo(out.get("memory").replace("=bytes ", "="));
+    }
+
+    @Test
+    void every_damage_is_refused_in_chunks_with_the_same_message_as_in_memory() throws IOException {
+        String integrity = "integrity: The report does not open with its key: the key is wrong or the file was altered. "
+                + "Nothing of it is shown.";
+        Map<String, String> wrongKey = openBothWays(report, "not the key");
+        assertThat(wrongKey.get("memory")).isEqualTo(integrity);
+        assertThat(wrongKey.get("chunks")).isEqualTo(integrity);
+
+        int length = entry(report, "package.encrypted").length;
+        for (int at : new int[] {40, length / 2, length - 40, length - 1}) {
+            Map<String, String> out = openBothWays(rezipped(report, sealed -> sealed[at] ^= 1), KEY);
+            assertThat(out.get("memory")).as("byte %d of %d changed", at, length).isEqualTo(integrity);
+            assertThat(out.get("chunks")).as("byte %d of %d changed", at, length).isEqualTo(integrity);
+        }
+        Map<String, String> cut = openBothWays(rezipped(report, null), KEY);
+        assertThat(cut.get("memory")).startsWith("malformed: The encrypted package is damaged");
+        assertThat(cut.get("chunks")).isEqualTo(cut.get("memory"));
+
+        // bytes changed in the file itself: the ZIP's CRC no longer matches, said before any HMAC
+        byte[] flipped = report.clone();
+        flipped[flipped.length / 2] ^= 1;
+        Map<String, String> damaged = openBothWays(flipped, KEY);
+        assertThat(damaged.get("memory")).startsWith("malformed: The report is damaged");
+        assertThat(damaged.get("chunks")).isEqualTo(damaged.get("memory"));
+
+        Map<String, String> truncated = openBothWays(Arrays.copyOf(report, report.length - 1000), KEY);
+        assertThat(truncated.get("memory")).startsWith("not_picsafe: ");
+        assertThat(truncated.get("chunks")).isEqualTo(truncated.get("memory"));
+    }
+
+    private static byte[] entry(byte[] zip, String name) throws IOException {
+        try (ZipInputStream in = new ZipInputStream(new ByteArrayInputStream(zip))) {
+            for (ZipEntry e; (e = in.getNextEntry()) != null; ) {
+                if (e.getName().equals(name)) {
+                    return in.readAllBytes();
+                }
+            }
+        }
+        throw new AssertionError("no " + name);
+    }
+
+    /** The report with package.encrypted changed (null: its last 40 bytes cut, not a whole number of blocks), zipped again, so its CRC matches. */
+    private static byte[] rezipped(byte[] picsafe, Consumer<byte[]> change) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ZipInputStream in = new ZipInputStream(new ByteArrayInputStream(picsafe));
+             ZipOutputStream zip = new ZipOutputStream(bytes)) {
+            for (ZipEntry e; (e = in.getNextEntry()) != null; ) {
+                byte[] content = in.readAllBytes();
+                if (e.getName().equals("package.encrypted")) {
+                    if (change == null) {
+                        content = Arrays.copyOf(content, content.length - 40);
+                    } else {
+                        change.accept(content);
+                    }
+                }
+                zip.putNextEntry(new ZipEntry(e.getName()));
+                zip.write(content);
+                zip.closeEntry();
+            }
+        }
+        return bytes.toByteArray();
+    }
+}
