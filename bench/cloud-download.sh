@@ -1,133 +1,244 @@
 #!/usr/bin/env bash
-# Cloud download throughput against nginx serving the same large file from disk (DESIGN §8: cloud
-# download >= 80% of nginx's throughput for the same large file).
+# Cloud download throughput at several sizes (DESIGN §8, issue 14 target 5: the cloud role's
+# download >= 80% of nginx's throughput for the same file, on the folder store; and the S3 store's
+# download against a plain S3 GET of the same object).
 #
-# Starts a fresh `safelight serve --roles accounts,keys,cloud` (SQLite, folder blob store) in a
-# temporary folder, signs up, verifies and signs in one user, builds a sealed report of SIZE_MIB
-# (random bytes encrypted with `safelight encrypt`, so package.encrypted is real RNCryptor v3
-# password-mode data, zipped with package.json naming the key server, stored), uploads it to
-# POST /api/v1/cloud/reports (streamed by curl -T), then downloads it RUNS times from the cloud
-# role's download_url with curl (one connection, body to /dev/null) and RUNS times from nginx
-# serving the same .picsafe file, alternating the two, checks every download's size, and prints
-# the median and best MB/s of each and the ratios. Loopback only; everything started and written is removed on exit (KEEP=1
-# keeps the temporary folder).
+# For each size in SIZES: builds a sealed report (random bytes encrypted with `safelight encrypt`,
+# so package.encrypted is real RNCryptor v3 data the upload check accepts, zipped with package.json
+# and stored), uploads it to a fresh `safelight serve --roles accounts,keys,cloud` (SQLite, folder
+# blob store) and downloads it RUNS times from the cloud role's download_url and RUNS times from
+# nginx (`sendfile on`) serving the same .picsafe file, alternating, one curl per download (one
+# connection, body to /dev/null), checking every download's size and status. Then the same server
+# restarts on the same data folder with the S3 blob store on S3Mock (the standalone jar the cloud
+# module's tests run), the reports are uploaded again, and each is downloaded RUNS times through
+# the cloud role and RUNS times straight from S3Mock (a plain GET of the stored object), alternating.
+# Prints the medians and their ratios as a markdown table. Loopback only; everything started and
+# written is removed on exit (KEEP=1 keeps the temporary folder). Needs about 3 x the sum of SIZES
+# of free disk in the temporary folder.
 #
 # Settings (environment):
-#   SIZE_MIB=1024      size of the random payload (the .picsafe is a little larger)
-#   RUNS=9             downloads per target, alternating (after one warm-up download each)
-#   SAFELIGHT_JAVA=java, SAFELIGHT_JAVA_OPTS=   the JVM for the server and the CLI
-#   KEEP=1             keep the temporary folder
+#   SIZES="64 512 1024"   payload sizes in MiB (each .picsafe is a little larger)
+#   RUNS=5                downloads per target and size, alternating (after one warm-up each)
+#   S3=1                  0 skips the S3 part
+#   BEFORE_JAR=           another build's safelight.jar (e.g. main's): its server is measured too,
+#                         alternating with the others, as "before" (folder store, its own data folder)
+#   SAFELIGHT_JAR=cli/target/safelight.jar   the server and CLI jar; built when missing
+#   SAFELIGHT_JAVA=java, SAFELIGHT_JAVA_OPTS=   the JVM for the servers and the CLI
+#   KEEP=1                keep the temporary folder
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-jar="$root/cli/target/safelight.jar"
-SIZE_MIB="${SIZE_MIB:-1024}"
-RUNS="${RUNS:-9}"
+jar="${SAFELIGHT_JAR:-$root/cli/target/safelight.jar}"
+SIZES="${SIZES:-64 512 1024}"
+RUNS="${RUNS:-5}"
+S3="${S3:-1}"
+BEFORE_JAR="${BEFORE_JAR:-}"
 JAVA="${SAFELIGHT_JAVA:-java}"
 JAVA_OPTS="${SAFELIGHT_JAVA_OPTS:-}"
 EMAIL="bench@example.org"
 PASSWORD="correct horse battery staple bench"
+BUCKET="safelight-bench"
 
 BENCH=cloud-download
 # shellcheck source=bench/lib.sh
 source "$root/bench/lib.sh"
 
-for tool in nginx curl zip; do
+# lib.sh stops $server_pid and $nginx_pid; S3Mock and the "before" server are stopped here first.
+s3mock_pid=""
+before_pid=""
+stop_all() {
+    local status=$?
+    set +e
+    stop_pid "$before_pid" "the before server"
+    stop_pid "$s3mock_pid" "S3Mock"
+    (exit "$status")
+    cleanup
+}
+trap stop_all EXIT
+
+for tool in nginx curl zip sha256sum; do
     command -v "$tool" >/dev/null 2>&1 || die "missing: $tool (apt-get install nginx-light curl zip)"
 done
 command -v "$JAVA" >/dev/null 2>&1 || die "no Java at '$JAVA' (set SAFELIGHT_JAVA)"
-[[ -f "$jar" ]] || die "no $jar: build it first with ./mvnw -q -B -o verify -pl cli -am -DskipTests"
-
+if [[ ! -f "$jar" ]]; then
+    say "cloud-download: building $jar"
+    (cd "$root" && ./mvnw -B -o -q -pl cli -am package -DskipTests) >&2 || die "the build failed"
+fi
+[[ -z "$BEFORE_JAR" || -f "$BEFORE_JAR" ]] || die "no BEFORE_JAR at $BEFORE_JAR"
+s3mock_jar="$root/cloud/target/s3mock/s3mock-exec.jar"
+if [[ "$S3" == 1 && ! -f "$s3mock_jar" ]]; then # copied there by the cloud module's build; else Maven's copy
+    version="$(sed -n 's:.*<s3mock.version>\(.*\)</s3mock.version>.*:\1:p' "$root/pom.xml")"
+    s3mock_jar="$HOME/.m2/repository/com/adobe/testing/s3mock/$version/s3mock-$version-exec.jar"
+    [[ -f "$s3mock_jar" ]] || die "no S3Mock jar: build the cloud module (./mvnw -B -o -pl cloud -am package -DskipTests)"
+fi
 
 median() { sort -g | awk '{a[NR] = $1} END {if (NR % 2) print a[(NR + 1) / 2]; else printf "%.1f\n", (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
+percent() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.0f%%", 100 * a / b}'; }
 
-download_once() { # name, url, [header]: one download; appends its MB/s to $work/<name>.txt unless warm-up
-    local name="$1" url="$2" header="${3:-}" warm="${4:-}" out size code speed
+download_once() { # name, url, header ("" for none), expected bytes, [warm]: appends MB/s to $work/<name>.txt
+    local name="$1" url="$2" header="$3" expected="$4" warm="${5:-}" out size code speed
     local args=(-sS -o /dev/null --max-time 600 -w '%{http_code} %{size_download} %{speed_download}')
     [[ -n "$header" ]] && args+=(-H "$header")
     out="$(curl "${args[@]}" "$url")" || die "$name: curl failed"
     read -r code size speed <<<"$out"
     [[ "$code" == 200 ]] || die "$name: HTTP $code"
-    [[ "$size" == "$bytes" ]] || die "$name: got $size bytes, expected $bytes"
+    [[ "$size" == "$expected" ]] || die "$name: got $size bytes, expected $expected"
     [[ -n "$warm" ]] && return 0
     awk -v s="$speed" 'BEGIN {printf "%.1f\n", s / 1e6}' >>"$work/$name.txt"
     say "cloud-download: $name: $(tail -n 1 "$work/$name.txt") MB/s (load average $(cut -d' ' -f1-3 /proc/loadavg))"
 }
 
-load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
-java_version="$("$JAVA" -version 2>&1 | sed -n 2p)"
+start_serve() { # jar, data dir, port, log, serve's extra options...: starts it in the background ($!)
+    local server_jar="$1" data="$2" port="$3" log="$4"
+    shift 4
+    # shellcheck disable=SC2086 # JAVA_OPTS is a list of options
+    "$JAVA" $JAVA_OPTS -jar "$server_jar" serve --data-dir "$data" --port "$port" --host 127.0.0.1 \
+        --roles accounts,keys,cloud --public-url "http://localhost:$port" "$@" >"$log" 2>&1 &
+}
 
-# --- the Safelight server -----------------------------------------------------------------------
-port="$(free_port)"
-base="http://127.0.0.1:$port"
-mkdir -p "$work/data" "$work/home" "$work/report" "$work/nginx/html"
-say "cloud-download: starting the server on $base in $work"
-# shellcheck disable=SC2086 # JAVA_OPTS is a list of options
-"$JAVA" $JAVA_OPTS -jar "$jar" serve --data-dir "$work/data" --port "$port" --host 127.0.0.1 \
-    --roles accounts,keys,cloud --public-url "http://localhost:$port" >"$work/server.log" 2>&1 &
-server_pid=$!
-wait_http "$base/api/v1/accounts/openapi.yaml" "$server_pid" "the Safelight server"
-
-signed_up "$base" --first Bench --last Tester --country AU
-
-token() { # a fresh access token (they are short-lived)
+token() { # base url: a fresh access token (they are short-lived)
     curl -fsS --max-time 30 -H 'Content-Type: application/json' \
-        -d "{\"email\": \"$EMAIL\", \"password\": \"$PASSWORD\"}" "$base/api/v1/accounts/signin" \
+        -d "{\"email\": \"$EMAIL\", \"password\": \"$PASSWORD\"}" "$1/api/v1/accounts/signin" \
         | sed -n 's/.*"access_token" *: *"\([^"]*\)".*/\1/p'
 }
 
-# --- a large sealed report ------------------------------------------------------------------------
-report_id="0000000420000000000000"
-say "cloud-download: building a ${SIZE_MIB} MiB sealed report"
-head -c "$((SIZE_MIB * 1024 * 1024))" /dev/urandom >"$work/payload.bin"
-cli encrypt --password "bench-report-key" "$work/payload.bin" "$work/report/package.encrypted" \
-    || die "safelight encrypt failed"
-rm -f "$work/payload.bin"
-printf '{"keyserver_url":"%s","report_id":"%s"}' "$base" "$report_id" >"$work/report/package.json"
-(cd "$work/report" && zip -q -0 -X "$work/nginx/html/$report_id.picsafe" package.json package.encrypted) \
-    || die "zip failed"
-rm -f "$work/report/package.encrypted"
-file="$work/nginx/html/$report_id.picsafe"
-bytes="$(stat -c %s "$file")"
+upload() { # base url, file: uploads it; prints its download URL (on 127.0.0.1, as for nginx)
+    local base="$1" file="$2" answer="$work/upload.json" url
+    curl -fsS --max-time 900 -X POST -T "$file" -H 'Expect:' -H 'Content-Type: application/octet-stream' \
+        -H "Authorization: Bearer $(token "$base")" "$base/api/v1/cloud/reports" >"$answer" \
+        || die "upload to $base failed: $(cat "$answer" 2>/dev/null)"
+    url="$(sed -n 's/.*"download_url" *: *"\([^"]*\)".*/\1/p' "$answer")"
+    [[ -n "$url" ]] || die "no download_url in $(cat "$answer")"
+    echo "${url/http:\/\/localhost:/http://127.0.0.1:}"
+}
 
-say "cloud-download: uploading $bytes bytes"
-curl -fsS --max-time 600 -X POST -T "$file" -H 'Expect:' -H 'Content-Type: application/octet-stream' \
-    -H "Authorization: Bearer $(token)" "$base/api/v1/cloud/reports" >"$work/upload.json" \
-    || die "upload failed: $(cat "$work/upload.json" 2>/dev/null)"
-download_url="$(sed -n 's/.*"download_url" *: *"\([^"]*\)".*/\1/p' "$work/upload.json")"
-[[ -n "$download_url" ]] || die "no download_url in $(cat "$work/upload.json")"
-# The public URL says localhost; ask 127.0.0.1 directly, as for nginx.
-download_url="${download_url/http:\/\/localhost:/http://127.0.0.1:}"
+load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
+java_version="$("$JAVA" -version 2>&1 | sed -n 2p)"
+mkdir -p "$work/data" "$work/home" "$work/report" "$work/nginx/html"
 
-# --- nginx, the same file from disk ------------------------------------------------------------------
-start_nginx auto application/octet-stream ""
-nginx_url="http://127.0.0.1:$nport/$report_id.picsafe"
+# --- the Safelight server (folder store) and, if asked, the build to compare with ------------------
+port="$(free_port)"
+base="http://127.0.0.1:$port"
+say "cloud-download: starting the server on $base in $work"
+start_serve "$jar" "$work/data" "$port" "$work/server.log"
+server_pid=$!
+wait_http "$base/api/v1/accounts/openapi.yaml" "$server_pid" "the Safelight server"
+signed_up "$base" --first Bench --last Tester --country AU
+if [[ -n "$BEFORE_JAR" ]]; then
+    before_port="$(free_port)"
+    before_base="http://127.0.0.1:$before_port"
+    mkdir -p "$work/before/data" "$work/before/home"
+    start_serve "$BEFORE_JAR" "$work/before/data" "$before_port" "$work/before/server.log"
+    before_pid=$!
+    wait_http "$before_base/api/v1/accounts/openapi.yaml" "$before_pid" "the before server"
+    # signed_up reads $work/data/outbox: in a subshell, $work is the before server's folder
+    (work="$work/before"; signed_up "$before_base" --first Bench --last Tester --country AU)
+fi
 
-# Alternate the two, so that the load of a shared machine falls on both alike; one warm-up each.
-: >"$work/cloud.txt"
-: >"$work/nginx.txt"
-auth="Authorization: Bearer $(token)"
-download_once cloud "$download_url" "$auth" warm-up
-download_once nginx "$nginx_url" "" warm-up
-for ((i = 1; i <= RUNS; i++)); do
-    ((i % 5 == 0)) && auth="Authorization: Bearer $(token)" # user tokens are short-lived
-    download_once cloud "$download_url" "$auth"
-    download_once nginx "$nginx_url"
+# --- the reports, one per size --------------------------------------------------------------------
+sizes=()
+for mib in $SIZES; do
+    [[ "$mib" =~ ^[0-9]+$ && "$mib" -gt 0 ]] || die "SIZES holds MiB counts, not '$mib'"
+    sizes+=("$mib")
+    id="$(printf '%022d' "$mib")"
+    say "cloud-download: building a $mib MiB sealed report"
+    head -c "$((mib * 1024 * 1024))" /dev/urandom >"$work/payload.bin"
+    cli encrypt --password "bench-report-key" "$work/payload.bin" "$work/report/package.encrypted" >/dev/null \
+        || die "safelight encrypt failed"
+    rm -f "$work/payload.bin"
+    printf '{"keyserver_url":"%s","report_id":"%s"}' "$base" "$id" >"$work/report/package.json"
+    (cd "$work/report" && zip -q -0 -X "$work/nginx/html/$mib.picsafe" package.json package.encrypted) \
+        || die "zip failed"
+    rm -f "$work/report/package.encrypted"
 done
 
-# --- summary ------------------------------------------------------------------------------------
-cloud_mbs="$(median <"$work/cloud.txt")"
-nginx_mbs="$(median <"$work/nginx.txt")"
-ratio="$(awk -v a="$cloud_mbs" -v b="$nginx_mbs" 'BEGIN {printf "%.1f", 100 * a / b}')"
-verdict="$(awk -v r="$ratio" 'BEGIN {print (r >= 80 ? "met" : "missed")}')"
+start_nginx auto application/octet-stream ""
+
+# --- folder store: cloud, nginx (and before), alternating -----------------------------------------
+for mib in "${sizes[@]}"; do
+    file="$work/nginx/html/$mib.picsafe"
+    bytes="$(stat -c %s "$file")"
+    echo "$bytes" >"$work/bytes-$mib"
+    say "cloud-download: $mib MiB: uploading $bytes bytes"
+    cloud_url="$(upload "$base" "$file")"
+    [[ -n "$BEFORE_JAR" ]] && before_url="$(upload "$before_base" "$file")"
+    : >"$work/cloud-$mib.txt" && : >"$work/nginx-$mib.txt" && : >"$work/before-$mib.txt"
+    for ((i = 0; i <= RUNS; i++)); do
+        warm=""
+        ((i == 0)) && warm=warm-up
+        download_once "cloud-$mib" "$cloud_url" "Authorization: Bearer $(token "$base")" "$bytes" "$warm"
+        download_once "nginx-$mib" "http://127.0.0.1:$nport/$mib.picsafe" "" "$bytes" "$warm"
+        if [[ -n "$BEFORE_JAR" ]]; then
+            download_once "before-$mib" "$before_url" "Authorization: Bearer $(token "$before_base")" "$bytes" "$warm"
+        fi
+    done
+done
+stop_pid "$before_pid" "the before server"
+before_pid=""
+
+# --- S3 store: the same server on S3Mock, against a plain GET from S3Mock --------------------------
+if [[ "$S3" == 1 ]]; then
+    stop_pid "$server_pid" "the Safelight server"
+    s3port="$(free_port)"
+    say "cloud-download: starting S3Mock on $s3port"
+    "$JAVA" -Xmx512m -jar "$s3mock_jar" --http.port="$s3port" --server.port="$(free_port)" \
+        --com.adobe.testing.s3mock.store.initial-buckets="$BUCKET" \
+        --com.adobe.testing.s3mock.store.root="$work/s3mock-root" >"$work/s3mock.log" 2>&1 &
+    s3mock_pid=$!
+    wait_http "http://127.0.0.1:$s3port/$BUCKET" "$s3mock_pid" "S3Mock"
+    SAFELIGHT_S3_SECRET_KEY=bench-secret start_serve "$jar" "$work/data" "$port" "$work/server-s3.log" \
+        --blob-store s3 --s3-endpoint "http://127.0.0.1:$s3port" --s3-bucket "$BUCKET" --s3-access-key bench
+    server_pid=$!
+    wait_http "$base/api/v1/accounts/openapi.yaml" "$server_pid" "the Safelight server on S3"
+    for mib in "${sizes[@]}"; do
+        file="$work/nginx/html/$mib.picsafe"
+        bytes="$(cat "$work/bytes-$mib")"
+        say "cloud-download: $mib MiB: uploading $bytes bytes to the S3 store"
+        s3_url="$(upload "$base" "$file")"
+        # The object's name: the link's region, then the SHA-256 of its name (HashedKeyBlobStore).
+        name="${s3_url##*/}"
+        region="${s3_url%/*}"
+        region="${region##*/}"
+        object="http://127.0.0.1:$s3port/$BUCKET/$region/$(printf '%s' "$name" | sha256sum | cut -d' ' -f1)"
+        : >"$work/s3-$mib.txt" && : >"$work/s3mock-$mib.txt"
+        for ((i = 0; i <= RUNS; i++)); do
+            warm=""
+            ((i == 0)) && warm=warm-up
+            download_once "s3-$mib" "$s3_url" "Authorization: Bearer $(token "$base")" "$bytes" "$warm"
+            download_once "s3mock-$mib" "$object" "" "$bytes" "$warm"
+        done
+    done
+fi
+
+# --- summary --------------------------------------------------------------------------------------
 echo "date:          $(date -u +%Y-%m-%dT%H:%M:%SZ)"
 echo "java:          $JAVA ($java_version) $JAVA_OPTS"
-echo "file:          $bytes bytes (sealed report, ${SIZE_MIB} MiB payload); $RUNS downloads each after a warm-up"
+echo "downloads:     $RUNS per target and size, alternating, after one warm-up each; medians in MB/s (10^6 B/s)"
 echo "load average:  before $load_before, after $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "cloud runs:    $(tr '\n' ' ' <"$work/cloud.txt")MB/s"
-echo "nginx runs:    $(tr '\n' ' ' <"$work/nginx.txt")MB/s"
-cloud_best="$(sort -g "$work/cloud.txt" | tail -n 1)"
-nginx_best="$(sort -g "$work/nginx.txt" | tail -n 1)"
-echo "median:        cloud $cloud_mbs MB/s, nginx $nginx_mbs MB/s"
-echo "best:          cloud $cloud_best MB/s, nginx $nginx_best MB/s ($(awk -v a="$cloud_best" -v b="$nginx_best" 'BEGIN {printf "%.1f", 100 * a / b}')%)"
-echo "ratio:         cloud / nginx medians = $ratio% (target >= 80%: $verdict)"
+echo
+header="| payload | file bytes | cloud (folder) | nginx | cloud / nginx |"
+rule="|---|---|---|---|---|"
+[[ -n "$BEFORE_JAR" ]] && header+=" before | before / nginx |" && rule+="---|---|"
+[[ "$S3" == 1 ]] && header+=" cloud (S3) | S3Mock GET | S3 cloud / direct |" && rule+="---|---|---|"
+echo "$header"
+echo "$rule"
+for mib in "${sizes[@]}"; do
+    cloud="$(median <"$work/cloud-$mib.txt")"
+    nginx="$(median <"$work/nginx-$mib.txt")"
+    row="| $mib MiB | $(cat "$work/bytes-$mib") | $cloud | $nginx | **$(percent "$cloud" "$nginx")** |"
+    if [[ -n "$BEFORE_JAR" ]]; then
+        before="$(median <"$work/before-$mib.txt")"
+        row+=" $before | $(percent "$before" "$nginx") |"
+    fi
+    if [[ "$S3" == 1 ]]; then
+        s3="$(median <"$work/s3-$mib.txt")"
+        direct="$(median <"$work/s3mock-$mib.txt")"
+        row+=" $s3 | $direct | **$(percent "$s3" "$direct")** |"
+    fi
+    echo "$row"
+done
+echo
+for f in "$work"/cloud-*.txt "$work"/nginx-*.txt "$work"/before-*.txt "$work"/s3-*.txt "$work"/s3mock-*.txt; do
+    [[ -s "$f" ]] && echo "runs $(basename "$f" .txt): $(tr '\n' ' ' <"$f")"
+done
+echo "target: cloud (folder) / nginx >= 80% at every size"

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URI;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -317,6 +318,16 @@ public final class CloudStore {
     /** The row behind a link, expired or not. */
     public Optional<CloudReport> find(ReportLink link) {
         return reports.find(link);
+    }
+
+    /**
+     * A stored report's file, when the blob store keeps files ({@link BlobStore#openFile}); empty
+     * for stores that stream ({@link #read}).
+     *
+     * @throws org.safelight.cloud.blob.BlobNotFoundException when its bytes are gone
+     */
+    public Optional<FileChannel> openFile(ReportLink link) throws IOException {
+        return blobs.openFile(link.path());
     }
 
     /** Streams part of a stored report's bytes. */

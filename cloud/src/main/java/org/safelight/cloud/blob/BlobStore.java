@@ -2,7 +2,9 @@ package org.safelight.cloud.blob;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.channels.FileChannel;
 import java.nio.file.Path;
+import java.util.Optional;
 
 /**
  * Where the bytes of cloud reports live, by key ({@code AU/{random}-{ReportID}}). Keys are made by
@@ -27,6 +29,18 @@ public interface BlobStore {
      * @throws BlobNotFoundException when there is no blob under the key
      */
     InputStream read(String key, long offset, long length) throws IOException;
+
+    /**
+     * The blob as a local file opened for reading, when the store keeps blobs as files, so that a
+     * download can be sent from the page cache without passing through the heap; the caller closes
+     * it. Empty when the store has no such file (S3): read with {@link #read} instead. A blob deleted
+     * while its file is open stays readable through it (POSIX: the bytes go with the last close).
+     *
+     * @throws BlobNotFoundException when the store keeps files and there is none under the key
+     */
+    default Optional<FileChannel> openFile(String key) throws IOException {
+        return Optional.empty();
+    }
 
     /** Whether a blob is stored under the key. */
     boolean exists(String key) throws IOException;

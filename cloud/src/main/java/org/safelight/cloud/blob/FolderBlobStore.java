@@ -12,6 +12,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -70,14 +71,22 @@ public final class FolderBlobStore implements BlobStore {
 
     @Override
     public InputStream read(String key, long offset, long length) throws IOException {
-        FileChannel channel;
+        FileChannel channel = open(key);
+        channel.position(offset);
+        return new BoundedStream(Channels.newInputStream(channel), length);
+    }
+
+    @Override
+    public Optional<FileChannel> openFile(String key) throws IOException {
+        return Optional.of(open(key));
+    }
+
+    private FileChannel open(String key) throws IOException {
         try {
-            channel = FileChannel.open(resolve(key), StandardOpenOption.READ);
+            return FileChannel.open(resolve(key), StandardOpenOption.READ);
         } catch (NoSuchFileException e) {
             throw new BlobNotFoundException("no blob under that key");
         }
-        channel.position(offset);
-        return new BoundedStream(Channels.newInputStream(channel), length);
     }
 
     @Override

@@ -2,11 +2,13 @@ package org.safelight.cloud.blob;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.Optional;
 
 /**
  * Keeps a link's secret part out of the store's names: the blob for {@code AU/{random}-{ReportID}}
@@ -56,6 +58,15 @@ public final class HashedKeyBlobStore implements BlobStore {
             return names.read(storedKey(key), offset, length);
         } catch (BlobNotFoundException e) {
             return names.read(key, offset, length); // stored before names were hashed
+        }
+    }
+
+    @Override
+    public Optional<FileChannel> openFile(String key) throws IOException {
+        try {
+            return names.openFile(storedKey(key));
+        } catch (BlobNotFoundException e) {
+            return names.openFile(key); // stored before names were hashed
         }
     }
 

@@ -4,9 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -102,11 +105,65 @@ abstract class BlobStoreContract {
                 .isEqualTo(Arrays.copyOfRange(bytes, LARGE_SIZE - 100_000, LARGE_SIZE));
     }
 
+    /** All of {@code channel}'s bytes, by positional reads (the channel's position is not relied on). */
+    private static byte[] contents(FileChannel channel) throws Exception {
+        ByteBuffer all = ByteBuffer.allocate(Math.toIntExact(channel.size()));
+        while (all.hasRemaining() && channel.read(all, all.position()) >= 0) {
+            // positional reads until full
+        }
+        return all.array();
+    }
+
+    @Test
+    void a_blob_opened_as_a_file_holds_the_stored_bytes_or_the_store_offers_only_streams() throws Exception {
+        byte[] bytes = random(200_000, 7);
+        BlobStore hashed = HashedKeyBlobStore.over(store());
+        String key = key();
+        hashed.put(key, file(bytes));
+        String old = key();
+        store().put(old, file(bytes)); // stored under its plain name before the upgrade
+
+        for (String k : new String[] {key, old}) {
+            Optional<FileChannel> file = hashed.openFile(k);
+            if (file.isPresent()) {
+                try (FileChannel channel = file.get()) {
+                    assertThat(contents(channel)).isEqualTo(bytes);
+                }
+            } else {
+                assertThat(store()).as("a store without files").isNotInstanceOf(FolderBlobStore.class);
+                try (InputStream in = hashed.read(k, 0, bytes.length)) {
+                    assertThat(in.readAllBytes()).isEqualTo(bytes);
+                }
+            }
+        }
+    }
+
+    @Test
+    void a_blob_deleted_while_its_file_is_open_is_still_read_whole_from_it() throws Exception {
+        byte[] bytes = random(300_000, 8);
+        String key = key();
+        store().put(key, file(bytes));
+        Optional<FileChannel> file = store().openFile(key);
+        if (file.isEmpty()) {
+            return; // nothing to hold open: such stores stream
+        }
+        try (FileChannel channel = file.get()) {
+            store().delete(key);
+            assertThat(store().exists(key)).isFalse();
+            assertThat(contents(channel)).isEqualTo(bytes);
+        }
+    }
+
     @Test
     void a_missing_blob_is_not_found_and_deleting_it_is_harmless() throws Exception {
         String key = key();
         assertThat(store().exists(key)).isFalse();
         assertThatThrownBy(() -> read(key, 0, 10)).isInstanceOf(BlobNotFoundException.class);
+        if (store() instanceof FolderBlobStore) {
+            assertThatThrownBy(() -> store().openFile(key)).isInstanceOf(BlobNotFoundException.class);
+        } else {
+            assertThat(store().openFile(key)).as("a store without files opens none").isEmpty();
+        }
         store().delete(key);
         store().put(key, file(new byte[] {1, 2, 3}));
         store().delete(key);
