@@ -130,6 +130,16 @@ load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
 java_version="$("$JAVA" -version 2>&1 | sed -n 2p)"
 mkdir -p "$work/data" "$work/home" "$work/report" "$work/nginx/html"
 
+# S3Mock starts while the rest is prepared (it takes a while); it is first used after the folder part.
+if [[ "$S3" == 1 ]]; then
+    s3port="$(free_port)"
+    note "starting S3Mock on $s3port"
+    "$JAVA" -Xmx512m -jar "$s3mock_jar" --http.port="$s3port" --server.port="$(free_port)" \
+        --com.adobe.testing.s3mock.store.initial-buckets="$BUCKET" \
+        --com.adobe.testing.s3mock.store.root="$work/s3mock-root" >"$work/s3mock.log" 2>&1 &
+    s3mock_pid=$!
+fi
+
 # --- the Safelight server (folder store) and, if asked, the build to compare with ------------------
 port="$(free_port)"
 base="http://127.0.0.1:$port"
@@ -196,12 +206,6 @@ before_pid=""
 # --- S3 store: the same server on S3Mock, against a plain GET from S3Mock --------------------------
 if [[ "$S3" == 1 ]]; then
     stop_pid "$server_pid" "the Safelight server"
-    s3port="$(free_port)"
-    note "starting S3Mock on $s3port"
-    "$JAVA" -Xmx512m -jar "$s3mock_jar" --http.port="$s3port" --server.port="$(free_port)" \
-        --com.adobe.testing.s3mock.store.initial-buckets="$BUCKET" \
-        --com.adobe.testing.s3mock.store.root="$work/s3mock-root" >"$work/s3mock.log" 2>&1 &
-    s3mock_pid=$!
     wait_http "http://127.0.0.1:$s3port/$BUCKET" "$s3mock_pid" "S3Mock"
     SAFELIGHT_S3_SECRET_KEY=bench-secret start_serve "$jar" "$work/data" "$port" "$work/server-s3.log" \
         --blob-store s3 --s3-endpoint "http://127.0.0.1:$s3port" --s3-bucket "$BUCKET" --s3-access-key bench
