@@ -21,6 +21,7 @@
 #   VIDEO_MB=500           size of the video report (0: none)
 #   RUNS=3                 openings per report and page
 #   REFERENCE_JAR=         the CLI jar of the reference page; REFERENCE_REV= a git revision to build it from
+#   BUILD=1                0: use the CLI jar already built (quicker re-runs)
 #   SAFELIGHT_JAVA=java    the JVM; SAFELIGHT_JAR: another CLI build; KEEP=1 keeps the temporary folder
 set -euo pipefail
 
@@ -47,10 +48,15 @@ for mb in $PHOTO_MB; do total=$((total + mb)); done
 free_mb=$(($(df -Pk "$work" | awk 'NR == 2 {print $4}') / 1024))
 ((free_mb > 3 * total + 500)) || die "needs about $((3 * total)) MB free in $work, has $free_mb"
 
-say "$BENCH: building the CLI and the web module's test classes"
-(cd "$root" && ./mvnw -q -B -o package -pl cli -am -DskipTests) >&2
+if [[ "${BUILD:-1}" != 0 ]]; then
+    say "$BENCH: building the CLI and the web module's test classes"
+    (cd "$root" && ./mvnw -q -B -o package -pl cli -am -DskipTests) >&2
+fi
+# the web module's tests (the driver) and their class path, the sibling modules from this checkout
 (cd "$root" && ./mvnw -q -B -o test-compile dependency:build-classpath -pl web -am \
     -Dmdep.includeScope=test -Dmdep.outputFile="$work/cp.txt") >&2
+[[ -f "$jar" && -f "$root/web/target/test-classes/org/safelight/web/BrowserOpenBench.class" ]] \
+    || die "build first: ./mvnw -q -B -o package -pl cli -am -DskipTests (it compiles the web module's tests too)"
 cp="$root/web/target/test-classes:$root/web/target/classes:$(cat "$work/cp.txt")"
 if [[ -n "$REFERENCE_REV" && -z "$REFERENCE_JAR" ]]; then
     say "$BENCH: building the reference $REFERENCE_REV"

@@ -42,6 +42,7 @@ BUCKET="safelight-bench"
 BENCH=cloud-download
 # shellcheck source=bench/lib.sh
 source "$root/bench/lib.sh"
+note() { say "cloud-download [${SECONDS} s]: $*"; }
 
 # lib.sh stops $server_pid and $nginx_pid; S3Mock and the "before" server are stopped here first.
 s3mock_pid=""
@@ -61,7 +62,7 @@ for tool in nginx curl zip sha256sum; do
 done
 command -v "$JAVA" >/dev/null 2>&1 || die "no Java at '$JAVA' (set SAFELIGHT_JAVA)"
 if [[ ! -f "$jar" ]]; then
-    say "cloud-download: building $jar"
+    note "building $jar"
     (cd "$root" && ./mvnw -B -o -q -pl cli -am package -DskipTests) >&2 || die "the build failed"
 fi
 [[ -z "$BEFORE_JAR" || -f "$BEFORE_JAR" ]] || die "no BEFORE_JAR at $BEFORE_JAR"
@@ -75,18 +76,31 @@ fi
 median() { sort -g | awk '{a[NR] = $1} END {if (NR % 2) print a[(NR + 1) / 2]; else printf "%.1f\n", (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
 percent() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.0f%%", 100 * a / b}'; }
 
-download_once() { # name, url, header ("" for none), expected bytes, [warm]: appends MB/s to $work/<name>.txt
-    local name="$1" url="$2" header="$3" expected="$4" warm="${5:-}" out size code speed
+cpu_ns() { # pids...: the CPU time (user + system, ns) their threads have used so far (schedstat)
+    local p
+    for p in "$@"; do cat /proc/"$p"/task/*/schedstat 2>/dev/null || true; done | awk '{s += $1} END {printf "%.0f\n", s}'
+}
+
+download_once() { # name, url, header ("" for none), expected bytes, warm-up (""/warm-up), serving pids...
+    # Appends MB/s to $work/<name>.txt and the serving processes' CPU ms per GB to $work/<name>.cpu.
+    local name="$1" url="$2" header="$3" expected="$4" warm="$5" out size code speed cpu0 cpu1
+    shift 5
     local args=(-sS -o /dev/null --max-time 600 -w '%{http_code} %{size_download} %{speed_download}')
     [[ -n "$header" ]] && args+=(-H "$header")
+    cpu0="$(cpu_ns "$@")"
     out="$(curl "${args[@]}" "$url")" || die "$name: curl failed"
+    cpu1="$(cpu_ns "$@")"
     read -r code size speed <<<"$out"
     [[ "$code" == 200 ]] || die "$name: HTTP $code"
     [[ "$size" == "$expected" ]] || die "$name: got $size bytes, expected $expected"
     [[ -n "$warm" ]] && return 0
     awk -v s="$speed" 'BEGIN {printf "%.1f\n", s / 1e6}' >>"$work/$name.txt"
-    say "cloud-download: $name: $(tail -n 1 "$work/$name.txt") MB/s (load average $(cut -d' ' -f1-3 /proc/loadavg))"
+    awk -v c="$((cpu1 - cpu0))" -v b="$size" 'BEGIN {printf "%.0f\n", c / 1e6 / (b / 1e9)}' >>"$work/$name.cpu"
+    note "$name: $(tail -n 1 "$work/$name.txt") MB/s, $(tail -n 1 "$work/$name.cpu") CPU ms/GB" \
+        "(load average $(cut -d' ' -f1-3 /proc/loadavg))"
 }
+
+nginx_pids() { echo "$nginx_pid" $(pgrep -P "$nginx_pid" || true); }
 
 start_serve() { # jar, data dir, port, log, serve's extra options...: starts it in the background ($!)
     local server_jar="$1" data="$2" port="$3" log="$4"
@@ -116,10 +130,20 @@ load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
 java_version="$("$JAVA" -version 2>&1 | sed -n 2p)"
 mkdir -p "$work/data" "$work/home" "$work/report" "$work/nginx/html"
 
+# S3Mock starts while the rest is prepared (it takes a while); it is first used after the folder part.
+if [[ "$S3" == 1 ]]; then
+    s3port="$(free_port)"
+    note "starting S3Mock on $s3port"
+    "$JAVA" -Xmx512m -jar "$s3mock_jar" --http.port="$s3port" --server.port="$(free_port)" \
+        --com.adobe.testing.s3mock.store.initial-buckets="$BUCKET" \
+        --com.adobe.testing.s3mock.store.root="$work/s3mock-root" >"$work/s3mock.log" 2>&1 &
+    s3mock_pid=$!
+fi
+
 # --- the Safelight server (folder store) and, if asked, the build to compare with ------------------
 port="$(free_port)"
 base="http://127.0.0.1:$port"
-say "cloud-download: starting the server on $base in $work"
+note "starting the server on $base in $work"
 start_serve "$jar" "$work/data" "$port" "$work/server.log"
 server_pid=$!
 wait_http "$base/api/v1/accounts/openapi.yaml" "$server_pid" "the Safelight server"
@@ -141,7 +165,7 @@ for mib in $SIZES; do
     [[ "$mib" =~ ^[0-9]+$ && "$mib" -gt 0 ]] || die "SIZES holds MiB counts, not '$mib'"
     sizes+=("$mib")
     id="$(printf '%022d' "$mib")"
-    say "cloud-download: building a $mib MiB sealed report"
+    note "building a $mib MiB sealed report"
     head -c "$((mib * 1024 * 1024))" /dev/urandom >"$work/payload.bin"
     cli encrypt --password "bench-report-key" "$work/payload.bin" "$work/report/package.encrypted" >/dev/null \
         || die "safelight encrypt failed"
@@ -159,17 +183,20 @@ for mib in "${sizes[@]}"; do
     file="$work/nginx/html/$mib.picsafe"
     bytes="$(stat -c %s "$file")"
     echo "$bytes" >"$work/bytes-$mib"
-    say "cloud-download: $mib MiB: uploading $bytes bytes"
+    note "$mib MiB: uploading $bytes bytes"
     cloud_url="$(upload "$base" "$file")"
     [[ -n "$BEFORE_JAR" ]] && before_url="$(upload "$before_base" "$file")"
     : >"$work/cloud-$mib.txt" && : >"$work/nginx-$mib.txt" && : >"$work/before-$mib.txt"
     for ((i = 0; i <= RUNS; i++)); do
         warm=""
         ((i == 0)) && warm=warm-up
-        download_once "cloud-$mib" "$cloud_url" "Authorization: Bearer $(token "$base")" "$bytes" "$warm"
-        download_once "nginx-$mib" "http://127.0.0.1:$nport/$mib.picsafe" "" "$bytes" "$warm"
+        download_once "cloud-$mib" "$cloud_url" "Authorization: Bearer $(token "$base")" "$bytes" "$warm" \
+            "$server_pid"
+        # shellcheck disable=SC2046 # one word per pid
+        download_once "nginx-$mib" "http://127.0.0.1:$nport/$mib.picsafe" "" "$bytes" "$warm" $(nginx_pids)
         if [[ -n "$BEFORE_JAR" ]]; then
-            download_once "before-$mib" "$before_url" "Authorization: Bearer $(token "$before_base")" "$bytes" "$warm"
+            download_once "before-$mib" "$before_url" "Authorization: Bearer $(token "$before_base")" "$bytes" \
+                "$warm" "$before_pid"
         fi
     done
 done
@@ -179,12 +206,6 @@ before_pid=""
 # --- S3 store: the same server on S3Mock, against a plain GET from S3Mock --------------------------
 if [[ "$S3" == 1 ]]; then
     stop_pid "$server_pid" "the Safelight server"
-    s3port="$(free_port)"
-    say "cloud-download: starting S3Mock on $s3port"
-    "$JAVA" -Xmx512m -jar "$s3mock_jar" --http.port="$s3port" --server.port="$(free_port)" \
-        --com.adobe.testing.s3mock.store.initial-buckets="$BUCKET" \
-        --com.adobe.testing.s3mock.store.root="$work/s3mock-root" >"$work/s3mock.log" 2>&1 &
-    s3mock_pid=$!
     wait_http "http://127.0.0.1:$s3port/$BUCKET" "$s3mock_pid" "S3Mock"
     SAFELIGHT_S3_SECRET_KEY=bench-secret start_serve "$jar" "$work/data" "$port" "$work/server-s3.log" \
         --blob-store s3 --s3-endpoint "http://127.0.0.1:$s3port" --s3-bucket "$BUCKET" --s3-access-key bench
@@ -193,7 +214,7 @@ if [[ "$S3" == 1 ]]; then
     for mib in "${sizes[@]}"; do
         file="$work/nginx/html/$mib.picsafe"
         bytes="$(cat "$work/bytes-$mib")"
-        say "cloud-download: $mib MiB: uploading $bytes bytes to the S3 store"
+        note "$mib MiB: uploading $bytes bytes to the S3 store"
         s3_url="$(upload "$base" "$file")"
         # The object's name: the link's region, then the SHA-256 of its name (HashedKeyBlobStore).
         name="${s3_url##*/}"
@@ -204,8 +225,9 @@ if [[ "$S3" == 1 ]]; then
         for ((i = 0; i <= RUNS; i++)); do
             warm=""
             ((i == 0)) && warm=warm-up
-            download_once "s3-$mib" "$s3_url" "Authorization: Bearer $(token "$base")" "$bytes" "$warm"
-            download_once "s3mock-$mib" "$object" "" "$bytes" "$warm"
+            download_once "s3-$mib" "$s3_url" "Authorization: Bearer $(token "$base")" "$bytes" "$warm" \
+                "$server_pid"
+            download_once "s3mock-$mib" "$object" "" "$bytes" "$warm" "$s3mock_pid"
         done
     done
 fi
@@ -213,12 +235,13 @@ fi
 # --- summary --------------------------------------------------------------------------------------
 echo "date:          $(date -u +%Y-%m-%dT%H:%M:%SZ)"
 echo "java:          $JAVA ($java_version) $JAVA_OPTS"
-echo "downloads:     $RUNS per target and size, alternating, after one warm-up each; medians in MB/s (10^6 B/s)"
+echo "downloads:     $RUNS per target and size, alternating, after one warm-up each; medians in MB/s (10^6 B/s);"
+echo "               CPU ms/GB: CPU time of the serving process(es) per 10^9 bytes sent, steadier than MB/s under load"
 echo "load average:  before $load_before, after $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
-header="| payload | file bytes | cloud (folder) | nginx | cloud / nginx |"
-rule="|---|---|---|---|---|"
-[[ -n "$BEFORE_JAR" ]] && header+=" before | before / nginx |" && rule+="---|---|"
+header="| payload | file bytes | cloud (folder) | nginx | cloud / nginx | CPU ms/GB cloud / nginx |"
+rule="|---|---|---|---|---|---|"
+[[ -n "$BEFORE_JAR" ]] && header+=" before | before / nginx | CPU ms/GB before |" && rule+="---|---|---|"
 [[ "$S3" == 1 ]] && header+=" cloud (S3) | S3Mock GET | S3 cloud / direct |" && rule+="---|---|---|"
 echo "$header"
 echo "$rule"
@@ -226,9 +249,10 @@ for mib in "${sizes[@]}"; do
     cloud="$(median <"$work/cloud-$mib.txt")"
     nginx="$(median <"$work/nginx-$mib.txt")"
     row="| $mib MiB | $(cat "$work/bytes-$mib") | $cloud | $nginx | **$(percent "$cloud" "$nginx")** |"
+    row+=" $(median <"$work/cloud-$mib.cpu") / $(median <"$work/nginx-$mib.cpu") |"
     if [[ -n "$BEFORE_JAR" ]]; then
         before="$(median <"$work/before-$mib.txt")"
-        row+=" $before | $(percent "$before" "$nginx") |"
+        row+=" $before | $(percent "$before" "$nginx") | $(median <"$work/before-$mib.cpu") |"
     fi
     if [[ "$S3" == 1 ]]; then
         s3="$(median <"$work/s3-$mib.txt")"
@@ -239,6 +263,6 @@ for mib in "${sizes[@]}"; do
 done
 echo
 for f in "$work"/cloud-*.txt "$work"/nginx-*.txt "$work"/before-*.txt "$work"/s3-*.txt "$work"/s3mock-*.txt; do
-    [[ -s "$f" ]] && echo "runs $(basename "$f" .txt): $(tr '\n' ' ' <"$f")"
+    [[ -s "$f" ]] && echo "runs $(basename "$f" .txt): $(tr '\n' ' ' <"$f")MB/s; $(tr '\n' ' ' <"${f%.txt}.cpu")CPU ms/GB"
 done
 echo "target: cloud (folder) / nginx >= 80% at every size"

@@ -113,14 +113,21 @@ run_wrk() { # name, connections, duration, url, [header] -> $work/wrk-<name>.txt
     fi
 }
 
-# Runs "$@" and leaves the server's CPU time over it, in microseconds, in $cpu_us.
+# Context switches of all the server's threads (voluntary + involuntary; threads that ended are lost).
+proc_switches() { cat /proc/"$1"/task/*/status 2>/dev/null | awk '/ctxt_switches/ {s += $2} END {print s + 0}'; }
+
+# Runs "$@" and leaves the server's CPU time over it, in microseconds, in $cpu_us, and its threads'
+# context switches in $switches: the steadier figures on a shared machine.
 with_server_cpu() {
-    local before after
+    local before after switches_before
     before="$(proc_ticks "$server_pid")"
+    switches_before="$(proc_switches "$server_pid")"
     "$@"
     after="$(proc_ticks "$server_pid")"
+    switches=$(($(proc_switches "$server_pid") - switches_before))
     cpu_us=$(((after - before) * 1000000 / tick_hz))
 }
+per_request_1() { awk -v x="$1" -v n="$2" 'BEGIN {printf "%.1f", n ? x / n : 0}'; }
 per_request() { awk -v us="$1" -v n="$2" 'BEGIN {printf "%.0f", n ? us / n : 0}'; }
 
 # A key server takes only a token scoped to its origin (5 minutes), from the token exchange: one
@@ -206,9 +213,9 @@ profiled() { # name, command...: runs the command, recorded with JFR into ${PROF
 machine_before="$(machine_ticks)"
 for c in $LEVELS; do
     with_server_cpu run_wrk "health-c$c" "$c" "$DURATION" "$health_url"
-    eval "health_cpu_$c=$cpu_us"
+    eval "health_cpu_$c=$cpu_us health_sw_$c=$switches"
     with_server_cpu profiled "fetch-c$c" run_wrk "fetch-c$c" "$c" "$DURATION" "$key_url" "$auth"
-    eval "fetch_cpu_$c=$cpu_us"
+    eval "fetch_cpu_$c=$cpu_us fetch_sw_$c=$switches"
     keys_sent=$((keys_sent + $(wrk_requests "$work/wrk-fetch-c$c.txt")))
 done
 machine_after="$(machine_ticks)"
@@ -221,7 +228,7 @@ for rate in $RATES; do
     with_server_cpu "$JAVA" -cp "$bench_jar" org.safelight.bench.load.SteadyRate "$key_url" "$rate" \
         "$STEADY_SECONDS" "$STEADY_WARMUP" "$STEADY_CONNECTIONS" >"$work/steady-$rate.txt" \
         || die "the steady-rate client failed at $rate/s"
-    eval "steady_cpu_$rate=$cpu_us"
+    eval "steady_cpu_$rate=$cpu_us steady_sw_$rate=$switches"
     keys_sent=$((keys_sent + $(steady "$rate" ok) + $(steady "$rate" warmup_ok)))
 done
 unset STEADY_RATE_HEADER
@@ -256,17 +263,20 @@ summary="$work/summary.txt"
     echo
     echo "wrk -t$THREADS -d$DURATION --latency, /health then key fetch at each -c (after a $WARMUP warm-up each):"
     echo
-    echo "| wrk -c | /health req/s | p50 / p99 ms | CPU µs/req | key fetch req/s | p50 / p99 ms | CPU µs/fetch | fetch / health | ≥ 50% | p99 < 10 ms |"
-    echo "|---|---|---|---|---|---|---|---|---|---|"
+    echo "| wrk -c | /health req/s | p50 / p99 ms | CPU µs/req | switches/req | key fetch req/s | p50 / p99 ms | CPU µs/fetch | switches/fetch | fetch / health | ≥ 50% | p99 < 10 ms |"
+    echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
     for c in $LEVELS; do
         h="$work/wrk-health-c$c.txt"
         f="$work/wrk-fetch-c$c.txt"
         hc="health_cpu_$c"
         fc="fetch_cpu_$c"
+        hs="health_sw_$c"
+        fs="fetch_sw_$c"
         ratio="$(awk -v a="$(wrk_rps "$f")" -v b="$(wrk_rps "$h")" 'BEGIN {printf "%.1f", 100 * a / b}')"
         echo "| $c | $(wrk_rps "$h") | $(wrk_pct "$h" 50%) / $(wrk_pct "$h" 99%) |" \
-            "$(per_request "${!hc}" "$(wrk_requests "$h")") | $(wrk_rps "$f") | $(wrk_pct "$f" 50%) / $(wrk_pct "$f" 99%) |" \
-            "$(per_request "${!fc}" "$(wrk_requests "$f")") | $ratio% |" \
+            "$(per_request "${!hc}" "$(wrk_requests "$h")") | $(per_request_1 "${!hs}" "$(wrk_requests "$h")") |" \
+            "$(wrk_rps "$f") | $(wrk_pct "$f" 50%) / $(wrk_pct "$f" 99%) |" \
+            "$(per_request "${!fc}" "$(wrk_requests "$f")") | $(per_request_1 "${!fs}" "$(wrk_requests "$f")") | $ratio% |" \
             "$(awk -v r="$ratio" 'BEGIN {print (r >= 50 ? "met" : "missed")}') |" \
             "$(awk -v p="$(wrk_pct "$f" 99%)" 'BEGIN {print (p < 10 ? "met" : "missed")}') |"
     done
@@ -279,13 +289,15 @@ summary="$work/summary.txt"
     echo "Steady rate, open loop ($STEADY_CONNECTIONS keep-alive connections, latency from the intended send time," \
         "${STEADY_SECONDS} s after ${STEADY_WARMUP} s):"
     echo
-    echo "| fetches/s asked | achieved | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms | errors | CPU µs/fetch | p99 < 5 ms |"
-    echo "|---|---|---|---|---|---|---|---|---|---|"
+    echo "| fetches/s asked | achieved | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms | errors | CPU µs/fetch | switches/fetch | p99 < 5 ms |"
+    echo "|---|---|---|---|---|---|---|---|---|---|---|"
     for rate in $RATES; do
         sc="steady_cpu_$rate"
+        ss="steady_sw_$rate"
+        n=$(($(steady "$rate" sent) + $(steady "$rate" warmup_ok))) # the server's CPU was taken over both
         echo "| $rate | $(steady "$rate" achieved) | $(steady "$rate" p50_ms) | $(steady "$rate" p90_ms) |" \
             "$(steady "$rate" p99_ms) | $(steady "$rate" p999_ms) | $(steady "$rate" max_ms) | $(steady "$rate" errors) |" \
-            "$(per_request "${!sc}" "$(steady "$rate" sent)") |" \
+            "$(per_request "${!sc}" "$n") | $(per_request_1 "${!ss}" "$n") |" \
             "$(awk -v p="$(steady "$rate" p99_ms)" 'BEGIN {print (p < 5 ? "met" : "missed")}') |"
     done
     echo

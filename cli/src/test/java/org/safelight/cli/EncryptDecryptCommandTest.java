@@ -106,6 +106,68 @@ class EncryptDecryptCommandTest {
     }
 
     @Test
+    void files_of_every_size_around_the_io_unit_round_trip_and_open_with_jncryptor() throws Exception {
+        int mib = 1 << 20;
+        for (int size : new int[] {0, 1, 15, 16, 17, mib - 1, mib, mib + 1, 3 * mib + 5}) {
+            byte[] plain = Arrays.copyOf(data, size);
+            new Random(size).nextBytes(plain);
+            file("plain.bin", plain);
+            assertThat(Cli.run("encrypt", "--password", "k", p("plain.bin"), p("sealed.bin")).exitCode()).isZero();
+            byte[] sealed = Files.readAllBytes(dir.resolve("sealed.bin"));
+            assertThat(new AES256JNCryptor().decryptData(sealed, "k".toCharArray())).as("%d bytes", size).isEqualTo(plain);
+            assertThat(RNCryptor.decrypt(sealed, Secret.password("k"))).isEqualTo(plain);
+
+            file("theirs.bin", new AES256JNCryptor().encryptData(plain, "k".toCharArray()));
+            assertThat(Cli.run("decrypt", "--password", "k", p("theirs.bin"), p("back.bin")).exitCode()).isZero();
+            assertThat(Files.readAllBytes(dir.resolve("back.bin"))).as("%d bytes", size).isEqualTo(plain);
+        }
+        assertThat(partialFiles()).isEmpty();
+    }
+
+    @Test
+    void a_failed_decryption_leaves_the_existing_output_file_as_it_was_and_no_temporary_file() throws Exception {
+        byte[] plain = new byte[3 * (1 << 20) + 100];
+        new Random(5).nextBytes(plain);
+        byte[] sealed = RNCryptor.encrypt(plain, Secret.password("right"));
+        int headerLength = 34;
+        byte[] firstByte = sealed.clone();
+        firstByte[headerLength] ^= 1;
+        byte[] lastByte = sealed.clone();
+        lastByte[sealed.length - 33] ^= 1;
+        byte[] hmacByte = sealed.clone();
+        hmacByte[sealed.length - 1] ^= 1;
+        file("first.bin", firstByte);
+        file("last.bin", lastByte);
+        file("hmac.bin", hmacByte);
+        file("cutblock.bin", Arrays.copyOf(sealed, sealed.length - 16));
+        file("cut.bin", Arrays.copyOf(sealed, sealed.length - 5));
+        file("good.bin", sealed);
+        byte[] before = "an earlier decryption".getBytes();
+
+        String[][] cases = {
+            // The last block's padding, which the diagnosis reads, is destroyed there: it reads as a wrong key.
+            {"3", "altered", "first.bin", "right"}, {"3", "", "last.bin", "right"},
+            {"3", "altered", "hmac.bin", "right"}, {"3", "", "cutblock.bin", "right"},
+            {"4", "cut off", "cut.bin", "right"}, {"3", "wrong password", "good.bin", "wrong"}};
+        for (String[] c : cases) {
+            file("existing.bin", before);
+            Cli.Result r = Cli.run("decrypt", "--password", c[3], p(c[2]), p("existing.bin"));
+            assertThat(r.exitCode()).as(c[2] + ": " + r.stderr()).isEqualTo(Integer.parseInt(c[0]));
+            assertThat(r.errLines()).as(c[2]).hasSize(1).first().asString().contains(c[1]);
+            assertThat(Files.readAllBytes(dir.resolve("existing.bin"))).as(c[2]).isEqualTo(before);
+            assertThat(Cli.run("decrypt", "--password", c[3], p(c[2]), p("new.bin")).exitCode()).isNotZero();
+            assertThat(dir.resolve("new.bin")).as(c[2]).doesNotExist();
+        }
+        assertThat(partialFiles()).isEmpty();
+    }
+
+    private java.util.List<Path> partialFiles() throws IOException {
+        try (var files = Files.list(dir)) {
+            return files.filter(f -> f.getFileName().toString().endsWith(".partial")).toList();
+        }
+    }
+
+    @Test
     void usage_mistakes_exit_2_and_missing_files_exit_1() {
         assertThat(Cli.run("decrypt", p("x"), p("y")).exitCode()).isEqualTo(2);
         assertThat(Cli.run("frobnicate").exitCode()).isEqualTo(2);

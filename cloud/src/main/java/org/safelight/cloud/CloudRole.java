@@ -47,8 +47,8 @@ import org.slf4j.LoggerFactory;
  *      taken_bytes, uploads_left, uploads_per_hour}, 401
  * </pre>
  *
- * Downloads from the folder store go from the file's pages to the socket without a copy through
- * the heap; from S3 they stream through one buffer ({@link DownloadBody}). Links (which hold the
+ * Downloads from the folder store go from the file to the socket through one direct buffer, not
+ * through the heap; from S3 they stream through one buffer ({@link DownloadBody}). Links (which hold the
  * unguessable part) and tokens are never logged.
  */
 public final class CloudRole implements Role {
@@ -190,7 +190,7 @@ public final class CloudRole implements Role {
         try {
             if (file.isPresent()) {
                 try (FileChannel channel = file.get()) {
-                    DownloadBody.fromFile(channel, start, length, res.getOutputStream(), DownloadBody.MAPPED_PIECE);
+                    DownloadBody.fromFile(channel, start, length, res.getOutputStream(), DownloadBody.FILE_BUFFER);
                 }
             } else {
                 try (InputStream stream = in) {

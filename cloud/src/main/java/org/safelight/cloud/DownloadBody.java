@@ -13,48 +13,54 @@ import org.eclipse.jetty.ee10.servlet.HttpOutput;
 /**
  * Writes the bytes of a download to the response's output.
  *
- * <p>From a file (the folder store), the range is mapped read-only in pieces of at most
- * {@link #MAPPED_PIECE} and each mapped buffer goes to Jetty whole; Jetty writes a direct buffer
- * to the socket as it is, so the bytes go from the page cache to the socket without passing
- * through the heap (Jetty's own {@code DefaultServlet} serves files the same way with
- * {@code useFileMappedBuffer}). Copying through a {@code byte[]} cost three extra copies per byte
- * (file to a temporary direct buffer, to the array, back to a direct buffer) and, because Jetty
- * cuts an array write into blocking writes of its 32 KiB output buffer, eight round trips per
- * 128 KiB; that held downloads to about half of nginx's {@code sendfile}. A mapping is released
- * when its buffer is collected (Java 17 has no other way that is safe while Jetty may still hold
- * it); pieces of 1 GiB keep that to a few mappings per download, and the JDK collects and retries
- * when it runs out of them.
+ * <p>From a file (the folder store), the range is read with positional reads into one direct
+ * buffer of {@link #FILE_BUFFER}, and each buffer goes to Jetty whole, which writes a direct
+ * buffer to the socket as it is: two copies per byte (page cache to the buffer, buffer to the
+ * socket), the second from a buffer still in the CPU's cache. Copying through a {@code byte[]}
+ * cost two more, and because Jetty cuts an array write into blocking writes of its 32 KiB output
+ * buffer, eight round trips through Jetty per 128 KiB; that held downloads to about half of
+ * nginx's {@code sendfile}. Mapping the file instead costs a page-table update per 4 KiB page and
+ * an unmapping per download, which on this project's virtual machines made downloads slower, not
+ * faster (bench/RESULTS.md).
  *
  * <p>From a stream (the S3 store), the bytes go through one buffer of {@link #STREAM_BUFFER},
  * filled before each write and handed to Jetty as a buffer, so that Jetty writes it in one go.
  */
 final class DownloadBody {
-    /** A {@code ByteBuffer} holds at most 2 GiB - 1; larger files are mapped piece by piece. */
-    static final long MAPPED_PIECE = 1L << 30;
+    static final int FILE_BUFFER = 1 << 20;
     static final int STREAM_BUFFER = 256 * 1024;
 
     private DownloadBody() {
     }
 
     /**
-     * Writes {@code [start, start + length)} of {@code file} to {@code out}.
+     * Writes {@code [start, start + length)} of {@code file} to {@code out}, through a direct buffer of
+     * at most {@code bufferSize} bytes.
      *
-     * @param piece the largest region mapped at once ({@link #MAPPED_PIECE}; smaller in tests)
+     * @param bufferSize {@link #FILE_BUFFER}; smaller in tests
      * @throws EOFException when the file is shorter than the range (nothing is then written)
      * @throws IOException  when the client goes away or the file cannot be read
      */
-    static void fromFile(FileChannel file, long start, long length, OutputStream out, long piece)
+    static void fromFile(FileChannel file, long start, long length, OutputStream out, int bufferSize)
             throws IOException {
-        if (piece <= 0 || piece > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("a mapped piece is 1 byte to 2 GiB - 1");
+        if (bufferSize <= 0) {
+            throw new IllegalArgumentException("the buffer holds at least one byte");
         }
         if (start < 0 || length < 0 || start + length > file.size()) {
             throw new EOFException("the blob is shorter than the range asked for");
         }
-        for (long done = 0; done < length; ) {
-            long n = Math.min(piece, length - done);
-            write(file.map(FileChannel.MapMode.READ_ONLY, start + done, n), out);
-            done += n;
+        if (length == 0) {
+            return;
+        }
+        ByteBuffer buffer = ByteBuffer.allocateDirect((int) Math.min(bufferSize, length));
+        for (long position = start, end = start + length; position < end; ) {
+            buffer.clear().limit((int) Math.min(buffer.capacity(), end - position));
+            int n = file.read(buffer, position);
+            if (n < 0) {
+                throw new EOFException("the blob ended early");
+            }
+            position += n;
+            write(buffer.flip(), out);
         }
     }
 

@@ -33,7 +33,7 @@ import org.safelight.server.testing.TestDatabases;
 import org.safelight.server.testing.TestTokens;
 
 /**
- * Downloads over real HTTP from each blob store: the folder store's mapped file and S3's stream
+ * Downloads over real HTTP from each blob store: the folder store's file and S3's stream
  * give the same bytes, ranges, refusals and headers.
  */
 class CloudDownloadHttpTest {

@@ -197,6 +197,61 @@ class OpeningInChunksBrowserTest extends AppPageBrowserTest {
         assertThat(truncated.get("chunks")).isEqualTo(truncated.get("memory"));
     }
 
+    /**
+     * A report view over Blob files (as a large report has): "Save all" clicked, then (or not)
+     * "Close report" at once; gives the blob: downloads clicked and the object URLs made and revoked.
+     * It waits for a ZIP of the same files twice over, so the view's own ZIP has long been built.
+     */
+    private static final String SAVE_ALL_THEN_CLOSE = """
+            const [close, done] = arguments;
+            Promise.all([import('/app/static/report-view.js'), import('/app/static/picsafe.js'), import('/app/static/zip-writer.js')])
+                .then(async ([v, p, w]) => {
+              const made = new Set();
+              const revoked = new Set();
+              const create = URL.createObjectURL, revoke = URL.revokeObjectURL;
+              URL.createObjectURL = b => { const u = create.call(URL, b); made.add(u); return u; };
+              URL.revokeObjectURL = u => { revoked.add(u); revoke.call(URL, u); };
+              const downloads = [];
+              const seen = e => { const a = e.target.closest?.('a'); if (a && a.href.startsWith('blob:') && a.id === 'save-all') downloads.push(a.download); };
+              document.addEventListener('click', seen, true);
+              // no download for real: only the attempt is counted
+              const stopDefault = e => { if (e.target.closest?.('a')) e.preventDefault(); };
+              document.addEventListener('click', stopDefault);
+              try {
+                const big = new Blob([crypto.getRandomValues(new Uint8Array(65536))]);
+                const a = new Blob(Array(48).fill(big)); // 3 MiB: its CRC is read in three slices
+                const files = new Map([['metadata.json', new Blob(['{}'])], ['a.bin', a]]);
+                const metadata = p.parseMetadata({report: {}});
+                let view;
+                view = v.reportView({reportId: 'R', metadata, files, encrypted: true}, {onClose: () => view.dispose()});
+                document.body.append(view.node);
+                document.querySelector('#save-all').click();
+                if (close) document.querySelector('#close-report').click();
+                const again = [['metadata.json', new Blob(['{}'])], ['a.bin', a]];
+                await w.zipOfBlobs([...again, ...again.map(([n, b]) => ['2' + n, b])]);
+                await new Promise(r => setTimeout(r, 0));
+                if (!close) view.dispose();
+                done({downloads: downloads.length, made: made.size, unrevoked: [...made].filter(u => !revoked.has(u)).length});
+              } finally {
+                URL.createObjectURL = create;
+                URL.revokeObjectURL = revoke;
+                document.removeEventListener('click', seen, true);
+                document.removeEventListener('click', stopDefault);
+              }
+            }).catch(e => done({failed: String(e)}));
+            """;
+
+    @Test
+    void save_all_of_a_large_report_closed_at_once_downloads_nothing_and_leaves_no_object_url() {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> kept = (Map<String, Object>) browser.asyncScript(SAVE_ALL_THEN_CLOSE, false);
+        assertThat(kept).as("left open, the ZIP is built and downloaded").containsEntry("downloads", 1L).containsEntry("unrevoked", 0L);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> closed = (Map<String, Object>) browser.asyncScript(SAVE_ALL_THEN_CLOSE, true);
+        assertThat(closed).as("closed while the ZIP was being built").containsEntry("downloads", 0L).containsEntry("unrevoked", 0L);
+        assertThat((Long) closed.get("made")).as("the view made URLs for its files").isPositive();
+    }
+
     private static byte[] entry(byte[] zip, String name) throws IOException {
         try (ZipInputStream in = new ZipInputStream(new ByteArrayInputStream(zip))) {
             for (ZipEntry e; (e = in.getNextEntry()) != null; ) {

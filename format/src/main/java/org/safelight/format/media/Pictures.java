@@ -40,6 +40,83 @@ final class Pictures {
     }
 
     /**
+     * An RGB image whose longer edge is at most {@code longEdge}, by area averaging: each target
+     * pixel is the mean of the source pixels it covers, weighted by how much of each it covers. For
+     * the small reductions left after a 1/8-scale decode (504 to 480 px) this is as good as bicubic
+     * and, on plain arrays, much cheaper than Java2D's generic interpolation loops.
+     */
+    static BufferedImage shrink(BufferedImage source, int longEdge) {
+        int width = source.getWidth();
+        int height = source.getHeight();
+        double scale = Math.min(1.0, (double) longEdge / Math.max(width, height));
+        int targetWidth = Math.max(1, (int) Math.round(width * scale));
+        int targetHeight = Math.max(1, (int) Math.round(height * scale));
+        int[] pixels = source.getRGB(0, 0, width, height, null, 0, width);
+        // horizontal pass into three float planes, then vertical into the target
+        float[][] rows = new float[3][targetWidth * height];
+        Weights horizontal = new Weights(width, targetWidth);
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < targetWidth; x++) {
+                float r = 0;
+                float g = 0;
+                float b = 0;
+                for (int i = horizontal.first[x]; i <= horizontal.last[x]; i++) {
+                    float w = horizontal.weight(x, i);
+                    int p = pixels[y * width + i];
+                    r += w * (p >> 16 & 0xFF);
+                    g += w * (p >> 8 & 0xFF);
+                    b += w * (p & 0xFF);
+                }
+                rows[0][y * targetWidth + x] = r;
+                rows[1][y * targetWidth + x] = g;
+                rows[2][y * targetWidth + x] = b;
+            }
+        }
+        BufferedImage target = new BufferedImage(targetWidth, targetHeight, BufferedImage.TYPE_INT_RGB);
+        int[] out = new int[targetWidth * targetHeight];
+        Weights vertical = new Weights(height, targetHeight);
+        for (int y = 0; y < targetHeight; y++) {
+            for (int x = 0; x < targetWidth; x++) {
+                int rgb = 0;
+                for (int c = 0; c < 3; c++) {
+                    float v = 0;
+                    for (int i = vertical.first[y]; i <= vertical.last[y]; i++) {
+                        v += vertical.weight(y, i) * rows[c][i * targetWidth + x];
+                    }
+                    rgb = rgb << 8 | JpegDcDecoder.clamp(Math.round(v));
+                }
+                out[y * targetWidth + x] = rgb;
+            }
+        }
+        target.setRGB(0, 0, targetWidth, targetHeight, out, 0, targetWidth);
+        return target;
+    }
+
+    /** Which source pixels each target pixel covers along one axis, and how much of each. */
+    private static final class Weights {
+        final int[] first;
+        final int[] last;
+        private final double step;
+
+        Weights(int sourceLength, int targetLength) {
+            step = (double) sourceLength / targetLength;
+            first = new int[targetLength];
+            last = new int[targetLength];
+            for (int t = 0; t < targetLength; t++) {
+                first[t] = (int) Math.floor(t * step);
+                last[t] = Math.min(sourceLength - 1, (int) Math.ceil((t + 1) * step) - 1);
+            }
+        }
+
+        /** The share of target pixel t's span that source pixel i covers (the shares add up to 1). */
+        float weight(int t, int i) {
+            double start = Math.max(t * step, i);
+            double end = Math.min((t + 1) * step, i + 1);
+            return (float) (Math.max(0, end - start) / step);
+        }
+    }
+
+    /**
      * The image as it should be displayed given its EXIF orientation (1..8, other values are
      * treated as 1): one of the four rotations, optionally mirrored. Exact pixel moves, no resampling.
      */

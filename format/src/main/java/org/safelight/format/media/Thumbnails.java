@@ -53,9 +53,11 @@ public final class Thumbnails {
         // under 3840 px whose 1/8 would be smaller than a thumbnail) or finds damaged goes through
         // ImageIO, which also gives the usual error for a damaged file.
         BufferedImage small = JpegDcDecoder.decode(jpeg, LONG_EDGE);
-        BufferedImage stored = small != null ? small : decodeStripped(jpeg);
+        BufferedImage fitted = small != null
+                ? Pictures.shrink(small, LONG_EDGE)
+                : Pictures.fit(decodeStripped(jpeg), LONG_EDGE);
         // scaling first means only the small image is turned
-        return Pictures.jpeg(Pictures.upright(Pictures.fit(stored, LONG_EDGE), orientation));
+        return Pictures.jpeg(Pictures.upright(fitted, orientation));
     }
 
     private static BufferedImage decodeStripped(byte[] jpeg) throws IOException {

@@ -5,6 +5,7 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.zip.CRC32;
 import java.util.zip.Deflater;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
@@ -30,11 +31,19 @@ public final class Sealer {
 
     /** Seals into {@code out}; when it is a folder, into {@code {ReportID}.picsafe} (or {@code .zip} plain) there. */
     public static Path seal(Draft draft, Protection protection, Path out) throws IOException {
+        return seal(draft, protection, out, MediaWork.defaultThreads());
+    }
+
+    static Path seal(Draft draft, Protection protection, Path out, int threads) throws IOException {
         Path target = Files.isDirectory(out)
                 ? out.resolve(draft.metadata().details().reportid()
                         + (protection instanceof Protection.Plain ? ".zip" : ".picsafe"))
                 : out;
-        PicsafeWriter.write(target, protection, draft.metadata().details().reportid(), zip -> writePackage(draft, zip));
+        // started before the writer derives the keys, so the thumbnails are under way meanwhile
+        try (MediaWork work = new MediaWork(draft, threads)) {
+            PicsafeWriter.write(target, protection, draft.metadata().details().reportid(),
+                    zip -> writePackage(draft, zip, work));
+        }
         return target;
     }
 
@@ -49,41 +58,45 @@ public final class Sealer {
      */
     static void writePackage(Draft draft, OutputStream out, int threads) throws IOException {
         try (MediaWork work = new MediaWork(draft, threads)) {
-            // the items' failures first, then the consent's, as a serial run would find them
-            Map<ItemId, byte[]> thumbnails = work.thumbnails();
-            byte[] signature = null;
-            if (draft.metadata().consent().type() == Consent.ConsentType.SIGNED && draft.consentFile() != null) {
-                try {
-                    signature = strippedPhoto(draft.consentFile());
-                } catch (MalformedMediaException e) {
-                    throw naming(draft.consentFile(), e);
-                }
-            }
-
-            ZipOutputStream zip = new ZipOutputStream(out);
-            zip.setLevel(Deflater.DEFAULT_COMPRESSION);
-            put(zip, "metadata.json", MetadataJson.write(draft.metadata()));
-            zip.putNextEntry(new ZipEntry("report.pdf"));
-            ReportPdf.render(draft.metadata(), new ReportImages(thumbnails, signature), zip);
-            zip.closeEntry();
-            // Media are already compressed: deflating them again costs CPU and saves nothing.
-            zip.setLevel(Deflater.NO_COMPRESSION);
-            if (signature != null) {
-                put(zip, "consent.jpg", signature);
-            } else if (draft.consentFile() != null) {
-                copy(zip, "consent.m4a", draft.consentFile());
-            }
-            for (MediaItem item : draft.metadata().media()) {
-                put(zip, item.thumbnailName(), thumbnails.get(item.id()));
-                if (item.type() == MediaItem.MediaType.PHOTO) {
-                    // stripped by the pool while the previous photos were written
-                    put(zip, item.fileName(), work.strippedPhoto(item));
-                } else {
-                    copy(zip, item.fileName(), draft.mediaFiles().get(item.id()));
-                }
-            }
-            zip.finish();
+            writePackage(draft, out, work);
         }
+    }
+
+    private static void writePackage(Draft draft, OutputStream out, MediaWork work) throws IOException {
+        // the items' failures first, then the consent's, as a serial run would find them
+        Map<ItemId, byte[]> thumbnails = work.thumbnails();
+        byte[] signature = null;
+        if (draft.metadata().consent().type() == Consent.ConsentType.SIGNED && draft.consentFile() != null) {
+            try {
+                signature = strippedPhoto(draft.consentFile());
+            } catch (MalformedMediaException e) {
+                throw naming(draft.consentFile(), e);
+            }
+        }
+
+        ZipOutputStream zip = new ZipOutputStream(out);
+        zip.setLevel(Deflater.DEFAULT_COMPRESSION);
+        put(zip, "metadata.json", MetadataJson.write(draft.metadata()));
+        zip.putNextEntry(new ZipEntry("report.pdf"));
+        ReportPdf.render(draft.metadata(), new ReportImages(thumbnails, signature), zip);
+        zip.closeEntry();
+        // Media are already compressed: deflating them again costs CPU and saves nothing.
+        zip.setLevel(Deflater.NO_COMPRESSION);
+        if (signature != null) {
+            putStored(zip, "consent.jpg", signature);
+        } else if (draft.consentFile() != null) {
+            copy(zip, "consent.m4a", draft.consentFile());
+        }
+        for (MediaItem item : draft.metadata().media()) {
+            putStored(zip, item.thumbnailName(), thumbnails.get(item.id()));
+            if (item.type() == MediaItem.MediaType.PHOTO) {
+                // stripped by the pool while the previous photos were written
+                putStored(zip, item.fileName(), work.strippedPhoto(item));
+            } else {
+                copy(zip, item.fileName(), draft.mediaFiles().get(item.id()));
+            }
+        }
+        zip.finish();
     }
 
     private static byte[] strippedPhoto(Path file) throws IOException {
@@ -94,6 +107,23 @@ public final class Sealer {
         } catch (Exception e) {
             throw new IOException(e);
         }
+    }
+
+    /**
+     * An entry stored as is: for JPEGs, which do not deflate, this spares running every byte
+     * through zlib's stored blocks. Possible because the bytes, so their CRC, are known first.
+     */
+    private static void putStored(ZipOutputStream zip, String name, byte[] bytes) throws IOException {
+        ZipEntry entry = new ZipEntry(name);
+        entry.setMethod(ZipEntry.STORED);
+        entry.setSize(bytes.length);
+        entry.setCompressedSize(bytes.length);
+        CRC32 crc = new CRC32();
+        crc.update(bytes);
+        entry.setCrc(crc.getValue());
+        zip.putNextEntry(entry);
+        zip.write(bytes);
+        zip.closeEntry();
     }
 
     private static void put(ZipOutputStream zip, String name, byte[] bytes) throws IOException {

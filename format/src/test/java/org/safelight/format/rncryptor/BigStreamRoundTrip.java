@@ -14,11 +14,12 @@ import java.util.SplittableRandom;
  * Run by {@link BoundedMemoryTest} in a child JVM with a small heap: seals {@code size} bytes of
  * pseudo-random data, generated as it is written, into a temporary file, opens it again through
  * {@code file} ({@link RNCryptor#openVerified(Path, Secret)}) or {@code spool}
- * ({@link RNCryptor#openVerified(InputStream, Secret)}), and compares SHA-256 digests of what went
+ * ({@link RNCryptor#openVerified(InputStream, Secret)}), or seals and opens it through
+ * {@code files} ({@link RNCryptorFiles}, file to file), and compares SHA-256 digests of what went
  * in and what came out. Prints {@code bytes=<count> sha256=<hex> matched} and exits 0 only on a
  * full match.
  *
- * <p>Usage: {@code BigStreamRoundTrip file|spool <size in bytes>}
+ * <p>Usage: {@code BigStreamRoundTrip file|spool|files <size in bytes>}
  */
 public final class BigStreamRoundTrip {
     // Not a multiple of the stream's 64 KiB chunk, so buffered and direct writes both happen.
@@ -31,16 +32,20 @@ public final class BigStreamRoundTrip {
     public static void main(String[] args) throws IOException {
         String path = args[0];
         long size = Long.parseLong(args[1]);
-        if (!path.equals("file") && !path.equals("spool")) {
-            throw new IllegalArgumentException("path must be file or spool, not " + path);
+        if (!path.equals("file") && !path.equals("spool") && !path.equals("files")) {
+            throw new IllegalArgumentException("path must be file, spool or files, not " + path);
         }
         Path sealed = Files.createTempFile("big-stream-", ".rncryptor");
         boolean matched;
         try {
-            byte[] written = seal(size, sealed);
+            byte[] written = path.equals("files") ? sealFast(size, sealed) : seal(size, sealed);
             MessageDigest digest = sha256();
             long count = 0;
-            try (InputStream in = path.equals("file")
+            Path plain = sealed.resolveSibling(sealed.getFileName() + ".plain");
+            if (path.equals("files")) {
+                RNCryptorFiles.decrypt(sealed, plain, SECRET);
+            }
+            try (InputStream in = path.equals("files") ? Files.newInputStream(plain) : path.equals("file")
                     ? RNCryptor.openVerified(sealed, SECRET)
                     : RNCryptor.openVerified(Files.newInputStream(sealed), SECRET)) {
                 byte[] buffer = new byte[8192];
@@ -49,6 +54,7 @@ public final class BigStreamRoundTrip {
                     count += n;
                 }
             }
+            Files.deleteIfExists(plain);
             byte[] read = digest.digest();
             matched = count == size && MessageDigest.isEqual(written, read);
             System.out.println("bytes=" + count + " sha256=" + HexFormat.of().formatHex(read)
@@ -77,6 +83,36 @@ public final class BigStreamRoundTrip {
                 left -= n;
             }
         }
+        return digest.digest();
+    }
+
+    /** The same through {@link RNCryptorFiles#encrypt(InputStream, Path, Secret)}, from generated input. */
+    private static byte[] sealFast(long size, Path file) throws IOException {
+        SplittableRandom random = new SplittableRandom(size);
+        MessageDigest digest = sha256();
+        InputStream generated = new InputStream() {
+            private long left = size;
+
+            @Override
+            public int read() {
+                throw new UnsupportedOperationException("read in blocks");
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) {
+                if (left == 0) {
+                    return -1;
+                }
+                int n = (int) Math.min(Math.min(len, WRITE_SIZE), left);
+                byte[] chunk = new byte[n];
+                random.nextBytes(chunk);
+                digest.update(chunk);
+                System.arraycopy(chunk, 0, b, off, n);
+                left -= n;
+                return n;
+            }
+        };
+        RNCryptorFiles.encrypt(generated, file, SECRET);
         return digest.digest();
     }
 

@@ -33,6 +33,11 @@ class BoundedMemoryTest {
         assertRoundTripsInSmallHeap("spool");
     }
 
+    @Test
+    void a_256_MiB_message_round_trips_through_the_two_thread_file_paths_in_a_32_MiB_heap() throws Exception {
+        assertRoundTripsInSmallHeap("files");
+    }
+
     private void assertRoundTripsInSmallHeap(String path) throws IOException, InterruptedException {
         // The child's own temporary folder: its sealed file and any spool must be gone when it exits.
         Path childTmp = Files.createDirectory(dir.resolve("tmp"));

@@ -163,7 +163,8 @@ class RNCryptorFilesTest {
 
             @Override
             public int read() throws IOException {
-                if (left-- <= 0) { // every call from then on: InputStream.read(byte[]) swallows all but the first
+                // Every call from then on: InputStream.read(byte[]) swallows a failure after its first byte.
+                if (left-- <= 0) {
                     throw new IOException("the disk went away");
                 }
                 return 7;
@@ -180,7 +181,8 @@ class RNCryptorFilesTest {
 
     private Set<Path> leftovers() throws IOException {
         try (Stream<Path> files = Files.list(dir)) {
-            return files.filter(p -> p.getFileName().toString().endsWith(".partial")).collect(java.util.stream.Collectors.toSet());
+            return files.filter(p -> p.getFileName().toString().endsWith(".partial"))
+                    .collect(java.util.stream.Collectors.toSet());
         }
     }
 

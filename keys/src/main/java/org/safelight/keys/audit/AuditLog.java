@@ -106,7 +106,9 @@ public final class AuditLog implements AutoCloseable {
      * case where {@code append} would throw, including the 30 s timeout. It completes on the log's
      * answer thread ({@code safelight-audit-answers}), never on the caller's or the writer's, so work
      * chained to it (writing an HTTP answer) does not hold up the next commit; such work must be
-     * short and must not block.
+     * short and must not block. An answer written there must stay small (well under Jetty's 32 KiB
+     * output aggregation buffer, as the key answer is), so that a client that never reads cannot hold
+     * the answer thread: Jetty then completes the write with a callback instead of blocking.
      */
     public CompletableFuture<AuditEvent> appendLater(AuditEntry entry, InTransaction work) {
         long start = System.nanoTime();

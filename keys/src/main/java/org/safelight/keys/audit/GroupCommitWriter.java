@@ -24,7 +24,12 @@ import org.slf4j.LoggerFactory;
 final class GroupCommitWriter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(GroupCommitWriter.class);
     private static final int MAX_BATCH = 512;
-    private static final int MAX_QUEUED = 65_536;
+    /**
+     * Appends waiting at most; past that an append fails at once ("overloaded", 503). Key fetches
+     * wait suspended (not on a thread, see {@link AuditLog#appendLater}), so this bound, not the
+     * server's thread pool, caps how many requests and their buffers a flood can pile up.
+     */
+    private static final int MAX_QUEUED = 4_096;
 
     private record Pending(AuditStore.Proposed proposed, CompletableFuture<AuditEvent> done) {
     }

@@ -96,7 +96,12 @@ function playable(media) {
 export function reportView(report, {sourceBytes, sourceName, onAccessLog, onClose}) {
   const urls = [];
   const listeners = [];
+  // Closing stops work still under way ("Save all" of a large report takes seconds): nothing it
+  // would make may appear, or be downloaded, after the report is gone (or another user signed in).
+  let disposed = false;
+  const stopping = new AbortController();
   const url = (bytes, type) => {
+    if (disposed) throw new Error('the report is closed');
     // a Blob of another type is re-labelled by a slice, which copies nothing
     const u = URL.createObjectURL(bytes instanceof Blob ? (bytes.type === type ? bytes : bytes.slice(0, bytes.size, type))
       : new Blob([bytes], {type}));
@@ -178,7 +183,8 @@ export function reportView(report, {sourceBytes, sourceName, onAccessLog, onClos
       e.preventDefault();
       if (saveAll.dataset.building) return;
       saveAll.dataset.building = 'true';
-      zipOfBlobs([...report.files]).then(zip => {
+      zipOfBlobs([...report.files], {signal: stopping.signal}).then(zip => {
+        if (disposed) return;
         saveAll.href = url(zip, 'application/zip');
         delete saveAll.dataset.building;
         saveAll.click();
@@ -207,6 +213,8 @@ export function reportView(report, {sourceBytes, sourceName, onAccessLog, onClos
       heading.focus();
     },
     dispose() {
+      disposed = true;
+      stopping.abort();
       for (const stop of listeners) stop();
       for (const u of urls) URL.revokeObjectURL(u);
       node.remove();

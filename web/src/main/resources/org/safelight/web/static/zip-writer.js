@@ -49,11 +49,13 @@ export async function blobCrc32(blob, signal) {
 export async function zipOfBlobs(entries, {when = new Date(), signal, onEntry} = {}) {
   const prepared = [];
   for (const [name, data, known] of entries) {
+    signal?.throwIfAborted();
     const size = data instanceof Blob ? data.size : data.length;
     const crc = known ?? (data instanceof Blob ? await blobCrc32(data, signal) : crc32Update(0, data));
     prepared.push({name, data, size, crc});
     onEntry?.(prepared.length, entries.length);
   }
+  signal?.throwIfAborted();
   return assemble(prepared, when);
 }
 
