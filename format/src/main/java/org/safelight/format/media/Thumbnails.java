@@ -16,6 +16,7 @@ import javax.imageio.IIOException;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReadParam;
 import javax.imageio.ImageReader;
+import javax.imageio.stream.FileImageInputStream;
 import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.MemoryCacheImageInputStream;
 
@@ -32,6 +33,8 @@ public final class Thumbnails {
      * size, and the JDK's decoder would allocate for it (a 150-byte 20000 x 20000 file ran out of heap).
      */
     public static final long MAX_PIXELS = 100_000_000L;
+    /** Photo files up to this size are read into memory (and decoded from their DC coefficients). */
+    public static final long IN_MEMORY_LIMIT = 32L << 20;
 
     private Thumbnails() {
     }
@@ -43,7 +46,20 @@ public final class Thumbnails {
      *     JPEG, for one, cannot be)
      */
     public static byte[] photo(Path jpeg) throws IOException {
-        return photo(Files.readAllBytes(jpeg));
+        if (Files.size(jpeg) <= IN_MEMORY_LIMIT) {
+            return photo(Files.readAllBytes(jpeg));
+        }
+        // A large scan or panorama is never held whole: it is stripped into a private temp file
+        // (0600, createTempFile's default on POSIX, deleted at once) and decoded subsampled from there.
+        int orientation = Photos.orientation(jpeg);
+        Path stripped = Files.createTempFile("safelight-", ".jpg");
+        try {
+            Photos.stripMetadata(jpeg, stripped);
+            BufferedImage image = decodeJpeg(new FileImageInputStream(stripped.toFile()));
+            return Pictures.jpeg(Pictures.upright(Pictures.fit(image, LONG_EDGE), orientation));
+        } finally {
+            Files.deleteIfExists(stripped);
+        }
     }
 
     /**
