@@ -31,9 +31,11 @@ import org.safelight.format.report.MediaItem;
  * out in the draft's order whatever order they finish in, so the package's bytes are those of a
  * serial run, and the first failure in that order is the one reported, naming its file.
  *
- * <p>Memory stays bounded by the pool, not by the draft: each thread holds one photo file and one
- * image at 1/8 scale while it makes a thumbnail, and at most {@code threads + 1} stripped photos
- * wait for the writer. Not thread-safe: one writer thread uses it; close it when done (closing
+ * <p>Memory stays bounded by the pool, not by the draft: each thread holds one photo file (up to
+ * {@link #IN_MEMORY_LIMIT}; larger ones are decoded from a temp file) and one image at 1/8 scale
+ * while it makes a thumbnail, and at most {@code threads + 1} stripped photos, of at most
+ * {@link #BYTES_AHEAD} bytes together, wait for the writer; larger photos are stripped by the
+ * writer itself, streaming. Not thread-safe: one writer thread uses it; close it when done (closing
  * cancels what is left, e.g. after a failure).
  */
 final class MediaWork implements AutoCloseable {
