@@ -24,8 +24,12 @@ final class JpegDcDecoder {
     private static final int DRI = 0xDD;
     private static final int SOS = 0xDA;
     private static final int APP14 = 0xEE;
-    /** Images larger than this many blocks are left to ImageIO (which has its own limits). */
-    private static final long MAX_BLOCKS = 1L << 24;
+    /**
+     * Images larger than this many blocks (about 134 MP) are left to ImageIO, which refuses them
+     * (see Thumbnails): it bounds what a declared size can make this decoder allocate (at most
+     * about 24 MB of block averages) whatever a tiny file claims.
+     */
+    static final long MAX_BLOCKS = 1L << 21;
 
     private final byte[] data;
     private int pos;
@@ -248,7 +252,14 @@ final class JpegDcDecoder {
             }
             int mcusX = ceilDiv(d.width, 8 * hMax);
             int mcusY = ceilDiv(d.height, 8 * vMax);
-            if ((long) mcusX * mcusY * hMax * vMax > MAX_BLOCKS) {
+            long blocksPerMcu = 0;
+            for (Component c : comps) {
+                blocksPerMcu += c.h() * c.v();
+            }
+            long blocks = (long) mcusX * mcusY * blocksPerMcu;
+            // every block takes at least 2 bits (a DC code and an end of block): a file declaring
+            // more blocks than its scan's bits can hold is short, so nothing is allocated for it
+            if ((long) mcusX * mcusY * hMax * vMax > MAX_BLOCKS || blocks > 4L * (d.data.length - d.pos)) {
                 throw new Unsupported();
             }
             int[][] averages = new int[comps.length][];
@@ -287,6 +298,7 @@ final class JpegDcDecoder {
                         }
                     }
                 }
+                bits.checkRow();
             }
             bits.finish();
             return image(averages, stride, hMax, vMax);

@@ -77,13 +77,20 @@ final class JpegHuffman {
         private int count;
         /** Zero bytes added after the scan's end marker: reading into them means the data was short. */
         private int padding;
+        /** More zero bytes than the 64-bit buffer holds: every real bit has been consumed. */
+        private static final int MAX_PADDING = 8;
 
         Bits(byte[] data, int pos) {
             this.data = data;
             this.pos = pos;
         }
 
-        private void fill() {
+        private void fill() throws Unsupported {
+            if (padding > MAX_PADDING) {
+                // the buffer holds at most 8 bytes, so this many zero bytes past the data's end mean
+                // it ran out long ago: stop now rather than decode a declared size from nothing
+                throw new Unsupported();
+            }
             while (count <= 56) {
                 int b = 0;
                 if (padding == 0 && pos < data.length) {
@@ -209,6 +216,11 @@ final class JpegHuffman {
 
         /** At the scan's end: the data must not have run out before it. */
         void finish() throws Unsupported {
+            checkNotShort();
+        }
+
+        /** After each row of MCUs: stops a file that declares more blocks than its data holds early. */
+        void checkRow() throws Unsupported {
             checkNotShort();
         }
 

@@ -14,7 +14,9 @@ import java.nio.file.Path;
 import java.util.Optional;
 import javax.imageio.IIOException;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReadParam;
 import javax.imageio.ImageReader;
+import javax.imageio.stream.FileImageInputStream;
 import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.MemoryCacheImageInputStream;
 
@@ -26,6 +28,13 @@ import javax.imageio.stream.MemoryCacheImageInputStream;
 public final class Thumbnails {
     /** The longer edge of a thumbnail, in pixels. */
     public static final int LONG_EDGE = 480;
+    /**
+     * Photos with more pixels than this are refused before decoding: a few bytes can declare any
+     * size, and the JDK's decoder would allocate for it (a 150-byte 20000 x 20000 file ran out of heap).
+     */
+    public static final long MAX_PIXELS = 100_000_000L;
+    /** Photo files up to this size are read into memory (and decoded from their DC coefficients). */
+    public static final long IN_MEMORY_LIMIT = 32L << 20;
 
     private Thumbnails() {
     }
@@ -37,7 +46,20 @@ public final class Thumbnails {
      *     JPEG, for one, cannot be)
      */
     public static byte[] photo(Path jpeg) throws IOException {
-        return photo(Files.readAllBytes(jpeg));
+        if (Files.size(jpeg) <= IN_MEMORY_LIMIT) {
+            return photo(Files.readAllBytes(jpeg));
+        }
+        // A large scan or panorama is never held whole: it is stripped into a private temp file
+        // (0600, createTempFile's default on POSIX, deleted at once) and decoded subsampled from there.
+        int orientation = Photos.orientation(jpeg);
+        Path stripped = Files.createTempFile("safelight-", ".jpg");
+        try {
+            Photos.stripMetadata(jpeg, stripped);
+            BufferedImage image = decodeJpeg(new FileImageInputStream(stripped.toFile()));
+            return Pictures.jpeg(Pictures.upright(Pictures.fit(image, LONG_EDGE), orientation));
+        } finally {
+            Files.deleteIfExists(stripped);
+        }
     }
 
     /**
@@ -102,7 +124,19 @@ public final class Thumbnails {
         try (ImageInputStream in = jpeg) {
             // metadata is not needed: the orientation was read from the segments directly
             reader.setInput(in, true, true);
-            BufferedImage image = reader.read(0);
+            long width = reader.getWidth(0);
+            long height = reader.getHeight(0);
+            if (width * height > MAX_PIXELS) {
+                throw new MalformedMediaException("photo is " + width + " x " + height
+                        + " pixels, more than the " + MAX_PIXELS / 1_000_000 + " megapixels a report takes");
+            }
+            // Every n-th pixel of every n-th row: the JDK decodes row by row into the smaller image,
+            // so no full-size image is made. Still 4 x the thumbnail, which Pictures.fit then
+            // averages down, so the point sampling does not alias; photos under 3840 px are unchanged.
+            int n = (int) Math.max(1, Math.max(width, height) / (4L * LONG_EDGE));
+            ImageReadParam param = reader.getDefaultReadParam();
+            param.setSourceSubsampling(n, n, 0, 0);
+            BufferedImage image = reader.read(0, param);
             if (image.getWidth() < 1 || image.getHeight() < 1) {
                 throw new MalformedMediaException("photo has no pixels");
             }

@@ -1,6 +1,7 @@
 package org.safelight.format.seal;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,6 +12,7 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 import org.safelight.format.media.MalformedMediaException;
 import org.safelight.format.media.Mp4Metadata;
+import org.safelight.format.media.Photos;
 import org.safelight.format.pdf.ReportImages;
 import org.safelight.format.pdf.ReportPdf;
 import org.safelight.format.picsafe.PicsafeWriter;
@@ -62,7 +64,7 @@ public final class Sealer {
         }
     }
 
-    private static void writePackage(Draft draft, OutputStream out, MediaWork work) throws IOException {
+    static void writePackage(Draft draft, OutputStream out, MediaWork work) throws IOException {
         // the items' failures first, then the consent's, as a serial run would find them
         Map<ItemId, byte[]> thumbnails = work.thumbnails();
         byte[] signature = null;
@@ -90,8 +92,13 @@ public final class Sealer {
         for (MediaItem item : draft.metadata().media()) {
             putStored(zip, item.thumbnailName(), thumbnails.get(item.id()));
             if (item.type() == MediaItem.MediaType.PHOTO) {
-                // stripped by the pool while the previous photos were written
-                putStored(zip, item.fileName(), work.strippedPhoto(item));
+                // stripped by the pool while the previous photos were written; a large one streams here
+                byte[] stripped = work.strippedPhoto(item);
+                if (stripped != null) {
+                    putStored(zip, item.fileName(), stripped);
+                } else {
+                    stripInto(zip, item.fileName(), draft.mediaFiles().get(item.id()));
+                }
             } else {
                 copy(zip, item.fileName(), draft.mediaFiles().get(item.id()));
             }
@@ -129,6 +136,17 @@ public final class Sealer {
     private static void put(ZipOutputStream zip, String name, byte[] bytes) throws IOException {
         zip.putNextEntry(new ZipEntry(name));
         zip.write(bytes);
+        zip.closeEntry();
+    }
+
+    /** Strips a large photo straight into the package, as it streams: never whole in memory. */
+    private static void stripInto(ZipOutputStream zip, String name, Path file) throws IOException {
+        zip.putNextEntry(new ZipEntry(name));
+        try (InputStream in = Files.newInputStream(file)) {
+            Photos.stripMetadata(in, zip);
+        } catch (MalformedMediaException e) {
+            throw naming(file, e);
+        }
         zip.closeEntry();
     }
 
