@@ -76,9 +76,15 @@ public final class RNCryptorFiles {
      *     then as it was before
      */
     public static void decrypt(Path in, Path out, Secret secret) throws IOException {
-        try (FileChannel channel = FileChannel.open(in, StandardOpenOption.READ);
-                PendingFile file = new PendingFile(out)) {
-            decrypt(channel, file::write, secret);
+        try (FileChannel channel = FileChannel.open(in, StandardOpenOption.READ)) {
+            decrypt(channel, out, secret);
+        }
+    }
+
+    /** {@link #decrypt(Path, Path, Secret)} from an open channel (not closed): tests give a wrapper. */
+    static void decrypt(FileChannel in, Path out, Secret secret) throws IOException {
+        try (PendingFile file = new PendingFile(out)) {
+            decrypt(in, file::write, secret);
             file.commit();
         }
     }
