@@ -7,15 +7,27 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.EnumSet;
+import java.util.HexFormat;
+import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import org.safelight.format.container.AtomicFile;
 
 /**
- * A file that appears at its target complete or not at all: written as a private (0600, from
- * {@link Files#createTempFile}) temporary file in the target's folder, synced, and renamed onto the
- * target in one atomic step by {@link #commit}. Closing it uncommitted deletes it and leaves any
- * existing target as it was. No copy is ever made: the rename is the release.
+ * A file that appears at its target complete or not at all: written as a private (0600) temporary
+ * file with a random name in the target's folder, synced, and renamed onto the target in one atomic
+ * step by {@link #commit}. Closing it uncommitted deletes it and leaves any existing target as it
+ * was. No copy is ever made: the rename is the release.
+ *
+ * <p>The temporary file is created and opened in one call ({@code CREATE_NEW}, i.e. {@code O_EXCL},
+ * which also refuses a symlink planted at the name), so no one can swap the name between creating
+ * and opening it. While it is pending (it may hold plaintext whose HMAC is not verified yet) a JVM
+ * shutdown hook deletes it, so Ctrl-C or SIGTERM leave nothing behind (SIGKILL cannot be caught).
  *
  * <p>The sync at the end is what makes the new file survive a crash, as with {@link AtomicFile}.
  * So that it does not wait for a whole file's worth of disk writes at the end, a helper thread asks
@@ -25,6 +37,12 @@ import org.safelight.format.container.AtomicFile;
 final class PendingFile implements AutoCloseable {
     static final long SYNC_STEP = 64L << 20;
     private static final Object STOP = new Object();
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final FileAttribute<?> OWNER_ONLY =
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
+    /** Pending files to delete if the JVM exits before they are committed or closed. */
+    private static final Set<Path> PENDING = ConcurrentHashMap.newKeySet();
+    private static volatile boolean hookInstalled;
 
     private final Path target;
     private final Path partial;
@@ -37,19 +55,83 @@ final class PendingFile implements AutoCloseable {
     private boolean committed;
 
     PendingFile(Path target) throws IOException {
-        this.target = target.toAbsolutePath().normalize();
+        this(target.toAbsolutePath().normalize(), true);
+    }
+
+    /**
+     * A private scratch file in {@code folder} that is never renamed anywhere (no target, no sync):
+     * read it back with {@link #copyTo} once its content is known good; closing deletes it.
+     */
+    static PendingFile scratch(Path folder) throws IOException {
+        return new PendingFile(folder.toAbsolutePath().normalize().resolve("safelight-decrypted"), false);
+    }
+
+    private PendingFile(Path target, boolean durable) throws IOException {
+        this.target = target;
         Path folder = this.target.getParent();
         Files.createDirectories(folder);
-        this.partial = Files.createTempFile(folder, "." + this.target.getFileName() + ".", ".partial");
+        this.partial = folder.resolve("." + target.getFileName() + "." + randomHex() + ".partial");
+        registerForDeletionAtExit(partial);
         try {
-            this.channel = FileChannel.open(partial, StandardOpenOption.WRITE);
+            this.channel = openPrivate(partial);
         } catch (IOException | RuntimeException e) {
-            Files.deleteIfExists(partial);
+            PENDING.remove(partial); // CREATE_NEW failed: the name is not ours, leave it alone
             throw e;
         }
-        this.syncer = new Thread(this::syncWhenAsked, "safelight-writeback");
-        syncer.setDaemon(true);
-        syncer.start();
+        if (durable) {
+            this.syncer = new Thread(this::syncWhenAsked, "safelight-writeback");
+            syncer.setDaemon(true);
+            syncer.start();
+        } else {
+            this.syncer = null;
+        }
+    }
+
+    private static FileChannel openPrivate(Path path) throws IOException {
+        EnumSet<StandardOpenOption> options =
+                EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, StandardOpenOption.READ);
+        if (path.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            return FileChannel.open(path, options, OWNER_ONLY);
+        }
+        return FileChannel.open(path, options); // not POSIX (Windows): private by the folder's ACL
+    }
+
+    private static String randomHex() {
+        byte[] bytes = new byte[12];
+        RANDOM.nextBytes(bytes);
+        return HexFormat.of().formatHex(bytes);
+    }
+
+    private static void registerForDeletionAtExit(Path path) {
+        if (!hookInstalled) {
+            synchronized (PENDING) {
+                if (!hookInstalled) {
+                    Runtime.getRuntime().addShutdownHook(new Thread(PendingFile::deleteAllPending, "safelight-pending-cleanup"));
+                    hookInstalled = true;
+                }
+            }
+        }
+        PENDING.add(path);
+    }
+
+    private static void deleteAllPending() {
+        for (Path path : PENDING) {
+            try {
+                Files.deleteIfExists(path);
+            } catch (IOException | RuntimeException e) {
+                // best effort at exit: nothing else can be done
+            }
+        }
+    }
+
+    /** Whether a shutdown would delete {@code path} now: for tests. */
+    static boolean isPendingAtExit(Path path) {
+        return PENDING.contains(path);
+    }
+
+    /** The temporary file's path: for tests. */
+    Path partialPath() {
+        return partial;
     }
 
     void write(byte[] b, int off, int len) throws IOException {
@@ -58,7 +140,7 @@ final class PendingFile implements AutoCloseable {
             channel.write(buffer);
         }
         written += len;
-        if (written - syncRequestedAt >= SYNC_STEP) {
+        if (syncer != null && written - syncRequestedAt >= SYNC_STEP) {
             syncRequestedAt = written;
             syncRequests.offer(Boolean.TRUE); // not queued if one is still running: the next covers it
         }
@@ -74,7 +156,26 @@ final class PendingFile implements AutoCloseable {
         channel.close();
         Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         committed = true;
+        PENDING.remove(partial);
         AtomicFile.sync(target.getParent());
+    }
+
+    /**
+     * Copies what was written, from its start, to {@code out} (not flushed or closed). Only for a
+     * {@link #scratch} file whose content the caller has verified.
+     */
+    void copyTo(java.io.OutputStream out) throws IOException {
+        byte[] buffer = new byte[1 << 20];
+        ByteBuffer wrapped = ByteBuffer.wrap(buffer);
+        for (long pos = 0; pos < written; ) {
+            wrapped.clear();
+            int n = channel.read(wrapped, pos);
+            if (n < 0) {
+                throw new IOException("the decrypted temporary file was shortened");
+            }
+            out.write(buffer, 0, n);
+            pos += n;
+        }
     }
 
     /** Without a commit: deletes the temporary file. */
@@ -86,6 +187,7 @@ final class PendingFile implements AutoCloseable {
                 channel.close();
             } finally {
                 Files.deleteIfExists(partial);
+                PENDING.remove(partial);
             }
         }
     }
@@ -103,7 +205,7 @@ final class PendingFile implements AutoCloseable {
     }
 
     private void stopSyncer() {
-        if (!syncer.isAlive()) {
+        if (syncer == null || !syncer.isAlive()) {
             return;
         }
         syncRequests.clear();

@@ -32,7 +32,8 @@ import javax.crypto.ShortBufferException;
  *     plaintext is unreachable under its temporary name, and gone on any failure.
  * </ul>
  *
- * <p>Decrypting to a stream (which cannot be taken back) stays verify-then-decrypt: see
+ * <p>Decrypting to a stream (which cannot be taken back) goes through a private scratch file the
+ * same way and is copied to the stream only after the HMAC verified: see
  * {@link #decrypt(Path, OutputStream, Secret)}.
  */
 public final class RNCryptorFiles {
@@ -76,23 +77,43 @@ public final class RNCryptorFiles {
      *     then as it was before
      */
     public static void decrypt(Path in, Path out, Secret secret) throws IOException {
-        try (FileChannel channel = FileChannel.open(in, StandardOpenOption.READ);
-                PendingFile file = new PendingFile(out)) {
-            decrypt(channel, file::write, secret);
+        try (FileChannel channel = FileChannel.open(in, StandardOpenOption.READ)) {
+            decrypt(channel, out, secret);
+        }
+    }
+
+    /** {@link #decrypt(Path, Path, Secret)} from an open channel (not closed): tests give a wrapper. */
+    static void decrypt(FileChannel in, Path out, Secret secret) throws IOException {
+        try (PendingFile file = new PendingFile(out)) {
+            decrypt(in, file::write, secret);
             file.commit();
         }
     }
 
     /**
-     * Verifies the whole message in {@code in} first, then decrypts it to {@code out}: a stream
-     * cannot take back what it was given, so nothing is written before the HMAC verified.
+     * Verifies and decrypts the message in {@code in} to {@code out}; nothing is written to
+     * {@code out} before the HMAC over the whole message verified. The file is read once: each chunk
+     * feeds the HMAC and is decrypted into a private scratch file (0600, random name, deleted on
+     * exit or failure) in {@code java.io.tmpdir}, which is copied to {@code out} only after the HMAC
+     * verified and then deleted. (Reading the file twice, once to verify and once to decrypt, would
+     * stream unverified plaintext if the file changed between the two reads.) The scratch file is in
+     * the temporary folder, not beside the input: the input's folder may be read-only, or shared or
+     * synced elsewhere, where even a private plaintext file does not belong.
+     *
+     * @throws RNCryptorException if the message is malformed or does not verify; {@code out} then got
+     *     nothing
      */
     public static void decrypt(Path in, OutputStream out, Secret secret) throws IOException {
-        try (InputStream plain = RNCryptor.openVerified(in, secret)) {
-            byte[] buffer = new byte[BLOCK];
-            for (int n; (n = plain.readNBytes(buffer, 0, BLOCK)) > 0; ) {
-                out.write(buffer, 0, n);
-            }
+        try (FileChannel channel = FileChannel.open(in, StandardOpenOption.READ)) {
+            decrypt(channel, out, secret);
+        }
+    }
+
+    /** {@link #decrypt(Path, OutputStream, Secret)} from an open channel (not closed). */
+    static void decrypt(FileChannel in, OutputStream out, Secret secret) throws IOException {
+        try (PendingFile scratch = PendingFile.scratch(Path.of(System.getProperty("java.io.tmpdir")))) {
+            decrypt(in, scratch::write, secret);
+            scratch.copyTo(out); // verified: decrypt returned normally
         }
         out.flush();
     }
