@@ -47,7 +47,7 @@ class BrowserCodeTest extends AppPageBrowserTest {
                   async function* bytewise(b) { for (let i = 0; i < b.length; i++) yield b.slice(i, i + 1); }
                   const c = hex(v.ciphertext_hex);
                   const chunked = file !== 'password' ? opened
-                    : toHex(new Uint8Array(await (await stream.decryptPieces(bytewise(c), c.length, v.password, {chunkSize: 16})).arrayBuffer()));
+                    : toHex(new Uint8Array(await (await stream.decryptPieces(() => bytewise(c), c.length, v.password, {chunkSize: 16})).arrayBuffer()));
                   const altered = hex(v.ciphertext_hex);
                   altered[altered.length - 40] ^= 1;
                   let refused = 'accepted altered data';
