@@ -16,6 +16,8 @@ import {decryptPieces} from './rncryptor-stream.js';
 /**
  * Encrypted packages up to this size are opened in memory (about four copies of it at the peak:
  * sealed, a copy WebCrypto takes, plaintext, files); larger ones in chunks (about one copy).
+ * Measured 2026-11-28 (bench/browser-open.sh, load 9-12): a 100 MB report shows its first photo
+ * sooner in chunks (24-32 s) than in memory (35-46 s), so the limit stays below 100 MB.
  */
 export const IN_MEMORY_LIMIT = 64 * 1024 * 1024;
 
