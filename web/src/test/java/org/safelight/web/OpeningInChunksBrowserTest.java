@@ -55,7 +55,7 @@ class OpeningInChunksBrowserTest extends AppPageBrowserTest {
                   const plain = random(size);
                   const sealed = await r.encrypt(plain, {password: 'k'});
                   for (const piece of [1, 7, 64, 100000]) {
-                    const blob = await s.decryptPieces(pieces(sealed, piece), sealed.length, 'k', {chunkSize});
+                    const blob = await s.decryptPieces(() => pieces(sealed, piece), sealed.length, 'k', {chunkSize});
                     const back = new Uint8Array(await blob.arrayBuffer());
                     if (back.length !== size || back.some((b, i) => b !== plain[i])) out.push(chunkSize + '/' + size + '/' + piece);
                   }
@@ -95,7 +95,7 @@ class OpeningInChunksBrowserTest extends AppPageBrowserTest {
               const out = {};
               for (const [name, [bytes, password]] of Object.entries(cases)) {
                 try {
-                  const blob = await s.decryptPieces(pieces(bytes), bytes.length, password, {chunkSize: 64});
+                  const blob = await s.decryptPieces(() => pieces(bytes), bytes.length, password, {chunkSize: 64});
                   out[name] = 'released ' + blob.size;
                 } catch (e) {
                   out[name] = e.name + ': ' + e.message;
@@ -103,7 +103,7 @@ class OpeningInChunksBrowserTest extends AppPageBrowserTest {
               }
               // a source that says it is longer than it is
               try {
-                await s.decryptPieces(pieces(sealed.subarray(0, 500)), sealed.length, 'k', {chunkSize: 64});
+                await s.decryptPieces(() => pieces(sealed.subarray(0, 500)), sealed.length, 'k', {chunkSize: 64});
                 out.truncated = 'released';
               } catch (e) {
                 out.truncated = e.name + ': ' + e.message;
@@ -125,6 +125,63 @@ class OpeningInChunksBrowserTest extends AppPageBrowserTest {
         assertThat(out.get("cut at a chunk boundary")).as("a whole message, but not this one").isEqualTo(altered);
         assertThat(out.get("version")).startsWith("MalformedError: not RNCryptor version 3");
         assertThat(out.get("truncated")).isEqualTo("MalformedError: the encrypted data is cut short");
+    }
+
+    /**
+     * decryptPieces with crypto.subtle.decrypt counted: for each case the calls made and what came of
+     * it. The second reading may differ from the first (a source changed between the readings).
+     */
+    private static final String VERIFY_FIRST = """
+            const [done] = arguments;
+            Promise.all([import('/app/static/rncryptor-stream.js'), import('/app/static/rncryptor.js')]).then(async ([s, r]) => {
+              const plain = crypto.getRandomValues(new Uint8Array(1000));
+              const sealed = await r.encrypt(plain, {password: 'k'});
+              const other = await r.encrypt(crypto.getRandomValues(new Uint8Array(1000)), {password: 'k'});
+              async function* pieces(bytes) { for (let i = 0; i < bytes.length; i += 100) yield bytes.slice(i, i + 100); }
+              const flipped = at => { const b = sealed.slice(); b[at] ^= 1; return b; };
+              const cases = {
+                intact: [sealed, sealed, 'k'],
+                'wrong password': [sealed, sealed, 'not k'],
+                'tampered last block': [flipped(sealed.length - 33), null, 'k'],
+                'tampered first block': [flipped(34), null, 'k'],
+                'changed to another message after the check': [sealed, other, 'k'],
+                'tampered after the check': [sealed, flipped(sealed.length - 33), 'k'],
+              };
+              const out = {};
+              const decrypt = crypto.subtle.decrypt;
+              let calls = 0;
+              crypto.subtle.decrypt = function (...args) { calls++; return decrypt.apply(this, args); };
+              try {
+                for (const [name, [first, second, password]] of Object.entries(cases)) {
+                  calls = 0;
+                  let readings = 0;
+                  const open = () => pieces(readings++ === 0 ? first : second);
+                  try {
+                    const blob = await s.decryptPieces(open, first.length, password, {chunkSize: 64});
+                    out[name] = calls + ' decrypts, released ' + blob.size;
+                  } catch (e) {
+                    out[name] = calls + ' decrypts, ' + e.name + ': ' + e.message;
+                  }
+                }
+              } finally {
+                crypto.subtle.decrypt = decrypt;
+              }
+              done(out);
+            }).catch(e => done({failed: String(e)}));
+            """;
+
+    @Test
+    void a_large_message_is_decrypted_only_after_its_hmac_verified_and_released_only_if_it_verifies_again() {
+        @SuppressWarnings("unchecked")
+        Map<String, String> out = (Map<String, String>) browser.asyncScript(VERIFY_FIRST);
+        String altered = "IntegrityError: the key does not open this data, or the data was altered";
+        assertThat(out.get("intact")).isEqualTo("16 decrypts, released 1000");
+        assertThat(out.get("wrong password")).as("nothing decrypted").isEqualTo("0 decrypts, " + altered);
+        assertThat(out.get("tampered last block")).as("nothing decrypted").isEqualTo("0 decrypts, " + altered);
+        assertThat(out.get("tampered first block")).as("nothing decrypted").isEqualTo("0 decrypts, " + altered);
+        assertThat(out.get("changed to another message after the check"))
+                .isEqualTo("0 decrypts, MalformedError: the data changed while it was read");
+        assertThat(out.get("tampered after the check")).endsWith(altered);
     }
 
     /**

@@ -4,8 +4,9 @@
 // Two ways, by the size of the encrypted package. Up to IN_MEMORY_LIMIT it is read into memory and
 // checked with one WebCrypto HMAC call (native, the fastest), then decrypted; its files are byte
 // arrays, overwritten when the report is closed. Above, it is decrypted as it is read from the file,
-// a chunk at a time (rncryptor-stream.js), with the plaintext kept in Blobs the browser may hold
-// outside the tab's memory, released only after the HMAC over the whole package verified; its files
+// a chunk at a time (rncryptor-stream.js): read once for the HMAC alone, then, once it verified, again
+// to decrypt into Blobs the browser may hold outside the tab's memory (so only verified plaintext can
+// reach its disk), released after the HMAC verified again over that second reading; its files
 // are Blobs (a stored video a slice of the package, not a copy). Either way nothing of the report is
 // parsed or shown before the HMAC verified.
 import {openZip, UnsafeZipError} from './zip.js';
@@ -15,6 +16,8 @@ import {decryptPieces} from './rncryptor-stream.js';
 /**
  * Encrypted packages up to this size are opened in memory (about four copies of it at the peak:
  * sealed, a copy WebCrypto takes, plaintext, files); larger ones in chunks (about one copy).
+ * Measured 2026-11-28 (bench/browser-open.sh, load 9-12): a 100 MB report shows its first photo
+ * sooner in chunks (24-32 s) than in memory (35-46 s), so the limit stays below 100 MB.
  */
 export const IN_MEMORY_LIMIT = 64 * 1024 * 1024;
 
@@ -76,13 +79,18 @@ export async function openReport(source, {fileName, reportId, fetchKey, askKey, 
   const sealedSize = outer.entries.get('package.encrypted').size;
   // In memory: read now, and kept while a typed key is asked again. In chunks: read with each key tried.
   const sealed = sealedSize > inMemoryLimit ? null : await readEntry(outer, 'package.encrypted');
-  const reading = async () => {
-    if (sealed) return sealed;
-    // a second try reads the file again: a fresh reading, so the limits count its bytes once
+  // In chunks the package is read twice per key (HMAC first, then decryption): each reading from a
+  // fresh look at the file, so the limits count its bytes once, and refused if the file changed.
+  const chosen = source instanceof Blob ? {size: source.size, lastModified: source.lastModified} : null;
+  const openPieces = async () => {
+    if (chosen && (source.size !== chosen.size || source.lastModified !== chosen.lastModified)) {
+      throw new MalformedError('the file changed while it was read');
+    }
     const zip = outer ?? await openZip(source);
     outer = null;
     return zip.pieces('package.encrypted');
   };
+  const reading = async () => sealed ?? openPieces;
   let key;
   let typed = !keyserverUrl && !staticKey;
   let reason = null;

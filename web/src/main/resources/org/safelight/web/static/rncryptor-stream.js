@@ -13,9 +13,9 @@
 // The result is a Blob composed of Blobs of a few MiB each: the browser may keep those outside the
 // JavaScript heap (on disk for large ones), and composing Blobs copies nothing.
 //
-// Decrypting pieces as they are read (opening a large report, see decryptPieces) is the same in
-// reverse: the HMAC fed with each chunk, the chunk decrypted by WebCrypto meanwhile, the plaintext
-// kept aside in Blobs that are released only once the HMAC over the whole message verified.
+// Decrypting pieces as they are read (opening a large report, see decryptPieces) reads the message
+// twice: once for its HMAC alone, and only when that verified, again to decrypt it into Blobs (with
+// the HMAC checked again), so that no unverified plaintext ever reaches the browser's Blob storage.
 import {constantTimeEqual, deriveKey, IntegrityError, MalformedError} from './rncryptor.js';
 import {vendored} from './vendor-loader.js';
 import {crc32Update} from './zip.js';
@@ -96,45 +96,83 @@ export const DECRYPT_CHUNK = 4 * 1024 * 1024;
 
 /**
  * Decrypts a password-mode RNCryptor v3 message of length bytes that arrives as an async iterable
- * of Uint8Array pieces (a ZIP entry being read, say), a chunk at a time: HMAC-SHA256 fed with each
- * chunk (noble-hashes, on this thread) while WebCrypto decrypts it (on its own). Resolves to the
- * plaintext as a Blob only after the HMAC over the whole message verified (constant-time
- * comparison) and the pieces ended without error; before that nothing of the plaintext leaves this
- * function. Throws as rncryptor.js's decrypt does: MalformedError for data that is not a password
- * message or is cut short, IntegrityError for a wrong password or altered data (also for a bad
- * padding, which is judged only after the HMAC, so it tells an attacker nothing), and whatever the
- * pieces throw (a ZIP entry's CRC mismatch, after its last piece). options: signal (stops between
- * chunks), onProgress('checking', done, total) in message bytes, chunkSize (a multiple of 16).
+ * of Uint8Array pieces (a ZIP entry being read, say); open() gives a fresh such iterable each time it
+ * is called, and is called twice. Verify first: the first reading only computes the HMAC-SHA256
+ * (noble-hashes, on this thread) and compares it in constant time, so a wrong key or altered data
+ * decrypts nothing at all. Only then the second reading decrypts a chunk at a time (WebCrypto) into
+ * Blobs, which the browser may page to disk: so only verified plaintext ever gets there. The second
+ * reading computes the HMAC again over what it reads and compares it before the plaintext is
+ * released, in case the source changed between the readings (the cost: the HMAC is computed twice).
+ * Resolves to the plaintext as a Blob. Throws as rncryptor.js's decrypt does: MalformedError for data
+ * that is not a password message or is cut short (or changed between the readings), IntegrityError
+ * for a wrong password or altered data (also for a bad padding, judged only after the HMAC, so it
+ * tells an attacker nothing), and whatever the pieces or open() throw (a ZIP entry's CRC mismatch,
+ * after its last piece). options: signal (stops between chunks), onProgress(phase, done, total) in
+ * message bytes ('checking' for the first reading, 'decrypting' for the second), chunkSize (a
+ * multiple of 16).
  */
-export async function decryptPieces(pieces, length, password, {signal, onProgress, chunkSize = DECRYPT_CHUNK} = {}) {
+export async function decryptPieces(open, length, password, {signal, onProgress, chunkSize = DECRYPT_CHUNK} = {}) {
   if (chunkSize <= 0 || chunkSize % BLOCK !== 0) throw new RangeError('the chunk size is a multiple of 16 bytes');
-  const input = exactly(pieces);
-  const kept = [];
-  let pending = [];
-  let pendingBytes = 0;
-  const forget = () => {
-    for (const p of pending) p.fill(0);
-    pending = [];
-    kept.length = 0;
-  };
+  if (typeof open !== 'function') throw new TypeError('decryptPieces reads its message twice: give a function that opens it');
+  const header = 2 + SALT + SALT + IV;
+  const bodyLength = length - header - HMAC;
+  let head;
+  let keys;
+  let input = exactly(await open());
   try {
-    const header = 2 + SALT + SALT + IV;
-    const head = await input.take(Math.min(length, header));
+    head = await input.take(Math.min(length, header));
     if (length < 2) throw new MalformedError('too short to be RNCryptor data');
     if (head[0] !== 3) throw new MalformedError(`not RNCryptor version 3 (version byte ${head[0]})`);
     if (head[1] !== 1) throw new MalformedError('the data was encrypted with keys, not a password');
-    const bodyLength = length - header - HMAC;
     if (bodyLength < BLOCK) throw new MalformedError('the encrypted data is cut short');
     if (bodyLength % BLOCK !== 0) throw new MalformedError('the encrypted data is not a whole number of blocks');
     const [{hmac}, {sha256}] = await Promise.all([vendored('noble-hmac'), vendored('noble-sha2')]);
     const [encryptionKey, hmacKey] = await Promise.all([deriveKey(password, head.subarray(2, 2 + SALT)),
       deriveKey(password, head.subarray(2 + SALT, 2 + 2 * SALT))]);
-    const key = await crypto.subtle.importKey('raw', encryptionKey, 'AES-CBC', false, ['encrypt', 'decrypt']);
-    const mac = hmac.create(sha256, hmacKey);
+    keys = {newMac: () => hmac.create(sha256, hmacKey),
+      aes: await crypto.subtle.importKey('raw', encryptionKey, 'AES-CBC', false, ['encrypt', 'decrypt'])};
+    const mac = keys.newMac();
+    mac.update(head);
+    onProgress?.('checking', 0, length);
+    let next = input.take(Math.min(chunkSize, bodyLength));
+    for (let at = 0; at < bodyLength;) {
+      signal?.throwIfAborted();
+      const chunk = await next;
+      at += chunk.length;
+      if (at < bodyLength) next = input.take(Math.min(chunkSize, bodyLength - at)); // read while hashing
+      mac.update(chunk);
+      onProgress?.('checking', header + at, length);
+    }
+    const tag = await input.take(HMAC);
+    await input.end(); // the pieces' own checks (a ZIP entry's CRC) come first, as when it is read whole
+    if (!constantTimeEqual(mac.digest(), tag)) {
+      throw new IntegrityError('the key does not open this data, or the data was altered');
+    }
+  } catch (e) {
+    await input.close();
+    throw e;
+  }
+  input = exactly(await open());
+  return decryptVerified(input, head, bodyLength, keys, {signal, onProgress, chunkSize, length});
+}
+
+/**
+ * The second reading of decryptPieces: the message whose HMAC verified, decrypted into Blobs, its
+ * HMAC computed again over what is read now and compared before anything is returned.
+ */
+async function decryptVerified(input, verifiedHead, bodyLength, {newMac, aes}, {signal, onProgress, chunkSize, length}) {
+  const header = verifiedHead.length;
+  const kept = [];
+  let pending = [];
+  let pendingBytes = 0;
+  try {
+    const head = await input.take(header);
+    if (!constantTimeEqual(head, verifiedHead)) throw new MalformedError('the data changed while it was read');
+    const mac = newMac();
     mac.update(head);
     let chain = head.slice(header - IV);
     let badPadding = false;
-    onProgress?.('checking', 0, length);
+    onProgress?.('decrypting', 0, length);
     let next = input.take(Math.min(chunkSize, bodyLength), BLOCK);
     for (let at = 0; at < bodyLength;) {
       signal?.throwIfAborted();
@@ -142,7 +180,7 @@ export async function decryptPieces(pieces, length, password, {signal, onProgres
       const n = chunk.length - BLOCK;
       const last = at + n === bodyLength;
       const lastBlock = chunk.slice(n - BLOCK, n);
-      const decrypting = decryptChunk(key, chain, chunk, n, last);
+      const decrypting = decryptChunk(aes, chain, chunk, n, last);
       chain = lastBlock;
       at += n;
       if (!last) next = input.take(Math.min(chunkSize, bodyLength - at), BLOCK);
@@ -160,18 +198,19 @@ export async function decryptPieces(pieces, length, password, {signal, onProgres
         pending = [];
         pendingBytes = 0;
       }
-      onProgress?.('checking', header + at, length);
+      onProgress?.('decrypting', header + at, length);
     }
     const tag = await input.take(HMAC);
-    await input.end(); // the pieces' own checks (a ZIP entry's CRC) come first, as when it is read whole
+    await input.end();
     if (!constantTimeEqual(mac.digest(), tag)) {
       throw new IntegrityError('the key does not open this data, or the data was altered');
     }
     if (badPadding) throw new IntegrityError('the data authenticates but does not decrypt (bad padding)');
-    onProgress?.('checking', length, length);
+    onProgress?.('decrypting', length, length);
     return new Blob(kept);
   } catch (e) {
-    forget();
+    for (const p of pending) p.fill(0);
+    kept.length = 0;
     await input.close();
     throw e;
   }

@@ -20,6 +20,8 @@ export function printable(name) {
 /** Pieces read from a Blob source, and the size of the Blobs an entry's pieces are gathered into. */
 const PIECE = 1024 * 1024;
 const GATHER = 16 * 1024 * 1024;
+/** Stored blocks of an entry read from a Blob: at most one per this many bytes (+16), see storedBlocks. */
+const MIN_STORED_BLOCK = 16 * 1024;
 
 /** The files of an open archive; reading counts every inflated byte against the limits. */
 export class ZipArchive {
@@ -126,6 +128,10 @@ export class ZipArchive {
     let final = false;
     let crc = 0;
     let size = 0;
+    // A sender's 1-byte blocks would make millions of ranges and slices (a frozen tab); the sealer's
+    // blocks hold up to 64 KiB, so more blocks than this is not a package we made.
+    const maxBlocks = Math.floor(entry.size / MIN_STORED_BLOCK) + 16;
+    let blocks = 0;
     for (let pos = entry.start; pos < end;) {
       const piece = new Uint8Array(await this.source.blob.slice(pos, Math.min(end, pos + PIECE)).arrayBuffer());
       for (let i = 0; i < piece.length;) {
@@ -147,6 +153,7 @@ export class ZipArchive {
           return null;
         }
         if (headerFilled === 5) {
+          if (++blocks > maxBlocks) throw new UnsafeZipError(`${what} is damaged (too many stored blocks)`);
           const length = header[1] | (header[2] << 8);
           if ((length ^ (header[3] | (header[4] << 8))) !== 0xffff) throw new UnsafeZipError(`${what} is damaged`);
           final = (header[0] & 1) === 1;
