@@ -23,6 +23,15 @@ import org.eclipse.jetty.ee10.servlet.HttpOutput;
  * an unmapping per download, which on this project's virtual machines made downloads slower, not
  * faster (bench/RESULTS.md).
  *
+ * <p>The direct buffer is kept per thread and reused: direct memory returns only when a GC collects
+ * its buffer, so a fresh one per download let a burst of downloads run into {@code OutOfMemoryError:
+ * Direct buffer memory} (certain under {@code -XX:+DisableExplicitGC}). Not Jetty's
+ * {@code ByteBufferPool}: its default {@code ArrayByteBufferPool} pools buffers of at most 64 KiB
+ * (16 x 4096, Jetty 12.1) and allocates anything larger afresh, which is the same problem. Jetty's
+ * request threads are a bounded pool, so this holds at most one buffer per request thread; one
+ * download runs on one thread at a time, and Jetty's blocking write returns only after the bytes
+ * are consumed, so the buffer is free again when the next read fills it.
+ *
  * <p>From a stream (the S3 store), the bytes go through one buffer of {@link #STREAM_BUFFER},
  * filled before each write and handed to Jetty as a buffer, so that Jetty writes it in one go.
  */
@@ -30,12 +39,24 @@ final class DownloadBody {
     static final int FILE_BUFFER = 1 << 20;
     static final int STREAM_BUFFER = 256 * 1024;
 
+    /** This thread's direct buffer; replaced only when a caller (a test) asks for another size. */
+    private static final ThreadLocal<ByteBuffer> FILE_BUFFERS = new ThreadLocal<>();
+
     private DownloadBody() {
     }
 
+    private static ByteBuffer fileBuffer(int size) {
+        ByteBuffer buffer = FILE_BUFFERS.get();
+        if (buffer == null || buffer.capacity() != size) {
+            buffer = ByteBuffer.allocateDirect(size);
+            FILE_BUFFERS.set(buffer);
+        }
+        return buffer;
+    }
+
     /**
-     * Writes {@code [start, start + length)} of {@code file} to {@code out}, through a direct buffer of
-     * at most {@code bufferSize} bytes.
+     * Writes {@code [start, start + length)} of {@code file} to {@code out}, through this thread's direct
+     * buffer of {@code bufferSize} bytes.
      *
      * @param bufferSize {@link #FILE_BUFFER}; smaller in tests
      * @throws EOFException when the file is shorter than the range (nothing is then written)
@@ -52,7 +73,7 @@ final class DownloadBody {
         if (length == 0) {
             return;
         }
-        ByteBuffer buffer = ByteBuffer.allocateDirect((int) Math.min(bufferSize, length));
+        ByteBuffer buffer = fileBuffer(bufferSize);
         for (long position = start, end = start + length; position < end; ) {
             buffer.clear().limit((int) Math.min(buffer.capacity(), end - position));
             int n = file.read(buffer, position);
