@@ -8,6 +8,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.channels.WritableByteChannel;
+import java.util.concurrent.ArrayBlockingQueue;
 import org.eclipse.jetty.ee10.servlet.HttpOutput;
 
 /**
@@ -23,6 +24,16 @@ import org.eclipse.jetty.ee10.servlet.HttpOutput;
  * an unmapping per download, which on this project's virtual machines made downloads slower, not
  * faster (bench/RESULTS.md).
  *
+ * <p>Direct buffers are reused from a small pool ({@link #POOLED} at most), taken for one download
+ * and given back after it: direct memory returns only when a GC collects its buffer, so a fresh one
+ * per download let a burst of downloads run into {@code OutOfMemoryError: Direct buffer memory}
+ * (certain under {@code -XX:+DisableExplicitGC}). Not Jetty's {@code ByteBufferPool}: its default
+ * {@code ArrayByteBufferPool} keeps buffers of at most 64 KiB (16 x 4096, Jetty 12.1) and allocates
+ * anything larger afresh, the same problem. Not one per thread either: with virtual threads
+ * (ServerApp's opt-in) every request has its own thread. Only downloads beyond {@link #POOLED} at
+ * the same moment allocate a buffer that GC frees. Jetty's blocking write returns only after the
+ * bytes are consumed, so a buffer is free when it goes back.
+ *
  * <p>From a stream (the S3 store), the bytes go through one buffer of {@link #STREAM_BUFFER},
  * filled before each write and handed to Jetty as a buffer, so that Jetty writes it in one go.
  */
@@ -30,12 +41,27 @@ final class DownloadBody {
     static final int FILE_BUFFER = 1 << 20;
     static final int STREAM_BUFFER = 256 * 1024;
 
+    /** Direct buffers of {@link #FILE_BUFFER} kept between downloads (at most 16 MiB). */
+    static final int POOLED = 16;
+    private static final ArrayBlockingQueue<ByteBuffer> FILE_BUFFERS = new ArrayBlockingQueue<>(POOLED);
+
     private DownloadBody() {
     }
 
+    private static ByteBuffer takeBuffer(int size) {
+        ByteBuffer buffer = size == FILE_BUFFER ? FILE_BUFFERS.poll() : null;
+        return buffer != null ? buffer : ByteBuffer.allocateDirect(size);
+    }
+
+    private static void giveBack(ByteBuffer buffer) {
+        if (buffer.capacity() == FILE_BUFFER) {
+            FILE_BUFFERS.offer(buffer); // dropped when the pool is full
+        }
+    }
+
     /**
-     * Writes {@code [start, start + length)} of {@code file} to {@code out}, through a direct buffer of
-     * at most {@code bufferSize} bytes.
+     * Writes {@code [start, start + length)} of {@code file} to {@code out}, through a pooled direct buffer
+     * of {@code bufferSize} bytes.
      *
      * @param bufferSize {@link #FILE_BUFFER}; smaller in tests
      * @throws EOFException when the file is shorter than the range (nothing is then written)
@@ -52,7 +78,7 @@ final class DownloadBody {
         if (length == 0) {
             return;
         }
-        ByteBuffer buffer = ByteBuffer.allocateDirect((int) Math.min(bufferSize, length));
+        ByteBuffer buffer = takeBuffer(bufferSize);
         for (long position = start, end = start + length; position < end; ) {
             buffer.clear().limit((int) Math.min(buffer.capacity(), end - position));
             int n = file.read(buffer, position);
@@ -62,6 +88,9 @@ final class DownloadBody {
             position += n;
             write(buffer.flip(), out);
         }
+        // Not after a failure: a write the client broke off might still be referenced by Jetty, so
+        // that buffer is left to GC (rare: aborted downloads) rather than reused.
+        giveBack(buffer);
     }
 
     /** Writes at most {@code length} bytes of {@code in} to {@code out}; fewer if it ends sooner. */

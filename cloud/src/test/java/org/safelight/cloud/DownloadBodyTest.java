@@ -12,7 +12,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -64,6 +66,26 @@ class DownloadBodyTest {
     void a_range_past_the_files_end_is_refused_before_anything_is_written() {
         assertThatThrownBy(() -> fromFile(bytes.length - 10, 11, PIECE)).isInstanceOf(EOFException.class);
         assertThatThrownBy(() -> fromFile(0, 1, 0)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void five_hundred_downloads_in_a_jvm_with_16_mib_of_direct_memory_and_no_explicit_gc_all_finish()
+            throws Exception {
+        Path file = dir.resolve("two-mib");
+        Files.write(file, new byte[2 * DownloadBody.FILE_BUFFER + 1000]);
+        Path log = dir.resolve("burst.log");
+        Process burst = new ProcessBuilder(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:MaxDirectMemorySize=16m", "-XX:+DisableExplicitGC", "-Xmx256m",
+                "-cp", System.getProperty("java.class.path"),
+                DirectBufferBurst.class.getName(), file.toString(), "500"))
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        try {
+            assertThat(burst.waitFor(5, TimeUnit.MINUTES)).as("the forked JVM finished").isTrue();
+            assertThat(burst.exitValue()).as(Files.readString(log)).isZero();
+        } finally {
+            burst.destroyForcibly();
+        }
     }
 
     @Test
