@@ -3,8 +3,6 @@ package org.safelight.format.rncryptor;
 import java.security.GeneralSecurityException;
 import java.security.InvalidKeyException;
 import java.security.NoSuchAlgorithmException;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.FutureTask;
 import javax.crypto.Cipher;
 import javax.crypto.Mac;
 import javax.crypto.spec.IvParameterSpec;
@@ -51,46 +49,13 @@ final class Keys {
     /** [encryption key, HMAC key] for a header and a secret of the matching kind. */
     static byte[][] derive(Header header, Secret secret) {
         if (secret instanceof Secret.Password p) {
-            // The two keys are independent: the HMAC key is derived on a second thread while this one
-            // derives the encryption key. 2 x 10,000 HMAC-SHA1 rounds, JIT-cold, were about a quarter
-            // of a one-photo seal; on two cores this halves their wall time. Same bytes either way.
-            FutureTask<byte[]> hmacKey = new FutureTask<>(() ->
-                    pbkdf2(p.bytes(), header.hmacSalt(), RNCryptor.PBKDF2_ITERATIONS, RNCryptor.KEY_LENGTH));
-            Thread second = new Thread(hmacKey, "rncryptor-pbkdf2");
-            second.setDaemon(true);
-            second.start();
-            byte[] encryptionKey = pbkdf2(p.bytes(), header.encryptionSalt(), RNCryptor.PBKDF2_ITERATIONS,
-                    RNCryptor.KEY_LENGTH);
-            return new byte[][] {encryptionKey, result(hmacKey)};
+            return new byte[][] {
+                pbkdf2(p.bytes(), header.encryptionSalt(), RNCryptor.PBKDF2_ITERATIONS, RNCryptor.KEY_LENGTH),
+                pbkdf2(p.bytes(), header.hmacSalt(), RNCryptor.PBKDF2_ITERATIONS, RNCryptor.KEY_LENGTH)
+            };
         }
         Secret.Keys k = (Secret.Keys) secret;
         return new byte[][] {k.encryptionKey(), k.hmacKey()};
-    }
-
-    /** The task's result, waited for even if interrupted (it ends by itself within milliseconds). */
-    private static byte[] result(FutureTask<byte[]> task) {
-        boolean interrupted = false;
-        try {
-            while (true) {
-                try {
-                    return task.get();
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                } catch (ExecutionException e) {
-                    if (e.getCause() instanceof RuntimeException r) {
-                        throw r;
-                    }
-                    if (e.getCause() instanceof Error err) {
-                        throw err;
-                    }
-                    throw new IllegalStateException(e.getCause());
-                }
-            }
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
-        }
     }
 
     static Mac hmac(byte[] key) {
