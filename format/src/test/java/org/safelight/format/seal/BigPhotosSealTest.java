@@ -35,7 +35,7 @@ class BigPhotosSealTest {
 
     @Test
     void the_bytes_stripped_ahead_of_the_writer_stay_within_their_limit() throws IOException {
-        Draft draft = Draft.load(manyPhotos(dir.resolve("draft")), CLOCK);
+        Draft draft = Draft.load(SealFixtures.manyPhotos(dir.resolve("draft"), PHOTOS), CLOCK);
         long photo = Files.size(SharedFiles.media("photo-landscape.jpg"));
         long limit = photo * 5 / 2;
 
@@ -49,13 +49,13 @@ class BigPhotosSealTest {
         Sealer.writePackage(draft, serial, 1);
 
         assertThat(most).isPositive().isLessThanOrEqualTo(limit);
-        assertThat(entries(bounded.toByteArray())).isEqualTo(entries(serial.toByteArray()));
+        assertThat(SealFixtures.entries(bounded.toByteArray())).isEqualTo(SealFixtures.entries(serial.toByteArray()));
     }
 
     @Test
     void photos_over_the_in_memory_limit_are_stripped_into_the_package_by_the_writer_with_the_same_bytes()
             throws IOException {
-        Draft draft = Draft.load(manyPhotos(dir.resolve("draft")), CLOCK);
+        Draft draft = Draft.load(SealFixtures.manyPhotos(dir.resolve("draft"), PHOTOS), CLOCK);
 
         ByteArrayOutputStream streamed = new ByteArrayOutputStream();
         long most;
@@ -67,13 +67,13 @@ class BigPhotosSealTest {
         Sealer.writePackage(draft, inMemory, 4);
 
         assertThat(most).isZero();
-        assertThat(entries(streamed.toByteArray())).isEqualTo(entries(inMemory.toByteArray()))
+        assertThat(SealFixtures.entries(streamed.toByteArray())).isEqualTo(SealFixtures.entries(inMemory.toByteArray()))
                 .anyMatch(e -> e.startsWith("p12.jpg "));
     }
 
     @Test
     void the_first_failure_stops_the_pool_without_waiting_for_close() throws IOException {
-        Path folder = manyPhotos(dir.resolve("draft"));
+        Path folder = SealFixtures.manyPhotos(dir.resolve("draft"), PHOTOS);
         Files.writeString(folder.resolve("p01.jpg"), "not a photo");
         Draft draft = Draft.load(folder, CLOCK);
 
@@ -117,37 +117,6 @@ class BigPhotosSealTest {
                 out.write(segment);
             }
             out.write(photo, 2, photo.length - 2);
-        }
-    }
-
-    /** The full draft (a video, audio, signed consent) with PHOTOS photos p01.., both fixtures in turn. */
-    private static Path manyPhotos(Path folder) throws IOException {
-        Drafts.full(folder);
-        Files.delete(folder.resolve("p1.jpg"));
-        Files.delete(folder.resolve("p2.jpg"));
-        for (int i = 1; i <= PHOTOS; i++) {
-            Files.copy(SharedFiles.media(i % 2 == 0 ? "photo-rotated.jpg" : "photo-landscape.jpg"),
-                    folder.resolve(String.format("p%02d.jpg", i)));
-        }
-        return folder;
-    }
-
-    /** Each entry as "name SHA-256-of-its-bytes", in the package's order. */
-    private static List<String> entries(byte[] zip) throws IOException {
-        List<String> entries = new ArrayList<>();
-        try (ZipInputStream in = new ZipInputStream(new ByteArrayInputStream(zip))) {
-            for (ZipEntry e = in.getNextEntry(); e != null; e = in.getNextEntry()) {
-                entries.add(e.getName() + " " + sha256(in.readAllBytes()));
-            }
-        }
-        return entries;
-    }
-
-    private static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 }

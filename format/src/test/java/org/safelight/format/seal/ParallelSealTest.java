@@ -29,7 +29,7 @@ class ParallelSealTest {
 
     @Test
     void the_package_is_the_same_bytes_on_one_thread_and_on_four() throws IOException {
-        Draft draft = Draft.load(manyPhotos(dir.resolve("draft")), CLOCK);
+        Draft draft = Draft.load(SealFixtures.manyPhotos(dir.resolve("draft"), PHOTOS), CLOCK);
 
         ByteArrayOutputStream serial = new ByteArrayOutputStream();
         Sealer.writePackage(draft, serial, 1);
@@ -37,14 +37,14 @@ class ParallelSealTest {
         Sealer.writePackage(draft, parallel, 4);
 
         // the same entries in the same order with the same bytes; only the entries' times (the clock's) may differ
-        assertThat(entries(parallel.toByteArray())).isEqualTo(entries(serial.toByteArray()))
+        assertThat(SealFixtures.entries(parallel.toByteArray())).isEqualTo(SealFixtures.entries(serial.toByteArray()))
                 .hasSize(3 + 2 * (PHOTOS + 2)) // metadata, report, consent; each item's thumbnail and file
                 .anyMatch(entry -> entry.startsWith("p20.jpg "));
     }
 
     @Test
     void a_malformed_photo_among_twenty_is_named_and_leaves_no_output() throws IOException {
-        Path folder = manyPhotos(dir.resolve("draft"));
+        Path folder = SealFixtures.manyPhotos(dir.resolve("draft"), PHOTOS);
         Files.write(folder.resolve("p13.jpg"), new byte[] {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, (byte) 0xDB, 0, 9});
         Draft draft = Draft.load(folder, CLOCK);
         Path out = dir.resolve("out.picsafe");
@@ -60,7 +60,7 @@ class ParallelSealTest {
 
     @Test
     void of_two_malformed_photos_the_first_in_the_draft_is_named_whichever_fails_first() throws IOException {
-        Path folder = manyPhotos(dir.resolve("draft"));
+        Path folder = SealFixtures.manyPhotos(dir.resolve("draft"), PHOTOS);
         // p03 is truncated only in its image data, found late (when it is stripped); p17 fails at once
         byte[] photo = Files.readAllBytes(folder.resolve("p03.jpg"));
         Files.write(folder.resolve("p03.jpg"), java.util.Arrays.copyOf(photo, photo.length - 40));
@@ -71,36 +71,5 @@ class ParallelSealTest {
                 .isInstanceOf(MalformedMediaException.class)
                 .hasMessageStartingWith("p03.jpg: ");
         assertThat(dir.resolve("out.zip")).doesNotExist();
-    }
-
-    /** The full draft (a video, audio, signed consent) with PHOTOS photos p01..p20, both fixtures in turn. */
-    private static Path manyPhotos(Path folder) throws IOException {
-        Drafts.full(folder);
-        Files.delete(folder.resolve("p1.jpg"));
-        Files.delete(folder.resolve("p2.jpg"));
-        for (int i = 1; i <= PHOTOS; i++) {
-            Files.copy(SharedFiles.media(i % 2 == 0 ? "photo-rotated.jpg" : "photo-landscape.jpg"),
-                    folder.resolve(String.format("p%02d.jpg", i)));
-        }
-        return folder;
-    }
-
-    /** Each entry as "name SHA-256-of-its-bytes", in the package's order. */
-    private static java.util.List<String> entries(byte[] zip) throws IOException {
-        java.util.List<String> entries = new java.util.ArrayList<>();
-        try (ZipInputStream in = new ZipInputStream(new java.io.ByteArrayInputStream(zip))) {
-            for (ZipEntry e = in.getNextEntry(); e != null; e = in.getNextEntry()) {
-                entries.add(e.getName() + " " + digest(in.readAllBytes()));
-            }
-        }
-        return entries;
-    }
-
-    private static String digest(byte[] bytes) {
-        try {
-            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }
