@@ -10,14 +10,10 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipInputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.safelight.format.media.MalformedMediaException;
 import org.safelight.format.picsafe.Protection;
-import org.safelight.format.testing.Drafts;
-import org.safelight.format.testing.SharedFiles;
 
 /** Sealing with the per-item work on several threads ({@link MediaWork}) gives a serial run's results. */
 class ParallelSealTest {
