@@ -1,25 +1,27 @@
 package org.safelight.endpoint.mailbox;
 
-import jakarta.mail.Address;
-import jakarta.mail.FetchProfile;
-import jakarta.mail.Flags;
 import jakarta.mail.Folder;
 import jakarta.mail.FolderClosedException;
 import jakarta.mail.Message;
-import jakarta.mail.MessageRemovedException;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Multipart;
 import jakarta.mail.Part;
+import jakarta.mail.Session;
 import jakarta.mail.StoreClosedException;
-import jakarta.mail.UIDFolder;
 import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.search.MessageIDTerm;
+import jakarta.mail.util.SharedFileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Properties;
 import java.util.function.BooleanSupplier;
 import org.eclipse.angus.mail.imap.IMAPFolder;
 import org.eclipse.angus.mail.imap.IMAPStore;
@@ -33,24 +35,32 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One reading of the mailbox's folder: every message in it is taken in turn. Each {@code .picsafe}
- * attachment (at any depth of its multiparts) is streamed from the server into
- * {@link Intake#receive}; only once every one of them has returned is the message moved: to
- * {@code Filed} when all were stored, otherwise to {@code Rejected} with a short note beside it
- * ({@link RefusalNote}). A message without any report is rejected, and so is one whose From
- * address the senders file refuses ({@code sender_not_allowed}), before anything of it is read. A message whose storing failed
- * ({@link IOException}: the endpoint's disk or database, or the mail connection) stays where it
- * is for the next pass; its reports stored already answer "already received" then.
+ * attachment (at any depth of its multiparts) is streamed into {@link Intake#receive}; only once
+ * every one of them has returned is the message moved: to {@code Filed} when all were stored,
+ * otherwise to {@code Rejected} with a short note beside it ({@link RefusalNote}). A message
+ * without any report is rejected, and so is one whose From address the senders file refuses
+ * ({@code sender_not_allowed}), before more than its header is read. A message whose storing
+ * failed ({@link IOException}: the endpoint's disk or database, or the mail connection) stays where
+ * it is for the next pass; its reports stored already answer "already received" then.
  *
- * <p>The same message is never filed twice: before moving, the target folder is searched for its
- * {@code Message-ID} (with the same size), which catches a crash between a copy and its delete on
- * servers without MOVE, and a message delivered twice; the duplicate is then only removed.
+ * <p>Several endpoint instances may read one mailbox at once. Every command on a message names it
+ * by UID ({@link UidMailbox}), so a message another instance moved meanwhile is never mistaken for
+ * the next one: it is read, flagged, copied, moved and expunged by UID, and a command on one that is
+ * gone does nothing. The message is read by UID into a private temporary file first and taken
+ * apart there, so the reports stored are the ones of the message then moved.
+ *
+ * <p>The same message is never filed twice: with MOVE, the server moves a message once and says so
+ * (COPYUID); the instance that finds it gone counts a duplicate. Before moving, the target folder is
+ * also searched for its {@code Message-ID} (with the same size), which catches a crash between a
+ * copy and its delete on servers without MOVE, and a message delivered twice; the duplicate is then
+ * only removed. Without MOVE, two instances copying one message at the same moment can leave two
+ * copies in {@code Filed}, never none; its reports are stored once either way (by report ID).
  */
 final class MailboxPass {
     static final String FILED = "Filed";
     static final String REJECTED = "Rejected";
     private static final Logger LOG = LoggerFactory.getLogger(MailboxPass.class);
 
-    private final IMAPStore store;
     private final IMAPFolder inbox;
     private final Folder filed;
     private final Folder rejected;
@@ -68,11 +78,31 @@ final class MailboxPass {
         }
     }
 
-    private enum Outcome { FILED, REJECTED, DUPLICATE, LEFT }
+    private enum Outcome { FILED, REJECTED, DUPLICATE, LEFT, GONE }
+
+    /** The extensions the pass uses when the server offers them: MOVE (RFC 6851) and UIDPLUS (RFC 4315). */
+    record Capabilities(boolean move, boolean uidplus) {
+        static final Capabilities ALL = new Capabilities(true, true);
+
+        static Capabilities of(IMAPStore store) throws MessagingException {
+            return new Capabilities(store.hasCapability("MOVE"), store.hasCapability("UIDPLUS"));
+        }
+    }
+
+    /** Only for taking apart the local copies of messages: no transport, no store. */
+    private static final Session LOCAL = Session.getInstance(new Properties());
+
+    private final UidMailbox mailbox;
 
     MailboxPass(IMAPStore store, IMAPFolder inbox, Folder filed, Folder rejected, Intake intake, Senders senders,
-                Clock clock) {
-        this.store = store;
+                Clock clock) throws MessagingException {
+        this(inbox, filed, rejected, intake, senders, clock, Capabilities.of(store));
+    }
+
+    /** With fewer {@code capabilities} than the server offers: how the pass runs on servers without them. */
+    MailboxPass(IMAPFolder inbox, Folder filed, Folder rejected, Intake intake, Senders senders, Clock clock,
+                Capabilities capabilities) {
+        this.mailbox = new UidMailbox(inbox, capabilities);
         this.inbox = inbox;
         this.filed = filed;
         this.rejected = rejected;
@@ -93,42 +123,24 @@ final class MailboxPass {
 
     /** Takes every message now in the folder, until {@code stopping} says to stop between messages. */
     Result run(BooleanSupplier stopping) throws MessagingException {
-        Message[] messages = inbox.getMessages();
-        FetchProfile profile = new FetchProfile();
-        profile.add(FetchProfile.Item.ENVELOPE);
-        profile.add(FetchProfile.Item.CONTENT_INFO);
-        profile.add(FetchProfile.Item.FLAGS);
-        profile.add(FetchProfile.Item.SIZE);
-        profile.add(UIDFolder.FetchProfileItem.UID);
-        profile.add("Message-ID");
-        try {
-            inbox.fetch(messages, profile); // in one round trip; what it misses is read message by message
-        } catch (FolderClosedException | StoreClosedException e) {
-            throw e;
-        } catch (MessagingException e) {
-            LOG.debug("fetching the messages' structure at once failed ({})", e.getClass().getSimpleName());
-        }
+        int seen = inbox.getMessageCount();
+        List<Long> uids = mailbox.undeleted();
         int filedCount = 0;
         int rejectedCount = 0;
         int duplicates = 0;
         int left = 0;
-        for (Message message : messages) {
+        for (long uid : uids) {
             if (stopping.getAsBoolean()) {
                 break;
             }
             try {
-                if (message.isExpunged() || message.isSet(Flags.Flag.DELETED)) {
-                    continue;
-                }
-                switch (take(message)) {
+                switch (take(uid)) {
                     case FILED -> filedCount++;
                     case REJECTED -> rejectedCount++;
                     case DUPLICATE -> duplicates++;
                     case LEFT -> left++;
+                    case GONE -> LOG.debug("a message was taken by another endpoint instance first");
                 }
-            } catch (MessageRemovedException e) {
-                // Another endpoint instance reading the same mailbox took it first.
-                LOG.debug("a message was removed by someone else while it was read");
             } catch (FolderClosedException | StoreClosedException e) {
                 throw e; // the connection is gone: the worker connects again
             } catch (MessagingException e) {
@@ -138,7 +150,7 @@ final class MailboxPass {
             }
         }
         Result result = new Result(filedCount, rejectedCount, duplicates, left,
-                messages.length - filedCount - rejectedCount - duplicates);
+                Math.max(0, seen - filedCount - rejectedCount - duplicates));
         if (result.moved() + left > 0) {
             LOG.info("mailbox pass: {} filed, {} rejected, {} duplicates removed, {} left for the next pass",
                     filedCount, rejectedCount, duplicates, left);
@@ -146,19 +158,54 @@ final class MailboxPass {
         return result;
     }
 
-    private Outcome take(Message message) throws MessagingException {
-        String messageId = first(message.getHeader("Message-ID"));
-        String from = fromAddress(message);
+    private Outcome take(long uid) throws MessagingException {
+        UidMailbox.Header header = mailbox.header(uid);
+        if (header == null) {
+            return Outcome.GONE;
+        }
+        String messageId = header.first("Message-ID");
+        String from = fromAddress(header);
         if (!senders.allows(from)) {
-            // Before any attachment is read: nothing of a refused sender's message is stored.
-            return reject(message, messageId, List.of(RefusalNote.Line.refused(0, ErrorCode.SENDER_NOT_ALLOWED.code(),
+            // Before the message is read: nothing of a refused sender's message is stored.
+            return reject(header, List.of(RefusalNote.Line.refused(0, ErrorCode.SENDER_NOT_ALLOWED.code(),
                     "the endpoint does not take reports from the message's From address")));
         }
+        Path copy;
+        try {
+            copy = Files.createTempFile("safelight-mail-", ".eml"); // owner-only where the file system has modes
+        } catch (IOException e) {
+            LOG.warn("a mailed message could not be read ({}); it stays for the next pass", e.getClass().getSimpleName());
+            return Outcome.LEFT;
+        }
+        try {
+            try (OutputStream out = Files.newOutputStream(copy)) {
+                if (!mailbox.read(uid, out)) {
+                    return Outcome.GONE;
+                }
+            }
+            try (SharedFileInputStream in = new SharedFileInputStream(copy.toFile())) {
+                return takeReports(new MimeMessage(LOCAL, in), header, from, messageId);
+            }
+        } catch (IOException e) {
+            LOG.warn("a mailed message could not be read or stored ({}); it stays for the next pass",
+                    e.getClass().getSimpleName());
+            return Outcome.LEFT;
+        } finally {
+            try {
+                Files.deleteIfExists(copy);
+            } catch (IOException e) {
+                LOG.warn("a temporary copy of a message could not be deleted ({})", e.getClass().getSimpleName());
+            }
+        }
+    }
+
+    private Outcome takeReports(MimeMessage message, UidMailbox.Header header, String from, String messageId)
+            throws MessagingException, IOException {
         Arrival arrival = new Arrival(Arrival.Source.MAILBOX, from, false, messageId, clock.instant());
         List<Part> reports = new ArrayList<>();
         collect(message, reports, 0);
         if (reports.isEmpty()) {
-            return reject(message, messageId, List.of(RefusalNote.Line.refused(0, "no_report",
+            return reject(header, List.of(RefusalNote.Line.refused(0, "no_report",
                     "the message has no .picsafe attachment")));
         }
         List<RefusalNote.Line> lines = new ArrayList<>();
@@ -171,23 +218,19 @@ final class MailboxPass {
             } catch (IntakeRefusedException e) {
                 lines.add(RefusalNote.Line.refused(i + 1, e.code(), e.getMessage()));
                 allStored = false;
-            } catch (IOException e) {
-                LOG.warn("a mailed report could not be stored ({}); the message stays for the next pass",
-                        e.getClass().getSimpleName());
-                return Outcome.LEFT;
             }
         }
         if (allStored) {
-            return move(message, messageId, filed) ? Outcome.FILED : Outcome.DUPLICATE;
+            return move(header, filed) ? Outcome.FILED : Outcome.DUPLICATE;
         }
-        return reject(message, messageId, lines);
+        return reject(header, lines);
     }
 
-    private Outcome reject(Message message, String messageId, List<RefusalNote.Line> lines) throws MessagingException {
-        if (!move(message, messageId, rejected)) {
+    private Outcome reject(UidMailbox.Header header, List<RefusalNote.Line> lines) throws MessagingException {
+        if (!move(header, rejected)) {
             return Outcome.DUPLICATE;
         }
-        note(messageId, lines);
+        note(header.first("Message-ID"), lines);
         return Outcome.REJECTED;
     }
 
@@ -220,34 +263,19 @@ final class MailboxPass {
 
     /**
      * Moves the message to {@code target} unless a message with its Message-ID and size is there
-     * already; then it is only removed here. Returns whether it was moved.
+     * already; then it is only removed here. Returns whether this pass moved it (false: a duplicate,
+     * or another instance moved it first).
      */
-    private boolean move(Message message, String messageId, Folder target) throws MessagingException {
-        Message[] one = {message};
-        if (messageId != null && alreadyIn(target, messageId, message.getSize())) {
-            remove(one);
+    private boolean move(UidMailbox.Header header, Folder target) throws MessagingException {
+        String messageId = header.first("Message-ID");
+        if (messageId != null && alreadyIn(target, messageId, header.size())) {
+            mailbox.remove(header.uid());
             return false;
         }
-        if (store.hasCapability("MOVE")) {
-            inbox.moveMessages(one, target);
-        } else {
-            inbox.copyMessages(one, target);
-            remove(one);
-        }
-        return true;
+        return mailbox.moveTo(header.uid(), target);
     }
 
-    /** Deletes the messages from the folder: only them where the server can (UIDPLUS). */
-    private void remove(Message[] messages) throws MessagingException {
-        inbox.setFlags(messages, new Flags(Flags.Flag.DELETED), true);
-        if (store.hasCapability("UIDPLUS")) {
-            inbox.expunge(messages);
-        } else {
-            inbox.expunge(); // every message marked deleted: in a mailbox kept for reports, only ours
-        }
-    }
-
-    private static boolean alreadyIn(Folder target, String messageId, int size) throws MessagingException {
+    private static boolean alreadyIn(Folder target, String messageId, long size) throws MessagingException {
         target.open(Folder.READ_ONLY);
         try {
             for (Message m : target.search(new MessageIDTerm(messageId))) {
@@ -270,18 +298,19 @@ final class MailboxPass {
         }
     }
 
-    private static String fromAddress(Message message) throws MessagingException {
-        Address[] from;
+    private static String fromAddress(UidMailbox.Header header) {
+        String raw = header.fields().getHeader("From", ",");
+        InternetAddress[] from;
         try {
-            from = message.getFrom();
+            from = raw == null ? null : InternetAddress.parseHeader(raw, false);
         } catch (MessagingException e) {
             return null; // an unparseable From claims nothing
         }
-        if (from == null || from.length == 0 || !(from[0] instanceof InternetAddress address)) {
+        if (from == null || from.length == 0 || from[0].getAddress() == null) {
             return null;
         }
         // Lower-cased like the addresses of tokens, so a sender's own reports are found by their address.
-        return address.getAddress() == null ? null : address.getAddress().strip().toLowerCase(Locale.ROOT);
+        return from[0].getAddress().strip().toLowerCase(Locale.ROOT);
     }
 
     private static String first(String[] values) {
