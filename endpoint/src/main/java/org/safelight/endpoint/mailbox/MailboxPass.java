@@ -93,16 +93,22 @@ final class MailboxPass {
     private static final Session LOCAL = Session.getInstance(new Properties());
 
     private final UidMailbox mailbox;
+    private final Path spool;
 
     MailboxPass(IMAPStore store, IMAPFolder inbox, Folder filed, Folder rejected, Intake intake, Senders senders,
                 Clock clock) throws MessagingException {
-        this(inbox, filed, rejected, intake, senders, clock, Capabilities.of(store));
+        this(inbox, filed, rejected, intake, senders, clock, Capabilities.of(store),
+                Path.of(System.getProperty("java.io.tmpdir")));
     }
 
-    /** With fewer {@code capabilities} than the server offers: how the pass runs on servers without them. */
+    /**
+     * With fewer {@code capabilities} than the server offers (how the pass runs on servers without
+     * them), and the folder for the temporary copies of messages.
+     */
     MailboxPass(IMAPFolder inbox, Folder filed, Folder rejected, Intake intake, Senders senders, Clock clock,
-                Capabilities capabilities) {
+                Capabilities capabilities, Path spool) {
         this.mailbox = new UidMailbox(inbox, capabilities);
+        this.spool = spool;
         this.inbox = inbox;
         this.filed = filed;
         this.rejected = rejected;
@@ -172,7 +178,7 @@ final class MailboxPass {
         }
         Path copy;
         try {
-            copy = Files.createTempFile("safelight-mail-", ".eml"); // owner-only where the file system has modes
+            copy = Files.createTempFile(spool, "safelight-mail-", ".eml"); // owner-only where the file system has modes
         } catch (IOException e) {
             LOG.warn("a mailed message could not be read ({}); it stays for the next pass", e.getClass().getSimpleName());
             return Outcome.LEFT;

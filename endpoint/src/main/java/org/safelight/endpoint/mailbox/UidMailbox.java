@@ -8,6 +8,7 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.eclipse.angus.mail.iap.Argument;
@@ -163,7 +164,11 @@ final class UidMailbox {
         }
     }
 
-    /** The FETCH response for {@code uid}, taken out of what goes to the folder; null when none came. */
+    /**
+     * The FETCH response for {@code uid}, taken out of what goes to the folder; null when none came,
+     * or when the server refused because the message was expunged meanwhile (Dovecot answers
+     * {@code NO [EXPUNGEISSUED]}, RFC 5530, for one expunged by another session).
+     */
     private static FetchResponse fetch(IMAPProtocol p, long uid, String items) throws ProtocolException {
         Response[] r = p.command("UID FETCH " + uid + " (UID " + items + ")", null);
         FetchResponse mine = null;
@@ -172,6 +177,12 @@ final class UidMailbox {
                 mine = f;
                 r[i] = null;
             }
+        }
+        Response result = r[r.length - 1];
+        if (result.isNO() && result.toString().toUpperCase(Locale.ROOT).contains("[EXPUNGEISSUED]")) {
+            r[r.length - 1] = null;
+            p.notifyResponseHandlers(r);
+            return null;
         }
         finish(p, r);
         return mine;

@@ -190,7 +190,7 @@ class OtherPollerTest {
             inbox.open(Folder.READ_WRITE);
             int[] asked = {0};
             MailboxPass.Result result = new MailboxPass(inbox, filed, rejected, with, Senders.anyone(),
-                    Clock.fixed(NOW, ZoneOffset.UTC), capabilities).run(() -> asked[0]++ >= messages);
+                    Clock.fixed(NOW, ZoneOffset.UTC), capabilities, dir).run(() -> asked[0]++ >= messages);
             inbox.close(false);
             return result;
         } finally {
