@@ -121,7 +121,8 @@ final class MailboxPass {
     static Folder target(IMAPStore store, String name) throws MessagingException {
         Folder[] personal = store.getPersonalNamespaces();
         Folder folder = personal.length > 0 ? personal[0].getFolder(name) : store.getFolder(name);
-        if (!folder.exists() && !folder.create(Folder.HOLDS_MESSAGES)) {
+        // Another instance starting at the same moment may create it first: then it exists after all.
+        if (!folder.exists() && !folder.create(Folder.HOLDS_MESSAGES) && !folder.exists()) {
             throw new MessagingException("the mailbox folder '" + name + "' could not be created");
         }
         return folder;
