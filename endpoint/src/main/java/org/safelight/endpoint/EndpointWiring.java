@@ -199,7 +199,7 @@ public final class EndpointWiring implements RoleWiring {
         background.add(pipelineWorker(workers));
         if (settings.mailbox().isPresent()) {
             background.add(new MailboxIntake(MailboxSettings.parse(settings.mailbox().get(),
-                    settings.mailboxPasswordFile().get()), intake, senders, ctx.clock()));
+                    settings.mailboxPasswordFile().get()), intake, senders, ctx.clock(), home.resolve("mail-spool")));
         }
         ctx.provide(ReceivedReports.class, reports);
         return new EndpointRole(route, institution, settings.maxSize() + FORM_OVERHEAD, List.copyOf(background));

@@ -3,6 +3,13 @@ package org.safelight.endpoint.mailbox;
 import jakarta.mail.Folder;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
@@ -39,6 +46,7 @@ public final class MailboxIntake implements Worker, AutoCloseable {
     private final Intake intake;
     private final Senders senders;
     private final Clock clock;
+    private final Path spool;
     private final Session session;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final ScheduledExecutorService renewer;
@@ -56,10 +64,20 @@ public final class MailboxIntake implements Worker, AutoCloseable {
      *                From address: a claim of the sender's mail program, not a proof
      */
     public MailboxIntake(MailboxSettings settings, Intake intake, Senders senders, Clock clock) {
+        this(settings, intake, senders, clock, Path.of(System.getProperty("java.io.tmpdir")));
+    }
+
+    /**
+     * @param spool the folder for the private temporary copy of each message while its reports are
+     *              taken out (a mailed video can be large). Created owner-only if missing; copies a
+     *              crash left there are deleted now (their messages are still in the mailbox)
+     */
+    public MailboxIntake(MailboxSettings settings, Intake intake, Senders senders, Clock clock, Path spool) {
         this.settings = settings;
         this.intake = intake;
         this.senders = senders;
         this.clock = clock;
+        this.spool = prepared(spool);
         this.session = Session.getInstance(settings.sessionProperties());
         this.renewer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "endpoint-mailbox-idle-renewal");
@@ -129,6 +147,26 @@ public final class MailboxIntake implements Worker, AutoCloseable {
         }
     }
 
+    private static Path prepared(Path spool) {
+        try {
+            if (spool.equals(Path.of(System.getProperty("java.io.tmpdir")))) {
+                return spool; // shared with others: neither its mode nor its files are ours
+            }
+            Files.createDirectories(spool);
+            if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
+                Files.setPosixFilePermissions(spool, PosixFilePermissions.fromString("rwx------"));
+            }
+            try (DirectoryStream<Path> left = Files.newDirectoryStream(spool, MailboxPass.SPOOL_PREFIX + "*.eml")) {
+                for (Path copy : left) {
+                    Files.deleteIfExists(copy);
+                }
+            }
+            return spool;
+        } catch (IOException e) {
+            throw new UncheckedIOException("the mailbox spool folder " + spool + " cannot be used: " + e.getMessage(), e);
+        }
+    }
+
     private Connection connect() throws MessagingException {
         IMAPStore store = (IMAPStore) session.getStore(settings.scheme());
         store.connect(settings.host(), settings.port(), settings.user(), settings.password());
@@ -137,7 +175,7 @@ public final class MailboxIntake implements Worker, AutoCloseable {
             Folder filed = MailboxPass.target(store, MailboxPass.FILED);
             Folder rejected = MailboxPass.target(store, MailboxPass.REJECTED);
             inbox.open(Folder.READ_WRITE);
-            return new Connection(store, inbox, new MailboxPass(store, inbox, filed, rejected, intake, senders, clock));
+            return new Connection(store, inbox, new MailboxPass(store, inbox, filed, rejected, intake, senders, clock, spool));
         } catch (MessagingException | RuntimeException e) {
             store.close();
             throw e;

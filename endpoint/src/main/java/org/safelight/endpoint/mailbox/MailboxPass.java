@@ -92,13 +92,15 @@ final class MailboxPass {
     /** Only for taking apart the local copies of messages: no transport, no store. */
     private static final Session LOCAL = Session.getInstance(new Properties());
 
+    /** How the temporary copies of messages are named in the spool folder. */
+    static final String SPOOL_PREFIX = "safelight-mail-";
+
     private final UidMailbox mailbox;
     private final Path spool;
 
     MailboxPass(IMAPStore store, IMAPFolder inbox, Folder filed, Folder rejected, Intake intake, Senders senders,
-                Clock clock) throws MessagingException {
-        this(inbox, filed, rejected, intake, senders, clock, Capabilities.of(store),
-                Path.of(System.getProperty("java.io.tmpdir")));
+                Clock clock, Path spool) throws MessagingException {
+        this(inbox, filed, rejected, intake, senders, clock, Capabilities.of(store), spool);
     }
 
     /**
@@ -179,7 +181,7 @@ final class MailboxPass {
         }
         Path copy;
         try {
-            copy = Files.createTempFile(spool, "safelight-mail-", ".eml"); // owner-only where the file system has modes
+            copy = Files.createTempFile(spool, SPOOL_PREFIX, ".eml"); // owner-only where the file system has modes
         } catch (IOException e) {
             LOG.warn("a mailed message could not be read ({}); it stays for the next pass", e.getClass().getSimpleName());
             return Outcome.LEFT;

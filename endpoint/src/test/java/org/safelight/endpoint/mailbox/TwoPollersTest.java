@@ -78,12 +78,13 @@ class TwoPollersTest {
     }
 
     /** One instance: its own intake objects over the shared database and folder, its own IMAP connection. */
-    private MailboxIntake instance() throws Exception {
+    private MailboxIntake instance(String name) throws Exception {
         Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
         StoringIntake intake = new StoringIntake(new ReceivedFiles(dir.resolve("received"),
                 MasterKey.load(dir, Map.of()), clock), new EndpointStore(db), 1 << 20, List.of("folder"), () -> { });
         return new MailboxIntake(new MailboxSettings("imaps", LOGIN, "localhost", mail.getImaps().getPort(), "INBOX",
-                PASSWORD, Duration.ofSeconds(60), true, "localhost"), intake, clock);
+                PASSWORD, Duration.ofSeconds(60), true, "localhost"), intake,
+                org.safelight.endpoint.intake.Senders.anyone(), clock, dir.resolve(name).resolve("mail-spool"));
     }
 
     private MimeMessage message(int i) throws Exception {
@@ -120,7 +121,7 @@ class TwoPollersTest {
         for (int i = 0; i < MESSAGES; i++) {
             user.deliver(message(i));
         }
-        List<MailboxIntake> instances = List.of(instance(), instance());
+        List<MailboxIntake> instances = List.of(instance("a"), instance("b"));
         ExecutorService pool = Executors.newFixedThreadPool(2);
         int filedCounted = 0;
         try {
@@ -164,6 +165,16 @@ class TwoPollersTest {
         try (Stream<Path> files = Files.list(dir.resolve("received"))) {
             assertThat(files.filter(p -> !p.getFileName().toString().startsWith("."))).as("one stored file a report")
                     .hasSize(MESSAGES);
+        }
+        for (String name : List.of("a", "b")) {
+            Path spool = dir.resolve(name).resolve("mail-spool");
+            assertThat(Files.getPosixFilePermissions(spool)).as("the spool folder is the endpoint's alone")
+                    .containsExactlyInAnyOrder(java.nio.file.attribute.PosixFilePermission.OWNER_READ,
+                            java.nio.file.attribute.PosixFilePermission.OWNER_WRITE,
+                            java.nio.file.attribute.PosixFilePermission.OWNER_EXECUTE);
+            try (Stream<Path> left = Files.list(spool)) {
+                assertThat(left).as("no copy of a message left in " + name + "'s spool").isEmpty();
+            }
         }
     }
 }
