@@ -32,6 +32,15 @@ public interface Intake {
         return receive(file, arrival);
     }
 
+    /**
+     * The largest report file {@link #receive} takes, in bytes ({@code --endpoint-max-size}): the
+     * mailbox intake refuses a mail that could only carry a larger one before copying it anywhere.
+     * {@link Long#MAX_VALUE} when this intake sets no limit of its own.
+     */
+    default long maxSize() {
+        return Long.MAX_VALUE;
+    }
+
     /** What {@link #receive} stored. */
     record Receipt(String reportId, boolean alreadyReceived) {
     }

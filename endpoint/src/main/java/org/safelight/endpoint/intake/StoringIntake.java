@@ -51,6 +51,11 @@ public final class StoringIntake implements Intake {
     }
 
     @Override
+    public long maxSize() {
+        return maxSize;
+    }
+
+    @Override
     public Receipt receive(InputStream file, Arrival arrival) throws IntakeRefusedException, IOException {
         return receive(file, null, arrival);
     }

@@ -39,7 +39,9 @@ import org.slf4j.LoggerFactory;
  * every one of them has returned is the message moved: to {@code Filed} when all were stored,
  * otherwise to {@code Rejected} with a short note beside it ({@link RefusalNote}). A message
  * without any report is rejected, and so is one whose From address the senders file refuses
- * ({@code sender_not_allowed}), before more than its header is read. A message whose storing
+ * ({@code sender_not_allowed}), before more than its header is read, and one larger (RFC822.SIZE)
+ * than any report the intake takes could make ({@code too_large}, see {@link #largestMail}), before
+ * its body is copied. A message whose storing
  * failed ({@link IOException}: the endpoint's disk or database, or the mail connection) stays where
  * it is for the next pass; its reports stored already answer "already received" then.
  *
@@ -47,7 +49,8 @@ import org.slf4j.LoggerFactory;
  * by UID ({@link UidMailbox}), so a message another instance moved meanwhile is never mistaken for
  * the next one: it is read, flagged, copied, moved and expunged by UID, and a command on one that is
  * gone does nothing. The message is read by UID into a private temporary file first and taken
- * apart there, so the reports stored are the ones of the message then moved.
+ * apart there, so the reports stored are the ones of the message then moved; a copy whose length
+ * is not the message's RFC822.SIZE is not taken apart (the message stays for the next pass).
  *
  * <p>The same message is never filed twice: with MOVE, the server moves a message once and says so
  * (COPYUID); the instance that finds it gone counts a duplicate. Before moving, the target folder is
@@ -109,7 +112,13 @@ final class MailboxPass {
      */
     MailboxPass(IMAPFolder inbox, Folder filed, Folder rejected, Intake intake, Senders senders, Clock clock,
                 Capabilities capabilities, Path spool) {
-        this.mailbox = new UidMailbox(inbox, capabilities);
+        this(new UidMailbox(inbox, capabilities), inbox, filed, rejected, intake, senders, clock, spool);
+    }
+
+    /** With the commands on the inbox given (tests answer some of them differently). */
+    MailboxPass(UidMailbox mailbox, IMAPFolder inbox, Folder filed, Folder rejected, Intake intake, Senders senders,
+                Clock clock, Path spool) {
+        this.mailbox = mailbox;
         this.spool = spool;
         this.inbox = inbox;
         this.filed = filed;
@@ -133,6 +142,7 @@ final class MailboxPass {
     /** Takes every message now in the folder, until {@code stopping} says to stop between messages. */
     Result run(BooleanSupplier stopping) throws MessagingException {
         int seen = inbox.getMessageCount();
+        restoreUnfiled();
         List<Long> uids = mailbox.undeleted();
         int filedCount = 0;
         int rejectedCount = 0;
@@ -167,6 +177,43 @@ final class MailboxPass {
         return result;
     }
 
+    /**
+     * A message is flagged {@code \Deleted} here only once a copy of it is in Filed or Rejected. One
+     * flagged without such a copy was flagged by something else: an older endpoint version, whose
+     * commands by sequence number could hit the wrong message, or a person in a mail program. Left
+     * flagged, it would never be taken and, on a server without UIDPLUS, the next EXPUNGE would
+     * delete it; so its flag is taken off and this pass takes it. A message without a Message-ID
+     * cannot be looked for: it is taken again too (at worst a second copy in Filed, never none).
+     */
+    private void restoreUnfiled() throws MessagingException {
+        int restored = 0;
+        for (long uid : mailbox.deleted()) {
+            UidMailbox.Header header = mailbox.header(uid);
+            String messageId = header == null ? null : header.first("Message-ID");
+            if (header != null && (messageId == null || !alreadyIn(filed, messageId, header.size())
+                    && !alreadyIn(rejected, messageId, header.size()))) {
+                mailbox.undelete(uid);
+                restored++;
+            }
+        }
+        if (restored > 0) {
+            LOG.warn("{} messages flagged \\Deleted but in neither {} nor {} were unflagged to be taken now",
+                    restored, FILED, REJECTED);
+        }
+    }
+
+    /**
+     * The largest mail that can carry a report of the intake's largest size: base64 turns each 57
+     * bytes into a line of 76 characters and CRLF (78), plus 1 MiB for headers and the rest of the
+     * message. Past it a mail is refused from its RFC822.SIZE, before a byte of its body is copied.
+     */
+    static long largestMail(long maxReportSize) {
+        if (maxReportSize >= Long.MAX_VALUE / 2) {
+            return Long.MAX_VALUE;
+        }
+        return (maxReportSize + 56) / 57 * 78 + (1 << 20);
+    }
+
     private Outcome take(long uid) throws MessagingException {
         UidMailbox.Header header = mailbox.header(uid);
         if (header == null) {
@@ -179,6 +226,11 @@ final class MailboxPass {
             return reject(header, List.of(RefusalNote.Line.refused(0, ErrorCode.SENDER_NOT_ALLOWED.code(),
                     "the endpoint does not take reports from the message's From address")));
         }
+        if (header.size() > largestMail(intake.maxSize())) {
+            // Never copied: a mail of several GB would fill the disk the intake and its database use.
+            return reject(header, List.of(RefusalNote.Line.refused(0, ErrorCode.TOO_LARGE.code(),
+                    "the message is larger than any report this endpoint takes (" + intake.maxSize() + " bytes)")));
+        }
         Path copy;
         try {
             copy = Files.createTempFile(spool, SPOOL_PREFIX, ".eml"); // owner-only where the file system has modes
@@ -187,10 +239,17 @@ final class MailboxPass {
             return Outcome.LEFT;
         }
         try {
+            long copied;
             try (OutputStream out = Files.newOutputStream(copy)) {
-                if (!mailbox.read(uid, out)) {
-                    return Outcome.GONE;
-                }
+                copied = mailbox.read(uid, out);
+            }
+            if (copied < 0) {
+                return Outcome.GONE;
+            }
+            if (copied != header.size()) {
+                // A short (or long) answer from the server: taken apart, it would look like a broken report.
+                LOG.warn("a mailed message was read as {} bytes of {}; it stays for the next pass", copied, header.size());
+                return Outcome.LEFT;
             }
             try (SharedFileInputStream in = new SharedFileInputStream(copy.toFile())) {
                 return takeReports(new MimeMessage(LOCAL, in), header, from, messageId);

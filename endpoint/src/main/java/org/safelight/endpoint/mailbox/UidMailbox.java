@@ -5,7 +5,6 @@ import jakarta.mail.MessagingException;
 import jakarta.mail.internet.InternetHeaders;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -38,7 +37,7 @@ import org.eclipse.angus.mail.imap.protocol.UIDSet;
  * {@code getMessageByUID}); so the commands are written out here, and their untagged responses
  * are still handed to the folder, which keeps its count of messages.
  */
-final class UidMailbox {
+class UidMailbox {
     /** Read in parts of this size: what the server sends at once is held in memory. */
     private static final int CHUNK = 1024 * 1024;
     private static final Pattern COPYUID = Pattern.compile("\\[COPYUID \\d+ ([0-9:,]+) [0-9:,]+\\]",
@@ -62,8 +61,12 @@ final class UidMailbox {
 
     /** The UIDs of the messages not flagged {@code \Deleted}, in the server's order. */
     List<Long> undeleted() throws MessagingException {
+        return search("UNDELETED");
+    }
+
+    private List<Long> search(String criterion) throws MessagingException {
         return run(p -> {
-            Response[] r = p.command("UID SEARCH UNDELETED", null);
+            Response[] r = p.command("UID SEARCH " + criterion, null);
             List<Long> uids = new ArrayList<>();
             for (int i = 0; i < r.length; i++) {
                 if (r[i] instanceof IMAPResponse ir && ir.isUnTagged() && ir.keyEquals("SEARCH")) {
@@ -96,33 +99,52 @@ final class UidMailbox {
 
     /**
      * Writes the whole message to {@code out}, part after part, each asked for by its UID: a message
-     * never changes, so the parts join up whatever happens around them. False when it is gone.
+     * never changes, so the parts join up whatever happens around them. Returns the number of bytes
+     * written, which the caller compares with the message's RFC822.SIZE (a server answering a part
+     * short ends the copy early); -1 when the message is gone.
      */
-    boolean read(long uid, OutputStream out) throws MessagingException, IOException {
-        try {
-            return run(p -> {
-                for (long offset = 0; ; offset += CHUNK) {
-                    FetchResponse f = fetch(p, uid, "BODY.PEEK[]<" + offset + "." + CHUNK + ">");
-                    BODY body = f == null ? null : f.getItem(BODY.class);
-                    if (body == null) {
-                        return false;
-                    }
-                    ByteArray bytes = body.getByteArray();
-                    int count = bytes == null ? 0 : bytes.getCount();
-                    try {
-                        out.write(bytes == null ? new byte[0] : bytes.getBytes(), bytes == null ? 0 : bytes.getStart(),
-                                count);
-                    } catch (IOException e) {
-                        throw new UncheckedIOException(e);
-                    }
-                    if (count < CHUNK) {
-                        return true;
-                    }
-                }
-            });
-        } catch (UncheckedIOException e) {
-            throw e.getCause();
+    long read(long uid, OutputStream out) throws MessagingException, IOException {
+        long written = 0;
+        for (long offset = 0; ; offset += CHUNK) {
+            ByteArray bytes = part(uid, offset, CHUNK);
+            if (bytes == null) {
+                return -1;
+            }
+            out.write(bytes.getBytes(), bytes.getStart(), bytes.getCount());
+            written += bytes.getCount();
+            if (bytes.getCount() < CHUNK) {
+                return written;
+            }
         }
+    }
+
+    /**
+     * Up to {@code length} bytes of the message from {@code offset} ({@code BODY.PEEK[]<offset.length>},
+     * no {@code \Seen}); fewer at its end; null when it is gone. Package-private: tests answer short here.
+     */
+    ByteArray part(long uid, long offset, int length) throws MessagingException {
+        return run(p -> {
+            FetchResponse f = fetch(p, uid, "BODY.PEEK[]<" + offset + "." + length + ">");
+            BODY body = f == null ? null : f.getItem(BODY.class);
+            if (body == null) {
+                return null;
+            }
+            ByteArray bytes = body.getByteArray();
+            return bytes == null ? new ByteArray(new byte[0], 0, 0) : bytes;
+        });
+    }
+
+    /** The UIDs of the messages flagged {@code \Deleted}, in the server's order. */
+    List<Long> deleted() throws MessagingException {
+        return search("DELETED");
+    }
+
+    /** Takes the {@code \Deleted} flag off the message again (nothing when it is gone). */
+    void undelete(long uid) throws MessagingException {
+        run(p -> {
+            p.simpleCommand("UID STORE " + uid + " -FLAGS.SILENT (\\Deleted)", null);
+            return null;
+        });
     }
 
     /**
@@ -165,7 +187,9 @@ final class UidMailbox {
     }
 
     /**
-     * The FETCH response for {@code uid}, taken out of what goes to the folder; null when none came,
+     * The FETCH response for {@code uid}, taken out of what goes to the folder; of several (an
+     * unsolicited one telling of new flags may come too), the first carrying the requested BODY
+     * item; null when none came,
      * or when the server refused because the message was expunged meanwhile (Dovecot answers
      * {@code NO [EXPUNGEISSUED]}, RFC 5530, for one expunged by another session).
      */
@@ -174,7 +198,9 @@ final class UidMailbox {
         FetchResponse mine = null;
         for (int i = 0; i < r.length; i++) {
             if (r[i] instanceof FetchResponse f && f.getItem(UID.class) != null && f.getItem(UID.class).uid == uid) {
-                mine = f;
+                if (mine == null || mine.getItem(BODY.class) == null) {
+                    mine = f;
+                }
                 r[i] = null;
             }
         }
