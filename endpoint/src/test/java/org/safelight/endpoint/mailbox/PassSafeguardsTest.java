@@ -25,6 +25,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -249,14 +250,19 @@ class PassSafeguardsTest {
     void the_temporary_copy_is_deleted_when_storing_fails_and_the_message_stays() throws Exception {
         deliver(0, bytes(5000));
         List<Integer> copiesMeanwhile = new ArrayList<>();
+        List<String> modes = new ArrayList<>();
         Intake failing = (file, arrival) -> {
             copiesMeanwhile.add(temporaryCopies().size());
+            for (Path copy : temporaryCopies()) {
+                modes.add(PosixFilePermissions.toString(Files.getPosixFilePermissions(copy)));
+            }
             throw new IOException("the disk is full");
         };
         MailboxPass.Result result = pass(failing, MailboxPass.Capabilities.ALL, -1);
 
         assertThat(result.left()).isEqualTo(1);
         assertThat(copiesMeanwhile).as("the copy existed while the report was read").containsExactly(1);
+        assertThat(modes).as("readable by the endpoint alone").containsExactly("rw-------");
         assertThat(temporaryCopies()).isEmpty();
         assertThat(folder("INBOX")).containsExactly("<m0@phone.example>");
     }
