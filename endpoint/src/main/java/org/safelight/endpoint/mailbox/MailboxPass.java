@@ -214,6 +214,11 @@ final class MailboxPass {
         return (maxReportSize + 56) / 57 * 78 + (1 << 20);
     }
 
+    private Outcome tooLarge(UidMailbox.Header header) throws MessagingException {
+        return reject(header, List.of(RefusalNote.Line.refused(0, ErrorCode.TOO_LARGE.code(),
+                "the message is larger than any report this endpoint takes (" + intake.maxSize() + " bytes)")));
+    }
+
     private Outcome take(long uid) throws MessagingException {
         UidMailbox.Header header = mailbox.header(uid);
         if (header == null) {
@@ -226,10 +231,10 @@ final class MailboxPass {
             return reject(header, List.of(RefusalNote.Line.refused(0, ErrorCode.SENDER_NOT_ALLOWED.code(),
                     "the endpoint does not take reports from the message's From address")));
         }
-        if (header.size() > largestMail(intake.maxSize())) {
+        long largest = largestMail(intake.maxSize());
+        if (header.size() > largest) {
             // Never copied: a mail of several GB would fill the disk the intake and its database use.
-            return reject(header, List.of(RefusalNote.Line.refused(0, ErrorCode.TOO_LARGE.code(),
-                    "the message is larger than any report this endpoint takes (" + intake.maxSize() + " bytes)")));
+            return tooLarge(header);
         }
         Path copy;
         try {
@@ -241,15 +246,13 @@ final class MailboxPass {
         try {
             long copied;
             try (OutputStream out = Files.newOutputStream(copy)) {
-                copied = mailbox.read(uid, out);
+                copied = mailbox.read(uid, out, largest);
             }
             if (copied < 0) {
                 return Outcome.GONE;
             }
-            if (copied != header.size()) {
-                // A short (or long) answer from the server: taken apart, it would look like a broken report.
-                LOG.warn("a mailed message was read as {} bytes of {}; it stays for the next pass", copied, header.size());
-                return Outcome.LEFT;
+            if (copied > largest) {
+                return tooLarge(header); // the server's stated size was too small: the copy is bounded anyway
             }
             try (SharedFileInputStream in = new SharedFileInputStream(copy.toFile())) {
                 return takeReports(new MimeMessage(LOCAL, in), header, from, messageId);

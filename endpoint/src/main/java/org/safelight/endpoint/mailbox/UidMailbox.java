@@ -98,24 +98,27 @@ class UidMailbox {
     }
 
     /**
-     * Writes the whole message to {@code out}, part after part, each asked for by its UID: a message
-     * never changes, so the parts join up whatever happens around them. Returns the number of bytes
-     * written, which the caller compares with the message's RFC822.SIZE (a server answering a part
-     * short ends the copy early); -1 when the message is gone.
+     * Writes the whole message to {@code out}, part after part, each asked for by its UID from where
+     * the last one ended: a message never changes, so the parts join up whatever happens around them,
+     * and a part the server answers short is simply continued. The copy ends at the first empty part
+     * (asked past the end), not at a size the server stated: some servers state RFC822.SIZE inexactly.
+     * Returns the number of bytes written; -1 when the message is gone. Stops once more than
+     * {@code limit} bytes were written (the caller refuses such a message as too large).
      */
-    long read(long uid, OutputStream out) throws MessagingException, IOException {
+    long read(long uid, OutputStream out, long limit) throws MessagingException, IOException {
         long written = 0;
-        for (long offset = 0; ; offset += CHUNK) {
-            ByteArray bytes = part(uid, offset, CHUNK);
+        while (written <= limit) {
+            ByteArray bytes = part(uid, written, CHUNK);
             if (bytes == null) {
                 return -1;
             }
-            out.write(bytes.getBytes(), bytes.getStart(), bytes.getCount());
-            written += bytes.getCount();
-            if (bytes.getCount() < CHUNK) {
+            if (bytes.getCount() == 0) {
                 return written;
             }
+            out.write(bytes.getBytes(), bytes.getStart(), bytes.getCount());
+            written += bytes.getCount();
         }
+        return written;
     }
 
     /**
