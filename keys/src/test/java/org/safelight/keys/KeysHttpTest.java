@@ -115,8 +115,10 @@ class KeysHttpTest {
         Answer fetched = server.get(key(REPORT), recipient);
 
         assertThat(fetched.status()).isEqualTo(200);
-        assertThat(fetched.json().get("key").asText()).isEqualTo(key);
-        assertThat(fetched.json().get("report_id").asText()).isEqualTo(REPORT);
+        assertThat(fetched.body()).isEqualTo("{\"report_id\":\"" + REPORT + "\",\"key\":\"" + key + "\"}");
+        assertThat(fetched.headers().firstValue("Content-Type").orElseThrow()).startsWith("application/json");
+        assertThat(fetched.headers().firstValue("Content-Length")).hasValue(Integer.toString(fetched.body().length()));
+        assertThat(fetched.headers().firstValue("Cache-Control")).hasValue("no-store");
         AuditEvent event = lastEvent();
         assertThat(event.action()).isEqualTo("key_fetched");
         assertThat(event.outcome()).isEqualTo("granted");

@@ -6,10 +6,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,7 +41,10 @@ final class GroupCommitWriter implements AutoCloseable {
     private final Clock clock;
     private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>(MAX_QUEUED);
     private final Thread thread;
-    /** Where {@link AuditLog#appendLater}'s callers continue: one thread, woken about once per batch. */
+    /**
+     * Completes the futures of each committed batch (one task per batch), so that what callers chain
+     * to them runs there and never holds up the next commit: one thread, woken about once per batch.
+     */
     private final ExecutorService answers = Executors.newSingleThreadExecutor(runnable -> {
         Thread answering = new Thread(runnable, "safelight-audit-answers");
         answering.setDaemon(true);
@@ -60,17 +63,15 @@ final class GroupCommitWriter implements AutoCloseable {
         thread.start();
     }
 
-    /** The thread that asynchronous appenders continue on (see {@link AuditLog#appendLater}). */
-    Executor answers() {
-        return answers;
-    }
-
     /** Whether appends are taken: started, and neither closed nor stopped by a failure. */
     boolean running() {
         return !closed && thread.isAlive();
     }
 
-    /** Queues the entry; the future completes once it is committed, or fails if it is not. */
+    /**
+     * Queues the entry; the future completes once it is committed (on the answer thread), or fails
+     * if it is not.
+     */
     CompletableFuture<AuditEvent> submit(AuditEntry entry, InTransaction work) {
         CompletableFuture<AuditEvent> done = new CompletableFuture<>();
         if (closed) {
@@ -129,8 +130,18 @@ final class GroupCommitWriter implements AutoCloseable {
             fail(batch, "the audit log could not be written (" + kind(e) + ")");
             return;
         }
-        for (int i = 0; i < batch.size(); i++) {
-            batch.get(i).done().complete(events.get(i));
+        // One hand-over per batch, not per entry: the answer thread completes the whole batch, and
+        // what callers chained to their futures (writing the HTTP answers) runs there, in order.
+        List<Pending> committed = List.copyOf(batch);
+        try {
+            answers.execute(() -> {
+                for (int i = 0; i < committed.size(); i++) {
+                    committed.get(i).done().complete(events.get(i));
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            // Closing: nobody is left to answer; callers see a failure, never a key (fail closed).
+            fail(committed, "the audit log is closed");
         }
     }
 
