@@ -63,6 +63,11 @@ final class GroupCommitWriter implements AutoCloseable {
         thread.start();
     }
 
+    /** Appends queued for the next batch (not those of the batch being committed). */
+    int waiting() {
+        return queue.size();
+    }
+
     /** Whether appends are taken: started, and neither closed nor stopped by a failure. */
     boolean running() {
         return !closed && thread.isAlive();
@@ -108,7 +113,7 @@ final class GroupCommitWriter implements AutoCloseable {
             if (!stop) {
                 LOG.error("the audit writer stopped unexpectedly; appends now fail until restart");
             }
-            fail(batch, "the audit log is closed");
+            failOnAnswerThread(batch, "the audit log is closed");
             failQueued("the audit log is closed");
         }
     }
@@ -127,7 +132,7 @@ final class GroupCommitWriter implements AutoCloseable {
         } catch (RuntimeException e) {
             // The exception's message may quote bound values (emails): log its kind only.
             LOG.error("audit batch of {} events not committed: {}", batch.size(), kind(e));
-            fail(batch, "the audit log could not be written (" + kind(e) + ")");
+            failOnAnswerThread(batch, "the audit log could not be written (" + kind(e) + ")");
             return;
         }
         // One hand-over per batch, not per entry: the answer thread completes the whole batch, and
@@ -154,6 +159,19 @@ final class GroupCommitWriter implements AutoCloseable {
                 + root.getClass().getSimpleName();
     }
 
+    /**
+     * Fails the batch's futures on the answer thread, like a committed batch's, so that what callers
+     * chained (their 503 answers) never runs on the writer; here only when that thread is shut down.
+     */
+    private void failOnAnswerThread(List<Pending> batch, String why) {
+        List<Pending> failed = List.copyOf(batch);
+        try {
+            answers.execute(() -> fail(failed, why));
+        } catch (RejectedExecutionException e) {
+            fail(failed, why);
+        }
+    }
+
     private static void fail(List<Pending> batch, String why) {
         for (Pending p : batch) {
             if (p != STOP) {
@@ -165,7 +183,7 @@ final class GroupCommitWriter implements AutoCloseable {
     private void failQueued(String why) {
         List<Pending> left = new ArrayList<>();
         queue.drainTo(left);
-        fail(left, why);
+        failOnAnswerThread(left, why);
     }
 
     /** Commits what is queued, stops the thread (waiting up to 10 s) and fails anything later. */

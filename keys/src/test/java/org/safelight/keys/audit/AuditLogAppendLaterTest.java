@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.safelight.server.db.Database;
 import org.safelight.server.testing.DatabaseEngine;
@@ -108,9 +109,15 @@ class AuditLogAppendLaterTest {
                 throw new SQLException("the work failed");
             });
             CompletableFuture<AuditEvent> after = log.appendLater(entry(3), InTransaction.AS_PROPOSED);
+            AtomicReference<String> answeredOn = new AtomicReference<>();
+            CompletableFuture<AuditEvent> chained =
+                    failing.whenComplete((e, f) -> answeredOn.set(Thread.currentThread().getName()));
             held.release();
 
             assertThat(held.first.get(30, TimeUnit.SECONDS).seq()).isEqualTo(1);
+            assertThat(chained).failsWithin(30, TimeUnit.SECONDS);
+            assertThat(answeredOn.get()).as("a failed batch is answered off the writer")
+                    .isEqualTo("safelight-audit-answers");
             for (CompletableFuture<AuditEvent> f : List.of(before, failing, after)) {
                 assertThat(f).failsWithin(30, TimeUnit.SECONDS).withThrowableOfType(Exception.class)
                         .havingCause().isInstanceOf(AuditUnavailableException.class);
