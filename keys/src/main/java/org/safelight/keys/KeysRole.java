@@ -6,6 +6,9 @@ import io.javalin.http.Handler;
 import io.javalin.router.JavalinDefaultRoutingApi;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -196,8 +199,8 @@ public final class KeysRole implements Role {
      * The checks run on the request's thread; the wait for the grant's audit event does not: the
      * request is suspended and answered from the audit log's answer thread once the event is durable
      * ({@link AuditLog#appendLater}), so a key fetch holds no server thread while it waits for the
-     * disk. Fail closed as before: the key is set as the answer only in the stage that runs after
-     * the commit, and only when what was recorded is a grant.
+     * disk. Fail closed as before: the key is written only in the stage that runs after the commit,
+     * and only when what was recorded is a grant.
      */
     private Supplier<CompletableFuture<?>> fetchKey(Context ctx) throws Exception {
         try {
@@ -219,16 +222,23 @@ public final class KeysRole implements Role {
             AuditEntry grant = new AuditEntry(r.user().userId(), r.user().email(), r.report().value(),
                     AuditAction.KEY_FETCHED, Outcome.GRANTED, r.address());
             InTransaction settle = keys.grantIfOpen(r.report());
-            return () -> audit.appendLater(grant, settle).handle((recorded, failure) -> {
-                if (failure != null) {
-                    throw auditUnavailable(grant, failure);
-                }
-                if (!recorded.granted()) {
-                    throw refusalRecorded(recorded);
-                }
-                sendKey(ctx, 200, key);
-                return null;
-            });
+            return () -> {
+                // Called once the request is suspended. No Jetty timer for it (as in Javalin's own
+                // AsyncExecutor), whose thread could end the request while the key is being written
+                // (into the connection's next answer); the append's 30 s bound always ends the stage
+                // below, and then only its thread ends the request, after sendKey has returned.
+                ctx.req().getAsyncContext().setTimeout(0);
+                return audit.appendLater(grant, settle).handle((recorded, failure) -> {
+                    if (failure != null) {
+                        throw auditUnavailable(grant, failure);
+                    }
+                    if (!recorded.granted()) {
+                        throw refusalRecorded(recorded);
+                    }
+                    sendKey(ctx, 200, key);
+                    return null;
+                });
+            };
         } catch (KeyStoreUnavailableException e) {
             throw storageUnavailable(e);
         }
@@ -396,13 +406,24 @@ public final class KeysRole implements Role {
     }
 
     /**
-     * Written by hand, the hottest answer: report IDs are {@code [A-Za-z0-9_-]} and keys base64url,
-     * so neither ever needs escaping.
+     * The key answer, the hottest one, written by hand: report IDs are {@code [A-Za-z0-9_-]} and keys
+     * base64url, so neither ever needs escaping. It goes to the response stream itself rather than
+     * as Javalin's {@code result}, which Javalin copies through a fresh 32 KiB buffer per answer. The
+     * answer is small, so Jetty keeps it in its aggregation buffer and commits it only when Javalin
+     * closes the stream after the after handlers: their headers (no-store, request id) still apply.
+     * Called only while the request is in progress: on its own thread (create) or, for a fetch, from
+     * the stage that alone can end the suspended request ({@link #fetchKey}).
      */
     private static void sendKey(Context ctx, int status, ReportKey key) {
+        byte[] body = ("{\"report_id\":\"" + key.reportId().value() + "\",\"key\":\"" + key.key() + "\"}")
+                .getBytes(StandardCharsets.UTF_8);
         ctx.header("Cache-Control", "no-store");
-        ctx.status(status).contentType(ContentType.APPLICATION_JSON)
-                .result("{\"report_id\":\"" + key.reportId().value() + "\",\"key\":\"" + key.key() + "\"}");
+        ctx.status(status).contentType(ContentType.APPLICATION_JSON);
+        try {
+            ctx.outputStream().write(body);
+        } catch (IOException e) {
+            throw new UncheckedIOException("the key answer could not be written", e);
+        }
     }
 
     static ApiException unknownReport() {

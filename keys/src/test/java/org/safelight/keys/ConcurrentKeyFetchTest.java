@@ -1,18 +1,27 @@
 package org.safelight.keys;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.safelight.keys.KeyServerFixture.key;
 
-import java.io.IOException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 import org.safelight.keys.KeyServerFixture.Answer;
 import org.safelight.keys.audit.AuditAction;
+import org.safelight.keys.audit.AuditEntry;
 import org.safelight.keys.audit.AuditEvent;
 import org.safelight.keys.audit.Outcome;
 import org.safelight.server.db.Database;
@@ -71,6 +80,91 @@ class ConcurrentKeyFetchTest {
             assertThat(after.status()).isEqualTo(200);
             assertThat(after.json().get("key").asText()).isEqualTo(theKey);
             assertThat(server.audit.verify().describe()).startsWith("OK: 3 events");
+        }
+    }
+
+    @EachDatabase
+    void fetches_of_different_reports_by_different_users_in_one_batch_each_get_their_own_report_and_key(
+            DatabaseEngine engine, Supplier<Database> fresh) throws Exception {
+        int reports = 8;
+        try (KeyServerFixture server = new KeyServerFixture(fresh.get())) {
+            List<String> keys = new ArrayList<>();
+            for (int i = 0; i < reports; i++) {
+                keys.add(server.post(key("batch-" + i), server.token("sender-" + i)).json().get("key").asText());
+            }
+            CountDownLatch release = holdWriter(server);
+            HttpClient http = HttpClient.newHttpClient();
+            List<CompletableFuture<HttpResponse<String>>> answers = new ArrayList<>();
+            for (int i = 0; i < reports; i++) {
+                HttpRequest fetch = server.request(key("batch-" + i), server.token("recipient-" + i)).GET().build();
+                answers.add(http.sendAsync(fetch, HttpResponse.BodyHandlers.ofString()));
+            }
+            awaitWaiting(server, reports); // all queued behind the held commit: the next batch holds them all
+            release.countDown();
+
+            for (int i = 0; i < reports; i++) {
+                HttpResponse<String> answer = answers.get(i).get(30, TimeUnit.SECONDS);
+                assertThat(answer.statusCode()).isEqualTo(200);
+                assertThat(answer.body())
+                        .isEqualTo("{\"report_id\":\"batch-" + i + "\",\"key\":\"" + keys.get(i) + "\"}");
+                assertThat(server.audit.eventsFor("batch-" + i, KeysRole.MAX_LISTED))
+                        .filteredOn(e -> e.action().equals(AuditAction.KEY_FETCHED.code()))
+                        .extracting(AuditEvent::actorUserId, AuditEvent::outcome)
+                        .containsExactly(tuple("recipient-" + i, Outcome.GRANTED.code()));
+            }
+            assertThat(server.audit.verify().intact()).isTrue();
+        }
+    }
+
+    @EachDatabase
+    void a_fetch_waiting_for_its_audit_commit_is_ended_by_its_own_answer_not_by_the_servers_async_timer(
+            DatabaseEngine engine, Supplier<Database> fresh) throws Exception {
+        AtomicLong timerOfTheFetch = new AtomicLong(-1);
+        try (KeyServerFixture server = new KeyServerFixture(fresh.get(), config -> {
+            config.http.asyncTimeout = 1; // a fetch under this timer would be ended almost at once
+            config.routes.after(KeysRole.KEY, ctx -> {
+                if (ctx.req().isAsyncStarted()) {
+                    timerOfTheFetch.set(ctx.req().getAsyncContext().getTimeout());
+                }
+            });
+        })) {
+            String theKey = server.post(key(REPORT), server.token("sender")).json().get("key").asText();
+            CountDownLatch release = holdWriter(server);
+            HttpRequest fetch = server.request(key(REPORT), server.token("recipient")).GET().build();
+            CompletableFuture<HttpResponse<String>> answer =
+                    HttpClient.newHttpClient().sendAsync(fetch, HttpResponse.BodyHandlers.ofString());
+            awaitWaiting(server, 1);
+            release.countDown();
+
+            assertThat(answer.get(30, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+            assertThat(answer.get().body()).contains(theKey);
+            assertThat(timerOfTheFetch.get()).as("Jetty's async timeout of the suspended fetch").isZero();
+        }
+    }
+
+    /** Holds the audit writer inside a first append until the latch is released: later appends queue. */
+    private static CountDownLatch holdWriter(KeyServerFixture server) throws InterruptedException {
+        CountDownLatch entered = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        server.audit.appendLater(new AuditEntry("holder", "holder@example.org", "held", AuditAction.KEY_FETCHED,
+                Outcome.GRANTED, "127.0.0.1"), (transaction, proposed) -> {
+                    entered.countDown();
+                    try {
+                        release.await(30, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    return proposed;
+                });
+        assertThat(entered.await(30, TimeUnit.SECONDS)).as("the writer holds the first append").isTrue();
+        return release;
+    }
+
+    private static void awaitWaiting(KeyServerFixture server, int appends) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (server.audit.waiting() < appends) {
+            assertThat(System.nanoTime() - deadline).as("%d appends queued for the audit", appends).isNegative();
+            LockSupport.parkNanos(1_000_000);
         }
     }
 

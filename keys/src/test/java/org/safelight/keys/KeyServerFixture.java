@@ -4,6 +4,7 @@ import org.safelight.server.crypto.MasterKey;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.Javalin;
+import io.javalin.config.JavalinConfig;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.net.URI;
@@ -17,6 +18,7 @@ import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.safelight.keys.audit.AuditLog;
 import org.safelight.keys.policy.AccessPolicy;
 import org.safelight.server.db.Database;
@@ -60,18 +62,26 @@ final class KeyServerFixture implements AutoCloseable {
     KeyServerFixture(Database keysDb, Database auditDb, int burst, EnterpriseAuthority enterprises)
             throws IOException {
         this(keysDb, auditDb, burst, enterprises, EnterpriseAdmins.none(), Files.createTempDirectory("safelight-keys-"),
-                true);
+                true, config -> { });
     }
 
     /** A key server on one database whose given enterprises are administered by {@code admins}. */
     KeyServerFixture(Database db, EnterpriseAdmins admins) throws IOException {
-        this(db, db, 1000, EnterpriseAuthority.none(), admins, Files.createTempDirectory("safelight-keys-"), true);
+        this(db, db, 1000, EnterpriseAuthority.none(), admins, Files.createTempDirectory("safelight-keys-"), true,
+                config -> { });
+    }
+
+    /** A key server on one database whose Javalin configuration {@code extra} adds to (or overrides). */
+    KeyServerFixture(Database db, Consumer<JavalinConfig> extra) throws IOException {
+        this(db, db, 1000, EnterpriseAuthority.none(), EnterpriseAdmins.none(),
+                Files.createTempDirectory("safelight-keys-"), true, extra);
     }
 
     private final boolean ownsDatabases;
 
     private KeyServerFixture(Database keysDb, Database auditDb, int burst, EnterpriseAuthority enterprises,
-                             EnterpriseAdmins admins, Path dataDir, boolean ownsDatabases) throws IOException {
+                             EnterpriseAdmins admins, Path dataDir, boolean ownsDatabases,
+                             Consumer<JavalinConfig> extra) throws IOException {
         this.dataDir = dataDir;
         this.ownsDatabases = ownsDatabases;
         this.keysDb = keysDb;
@@ -85,7 +95,7 @@ final class KeyServerFixture implements AutoCloseable {
         this.audit = new AuditLog(auditDb, KeyServer.chainKey(auditDb, master), clock, metrics);
         KeysRole role = new KeysRole(keys, new AccessPolicy(dataDir), audit, tokens.verifier(),
                 new RateLimiter(burst, 0.001, clock), List.of(TRUSTED_ORIGIN + "/"), enterprises, admins, metrics);
-        this.app = ServerApp.create(List.of(role), config -> { }).start(0);
+        this.app = ServerApp.create(List.of(role), extra).start(0);
     }
 
     /**
@@ -94,7 +104,7 @@ final class KeyServerFixture implements AutoCloseable {
      */
     KeyServerFixture sibling() throws IOException {
         return new KeyServerFixture(keysDb, auditDb, 1000, EnterpriseAuthority.none(), EnterpriseAdmins.none(), dataDir,
-                false);
+                false, config -> { });
     }
 
     KeyServerFixture(Database db) throws IOException {

@@ -62,11 +62,26 @@ class KeysHttpTest {
         assertThat(first.status()).isEqualTo(201);
         assertThat(first.json().get("report_id").asText()).isEqualTo(REPORT);
         assertThat(first.json().get("key").asText()).matches("[A-Za-z0-9_-]{43}");
-        assertThat(first.headers().firstValue("Cache-Control")).hasValue("no-store");
         assertThat(again.status()).isEqualTo(200);
         assertThat(again.json().get("key").asText()).isEqualTo(first.json().get("key").asText());
         assertThat(events()).extracting(AuditEvent::action, AuditEvent::outcome, AuditEvent::actorEmail)
                 .containsOnly(tuple("key_created", "granted", "sender@example.org"));
+    }
+
+    @Test
+    void the_created_key_is_answered_201_then_200_with_the_exact_body_and_headers_of_a_fetch() {
+        Answer first = server.post(key(REPORT), sender);
+        Answer again = server.post(key(REPORT), sender);
+
+        String body = "{\"report_id\":\"" + REPORT + "\",\"key\":\"" + first.json().get("key").asText() + "\"}";
+        assertThat(first.status()).isEqualTo(201);
+        assertThat(again.status()).isEqualTo(200);
+        for (Answer answer : List.of(first, again)) {
+            assertThat(answer.body()).isEqualTo(body);
+            assertThat(answer.headers().firstValue("Content-Type").orElseThrow()).startsWith("application/json");
+            assertThat(answer.headers().firstValue("Content-Length")).hasValue(Integer.toString(body.length()));
+            assertThat(answer.headers().firstValue("Cache-Control")).hasValue("no-store");
+        }
     }
 
     @Test
@@ -115,8 +130,10 @@ class KeysHttpTest {
         Answer fetched = server.get(key(REPORT), recipient);
 
         assertThat(fetched.status()).isEqualTo(200);
-        assertThat(fetched.json().get("key").asText()).isEqualTo(key);
-        assertThat(fetched.json().get("report_id").asText()).isEqualTo(REPORT);
+        assertThat(fetched.body()).isEqualTo("{\"report_id\":\"" + REPORT + "\",\"key\":\"" + key + "\"}");
+        assertThat(fetched.headers().firstValue("Content-Type").orElseThrow()).startsWith("application/json");
+        assertThat(fetched.headers().firstValue("Content-Length")).hasValue(Integer.toString(fetched.body().length()));
+        assertThat(fetched.headers().firstValue("Cache-Control")).hasValue("no-store");
         AuditEvent event = lastEvent();
         assertThat(event.action()).isEqualTo("key_fetched");
         assertThat(event.outcome()).isEqualTo("granted");

@@ -18,6 +18,11 @@ public final class ChainKey {
     private static final String HMAC = "HmacSHA256";
 
     private final SecretKeySpec key;
+    /**
+     * Initialised once and never used itself, only cloned: a clone costs far less than a provider
+     * lookup and a key schedule per link, and the audit writer computes one link per event.
+     */
+    private final Mac prototype;
 
     /** @param bytes 32 bytes; copied, and the caller's array is wiped */
     public ChainKey(byte[] bytes) {
@@ -26,10 +31,20 @@ public final class ChainKey {
         }
         this.key = new SecretKeySpec(bytes, HMAC);
         Arrays.fill(bytes, (byte) 0);
+        this.prototype = initialised(key);
     }
 
-    /** A fresh MAC under this key (a MAC is not thread-safe; this is). */
+    /** A fresh MAC under this key (a MAC is not thread-safe; this is: the prototype is only read). */
     Mac mac() {
+        try {
+            return (Mac) prototype.clone();
+        } catch (CloneNotSupportedException e) {
+            // A provider whose MAC cannot be cloned: initialise one per use, as before.
+            return initialised(key);
+        }
+    }
+
+    private static Mac initialised(SecretKeySpec key) {
         try {
             Mac mac = Mac.getInstance(HMAC);
             mac.init(key);

@@ -6,10 +6,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,7 +41,10 @@ final class GroupCommitWriter implements AutoCloseable {
     private final Clock clock;
     private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>(MAX_QUEUED);
     private final Thread thread;
-    /** Where {@link AuditLog#appendLater}'s callers continue: one thread, woken about once per batch. */
+    /**
+     * Completes the futures of each committed batch (one task per batch), so that what callers chain
+     * to them runs there and never holds up the next commit: one thread, woken about once per batch.
+     */
     private final ExecutorService answers = Executors.newSingleThreadExecutor(runnable -> {
         Thread answering = new Thread(runnable, "safelight-audit-answers");
         answering.setDaemon(true);
@@ -60,9 +63,9 @@ final class GroupCommitWriter implements AutoCloseable {
         thread.start();
     }
 
-    /** The thread that asynchronous appenders continue on (see {@link AuditLog#appendLater}). */
-    Executor answers() {
-        return answers;
+    /** Appends queued for the next batch (not those of the batch being committed). */
+    int waiting() {
+        return queue.size();
     }
 
     /** Whether appends are taken: started, and neither closed nor stopped by a failure. */
@@ -70,7 +73,10 @@ final class GroupCommitWriter implements AutoCloseable {
         return !closed && thread.isAlive();
     }
 
-    /** Queues the entry; the future completes once it is committed, or fails if it is not. */
+    /**
+     * Queues the entry; the future completes once it is committed (on the answer thread), or fails
+     * if it is not.
+     */
     CompletableFuture<AuditEvent> submit(AuditEntry entry, InTransaction work) {
         CompletableFuture<AuditEvent> done = new CompletableFuture<>();
         if (closed) {
@@ -107,7 +113,7 @@ final class GroupCommitWriter implements AutoCloseable {
             if (!stop) {
                 LOG.error("the audit writer stopped unexpectedly; appends now fail until restart");
             }
-            fail(batch, "the audit log is closed");
+            failOnAnswerThread(batch, "the audit log is closed");
             failQueued("the audit log is closed");
         }
     }
@@ -126,11 +132,21 @@ final class GroupCommitWriter implements AutoCloseable {
         } catch (RuntimeException e) {
             // The exception's message may quote bound values (emails): log its kind only.
             LOG.error("audit batch of {} events not committed: {}", batch.size(), kind(e));
-            fail(batch, "the audit log could not be written (" + kind(e) + ")");
+            failOnAnswerThread(batch, "the audit log could not be written (" + kind(e) + ")");
             return;
         }
-        for (int i = 0; i < batch.size(); i++) {
-            batch.get(i).done().complete(events.get(i));
+        // One hand-over per batch, not per entry: the answer thread completes the whole batch, and
+        // what callers chained to their futures (writing the HTTP answers) runs there, in order.
+        List<Pending> committed = List.copyOf(batch);
+        try {
+            answers.execute(() -> {
+                for (int i = 0; i < committed.size(); i++) {
+                    committed.get(i).done().complete(events.get(i));
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            // Closing: nobody is left to answer; callers see a failure, never a key (fail closed).
+            fail(committed, "the audit log is closed");
         }
     }
 
@@ -141,6 +157,19 @@ final class GroupCommitWriter implements AutoCloseable {
         }
         return root == e ? e.getClass().getSimpleName() : e.getClass().getSimpleName() + " <- "
                 + root.getClass().getSimpleName();
+    }
+
+    /**
+     * Fails the batch's futures on the answer thread, like a committed batch's, so that what callers
+     * chained (their 503 answers) never runs on the writer; here only when that thread is shut down.
+     */
+    private void failOnAnswerThread(List<Pending> batch, String why) {
+        List<Pending> failed = List.copyOf(batch);
+        try {
+            answers.execute(() -> fail(failed, why));
+        } catch (RejectedExecutionException e) {
+            fail(failed, why);
+        }
     }
 
     private static void fail(List<Pending> batch, String why) {
@@ -154,7 +183,7 @@ final class GroupCommitWriter implements AutoCloseable {
     private void failQueued(String why) {
         List<Pending> left = new ArrayList<>();
         queue.drainTo(left);
-        fail(left, why);
+        failOnAnswerThread(left, why);
     }
 
     /** Commits what is queued, stops the thread (waiting up to 10 s) and fails anything later. */

@@ -31,8 +31,11 @@ public final class ServerApp {
     static final long DISCARD_LIMIT = 8 << 20;
     /** How long reading it may go on: a client trickling its body does not keep a thread. */
     private static final long DISCARD_NANOS = 5_000_000_000L;
-    /** Longer than any handler's own wait (the key fetch's 30 s), so it is only a last bound. */
-    static final long ASYNC_TIMEOUT_MILLIS = 35_000;
+    /**
+     * Longer than any handler's own wait (the key fetch's 30 s, which turns this timer off for itself
+     * and relies on its own), so it is only a last bound. Public for that role's test of the margin.
+     */
+    public static final long ASYNC_TIMEOUT_MILLIS = 35_000;
 
     private ServerApp() {
     }
@@ -63,8 +66,8 @@ public final class ServerApp {
             config.concurrency.useVirtualThreads = virtualThreads(Runtime.version().feature(),
                     System.getProperty(VIRTUAL_THREADS));
             config.http.maxRequestSize = PathRule.DEFAULT_MAX_BYTES;
-            // A suspended request (the key fetch waiting for its audit commit) always ends: the fetch
-            // gives up after 30 s itself; this bound holds even if a completion were ever lost.
+            // A suspended request always ends, even if a completion were ever lost. (The key fetch turns
+            // this timer off for itself: its audit append gives up after 30 s, see KeysRole.fetchKey.)
             config.http.asyncTimeout = ASYNC_TIMEOUT_MILLIS;
             // Headers every answer carries, Jetty's own refusals included; no server name or version.
             config.jetty.modifyHttpConfiguration(http -> {
