@@ -46,16 +46,48 @@ final class Keys {
         }
     }
 
-    /** [encryption key, HMAC key] for a header and a secret of the matching kind. */
+    /**
+     * [encryption key, HMAC key] for a header and a secret of the matching kind. With a password the
+     * two PBKDF2 derivations are independent, so the encryption key is derived on a second thread
+     * while this one derives the HMAC key: in a fresh JVM each takes a few hundred milliseconds of
+     * not-yet-compiled code, the largest fixed cost of decrypting a small file.
+     */
     static byte[][] derive(Header header, Secret secret) {
         if (secret instanceof Secret.Password p) {
-            return new byte[][] {
-                pbkdf2(p.bytes(), header.encryptionSalt(), RNCryptor.PBKDF2_ITERATIONS, RNCryptor.KEY_LENGTH),
-                pbkdf2(p.bytes(), header.hmacSalt(), RNCryptor.PBKDF2_ITERATIONS, RNCryptor.KEY_LENGTH)
-            };
+            byte[][] keys = new byte[2][];
+            RuntimeException[] failure = new RuntimeException[1];
+            Thread other = new Thread(() -> {
+                try {
+                    keys[0] = pbkdf2(p.bytes(), header.encryptionSalt(), RNCryptor.PBKDF2_ITERATIONS, RNCryptor.KEY_LENGTH);
+                } catch (RuntimeException e) {
+                    failure[0] = e;
+                }
+            }, "safelight-pbkdf2");
+            other.setDaemon(true);
+            other.start();
+            keys[1] = pbkdf2(p.bytes(), header.hmacSalt(), RNCryptor.PBKDF2_ITERATIONS, RNCryptor.KEY_LENGTH);
+            joinUninterruptibly(other); // the join publishes keys[0] and failure[0] to this thread
+            if (failure[0] != null) {
+                throw failure[0];
+            }
+            return keys;
         }
         Secret.Keys k = (Secret.Keys) secret;
         return new byte[][] {k.encryptionKey(), k.hmacKey()};
+    }
+
+    private static void joinUninterruptibly(Thread thread) {
+        boolean interrupted = false;
+        while (thread.isAlive()) {
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     static Mac hmac(byte[] key) {

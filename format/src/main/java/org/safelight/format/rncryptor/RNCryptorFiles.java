@@ -40,6 +40,9 @@ public final class RNCryptorFiles {
     /** The unit of reads, writes and hand-offs; cipher and MAC calls stay at {@value RNCryptor#CHUNK}. */
     static final int BLOCK = 1 << 20;
     private static final int BUFFERS = 4;
+    /** See {@link #slice}: 32,768 calls, a multiple of the AES block. */
+    static final int WARM_UP_SLICE = 512;
+    static final long WARM_UP_BYTES = 16L << 20;
     private static final int HMAC_LENGTH = 32;
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -87,6 +90,7 @@ public final class RNCryptorFiles {
         try (PendingFile file = new PendingFile(out)) {
             decrypt(in, file::write, secret);
             file.commit();
+            Trace.mark("decrypt: committed");
         }
     }
 
@@ -123,17 +127,25 @@ public final class RNCryptorFiles {
     }
 
     private static void encrypt(InputStream in, Sink sink, Secret secret, Header header) throws IOException {
+        Trace.mark("encrypt: start");
         header.checkMatches(secret);
         byte[][] keys = Keys.derive(header, secret);
+        Trace.mark("encrypt: keys derived");
         Cipher cipher = Keys.aesCbc(Cipher.ENCRYPT_MODE, keys[0], header.iv());
         Mac mac = Keys.hmac(keys[1]);
         byte[] headerBytes = header.toBytes();
         // The worker owns the Mac until finish() returns (a happens-before through the join).
-        HandOff.Work macAndWrite = (buffer, length) -> {
-            macUpdate(mac, buffer, length);
-            sink.write(buffer, 0, length);
+        HandOff.Work macAndWrite = new HandOff.Work() {
+            private long macked;
+
+            @Override
+            public void accept(byte[] buffer, int length) throws IOException {
+                macked = macUpdate(mac, buffer, length, macked);
+                sink.write(buffer, 0, length);
+            }
         };
         byte[] plain = new byte[BLOCK];
+        long encrypted = 0;
         try (HandOff worker = new HandOff("safelight-hmac", BUFFERS, BLOCK + 16, macAndWrite)) {
             byte[] first = worker.take();
             System.arraycopy(headerBytes, 0, first, 0, headerBytes.length);
@@ -143,15 +155,18 @@ public final class RNCryptorFiles {
                 last = n < BLOCK;
                 byte[] out = worker.take();
                 int m = 0;
-                for (int off = 0; off < n; off += RNCryptor.CHUNK) {
-                    m += cipher.update(plain, off, Math.min(RNCryptor.CHUNK, n - off), out, m);
+                for (int off = 0, len; off < n; off += len, encrypted += len) {
+                    len = Math.min(slice(encrypted), n - off);
+                    m += cipher.update(plain, off, len, out, m);
                 }
                 if (last) {
                     m += cipher.doFinal(out, m);
                 }
                 worker.submit(out, m);
+                Trace.every64MiB(encrypted, n, "encrypted");
             }
             worker.finish();
+            Trace.mark("encrypt: all encrypted and MACed");
         } catch (ShortBufferException e) {
             throw new IllegalStateException("cipher output buffer too small", e);
         } catch (GeneralSecurityException e) {
@@ -161,20 +176,30 @@ public final class RNCryptorFiles {
     }
 
     private static void decrypt(FileChannel channel, Sink sink, Secret secret) throws IOException {
+        Trace.mark("decrypt: start");
         long size = channel.size();
         ByteBuffer head = ByteBuffer.allocate(Header.PASSWORD_LENGTH);
         readFully(channel, head, 0);
         Header header = RNCryptor.parseAndCheckLength(head.array(), head.position(), size, secret);
         byte[][] keys = Keys.derive(header, secret);
+        Trace.mark("decrypt: keys derived");
         Mac mac = Keys.hmac(keys[1]);
         Cipher cipher = Keys.aesCbc(Cipher.DECRYPT_MODE, keys[0], header.iv());
         long signedLength = size - HMAC_LENGTH;
         byte[] plain = new byte[BLOCK + 16];
         HandOff.Work decryptAndWrite = new HandOff.Work() {
+            private long decrypted;
+
             @Override
             public void accept(byte[] buffer, int length) throws IOException {
                 try {
-                    sink.write(plain, 0, cipher.update(buffer, 0, length, plain, 0));
+                    int pn = 0;
+                    for (int off = 0, len; off < length; off += len, decrypted += len) {
+                        len = Math.min(slice(decrypted), length - off);
+                        pn += cipher.update(buffer, off, len, plain, pn);
+                    }
+                    sink.write(plain, 0, pn);
+                    Trace.every64MiB(decrypted, length, "decrypted");
                 } catch (ShortBufferException e) {
                     throw new IllegalStateException("plaintext buffer too small", e);
                 }
@@ -195,6 +220,7 @@ public final class RNCryptorFiles {
         IOException decryptionFailure = null;
         try (HandOff worker = new HandOff("safelight-decrypt", BUFFERS, BLOCK, decryptAndWrite)) {
             mac.update(head.array(), 0, header.length());
+            long macked = 0;
             for (long pos = header.length(); pos < signedLength; ) {
                 byte[] buffer = worker.take();
                 int n = (int) Math.min(BLOCK, signedLength - pos);
@@ -203,12 +229,15 @@ public final class RNCryptorFiles {
                 if (chunk.hasRemaining()) {
                     throw new TruncatedCiphertextException("the data was shortened while it was being decrypted");
                 }
-                macUpdate(mac, buffer, n);
+                macked = macUpdate(mac, buffer, n, macked);
+                Trace.every64MiB(macked, n, "read and MACed");
                 worker.submit(buffer, n);
                 pos += n;
             }
+            Trace.mark("decrypt: all read and MACed, waiting for the decryption");
             try {
                 worker.finish();
+                Trace.mark("decrypt: all decrypted");
             } catch (IOException e) {
                 decryptionFailure = e; // reported only if the HMAC verified: it decides the error first
             }
@@ -221,13 +250,34 @@ public final class RNCryptorFiles {
         if (decryptionFailure != null) {
             throw decryptionFailure;
         }
+        Trace.mark("decrypt: verified");
     }
 
-    /** In {@value RNCryptor#CHUNK}-byte calls: one call over a large array stays out of the intrinsics. */
-    private static void macUpdate(Mac mac, byte[] buffer, int length) {
-        for (int off = 0; off < length; off += RNCryptor.CHUNK) {
-            mac.update(buffer, off, Math.min(RNCryptor.CHUNK, length - off));
+    /**
+     * Feeds {@code buffer[0, length)} to the MAC in {@link #slice} calls, {@code done} bytes of the
+     * message having been fed before; returns the new count.
+     */
+    private static long macUpdate(Mac mac, byte[] buffer, int length, long done) {
+        for (int off = 0, len; off < length; off += len, done += len) {
+            len = Math.min(slice(done), length - off);
+            mac.update(buffer, off, len);
         }
+        return done;
+    }
+
+    /**
+     * How many bytes the cipher or MAC call at {@code position} of a message takes: small calls for
+     * the first {@value #WARM_UP_BYTES} bytes, then {@value RNCryptor#CHUNK}.
+     *
+     * <p>Why: HotSpot runs AES-CBC and SHA-256 on the CPU's AES-NI and SHA instructions only inside
+     * code its C2 compiler made, and C2 compiles the JCA method that calls them (for instance
+     * {@code CipherBlockChaining.decrypt}) only after some thousands of <em>calls</em>. In 64 KiB
+     * calls that is more than 300 MiB of input, decrypted until then by Java code at a third of
+     * the speed: a 1 GiB decrypt never got there. The same thousands of calls over small slices of
+     * the first MiBs cost a few milliseconds, and every byte of them is real work.
+     */
+    static int slice(long position) {
+        return position < WARM_UP_BYTES ? WARM_UP_SLICE : RNCryptor.CHUNK;
     }
 
     private static void readFully(FileChannel channel, ByteBuffer buffer, long position) throws IOException {
