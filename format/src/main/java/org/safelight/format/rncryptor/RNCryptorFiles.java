@@ -24,9 +24,10 @@ import javax.crypto.ShortBufferException;
  * <ul>
  * <li>Encrypt: this thread reads and encrypts (AES-CBC encryption is sequential); a second thread
  *     computes the HMAC over the ciphertext and writes it.
- * <li>Decrypt to a file: this thread reads each chunk once and feeds the HMAC; a second thread
- *     decrypts the same chunk and writes the plaintext to a private temporary file next to the
- *     target. The file is renamed onto the target only after the HMAC over the whole message has
+ * <li>Decrypt to a file: this thread reads each chunk once, hands it to a second thread that
+ *     feeds it to the HMAC, and meanwhile decrypts the same chunk and writes the plaintext to a
+ *     private temporary file next to the target. (The HMAC is the longer pass once the JIT has
+ *     compiled both: reading, decrypting and writing on one side balance it.) The file is renamed onto the target only after the HMAC over the whole message has
  *     verified (compared in constant time); otherwise it is deleted and the error is the same as
  *     {@link RNCryptor#openVerified(Path, Secret)}'s. Nothing unverified is released: the
  *     plaintext is unreachable under its temporary name, and gone on any failure.
@@ -37,7 +38,7 @@ import javax.crypto.ShortBufferException;
  * {@link #decrypt(Path, OutputStream, Secret)}.
  */
 public final class RNCryptorFiles {
-    /** The unit of reads, writes and hand-offs; cipher and MAC calls stay at {@value RNCryptor#CHUNK}. */
+    /** The unit of reads, writes and hand-offs; for the cipher and MAC calls see {@link #slice}. */
     static final int BLOCK = 1 << 20;
     private static final int BUFFERS = 4;
     /** See {@link #slice}: 32,768 calls, a multiple of the AES block. */
@@ -186,41 +187,23 @@ public final class RNCryptorFiles {
         Mac mac = Keys.hmac(keys[1]);
         Cipher cipher = Keys.aesCbc(Cipher.DECRYPT_MODE, keys[0], header.iv());
         long signedLength = size - HMAC_LENGTH;
-        byte[] plain = new byte[BLOCK + 16];
-        HandOff.Work decryptAndWrite = new HandOff.Work() {
-            private long decrypted;
+        // The worker owns the Mac until finish() returns (a happens-before through the join).
+        HandOff.Work macOnly = new HandOff.Work() {
+            private long macked;
 
             @Override
-            public void accept(byte[] buffer, int length) throws IOException {
-                try {
-                    int pn = 0;
-                    for (int off = 0, len; off < length; off += len, decrypted += len) {
-                        len = Math.min(slice(decrypted), length - off);
-                        pn += cipher.update(buffer, off, len, plain, pn);
-                    }
-                    sink.write(plain, 0, pn);
-                    Trace.every64MiB(decrypted, length, "decrypted");
-                } catch (ShortBufferException e) {
-                    throw new IllegalStateException("plaintext buffer too small", e);
-                }
-            }
-
-            @Override
-            public void end() throws IOException {
-                try {
-                    sink.write(plain, 0, cipher.doFinal(plain, 0));
-                } catch (BadPaddingException e) {
-                    // The HMAC key was right but the encryption key was not (possible only with raw keys).
-                    throw new WrongKeyException("the encryption key is wrong (the HMAC key matched)");
-                } catch (GeneralSecurityException e) {
-                    throw new IOException("decryption failed", e);
-                }
+            public void accept(byte[] buffer, int length) {
+                macked = macUpdate(mac, buffer, length, macked);
+                Trace.every64MiB(macked, length, "MACed");
             }
         };
-        IOException decryptionFailure = null;
-        try (HandOff worker = new HandOff("safelight-decrypt", BUFFERS, BLOCK, decryptAndWrite)) {
-            mac.update(head.array(), 0, header.length());
-            long macked = 0;
+        byte[] plain = new byte[BLOCK + 16];
+        IOException paddingFailure = null;
+        try (HandOff worker = new HandOff("safelight-hmac", BUFFERS, BLOCK, macOnly)) {
+            byte[] first = worker.take();
+            System.arraycopy(head.array(), 0, first, 0, header.length());
+            worker.submit(first, header.length());
+            long decrypted = 0;
             for (long pos = header.length(); pos < signedLength; ) {
                 byte[] buffer = worker.take();
                 int n = (int) Math.min(BLOCK, signedLength - pos);
@@ -229,26 +212,39 @@ public final class RNCryptorFiles {
                 if (chunk.hasRemaining()) {
                     throw new TruncatedCiphertextException("the data was shortened while it was being decrypted");
                 }
-                macked = macUpdate(mac, buffer, n, macked);
-                Trace.every64MiB(macked, n, "read and MACed");
+                // Both passes only read the buffer; the worker gives it back after its MAC pass, and
+                // this thread has decrypted it before it takes another.
                 worker.submit(buffer, n);
+                int m = 0;
+                for (int off = 0, len; off < n; off += len, decrypted += len) {
+                    len = Math.min(slice(decrypted), n - off);
+                    m += cipher.update(buffer, off, len, plain, m);
+                }
+                sink.write(plain, 0, m);
+                Trace.every64MiB(decrypted, n, "read, decrypted and written");
                 pos += n;
             }
-            Trace.mark("decrypt: all read and MACed, waiting for the decryption");
             try {
-                worker.finish();
-                Trace.mark("decrypt: all decrypted");
-            } catch (IOException e) {
-                decryptionFailure = e; // reported only if the HMAC verified: it decides the error first
+                sink.write(plain, 0, cipher.doFinal(plain, 0));
+            } catch (BadPaddingException e) {
+                // The HMAC key was right but the encryption key was not (possible only with raw
+                // keys), or the data is damaged: the HMAC decides which, so it is reported after.
+                paddingFailure = new WrongKeyException("the encryption key is wrong (the HMAC key matched)");
+            } catch (GeneralSecurityException e) {
+                paddingFailure = new IOException("decryption failed", e);
             }
+            Trace.mark("decrypt: all read, decrypted and written");
+            worker.finish();
+        } catch (ShortBufferException e) {
+            throw new IllegalStateException("plaintext buffer too small", e);
         }
         ByteBuffer expected = ByteBuffer.allocate(HMAC_LENGTH);
         readFully(channel, expected, signedLength);
         if (expected.hasRemaining() || !MessageDigest.isEqual(mac.doFinal(), expected.array())) {
             throw new IntegrityException();
         }
-        if (decryptionFailure != null) {
-            throw decryptionFailure;
+        if (paddingFailure != null) {
+            throw paddingFailure;
         }
         Trace.mark("decrypt: verified");
     }
