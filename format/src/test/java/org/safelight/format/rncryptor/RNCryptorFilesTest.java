@@ -7,8 +7,10 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.Arrays;
 import java.util.Random;
@@ -143,6 +145,32 @@ class RNCryptorFilesTest {
 
         assertThat(Files.readAllBytes(existing)).isEqualTo(OLD_CONTENT);
         assertThat(absent).doesNotExist();
+        assertThat(leftovers()).isEmpty();
+    }
+
+    @Test
+    void a_read_error_half_way_through_a_decryption_leaves_the_existing_file_untouched_and_nothing_new()
+            throws Exception {
+        Path sealed = write("sealed.bin", RNCryptor.encrypt(data(WARM_UP + 3 * BLOCK), RIGHT));
+        Path existing = write("existing.bin", OLD_CONTENT);
+        Path absent = dir.resolve("absent.bin");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+
+        for (Path target : new Path[] {existing, absent, null}) {
+            try (FileChannel file = FileChannel.open(sealed, StandardOpenOption.READ);
+                    ReadCountingChannel failing = new ReadCountingChannel(file).failFrom(WARM_UP + BLOCK)) {
+                if (target == null) {
+                    assertThatThrownBy(() -> RNCryptorFiles.decrypt(failing, out, RIGHT))
+                            .isInstanceOf(IOException.class).hasMessageContaining("simulated read error");
+                } else {
+                    assertThatThrownBy(() -> RNCryptorFiles.decrypt(failing, target, RIGHT))
+                            .isInstanceOf(IOException.class).hasMessageContaining("simulated read error");
+                }
+            }
+        }
+        assertThat(Files.readAllBytes(existing)).isEqualTo(OLD_CONTENT);
+        assertThat(absent).doesNotExist();
+        assertThat(out.size()).isZero();
         assertThat(leftovers()).isEmpty();
     }
 
