@@ -27,8 +27,9 @@ import javax.crypto.ShortBufferException;
  * <li>Decrypt to a file: this thread reads each chunk once, hands it to a second thread that
  *     feeds it to the HMAC, and meanwhile decrypts the same chunk and writes the plaintext to a
  *     private temporary file next to the target. (The HMAC is the longer pass once the JIT has
- *     compiled both: reading, decrypting and writing on one side balance it.) The file is renamed onto the target only after the HMAC over the whole message has
- *     verified (compared in constant time); otherwise it is deleted and the error is the same as
+ *     compiled both: reading, decrypting and writing on one side balance it.) The file is renamed
+ *     onto the target only after the HMAC over the whole message has verified (compared in
+ *     constant time); otherwise it is deleted and the error is the same as
  *     {@link RNCryptor#openVerified(Path, Secret)}'s. Nothing unverified is released: the
  *     plaintext is unreachable under its temporary name, and gone on any failure.
  * </ul>
