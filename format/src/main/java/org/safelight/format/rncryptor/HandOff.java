@@ -16,12 +16,9 @@ import java.util.concurrent.BlockingQueue;
  * waits for the worker to stop, so nothing runs on after a failure.
  */
 final class HandOff implements AutoCloseable {
-    /** What the worker does with each buffer, in order, and once at the end. */
+    /** What the worker does with each buffer, in order. */
     interface Work {
         void accept(byte[] buffer, int length) throws IOException;
-
-        default void end() throws IOException {
-        }
     }
 
     private record Chunk(byte[] buffer, int length) {
@@ -54,7 +51,6 @@ final class HandOff implements AutoCloseable {
         try {
             for (Chunk c; (c = full.take()) != ABANDON; ) {
                 if (c == END) {
-                    work.end();
                     return;
                 }
                 work.accept(c.buffer(), c.length());
@@ -84,7 +80,7 @@ final class HandOff implements AutoCloseable {
         full.add(new Chunk(buffer, length)); // never full: there are only so many buffers
     }
 
-    /** Waits until the worker has processed everything and run its end step; throws its failure. */
+    /** Waits until the worker has processed everything; throws its failure. */
     void finish() throws IOException {
         ended = true;
         full.add(END);

@@ -3,6 +3,11 @@ package org.safelight.format.rncryptor;
 import java.security.GeneralSecurityException;
 import java.security.InvalidKeyException;
 import java.security.NoSuchAlgorithmException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import javax.crypto.Cipher;
 import javax.crypto.Mac;
 import javax.crypto.spec.IvParameterSpec;
@@ -46,16 +51,81 @@ final class Keys {
         }
     }
 
-    /** [encryption key, HMAC key] for a header and a secret of the matching kind. */
+    /** PBKDF2 of the password with one salt; a seam so that a test can make one derivation fail. */
+    interface Derivation {
+        byte[] derive(byte[] password, byte[] salt);
+    }
+
+    private static final Derivation PBKDF2 =
+            (password, salt) -> pbkdf2(password, salt, RNCryptor.PBKDF2_ITERATIONS, RNCryptor.KEY_LENGTH);
+
+    /**
+     * One shared daemon thread that may derive the encryption key while the caller derives the HMAC
+     * key: in a fresh JVM (the CLI) each PBKDF2 takes a few hundred milliseconds of not-yet-compiled
+     * code, the largest fixed cost of opening a small file. It is created on first use and ends after
+     * 30 s idle. When it is busy (a server opening several reports at once) the hand-over is refused
+     * at once and the caller derives both keys itself, as before: no thread is started per open and
+     * no caller waits behind another's derivation.
+     */
+    private static final ThreadPoolExecutor SECOND = secondThread();
+
+    private static ThreadPoolExecutor secondThread() {
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(1, 1, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), task -> {
+            Thread thread = new Thread(task, "safelight-pbkdf2");
+            thread.setDaemon(true);
+            return thread;
+        }, new ThreadPoolExecutor.DiscardPolicy());
+        pool.allowCoreThreadTimeOut(true);
+        return pool;
+    }
+
+    /**
+     * [encryption key, HMAC key] for a header and a secret of the matching kind. With a password the
+     * two PBKDF2 derivations are independent; the encryption key is offered to the shared second
+     * thread and derived here if that thread has not started it by the time the HMAC key is done.
+     * Whatever the derivation on the other thread throws (an {@link Error} too) is thrown here.
+     */
     static byte[][] derive(Header header, Secret secret) {
+        return derive(header, secret, PBKDF2);
+    }
+
+    static byte[][] derive(Header header, Secret secret, Derivation derivation) {
         if (secret instanceof Secret.Password p) {
-            return new byte[][] {
-                pbkdf2(p.bytes(), header.encryptionSalt(), RNCryptor.PBKDF2_ITERATIONS, RNCryptor.KEY_LENGTH),
-                pbkdf2(p.bytes(), header.hmacSalt(), RNCryptor.PBKDF2_ITERATIONS, RNCryptor.KEY_LENGTH)
-            };
+            FutureTask<byte[]> encryptionKey = new FutureTask<>(() -> derivation.derive(p.bytes(), header.encryptionSalt()));
+            SECOND.execute(encryptionKey); // discarded when the second thread is busy
+            byte[] hmacKey = derivation.derive(p.bytes(), header.hmacSalt());
+            encryptionKey.run(); // does nothing if the second thread has started (or finished) it
+            return new byte[][] {result(encryptionKey), hmacKey};
         }
         Secret.Keys k = (Secret.Keys) secret;
         return new byte[][] {k.encryptionKey(), k.hmacKey()};
+    }
+
+    /** The task's value; what it threw, rethrown as it was (wrapped only if checked, which PBKDF2 never is). */
+    private static byte[] result(FutureTask<byte[]> task) {
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    return task.get(); // publishes the key to this thread
+                } catch (InterruptedException e) {
+                    interrupted = true; // the key is needed anyway; keep the flag for the caller
+                }
+            }
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof RuntimeException r) {
+                throw r;
+            }
+            if (cause instanceof Error err) {
+                throw err;
+            }
+            throw new IllegalStateException("PBKDF2 failed", cause);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     static Mac hmac(byte[] key) {

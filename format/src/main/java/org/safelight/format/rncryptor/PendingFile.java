@@ -152,7 +152,9 @@ final class PendingFile implements AutoCloseable {
         if (syncFailure != null) {
             throw syncFailure;
         }
+        Trace.mark("commit: final sync");
         channel.force(true);
+        Trace.mark("commit: synced");
         channel.close();
         Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         committed = true;
@@ -196,6 +198,7 @@ final class PendingFile implements AutoCloseable {
         try {
             while (syncRequests.take() != STOP) {
                 channel.force(false);
+                Trace.mark("fdatasync done");
             }
         } catch (IOException e) {
             syncFailure = e;

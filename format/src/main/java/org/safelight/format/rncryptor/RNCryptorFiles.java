@@ -24,10 +24,12 @@ import javax.crypto.ShortBufferException;
  * <ul>
  * <li>Encrypt: this thread reads and encrypts (AES-CBC encryption is sequential); a second thread
  *     computes the HMAC over the ciphertext and writes it.
- * <li>Decrypt to a file: this thread reads each chunk once and feeds the HMAC; a second thread
- *     decrypts the same chunk and writes the plaintext to a private temporary file next to the
- *     target. The file is renamed onto the target only after the HMAC over the whole message has
- *     verified (compared in constant time); otherwise it is deleted and the error is the same as
+ * <li>Decrypt to a file: this thread reads each chunk once, hands it to a second thread that
+ *     feeds it to the HMAC, and meanwhile decrypts the same chunk and writes the plaintext to a
+ *     private temporary file next to the target. (The HMAC is the longer pass once the JIT has
+ *     compiled both: reading, decrypting and writing on one side balance it.) The file is renamed
+ *     onto the target only after the HMAC over the whole message has verified (compared in
+ *     constant time); otherwise it is deleted and the error is the same as
  *     {@link RNCryptor#openVerified(Path, Secret)}'s. Nothing unverified is released: the
  *     plaintext is unreachable under its temporary name, and gone on any failure.
  * </ul>
@@ -37,9 +39,12 @@ import javax.crypto.ShortBufferException;
  * {@link #decrypt(Path, OutputStream, Secret)}.
  */
 public final class RNCryptorFiles {
-    /** The unit of reads, writes and hand-offs; cipher and MAC calls stay at {@value RNCryptor#CHUNK}. */
+    /** The unit of reads, writes and hand-offs; for the cipher and MAC calls see {@link #slice}. */
     static final int BLOCK = 1 << 20;
     private static final int BUFFERS = 4;
+    /** See {@link #slice}: 32,768 calls, a multiple of the AES block. */
+    static final int WARM_UP_SLICE = 512;
+    static final long WARM_UP_BYTES = 16L << 20;
     private static final int HMAC_LENGTH = 32;
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -87,6 +92,7 @@ public final class RNCryptorFiles {
         try (PendingFile file = new PendingFile(out)) {
             decrypt(in, file::write, secret);
             file.commit();
+            Trace.mark("decrypt: committed");
         }
     }
 
@@ -123,17 +129,25 @@ public final class RNCryptorFiles {
     }
 
     private static void encrypt(InputStream in, Sink sink, Secret secret, Header header) throws IOException {
+        Trace.mark("encrypt: start");
         header.checkMatches(secret);
         byte[][] keys = Keys.derive(header, secret);
+        Trace.mark("encrypt: keys derived");
         Cipher cipher = Keys.aesCbc(Cipher.ENCRYPT_MODE, keys[0], header.iv());
         Mac mac = Keys.hmac(keys[1]);
         byte[] headerBytes = header.toBytes();
         // The worker owns the Mac until finish() returns (a happens-before through the join).
-        HandOff.Work macAndWrite = (buffer, length) -> {
-            macUpdate(mac, buffer, length);
-            sink.write(buffer, 0, length);
+        HandOff.Work macAndWrite = new HandOff.Work() {
+            private long macked;
+
+            @Override
+            public void accept(byte[] buffer, int length) throws IOException {
+                macked = macUpdate(mac, buffer, length, macked);
+                sink.write(buffer, 0, length);
+            }
         };
         byte[] plain = new byte[BLOCK];
+        long encrypted = 0;
         try (HandOff worker = new HandOff("safelight-hmac", BUFFERS, BLOCK + 16, macAndWrite)) {
             byte[] first = worker.take();
             System.arraycopy(headerBytes, 0, first, 0, headerBytes.length);
@@ -143,15 +157,18 @@ public final class RNCryptorFiles {
                 last = n < BLOCK;
                 byte[] out = worker.take();
                 int m = 0;
-                for (int off = 0; off < n; off += RNCryptor.CHUNK) {
-                    m += cipher.update(plain, off, Math.min(RNCryptor.CHUNK, n - off), out, m);
+                for (int off = 0, len; off < n; off += len, encrypted += len) {
+                    len = Math.min(slice(encrypted), n - off);
+                    m += cipher.update(plain, off, len, out, m);
                 }
                 if (last) {
                     m += cipher.doFinal(out, m);
                 }
                 worker.submit(out, m);
+                Trace.every64MiB(encrypted, n, "encrypted");
             }
             worker.finish();
+            Trace.mark("encrypt: all encrypted and MACed");
         } catch (ShortBufferException e) {
             throw new IllegalStateException("cipher output buffer too small", e);
         } catch (GeneralSecurityException e) {
@@ -161,40 +178,33 @@ public final class RNCryptorFiles {
     }
 
     private static void decrypt(FileChannel channel, Sink sink, Secret secret) throws IOException {
+        Trace.mark("decrypt: start");
         long size = channel.size();
         ByteBuffer head = ByteBuffer.allocate(Header.PASSWORD_LENGTH);
         readFully(channel, head, 0);
         Header header = RNCryptor.parseAndCheckLength(head.array(), head.position(), size, secret);
         byte[][] keys = Keys.derive(header, secret);
+        Trace.mark("decrypt: keys derived");
         Mac mac = Keys.hmac(keys[1]);
         Cipher cipher = Keys.aesCbc(Cipher.DECRYPT_MODE, keys[0], header.iv());
         long signedLength = size - HMAC_LENGTH;
-        byte[] plain = new byte[BLOCK + 16];
-        HandOff.Work decryptAndWrite = new HandOff.Work() {
-            @Override
-            public void accept(byte[] buffer, int length) throws IOException {
-                try {
-                    sink.write(plain, 0, cipher.update(buffer, 0, length, plain, 0));
-                } catch (ShortBufferException e) {
-                    throw new IllegalStateException("plaintext buffer too small", e);
-                }
-            }
+        // The worker owns the Mac until finish() returns (a happens-before through the join).
+        HandOff.Work macOnly = new HandOff.Work() {
+            private long macked;
 
             @Override
-            public void end() throws IOException {
-                try {
-                    sink.write(plain, 0, cipher.doFinal(plain, 0));
-                } catch (BadPaddingException e) {
-                    // The HMAC key was right but the encryption key was not (possible only with raw keys).
-                    throw new WrongKeyException("the encryption key is wrong (the HMAC key matched)");
-                } catch (GeneralSecurityException e) {
-                    throw new IOException("decryption failed", e);
-                }
+            public void accept(byte[] buffer, int length) {
+                macked = macUpdate(mac, buffer, length, macked);
+                Trace.every64MiB(macked, length, "MACed");
             }
         };
-        IOException decryptionFailure = null;
-        try (HandOff worker = new HandOff("safelight-decrypt", BUFFERS, BLOCK, decryptAndWrite)) {
-            mac.update(head.array(), 0, header.length());
+        byte[] plain = new byte[BLOCK + 16];
+        IOException paddingFailure = null;
+        try (HandOff worker = new HandOff("safelight-hmac", BUFFERS, BLOCK, macOnly)) {
+            byte[] first = worker.take();
+            System.arraycopy(head.array(), 0, first, 0, header.length());
+            worker.submit(first, header.length());
+            long decrypted = 0;
             for (long pos = header.length(); pos < signedLength; ) {
                 byte[] buffer = worker.take();
                 int n = (int) Math.min(BLOCK, signedLength - pos);
@@ -203,31 +213,68 @@ public final class RNCryptorFiles {
                 if (chunk.hasRemaining()) {
                     throw new TruncatedCiphertextException("the data was shortened while it was being decrypted");
                 }
-                macUpdate(mac, buffer, n);
+                // Both passes only read the buffer; the worker gives it back after its MAC pass, and
+                // this thread has decrypted it before it takes another.
                 worker.submit(buffer, n);
+                int m = 0;
+                for (int off = 0, len; off < n; off += len, decrypted += len) {
+                    len = Math.min(slice(decrypted), n - off);
+                    m += cipher.update(buffer, off, len, plain, m);
+                }
+                sink.write(plain, 0, m);
+                Trace.every64MiB(decrypted, n, "read, decrypted and written");
                 pos += n;
             }
             try {
-                worker.finish();
-            } catch (IOException e) {
-                decryptionFailure = e; // reported only if the HMAC verified: it decides the error first
+                sink.write(plain, 0, cipher.doFinal(plain, 0));
+            } catch (BadPaddingException e) {
+                // The HMAC key was right but the encryption key was not (possible only with raw
+                // keys), or the data is damaged: the HMAC decides which, so it is reported after.
+                paddingFailure = new WrongKeyException("the encryption key is wrong (the HMAC key matched)");
+            } catch (GeneralSecurityException e) {
+                paddingFailure = new IOException("decryption failed", e);
             }
+            Trace.mark("decrypt: all read, decrypted and written");
+            worker.finish();
+        } catch (ShortBufferException e) {
+            throw new IllegalStateException("plaintext buffer too small", e);
         }
         ByteBuffer expected = ByteBuffer.allocate(HMAC_LENGTH);
         readFully(channel, expected, signedLength);
         if (expected.hasRemaining() || !MessageDigest.isEqual(mac.doFinal(), expected.array())) {
             throw new IntegrityException();
         }
-        if (decryptionFailure != null) {
-            throw decryptionFailure;
+        if (paddingFailure != null) {
+            throw paddingFailure;
         }
+        Trace.mark("decrypt: verified");
     }
 
-    /** In {@value RNCryptor#CHUNK}-byte calls: one call over a large array stays out of the intrinsics. */
-    private static void macUpdate(Mac mac, byte[] buffer, int length) {
-        for (int off = 0; off < length; off += RNCryptor.CHUNK) {
-            mac.update(buffer, off, Math.min(RNCryptor.CHUNK, length - off));
+    /**
+     * Feeds {@code buffer[0, length)} to the MAC in {@link #slice} calls, {@code done} bytes of the
+     * message having been fed before; returns the new count.
+     */
+    private static long macUpdate(Mac mac, byte[] buffer, int length, long done) {
+        for (int off = 0, len; off < length; off += len, done += len) {
+            len = Math.min(slice(done), length - off);
+            mac.update(buffer, off, len);
         }
+        return done;
+    }
+
+    /**
+     * How many bytes the cipher or MAC call at {@code position} of a message takes: small calls for
+     * the first {@value #WARM_UP_BYTES} bytes, then {@value RNCryptor#CHUNK}.
+     *
+     * <p>Why: HotSpot runs AES-CBC and SHA-256 on the CPU's AES-NI and SHA instructions only inside
+     * code its C2 compiler made, and C2 compiles the JCA method that calls them (for instance
+     * {@code CipherBlockChaining.decrypt}) only after some thousands of <em>calls</em>. In 64 KiB
+     * calls that is more than 300 MiB of input, decrypted until then by Java code at a third of
+     * the speed: a 1 GiB decrypt never got there. The same thousands of calls over small slices of
+     * the first MiBs cost a few milliseconds, and every byte of them is real work.
+     */
+    static int slice(long position) {
+        return position < WARM_UP_BYTES ? WARM_UP_SLICE : RNCryptor.CHUNK;
     }
 
     private static void readFully(FileChannel channel, ByteBuffer buffer, long position) throws IOException {

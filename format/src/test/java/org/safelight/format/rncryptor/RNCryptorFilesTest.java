@@ -7,8 +7,10 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.Arrays;
 import java.util.Random;
@@ -20,10 +22,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The two-thread file paths give the same bytes and the same refusals as {@link RNCryptor}'s streams. */
 class RNCryptorFilesTest {
     private static final int BLOCK = RNCryptorFiles.BLOCK;
+    private static final int WARM_UP = (int) RNCryptorFiles.WARM_UP_BYTES;
     private static final Secret RIGHT = Secret.password("correct horse");
     private static final Secret WRONG = Secret.password("battery staple");
     private static final byte[] OLD_CONTENT = "what was there before".getBytes();
@@ -33,7 +37,7 @@ class RNCryptorFilesTest {
 
     static IntStream sizes() {
         return IntStream.of(0, 1, 15, 16, 17, RNCryptor.CHUNK - 1, RNCryptor.CHUNK + 1, BLOCK - 1, BLOCK, BLOCK + 1,
-                BLOCK - 40, 3 * BLOCK + 5);
+                BLOCK - 40, 3 * BLOCK + 5, WARM_UP - 1, WARM_UP + 17);
     }
 
     @ParameterizedTest(name = "{0} bytes")
@@ -124,6 +128,59 @@ class RNCryptorFilesTest {
         assertThat(absent).doesNotExist();
         assertThat(out.size()).isZero();
         assertThat(leftovers()).isEmpty();
+    }
+
+    @ParameterizedTest(name = "ciphertext byte {0}")
+    @ValueSource(ints = {WARM_UP - 1, WARM_UP, WARM_UP + RNCryptorFiles.WARM_UP_SLICE, WARM_UP + BLOCK + 99})
+    void a_byte_flipped_around_or_after_the_small_warm_up_calls_fails_the_integrity_check_and_leaves_no_output(
+            int position) throws Exception {
+        byte[] sealed = RNCryptor.encrypt(data(WARM_UP + BLOCK + 100), RIGHT);
+        sealed[Header.PASSWORD_LENGTH + position] ^= (byte) 0x80;
+        Path file = write("sealed.bin", sealed);
+        Path existing = write("existing.bin", OLD_CONTENT);
+        Path absent = dir.resolve("absent.bin");
+
+        assertThatThrownBy(() -> RNCryptorFiles.decrypt(file, existing, RIGHT)).isExactlyInstanceOf(IntegrityException.class);
+        assertThatThrownBy(() -> RNCryptorFiles.decrypt(file, absent, RIGHT)).isExactlyInstanceOf(IntegrityException.class);
+
+        assertThat(Files.readAllBytes(existing)).isEqualTo(OLD_CONTENT);
+        assertThat(absent).doesNotExist();
+        assertThat(leftovers()).isEmpty();
+    }
+
+    @Test
+    void a_read_error_half_way_through_a_decryption_leaves_the_existing_file_untouched_and_nothing_new()
+            throws Exception {
+        Path sealed = write("sealed.bin", RNCryptor.encrypt(data(WARM_UP + 3 * BLOCK), RIGHT));
+        Path existing = write("existing.bin", OLD_CONTENT);
+        Path absent = dir.resolve("absent.bin");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+
+        for (Path target : new Path[] {existing, absent, null}) {
+            try (FileChannel file = FileChannel.open(sealed, StandardOpenOption.READ);
+                    ReadCountingChannel failing = new ReadCountingChannel(file).failFrom(WARM_UP + BLOCK)) {
+                if (target == null) {
+                    assertThatThrownBy(() -> RNCryptorFiles.decrypt(failing, out, RIGHT))
+                            .isInstanceOf(IOException.class).hasMessageContaining("simulated read error");
+                } else {
+                    assertThatThrownBy(() -> RNCryptorFiles.decrypt(failing, target, RIGHT))
+                            .isInstanceOf(IOException.class).hasMessageContaining("simulated read error");
+                }
+            }
+        }
+        assertThat(Files.readAllBytes(existing)).isEqualTo(OLD_CONTENT);
+        assertThat(absent).doesNotExist();
+        assertThat(out.size()).isZero();
+        assertThat(leftovers()).isEmpty();
+    }
+
+    @Test
+    void the_small_warm_up_calls_are_whole_aes_blocks_and_outnumber_the_jit_threshold_then_give_way_to_chunks() {
+        assertThat(RNCryptorFiles.slice(0) % 16).isZero();
+        // HotSpot's Tier4CompileThreshold: the count of calls after which C2 compiles a method.
+        assertThat(RNCryptorFiles.WARM_UP_BYTES / RNCryptorFiles.slice(0)).isGreaterThan(15_000);
+        assertThat(RNCryptorFiles.slice(RNCryptorFiles.WARM_UP_BYTES - 1)).isEqualTo(RNCryptorFiles.WARM_UP_SLICE);
+        assertThat(RNCryptorFiles.slice(RNCryptorFiles.WARM_UP_BYTES)).isEqualTo(RNCryptor.CHUNK);
     }
 
     @Test

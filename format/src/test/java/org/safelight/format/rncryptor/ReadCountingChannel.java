@@ -13,13 +13,15 @@ import java.util.concurrent.CountDownLatch;
  * A read-only {@link FileChannel} over another that counts the bytes read and can change what it
  * serves: after the last byte of the file was read once ({@link #swapAfterFirstFullRead}: a file
  * replaced once a first pass reached its end), or block forever from a position on
- * ({@link #stallFrom}: a slow disk, so a process can be stopped mid-way).
+ * ({@link #stallFrom}: a slow disk, so a process can be stopped mid-way), or fail from a position
+ * on ({@link #failFrom}: a disk error half way).
  */
 final class ReadCountingChannel extends FileChannel {
     private final FileChannel delegate;
     private volatile byte[] replacement;
     private volatile boolean endReached;
     private volatile long stallFrom = Long.MAX_VALUE;
+    private volatile long failFrom = Long.MAX_VALUE;
     private long bytesRead;
 
     ReadCountingChannel(FileChannel delegate) {
@@ -37,12 +39,21 @@ final class ReadCountingChannel extends FileChannel {
         return this;
     }
 
+    /** Reads reaching {@code position} or beyond fail, as a disk error would. */
+    ReadCountingChannel failFrom(long position) {
+        this.failFrom = position;
+        return this;
+    }
+
     synchronized long bytesRead() {
         return bytesRead;
     }
 
     @Override
     public int read(ByteBuffer dst, long position) throws IOException {
+        if (position + dst.remaining() > failFrom) {
+            throw new IOException("simulated read error at byte " + failFrom);
+        }
         if (position >= stallFrom) {
             try {
                 new CountDownLatch(1).await(); // never released: only a signal ends the process
