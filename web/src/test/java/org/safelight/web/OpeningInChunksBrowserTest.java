@@ -224,6 +224,35 @@ class OpeningInChunksBrowserTest extends AppPageBrowserTest {
         assertThat(out.get("chunks").replace("=blob ", "=")).isEqualTo(out.get("memory").replace("=bytes ", "="));
     }
 
+    /** Opens the report (base64) with the given in-memory limit: how its files came (bytes or Blobs), or the refusal. */
+    private static final String OPEN_WITH_LIMIT = """
+            const [base64, key, limit, done] = arguments;
+            import('/app/static/picsafe.js').then(async m => {
+              const bytes = Uint8Array.from(atob(base64), c => c.charCodeAt(0));
+              try {
+                const r = await m.openReport(new Blob([bytes]), {fileName: 'r.picsafe', fetchKey: async () => key, inMemoryLimit: limit});
+                done([...new Set([...r.files.values()].map(f => f instanceof Blob ? 'blobs' : 'bytes'))].join());
+              } catch (e) {
+                done((e.kind || e.name) + ': ' + e.message);
+              }
+            }).catch(e => done('failed: ' + e));
+            """;
+
+    @Test
+    void a_package_of_exactly_the_in_memory_limit_opens_in_memory_and_one_byte_more_in_chunks() throws IOException {
+        int sealed = entry(report, "package.encrypted").length;
+        String base64 = Base64.getEncoder().encodeToString(report);
+        assertThat(browser.asyncScript(OPEN_WITH_LIMIT, base64, KEY, sealed)).isEqualTo("bytes");
+        assertThat(browser.asyncScript(OPEN_WITH_LIMIT, base64, KEY, sealed - 1)).isEqualTo("blobs");
+        String integrity = "integrity: The report does not open with its key: the key is wrong or the file was altered. "
+                + "Nothing of it is shown.";
+        for (int at : new int[] {34, sealed - 33}) { // the first ciphertext byte, and the last one before the tag
+            String tampered = Base64.getEncoder().encodeToString(rezipped(report, bytes -> bytes[at] ^= 1));
+            assertThat(browser.asyncScript(OPEN_WITH_LIMIT, tampered, KEY, sealed)).as("byte %d, in memory", at).isEqualTo(integrity);
+            assertThat(browser.asyncScript(OPEN_WITH_LIMIT, tampered, KEY, sealed - 1)).as("byte %d, in chunks", at).isEqualTo(integrity);
+        }
+    }
+
     @Test
     void every_damage_is_refused_in_chunks_with_the_same_message_as_in_memory() throws IOException {
         String integrity = "integrity: The report does not open with its key: the key is wrong or the file was altered. "

@@ -19,7 +19,7 @@ import {decryptPieces} from './rncryptor-stream.js';
  * Measured 2026-11-28 (bench/browser-open.sh, load 9-12): a 100 MB report shows its first photo
  * sooner in chunks (24-32 s) than in memory (35-46 s), so the limit stays below 100 MB.
  */
-export const IN_MEMORY_LIMIT = 64 * 1024 * 1024;
+export const IN_MEMORY_LIMIT = 128 * 1024 * 1024;
 
 const REPORT_ID = /^[A-Za-z0-9_-]{1,64}$/;
 const MAX_JSON = 1024 * 1024;

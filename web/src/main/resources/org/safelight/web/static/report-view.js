@@ -49,6 +49,14 @@ function photoViewer(photos, photoUrls, listeners) {
     start = null;
     if (Math.abs(dx) >= 40 && Math.abs(dx) > Math.abs(dy)) showPhoto(current + (dx < 0 ? 1 : -1));
   });
+  // The print copies of every photo load once the photo on screen has (or on printing): all of a
+  // large report's photos loading at once held the first one back several times over.
+  const prints = photoUrls.map((u, i) => el('img', {alt: `Photo ${i + 1}`}));
+  const loadPrints = () => prints.forEach((p, i) => p.getAttribute('src') || p.setAttribute('src', photoUrls[i]));
+  img.addEventListener('load', loadPrints, {once: true});
+  img.addEventListener('error', loadPrints, {once: true});
+  window.addEventListener('beforeprint', loadPrints);
+  listeners.push(() => window.removeEventListener('beforeprint', loadPrints));
   showPhoto(0);
   const several = photos.length > 1;
   return el('section', {class: 'card', id: 'photos', 'aria-label': 'Photos'},
@@ -60,7 +68,7 @@ function photoViewer(photos, photoUrls, listeners) {
     several ? el('p', {class: 'hint screen-only'}, onPhone() ? 'Swipe the photo to see the next one.'
       : 'The arrow keys move between photos.') : null,
     // Every photo, for printing (the viewer shows one at a time).
-    el('div', {class: 'print-only print-photos'}, photoUrls.map((u, i) => el('img', {src: u, alt: `Photo ${i + 1}`}))));
+    el('div', {class: 'print-only print-photos'}, prints));
 }
 
 function pdfSection(pdf) {
@@ -100,11 +108,17 @@ export function reportView(report, {sourceBytes, sourceName, onAccessLog, onClos
   // would make may appear, or be downloaded, after the report is gone (or another user signed in).
   let disposed = false;
   const stopping = new AbortController();
+  // One Blob per file held as bytes, however many URLs show it (the viewer and the save link): each
+  // new Blob copies the bytes to the browser process, 100 MB twice for a 100 MB report.
+  const blobs = new Map();
   const url = (bytes, type) => {
     if (disposed) throw new Error('the report is closed');
+    if (!(bytes instanceof Blob)) {
+      if (!blobs.has(bytes)) blobs.set(bytes, new Blob([bytes], {type}));
+      bytes = blobs.get(bytes);
+    }
     // a Blob of another type is re-labelled by a slice, which copies nothing
-    const u = URL.createObjectURL(bytes instanceof Blob ? (bytes.type === type ? bytes : bytes.slice(0, bytes.size, type))
-      : new Blob([bytes], {type}));
+    const u = URL.createObjectURL(bytes.type === type ? bytes : bytes.slice(0, bytes.size, type));
     urls.push(u);
     return u;
   };
@@ -217,6 +231,7 @@ export function reportView(report, {sourceBytes, sourceName, onAccessLog, onClos
       stopping.abort();
       for (const stop of listeners) stop();
       for (const u of urls) URL.revokeObjectURL(u);
+      blobs.clear();
       node.remove();
       // Overwrite the decrypted bytes, so that nothing of the patient lingers in this tab's memory.
       // (Blobs, the files of a large report, cannot be overwritten: they are dropped.)
