@@ -14,10 +14,11 @@ import {decrypt, IntegrityError, MalformedError} from './rncryptor.js';
 import {decryptPieces} from './rncryptor-stream.js';
 
 /**
- * Encrypted packages up to this size are opened in memory (about four copies of it at the peak:
- * sealed, a copy WebCrypto takes, plaintext, files); larger ones in chunks (about one copy).
- * Measured 2026-11-28 (bench/browser-open.sh, load 9-12): a 100 MB report shows its first photo
- * sooner in chunks (24-32 s) than in memory (35-46 s), so the limit stays below 100 MB.
+ * Encrypted packages up to this size are opened in memory: one read of the file, WebCrypto's native
+ * one-shot HMAC, then AES, then each file squeezed out of the plaintext (about three copies at the
+ * peak). Larger ones in chunks (about one copy in the tab; a 500 MB video must stay within two), at
+ * the cost of the noble HMAC in JavaScript, twice. Profiled 2026-11-28 (bench/browser-open.sh with
+ * -Dbench.profile, load 16): a 100 MB report's first photo 2x sooner in memory than in chunks.
  */
 export const IN_MEMORY_LIMIT = 128 * 1024 * 1024;
 

@@ -18,13 +18,17 @@ export function birthDate(day, month, year) {
   return formatDate(`${String(year).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`);
 }
 
-function photoViewer(photos, photoUrls, listeners) {
+/**
+ * The photos one at a time. urlOf(i): the blob: URL of photo i, made when first needed. whenShown():
+ * called once the first photo loaded (or failed to), for the work that may wait until then.
+ */
+function photoViewer(photos, urlOf, listeners, whenShown) {
   const img = el('img', {id: 'photo', alt: ''});
   const position = el('p', {id: 'photo-position', class: 'position', 'aria-live': 'polite'});
   let current = 0;
   const showPhoto = i => {
     current = (i + photos.length) % photos.length;
-    img.src = photoUrls[current];
+    img.src = urlOf(current);
     img.alt = `Photo ${current + 1} of ${photos.length}`;
     img.dataset.item = photos[current].id;
     position.textContent = `Photo ${current + 1} of ${photos.length}`;
@@ -51,10 +55,14 @@ function photoViewer(photos, photoUrls, listeners) {
   });
   // The print copies of every photo load once the photo on screen has (or on printing): all of a
   // large report's photos loading at once held the first one back several times over.
-  const prints = photoUrls.map((u, i) => el('img', {alt: `Photo ${i + 1}`}));
-  const loadPrints = () => prints.forEach((p, i) => p.getAttribute('src') || p.setAttribute('src', photoUrls[i]));
-  img.addEventListener('load', loadPrints, {once: true});
-  img.addEventListener('error', loadPrints, {once: true});
+  const prints = photos.map((p, i) => el('img', {alt: `Photo ${i + 1}`}));
+  const loadPrints = () => prints.forEach((p, i) => p.getAttribute('src') || p.setAttribute('src', urlOf(i)));
+  const shown = () => {
+    loadPrints();
+    whenShown();
+  };
+  img.addEventListener('load', shown, {once: true});
+  img.addEventListener('error', shown, {once: true});
   window.addEventListener('beforeprint', loadPrints);
   listeners.push(() => window.removeEventListener('beforeprint', loadPrints));
   showPhoto(0);
@@ -133,7 +141,15 @@ export function reportView(report, {sourceBytes, sourceName, onAccessLog, onClos
 
   const sections = [];
   const photos = m.media.filter(i => i.type === 'photo');
-  if (photos.length) sections.push(photoViewer(photos, photos.map(i => fileUrl(i.file)), listeners));
+  // Until the first photo is on screen only its bytes go to a Blob; the other files' (100 MB for a
+  // 100 MB report, copied to the browser process) follow it: see later.
+  const later = [];
+  const whenShown = () => {
+    for (const task of later.splice(0)) if (!disposed) task();
+  };
+  const photoUrls = [];
+  const photoUrl = i => (photoUrls[i] ??= fileUrl(photos[i].file));
+  if (photos.length) sections.push(photoViewer(photos, photoUrl, listeners, whenShown));
   const videos = m.media.filter(i => i.type === 'video');
   if (videos.length) {
     sections.push(el('section', {class: 'card screen-only', id: 'videos'}, el('h2', {}, videos.length > 1 ? 'Videos' : 'Video'),
@@ -176,8 +192,12 @@ export function reportView(report, {sourceBytes, sourceName, onAccessLog, onClos
   const saves = el('ul', {class: 'files', id: 'files'});
   for (const [fileName, bytes] of report.files) {
     const base = fileName.split('/').pop();
-    saves.append(el('li', {}, el('a', {class: 'save-file', 'data-name': fileName, href: url(bytes, typeOf(fileName)),
-      download: base}, `Save ${fileName}`), ` (${formatBytes(sizeOf(bytes))}, decrypted)`));
+    // its URL once the first photo is shown, or when clicked before (the link follows its href as it is then)
+    const link = el('a', {class: 'save-file', 'data-name': fileName, href: '#', download: base}, `Save ${fileName}`);
+    const ready = () => link.getAttribute('href') === '#' && link.setAttribute('href', url(bytes, typeOf(fileName)));
+    link.addEventListener('click', ready);
+    later.push(ready);
+    saves.append(el('li', {}, link, ` (${formatBytes(sizeOf(bytes))}, decrypted)`));
   }
   sections.push(el('section', {class: 'card screen-only', id: 'save'}, el('h2', {}, 'Save one file'),
     el('p', {class: 'hint'}, 'Decrypted files are saved to this device only; keep them as you would any patient record.'),
@@ -219,6 +239,7 @@ export function reportView(report, {sourceBytes, sourceName, onAccessLog, onClos
       : 'This report was not encrypted.'),
     toolbar,
     sections);
+  if (!photos.length) whenShown();
   return {
     node,
     focus() {
