@@ -119,4 +119,33 @@ class ReportCodeBrowserTest extends AppPageBrowserTest {
         assertThat(modules).as("version 5, level M: 37 modules a side").isEqualTo("svg 37 true");
         assertThat(browser.consoleMessages()).noneMatch(m -> m.contains("Content Security Policy"));
     }
+
+    @Test
+    void the_other_files_get_their_links_once_the_first_photo_is_shown_or_when_clicked_before() {
+        Object result = browser.asyncScript("""
+                const done = arguments[0];
+                Promise.all([import('/app/static/report-view.js'), import('/app/static/picsafe.js')]).then(async ([v, p]) => {
+                  const stop = e => { if (e.target.closest?.('a')) e.preventDefault(); }; // no download for real
+                  document.addEventListener('click', stop);
+                  const hrefs = () => [...document.querySelectorAll('a.save-file')].map(a => a.getAttribute('href').slice(0, 5)).join();
+                  // bytes no browser decodes: the photo's error counts as shown, as its load does
+                  const metadata = p.parseMetadata({report: {media: [{mediaid: 'p1', type: 'photo'}, {mediaid: 'p2', type: 'photo'}]}});
+                  const files = new Map([['p1.jpg', new Uint8Array([1, 2, 3])], ['p2.jpg', new Uint8Array([4, 5])],
+                    ['metadata.json', new Uint8Array([123, 125])]]);
+                  const view = v.reportView({reportId: 'R', metadata, files, encrypted: true}, {});
+                  document.body.append(view.node);
+                  const before = hrefs();
+                  document.querySelector('a.save-file[data-name="metadata.json"]').click();
+                  const clicked = hrefs();
+                  const deadline = Date.now() + 10000;
+                  while (hrefs().includes('#') && Date.now() < deadline) await new Promise(r => setTimeout(r, 10));
+                  const after = hrefs();
+                  const prints = [...document.querySelectorAll('.print-photos img')].filter(i => i.src.startsWith('blob:')).length;
+                  view.dispose();
+                  document.removeEventListener('click', stop);
+                  done([before, clicked, after, String(prints)]);
+                }).catch(e => done(['failed: ' + e]));
+                """);
+        assertThat(result).isEqualTo(List.of("#,#,#", "#,#,blob:", "blob:,blob:,blob:", "2"));
+    }
 }
