@@ -55,8 +55,9 @@ async function hmac(key, data) {
 
 /**
  * Decrypts a whole message. secret: {password: string} or {encryptionKey, hmacKey} (Uint8Array).
- * options.signal (AbortSignal) stops the work between its steps (the plaintext of a decryption stopped is overwritten); options.onProgress(phase, done, total)
- * hears of it ('checking' the HMAC, then 'decrypting'). Throws MalformedError for data that is not
+ * options.signal (AbortSignal) stops the work between its steps (a plaintext already made is
+ * overwritten); options.onProgress(phase, done, total) hears of it ('checking' the HMAC, then
+ * 'decrypting'). Throws MalformedError for data that is not
  * RNCryptor v3 of this kind, IntegrityError when the HMAC does not match (nothing is decrypted then).
  */
 export async function decrypt(data, secret, {signal, onProgress} = {}) {
