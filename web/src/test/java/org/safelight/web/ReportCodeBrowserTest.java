@@ -44,6 +44,36 @@ class ReportCodeBrowserTest extends AppPageBrowserTest {
     }
 
     @Test
+    void a_failure_of_the_aes_call_other_than_bad_padding_stays_itself_and_the_page_does_not_call_the_report_altered() {
+        Object result = browser.asyncScript("""
+                const done = arguments[0];
+                Promise.all([import('/app/static/rncryptor.js'), import('/app/static/picsafe.js')]).then(async ([m, p]) => {
+                  const keys = {encryptionKey: new Uint8Array(32).fill(5), hmacKey: new Uint8Array(32).fill(6)};
+                  const sealed = await m.encrypt(new Uint8Array(4096), keys);
+                  const real = crypto.subtle.decrypt;
+                  crypto.subtle.decrypt = () => Promise.reject(new DOMException('The quota has been exceeded.', 'QuotaExceededError'));
+                  let seen;
+                  try {
+                    await m.decrypt(sealed, keys);
+                    seen = 'finished';
+                  } catch (e) {
+                    seen = e;
+                  } finally {
+                    crypto.subtle.decrypt = real;
+                  }
+                  const again = await m.decrypt(sealed, keys); // unharmed: the real call back
+                  done([seen.name || String(seen), p.unexpectedFailureText(seen), String(again.length)]);
+                }, e => done(['import failed: ' + e]));
+                """);
+        @SuppressWarnings("unchecked")
+        List<Object> r = (List<Object>) result;
+        assertThat(r.get(0)).isEqualTo("QuotaExceededError");
+        assertThat((String) r.get(1)).contains("ran out of memory or storage", "says nothing about whether the report is intact")
+                .doesNotContain("altered");
+        assertThat(r.get(2)).isEqualTo("4096");
+    }
+
+    @Test
     void decryption_cancelled_gives_nothing() {
         Object result = browser.asyncScript("""
                 const done = arguments[0];

@@ -144,6 +144,23 @@ export async function openReport(source, {fileName, reportId, fetchKey, askKey, 
   return {...await readPackage(inner, signal, onProgress), reportId: id || null, keyserverUrl, encrypted: true};
 }
 
+/**
+ * What to tell the user of a failure that is not a ReportError: the browser's own (memory, storage,
+ * a file it can no longer read) or this page's. Such a failure is no finding about the report, and
+ * the text says so, so that nobody takes it for "altered" (only ReportError 'integrity' says that).
+ */
+export function unexpectedFailureText(e) {
+  const name = e?.name || 'Error';
+  const why = name === 'NotReadableError' || name === 'NotFoundError'
+    ? 'the browser could no longer read the file (was it moved or changed? choose it again)'
+    : name === 'QuotaExceededError' || e instanceof RangeError
+      ? 'the browser ran out of memory or storage for it (close other tabs and try again, or use a computer with more memory)'
+      : 'the browser or this page failed';
+  const detail = e?.message ? `${name}: ${e.message}` : name;
+  return `The report could not be opened: ${why} (${detail}). This says nothing about whether the report is intact; `
+    + 'nothing of it is shown.';
+}
+
 /** package.json's static_key, checked for shape (its alg is the unwrapper's to judge), or null. */
 function staticKeyOf(pkg) {
   const k = pkg.static_key;

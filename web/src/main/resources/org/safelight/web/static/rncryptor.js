@@ -58,7 +58,8 @@ async function hmac(key, data) {
  * options.signal (AbortSignal) stops the work between its steps (a plaintext already made is
  * overwritten); options.onProgress(phase, done, total) hears of it ('checking' the HMAC, then
  * 'decrypting'). Throws MalformedError for data that is not
- * RNCryptor v3 of this kind, IntegrityError when the HMAC does not match (nothing is decrypted then).
+ * RNCryptor v3 of this kind, IntegrityError when the HMAC does not match (nothing is decrypted then)
+ * or the padding is bad; any other failure of WebCrypto (memory, say) as it is.
  */
 export async function decrypt(data, secret, {signal, onProgress} = {}) {
   const passwordMode = typeof secret.password === 'string';
@@ -91,8 +92,11 @@ export async function decrypt(data, secret, {signal, onProgress} = {}) {
   let plain;
   try {
     plain = new Uint8Array(await crypto.subtle.decrypt({name: 'AES-CBC', iv}, key, data.subarray(header, data.length - HMAC)));
-  } catch {
-    // Authenticated but badly padded: the sender's encryption was faulty.
+  } catch (e) {
+    // Only WebCrypto's OperationError says the padding is bad (authenticated, so the sender's
+    // encryption was faulty). Anything else (out of memory, QuotaExceededError) is no finding about
+    // the data and goes on as itself: the page must not call a good report altered.
+    if (e?.name !== 'OperationError') throw e;
     throw new IntegrityError('the data authenticates but does not decrypt (bad padding)');
   }
   if (signal?.aborted) {
