@@ -220,6 +220,47 @@ class BrowserCodeTest extends AppPageBrowserTest {
         assertThat(open(zip)).isEqualTo("differs: ok video.m4v=4096 | UnsafeZipError: entry 'video.m4v' is damaged (too many stored blocks)");
     }
 
+    @Test
+    void a_deflated_entry_far_longer_than_its_stated_size_is_refused_without_being_read_whole() {
+        // 4 MiB of stored blocks stating 1,000 bytes: stored-block framing cannot make it that long, so
+        // it must be streamed (and refused at its first bytes past 1,000), not read into one array first
+        int block = 65_535;
+        int blocks = 64;
+        ByteBuffer raw = ByteBuffer.allocate(blocks * (5 + block));
+        for (int i = 0; i < blocks; i++) {
+            raw.put(new byte[] {(byte) (i == blocks - 1 ? 1 : 0), (byte) block, (byte) (block >> 8), (byte) ~block, (byte) (~block >> 8)});
+            raw.position(raw.position() + block);
+        }
+        byte[] zip = deflatedZip("big.bin", raw.array(), 1000, 0);
+        String result = (String) browser.asyncScript("""
+                const [base64, done] = arguments;
+                import('/app/static/zip.js').then(async m => {
+                  const bytes = Uint8Array.from(atob(base64), c => c.charCodeAt(0));
+                  let read = 0; // bytes the archive asked for in one arrayBuffer() read
+                  class Counting extends Blob {
+                    slice(...args) {
+                      const part = super.slice(...args);
+                      const whole = part.arrayBuffer.bind(part);
+                      part.arrayBuffer = () => { read += part.size; return whole(); };
+                      return part;
+                    }
+                  }
+                  const refusal = async source => {
+                    try {
+                      await (await m.openZip(source)).read('big.bin');
+                      return 'read';
+                    } catch (e) {
+                      return e.name + ': ' + e.message;
+                    }
+                  };
+                  const fromBlob = await refusal(new Counting([bytes]));
+                  done(fromBlob + ' | ' + (read < 1024 * 1024 ? 'read little' : 'read ' + read) + ' | ' + await refusal(bytes));
+                }, e => done('import failed: ' + e));
+                """, Base64.getEncoder().encodeToString(zip));
+        String refused = "UnsafeZipError: entry 'big.bin' inflates past its stated size";
+        assertThat(result).isEqualTo(refused + " | read little | " + refused);
+    }
+
     /** A ZIP of one entry whose deflated data is given as it is. */
     private static byte[] deflatedZip(String name, byte[] data, int size, int crc) {
         byte[] rawName = name.getBytes(StandardCharsets.UTF_8);

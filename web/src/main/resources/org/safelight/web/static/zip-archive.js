@@ -183,12 +183,17 @@ export class ZipArchive {
    * its stream a few KiB at a time, both several times slower than this (measured, see picsafe.js).
    */
   async whole(entry, what) {
+    const maxBlocks = Math.floor(entry.size / MIN_STORED_BLOCK) + 16;
+    // Stored blocks add 5 bytes each: a deflated range longer than that allows is not stored blocks of
+    // the stated size, so it is not read whole (a 2 GB range stating 1 KB would be allocated first);
+    // pieces() inflates it and refuses it at its first bytes past the stated size.
+    if (entry.method === 8 && entry.compressedSize > entry.size + 5 * (maxBlocks + 1)) return null;
     const before = {total: this.total, compressed: this.compressed};
     this.admit(entry, what);
     const end = entry.start + entry.compressedSize;
     const raw = this.source.blob ? new Uint8Array(await this.source.blob.slice(entry.start, end).arrayBuffer())
       : this.source.bytes.slice(entry.start, end);
-    const data = entry.method === 0 ? raw : unblock(raw, Math.floor(entry.size / MIN_STORED_BLOCK) + 16, what);
+    const data = entry.method === 0 ? raw : unblock(raw, maxBlocks, what);
     if (data === null) {
       Object.assign(this, before);
       return null;
