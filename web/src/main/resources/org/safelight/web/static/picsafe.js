@@ -5,8 +5,8 @@
 // checked with one WebCrypto HMAC call (native, the fastest), then decrypted; its files are byte
 // arrays, overwritten when the report is closed. Above, it is decrypted as it is read from the file,
 // a chunk at a time (rncryptor-stream.js): read once for the HMAC alone, then, once it verified, again
-// to decrypt into Blobs the browser may hold outside the tab's memory (so only verified plaintext can
-// reach its disk), released after the HMAC verified again over that second reading; its files
+// to decrypt into Blobs the browser may hold outside the tab's memory, each chunk decrypted only once
+// proven the same as the first reading's (so only verified plaintext can reach its disk); its files
 // are Blobs (a stored video a slice of the package, not a copy). Either way nothing of the report is
 // parsed or shown before the HMAC verified.
 import {openZip, UnsafeZipError} from './zip.js';
