@@ -153,6 +153,48 @@ class BrowserCodeTest extends AppPageBrowserTest {
     }
 
     @Test
+    void an_entry_of_stored_blocks_then_compressed_ones_reads_whole_the_same_twice() throws IOException {
+        // read whole, its stored blocks are squeezed in place until a compressed block says to inflate instead:
+        // the archive's own bytes must be untouched by that (a second reading gives the same)
+        byte[] content = new byte[300_000];
+        java.util.Random random = new java.util.Random(11);
+        for (int i = 0; i < content.length; i++) {
+            content[i] = (byte) ('a' + random.nextInt(4));
+        }
+        // two stored blocks (not final) by hand, then a compressed stream of the rest (it ends with the final block)
+        ByteArrayOutputStream raw = new ByteArrayOutputStream();
+        for (int at = 0; at < 100_000; at += 50_000) {
+            raw.write(new byte[] {0, (byte) 50_000, (byte) (50_000 >> 8), (byte) ~50_000, (byte) (~50_000 >> 8)});
+            raw.write(content, at, 50_000);
+        }
+        java.util.zip.Deflater deflater = new java.util.zip.Deflater(java.util.zip.Deflater.BEST_COMPRESSION, true);
+        deflater.setInput(content, 100_000, content.length - 100_000);
+        deflater.finish();
+        byte[] out = new byte[65536];
+        while (!deflater.finished()) {
+            raw.write(out, 0, deflater.deflate(out));
+        }
+        deflater.end();
+        assertThat(raw.size()).as("the second half compressed").isLessThan(content.length);
+        CRC32 crc = new CRC32();
+        crc.update(content);
+        byte[] zip = deflatedZip("mixed.bin", raw.toByteArray(), content.length, (int) crc.getValue());
+        String twice = (String) browser.asyncScript("""
+                const [base64, done] = arguments;
+                import('/app/static/zip.js').then(async m => {
+                  const bytes = Uint8Array.from(atob(base64), c => c.charCodeAt(0));
+                  const zip = await m.openZip(bytes);
+                  const first = await zip.read('mixed.bin');
+                  const second = await zip.read('mixed.bin');
+                  done(first.length + ' ' + m.crc32(first) + ' ' + second.length + ' ' + m.crc32(second));
+                }).catch(e => done('failed: ' + e));
+                """, Base64.getEncoder().encodeToString(zip));
+        long expected = crc.getValue();
+        assertThat(twice).isEqualTo(content.length + " " + expected + " " + content.length + " " + expected);
+        assertThat(open(zip)).isEqualTo("ok mixed.bin=300000");
+    }
+
+    @Test
     void an_entry_of_thousands_of_tiny_stored_blocks_is_refused_when_read_from_a_blob() {
         // deflate at level 0 flushed after every byte: a 1-byte stored block (and an empty one) per byte
         byte[] content = new byte[4096];
@@ -176,6 +218,47 @@ class BrowserCodeTest extends AppPageBrowserTest {
         byte[] zip = deflatedZip("video.m4v", raw.toByteArray(), content.length, (int) crc.getValue());
         // in memory it is inflated natively (no slices to make), so only the Blob path refuses it
         assertThat(open(zip)).isEqualTo("differs: ok video.m4v=4096 | UnsafeZipError: entry 'video.m4v' is damaged (too many stored blocks)");
+    }
+
+    @Test
+    void a_deflated_entry_far_longer_than_its_stated_size_is_refused_without_being_read_whole() {
+        // 4 MiB of stored blocks stating 1,000 bytes: stored-block framing cannot make it that long, so
+        // it must be streamed (and refused at its first bytes past 1,000), not read into one array first
+        int block = 65_535;
+        int blocks = 64;
+        ByteBuffer raw = ByteBuffer.allocate(blocks * (5 + block));
+        for (int i = 0; i < blocks; i++) {
+            raw.put(new byte[] {(byte) (i == blocks - 1 ? 1 : 0), (byte) block, (byte) (block >> 8), (byte) ~block, (byte) (~block >> 8)});
+            raw.position(raw.position() + block);
+        }
+        byte[] zip = deflatedZip("big.bin", raw.array(), 1000, 0);
+        String result = (String) browser.asyncScript("""
+                const [base64, done] = arguments;
+                import('/app/static/zip.js').then(async m => {
+                  const bytes = Uint8Array.from(atob(base64), c => c.charCodeAt(0));
+                  let read = 0; // bytes the archive asked for in one arrayBuffer() read
+                  class Counting extends Blob {
+                    slice(...args) {
+                      const part = super.slice(...args);
+                      const whole = part.arrayBuffer.bind(part);
+                      part.arrayBuffer = () => { read += part.size; return whole(); };
+                      return part;
+                    }
+                  }
+                  const refusal = async source => {
+                    try {
+                      await (await m.openZip(source)).read('big.bin');
+                      return 'read';
+                    } catch (e) {
+                      return e.name + ': ' + e.message;
+                    }
+                  };
+                  const fromBlob = await refusal(new Counting([bytes]));
+                  done(fromBlob + ' | ' + (read < 1024 * 1024 ? 'read little' : 'read ' + read) + ' | ' + await refusal(bytes));
+                }, e => done('import failed: ' + e));
+                """, Base64.getEncoder().encodeToString(zip));
+        String refused = "UnsafeZipError: entry 'big.bin' inflates past its stated size";
+        assertThat(result).isEqualTo(refused + " | read little | " + refused);
     }
 
     /** A ZIP of one entry whose deflated data is given as it is. */

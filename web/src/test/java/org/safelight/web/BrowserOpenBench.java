@@ -40,6 +40,12 @@ public final class BrowserOpenBench {
                 const failed = document.getElementById('open-failed');
                 if (failed) { b.error = failed.textContent; return; }
                 if (b.report === undefined && document.getElementById('report')) b.report = performance.now() - t0;
+                // the opening's phases as the progress panel shows them, with when each began (ms)
+                const phase = document.getElementById('progress-step')?.dataset.phase;
+                if (phase && phase !== b.phase) {
+                  b.phase = phase;
+                  b.phases = (b.phases || '') + phase + ' ' + Math.round(performance.now() - t0) + ', ';
+                }
                 const img = document.getElementById('photo');
                 const video = document.querySelector('video.report-video');
                 if (img && img.complete && img.naturalWidth > 0) { b.shown = performance.now() - t0; b.what = 'photo'; return; }
@@ -51,7 +57,7 @@ public final class BrowserOpenBench {
             """;
 
     private record Run(double shownMs, double reportMs, String what, long rendererHwm, long browserHwm, long allPeak,
-                       long rendererBefore) {
+                       long rendererBefore, String phases) {
     }
 
     private BrowserOpenBench() {
@@ -70,8 +76,9 @@ public final class BrowserOpenBench {
             Path file = Path.of(report[1]);
             Run run = open(args[2], args[3], args[4], file, Path.of(args[5]));
             System.err.printf(Locale.ROOT, "browser-open: %s, %s page: %s shown at %.0f ms, renderer VmHWM %d MiB, "
-                            + "browser VmHWM %d MiB, all RSS peak %d MiB (load %s)%n", report[0], side, run.what(),
-                    run.shownMs(), run.rendererHwm() >> 20, run.browserHwm() >> 20, run.allPeak() >> 20, load());
+                            + "browser VmHWM %d MiB, all RSS peak %d MiB (load %s); phases at ms: %sview %.0f%n", report[0],
+                    side, run.what(), run.shownMs(), run.rendererHwm() >> 20, run.browserHwm() >> 20, run.allPeak() >> 20,
+                    load(), run.phases(), run.reportMs());
             Files.writeString(results, String.join("\t", report[0], side, String.valueOf(Files.size(file)), run.what(),
                     String.valueOf(run.shownMs()), String.valueOf(run.reportMs()), String.valueOf(run.rendererHwm()),
                     String.valueOf(run.rendererBefore()), String.valueOf(run.browserHwm()), String.valueOf(run.allPeak()),
@@ -136,6 +143,14 @@ public final class BrowserOpenBench {
             });
             sampler.setDaemon(true);
             sampler.start();
+            // -Dbench.profile=DIR: a CPU profile of the page's main thread per opening (open it in DevTools)
+            String profile = System.getProperty("bench.profile");
+            var cdp = (org.openqa.selenium.chromium.ChromiumDriver) browser.driver();
+            if (profile != null) {
+                cdp.executeCdpCommand("Profiler.enable", Map.of());
+                cdp.executeCdpCommand("Profiler.setSamplingInterval", Map.of("interval", 1000));
+                cdp.executeCdpCommand("Profiler.start", Map.of());
+            }
             browser.driver().findElement(By.id("file-input")).sendKeys(file.toAbsolutePath().toString());
             long deadline = System.nanoTime() + 300_000_000_000L;
             Map<?, ?> b;
@@ -149,6 +164,11 @@ public final class BrowserOpenBench {
             if (b.get("error") != null) {
                 throw new IllegalStateException("the page could not open " + file + ": " + b.get("error"));
             }
+            if (profile != null) {
+                Object taken = cdp.executeCdpCommand("Profiler.stop", Map.of()).get("profile");
+                Files.writeString(Path.of(profile, file.getFileName() + "-" + System.currentTimeMillis() + ".cpuprofile"),
+                        new org.openqa.selenium.json.Json().toJson(taken));
+            }
             Thread.sleep(1000); // whatever the opening still does after the first photo counts too
             sampler.interrupt();
             sampler.join();
@@ -156,7 +176,8 @@ public final class BrowserOpenBench {
                     .mapToLong(p -> status(p, "VmHWM:")).max().orElse(0);
             return new Run(((Number) b.get("shown")).doubleValue(),
                     b.get("report") == null ? -1 : ((Number) b.get("report")).doubleValue(), String.valueOf(b.get("what")),
-                    hwm(renderer()), browserProcess, peak.get(), rendererBefore);
+                    hwm(renderer()), browserProcess, peak.get(), rendererBefore,
+                    b.get("phases") == null ? "" : String.valueOf(b.get("phases")));
         } finally {
             browser.close();
         }

@@ -146,42 +146,53 @@ class OpeningInChunksBrowserTest extends AppPageBrowserTest {
                 'tampered first block': [flipped(34), null, 'k'],
                 'changed to another message after the check': [sealed, other, 'k'],
                 'tampered after the check': [sealed, flipped(sealed.length - 33), 'k'],
+                'a middle chunk tampered after the check': [sealed, flipped(34 + 7 * 64 + 5), 'k'],
               };
               const out = {};
               const decrypt = crypto.subtle.decrypt;
               let calls = 0;
               crypto.subtle.decrypt = function (...args) { calls++; return decrypt.apply(this, args); };
+              const RealBlob = Blob; // counts the Blobs made (plaintext goes into Blobs only)
+              let blobs = 0;
+              window.Blob = class extends RealBlob { constructor(...args) { super(...args); blobs++; } };
               try {
                 for (const [name, [first, second, password]] of Object.entries(cases)) {
                   calls = 0;
+                  blobs = 0;
                   let readings = 0;
                   const open = () => pieces(readings++ === 0 ? first : second);
                   try {
                     const blob = await s.decryptPieces(open, first.length, password, {chunkSize: 64});
-                    out[name] = calls + ' decrypts, released ' + blob.size;
+                    out[name] = calls + ' decrypts, ' + blobs + ' blobs, released ' + blob.size;
                   } catch (e) {
-                    out[name] = calls + ' decrypts, ' + e.name + ': ' + e.message;
+                    out[name] = calls + ' decrypts, ' + blobs + ' blobs, ' + e.name + ': ' + e.message;
                   }
                 }
               } finally {
                 crypto.subtle.decrypt = decrypt;
+                window.Blob = RealBlob;
               }
               done(out);
             }).catch(e => done({failed: String(e)}));
             """;
 
     @Test
-    void a_large_message_is_decrypted_only_after_its_hmac_verified_and_released_only_if_it_verifies_again() {
+    void a_large_message_is_decrypted_only_after_its_hmac_verified_and_each_chunk_of_the_second_reading_only_once_proven_the_same() {
         @SuppressWarnings("unchecked")
         Map<String, String> out = (Map<String, String>) browser.asyncScript(VERIFY_FIRST);
         String altered = "IntegrityError: the key does not open this data, or the data was altered";
-        assertThat(out.get("intact")).isEqualTo("16 decrypts, released 1000");
-        assertThat(out.get("wrong password")).as("nothing decrypted").isEqualTo("0 decrypts, " + altered);
-        assertThat(out.get("tampered last block")).as("nothing decrypted").isEqualTo("0 decrypts, " + altered);
-        assertThat(out.get("tampered first block")).as("nothing decrypted").isEqualTo("0 decrypts, " + altered);
+        String changed = "IntegrityError: the data changed between its readings: the key does not open it, or it was altered";
+        // 1,008 bytes of ciphertext in chunks of 64: 16 chunks; the plaintext goes into one Blob, then the one released
+        assertThat(out.get("intact")).isEqualTo("16 decrypts, 2 blobs, released 1000");
+        assertThat(out.get("wrong password")).as("nothing decrypted").isEqualTo("0 decrypts, 0 blobs, " + altered);
+        assertThat(out.get("tampered last block")).as("nothing decrypted").isEqualTo("0 decrypts, 0 blobs, " + altered);
+        assertThat(out.get("tampered first block")).as("nothing decrypted").isEqualTo("0 decrypts, 0 blobs, " + altered);
         assertThat(out.get("changed to another message after the check"))
-                .isEqualTo("0 decrypts, MalformedError: the data changed while it was read");
-        assertThat(out.get("tampered after the check")).endsWith(altered);
+                .isEqualTo("0 decrypts, 0 blobs, MalformedError: the data changed while it was read");
+        // changed between the readings: the chunks before the change decrypted (the same bytes as verified),
+        // the changed one and those after it never, and no Blob made of any
+        assertThat(out.get("tampered after the check")).isEqualTo("15 decrypts, 0 blobs, " + changed);
+        assertThat(out.get("a middle chunk tampered after the check")).isEqualTo("7 decrypts, 0 blobs, " + changed);
     }
 
     /**
@@ -224,6 +235,35 @@ class OpeningInChunksBrowserTest extends AppPageBrowserTest {
         assertThat(out.get("chunks").replace("=blob ", "=")).isEqualTo(out.get("memory").replace("=bytes ", "="));
     }
 
+    /** Opens the report (base64) with the given in-memory limit: how its files came (bytes or Blobs), or the refusal. */
+    private static final String OPEN_WITH_LIMIT = """
+            const [base64, key, limit, done] = arguments;
+            import('/app/static/picsafe.js').then(async m => {
+              const bytes = Uint8Array.from(atob(base64), c => c.charCodeAt(0));
+              try {
+                const r = await m.openReport(new Blob([bytes]), {fileName: 'r.picsafe', fetchKey: async () => key, inMemoryLimit: limit});
+                done([...new Set([...r.files.values()].map(f => f instanceof Blob ? 'blobs' : 'bytes'))].join());
+              } catch (e) {
+                done((e.kind || e.name) + ': ' + e.message);
+              }
+            }).catch(e => done('failed: ' + e));
+            """;
+
+    @Test
+    void a_package_of_exactly_the_in_memory_limit_opens_in_memory_and_one_byte_more_in_chunks() throws IOException {
+        int sealed = entry(report, "package.encrypted").length;
+        String base64 = Base64.getEncoder().encodeToString(report);
+        assertThat(browser.asyncScript(OPEN_WITH_LIMIT, base64, KEY, sealed)).isEqualTo("bytes");
+        assertThat(browser.asyncScript(OPEN_WITH_LIMIT, base64, KEY, sealed - 1)).isEqualTo("blobs");
+        String integrity = "integrity: The report does not open with its key: the key is wrong or the file was altered. "
+                + "Nothing of it is shown.";
+        for (int at : new int[] {34, sealed - 33}) { // the first ciphertext byte, and the last one before the tag
+            String tampered = Base64.getEncoder().encodeToString(rezipped(report, bytes -> bytes[at] ^= 1));
+            assertThat(browser.asyncScript(OPEN_WITH_LIMIT, tampered, KEY, sealed)).as("byte %d, in memory", at).isEqualTo(integrity);
+            assertThat(browser.asyncScript(OPEN_WITH_LIMIT, tampered, KEY, sealed - 1)).as("byte %d, in chunks", at).isEqualTo(integrity);
+        }
+    }
+
     @Test
     void every_damage_is_refused_in_chunks_with_the_same_message_as_in_memory() throws IOException {
         String integrity = "integrity: The report does not open with its key: the key is wrong or the file was altered. "
@@ -252,6 +292,60 @@ class OpeningInChunksBrowserTest extends AppPageBrowserTest {
         Map<String, String> truncated = openBothWays(Arrays.copyOf(report, report.length - 1000), KEY);
         assertThat(truncated.get("memory")).startsWith("not_picsafe: ");
         assertThat(truncated.get("chunks")).isEqualTo(truncated.get("memory"));
+    }
+
+    /**
+     * Opens in 4 KiB chunks a "file" (Blob) whose bytes are the first report's until its first reading
+     * ended, the second's after: the refusal, the WebCrypto decrypt calls and the Blobs made meanwhile.
+     */
+    private static final String OPEN_CHANGING = """
+            const [first64, second64, key, done] = arguments;
+            import('/app/static/picsafe.js').then(async m => {
+              const bytesOf = b => Uint8Array.from(atob(b), c => c.charCodeAt(0));
+              const second = new Blob([bytesOf(second64)]);
+              let changed = false;
+              class Changing extends Blob {
+                slice(...args) { return changed ? second.slice(...args) : super.slice(...args); }
+              }
+              const decrypt = crypto.subtle.decrypt;
+              let decrypts = 0;
+              crypto.subtle.decrypt = function (...args) { decrypts++; return decrypt.apply(this, args); };
+              const RealBlob = Blob;
+              let blobs = 0;
+              try {
+                const source = new Changing([bytesOf(first64)]);
+                window.Blob = class extends RealBlob {
+                  constructor(...args) { super(...args); blobs++; }
+                  static [Symbol.hasInstance](x) { return x instanceof RealBlob; } // the page's instanceof Blob
+                };
+                await m.openReport(source, {fileName: 'r.picsafe', fetchKey: async () => key, inMemoryLimit: 0, chunkSize: 4096,
+                  // the first reading's last chunk hashed (its stream already taken): the file changes now
+                  onProgress: (phase, done, total) => { if (phase === 'checking' && done === total - 32) changed = true; }});
+                done('opened, ' + decrypts + ' decrypts');
+              } catch (e) {
+                done((e.kind || e.name) + ': ' + e.message + ' | ' + decrypts + ' decrypts, ' + blobs + ' blobs');
+              } finally {
+                crypto.subtle.decrypt = decrypt;
+                window.Blob = RealBlob;
+              }
+            }).catch(e => done('failed: ' + e));
+            """;
+
+    @Test
+    void a_file_whose_second_reading_differs_in_one_chunk_is_refused_before_that_chunk_is_decrypted() throws IOException {
+        byte[] first = rezipped(report, sealed -> { });
+        int length = entry(report, "package.encrypted").length;
+        int at = length / 2;
+        byte[] second = rezipped(report, sealed -> sealed[at] ^= 1);
+        assertThat(second).as("the same size: only that byte differs").hasSameSizeAs(first);
+        Base64.Encoder base64 = Base64.getEncoder();
+        // the unchanged file opens as before
+        assertThat(browser.asyncScript(OPEN_CHANGING, base64.encodeToString(first), base64.encodeToString(first), KEY))
+                .asString().startsWith("opened, ");
+        int chunksBefore = (at - 34) / 4096; // password mode: 34 header bytes, then the ciphertext in chunks
+        assertThat(browser.asyncScript(OPEN_CHANGING, base64.encodeToString(first), base64.encodeToString(second), KEY))
+                .isEqualTo("integrity: The report does not open with its key: the key is wrong or the file was altered. "
+                        + "Nothing of it is shown. | " + chunksBefore + " decrypts, 0 blobs");
     }
 
     /**

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
  */
 class ReportCodeBrowserTest extends AppPageBrowserTest {
     @Test
-    void a_message_of_several_chunks_decrypts_to_the_same_bytes_with_progress_up_to_its_total() {
+    void a_message_of_several_mib_decrypts_in_one_call_to_the_same_bytes_with_progress_up_to_its_total() {
         Object result = browser.asyncScript("""
                 const done = arguments[0];
                 import('/app/static/rncryptor.js').then(async m => {
@@ -39,12 +39,42 @@ class ReportCodeBrowserTest extends AppPageBrowserTest {
         @SuppressWarnings("unchecked")
         List<Object> r = (List<Object>) result;
         assertThat(r.get(0)).isEqualTo("true");
-        assertThat(((Number) r.get(1)).intValue()).as("chunks of 4 MiB").isEqualTo(3);
+        assertThat(((Number) r.get(1)).intValue()).as("its start and its end: one WebCrypto call").isEqualTo(2);
         assertThat(r.get(2)).isEqualTo("decrypting " + r.get(3) + "/" + r.get(3));
     }
 
     @Test
-    void decryption_stops_between_chunks_when_cancelled_and_gives_nothing() {
+    void a_failure_of_the_aes_call_other_than_bad_padding_stays_itself_and_the_page_does_not_call_the_report_altered() {
+        Object result = browser.asyncScript("""
+                const done = arguments[0];
+                Promise.all([import('/app/static/rncryptor.js'), import('/app/static/picsafe.js')]).then(async ([m, p]) => {
+                  const keys = {encryptionKey: new Uint8Array(32).fill(5), hmacKey: new Uint8Array(32).fill(6)};
+                  const sealed = await m.encrypt(new Uint8Array(4096), keys);
+                  const real = crypto.subtle.decrypt;
+                  crypto.subtle.decrypt = () => Promise.reject(new DOMException('The quota has been exceeded.', 'QuotaExceededError'));
+                  let seen;
+                  try {
+                    await m.decrypt(sealed, keys);
+                    seen = 'finished';
+                  } catch (e) {
+                    seen = e;
+                  } finally {
+                    crypto.subtle.decrypt = real;
+                  }
+                  const again = await m.decrypt(sealed, keys); // unharmed: the real call back
+                  done([seen.name || String(seen), p.unexpectedFailureText(seen), String(again.length)]);
+                }, e => done(['import failed: ' + e]));
+                """);
+        @SuppressWarnings("unchecked")
+        List<Object> r = (List<Object>) result;
+        assertThat(r.get(0)).isEqualTo("QuotaExceededError");
+        assertThat((String) r.get(1)).contains("ran out of memory or storage", "says nothing about whether the report is intact")
+                .doesNotContain("altered");
+        assertThat(r.get(2)).isEqualTo("4096");
+    }
+
+    @Test
+    void decryption_cancelled_gives_nothing() {
         Object result = browser.asyncScript("""
                 const done = arguments[0];
                 import('/app/static/rncryptor.js').then(async m => {
@@ -118,5 +148,34 @@ class ReportCodeBrowserTest extends AppPageBrowserTest {
                 """);
         assertThat(modules).as("version 5, level M: 37 modules a side").isEqualTo("svg 37 true");
         assertThat(browser.consoleMessages()).noneMatch(m -> m.contains("Content Security Policy"));
+    }
+
+    @Test
+    void the_other_files_get_their_links_once_the_first_photo_is_shown_or_when_clicked_before() {
+        Object result = browser.asyncScript("""
+                const done = arguments[0];
+                Promise.all([import('/app/static/report-view.js'), import('/app/static/picsafe.js')]).then(async ([v, p]) => {
+                  const stop = e => { if (e.target.closest?.('a')) e.preventDefault(); }; // no download for real
+                  document.addEventListener('click', stop);
+                  const hrefs = () => [...document.querySelectorAll('a.save-file')].map(a => a.getAttribute('href').slice(0, 5)).join();
+                  // bytes no browser decodes: the photo's error counts as shown, as its load does
+                  const metadata = p.parseMetadata({report: {media: [{mediaid: 'p1', type: 'photo'}, {mediaid: 'p2', type: 'photo'}]}});
+                  const files = new Map([['p1.jpg', new Uint8Array([1, 2, 3])], ['p2.jpg', new Uint8Array([4, 5])],
+                    ['metadata.json', new Uint8Array([123, 125])]]);
+                  const view = v.reportView({reportId: 'R', metadata, files, encrypted: true}, {});
+                  document.body.append(view.node);
+                  const before = hrefs();
+                  document.querySelector('a.save-file[data-name="metadata.json"]').click();
+                  const clicked = hrefs();
+                  const deadline = Date.now() + 10000;
+                  while (hrefs().includes('#') && Date.now() < deadline) await new Promise(r => setTimeout(r, 10));
+                  const after = hrefs();
+                  const prints = [...document.querySelectorAll('.print-photos img')].filter(i => i.src.startsWith('blob:')).length;
+                  view.dispose();
+                  document.removeEventListener('click', stop);
+                  done([before, clicked, after, String(prints)]);
+                }).catch(e => done(['failed: ' + e]));
+                """);
+        assertThat(result).isEqualTo(List.of("#,#,#", "#,#,blob:", "blob:,blob:,blob:", "2"));
     }
 }

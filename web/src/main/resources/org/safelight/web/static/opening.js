@@ -2,7 +2,7 @@
 import {el, errorBox, formatTime, onPhone, show} from './dom.js';
 import {fetchMe, forgetWithUser, signedInUser, SignedOutError} from './session.js';
 import {AccessError, cloudLinkStatus, downloadCloudReport, fetchAccesses, fetchKey} from './keys.js';
-import {openReport, ReportError} from './picsafe.js';
+import {openReport, ReportError, unexpectedFailureText} from './picsafe.js';
 import {reportView} from './report-view.js';
 import {askKeyPanel, largeDownloadPanel, privateKeyPanel, progressPanel} from './opening-panels.js';
 import {importPrivateKey, keepPrivateKey, keptPrivateKey, PrivateKeyError, unwrapReportKey} from './private-key.js';
@@ -55,7 +55,7 @@ function failure(ticket, e, title) {
   const kind = known ? e.kind : 'error';
   const heading = el('h1', {tabindex: '-1'}, title);
   show(el('section', {class: 'card', id: 'open-failed', 'data-kind': kind},
-    heading, errorBox(known ? e.message : `The report could not be opened (${e.message}).`),
+    heading, errorBox(known ? e.message : unexpectedFailureText(e)),
     el('p', {}, el('a', {href: '#/open'}, 'Open another file'))));
   document.title = `${title} · My Safelight`;
   heading.focus();

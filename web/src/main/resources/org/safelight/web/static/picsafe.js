@@ -5,8 +5,8 @@
 // checked with one WebCrypto HMAC call (native, the fastest), then decrypted; its files are byte
 // arrays, overwritten when the report is closed. Above, it is decrypted as it is read from the file,
 // a chunk at a time (rncryptor-stream.js): read once for the HMAC alone, then, once it verified, again
-// to decrypt into Blobs the browser may hold outside the tab's memory (so only verified plaintext can
-// reach its disk), released after the HMAC verified again over that second reading; its files
+// to decrypt into Blobs the browser may hold outside the tab's memory, each chunk decrypted only once
+// proven the same as the first reading's (so only verified plaintext can reach its disk); its files
 // are Blobs (a stored video a slice of the package, not a copy). Either way nothing of the report is
 // parsed or shown before the HMAC verified.
 import {openZip, UnsafeZipError} from './zip.js';
@@ -14,12 +14,13 @@ import {decrypt, IntegrityError, MalformedError} from './rncryptor.js';
 import {decryptPieces} from './rncryptor-stream.js';
 
 /**
- * Encrypted packages up to this size are opened in memory (about four copies of it at the peak:
- * sealed, a copy WebCrypto takes, plaintext, files); larger ones in chunks (about one copy).
- * Measured 2026-11-28 (bench/browser-open.sh, load 9-12): a 100 MB report shows its first photo
- * sooner in chunks (24-32 s) than in memory (35-46 s), so the limit stays below 100 MB.
+ * Encrypted packages up to this size are opened in memory: one read of the file, WebCrypto's native
+ * one-shot HMAC, then AES, then each file squeezed out of the plaintext (about three copies at the
+ * peak). Larger ones in chunks (about one copy in the tab; a 500 MB video must stay within two), at
+ * the cost of the noble HMAC in JavaScript, twice. Profiled 2026-11-28 (bench/browser-open.sh with
+ * -Dbench.profile, load 16): a 100 MB report's first photo 2x sooner in memory than in chunks.
  */
-export const IN_MEMORY_LIMIT = 64 * 1024 * 1024;
+export const IN_MEMORY_LIMIT = 128 * 1024 * 1024;
 
 const REPORT_ID = /^[A-Za-z0-9_-]{1,64}$/;
 const MAX_JSON = 1024 * 1024;
@@ -141,6 +142,23 @@ export async function openReport(source, {fileName, reportId, fetchKey, askKey, 
     throw e;
   }
   return {...await readPackage(inner, signal, onProgress), reportId: id || null, keyserverUrl, encrypted: true};
+}
+
+/**
+ * What to tell the user of a failure that is not a ReportError: the browser's own (memory, storage,
+ * a file it can no longer read) or this page's. Such a failure is no finding about the report, and
+ * the text says so, so that nobody takes it for "altered" (only ReportError 'integrity' says that).
+ */
+export function unexpectedFailureText(e) {
+  const name = e?.name || 'Error';
+  const why = name === 'NotReadableError' || name === 'NotFoundError'
+    ? 'the browser could no longer read the file (was it moved or changed? choose it again)'
+    : name === 'QuotaExceededError' || e instanceof RangeError
+      ? 'the browser ran out of memory or storage for it (close other tabs and try again, or use a computer with more memory)'
+      : 'the browser or this page failed';
+  const detail = e?.message ? `${name}: ${e.message}` : name;
+  return `The report could not be opened: ${why} (${detail}). This says nothing about whether the report is intact; `
+    + 'nothing of it is shown.';
 }
 
 /** package.json's static_key, checked for shape (its alg is the unwrapper's to judge), or null. */

@@ -18,13 +18,17 @@ export function birthDate(day, month, year) {
   return formatDate(`${String(year).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`);
 }
 
-function photoViewer(photos, photoUrls, listeners) {
+/**
+ * The photos one at a time. urlOf(i): the blob: URL of photo i, made when first needed. whenShown():
+ * called once the first photo loaded (or failed to), for the work that may wait until then.
+ */
+function photoViewer(photos, urlOf, listeners, whenShown) {
   const img = el('img', {id: 'photo', alt: ''});
   const position = el('p', {id: 'photo-position', class: 'position', 'aria-live': 'polite'});
   let current = 0;
   const showPhoto = i => {
     current = (i + photos.length) % photos.length;
-    img.src = photoUrls[current];
+    img.src = urlOf(current);
     img.alt = `Photo ${current + 1} of ${photos.length}`;
     img.dataset.item = photos[current].id;
     position.textContent = `Photo ${current + 1} of ${photos.length}`;
@@ -49,6 +53,18 @@ function photoViewer(photos, photoUrls, listeners) {
     start = null;
     if (Math.abs(dx) >= 40 && Math.abs(dx) > Math.abs(dy)) showPhoto(current + (dx < 0 ? 1 : -1));
   });
+  // The print copies of every photo load once the photo on screen has (or on printing): all of a
+  // large report's photos loading at once held the first one back several times over.
+  const prints = photos.map((p, i) => el('img', {alt: `Photo ${i + 1}`}));
+  const loadPrints = () => prints.forEach((p, i) => p.getAttribute('src') || p.setAttribute('src', urlOf(i)));
+  const shown = () => {
+    loadPrints();
+    whenShown();
+  };
+  img.addEventListener('load', shown, {once: true});
+  img.addEventListener('error', shown, {once: true});
+  window.addEventListener('beforeprint', loadPrints);
+  listeners.push(() => window.removeEventListener('beforeprint', loadPrints));
   showPhoto(0);
   const several = photos.length > 1;
   return el('section', {class: 'card', id: 'photos', 'aria-label': 'Photos'},
@@ -60,7 +76,7 @@ function photoViewer(photos, photoUrls, listeners) {
     several ? el('p', {class: 'hint screen-only'}, onPhone() ? 'Swipe the photo to see the next one.'
       : 'The arrow keys move between photos.') : null,
     // Every photo, for printing (the viewer shows one at a time).
-    el('div', {class: 'print-only print-photos'}, photoUrls.map((u, i) => el('img', {src: u, alt: `Photo ${i + 1}`}))));
+    el('div', {class: 'print-only print-photos'}, prints));
 }
 
 function pdfSection(pdf) {
@@ -100,11 +116,17 @@ export function reportView(report, {sourceBytes, sourceName, onAccessLog, onClos
   // would make may appear, or be downloaded, after the report is gone (or another user signed in).
   let disposed = false;
   const stopping = new AbortController();
+  // One Blob per file held as bytes, however many URLs show it (the viewer and the save link): each
+  // new Blob copies the bytes to the browser process, 100 MB twice for a 100 MB report.
+  const blobs = new Map();
   const url = (bytes, type) => {
     if (disposed) throw new Error('the report is closed');
+    if (!(bytes instanceof Blob)) {
+      if (!blobs.has(bytes)) blobs.set(bytes, new Blob([bytes], {type}));
+      bytes = blobs.get(bytes);
+    }
     // a Blob of another type is re-labelled by a slice, which copies nothing
-    const u = URL.createObjectURL(bytes instanceof Blob ? (bytes.type === type ? bytes : bytes.slice(0, bytes.size, type))
-      : new Blob([bytes], {type}));
+    const u = URL.createObjectURL(bytes.type === type ? bytes : bytes.slice(0, bytes.size, type));
     urls.push(u);
     return u;
   };
@@ -119,7 +141,15 @@ export function reportView(report, {sourceBytes, sourceName, onAccessLog, onClos
 
   const sections = [];
   const photos = m.media.filter(i => i.type === 'photo');
-  if (photos.length) sections.push(photoViewer(photos, photos.map(i => fileUrl(i.file)), listeners));
+  // Until the first photo is on screen only its bytes go to a Blob; the other files' (100 MB for a
+  // 100 MB report, copied to the browser process) follow it: see later.
+  const later = [];
+  const whenShown = () => {
+    for (const task of later.splice(0)) if (!disposed) task();
+  };
+  const photoUrls = [];
+  const photoUrl = i => (photoUrls[i] ??= fileUrl(photos[i].file));
+  if (photos.length) sections.push(photoViewer(photos, photoUrl, listeners, whenShown));
   const videos = m.media.filter(i => i.type === 'video');
   if (videos.length) {
     sections.push(el('section', {class: 'card screen-only', id: 'videos'}, el('h2', {}, videos.length > 1 ? 'Videos' : 'Video'),
@@ -162,8 +192,12 @@ export function reportView(report, {sourceBytes, sourceName, onAccessLog, onClos
   const saves = el('ul', {class: 'files', id: 'files'});
   for (const [fileName, bytes] of report.files) {
     const base = fileName.split('/').pop();
-    saves.append(el('li', {}, el('a', {class: 'save-file', 'data-name': fileName, href: url(bytes, typeOf(fileName)),
-      download: base}, `Save ${fileName}`), ` (${formatBytes(sizeOf(bytes))}, decrypted)`));
+    // its URL once the first photo is shown, or when clicked before (the link follows its href as it is then)
+    const link = el('a', {class: 'save-file', 'data-name': fileName, href: '#', download: base}, `Save ${fileName}`);
+    const ready = () => link.getAttribute('href') === '#' && link.setAttribute('href', url(bytes, typeOf(fileName)));
+    link.addEventListener('click', ready);
+    later.push(ready);
+    saves.append(el('li', {}, link, ` (${formatBytes(sizeOf(bytes))}, decrypted)`));
   }
   sections.push(el('section', {class: 'card screen-only', id: 'save'}, el('h2', {}, 'Save one file'),
     el('p', {class: 'hint'}, 'Decrypted files are saved to this device only; keep them as you would any patient record.'),
@@ -205,6 +239,7 @@ export function reportView(report, {sourceBytes, sourceName, onAccessLog, onClos
       : 'This report was not encrypted.'),
     toolbar,
     sections);
+  if (!photos.length) whenShown();
   return {
     node,
     focus() {
@@ -217,6 +252,7 @@ export function reportView(report, {sourceBytes, sourceName, onAccessLog, onClos
       stopping.abort();
       for (const stop of listeners) stop();
       for (const u of urls) URL.revokeObjectURL(u);
+      blobs.clear();
       node.remove();
       // Overwrite the decrypted bytes, so that nothing of the patient lingers in this tab's memory.
       // (Blobs, the files of a large report, cannot be overwritten: they are dropped.)

@@ -14,8 +14,9 @@
 // JavaScript heap (on disk for large ones), and composing Blobs copies nothing.
 //
 // Decrypting pieces as they are read (opening a large report, see decryptPieces) reads the message
-// twice: once for its HMAC alone, and only when that verified, again to decrypt it into Blobs (with
-// the HMAC checked again), so that no unverified plaintext ever reaches the browser's Blob storage.
+// twice: once for its HMAC alone, and only when that verified, again to decrypt it into Blobs, each
+// chunk of the second reading proven the same as the first's before it is decrypted, so that no
+// unverified plaintext ever reaches the browser's Blob storage (or is made at all).
 import {constantTimeEqual, deriveKey, IntegrityError, MalformedError} from './rncryptor.js';
 import {vendored} from './vendor-loader.js';
 import {crc32Update} from './zip.js';
@@ -100,12 +101,14 @@ export const DECRYPT_CHUNK = 4 * 1024 * 1024;
  * is called, and is called twice. Verify first: the first reading only computes the HMAC-SHA256
  * (noble-hashes, on this thread) and compares it in constant time, so a wrong key or altered data
  * decrypts nothing at all. Only then the second reading decrypts a chunk at a time (WebCrypto) into
- * Blobs, which the browser may page to disk: so only verified plaintext ever gets there. The second
- * reading computes the HMAC again over what it reads and compares it before the plaintext is
- * released, in case the source changed between the readings (the cost: the HMAC is computed twice).
+ * Blobs, which the browser may page to disk. In case the source changed between the readings, the
+ * first reading keeps, at each chunk's end, the digest of the HMAC so far (a clone of its state
+ * finished: 32 bytes and two compressions per chunk); the second computes the HMAC again and
+ * compares the same digest, in constant time, before it decrypts that chunk: so only bytes the
+ * verified HMAC covered are ever decrypted (the cost: the HMAC is computed twice).
  * Resolves to the plaintext as a Blob. Throws as rncryptor.js's decrypt does: MalformedError for data
- * that is not a password message or is cut short (or changed between the readings), IntegrityError
- * for a wrong password or altered data (also for a bad padding, judged only after the HMAC, so it
+ * that is not a password message or is cut short (or its header changed between the readings),
+ * IntegrityError for a wrong password or altered data (also altered between the readings) (also for a bad padding, judged only after the HMAC, so it
  * tells an attacker nothing), and whatever the pieces or open() throw (a ZIP entry's CRC mismatch,
  * after its last piece). options: signal (stops between chunks), onProgress(phase, done, total) in
  * message bytes ('checking' for the first reading, 'decrypting' for the second), chunkSize (a
@@ -133,6 +136,7 @@ export async function decryptPieces(open, length, password, {signal, onProgress,
       aes: await crypto.subtle.importKey('raw', encryptionKey, 'AES-CBC', false, ['encrypt', 'decrypt'])};
     const mac = keys.newMac();
     mac.update(head);
+    keys.prefixes = [];
     onProgress?.('checking', 0, length);
     let next = input.take(Math.min(chunkSize, bodyLength));
     for (let at = 0; at < bodyLength;) {
@@ -141,6 +145,7 @@ export async function decryptPieces(open, length, password, {signal, onProgress,
       at += chunk.length;
       if (at < bodyLength) next = input.take(Math.min(chunkSize, bodyLength - at)); // read while hashing
       mac.update(chunk);
+      keys.prefixes.push(mac.clone().digest()); // what the second reading must match, chunk for chunk
       onProgress?.('checking', header + at, length);
     }
     const tag = await input.take(HMAC);
@@ -157,10 +162,11 @@ export async function decryptPieces(open, length, password, {signal, onProgress,
 }
 
 /**
- * The second reading of decryptPieces: the message whose HMAC verified, decrypted into Blobs, its
- * HMAC computed again over what is read now and compared before anything is returned.
+ * The second reading of decryptPieces: the message whose HMAC verified, decrypted into Blobs, each
+ * chunk only once the HMAC so far matches the first reading's at that chunk (prefixes), and the
+ * whole HMAC compared again before anything is returned.
  */
-async function decryptVerified(input, verifiedHead, bodyLength, {newMac, aes}, {signal, onProgress, chunkSize, length}) {
+async function decryptVerified(input, verifiedHead, bodyLength, {newMac, aes, prefixes}, {signal, onProgress, chunkSize, length}) {
   const header = verifiedHead.length;
   const kept = [];
   let pending = [];
@@ -174,17 +180,20 @@ async function decryptVerified(input, verifiedHead, bodyLength, {newMac, aes}, {
     let badPadding = false;
     onProgress?.('decrypting', 0, length);
     let next = input.take(Math.min(chunkSize, bodyLength), BLOCK);
-    for (let at = 0; at < bodyLength;) {
+    for (let at = 0, i = 0; at < bodyLength; i++) {
       signal?.throwIfAborted();
       const chunk = await next;
       const n = chunk.length - BLOCK;
       const last = at + n === bodyLength;
+      at += n;
+      if (!last) next = input.take(Math.min(chunkSize, bodyLength - at), BLOCK); // read while checking
+      mac.update(chunk.subarray(0, n));
+      if (!prefixes[i] || !constantTimeEqual(mac.clone().digest(), prefixes[i])) {
+        throw new IntegrityError('the data changed between its readings: the key does not open it, or it was altered');
+      }
       const lastBlock = chunk.slice(n - BLOCK, n);
       const decrypting = decryptChunk(aes, chain, chunk, n, last);
       chain = lastBlock;
-      at += n;
-      if (!last) next = input.take(Math.min(chunkSize, bodyLength - at), BLOCK);
-      mac.update(chunk.subarray(0, n)); // JavaScript on this thread while WebCrypto decrypts on its own
       const plain = await decrypting;
       if (plain === null) {
         badPadding = true;

@@ -55,9 +55,11 @@ async function hmac(key, data) {
 
 /**
  * Decrypts a whole message. secret: {password: string} or {encryptionKey, hmacKey} (Uint8Array).
- * options.signal (AbortSignal) stops the work between chunks; options.onProgress(phase, done, total)
- * hears of it ('checking' the HMAC, then 'decrypting'). Throws MalformedError for data that is not
- * RNCryptor v3 of this kind, IntegrityError when the HMAC does not match (nothing is decrypted then).
+ * options.signal (AbortSignal) stops the work between its steps (a plaintext already made is
+ * overwritten); options.onProgress(phase, done, total) hears of it ('checking' the HMAC, then
+ * 'decrypting'). Throws MalformedError for data that is not
+ * RNCryptor v3 of this kind, IntegrityError when the HMAC does not match (nothing is decrypted then)
+ * or the padding is bad; any other failure of WebCrypto (memory, say) as it is.
  */
 export async function decrypt(data, secret, {signal, onProgress} = {}) {
   const passwordMode = typeof secret.password === 'string';
@@ -82,48 +84,27 @@ export async function decrypt(data, secret, {signal, onProgress} = {}) {
     throw new IntegrityError('the key does not open this data, or the data was altered');
   }
   onProgress?.('checking', data.length, data.length);
-  const key = await crypto.subtle.importKey('raw', encryptionKey, 'AES-CBC', false, ['encrypt', 'decrypt']);
+  const key = await crypto.subtle.importKey('raw', encryptionKey, 'AES-CBC', false, ['decrypt']);
+  // One WebCrypto call over the whole body: every chunked call cost a copy of its input and of its
+  // output besides WebCrypto's own (a large message is decrypted in chunks by rncryptor-stream.js).
+  signal?.throwIfAborted();
+  onProgress?.('decrypting', 0, bodyLength);
+  let plain;
   try {
-    return await decryptInChunks(key, iv, data.subarray(header, data.length - HMAC), signal, onProgress);
+    plain = new Uint8Array(await crypto.subtle.decrypt({name: 'AES-CBC', iv}, key, data.subarray(header, data.length - HMAC)));
   } catch (e) {
-    if (e?.name === 'AbortError') throw e;
-    // Authenticated but badly padded: the sender's encryption was faulty.
+    // Only WebCrypto's OperationError says the padding is bad (authenticated, so the sender's
+    // encryption was faulty). Anything else (out of memory, QuotaExceededError) is no finding about
+    // the data and goes on as itself: the page must not call a good report altered.
+    if (e?.name !== 'OperationError') throw e;
     throw new IntegrityError('the data authenticates but does not decrypt (bad padding)');
   }
-}
-
-const CHUNK = 4 * 1024 * 1024;
-
-/**
- * AES-256-CBC in chunks, so that a large report shows progress and can be stopped. WebCrypto
- * insists on PKCS#7 padding at the end of what it decrypts, so each chunk but the last gets one
- * more block: E(padding XOR last ciphertext block), which decrypts to a whole block of padding
- * (removed again), leaving exactly the chunk's plaintext. The next chunk chains from the last block.
- */
-async function decryptInChunks(key, iv, body, signal, onProgress) {
-  const out = new Uint8Array(body.length);
-  let written = 0;
-  let chain = iv;
-  for (let at = 0; at < body.length; at += CHUNK) {
-    signal?.throwIfAborted();
-    const end = Math.min(body.length, at + CHUNK);
-    const chunk = body.subarray(at, end);
-    const lastBlock = chunk.subarray(chunk.length - BLOCK);
-    let input = chunk;
-    if (end < body.length) {
-      const padded = new Uint8Array(await crypto.subtle.encrypt({name: 'AES-CBC', iv: lastBlock}, key,
-        new Uint8Array(BLOCK).fill(BLOCK)));
-      input = new Uint8Array(chunk.length + BLOCK);
-      input.set(chunk);
-      input.set(padded.subarray(0, BLOCK), chunk.length);
-    }
-    const plain = new Uint8Array(await crypto.subtle.decrypt({name: 'AES-CBC', iv: chain}, key, input));
-    out.set(plain, written);
-    written += plain.length;
-    chain = lastBlock;
-    onProgress?.('decrypting', end, body.length);
+  if (signal?.aborted) {
+    plain.fill(0);
+    signal.throwIfAborted();
   }
-  return out.subarray(0, written);
+  onProgress?.('decrypting', bodyLength, bodyLength);
+  return plain;
 }
 
 /**
