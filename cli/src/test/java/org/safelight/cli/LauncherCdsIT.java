@@ -103,15 +103,18 @@ class LauncherCdsIT {
     @Test
     void a_corrupt_truncated_or_empty_archive_is_ignored_without_a_word() throws Exception {
         sealsAndOpens("first");
-        Path archive = archives("seal").get(0);
-        byte[] whole = Files.readAllBytes(archive);
-        byte[] noise = new byte[100_000];
-        new java.util.Random(14).nextBytes(noise);
-        byte[][] spoilt = {noise, java.util.Arrays.copyOf(whole, whole.length / 3), new byte[0]};
-        for (int i = 0; i < spoilt.length; i++) {
+        for (int i = 0; i < 4; i++) {
+            Path archive = archives("seal").get(0);
+            byte[] whole = Files.readAllBytes(archive);
+            byte[] noise = new byte[4096];
+            new java.util.Random(i).nextBytes(noise);
+            byte[] flipped = whole.clone(); // same size: the JVM's checksums must catch it
+            System.arraycopy(noise, 0, flipped, whole.length / 2, noise.length);
+            byte[][] spoilt = {flipped, java.util.Arrays.copyOf(whole, whole.length / 3), noise, new byte[0]};
             archive.toFile().setWritable(true);
             Files.write(archive, spoilt[i]);
             sealsAndOpens("spoilt" + i);
+            assertThat(archives("seal")).as("a whole archive again").hasSize(1);
         }
     }
 
@@ -119,15 +122,19 @@ class LauncherCdsIT {
     void an_archive_made_for_another_jar_is_ignored_without_a_word() throws Exception {
         sealsAndOpens("first");
         Path archive = archives("seal").get(0);
+        String name = archive.getFileName().toString();
         Files.delete(archive);
-        // the same classes from another jar file, under the name this jar's archive has
+        // the same classes from another jar file, under the name this jar's archive would have
         Path copy = Files.copy(Path.of("target", "safelight.jar"), dir.resolve("other.jar"));
-        Process dump = new ProcessBuilder("java", "-XX:ArchiveClassesAtExit=" + archive, "-Xlog:cds*=off", "-jar",
+        Path dumped = dir.resolve("other.jsa");
+        Process dump = new ProcessBuilder("java", "-XX:ArchiveClassesAtExit=" + dumped, "-Xlog:cds*=off", "-jar",
                 copy.toString(), "--version").redirectErrorStream(true).redirectOutput(dir.resolve("dump.txt").toFile())
                 .start();
         assertThat(dump.waitFor(2, TimeUnit.MINUTES)).isTrue();
-        assertThat(archive).exists();
+        Path stale = archive.resolveSibling(name.substring(0, name.lastIndexOf('-') + 1) + Files.size(dumped) + ".jsa");
+        Files.move(dumped, stale);
         sealsAndOpens("stale");
+        assertThat(archives("seal")).containsExactly(stale);
     }
 
     @Test
