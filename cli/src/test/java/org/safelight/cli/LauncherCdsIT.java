@@ -10,6 +10,10 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
@@ -46,6 +50,7 @@ class LauncherCdsIT {
                 "SAFELIGHT_JAVA_OPTS", "-XX:+UseSerialGC -Djava.awt.headless=true"));
         environment.putAll(env);
         pb.environment().putAll(environment);
+        pb.environment().values().removeIf(String::isEmpty); // "" in env: that variable unset
         Process p = pb.start();
         p.getOutputStream().close();
         if (!p.waitFor(2, TimeUnit.MINUTES)) {
@@ -164,6 +169,74 @@ class LauncherCdsIT {
             assertThat(r.code()).isZero();
             assertThat(r.out()).isEqualTo(plain.out());
             assertThat(r.err()).isEqualTo(plain.err());
+        }
+    }
+
+    private static List<Path> archivesUnder(Path folder) throws IOException {
+        try (Stream<Path> files = Files.walk(folder)) {
+            return files.filter(f -> f.getFileName().toString().endsWith(".jsa")).toList();
+        }
+    }
+
+    @Test
+    void a_cds_folder_that_others_may_write_to_is_never_used() throws Exception {
+        Path cds = Files.createDirectories(cache.resolve("safelight/cds"));
+        Files.setPosixFilePermissions(cds, PosixFilePermissions.fromString("rwxrwxrwx"));
+        sealsAndOpens("first");
+        sealsAndOpens("second");
+        assertThat(archivesUnder(cds)).isEmpty();
+    }
+
+    @Test
+    void a_safelight_cache_folder_that_is_a_symlink_is_never_used() throws Exception {
+        Path elsewhere = Files.createDirectories(dir.resolve("elsewhere/cds"));
+        Files.createDirectories(cache);
+        Files.createSymbolicLink(cache.resolve("safelight"), elsewhere.getParent());
+        sealsAndOpens("first");
+        sealsAndOpens("second");
+        assertThat(archivesUnder(elsewhere.getParent())).isEmpty();
+    }
+
+    @Test
+    void without_home_and_cache_variables_the_command_runs_and_creates_nothing() throws Exception {
+        boolean existed = Files.exists(Path.of("/nonexistent"));
+        Run help = safelight(Map.of("HOME", "", "XDG_CACHE_HOME", ""), "encrypt", "--help");
+        assertThat(help.code()).as(help.err()).isZero();
+        assertThat(help.out()).contains("Usage: safelight encrypt");
+        assertThat(cache).doesNotExist();
+        if (!existed) {
+            assertThat(Path.of("/nonexistent")).doesNotExist();
+        }
+    }
+
+    @Test
+    void a_launcher_terminated_while_it_makes_an_archive_takes_java_with_it_and_leaves_no_temporary_file()
+            throws Exception {
+        Path fifo = dir.resolve("fifo"); // encrypt waits on it for ever: a long-running first run
+        assertThat(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor()).isZero();
+        Path launcher = Path.of("..", "safelight").toAbsolutePath().normalize();
+        ProcessBuilder pb = new ProcessBuilder("bash", launcher.toString(), "encrypt", "--password", "k",
+                fifo.toString(), dir.resolve("out").toString()).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("term.txt").toFile());
+        pb.environment().put("XDG_CACHE_HOME", cache.toString());
+        Process bash = pb.start();
+        Optional<ProcessHandle> java = Optional.empty();
+        try {
+            Instant deadline = Instant.now().plus(Duration.ofMinutes(2));
+            while (java.isEmpty() && Instant.now().isBefore(deadline)) {
+                java = bash.descendants().filter(h -> h.info().command().orElse("").endsWith("java")).findFirst();
+                bash.waitFor(50, TimeUnit.MILLISECONDS); // a poll interval that ends early if the launcher dies
+            }
+            assertThat(java).as("java started by the launcher").isPresent();
+            bash.destroy(); // SIGTERM to the launcher's pid only, as timeout(1) or a supervisor would
+            assertThat(java.get().onExit().get(1, TimeUnit.MINUTES).isAlive()).isFalse();
+            assertThat(bash.waitFor(1, TimeUnit.MINUTES)).isTrue();
+            try (Stream<Path> files = Files.list(cache.resolve("safelight/cds"))) {
+                assertThat(files.map(f -> f.getFileName().toString())).noneMatch(n -> n.endsWith(".tmp"));
+            }
+        } finally {
+            java.ifPresent(ProcessHandle::destroyForcibly);
+            bash.destroyForcibly();
         }
     }
 }
