@@ -188,6 +188,18 @@ class LauncherCdsIT {
     }
 
     @Test
+    void a_cache_root_of_another_user_gets_nothing_created_in_it() throws Exception {
+        // Root running with another user's XDG_CACHE_HOME (sudo -E): that user could rename our folders.
+        org.junit.jupiter.api.Assumptions.assumeTrue("root".equals(System.getProperty("user.name")),
+                "only root can hand a folder to another user");
+        Files.createDirectories(cache);
+        Files.setOwner(cache, cache.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody"));
+        sealsAndOpens("first");
+        sealsAndOpens("second");
+        assertThat(cache.resolve("safelight")).doesNotExist();
+    }
+
+    @Test
     void a_safelight_cache_folder_that_is_a_symlink_is_never_used() throws Exception {
         Path elsewhere = Files.createDirectories(dir.resolve("elsewhere/cds"));
         Files.createDirectories(cache);
