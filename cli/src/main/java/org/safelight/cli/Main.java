@@ -17,13 +17,20 @@ import picocli.CommandLine.Command;
  * turned into exit codes and one stderr line in {@link Failures}, the only place that does so.
  */
 @Command(name = "safelight", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-        description = "Seal, open and share clinical photo reports (.picsafe).",
-        subcommands = {EncryptCommand.class, DecryptCommand.class, SealCommand.class, OpenCommand.class, GetCommand.class,
-            InspectCommand.class, SignupCommand.class, LoginCommand.class, LogoutCommand.class,
-            WhoamiCommand.class, PasswordCommand.class, KeysCommand.class, ServeCommand.class, AuditCommand.class, BackupCommand.class, RestoreCommand.class, AdminCommand.class,
-            EnterpriseCommand.class, EndpointCommand.class, ConnectCommand.class, SendCommand.class, FhirCommand.class, SyncCommand.class, TrustCommand.class,
-            CommandLine.HelpCommand.class})
+        description = "Seal, open and share clinical photo reports (.picsafe).")
 public final class Main implements Runnable {
+    /**
+     * The subcommands, in the order help lists them. Not in the {@code @Command} annotation: picocli would
+     * build every command's model by reflection on each start (most of a one-shot command's start-up);
+     * {@link #commandLine} builds only the one asked for.
+     */
+    static final List<Class<?>> SUBCOMMANDS = List.of(EncryptCommand.class, DecryptCommand.class, SealCommand.class,
+            OpenCommand.class, GetCommand.class, InspectCommand.class, SignupCommand.class, LoginCommand.class,
+            LogoutCommand.class, WhoamiCommand.class, PasswordCommand.class, KeysCommand.class, ServeCommand.class,
+            AuditCommand.class, BackupCommand.class, RestoreCommand.class, AdminCommand.class, EnterpriseCommand.class,
+            EndpointCommand.class, ConnectCommand.class, SendCommand.class, FhirCommand.class, SyncCommand.class,
+            TrustCommand.class, CommandLine.HelpCommand.class);
+
     final InputStream stdin;
     final PrintStream stdout;
     final Map<String, String> env;
@@ -58,15 +65,18 @@ public final class Main implements Runnable {
     /** {@link #run(String[], InputStream, PrintStream, PrintStream, Map)} with passwords typed on {@code terminal}. */
     static int run(String[] args, InputStream stdin, PrintStream stdout, PrintStream stderr,
                    Map<String, String> env, Terminal terminal) {
-        CommandLine cli = new CommandLine(new Main(stdin, stdout, env, terminal));
+        // serve and the operator commands on its host read one configuration: flags, SAFELIGHT_*, --config FILE;
+        // the other commands never read it (a server's SAFELIGHT_CONFIG must not stop a user's 'seal')
+        List<String> operator = List.of("serve", "audit", "admin", "backup");
+        boolean operating = args.length > 0 && operator.contains(args[0]);
+        // an operator command's configuration takes serve's options: those commands build them all
+        CommandLine cli = commandLine(new Main(stdin, stdout, env, terminal),
+                operating || args.length == 0 ? null : args[0]);
         cli.setOut(new PrintWriter(stdout, true, StandardCharsets.UTF_8));
         cli.setErr(new PrintWriter(stderr, true, StandardCharsets.UTF_8));
         cli.setExecutionExceptionHandler(Failures::handleExecution);
         cli.setParameterExceptionHandler(Failures::handleUsage);
-        // serve and the operator commands on its host read one configuration: flags, SAFELIGHT_*, --config FILE;
-        // the other commands never read it (a server's SAFELIGHT_CONFIG must not stop a user's 'seal')
-        List<String> operator = List.of("serve", "audit", "admin", "backup");
-        if (args.length > 0 && operator.contains(args[0])) {
+        if (operating) {
             try {
                 EnvironmentDefaults defaults = new EnvironmentDefaults(env, configFile(args),
                         serveOptions(cli.getSubcommands().get("serve")));
@@ -83,6 +93,22 @@ public final class Main implements Runnable {
             }
         }
         return cli.execute(args);
+    }
+
+    /**
+     * The command line of {@code main} with only the subcommand named {@code first}, when the arguments start with
+     * one (help excepted, it lists them all), else with all: the same parsing, messages and help either way.
+     */
+    static CommandLine commandLine(Main main, String first) {
+        CommandLine cli = new CommandLine(main);
+        for (Class<?> command : SUBCOMMANDS) {
+            String name = command.getAnnotation(Command.class).name();
+            if (name.equals(first) && !name.equals("help")) {
+                return cli.addSubcommand(command);
+            }
+        }
+        SUBCOMMANDS.forEach(cli::addSubcommand);
+        return cli;
     }
 
     /** The long names of serve's options without dashes: the keys a configuration file may hold. */

@@ -86,7 +86,7 @@ class OperatorConfigurationTest {
 
     @Test
     void every_serve_option_has_help_text() {
-        CommandLine cli = new CommandLine(new Main(System.in, System.out, Map.of(), Terminal.system()));
+        CommandLine cli = Main.commandLine(new Main(System.in, System.out, Map.of(), Terminal.system()), null);
         for (CommandLine.Model.OptionSpec option : cli.getSubcommands().get("serve").getCommandSpec().options()) {
             assertThat(String.join(" ", option.description())).as(option.longestName()).isNotBlank();
         }

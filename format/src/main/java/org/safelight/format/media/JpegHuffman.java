@@ -1,5 +1,8 @@
 package org.safelight.format.media;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import org.safelight.format.media.JpegDcDecoder.Unsupported;
 
 /** Huffman tables and the bit reader of {@link JpegDcDecoder}'s entropy decoding. */
@@ -79,6 +82,10 @@ final class JpegHuffman {
         private int padding;
         /** More zero bytes than the 64-bit buffer holds: every real bit has been consumed. */
         private static final int MAX_PADDING = 8;
+        private static final VarHandle BIG_ENDIAN = MethodHandles.byteArrayViewVarHandle(long[].class,
+                ByteOrder.BIG_ENDIAN);
+        private static final long ONES = 0x0101010101010101L;
+        private static final long HIGH_BITS = 0x8080808080808080L;
 
         Bits(byte[] data, int pos) {
             this.data = data;
@@ -90,6 +97,17 @@ final class JpegHuffman {
                 // the buffer holds at most 8 bytes, so this many zero bytes past the data's end mean
                 // it ran out long ago: stop now rather than decode a declared size from nothing
                 throw new Unsupported();
+            }
+            if (padding == 0 && pos + 8 <= data.length) {
+                // most of a scan has no 0xFF byte: take as many whole bytes as the buffer has room for at once
+                long word = (long) BIG_ENDIAN.get(data, pos);
+                if (((word & ~(word + ONES)) & HIGH_BITS) == 0) { // no byte of the 8 is 0xFF
+                    int bytes = (64 - count) >> 3;
+                    buffer = bytes == 8 ? word : buffer << (bytes << 3) | word >>> (64 - (bytes << 3));
+                    pos += bytes;
+                    count += bytes << 3;
+                    return;
+                }
             }
             while (count <= 56) {
                 int b = 0;

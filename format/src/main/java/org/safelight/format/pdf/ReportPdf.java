@@ -3,11 +3,15 @@ package org.safelight.format.pdf;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import org.apache.pdfbox.pdmodel.PDDocument;
 import org.apache.pdfbox.pdmodel.PDDocumentInformation;
+import org.apache.pdfbox.pdmodel.PDPage;
+import org.apache.pdfbox.pdmodel.PDPageContentStream;
+import org.apache.pdfbox.pdmodel.common.PDRectangle;
 import org.apache.pdfbox.pdmodel.graphics.image.JPEGFactory;
 import org.apache.pdfbox.pdmodel.graphics.image.PDImageXObject;
 import org.safelight.format.container.NonClosingOutputStream;
@@ -73,6 +77,33 @@ public final class ReportPdf {
             flow.finish(footerId, CONFIDENTIAL);
             describe(doc, reportId, metadata.details().datetime());
             doc.save(new NonClosingOutputStream(out));
+        }
+    }
+
+    /**
+     * Loads PDFBox and parses the report's fonts once, into nothing: the classes loaded and the code compiled on
+     * the way are the first third of a report's cost in a fresh process. A seal calls it on a spare thread while
+     * its photos are read, so {@link #render} later finds them ready. Touches no report data; a failure here is
+     * ignored, since {@link #render} meets (and reports) the same one.
+     */
+    public static void warmUp() {
+        try (PDDocument doc = new PDDocument()) {
+            Fonts fonts = Fonts.load(doc);
+            PDPage page = new PDPage(PDRectangle.A4);
+            doc.addPage(page);
+            try (PDPageContentStream text = new PDPageContentStream(doc, page)) {
+                for (EmbeddedFont font : List.of(fonts.regular(), fonts.bold())) {
+                    String line = font.printable("Safelight report 0123456789", false);
+                    text.beginText();
+                    text.setFont(font.pdfont(), 10);
+                    text.newLineAtOffset(50, 50 + font.width(line, 10));
+                    text.showText(line);
+                    text.endText();
+                }
+            }
+            doc.save(OutputStream.nullOutputStream());
+        } catch (IOException | RuntimeException e) {
+            // nothing was asked of it: render reports the real failure, if there is one
         }
     }
 

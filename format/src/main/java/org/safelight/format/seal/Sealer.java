@@ -43,10 +43,23 @@ public final class Sealer {
                 : out;
         // started before the writer derives the keys, so the thumbnails are under way meanwhile
         try (MediaWork work = new MediaWork(draft, threads)) {
+            warmUpReport();
             PicsafeWriter.write(target, protection, draft.metadata().details().reportid(),
                     zip -> writePackage(draft, zip, work));
         }
         return target;
+    }
+
+    /**
+     * Loads PDFBox and the fonts on a thread of its own while the keys are derived and the photos read: in a
+     * one-shot process that is a third of report.pdf's cost, and a core is often idle then (always with one photo).
+     * Daemon: nothing waits for it; the report's rendering simply finds the classes loaded.
+     */
+    private static void warmUpReport() {
+        Thread warm = new Thread(ReportPdf::warmUp, "seal-pdf-warm-up");
+        warm.setDaemon(true);
+        warm.setPriority(Thread.MIN_PRIORITY);
+        warm.start();
     }
 
     /** Writes package.zip: metadata.json, report.pdf, consent, and each item's thumbnail and file. */
