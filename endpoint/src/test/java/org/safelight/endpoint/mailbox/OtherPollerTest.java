@@ -9,17 +9,12 @@ import com.icegreen.greenmail.store.StoredMessage;
 import com.icegreen.greenmail.user.GreenMailUser;
 import com.icegreen.greenmail.util.ServerSetup;
 import com.icegreen.greenmail.util.ServerSetupTest;
-import jakarta.activation.DataHandler;
 import jakarta.mail.Flags;
 import jakarta.mail.Folder;
 import jakarta.mail.Message;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
-import jakarta.mail.internet.MimeBodyPart;
-import jakarta.mail.internet.MimeMessage;
-import jakarta.mail.internet.MimeMultipart;
 import jakarta.mail.search.MessageIDTerm;
-import jakarta.mail.util.ByteArrayDataSource;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
@@ -47,8 +42,6 @@ import org.safelight.endpoint.store.EndpointStore;
 import org.safelight.endpoint.store.ReceivedFiles;
 import org.safelight.endpoint.store.ReceivedReports;
 import org.safelight.endpoint.store.StoredReports;
-import org.safelight.endpoint.testing.TestReports;
-import org.safelight.format.picsafe.PicsafeWriter;
 import org.safelight.server.crypto.MasterKey;
 import org.safelight.server.db.Database;
 import org.safelight.server.testing.TestDatabases;
@@ -91,38 +84,13 @@ class OtherPollerTest {
         intake = new StoringIntake(new ReceivedFiles(dir.resolve("received"), MasterKey.load(dir, Map.of()),
                 Clock.fixed(NOW, ZoneOffset.UTC)), new EndpointStore(db), 1 << 20, List.of("folder"), () -> { });
         for (int i = 0; i < MESSAGES; i++) {
-            user.deliver(message(i));
+            user.deliver(MailedReports.report(session, i));
         }
     }
 
     @AfterEach
     void closeDatabase() {
         db.close();
-    }
-
-    private static String reportId(int i) {
-        return String.format("00000000114628005282%02dabcde", i);
-    }
-
-    private MimeMessage message(int i) throws Exception {
-        MimeMessage message = new MimeMessage(session) {
-            @Override
-            protected void updateMessageID() throws MessagingException {
-                setHeader("Message-ID", "<m" + i + "@phone.example>");
-            }
-        };
-        message.setFrom("noor.haddad@example.org");
-        message.setRecipients(Message.RecipientType.TO, "picsafe@hospital.example");
-        message.setSubject("PicSafe report");
-        MimeBodyPart part = new MimeBodyPart();
-        part.setDataHandler(new DataHandler(new ByteArrayDataSource(TestReports.dynamic(reportId(i),
-                PicsafeWriter.newReportKey(), "https://keys.hospital.example"), "application/octet-stream")));
-        part.setFileName(reportId(i) + ".picsafe");
-        MimeMultipart multipart = new MimeMultipart();
-        multipart.addBodyPart(part);
-        message.setContent(multipart);
-        message.saveChanges();
-        return message;
     }
 
     private MailboxSettings settings() {
@@ -232,7 +200,8 @@ class OtherPollerTest {
         assertThat(folder("INBOX")).as("nothing left in the inbox").isEmpty();
         assertThat(folder("Filed")).as("every message filed once")
                 .containsExactly("<m0@phone.example>", "<m1@phone.example>", "<m2@phone.example>");
-        assertThat(stored()).as("every report stored").containsExactly(reportId(0), reportId(1), reportId(2));
+        assertThat(stored()).as("every report stored").containsExactly(
+                MailedReports.reportId(0), MailedReports.reportId(1), MailedReports.reportId(2));
     }
 
     @Test

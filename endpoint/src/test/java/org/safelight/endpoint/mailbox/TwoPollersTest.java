@@ -9,14 +9,8 @@ import com.icegreen.greenmail.store.StoredMessage;
 import com.icegreen.greenmail.user.GreenMailUser;
 import com.icegreen.greenmail.util.ServerSetup;
 import com.icegreen.greenmail.util.ServerSetupTest;
-import jakarta.activation.DataHandler;
-import jakarta.mail.Message;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
-import jakarta.mail.internet.MimeBodyPart;
-import jakarta.mail.internet.MimeMessage;
-import jakarta.mail.internet.MimeMultipart;
-import jakarta.mail.util.ByteArrayDataSource;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -40,8 +34,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.safelight.endpoint.intake.StoringIntake;
 import org.safelight.endpoint.store.EndpointStore;
 import org.safelight.endpoint.store.ReceivedFiles;
-import org.safelight.endpoint.testing.TestReports;
-import org.safelight.format.picsafe.PicsafeWriter;
 import org.safelight.server.crypto.MasterKey;
 import org.safelight.server.db.Database;
 import org.safelight.server.testing.TestDatabases;
@@ -87,28 +79,6 @@ class TwoPollersTest {
                 org.safelight.endpoint.intake.Senders.anyone(), clock, dir.resolve(name).resolve("mail-spool"));
     }
 
-    private MimeMessage message(int i) throws Exception {
-        String reportId = String.format("00000000114628005282%02dabcde", i);
-        MimeMessage message = new MimeMessage(session) {
-            @Override
-            protected void updateMessageID() throws MessagingException {
-                setHeader("Message-ID", "<m" + i + "@phone.example>");
-            }
-        };
-        message.setFrom("noor.haddad@example.org");
-        message.setRecipients(Message.RecipientType.TO, "picsafe@hospital.example");
-        message.setSubject("PicSafe report");
-        MimeMultipart multipart = new MimeMultipart();
-        MimeBodyPart part = new MimeBodyPart();
-        part.setDataHandler(new DataHandler(new ByteArrayDataSource(TestReports.dynamic(reportId,
-                PicsafeWriter.newReportKey(), "https://keys.hospital.example"), "application/octet-stream")));
-        part.setFileName(reportId + ".picsafe");
-        multipart.addBodyPart(part);
-        message.setContent(multipart);
-        message.saveChanges();
-        return message;
-    }
-
     private List<StoredMessage> folder(GreenMailUser user, String name) {
         MailFolder folder = mail.getManagers().getImapHostManager().getFolder(user, name);
         return folder == null ? List.of() : folder.getMessages();
@@ -119,7 +89,7 @@ class TwoPollersTest {
         db.migrate("endpoint");
         GreenMailUser user = mail.getUserManager().getUser(LOGIN);
         for (int i = 0; i < MESSAGES; i++) {
-            user.deliver(message(i));
+            user.deliver(MailedReports.report(session, i));
         }
         List<MailboxIntake> instances = List.of(instance("a"), instance("b"));
         ExecutorService pool = Executors.newFixedThreadPool(2);
