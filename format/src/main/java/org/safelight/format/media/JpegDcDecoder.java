@@ -171,7 +171,7 @@ final class JpegDcDecoder {
             }
             byte[] symbols = new byte[total];
             System.arraycopy(data, p + 17, symbols, 0, total);
-            JpegHuffman.Table table = JpegHuffman.Table.of(counts, symbols, tc == 1);
+            JpegHuffman.Table table = JpegHuffman.Table.of(counts, symbols);
             if (tc == 0) {
                 dcTables[th] = table;
             } else {
@@ -265,12 +265,18 @@ final class JpegDcDecoder {
             int[][] averages = new int[comps.length][];
             int[] stride = new int[comps.length];
             JpegHuffman.Table[] dc = new JpegHuffman.Table[comps.length];
-            JpegHuffman.Table[] ac = new JpegHuffman.Table[comps.length];
+            JpegHuffman.AcSkip[] ac = new JpegHuffman.AcSkip[comps.length];
             for (int i = 0; i < comps.length; i++) {
                 stride[i] = mcusX * comps[i].h();
                 averages[i] = new int[stride[i] * mcusY * comps[i].v()];
                 dc[i] = d.dcTables[d.scanTables[i][0]];
-                ac[i] = d.acTables[d.scanTables[i][1]];
+                JpegHuffman.Table table = d.acTables[d.scanTables[i][1]];
+                for (int j = 0; j < i && ac[i] == null; j++) {
+                    ac[i] = ac[j].table == table ? ac[j] : null; // the chroma components share theirs
+                }
+                if (ac[i] == null) {
+                    ac[i] = new JpegHuffman.AcSkip(table);
+                }
             }
             int[] predictor = new int[comps.length];
             int mcusLeft = d.restartInterval;

@@ -9,32 +9,24 @@ import org.safelight.format.media.JpegDcDecoder.Unsupported;
 final class JpegHuffman {
     /** Codes up to this length are decoded by one table look-up. */
     static final int FAST_BITS = 10;
-    private static final int FAST_MASK = (1 << FAST_BITS) - 1;
 
     private JpegHuffman() {
     }
 
-    /** One DHT table, with look-up tables for short codes. Immutable once built. */
+    /** One DHT table, with a look-up table for short codes. Immutable once built. */
     static final class Table {
         /** (code length << 8 | symbol) by the next FAST_BITS bits; 0 when the code is longer. */
         final int[] fast = new int[1 << FAST_BITS];
-        /**
-         * For AC tables: (zigzag positions advanced << 8 | bits consumed) for a code and its
-         * coefficient bits that fit in FAST_BITS together; advanced is 0 for end-of-block. 0 when
-         * they do not fit.
-         */
-        final int[] acSkip;
         private final int[] maxCode = new int[18];
         private final int[] valueOffset = new int[17];
         private final byte[] symbols;
 
-        private Table(byte[] symbols, boolean ac) {
+        private Table(byte[] symbols) {
             this.symbols = symbols;
-            this.acSkip = ac ? new int[1 << FAST_BITS] : null;
         }
 
-        static Table of(int[] counts, byte[] symbols, boolean ac) throws Unsupported {
-            Table t = new Table(symbols, ac);
+        static Table of(int[] counts, byte[] symbols) throws Unsupported {
+            Table t = new Table(symbols);
             int code = 0;
             int k = 0;
             for (int length = 1; length <= 16; length++) {
@@ -44,11 +36,7 @@ final class JpegHuffman {
                         int shift = FAST_BITS - length;
                         int symbol = symbols[k] & 0xFF;
                         for (int j = 0; j < 1 << shift; j++) {
-                            int index = (code << shift) | j;
-                            t.fast[index] = length << 8 | symbol;
-                            if (ac) {
-                                t.acSkip[index] = skip(symbol, length);
-                            }
+                            t.fast[(code << shift) | j] = length << 8 | symbol;
                         }
                     }
                 }
@@ -62,13 +50,76 @@ final class JpegHuffman {
             return t;
         }
 
-        private static int skip(int symbol, int length) {
-            int run = symbol >> 4;
-            int size = symbol & 15;
-            if (size == 0) {
-                return run == 0 ? length : run == 15 ? 16 << 8 | length : 0;
+        /**
+         * The code at the top of {@code code16} (the next 16 bits) as (length << 8 | symbol), or -1
+         * when no code of this table starts so.
+         */
+        int lookUp(int code16) {
+            int e = fast[code16 >>> (16 - FAST_BITS)];
+            if (e != 0) {
+                return e;
             }
-            return length + size <= FAST_BITS ? (run + 1) << 8 | (length + size) : 0;
+            for (int length = FAST_BITS + 1; length <= 16; length++) {
+                int c = code16 >>> (16 - length);
+                if (c <= maxCode[length]) {
+                    return length << 8 | (symbols[c + valueOffset[length]] & 0xFF);
+                }
+            }
+            return -1;
+        }
+    }
+
+    /**
+     * An AC table's skipping steps: for each value of the next {@link #BITS} bits, how many zigzag
+     * positions and bits the whole codes and coefficient bits found in them take, as
+     * (END_OF_BLOCK if they end with one | positions << 8 | bits); 0 when not even one code and its bits
+     * fit. A phone photo's coefficients take about 4 to 7 bits each, so one look-up usually skips two or
+     * three of them. Built only for the tables a scan uses (a file can define thousands of tables);
+     * immutable once built.
+     */
+    static final class AcSkip {
+        static final int BITS = 14;
+        static final int END_OF_BLOCK = 1 << 16;
+        /** Positions one look-up may skip: fewer than a block holds after its DC, so k + positions stays in it. */
+        private static final int MAX_POSITIONS = 62;
+
+        final Table table;
+        final int[] steps = new int[1 << BITS];
+
+        AcSkip(Table table) {
+            this.table = table;
+            for (int bits = 0; bits < steps.length; bits++) {
+                steps[bits] = steps(table, bits);
+            }
+        }
+
+        private static int steps(Table table, int bits) {
+            int used = 0;
+            int positions = 0;
+            while (used < BITS) {
+                int left = BITS - used;
+                // the bits not yet used, at the top of 16, zeros after them
+                int e = table.lookUp((bits << (16 - BITS + used)) & 0xFFFF);
+                int length = e >> 8;
+                if (e < 0 || length > left) {
+                    break;
+                }
+                int run = (e & 0xFF) >> 4;
+                int size = e & 15;
+                if (size == 0 && run == 0) {
+                    return END_OF_BLOCK | positions << 8 | (used + length);
+                }
+                if (size == 0 && run != 15) {
+                    break; // not a valid AC symbol: the one-at-a-time path refuses it
+                }
+                int advance = size == 0 ? 16 : run + 1;
+                if (length + size > left || positions + advance > MAX_POSITIONS) {
+                    break;
+                }
+                used += length + size;
+                positions += advance;
+            }
+            return positions == 0 ? 0 : positions << 8 | used;
         }
     }
 
@@ -141,19 +192,14 @@ final class JpegHuffman {
                 fill();
             }
             int e = t.fast[peek(FAST_BITS)];
-            if (e != 0) {
-                count -= e >> 8;
-                return e & 0xFF;
-            }
-            int code = peek(16);
-            for (int length = FAST_BITS + 1; length <= 16; length++) {
-                int c = code >>> (16 - length);
-                if (c <= t.maxCode[length]) {
-                    count -= length;
-                    return t.symbols[c + t.valueOffset[length]] & 0xFF;
+            if (e == 0) {
+                e = t.lookUp(peek(16));
+                if (e < 0) {
+                    throw new Unsupported(); // no such code: damaged data
                 }
             }
-            throw new Unsupported(); // no such code: damaged data
+            count -= e >> 8;
+            return e & 0xFF;
         }
 
         /** The next DC difference: its size category, then that many bits, sign-extended. */
@@ -173,24 +219,27 @@ final class JpegHuffman {
             return v < 1 << (size - 1) ? v - (1 << size) + 1 : v;
         }
 
-        /** Skips a block's 63 AC coefficients without computing them. */
-        void skipAc(Table t) throws Unsupported {
+        /**
+         * Skips a block's 63 AC coefficients without computing them: several codes and their bits at
+         * once where {@code skip} has them and they stay inside the block, one at a time otherwise.
+         */
+        void skipAc(AcSkip skip) throws Unsupported {
             int k = 1;
             while (k < 64) {
                 if (count < 32) {
                     fill();
                 }
-                int e = t.acSkip[peek(FAST_BITS)];
-                if (e != 0) {
+                int e = skip.steps[peek(AcSkip.BITS)];
+                int next = k + (e >> 8 & 0xFF);
+                if (e != 0 && next < 64) {
                     count -= e & 0xFF;
-                    int advance = e >> 8;
-                    if (advance == 0) {
+                    if ((e & AcSkip.END_OF_BLOCK) != 0) {
                         return;
                     }
-                    k += advance;
+                    k = next;
                     continue;
                 }
-                int symbol = decode(t);
+                int symbol = decode(skip.table);
                 int run = symbol >> 4;
                 int size = symbol & 15;
                 if (size == 0) {

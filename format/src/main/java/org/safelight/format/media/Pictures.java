@@ -4,6 +4,7 @@ import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
+import java.awt.image.DataBufferInt;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import javax.imageio.IIOImage;
@@ -51,18 +52,21 @@ final class Pictures {
         double scale = Math.min(1.0, (double) longEdge / Math.max(width, height));
         int targetWidth = Math.max(1, (int) Math.round(width * scale));
         int targetHeight = Math.max(1, (int) Math.round(height * scale));
-        int[] pixels = source.getRGB(0, 0, width, height, null, 0, width);
+        int[] pixels = rgbPixels(source);
         // horizontal pass into three float planes, then vertical into the target
         float[][] rows = new float[3][targetWidth * height];
         Weights horizontal = new Weights(width, targetWidth);
         for (int y = 0; y < height; y++) {
+            int rowStart = y * width;
             for (int x = 0; x < targetWidth; x++) {
                 float r = 0;
                 float g = 0;
                 float b = 0;
-                for (int i = horizontal.first[x]; i <= horizontal.last[x]; i++) {
-                    float w = horizontal.weight(x, i);
-                    int p = pixels[y * width + i];
+                int first = horizontal.first[x];
+                int at = x * horizontal.span;
+                for (int i = first; i <= horizontal.last[x]; i++) {
+                    float w = horizontal.weights[at++];
+                    int p = pixels[rowStart + i];
                     r += w * (p >> 16 & 0xFF);
                     g += w * (p >> 8 & 0xFF);
                     b += w * (p & 0xFF);
@@ -73,46 +77,68 @@ final class Pictures {
             }
         }
         BufferedImage target = new BufferedImage(targetWidth, targetHeight, BufferedImage.TYPE_INT_RGB);
-        int[] out = new int[targetWidth * targetHeight];
+        int[] out = ((DataBufferInt) target.getRaster().getDataBuffer()).getData();
         Weights vertical = new Weights(height, targetHeight);
         for (int y = 0; y < targetHeight; y++) {
+            int first = vertical.first[y];
+            int last = vertical.last[y];
             for (int x = 0; x < targetWidth; x++) {
                 int rgb = 0;
                 for (int c = 0; c < 3; c++) {
+                    float[] plane = rows[c];
                     float v = 0;
-                    for (int i = vertical.first[y]; i <= vertical.last[y]; i++) {
-                        v += vertical.weight(y, i) * rows[c][i * targetWidth + x];
+                    int at = y * vertical.span;
+                    for (int i = first; i <= last; i++) {
+                        v += vertical.weights[at++] * plane[i * targetWidth + x];
                     }
                     rgb = rgb << 8 | JpegDcDecoder.clamp(Math.round(v));
                 }
                 out[y * targetWidth + x] = rgb;
             }
         }
-        target.setRGB(0, 0, targetWidth, targetHeight, out, 0, targetWidth);
         return target;
     }
 
-    /** Which source pixels each target pixel covers along one axis, and how much of each. */
+    /** The image's pixels as 0xRRGGBB ints: its own array when it is already stored so, else a converted copy. */
+    private static int[] rgbPixels(BufferedImage image) {
+        if (image.getType() == BufferedImage.TYPE_INT_RGB && image.getRaster().getDataBuffer() instanceof DataBufferInt d
+                && d.getNumBanks() == 1 && d.getOffset() == 0
+                && image.getRaster().getSampleModel().getWidth() == image.getWidth()
+                && image.getRaster().getSampleModelTranslateX() == 0 && image.getRaster().getSampleModelTranslateY() == 0) {
+            return d.getData();
+        }
+        return image.getRGB(0, 0, image.getWidth(), image.getHeight(), null, 0, image.getWidth());
+    }
+
+    /**
+     * Which source pixels each target pixel covers along one axis, and how much of each: target t
+     * covers {@code first[t]..last[t]}, with the shares (adding up to 1) from {@code weights[t * span]} on.
+     */
     private static final class Weights {
         final int[] first;
         final int[] last;
-        private final double step;
+        final int span;
+        final float[] weights;
 
         Weights(int sourceLength, int targetLength) {
-            step = (double) sourceLength / targetLength;
+            double step = (double) sourceLength / targetLength;
             first = new int[targetLength];
             last = new int[targetLength];
+            int widest = 1;
             for (int t = 0; t < targetLength; t++) {
                 first[t] = (int) Math.floor(t * step);
                 last[t] = Math.min(sourceLength - 1, (int) Math.ceil((t + 1) * step) - 1);
+                widest = Math.max(widest, last[t] - first[t] + 1);
             }
-        }
-
-        /** The share of target pixel t's span that source pixel i covers (the shares add up to 1). */
-        float weight(int t, int i) {
-            double start = Math.max(t * step, i);
-            double end = Math.min((t + 1) * step, i + 1);
-            return (float) (Math.max(0, end - start) / step);
+            span = widest;
+            weights = new float[targetLength * span];
+            for (int t = 0; t < targetLength; t++) {
+                for (int i = first[t]; i <= last[t]; i++) {
+                    double start = Math.max(t * step, i);
+                    double end = Math.min((t + 1) * step, i + 1);
+                    weights[t * span + i - first[t]] = (float) (Math.max(0, end - start) / step);
+                }
+            }
         }
     }
 
@@ -129,6 +155,9 @@ final class Pictures {
         boolean swapsEdges = orientation >= 5;
         BufferedImage shown = new BufferedImage(swapsEdges ? height : width, swapsEdges ? width : height,
                 BufferedImage.TYPE_INT_RGB);
+        int[] from = rgbPixels(stored);
+        int[] to = ((DataBufferInt) shown.getRaster().getDataBuffer()).getData();
+        int shownWidth = shown.getWidth();
         int lastX = width - 1;
         int lastY = height - 1;
         for (int y = 0; y < height; y++) {
@@ -146,7 +175,7 @@ final class Pictures {
                     case 5, 6 -> x;
                     default -> lastX - x; // 7, 8
                 };
-                shown.setRGB(shownX, shownY, stored.getRGB(x, y));
+                to[shownY * shownWidth + shownX] = from[y * width + x] & 0xFFFFFF;
             }
         }
         return shown;

@@ -17,7 +17,7 @@ class JpegBitsTest {
     private static JpegHuffman.Table oneBitTable() throws Exception {
         int[] counts = new int[17];
         counts[1] = 2;
-        return JpegHuffman.Table.of(counts, new byte[] {0, 1}, false);
+        return JpegHuffman.Table.of(counts, new byte[] {0, 1});
     }
 
     /** The differences the byte-by-byte rules give for these data bits, from the plain bit string. */
