@@ -56,10 +56,15 @@ public final class PicsafeWriter {
         // Ciphertext does not compress: store it in deflate's stored blocks rather than spend CPU.
         zip.setLevel(Deflater.NO_COMPRESSION);
         zip.putNextEntry(new ZipEntry(PACKAGE_ENCRYPTED));
-        EncryptingOutputStream encrypted = RNCryptor.encryptingStream(new NonClosingOutputStream(zip),
+        // AES here, the HMAC and this ZIP's stored blocks on a second thread: a report of photos is tens of MB
+        EncryptingOutputStream encrypted = RNCryptor.encryptingStreamOnTwoThreads(new NonClosingOutputStream(zip),
                 Secret.password(reportKey));
-        packageZip.writeTo(encrypted);
-        encrypted.finish();
+        try {
+            packageZip.writeTo(encrypted);
+            encrypted.finish();
+        } finally {
+            encrypted.abandon(); // after a failure: the second thread stops (once finished, nothing to do)
+        }
         zip.closeEntry();
         zip.finish();
     }

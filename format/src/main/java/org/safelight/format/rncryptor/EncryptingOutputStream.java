@@ -11,17 +11,28 @@ import javax.crypto.Mac;
  * header first, ciphertext as it comes (buffered into {@value RNCryptor#CHUNK}-byte cipher calls, so
  * small writes stay fast and large ones stay within the JIT's intrinsics), HMAC last on
  * {@link #finish()} or {@link #close()}. Memory is constant whatever the length. Not thread-safe.
+ *
+ * <p>Made by {@link RNCryptor#encryptingStreamOnTwoThreads}, it encrypts on the caller's thread and
+ * hands the ciphertext to a second thread that MACs it and writes it to the underlying stream, so the
+ * two passes of encrypt-then-MAC run on two cores. The underlying stream is then written from that
+ * thread until {@link #finish()} returns; {@link #abandon()} after a failure stops it.
  */
 public final class EncryptingOutputStream extends OutputStream {
     private final OutputStream out;
     private final Cipher cipher;
     private final Mac mac;
     private final byte[] pending = new byte[RNCryptor.CHUNK];
-    private final byte[] encrypted = new byte[RNCryptor.CHUNK + 16];
+    private final byte[] encrypted;
+    /** The thread that MACs and writes the ciphertext, or null when this thread does. */
+    private final HandOff macAndWrite;
     private int pendingLength;
     private boolean finished;
 
     EncryptingOutputStream(OutputStream out, Secret secret, Header header) throws IOException {
+        this(out, secret, header, false);
+    }
+
+    EncryptingOutputStream(OutputStream out, Secret secret, Header header, boolean twoThreads) throws IOException {
         header.checkMatches(secret);
         this.out = out;
         byte[][] keys = Keys.derive(header, secret);
@@ -30,6 +41,17 @@ public final class EncryptingOutputStream extends OutputStream {
         byte[] headerBytes = header.toBytes();
         mac.update(headerBytes);
         out.write(headerBytes);
+        if (twoThreads) {
+            encrypted = null;
+            // started after the header went through the Mac and out: the thread's start orders them
+            macAndWrite = new HandOff("safelight-hmac", 4, RNCryptor.CHUNK + 16, (buffer, length) -> {
+                mac.update(buffer, 0, length);
+                out.write(buffer, 0, length);
+            });
+        } else {
+            encrypted = new byte[RNCryptor.CHUNK + 16];
+            macAndWrite = null;
+        }
     }
 
     @Override
@@ -70,13 +92,28 @@ public final class EncryptingOutputStream extends OutputStream {
         }
         drainPending();
         try {
-            int n = cipher.doFinal(encrypted, 0);
-            emit(n);
+            if (macAndWrite == null) {
+                emit(cipher.doFinal(encrypted, 0));
+            } else {
+                byte[] buffer = macAndWrite.take();
+                macAndWrite.submit(buffer, cipher.doFinal(buffer, 0));
+                macAndWrite.finish(); // the Mac and the stream are this thread's again
+            }
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("AES-CBC with padding refused to finish", e);
         }
         out.write(mac.doFinal());
         finished = true;
+    }
+
+    /**
+     * After a failure, instead of {@link #finish()}: stops the second thread, if any, without writing the
+     * rest or the HMAC. Does nothing once finished.
+     */
+    public void abandon() {
+        if (!finished && macAndWrite != null) {
+            macAndWrite.close();
+        }
     }
 
     @Override
@@ -89,6 +126,7 @@ public final class EncryptingOutputStream extends OutputStream {
         try {
             finish();
         } finally {
+            abandon();
             out.close();
         }
     }
@@ -102,7 +140,12 @@ public final class EncryptingOutputStream extends OutputStream {
 
     private void encrypt(byte[] b, int off, int len) throws IOException {
         try {
-            emit(cipher.update(b, off, len, encrypted, 0));
+            if (macAndWrite == null) {
+                emit(cipher.update(b, off, len, encrypted, 0));
+            } else {
+                byte[] buffer = macAndWrite.take();
+                macAndWrite.submit(buffer, cipher.update(b, off, len, buffer, 0));
+            }
         } catch (javax.crypto.ShortBufferException e) {
             throw new IllegalStateException("cipher output buffer too small", e);
         }

@@ -47,6 +47,16 @@ public final class RNCryptor {
         return new EncryptingOutputStream(out, secret, Header.random(secret, RANDOM));
     }
 
+    /**
+     * As {@link #encryptingStream(OutputStream, Secret)}, with the HMAC and the writes to {@code out} on a
+     * second thread (see {@link EncryptingOutputStream}): for large messages on a machine with a spare core.
+     * Call {@link EncryptingOutputStream#finish()}, or {@link EncryptingOutputStream#abandon()} on failure.
+     */
+    public static EncryptingOutputStream encryptingStreamOnTwoThreads(OutputStream out, Secret secret)
+            throws IOException {
+        return new EncryptingOutputStream(out, secret, Header.random(secret, RANDOM), true);
+    }
+
     /** Same with given header parameters: for test vectors only. */
     public static EncryptingOutputStream encryptingStream(OutputStream out, Secret secret, Header header)
             throws IOException {
