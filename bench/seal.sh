@@ -18,7 +18,9 @@
 # photo is the same, generating 50 distinct ones would take minutes.
 #
 # The launcher keeps a class-data-sharing archive per command in $XDG_CACHE_HOME/safelight/cds, made by
-# the command's first run: the bench points XDG_CACHE_HOME into its temporary folder, so the untimed
+# the command's first run: the bench points XDG_CACHE_HOME into its temporary folder, one folder per
+# build (a launcher removes the archives of other jars it finds, so two builds sharing one cache would
+# each find theirs gone and dump again at every run, timing the dump), so the untimed
 # warm-up run makes it (its time, the first seal's, is printed apart) and the timed runs use it.
 #
 # Settings (environment):
@@ -39,7 +41,6 @@ BENCH=seal
 # shellcheck source=bench/lib.sh
 source "$root/bench/lib.sh"
 
-export XDG_CACHE_HOME="$work/cache" # a fresh CDS archive, made by the warm-up run (see above)
 command -v java >/dev/null 2>&1 || die "no java on PATH"
 command -v python3 >/dev/null 2>&1 || die "missing: python3 (for the timing wrapper)"
 cd "$root"
@@ -91,11 +92,12 @@ EOF
 }
 
 # One run: prints "seconds peak_kib"; fails if the seal fails.
-measure() { # launcher, draft
+measure() { # launcher index, draft
     local out="$work/out"
     rm -rf "$out"
-    mkdir -p "$out"
-    python3 - "$1" seal "$2" -o "$out/" --password bench-report-key --keyserver-url https://keys.example.org <<'PY'
+    mkdir -p "$out" "$work/cache-$1"
+    # a fresh CDS archive per build, made by its warm-up run (see above)
+    XDG_CACHE_HOME="$work/cache-$1" python3 - "${launchers[$1]}" seal "$2" -o "$out/" --password bench-report-key --keyserver-url https://keys.example.org <<'PY'
 import resource, subprocess, sys, time
 start = time.monotonic()
 done = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -118,13 +120,13 @@ for size in $SIZES; do
     d="$(draft "$size")"
     if [[ "$first" == 1 ]]; then # warm the page cache and the jars once; the first seal makes the CDS archive
         for i in "${!launchers[@]}"; do
-            say "$BENCH: first run (untimed in the table) of ${names[$i]}, $size photos: $(measure "${launchers[$i]}" "$d" | cut -d' ' -f1) s"
+            say "$BENCH: first run (untimed in the table) of ${names[$i]}, $size photos: $(measure "$i" "$d" | cut -d' ' -f1) s"
         done
         first=0
     fi
     for ((r = 1; r <= RUNS; r++)); do
         for i in "${!launchers[@]}"; do
-            measure "${launchers[$i]}" "$d" >>"$work/times-$size-$i"
+            measure "$i" "$d" >>"$work/times-$size-$i"
         done
     done
     row="| $size |"
