@@ -19,6 +19,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.zip.CRC32;
 import org.safelight.format.media.MalformedMediaException;
 import org.safelight.format.media.Photos;
 import org.safelight.format.media.Thumbnails;
@@ -57,7 +58,22 @@ final class MediaWork implements AutoCloseable {
     private long mostBytesAhead;
 
     /** A photo's copy on its way: {@code bytes} null when the writer strips it itself (a large photo). */
-    private record Copy(MediaItem item, long size, Future<byte[]> bytes) {
+    private record Copy(MediaItem item, long size, Future<StrippedPhoto> bytes) {
+    }
+
+    /** A photo's stripped copy: the first {@code length} bytes of {@code bytes}, and their CRC-32. */
+    record StrippedPhoto(byte[] bytes, int length, long crc) {
+    }
+
+    /** Lends its array: the copy is handed on as it is, not copied once more into an array of its size. */
+    private static final class Buffer extends ByteArrayOutputStream {
+        Buffer(int size) {
+            super(size);
+        }
+
+        byte[] array() {
+            return buf;
+        }
     }
 
     /** Starts the thumbnails of every item at once; they run {@code threads} at a time. */
@@ -116,7 +132,7 @@ final class MediaWork implements AutoCloseable {
      * null when it is larger than the in-memory limit: the caller then strips the file itself,
      * streaming. Call after {@link #thumbnails()}.
      */
-    byte[] strippedPhoto(MediaItem item) throws IOException {
+    StrippedPhoto strippedPhoto(MediaItem item) throws IOException {
         Copy copy = copiesAhead.poll();
         if (copy == null || copy.item() != item) {
             throw new IllegalStateException("photos are copied in the draft's order, after the thumbnails");
@@ -162,14 +178,19 @@ final class MediaWork implements AutoCloseable {
         return mostBytesAhead;
     }
 
-    /** The photo at {@code file} without its identifying metadata ({@link Photos#stripMetadata}). */
-    static Callable<byte[]> strip(Path file) {
+    /**
+     * The photo at {@code file} without its identifying metadata ({@link Photos#stripMetadata}), with its
+     * CRC-32 for the package's stored entry: computed here, on the pool, rather than by the writer.
+     */
+    static Callable<StrippedPhoto> strip(Path file) {
         return () -> {
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream((int) Math.min(Files.size(file) + 64, 1 << 30));
+            Buffer bytes = new Buffer((int) Math.min(Files.size(file) + 64, 1 << 30));
             try (InputStream in = Files.newInputStream(file)) {
                 Photos.stripMetadata(in, bytes);
             }
-            return bytes.toByteArray();
+            CRC32 crc = new CRC32();
+            crc.update(bytes.array(), 0, bytes.size());
+            return new StrippedPhoto(bytes.array(), bytes.size(), crc.getValue());
         };
     }
 
@@ -177,7 +198,7 @@ final class MediaWork implements AutoCloseable {
      * A task's result, or its failure as the serial code would have thrown it, naming the file. On
      * the first failure every other task is cancelled: the seal has failed, their work is wasted.
      */
-    private byte[] result(Future<byte[]> task, Path file) throws IOException {
+    private <T> T result(Future<T> task, Path file) throws IOException {
         try {
             return task.get();
         } catch (InterruptedException e) {

@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.zip.CRC32;
 import java.util.zip.Deflater;
@@ -80,7 +81,7 @@ public final class Sealer {
     static void writePackage(Draft draft, OutputStream out, MediaWork work) throws IOException {
         // the items' failures first, then the consent's, as a serial run would find them
         Map<ItemId, byte[]> thumbnails = work.thumbnails();
-        byte[] signature = null;
+        MediaWork.StrippedPhoto signature = null;
         if (draft.metadata().consent().type() == Consent.ConsentType.SIGNED && draft.consentFile() != null) {
             try {
                 signature = strippedPhoto(draft.consentFile());
@@ -93,7 +94,8 @@ public final class Sealer {
         zip.setLevel(Deflater.DEFAULT_COMPRESSION);
         put(zip, "metadata.json", MetadataJson.write(draft.metadata()));
         zip.putNextEntry(new ZipEntry("report.pdf"));
-        ReportPdf.render(draft.metadata(), new ReportImages(thumbnails, signature), zip);
+        ReportPdf.render(draft.metadata(), new ReportImages(thumbnails,
+                signature == null ? null : Arrays.copyOf(signature.bytes(), signature.length())), zip);
         zip.closeEntry();
         // Media are already compressed: deflating them again costs CPU and saves nothing.
         zip.setLevel(Deflater.NO_COMPRESSION);
@@ -103,10 +105,10 @@ public final class Sealer {
             copy(zip, "consent.m4a", draft.consentFile());
         }
         for (MediaItem item : draft.metadata().media()) {
-            putStored(zip, item.thumbnailName(), thumbnails.get(item.id()));
+            putStored(zip, item.thumbnailName(), stored(thumbnails.get(item.id())));
             if (item.type() == MediaItem.MediaType.PHOTO) {
                 // stripped by the pool while the previous photos were written; a large one streams here
-                byte[] stripped = work.strippedPhoto(item);
+                MediaWork.StrippedPhoto stripped = work.strippedPhoto(item);
                 if (stripped != null) {
                     putStored(zip, item.fileName(), stripped);
                 } else {
@@ -119,7 +121,7 @@ public final class Sealer {
         zip.finish();
     }
 
-    private static byte[] strippedPhoto(Path file) throws IOException {
+    private static MediaWork.StrippedPhoto strippedPhoto(Path file) throws IOException {
         try {
             return MediaWork.strip(file).call();
         } catch (IOException | RuntimeException e) {
@@ -133,17 +135,21 @@ public final class Sealer {
      * An entry stored as is: for JPEGs, which do not deflate, this spares running every byte
      * through zlib's stored blocks. Possible because the bytes, so their CRC, are known first.
      */
-    private static void putStored(ZipOutputStream zip, String name, byte[] bytes) throws IOException {
+    private static void putStored(ZipOutputStream zip, String name, MediaWork.StrippedPhoto bytes) throws IOException {
         ZipEntry entry = new ZipEntry(name);
         entry.setMethod(ZipEntry.STORED);
-        entry.setSize(bytes.length);
-        entry.setCompressedSize(bytes.length);
+        entry.setSize(bytes.length());
+        entry.setCompressedSize(bytes.length());
+        entry.setCrc(bytes.crc());
+        zip.putNextEntry(entry);
+        zip.write(bytes.bytes(), 0, bytes.length());
+        zip.closeEntry();
+    }
+
+    private static MediaWork.StrippedPhoto stored(byte[] bytes) {
         CRC32 crc = new CRC32();
         crc.update(bytes);
-        entry.setCrc(crc.getValue());
-        zip.putNextEntry(entry);
-        zip.write(bytes);
-        zip.closeEntry();
+        return new MediaWork.StrippedPhoto(bytes, bytes.length, crc.getValue());
     }
 
     private static void put(ZipOutputStream zip, String name, byte[] bytes) throws IOException {
