@@ -12,6 +12,7 @@
 # bench/target/seal-ref/<commit>, so the reference is the launcher and jar of that commit). Prints
 # a markdown table: median wall time and median peak RSS of each, and the ratio.
 #
+# CPU: user + system time of the same (median), which a busy machine disturbs less than the wall time.
 # Peak RSS: getrusage(RUSAGE_CHILDREN).ru_maxrss of the launcher (bash, which execs java), taken by
 # a small Python wrapper that also times the run (monotonic clock); /usr/bin/time is not needed.
 # With more than PHOTOS_DISTINCT photos the files repeat (same content, other names): the work per
@@ -91,7 +92,7 @@ EOF
     echo "$dir"
 }
 
-# One run: prints "seconds peak_kib"; fails if the seal fails.
+# One run: prints "seconds peak_kib cpu_seconds"; fails if the seal fails.
 measure() { # launcher index, draft
     local out="$work/out"
     rm -rf "$out"
@@ -105,7 +106,8 @@ wall = time.monotonic() - start
 if done.returncode != 0:
     sys.stderr.write(done.stderr.decode(errors="replace"))
     sys.exit(1)
-print(f"{wall:.3f} {resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}")
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(f"{wall:.3f} {usage.ru_maxrss} {usage.ru_utime + usage.ru_stime:.3f}")
 PY
     ls "$out"/*.picsafe >/dev/null || die "no report written"
 }
@@ -113,8 +115,8 @@ PY
 median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
 say "$BENCH: load before: $(uptime)"
-printf '| photos | %s |\n' "$(for n in "${names[@]}"; do printf '%s wall s | %s peak RSS MB | ' "$n" "$n"; done | sed 's/ | $//')"
-printf '|---:|%s\n' "$(for _ in "${names[@]}"; do printf -- '---:|---:|'; done)"
+printf '| photos | %s |\n' "$(for n in "${names[@]}"; do printf '%s wall s | %s CPU s | %s peak RSS MB | ' "$n" "$n" "$n"; done | sed 's/ | $//')"
+printf '|---:|%s\n' "$(for _ in "${names[@]}"; do printf -- '---:|---:|---:|'; done)"
 first=1
 for size in $SIZES; do
     d="$(draft "$size")"
@@ -133,7 +135,8 @@ for size in $SIZES; do
     for i in "${!launchers[@]}"; do
         wall="$(cut -d' ' -f1 "$work/times-$size-$i" | median)"
         rss="$(cut -d' ' -f2 "$work/times-$size-$i" | median)"
-        row+=" $(printf '%.2f' "$wall") | $(awk -v k="$rss" 'BEGIN { printf "%.0f", k / 1024 }') |"
+        cpu="$(cut -d' ' -f3 "$work/times-$size-$i" | median)"
+        row+=" $(printf '%.2f' "$wall") | $(printf '%.2f' "$cpu") | $(awk -v k="$rss" 'BEGIN { printf "%.0f", k / 1024 }') |"
     done
     echo "$row"
     rm -rf "$d"
