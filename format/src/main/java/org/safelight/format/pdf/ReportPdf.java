@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import javax.imageio.ImageIO;
 import org.apache.pdfbox.pdmodel.PDDocument;
 import org.apache.pdfbox.pdmodel.PDDocumentInformation;
 import org.apache.pdfbox.pdmodel.PDPage;
@@ -36,6 +37,13 @@ import org.safelight.format.report.ReportMetadata.Patient;
  */
 public final class ReportPdf {
     private static final String CONFIDENTIAL = "Confidential patient information";
+
+    static {
+        // PDFBox reads each JPEG's size through ImageIO, whose streams cache into a temporary file by
+        // default: patients' thumbnails and signatures would reach the disk (a crash leaves them there),
+        // at the cost of a file per image. Memory only, for the whole process: nothing here wants a disk cache.
+        ImageIO.setUseCache(false);
+    }
 
     private ReportPdf() {
     }
