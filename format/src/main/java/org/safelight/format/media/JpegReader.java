@@ -88,16 +88,8 @@ final class JpegReader {
                 throw truncated();
             }
             int start = position;
-            // data bytes, stuffed zeros and restart markers go out as one run: one write per buffer, mostly
-            while (position < limit) {
-                if (buffer[position] != (byte) 0xFF) {
-                    position++;
-                } else if (position + 1 < limit && (buffer[position + 1] == 0
-                        || (buffer[position + 1] & 0xF8) == 0xD0)) {
-                    position += 2;
-                } else {
-                    break; // another marker, fill bytes, or a 0xFF at the buffer's end: one byte at a time
-                }
+            while (position < limit && buffer[position] != (byte) 0xFF) {
+                position++;
             }
             out.write(buffer, start, position - start);
             if (position == limit) {
