@@ -15,7 +15,11 @@ import javax.crypto.Mac;
  * <p>Made by {@link RNCryptor#encryptingStreamOnTwoThreads}, it encrypts on the caller's thread and
  * hands the ciphertext to a second thread that MACs it and writes it to the underlying stream, so the
  * two passes of encrypt-then-MAC run on two cores. The underlying stream is then written from that
- * thread until {@link #finish()} returns; {@link #abandon()} after a failure stops it.
+ * thread until {@link #finish()} returns; {@link #abandon()} after a failure stops it. {@link #flush()}
+ * then does nothing (the caller's thread must not touch that stream) and {@code finish()} flushes it.
+ *
+ * <p>After any failure the stream is broken for good: every later write or {@code finish()} throws, and
+ * {@link #close()} abandons (no last block, no HMAC), closes the underlying stream and throws.
  */
 public final class EncryptingOutputStream extends OutputStream {
     private final OutputStream out;
@@ -27,6 +31,8 @@ public final class EncryptingOutputStream extends OutputStream {
     private final HandOff macAndWrite;
     private int pendingLength;
     private boolean finished;
+    /** A write or finish threw: the message is incomplete and must never get its HMAC. */
+    private boolean failed;
 
     EncryptingOutputStream(OutputStream out, Secret secret, Header header) throws IOException {
         this(out, secret, header, false);
@@ -59,7 +65,13 @@ public final class EncryptingOutputStream extends OutputStream {
         ensureOpen();
         pending[pendingLength++] = (byte) b;
         if (pendingLength == pending.length) {
-            drainPending();
+            boolean ok = false;
+            try {
+                drainPending();
+                ok = true;
+            } finally {
+                failed |= !ok;
+            }
         }
     }
 
@@ -67,6 +79,16 @@ public final class EncryptingOutputStream extends OutputStream {
     public void write(byte[] b, int off, int len) throws IOException {
         ensureOpen();
         java.util.Objects.checkFromIndexSize(off, len, b.length);
+        boolean ok = false;
+        try {
+            writeChecked(b, off, len);
+            ok = true;
+        } finally {
+            failed |= !ok;
+        }
+    }
+
+    private void writeChecked(byte[] b, int off, int len) throws IOException {
         while (len > 0) {
             if (pendingLength == 0 && len >= RNCryptor.CHUNK) {
                 encrypt(b, off, RNCryptor.CHUNK);
@@ -90,6 +112,17 @@ public final class EncryptingOutputStream extends OutputStream {
         if (finished) {
             return;
         }
+        ensureNotFailed();
+        boolean ok = false;
+        try {
+            finishChecked();
+            ok = true;
+        } finally {
+            failed |= !ok;
+        }
+    }
+
+    private void finishChecked() throws IOException {
         drainPending();
         try {
             if (macAndWrite == null) {
@@ -103,6 +136,9 @@ public final class EncryptingOutputStream extends OutputStream {
             throw new IllegalStateException("AES-CBC with padding refused to finish", e);
         }
         out.write(mac.doFinal());
+        if (macAndWrite != null) {
+            out.flush(); // flush() did not, see there
+        }
         finished = true;
     }
 
@@ -116,14 +152,23 @@ public final class EncryptingOutputStream extends OutputStream {
         }
     }
 
+    /**
+     * Flushes the underlying stream, except on two threads: there it does nothing, because that stream
+     * is the second thread's until {@link #finish()}, which flushes it. Either way, the bytes of the
+     * cipher's last, incomplete block and the HMAC reach it only on {@code finish()}.
+     */
     @Override
     public void flush() throws IOException {
-        out.flush();
+        if (macAndWrite == null) {
+            out.flush();
+        }
     }
 
+    /** Finishes and closes the underlying stream; after a failure, abandons instead and throws. */
     @Override
     public void close() throws IOException {
         try {
+            ensureNotFailed();
             finish();
         } finally {
             abandon();
@@ -157,8 +202,15 @@ public final class EncryptingOutputStream extends OutputStream {
     }
 
     private void ensureOpen() throws IOException {
+        ensureNotFailed();
         if (finished) {
             throw new IOException("the RNCryptor stream is already finished");
+        }
+    }
+
+    private void ensureNotFailed() throws IOException {
+        if (failed) {
+            throw new IOException("the RNCryptor stream failed earlier: abandoned, without its HMAC");
         }
     }
 }

@@ -12,8 +12,9 @@ import java.util.concurrent.BlockingQueue;
  * runs on another core while the caller does the other, with memory fixed at {@code buffers} arrays.
  *
  * <p>One producer thread only. A failure of the worker surfaces in the caller's next {@link #take},
- * {@link #submit} or {@link #finish}; {@link #close} without {@code finish} abandons the rest and
- * waits for the worker to stop, so nothing runs on after a failure.
+ * {@link #submit} or {@link #finish}, and in every one after it (it is sticky, so a caller that goes on
+ * after the first exception never waits for a buffer that cannot come); {@link #close} without
+ * {@code finish} abandons the rest and waits for the worker to stop, so nothing runs on after a failure.
  */
 final class HandOff implements AutoCloseable {
     /** What the worker does with each buffer, in order. */
@@ -65,8 +66,12 @@ final class HandOff implements AutoCloseable {
 
     /** A free buffer, waiting for the worker to give one back. */
     byte[] take() throws IOException {
+        if (failure != null) {
+            rethrow();
+        }
         byte[] b = takeFrom(free);
         if (b == FAILED) {
+            free.offer(FAILED); // for anyone who gets past the check above in a race
             rethrow();
         }
         return b;
@@ -82,8 +87,10 @@ final class HandOff implements AutoCloseable {
 
     /** Waits until the worker has processed everything; throws its failure. */
     void finish() throws IOException {
-        ended = true;
-        full.add(END);
+        if (!ended) {
+            ended = true;
+            full.add(END);
+        }
         join();
         if (failure != null) {
             rethrow();
