@@ -12,6 +12,7 @@
 import {openZip, UnsafeZipError} from './zip.js';
 import {decrypt, IntegrityError, MalformedError} from './rncryptor.js';
 import {decryptPieces} from './rncryptor-stream.js';
+import {ZipCuts} from './zip-cuts.js';
 
 /**
  * Encrypted packages up to this size are opened in memory: one read of the file, WebCrypto's native
@@ -113,11 +114,12 @@ export async function openReport(source, {fileName, reportId, fetchKey, askKey, 
     key = await askKey({reportId: id || null, wrong: false, reason: null});
   }
   let plain;
+  let cutter = null;
   for (;;) {
     try {
       const sealedData = await reading();
       plain = sealed ? await decrypt(sealedData, {password: key}, {signal, onProgress})
-        : await decryptPieces(sealedData, sealedSize, key, {signal, onProgress, chunkSize});
+        : await decryptPieces(sealedData, sealedSize, key, {signal, onProgress, chunkSize, cutter: cutter = new ZipCuts()});
       break;
     } catch (e) {
       if (e instanceof IntegrityError && typed) {
@@ -134,14 +136,35 @@ export async function openReport(source, {fileName, reportId, fetchKey, askKey, 
       throw e;
     }
   }
-  let inner;
   try {
-    inner = await openZip(plain);
+    let inner;
+    try {
+      inner = await openZip(plain);
+    } catch (e) {
+      if (e instanceof UnsafeZipError) throw new ReportError('malformed', `The decrypted package is not a safe ZIP (${e.message}).`);
+      throw e;
+    }
+    plain = null;
+    // in chunks: the stored files' CRC-32 were taken as they were decrypted; they are not read back
+    inner.seen = cutter?.entries() ?? null;
+    cutter = null;
+    return {...await readPackage(inner, signal, onProgress), reportId: id || null, keyserverUrl, encrypted: true};
   } catch (e) {
-    if (e instanceof UnsafeZipError) throw new ReportError('malformed', `The decrypted package is not a safe ZIP (${e.message}).`);
+    // From here on the page reads only the Blob it decrypted into, never the chosen file.
+    if (e?.name === 'NotReadableError' || e?.name === 'NotFoundError') throw new OpenedReportUnreadableError(e);
     throw e;
   }
-  return {...await readPackage(inner, signal, onProgress), reportId: id || null, keyserverUrl, encrypted: true};
+}
+
+/**
+ * The browser could not give back the decrypted report the page had just put in its Blob storage
+ * (it ran out of room for it): not the chosen file, which was read whole and verified by then.
+ */
+export class OpenedReportUnreadableError extends Error {
+  constructor(cause) {
+    super(cause?.message || String(cause), {cause});
+    this.name = 'OpenedReportUnreadableError';
+  }
 }
 
 /**
@@ -151,7 +174,10 @@ export async function openReport(source, {fileName, reportId, fetchKey, askKey, 
  */
 export function unexpectedFailureText(e) {
   const name = e?.name || 'Error';
-  const why = name === 'NotReadableError' || name === 'NotFoundError'
+  const why = name === 'OpenedReportUnreadableError'
+    ? 'the browser ran out of room for the opened report and lost part of it (close other tabs and try again, '
+      + 'or open it on a computer with more memory and free disk)'
+    : name === 'NotReadableError' || name === 'NotFoundError'
     ? 'the browser could no longer read the file (was it moved or changed? choose it again)'
     : name === 'QuotaExceededError' || e instanceof RangeError
       ? 'the browser ran out of memory or storage for it (close other tabs and try again, or use a computer with more memory)'

@@ -1,0 +1,247 @@
+// Where a ZIP's file data begin and end, found while its bytes stream past (a large report's package
+// as it is decrypted), so that the Blob it is gathered into is made of separate Blobs cut there.
+//
+// Why: the browser shares a Blob's pieces with a slice that covers them whole, but copies those a
+// slice covers only in part. A report's files are slices of its decrypted package (zip-archive.js's
+// blob()): cut where each file's data begins and ends (and around each deflate stored block's 5-byte
+// header, for the sealer's video), every slice covers whole pieces and the files cost no memory of
+// their own; uncut, a 500 MB report took a second 500 MB of Blob storage for its files, and the page
+// failed with NotReadableError when the browser ran out of room.
+//
+// This reads local headers and stored block headers only to choose the cuts: it decides nothing
+// about the archive (zip.js reads it, with all its checks, from the finished Blob). Anything it does
+// not expect (a compressed block, an entry whose size comes after its data, the central directory)
+// ends the cutting: the rest is gathered as before.
+
+import {crc32Update} from './crc32.js';
+
+const LOCAL = 0x04034b50;
+const DESCRIPTOR = 0x08074b50;
+const DATA_DESCRIPTOR_FLAG = 8;
+/** The descriptor's signature as its four bytes read in order. */
+const DESCRIPTOR_BE = 0x504b0708;
+
+/**
+ * Feed it the stream's bytes in order: feed() gives the cuts found, ascending. It also takes, as the
+ * bytes pass, the CRC-32 of each stored entry's data and of each entry made of stored blocks only:
+ * entries() maps the offset where an entry's data begins to {method, size, crc, end, ranges} (end: where
+ * its data ends in the stream; ranges: where its bytes lie), for zip-archive.js to check those entries
+ * against the directory without reading them back from the Blob.
+ */
+export class ZipCuts {
+  constructor() {
+    this.pos = 0; // bytes fed so far
+    this.next = 0; // where the structure being read begins
+    this.want = 30;
+    this.got = 0;
+    this.head = new Uint8Array(30);
+    this.state = 'local';
+    this.flags = 0;
+    this.found = [];
+    this.lastCut = 0;
+    this.roll = 0;
+    this.scanning = false;
+    this.entryEnd = -1;
+    this.done = false;
+    this.records = new Map();
+    this.record = null; // the entry whose data is being read
+    this.spans = []; // [from, to, record]: data whose CRC is still to take, ascending
+  }
+
+  /** The entries whose every byte was seen, by the offset of their data. */
+  entries() {
+    return new Map([...this.records].filter(([, r]) => r.complete));
+  }
+
+  /** Takes the next piece of the stream; returns the offsets of the cuts found in or after it. */
+  feed(piece) {
+    const start = this.pos;
+    const end = start + piece.length;
+    this.found = [];
+    while (!this.done && this.next + this.got < end) {
+      if (this.state === 'scan') {
+        this.scan(piece, start);
+        continue;
+      }
+      const from = this.next + this.got;
+      if (from < start) {
+        this.done = true; // cannot happen with the structures below; stop rather than guess
+        break;
+      }
+      const k = Math.min(this.want - this.got, end - from);
+      this.head.set(piece.subarray(from - start, from - start + k), this.got);
+      this.got += k;
+      if (this.got === this.want) this.step();
+    }
+    this.checksum(piece, start, end);
+    this.pos = end;
+    return this.found;
+  }
+
+  /** The CRC-32 of the entries' data in this piece (spans start in it or later: after their header). */
+  checksum(piece, start, end) {
+    let done = 0;
+    for (const span of this.spans) {
+      const [from, to, record] = span;
+      if (from >= end) break;
+      const a = Math.max(from, start);
+      const b = Math.min(to, end);
+      record.crc = crc32Update(record.crc, piece.subarray(a - start, b - start));
+      record.seen += b - a;
+      if (to > end) break;
+      done++;
+      if (record.seen === record.size && record.end !== null) record.complete = true;
+    }
+    if (done) this.spans.splice(0, done);
+  }
+
+  data(from, to) {
+    this.record.ranges.push([from, to]);
+    this.record.size += to - from;
+    if (to > from) this.spans.push([from, to, this.record]);
+  }
+
+  begin(at, method) {
+    this.record = {method, size: 0, seen: 0, crc: 0, end: null, ranges: [], complete: false};
+    this.records.set(at, this.record);
+  }
+
+  step() {
+    const h = this.head;
+    const u16 = i => h[i] | (h[i + 1] << 8);
+    const u32 = i => (u16(i) | (u16(i + 2) << 16)) >>> 0;
+    const at = this.next;
+    if (this.state === 'local') {
+      if (u32(0) !== LOCAL) return this.scanning ? this.expect(at + 1, 0, 'scan') : this.stop();
+      this.scanning = false;
+      this.flags = u16(6);
+      const method = u16(8);
+      const size = u32(18);
+      const data = at + 30 + u16(26) + u16(28);
+      this.cut(data);
+      const described = (this.flags & DATA_DESCRIPTOR_FLAG) !== 0;
+      if (size === 0xffffffff) return this.stop(); // ZIP64
+      if (method === 0 && !described) {
+        this.cut(data + size);
+        this.begin(data, 0);
+        this.data(data, data + size);
+        this.record.end = data + size;
+        if (size === 0) this.record.complete = true;
+        return this.expect(data + size, 30, 'local');
+      }
+      if (method !== 8) return this.stop();
+      this.entryEnd = described ? -1 : data + size;
+      this.begin(data, 8);
+      return this.expect(data, 5, 'block');
+    }
+    if (this.state === 'block') {
+      // compressed (metadata.json, report.pdf): its end is not known from here, so look for the data
+      // descriptor's signature after it (a chance match in the data costs a few cuts, nothing more)
+      if ((h[0] & 0b110) !== 0) {
+        this.record.ranges = null; // not stored blocks only: read and inflated as usual
+        return this.entryEnd >= 0 ? this.expect(this.entryEnd, 30, 'local') : this.expect(at, 0, 'scan');
+      }
+      const length = u16(1);
+      if ((length ^ u16(3)) !== 0xffff) return this.stop();
+      this.cut(at);
+      this.cut(at + 5);
+      this.cut(at + 5 + length);
+      if (length > 0) this.data(at + 5, at + 5 + length);
+      if ((h[0] & 1) === 0) return this.expect(at + 5 + length, 5, 'block');
+      this.record.end = at + 5 + length;
+      if (this.record.seen === this.record.size) this.record.complete = true;
+      if (this.flags & DATA_DESCRIPTOR_FLAG) return this.expect(at + 5 + length, 4, 'descriptor');
+      return this.expect(at + 5 + length, 30, 'local');
+    }
+    // descriptor: with its optional signature 16 bytes, else 12 (a ZIP64 one is not followed by a local header)
+    return this.expect(at + (u32(0) === DESCRIPTOR ? 16 : 12), 30, 'local');
+  }
+
+  /** Looks for a data descriptor's signature in the piece, from next on; expects a local header after it. */
+  scan(piece, start) {
+    for (let i = Math.max(0, this.next - start); i < piece.length; i++) {
+      this.roll = ((this.roll << 8) | piece[i]) >>> 0;
+      if (this.roll === DESCRIPTOR_BE) {
+        this.roll = 0;
+        this.scanning = true;
+        return this.expect(start + i + 1 + 12, 30, 'local');
+      }
+    }
+    this.next = start + piece.length;
+  }
+
+  expect(at, want, state) {
+    Object.assign(this, {next: at, want, got: 0, state, roll: 0});
+  }
+
+  stop() {
+    this.done = true;
+  }
+
+  cut(at) {
+    if (at > this.lastCut) {
+      this.found.push(at);
+      this.lastCut = at;
+    }
+  }
+}
+
+/**
+ * Gathers a stream's pieces into a list of Blobs (the caller composes them), one ending at each cut
+ * and none larger than about gather bytes. The pieces are the caller's: each byte is overwritten
+ * once it is in a Blob (the plaintext of a report is not left in the tab's memory).
+ */
+export class BlobGatherer {
+  constructor(gather, cutter = null) {
+    this.gather = gather;
+    this.cutter = cutter;
+    this.cuts = [];
+    this.blobs = [];
+    this.pending = [];
+    this.pendingBytes = 0;
+    this.at = 0;
+  }
+
+  add(piece) {
+    const found = this.cutter ? this.cutter.feed(piece) : [];
+    for (const c of found) this.cuts.push(c);
+    this.pending.push(piece);
+    this.pendingBytes += piece.length;
+    this.at += piece.length;
+    while (this.cuts.length && this.cuts[0] <= this.at) this.cutAt(this.cuts.shift());
+    if (this.pendingBytes >= this.gather) this.flush();
+  }
+
+  /** Makes a Blob of the pending bytes before pos (a cut found late may fall inside earlier pieces). */
+  cutAt(pos) {
+    const begin = this.at - this.pendingBytes;
+    if (pos <= begin) return;
+    const head = [];
+    for (let keep = pos - begin; keep > 0;) {
+      const p = this.pending[0];
+      if (p.length <= keep) {
+        head.push(this.pending.shift());
+        keep -= p.length;
+      } else {
+        head.push(p.subarray(0, keep));
+        this.pending[0] = p.subarray(keep);
+        keep = 0;
+      }
+    }
+    this.blobs.push(new Blob(head)); // copies the bytes
+    for (const p of head) p.fill(0);
+    this.pendingBytes -= pos - begin;
+  }
+
+  flush() {
+    if (this.pending.length) this.blobs.push(new Blob(this.pending)); // copies the bytes
+    this.discard();
+  }
+
+  /** Overwrites what is not yet in a Blob and forgets it. */
+  discard() {
+    for (const p of this.pending) p.fill(0);
+    this.pending = [];
+    this.pendingBytes = 0;
+  }
+}
