@@ -236,6 +236,54 @@ class ZipCutsBrowserTest extends AppPageBrowserTest {
         assertThat(file).startsWith("NotReadableError | ").contains("choose it again").doesNotContain("ran out of room");
     }
 
+    /** decrypt() handing the plaintext on in chunks (4 MiB) against the one-shot way, around the chunk size. */
+    private static final String IN_CHUNKS = """
+            const [done] = arguments;
+            import('/app/static/rncryptor.js').then(async r => {
+              const out = [];
+              const M = 4 * 1024 * 1024;
+              for (const size of [0, 15, 16, M - 16, M - 1, M, M + 15, M + 16, 2 * M + 5]) {
+                const plain = new Uint8Array(size);
+                for (let i = 0; i < size; i += 65536) crypto.getRandomValues(plain.subarray(i, Math.min(size, i + 65536)));
+                const sealed = await r.encrypt(plain, {password: 'k'});
+                const pieces = [];
+                const back = await r.decrypt(sealed, {password: 'k'}, {onPlain: p => pieces.push(p.slice())});
+                const joined = new Uint8Array(await new Blob(pieces).arrayBuffer());
+                const same = a => a.length === size && a.every((b, i) => b === plain[i]);
+                if (!same(back) || !same(joined)) out.push(size + ' differs');
+                if (pieces.length !== Math.max(1, Math.ceil((size + 16 - size % 16) / M))) out.push(size + ': ' + pieces.length + ' pieces');
+              }
+              done(out);
+            }).catch(e => done(['failed: ' + e]));
+            """;
+
+    @Test
+    void decrypting_in_memory_a_chunk_at_a_time_gives_the_same_plaintext_at_every_chunk_boundary() {
+        assertThat(browser.asyncScript(IN_CHUNKS)).isEqualTo(List.of());
+    }
+
+    /** Opens the report in memory: whether its photo and thumbnail are views of one array (the package) and their hashes match the directory. */
+    private static final String IN_MEMORY_VIEWS = """
+            const [base64, key, done] = arguments;
+            Promise.all([import('/app/static/picsafe.js'), import('/app/static/zip.js')]).then(async ([p, z]) => {
+              const bytes = Uint8Array.from(atob(base64), ch => ch.charCodeAt(0));
+              const r = await p.openReport(new Blob([bytes]), {fileName: 'r.picsafe', fetchKey: async () => key});
+              const photo = r.files.get('p1.jpg');
+              const thumbnail = r.files.get('p1-thumbnail.jpg');
+              done({shared: photo.buffer === thumbnail.buffer, larger: photo.buffer.byteLength > photo.length + thumbnail.length,
+                jpeg: photo[0] === 0xff && photo[1] === 0xd8 && thumbnail[0] === 0xff && thumbnail[1] === 0xd8});
+            }).catch(e => done({failed: String(e)}));
+            """;
+
+    @Test
+    void a_report_opened_in_memory_has_its_stored_files_as_views_of_the_package() throws Exception {
+        Draft draft = Draft.load(Drafts.full(dir.resolve("draft3")), Clock.systemUTC());
+        Files.createDirectories(dir.resolve("sent3"));
+        String report = Base64.getEncoder().encodeToString(Files.readAllBytes(
+                Sealer.seal(draft, new Protection.DynamicKey("k", "https://keys.example.org"), dir.resolve("sent3"))));
+        assertThat(browser.asyncScript(IN_MEMORY_VIEWS, report, "k")).isEqualTo(Map.of("shared", true, "larger", true, "jpeg", true));
+    }
+
     private static void stored(ZipOutputStream zip, String name, byte[] content) throws IOException {
         ZipEntry e = new ZipEntry(name);
         e.setMethod(ZipEntry.STORED);

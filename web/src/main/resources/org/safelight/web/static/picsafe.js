@@ -118,8 +118,9 @@ export async function openReport(source, {fileName, reportId, fetchKey, askKey, 
   for (;;) {
     try {
       const sealedData = await reading();
-      plain = sealed ? await decrypt(sealedData, {password: key}, {signal, onProgress})
-        : await decryptPieces(sealedData, sealedSize, key, {signal, onProgress, chunkSize, cutter: cutter = new ZipCuts()});
+      cutter = new ZipCuts(); // the stored files' CRC-32 taken as the plaintext is made
+      plain = sealed ? await decrypt(sealedData, {password: key}, {signal, onProgress, onPlain: piece => cutter.feed(piece)})
+        : await decryptPieces(sealedData, sealedSize, key, {signal, onProgress, chunkSize, cutter});
       break;
     } catch (e) {
       if (e instanceof IntegrityError && typed) {
@@ -145,7 +146,7 @@ export async function openReport(source, {fileName, reportId, fetchKey, askKey, 
       throw e;
     }
     plain = null;
-    // in chunks: the stored files' CRC-32 were taken as they were decrypted; they are not read back
+    // the stored files' CRC-32 were taken as they were decrypted: they are not read again
     inner.seen = cutter?.entries() ?? null;
     cutter = null;
     return {...await readPackage(inner, signal, onProgress), reportId: id || null, keyserverUrl, encrypted: true};
