@@ -236,32 +236,6 @@ class ZipCutsBrowserTest extends AppPageBrowserTest {
         assertThat(file).startsWith("NotReadableError | ").contains("choose it again").doesNotContain("ran out of room");
     }
 
-    /** decrypt() handing the plaintext on in chunks (4 MiB) against the one-shot way, around the chunk size. */
-    private static final String IN_CHUNKS = """
-            const [done] = arguments;
-            import('/app/static/rncryptor.js').then(async r => {
-              const out = [];
-              const M = 4 * 1024 * 1024;
-              for (const size of [0, 15, 16, M - 16, M - 1, M, M + 15, M + 16, 2 * M + 5]) {
-                const plain = new Uint8Array(size);
-                for (let i = 0; i < size; i += 65536) crypto.getRandomValues(plain.subarray(i, Math.min(size, i + 65536)));
-                const sealed = await r.encrypt(plain, {password: 'k'});
-                const pieces = [];
-                const back = await r.decrypt(sealed, {password: 'k'}, {onPlain: p => pieces.push(p.slice())});
-                const joined = new Uint8Array(await new Blob(pieces).arrayBuffer());
-                const same = a => a.length === size && a.every((b, i) => b === plain[i]);
-                if (!same(back) || !same(joined)) out.push(size + ' differs');
-                if (pieces.length !== Math.max(1, Math.ceil((size + 16 - size % 16) / M))) out.push(size + ': ' + pieces.length + ' pieces');
-              }
-              done(out);
-            }).catch(e => done(['failed: ' + e]));
-            """;
-
-    @Test
-    void decrypting_in_memory_a_chunk_at_a_time_gives_the_same_plaintext_at_every_chunk_boundary() {
-        assertThat(browser.asyncScript(IN_CHUNKS)).isEqualTo(List.of());
-    }
-
     /** Opens the report in memory: whether its photo and thumbnail are views of one array (the package) and their hashes match the directory. */
     private static final String IN_MEMORY_VIEWS = """
             const [base64, key, done] = arguments;

@@ -118,9 +118,10 @@ export async function openReport(source, {fileName, reportId, fetchKey, askKey, 
   for (;;) {
     try {
       const sealedData = await reading();
-      cutter = new ZipCuts(); // the stored files' CRC-32 taken as the plaintext is made
-      plain = sealed ? await decrypt(sealedData, {password: key}, {signal, onProgress, onPlain: piece => cutter.feed(piece)})
+      cutter = new ZipCuts(); // the stored files' CRC-32, taken in one pass over the plaintext
+      plain = sealed ? await decrypt(sealedData, {password: key}, {signal, onProgress})
         : await decryptPieces(sealedData, sealedSize, key, {signal, onProgress, chunkSize, cutter});
+      if (sealed) cutter.feed(plain);
       break;
     } catch (e) {
       if (e instanceof IntegrityError && typed) {

@@ -59,12 +59,9 @@ async function hmac(key, data) {
  * overwritten); options.onProgress(phase, done, total) hears of it ('checking' the HMAC, then
  * 'decrypting'). Throws MalformedError for data that is not
  * RNCryptor v3 of this kind, IntegrityError when the HMAC does not match (nothing is decrypted then)
- * or the padding is bad; any other failure of WebCrypto (memory, say) as it is. options.onPlain(piece):
- * once the HMAC verified, the plaintext is made a chunk at a time and each piece handed to it in order
- * while the next is decrypted (WebCrypto works off the page's thread: opening a report takes its
- * files' CRC-32 meanwhile).
+ * or the padding is bad; any other failure of WebCrypto (memory, say) as it is.
  */
-export async function decrypt(data, secret, {signal, onProgress, onPlain} = {}) {
+export async function decrypt(data, secret, {signal, onProgress} = {}) {
   const passwordMode = typeof secret.password === 'string';
   if (data.length < 2) throw new MalformedError('too short to be RNCryptor data');
   if (data[0] !== 3) throw new MalformedError(`not RNCryptor version 3 (version byte ${data[0]})`);
@@ -87,16 +84,14 @@ export async function decrypt(data, secret, {signal, onProgress, onPlain} = {}) 
     throw new IntegrityError('the key does not open this data, or the data was altered');
   }
   onProgress?.('checking', data.length, data.length);
-  const key = await crypto.subtle.importKey('raw', encryptionKey, 'AES-CBC', false, onPlain ? ['encrypt', 'decrypt'] : ['decrypt']);
+  const key = await crypto.subtle.importKey('raw', encryptionKey, 'AES-CBC', false, ['decrypt']);
   // One WebCrypto call over the whole body: every chunked call cost a copy of its input and of its
   // output besides WebCrypto's own (a large message is decrypted in chunks by rncryptor-stream.js).
   signal?.throwIfAborted();
   onProgress?.('decrypting', 0, bodyLength);
   let plain;
   try {
-    const body = data.subarray(header, data.length - HMAC);
-    plain = onPlain ? await decryptChunks(key, iv, body, onPlain, signal)
-      : new Uint8Array(await crypto.subtle.decrypt({name: 'AES-CBC', iv}, key, body));
+    plain = new Uint8Array(await crypto.subtle.decrypt({name: 'AES-CBC', iv}, key, data.subarray(header, data.length - HMAC)));
   } catch (e) {
     // Only WebCrypto's OperationError says the padding is bad (authenticated, so the sender's
     // encryption was faulty). Anything else (out of memory, QuotaExceededError) is no finding about
@@ -110,49 +105,6 @@ export async function decrypt(data, secret, {signal, onProgress, onPlain} = {}) 
   }
   onProgress?.('decrypting', bodyLength, bodyLength);
   return plain;
-}
-
-/** Ciphertext per WebCrypto call when the plaintext is handed on a chunk at a time (a multiple of 16). */
-const CHUNK = 4 * 1024 * 1024;
-const PADDING = new Uint8Array(BLOCK).fill(BLOCK);
-
-/**
- * AES-256-CBC decryption of body (whose HMAC verified) a chunk at a time into one array, each chunk's
- * plaintext handed to onPlain while the next one is decrypted. A chunk but the last is decrypted from
- * a copy with one block more, E(padding XOR its last ciphertext block), which WebCrypto takes for its
- * padding (as rncryptor-stream.js's decryptChunk); each chunk's IV is the ciphertext block before it.
- */
-async function decryptChunks(key, iv, body, onPlain, signal) {
-  const out = new Uint8Array(body.length);
-  const chunkAt = async at => {
-    const end = Math.min(body.length, at + CHUNK);
-    const chainIv = at === 0 ? iv : body.subarray(at - BLOCK, at);
-    if (end === body.length) return crypto.subtle.decrypt({name: 'AES-CBC', iv: chainIv}, key, body.subarray(at, end));
-    const padded = new Uint8Array(end - at + BLOCK);
-    padded.set(body.subarray(at, end));
-    const padding = await crypto.subtle.encrypt({name: 'AES-CBC', iv: body.subarray(end - BLOCK, end)}, key, PADDING);
-    padded.set(new Uint8Array(padding, 0, BLOCK), end - at);
-    return crypto.subtle.decrypt({name: 'AES-CBC', iv: chainIv}, key, padded);
-  };
-  let filled = 0;
-  let next = chunkAt(0);
-  try {
-    for (let at = 0; at < body.length; at += CHUNK) {
-      const current = next;
-      if (at + CHUNK < body.length) next = chunkAt(at + CHUNK);
-      const piece = new Uint8Array(await current);
-      signal?.throwIfAborted();
-      out.set(piece, filled);
-      piece.fill(0);
-      onPlain(out.subarray(filled, filled + piece.length));
-      filled += piece.length;
-    }
-  } catch (e) {
-    next.catch(() => {});
-    out.fill(0);
-    throw e;
-  }
-  return out.subarray(0, filled);
 }
 
 /**
