@@ -236,28 +236,6 @@ class ZipCutsBrowserTest extends AppPageBrowserTest {
         assertThat(file).startsWith("NotReadableError | ").contains("choose it again").doesNotContain("ran out of room");
     }
 
-    /** Opens the report in memory: whether its photo and thumbnail are views of one array (the package) and their hashes match the directory. */
-    private static final String IN_MEMORY_VIEWS = """
-            const [base64, key, done] = arguments;
-            Promise.all([import('/app/static/picsafe.js'), import('/app/static/zip.js')]).then(async ([p, z]) => {
-              const bytes = Uint8Array.from(atob(base64), ch => ch.charCodeAt(0));
-              const r = await p.openReport(new Blob([bytes]), {fileName: 'r.picsafe', fetchKey: async () => key});
-              const photo = r.files.get('p1.jpg');
-              const thumbnail = r.files.get('p1-thumbnail.jpg');
-              done({shared: photo.buffer === thumbnail.buffer, larger: photo.buffer.byteLength > photo.length + thumbnail.length,
-                jpeg: photo[0] === 0xff && photo[1] === 0xd8 && thumbnail[0] === 0xff && thumbnail[1] === 0xd8});
-            }).catch(e => done({failed: String(e)}));
-            """;
-
-    @Test
-    void a_report_opened_in_memory_has_its_stored_files_as_views_of_the_package() throws Exception {
-        Draft draft = Draft.load(Drafts.full(dir.resolve("draft3")), Clock.systemUTC());
-        Files.createDirectories(dir.resolve("sent3"));
-        String report = Base64.getEncoder().encodeToString(Files.readAllBytes(
-                Sealer.seal(draft, new Protection.DynamicKey("k", "https://keys.example.org"), dir.resolve("sent3"))));
-        assertThat(browser.asyncScript(IN_MEMORY_VIEWS, report, "k")).isEqualTo(Map.of("shared", true, "larger", true, "jpeg", true));
-    }
-
     private static void stored(ZipOutputStream zip, String name, byte[] content) throws IOException {
         ZipEntry e = new ZipEntry(name);
         e.setMethod(ZipEntry.STORED);

@@ -118,10 +118,9 @@ export async function openReport(source, {fileName, reportId, fetchKey, askKey, 
   for (;;) {
     try {
       const sealedData = await reading();
-      cutter = new ZipCuts(); // the stored files' CRC-32, taken in one pass over the plaintext
+      cutter = sealed ? null : new ZipCuts();
       plain = sealed ? await decrypt(sealedData, {password: key}, {signal, onProgress})
         : await decryptPieces(sealedData, sealedSize, key, {signal, onProgress, chunkSize, cutter});
-      if (sealed) cutter.feed(plain);
       break;
     } catch (e) {
       if (e instanceof IntegrityError && typed) {
@@ -147,7 +146,7 @@ export async function openReport(source, {fileName, reportId, fetchKey, askKey, 
       throw e;
     }
     plain = null;
-    // the stored files' CRC-32 were taken as they were decrypted: they are not read again
+    // in chunks: the stored files' CRC-32 were taken as they were decrypted; they are not read back
     inner.seen = cutter?.entries() ?? null;
     cutter = null;
     return {...await readPackage(inner, signal, onProgress), reportId: id || null, keyserverUrl, encrypted: true};

@@ -50,18 +50,6 @@ export class ZipArchive {
    */
   async read(name) {
     const entry = this.entry(name);
-    const seen = this.source.bytes && this.seen ? this.seenRanges(entry, `entry '${printable(name)}'`) : null;
-    if (seen) {
-      // a stored file of a package in memory: a view of it, no copy (overwriting it overwrites the package)
-      if (seen.length === 1) return this.source.bytes.subarray(seen[0][0], seen[0][1]);
-      const out = new Uint8Array(entry.size);
-      let filled = 0;
-      for (const [from, to] of seen) {
-        out.set(this.source.bytes.subarray(from, to), filled);
-        filled += to - from;
-      }
-      return out;
-    }
     const whole = await this.whole(entry, `entry '${printable(name)}'`);
     if (whole) return whole;
     let out = null;
