@@ -6,9 +6,10 @@
 // arrays, overwritten when the report is closed. Above, it is decrypted as it is read from the file,
 // a chunk at a time (rncryptor-stream.js): read once for the HMAC alone, then, once it verified, again
 // to decrypt into Blobs the browser may hold outside the tab's memory, each chunk decrypted only once
-// proven the same as the first reading's (so only verified plaintext can reach its disk); its files
-// are Blobs (a stored video a slice of the package, not a copy). Either way nothing of the report is
-// parsed or shown before the HMAC verified.
+// proven the same as the first reading's (so only verified plaintext can reach its disk); its stored
+// files are slices of the package, which is cut where they lie so that the slices share its memory,
+// checked by the CRC-32 taken as it was decrypted, not read back (zip-cuts.js). Either way nothing of
+// the report is parsed or shown before the HMAC verified.
 import {openZip, UnsafeZipError} from './zip.js';
 import {decrypt, IntegrityError, MalformedError} from './rncryptor.js';
 import {decryptPieces} from './rncryptor-stream.js';
