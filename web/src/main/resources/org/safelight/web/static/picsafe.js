@@ -150,11 +150,26 @@ export async function openReport(source, {fileName, reportId, fetchKey, askKey, 
     // in chunks: the stored files' CRC-32 were taken as they were decrypted; they are not read back
     inner.seen = cutter?.entries() ?? null;
     cutter = null;
-    return {...await readPackage(inner, signal, onProgress), reportId: id || null, keyserverUrl, encrypted: true};
+    const opened = await readPackage(inner, signal, onProgress);
+    if (inner.seen) await probe(opened.files);
+    return {...opened, reportId: id || null, keyserverUrl, encrypted: true};
   } catch (e) {
     // From here on the page reads only the Blob it decrypted into, never the chosen file.
     if (e?.name === 'NotReadableError' || e?.name === 'NotFoundError') throw new OpenedReportUnreadableError(e);
     throw e;
+  }
+}
+
+/**
+ * Reads the first and last byte of each file (Blobs cut from the decrypted package, not read back
+ * while opening): a browser that lost them fails here, told as OpenedReportUnreadableError, rather
+ * than when a photo or a video is shown, where it looks like a file the browser cannot decode.
+ */
+async function probe(files) {
+  for (const file of files.values()) {
+    if (!(file instanceof Blob) || file.size === 0) continue;
+    await file.slice(0, 1).arrayBuffer();
+    if (file.size > 1) await file.slice(file.size - 1).arrayBuffer();
   }
 }
 

@@ -14,6 +14,13 @@
 // about the archive (zip.js reads it, with all its checks, from the finished Blob, and an entry not
 // seen whole here is read as before). After a compressed entry it looks for the next data
 // descriptor's signature; anything else it does not expect (ZIP64, the central directory) ends it.
+//
+// Limits: the plaintext is the sender's, and this runs on it before zip.js or zip-archive.js apply
+// theirs. So it keeps to zip-archive.js's rule for stored blocks (at most one per MIN_STORED_BLOCK
+// bytes of data, +16, per entry), cuts around a stored block only when it holds MIN_STORED_BLOCK
+// bytes or is the entry's last, and makes at most one record per MIN_STORED_BLOCK bytes of the stream
+// (+16). Past any of these it stops: the rest is gathered by size only, and an entry not seen whole is
+// read back and checked by zip-archive.js as it would be without this (refused there if it must be).
 
 import {crc32Update} from './crc32.js';
 
@@ -22,6 +29,8 @@ const DESCRIPTOR = 0x08074b50;
 const DATA_DESCRIPTOR_FLAG = 8;
 /** The descriptor's signature as its four bytes read in order. */
 const DESCRIPTOR_BE = 0x504b0708;
+/** As zip-archive.js: the sealer's stored blocks hold 32-64 KiB; more, smaller ones are not ours. */
+const MIN_STORED_BLOCK = 16 * 1024;
 
 /**
  * Feed it the stream's bytes in order: feed() gives the cuts found, ascending. It also takes, as the
@@ -48,6 +57,7 @@ export class ZipCuts {
     this.records = new Map();
     this.record = null; // the entry whose data is being read
     this.spans = []; // [from, to, record]: data whose CRC is still to take, ascending
+    this.blocks = 0; // stored blocks of the entry being read
   }
 
   /** The entries whose every byte was seen, by the offset of their data. */
@@ -103,9 +113,13 @@ export class ZipCuts {
     if (to > from) this.spans.push([from, to, this.record]);
   }
 
+  /** A record for the entry whose data begin at at; false (and stopped) past the records allowed. */
   begin(at, method) {
+    if (this.records.size >= 16 + Math.floor(at / MIN_STORED_BLOCK)) return this.stop();
     this.record = {method, size: 0, seen: 0, crc: 0, end: null, ranges: [], complete: false};
     this.records.set(at, this.record);
+    this.blocks = 0;
+    return true;
   }
 
   step() {
@@ -120,12 +134,12 @@ export class ZipCuts {
       const method = u16(8);
       const size = u32(18);
       const data = at + 30 + u16(26) + u16(28);
-      this.cut(data);
       const described = (this.flags & DATA_DESCRIPTOR_FLAG) !== 0;
       if (size === 0xffffffff) return this.stop(); // ZIP64
       if (method === 0 && !described) {
+        if (!this.begin(data, 0)) return;
+        this.cut(data);
         this.cut(data + size);
-        this.begin(data, 0);
         this.data(data, data + size);
         this.record.end = data + size;
         if (size === 0) this.record.complete = true;
@@ -133,7 +147,8 @@ export class ZipCuts {
       }
       if (method !== 8) return this.stop();
       this.entryEnd = described ? -1 : data + size;
-      this.begin(data, 8);
+      if (!this.begin(data, 8)) return;
+      this.cut(data);
       return this.expect(data, 5, 'block');
     }
     if (this.state === 'block') {
@@ -145,11 +160,18 @@ export class ZipCuts {
       }
       const length = u16(1);
       if ((length ^ u16(3)) !== 0xffff) return this.stop();
-      this.cut(at);
-      this.cut(at + 5);
-      this.cut(at + 5 + length);
+      const last = (h[0] & 1) === 1;
+      if (++this.blocks > Math.floor((this.record.size + length) / MIN_STORED_BLOCK) + 16) {
+        this.record.ranges = null; // too many blocks: read back by zip-archive.js, which refuses it
+        return this.stop();
+      }
+      if (length >= MIN_STORED_BLOCK || last) {
+        this.cut(at);
+        this.cut(at + 5);
+        this.cut(at + 5 + length);
+      }
       if (length > 0) this.data(at + 5, at + 5 + length);
-      if ((h[0] & 1) === 0) return this.expect(at + 5 + length, 5, 'block');
+      if (!last) return this.expect(at + 5 + length, 5, 'block');
       this.record.end = at + 5 + length;
       if (this.record.seen === this.record.size) this.record.complete = true;
       if (this.flags & DATA_DESCRIPTOR_FLAG) return this.expect(at + 5 + length, 4, 'descriptor');
@@ -178,6 +200,7 @@ export class ZipCuts {
 
   stop() {
     this.done = true;
+    return false;
   }
 
   cut(at) {
@@ -197,9 +220,11 @@ export class BlobGatherer {
   constructor(gather, cutter = null) {
     this.gather = gather;
     this.cutter = cutter;
-    this.cuts = [];
+    this.cuts = []; // ascending, from cuts[cutsFrom] on still to make
+    this.cutsFrom = 0;
     this.blobs = [];
-    this.pending = [];
+    this.pending = []; // pieces, from pending[pendingFrom] on not yet in a Blob
+    this.pendingFrom = 0;
     this.pendingBytes = 0;
     this.at = 0;
   }
@@ -210,7 +235,15 @@ export class BlobGatherer {
     this.pending.push(piece);
     this.pendingBytes += piece.length;
     this.at += piece.length;
-    while (this.cuts.length && this.cuts[0] <= this.at) this.cutAt(this.cuts.shift());
+    while (this.cutsFrom < this.cuts.length && this.cuts[this.cutsFrom] <= this.at) this.cutAt(this.cuts[this.cutsFrom++]);
+    if (this.cutsFrom > 1024 && this.cutsFrom * 2 > this.cuts.length) {
+      this.cuts = this.cuts.slice(this.cutsFrom);
+      this.cutsFrom = 0;
+    }
+    if (this.pendingFrom > 1024 && this.pendingFrom * 2 > this.pending.length) {
+      this.pending = this.pending.slice(this.pendingFrom);
+      this.pendingFrom = 0;
+    }
     if (this.pendingBytes >= this.gather) this.flush();
   }
 
@@ -220,13 +253,14 @@ export class BlobGatherer {
     if (pos <= begin) return;
     const head = [];
     for (let keep = pos - begin; keep > 0;) {
-      const p = this.pending[0];
+      const p = this.pending[this.pendingFrom];
       if (p.length <= keep) {
-        head.push(this.pending.shift());
+        head.push(p);
+        this.pending[this.pendingFrom++] = null;
         keep -= p.length;
       } else {
         head.push(p.subarray(0, keep));
-        this.pending[0] = p.subarray(keep);
+        this.pending[this.pendingFrom] = p.subarray(keep);
         keep = 0;
       }
     }
@@ -236,14 +270,16 @@ export class BlobGatherer {
   }
 
   flush() {
-    if (this.pending.length) this.blobs.push(new Blob(this.pending)); // copies the bytes
+    const rest = this.pending.slice(this.pendingFrom);
+    if (rest.length) this.blobs.push(new Blob(rest)); // copies the bytes
     this.discard();
   }
 
   /** Overwrites what is not yet in a Blob and forgets it. */
   discard() {
-    for (const p of this.pending) p.fill(0);
+    for (let i = this.pendingFrom; i < this.pending.length; i++) this.pending[i].fill(0);
     this.pending = [];
+    this.pendingFrom = 0;
     this.pendingBytes = 0;
   }
 }
