@@ -5,7 +5,8 @@
 # report, the time from the file's choice to the first photo decoded and visible (or, for the video
 # report, to the video's metadata loaded) and the memory taken: the renderer's VmHWM (the tab), the
 # browser process's VmHWM (Blob storage, file reads) and the peak of all Chromium processes' RSS. Medians
-# of RUNS runs, a fresh Chromium each. See BrowserOpenBench for the details.
+# of RUNS runs, a fresh Chromium each; an opening the page refuses is counted as FAILED. See
+# BrowserOpenBench for the details.
 #
 # The reference, side by side: the page of another build (REFERENCE_JAR, or REFERENCE_REV built from
 # this repository's history into the temporary folder: a few minutes), served by that build's server

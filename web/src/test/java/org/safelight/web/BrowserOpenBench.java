@@ -100,10 +100,16 @@ public final class BrowserOpenBench {
                 |---|---:|---|---:|---:|---:|---:|---:|---:|---|
                 """);
         for (List<String[]> runs : groups.values()) {
-            String[] first = runs.get(0);
-            double[] shown = runs.stream().mapToDouble(f -> Double.parseDouble(f[4])).sorted().toArray();
-            table.append(String.format(Locale.ROOT, "| %s (%s) | %.0f | %s | %d | %.0f (%.0f–%.0f) | %.0f | %d (%d) | %d | %d | %s |%n",
-                    first[0], first[3], Long.parseLong(first[2]) / 1e6, first[1], runs.size(), shown[shown.length / 2],
+            String[] first = runs.stream().filter(f -> !f[3].equals("FAILED")).findFirst().orElse(runs.get(0));
+            long failed = runs.stream().filter(f -> f[3].equals("FAILED")).count();
+            double[] shown = runs.stream().filter(f -> !f[3].equals("FAILED")).mapToDouble(f -> Double.parseDouble(f[4]))
+                    .sorted().toArray();
+            if (shown.length == 0) {
+                shown = new double[] {Double.NaN};
+            }
+            table.append(String.format(Locale.ROOT, "| %s (%s) | %.0f | %s | %s | %.0f (%.0f–%.0f) | %.0f | %d (%d) | %d | %d | %s |%n",
+                    first[0], first[3], Long.parseLong(first[2]) / 1e6, first[1],
+                    runs.size() + (failed > 0 ? " (" + failed + " FAILED)" : ""), shown[shown.length / 2],
                     shown[0], shown[shown.length - 1], median(runs, 5), (long) median(runs, 6) >> 20,
                     (long) median(runs, 7) >> 20, (long) median(runs, 8) >> 20, (long) median(runs, 9) >> 20,
                     runs.stream().map(f -> f[10]).collect(java.util.stream.Collectors.joining(" "))));
@@ -162,7 +168,8 @@ public final class BrowserOpenBench {
                 }
             } while (b.get("shown") == null && b.get("error") == null);
             if (b.get("error") != null) {
-                throw new IllegalStateException("the page could not open " + file + ": " + b.get("error"));
+                // a failed opening is a result too (counted in the table), with the memory it took
+                System.err.println("browser-open: the page could not open " + file + ": " + b.get("error"));
             }
             if (profile != null) {
                 Object taken = cdp.executeCdpCommand("Profiler.stop", Map.of()).get("profile");
@@ -174,8 +181,10 @@ public final class BrowserOpenBench {
             sampler.join();
             long browserProcess = chromium().stream().filter(p -> !cmdline(p).contains("--type="))
                     .mapToLong(p -> status(p, "VmHWM:")).max().orElse(0);
-            return new Run(((Number) b.get("shown")).doubleValue(),
-                    b.get("report") == null ? -1 : ((Number) b.get("report")).doubleValue(), String.valueOf(b.get("what")),
+            boolean failed = b.get("error") != null;
+            return new Run(failed ? -1 : ((Number) b.get("shown")).doubleValue(),
+                    b.get("report") == null ? -1 : ((Number) b.get("report")).doubleValue(),
+                    failed ? "FAILED" : String.valueOf(b.get("what")),
                     hwm(renderer()), browserProcess, peak.get(), rendererBefore,
                     b.get("phases") == null ? "" : String.valueOf(b.get("phases")));
         } finally {

@@ -6,12 +6,14 @@
 // arrays, overwritten when the report is closed. Above, it is decrypted as it is read from the file,
 // a chunk at a time (rncryptor-stream.js): read once for the HMAC alone, then, once it verified, again
 // to decrypt into Blobs the browser may hold outside the tab's memory, each chunk decrypted only once
-// proven the same as the first reading's (so only verified plaintext can reach its disk); its files
-// are Blobs (a stored video a slice of the package, not a copy). Either way nothing of the report is
-// parsed or shown before the HMAC verified.
+// proven the same as the first reading's (so only verified plaintext can reach its disk); its stored
+// files are slices of the package, which is cut where they lie so that the slices share its memory,
+// checked by the CRC-32 taken as it was decrypted, not read back (zip-cuts.js). Either way nothing of
+// the report is parsed or shown before the HMAC verified.
 import {openZip, UnsafeZipError} from './zip.js';
 import {decrypt, IntegrityError, MalformedError} from './rncryptor.js';
 import {decryptPieces} from './rncryptor-stream.js';
+import {ZipCuts} from './zip-cuts.js';
 
 /**
  * Encrypted packages up to this size are opened in memory: one read of the file, WebCrypto's native
@@ -113,11 +115,13 @@ export async function openReport(source, {fileName, reportId, fetchKey, askKey, 
     key = await askKey({reportId: id || null, wrong: false, reason: null});
   }
   let plain;
+  let cutter = null;
   for (;;) {
     try {
       const sealedData = await reading();
+      cutter = sealed ? null : new ZipCuts();
       plain = sealed ? await decrypt(sealedData, {password: key}, {signal, onProgress})
-        : await decryptPieces(sealedData, sealedSize, key, {signal, onProgress, chunkSize});
+        : await decryptPieces(sealedData, sealedSize, key, {signal, onProgress, chunkSize, cutter});
       break;
     } catch (e) {
       if (e instanceof IntegrityError && typed) {
@@ -134,14 +138,50 @@ export async function openReport(source, {fileName, reportId, fetchKey, askKey, 
       throw e;
     }
   }
-  let inner;
   try {
-    inner = await openZip(plain);
+    let inner;
+    try {
+      inner = await openZip(plain);
+    } catch (e) {
+      if (e instanceof UnsafeZipError) throw new ReportError('malformed', `The decrypted package is not a safe ZIP (${e.message}).`);
+      throw e;
+    }
+    plain = null;
+    // in chunks: the stored files' CRC-32 were taken as they were decrypted; they are not read back
+    inner.seen = cutter?.entries() ?? null;
+    cutter = null;
+    const opened = await readPackage(inner, signal, onProgress);
+    if (inner.seen) await probe(opened.files);
+    return {...opened, reportId: id || null, keyserverUrl, encrypted: true};
   } catch (e) {
-    if (e instanceof UnsafeZipError) throw new ReportError('malformed', `The decrypted package is not a safe ZIP (${e.message}).`);
+    // From here on the page reads only the Blob it decrypted into, never the chosen file.
+    if (e?.name === 'NotReadableError' || e?.name === 'NotFoundError') throw new OpenedReportUnreadableError(e);
     throw e;
   }
-  return {...await readPackage(inner, signal, onProgress), reportId: id || null, keyserverUrl, encrypted: true};
+}
+
+/**
+ * Reads the first and last byte of each file (Blobs cut from the decrypted package, not read back
+ * while opening): a browser that lost them fails here, told as OpenedReportUnreadableError, rather
+ * than when a photo or a video is shown, where it looks like a file the browser cannot decode.
+ */
+async function probe(files) {
+  for (const file of files.values()) {
+    if (!(file instanceof Blob) || file.size === 0) continue;
+    await file.slice(0, 1).arrayBuffer();
+    if (file.size > 1) await file.slice(file.size - 1).arrayBuffer();
+  }
+}
+
+/**
+ * The browser could not give back the decrypted report the page had just put in its Blob storage
+ * (it ran out of room for it): not the chosen file, which was read whole and verified by then.
+ */
+export class OpenedReportUnreadableError extends Error {
+  constructor(cause) {
+    super(cause?.message || String(cause), {cause});
+    this.name = 'OpenedReportUnreadableError';
+  }
 }
 
 /**
@@ -151,7 +191,10 @@ export async function openReport(source, {fileName, reportId, fetchKey, askKey, 
  */
 export function unexpectedFailureText(e) {
   const name = e?.name || 'Error';
-  const why = name === 'NotReadableError' || name === 'NotFoundError'
+  const why = name === 'OpenedReportUnreadableError'
+    ? 'the browser ran out of room for the opened report and lost part of it (close other tabs and try again, '
+      + 'or open it on a computer with more memory and free disk)'
+    : name === 'NotReadableError' || name === 'NotFoundError'
     ? 'the browser could no longer read the file (was it moved or changed? choose it again)'
     : name === 'QuotaExceededError' || e instanceof RangeError
       ? 'the browser ran out of memory or storage for it (close other tabs and try again, or use a computer with more memory)'

@@ -20,6 +20,7 @@
 import {constantTimeEqual, deriveKey, IntegrityError, MalformedError} from './rncryptor.js';
 import {vendored} from './vendor-loader.js';
 import {crc32Update} from './zip.js';
+import {BlobGatherer} from './zip-cuts.js';
 
 const SALT = 8;
 const IV = 16;
@@ -112,9 +113,10 @@ export const DECRYPT_CHUNK = 4 * 1024 * 1024;
  * tells an attacker nothing), and whatever the pieces or open() throw (a ZIP entry's CRC mismatch,
  * after its last piece). options: signal (stops between chunks), onProgress(phase, done, total) in
  * message bytes ('checking' for the first reading, 'decrypting' for the second), chunkSize (a
- * multiple of 16).
+ * multiple of 16), cutter (a ZipCuts when the plaintext is a ZIP: its Blob is cut where its files'
+ * data begin and end, so that they can be slices of it sharing its memory, see zip-cuts.js).
  */
-export async function decryptPieces(open, length, password, {signal, onProgress, chunkSize = DECRYPT_CHUNK} = {}) {
+export async function decryptPieces(open, length, password, {signal, onProgress, chunkSize = DECRYPT_CHUNK, cutter = null} = {}) {
   if (chunkSize <= 0 || chunkSize % BLOCK !== 0) throw new RangeError('the chunk size is a multiple of 16 bytes');
   if (typeof open !== 'function') throw new TypeError('decryptPieces reads its message twice: give a function that opens it');
   const header = 2 + SALT + SALT + IV;
@@ -158,7 +160,7 @@ export async function decryptPieces(open, length, password, {signal, onProgress,
     throw e;
   }
   input = exactly(await open());
-  return decryptVerified(input, head, bodyLength, keys, {signal, onProgress, chunkSize, length});
+  return decryptVerified(input, head, bodyLength, keys, {signal, onProgress, chunkSize, length, cutter});
 }
 
 /**
@@ -166,11 +168,9 @@ export async function decryptPieces(open, length, password, {signal, onProgress,
  * chunk only once the HMAC so far matches the first reading's at that chunk (prefixes), and the
  * whole HMAC compared again before anything is returned.
  */
-async function decryptVerified(input, verifiedHead, bodyLength, {newMac, aes, prefixes}, {signal, onProgress, chunkSize, length}) {
+async function decryptVerified(input, verifiedHead, bodyLength, {newMac, aes, prefixes}, {signal, onProgress, chunkSize, length, cutter}) {
   const header = verifiedHead.length;
-  const kept = [];
-  let pending = [];
-  let pendingBytes = 0;
+  const gathered = new BlobGatherer(GATHER, cutter);
   try {
     const head = await input.take(header);
     if (!constantTimeEqual(head, verifiedHead)) throw new MalformedError('the data changed while it was read');
@@ -195,18 +195,9 @@ async function decryptVerified(input, verifiedHead, bodyLength, {newMac, aes, pr
       const decrypting = decryptChunk(aes, chain, chunk, n, last);
       chain = lastBlock;
       const plain = await decrypting;
-      if (plain === null) {
-        badPadding = true;
-      } else {
-        pending.push(plain);
-        pendingBytes += plain.length;
-      }
-      if (pendingBytes >= GATHER || (last && pending.length)) {
-        kept.push(new Blob(pending)); // copies the bytes: the arrays are overwritten
-        for (const p of pending) p.fill(0);
-        pending = [];
-        pendingBytes = 0;
-      }
+      if (plain === null) badPadding = true;
+      else gathered.add(plain); // overwritten once in a Blob
+      if (last) gathered.flush();
       onProgress?.('decrypting', header + at, length);
     }
     const tag = await input.take(HMAC);
@@ -216,10 +207,10 @@ async function decryptVerified(input, verifiedHead, bodyLength, {newMac, aes, pr
     }
     if (badPadding) throw new IntegrityError('the data authenticates but does not decrypt (bad padding)');
     onProgress?.('decrypting', length, length);
-    return new Blob(kept);
+    return new Blob(gathered.blobs);
   } catch (e) {
-    for (const p of pending) p.fill(0);
-    kept.length = 0;
+    gathered.discard();
+    gathered.blobs.length = 0;
     await input.close();
     throw e;
   }
