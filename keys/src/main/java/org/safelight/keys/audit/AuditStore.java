@@ -37,6 +37,9 @@ final class AuditStore {
     /** Only rows in the chain: numbered from 1 up to the head (the SQL of every reader). */
     private static final String IN_CHAIN = " seq > 0 AND seq <= (SELECT last_seq FROM audit_head WHERE id = 1)";
 
+    /** SQLite's own default (pages in the log before a commit checkpoints), restored after each append. */
+    static final int SQLITE_AUTO_CHECKPOINT = 1000;
+
     private final Database db;
     private final ChainKey key;
 
@@ -61,6 +64,11 @@ final class AuditStore {
     List<AuditEvent> append(List<Proposed> entries, Instant at) {
         // The pool gives the connection back in auto-commit mode when it is closed.
         try (Connection c = db.dataSource().getConnection()) {
+            boolean sqlite = db.dialect() == Database.Dialect.SQLITE;
+            if (sqlite) {
+                // Not inside this commit: the writer checkpoints after answering (checkpoint()).
+                autoCheckpoint(c, 0);
+            }
             c.setAutoCommit(false);
             try {
                 List<AuditEvent> events = append(c, entries, at);
@@ -73,9 +81,46 @@ final class AuditStore {
                     e.addSuppressed(suppressed);
                 }
                 throw e;
+            } finally {
+                if (sqlite) {
+                    // The connection goes back to the pool as SQLite's default for other writers.
+                    autoCheckpoint(c, SQLITE_AUTO_CHECKPOINT);
+                }
             }
         } catch (SQLException e) {
             throw new IllegalStateException("the audit append failed", e);
+        }
+    }
+
+    private void autoCheckpoint(Connection c, int pages) throws SQLException {
+        db.withStatement(c, pages == 0 ? "PRAGMA wal_autocheckpoint = 0"
+                : "PRAGMA wal_autocheckpoint = " + SQLITE_AUTO_CHECKPOINT, statement -> {
+                    if (statement.execute()) {
+                        statement.getResultSet().close();
+                    }
+                    return null;
+                });
+    }
+
+    /**
+     * SQLite: copies the committed pages from the write-ahead log into the database file (a passive
+     * checkpoint: it waits for no one), which {@link #append} leaves out of its commit. What is
+     * committed is durable in the log already, so a checkpoint that fails loses nothing; the next one
+     * (or any other writer's automatic one) catches up. PostgreSQL: nothing.
+     *
+     * @throws IllegalStateException when the checkpoint failed
+     */
+    void checkpoint() {
+        if (db.dialect() != Database.Dialect.SQLITE) {
+            return;
+        }
+        try (Connection c = db.dataSource().getConnection()) {
+            db.withStatement(c, "PRAGMA wal_checkpoint(PASSIVE)", statement -> {
+                statement.executeQuery().close();
+                return null;
+            });
+        } catch (SQLException e) {
+            throw new IllegalStateException("the audit checkpoint failed", e);
         }
     }
 

@@ -25,6 +25,11 @@ import org.slf4j.LoggerFactory;
  * {@code linger} after the first entry for more to join, so that more fetches share one commit,
  * its fsync and its hand-over to the answer thread: the commit's cost per fetch is what limits the
  * key fetch on two cores. An entry arriving at an idle writer is committed at once.
+ *
+ * <p>On SQLite the commit does not checkpoint the write-ahead log ({@link AuditStore#append}); the
+ * writer does, at most every {@link #CHECKPOINT_NANOS}, after it has handed a committed batch to the
+ * answer thread, so no answer waits for it. A failed checkpoint is logged and tried again later:
+ * the events it concerns are durable in the log already.
  */
 final class GroupCommitWriter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(GroupCommitWriter.class);
@@ -37,6 +42,8 @@ final class GroupCommitWriter implements AutoCloseable {
     private static final int MAX_QUEUED = 4_096;
     /** How long a batch waits for more entries under load ({@link AuditLog}'s writers). */
     static final long LINGER_NANOS = TimeUnit.MICROSECONDS.toNanos(500);
+    /** The least time between two checkpoints by the writer. */
+    static final long CHECKPOINT_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
 
     private record Pending(AuditStore.Proposed proposed, CompletableFuture<AuditEvent> done) {
     }
@@ -48,6 +55,8 @@ final class GroupCommitWriter implements AutoCloseable {
     private final Clock clock;
     private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>(MAX_QUEUED);
     private final long lingerNanos;
+    private final Runnable checkpoint;
+    private long lastCheckpoint = System.nanoTime() - CHECKPOINT_NANOS;
     private final Thread thread;
     /**
      * Completes the futures of each committed batch (one task per batch), so that what callers chain
@@ -61,9 +70,15 @@ final class GroupCommitWriter implements AutoCloseable {
     private volatile boolean closed;
 
     GroupCommitWriter(AuditStore store, Clock clock, long lingerNanos) {
+        this(store, clock, lingerNanos, store::checkpoint);
+    }
+
+    /** Same, with the checkpoint run after committed batches (tests make it fail). */
+    GroupCommitWriter(AuditStore store, Clock clock, long lingerNanos, Runnable checkpoint) {
         this.store = store;
         this.clock = clock;
         this.lingerNanos = lingerNanos;
+        this.checkpoint = checkpoint;
         this.thread = new Thread(this::run, "safelight-audit-writer");
         this.thread.setDaemon(true);
     }
@@ -175,6 +190,21 @@ final class GroupCommitWriter implements AutoCloseable {
         } catch (RejectedExecutionException e) {
             // Closing: nobody is left to answer; callers see a failure, never a key (fail closed).
             fail(committed, "the audit log is closed");
+        }
+        checkpointIfDue();
+    }
+
+    /** After the batch's answers are on their way; its events are durable whatever happens here. */
+    private void checkpointIfDue() {
+        long now = System.nanoTime();
+        if (now - lastCheckpoint < CHECKPOINT_NANOS) {
+            return;
+        }
+        lastCheckpoint = now;
+        try {
+            checkpoint.run();
+        } catch (RuntimeException e) {
+            LOG.warn("audit log checkpoint failed, tried again later: {}", kind(e));
         }
     }
 

@@ -20,9 +20,10 @@ import org.safelight.server.db.Database;
  * The writer's linger ({@link GroupCommitWriter}): under load a batch waits for more entries to
  * share its commit; an idle writer commits a lone entry at once. The clock ticks one millisecond
  * at each reading and the writer reads it once per batch, so events share a time iff they shared
- * a commit. The linger here is far longer than any test step, so that only the rule decides.
+ * a commit. The lingers here are far longer than any test step, so that only the rule decides.
  */
 class AuditLogLingerTest {
+    private static final long LINGER = TimeUnit.SECONDS.toNanos(5);
     private static final long LONG_LINGER = TimeUnit.SECONDS.toNanos(20);
 
     /** Each reading one millisecond after the last. */
@@ -62,7 +63,7 @@ class AuditLogLingerTest {
     @Test
     void under_load_an_entry_arriving_after_the_batch_began_still_shares_its_commit() throws Exception {
         try (Database db = migrated(); AuditLog log = new AuditLog(db, AuditLogTest.KEY, new TickingClock(),
-                new SimpleMeterRegistry(), LONG_LINGER)) {
+                new SimpleMeterRegistry(), LINGER)) {
             // Load: a held first batch, behind which two entries queue and are committed together.
             CountDownLatch entered = new CountDownLatch(1);
             CountDownLatch release = new CountDownLatch(1);

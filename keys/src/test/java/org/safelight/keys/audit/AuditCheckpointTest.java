@@ -1,0 +1,98 @@
+package org.safelight.keys.audit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.safelight.server.db.Database;
+
+/**
+ * SQLite's write-ahead log is checkpointed by the audit writer after it has answered, not inside
+ * the commit ({@link GroupCommitWriter}, {@link AuditStore#checkpoint}); a checkpoint that fails
+ * loses nothing that was acknowledged.
+ */
+class AuditCheckpointTest {
+    private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-28T18:00:00Z"), ZoneOffset.UTC);
+    /** A WAL frame: a 4 KiB page and its 24-byte header. */
+    private static final long FRAME = 4096 + 24;
+
+    @TempDir
+    Path dir;
+
+    private Database migrated() {
+        Database db = Database.open(Database.sqliteUrl(dir));
+        db.migrate("keys");
+        return db;
+    }
+
+    private static AuditEntry entry(int i) {
+        return new AuditEntry("u" + i, "user" + i + "@example.org", "report-" + i, AuditAction.KEY_FETCHED,
+                Outcome.GRANTED, "192.0.2." + i);
+    }
+
+    @Test
+    void a_failing_checkpoint_loses_no_acknowledged_event_and_the_writer_goes_on() throws Exception {
+        AtomicInteger tried = new AtomicInteger();
+        try (Database db = migrated()) {
+            AuditStore store = new AuditStore(db, AuditLogTest.KEY);
+            try (GroupCommitWriter writer = new GroupCommitWriter(store, CLOCK, 0, () -> {
+                tried.incrementAndGet();
+                throw new IllegalStateException("disk I/O error");
+            })) {
+                writer.start();
+                AuditEvent first = writer.submit(entry(1), InTransaction.AS_PROPOSED).get(30, TimeUnit.SECONDS);
+                AuditEvent second = writer.submit(entry(2), InTransaction.AS_PROPOSED).get(30, TimeUnit.SECONDS);
+                assertThat(List.of(first.seq(), second.seq())).containsExactly(1L, 2L);
+            }
+            assertThat(tried.get()).as("the checkpoint was tried").isPositive();
+            try (AuditLog log = new AuditLog(db, AuditLogTest.KEY, CLOCK)) {
+                assertThat(log.recorded("report-1", "u1", AuditAction.KEY_FETCHED, Outcome.GRANTED)).isTrue();
+                assertThat(log.recorded("report-2", "u2", AuditAction.KEY_FETCHED, Outcome.GRANTED)).isTrue();
+                assertThat(log.verify().intact()).isTrue();
+            }
+        }
+    }
+
+    @Test
+    void the_commit_leaves_the_checkpoint_to_the_writer() throws Exception {
+        try (Database db = migrated()) {
+            AuditStore store = new AuditStore(db, AuditLogTest.KEY);
+            try (GroupCommitWriter writer = new GroupCommitWriter(store, CLOCK, 0, () -> { })) {
+                writer.start();
+                // Each commit adds a few frames; SQLite's automatic checkpoint would restart the log at 1,000.
+                for (int i = 1; i <= 600; i++) {
+                    writer.submit(entry(i), InTransaction.AS_PROPOSED).get(30, TimeUnit.SECONDS);
+                }
+            }
+            Path wal = Path.of(dir.resolve("safelight.db") + "-wal");
+            assertThat(Files.size(wal)).as("the log grew past the automatic checkpoint's 1,000 pages")
+                    .isGreaterThan(1_100 * FRAME);
+        }
+    }
+
+    @Test
+    void an_audit_append_gives_its_connection_back_with_sqlites_automatic_checkpoint() throws Exception {
+        try (Database db = migrated()) {
+            AuditStore store = new AuditStore(db, AuditLogTest.KEY);
+            store.append(List.of(new AuditStore.Proposed(entry(1), InTransaction.AS_PROPOSED)), CLOCK.instant());
+            // The pool hands a thread the connection it gave back last.
+            try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery("PRAGMA wal_autocheckpoint")) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getInt(1)).isEqualTo(AuditStore.SQLITE_AUTO_CHECKPOINT);
+            }
+            store.checkpoint();
+        }
+    }
+}
