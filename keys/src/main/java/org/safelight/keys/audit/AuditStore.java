@@ -83,8 +83,7 @@ final class AuditStore {
                 throw e;
             } finally {
                 if (sqlite) {
-                    // The connection goes back to the pool as SQLite's default for other writers.
-                    autoCheckpoint(c, SQLITE_AUTO_CHECKPOINT);
+                    restoreAutoCheckpoint(c);
                 }
             }
         } catch (SQLException e) {
@@ -100,6 +99,19 @@ final class AuditStore {
                     }
                     return null;
                 });
+    }
+
+    /**
+     * Gives the connection back to the pool with SQLite's default, for other writers. Never fails
+     * the append, whose outcome is settled: were it left at 0, the writer's own checkpoints still
+     * keep the log short.
+     */
+    private void restoreAutoCheckpoint(Connection c) {
+        try {
+            autoCheckpoint(c, SQLITE_AUTO_CHECKPOINT);
+        } catch (SQLException e) {
+            // nothing to do: see above
+        }
     }
 
     /**
