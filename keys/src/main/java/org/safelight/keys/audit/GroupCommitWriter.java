@@ -11,6 +11,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -147,18 +148,17 @@ final class GroupCommitWriter implements AutoCloseable {
         }
     }
 
-    /** Takes entries that arrive within the linger, up to a full batch; never past a {@link #STOP}. */
-    private void linger(List<Pending> batch) throws InterruptedException {
-        long deadline = System.nanoTime() + lingerNanos;
-        while (batch.size() < MAX_BATCH && !batch.contains(STOP)) {
-            long left = deadline - System.nanoTime();
-            Pending next = left > 0 ? queue.poll(left, TimeUnit.NANOSECONDS) : null;
-            if (next == null) {
-                return;
-            }
-            batch.add(next);
-            queue.drainTo(batch, MAX_BATCH - batch.size());
+    /**
+     * Sleeps through the linger, then takes what queued meanwhile, up to a full batch. Sleeping (not
+     * waiting on the queue) means the entries arriving meanwhile wake no one: each would otherwise
+     * cost a wake-up of this thread. Not when the batch ends with {@link #STOP}: closing waits for no one.
+     */
+    private void linger(List<Pending> batch) {
+        if (batch.contains(STOP)) {
+            return;
         }
+        LockSupport.parkNanos(lingerNanos);
+        queue.drainTo(batch, MAX_BATCH - batch.size());
     }
 
     private void write(List<Pending> batch) {
