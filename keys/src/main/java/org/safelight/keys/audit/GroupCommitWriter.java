@@ -22,9 +22,9 @@ import org.slf4j.LoggerFactory;
  * exactly its own. When a batch fails, every entry in it fails; nothing is retried behind the
  * callers' backs. Thread-safe.
  *
- * <p>Under load (the previous batch held more than one entry) the writer waits up to its
- * {@code linger} after the first entry for more to join, so that more fetches share one commit,
- * its fsync and its hand-over to the answer thread: the commit's cost per fetch is what limits the
+ * <p>Under load (the previous batch held more than one entry) the writer sleeps for its
+ * {@code linger} after the first entry and takes what joined meanwhile, so that more fetches
+ * share one commit, its fsync and its hand-over to the answer thread: the commit's cost per fetch is what limits the
  * key fetch on two cores. An entry arriving at an idle writer is committed at once.
  *
  * <p>On SQLite the commit does not checkpoint the write-ahead log ({@link AuditStore#append}); the
@@ -41,7 +41,7 @@ final class GroupCommitWriter implements AutoCloseable {
      * server's thread pool, caps how many requests and their buffers a flood can pile up.
      */
     private static final int MAX_QUEUED = 4_096;
-    /** How long a batch waits for more entries under load ({@link AuditLog}'s writers). */
+    /** How long a batch waits for more entries under load (not yet tuned on a quiet machine). */
     static final long LINGER_NANOS = TimeUnit.MICROSECONDS.toNanos(500);
     /** The least time between two checkpoints by the writer. */
     static final long CHECKPOINT_NANOS = TimeUnit.MILLISECONDS.toNanos(250);

@@ -24,7 +24,8 @@ class ServerAppTest {
 
     @Test
     void headers_are_parsed_without_a_per_connection_cache_and_each_request_sees_its_own() throws Exception {
-        Role echoes = TestRoles.of("echoes", routes -> routes.get("/who", ctx -> ctx.result(ctx.header("Authorization"))));
+        Role echoes = TestRoles.of("echoes",
+                routes -> routes.get("/who", ctx -> ctx.result(ctx.header("Authorization"))));
         Javalin app = ServerApp.create(List.of(echoes), c -> { }).start("127.0.0.1", 0);
         try {
             HttpConnectionFactory http = app.jettyServer().server().getConnectors()[0]
@@ -33,8 +34,9 @@ class ServerAppTest {
             // One keep-alive connection, the same long header with two values.
             HttpClient client = HttpClient.newHttpClient();
             for (String token : List.of("a".repeat(600), "a".repeat(599) + "b", "a".repeat(600))) {
-                HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.port()
-                        + "/who")).header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
+                HttpRequest who = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.port() + "/who"))
+                        .header("Authorization", "Bearer " + token).build();
+                HttpResponse<String> r = client.send(who, HttpResponse.BodyHandlers.ofString());
                 assertThat(r.body()).isEqualTo("Bearer " + token);
             }
         } finally {
