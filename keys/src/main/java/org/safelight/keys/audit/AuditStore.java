@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 import org.safelight.server.db.Database;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The SQL of the audit chain, in the subset SQLite and PostgreSQL share. Readers of events for
@@ -18,6 +20,7 @@ import org.safelight.server.db.Database;
  * what {@code verify} walks is exactly what they can show. Thread-safe.
  */
 final class AuditStore {
+    private static final Logger LOG = LoggerFactory.getLogger(AuditStore.class);
     private static final String COLUMNS =
             "seq, occurred_at, actor_user_id, actor_email, report_id, action, outcome, remote_address, hash";
 
@@ -40,8 +43,20 @@ final class AuditStore {
     /** SQLite's own default (pages in the log before a commit checkpoints), restored after each append. */
     static final int SQLITE_AUTO_CHECKPOINT = 1000;
 
+    /** WAL frames (64 MiB of 4 KiB pages) past which a checkpoint that does not catch up hands back to SQLite. */
+    static final long WAL_BOUND_FRAMES = 16_384;
+    /** Failed checkpoints in a row after which the commits checkpoint again (about a second of them). */
+    static final int FAILURES_BEFORE_FALLBACK = 4;
+
     private final Database db;
     private final ChainKey key;
+    /** Checkpoints that failed in a row; written by the one thread that checkpoints. */
+    private volatile int checkpointFailures;
+    /**
+     * Set when the writer's checkpoints fail or fall behind past {@link #WAL_BOUND_FRAMES}: the
+     * commits then keep SQLite's automatic checkpoint, as if the writer did not checkpoint at all.
+     */
+    private volatile boolean commitsCheckpoint;
 
     AuditStore(Database db, ChainKey key) {
         this.db = db;
@@ -64,7 +79,7 @@ final class AuditStore {
     List<AuditEvent> append(List<Proposed> entries, Instant at) {
         // The pool gives the connection back in auto-commit mode when it is closed.
         try (Connection c = db.dataSource().getConnection()) {
-            boolean sqlite = db.dialect() == Database.Dialect.SQLITE;
+            boolean sqlite = db.dialect() == Database.Dialect.SQLITE && !commitsCheckpoint;
             if (sqlite) {
                 // Not inside this commit: the writer checkpoints after answering (checkpoint()).
                 autoCheckpoint(c, 0);
@@ -118,7 +133,9 @@ final class AuditStore {
      * SQLite: copies the committed pages from the write-ahead log into the database file (a passive
      * checkpoint: it waits for no one), which {@link #append} leaves out of its commit. What is
      * committed is durable in the log already, so a checkpoint that fails loses nothing; the next one
-     * (or any other writer's automatic one) catches up. PostgreSQL: nothing.
+     * catches up. When checkpoints keep failing, or the log passes {@link #WAL_BOUND_FRAMES} without
+     * them catching up (a long reader), the commits take SQLite's automatic checkpoint back (logged,
+     * the kind only) until a checkpoint catches up again. PostgreSQL: nothing.
      *
      * @throws IllegalStateException when the checkpoint failed
      */
@@ -126,13 +143,57 @@ final class AuditStore {
         if (db.dialect() != Database.Dialect.SQLITE) {
             return;
         }
+        long[] result;
         try (Connection c = db.dataSource().getConnection()) {
-            db.withStatement(c, "PRAGMA wal_checkpoint(PASSIVE)", statement -> {
-                statement.executeQuery().close();
-                return null;
+            result = db.withStatement(c, "PRAGMA wal_checkpoint(PASSIVE)", statement -> {
+                try (ResultSet rs = statement.executeQuery()) {
+                    if (!rs.next()) {
+                        throw new SQLException("no result row");
+                    }
+                    return new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3)};
+                }
             });
-        } catch (SQLException e) {
+        } catch (SQLException | RuntimeException e) {
+            checkpointFailed(e.getClass().getSimpleName());
             throw new IllegalStateException("the audit checkpoint failed", e);
+        }
+        checkpointed(result[0] != 0, result[1], result[2]);
+    }
+
+    /**
+     * What a checkpoint reported: whether it was kept from finishing, the frames in the log and those
+     * copied (-1 when the database is not in WAL mode).
+     */
+    void checkpointed(boolean busy, long logFrames, long copiedFrames) {
+        if (!busy && copiedFrames >= logFrames) {
+            checkpointFailures = 0;
+            if (commitsCheckpoint) {
+                commitsCheckpoint = false;
+                LOG.info("audit log checkpoint caught up; the audit writer checkpoints again");
+            }
+        } else if (logFrames > WAL_BOUND_FRAMES) {
+            fallBack("behind (" + (busy ? "busy" : "readers") + ")");
+        }
+    }
+
+    /** A checkpoint failed with an exception of this kind. */
+    void checkpointFailed(String kind) {
+        int failures = checkpointFailures + 1;
+        checkpointFailures = failures;
+        if (failures >= FAILURES_BEFORE_FALLBACK) {
+            fallBack("failing (" + kind + ")");
+        }
+    }
+
+    /** Whether audit commits checkpoint themselves (SQLite's own behaviour) for now. */
+    boolean commitsCheckpoint() {
+        return commitsCheckpoint;
+    }
+
+    private void fallBack(String why) {
+        if (!commitsCheckpoint) {
+            commitsCheckpoint = true;
+            LOG.warn("audit log checkpoints {}; audit commits checkpoint themselves until one catches up", why);
         }
     }
 

@@ -57,7 +57,8 @@ final class GroupCommitWriter implements AutoCloseable {
     private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>(MAX_QUEUED);
     private final long lingerNanos;
     private final Runnable checkpoint;
-    private long lastCheckpoint = System.nanoTime() - CHECKPOINT_NANOS;
+    private final long checkpointNanos;
+    private long lastCheckpoint;
     private final Thread thread;
     /**
      * Completes the futures of each committed batch (one task per batch), so that what callers chain
@@ -76,6 +77,13 @@ final class GroupCommitWriter implements AutoCloseable {
 
     /** Same, with the checkpoint run after committed batches (tests make it fail). */
     GroupCommitWriter(AuditStore store, Clock clock, long lingerNanos, Runnable checkpoint) {
+        this(store, clock, lingerNanos, checkpoint, CHECKPOINT_NANOS);
+    }
+
+    /** Same, with the least time between two checkpoints (tests: 0, after every batch). */
+    GroupCommitWriter(AuditStore store, Clock clock, long lingerNanos, Runnable checkpoint, long checkpointNanos) {
+        this.checkpointNanos = checkpointNanos;
+        this.lastCheckpoint = System.nanoTime() - checkpointNanos;
         this.store = store;
         this.clock = clock;
         this.lingerNanos = lingerNanos;
@@ -197,7 +205,7 @@ final class GroupCommitWriter implements AutoCloseable {
     /** After the batch's answers are on their way; its events are durable whatever happens here. */
     private void checkpointIfDue() {
         long now = System.nanoTime();
-        if (now - lastCheckpoint < CHECKPOINT_NANOS) {
+        if (now - lastCheckpoint < checkpointNanos) {
             return;
         }
         lastCheckpoint = now;

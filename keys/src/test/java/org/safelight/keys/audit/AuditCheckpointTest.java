@@ -82,6 +82,61 @@ class AuditCheckpointTest {
     }
 
     @Test
+    void the_writers_own_checkpoint_keeps_the_log_short() throws Exception {
+        try (Database db = migrated()) {
+            AuditStore store = new AuditStore(db, AuditLogTest.KEY);
+            try (GroupCommitWriter writer = new GroupCommitWriter(store, CLOCK, 0, store::checkpoint, 0)) {
+                writer.start();
+                appendMany(writer);
+            }
+            assertThat(store.commitsCheckpoint()).as("no fallback needed").isFalse();
+            assertThat(Files.size(wal())).as("the real checkpoint restarted the log").isLessThan(1_100 * FRAME);
+        }
+    }
+
+    @Test
+    void when_checkpoints_keep_failing_the_commits_checkpoint_again_until_one_catches_up() throws Exception {
+        try (Database db = migrated()) {
+            AuditStore store = new AuditStore(db, AuditLogTest.KEY);
+            for (int i = 0; i < AuditStore.FAILURES_BEFORE_FALLBACK; i++) {
+                store.checkpointFailed("SQLiteException");
+            }
+            assertThat(store.commitsCheckpoint()).isTrue();
+            try (GroupCommitWriter writer = new GroupCommitWriter(store, CLOCK, 0, () -> { })) {
+                writer.start();
+                appendMany(writer);
+            }
+            assertThat(Files.size(wal())).as("SQLite's automatic checkpoint bounds the log")
+                    .isLessThan(1_100 * FRAME);
+            store.checkpoint();
+            assertThat(store.commitsCheckpoint()).as("caught up: the writer checkpoints again").isFalse();
+        }
+    }
+
+    @Test
+    void a_checkpoint_that_falls_behind_past_the_bound_hands_back_to_sqlite() {
+        try (Database db = migrated()) {
+            AuditStore store = new AuditStore(db, AuditLogTest.KEY);
+            store.checkpointed(true, AuditStore.WAL_BOUND_FRAMES, 0);
+            assertThat(store.commitsCheckpoint()).as("not past the bound yet").isFalse();
+            store.checkpointed(false, AuditStore.WAL_BOUND_FRAMES + 1, 10);
+            assertThat(store.commitsCheckpoint()).isTrue();
+            store.checkpointed(false, 20, 20);
+            assertThat(store.commitsCheckpoint()).isFalse();
+        }
+    }
+
+    private static void appendMany(GroupCommitWriter writer) throws Exception {
+        for (int i = 1; i <= 600; i++) {
+            writer.submit(entry(i), InTransaction.AS_PROPOSED).get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    private Path wal() {
+        return Path.of(dir.resolve("safelight.db") + "-wal");
+    }
+
+    @Test
     void an_audit_append_gives_its_connection_back_with_sqlites_automatic_checkpoint() throws Exception {
         try (Database db = migrated()) {
             AuditStore store = new AuditStore(db, AuditLogTest.KEY);
