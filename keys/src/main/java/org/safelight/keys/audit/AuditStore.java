@@ -81,7 +81,7 @@ final class AuditStore {
         try (Connection c = db.dataSource().getConnection()) {
             boolean sqlite = db.dialect() == Database.Dialect.SQLITE && !commitsCheckpoint;
             if (sqlite) {
-                // Not inside this commit: the writer checkpoints after answering (checkpoint()).
+                // Not inside this commit: the writer checkpoints when no entry waits (checkpoint()).
                 autoCheckpoint(c, 0);
             }
             c.setAutoCommit(false);

@@ -29,8 +29,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>On SQLite the commit does not checkpoint the write-ahead log ({@link AuditStore#append}); the
  * writer does, at most every {@link #CHECKPOINT_NANOS}, after it has handed a committed batch to the
- * answer thread, so no answer waits for it. A failed checkpoint is logged and tried again later:
- * the events it concerns are durable in the log already.
+ * answer thread, so no answer waits for it, and only when no entry is queued, so no waiting fetch
+ * does either (one arriving during the checkpoint still does). Under a load that never empties the
+ * queue it is put off at most {@link #CHECKPOINT_POSTPONE_NANOS}: the log grows meanwhile. Not on a
+ * thread of its own: a checkpoint beside a busy writer rarely finds the log all copied when the next
+ * commit begins, so SQLite would never start the log file over. A failed checkpoint is logged and
+ * tried again later: the events it concerns are durable in the log already.
  */
 final class GroupCommitWriter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(GroupCommitWriter.class);
@@ -45,6 +49,8 @@ final class GroupCommitWriter implements AutoCloseable {
     static final long LINGER_NANOS = TimeUnit.MICROSECONDS.toNanos(500);
     /** The least time between two checkpoints by the writer. */
     static final long CHECKPOINT_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
+    /** How long past its time a checkpoint waits for an empty queue at most. */
+    static final long CHECKPOINT_POSTPONE_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private record Pending(AuditStore.Proposed proposed, CompletableFuture<AuditEvent> done) {
     }
@@ -205,7 +211,8 @@ final class GroupCommitWriter implements AutoCloseable {
     /** After the batch's answers are on their way; its events are durable whatever happens here. */
     private void checkpointIfDue() {
         long now = System.nanoTime();
-        if (now - lastCheckpoint < checkpointNanos) {
+        long since = now - lastCheckpoint;
+        if (since < checkpointNanos || !queue.isEmpty() && since < checkpointNanos + CHECKPOINT_POSTPONE_NANOS) {
             return;
         }
         lastCheckpoint = now;

@@ -11,6 +11,8 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -61,6 +63,49 @@ class AuditCheckpointTest {
                 assertThat(log.recorded("report-2", "u2", AuditAction.KEY_FETCHED, Outcome.GRANTED)).isTrue();
                 assertThat(log.verify().intact()).isTrue();
             }
+        }
+    }
+
+    @Test
+    void the_checkpoint_waits_until_no_entry_is_queued() throws Exception {
+        AtomicInteger checkpoints = new AtomicInteger();
+        AtomicInteger checkpointsBeforeQueued = new AtomicInteger(-1);
+        CountDownLatch entered = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch ran = new CountDownLatch(1);
+        Runnable checkpoint = () -> {
+            checkpoints.incrementAndGet();
+            ran.countDown();
+        };
+        try (Database db = migrated()) {
+            AuditStore store = new AuditStore(db, AuditLogTest.KEY);
+            try (GroupCommitWriter writer = new GroupCommitWriter(store, CLOCK, 0, checkpoint, 0)) {
+                writer.start();
+                CompletableFuture<AuditEvent> held = writer.submit(entry(1), (c, proposed) -> {
+                    entered.countDown();
+                    try {
+                        release.await(30, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    return proposed;
+                });
+                try {
+                    assertThat(entered.await(30, TimeUnit.SECONDS)).isTrue();
+                    // Queued while the first batch commits: its checkpoint (due at once here) must wait for it.
+                    CompletableFuture<AuditEvent> queued = writer.submit(entry(2), (c, proposed) -> {
+                        checkpointsBeforeQueued.set(checkpoints.get());
+                        return proposed;
+                    });
+                    release.countDown();
+                    held.get(30, TimeUnit.SECONDS);
+                    assertThat(queued.get(30, TimeUnit.SECONDS).seq()).isEqualTo(2);
+                    assertThat(ran.await(30, TimeUnit.SECONDS)).as("then, the queue empty, one ran").isTrue();
+                } finally {
+                    release.countDown();
+                }
+            }
+            assertThat(checkpointsBeforeQueued.get()).as("no checkpoint before the queued entry's commit").isZero();
         }
     }
 
