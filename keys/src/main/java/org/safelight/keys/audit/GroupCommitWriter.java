@@ -22,10 +22,10 @@ import org.slf4j.LoggerFactory;
  * exactly its own. When a batch fails, every entry in it fails; nothing is retried behind the
  * callers' backs. Thread-safe.
  *
- * <p>Under load (the previous batch held more than one entry) the writer sleeps for its
- * {@code linger} after the first entry and takes what joined meanwhile, so that more fetches
+ * <p>Under load (more than one entry queued when the writer takes the next batch) the writer sleeps
+ * for its {@code linger} and takes what joined meanwhile, so that more fetches
  * share one commit, its fsync and its hand-over to the answer thread: the commit's cost per fetch is what limits the
- * key fetch on two cores. An entry arriving at an idle writer is committed at once.
+ * key fetch on two cores. An entry found alone is committed at once, whatever the batch before it held.
  *
  * <p>On SQLite the commit does not checkpoint the write-ahead log ({@link AuditStore#append}); the
  * writer does, at most every {@link #CHECKPOINT_NANOS}, after it has handed a committed batch to the
@@ -137,16 +137,13 @@ final class GroupCommitWriter implements AutoCloseable {
     private void run() {
         List<Pending> batch = new ArrayList<>();
         boolean stop = false;
-        int previous = 0;
         try {
             while (!stop) {
                 batch.add(queue.take());
-                queue.drainTo(batch, MAX_BATCH - 1);
-                if (previous > 1 && lingerNanos > 0) {
+                if (queue.drainTo(batch, MAX_BATCH - 1) > 0 && lingerNanos > 0) {
                     linger(batch);
                 }
                 stop = batch.removeIf(p -> p == STOP);
-                previous = batch.size();
                 write(batch);
                 batch.clear();
             }
