@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
+import com.zaxxer.hikari.HikariDataSource;
 import org.jdbi.v3.core.Handle;
 import org.safelight.server.db.Database;
 import org.slf4j.Logger;
@@ -58,9 +59,24 @@ final class AuditStore {
      */
     private volatile boolean commitsCheckpoint;
 
+    /** A step on a connection (tests: the restoring of the automatic checkpoint, made to fail). */
+    interface OnConnection {
+        void run(Connection c) throws SQLException;
+    }
+
+    private final OnConnection restore;
+
     AuditStore(Database db, ChainKey key) {
         this.db = db;
         this.key = key;
+        this.restore = c -> autoCheckpoint(c, SQLITE_AUTO_CHECKPOINT);
+    }
+
+    /** Same, with the step that gives the connection SQLite's automatic checkpoint back. */
+    AuditStore(Database db, ChainKey key, OnConnection restore) {
+        this.db = db;
+        this.key = key;
+        this.restore = restore;
     }
 
     ChainKey key() {
@@ -78,6 +94,7 @@ final class AuditStore {
      */
     List<AuditEvent> append(List<Proposed> entries, Instant at) {
         // The pool gives the connection back in auto-commit mode when it is closed.
+        Connection evict = null;
         try (Connection c = db.dataSource().getConnection()) {
             boolean sqlite = db.dialect() == Database.Dialect.SQLITE && !commitsCheckpoint;
             if (sqlite) {
@@ -97,12 +114,17 @@ final class AuditStore {
                 }
                 throw e;
             } finally {
-                if (sqlite) {
-                    restoreAutoCheckpoint(c);
+                if (sqlite && !restoreAutoCheckpoint(c)) {
+                    evict = c;
                 }
             }
         } catch (SQLException e) {
             throw new IllegalStateException("the audit append failed", e);
+        } finally {
+            if (evict != null && db.dataSource() instanceof HikariDataSource pool) {
+                // Given back already (evicting a connection in use would close it under the pool's reset).
+                pool.evictConnection(evict);
+            }
         }
     }
 
@@ -118,14 +140,19 @@ final class AuditStore {
 
     /**
      * Gives the connection back to the pool with SQLite's default, for other writers. Never fails
-     * the append, whose outcome is settled: were it left at 0, the writer's own checkpoints still
-     * keep the log short.
+     * the append, whose outcome is settled. When that fails, the failure's kind is logged and the
+     * caller evicts the connection from the pool (closed, not lent again with the checkpoint off).
+     *
+     * @return whether it was restored
      */
-    private void restoreAutoCheckpoint(Connection c) {
+    private boolean restoreAutoCheckpoint(Connection c) {
         try {
-            autoCheckpoint(c, SQLITE_AUTO_CHECKPOINT);
-        } catch (SQLException e) {
-            // nothing to do: see above
+            restore.run(c);
+            return true;
+        } catch (SQLException | RuntimeException e) {
+            LOG.warn("restoring SQLite's automatic checkpoint failed ({}); the connection leaves the pool",
+                    e.getClass().getSimpleName());
+            return false;
         }
     }
 

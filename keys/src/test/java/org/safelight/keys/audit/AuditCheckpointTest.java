@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
 import java.time.Instant;
@@ -15,9 +16,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.safelight.server.db.Database;
+import org.sqlite.SQLiteConnection;
 
 /**
  * SQLite's write-ahead log is checkpointed by the audit writer after it has answered, not inside
@@ -179,6 +182,28 @@ class AuditCheckpointTest {
 
     private Path wal() {
         return Path.of(dir.resolve("safelight.db") + "-wal");
+    }
+
+    @Test
+    void a_connection_whose_automatic_checkpoint_cannot_be_restored_leaves_the_pool_and_the_append_stands()
+            throws Exception {
+        try (Database db = migrated()) {
+            AuditStore store = new AuditStore(db, AuditLogTest.KEY, c -> {
+                throw new SQLException("disk I/O error");
+            });
+            AtomicReference<Connection> physical = new AtomicReference<>();
+            List<AuditEvent> events = store.append(List.of(new AuditStore.Proposed(entry(1), (c, proposed) -> {
+                physical.set(c.unwrap(SQLiteConnection.class));
+                return proposed;
+            })), CLOCK.instant());
+            assertThat(events.get(0).seq()).as("the settled append is not failed").isEqualTo(1);
+            // Evicted: the pool closes it (on a thread of its own) instead of lending it again.
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (!physical.get().isClosed() && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertThat(physical.get().isClosed()).as("the connection left the pool").isTrue();
+        }
     }
 
     @Test
