@@ -9,8 +9,11 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
+import com.zaxxer.hikari.HikariDataSource;
 import org.jdbi.v3.core.Handle;
 import org.safelight.server.db.Database;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The SQL of the audit chain, in the subset SQLite and PostgreSQL share. Readers of events for
@@ -18,6 +21,7 @@ import org.safelight.server.db.Database;
  * what {@code verify} walks is exactly what they can show. Thread-safe.
  */
 final class AuditStore {
+    private static final Logger LOG = LoggerFactory.getLogger(AuditStore.class);
     private static final String COLUMNS =
             "seq, occurred_at, actor_user_id, actor_email, report_id, action, outcome, remote_address, hash";
 
@@ -37,12 +41,42 @@ final class AuditStore {
     /** Only rows in the chain: numbered from 1 up to the head (the SQL of every reader). */
     private static final String IN_CHAIN = " seq > 0 AND seq <= (SELECT last_seq FROM audit_head WHERE id = 1)";
 
+    /** SQLite's own default (pages in the log before a commit checkpoints), restored after each append. */
+    static final int SQLITE_AUTO_CHECKPOINT = 1000;
+
+    /** WAL frames (64 MiB of 4 KiB pages) past which a checkpoint that does not catch up hands back to SQLite. */
+    static final long WAL_BOUND_FRAMES = 16_384;
+    /** Failed checkpoints in a row after which the commits checkpoint again (about a second of them). */
+    static final int FAILURES_BEFORE_FALLBACK = 4;
+
     private final Database db;
     private final ChainKey key;
+    /** Checkpoints that failed in a row; written by the one thread that checkpoints. */
+    private volatile int checkpointFailures;
+    /**
+     * Set when the writer's checkpoints fail or fall behind past {@link #WAL_BOUND_FRAMES}: the
+     * commits then keep SQLite's automatic checkpoint, as if the writer did not checkpoint at all.
+     */
+    private volatile boolean commitsCheckpoint;
+
+    /** A step on a connection (tests: the restoring of the automatic checkpoint, made to fail). */
+    interface OnConnection {
+        void run(Connection c) throws SQLException;
+    }
+
+    private final OnConnection restore;
 
     AuditStore(Database db, ChainKey key) {
         this.db = db;
         this.key = key;
+        this.restore = c -> autoCheckpoint(c, SQLITE_AUTO_CHECKPOINT);
+    }
+
+    /** Same, with the step that gives the connection SQLite's automatic checkpoint back. */
+    AuditStore(Database db, ChainKey key, OnConnection restore) {
+        this.db = db;
+        this.key = key;
+        this.restore = restore;
     }
 
     ChainKey key() {
@@ -60,7 +94,13 @@ final class AuditStore {
      */
     List<AuditEvent> append(List<Proposed> entries, Instant at) {
         // The pool gives the connection back in auto-commit mode when it is closed.
+        Connection evict = null;
         try (Connection c = db.dataSource().getConnection()) {
+            boolean sqlite = db.dialect() == Database.Dialect.SQLITE && !commitsCheckpoint;
+            if (sqlite) {
+                // Not inside this commit: the writer checkpoints when no entry waits (checkpoint()).
+                autoCheckpoint(c, 0);
+            }
             c.setAutoCommit(false);
             try {
                 List<AuditEvent> events = append(c, entries, at);
@@ -73,9 +113,114 @@ final class AuditStore {
                     e.addSuppressed(suppressed);
                 }
                 throw e;
+            } finally {
+                if (sqlite && !restoreAutoCheckpoint(c)) {
+                    evict = c;
+                }
             }
         } catch (SQLException e) {
             throw new IllegalStateException("the audit append failed", e);
+        } finally {
+            if (evict != null && db.dataSource() instanceof HikariDataSource pool) {
+                // Given back already (evicting a connection in use would close it under the pool's reset).
+                pool.evictConnection(evict);
+            }
+        }
+    }
+
+    private void autoCheckpoint(Connection c, int pages) throws SQLException {
+        db.withStatement(c, pages == 0 ? "PRAGMA wal_autocheckpoint = 0"
+                : "PRAGMA wal_autocheckpoint = " + SQLITE_AUTO_CHECKPOINT, statement -> {
+                    if (statement.execute()) {
+                        statement.getResultSet().close();
+                    }
+                    return null;
+                });
+    }
+
+    /**
+     * Gives the connection back to the pool with SQLite's default, for other writers. Never fails
+     * the append, whose outcome is settled. When that fails, the failure's kind is logged and the
+     * caller evicts the connection from the pool (closed, not lent again with the checkpoint off).
+     *
+     * @return whether it was restored
+     */
+    private boolean restoreAutoCheckpoint(Connection c) {
+        try {
+            restore.run(c);
+            return true;
+        } catch (SQLException | RuntimeException e) {
+            LOG.warn("restoring SQLite's automatic checkpoint failed ({}); the connection leaves the pool",
+                    e.getClass().getSimpleName());
+            return false;
+        }
+    }
+
+    /**
+     * SQLite: copies the committed pages from the write-ahead log into the database file (a passive
+     * checkpoint: it waits for no one), which {@link #append} leaves out of its commit. What is
+     * committed is durable in the log already, so a checkpoint that fails loses nothing; the next one
+     * catches up. When checkpoints keep failing, or the log passes {@link #WAL_BOUND_FRAMES} without
+     * them catching up (a long reader), the commits take SQLite's automatic checkpoint back (logged,
+     * the kind only) until a checkpoint catches up again. PostgreSQL: nothing.
+     *
+     * @throws IllegalStateException when the checkpoint failed
+     */
+    void checkpoint() {
+        if (db.dialect() != Database.Dialect.SQLITE) {
+            return;
+        }
+        long[] result;
+        try (Connection c = db.dataSource().getConnection()) {
+            result = db.withStatement(c, "PRAGMA wal_checkpoint(PASSIVE)", statement -> {
+                try (ResultSet rs = statement.executeQuery()) {
+                    if (!rs.next()) {
+                        throw new SQLException("no result row");
+                    }
+                    return new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3)};
+                }
+            });
+        } catch (SQLException | RuntimeException e) {
+            checkpointFailed(e.getClass().getSimpleName());
+            throw new IllegalStateException("the audit checkpoint failed", e);
+        }
+        checkpointed(result[0] != 0, result[1], result[2]);
+    }
+
+    /**
+     * What a checkpoint reported: whether it was kept from finishing, the frames in the log and those
+     * copied (-1 when the database is not in WAL mode).
+     */
+    void checkpointed(boolean busy, long logFrames, long copiedFrames) {
+        if (!busy && copiedFrames >= logFrames) {
+            checkpointFailures = 0;
+            if (commitsCheckpoint) {
+                commitsCheckpoint = false;
+                LOG.info("audit log checkpoint caught up; the audit writer checkpoints again");
+            }
+        } else if (logFrames > WAL_BOUND_FRAMES) {
+            fallBack("behind (" + (busy ? "busy" : "readers") + ")");
+        }
+    }
+
+    /** A checkpoint failed with an exception of this kind. */
+    void checkpointFailed(String kind) {
+        int failures = checkpointFailures + 1;
+        checkpointFailures = failures;
+        if (failures >= FAILURES_BEFORE_FALLBACK) {
+            fallBack("failing (" + kind + ")");
+        }
+    }
+
+    /** Whether audit commits checkpoint themselves (SQLite's own behaviour) for now. */
+    boolean commitsCheckpoint() {
+        return commitsCheckpoint;
+    }
+
+    private void fallBack(String why) {
+        if (!commitsCheckpoint) {
+            commitsCheckpoint = true;
+            LOG.warn("audit log checkpoints {}; audit commits checkpoint themselves until one catches up", why);
         }
     }
 

@@ -8,6 +8,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.List;
+import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.junit.jupiter.api.Test;
 
 class ServerAppTest {
@@ -19,6 +20,28 @@ class ServerAppTest {
         assertThat(ServerApp.virtualThreads(21, "true")).isTrue();
         assertThat(ServerApp.virtualThreads(25, "TRUE")).isTrue();
         assertThat(ServerApp.virtualThreads(25, "false")).isFalse();
+    }
+
+    @Test
+    void headers_are_parsed_without_a_per_connection_cache_and_each_request_sees_its_own() throws Exception {
+        Role echoes = TestRoles.of("echoes",
+                routes -> routes.get("/who", ctx -> ctx.result(ctx.header("Authorization"))));
+        Javalin app = ServerApp.create(List.of(echoes), c -> { }).start("127.0.0.1", 0);
+        try {
+            HttpConnectionFactory http = app.jettyServer().server().getConnectors()[0]
+                    .getConnectionFactory(HttpConnectionFactory.class);
+            assertThat(http.getHttpConfiguration().getHeaderCacheSize()).isZero();
+            // One keep-alive connection, the same long header with two values.
+            HttpClient client = HttpClient.newHttpClient();
+            for (String token : List.of("a".repeat(600), "a".repeat(599) + "b", "a".repeat(600))) {
+                HttpRequest who = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.port() + "/who"))
+                        .header("Authorization", "Bearer " + token).build();
+                HttpResponse<String> r = client.send(who, HttpResponse.BodyHandlers.ofString());
+                assertThat(r.body()).isEqualTo("Bearer " + token);
+            }
+        } finally {
+            app.stop();
+        }
     }
 
     @Test
