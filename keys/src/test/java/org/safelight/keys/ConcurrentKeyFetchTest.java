@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -23,6 +22,7 @@ import org.safelight.keys.KeyServerFixture.Answer;
 import org.safelight.keys.audit.AuditAction;
 import org.safelight.keys.audit.AuditEntry;
 import org.safelight.keys.audit.AuditEvent;
+import org.safelight.keys.audit.HoldingWork;
 import org.safelight.keys.audit.Outcome;
 import org.safelight.server.db.Database;
 import org.safelight.server.testing.DatabaseEngine;
@@ -92,7 +92,7 @@ class ConcurrentKeyFetchTest {
             for (int i = 0; i < reports; i++) {
                 keys.add(server.post(key("batch-" + i), server.token("sender-" + i)).json().get("key").asText());
             }
-            CountDownLatch release = holdWriter(server);
+            HoldingWork holding = holdWriter(server);
             HttpClient http = HttpClient.newHttpClient();
             List<CompletableFuture<HttpResponse<String>>> answers = new ArrayList<>();
             for (int i = 0; i < reports; i++) {
@@ -100,7 +100,7 @@ class ConcurrentKeyFetchTest {
                 answers.add(http.sendAsync(fetch, HttpResponse.BodyHandlers.ofString()));
             }
             awaitWaiting(server, reports); // all queued behind the held commit: the next batch holds them all
-            release.countDown();
+            holding.release();
 
             for (int i = 0; i < reports; i++) {
                 HttpResponse<String> answer = answers.get(i).get(30, TimeUnit.SECONDS);
@@ -129,12 +129,12 @@ class ConcurrentKeyFetchTest {
             });
         })) {
             String theKey = server.post(key(REPORT), server.token("sender")).json().get("key").asText();
-            CountDownLatch release = holdWriter(server);
+            HoldingWork holding = holdWriter(server);
             HttpRequest fetch = server.request(key(REPORT), server.token("recipient")).GET().build();
             CompletableFuture<HttpResponse<String>> answer =
                     HttpClient.newHttpClient().sendAsync(fetch, HttpResponse.BodyHandlers.ofString());
             awaitWaiting(server, 1);
-            release.countDown();
+            holding.release();
 
             assertThat(answer.get(30, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
             assertThat(answer.get().body()).contains(theKey);
@@ -142,22 +142,13 @@ class ConcurrentKeyFetchTest {
         }
     }
 
-    /** Holds the audit writer inside a first append until the latch is released: later appends queue. */
-    private static CountDownLatch holdWriter(KeyServerFixture server) throws InterruptedException {
-        CountDownLatch entered = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
+    /** Holds the audit writer inside a first append until released: later appends queue. */
+    private static HoldingWork holdWriter(KeyServerFixture server) throws InterruptedException {
+        HoldingWork holding = new HoldingWork();
         server.audit.appendLater(new AuditEntry("holder", "holder@example.org", "held", AuditAction.KEY_FETCHED,
-                Outcome.GRANTED, "127.0.0.1"), (transaction, proposed) -> {
-                    entered.countDown();
-                    try {
-                        release.await(30, TimeUnit.SECONDS);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                    return proposed;
-                });
-        assertThat(entered.await(30, TimeUnit.SECONDS)).as("the writer holds the first append").isTrue();
-        return release;
+                Outcome.GRANTED, "127.0.0.1"), holding);
+        holding.awaitHeld();
+        return holding;
     }
 
     private static void awaitWaiting(KeyServerFixture server, int appends) {

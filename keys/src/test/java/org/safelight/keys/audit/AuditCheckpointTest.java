@@ -73,8 +73,7 @@ class AuditCheckpointTest {
     void the_checkpoint_waits_until_no_entry_is_queued() throws Exception {
         AtomicInteger checkpoints = new AtomicInteger();
         AtomicInteger checkpointsBeforeQueued = new AtomicInteger(-1);
-        CountDownLatch entered = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
+        HoldingWork holding = new HoldingWork();
         CountDownLatch ran = new CountDownLatch(1);
         Runnable checkpoint = () -> {
             checkpoints.incrementAndGet();
@@ -84,28 +83,20 @@ class AuditCheckpointTest {
             AuditStore store = new AuditStore(db, AuditLogTest.KEY);
             try (GroupCommitWriter writer = new GroupCommitWriter(store, CLOCK, 0, checkpoint, 0)) {
                 writer.start();
-                CompletableFuture<AuditEvent> held = writer.submit(entry(1), (c, proposed) -> {
-                    entered.countDown();
-                    try {
-                        release.await(30, TimeUnit.SECONDS);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                    return proposed;
-                });
+                CompletableFuture<AuditEvent> held = writer.submit(entry(1), holding);
                 try {
-                    assertThat(entered.await(30, TimeUnit.SECONDS)).isTrue();
+                    holding.awaitHeld();
                     // Queued while the first batch commits: its checkpoint (due at once here) must wait for it.
                     CompletableFuture<AuditEvent> queued = writer.submit(entry(2), (c, proposed) -> {
                         checkpointsBeforeQueued.set(checkpoints.get());
                         return proposed;
                     });
-                    release.countDown();
+                    holding.release();
                     held.get(30, TimeUnit.SECONDS);
                     assertThat(queued.get(30, TimeUnit.SECONDS).seq()).isEqualTo(2);
                     assertThat(ran.await(30, TimeUnit.SECONDS)).as("then, the queue empty, one ran").isTrue();
                 } finally {
-                    release.countDown();
+                    holding.release();
                 }
             }
             assertThat(checkpointsBeforeQueued.get()).as("no checkpoint before the queued entry's commit").isZero();

@@ -9,7 +9,6 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
@@ -39,25 +38,16 @@ class AuditLogAppendLaterTest {
 
     /** A first append whose work holds the writer until {@link #release()}. */
     private static final class HeldWriter {
-        final CountDownLatch entered = new CountDownLatch(1);
-        final CountDownLatch release = new CountDownLatch(1);
+        final HoldingWork holding = new HoldingWork();
         final CompletableFuture<AuditEvent> first;
 
         HeldWriter(AuditLog log) throws InterruptedException {
-            first = log.appendLater(entry(0), (c, proposed) -> {
-                entered.countDown();
-                try {
-                    release.await(30, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                return proposed;
-            });
-            assertThat(entered.await(30, TimeUnit.SECONDS)).as("the writer runs the first append").isTrue();
+            first = log.appendLater(entry(0), holding);
+            holding.awaitHeld();
         }
 
         void release() {
-            release.countDown();
+            holding.release();
         }
     }
 

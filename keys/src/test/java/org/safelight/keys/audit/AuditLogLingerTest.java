@@ -66,25 +66,16 @@ class AuditLogLingerTest {
         try (Database db = migrated(); AuditLog log = new AuditLog(db, AuditLogTest.KEY, new TickingClock(),
                 new SimpleMeterRegistry(), LINGER)) {
             // Load: a held first batch, behind which two entries queue; taken together, they wait for company.
-            CountDownLatch entered = new CountDownLatch(1);
-            CountDownLatch release = new CountDownLatch(1);
-            CompletableFuture<AuditEvent> held = log.appendLater(entry(0), (c, proposed) -> {
-                entered.countDown();
-                try {
-                    release.await(30, TimeUnit.SECONDS);
-                } catch (InterruptedException interrupted) {
-                    Thread.currentThread().interrupt();
-                }
-                return proposed;
-            });
-            assertThat(entered.await(30, TimeUnit.SECONDS)).isTrue();
+            HoldingWork holding = new HoldingWork();
+            CompletableFuture<AuditEvent> held = log.appendLater(entry(0), holding);
+            holding.awaitHeld();
             CountDownLatch bSettled = new CountDownLatch(1);
             CompletableFuture<AuditEvent> b = log.appendLater(entry(1), (conn, proposed) -> {
                 bSettled.countDown();
                 return proposed;
             });
             CompletableFuture<AuditEvent> c = log.appendLater(entry(2), InTransaction.AS_PROPOSED);
-            release.countDown();
+            holding.release();
             held.get(30, TimeUnit.SECONDS);
             awaitTaken(log);
             assertThat(bSettled.getCount()).as("b and c wait for company, not yet written").isEqualTo(1);
