@@ -40,22 +40,7 @@ class TwoThreadEncryptionTest {
 
     @Test
     void a_failing_stream_fails_the_writer_and_abandoning_stops_the_second_thread() throws Exception {
-        OutputStream broken = new OutputStream() {
-            private int writes;
-
-            @Override
-            public void write(int b) throws IOException {
-                write(new byte[] {(byte) b}, 0, 1);
-            }
-
-            @Override
-            public void write(byte[] b, int off, int len) throws IOException {
-                if (++writes > 2) {
-                    throw new IOException("disk full");
-                }
-            }
-        };
-        EncryptingOutputStream out = new EncryptingOutputStream(broken, KEY, HEADER, true);
+        EncryptingOutputStream out = new EncryptingOutputStream(failingAtWrite(3), KEY, HEADER, true);
         byte[] chunk = new byte[RNCryptor.CHUNK];
         assertThatThrownBy(() -> {
             for (int i = 0; i < 100; i++) {

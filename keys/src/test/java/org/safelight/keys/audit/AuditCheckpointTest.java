@@ -41,11 +41,6 @@ class AuditCheckpointTest {
         return db;
     }
 
-    private static AuditEntry entry(int i) {
-        return new AuditEntry("u" + i, "user" + i + "@example.org", "report-" + i, AuditAction.KEY_FETCHED,
-                Outcome.GRANTED, "192.0.2." + i);
-    }
-
     @Test
     void a_failing_checkpoint_loses_no_acknowledged_event_and_the_writer_goes_on() throws Exception {
         AtomicInteger tried = new AtomicInteger();
@@ -56,8 +51,8 @@ class AuditCheckpointTest {
                 throw new IllegalStateException("disk I/O error");
             })) {
                 writer.start();
-                AuditEvent first = writer.submit(entry(1), InTransaction.AS_PROPOSED).get(30, TimeUnit.SECONDS);
-                AuditEvent second = writer.submit(entry(2), InTransaction.AS_PROPOSED).get(30, TimeUnit.SECONDS);
+                AuditEvent first = writer.submit(AuditEntries.granted(1), InTransaction.AS_PROPOSED).get(30, TimeUnit.SECONDS);
+                AuditEvent second = writer.submit(AuditEntries.granted(2), InTransaction.AS_PROPOSED).get(30, TimeUnit.SECONDS);
                 assertThat(List.of(first.seq(), second.seq())).containsExactly(1L, 2L);
             }
             assertThat(tried.get()).as("the checkpoint was tried").isPositive();
@@ -83,11 +78,11 @@ class AuditCheckpointTest {
             AuditStore store = new AuditStore(db, AuditLogTest.KEY);
             try (GroupCommitWriter writer = new GroupCommitWriter(store, CLOCK, 0, checkpoint, 0)) {
                 writer.start();
-                CompletableFuture<AuditEvent> held = writer.submit(entry(1), holding);
+                CompletableFuture<AuditEvent> held = writer.submit(AuditEntries.granted(1), holding);
                 try {
                     holding.awaitHeld();
                     // Queued while the first batch commits: its checkpoint (due at once here) must wait for it.
-                    CompletableFuture<AuditEvent> queued = writer.submit(entry(2), (c, proposed) -> {
+                    CompletableFuture<AuditEvent> queued = writer.submit(AuditEntries.granted(2), (c, proposed) -> {
                         checkpointsBeforeQueued.set(checkpoints.get());
                         return proposed;
                     });
@@ -111,7 +106,7 @@ class AuditCheckpointTest {
                 writer.start();
                 // Each commit adds a few frames; SQLite's automatic checkpoint would restart the log at 1,000.
                 for (int i = 1; i <= 600; i++) {
-                    writer.submit(entry(i), InTransaction.AS_PROPOSED).get(30, TimeUnit.SECONDS);
+                    writer.submit(AuditEntries.granted(i), InTransaction.AS_PROPOSED).get(30, TimeUnit.SECONDS);
                 }
             }
             Path wal = Path.of(dir.resolve("safelight.db") + "-wal");
@@ -167,7 +162,7 @@ class AuditCheckpointTest {
 
     private static void appendMany(GroupCommitWriter writer) throws Exception {
         for (int i = 1; i <= 600; i++) {
-            writer.submit(entry(i), InTransaction.AS_PROPOSED).get(30, TimeUnit.SECONDS);
+            writer.submit(AuditEntries.granted(i), InTransaction.AS_PROPOSED).get(30, TimeUnit.SECONDS);
         }
     }
 
@@ -183,7 +178,7 @@ class AuditCheckpointTest {
                 throw new SQLException("disk I/O error");
             });
             AtomicReference<Connection> physical = new AtomicReference<>();
-            List<AuditEvent> events = store.append(List.of(new AuditStore.Proposed(entry(1), (c, proposed) -> {
+            List<AuditEvent> events = store.append(List.of(new AuditStore.Proposed(AuditEntries.granted(1), (c, proposed) -> {
                 physical.set(c.unwrap(SQLiteConnection.class));
                 return proposed;
             })), CLOCK.instant());
@@ -201,7 +196,7 @@ class AuditCheckpointTest {
     void an_audit_append_gives_its_connection_back_with_sqlites_automatic_checkpoint() throws Exception {
         try (Database db = migrated()) {
             AuditStore store = new AuditStore(db, AuditLogTest.KEY);
-            store.append(List.of(new AuditStore.Proposed(entry(1), InTransaction.AS_PROPOSED)), CLOCK.instant());
+            store.append(List.of(new AuditStore.Proposed(AuditEntries.granted(1), InTransaction.AS_PROPOSED)), CLOCK.instant());
             // The pool hands a thread the connection it gave back last.
             try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement();
                  ResultSet rs = s.executeQuery("PRAGMA wal_autocheckpoint")) {

@@ -31,18 +31,13 @@ class AuditLogAppendLaterTest {
         return db;
     }
 
-    private static AuditEntry entry(int i) {
-        return new AuditEntry("u" + i, "user" + i + "@example.org", "report-" + i, AuditAction.KEY_FETCHED,
-                Outcome.GRANTED, "192.0.2." + i);
-    }
-
     /** A first append whose work holds the writer until {@link #release()}. */
     private static final class HeldWriter {
         final HoldingWork holding = new HoldingWork();
         final CompletableFuture<AuditEvent> first;
 
         HeldWriter(AuditLog log) throws InterruptedException {
-            first = log.appendLater(entry(0), holding);
+            first = log.appendLater(AuditEntries.granted(0), holding);
             holding.awaitHeld();
         }
 
@@ -56,7 +51,7 @@ class AuditLogAppendLaterTest {
             Supplier<Database> fresh) throws Exception {
         try (Database db = migrated(fresh); AuditLog log = new AuditLog(db, AuditLogTest.KEY, clock)) {
             HeldWriter held = new HeldWriter(log);
-            CompletableFuture<String> chained = log.appendLater(entry(1), InTransaction.AS_PROPOSED)
+            CompletableFuture<String> chained = log.appendLater(AuditEntries.granted(1), InTransaction.AS_PROPOSED)
                     .thenApply(event -> Thread.currentThread().getName() + " recorded="
                             + log.recorded("report-1", "u1", AuditAction.KEY_FETCHED, Outcome.GRANTED));
 
@@ -75,7 +70,7 @@ class AuditLogAppendLaterTest {
             HeldWriter held = new HeldWriter(log);
             List<CompletableFuture<AuditEvent>> later = new ArrayList<>();
             for (int i = 1; i <= 10; i++) {
-                later.add(log.appendLater(entry(i), InTransaction.AS_PROPOSED));
+                later.add(log.appendLater(AuditEntries.granted(i), InTransaction.AS_PROPOSED));
             }
             held.release();
 
@@ -94,11 +89,11 @@ class AuditLogAppendLaterTest {
             Supplier<Database> fresh) throws Exception {
         try (Database db = migrated(fresh); AuditLog log = new AuditLog(db, AuditLogTest.KEY, clock)) {
             HeldWriter held = new HeldWriter(log);
-            CompletableFuture<AuditEvent> before = log.appendLater(entry(1), InTransaction.AS_PROPOSED);
-            CompletableFuture<AuditEvent> failing = log.appendLater(entry(2), (c, proposed) -> {
+            CompletableFuture<AuditEvent> before = log.appendLater(AuditEntries.granted(1), InTransaction.AS_PROPOSED);
+            CompletableFuture<AuditEvent> failing = log.appendLater(AuditEntries.granted(2), (c, proposed) -> {
                 throw new SQLException("the work failed");
             });
-            CompletableFuture<AuditEvent> after = log.appendLater(entry(3), InTransaction.AS_PROPOSED);
+            CompletableFuture<AuditEvent> after = log.appendLater(AuditEntries.granted(3), InTransaction.AS_PROPOSED);
             AtomicReference<String> answeredOn = new AtomicReference<>();
             CompletableFuture<AuditEvent> chained =
                     failing.whenComplete((e, f) -> answeredOn.set(Thread.currentThread().getName()));
@@ -114,7 +109,7 @@ class AuditLogAppendLaterTest {
             }
             assertThat(log.recorded("report-1", "u1", AuditAction.KEY_FETCHED, Outcome.GRANTED)).isFalse();
             assertThat(log.recorded("report-3", "u3", AuditAction.KEY_FETCHED, Outcome.GRANTED)).isFalse();
-            assertThat(log.appendLater(entry(4), InTransaction.AS_PROPOSED).get(30, TimeUnit.SECONDS).seq())
+            assertThat(log.appendLater(AuditEntries.granted(4), InTransaction.AS_PROPOSED).get(30, TimeUnit.SECONDS).seq())
                     .as("the next batch is recorded").isEqualTo(2);
             assertThat(log.verify().intact()).isTrue();
         }
@@ -124,10 +119,10 @@ class AuditLogAppendLaterTest {
     void an_append_after_close_fails_and_records_nothing(DatabaseEngine engine, Supplier<Database> fresh) {
         try (Database db = migrated(fresh)) {
             AuditLog log = new AuditLog(db, AuditLogTest.KEY, clock);
-            log.append(entry(1));
+            log.append(AuditEntries.granted(1));
             log.close();
 
-            CompletableFuture<AuditEvent> late = log.appendLater(entry(2), InTransaction.AS_PROPOSED);
+            CompletableFuture<AuditEvent> late = log.appendLater(AuditEntries.granted(2), InTransaction.AS_PROPOSED);
 
             assertThat(late).failsWithin(30, TimeUnit.SECONDS).withThrowableOfType(Exception.class)
                     .havingCause().isInstanceOf(AuditUnavailableException.class);

@@ -47,11 +47,6 @@ class AuditLogLingerTest {
         }
     }
 
-    private static AuditEntry entry(int i) {
-        return new AuditEntry("u" + i, "user" + i + "@example.org", "report-" + i, AuditAction.KEY_FETCHED,
-                Outcome.GRANTED, "192.0.2." + i);
-    }
-
     @TempDir
     Path dir;
 
@@ -67,19 +62,19 @@ class AuditLogLingerTest {
                 new SimpleMeterRegistry(), LINGER)) {
             // Load: a held first batch, behind which two entries queue; taken together, they wait for company.
             HoldingWork holding = new HoldingWork();
-            CompletableFuture<AuditEvent> held = log.appendLater(entry(0), holding);
+            CompletableFuture<AuditEvent> held = log.appendLater(AuditEntries.granted(0), holding);
             holding.awaitHeld();
             CountDownLatch bSettled = new CountDownLatch(1);
-            CompletableFuture<AuditEvent> b = log.appendLater(entry(1), (conn, proposed) -> {
+            CompletableFuture<AuditEvent> b = log.appendLater(AuditEntries.granted(1), (conn, proposed) -> {
                 bSettled.countDown();
                 return proposed;
             });
-            CompletableFuture<AuditEvent> c = log.appendLater(entry(2), InTransaction.AS_PROPOSED);
+            CompletableFuture<AuditEvent> c = log.appendLater(AuditEntries.granted(2), InTransaction.AS_PROPOSED);
             holding.release();
             held.get(30, TimeUnit.SECONDS);
             awaitTaken(log);
             assertThat(bSettled.getCount()).as("b and c wait for company, not yet written").isEqualTo(1);
-            CompletableFuture<AuditEvent> e = log.appendLater(entry(3), InTransaction.AS_PROPOSED);
+            CompletableFuture<AuditEvent> e = log.appendLater(AuditEntries.granted(3), InTransaction.AS_PROPOSED);
 
             AuditEvent bEvent = b.get(60, TimeUnit.SECONDS);
             assertThat(c.get(60, TimeUnit.SECONDS).time()).isEqualTo(bEvent.time());
@@ -88,7 +83,7 @@ class AuditLogLingerTest {
 
             // Right after that batch of three, a lone entry: it would wait the 10 s linger, past the
             // bound below, were the linger decided on the batch before.
-            AuditEvent d = log.appendLater(entry(4), InTransaction.AS_PROPOSED).get(5, TimeUnit.SECONDS);
+            AuditEvent d = log.appendLater(AuditEntries.granted(4), InTransaction.AS_PROPOSED).get(5, TimeUnit.SECONDS);
             assertThat(d.seq()).isEqualTo(5);
             assertThat(log.verify().intact()).isTrue();
         }
@@ -98,9 +93,9 @@ class AuditLogLingerTest {
     void an_idle_writer_commits_a_lone_entry_without_lingering() throws Exception {
         try (Database db = migrated(); AuditLog log = new AuditLog(db, AuditLogTest.KEY, new TickingClock(),
                 new SimpleMeterRegistry(), LONG_LINGER)) {
-            log.appendLater(entry(0), InTransaction.AS_PROPOSED).get(30, TimeUnit.SECONDS);
+            log.appendLater(AuditEntries.granted(0), InTransaction.AS_PROPOSED).get(30, TimeUnit.SECONDS);
             // Would wait the 20 s linger, past the bound below, if the writer lingered after a lone entry.
-            assertThat(log.appendLater(entry(1), InTransaction.AS_PROPOSED).get(10, TimeUnit.SECONDS).seq())
+            assertThat(log.appendLater(AuditEntries.granted(1), InTransaction.AS_PROPOSED).get(10, TimeUnit.SECONDS).seq())
                     .isEqualTo(2);
         }
     }
