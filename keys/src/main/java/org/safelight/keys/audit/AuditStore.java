@@ -129,8 +129,7 @@ final class AuditStore {
     }
 
     private void autoCheckpoint(Connection c, int pages) throws SQLException {
-        db.withStatement(c, pages == 0 ? "PRAGMA wal_autocheckpoint = 0"
-                : "PRAGMA wal_autocheckpoint = " + SQLITE_AUTO_CHECKPOINT, statement -> {
+        db.withStatement(c, "PRAGMA wal_autocheckpoint = " + pages, statement -> {
                     if (statement.execute()) {
                         statement.getResultSet().close();
                     }
