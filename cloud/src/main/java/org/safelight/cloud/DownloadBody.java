@@ -5,7 +5,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
+import java.nio.channels.WritableByteChannel;
 import java.util.concurrent.ArrayBlockingQueue;
 import org.eclipse.jetty.ee10.servlet.HttpOutput;
 
@@ -13,7 +15,7 @@ import org.eclipse.jetty.ee10.servlet.HttpOutput;
  * Writes the bytes of a download to the response's output.
  *
  * <p>From a file (the folder store), the range is read with positional reads into one direct
- * buffer of {@link #FILE_BUFFER} (the first read shorter, {@link #FIRST_PIECE}), and each buffer goes to Jetty whole, which writes a direct
+ * buffer of {@link #FILE_BUFFER}, and each buffer goes to Jetty whole, which writes a direct
  * buffer to the socket as it is: two copies per byte (page cache to the buffer, buffer to the
  * socket), the second from a buffer still in the CPU's cache. Copying through a {@code byte[]}
  * cost two more, and because Jetty cuts an array write into blocking writes of its 32 KiB output
@@ -38,13 +40,6 @@ import org.eclipse.jetty.ee10.servlet.HttpOutput;
 final class DownloadBody {
     static final int FILE_BUFFER = 1 << 20;
     static final int STREAM_BUFFER = 256 * 1024;
-
-    /**
-     * The first read of a file's range is at most this long: Jetty sends the response's headers
-     * with the first piece, so a whole {@link #FILE_BUFFER} first held the first byte back by the
-     * time to read and copy 1 MiB (about 0.9 ms of a 64 MiB download's time to first byte here).
-     */
-    static final int FIRST_PIECE = 64 * 1024;
 
     /** Direct buffers of {@link #FILE_BUFFER} kept between downloads (at most 16 MiB). */
     static final int POOLED = 16;
@@ -84,9 +79,8 @@ final class DownloadBody {
             return;
         }
         ByteBuffer buffer = takeBuffer(bufferSize);
-        int piece = Math.min(FIRST_PIECE, buffer.capacity()); // the first: the headers leave with it
-        for (long position = start, end = start + length; position < end; piece = buffer.capacity()) {
-            buffer.clear().limit((int) Math.min(piece, end - position));
+        for (long position = start, end = start + length; position < end; ) {
+            buffer.clear().limit((int) Math.min(buffer.capacity(), end - position));
             int n = file.read(buffer, position);
             if (n < 0) {
                 throw new EOFException("the blob ended early");
@@ -117,8 +111,9 @@ final class DownloadBody {
             jetty.write(bytes); // the whole buffer at once, past Jetty's aggregation buffer
             return;
         }
-        byte[] copy = new byte[bytes.remaining()]; // any other stream (tests): copied, one write per piece
-        bytes.get(copy);
-        out.write(copy);
+        WritableByteChannel channel = Channels.newChannel(out); // any other stream: copied, in chunks
+        while (bytes.hasRemaining()) {
+            channel.write(bytes);
+        }
     }
 }

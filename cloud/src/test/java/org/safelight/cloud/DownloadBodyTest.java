@@ -11,7 +11,6 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
@@ -87,27 +86,6 @@ class DownloadBodyTest {
         } finally {
             burst.destroyForcibly();
         }
-    }
-
-    @Test
-    void the_first_piece_is_short_so_the_headers_leave_early_and_the_rest_go_in_whole_buffers() throws Exception {
-        byte[] big = new byte[3 * DownloadBody.FILE_BUFFER + 5];
-        new Random(3).nextBytes(big);
-        Path file = Files.write(dir.resolve("big"), big);
-        List<Integer> writes = new ArrayList<>();
-        ByteArrayOutputStream out = new ByteArrayOutputStream() {
-            @Override
-            public void write(byte[] b, int off, int len) {
-                writes.add(len);
-                super.write(b, off, len);
-            }
-        };
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-            DownloadBody.fromFile(channel, 1, big.length - 1, out, DownloadBody.FILE_BUFFER);
-        }
-        assertThat(out.toByteArray()).isEqualTo(Arrays.copyOfRange(big, 1, big.length));
-        assertThat(writes).containsExactly(DownloadBody.FIRST_PIECE, DownloadBody.FILE_BUFFER, DownloadBody.FILE_BUFFER,
-                DownloadBody.FILE_BUFFER - DownloadBody.FIRST_PIECE + 4);
     }
 
     @Test
