@@ -13,8 +13,8 @@
 # module's tests run), the reports are uploaded again, and each is downloaded RUNS times through
 # the cloud role and RUNS times straight from S3Mock (a plain GET of the stored object), alternating.
 # Every server is warmed first, untimed, as a production server is: before the first size's timed
-# runs, each target (cloud, nginx, before; on S3, the cloud role and S3Mock) answers WARM_REQUESTS
-# Range requests (one curl, one connection; three in four for 1,000 bytes, one in four for 2 MiB, so
+# runs, each target (cloud, nginx, before; on S3, the cloud role and S3Mock: WARM_REQUESTS_S3) answers
+# WARM_REQUESTS Range requests (one curl, one connection; three in four for 1,000 bytes, one in four for 2 MiB, so
 # that a body sent in several writes is warm too), and before each size's timed runs
 # WARM_DOWNLOADS whole downloads of that size. Without it the first sizes measure the JIT compiling
 # the download path (a cold server spent ~0.5 ms of CPU per request before the first byte, a warm
@@ -28,6 +28,7 @@
 #   SIZES="64 512 1024"   payload sizes in MiB (each .picsafe is a little larger)
 #   RUNS=5                timed downloads per target and size, alternating
 #   WARM_REQUESTS=20000   untimed Range requests per target before the first size (0: none)
+#   WARM_REQUESTS_S3=1000 the same for the two S3 targets (S3Mock answers ~100-200 such requests/s)
 #   WARM_DOWNLOADS=2      untimed whole downloads per target before each size's timed ones
 #   S3=1                  0 skips the S3 part
 #   BEFORE_JAR=           another build's safelight.jar (e.g. main's): its server is measured too,
@@ -42,6 +43,7 @@ jar="${SAFELIGHT_JAR:-$root/cli/target/safelight.jar}"
 SIZES="${SIZES:-64 512 1024}"
 RUNS="${RUNS:-5}"
 WARM_REQUESTS="${WARM_REQUESTS:-20000}"
+WARM_REQUESTS_S3="${WARM_REQUESTS_S3:-1000}"
 WARM_DOWNLOADS="${WARM_DOWNLOADS:-2}"
 S3="${S3:-1}"
 BEFORE_JAR="${BEFORE_JAR:-}"
@@ -112,12 +114,12 @@ download_once() { # name, url, header ("" for none), expected bytes, warm-up (""
         "(load average $(cut -d' ' -f1-3 /proc/loadavg))"
 }
 
-warm_requests() { # url, header ("" for none): WARM_REQUESTS Range requests, one connection, untimed
+warm_requests() { # url, header ("" for none), count: Range requests, one connection, untimed
     # Three in four ask for bytes 0-999 (the request's own path), one in four for 2 MiB + 1 byte (the
     # path of a body sent in several writes).
-    local url="$1" header="$2" i range
-    ((WARM_REQUESTS > 0)) || return 0
-    for ((i = 0; i < WARM_REQUESTS; i++)); do
+    local url="$1" header="$2" count="$3" i range
+    ((count > 0)) || return 0
+    for ((i = 0; i < count; i++)); do
         range=999
         ((i % 4 == 3)) && range=2097152
         if ((i > 0)); then echo 'next'; fi
@@ -225,9 +227,9 @@ for mib in "${sizes[@]}"; do
     [[ -n "$BEFORE_JAR" ]] && before_auth="Authorization: Bearer $(token "$before_base")"
     if [[ "$mib" == "${sizes[0]}" ]]; then
         note "warming: $WARM_REQUESTS Range requests per target"
-        warm_requests "$cloud_url" "$cloud_auth"
-        warm_requests "$nginx_url" ""
-        [[ -n "$BEFORE_JAR" ]] && warm_requests "$before_url" "$before_auth"
+        warm_requests "$cloud_url" "$cloud_auth" "$WARM_REQUESTS"
+        warm_requests "$nginx_url" "" "$WARM_REQUESTS"
+        [[ -n "$BEFORE_JAR" ]] && warm_requests "$before_url" "$before_auth" "$WARM_REQUESTS"
     fi
     for ((i = 0; i < WARM_DOWNLOADS + RUNS; i++)); do
         warm=""
@@ -264,9 +266,9 @@ if [[ "$S3" == 1 ]]; then
         : >"$work/s3-$mib.txt" && : >"$work/s3mock-$mib.txt"
         cloud_auth="Authorization: Bearer $(token "$base")"
         if [[ "$mib" == "${sizes[0]}" ]]; then
-            note "warming the S3 targets: $WARM_REQUESTS Range requests each"
-            warm_requests "$s3_url" "$cloud_auth"
-            warm_requests "$object" ""
+            note "warming the S3 targets: $WARM_REQUESTS_S3 Range requests each"
+            warm_requests "$s3_url" "$cloud_auth" "$WARM_REQUESTS_S3"
+            warm_requests "$object" "" "$WARM_REQUESTS_S3"
         fi
         for ((i = 0; i < WARM_DOWNLOADS + RUNS; i++)); do
             warm=""
@@ -281,7 +283,8 @@ fi
 echo "date:          $(date -u +%Y-%m-%dT%H:%M:%SZ)"
 echo "java:          $JAVA ($java_version) $JAVA_OPTS"
 echo "downloads:     $RUNS per target and size, alternating, after $WARM_DOWNLOADS untimed ones each (and, before the"
-echo "               first size, $WARM_REQUESTS untimed Range requests per target); medians in MB/s (10^6 B/s);"
+echo "               first size, $WARM_REQUESTS untimed Range requests per target, $WARM_REQUESTS_S3 on S3);"
+echo "               medians in MB/s (10^6 B/s);"
 echo "               CPU ms/GB: CPU time of the serving process(es) per 10^9 bytes sent, steadier than MB/s under load"
 echo "load average:  before $load_before, after $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
