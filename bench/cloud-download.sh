@@ -13,13 +13,13 @@
 # module's tests run), the reports are uploaded again, and each is downloaded RUNS times through
 # the cloud role and RUNS times straight from S3Mock (a plain GET of the stored object), alternating.
 # Every server is warmed first, untimed, as a production server is: before the first size's timed
-# runs, each target (cloud, nginx, before; on S3, the cloud role and S3Mock: WARM_REQUESTS_S3) answers
-# WARM_REQUESTS Range requests (one curl, one connection; three in four for 1,000 bytes, one in four for 2 MiB, so
-# that a body sent in several writes is warm too), and before each size's timed runs
-# WARM_DOWNLOADS whole downloads of that size. Without it the first sizes measure the JIT compiling
-# the download path (a cold server spent ~0.5 ms of CPU per request before the first byte, a warm
-# one ~0.15 ms). The bearer token is fetched once per size and server, outside the timed downloads
-# (a sign-in hashes a password on the same server; tokens live 15 minutes).
+# runs, each target (cloud, nginx, before) answers WARM_REQUESTS Range requests (one curl, one
+# connection; three in four for 1,000 bytes, one in four for 2 MiB, so that a body sent in several
+# writes is warm too; WARM_REQUESTS_S3 for the cloud role on S3 and S3Mock), and before each size's
+# timed runs WARM_DOWNLOADS whole downloads of that size. Without it the first sizes measure the JIT
+# compiling the download path (a cold server spent ~0.5 ms of CPU per request before the first
+# byte, a warm one ~0.15 ms). The bearer token is fetched once per size and server, outside the
+# timed downloads (a sign-in hashes a password on the same server; tokens live 15 minutes).
 # Prints the medians and their ratios as a markdown table. Loopback only; everything started and
 # written is removed on exit (KEEP=1 keeps the temporary folder). Needs about 3 x the sum of SIZES
 # of free disk in the temporary folder.
