@@ -12,13 +12,24 @@
 # restarts on the same data folder with the S3 blob store on S3Mock (the standalone jar the cloud
 # module's tests run), the reports are uploaded again, and each is downloaded RUNS times through
 # the cloud role and RUNS times straight from S3Mock (a plain GET of the stored object), alternating.
+# Every server is warmed first, untimed, as a production server is: before the first size's timed
+# runs, each target (cloud, nginx, before) answers WARM_REQUESTS Range requests (one curl, one
+# connection; three in four for 1,000 bytes, one in four for 2 MiB, so that a body sent in several
+# writes is warm too; WARM_REQUESTS_S3 for the cloud role on S3 and S3Mock), and before each size's
+# timed runs WARM_DOWNLOADS whole downloads of that size. Without it the first sizes measure the JIT
+# compiling the download path (a cold server spent ~0.5 ms of CPU per request before the first
+# byte, a warm one ~0.15 ms). The bearer token is fetched once per size and server, outside the
+# timed downloads (a sign-in hashes a password on the same server; tokens live 15 minutes).
 # Prints the medians and their ratios as a markdown table. Loopback only; everything started and
 # written is removed on exit (KEEP=1 keeps the temporary folder). Needs about 3 x the sum of SIZES
 # of free disk in the temporary folder.
 #
 # Settings (environment):
 #   SIZES="64 512 1024"   payload sizes in MiB (each .picsafe is a little larger)
-#   RUNS=5                downloads per target and size, alternating (after one warm-up each)
+#   RUNS=5                timed downloads per target and size, alternating
+#   WARM_REQUESTS=20000   untimed Range requests per target before the first size (0: none)
+#   WARM_REQUESTS_S3=1000 the same for the two S3 targets (S3Mock answers ~100-200 such requests/s)
+#   WARM_DOWNLOADS=2      untimed whole downloads per target before each size's timed ones
 #   S3=1                  0 skips the S3 part
 #   BEFORE_JAR=           another build's safelight.jar (e.g. main's): its server is measured too,
 #                         alternating with the others, as "before" (folder store, its own data folder)
@@ -31,6 +42,9 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 jar="${SAFELIGHT_JAR:-$root/cli/target/safelight.jar}"
 SIZES="${SIZES:-64 512 1024}"
 RUNS="${RUNS:-5}"
+WARM_REQUESTS="${WARM_REQUESTS:-20000}"
+WARM_REQUESTS_S3="${WARM_REQUESTS_S3:-1000}"
+WARM_DOWNLOADS="${WARM_DOWNLOADS:-2}"
 S3="${S3:-1}"
 BEFORE_JAR="${BEFORE_JAR:-}"
 JAVA="${SAFELIGHT_JAVA:-java}"
@@ -83,21 +97,42 @@ cpu_ns() { # pids...: the CPU time (user + system, ns) their threads have used s
 
 download_once() { # name, url, header ("" for none), expected bytes, warm-up (""/warm-up), serving pids...
     # Appends MB/s to $work/<name>.txt and the serving processes' CPU ms per GB to $work/<name>.cpu.
-    local name="$1" url="$2" header="$3" expected="$4" warm="$5" out size code speed cpu0 cpu1
+    local name="$1" url="$2" header="$3" expected="$4" warm="$5" out size code speed ttfb cpu0 cpu1
     shift 5
-    local args=(-sS -o /dev/null --max-time 600 -w '%{http_code} %{size_download} %{speed_download}')
+    local args=(-sS -o /dev/null --max-time 600 -w '%{http_code} %{size_download} %{speed_download} %{time_starttransfer}')
     [[ -n "$header" ]] && args+=(-H "$header")
     cpu0="$(cpu_ns "$@")"
     out="$(curl "${args[@]}" "$url")" || die "$name: curl failed"
     cpu1="$(cpu_ns "$@")"
-    read -r code size speed <<<"$out"
+    read -r code size speed ttfb <<<"$out"
     [[ "$code" == 200 ]] || die "$name: HTTP $code"
     [[ "$size" == "$expected" ]] || die "$name: got $size bytes, expected $expected"
     [[ -n "$warm" ]] && return 0
     awk -v s="$speed" 'BEGIN {printf "%.1f\n", s / 1e6}' >>"$work/$name.txt"
     awk -v c="$((cpu1 - cpu0))" -v b="$size" 'BEGIN {printf "%.0f\n", c / 1e6 / (b / 1e9)}' >>"$work/$name.cpu"
-    note "$name: $(tail -n 1 "$work/$name.txt") MB/s, $(tail -n 1 "$work/$name.cpu") CPU ms/GB" \
+    note "$name: $(tail -n 1 "$work/$name.txt") MB/s, $(tail -n 1 "$work/$name.cpu") CPU ms/GB, first byte after $ttfb s" \
         "(load average $(cut -d' ' -f1-3 /proc/loadavg))"
+}
+
+warm_requests() { # url, header ("" for none), count: Range requests, one connection, untimed
+    # Three in four ask for bytes 0-999 (the request's own path), one in four for 2 MiB + 1 byte (the
+    # path of a body sent in several writes).
+    local url="$1" header="$2" count="$3" i range
+    ((count > 0)) || return 0
+    for ((i = 0; i < count; i++)); do
+        range=999
+        ((i % 4 == 3)) && range=2097152
+        if ((i > 0)); then echo 'next'; fi
+        echo "url = \"$url\""
+        echo 'output = "/dev/null"'
+        echo 'silent'
+        echo 'show-error'
+        echo 'fail'
+        echo "header = \"Range: bytes=0-$range\""
+        if [[ -n "$header" ]]; then echo "header = \"$header\""; fi
+    done >"$work/warm.cfg"
+    curl --max-time 600 -K "$work/warm.cfg" || die "warming $url failed"
+    rm -f "$work/warm.cfg" # it may hold a token
 }
 
 nginx_pids() { echo "$nginx_pid" $(pgrep -P "$nginx_pid" || true); }
@@ -187,16 +222,23 @@ for mib in "${sizes[@]}"; do
     cloud_url="$(upload "$base" "$file")"
     [[ -n "$BEFORE_JAR" ]] && before_url="$(upload "$before_base" "$file")"
     : >"$work/cloud-$mib.txt" && : >"$work/nginx-$mib.txt" && : >"$work/before-$mib.txt"
-    for ((i = 0; i <= RUNS; i++)); do
+    nginx_url="http://127.0.0.1:$nport/$mib.picsafe"
+    cloud_auth="Authorization: Bearer $(token "$base")"
+    [[ -n "$BEFORE_JAR" ]] && before_auth="Authorization: Bearer $(token "$before_base")"
+    if [[ "$mib" == "${sizes[0]}" ]]; then
+        note "warming: $WARM_REQUESTS Range requests per target"
+        warm_requests "$cloud_url" "$cloud_auth" "$WARM_REQUESTS"
+        warm_requests "$nginx_url" "" "$WARM_REQUESTS"
+        [[ -n "$BEFORE_JAR" ]] && warm_requests "$before_url" "$before_auth" "$WARM_REQUESTS"
+    fi
+    for ((i = 0; i < WARM_DOWNLOADS + RUNS; i++)); do
         warm=""
-        ((i == 0)) && warm=warm-up
-        download_once "cloud-$mib" "$cloud_url" "Authorization: Bearer $(token "$base")" "$bytes" "$warm" \
-            "$server_pid"
+        ((i < WARM_DOWNLOADS)) && warm=warm-up
+        download_once "cloud-$mib" "$cloud_url" "$cloud_auth" "$bytes" "$warm" "$server_pid"
         # shellcheck disable=SC2046 # one word per pid
-        download_once "nginx-$mib" "http://127.0.0.1:$nport/$mib.picsafe" "" "$bytes" "$warm" $(nginx_pids)
+        download_once "nginx-$mib" "$nginx_url" "" "$bytes" "$warm" $(nginx_pids)
         if [[ -n "$BEFORE_JAR" ]]; then
-            download_once "before-$mib" "$before_url" "Authorization: Bearer $(token "$before_base")" "$bytes" \
-                "$warm" "$before_pid"
+            download_once "before-$mib" "$before_url" "$before_auth" "$bytes" "$warm" "$before_pid"
         fi
     done
 done
@@ -222,11 +264,16 @@ if [[ "$S3" == 1 ]]; then
         region="${region##*/}"
         object="http://127.0.0.1:$s3port/$BUCKET/$region/$(printf '%s' "$name" | sha256sum | cut -d' ' -f1)"
         : >"$work/s3-$mib.txt" && : >"$work/s3mock-$mib.txt"
-        for ((i = 0; i <= RUNS; i++)); do
+        cloud_auth="Authorization: Bearer $(token "$base")"
+        if [[ "$mib" == "${sizes[0]}" ]]; then
+            note "warming the S3 targets: $WARM_REQUESTS_S3 Range requests each"
+            warm_requests "$s3_url" "$cloud_auth" "$WARM_REQUESTS_S3"
+            warm_requests "$object" "" "$WARM_REQUESTS_S3"
+        fi
+        for ((i = 0; i < WARM_DOWNLOADS + RUNS; i++)); do
             warm=""
-            ((i == 0)) && warm=warm-up
-            download_once "s3-$mib" "$s3_url" "Authorization: Bearer $(token "$base")" "$bytes" "$warm" \
-                "$server_pid"
+            ((i < WARM_DOWNLOADS)) && warm=warm-up
+            download_once "s3-$mib" "$s3_url" "$cloud_auth" "$bytes" "$warm" "$server_pid"
             download_once "s3mock-$mib" "$object" "" "$bytes" "$warm" "$s3mock_pid"
         done
     done
@@ -235,7 +282,9 @@ fi
 # --- summary --------------------------------------------------------------------------------------
 echo "date:          $(date -u +%Y-%m-%dT%H:%M:%SZ)"
 echo "java:          $JAVA ($java_version) $JAVA_OPTS"
-echo "downloads:     $RUNS per target and size, alternating, after one warm-up each; medians in MB/s (10^6 B/s);"
+echo "downloads:     $RUNS per target and size, alternating, after $WARM_DOWNLOADS untimed ones each (and, before the"
+echo "               first size, $WARM_REQUESTS untimed Range requests per target, $WARM_REQUESTS_S3 on S3);"
+echo "               medians in MB/s (10^6 B/s);"
 echo "               CPU ms/GB: CPU time of the serving process(es) per 10^9 bytes sent, steadier than MB/s under load"
 echo "load average:  before $load_before, after $(cut -d' ' -f1-3 /proc/loadavg)"
 echo

@@ -150,7 +150,7 @@ public final class CloudRole implements Role {
         if (enterprise.isPresent() && !enterprise.get().equals(report.enterpriseId())) {
             throw notFound();
         }
-        if (store.status(link) instanceof LinkStatus.Expired) {
+        if (store.expired(report)) { // by the row already read: one lookup per download
             throw expired();
         }
         long size = report.size();

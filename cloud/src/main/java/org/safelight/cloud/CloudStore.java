@@ -311,8 +311,13 @@ public final class CloudStore {
             return new LinkStatus.Unknown();
         }
         CloudReport r = row.get();
-        return r.expiredAt(clock.instant()) ? new LinkStatus.Expired()
+        return expired(r) ? new LinkStatus.Expired()
                 : new LinkStatus.Active(r.expiresAt(), link.reportId(), r.size(), r.keyServerUrl());
+    }
+
+    /** Whether {@code report}'s link has expired now, by the clock (as {@link #status} decides). */
+    public boolean expired(CloudReport report) {
+        return report.expiredAt(clock.instant());
     }
 
     /** The row behind a link, expired or not. */

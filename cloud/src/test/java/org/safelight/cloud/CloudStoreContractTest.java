@@ -114,11 +114,17 @@ class CloudStoreContractTest {
         }
         assertThat(store.find(link).orElseThrow().enterpriseId()).isEqualTo("ent-1");
 
+        CloudReport row = store.find(link).orElseThrow();
         clock.advance(Duration.ofDays(7).minusSeconds(1));
         assertThat(store.sweepExpired()).isZero();
         assertThat(store.status(link)).isInstanceOf(LinkStatus.Active.class);
+        assertThat(store.expired(row)).as("the download's check, on the row it read").isFalse();
         clock.advance(Duration.ofSeconds(1));
         assertThat(store.status(link)).as("expired by the clock before any sweep").isInstanceOf(LinkStatus.Expired.class);
+        assertThat(store.expired(row)).as("the same row, a second later").isTrue();
+        assertThat(store.expired(new CloudReport(link, row.uploaderId(), "", 1, clock.instant(),
+                clock.instant().plus(Duration.ofDays(1)), clock.instant(), ""))).as("swept, whatever its expiry says")
+                .isTrue();
         Path blob = dir.resolve("cloud/" + HashedKeyBlobStore.storedKey(link.path()));
         assertThat(blob).exists();
         assertThat(store.sweepExpired()).isEqualTo(1);
