@@ -78,6 +78,30 @@ class CorsTest {
         assertThat(untrusted.headers().allValues("Vary")).anyMatch(v -> v.contains("Origin"));
     }
 
+    @Test
+    void every_route_of_the_key_server_answers_a_trusted_origin_with_its_allow_origin() {
+        String sender = server.token("sender");
+        assertThat(server.post(key("r1"), sender).status()).isEqualTo(201);
+        List<HttpRequest.Builder> requests = List.of(
+                server.request(key("r1"), sender).GET(),
+                server.request(key("r1"), sender).POST(HttpRequest.BodyPublishers.noBody()),
+                server.request(accesses("r1"), sender).GET(),
+                server.request(KeyServerFixture.status("r1"), null).GET(),
+                server.request(ReportStatuses.PATH, null).header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"report_ids\": [\"r1\"]}")),
+                server.request(KeyServerFixture.revoke("r1"), sender).POST(HttpRequest.BodyPublishers.noBody()),
+                server.request(key("bad.id"), sender).GET());
+
+        for (HttpRequest.Builder request : requests) {
+            Answer answer = server.send(request.header("Origin", TRUSTED_ORIGIN));
+
+            String route = answer.status() + " " + request.build().uri().getPath();
+            assertThat(answer.status()).as(route).isIn(200, 400);
+            assertThat(answer.headers().firstValue("Access-Control-Allow-Origin")).as(route).hasValue(TRUSTED_ORIGIN);
+            assertThat(answer.headers().firstValue("Access-Control-Expose-Headers")).as(route).hasValue("Retry-After");
+        }
+    }
+
     @ParameterizedTest(name = "\"{0}\"")
     @ValueSource(strings = {"*", "null", "my.safelight.example", ""})
     void only_real_origins_can_be_trusted(String origin) {

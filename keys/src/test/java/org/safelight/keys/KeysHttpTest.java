@@ -124,6 +124,26 @@ class KeysHttpTest {
     }
 
     @Test
+    void the_key_answer_is_sent_whole_after_the_after_handlers_whether_created_or_fetched() throws IOException {
+        server.close();
+        server = new KeyServerFixture(TestDatabases.sqlite(),
+                config -> config.routes.after(ctx -> ctx.header("X-After", "ran")));
+        sender = server.token("sender");
+        recipient = server.token("recipient");
+
+        Answer created = server.post(key(REPORT), sender);
+        Answer fetched = server.get(key(REPORT), recipient);
+
+        for (Answer answer : List.of(created, fetched)) {
+            assertThat(answer.body()).isEqualTo("{\"report_id\":\"" + REPORT + "\",\"key\":\""
+                    + created.json().get("key").asText() + "\"}");
+            assertThat(answer.headers().firstValue("Content-Length"))
+                    .hasValue(Integer.toString(answer.body().length()));
+            assertThat(answer.headers().firstValue("X-After")).hasValue("ran");
+        }
+    }
+
+    @Test
     void a_recipient_fetches_the_key_and_the_fetch_is_logged_with_who_and_from_where() {
         String key = created();
 

@@ -40,10 +40,12 @@ final class ResponseHeaders implements HttpConfiguration.Customizer {
 
     /**
      * Run after every handler: a route that set another {@code Cache-Control} (the JWKS is public)
-     * still answers a request carrying {@code Authorization} with {@code no-store}.
+     * still answers a request carrying {@code Authorization} with {@code no-store}. Left alone when
+     * it says so already (as {@link #customize} set it): replacing a header scans and rebuilds the
+     * answer's fields, a cost every authorized answer (a key fetch) would pay for nothing.
      */
     static void enforceNoStore(io.javalin.http.Context ctx) {
-        if (ctx.header("Authorization") != null) {
+        if (ctx.header("Authorization") != null && !NO_STORE.equals(ctx.res().getHeader("Cache-Control"))) {
             ctx.header("Cache-Control", NO_STORE);
         }
     }

@@ -20,6 +20,7 @@ class ResponseHeadersTest {
         Role role = TestRoles.of("test", routes -> {
             routes.get("/json", ctx -> ctx.json(List.of(1)));
             routes.get("/page", ctx -> ctx.html("<p>hello</p>"));
+            routes.get("/public", ctx -> ctx.header("Cache-Control", "public, max-age=60").json(List.of(2)));
             routes.get("/refused", ctx -> {
                 throw ApiException.unauthorized("sign in first");
             });
@@ -66,6 +67,15 @@ class ResponseHeadersTest {
             assertThat(a.header("Cache-Control")).as(target).contains("no-store");
         }
         assertThat(get("/json").header("Cache-Control")).isNull();
+    }
+
+    @Test
+    void a_route_that_allows_caching_still_answers_a_request_carrying_authorization_with_no_store_alone()
+            throws Exception {
+        RawHttp.Answer authorized = get("/public", "Authorization: Bearer anything");
+
+        assertThat(authorized.header("Cache-Control")).isEqualTo("no-store");
+        assertThat(get("/public").header("Cache-Control")).isEqualTo("public, max-age=60");
     }
 
     @Test
