@@ -44,7 +44,6 @@ public final class AuditLog implements AutoCloseable {
 
     private final AuditStore store;
     private final Clock clock;
-    private final long lingerNanos;
     private final Timer commits;
     private volatile GroupCommitWriter writer;
     private volatile boolean closed;
@@ -59,12 +58,6 @@ public final class AuditLog implements AutoCloseable {
      *                {@code safelight_audit_commit_seconds}, with a histogram for quantiles)
      */
     public AuditLog(Database database, ChainKey key, Clock clock, MeterRegistry metrics) {
-        this(database, key, clock, metrics, GroupCommitWriter.LINGER_NANOS);
-    }
-
-    /** Same, with how long a batch waits for more entries under load ({@link GroupCommitWriter}). */
-    AuditLog(Database database, ChainKey key, Clock clock, MeterRegistry metrics, long lingerNanos) {
-        this.lingerNanos = lingerNanos;
         this.store = new AuditStore(database, key);
         this.clock = clock;
         this.commits = Timer.builder(COMMIT_TIMER)
@@ -299,7 +292,7 @@ public final class AuditLog implements AutoCloseable {
             throw new AuditUnavailableException("the audit log is closed");
         }
         if (writer == null) {
-            GroupCommitWriter started = new GroupCommitWriter(store, clock, lingerNanos);
+            GroupCommitWriter started = new GroupCommitWriter(store, clock);
             started.start(); // before it is published, so no reader finds a writer not yet running
             writer = started;
         }

@@ -11,7 +11,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,10 +21,11 @@ import org.slf4j.LoggerFactory;
  * exactly its own. When a batch fails, every entry in it fails; nothing is retried behind the
  * callers' backs. Thread-safe.
  *
- * <p>Under load (more than one entry queued when the writer takes the next batch) the writer can
- * sleep for a {@code linger} and take what joined meanwhile, so that more fetches share one commit,
- * its fsync and its hand-over to the answer thread. An entry found alone is committed at once,
- * whatever the batch before it held. The server's default linger is 0 ({@link #LINGER_NANOS}).
+ * <p>A batch is what queued while the previous one was being committed: the writer takes it at once
+ * and does not wait for more. (A 0.5 ms wait for company under load was tried and removed: with 32
+ * fetches in flight on two cores the fetch is held back by the commit cycle, not by CPU, and the
+ * wait made each cycle longer; without it 16,700-18,300 fetches/s against 13,400-14,200, with less
+ * CPU a fetch, 86-94 µs against 106-114, bench/RESULTS.md, fourth round.)
  *
  * <p>On SQLite the commit does not checkpoint the write-ahead log ({@link AuditStore#append}); the
  * writer does, at most every {@link #CHECKPOINT_NANOS}, after it has handed a committed batch to the
@@ -45,15 +45,6 @@ final class GroupCommitWriter implements AutoCloseable {
      * server's thread pool, caps how many requests and their buffers a flood can pile up.
      */
     private static final int MAX_QUEUED = 4_096;
-    /**
-     * How long a batch waits for more entries under load: none. With 32 fetches in flight on two
-     * cores the key fetch is held back by the commit cycle, not by CPU (the machine ~12% idle), and
-     * a 0.5 ms linger made each cycle longer: without it, 14,500-15,200 fetches/s against
-     * 12,200-13,500, no more CPU per fetch (106-111 µs against 109-122) and 1.6-1.8 switches per
-     * fetch against 2.3 (bench/keyserver-load.sh, alternating, load 1.5-4). Batches still form from
-     * what queues up during a commit.
-     */
-    static final long LINGER_NANOS = 0;
     /** The least time between two checkpoints by the writer. */
     static final long CHECKPOINT_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
     /** How long past its time a checkpoint waits for an empty queue at most. */
@@ -68,7 +59,6 @@ final class GroupCommitWriter implements AutoCloseable {
     private final AuditStore store;
     private final Clock clock;
     private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>(MAX_QUEUED);
-    private final long lingerNanos;
     private final Runnable checkpoint;
     private final long checkpointNanos;
     private long lastCheckpoint;
@@ -84,22 +74,21 @@ final class GroupCommitWriter implements AutoCloseable {
     });
     private volatile boolean closed;
 
-    GroupCommitWriter(AuditStore store, Clock clock, long lingerNanos) {
-        this(store, clock, lingerNanos, store::checkpoint);
+    GroupCommitWriter(AuditStore store, Clock clock) {
+        this(store, clock, store::checkpoint);
     }
 
     /** Same, with the checkpoint run after committed batches (tests make it fail). */
-    GroupCommitWriter(AuditStore store, Clock clock, long lingerNanos, Runnable checkpoint) {
-        this(store, clock, lingerNanos, checkpoint, CHECKPOINT_NANOS);
+    GroupCommitWriter(AuditStore store, Clock clock, Runnable checkpoint) {
+        this(store, clock, checkpoint, CHECKPOINT_NANOS);
     }
 
     /** Same, with the least time between two checkpoints (tests: 0, after every batch). */
-    GroupCommitWriter(AuditStore store, Clock clock, long lingerNanos, Runnable checkpoint, long checkpointNanos) {
+    GroupCommitWriter(AuditStore store, Clock clock, Runnable checkpoint, long checkpointNanos) {
         this.checkpointNanos = checkpointNanos;
         this.lastCheckpoint = System.nanoTime() - checkpointNanos;
         this.store = store;
         this.clock = clock;
-        this.lingerNanos = lingerNanos;
         this.checkpoint = checkpoint;
         this.thread = new Thread(this::run, "safelight-audit-writer");
         this.thread.setDaemon(true);
@@ -147,9 +136,7 @@ final class GroupCommitWriter implements AutoCloseable {
         try {
             while (!stop) {
                 batch.add(queue.take());
-                if (queue.drainTo(batch, MAX_BATCH - 1) > 0 && lingerNanos > 0) {
-                    linger(batch);
-                }
+                queue.drainTo(batch, MAX_BATCH - 1);
                 stop = batch.removeIf(p -> p == STOP);
                 write(batch);
                 batch.clear();
@@ -164,19 +151,6 @@ final class GroupCommitWriter implements AutoCloseable {
             failOnAnswerThread(batch, "the audit log is closed");
             failQueued("the audit log is closed");
         }
-    }
-
-    /**
-     * Sleeps through the linger, then takes what queued meanwhile, up to a full batch. Sleeping (not
-     * waiting on the queue) means the entries arriving meanwhile wake no one: each would otherwise
-     * cost a wake-up of this thread. Not when the batch ends with {@link #STOP}: closing waits for no one.
-     */
-    private void linger(List<Pending> batch) {
-        if (batch.contains(STOP)) {
-            return;
-        }
-        LockSupport.parkNanos(lingerNanos);
-        queue.drainTo(batch, MAX_BATCH - batch.size());
     }
 
     private void write(List<Pending> batch) {

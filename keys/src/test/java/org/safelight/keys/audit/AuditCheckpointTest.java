@@ -46,7 +46,7 @@ class AuditCheckpointTest {
         AtomicInteger tried = new AtomicInteger();
         try (Database db = migrated()) {
             AuditStore store = new AuditStore(db, AuditLogTest.KEY);
-            try (GroupCommitWriter writer = new GroupCommitWriter(store, CLOCK, 0, () -> {
+            try (GroupCommitWriter writer = new GroupCommitWriter(store, CLOCK, () -> {
                 tried.incrementAndGet();
                 throw new IllegalStateException("disk I/O error");
             })) {
@@ -76,7 +76,7 @@ class AuditCheckpointTest {
         };
         try (Database db = migrated()) {
             AuditStore store = new AuditStore(db, AuditLogTest.KEY);
-            try (GroupCommitWriter writer = new GroupCommitWriter(store, CLOCK, 0, checkpoint, 0)) {
+            try (GroupCommitWriter writer = new GroupCommitWriter(store, CLOCK, checkpoint, 0)) {
                 writer.start();
                 CompletableFuture<AuditEvent> held = writer.submit(AuditEntries.granted(1), holding);
                 try {
@@ -102,7 +102,7 @@ class AuditCheckpointTest {
     void the_commit_leaves_the_checkpoint_to_the_writer() throws Exception {
         try (Database db = migrated()) {
             AuditStore store = new AuditStore(db, AuditLogTest.KEY);
-            try (GroupCommitWriter writer = new GroupCommitWriter(store, CLOCK, 0, () -> { })) {
+            try (GroupCommitWriter writer = new GroupCommitWriter(store, CLOCK, () -> { })) {
                 writer.start();
                 // Each commit adds a few frames; SQLite's automatic checkpoint would restart the log at 1,000.
                 for (int i = 1; i <= 600; i++) {
@@ -119,7 +119,7 @@ class AuditCheckpointTest {
     void the_writers_own_checkpoint_keeps_the_log_short() throws Exception {
         try (Database db = migrated()) {
             AuditStore store = new AuditStore(db, AuditLogTest.KEY);
-            try (GroupCommitWriter writer = new GroupCommitWriter(store, CLOCK, 0, store::checkpoint, 0)) {
+            try (GroupCommitWriter writer = new GroupCommitWriter(store, CLOCK, store::checkpoint, 0)) {
                 writer.start();
                 appendMany(writer);
             }
@@ -136,7 +136,7 @@ class AuditCheckpointTest {
                 store.checkpointFailed("SQLiteException");
             }
             assertThat(store.commitsCheckpoint()).isTrue();
-            try (GroupCommitWriter writer = new GroupCommitWriter(store, CLOCK, 0, () -> { })) {
+            try (GroupCommitWriter writer = new GroupCommitWriter(store, CLOCK, () -> { })) {
                 writer.start();
                 appendMany(writer);
             }
