@@ -24,8 +24,8 @@ import org.slf4j.LoggerFactory;
  * <p>A batch is what queued while the previous one was being committed: the writer takes it at once
  * and does not wait for more. (A 0.5 ms wait for company under load was tried and removed: with 32
  * fetches in flight on two cores the fetch is held back by the commit cycle, not by CPU, and the
- * wait made each cycle longer; without it 16,700-18,300 fetches/s against 13,400-14,200, with less
- * CPU a fetch, 86-94 µs against 106-114, bench/RESULTS.md, fourth round.)
+ * wait made each cycle longer: without it 14,500-15,200 fetches/s against 12,200-13,500, and no
+ * more CPU a fetch; bench/RESULTS.md, fourth round.)
  *
  * <p>On SQLite the commit does not checkpoint the write-ahead log ({@link AuditStore#append}); the
  * writer does, at most every {@link #CHECKPOINT_NANOS}, after it has handed a committed batch to the
