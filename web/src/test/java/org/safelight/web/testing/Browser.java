@@ -178,6 +178,14 @@ public final class Browser implements AutoCloseable {
                 }
             } catch (org.openqa.selenium.StaleElementReferenceException e) {
                 last = e;
+            } catch (org.openqa.selenium.WebDriverException e) {
+                // The same as a stale element, as this Chromium reports it when the page changes
+                // between finding an element and reading it: "unknown error: unhandled inspector
+                // error: ... Node with given id does not belong to the document". Anything else fails.
+                if (e.getMessage() == null || !e.getMessage().contains("does not belong to the document")) {
+                    throw e;
+                }
+                last = e;
             }
             try {
                 Thread.sleep(50);
