@@ -1,5 +1,6 @@
 package org.safelight.format.rncryptor;
 
+import com.sun.nio.file.ExtendedOpenOption;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -30,12 +31,23 @@ import org.safelight.format.container.AtomicFile;
  * shutdown hook deletes it, so Ctrl-C or SIGTERM leave nothing behind (SIGKILL cannot be caught).
  *
  * <p>The sync at the end is what makes the new file survive a crash, as with {@link AtomicFile}.
- * So that it does not wait for a whole file's worth of disk writes at the end, a helper thread asks
- * the kernel to write back what has been written so far every {@value #SYNC_STEP} bytes, while the
- * caller carries on. {@link #write} from one thread at a time.
+ * Every byte has to reach the disk before {@link #commit} returns, so where the file system allows
+ * it the file is written <em>around</em> the page cache ({@code O_DIRECT}, see {@link DirectWrites}):
+ * a helper thread writes {@value #STAGE}-byte aligned blocks straight to the disk while the caller
+ * carries on. That saves a copy and, above all, the kernel's work of finding memory for a file's
+ * worth of page cache and writing it back: on the benchmark's virtual machine a GiB written through
+ * the cache and synced cost 0.7–1.2 s of system CPU, straight to the disk almost none. Where
+ * {@code O_DIRECT} is refused (tmpfs before Linux 6.6, other systems) the file goes through the
+ * page cache, and a helper thread asks the kernel to write back what has been written so far every
+ * {@value #SYNC_STEP} bytes, so that the sync at the end does not wait for a whole file's writes.
+ * {@link #write} from one thread at a time.
  */
 final class PendingFile implements AutoCloseable {
     static final long SYNC_STEP = 64L << 20;
+    /** Bytes per write around the page cache: large enough that the disk runs near its speed. */
+    static final int STAGE = 8 << 20;
+    /** Whether to try {@code O_DIRECT} at all: {@code -Dsafelight.directWrites=false} turns it off. */
+    private static final boolean TRY_DIRECT = !"false".equals(System.getProperty("safelight.directWrites"));
     private static final Object STOP = new Object();
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final FileAttribute<?> OWNER_ONLY =
@@ -49,6 +61,8 @@ final class PendingFile implements AutoCloseable {
     private final FileChannel channel;
     private final BlockingQueue<Object> syncRequests = new ArrayBlockingQueue<>(1);
     private final Thread syncer;
+    /** Writes around the page cache, or null: through it, with {@link #syncer}. */
+    private final DirectWrites direct;
     private volatile IOException syncFailure;
     private long written;
     private long syncRequestedAt;
@@ -78,13 +92,19 @@ final class PendingFile implements AutoCloseable {
             PENDING.remove(partial); // CREATE_NEW failed: the name is not ours, leave it alone
             throw e;
         }
-        if (durable) {
+        this.direct = durable && TRY_DIRECT ? DirectWrites.open(partial) : null;
+        if (durable && direct == null) {
             this.syncer = new Thread(this::syncWhenAsked, "safelight-writeback");
             syncer.setDaemon(true);
             syncer.start();
         } else {
             this.syncer = null;
         }
+    }
+
+    /** Whether this file is written around the page cache: for tests. */
+    boolean writesDirect() {
+        return direct != null;
     }
 
     private static FileChannel openPrivate(Path path) throws IOException {
@@ -135,6 +155,11 @@ final class PendingFile implements AutoCloseable {
     }
 
     void write(byte[] b, int off, int len) throws IOException {
+        if (direct != null) {
+            direct.write(b, off, len);
+            written += len;
+            return;
+        }
         ByteBuffer buffer = ByteBuffer.wrap(b, off, len);
         while (buffer.hasRemaining()) {
             channel.write(buffer);
@@ -151,6 +176,14 @@ final class PendingFile implements AutoCloseable {
         stopSyncer();
         if (syncFailure != null) {
             throw syncFailure;
+        }
+        if (direct != null) {
+            byte[] tail = direct.finish();
+            ByteBuffer buffer = ByteBuffer.wrap(tail);
+            while (buffer.hasRemaining()) { // the last, unaligned bytes: through the page cache
+                channel.write(buffer, written - tail.length + buffer.position());
+            }
+            Trace.mark("commit: written around the page cache");
         }
         Trace.mark("commit: final sync");
         channel.force(true);
@@ -184,6 +217,9 @@ final class PendingFile implements AutoCloseable {
     @Override
     public void close() throws IOException {
         stopSyncer();
+        if (direct != null) {
+            direct.close();
+        }
         if (!committed) {
             try {
                 channel.close();
@@ -223,6 +259,110 @@ final class PendingFile implements AutoCloseable {
         }
         if (interrupted) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Writing a file around the page cache ({@code O_DIRECT}): the caller's bytes are gathered in
+     * {@value #STAGE}-byte direct buffers aligned to the file system's block, and a second thread
+     * writes each full one at its place while the caller fills the next. Only the last, unaligned
+     * bytes are left for the caller to write through the page cache. A failure of the writing thread
+     * (a full disk) surfaces in the next {@link #write} or in {@link #finish}, and stays.
+     */
+    private static final class DirectWrites implements AutoCloseable {
+        private static final int STAGES = 2;
+        private final FileChannel channel;
+        private final int align;
+        private final HandOff<ByteBuffer> writer;
+        /** The buffer being filled, or null. */
+        private ByteBuffer stage;
+
+        private DirectWrites(FileChannel channel, int align) {
+            this.channel = channel;
+            this.align = align;
+            this.writer = new HandOff<>("safelight-write", STAGES,
+                    () -> ByteBuffer.allocateDirect(STAGE + align).alignedSlice(align).limit(STAGE),
+                    new HandOff.Work<>() {
+                        private long position;
+
+                        @Override
+                        public void accept(ByteBuffer buffer, int length) throws IOException {
+                            buffer.position(0).limit(length);
+                            while (buffer.hasRemaining()) {
+                                position += channel.write(buffer, position);
+                            }
+                        }
+                    });
+        }
+
+        /** Opens {@code path} (just created, empty) for writes around the page cache, or null where refused. */
+        static DirectWrites open(Path path) {
+            FileChannel channel = null;
+            try {
+                long block = Files.getFileStore(path).getBlockSize();
+                if (block <= 0 || block > STAGE || Long.bitCount(block) != 1) {
+                    return null;
+                }
+                channel = FileChannel.open(path, StandardOpenOption.WRITE, ExtendedOpenOption.DIRECT);
+                return new DirectWrites(channel, (int) block);
+            } catch (IOException | UnsupportedOperationException | OutOfMemoryError e) {
+                // EINVAL on tmpfs, no O_DIRECT on this system, no direct memory left: the page cache it is
+                closeQuietly(channel);
+                return null;
+            }
+        }
+
+        void write(byte[] b, int off, int len) throws IOException {
+            while (len > 0) {
+                if (stage == null) {
+                    stage = writer.take().clear();
+                }
+                int n = Math.min(len, stage.remaining());
+                stage.put(b, off, n);
+                off += n;
+                len -= n;
+                if (!stage.hasRemaining()) {
+                    writer.submit(stage, STAGE);
+                    stage = null;
+                }
+            }
+        }
+
+        /**
+         * Writes every whole block gathered so far, waits for the writing thread, and returns the
+         * bytes after the last whole block, which are the caller's to write.
+         */
+        byte[] finish() throws IOException {
+            byte[] tail = new byte[0];
+            if (stage != null) {
+                int gathered = stage.position();
+                int whole = gathered - gathered % align;
+                tail = new byte[gathered - whole];
+                stage.get(whole, tail);
+                if (whole > 0) {
+                    writer.submit(stage, whole);
+                }
+                stage = null;
+            }
+            writer.finish();
+            channel.close();
+            return tail;
+        }
+
+        @Override
+        public void close() {
+            writer.close();
+            closeQuietly(channel);
+        }
+
+        private static void closeQuietly(FileChannel channel) {
+            if (channel != null) {
+                try {
+                    channel.close();
+                } catch (IOException e) {
+                    // a channel we only wrote through: the buffered one reports what matters
+                }
+            }
         }
     }
 }
