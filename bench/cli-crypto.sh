@@ -14,7 +14,10 @@
 #   "OpenSSL, page cache": the bare pipeline, as the issue first measured it (for reference).
 # Before every timed command, untimed, `sync` writes out what the previous command left dirty, so that
 # no command pays for another's writeback (without it, whichever command followed a bare OpenSSL run
-# had a GiB of someone else's dirty pages between it and the disk).
+# had a GiB of someone else's dirty pages between it and the disk), and the command's input is read
+# once, so that every command starts with its input in the page cache. (safelight writes its output
+# around the page cache where the file system allows it, so its decrypt would otherwise read from the
+# disk what OpenSSL's decrypt reads from memory: the same start for both.)
 # For each size the six commands run in turn, RUNS rounds, and the table gives the median wall time,
 # the median user+sys CPU (children included) and safelight/OpenSSL.
 # Same key material: one random 256-bit key, as hex, is safelight's password (PBKDF2 then derives

@@ -69,7 +69,12 @@ final class PendingFile implements AutoCloseable {
     private boolean committed;
 
     PendingFile(Path target) throws IOException {
-        this(target.toAbsolutePath().normalize(), true);
+        this(target, TRY_DIRECT);
+    }
+
+    /** With {@code tryDirect} false, always through the page cache: for tests. */
+    PendingFile(Path target, boolean tryDirect) throws IOException {
+        this(target.toAbsolutePath().normalize(), true, tryDirect);
     }
 
     /**
@@ -77,10 +82,10 @@ final class PendingFile implements AutoCloseable {
      * read it back with {@link #copyTo} once its content is known good; closing deletes it.
      */
     static PendingFile scratch(Path folder) throws IOException {
-        return new PendingFile(folder.toAbsolutePath().normalize().resolve("safelight-decrypted"), false);
+        return new PendingFile(folder.toAbsolutePath().normalize().resolve("safelight-decrypted"), false, false);
     }
 
-    private PendingFile(Path target, boolean durable) throws IOException {
+    private PendingFile(Path target, boolean durable, boolean tryDirect) throws IOException {
         this.target = target;
         Path folder = this.target.getParent();
         Files.createDirectories(folder);
@@ -92,7 +97,7 @@ final class PendingFile implements AutoCloseable {
             PENDING.remove(partial); // CREATE_NEW failed: the name is not ours, leave it alone
             throw e;
         }
-        this.direct = durable && TRY_DIRECT ? DirectWrites.open(partial) : null;
+        this.direct = durable && tryDirect ? DirectWrites.open(partial) : null;
         if (durable && direct == null) {
             this.syncer = new Thread(this::syncWhenAsked, "safelight-writeback");
             syncer.setDaemon(true);
@@ -105,6 +110,11 @@ final class PendingFile implements AutoCloseable {
     /** Whether this file is written around the page cache: for tests. */
     boolean writesDirect() {
         return direct != null;
+    }
+
+    /** Closes the channel that writes around the page cache under the writing thread: for tests. */
+    void breakDirectWritesForTest() throws IOException {
+        direct.channel.close();
     }
 
     private static FileChannel openPrivate(Path path) throws IOException {

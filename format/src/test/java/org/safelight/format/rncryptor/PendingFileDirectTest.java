@@ -1,0 +1,124 @@
+package org.safelight.format.rncryptor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.sun.nio.file.ExtendedOpenOption;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * {@link PendingFile} written around the page cache ({@code O_DIRECT}) gives exactly the bytes it was
+ * given, at every boundary of the aligned blocks and of its staging buffers; through the page cache the
+ * same; and a failed write around the cache surfaces without hanging and leaves the target as it was.
+ * Where the test's file system refuses {@code O_DIRECT} (so {@link PendingFile} goes through the page
+ * cache, tested below) the tests of writing around it are skipped.
+ */
+class PendingFileDirectTest {
+    private static final int STAGE = PendingFile.STAGE;
+
+    @TempDir
+    Path dir;
+
+    static IntStream sizes() {
+        return IntStream.of(0, 1, 511, 512, 4095, 4096, 4097, STAGE - 1, STAGE, STAGE + 1, 2 * STAGE + 4097);
+    }
+
+    @ParameterizedTest(name = "{0} bytes")
+    @MethodSource("sizes")
+    void where_the_file_system_allows_it_the_file_is_written_around_the_page_cache_byte_for_byte(int size)
+            throws Exception {
+        assumeTrue(directIoWorksIn(dir), "the file system of " + dir + " refuses O_DIRECT");
+        byte[] data = data(size);
+        Path target = dir.resolve("out.bin");
+        try (PendingFile file = new PendingFile(target)) {
+            assertThat(file.writesDirect()).isTrue();
+            writeInOddPieces(file, data);
+            file.commit();
+        }
+        assertThat(Files.readAllBytes(target)).isEqualTo(data);
+        assertThat(Files.getPosixFilePermissions(target)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
+        assertThat(partials()).isEmpty();
+    }
+
+    @ParameterizedTest(name = "{0} bytes")
+    @MethodSource("sizes")
+    void through_the_page_cache_the_file_is_the_same(int size) throws Exception {
+        byte[] data = data(size);
+        Path target = dir.resolve("out.bin");
+        try (PendingFile file = new PendingFile(target, false)) {
+            assertThat(file.writesDirect()).isFalse();
+            writeInOddPieces(file, data);
+            file.commit();
+        }
+        assertThat(Files.readAllBytes(target)).isEqualTo(data);
+        assertThat(partials()).isEmpty();
+    }
+
+    @Test
+    void a_write_around_the_page_cache_that_fails_surfaces_and_leaves_the_existing_target_untouched() throws Exception {
+        assumeTrue(directIoWorksIn(dir), "the file system of " + dir + " refuses O_DIRECT");
+        Path target = Files.write(dir.resolve("out.bin"), "what was there".getBytes());
+        byte[] data = data(3 * STAGE + 5);
+        assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
+            try (PendingFile file = new PendingFile(target)) {
+                assertThat(file.writesDirect()).isTrue();
+                file.breakDirectWritesForTest(); // the writing thread's next write fails, as on a full disk
+                assertThatThrownBy(() -> {
+                    writeInOddPieces(file, data);
+                    file.commit();
+                }).isInstanceOf(IOException.class);
+                // Sticky: a caller that carries on gets the failure again instead of waiting for a buffer.
+                assertThatThrownBy(() -> file.write(data, 0, STAGE)).isInstanceOf(IOException.class);
+            }
+        });
+        assertThat(Files.readString(target)).isEqualTo("what was there");
+        assertThat(partials()).isEmpty();
+    }
+
+    private static void writeInOddPieces(PendingFile file, byte[] data) throws IOException {
+        for (int off = 0, len; off < data.length; off += len) {
+            len = Math.min(100_003, data.length - off);
+            file.write(data, off, len);
+        }
+    }
+
+    private static boolean directIoWorksIn(Path folder) throws IOException {
+        Path probe = Files.createTempFile(folder, "probe", ".bin");
+        try {
+            FileChannel.open(probe, StandardOpenOption.WRITE, ExtendedOpenOption.DIRECT).close();
+            return true;
+        } catch (IOException | UnsupportedOperationException e) {
+            return false;
+        } finally {
+            Files.delete(probe);
+        }
+    }
+
+    private List<Path> partials() throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(p -> p.getFileName().toString().endsWith(".partial")).toList();
+        }
+    }
+
+    private static byte[] data(int size) {
+        byte[] b = new byte[size];
+        new Random(size).nextBytes(b);
+        return b;
+    }
+}
