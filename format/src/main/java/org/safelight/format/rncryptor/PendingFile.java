@@ -5,14 +5,16 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
-import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -33,10 +35,12 @@ import org.safelight.format.container.AtomicFile;
  * <p>The sync at the end is what makes the new file survive a crash, as with {@link AtomicFile}.
  * Every byte has to reach the disk before {@link #commit} returns, so where the file system allows
  * it the file is written <em>around</em> the page cache ({@code O_DIRECT}, see {@link DirectWrites}):
- * a helper thread writes {@value #STAGE}-byte aligned blocks straight to the disk while the caller
- * carries on. That saves a copy and, above all, the kernel's work of finding memory for a file's
- * worth of page cache and writing it back: on the benchmark's virtual machine a GiB written through
- * the cache and synced cost 0.7–1.2 s of system CPU, straight to the disk almost none. Where
+ * a helper thread writes {@value DirectWrites#STAGE}-byte aligned blocks straight to the disk while
+ * the caller carries on. That saves a copy and, above all, the kernel's work of finding memory for a
+ * file's worth of page cache and writing it back: on the benchmark's virtual machine a GiB written
+ * through the cache and synced cost 0.7–1.2 s of system CPU, straight to the disk almost none. The
+ * temporary file is then opened with {@code O_DIRECT} in that same one call (never a second time by
+ * its name, which someone with write access to the folder could have swapped meanwhile). Where
  * {@code O_DIRECT} is refused (tmpfs before Linux 6.6, other systems) the file goes through the
  * page cache, and a helper thread asks the kernel to write back what has been written so far every
  * {@value #SYNC_STEP} bytes, so that the sync at the end does not wait for a whole file's writes.
@@ -44,8 +48,7 @@ import org.safelight.format.container.AtomicFile;
  */
 final class PendingFile implements AutoCloseable {
     static final long SYNC_STEP = 64L << 20;
-    /** Bytes per write around the page cache: large enough that the disk runs near its speed. */
-    static final int STAGE = 8 << 20;
+    static final int STAGE = DirectWrites.STAGE;
     /** Whether to try {@code O_DIRECT} at all: {@code -Dsafelight.directWrites=false} turns it off. */
     private static final boolean TRY_DIRECT = !"false".equals(System.getProperty("safelight.directWrites"));
     private static final Object STOP = new Object();
@@ -57,8 +60,8 @@ final class PendingFile implements AutoCloseable {
     private static volatile boolean hookInstalled;
 
     private final Path target;
-    private final Path partial;
-    private final FileChannel channel;
+    private Path partial;
+    private FileChannel channel;
     private final BlockingQueue<Object> syncRequests = new ArrayBlockingQueue<>(1);
     private final Thread syncer;
     /** Writes around the page cache, or null: through it, with {@link #syncer}. */
@@ -89,21 +92,53 @@ final class PendingFile implements AutoCloseable {
         this.target = target;
         Path folder = this.target.getParent();
         Files.createDirectories(folder);
-        this.partial = folder.resolve("." + target.getFileName() + "." + randomHex() + ".partial");
-        registerForDeletionAtExit(partial);
+        int align = durable && tryDirect ? DirectWrites.worksIn(folder) : 0;
+        if (align > 0 && !openPartial(folder, true)) {
+            align = 0; // created, then O_DIRECT refused after all: gone, and through the page cache under a new name
+        }
+        if (align == 0) {
+            openPartial(folder, false);
+        }
         try {
-            this.channel = openPrivate(partial);
-        } catch (IOException | RuntimeException e) {
-            PENDING.remove(partial); // CREATE_NEW failed: the name is not ours, leave it alone
+            this.direct = align > 0 ? new DirectWrites(channel, align) : null;
+            if (durable && direct == null) {
+                this.syncer = new Thread(this::syncWhenAsked, "safelight-writeback");
+                syncer.setDaemon(true);
+                syncer.start();
+            } else {
+                this.syncer = null;
+            }
+        } catch (RuntimeException | Error e) { // no thread could be started: nothing left behind
+            channel.close();
+            Files.deleteIfExists(partial);
+            PENDING.remove(partial);
             throw e;
         }
-        this.direct = durable && tryDirect ? DirectWrites.open(partial) : null;
-        if (durable && direct == null) {
-            this.syncer = new Thread(this::syncWhenAsked, "safelight-writeback");
-            syncer.setDaemon(true);
-            syncer.start();
-        } else {
-            this.syncer = null;
+    }
+
+    /**
+     * Creates and opens {@link #partial} under a fresh name, private to this user, in one call; with
+     * {@code direct}, for writes around the page cache. False if the file was created but the
+     * JDK then refused {@code O_DIRECT} on it: it is deleted again (it was ours: {@code CREATE_NEW}).
+     */
+    private boolean openPartial(Path folder, boolean direct) throws IOException {
+        Path name = folder.resolve("." + target.getFileName() + "." + randomHex() + ".partial");
+        registerForDeletionAtExit(name);
+        try {
+            this.channel = openPrivate(name, direct);
+            this.partial = name;
+            return true;
+        } catch (UnsupportedOperationException e) {
+            if (!direct) {
+                PENDING.remove(name);
+                throw e;
+            }
+            Files.deleteIfExists(name);
+            PENDING.remove(name);
+            return false;
+        } catch (IOException | RuntimeException e) {
+            PENDING.remove(name); // CREATE_NEW failed: the name is not ours, leave it alone
+            throw e;
         }
     }
 
@@ -112,14 +147,18 @@ final class PendingFile implements AutoCloseable {
         return direct != null;
     }
 
-    /** Closes the channel that writes around the page cache under the writing thread: for tests. */
+    /** Closes the channel under the writing thread, whose next write then fails: for tests. */
     void breakDirectWritesForTest() throws IOException {
-        direct.channel.close();
+        channel.close();
     }
 
-    private static FileChannel openPrivate(Path path) throws IOException {
-        EnumSet<StandardOpenOption> options =
-                EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, StandardOpenOption.READ);
+    private static FileChannel openPrivate(Path path, boolean direct) throws IOException {
+        Set<OpenOption> options = new HashSet<>(List.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE));
+        if (direct) {
+            options.add(ExtendedOpenOption.DIRECT);
+        } else {
+            options.add(StandardOpenOption.READ); // copyTo reads a scratch file back
+        }
         if (path.getFileSystem().supportedFileAttributeViews().contains("posix")) {
             return FileChannel.open(path, options, OWNER_ONLY);
         }
@@ -188,11 +227,7 @@ final class PendingFile implements AutoCloseable {
             throw syncFailure;
         }
         if (direct != null) {
-            byte[] tail = direct.finish();
-            ByteBuffer buffer = ByteBuffer.wrap(tail);
-            while (buffer.hasRemaining()) { // the last, unaligned bytes: through the page cache
-                channel.write(buffer, written - tail.length + buffer.position());
-            }
+            direct.finish(written);
             Trace.mark("commit: written around the page cache");
         }
         Trace.mark("commit: final sync");
@@ -269,110 +304,6 @@ final class PendingFile implements AutoCloseable {
         }
         if (interrupted) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    /**
-     * Writing a file around the page cache ({@code O_DIRECT}): the caller's bytes are gathered in
-     * {@value #STAGE}-byte direct buffers aligned to the file system's block, and a second thread
-     * writes each full one at its place while the caller fills the next. Only the last, unaligned
-     * bytes are left for the caller to write through the page cache. A failure of the writing thread
-     * (a full disk) surfaces in the next {@link #write} or in {@link #finish}, and stays.
-     */
-    private static final class DirectWrites implements AutoCloseable {
-        private static final int STAGES = 2;
-        private final FileChannel channel;
-        private final int align;
-        private final HandOff<ByteBuffer> writer;
-        /** The buffer being filled, or null. */
-        private ByteBuffer stage;
-
-        private DirectWrites(FileChannel channel, int align) {
-            this.channel = channel;
-            this.align = align;
-            this.writer = new HandOff<>("safelight-write", STAGES,
-                    () -> ByteBuffer.allocateDirect(STAGE + align).alignedSlice(align).limit(STAGE),
-                    new HandOff.Work<>() {
-                        private long position;
-
-                        @Override
-                        public void accept(ByteBuffer buffer, int length) throws IOException {
-                            buffer.position(0).limit(length);
-                            while (buffer.hasRemaining()) {
-                                position += channel.write(buffer, position);
-                            }
-                        }
-                    });
-        }
-
-        /** Opens {@code path} (just created, empty) for writes around the page cache, or null where refused. */
-        static DirectWrites open(Path path) {
-            FileChannel channel = null;
-            try {
-                long block = Files.getFileStore(path).getBlockSize();
-                if (block <= 0 || block > STAGE || Long.bitCount(block) != 1) {
-                    return null;
-                }
-                channel = FileChannel.open(path, StandardOpenOption.WRITE, ExtendedOpenOption.DIRECT);
-                return new DirectWrites(channel, (int) block);
-            } catch (IOException | UnsupportedOperationException | OutOfMemoryError e) {
-                // EINVAL on tmpfs, no O_DIRECT on this system, no direct memory left: the page cache it is
-                closeQuietly(channel);
-                return null;
-            }
-        }
-
-        void write(byte[] b, int off, int len) throws IOException {
-            while (len > 0) {
-                if (stage == null) {
-                    stage = writer.take().clear();
-                }
-                int n = Math.min(len, stage.remaining());
-                stage.put(b, off, n);
-                off += n;
-                len -= n;
-                if (!stage.hasRemaining()) {
-                    writer.submit(stage, STAGE);
-                    stage = null;
-                }
-            }
-        }
-
-        /**
-         * Writes every whole block gathered so far, waits for the writing thread, and returns the
-         * bytes after the last whole block, which are the caller's to write.
-         */
-        byte[] finish() throws IOException {
-            byte[] tail = new byte[0];
-            if (stage != null) {
-                int gathered = stage.position();
-                int whole = gathered - gathered % align;
-                tail = new byte[gathered - whole];
-                stage.get(whole, tail);
-                if (whole > 0) {
-                    writer.submit(stage, whole);
-                }
-                stage = null;
-            }
-            writer.finish();
-            channel.close();
-            return tail;
-        }
-
-        @Override
-        public void close() {
-            writer.close();
-            closeQuietly(channel);
-        }
-
-        private static void closeQuietly(FileChannel channel) {
-            if (channel != null) {
-                try {
-                    channel.close();
-                } catch (IOException e) {
-                    // a channel we only wrote through: the buffered one reports what matters
-                }
-            }
         }
     }
 }

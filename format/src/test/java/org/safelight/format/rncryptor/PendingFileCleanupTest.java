@@ -25,7 +25,7 @@ class PendingFileCleanupTest {
 
     @Test
     void a_decryption_stopped_by_sigterm_half_way_leaves_no_partial_file() throws Exception {
-        // Stalled past the first of PendingFile's staging buffers, so plaintext has reached the disk.
+        // Stalled past the first of PendingFile's staging buffers, so that plaintext has reached the file.
         byte[] plain = new byte[2 * PendingFile.STAGE + 6 * RNCryptorFiles.BLOCK];
         new Random(14).nextBytes(plain);
         Path sealed = dir.resolve("big.picsafe");

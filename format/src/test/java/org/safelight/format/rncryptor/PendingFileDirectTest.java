@@ -8,17 +8,22 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.sun.nio.file.ExtendedOpenOption;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.nio.ByteBuffer;
+import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.Random;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -32,8 +37,26 @@ import org.junit.jupiter.params.provider.MethodSource;
 class PendingFileDirectTest {
     private static final int STAGE = PendingFile.STAGE;
 
-    @TempDir
-    Path dir;
+    /**
+     * Under {@code target/}, on the checkout's file system: the system's temporary folder is often a
+     * tmpfs, which took {@code O_DIRECT} only from Linux 6.6.
+     */
+    private Path dir;
+
+    @BeforeEach
+    void folder() throws IOException {
+        Path build = Files.createDirectories(Path.of("target", "direct-writes"));
+        dir = Files.createTempDirectory(build, "test").toAbsolutePath();
+    }
+
+    @AfterEach
+    void removeFolder() throws IOException {
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
 
     static IntStream sizes() {
         return IntStream.of(0, 1, 511, 512, 4095, 4096, 4097, STAGE - 1, STAGE, STAGE + 1, 2 * STAGE + 4097);
@@ -87,6 +110,40 @@ class PendingFileDirectTest {
                 assertThatThrownBy(() -> file.write(data, 0, STAGE)).isInstanceOf(IOException.class);
             }
         });
+        assertThat(Files.readString(target)).isEqualTo("what was there");
+        assertThat(partials()).isEmpty();
+    }
+
+    @Test
+    void a_staging_buffer_is_exactly_one_stage_whether_or_not_its_memory_starts_on_a_block() {
+        int align = 4096;
+        ByteBuffer raw = ByteBuffer.allocateDirect(DirectWrites.STAGE + 3 * align);
+        ByteBuffer onABlock = raw.alignedSlice(align); // starts on a block, with room for more than a stage
+        assertThat(onABlock.capacity()).isGreaterThan(DirectWrites.STAGE);
+        ByteBuffer offABlock = raw.alignedSlice(align).position(1).slice();
+        for (ByteBuffer memory : List.of(onABlock, offABlock)) {
+            ByteBuffer stage = DirectWrites.stage(memory, align);
+            assertThat(stage.capacity()).isEqualTo(DirectWrites.STAGE);
+            assertThat(stage.alignmentOffset(0, align)).isZero();
+        }
+    }
+
+    @Test
+    void a_file_size_limit_reached_half_way_is_reported_as_such_and_the_existing_target_is_kept() throws Exception {
+        assumeTrue(directIoWorksIn(dir), "the file system of " + dir + " refuses O_DIRECT");
+        Path target = Files.write(dir.resolve("out.bin"), "what was there".getBytes());
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        // 10,000 KiB: the write that reaches the limit is cut short on a block, the next one fails with
+        // EFBIG, as a full disk's would with ENOSPC. (The JVM ignores SIGXFSZ, so the write returns the error.)
+        Process child = new ProcessBuilder("bash", "-c", "ulimit -f 10000 && exec \"$0\" -cp \"$1\" \"$2\" \"$3\" \"$4\"",
+                java, System.getProperty("java.class.path"), DirectWriteChild.class.getName(), target.toString(),
+                Long.toString(3L * DirectWrites.STAGE))
+                .redirectErrorStream(true).start();
+        String output = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(child.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(output).contains("direct=true").contains("failed: java.io.IOException: File too large")
+                .doesNotContain("committed");
+        assertThat(child.exitValue()).as(output).isEqualTo(3);
         assertThat(Files.readString(target)).isEqualTo("what was there");
         assertThat(partials()).isEmpty();
     }
