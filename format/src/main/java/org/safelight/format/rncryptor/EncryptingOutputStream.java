@@ -28,7 +28,7 @@ public final class EncryptingOutputStream extends OutputStream {
     private final byte[] pending = new byte[RNCryptor.CHUNK];
     private final byte[] encrypted;
     /** The thread that MACs and writes the ciphertext, or null when this thread does. */
-    private final HandOff macAndWrite;
+    private final HandOff<byte[]> macAndWrite;
     private int pendingLength;
     private boolean finished;
     /** A write or finish threw: the message is incomplete and must never get its HMAC. */
@@ -50,7 +50,7 @@ public final class EncryptingOutputStream extends OutputStream {
         if (twoThreads) {
             encrypted = null;
             // started after the header went through the Mac and out: the thread's start orders them
-            macAndWrite = new HandOff("safelight-hmac", 4, RNCryptor.CHUNK + 16, (buffer, length) -> {
+            macAndWrite = HandOff.ofArrays("safelight-hmac", 4, RNCryptor.CHUNK + 16, (buffer, length) -> {
                 mac.update(buffer, 0, length);
                 out.write(buffer, 0, length);
             });

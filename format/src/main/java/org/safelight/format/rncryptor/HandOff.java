@@ -5,6 +5,7 @@ import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.function.Supplier;
 
 /**
  * A second thread fed by the caller through a few reused buffers: the caller takes a free buffer,
@@ -15,32 +16,41 @@ import java.util.concurrent.BlockingQueue;
  * {@link #submit} or {@link #finish}, and in every one after it (it is sticky, so a caller that goes on
  * after the first exception never waits for a buffer that cannot come); {@link #close} without
  * {@code finish} abandons the rest and waits for the worker to stop, so nothing runs on after a failure.
+ *
+ * @param <B> the buffers: byte arrays for the crypto passes, aligned direct buffers for
+ *     {@link PendingFile}'s disk writes
  */
-final class HandOff implements AutoCloseable {
+final class HandOff<B> implements AutoCloseable {
     /** What the worker does with each buffer, in order. */
-    interface Work {
-        void accept(byte[] buffer, int length) throws IOException;
+    interface Work<B> {
+        void accept(B buffer, int length) throws IOException;
     }
 
-    private record Chunk(byte[] buffer, int length) {
+    private record Chunk(Object buffer, int length) {
     }
 
     private static final Chunk END = new Chunk(null, 0);
     private static final Chunk ABANDON = new Chunk(null, 0);
-    private static final byte[] FAILED = new byte[0];
+    private static final Object FAILED = new Object();
 
-    private final BlockingQueue<byte[]> free;
+    /** Free buffers, and {@link #FAILED} once the worker failed. */
+    private final BlockingQueue<Object> free;
     private final BlockingQueue<Chunk> full;
-    private final Work work;
+    private final Work<B> work;
     private final Thread thread;
     private volatile Throwable failure;
     private boolean ended;
 
-    HandOff(String name, int buffers, int size, Work work) {
+    /** A worker with {@code buffers} byte arrays of {@code size} bytes. */
+    static HandOff<byte[]> ofArrays(String name, int buffers, int size, Work<byte[]> work) {
+        return new HandOff<>(name, buffers, () -> new byte[size], work);
+    }
+
+    HandOff(String name, int buffers, Supplier<B> newBuffer, Work<B> work) {
         this.free = new ArrayBlockingQueue<>(buffers + 1);
         this.full = new ArrayBlockingQueue<>(buffers + 1);
         for (int i = 0; i < buffers; i++) {
-            free.add(new byte[size]);
+            free.add(newBuffer.get());
         }
         this.work = work;
         this.thread = new Thread(this::run, name);
@@ -48,13 +58,14 @@ final class HandOff implements AutoCloseable {
         thread.start();
     }
 
+    @SuppressWarnings("unchecked") // only B's are ever submitted
     private void run() {
         try {
             for (Chunk c; (c = full.take()) != ABANDON; ) {
                 if (c == END) {
                     return;
                 }
-                work.accept(c.buffer(), c.length());
+                work.accept((B) c.buffer(), c.length());
                 free.put(c.buffer());
             }
         } catch (Throwable t) {
@@ -65,20 +76,21 @@ final class HandOff implements AutoCloseable {
     }
 
     /** A free buffer, waiting for the worker to give one back. */
-    byte[] take() throws IOException {
+    @SuppressWarnings("unchecked") // the free queue holds B's and FAILED
+    B take() throws IOException {
         if (failure != null) {
             rethrow();
         }
-        byte[] b = takeFrom(free);
+        Object b = takeFrom(free);
         if (b == FAILED) {
             free.offer(FAILED); // for anyone who gets past the check above in a race
             rethrow();
         }
-        return b;
+        return (B) b;
     }
 
     /** Hands {@code buffer[0, length)} to the worker; the buffer is not the caller's any more. */
-    void submit(byte[] buffer, int length) throws IOException {
+    void submit(B buffer, int length) throws IOException {
         if (failure != null) {
             rethrow();
         }

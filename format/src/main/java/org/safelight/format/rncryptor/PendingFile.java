@@ -1,17 +1,20 @@
 package org.safelight.format.rncryptor;
 
+import com.sun.nio.file.ExtendedOpenOption;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
-import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -30,12 +33,24 @@ import org.safelight.format.container.AtomicFile;
  * shutdown hook deletes it, so Ctrl-C or SIGTERM leave nothing behind (SIGKILL cannot be caught).
  *
  * <p>The sync at the end is what makes the new file survive a crash, as with {@link AtomicFile}.
- * So that it does not wait for a whole file's worth of disk writes at the end, a helper thread asks
- * the kernel to write back what has been written so far every {@value #SYNC_STEP} bytes, while the
- * caller carries on. {@link #write} from one thread at a time.
+ * Every byte has to reach the disk before {@link #commit} returns, so where the file system allows
+ * it the file is written <em>around</em> the page cache ({@code O_DIRECT}, see {@link DirectWrites}):
+ * a helper thread writes {@value DirectWrites#STAGE}-byte aligned blocks straight to the disk while
+ * the caller carries on. That saves a copy and, above all, the kernel's work of finding memory for a
+ * file's worth of page cache and writing it back: on the benchmark's virtual machine a GiB written
+ * through the cache and synced cost 0.7–1.2 s of system CPU, straight to the disk almost none. The
+ * temporary file is then opened with {@code O_DIRECT} in that same one call (never a second time by
+ * its name, which someone with write access to the folder could have swapped meanwhile). Where
+ * {@code O_DIRECT} is refused (tmpfs before Linux 6.6, other systems) the file goes through the
+ * page cache, and a helper thread asks the kernel to write back what has been written so far every
+ * {@value #SYNC_STEP} bytes, so that the sync at the end does not wait for a whole file's writes.
+ * {@link #write} from one thread at a time.
  */
 final class PendingFile implements AutoCloseable {
     static final long SYNC_STEP = 64L << 20;
+    static final int STAGE = DirectWrites.STAGE;
+    /** Whether to try {@code O_DIRECT} at all: {@code -Dsafelight.directWrites=false} turns it off. */
+    private static final boolean TRY_DIRECT = !"false".equals(System.getProperty("safelight.directWrites"));
     private static final Object STOP = new Object();
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final FileAttribute<?> OWNER_ONLY =
@@ -45,17 +60,24 @@ final class PendingFile implements AutoCloseable {
     private static volatile boolean hookInstalled;
 
     private final Path target;
-    private final Path partial;
-    private final FileChannel channel;
+    private Path partial;
+    private FileChannel channel;
     private final BlockingQueue<Object> syncRequests = new ArrayBlockingQueue<>(1);
     private final Thread syncer;
+    /** Writes around the page cache, or null: through it, with {@link #syncer}. */
+    private final DirectWrites direct;
     private volatile IOException syncFailure;
     private long written;
     private long syncRequestedAt;
     private boolean committed;
 
     PendingFile(Path target) throws IOException {
-        this(target.toAbsolutePath().normalize(), true);
+        this(target, TRY_DIRECT);
+    }
+
+    /** With {@code tryDirect} false, always through the page cache: for tests. */
+    PendingFile(Path target, boolean tryDirect) throws IOException {
+        this(target.toAbsolutePath().normalize(), true, tryDirect);
     }
 
     /**
@@ -63,33 +85,80 @@ final class PendingFile implements AutoCloseable {
      * read it back with {@link #copyTo} once its content is known good; closing deletes it.
      */
     static PendingFile scratch(Path folder) throws IOException {
-        return new PendingFile(folder.toAbsolutePath().normalize().resolve("safelight-decrypted"), false);
+        return new PendingFile(folder.toAbsolutePath().normalize().resolve("safelight-decrypted"), false, false);
     }
 
-    private PendingFile(Path target, boolean durable) throws IOException {
+    private PendingFile(Path target, boolean durable, boolean tryDirect) throws IOException {
         this.target = target;
         Path folder = this.target.getParent();
         Files.createDirectories(folder);
-        this.partial = folder.resolve("." + target.getFileName() + "." + randomHex() + ".partial");
-        registerForDeletionAtExit(partial);
-        try {
-            this.channel = openPrivate(partial);
-        } catch (IOException | RuntimeException e) {
-            PENDING.remove(partial); // CREATE_NEW failed: the name is not ours, leave it alone
-            throw e;
+        int align = durable && tryDirect ? DirectWrites.worksIn(folder) : 0;
+        if (align > 0 && !openPartial(folder, true)) {
+            align = 0; // created, then O_DIRECT refused after all: gone, and through the page cache under a new name
         }
-        if (durable) {
-            this.syncer = new Thread(this::syncWhenAsked, "safelight-writeback");
-            syncer.setDaemon(true);
-            syncer.start();
-        } else {
-            this.syncer = null;
+        if (align == 0) {
+            openPartial(folder, false);
+        }
+        try {
+            this.direct = align > 0 ? new DirectWrites(channel, align) : null;
+            if (durable && direct == null) {
+                this.syncer = new Thread(this::syncWhenAsked, "safelight-writeback");
+                syncer.setDaemon(true);
+                syncer.start();
+            } else {
+                this.syncer = null;
+            }
+        } catch (RuntimeException | Error e) { // no thread could be started: nothing left behind
+            channel.close();
+            Files.deleteIfExists(partial);
+            PENDING.remove(partial);
+            throw e;
         }
     }
 
-    private static FileChannel openPrivate(Path path) throws IOException {
-        EnumSet<StandardOpenOption> options =
-                EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, StandardOpenOption.READ);
+    /**
+     * Creates and opens {@link #partial} under a fresh name, private to this user, in one call; with
+     * {@code direct}, for writes around the page cache. False if the file was created but the
+     * JDK then refused {@code O_DIRECT} on it: it is deleted again (it was ours: {@code CREATE_NEW}).
+     */
+    private boolean openPartial(Path folder, boolean direct) throws IOException {
+        Path name = folder.resolve("." + target.getFileName() + "." + randomHex() + ".partial");
+        registerForDeletionAtExit(name);
+        try {
+            this.channel = openPrivate(name, direct);
+            this.partial = name;
+            return true;
+        } catch (UnsupportedOperationException e) {
+            if (!direct) {
+                PENDING.remove(name);
+                throw e;
+            }
+            Files.deleteIfExists(name);
+            PENDING.remove(name);
+            return false;
+        } catch (IOException | RuntimeException e) {
+            PENDING.remove(name); // CREATE_NEW failed: the name is not ours, leave it alone
+            throw e;
+        }
+    }
+
+    /** Whether this file is written around the page cache: for tests. */
+    boolean writesDirect() {
+        return direct != null;
+    }
+
+    /** Closes the channel under the writing thread, whose next write then fails: for tests. */
+    void breakDirectWritesForTest() throws IOException {
+        channel.close();
+    }
+
+    private static FileChannel openPrivate(Path path, boolean direct) throws IOException {
+        Set<OpenOption> options = new HashSet<>(List.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE));
+        if (direct) {
+            options.add(ExtendedOpenOption.DIRECT);
+        } else {
+            options.add(StandardOpenOption.READ); // copyTo reads a scratch file back
+        }
         if (path.getFileSystem().supportedFileAttributeViews().contains("posix")) {
             return FileChannel.open(path, options, OWNER_ONLY);
         }
@@ -135,6 +204,11 @@ final class PendingFile implements AutoCloseable {
     }
 
     void write(byte[] b, int off, int len) throws IOException {
+        if (direct != null) {
+            direct.write(b, off, len);
+            written += len;
+            return;
+        }
         ByteBuffer buffer = ByteBuffer.wrap(b, off, len);
         while (buffer.hasRemaining()) {
             channel.write(buffer);
@@ -151,6 +225,10 @@ final class PendingFile implements AutoCloseable {
         stopSyncer();
         if (syncFailure != null) {
             throw syncFailure;
+        }
+        if (direct != null) {
+            direct.finish(written);
+            Trace.mark("commit: written around the page cache");
         }
         Trace.mark("commit: final sync");
         channel.force(true);
@@ -184,6 +262,9 @@ final class PendingFile implements AutoCloseable {
     @Override
     public void close() throws IOException {
         stopSyncer();
+        if (direct != null) {
+            direct.close();
+        }
         if (!committed) {
             try {
                 channel.close();

@@ -137,7 +137,7 @@ public final class RNCryptorFiles {
         Mac mac = Keys.hmac(keys[1]);
         byte[] headerBytes = header.toBytes();
         // The worker owns the Mac until finish() returns (a happens-before through the join).
-        HandOff.Work macAndWrite = new HandOff.Work() {
+        HandOff.Work<byte[]> macAndWrite = new HandOff.Work<>() {
             private long macked;
 
             @Override
@@ -148,7 +148,7 @@ public final class RNCryptorFiles {
         };
         byte[] plain = new byte[BLOCK];
         long encrypted = 0;
-        try (HandOff worker = new HandOff("safelight-hmac", BUFFERS, BLOCK + 16, macAndWrite)) {
+        try (HandOff<byte[]> worker = HandOff.ofArrays("safelight-hmac", BUFFERS, BLOCK + 16, macAndWrite)) {
             byte[] first = worker.take();
             System.arraycopy(headerBytes, 0, first, 0, headerBytes.length);
             worker.submit(first, headerBytes.length);
@@ -189,7 +189,7 @@ public final class RNCryptorFiles {
         Cipher cipher = Keys.aesCbc(Cipher.DECRYPT_MODE, keys[0], header.iv());
         long signedLength = size - HMAC_LENGTH;
         // The worker owns the Mac until finish() returns (a happens-before through the join).
-        HandOff.Work macOnly = new HandOff.Work() {
+        HandOff.Work<byte[]> macOnly = new HandOff.Work<>() {
             private long macked;
 
             @Override
@@ -200,7 +200,7 @@ public final class RNCryptorFiles {
         };
         byte[] plain = new byte[BLOCK + 16];
         IOException paddingFailure = null;
-        try (HandOff worker = new HandOff("safelight-hmac", BUFFERS, BLOCK, macOnly)) {
+        try (HandOff<byte[]> worker = HandOff.ofArrays("safelight-hmac", BUFFERS, BLOCK, macOnly)) {
             byte[] first = worker.take();
             System.arraycopy(head.array(), 0, first, 0, header.length());
             worker.submit(first, header.length());

@@ -85,7 +85,7 @@ class TwoThreadEncryptionTest {
     @Test
     void after_a_failure_the_hand_off_throws_at_every_take_submit_and_finish() {
         assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
-            HandOff handOff = new HandOff("safelight-hmac", 1, 16, (buffer, length) -> {
+            HandOff<byte[]> handOff = HandOff.ofArrays("safelight-hmac", 1, 16, (buffer, length) -> {
                 throw new IOException("disk full");
             });
             byte[] buffer = handOff.take();
