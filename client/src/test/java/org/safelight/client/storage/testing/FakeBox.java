@@ -16,6 +16,7 @@ import java.util.Base64;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.safelight.client.storage.StorageApp;
@@ -227,8 +228,9 @@ public final class FakeBox extends FakeService {
         JsonNode body = JSON.readTree(ex.getRequestBody());
         long size = body.path("file_size").asLong();
         String id = FakeOAuth.random().replaceAll("\\W", "");
+        // The SDK uploads a session's parts on several threads at once, and the server answers each on its own.
         sessions.put(id, new Session(body.path("folder_id").asText(), body.path("file_name").asText(), size,
-                new TreeMap<>()));
+                new ConcurrentSkipListMap<>()));
         oauth.count("session_started");
         String at = base() + "/up/2.0/files/upload_sessions/" + id;
         ObjectNode answer = JSON.createObjectNode().put("type", "upload_session").put("id", id)
@@ -281,10 +283,8 @@ public final class FakeBox extends FakeService {
             return;
         }
         ByteArrayOutputStream whole = new ByteArrayOutputStream();
-        synchronized (s.parts()) {
-            for (byte[] p : s.parts().values()) {
-                whole.write(p);
-            }
+        for (byte[] p : s.parts().values()) {
+            whole.write(p);
         }
         byte[] content = whole.toByteArray();
         String digest = "sha=" + Base64.getEncoder().encodeToString(sha1(content));
