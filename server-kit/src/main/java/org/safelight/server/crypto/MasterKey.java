@@ -164,7 +164,7 @@ public final class MasterKey {
     public String seal(byte[] plaintext, String aad) {
         String refused = sealingRefused;
         if (refused != null) {
-            throw new MasterKeyException(refused, null);
+            throw new SealingRefusedException(refused);
         }
         try {
             byte[] nonce = new byte[NONCE_BYTES];
