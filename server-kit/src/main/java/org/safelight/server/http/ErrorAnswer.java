@@ -29,8 +29,10 @@ public record ErrorAnswer(int status, ErrorCode code, String message, Integer re
         if (failure instanceof JacksonException) {
             return new ErrorAnswer(400, ErrorCode.BAD_REQUEST, "the request body is not the JSON expected", null);
         }
-        // Thrown wherever something is sealed, so it may come wrapped (a future's CompletionException, a callback's).
-        for (Throwable t = failure, seen = null; t != null && t != seen; seen = t, t = t.getCause()) {
+        // Thrown wherever something is sealed, so it may come wrapped (by a callback, a library). A bounded walk:
+        // causes can form a cycle (initCause).
+        Throwable t = failure;
+        for (int depth = 0; t != null && depth < MAX_CAUSES; depth++, t = t.getCause()) {
             if (t instanceof SealingRefusedException) {
                 return new ErrorAnswer(503, ErrorCode.SERVER_BUSY, "this server is changing its master key and stores"
                         + " nothing new until it restarts; try again", SEALING_RETRY_SECONDS);
@@ -41,6 +43,8 @@ public record ErrorAnswer(int status, ErrorCode code, String message, Integer re
 
     /** Retry-After while a server's master key is being rotated: a few of its rotation polls ({@code RotationWatch#EVERY}). */
     static final int SEALING_RETRY_SECONDS = 30;
+    /** How deep {@link #of} looks into a failure's causes. */
+    private static final int MAX_CAUSES = 16;
 
     /** The answer to a failure nobody foresaw: no details, they may hold data. */
     public static ErrorAnswer unexpected() {

@@ -80,6 +80,18 @@ class SealingRefusedHttpTest {
         assertThat(body.path("message").asText()).contains("master key").contains("try again");
     }
 
+    @org.junit.jupiter.api.Test
+    void causes_that_form_a_cycle_are_an_unexpected_failure_not_an_endless_walk() {
+        RuntimeException a = new RuntimeException("a");
+        RuntimeException b = new RuntimeException("b", a);
+        a.initCause(b);
+        org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(10), () -> {
+            assertThat(ErrorAnswer.of(a).status()).isEqualTo(500);
+            assertThat(ErrorAnswer.of(new IllegalStateException(new org.safelight.server.crypto.SealingRefusedException(
+                    "a rotation"))).status()).isEqualTo(503);
+        });
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"/fail"})
     void any_other_failure_is_still_a_500_without_details(String path) throws Exception {
