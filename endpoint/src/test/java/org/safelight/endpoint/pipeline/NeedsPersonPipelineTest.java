@@ -119,4 +119,59 @@ class NeedsPersonPipelineTest {
             assertThat(asking.seen.get(2).get(Answers.PATIENT)).contains("Patient/1");
         }
     }
+
+    /** Throws what a FHIR destination's sealed record of its resources throws during a rotation, then delivers. */
+    private static final class RotationStruck implements Destination {
+        int refusals = 3;
+        int delivered;
+
+        @Override
+        public String name() {
+            return "fhir-like";
+        }
+
+        @Override
+        public void deliver(OpenedReport report) {
+            if (refusals-- > 0) {
+                throw new org.safelight.server.crypto.SealingRefusedException("a master key rotation is under way");
+            }
+            delivered++;
+        }
+    }
+
+    @EachDatabase
+    void a_delivery_that_cannot_seal_during_a_rotation_is_put_off_without_counting_an_attempt(
+            Supplier<Database> database) throws Exception {
+        try (Database db = database.get()) {
+            db.migrate("endpoint");
+            MasterKey master = MasterKey.load(dir, Map.of());
+            ReceivedFiles files = new ReceivedFiles(dir.resolve("received"), master, clock);
+            EndpointStore store = new EndpointStore(db, master);
+            RotationStruck destination = new RotationStruck();
+            // A limit of 2: had the refusals counted, the second would park the delivery.
+            Pipeline pipeline = new Pipeline(store, files, new ReportOpening(files, List.of(), null, null, clock),
+                    List.of(destination), new Backoff(Duration.ofSeconds(30), Duration.ofHours(1), 2, () -> 0.5),
+                    Duration.ofMinutes(10), Duration.ofDays(30), dir.resolve("work"), clock);
+            new StoringIntake(files, store, 1 << 20, pipeline.destinationNames(), () -> { })
+                    .receive(new ByteArrayInputStream(TestReports.plain("R-2")),
+                            new Arrival(Arrival.Source.HTTPS, "noor@example.org", true, null, clock.instant()));
+            StoredReports reports = new StoredReports(db, clock, master);
+
+            pipeline.drain();
+            ReceivedReports.Delivery putOff = reports.find("R-2").orElseThrow().deliveries().get(0);
+            assertThat(putOff.status()).isEqualTo("pending");
+            assertThat(putOff.attempts()).isZero();
+            assertThat(putOff.nextAttemptAt()).isEqualTo(clock.instant().plus(Pipeline.SEALING_REFUSED_RETRY));
+            assertThat(putOff.lastError()).contains("master key");
+            for (int i = 0; i < 3; i++) {
+                clock.advance(Pipeline.SEALING_REFUSED_RETRY);
+                pipeline.drain();
+            }
+
+            ReceivedReports.Delivery done = reports.find("R-2").orElseThrow().deliveries().get(0);
+            assertThat(destination.delivered).isEqualTo(1);
+            assertThat(done.status()).isEqualTo("delivered");
+            assertThat(done.attempts()).as("the delivery that went through, and none of the refusals").isEqualTo(1);
+        }
+    }
 }
