@@ -70,23 +70,34 @@ class NeedsPersonPipelineTest {
         }
     }
 
+    private record Rig(EndpointStore store, Pipeline pipeline, StoredReports reports) {
+    }
+
+    /** A pipeline to {@code destination} with a limit of 2 attempts, and report {@code reportId} received. */
+    private Rig rig(Database db, Destination destination, String reportId) throws Exception {
+        db.migrate("endpoint");
+        MasterKey master = MasterKey.load(dir, Map.of());
+        ReceivedFiles files = new ReceivedFiles(dir.resolve("received"), master, clock);
+        EndpointStore store = new EndpointStore(db, master);
+        Pipeline pipeline = new Pipeline(store, files, new ReportOpening(files, List.of(), null, null, clock),
+                List.of(destination), new Backoff(Duration.ofSeconds(30), Duration.ofHours(1), 2, () -> 0.5),
+                Duration.ofMinutes(10), Duration.ofDays(30), dir.resolve("work"), clock);
+        new StoringIntake(files, store, 1 << 20, pipeline.destinationNames(), () -> { })
+                .receive(new ByteArrayInputStream(TestReports.plain(reportId)),
+                        new Arrival(Arrival.Source.HTTPS, "noor@example.org", true, null, clock.instant()));
+        return new Rig(store, pipeline, new StoredReports(db, clock, master));
+    }
+
     @EachDatabase
     void a_delivery_waits_for_its_answer_without_retries_and_its_wait_counts_no_attempt(Supplier<Database> database)
             throws Exception {
         try (Database db = database.get()) {
-            db.migrate("endpoint");
-            MasterKey master = MasterKey.load(dir, Map.of());
-            ReceivedFiles files = new ReceivedFiles(dir.resolve("received"), master, clock);
-            EndpointStore store = new EndpointStore(db, master);
             Asking asking = new Asking();
             // A limit of 2: had the waits counted, the 503 after the answer would park the delivery.
-            Pipeline pipeline = new Pipeline(store, files, new ReportOpening(files, List.of(), null, null, clock),
-                    List.of(asking), new Backoff(Duration.ofSeconds(30), Duration.ofHours(1), 2, () -> 0.5),
-                    Duration.ofMinutes(10), Duration.ofDays(30), dir.resolve("work"), clock);
-            new StoringIntake(files, store, 1 << 20, pipeline.destinationNames(), () -> { })
-                    .receive(new ByteArrayInputStream(TestReports.plain("R-1")),
-                            new Arrival(Arrival.Source.HTTPS, "noor@example.org", true, null, clock.instant()));
-            StoredReports reports = new StoredReports(db, clock, master);
+            Rig rig = rig(db, asking, "R-1");
+            Pipeline pipeline = rig.pipeline();
+            EndpointStore store = rig.store();
+            StoredReports reports = rig.reports();
 
             pipeline.drain();
             reports.retry("R-1");
@@ -143,19 +154,11 @@ class NeedsPersonPipelineTest {
     void a_delivery_that_cannot_seal_during_a_rotation_is_put_off_without_counting_an_attempt(
             Supplier<Database> database) throws Exception {
         try (Database db = database.get()) {
-            db.migrate("endpoint");
-            MasterKey master = MasterKey.load(dir, Map.of());
-            ReceivedFiles files = new ReceivedFiles(dir.resolve("received"), master, clock);
-            EndpointStore store = new EndpointStore(db, master);
             RotationStruck destination = new RotationStruck();
             // A limit of 2: had the refusals counted, the second would park the delivery.
-            Pipeline pipeline = new Pipeline(store, files, new ReportOpening(files, List.of(), null, null, clock),
-                    List.of(destination), new Backoff(Duration.ofSeconds(30), Duration.ofHours(1), 2, () -> 0.5),
-                    Duration.ofMinutes(10), Duration.ofDays(30), dir.resolve("work"), clock);
-            new StoringIntake(files, store, 1 << 20, pipeline.destinationNames(), () -> { })
-                    .receive(new ByteArrayInputStream(TestReports.plain("R-2")),
-                            new Arrival(Arrival.Source.HTTPS, "noor@example.org", true, null, clock.instant()));
-            StoredReports reports = new StoredReports(db, clock, master);
+            Rig rig = rig(db, destination, "R-2");
+            Pipeline pipeline = rig.pipeline();
+            StoredReports reports = rig.reports();
 
             pipeline.drain();
             ReceivedReports.Delivery putOff = reports.find("R-2").orElseThrow().deliveries().get(0);
