@@ -10,8 +10,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
+import org.safelight.server.http.ErrorAnswer;
 import org.safelight.server.http.ErrorCode;
-import org.safelight.server.http.Refusal;
 
 /**
  * Counts key fetches by their final answer: {@value #NAME}, rendered by Prometheus as
@@ -82,7 +82,7 @@ final class KeyFetchMeter {
     }
 
     private Counter refusedWith(Throwable e) {
-        return refusedWith(e instanceof Refusal refusal ? refusal.errorCode() : ErrorCode.INTERNAL_ERROR);
+        return refusedWith(ErrorAnswer.of(e).code()); // what the server answers it with
     }
 
     private Counter refusedWith(ErrorCode code) {

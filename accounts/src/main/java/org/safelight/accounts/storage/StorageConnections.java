@@ -129,6 +129,15 @@ public final class StorageConnections {
         }
     }
 
+    /**
+     * Nothing while tokens can be sealed; for a caller about to use up what it cannot get back.
+     *
+     * @throws org.safelight.server.crypto.SealingRefusedException during a master key rotation
+     */
+    public void requireSealing() {
+        masterKey.requireSealing();
+    }
+
     /** The services the user has a row for. */
     public Set<StorageProvider> connected(String userId) {
         return jdbi.withHandle(h -> h.createQuery("SELECT provider FROM storage_connections WHERE user_id = :user")

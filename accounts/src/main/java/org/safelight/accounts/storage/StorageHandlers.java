@@ -162,6 +162,8 @@ public final class StorageHandlers {
         if (given != null && !given.isNull() && !redirectUri.equals(given.asText())) {
             throw ApiException.badRequest("'redirect_uri' must be " + redirectUri);
         }
+        // Before the state and the code are used up: the tokens they bring must be sealed to be kept.
+        connections.requireSealing();
         if (!states.redeem(state, user.userId(), provider)) {
             throw ApiException.badRequest("this connection was not started here, took too long or is finished"
                     + " already: start connecting again");
@@ -246,6 +248,7 @@ public final class StorageHandlers {
      */
     private String send(CloudStorage storage, String userId, StorageProvider provider,
             StorageConnections.Stored first, String fileName, Path file, long size) throws IOException {
+        connections.requireSealing(); // a refresh during the upload hands out single-use tokens to be sealed
         StorageConnections.Stored[] current = {first};
         for (int attempt = 0; ; attempt++) {
             try (InputStream in = Files.newInputStream(file)) {

@@ -201,6 +201,33 @@ class StorageHttpTest {
     }
 
     @EachDatabase
+    void during_a_master_key_rotation_connecting_and_sending_answer_503_before_using_anything_up(Database db) {
+        try (Rig rig = rig(db, true, false)) {
+            rig.accounts().signUpVerified(PRO);
+            String token = rig.accounts().accessToken(PRO);
+            assertThat(connect(rig, StorageProvider.DROPBOX, token).statusCode()).isEqualTo(200);
+
+            rig.accounts().refuseSealing("a master key rotation is under way");
+
+            HttpResponse<String> start = rig.accounts().post(path(StorageProvider.BOX, "/connect"), "{}", token);
+            Authorized a = authorize(rig, start);
+            HttpResponse<String> finish = finish(rig, StorageProvider.BOX, token, a.code(), a.verifier(), a.state(),
+                    a.redirect());
+            assertThat(finish.statusCode()).as(finish.body()).isEqualTo(503);
+            assertThat(finish.headers().firstValue("Retry-After")).hasValue("30");
+            assertThat(AccountsServer.json(finish).get("error").asText()).isEqualTo("server_busy");
+            assertThat(rig.box().count("code_exchanged")).as("the code is not spent on tokens that cannot be kept")
+                    .isZero();
+
+            // A send could be handed single-use tokens by a refresh: not started either.
+            HttpResponse<String> sent = send(rig, StorageProvider.DROPBOX, token, "R", sealed("R", 10), false);
+            assertThat(sent.statusCode()).as(sent.body()).isEqualTo(503);
+            assertThat(AccountsServer.json(sent).get("error").asText()).isEqualTo("server_busy");
+            assertThat(rig.dropbox().fileCount()).isZero();
+        }
+    }
+
+    @EachDatabase
     void without_pro_unconfigured_disconnected_down_or_plain_the_send_is_refused_with_its_reason(Database db) {
         try (Rig rig = rig(db, false, false)) {
             rig.accounts().signUpVerified(FREE);

@@ -59,6 +59,8 @@ public final class AccountsServer implements AutoCloseable {
     public final StorageConnections connections;
     private final RoleServer server;
     private final JsonClient http;
+    /** The master key the storage connections seal tokens with. */
+    private final MasterKey storageKey;
     private AccountsRole role;
 
     private AccountsServer(Function<MutableClock, RateLimits> limits, BiFunction<Path, MutableClock, Mailer> mailer) {
@@ -78,8 +80,8 @@ public final class AccountsServer implements AutoCloseable {
             // the test client may stand in for a reverse proxy and name clients in X-Forwarded-For
             // uploads spool under the data dir, as the wiring puts them under DATA_DIR/tmp
             StorageSettings storage = storageSettings.withSpoolDir(dataDir.resolve("tmp"));
-            this.connections = storage.any() ? new StorageConnections(db.jdbi(),
-                    MasterKey.load(dataDir, Map.of()), clock) : null;
+            this.storageKey = MasterKey.load(dataDir, Map.of());
+            this.connections = storage.any() ? new StorageConnections(db.jdbi(), storageKey, clock) : null;
             this.server = RoleServer.start(url -> {
                 role = new AccountsRole(stores, mail, keys, url, rateLimits, PasswordHasher.standard(),
                         new ServiceCredential(CLOUD_SERVICE_CREDENTIAL), sendLimits, storage, connections, clock);
@@ -90,6 +92,11 @@ public final class AccountsServer implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** As a server does once it sees a master key rotation: its storage connections seal nothing more. */
+    public void refuseSealing(String why) {
+        storageKey.refuseSealing(why);
     }
 
     /** Limits no test reaches, mail into the outbox. */

@@ -25,6 +25,7 @@ import org.safelight.endpoint.store.EndpointStore;
 import org.safelight.endpoint.store.EndpointStore.Claim;
 import org.safelight.endpoint.store.ReceivedFiles;
 import org.safelight.format.container.SafeUnzip;
+import org.safelight.server.crypto.SealingRefusedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,6 +40,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Pipeline {
     private static final Logger LOG = LoggerFactory.getLogger(Pipeline.class);
+    /** When a delivery put off by a master key rotation is tried again (the server is restarted meanwhile). */
+    static final Duration SEALING_REFUSED_RETRY = Duration.ofMinutes(1);
     /** Renews the leases of reports being handled, so a long delivery keeps its claim and a dead worker's ends soon. */
     private static final ScheduledExecutorService HEARTBEAT = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "endpoint-lease-heartbeat");
@@ -190,6 +193,15 @@ public final class Pipeline {
         } catch (DeliveryException e) {
             error = e.getMessage();
             permanent = e.permanent();
+        } catch (SealingRefusedException e) {
+            // Not the destination's fault: this server's master key is being rotated away, and what the
+            // delivery records (a FHIR resource's reference) cannot be sealed. Put off, not counted.
+            Instant retryAt = clock.instant().plus(SEALING_REFUSED_RETRY);
+            store.deliveryPostponed(claim, due.destination(), "this server is changing its master key; the delivery"
+                    + " is tried again once it runs on the new key", retryAt);
+            LOG.warn("report {} not delivered to {} (put off): this server's master key is being rotated",
+                    claim.reportId(), due.destination());
+            return;
         } catch (RuntimeException e) {
             error = "the destination failed unexpectedly (" + e.getClass().getSimpleName() + ")";
             permanent = false;

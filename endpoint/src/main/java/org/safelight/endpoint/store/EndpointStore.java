@@ -217,6 +217,21 @@ public final class EndpointStore {
     }
 
     /**
+     * The delivery is put off to {@code retryAt} for a reason that is not the destination's (this
+     * server cannot seal just now): status {@code pending}, attempts unchanged, {@code why} as the last error.
+     */
+    public void deliveryPostponed(Claim claim, String destination, String why, Instant retryAt) {
+        db.jdbi().useTransaction(h -> {
+            if (holds(h, claim)) {
+                h.createUpdate("UPDATE endpoint_deliveries SET status = 'pending', next_attempt_at = :next,"
+                                + " last_error = :error WHERE report_id = :id AND destination = :dest")
+                        .bind("next", retryAt.toEpochMilli()).bind("error", why)
+                        .bind("id", claim.reportId()).bind("dest", destination).execute();
+            }
+        });
+    }
+
+    /**
      * The delivery waits for a person: status {@code needs_person}, no next attempt (it is never
      * retried by itself), attempts unchanged, the question kept sealed under the master key and its
      * one sentence (which names no patient) as the last error. An admin's answer makes it due again.

@@ -70,23 +70,34 @@ class NeedsPersonPipelineTest {
         }
     }
 
+    private record Rig(EndpointStore store, Pipeline pipeline, StoredReports reports) {
+    }
+
+    /** A pipeline to {@code destination} with a limit of 2 attempts, and report {@code reportId} received. */
+    private Rig rig(Database db, Destination destination, String reportId) throws Exception {
+        db.migrate("endpoint");
+        MasterKey master = MasterKey.load(dir, Map.of());
+        ReceivedFiles files = new ReceivedFiles(dir.resolve("received"), master, clock);
+        EndpointStore store = new EndpointStore(db, master);
+        Pipeline pipeline = new Pipeline(store, files, new ReportOpening(files, List.of(), null, null, clock),
+                List.of(destination), new Backoff(Duration.ofSeconds(30), Duration.ofHours(1), 2, () -> 0.5),
+                Duration.ofMinutes(10), Duration.ofDays(30), dir.resolve("work"), clock);
+        new StoringIntake(files, store, 1 << 20, pipeline.destinationNames(), () -> { })
+                .receive(new ByteArrayInputStream(TestReports.plain(reportId)),
+                        new Arrival(Arrival.Source.HTTPS, "noor@example.org", true, null, clock.instant()));
+        return new Rig(store, pipeline, new StoredReports(db, clock, master));
+    }
+
     @EachDatabase
     void a_delivery_waits_for_its_answer_without_retries_and_its_wait_counts_no_attempt(Supplier<Database> database)
             throws Exception {
         try (Database db = database.get()) {
-            db.migrate("endpoint");
-            MasterKey master = MasterKey.load(dir, Map.of());
-            ReceivedFiles files = new ReceivedFiles(dir.resolve("received"), master, clock);
-            EndpointStore store = new EndpointStore(db, master);
             Asking asking = new Asking();
             // A limit of 2: had the waits counted, the 503 after the answer would park the delivery.
-            Pipeline pipeline = new Pipeline(store, files, new ReportOpening(files, List.of(), null, null, clock),
-                    List.of(asking), new Backoff(Duration.ofSeconds(30), Duration.ofHours(1), 2, () -> 0.5),
-                    Duration.ofMinutes(10), Duration.ofDays(30), dir.resolve("work"), clock);
-            new StoringIntake(files, store, 1 << 20, pipeline.destinationNames(), () -> { })
-                    .receive(new ByteArrayInputStream(TestReports.plain("R-1")),
-                            new Arrival(Arrival.Source.HTTPS, "noor@example.org", true, null, clock.instant()));
-            StoredReports reports = new StoredReports(db, clock, master);
+            Rig rig = rig(db, asking, "R-1");
+            Pipeline pipeline = rig.pipeline();
+            EndpointStore store = rig.store();
+            StoredReports reports = rig.reports();
 
             pipeline.drain();
             reports.retry("R-1");
@@ -117,6 +128,53 @@ class NeedsPersonPipelineTest {
             assertThat(reports.find("R-1").orElseThrow().state()).isEqualTo("delivered");
             assertThat(asking.seen).hasSize(3);
             assertThat(asking.seen.get(2).get(Answers.PATIENT)).contains("Patient/1");
+        }
+    }
+
+    /** Throws what a FHIR destination's sealed record of its resources throws during a rotation, then delivers. */
+    private static final class RotationStruck implements Destination {
+        int refusals = 3;
+        int delivered;
+
+        @Override
+        public String name() {
+            return "fhir-like";
+        }
+
+        @Override
+        public void deliver(OpenedReport report) {
+            if (refusals-- > 0) {
+                throw new org.safelight.server.crypto.SealingRefusedException("a master key rotation is under way");
+            }
+            delivered++;
+        }
+    }
+
+    @EachDatabase
+    void a_delivery_that_cannot_seal_during_a_rotation_is_put_off_without_counting_an_attempt(
+            Supplier<Database> database) throws Exception {
+        try (Database db = database.get()) {
+            RotationStruck destination = new RotationStruck();
+            // A limit of 2: had the refusals counted, the second would park the delivery.
+            Rig rig = rig(db, destination, "R-2");
+            Pipeline pipeline = rig.pipeline();
+            StoredReports reports = rig.reports();
+
+            pipeline.drain();
+            ReceivedReports.Delivery putOff = reports.find("R-2").orElseThrow().deliveries().get(0);
+            assertThat(putOff.status()).isEqualTo("pending");
+            assertThat(putOff.attempts()).isZero();
+            assertThat(putOff.nextAttemptAt()).isEqualTo(clock.instant().plus(Pipeline.SEALING_REFUSED_RETRY));
+            assertThat(putOff.lastError()).contains("master key");
+            for (int i = 0; i < 3; i++) {
+                clock.advance(Pipeline.SEALING_REFUSED_RETRY);
+                pipeline.drain();
+            }
+
+            ReceivedReports.Delivery done = reports.find("R-2").orElseThrow().deliveries().get(0);
+            assertThat(destination.delivered).isEqualTo(1);
+            assertThat(done.status()).isEqualTo("delivered");
+            assertThat(done.attempts()).as("the delivery that went through, and none of the refusals").isEqualTo(1);
         }
     }
 }

@@ -160,12 +160,13 @@ public final class MasterKey {
         return Optional.of(HexFormat.of().formatHex(bytes, 1, 1 + ID_BYTES));
     }
 
-    /** Encrypts {@code plaintext} for its owner {@code aad} (a report ID, a user and service); base64 text. */
+    /**
+     * Encrypts {@code plaintext} for its owner {@code aad} (a report ID, a user and service); base64 text.
+     *
+     * @throws SealingRefusedException once {@link #refuseSealing} was called (a rotation is under way)
+     */
     public String seal(byte[] plaintext, String aad) {
-        String refused = sealingRefused;
-        if (refused != null) {
-            throw new MasterKeyException(refused, null);
-        }
+        requireSealing();
         try {
             byte[] nonce = new byte[NONCE_BYTES];
             random.nextBytes(nonce);
@@ -182,12 +183,25 @@ public final class MasterKey {
     }
 
     /**
-     * From now on {@link #seal} throws a {@link MasterKeyException} with {@code why}; {@link #open}
+     * From now on {@link #seal} throws a {@link SealingRefusedException} with {@code why}; {@link #open}
      * still works. One way: a server that saw a rotation away from its key must not seal under that
      * key again (it would be retired), so only a restart with the new key seals again.
      */
     public void refuseSealing(String why) {
         sealingRefused = java.util.Objects.requireNonNull(why, "why");
+    }
+
+    /**
+     * Nothing, while this key seals: for a caller about to use up something it cannot get back (an
+     * OAuth state, a single-use token) before it seals the result.
+     *
+     * @throws SealingRefusedException when {@link #seal} would refuse
+     */
+    public void requireSealing() {
+        String refused = sealingRefused;
+        if (refused != null) {
+            throw new SealingRefusedException(refused);
+        }
     }
 
     /** Why sealing is refused ({@link #refuseSealing}), if it is. */

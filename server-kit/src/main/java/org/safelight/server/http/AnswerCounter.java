@@ -10,8 +10,8 @@ import java.util.function.Function;
 
 /**
  * Counts a handler's final answers: {@code done} when it returns; when it throws, the counter of
- * the error code it answers (a {@link Refusal}'s code, {@link ErrorCode#INTERNAL_ERROR} for any
- * other failure), and the exception goes on unchanged. The codes come from the catalogue, a fixed
+ * the error code it answers ({@link ErrorAnswer#of}: a {@link Refusal}'s code, {@link ErrorCode#INTERNAL_ERROR}
+ * for an unforeseen failure), and the exception goes on unchanged. The codes come from the catalogue, a fixed
  * set, so a tag made from one names no user, address or report. The expected codes are registered
  * at zero, so that a rate or an alert over them works from the first one. Thread-safe.
  */
@@ -40,7 +40,7 @@ public final class AnswerCounter {
                 refusedWith(refusal.errorCode()).increment();
                 throw refusal;
             } catch (Exception | Error e) {
-                refusedWith(ErrorCode.INTERNAL_ERROR).increment();
+                refusedWith(ErrorAnswer.of(e).code()).increment(); // what the server answers it with
                 throw e;
             }
             done.increment();

@@ -124,9 +124,15 @@ public final class ServerApp {
             config.routes.exception(com.fasterxml.jackson.core.JacksonException.class, (e, ctx) ->
                     answer(rules, ctx, ErrorAnswer.of(e)));
             config.routes.exception(Exception.class, (e, ctx) -> {
+                ErrorAnswer answer = ErrorAnswer.of(e);
                 // the route template, not the path: paths carry report ids and tokens
-                LOG.error("unexpected {} on {} {}", e.getClass().getName(), ctx.method(), HttpMetrics.route(ctx));
-                answer(rules, ctx, ErrorAnswer.unexpected());
+                if (answer.status() == 500) {
+                    LOG.error("unexpected {} on {} {}", e.getClass().getName(), ctx.method(), HttpMetrics.route(ctx));
+                } else {
+                    LOG.warn("{} on {} {}: {}", answer.code().code(), ctx.method(), HttpMetrics.route(ctx),
+                            answer.message());
+                }
+                answer(rules, ctx, answer);
             });
             config.routes.error(404, "*", ctx -> {
                 if (ctx.result() == null || ctx.result().isEmpty()) {

@@ -64,6 +64,16 @@ final class BucketKeys {
 
     /** The stored secret, made first if there is none (of instances making it at once, one wins). */
     private SecretKeySpec load() {
+        // Read before making one: what is stored opens without sealing anything, also during a rotation.
+        java.util.Optional<String> existing = jdbi.withHandle(h -> h.createQuery("SELECT value FROM server_state"
+                + " WHERE name = :name").bind("name", STATE_NAME).mapTo(String.class).findOne());
+        if (existing.isPresent()) {
+            try {
+                return open(existing.get());
+            } catch (MasterKeyException e) {
+                // sealed under an earlier master key: made afresh below
+            }
+        }
         byte[] fresh = new byte[32];
         new SecureRandom().nextBytes(fresh);
         try {

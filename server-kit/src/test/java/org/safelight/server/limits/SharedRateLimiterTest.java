@@ -168,4 +168,15 @@ class SharedRateLimiterTest {
                 .bind("n", BucketKeys.STATE_NAME).mapTo(String.class).one());
         assertThat(masterKey().open(secret, BucketKeys.AAD)).hasSize(32);
     }
+
+    @EachDatabase
+    void during_a_master_key_rotation_a_limiter_opens_the_stored_secret_without_sealing_anything(Database db) {
+        db.migrate(Database.SHARED);
+        RateLimiter.shared(db, masterKey(), "t", 2, 1, clock).acquire("k", "things"); // the secret is stored
+        MasterKey rotating = masterKey();
+        rotating.refuseSealing("a master key rotation is under way");
+        RateLimiter limiter = RateLimiter.shared(db, rotating, "t", 2, 1, clock);
+        assertThatCode(() -> limiter.acquire("k", "things")).as("a sign-in stores nothing: no 503")
+                .doesNotThrowAnyException();
+    }
 }
