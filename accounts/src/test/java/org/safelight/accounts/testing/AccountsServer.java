@@ -59,8 +59,8 @@ public final class AccountsServer implements AutoCloseable {
     public final StorageConnections connections;
     private final RoleServer server;
     private final JsonClient http;
-    /** The master key the storage connections seal tokens with. */
-    private final MasterKey storageKey;
+    /** The process's master key, as {@code serve} has one: signing keys and storage tokens are sealed with it. */
+    private final MasterKey masterKey;
     private AccountsRole role;
 
     private AccountsServer(Function<MutableClock, RateLimits> limits, BiFunction<Path, MutableClock, Mailer> mailer) {
@@ -74,14 +74,14 @@ public final class AccountsServer implements AutoCloseable {
             this.dataDir = Files.createTempDirectory("safelight-accounts-");
             this.db = database;
             this.stores = AccountsStores.open(db, clock);
-            this.keys = SigningKeys.open(db, MasterKey.load(dataDir, Map.of()), dataDir, clock);
+            this.masterKey = MasterKey.load(dataDir, Map.of());
+            this.keys = SigningKeys.open(db, masterKey, dataDir, clock);
             Mailer mail = mailer.apply(dataDir, clock);
             RateLimits rateLimits = limits.apply(clock);
             // the test client may stand in for a reverse proxy and name clients in X-Forwarded-For
             // uploads spool under the data dir, as the wiring puts them under DATA_DIR/tmp
             StorageSettings storage = storageSettings.withSpoolDir(dataDir.resolve("tmp"));
-            this.storageKey = MasterKey.load(dataDir, Map.of());
-            this.connections = storage.any() ? new StorageConnections(db.jdbi(), storageKey, clock) : null;
+            this.connections = storage.any() ? new StorageConnections(db.jdbi(), masterKey, clock) : null;
             this.server = RoleServer.start(url -> {
                 role = new AccountsRole(stores, mail, keys, url, rateLimits, PasswordHasher.standard(),
                         new ServiceCredential(CLOUD_SERVICE_CREDENTIAL), sendLimits, storage, connections, clock);
@@ -94,9 +94,9 @@ public final class AccountsServer implements AutoCloseable {
         }
     }
 
-    /** As a server does once it sees a master key rotation: its storage connections seal nothing more. */
+    /** As a server does once it sees a master key rotation: it seals nothing more. */
     public void refuseSealing(String why) {
-        storageKey.refuseSealing(why);
+        masterKey.refuseSealing(why);
     }
 
     /** Limits no test reaches, mail into the outbox. */

@@ -204,16 +204,7 @@ public final class EndpointStore {
 
     /** A delivery failed: retried at {@code retryAt}, or parked when that is null. */
     public void deliveryFailed(Claim claim, String destination, String error, Instant retryAt) {
-        db.jdbi().useTransaction(h -> {
-            if (holds(h, claim)) {
-                h.createUpdate("UPDATE endpoint_deliveries SET status = :status, attempts = attempts + 1,"
-                                + " next_attempt_at = :next, last_error = :error"
-                                + " WHERE report_id = :id AND destination = :dest")
-                        .bind("status", retryAt == null ? "parked" : "pending")
-                        .bind("next", retryAt == null ? null : retryAt.toEpochMilli()).bind("error", error)
-                        .bind("id", claim.reportId()).bind("dest", destination).execute();
-            }
-        });
+        notDelivered(claim, destination, error, retryAt, 1);
     }
 
     /**
@@ -221,11 +212,18 @@ public final class EndpointStore {
      * server cannot seal just now): status {@code pending}, attempts unchanged, {@code why} as the last error.
      */
     public void deliveryPostponed(Claim claim, String destination, String why, Instant retryAt) {
+        notDelivered(claim, destination, why, java.util.Objects.requireNonNull(retryAt, "retryAt"), 0);
+    }
+
+    /** Pending again at {@code retryAt} (parked when null), {@code counted} more attempts, {@code error} kept. */
+    private void notDelivered(Claim claim, String destination, String error, Instant retryAt, int counted) {
         db.jdbi().useTransaction(h -> {
             if (holds(h, claim)) {
-                h.createUpdate("UPDATE endpoint_deliveries SET status = 'pending', next_attempt_at = :next,"
-                                + " last_error = :error WHERE report_id = :id AND destination = :dest")
-                        .bind("next", retryAt.toEpochMilli()).bind("error", why)
+                h.createUpdate("UPDATE endpoint_deliveries SET status = :status, attempts = attempts + :counted,"
+                                + " next_attempt_at = :next, last_error = :error"
+                                + " WHERE report_id = :id AND destination = :dest")
+                        .bind("status", retryAt == null ? "parked" : "pending").bind("counted", counted)
+                        .bind("next", retryAt == null ? null : retryAt.toEpochMilli()).bind("error", error)
                         .bind("id", claim.reportId()).bind("dest", destination).execute();
             }
         });

@@ -8,8 +8,6 @@ import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.security.SecureRandom;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -31,7 +29,6 @@ final class DirectWrites implements AutoCloseable {
     /** Bytes per write: large enough that the disk runs near its speed. */
     static final int STAGE = 8 << 20;
     private static final int STAGES = 2;
-    private static final SecureRandom RANDOM = new SecureRandom();
     /** Per file system: its block size where {@code O_DIRECT} works, 0 where it does not. */
     private static final Map<FileStore, Integer> ALIGNMENT = new ConcurrentHashMap<>();
 
@@ -77,9 +74,7 @@ final class DirectWrites implements AutoCloseable {
         if (block <= 0 || block > STAGE || Long.bitCount(block) != 1) {
             return 0;
         }
-        byte[] name = new byte[12];
-        RANDOM.nextBytes(name);
-        Path probe = folder.resolve(".safelight-direct-probe." + HexFormat.of().formatHex(name));
+        Path probe = folder.resolve(".safelight-direct-probe." + PendingFile.randomHex());
         try (FileChannel channel = FileChannel.open(probe, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
                 ExtendedOpenOption.DIRECT)) {
             ByteBuffer zeros = ByteBuffer.allocateDirect((int) block * 2).alignedSlice((int) block).limit((int) block);

@@ -48,7 +48,6 @@ import org.safelight.format.container.AtomicFile;
  */
 final class PendingFile implements AutoCloseable {
     static final long SYNC_STEP = 64L << 20;
-    static final int STAGE = DirectWrites.STAGE;
     /** Whether to try {@code O_DIRECT} at all: {@code -Dsafelight.directWrites=false} turns it off. */
     private static final boolean TRY_DIRECT = !"false".equals(System.getProperty("safelight.directWrites"));
     private static final Object STOP = new Object();
@@ -165,7 +164,8 @@ final class PendingFile implements AutoCloseable {
         return FileChannel.open(path, options); // not POSIX (Windows): private by the folder's ACL
     }
 
-    private static String randomHex() {
+    /** 24 random hex digits, for a name no one can guess. */
+    static String randomHex() {
         byte[] bytes = new byte[12];
         RANDOM.nextBytes(bytes);
         return HexFormat.of().formatHex(bytes);

@@ -26,7 +26,7 @@ class PendingFileCleanupTest {
     @Test
     void a_decryption_stopped_by_sigterm_half_way_leaves_no_partial_file() throws Exception {
         // Stalled past the first of PendingFile's staging buffers, so that plaintext has reached the file.
-        byte[] plain = new byte[2 * PendingFile.STAGE + 6 * RNCryptorFiles.BLOCK];
+        byte[] plain = new byte[2 * DirectWrites.STAGE + 6 * RNCryptorFiles.BLOCK];
         new Random(14).nextBytes(plain);
         Path sealed = dir.resolve("big.picsafe");
         RNCryptorFiles.encrypt(new ByteArrayInputStream(plain), sealed, Secret.password("pw"));
@@ -34,7 +34,7 @@ class PendingFileCleanupTest {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Process child = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
                 StalledDecryption.class.getName(), sealed.toString(), outDir.resolve("big.bin").toString(), "pw",
-                Long.toString(PendingFile.STAGE + 3L * RNCryptorFiles.BLOCK))
+                Long.toString(DirectWrites.STAGE + 3L * RNCryptorFiles.BLOCK))
                 .redirectErrorStream(true).redirectOutput(dir.resolve("child.log").toFile()).start();
         try {
             long until = System.nanoTime() + DEADLINE.toNanos();

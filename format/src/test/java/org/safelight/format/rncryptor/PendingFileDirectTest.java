@@ -35,7 +35,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * cache, tested below) the tests of writing around it are skipped.
  */
 class PendingFileDirectTest {
-    private static final int STAGE = PendingFile.STAGE;
+    private static final int STAGE = DirectWrites.STAGE;
 
     /**
      * Under {@code target/}, on the checkout's file system: the system's temporary folder is often a

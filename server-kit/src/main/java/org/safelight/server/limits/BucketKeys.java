@@ -65,8 +65,7 @@ final class BucketKeys {
     /** The stored secret, made first if there is none (of instances making it at once, one wins). */
     private SecretKeySpec load() {
         // Read before making one: what is stored opens without sealing anything, also during a rotation.
-        java.util.Optional<String> existing = jdbi.withHandle(h -> h.createQuery("SELECT value FROM server_state"
-                + " WHERE name = :name").bind("name", STATE_NAME).mapTo(String.class).findOne());
+        java.util.Optional<String> existing = storedIfAny();
         if (existing.isPresent()) {
             try {
                 return open(existing.get());
@@ -98,8 +97,12 @@ final class BucketKeys {
     }
 
     private String stored() {
+        return storedIfAny().orElseThrow();
+    }
+
+    private java.util.Optional<String> storedIfAny() {
         return jdbi.withHandle(h -> h.createQuery("SELECT value FROM server_state WHERE name = :name")
-                .bind("name", STATE_NAME).mapTo(String.class).one());
+                .bind("name", STATE_NAME).mapTo(String.class).findOne());
     }
 
     private SecretKeySpec open(String sealed) {
